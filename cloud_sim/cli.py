@@ -1,0 +1,282 @@
+"""``cloud-sim``: run the simulated tenant, or administer one (running or not).
+
+    cloud-sim [serve] [--state-dir DIR] [--preset fresh|prepared] [--port-http N]
+                      [--port-smtp N] [--bind ADDR] [--allow-remote]
+    cloud-sim info
+    cloud-sim admin state | users | now | advance 91d | revoke-sessions UPN
+    cloud-sim admin set smtp-auth (--org | --mailbox UPN) on|off|default
+    cloud-sim admin set security-defaults|public-client-flows on|off
+    cloud-sim admin set message-size-limit BYTES | set-password UPN PASSWORD
+    cloud-sim admin ca add NAME [--user UPN ...] [--device-code-flow] | ca remove ID | ca list
+    cloud-sim admin consent grant|revoke [--client-id ID]
+    cloud-sim mail list [--mailbox UPN]
+
+Admin commands talk to the running tenant named by ``STATE_DIR/run.json`` over its admin
+API; when none is running they change the state dir directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+SUBCOMMANDS = {"serve", "admin", "mail", "info"}
+
+
+def default_state_dir() -> Path:
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir("cloud-sim"))
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cloud-sim",
+                                description="A simulated Microsoft 365 tenant (identity platform "
+                                            "and Exchange Online SMTP) on loopback.")
+    p.add_argument("--state-dir", type=Path, default=None,
+                   help="tenant state (default: the platformdirs user state dir)")
+    sub = p.add_subparsers(dest="command")
+
+    s = sub.add_parser("serve", help="run the tenant until Ctrl+C (the default)")
+    s.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS)
+    s.add_argument("--preset", choices=("fresh", "prepared"), default="prepared",
+                   help="initial state of a new tenant (default: prepared)")
+    s.add_argument("--port-http", type=int, default=0, help="identity platform port (0: free)")
+    s.add_argument("--port-smtp", type=int, default=0, help="SMTP submission port (0: free)")
+    s.add_argument("--bind", default="127.0.0.1", help="address to listen on (loopback)")
+    s.add_argument("--allow-remote", action="store_true",
+                   help="allow --bind on a non-loopback address")
+    s.add_argument("--device-code-interval", type=int, default=5)
+    s.add_argument("--device-code-expires-in", type=int, default=900)
+    s.add_argument("-v", "--verbose", action="store_true")
+
+    sub.add_parser("info", help="print the running tenant's URLs").add_argument(
+        "--state-dir", type=Path, default=argparse.SUPPRESS)
+
+    a = sub.add_parser("admin", help="administer the tenant")
+    a.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS)
+    asub = a.add_subparsers(dest="admin_cmd", required=True)
+    for name in ("state", "users", "now"):
+        asub.add_parser(name)
+    asub.add_parser("advance").add_argument("duration", help="e.g. 91d, 2h, 30m")
+    asub.add_parser("revoke-sessions").add_argument("upn")
+    sp = asub.add_parser("set-password")
+    sp.add_argument("upn")
+    sp.add_argument("password")
+    st = asub.add_parser("set")
+    ssub = st.add_subparsers(dest="setting", required=True)
+    smtp = ssub.add_parser("smtp-auth")
+    who = smtp.add_mutually_exclusive_group(required=True)
+    who.add_argument("--org", action="store_true")
+    who.add_argument("--mailbox")
+    smtp.add_argument("value", choices=("on", "off", "default"))
+    for name in ("security-defaults", "public-client-flows"):
+        ssub.add_parser(name).add_argument("value", choices=("on", "off"))
+    ssub.add_parser("message-size-limit").add_argument("size", type=int)
+    ca = asub.add_parser("ca", help="Conditional Access policies")
+    casub = ca.add_subparsers(dest="ca_cmd", required=True)
+    add = casub.add_parser("add")
+    add.add_argument("name")
+    add.add_argument("--user", action="append", default=[], help="UPN (repeatable; default all)")
+    add.add_argument("--device-code-flow", action="store_true",
+                     help="block the device code flow (authentication flows condition)")
+    casub.add_parser("remove").add_argument("id")
+    casub.add_parser("list")
+    cons = asub.add_parser("consent")
+    cons.add_argument("action", choices=("grant", "revoke"))
+    cons.add_argument("--client-id", default=None)
+
+    m = sub.add_parser("mail", help="delivered mail")
+    m.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS)
+    msub = m.add_subparsers(dest="mail_cmd", required=True)
+    msub.add_parser("list").add_argument("--mailbox", default=None)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help")
+                    and not (argv[0] == "--state-dir" and len(argv) > 2
+                             and argv[2] in SUBCOMMANDS)):
+        argv.insert(0, "serve")
+    args = _parser().parse_args(argv)
+    args.state_dir = Path(args.state_dir) if args.state_dir else default_state_dir()
+    try:
+        if args.command == "serve":
+            return serve(args)
+        if args.command == "info":
+            print(json.dumps(_running(args.state_dir) or {"running": False}, indent=2))
+            return 0
+        op, payload = _admin_op(args)
+        result = call_admin(args.state_dir, op, payload)
+    except (ValueError, KeyError, OSError) as exc:
+        print(f"cloud-sim: {exc}", file=sys.stderr)
+        return 2
+    _print_result(args, result)
+    return 0
+
+
+# -- serve -------------------------------------------------------------------------------------
+def serve(args: argparse.Namespace) -> int:
+    from cloud_sim.runtime import start_tenant
+
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not args.verbose:
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-line chatter
+    h = start_tenant(args.state_dir, preset=args.preset, bind=args.bind,
+                     port_http=args.port_http, port_smtp=args.port_smtp,
+                     allow_remote=args.allow_remote,
+                     device_code_interval=args.device_code_interval,
+                     device_code_expires_in=args.device_code_expires_in)
+    print(banner(h), flush=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        while not stop.wait(1):
+            pass
+    finally:
+        h.stop()
+        print("cloud-sim stopped.", flush=True)
+    return 0
+
+
+def banner(h: Any) -> str:
+    lines = [
+        f"Simulated Microsoft 365 tenant {h.tenant_domain} ({h.tenant_id}), preset {h.preset}",
+        f"  Authority         {h.authority('organizations')}",
+        f"                    (also /common, /consumers, /{h.tenant_domain}, /{h.tenant_id})",
+        f"  Verification URL  {h.verification_uri}",
+        f"  SMTP (STARTTLS)   {h.smtp_host}:{h.smtp_port}",
+        f"  CA certificate    {h.ca_cert_path}",
+        f"  Client id         {h.client_id}",
+        f"  State dir         {h.state_dir}",
+        "  Accounts:",
+    ]
+    for a in h.accounts:
+        lines.append(f"    {a.username:<36} {a.password:<22} {a.role}")
+    lines.append("Press Ctrl+C to stop.")
+    return "\n".join(lines)
+
+
+# -- admin -------------------------------------------------------------------------------------
+def _admin_op(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    if args.command == "mail":
+        return "mail-list", {"mailbox": args.mailbox}
+    c = args.admin_cmd
+    if c in ("state", "users", "now"):
+        return c, {}
+    if c == "advance":
+        return "advance", {"duration": args.duration}
+    if c == "revoke-sessions":
+        return "revoke-sessions", {"upn": args.upn}
+    if c == "set-password":
+        return "set-password", {"upn": args.upn, "password": args.password}
+    if c == "set":
+        if args.setting == "smtp-auth":
+            if args.org:
+                if args.value == "default":
+                    raise ValueError("--org takes on or off")
+                return "org-smtp-auth", {"enabled": args.value == "on"}
+            value = None if args.value == "default" else args.value == "on"
+            return "mailbox-smtp-auth", {"upn": args.mailbox, "value": value}
+        if args.setting == "message-size-limit":
+            return "message-size-limit", {"size": args.size}
+        return args.setting, {"enabled": args.value == "on"}
+    if c == "ca":
+        if args.ca_cmd == "add":
+            return "ca-add", {"name": args.name, "users": args.user or ["all"],
+                              "block_device_code_flow": args.device_code_flow}
+        if args.ca_cmd == "remove":
+            return "ca-remove", {"id": args.id}
+        return "ca-list", {}
+    if c == "consent":
+        return f"consent-{args.action}", {"client_id": args.client_id}
+    raise ValueError(f"unknown admin command {c}")  # pragma: no cover
+
+
+def _running(state_dir: Path) -> dict[str, Any] | None:
+    run = state_dir / "run.json"
+    try:
+        info = json.loads(run.read_text())
+    except (OSError, ValueError):
+        return None
+    try:
+        os.kill(int(info["pid"]), 0)
+    except (OSError, KeyError, ValueError):
+        return None
+    return {k: v for k, v in info.items() if k != "admin_secret"} | {"_secret": info.get(
+        "admin_secret", "")}
+
+
+def call_admin(state_dir: Path, op: str, payload: dict[str, Any]) -> Any:
+    """Run ``op`` on the running tenant (HTTPS admin API), or offline on its state dir."""
+    info = _running(state_dir)
+    if info is None:
+        return _offline(state_dir, op, payload)
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    ctx = ssl.create_default_context(cafile=info["ca_cert_path"])
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
+                                         urllib.request.HTTPSHandler(context=ctx))
+    req = urllib.request.Request(
+        f"{info['base_url']}/_sim/admin/{op}", data=json.dumps(payload).encode(),
+        headers={"Authorization": f"Bearer {info['_secret']}",
+                 "Content-Type": "application/json"}, method="POST")
+    try:
+        with opener.open(req, timeout=30) as resp:
+            return json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        try:
+            body = json.loads(err.read())
+            raise ValueError(body.get("error_description") or body) from None
+        except (ValueError, TypeError) as exc:
+            raise ValueError(str(exc)) from None
+
+
+def _offline(state_dir: Path, op: str, payload: dict[str, Any]) -> Any:
+    from cloud_sim.admin import TenantAdmin
+    from cloud_sim.clock import TenantClock
+    from cloud_sim.directory import Directory
+    from cloud_sim.store import Store
+
+    if not (state_dir / "tenant.sqlite3").exists():
+        raise ValueError(f"no tenant in {state_dir} (start one with: cloud-sim --state-dir "
+                         f"{state_dir})")
+    store = Store(state_dir / "tenant.sqlite3")
+    try:
+        clock = TenantClock(lambda: float(store.get("clock_offset", 0.0)),
+                            lambda v: store.put("clock_offset", float(v)))
+        admin = TenantAdmin(Directory(store, clock), clock, state_dir / "maildir")
+        return admin.dispatch(op, payload)
+    finally:
+        store.close()
+
+
+def _print_result(args: argparse.Namespace, result: Any) -> None:
+    if args.command == "admin" and args.admin_cmd == "users":
+        for u in result:
+            smtp = {True: "on", False: "off", None: "default"}[u["smtp_auth"]]
+            print(f"{u['upn']:<36} {u['role']:<22} smtp-auth {smtp:<8} {u['display_name']}")
+        return
+    if args.command == "mail":
+        if not result:
+            print("(no messages)")
+        for m in result:
+            print(f"{m['delivered'][:19]}  {m['mailbox']:<32} {m['from']:<32} {m['subject']}")
+        return
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

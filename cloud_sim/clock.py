@@ -1,0 +1,50 @@
+"""The tenant clock: real time plus a persisted offset (time travel for scenarios)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Callable
+
+
+class TenantClock:
+    """Reads and advances the tenant's notion of now.
+
+    The offset lives in the store so that a tenant advanced by 91 days stays there after a
+    restart. Token lifetimes, refresh-token inactivity and device-code expiry all use this
+    clock; only the id_token uses wall time, because msal checks it against ``time.time()``.
+    """
+
+    def __init__(self, get_offset: Callable[[], float], set_offset: Callable[[float], None]):
+        self._get = get_offset
+        self._set = set_offset
+
+    def timestamp(self) -> float:
+        return time.time() + self._get()
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.timestamp(), dt.timezone.utc)
+
+    def offset(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self._get())
+
+    def advance(self, delta: dt.timedelta) -> dt.datetime:
+        if delta.total_seconds() < 0:
+            raise ValueError("the tenant clock only moves forward")
+        self._set(self._get() + delta.total_seconds())
+        return self.now()
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """``91d``, ``2h``, ``30m``, ``45s``, ``1d12h`` -> timedelta (for the CLI and admin API)."""
+    import re
+
+    text = text.strip().lower()
+    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([dhms])", text)
+    if not parts or "".join(a + b for a, b in parts) != text.replace(" ", ""):
+        raise ValueError(f"not a duration: {text!r} (use e.g. 91d, 2h, 30m, 45s)")
+    unit = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+    total = dt.timedelta()
+    for num, u in parts:
+        total += dt.timedelta(**{unit[u]: float(num)})
+    return total

@@ -1,0 +1,313 @@
+"""The tenant's directory: users and roles, settings, Conditional Access, consent grants,
+and the SMTP authorizer that Exchange Online asks (the :mod:`cloud_sim.smtp_auth` seam).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from cloud_sim.clock import TenantClock
+from cloud_sim.smtp_auth import AuthDecision, AuthVerdict
+from cloud_sim.store import Store, hash_password, verify_password
+from cloud_sim.tokens import SMTP_AUDIENCES, SMTP_SCOPE, decode_hs256
+
+log = logging.getLogger(__name__)
+
+TENANT_DOMAIN = "contoso.onmicrosoft.com"
+#: The registered printer app (public client). Stable, so it can be panel-tui's default.
+CLIENT_ID = "3c6e9f0a-52d4-4b8e-9a71-0e5d2f6b8c41"
+APP_NAME = "Epson Printer Email (simulated)"
+
+GLOBAL_ADMIN = "Global Administrator"
+USER = "User"
+ROLE_TEMPLATE_IDS = {GLOBAL_ADMIN: "62e90394-69f5-4237-9190-012177145e10"}
+
+ORG_PRINCIPAL = "*"  # the consents row that stands for "on behalf of your organization"
+DEFAULT_MESSAGE_SIZE_LIMIT = 35 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class DefaultAccount:
+    username: str
+    password: str
+    role: str
+    display_name: str
+
+
+def default_accounts(domain: str = TENANT_DOMAIN) -> list[DefaultAccount]:
+    """The accounts every new tenant starts with (printed at start and in the README)."""
+    return [
+        DefaultAccount(f"admin@{domain}", "Contoso-Admin-2025", GLOBAL_ADMIN, "Adele Vance"),
+        DefaultAccount(f"printer@{domain}", "Contoso-Printer-2025", GLOBAL_ADMIN,
+                       "Printer Administrator"),
+        DefaultAccount(f"user@{domain}", "Contoso-User-2025", USER, "Alex Wilber"),
+    ]
+
+
+@dataclass(frozen=True)
+class User:
+    upn: str
+    display_name: str
+    role: str
+    oid: str
+    smtp_auth: bool | None  # per-mailbox SmtpClientAuthentication: None follows the org
+    tokens_valid_from: float
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == GLOBAL_ADMIN
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"upn": self.upn, "display_name": self.display_name, "role": self.role,
+                "oid": self.oid, "smtp_auth": self.smtp_auth}
+
+
+@dataclass(frozen=True)
+class CaPolicy:
+    id: str
+    name: str
+    users: tuple[str, ...]
+    block_device_code_flow: bool
+
+    def applies_to(self, upn: str) -> bool:
+        return "all" in self.users or upn.lower() in self.users
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "users": list(self.users),
+                "block_device_code_flow": self.block_device_code_flow,
+                "grant": "block"}
+
+
+class Directory:
+    """Everything the tenant knows about who may do what. Thread-safe through the store."""
+
+    def __init__(self, store: Store, clock: TenantClock, *, domain: str = TENANT_DOMAIN,
+                 preset: str = "prepared"):
+        self.store = store
+        self.clock = clock
+        self.domain = store.get("tenant_domain") or domain
+        self.client_id = CLIENT_ID
+        self.app_name = APP_NAME
+        with store.transaction():
+            if store.get("tenant_id") is None:
+                self._create(preset)
+        self.tenant_id: str = store.get("tenant_id")
+
+    # -- creation ----------------------------------------------------------------------------
+    def _create(self, preset: str) -> None:
+        if preset not in ("fresh", "prepared"):
+            raise ValueError(f"unknown preset {preset!r} (fresh or prepared)")
+        s = self.store
+        s.put("schema_version", 1)
+        s.put("tenant_id", str(uuid.uuid4()))
+        s.put("tenant_domain", self.domain)
+        s.put("preset", preset)
+        s.put("clock_offset", 0.0)
+        s.put("public_client_flows", True)
+        s.put("message_size_limit", DEFAULT_MESSAGE_SIZE_LIMIT)
+        s.put("security_defaults", preset == "fresh")
+        s.put("org_smtp_auth", preset == "prepared")
+        for acct in default_accounts(self.domain):
+            smtp = True if (preset == "prepared" and acct.username.startswith("printer@")) else None
+            s.execute("INSERT INTO users(upn, display_name, role, oid, password_hash, smtp_auth)"
+                      " VALUES(?,?,?,?,?,?)",
+                      (acct.username, acct.display_name, acct.role, str(uuid.uuid4()),
+                       hash_password(acct.password), _tri(smtp)))
+
+    # -- users -------------------------------------------------------------------------------
+    def user(self, upn: str) -> User | None:
+        row = self.store.one("SELECT * FROM users WHERE upn=?", ((upn or "").strip().lower(),))
+        return None if row is None else _user(row)
+
+    def users(self) -> list[User]:
+        return [_user(r) for r in self.store.all("SELECT * FROM users ORDER BY upn")]
+
+    def check_password(self, upn: str, password: str) -> bool:
+        row = self.store.one("SELECT password_hash FROM users WHERE upn=?", (upn.lower(),))
+        return row is not None and verify_password(password, row["password_hash"])
+
+    def set_password(self, upn: str, password: str) -> None:
+        """Changing a password revokes the user's refresh tokens, as Entra ID does."""
+        if not password:
+            raise ValueError("password must not be empty")
+        self._require(upn)
+        self.store.execute("UPDATE users SET password_hash=? WHERE upn=?",
+                           (hash_password(password), upn.lower()))
+        self.revoke_sessions(upn)
+
+    def add_user(self, upn: str, password: str, *, display_name: str = "",
+                 role: str = USER) -> User:
+        upn = upn.strip().lower()
+        if "@" not in upn:
+            upn = f"{upn}@{self.domain}"
+        self.store.execute("INSERT INTO users(upn, display_name, role, oid, password_hash)"
+                           " VALUES(?,?,?,?,?)",
+                           (upn, display_name or upn.split("@")[0], role, str(uuid.uuid4()),
+                            hash_password(password)))
+        return self.user(upn)  # type: ignore[return-value]
+
+    def revoke_sessions(self, upn: str) -> None:
+        """Revoke-MgUserSignInSession: refresh and access tokens issued so far stop working."""
+        self._require(upn)
+        now = self.clock.timestamp()
+        with self.store.transaction() as s:
+            s.execute("UPDATE users SET tokens_valid_from=? WHERE upn=?", (now, upn.lower()))
+            s.execute("UPDATE refresh_tokens SET revoked=1 WHERE upn=?", (upn.lower(),))
+            s.execute("UPDATE access_tokens SET revoked=1 WHERE upn=?", (upn.lower(),))
+
+    def _require(self, upn: str) -> User:
+        user = self.user(upn)
+        if user is None:
+            raise KeyError(f"no such user: {upn}")
+        return user
+
+    # -- settings ----------------------------------------------------------------------------
+    def setting(self, key: str) -> Any:
+        return self.store.get(key)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self.store.put(key, value)
+
+    def set_mailbox_smtp_auth(self, upn: str, value: bool | None) -> None:
+        self._require(upn)
+        self.store.execute("UPDATE users SET smtp_auth=? WHERE upn=?", (_tri(value), upn.lower()))
+
+    def settings(self) -> dict[str, Any]:
+        return {k: self.store.get(k) for k in (
+            "preset", "security_defaults", "org_smtp_auth", "public_client_flows",
+            "message_size_limit")}
+
+    # -- Conditional Access ------------------------------------------------------------------
+    def add_policy(self, name: str, users: tuple[str, ...] | list[str] = ("all",),
+                   block_device_code_flow: bool = False) -> str:
+        if isinstance(users, str):
+            users = (users,)
+        norm = tuple(u.strip().lower() for u in users if u.strip()) or ("all",)
+        pid = str(uuid.uuid4())
+        self.store.execute("INSERT INTO ca_policies VALUES(?,?,?,?,?)",
+                           (pid, name, ",".join(norm), int(block_device_code_flow),
+                            self.clock.timestamp()))
+        return pid
+
+    def remove_policy(self, pid: str) -> None:
+        cur = self.store.execute("DELETE FROM ca_policies WHERE id=?", (pid,))
+        if cur.rowcount == 0:
+            raise KeyError(f"no such Conditional Access policy: {pid}")
+
+    def policies(self) -> list[CaPolicy]:
+        return [CaPolicy(r["id"], r["name"], tuple(r["users"].split(",")),
+                         bool(r["block_device_code_flow"]))
+                for r in self.store.all("SELECT * FROM ca_policies ORDER BY created")]
+
+    def blocking_policy(self, upn: str) -> CaPolicy | None:
+        """The first policy that blocks this user's sign-in.
+
+        Every sign-in here is a device code flow and refresh tokens from it are "protected"
+        by the authentication-flows condition, so both kinds of policy block both.
+        """
+        for p in self.policies():
+            if p.applies_to(upn):
+                return p
+        return None
+
+    # -- consent -----------------------------------------------------------------------------
+    def has_consent(self, client_id: str, upn: str) -> bool:
+        row = self.store.one("SELECT 1 FROM consents WHERE client_id=? AND principal IN (?, ?)",
+                             (client_id, ORG_PRINCIPAL, upn.lower()))
+        return row is not None
+
+    def has_admin_consent(self, client_id: str | None = None) -> bool:
+        return self.store.one("SELECT 1 FROM consents WHERE client_id=? AND principal=?",
+                              (client_id or self.client_id, ORG_PRINCIPAL)) is not None
+
+    def grant_consent(self, client_id: str, upn: str | None = None) -> None:
+        """Admin consent when ``upn`` is None, else consent for that user only."""
+        self.store.execute("INSERT OR REPLACE INTO consents VALUES(?,?,?)",
+                           (client_id, ORG_PRINCIPAL if upn is None else upn.lower(),
+                            self.clock.timestamp()))
+
+    def revoke_consent(self, client_id: str, upn: str | None = None) -> None:
+        """Without ``upn``: withdraw every grant for the app (org-wide and per user)."""
+        if upn is None:
+            self.store.execute("DELETE FROM consents WHERE client_id=?", (client_id,))
+        else:
+            self.store.execute("DELETE FROM consents WHERE client_id=? AND principal=?",
+                               (client_id, upn.lower()))
+
+    # -- Exchange Online's questions (SmtpAuthorizer) ----------------------------------------
+    def token_secret(self) -> str:
+        return self.store.secret("jwt_secret")
+
+    def validate_access_token(self, token: str) -> dict[str, Any] | None:
+        """Claims of a live SMTP access token of this tenant, else None."""
+        claims = decode_hs256(token, self.token_secret())
+        if not claims or claims.get("tid") != self.tenant_id:
+            return None
+        if claims.get("aud") not in SMTP_AUDIENCES:
+            return None
+        if SMTP_SCOPE not in str(claims.get("scp", "")).split():
+            return None
+        now = self.clock.timestamp()
+        try:
+            if not (float(claims["nbf"]) - 300 <= now < float(claims["exp"])):
+                return None
+        except (KeyError, TypeError, ValueError):
+            return None
+        row = self.store.one("SELECT revoked FROM access_tokens WHERE jti=?",
+                             (str(claims.get("jti")),))
+        if row is None or row["revoked"]:
+            return None
+        return claims
+
+    def authorize_xoauth2(self, user: str, bearer_token: str) -> AuthDecision:
+        claims = self.validate_access_token(bearer_token or "")
+        upn = str((claims or {}).get("upn", "")).lower()
+        if claims is None or upn != (user or "").strip().lower():
+            return AuthDecision(AuthVerdict.BAD_TOKEN)
+        account = self.user(upn)
+        if account is None:
+            return AuthDecision(AuthVerdict.BAD_TOKEN)
+        if self.store.get("security_defaults"):
+            return AuthDecision(AuthVerdict.SECURITY_DEFAULTS)
+        if account.smtp_auth is False:
+            return AuthDecision(AuthVerdict.SMTP_AUTH_DISABLED_MAILBOX)
+        if account.smtp_auth is None and not self.store.get("org_smtp_auth"):
+            return AuthDecision(AuthVerdict.SMTP_AUTH_DISABLED_TENANT)
+        if self.blocking_policy(upn) is not None:
+            return AuthDecision(AuthVerdict.CONDITIONAL_ACCESS)
+        return AuthDecision(AuthVerdict.OK, mailbox=upn)
+
+    def may_send_as(self, mailbox: str, from_address: str) -> bool:
+        return (mailbox or "").strip().lower() == (from_address or "").strip().lower()
+
+    def mailbox_exists(self, address: str) -> bool:
+        return self.user(address) is not None
+
+    def message_size_limit(self) -> int:
+        return int(self.store.get("message_size_limit") or DEFAULT_MESSAGE_SIZE_LIMIT)
+
+
+def _tri(value: bool | None) -> int | None:
+    return None if value is None else int(bool(value))
+
+
+def _user(row) -> User:
+    smtp = row["smtp_auth"]
+    return User(upn=row["upn"], display_name=row["display_name"], role=row["role"],
+                oid=row["oid"], smtp_auth=None if smtp is None else bool(smtp),
+                tokens_valid_from=row["tokens_valid_from"])
+
+
+def new_user_code() -> str:
+    """Nine upper-case letters and digits, without look-alikes, as Microsoft's user codes."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(9))
+
+
+def utc(ts: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ts, dt.timezone.utc)

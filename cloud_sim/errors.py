@@ -1,0 +1,44 @@
+"""Microsoft identity platform error bodies (``error``, ``error_description`` "AADSTS...")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class AadError(Exception):
+    """An OAuth error as the identity platform returns it; raised inside handlers."""
+
+    error: str
+    code: int
+    text: str
+    status: int = 400
+    suberror: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:  # pragma: no cover - for logs
+        return f"{self.error} AADSTS{self.code}"
+
+
+def error_body(err: AadError, *, now: dt.datetime, correlation_id: str | None,
+               error_uri_base: str) -> dict[str, Any]:
+    trace_id = str(uuid.uuid4())
+    corr = correlation_id or str(uuid.uuid4())
+    stamp = now.strftime("%Y-%m-%d %H:%M:%SZ")
+    body: dict[str, Any] = {
+        "error": err.error,
+        "error_description": (f"AADSTS{err.code}: {err.text}\r\nTrace ID: {trace_id}\r\n"
+                              f"Correlation ID: {corr}\r\nTimestamp: {stamp}"),
+        "error_codes": [err.code],
+        "timestamp": stamp,
+        "trace_id": trace_id,
+        "correlation_id": corr,
+        "error_uri": f"{error_uri_base}/error?code={err.code}",
+    }
+    if err.suberror:
+        body["suberror"] = err.suberror
+    body.update(err.extra)
+    return body

@@ -1,0 +1,380 @@
+"""The identity platform's HTTPS front: routing, form parsing, Microsoft-shaped replies.
+
+A stdlib ThreadingHTTPServer; the TLS handshake happens in each connection's own thread
+(not in ``accept``), so a client that connects and stalls cannot block the others. Every
+failure, including garbage requests and our own bugs, becomes a Microsoft-shaped JSON error;
+the server never dies on input.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+import socket
+import ssl
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from typing import Any, Callable
+from urllib.parse import parse_qs, urlsplit
+
+from cloud_sim.admin import TenantAdmin
+from cloud_sim.errors import AadError, error_body
+from cloud_sim.idp import IdentityPlatform
+from cloud_sim.pages import SignInPages
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 64 * 1024
+MAX_DRAIN = 4 * 1024 * 1024
+_TENANT = r"(?P<tenant>[A-Za-z0-9.\-]{1,100})"
+_ROUTES = [
+    ("discovery", re.compile(rf"^/{_TENANT}/v2\.0/\.well-known/openid-configuration$")),
+    ("discovery", re.compile(rf"^/{_TENANT}/\.well-known/openid-configuration$")),
+    ("devicecode", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/devicecode$")),
+    ("token", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/token$")),
+    ("keys", re.compile(rf"^/{_TENANT}/discovery/v2\.0/keys$")),
+    ("authorize", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/(authorize|logout)$")),
+]
+
+
+class _TlsThreadingServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = 128
+
+    def __init__(self, addr, handler, ssl_context: ssl.SSLContext, family: int):
+        self.address_family = family
+        self.ssl_context = ssl_context
+        self._conns = set()
+        self._conns_lock = threading.Lock()
+        super().__init__(addr, handler)
+
+    def close_connections(self) -> None:
+        """Cut keep-alive connections so no handler outlives the tenant's database."""
+        with self._conns_lock:
+            conns = list(self._conns)
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def finish_request(self, request, client_address):  # runs in the connection's thread
+        request.settimeout(30)
+        try:
+            tls = self.ssl_context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError) as exc:
+            log.debug("TLS handshake with %s failed: %s", client_address, exc)
+            return
+        with self._conns_lock:  # wrap_socket detached `request`: track the TLS socket
+            self._conns.add(tls)
+        try:
+            super().finish_request(tls, client_address)
+        finally:
+            with self._conns_lock:
+                self._conns.discard(tls)
+            try:
+                tls.close()
+            except OSError:
+                pass
+
+    def handle_error(self, request, client_address):
+        log.exception("unhandled error serving %s", client_address)
+
+
+class IdpServer:
+    """Owns the listening socket and the serving thread."""
+
+    def __init__(self, host: str, port: int, ssl_context: ssl.SSLContext, app: "IdpApp"):
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        handler = type("BoundHandler", (_Handler,), {"app": app})
+        self._server = _TlsThreadingServer((host, port), handler, ssl_context, family)
+        self.port: int = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.2},
+                                        name="cloud-sim-idp", daemon=True)
+        self._stopped = False
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self._server.shutdown()
+        self._server.server_close()
+        self._server.close_connections()
+        self._thread.join(timeout=5)
+
+
+class IdpApp:
+    """What the handler needs: the platform, the pages, the admin API and its secret."""
+
+    def __init__(self, idp: IdentityPlatform, pages: SignInPages, admin: TenantAdmin,
+                 admin_secret: str, info: Callable[[], dict[str, Any]]):
+        self.idp = idp
+        self.pages = pages
+        self.admin = admin
+        self.admin_secret = admin_secret
+        self.info = info
+
+    def discovery(self, tenant: str) -> dict[str, Any]:
+        base = self.idp.base_url
+        tid = self.idp.dir.tenant_id
+        t = tenant if tenant.lower() not in ("common", "organizations", "consumers") else "{tenantid}"
+        issuer = f"{base}/{tid if t != '{tenantid}' else t}/v2.0"
+        return {
+            "token_endpoint": f"{base}/{tenant}/oauth2/v2.0/token",
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt",
+                                                      "client_secret_basic"],
+            "jwks_uri": f"{base}/{tenant}/discovery/v2.0/keys",
+            "response_modes_supported": ["query", "fragment", "form_post"],
+            "subject_types_supported": ["pairwise"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
+            "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            "issuer": issuer,
+            "request_uri_parameter_supported": False,
+            "userinfo_endpoint": f"{base}/oidc/userinfo",
+            "authorization_endpoint": f"{base}/{tenant}/oauth2/v2.0/authorize",
+            "device_authorization_endpoint": f"{base}/{tenant}/oauth2/v2.0/devicecode",
+            "http_logout_supported": True,
+            "frontchannel_logout_supported": True,
+            "end_session_endpoint": f"{base}/{tenant}/oauth2/v2.0/logout",
+            "claims_supported": ["sub", "iss", "cloud_instance_name", "cloud_instance_host_name",
+                                 "cloud_graph_host_name", "msgraph_host", "aud", "exp", "iat",
+                                 "auth_time", "acr", "nonce", "preferred_username", "name",
+                                 "tid", "ver", "at_hash", "c_hash", "email"],
+            "kerberos_endpoint": f"{base}/{tenant}/kerberos",
+            "tenant_region_scope": "EU",
+            "cloud_instance_name": "microsoftonline.com",
+            "cloud_graph_host_name": "graph.windows.net",
+            "msgraph_host": "graph.microsoft.com",
+            "rbac_url": "https://pas.windows.net",
+        }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    app: IdpApp
+    protocol_version = "HTTP/1.1"
+    server_version = "cloud-sim"
+    sys_version = ""
+    timeout = 30
+
+    def log_message(self, fmt: str, *args: Any) -> None:  # no query strings, no bodies
+        log.debug("%s %s", self.address_string(), fmt % args)
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_PUT(self) -> None:
+        self._dispatch("PUT")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
+    def do_HEAD(self) -> None:
+        self._dispatch("HEAD")
+
+    # -- plumbing ----------------------------------------------------------------------------
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The stdlib's own errors (bad request line, headers...) in Microsoft's shape."""
+        if not hasattr(self, "_corr"):
+            self._corr = str(uuid.uuid4())
+        self.close_connection = True
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # always answer with a status line and headers
+        status = code if 400 <= code < 600 else 400
+        try:
+            self._send_error(AadError("invalid_request", 90014,
+                                      f"The request is not a valid HTTP request ({status} "
+                                      f"{message or ''}).".replace(" )", ")"), status=status))
+        except Exception:  # pragma: no cover - the peer is gone
+            pass
+
+    def _dispatch(self, method: str) -> None:
+        self._corr = self.headers.get("client-request-id") or str(uuid.uuid4())
+        self._body: bytes | None = None
+        try:
+            self._route(method, urlsplit(self.path).path)
+        except AadError as err:
+            self._send_error(err)
+        except Exception:  # the server never dies on input; log the path only
+            log.exception("internal error on %s %s", method, urlsplit(self.path).path)
+            self._send_error(AadError("server_error", 90033,
+                                      "A transient error has occurred. Please try again.",
+                                      status=500))
+        finally:
+            if self._body is None and not self.close_connection:
+                try:  # an unread body would be parsed as the next request
+                    self._read_body()
+                except AadError:
+                    self.close_connection = True
+
+    def _read_body(self) -> bytes:
+        if getattr(self, "_body", None) is not None:
+            return self._body  # type: ignore[return-value]
+        length_text = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            self.close_connection = True
+            raise AadError("invalid_request", 90014,
+                           "The request body must be sent with a Content-Length.")
+        try:
+            length = int(length_text or 0)
+        except ValueError:
+            self.close_connection = True
+            raise AadError("invalid_request", 90014, "The Content-Length header is not valid.")
+        if length < 0 or length > MAX_BODY:
+            self.close_connection = True
+            if 0 < length <= MAX_DRAIN:  # read it away so the client sees our reply
+                remaining = length
+                while remaining > 0:
+                    chunk = self.rfile.read(min(remaining, 65536))
+                    if not chunk:
+                        break
+                    remaining -= len(chunk)
+            raise AadError("invalid_request", 90014, "The request body is too large.", status=413)
+        self._body = self.rfile.read(length) if length else b""
+        return self._body
+
+    def _form(self) -> dict[str, str]:
+        """The urlencoded form; anything else reads as an empty form (-> missing parameter)."""
+        raw = self._read_body()
+        ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if ctype != "application/x-www-form-urlencoded":
+            return {}
+        try:
+            text = raw.decode("utf-8")
+            parsed = parse_qs(text, keep_blank_values=True, strict_parsing=False,
+                              max_num_fields=100)
+        except (UnicodeDecodeError, ValueError):
+            raise AadError("invalid_request", 90014,
+                           "The request body is not a valid form (application/x-www-form-"
+                           "urlencoded, UTF-8).")
+        return {k: v[0] for k, v in parsed.items()}
+
+    def _send(self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store, no-cache")
+        self.send_header("Pragma", "no-cache")
+        self.send_header("x-ms-request-id", str(uuid.uuid4()))
+        self.send_header("client-request-id", self._corr)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _json(self, obj: Any, status: int = 200) -> None:
+        self._send(status, json.dumps(obj).encode(), "application/json; charset=utf-8")
+
+    def _html(self, text: str, status: int = 200) -> None:
+        self._send(status, text.encode("utf-8"), "text/html; charset=utf-8")
+
+    def _send_error(self, err: AadError) -> None:
+        body = error_body(err, now=self.app.idp.dir.clock.now(), correlation_id=self._corr,
+                          error_uri_base=self.app.idp.base_url)
+        log.info("AADSTS%s %s on %s", err.code, err.error,
+                 urlsplit(getattr(self, "path", "") or "").path)
+        self._json(body, err.status)
+
+    def _post_only(self, method: str) -> None:
+        if method != "POST":
+            raise AadError("invalid_request", 900561,
+                           f"The endpoint only accepts POST, OPTIONS requests. Received a "
+                           f"{method} request.")
+
+    # -- routes ------------------------------------------------------------------------------
+    def _route(self, method: str, path: str) -> None:
+        app = self.app
+        if path in ("/devicelogin", "/devicelogin/"):
+            if method == "POST":
+                view = app.pages.post(self._form())
+            else:
+                view = app.pages.start()
+            self._html(app.pages.render(view), view.status)
+            return
+        if path == "/static/signin.css":
+            css = resources.files("cloud_sim").joinpath("static/signin.css").read_bytes()
+            self._send(200, css, "text/css; charset=utf-8")
+            return
+        if path == "/_sim/info":
+            self._json(app.info())
+            return
+        if path.startswith("/_sim/admin/"):
+            self._admin(method, path[len("/_sim/admin/"):])
+            return
+        if path == "/error":
+            self._html("<!DOCTYPE html><title>Error lookup</title><p>See the error code in the "
+                       "error_description (simulated tenant).</p>")
+            return
+        if path in ("/", ""):
+            self._html('<!DOCTYPE html><title>cloud-sim</title><p>Simulated Microsoft 365 '
+                       'tenant. <a href="/devicelogin">Device sign-in</a></p>')
+            return
+        for name, rx in _ROUTES:
+            m = rx.match(path)
+            if not m:
+                continue
+            tenant = m.group("tenant")
+            app.idp.check_tenant(tenant)
+            if name == "discovery":
+                self._json(app.discovery(tenant))
+            elif name == "keys":
+                self._json({"keys": []})
+            elif name == "devicecode":
+                self._post_only(method)
+                self._json(app.idp.device_authorization(self._form()))
+            elif name == "token":
+                self._post_only(method)
+                self._json(app.idp.token(self._form()))
+            else:
+                raise AadError("invalid_request", 900144,
+                               "This simulated tenant supports only the device code flow.")
+            return
+        raise AadError("invalid_request", 90056,
+                       f"The requested endpoint '{path[:100]}' does not exist.", status=404)
+
+    def _admin(self, method: str, op: str) -> None:
+        auth = self.headers.get("Authorization", "")
+        expected = f"Bearer {self.app.admin_secret}"
+        if not hmac.compare_digest(auth.encode(), expected.encode()):
+            self._json({"error": "unauthorized", "error_description":
+                        "The admin API needs the bearer secret from run.json."}, 401)
+            return
+        args: dict[str, Any] = {}
+        if method == "POST":
+            raw = self._read_body()
+            if raw:
+                try:
+                    args = json.loads(raw)
+                except ValueError:
+                    self._json({"error": "invalid_request",
+                                "error_description": "The body is not JSON."}, 400)
+                    return
+                if not isinstance(args, dict):
+                    self._json({"error": "invalid_request",
+                                "error_description": "The body must be a JSON object."}, 400)
+                    return
+        else:
+            args = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        try:
+            result = self.app.admin.dispatch(op, args)
+        except KeyError as exc:
+            self._json({"error": "not_found", "error_description": str(exc.args[0] if exc.args
+                                                                         else exc)}, 404)
+            return
+        except (ValueError, TypeError) as exc:
+            self._json({"error": "invalid_request", "error_description": str(exc)}, 400)
+            return
+        self._json(result)

@@ -1,0 +1,247 @@
+"""The device sign-in pages at ``{base}/devicelogin``: plain HTML forms, no JavaScript.
+
+enter code -> account -> password -> "Permissions requested" -> Accept/Cancel -> signed in.
+Progress between steps is a server-side session named by a hidden ``ctx`` field (no cookies
+needed, so a terminal client can follow it as easily as a browser). The outcome is written to
+the device code; the device's next poll at the token endpoint reports it.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+import string
+import threading
+from dataclasses import dataclass, field
+from importlib import resources
+
+from cloud_sim.idp import IdentityPlatform
+
+WRONG_CODE = 70018
+CODE_EXPIRED = 70020
+NO_ACCOUNT = 50034
+BAD_PASSWORD = 50126
+CA_BLOCKED = 53003
+ADMIN_APPROVAL = 90094
+DECLINED = 65004
+
+
+@dataclass
+class PageView:
+    kind: str  # code | account | password | consent | done | error
+    title: str
+    message: str
+    error_code: int | None = None
+    error_text: str = ""
+    show_org_consent: bool = False
+    ctx: str = ""
+    upn: str = ""
+    status: int = 200
+
+
+@dataclass
+class _Session:
+    user_code: str
+    upn: str = ""
+    verified: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+class SignInPages:
+    def __init__(self, idp: IdentityPlatform):
+        self.idp = idp
+        self._sessions: dict[str, _Session] = {}
+        self._lock = threading.Lock()
+        self._template = string.Template(
+            resources.files("cloud_sim").joinpath("templates/page.html").read_text("utf-8"))
+
+    @property
+    def app(self) -> str:
+        return self.idp.dir.app_name
+
+    # -- steps -------------------------------------------------------------------------------
+    def start(self) -> PageView:
+        return PageView("code", "Enter code",
+                        "Enter the code displayed on your app or device.")
+
+    def post(self, form: dict[str, str]) -> PageView:
+        step = form.get("step", "code")
+        if step == "code":
+            return self._code(form.get("otc", ""))
+        with self._lock:
+            sess = self._sessions.get(form.get("ctx", ""))
+        if sess is None:
+            view = self.start()
+            view.error_code, view.error_text = None, (
+                "Your sign-in session has expired. Enter the code again.")
+            return view
+        ctx = form["ctx"]
+        problem = self._code_problem(sess.user_code, ctx)
+        if problem is not None:
+            return problem
+        if step == "account":
+            return self._account(ctx, sess, form.get("login", ""))
+        if step == "password" and sess.upn:
+            return self._password(ctx, sess, form.get("passwd", ""))
+        if step == "consent" and sess.verified:
+            return self._consent(ctx, sess, form.get("action", ""),
+                                 form.get("consent_org", "") in ("on", "1", "true"))
+        return self._error("Something went wrong", "The request is not valid in this step.",
+                           None, status=400)
+
+    def _code(self, otc: str) -> PageView:
+        row = self.idp.find_user_code(otc) if otc.strip() else None
+        if row is None or row.status != "pending":
+            view = self.start()
+            view.error_code = WRONG_CODE
+            view.error_text = ("That code didn't work. Check the code and try again."
+                               if row is None else "That code has already been used.")
+            return view
+        if self.idp.code_expired(row):
+            view = self.start()
+            view.error_code = CODE_EXPIRED
+            view.error_text = ("The code you entered has expired. Get a new code from the "
+                               "device you're trying to sign in to and try again.")
+            return view
+        ctx = secrets.token_urlsafe(24)
+        with self._lock:
+            self._sessions[ctx] = _Session(row.user_code)
+        return PageView("account", "Sign in",
+                        f"You're signing in to {self.app} on another device located in your "
+                        "area. Enter your email, phone, or Skype.", ctx=ctx)
+
+    def _code_problem(self, user_code: str, ctx: str) -> PageView | None:
+        row = self.idp.find_user_code(user_code)
+        if row is None or row.status != "pending":
+            self._drop(ctx)
+            return self._error("Sign-in is already finished",
+                               "This code has already been used. Get a new code from the "
+                               "device and try again.", WRONG_CODE)
+        if self.idp.code_expired(row):
+            self._drop(ctx)
+            return self._error("The code has expired",
+                               "The code you entered has expired. Get a new code from the "
+                               "device you're trying to sign in to and try again.",
+                               CODE_EXPIRED)
+        return None
+
+    def _account(self, ctx: str, sess: _Session, login: str) -> PageView:
+        user = self.idp.dir.user(login)
+        if user is None:
+            return PageView("account", "Sign in",
+                            f"You're signing in to {self.app} on another device located in "
+                            "your area.", NO_ACCOUNT,
+                            "This username may be incorrect. Make sure you typed it correctly. "
+                            "Otherwise, contact your admin.", ctx=ctx)
+        sess.upn = user.upn
+        return PageView("password", "Enter password", "", ctx=ctx, upn=user.upn)
+
+    def _password(self, ctx: str, sess: _Session, password: str) -> PageView:
+        d = self.idp.dir
+        if not password or not d.check_password(sess.upn, password):
+            return PageView("password", "Enter password", "", BAD_PASSWORD,
+                            "Your account or password is incorrect. If you don't remember "
+                            "your password, reset it now.", ctx=ctx, upn=sess.upn)
+        sess.verified = True
+        user = d.user(sess.upn)
+        assert user is not None
+        if d.blocking_policy(user.upn) is not None:
+            self.idp.settle_user_code(sess.user_code, "denied", upn=user.upn, error="53003")
+            self._drop(ctx)
+            return self._error("You cannot access this right now",
+                               "Your sign-in was successful but does not meet the criteria to "
+                               "access this resource. For example, you might be signing in from "
+                               "a browser, app, or location that is restricted by your admin.",
+                               CA_BLOCKED, upn=user.upn)
+        if d.has_consent(d.client_id, user.upn):
+            return self._approve(ctx, sess)
+        if not user.is_admin:
+            self.idp.settle_user_code(sess.user_code, "denied", upn=user.upn, error="65001")
+            self._drop(ctx)
+            return self._error("Need admin approval",
+                               f"{self.app} needs permission to access resources in your "
+                               "organization that only an admin can grant. Please ask an admin "
+                               "to grant permission to this app before you can use it.",
+                               ADMIN_APPROVAL, upn=user.upn)
+        return PageView("consent", "Permissions requested", f"{self.app}", ctx=ctx,
+                        upn=user.upn, show_org_consent=True)
+
+    def _consent(self, ctx: str, sess: _Session, action: str, on_behalf: bool) -> PageView:
+        d = self.idp.dir
+        user = d.user(sess.upn)
+        assert user is not None
+        if action != "accept":
+            self.idp.settle_user_code(sess.user_code, "declined", upn=user.upn)
+            self._drop(ctx)
+            return self._error("Sign-in cancelled",
+                               "User declined to consent to access the app. You can close "
+                               "this window.", DECLINED, upn=user.upn)
+        d.grant_consent(d.client_id, None if (on_behalf and user.is_admin) else user.upn)
+        return self._approve(ctx, sess)
+
+    def _approve(self, ctx: str, sess: _Session) -> PageView:
+        self.idp.settle_user_code(sess.user_code, "approved", upn=sess.upn)
+        self._drop(ctx)
+        return PageView("done", self.app,
+                        f"You have signed in to the {self.app} application on your device. "
+                        "You may now close this window.", upn=sess.upn)
+
+    def _error(self, title: str, text: str, code: int | None, *, upn: str = "",
+               status: int = 200) -> PageView:
+        return PageView("error", title, "", code, text, upn=upn, status=status)
+
+    def _drop(self, ctx: str) -> None:
+        with self._lock:
+            self._sessions.pop(ctx, None)
+
+    # -- rendering ---------------------------------------------------------------------------
+    def render(self, v: PageView) -> str:
+        e = html.escape
+        body = ""
+        hidden = f'<input type="hidden" name="ctx" value="{e(v.ctx)}">' if v.ctx else ""
+        if v.kind == "code":
+            body = ('<form method="post" action="/devicelogin">'
+                    '<input type="hidden" name="step" value="code">'
+                    '<label for="otc">Code</label>'
+                    '<input type="text" id="otc" name="otc" autocomplete="off" autofocus '
+                    'maxlength="20">'
+                    '<div class="buttons"><button type="submit">Next</button></div></form>')
+        elif v.kind == "account":
+            body = ('<form method="post" action="/devicelogin">'
+                    f'<input type="hidden" name="step" value="account">{hidden}'
+                    '<input type="email" id="login" name="login" placeholder="Email, phone, or '
+                    'Skype" autofocus>'
+                    '<div class="buttons"><button type="submit">Next</button></div></form>')
+        elif v.kind == "password":
+            body = ('<form method="post" action="/devicelogin">'
+                    f'<input type="hidden" name="step" value="password">{hidden}'
+                    '<input type="password" id="passwd" name="passwd" placeholder="Password" '
+                    'autofocus>'
+                    '<div class="buttons"><button type="submit">Sign in</button></div></form>')
+        elif v.kind == "consent":
+            org = ('<p><label><input type="checkbox" name="consent_org" value="on"> '
+                   'Consent on behalf of your organization</label></p>'
+                   if v.show_org_consent else "")
+            body = ('<p>This app would like to:</p><ul class="perms">'
+                    '<li>Send emails from mailboxes using SMTP AUTH</li>'
+                    '<li>Maintain access to data you have given it access to</li>'
+                    '<li>View your basic profile</li></ul>'
+                    '<form method="post" action="/devicelogin">'
+                    f'<input type="hidden" name="step" value="consent">{hidden}{org}'
+                    '<p><small>Accepting these permissions means that you allow this app to use '
+                    'your data as specified in their terms of service and privacy statement.'
+                    '</small></p><div class="buttons">'
+                    '<button type="submit" name="action" value="cancel" class="secondary">'
+                    'Cancel</button><button type="submit" name="action" value="accept">Accept'
+                    '</button></div></form>')
+        elif v.kind == "error":
+            body = '<p><a href="/devicelogin">Start over</a></p>'
+        error = ""
+        if v.error_text or v.error_code:
+            code = f"<small>AADSTS{v.error_code}</small>" if v.error_code else ""
+            error = f'<div class="error" id="error">{e(v.error_text)}{code}</div>'
+        return self._template.substitute(
+            kind=e(v.kind), title=e(v.title), message=e(v.message), body=body, error=error,
+            error_code=e(str(v.error_code or "")), tenant=e(self.idp.dir.domain),
+            show_org_consent="true" if v.show_org_consent else "false",
+            account=f'<div class="account" id="account">{e(v.upn)}</div>' if v.upn else "")

@@ -1,0 +1,149 @@
+"""The tenant's persistent state in SQLite (``state_dir/tenant.sqlite3``).
+
+One connection, one lock: the identity platform's handler threads, the SMTP server's thread
+and the admin API all go through here, and SQLite's own locking is not needed for a single
+process. WAL keeps reads cheap. Secrets (passwords, refresh tokens, device codes) are stored
+hashed; access tokens only by their ``jti``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Iterable
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    upn TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL, oid TEXT NOT NULL,
+    password_hash TEXT NOT NULL, smtp_auth INTEGER, tokens_valid_from REAL NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS ca_policies (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, users TEXT NOT NULL,
+    block_device_code_flow INTEGER NOT NULL, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS consents (
+    client_id TEXT NOT NULL, principal TEXT NOT NULL, granted REAL NOT NULL,
+    PRIMARY KEY (client_id, principal));
+CREATE TABLE IF NOT EXISTS device_codes (
+    code_hash TEXT PRIMARY KEY, user_code TEXT NOT NULL UNIQUE, client_id TEXT NOT NULL,
+    scope TEXT NOT NULL, created REAL NOT NULL, expires REAL NOT NULL,
+    status TEXT NOT NULL, upn TEXT, error TEXT);
+CREATE TABLE IF NOT EXISTS refresh_tokens (
+    token_hash TEXT PRIMARY KEY, upn TEXT NOT NULL, client_id TEXT NOT NULL,
+    scope TEXT NOT NULL, issued REAL NOT NULL, last_used REAL NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS access_tokens (
+    jti TEXT PRIMARY KEY, upn TEXT NOT NULL, issued REAL NOT NULL, expires REAL NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0);
+"""
+
+
+def hash_secret(value: str) -> str:
+    """A lookup hash for high-entropy secrets (refresh tokens, device codes)."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    dk = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    return f"scrypt$16384$8$1${salt.hex()}${dk.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        _, n, r, p, salt, dk = stored.split("$")
+        got = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r),
+                             p=int(p), dklen=len(dk) // 2)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got.hex(), dk)
+
+
+class Store:
+    """Thread-safe access to the tenant database."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        new = not self.path.exists()
+        if new:
+            fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+        os.chmod(self.path, 0o600)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+        for suffix in ("-wal", "-shm"):
+            side = Path(str(self.path) + suffix)
+            if side.exists():
+                os.chmod(side, 0o600)
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self._lock
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- raw helpers -------------------------------------------------------------------------
+    def execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
+        with self._lock:
+            return self._db.execute(sql, tuple(params))
+
+    def one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        with self._lock:
+            return self._db.execute(sql, tuple(params)).fetchone()
+
+    def all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, tuple(params)).fetchall()
+
+    def transaction(self):
+        """``with store.transaction():`` - one atomic unit under the lock."""
+        return _Tx(self)
+
+    # -- meta --------------------------------------------------------------------------------
+    def get(self, key: str, default: Any = None) -> Any:
+        row = self.one("SELECT value FROM meta WHERE key=?", (key,))
+        return default if row is None else json.loads(row["value"])
+
+    def put(self, key: str, value: Any) -> None:
+        self.execute("INSERT INTO meta(key, value) VALUES(?, ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                     (key, json.dumps(value)))
+
+    def secret(self, key: str) -> str:
+        """A persistent random secret (created on first use)."""
+        with self._lock:
+            value = self.get(key)
+            if value is None:
+                value = secrets.token_urlsafe(32)
+                self.put(key, value)
+            return value
+
+
+class _Tx:
+    def __init__(self, store: Store):
+        self.store = store
+
+    def __enter__(self) -> Store:
+        self.store._lock.acquire()
+        self.store._db.execute("BEGIN IMMEDIATE")
+        return self.store
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            self.store._db.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self.store._lock.release()

@@ -1,0 +1,294 @@
+"""The one object every surface holds: the emulated printer.
+
+``Device(state_dir)`` loads (or creates) its state files in ``state_dir`` (0700):
+``settings.json`` (all settings sections, incl. the SMTP password: 0600), ``admin.json`` (the
+admin password's scrypt hash and the failure counter), ``joblog.json`` and ``clock.json`` (the
+device clock's offset). Any unusable file is moved aside and reported in ``startup_problems``;
+the device then starts with defaults. It never raises for bad state.
+
+Change events (``DeviceEvent``) go to subscribers synchronously on the thread that made the
+change; the panel marshals them onto its loop (``App.call_from_thread``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from . import storage
+from .admin import AdminLock
+from .clock import Clock
+from .errors import ErrorCatalog
+from .i18n import Catalog, Msg, default_catalog
+from .jobs import JobLog
+from .network import EmailServerStatus, NetworkStatus
+from .profile import DeviceProfile
+from .settings import SECTION_TYPES, NetworkSettings, Settings
+from .validation import ValidationError, section_from_dict, validate_section
+
+log = logging.getLogger(__name__)
+
+SETTINGS_SCHEMA = 1
+CLOCK_SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class DeviceEvent:
+    """Something changed. ``kind``: "settings" (detail: section), "admin" (login, logout, timeout,
+    lock, password), "jobs" (job id), "clock" (offset seconds), "signin" (email client)."""
+
+    kind: str
+    detail: Any = None
+
+
+class Device:
+    """The emulated printer (see module docstring and CONTRACTS.md)."""
+
+    def __init__(
+        self,
+        state_dir: Path,
+        *,
+        profile: DeviceProfile | None = None,
+        clock: Clock | None = None,
+        catalog: Catalog | None = None,
+    ) -> None:
+        self.state_dir = storage.ensure_dir(Path(state_dir))
+        self.profile = profile or DeviceProfile.default()
+        self.catalog = catalog or default_catalog()
+        self.startup_problems: list[Msg] = []
+        self._subscribers: list[Callable[[DeviceEvent], None]] = []
+        self._sub_lock = threading.Lock()
+        self._settings_lock = threading.RLock()
+        self._email: Any = None
+        self._email_lock = threading.RLock()
+        self._email_creating = False
+
+        self._clock_given = clock is not None
+        self.clock = clock or Clock()
+        self._load_clock()
+        self.clock.on_change(self._clock_changed)
+
+        self._settings = self._load_settings()
+        self.errors = ErrorCatalog()
+        self.jobs = JobLog(self.state_dir / "joblog.json", self.clock.now, self._emit, self._report_problem)
+        self.admin = AdminLock(self, self.state_dir / "admin.json")
+
+    # -- events -----------------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[DeviceEvent], None]) -> Callable[[], None]:
+        """Call ``callback(DeviceEvent)`` on every change (possibly off the UI thread).
+
+        Returns a function that unsubscribes. A callback that raises is logged and kept.
+        """
+        with self._sub_lock:
+            self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with self._sub_lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def _emit(self, kind: str, detail: Any = None) -> None:
+        event = DeviceEvent(kind, detail)
+        with self._sub_lock:
+            subscribers = list(self._subscribers)
+        for cb in subscribers:
+            try:
+                cb(event)
+            except Exception:  # a broken surface must not break the device
+                log.exception("device event subscriber failed for %s", event)
+
+    def emit(self, kind: str, detail: Any = None) -> None:
+        """Fire an event on behalf of a part of the device (e.g. the email client's "signin")."""
+        self._emit(kind, detail)
+
+    def _report_problem(self, msg: Msg) -> None:
+        self.startup_problems.append(msg)
+
+    # -- clock ------------------------------------------------------------------------------
+    def _load_clock(self) -> None:
+        result = storage.load_document(self.state_dir / "clock.json", CLOCK_SCHEMA, kind="clock")
+        if result.problem:
+            self._report_problem(result.problem)
+        if result.data is not None and not self._clock_given:
+            try:
+                self.clock.set_offset(timedelta(seconds=float(result.data.get("offset_seconds", 0))))
+            except (TypeError, ValueError):
+                log.error("bad clock offset in clock.json; using 0")
+
+    def _clock_changed(self, offset: timedelta) -> None:
+        if not self._clock_given:  # a clock given by the caller (tests, snapshots) is theirs
+            try:
+                storage.write_document(self.state_dir / "clock.json", CLOCK_SCHEMA,
+                                       {"offset_seconds": offset.total_seconds()})
+            except OSError as exc:
+                log.error("cannot save the clock offset: %s", exc)
+        self._emit("clock", offset.total_seconds())
+
+    def local_now(self) -> datetime:
+        """Device time shifted by Basic Settings' Time Difference (what the panel shows)."""
+        minutes = self._settings.basic.time_difference_minutes
+        return self.clock.now().astimezone(timezone(timedelta(minutes=minutes)))
+
+    def format_datetime(self, when: datetime | None = None, *, seconds: bool = False) -> str:
+        """``when`` (default: now) in the Date/Time Settings' format, in the device's time zone."""
+        basic = self._settings.basic
+        when = (when or self.clock.now()).astimezone(timezone(timedelta(minutes=basic.time_difference_minutes)))
+        date_fmt = {"yyyy.mm.dd": "%Y.%m.%d", "mm.dd.yyyy": "%m.%d.%Y", "dd.mm.yyyy": "%d.%m.%Y"}.get(
+            basic.date_format, "%Y.%m.%d")
+        if basic.time_format == "12h":
+            time_fmt = "%I:%M:%S %p" if seconds else "%I:%M %p"
+        else:
+            time_fmt = "%H:%M:%S" if seconds else "%H:%M"
+        return when.strftime(f"{date_fmt} {time_fmt}")
+
+    # -- settings ---------------------------------------------------------------------------
+    def _defaults(self) -> Settings:
+        return Settings(network=NetworkSettings(device_name=self.profile.default_device_name))
+
+    def _load_settings(self) -> Settings:
+        path = self.state_dir / "settings.json"
+        defaults = self._defaults()
+        result = storage.load_document(path, SETTINGS_SCHEMA, kind="settings")
+        if result.problem:
+            self._report_problem(result.problem)
+        if result.data is None:
+            if not path.exists():
+                self._write_settings(defaults)
+            return defaults
+        settings = defaults
+        for name in SECTION_TYPES:
+            raw = result.data.get(name)
+            if raw is None:
+                continue
+            if not isinstance(raw, dict):
+                self._report_problem(Msg.of("device.problem.bad_section", section=name))
+                continue
+            section, bad = section_from_dict(name, raw, defaults.section(name))
+            for field_name in bad:
+                self._report_problem(Msg.of("device.problem.bad_value", section=name, field=field_name))
+            settings = settings.with_section(name, section)
+        return settings
+
+    def _write_settings(self, settings: Settings) -> None:
+        storage.write_document(self.state_dir / "settings.json", SETTINGS_SCHEMA, settings.to_dict())
+
+    @property
+    def settings(self) -> Settings:
+        """A frozen snapshot of all settings."""
+        return self._settings
+
+    def validate(self, section: str, **values: Any) -> Any:
+        """Check a change without saving it; returns the new section or raises ValidationError."""
+        return validate_section(section, self._settings.section(section) if section in SECTION_TYPES else None,
+                                values)
+
+    def update(self, section: str, **values: Any) -> None:
+        """Validate every field, then save atomically and emit ``DeviceEvent("settings", section)``.
+
+        Raises :class:`~device_model.validation.ValidationError` (``errors: dict[field, Msg]``)
+        and saves nothing if any value is bad. Values may be strings as typed ("587").
+        """
+        with self._settings_lock:
+            current = self._settings
+            if section not in SECTION_TYPES:
+                raise ValidationError({"section": Msg.of("validation.unknown_section", section=section)})
+            new_section = validate_section(section, current.section(section), values)
+            new = current.with_section(section, new_section)
+            if new == current:
+                return
+            self._write_settings(new)
+            self._settings = new
+        log.info("settings updated: %s (%s)", section, ", ".join(sorted(values)))
+        self._emit("settings", section)
+
+    def restore_default_settings(self) -> None:
+        """System Administration > Restore Default Settings: all settings and the admin password
+        back to factory values (the job log stays). Ends the admin session."""
+        with self._settings_lock:
+            defaults = self._defaults()
+            self._write_settings(defaults)
+            self._settings = defaults
+        self.admin._factory_reset()
+        for name in SECTION_TYPES:
+            self._emit("settings", name)
+
+    # -- i18n -------------------------------------------------------------------------------
+    @property
+    def language(self) -> str:
+        return self._settings.basic.language
+
+    def t(self, key: "str | Msg", **params: Any) -> str:
+        """A message in the device's current language (never raises; unknown keys show the key)."""
+        return self.catalog.translate(self.language, key, **params)
+
+    def languages(self) -> list[str]:
+        return self.catalog.languages()
+
+    # -- status -----------------------------------------------------------------------------
+    def network_status(self) -> NetworkStatus:
+        """Wired LAN/Wi-Fi Status as it stands."""
+        return NetworkStatus.from_settings(self._settings, self.profile)
+
+    def email_server_status(self) -> EmailServerStatus:
+        """Email Server Status, including the OAuth2 sign-in the device holds (if any)."""
+        state, account = "not_signed_in", ""
+        client = self.email
+        if client is not None:
+            try:
+                st = client.status()
+                state = str(getattr(st, "state", state) or state)
+                account = str(getattr(st, "account", "") or "")
+            except Exception:
+                log.exception("email client status failed")
+        return EmailServerStatus.from_settings(self._settings, state, account)
+
+    def print_status_sheet(self) -> Path:
+        """"Print" the network status sheet as a PDF under ``state_dir/prints``; logs a print job."""
+        from .status_sheet import print_status_sheet
+
+        return print_status_sheet(self)
+
+    @property
+    def prints_dir(self) -> Path:
+        """Where printed sheets land (shown on the panel after printing)."""
+        return self.state_dir / "prints"
+
+    # -- email (issue 4) --------------------------------------------------------------------
+    @property
+    def email(self) -> Any:
+        """The email client (``device_model.email.EmailClient(device)``), created on first use.
+
+        None while that package does not exist yet, so surfaces can write
+        ``dev.email and dev.email.status()``.
+        """
+        with self._email_lock:
+            if self._email is None and not self._email_creating:
+                if importlib.util.find_spec("device_model.email") is None:
+                    return None
+                self._email_creating = True  # the client's constructor may look at dev.email
+                try:
+                    module = importlib.import_module("device_model.email")
+                    factory = getattr(module, "EmailClient", None)
+                    if factory is None:
+                        return None
+                    self._email = factory(self)
+                except Exception:
+                    log.exception("cannot create the email client")
+                    return None
+                finally:
+                    self._email_creating = False
+            return self._email
+
+    @email.setter
+    def email(self, client: Any) -> None:
+        """Install an email client explicitly (tests, or the CLI with a service profile)."""
+        with self._email_lock:
+            self._email = client

@@ -1,0 +1,42 @@
+"""The "scanned" document a Scan to Email job attaches: a one-page sample PDF.
+
+There is no scanner glass in an emulator; a Scan to Email job still needs a real document so the
+recipient (and the tests) can open the attachment. The page is drawn with filled rectangles as
+"text lines" (about a millisecond with fpdf2) plus a heading naming the device and the time.
+fpdf2 is imported here, lazily, so importing the device stays fast.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+
+
+def _latin1(text: str) -> str:
+    """fpdf2's core fonts are Latin-1: fold other letters (ē -> e) rather than fail."""
+    folded = unicodedata.normalize("NFKD", text)
+    return folded.encode("latin-1", "ignore").decode("latin-1")
+
+
+def sample_scan_pdf(*, title: str, line: str, pages: int = 1, seed: int = 7) -> bytes:
+    """A small PDF that looks like a scanned text page (``pages`` pages)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_compression(True)
+    pdf.set_creator("panel-tui emulated printer")
+    pdf.set_title(_latin1(title))
+    rnd = random.Random(seed)
+    for page in range(max(1, pages)):
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 16)
+        pdf.text(20, 25, _latin1(title))
+        pdf.set_font("Helvetica", size=10)
+        pdf.text(20, 33, _latin1(f"{line}  ({page + 1}/{max(1, pages)})"))
+        pdf.set_fill_color(90, 90, 90)
+        y = 45.0
+        while y < 270:
+            width = 170 if rnd.random() > 0.15 else rnd.uniform(40, 160)
+            pdf.rect(20, y, width, 2.2, style="F")
+            y += 5 if rnd.random() > 0.1 else 10
+    return bytes(pdf.output())

@@ -1,0 +1,362 @@
+"""Sending one email the way the printer does, and turning every failure into Epson's code.
+
+The pieces are plain functions with their collaborators passed in, so the mapping can be unit
+tested with fakes and the integration tests run the same code against the simulated tenant:
+
+* :func:`build_message` makes the ``EmailMessage`` (From, To, Subject, body, attachments).
+* :func:`deliver` resolves the server name (through the profile's host map), connects, secures
+  the connection (STARTTLS / SSL/TLS / none), authenticates (XOAUTH2 with aiosmtplib's
+  ``oauth_token_generator``, LOGIN for SMTP AUTH, nothing for Off) and sends.
+* :class:`EmailSendError` carries the code of DESIGN.md §4 and the server's exact reply.
+
+A ``535 5.7.3`` to XOAUTH2 gets exactly one retry with a token refreshed on purpose
+(``force_refresh``); the refresh itself may end in 361 or 370.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import mimetypes
+import socket
+import ssl
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any, Protocol
+
+from .profiles import EmailServiceProfile
+from .redact import redact_text
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 20.0
+
+# Codes of DESIGN.md §4 / the guide.
+E_DNS = 311
+E_AUTH = 312
+E_COMM = 313
+E_SIZE = 314
+E_NOT_SIGNED_IN = 360
+E_EXPIRED = 361
+E_SIGN_IN_AGAIN = 370
+
+
+class EmailSendError(Exception):
+    """A failed send: ``code`` for the job log, ``reply`` = the server's exact words (or the
+    closest thing there is: the connection error), never a token."""
+
+    def __init__(self, code: int, reply: str = "", *, kind: str = "") -> None:
+        self.code = code
+        self.reply = redact_text(reply)
+        #: finer reason for Connection Test messages: dns, refused, timeout, tls_verify,
+        #: tls_date, tls, no_starttls, starttls_required, auth, sender, size, signin ...
+        self.kind = kind
+        super().__init__(f"{code}: {self.reply}")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    mime_type: str = "application/octet-stream"
+
+    @classmethod
+    def coerce(cls, item: Any) -> Attachment:
+        """Accept an Attachment, a path, or a ``(filename, bytes[, mime])`` tuple."""
+        if isinstance(item, Attachment):
+            return item
+        if isinstance(item, (str, Path)):
+            p = Path(item)
+            mime = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
+            return cls(p.name, p.read_bytes(), mime)
+        if isinstance(item, tuple) and len(item) in (2, 3):
+            name, data = item[0], item[1]
+            mime = item[2] if len(item) == 3 else (mimetypes.guess_type(name)[0] or "application/octet-stream")
+            return cls(str(name), bytes(data), str(mime))
+        raise TypeError(f"not an attachment: {type(item).__name__}")
+
+
+def build_message(
+    *,
+    sender: str,
+    to: str | Sequence[str],
+    subject: str,
+    body: str,
+    attachments: Sequence[Attachment] = (),
+    date: datetime | None = None,
+    domain: str | None = None,
+) -> EmailMessage:
+    """The message a printer sends: plain text body, attachments as MIME parts."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to if isinstance(to, str) else ", ".join(to)
+    msg["Subject"] = subject
+    if date is not None:
+        msg["Date"] = format_datetime(date)
+    msg["Message-ID"] = make_msgid(domain=domain or (sender.rsplit("@", 1)[-1] if "@" in sender else None))
+    msg["X-Mailer"] = "panel-tui emulated printer"
+    msg.set_content(body)
+    for a in attachments:
+        maintype, _, subtype = a.mime_type.partition("/")
+        msg.add_attachment(a.data, maintype=maintype, subtype=subtype or "octet-stream", filename=a.filename)
+    return msg
+
+
+def message_size(msg: EmailMessage) -> int:
+    """Octets on the wire (CRLF line ends), as SIZE counts them."""
+    from email.generator import BytesGenerator
+    from email.policy import SMTP
+    import io
+
+    buf = io.BytesIO()
+    BytesGenerator(buf, policy=SMTP).flatten(msg)
+    return len(buf.getvalue())
+
+
+class TokenProvider(Protocol):
+    """Where XOAUTH2 tokens come from (the email client's msal session)."""
+
+    username: str
+
+    async def token(self, *, force_refresh: bool = False) -> str:
+        """An access token for SMTP.Send; raises EmailSendError(360/361/370/311/313)."""
+        ...
+
+
+@dataclass
+class SendConfig:
+    """The email server settings that matter for one delivery."""
+
+    auth_method: str  # off | smtp_auth | pop_before_smtp | oauth2
+    smtp_server: str
+    smtp_port: int
+    secure: str  # none | ssl_tls | starttls
+    account: str = ""
+    password: str = field(default="", repr=False)
+    max_bytes: int | None = None  # Scan Settings' Attached File Max Size (None: no limit)
+    local_hostname: str = "printer.local"
+    timeout: float = DEFAULT_TIMEOUT
+    profile: EmailServiceProfile | None = None
+    tls_context: ssl.SSLContext | None = None
+
+
+# -- connecting ------------------------------------------------------------------------------
+
+
+def tls_context_for(profile: EmailServiceProfile | None) -> ssl.SSLContext:
+    """Verify the server against the profile's CA (or the system store). Blocking (reads files)."""
+    cafile = str(profile.ca_path) if profile is not None and profile.ca_path is not None else None
+    ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=cafile)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    return ctx
+
+
+async def resolve(host: str, port: int, profile: EmailServiceProfile | None) -> tuple[str, int]:
+    """Where ``host:port`` leads: the profile's map first, then the resolver (311 if neither)."""
+    if profile is not None:
+        mapped = profile.mapped(host, port)
+        if mapped is not None:
+            return mapped
+        if profile.simulated:
+            # The simulated network knows only the map, IP literals and localhost: no DNS query
+            # ever leaves the machine for a name a trainer typed.
+            import ipaddress
+
+            name = host.strip().lower().rstrip(".")
+            if name == "localhost":
+                return "127.0.0.1", port
+            try:
+                return str(ipaddress.ip_address(name.strip("[]"))), port
+            except ValueError:
+                raise EmailSendError(E_DNS, f"{host}: Name or service not known", kind="dns") from None
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise EmailSendError(E_DNS, f"{host}: {exc}", kind="dns") from exc
+    if not infos:
+        raise EmailSendError(E_DNS, f"{host}: no address", kind="dns")
+    return infos[0][4][0], infos[0][4][1]
+
+
+async def open_socket(addr: str, port: int, timeout: float) -> socket.socket:
+    """A connected, non-blocking TCP socket (313 on refusal or timeout)."""
+    loop = asyncio.get_running_loop()
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setblocking(False)
+    try:
+        await asyncio.wait_for(loop.sock_connect(sock, (addr, port)), timeout)
+    except (TimeoutError, asyncio.TimeoutError) as exc:
+        sock.close()
+        raise EmailSendError(E_COMM, f"Timed out connecting to {addr} on port {port}", kind="timeout") from exc
+    except OSError as exc:
+        sock.close()
+        raise EmailSendError(E_COMM, f"Error connecting to {addr} on port {port}: {exc}", kind="refused") from exc
+    return sock
+
+
+def _tls_kind(exc: BaseException) -> str:
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        text = str(exc).lower()
+        if "expired" in text or "not yet valid" in text:
+            return "tls_date"
+        return "tls_verify"
+    return "tls"
+
+
+def _reply(exc: Any) -> str:
+    code = getattr(exc, "code", None)
+    message = getattr(exc, "message", None) or str(exc)
+    return f"{code} {message}" if code else str(message)
+
+
+def classify(exc: BaseException) -> EmailSendError:
+    """Map an exception from connecting/authenticating/sending to Epson's code (DESIGN.md §4)."""
+    import aiosmtplib
+
+    if isinstance(exc, EmailSendError):
+        return exc
+    if isinstance(exc, socket.gaierror):
+        return EmailSendError(E_DNS, str(exc), kind="dns")
+    if isinstance(exc, ssl.SSLError):
+        return EmailSendError(E_COMM, f"TLS: {exc}", kind=_tls_kind(exc))
+    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
+        return EmailSendError(E_AUTH, _reply(exc), kind="auth")
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        first = exc.recipients[0] if exc.recipients else None
+        code = getattr(first, "code", 0)
+        return EmailSendError(E_SIZE if code == 552 else E_COMM, _reply(first) if first else str(exc), kind="recipient")
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        code = exc.code
+        if code == 552 or (code in (452, 552, 554) and "5.3.4" in exc.message):
+            return EmailSendError(E_SIZE, _reply(exc), kind="size")
+        if code == 535:
+            return EmailSendError(E_AUTH, _reply(exc), kind="auth")
+        if code == 554 and "5.2.252" in exc.message:
+            return EmailSendError(E_COMM, _reply(exc), kind="sender")
+        if code == 530 and "starttls" in exc.message.lower():
+            return EmailSendError(E_COMM, _reply(exc), kind="starttls_required")
+        if code == 530:
+            return EmailSendError(E_AUTH, _reply(exc), kind="auth")
+        return EmailSendError(E_COMM, _reply(exc), kind="reply")
+    if isinstance(exc, aiosmtplib.SMTPNotSupported):
+        text = str(exc).lower()
+        return EmailSendError(E_COMM, str(exc), kind="no_starttls" if "starttls" in text else "unsupported")
+    if isinstance(exc, aiosmtplib.SMTPException):
+        text = str(exc)
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, ssl.SSLError):
+            return EmailSendError(E_COMM, f"TLS: {cause}", kind=_tls_kind(cause))
+        if "xoauth2" in text.lower() or "authentication method" in text.lower():
+            return EmailSendError(E_AUTH, text, kind="no_auth")
+        if isinstance(exc, aiosmtplib.SMTPTimeoutError):
+            return EmailSendError(E_COMM, text, kind="timeout")
+        return EmailSendError(E_COMM, text, kind="disconnected")
+    if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
+        return EmailSendError(E_COMM, "timed out", kind="timeout")
+    if isinstance(exc, OSError):
+        return EmailSendError(E_COMM, str(exc), kind="refused")
+    return EmailSendError(E_COMM, f"{type(exc).__name__}: {exc}", kind="other")
+
+
+async def _session(
+    cfg: SendConfig,
+    tokens: TokenProvider | None,
+    *,
+    force_refresh: bool,
+) -> Any:
+    """A connected, secured and authenticated aiosmtplib.SMTP (caller quits it)."""
+    import aiosmtplib
+
+    host = cfg.smtp_server.strip()
+    addr, port = await resolve(host, int(cfg.smtp_port), cfg.profile)
+    sock = await open_socket(addr, port, cfg.timeout)
+    kwargs: dict[str, Any] = {}
+    if cfg.auth_method == "oauth2":
+        if tokens is None:
+            sock.close()
+            raise EmailSendError(E_NOT_SIGNED_IN, "", kind="signin")
+
+        async def generator() -> str:
+            return await tokens.token(force_refresh=force_refresh)
+
+        kwargs.update(username=tokens.username, oauth_token_generator=generator)
+    elif cfg.auth_method == "smtp_auth" and cfg.account:
+        kwargs.update(username=cfg.account, password=cfg.password)
+    smtp = aiosmtplib.SMTP(
+        hostname=host,  # TLS is verified against the name the user sees
+        sock=sock,
+        use_tls=cfg.secure == "ssl_tls",
+        start_tls=True if cfg.secure == "starttls" else False,
+        tls_context=cfg.tls_context,
+        local_hostname=cfg.local_hostname,
+        timeout=cfg.timeout,
+        **kwargs,
+    )
+    try:
+        await smtp.connect()
+    except BaseException as exc:
+        # asyncio's transport owns the socket now (it closes it, after any TLS shutdown);
+        # closing it here would free the fd under a live transport.
+        smtp.close()
+        if isinstance(exc, EmailSendError):
+            raise
+        if isinstance(exc, Exception):
+            raise classify(exc) from exc
+        raise
+    return smtp
+
+
+async def open_authenticated(cfg: SendConfig, tokens: TokenProvider | None) -> Any:
+    """Connect and authenticate; on XOAUTH2 ``535 5.7.3`` refresh the token once and retry."""
+    try:
+        return await _session(cfg, tokens, force_refresh=False)
+    except EmailSendError as err:
+        if cfg.auth_method == "oauth2" and err.kind == "auth" and "5.7.3" in err.reply:
+            log.info("XOAUTH2 refused with 5.7.3; refreshing the token once and retrying")
+            return await _session(cfg, tokens, force_refresh=True)
+        raise
+
+
+async def deliver(
+    message: EmailMessage,
+    cfg: SendConfig,
+    tokens: TokenProvider | None,
+    *,
+    on_connected: Callable[[], Awaitable[None] | None] | None = None,
+) -> str:
+    """Send ``message``; return the server's final reply. Raises :class:`EmailSendError`."""
+    if not cfg.smtp_server.strip():
+        raise EmailSendError(E_DNS, "SMTP Server Address is not set", kind="dns")
+    size = message_size(message)
+    if cfg.max_bytes is not None and size > cfg.max_bytes:
+        raise EmailSendError(
+            E_SIZE, f"message of {size} bytes exceeds Attached File Max Size ({cfg.max_bytes} bytes)", kind="size"
+        )
+    smtp = await open_authenticated(cfg, tokens)
+    try:
+        limit = smtp.esmtp_extensions.get("size", "")
+        if limit.strip().isdigit() and int(limit) and size > int(limit):
+            raise EmailSendError(E_SIZE, f"message of {size} bytes exceeds the server's SIZE {int(limit)}", kind="size")
+        try:
+            errors, reply = await smtp.send_message(message)
+        except EmailSendError:
+            raise
+        except Exception as exc:
+            raise classify(exc) from exc
+        if errors:
+            first = next(iter(errors.values()))
+            raise EmailSendError(E_COMM, f"{first.code} {first.message}", kind="recipient")
+        try:
+            await smtp.quit()
+        except Exception:  # the message is accepted; a rude goodbye changes nothing
+            smtp.close()
+        return reply
+    finally:
+        if smtp.is_connected:
+            smtp.close()

@@ -1,0 +1,506 @@
+"""OAuth 2.0 device-code sign-in with msal, and the device's committed token store.
+
+The guide's steps 6-12: Web Config asks the identity platform for a code, the administrator
+completes the sign-in elsewhere, and only Web Config's **OK** makes the result the printer's.
+So a finished sign-in lives in its :class:`SignInAttempt` (its own msal app and in-memory
+token cache) until :meth:`TokenStore.commit` writes the cache (0600, atomic) and the account.
+That keeps the guide's trouble case "Signed in, but not saved to the printer" reproducible.
+
+Everything msal does is blocking network I/O (constructing the app fetches the discovery
+document); those functions say so and have ``async`` twins that run them in a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..i18n import Msg
+from ..storage import atomic_write_bytes, ensure_dir, load_document, write_document
+from .profiles import EmailServiceProfile
+from .redact import redact_text, remember_secret
+
+log = logging.getLogger(__name__)
+
+WAITING = "waiting"
+SIGNED_IN = "signed_in"
+FAILED = "failed"
+EXPIRED = "expired"
+CANCELLED = "cancelled"
+FINISHED_STATES = frozenset({SIGNED_IN, FAILED, EXPIRED, CANCELLED})
+
+#: msal refreshes an access token with under 5 minutes left; the device does the same on its clock.
+REFRESH_MARGIN = timedelta(minutes=5)
+#: Microsoft's refresh-token inactivity limit: past it the status shows "Expired".
+REFRESH_TOKEN_INACTIVITY = timedelta(days=90)
+
+_AADSTS = re.compile(r"AADSTS(\d+)")
+
+#: Identity-platform codes that mean "the refresh token expired through inactivity" (361).
+EXPIRED_CODES = frozenset({700082, 70008})
+
+
+def aad_code_of(result: dict[str, Any] | None) -> int | None:
+    """The AADSTS number of an error response (``error_codes`` or the description)."""
+    if not result:
+        return None
+    codes = result.get("error_codes")
+    if isinstance(codes, list) and codes:
+        try:
+            return int(codes[0])
+        except (TypeError, ValueError):
+            pass
+    m = _AADSTS.search(str(result.get("error_description", "")))
+    return int(m.group(1)) if m else None
+
+
+def signin_error_msg(result: dict[str, Any]) -> Msg:
+    """What Web Config shows for a failed device-code sign-in (guide: Troubleshooting)."""
+    code = aad_code_of(result)
+    error = result.get("error", "")
+    description = redact_text(str(result.get("error_description", error)).split("\r\n")[0])
+    if code == 53003:
+        return Msg.of("email.signin.ca_blocked")
+    if code == 530035:
+        return Msg.of("email.signin.security_defaults")
+    if code in (65001, 90094, 90095):
+        return Msg.of("email.signin.consent_required", code=code)
+    if code == 65004:
+        return Msg.of("email.signin.consent_declined", code=code)
+    if code == 7000218:
+        return Msg.of("email.signin.public_client_off")
+    if code == 700016:
+        return Msg.of("email.signin.unknown_app")
+    if code in (50076, 50079):
+        return Msg.of("email.signin.mfa_required", code=code)
+    if error == "authorization_declined":
+        return Msg.of("email.signin.declined")
+    if error == "expired_token" or code in (70019, 70020):
+        return Msg.of("email.signin.expired")
+    if code is not None:
+        return Msg.of("email.signin.generic", code=code, description=description)
+    return Msg.of("email.signin.generic_nocode", description=description)
+
+
+# -- msal plumbing (blocking) ---------------------------------------------------------------
+
+
+class RequestCounter:
+    """Counts HTTP requests a session sends to the identity platform (bench and tests)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.count = 0
+        self.paths: list[str] = []
+
+    def hook(self, response: Any, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            self.count += 1
+            try:
+                from urllib.parse import urlsplit
+
+                self.paths.append(f"{response.request.method} {urlsplit(response.request.url).path}")
+            except Exception:
+                pass
+        return response
+
+
+def make_http_session(profile: EmailServiceProfile, counter: RequestCounter | None = None) -> Any:
+    """A ``requests.Session`` for msal that trusts exactly the profile's CA.
+
+    ``trust_env = False``: with ``REQUESTS_CA_BUNDLE`` set in the environment requests would
+    ignore ``verify`` (REFERENCE.md §4), and proxies from the environment are not the device's.
+    """
+    import requests
+
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = str(profile.ca_path) if profile.ca_path is not None else True
+    if counter is not None:
+        session.hooks["response"].append(counter.hook)
+    return session
+
+
+def new_token_cache(serialized: str | None = None) -> Any:
+    """An msal ``SerializableTokenCache``, optionally loaded from its JSON."""
+    import msal
+
+    cache = msal.SerializableTokenCache()
+    if serialized:
+        cache.deserialize(serialized)
+    return cache
+
+
+def build_app(profile: EmailServiceProfile, cache: Any, session: Any) -> Any:
+    """Construct msal's ``PublicClientApplication``. Blocking: fetches the discovery document."""
+    import msal
+
+    return msal.PublicClientApplication(
+        profile.client_id,
+        authority=profile.authority,
+        instance_discovery=profile.instance_discovery,
+        http_client=session,
+        token_cache=cache,
+    )
+
+
+def account_name(result: dict[str, Any]) -> str:
+    """The signed-in user's address from a token response (id_token claims)."""
+    claims = result.get("id_token_claims") or {}
+    return str(claims.get("preferred_username") or claims.get("upn") or claims.get("email") or "")
+
+
+# -- the attempt -----------------------------------------------------------------------------
+
+
+class SignInAttempt:
+    """One "Sign in with Microsoft" in Web Config: the code to show and the pending result.
+
+    Create it with :meth:`TokenStore`'s owner (``EmailClient.begin_sign_in``). ``wait()`` blocks
+    while msal polls; ``cancel()`` ends the wait within a second (msal checks ``exit_condition``
+    between its one-second sleeps). The access and refresh tokens stay inside the attempt's
+    private token cache until ``commit_sign_in``.
+    """
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        profile: EmailServiceProfile,
+        clock: Any,
+        app: Any = None,
+        cache: Any = None,
+        flow: dict[str, Any] | None = None,
+        notify: Callable[[SignInAttempt], None] | None = None,
+        counter: RequestCounter | None = None,
+    ) -> None:
+        self.id = uuid.uuid4().hex[:12]
+        self.service = service
+        self.profile = profile
+        self._clock = clock
+        self._app = app
+        self._cache = cache
+        self._flow = flow
+        self._notify = notify
+        self.counter = counter
+        self._cancel = threading.Event()
+        self._done = threading.Event()
+        self._wait_lock = threading.Lock()
+        self.state: str = WAITING
+        self.account: str | None = None
+        self.error: Msg | None = None
+        self.aad_code: int | None = None
+        self.committed = False
+        self._result: dict[str, Any] | None = None
+        self._token_expires_in: int | None = None
+        flow = flow or {}
+        self.user_code: str = str(flow.get("user_code", ""))
+        self.verification_uri: str = str(flow.get("verification_uri", ""))
+        self.message: str = str(flow.get("message", ""))
+        seconds_left = float(flow.get("expires_at", time.time())) - time.time()
+        self.expires_at: datetime = clock.now() + timedelta(seconds=max(0.0, seconds_left))
+        if flow.get("device_code"):
+            remember_secret(str(flow["device_code"]))
+
+    # -- construction -----------------------------------------------------------------
+
+    @classmethod
+    def failed(
+        cls, *, service: str, profile: EmailServiceProfile, clock: Any, error: Msg, aad_code: int | None = None
+    ) -> SignInAttempt:
+        """An attempt that could not even get a code (tenant unreachable, AADSTS7000218 ...)."""
+        attempt = cls(service=service, profile=profile, clock=clock)
+        attempt.state = FAILED
+        attempt.error = error
+        attempt.aad_code = aad_code
+        attempt._done.set()
+        return attempt
+
+    # -- state ------------------------------------------------------------------------
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    @property
+    def instructions(self) -> Msg:
+        """The translatable "open {uri} and enter {code}" line for Web Config."""
+        return Msg.of("email.signin.message", uri=self.verification_uri, code=self.user_code)
+
+    def status_msg(self) -> Msg:
+        """One line for the page: waiting / signed in as / the error."""
+        if self.state == WAITING:
+            return Msg.of("email.signin.waiting", uri=self.verification_uri, code=self.user_code)
+        if self.state == SIGNED_IN:
+            return Msg.of("email.signin.committed") if self.committed else Msg.of(
+                "email.signin.signed_in", account=self.account or ""
+            )
+        if self.state == CANCELLED:
+            return Msg.of("email.signin.cancelled")
+        if self.state == EXPIRED:
+            return Msg.of("email.signin.expired")
+        return self.error or Msg.of("email.signin.generic_nocode", description="")
+
+    def snapshot(self) -> dict[str, Any]:
+        """Secret-free facts for events, logs and tests."""
+        return {
+            "id": self.id,
+            "service": self.service,
+            "state": self.state,
+            "user_code": self.user_code,
+            "verification_uri": self.verification_uri,
+            "expires_at": self.expires_at.isoformat(),
+            "account": self.account,
+            "aad_code": self.aad_code,
+            "committed": self.committed,
+        }
+
+    def __repr__(self) -> str:  # never the flow or the result (they hold the device code/tokens)
+        return f"SignInAttempt(id={self.id!r}, service={self.service!r}, state={self.state!r}, account={self.account!r})"
+
+    def _set(self, state: str) -> None:
+        if self._done.is_set() and state != SIGNED_IN:
+            return  # already finished (e.g. cancel raced with the poller)
+        self.state = state
+        if state in FINISHED_STATES:
+            self._done.set()
+        log.info("sign-in %s: %s%s", self.id, state, f" (AADSTS{self.aad_code})" if self.aad_code else "")
+        if self._notify is not None:
+            try:
+                self._notify(self)
+            except Exception:
+                log.exception("sign-in listener failed")
+
+    # -- waiting ----------------------------------------------------------------------
+
+    def wait(self, timeout: float | None = None) -> str:
+        """Block until the sign-in finishes (msal polls the token endpoint); return the state.
+
+        Blocking. Only one thread polls; others calling ``wait`` wait for it. ``timeout`` limits
+        how long *this call* waits, not the sign-in (which ends at the code's expiry).
+        """
+        if self._done.is_set() or self._flow is None:
+            return self.state
+        if not self._wait_lock.acquire(blocking=False):
+            self._done.wait(timeout)
+            return self.state
+        try:
+            if self._done.is_set():
+                return self.state
+            self._poll()
+        finally:
+            self._wait_lock.release()
+        return self.state
+
+    async def wait_async(self) -> str:
+        """``wait()`` in a worker thread."""
+        return await asyncio.to_thread(self.wait)
+
+    def cancel(self) -> None:
+        """Stop waiting (Web Config's Cancel); the code is abandoned."""
+        self._cancel.set()
+        if self._flow is not None:
+            self._flow["expires_at"] = 0  # msal's own documented way to stop polling
+        if not self._done.is_set() and not self._wait_lock.locked():
+            self._set(CANCELLED)
+
+    def _exit_condition(self, flow: dict[str, Any]) -> bool:
+        return self._cancel.is_set() or float(flow.get("expires_at", 0)) < time.time()
+
+    def _poll(self) -> None:
+        assert self._flow is not None and self._app is not None
+        try:
+            result = self._app.acquire_token_by_device_flow(self._flow, exit_condition=self._exit_condition)
+        except Exception as exc:  # network trouble while polling
+            log.warning("sign-in %s: polling failed: %s", self.id, redact_text(str(exc)))
+            self.error = Msg.of("email.signin.unreachable", detail=type(exc).__name__)
+            self._set(CANCELLED if self._cancel.is_set() else FAILED)
+            return
+        if "access_token" in result:
+            for key in ("access_token", "refresh_token", "id_token"):
+                remember_secret(result.get(key))
+            self._result = {"expires_in": result.get("expires_in")}
+            self._token_expires_in = int(result.get("expires_in") or 3600)
+            self._token_received_at = self._clock.now()
+            self.account = account_name(result)
+            self._set(SIGNED_IN)
+            return
+        error = result.get("error", "")
+        self.aad_code = aad_code_of(result)
+        if self._cancel.is_set():
+            self._set(CANCELLED)
+        elif error in ("authorization_pending", "slow_down") or error == "expired_token" or self.aad_code in (
+            70019,
+            70020,
+        ):
+            self.error = Msg.of("email.signin.expired")
+            self._set(EXPIRED)
+        else:
+            self.error = signin_error_msg(result)
+            log.info("sign-in %s failed: %s", self.id, redact_text(str(result.get("error_description", error))))
+            self._set(FAILED)
+
+
+# -- the committed store -----------------------------------------------------------------------
+
+SIGNIN_SCHEMA = 1
+
+
+@dataclass
+class SignInStatus:
+    """What the device holds after OK: ``state`` is signed_in | not_signed_in | expired."""
+
+    state: str
+    account: str | None = None
+    service: str | None = None
+    signed_in_at: datetime | None = None
+
+    @property
+    def msg(self) -> Msg:
+        return Msg.of(f"email.status.{self.state}")
+
+
+class TokenStore:
+    """The device's committed sign-in: ``state_dir/email/token_cache.json`` and ``signin.json``.
+
+    Both files are 0600 and written atomically. ``signin.json`` holds no secret: the service,
+    the account, when it was committed, and the device-clock bookkeeping that lets the device
+    decide ``force_refresh`` itself (msal reads wall time; the device clock may have travelled).
+    """
+
+    def __init__(self, state_dir: Path) -> None:
+        self.dir = Path(state_dir) / "email"
+        self.cache_path = self.dir / "token_cache.json"
+        self.meta_path = self.dir / "signin.json"
+        self.problems: list[Msg] = []
+        self._lock = threading.RLock()
+        self.meta: dict[str, Any] | None = None
+        loaded = load_document(self.meta_path, SIGNIN_SCHEMA, kind="email sign-in")
+        if loaded.problem is not None:
+            self.problems.append(loaded.problem)
+        if loaded.data and loaded.data.get("account") and self.cache_path.exists():
+            self.meta = loaded.data
+
+    # -- reading ----------------------------------------------------------------------
+
+    def read_cache_text(self) -> str | None:
+        """The serialized msal cache, or None (missing or unreadable: moved aside, logged)."""
+        try:
+            text = self.cache_path.read_text("utf-8")
+            json.loads(text)
+            return text
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            from ..storage import move_aside
+
+            moved = move_aside(self.cache_path)
+            log.error("token cache unreadable (%s); moved aside to %s", type(exc).__name__, moved)
+            self.problems.append(
+                Msg(
+                    "device.problem.corrupt_file",
+                    {"file": self.cache_path.name, "moved_to": moved.name if moved else "-",
+                     "reason": type(exc).__name__, "kind": "email token cache"},
+                )
+            )
+            with self._lock:
+                self.meta = None
+            return None
+
+    def status(self, now: datetime) -> SignInStatus:
+        with self._lock:
+            meta = dict(self.meta) if self.meta else None
+        if not meta:
+            return SignInStatus("not_signed_in")
+        state = "signed_in"
+        last = _parse_time(meta.get("last_token_at"))
+        if meta.get("expired") or (last is not None and now - last > REFRESH_TOKEN_INACTIVITY):
+            state = "expired"
+        return SignInStatus(state, meta.get("account"), meta.get("service"), _parse_time(meta.get("committed_at")))
+
+    def access_token_stale(self, now: datetime) -> bool:
+        """True when the device clock says the cached access token is (nearly) expired."""
+        with self._lock:
+            at = _parse_time((self.meta or {}).get("at_expires_at"))
+        return at is None or now >= at - REFRESH_MARGIN
+
+    # -- writing ----------------------------------------------------------------------
+
+    def commit(self, attempt: SignInAttempt, now: datetime) -> None:
+        """Make a finished sign-in the device's (Web Config OK): cache + account to disk."""
+        if attempt.state != SIGNED_IN or attempt._cache is None:
+            raise ValueError("only a finished, successful sign-in can be saved")
+        with self._lock:
+            ensure_dir(self.dir)
+            atomic_write_bytes(self.cache_path, attempt._cache.serialize().encode("utf-8"))
+            received = getattr(attempt, "_token_received_at", now)
+            expires_in = attempt._token_expires_in or 3600
+            self.meta = {
+                "service": attempt.service,
+                "account": attempt.account,
+                "client_id": attempt.profile.client_id,
+                "authority": attempt.profile.authority,
+                "committed_at": now.isoformat(),
+                "last_token_at": received.isoformat(),
+                "at_expires_at": (received + timedelta(seconds=expires_in)).isoformat(),
+                "expired": False,
+            }
+            write_document(self.meta_path, SIGNIN_SCHEMA, self.meta)
+
+    def save_cache(self, cache: Any) -> None:
+        """Persist the cache after msal changed it (a refresh rotates the refresh token)."""
+        with self._lock:
+            if self.meta is None:
+                return
+            if getattr(cache, "has_state_changed", True):
+                atomic_write_bytes(self.cache_path, cache.serialize().encode("utf-8"))
+                cache.has_state_changed = False
+
+    def note_token(self, now: datetime, expires_in: int) -> None:
+        """A token came from the identity platform: record when it expires on the device clock."""
+        with self._lock:
+            if self.meta is None:
+                return
+            self.meta.update(
+                last_token_at=now.isoformat(),
+                at_expires_at=(now + timedelta(seconds=int(expires_in))).isoformat(),
+                expired=False,
+            )
+            write_document(self.meta_path, SIGNIN_SCHEMA, self.meta)
+
+    def mark_expired(self) -> None:
+        """The identity platform said the refresh token expired (AADSTS700082)."""
+        with self._lock:
+            if self.meta is None:
+                return
+            self.meta["expired"] = True
+            write_document(self.meta_path, SIGNIN_SCHEMA, self.meta)
+
+    def clear(self) -> None:
+        """Sign out: forget the account and delete the token cache."""
+        with self._lock:
+            self.meta = None
+            for p in (self.cache_path, self.meta_path):
+                try:
+                    p.unlink()
+                except FileNotFoundError:
+                    pass
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None

@@ -1,0 +1,62 @@
+"""The error codes a job can end with, and what Job Status shows for them.
+
+Texts are catalog keys (``error.<code>.status`` / ``.solution`` / ``.panel``) in
+``locales/<lang>/errors.toml``: 360, 361 and 370 verbatim from the vendor guide (Latvian from the
+original), 311–315 condensed from Epson's status-menu tables (REFERENCE.md §1, unverified).
+``panel`` is the message the panel shows when a job fails that way (DESIGN.md §4), where there is
+one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .i18n import Msg
+
+#: Codes the catalog describes, in display order.
+ERROR_CODES: tuple[int, ...] = (311, 312, 313, 314, 315, 360, 361, 370)
+
+
+@dataclass(frozen=True)
+class ErrorEntry:
+    """One error code: its status (what happened), solution, and the panel message if any."""
+
+    code: int
+    status: Msg
+    solution: Msg
+    panel_message: Msg | None = None
+    known: bool = True
+
+
+class ErrorCatalog:
+    """Lookup of :class:`ErrorEntry` by code; unknown codes get a generic entry, never a KeyError."""
+
+    def codes(self) -> tuple[int, ...]:
+        return ERROR_CODES
+
+    def get(self, code: int) -> ErrorEntry:
+        """The entry for ``code`` (a generic "error {code}" entry for codes not in the catalog)."""
+        try:
+            code = int(code)
+        except (TypeError, ValueError):
+            code = 0
+        if code in ERROR_CODES:
+            return ErrorEntry(
+                code,
+                Msg.of(f"error.{code}.status"),
+                Msg.of(f"error.{code}.solution"),
+                Msg.of(f"error.{code}.panel"),
+            )
+        return ErrorEntry(
+            code,
+            Msg.of("error.unknown.status", code=code),
+            Msg.of("error.unknown.solution"),
+            None,
+            known=False,
+        )
+
+    def __contains__(self, code: object) -> bool:
+        return code in ERROR_CODES
+
+    def all(self) -> list[ErrorEntry]:
+        return [self.get(c) for c in ERROR_CODES]

@@ -1,0 +1,92 @@
+"""What kind of device is being emulated: model, serial, MAC, firmware, menu shape.
+
+The serial number doubles as the factory admin password (as on Epson devices since 2020), so it
+is shown in the README for the default profile. The model is labelled "(simulated)" because the
+menu shape and status contents are partly unverified (REFERENCE.md §1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Menu item ids (see panel_tui/menu_tree.py) locked while the admin lock is active. Epson locks
+#: these on every model found; Contacts is locked too.
+DEFAULT_LOCKED_ITEMS: frozenset[str] = frozenset(
+    {
+        "network_settings",
+        "web_service_settings",
+        "system_administration",
+        "contacts",
+        "admin_settings",
+        "security_settings",
+    }
+)
+
+
+@dataclass(frozen=True)
+class DhcpLease:
+    """The address a DHCP server "gave" the device. Display only: nothing is ever sent there."""
+
+    ip: str = "192.168.1.37"
+    subnet_mask: str = "255.255.255.0"
+    gateway: str = "192.168.1.1"
+    dns_primary: str = "192.168.1.1"
+    dns_secondary: str = ""
+
+
+@dataclass(frozen=True)
+class DeviceProfile:
+    """Fixed facts about the emulated device; never changed by settings."""
+
+    model: str = "EPSON WF-C5890 Series (simulated)"
+    serial_number: str = "X4ZB012345"
+    mac_address: str = "64:C6:D2:12:34:56"
+    firmware_version: str = "GT03P7 (simulated)"
+    #: Printers have Settings > General Settings; simpler scanners drop it.
+    has_general_settings: bool = True
+    #: Scanners may drop System Administration > Security Settings.
+    has_security_settings: bool = True
+    has_wifi: bool = True
+    has_fax: bool = False
+    #: OAuth2 is offered as an Authentication Method only on supporting firmware.
+    supports_oauth2: bool = True
+    #: Whether the serial-number password counts as registered from the factory.
+    default_password_registered: bool = True
+    locked_items: frozenset[str] = field(default_factory=lambda: DEFAULT_LOCKED_ITEMS)
+    dhcp_lease: DhcpLease = field(default_factory=DhcpLease)
+    wifi_ssid: str = "EPSON-Office (simulated)"
+    wifi_signal: str = "excellent"  # excellent | good | fair | poor
+    link_speed: str = "1000BASE-T Full Duplex"
+    ipv6_link_local: str = "fe80::66c6:d2ff:fe12:3456"
+
+    @property
+    def default_admin_password(self) -> str:
+        """The factory admin password: the serial number."""
+        return self.serial_number
+
+    @property
+    def default_device_name(self) -> str:
+        """Epson style: "EPSON" plus the last six hex digits of the MAC."""
+        return "EPSON" + self.mac_address.replace(":", "")[-6:].upper()
+
+    def is_locked_item(self, item_id: str) -> bool:
+        """Whether a menu item carries the padlock when the lock is active."""
+        return item_id in self.locked_items
+
+    @classmethod
+    def default(cls) -> "DeviceProfile":
+        """The default printer profile."""
+        return cls()
+
+    @classmethod
+    def scanner(cls) -> "DeviceProfile":
+        """A scanner: no General Settings level, no Security Settings, no Wi-Fi Direct status."""
+        return cls(
+            model="EPSON DS-C490 Series (simulated)",
+            serial_number="X5NA004711",
+            mac_address="64:C6:D2:AB:CD:EF",
+            firmware_version="SC12Q4 (simulated)",
+            has_general_settings=False,
+            has_security_settings=False,
+            has_wifi=True,
+        )

@@ -1,0 +1,134 @@
+"""The device's settings as frozen dataclasses, one per section.
+
+Frozen so that a surface can hold a snapshot without it changing underneath, and so that every
+change goes through :meth:`device_model.device.Device.update`, which validates all fields first
+(``validation.py``) and then saves atomically. Field names are the ones the seams use
+(CONTRACTS.md); values are plain (str, int, bool, None) so they serialise to JSON as is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Email service -> (SMTP server, port, secure connection), as Web Config fills them in.
+EMAIL_SERVICE_DEFAULTS: dict[str, tuple[str, int, str]] = {
+    "exchange_online": ("smtp.office365.com", 587, "starttls"),
+    "outlook_com": ("smtp-mail.outlook.com", 587, "starttls"),
+}
+
+CONNECTIONS = ("wired", "wifi")
+AUTH_METHODS = ("off", "smtp_auth", "pop_before_smtp", "oauth2")
+EMAIL_SERVICES = ("exchange_online", "outlook_com")
+SECURE_CONNECTIONS = ("none", "ssl_tls", "starttls")
+LANGUAGES = ("en", "lv")
+DATE_FORMATS = ("yyyy.mm.dd", "mm.dd.yyyy", "dd.mm.yyyy")
+TIME_FORMATS = ("24h", "12h")
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """Network Settings: device name, wired/Wi-Fi, TCP/IP, DNS, proxy, IPv6."""
+
+    device_name: str = ""  # "" until the Device fills in the profile's default name
+    connection: str = "wired"  # "wired" | "wifi"
+    dhcp: bool = True  # TCP/IP: Obtain IP Address Auto (True) or Manual
+    ip: str = ""
+    subnet_mask: str = ""
+    gateway: str = ""
+    dns_auto: bool = True  # DNS Server Setting: Auto (from DHCP) or Manual
+    dns_primary: str = ""
+    dns_secondary: str = ""
+    proxy_enabled: bool = False
+    proxy_server: str = ""
+    proxy_port: int = 8080
+    proxy_user: str = ""
+    proxy_password: str = ""  # never shown, never printed
+    ipv6_enabled: bool = True
+
+
+@dataclass(frozen=True)
+class EmailServerSettings:
+    """Network Settings > Advanced > Email Server > Server Settings (and Web Config's Basic page).
+
+    ``password`` is the SMTP AUTH / POP before SMTP password: never logged, never shown, never
+    printed; stored only in the 0600 settings file. OAuth2 tokens are not here (email client).
+    """
+
+    auth_method: str = "off"  # off | smtp_auth | pop_before_smtp | oauth2
+    email_service: str | None = None  # exchange_online | outlook_com | None
+    sender_address: str = ""
+    smtp_server: str = ""
+    smtp_port: int = 25
+    secure: str = "none"  # none | ssl_tls | starttls
+    account: str = ""
+    password: str = ""
+    pop3_server: str = ""
+    pop3_port: int = 110
+
+
+@dataclass(frozen=True)
+class BasicSettings:
+    """Basic Settings: language, Operation Time Out, date/time display."""
+
+    language: str = "en"
+    operation_timeout_on: bool = True
+    operation_timeout_minutes: int = 10
+    date_format: str = "yyyy.mm.dd"
+    time_format: str = "24h"
+    #: Time Difference from UTC in minutes (Date/Time Settings); display only.
+    time_difference_minutes: int = 0
+
+
+@dataclass(frozen=True)
+class AdminSettings:
+    """Security Settings > Admin Settings > Lock Setting (the password itself lives in AdminLock)."""
+
+    lock_setting: bool = False
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    """Scan Settings > Email: the largest attachment a Scan to Email job may send (error 314)."""
+
+    attached_file_max_size_mb: int = 10
+
+
+SECTION_TYPES: dict[str, type] = {
+    "network": NetworkSettings,
+    "email_server": EmailServerSettings,
+    "basic": BasicSettings,
+    "admin": AdminSettings,
+    "scan": ScanSettings,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All sections. ``Settings.section(name)`` and ``with_section`` give uniform access."""
+
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+    email_server: EmailServerSettings = field(default_factory=EmailServerSettings)
+    basic: BasicSettings = field(default_factory=BasicSettings)
+    admin: AdminSettings = field(default_factory=AdminSettings)
+    scan: ScanSettings = field(default_factory=ScanSettings)
+
+    def section(self, name: str) -> Any:
+        """The dataclass of section ``name`` (KeyError for an unknown section)."""
+        if name not in SECTION_TYPES:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def with_section(self, name: str, value: Any) -> "Settings":
+        """A copy with one section replaced."""
+        return dataclasses.replace(self, **{name: value})
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """Plain dict for JSON (includes the SMTP password: only for the 0600 state file)."""
+        return {name: dataclasses.asdict(getattr(self, name)) for name in SECTION_TYPES}
+
+
+def section_fields(name: str) -> tuple[str, ...]:
+    """Field names of a section, in declaration order."""
+    return tuple(f.name for f in dataclasses.fields(SECTION_TYPES[name]))

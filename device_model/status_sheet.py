@@ -1,0 +1,116 @@
+"""The network status sheet, "printed" as a PDF (Network Status > Print Status Sheet).
+
+Printed in English with fpdf2's core Helvetica font, whatever the panel language. Why: core PDF
+fonts only cover Latin-1 (no "ī", "ā", "š" ...); a Unicode TTF would have to be shipped in the
+package (fpdf2 ships none, and DejaVu is not on every fresh machine), and a sheet that silently
+depends on the host's fonts is not robust. Every value on the sheet is ASCII by validation
+(device name, addresses, host names, sender address), and Epson's own network status sheets are
+English-only, so nothing is lost. Any stray non-ASCII text (an SSID, an account) is folded to ASCII.
+The PDF is written uncompressed (it is small) so that tests and curious users can grep it.
+
+Never on the sheet: the SMTP password, the proxy password, any OAuth token.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .i18n import Msg
+from .network import StatusRow
+from .storage import atomic_write_bytes, ensure_dir
+
+if TYPE_CHECKING:
+    from .device import Device
+
+SHEET_LANGUAGE = "en"
+
+
+def ascii_safe(text: str) -> str:
+    """Fold to printable ASCII ("Tīkla" -> "Tikla"); unknown characters become "?"."""
+    folded = unicodedata.normalize("NFKD", text)
+    out = []
+    for ch in folded:
+        if unicodedata.combining(ch):
+            continue
+        out.append(ch if 32 <= ord(ch) < 127 else "?")
+    return "".join(out)
+
+
+def sheet_sections(device: "Device") -> list[tuple[Msg, list[StatusRow]]]:
+    """What the sheet prints, grouped by heading (also usable for an on-screen preview)."""
+    p = device.profile
+    net = device.network_status()
+    email = device.email_server_status()
+    general = [
+        StatusRow("model", Msg.of("status.sheet.model"), p.model),
+        StatusRow("serial", Msg.of("status.sheet.serial"), p.serial_number),
+        StatusRow("firmware", Msg.of("status.sheet.firmware"), p.firmware_version),
+        StatusRow("printed", Msg.of("status.sheet.printed"), device.format_datetime(seconds=True)),
+    ]
+    services = [
+        StatusRow("wifi_direct", Msg.of("status.sheet.wifi_direct"), Msg.of("status.disabled")),
+        StatusRow("protocols", Msg.of("status.sheet.protocols"), "HTTP, HTTPS, SMTP"),
+        StatusRow("certificate", Msg.of("status.sheet.certificate"), Msg.of("status.sheet.self_signed")),
+    ]
+    return [
+        (Msg.of("status.sheet.general"), general),
+        (Msg.of("status.sheet.network"), net.rows()),
+        (Msg.of("status.sheet.ipv6_proxy"), net.extra_rows()),
+        (Msg.of("status.sheet.services"), services),
+        (Msg.of("status.sheet.email_server"), email.rows()),
+    ]
+
+
+def render_pdf(device: "Device") -> bytes:
+    """The sheet as PDF bytes (fpdf2 imported here: it is not needed for the first frame)."""
+    from fpdf import FPDF
+
+    def tr(value: "str | Msg") -> str:
+        return ascii_safe(device.catalog.translate(SHEET_LANGUAGE, value) if isinstance(value, Msg) else value)
+
+    pdf = FPDF(format="A4")
+    pdf.set_compression(False)
+    pdf.set_creator("panel-tui (simulated Epson device)")
+    pdf.set_title(ascii_safe(f"Network Status Sheet - {device.network_status().device_name}"))
+    created = device.clock.now()
+    pdf.set_creation_date(created)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 15)
+    pdf.cell(0, 9, tr(Msg.of("status.sheet.title")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    pdf.cell(0, 5, tr(Msg.of("status.sheet.simulated")), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    for heading, rows in sheet_sections(device):
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.cell(0, 7, tr(heading), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 10)
+        for row in rows:
+            pdf.cell(70, 5.5, tr(row.label))
+            pdf.cell(0, 5.5, tr(row.value), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+    return bytes(pdf.output())
+
+
+def print_status_sheet(device: "Device") -> Path:
+    """Write ``state_dir/prints/network-status-<timestamp>.pdf`` (0600), log a completed print job.
+
+    If writing fails the print job is logged with status "error" and the OSError propagates.
+    """
+    folder = ensure_dir(device.prints_dir)
+    stamp = device.clock.now().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"network-status-{stamp}.pdf"
+    n = 1
+    while path.exists():
+        path = folder / f"network-status-{stamp}-{n}.pdf"
+        n += 1
+    job = device.jobs.start("print", device.t("device.job.name.status_sheet"))
+    try:
+        data = render_pdf(device)
+        atomic_write_bytes(path, data)
+    except Exception as exc:
+        device.jobs.finish(job, "error", None, reply=type(exc).__name__)
+        raise
+    device.jobs.finish(job, "completed", file=str(path))
+    return path

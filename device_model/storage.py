@@ -1,0 +1,152 @@
+"""Crash-safe persistence of the device's state files.
+
+A printer loses power at any moment; a half-written settings file must never be what the next
+start finds. Every write goes to a temporary file in the same directory, is fsynced, renamed over
+the target with ``os.replace`` (atomic on POSIX) and the directory is fsynced. State files are
+0600 and state directories 0700 because they hold the SMTP password and (for the email client)
+OAuth tokens.
+
+Loading is the mirror image: a file that is unreadable, not JSON, not an object or of an unknown
+``schema_version`` is moved aside to ``<name>.corrupt-<timestamp>`` (never overwritten in place),
+a :class:`~device_model.i18n.Msg` describing it is returned, and the caller falls back to defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .i18n import Msg
+
+log = logging.getLogger(__name__)
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def ensure_dir(path: Path, mode: int = DIR_MODE) -> Path:
+    """Create ``path`` (and parents) if needed and make it ``mode`` (0700): owner-only."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True, mode=mode)
+    try:
+        os.chmod(path, mode)
+    except OSError as exc:  # e.g. a directory we do not own; still usable
+        log.warning("cannot chmod %s: %s", path, exc)
+    return path
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
+    """Replace ``path`` with ``data`` atomically; the file ends up with permissions ``mode``."""
+    path = Path(path)
+    ensure_dir(path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except OSError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+
+
+def atomic_write_text(path: Path, text: str, mode: int = FILE_MODE) -> None:
+    """UTF-8 text variant of :func:`atomic_write_bytes`."""
+    atomic_write_bytes(path, text.encode("utf-8"), mode)
+
+
+def atomic_write_json(path: Path, obj: Any, mode: int = FILE_MODE) -> None:
+    """Write ``obj`` as pretty, stable JSON (sorted keys) atomically."""
+    atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n", mode)
+
+
+def move_aside(path: Path, now: float | None = None) -> Path | None:
+    """Rename a bad file to ``<name>.corrupt-<UTC timestamp>`` (unique); return the new path."""
+    path = Path(path)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now if now is not None else time.time()))
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        n += 1
+    try:
+        os.replace(path, target)
+    except OSError as exc:
+        log.error("cannot move bad file %s aside: %s", path, exc)
+        return None
+    _fsync_dir(path.parent)
+    return target
+
+
+@dataclass
+class LoadResult:
+    """What :func:`load_document` found: the data (None = use defaults) and any problem."""
+
+    data: dict[str, Any] | None
+    problem: Msg | None = None
+    moved_to: Path | None = None
+
+
+def load_document(path: Path, schema_version: int, *, kind: str = "") -> LoadResult:
+    """Load a JSON document written by :func:`write_document`.
+
+    Missing file: ``LoadResult(None)`` without a problem (first start). Anything wrong: the file is
+    moved aside and ``problem`` is ``Msg("device.problem.corrupt_file", file=..., moved_to=...,
+    reason=...)``; ``data`` is None so the caller uses its defaults. Never raises for bad content.
+    """
+    path = Path(path)
+    if not path.exists():
+        return LoadResult(None)
+    reason: str
+    try:
+        raw = path.read_bytes()
+        doc = json.loads(raw.decode("utf-8"))
+        if not isinstance(doc, dict):
+            reason = "not a JSON object"
+        elif doc.get("schema_version") != schema_version:
+            reason = f"schema_version {doc.get('schema_version')!r}, expected {schema_version}"
+        elif not isinstance(doc.get("data"), dict):
+            reason = "no data object"
+        else:
+            return LoadResult(doc["data"])
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+    if isinstance(path, Path) and path.is_dir():
+        reason = "is a directory"
+    moved = move_aside(path)
+    log.error("state file %s is unusable (%s); moved to %s, using defaults", path, reason, moved)
+    problem = Msg(
+        "device.problem.corrupt_file",
+        {"file": path.name, "moved_to": moved.name if moved else "-", "reason": reason, "kind": kind},
+    )
+    return LoadResult(None, problem, moved)
+
+
+def write_document(path: Path, schema_version: int, data: dict[str, Any]) -> None:
+    """Persist ``data`` wrapped as ``{"schema_version": N, "data": {...}}`` atomically, 0600."""
+    atomic_write_json(path, {"schema_version": schema_version, "data": data})

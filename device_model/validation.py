@@ -1,0 +1,359 @@
+"""Validation of settings changes, with the limits Epson documents (REFERENCE.md §1).
+
+Surfaces hand over what the user typed, often as strings ("587"); :func:`validate_section`
+coerces each value, checks every field (not just the first bad one, so each field can show its
+own message), runs the cross-field checks, and either returns the new section or raises
+:class:`ValidationError` with ``errors: dict[field, Msg]``. Nothing is saved on error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import re
+from typing import Any, Callable, Mapping
+
+from .i18n import Msg
+from .settings import (
+    AUTH_METHODS,
+    CONNECTIONS,
+    DATE_FORMATS,
+    EMAIL_SERVICES,
+    LANGUAGES,
+    SECTION_TYPES,
+    SECURE_CONNECTIONS,
+    TIME_FORMATS,
+)
+
+
+class ValidationError(ValueError):
+    """One or more fields are invalid; ``errors`` maps field name -> message (a ``Msg``)."""
+
+    def __init__(self, errors: Mapping[str, Msg]) -> None:
+        self.errors: dict[str, Msg] = dict(errors)
+        super().__init__(", ".join(f"{k}: {v.key}" for k, v in self.errors.items()))
+
+
+class _Invalid(Exception):
+    def __init__(self, msg: Msg) -> None:
+        self.msg = msg
+
+
+# -- single-value checks (public: Web Config and the admin keypad reuse them) -------------------
+
+_PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]*$")
+_HOST_CHARS = re.compile(r"^[A-Za-z0-9.\-]*$")
+_DEVICE_NAME = re.compile(r"^[A-Za-z0-9\-]*$")
+_SENDER_FORBIDDEN = set(":()<>[];")
+
+
+def check_length(value: str, lo: int, hi: int) -> Msg | None:
+    if not lo <= len(value) <= hi:
+        if lo == 0:
+            return Msg.of("validation.max_length", max=hi)
+        return Msg.of("validation.length", min=lo, max=hi)
+    return None
+
+
+def check_ascii(value: str) -> Msg | None:
+    """Single-byte printable ASCII (what Epson calls "ASCII" in its field limits)."""
+    return None if _PRINTABLE_ASCII.match(value) else Msg.of("validation.ascii")
+
+
+def check_ipv4(value: str, *, required: bool = True) -> Msg | None:
+    """A dotted-quad IPv4 address (no leading zeros, each part 0–255)."""
+    if not value:
+        return Msg.of("validation.required") if required else None
+    parts = value.split(".")
+    if len(parts) != 4 or not all(p.isdigit() and len(p) <= 3 for p in parts):
+        return Msg.of("validation.ipv4")
+    if any(int(p) > 255 or (len(p) > 1 and p[0] == "0") for p in parts):
+        return Msg.of("validation.ipv4")
+    return None
+
+
+def check_host_ip(value: str, *, required: bool = True) -> Msg | None:
+    """An IPv4 address a device may use: not 0.x, loopback, multicast or broadcast."""
+    err = check_ipv4(value, required=required)
+    if err or not value:
+        return err
+    addr = ipaddress.IPv4Address(value)
+    if addr.is_loopback or addr.is_multicast or addr.is_unspecified or value.startswith("0.") or (
+        value == "255.255.255.255" or addr.is_reserved
+    ):
+        return Msg.of("validation.ip_reserved")
+    return None
+
+
+def check_subnet_mask(value: str) -> Msg | None:
+    err = check_ipv4(value)
+    if err:
+        return err if err.key == "validation.required" else Msg.of("validation.subnet_mask")
+    bits = int(ipaddress.IPv4Address(value))
+    inverted = (~bits) & 0xFFFFFFFF
+    # contiguous ones: inverted+1 is a power of two; 0.0.0.0 and 255.255.255.255 are not usable
+    if bits == 0 or inverted == 0 or (inverted & (inverted + 1)) != 0:
+        return Msg.of("validation.subnet_mask")
+    return None
+
+
+def check_hostname(value: str, *, lo: int = 0, hi: int = 255) -> Msg | None:
+    """A server address: ``lo``–``hi`` of A–Z a–z 0–9 . - forming an IPv4 address or an FQDN."""
+    err = check_length(value, lo, hi)
+    if err:
+        return err
+    if not value:
+        return None
+    if not _HOST_CHARS.match(value):
+        return Msg.of("validation.host_chars")
+    if re.fullmatch(r"[0-9.]+", value):
+        return None if check_ipv4(value) is None else Msg.of("validation.host_format")
+    labels = value.rstrip(".").split(".")
+    for label in labels:
+        if not 1 <= len(label) <= 63 or label.startswith("-") or label.endswith("-"):
+            return Msg.of("validation.host_format")
+    if labels[-1].isdigit():
+        return Msg.of("validation.host_format")
+    return None
+
+
+def check_sender_address(value: str) -> Msg | None:
+    """Sender's Email Address: 0–255 ASCII except ``: ( ) < > [ ] ;``, not starting with "."."""
+    err = check_length(value, 0, 255) or check_ascii(value)
+    if err:
+        return err
+    if not value:
+        return None
+    bad = sorted(set(value) & _SENDER_FORBIDDEN)
+    if bad:
+        return Msg.of("validation.sender_chars", chars=" ".join(bad))
+    if value.startswith("."):
+        return Msg.of("validation.sender_leading_dot")
+    if " " in value:
+        return Msg.of("validation.sender_format")
+    local, at, domain = value.rpartition("@")
+    if not at or not local or not domain:
+        return Msg.of("validation.sender_format")
+    return None
+
+
+def check_device_name(value: str) -> Msg | None:
+    """Device Name: 2–53 of A–Z a–z 0–9 and "-", not starting or ending with "-" (a host name)."""
+    if not 2 <= len(value) <= 53 or not _DEVICE_NAME.match(value):
+        return Msg.of("validation.device_name")
+    if value.startswith("-") or value.endswith("-"):
+        return Msg.of("validation.device_name_hyphen")
+    return None
+
+
+def check_admin_password(value: str) -> Msg | None:
+    """A new administrator password: 8–20 single-byte printable characters (no spaces at ends)."""
+    if not 8 <= len(value) <= 20:
+        return Msg.of("validation.password_length", min=8, max=20)
+    if not re.fullmatch(r"[\x21-\x7e][\x20-\x7e]*[\x21-\x7e]", value):
+        return Msg.of("validation.password_chars")
+    return None
+
+
+# -- coercion -------------------------------------------------------------------------------
+
+def _to_str(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise _Invalid(Msg.of("validation.text"))
+    return str(value)
+
+
+def _to_stripped(value: Any) -> str:
+    return _to_str(value).strip()
+
+
+def _to_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise _Invalid(Msg.of("validation.integer"))
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,9}\s*", value):
+        return int(value)
+    raise _Invalid(Msg.of("validation.integer"))
+
+
+_TRUE = {"true", "on", "yes", "1", "enable", "enabled"}
+_FALSE = {"false", "off", "no", "0", "disable", "disabled"}
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise _Invalid(Msg.of("validation.boolean"))
+
+
+def _choice(choices: tuple[str, ...], *, optional: bool = False) -> Callable[[Any], Any]:
+    def coerce(value: Any) -> Any:
+        if optional and (value is None or value == ""):
+            return None
+        text = _to_stripped(value).lower().replace("-", "_").replace("/", "_").replace(".", "_")
+        aliases = {"ssl": "ssl_tls", "tls": "ssl_tls", "outlook": "outlook_com", "exchange": "exchange_online"}
+        text = aliases.get(text, text)
+        if text not in choices:
+            raise _Invalid(Msg.of("validation.choice", choices=", ".join(choices)))
+        return text
+
+    return coerce
+
+
+def _range(lo: int, hi: int) -> Callable[[int], Msg | None]:
+    return lambda v: None if lo <= v <= hi else Msg.of("validation.range", min=lo, max=hi)
+
+
+def _len_ascii(lo: int, hi: int) -> Callable[[str], Msg | None]:
+    return lambda v: check_length(v, lo, hi) or check_ascii(v)
+
+
+# (coercer, check) per field; check gets the coerced value and returns a Msg or None.
+_Spec = tuple[Callable[[Any], Any], Callable[[Any], Msg | None] | None]
+
+FIELD_SPECS: dict[str, dict[str, _Spec]] = {
+    "network": {
+        "device_name": (_to_stripped, check_device_name),
+        "connection": (_choice(CONNECTIONS), None),
+        "dhcp": (_to_bool, None),
+        # format checked whenever given; required/usable checked across fields when manual
+        "ip": (_to_stripped, lambda v: check_ipv4(v, required=False)),
+        "subnet_mask": (_to_stripped, lambda v: check_ipv4(v, required=False) and Msg.of("validation.subnet_mask")),
+        "gateway": (_to_stripped, lambda v: check_ipv4(v, required=False)),
+        "dns_auto": (_to_bool, None),
+        "dns_primary": (_to_stripped, None),
+        "dns_secondary": (_to_stripped, lambda v: check_ipv4(v, required=False)),
+        "proxy_enabled": (_to_bool, None),
+        "proxy_server": (_to_stripped, check_hostname),
+        "proxy_port": (_to_int, _range(1, 65535)),
+        "proxy_user": (_to_str, _len_ascii(0, 255)),
+        "proxy_password": (_to_str, _len_ascii(0, 255)),
+        "ipv6_enabled": (_to_bool, None),
+    },
+    "email_server": {
+        "auth_method": (_choice(AUTH_METHODS), None),
+        "email_service": (_choice(EMAIL_SERVICES, optional=True), None),
+        "sender_address": (_to_stripped, check_sender_address),
+        "smtp_server": (_to_stripped, check_hostname),
+        "smtp_port": (_to_int, _range(1, 65535)),
+        "secure": (_choice(SECURE_CONNECTIONS), None),
+        "account": (_to_str, _len_ascii(0, 255)),
+        "password": (_to_str, _len_ascii(0, 20)),
+        "pop3_server": (_to_stripped, check_hostname),
+        "pop3_port": (_to_int, _range(1, 65535)),
+    },
+    "basic": {
+        "language": (_choice(LANGUAGES), None),
+        "operation_timeout_on": (_to_bool, None),
+        "operation_timeout_minutes": (_to_int, _range(1, 240)),
+        "date_format": (_to_stripped, lambda v: None if v in DATE_FORMATS else Msg.of("validation.choice", choices=", ".join(DATE_FORMATS))),
+        "time_format": (_choice(TIME_FORMATS), None),
+        "time_difference_minutes": (_to_int, _range(-720, 840)),
+    },
+    "admin": {
+        "lock_setting": (_to_bool, None),
+    },
+    "scan": {
+        "attached_file_max_size_mb": (_to_int, _range(1, 10)),
+    },
+}
+
+
+def _cross_checks(section: str, new: Any) -> dict[str, Msg]:
+    errors: dict[str, Msg] = {}
+    if section == "network":
+        dns_manual = (not new.dhcp) or (not new.dns_auto)
+        if not new.dhcp:
+            for name in ("ip", "gateway"):
+                err = check_host_ip(getattr(new, name), required=(name == "ip"))
+                if err:
+                    errors[name] = err
+            err = check_subnet_mask(new.subnet_mask)
+            if err:
+                errors["subnet_mask"] = err
+            if not errors and new.gateway:
+                net = ipaddress.IPv4Network(f"{new.ip}/{new.subnet_mask}", strict=False)
+                ip = ipaddress.IPv4Address(new.ip)
+                if ip in (net.network_address, net.broadcast_address) and net.prefixlen < 31:
+                    errors["ip"] = Msg.of("validation.ip_reserved")
+                elif ipaddress.IPv4Address(new.gateway) not in net:
+                    errors["gateway"] = Msg.of("validation.gateway_subnet")
+                elif new.gateway == new.ip:
+                    errors["gateway"] = Msg.of("validation.gateway_is_ip")
+        if dns_manual:
+            err = check_ipv4(new.dns_primary, required=False)
+            if err:
+                errors["dns_primary"] = err
+        if new.proxy_enabled and not new.proxy_server:
+            errors["proxy_server"] = Msg.of("validation.required")
+    return errors
+
+
+def validate_section(section: str, current: Any, changes: Mapping[str, Any]) -> Any:
+    """Apply ``changes`` to ``current`` (a section dataclass) after coercing and checking them.
+
+    Returns the new frozen section. Raises :class:`ValidationError` listing every bad field,
+    including unknown field names (``validation.unknown_field``) and an unknown section
+    (field ``"section"``).
+    """
+    if section not in SECTION_TYPES:
+        raise ValidationError({"section": Msg.of("validation.unknown_section", section=section)})
+    errors: dict[str, Msg] = {}
+    coerced: dict[str, Any] = {}
+    for name, raw in changes.items():
+        value, err = _check_field(section, name, raw)
+        if err:
+            errors[name] = err
+        else:
+            coerced[name] = value
+    new = dataclasses.replace(current, **coerced)
+    for name, msg in _cross_checks(section, new).items():
+        errors.setdefault(name, msg)  # a field's own message wins over a cross-field one
+    if errors:
+        raise ValidationError(errors)
+    return new
+
+
+def _check_field(section: str, name: str, raw: Any) -> tuple[Any, Msg | None]:
+    spec = FIELD_SPECS[section].get(name)
+    if spec is None:
+        return None, Msg.of("validation.unknown_field", field=name)
+    coerce, check = spec
+    try:
+        value = coerce(raw)
+    except _Invalid as exc:
+        return None, exc.msg
+    return value, (check(value) if check else None)
+
+
+def section_from_dict(section: str, data: Mapping[str, Any], default: Any) -> tuple[Any, dict[str, Msg]]:
+    """Rebuild a section from stored JSON, keeping every valid field and defaulting the rest.
+
+    Used on load: a stored value that no longer validates (hand-edited file, older version) is
+    replaced by its default and reported, instead of making the whole device unusable. If the
+    fields are fine one by one but not together (e.g. manual IP without an address), the whole
+    section falls back to its defaults.
+    """
+    good: dict[str, Any] = {}
+    bad: dict[str, Msg] = {}
+    for name, raw in data.items():
+        if name not in FIELD_SPECS[section]:
+            continue  # a field from another version: ignore
+        value, err = _check_field(section, name, raw)
+        if err:
+            bad[name] = err
+        else:
+            good[name] = value
+    result = dataclasses.replace(default, **good)
+    cross = _cross_checks(section, result)
+    if cross:
+        bad.update(cross)
+        result = default
+    return result, bad

@@ -1,0 +1,266 @@
+"""PanelApp: the Textual app holding one Device and three surfaces (modes).
+
+Only what the first frame needs is imported here; the other screens are imported when
+opened (`panel_tui.screens.registry`), and issue 4's Web Config and Cloud surfaces are
+imported lazily with a "not available yet" fallback.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from textual import events, on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from panel_tui.config import AppConfig
+from panel_tui.icons import Glyphs, glyphs_for
+from panel_tui.messages import DeviceChanged
+
+if TYPE_CHECKING:
+    from device_model import Device
+
+log = logging.getLogger(__name__)
+
+SURFACES: dict[str, str] = {
+    "webconfig": "panel_tui.webconfig.screens:WebConfigScreen",
+    "cloud": "panel_tui.cloud.screens:CloudScreen",
+}
+
+
+def make_device(config: AppConfig) -> Device:
+    """The Device for this config (its state dir; the session language if one was given)."""
+    from device_model import Device
+
+    device = Device(config.state_dir)
+    if config.lang:
+        set_device_language(device, config.lang)
+    return device
+
+
+def device_language(device: Any) -> str:
+    """The language the device currently speaks."""
+    lang = getattr(device, "language", None)
+    if isinstance(lang, str):
+        return lang
+    return str(device.settings.basic.language)
+
+
+def set_device_language(device: Any, lang: str) -> None:
+    """Switch the device's language (persisted as Basic Settings > Language)."""
+    setter = getattr(device, "set_language", None)
+    if callable(setter):
+        setter(lang)
+    else:
+        device.update("basic", language=lang)
+
+
+def _load_surface(mode: str) -> Callable[[], Screen[Any]]:
+    """A factory for a surface's base screen that falls back when the surface isn't built."""
+
+    def factory() -> Screen[Any]:
+        module_name, _, attr = SURFACES[mode].partition(":")
+        try:
+            cls = getattr(import_module(module_name), attr)
+        except (ImportError, AttributeError) as exc:
+            log.info("surface %s not available: %s", mode, exc)
+            from panel_tui.screens.unavailable import SurfaceUnavailableScreen
+
+            return SurfaceUnavailableScreen(mode)
+        return cls()
+
+    return factory
+
+
+def _home_screen() -> Screen[Any]:
+    from panel_tui.screens.home import HomeScreen
+
+    return HomeScreen()
+
+
+class PanelApp(App[None]):
+    """The printer's control panel, its Web Config and the simulated cloud, one device."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "panel-tui"
+    ENABLE_COMMAND_PALETTE = True
+    MODES = {
+        "panel": _home_screen,
+        "webconfig": _load_surface("webconfig"),
+        "cloud": _load_surface("cloud"),
+    }
+    DEFAULT_MODE = "panel"
+    BINDINGS = [
+        Binding("escape", "back", "Back", show=False),
+        Binding("h,ctrl+h,home", "home", "Home", show=False),
+        Binding("f1", "help", "Help", show=False, priority=True),
+        Binding("f2", "surface('panel')", "Panel", show=False, priority=True),
+        Binding("f3", "surface('webconfig')", "Web Config", show=False, priority=True),
+        Binding("f4", "surface('cloud')", "Cloud", show=False, priority=True),
+    ]
+
+    language: reactive[str] = reactive("en", init=False)
+
+    def __init__(
+        self,
+        device: Device,
+        config: AppConfig | None = None,
+        *,
+        tick: bool = True,
+        cloud: bool = True,
+    ) -> None:
+        """`tick=False` and `cloud=False` are for tests: no 1 s timer, no embedded tenant."""
+        super().__init__()
+        self.device = device
+        self.config = config or AppConfig(state_dir=device.state_dir)
+        self.cloud_link: Any = None
+        self._tick_enabled = tick
+        self._cloud_enabled = cloud
+        self._unsubscribe: Callable[[], None] | None = None
+        self._was_logged_in = False
+        self.set_reactive(PanelApp.language, device_language(device))
+
+    # -- helpers screens use -------------------------------------------------
+    def t(self, key: Any, **params: Any) -> str:
+        """A catalog text in the device's current language."""
+        return self.device.t(key, **params)
+
+    @property
+    def glyphs(self) -> Glyphs:
+        return glyphs_for(self.console.color_system)
+
+    # -- lifecycle ---------------------------------------------------------------
+    def on_mount(self) -> None:
+        self._was_logged_in = bool(self.device.admin.logged_in)
+        self._unsubscribe = self.device.subscribe(self._on_device_event)
+        if self._tick_enabled:
+            self.set_interval(1.0, self.tick, name="device-tick")
+        if self._cloud_enabled:
+            # Issue 4: the embedded tenant (or --cloud URL) starts after the first frame.
+            try:
+                from panel_tui import cloud_link
+            except ImportError:
+                log.info("cloud link not available")
+            else:
+                cloud_link.attach(self)
+
+    def on_unmount(self) -> None:
+        if self.cloud_link is not None:
+            from panel_tui import cloud_link
+
+            cloud_link.detach(self)
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def _on_device_event(self, event: Any) -> None:
+        """Device callback, possibly from a worker thread: turn it into a Message on the loop."""
+        message = DeviceChanged(getattr(event, "kind", str(event)), getattr(event, "detail", None))
+        if threading.get_ident() == self._thread_id:
+            self.post_message(message)
+        else:
+            try:
+                self.call_from_thread(self.post_message, message)
+            except RuntimeError:  # app not running (shutting down)
+                pass
+
+    @on(DeviceChanged)
+    def _device_changed(self, message: DeviceChanged) -> None:
+        lang = device_language(self.device)
+        if lang != self.language:
+            self.language = lang
+        self.refresh_status()
+        for screen in self.screen_stack:
+            handler = getattr(screen, "device_changed", None)
+            if handler is not None:
+                handler(message)
+
+    def tick(self) -> None:
+        """Once a second: the clock, and the admin session's Operation Time Out."""
+        admin = self.device.admin
+        admin.expire_if_idle()
+        logged_in = bool(admin.logged_in)
+        if self._was_logged_in and not logged_in:
+            self.notify(self.t("panel.lock.timed_out"), timeout=4)
+            self.go_home()
+        self._was_logged_in = logged_in
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        """Repaint status bars (clock, lock icon, network icon) on the visible screen."""
+        from panel_tui.widgets.status_bar import StatusBar
+
+        for bar in self.screen.query(StatusBar):
+            bar.refresh_status()
+
+    def note_login_change(self) -> None:
+        """Screens call this after login/logout so the timeout watcher knows the state."""
+        self._was_logged_in = bool(self.device.admin.logged_in)
+        self.refresh_status()
+        for screen in self.screen_stack:
+            handler = getattr(screen, "lock_changed", None)
+            if handler is not None:
+                handler()
+
+    async def on_event(self, event: events.Event) -> None:
+        # Any key press is activity: it keeps the admin session alive (Operation Time Out),
+        # unless the session has already run out.
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            admin = self.device.admin
+            admin.expire_if_idle()
+            if admin.logged_in:
+                admin.touch()
+        await super().on_event(event)
+
+    def watch_language(self, language: str) -> None:
+        """Re-render every visible string in the new language, no restart needed."""
+        self.refresh_bindings()
+        for screen in list(self.screen_stack):
+            relabel = getattr(screen, "language_changed", None)
+            if relabel is not None:
+                relabel()
+
+    # -- actions -----------------------------------------------------------------
+    def action_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def go_home(self) -> None:
+        """Back to the Home screen of the panel surface."""
+        if self.current_mode != "panel":
+            self.switch_mode("panel")
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_home(self) -> None:
+        self.go_home()
+
+    def action_surface(self, mode: str) -> None:
+        if mode != self.current_mode:
+            self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from panel_tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        key = getattr(self.screen, "HELP_KEY", "panel.help.generic")
+        self.push_screen(HelpScreen(key))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield SystemCommand(self.t("panel.command.panel"), self.t("panel.command.panel_help"),
+                            lambda: self.action_surface("panel"))
+        yield SystemCommand(self.t("panel.command.webconfig"), self.t("panel.command.webconfig_help"),
+                            lambda: self.action_surface("webconfig"))
+        yield SystemCommand(self.t("panel.command.cloud"), self.t("panel.command.cloud_help"),
+                            lambda: self.action_surface("cloud"))
+        yield SystemCommand(self.t("panel.command.home"), self.t("panel.command.home_help"), self.go_home)
+        yield SystemCommand(self.t("panel.command.help"), self.t("panel.command.help_help"), self.action_help)
+        yield SystemCommand(self.t("panel.command.quit"), self.t("panel.command.quit_help"), self.exit)

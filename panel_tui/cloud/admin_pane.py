@@ -1,0 +1,299 @@
+"""The tenant's admin centre: the guide's Exchange preparation and its trouble cases.
+
+Security defaults, SMTP AUTH for the organisation and per mailbox, public client flows, admin
+consent, Conditional Access, revoke sessions and time travel (tenant and device together). All
+calls go through a ``TenantAdmin`` (in-process for the embedded tenant, HTTPS for ``--cloud``)
+in a worker thread; the pane re-reads the tenant's state after each change.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, Label, OptionList, Select, Static
+
+from panel_tui.cloud.widgets import TickBox
+from textual.widgets.option_list import Option
+
+from panel_tui.webconfig.common import tr
+
+log = logging.getLogger(__name__)
+
+#: Time-travel steps offered (the guide's 91 days is the refresh-token inactivity limit).
+TIME_STEPS: dict[str, timedelta] = {
+    "1h": timedelta(hours=1),
+    "1d": timedelta(days=1),
+    "91d": timedelta(days=91),
+}
+
+
+class AdminPane(VerticalScroll):
+    """Entra ID / Exchange admin switches of the simulated tenant."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._state: dict[str, Any] = {}
+        self._refreshing = False
+
+    def compose(self) -> ComposeResult:
+        t = lambda key, **p: tr(self, key, **p)  # noqa: E731
+        yield Static(id="adm-unavailable", classes="page-note")
+        yield Static(t("cloud.admin.entra"), classes="page-subtitle")
+        yield TickBox(t("cloud.admin.security_defaults"), id="adm-security-defaults", compact=True)
+        yield TickBox(t("cloud.admin.public_client_flows"), id="adm-public-client", compact=True)
+        with Horizontal(classes="field-row"):
+            yield Label(t("cloud.admin.consent"), classes="field-label")
+            yield Static(id="adm-consent-state")
+        with Horizontal(classes="button-row"):
+            yield Button(t("cloud.admin.consent_grant"), id="adm-consent-grant", compact=True)
+            yield Button(t("cloud.admin.consent_revoke"), id="adm-consent-revoke", compact=True)
+        yield Static(t("cloud.admin.exchange"), classes="page-subtitle")
+        yield TickBox(t("cloud.admin.org_smtp_auth"), id="adm-org-smtp", compact=True)
+        with Horizontal(classes="field-row"):
+            yield Label(t("cloud.admin.user"), classes="field-label")
+            yield Select([], id="adm-user", compact=True, allow_blank=True, prompt=t("cloud.admin.pick_user"))
+        with Horizontal(classes="field-row"):
+            yield Label(t("cloud.admin.mailbox_smtp_auth"), classes="field-label")
+            yield Select(
+                [(t(f"cloud.admin.mailbox_smtp.{v}"), v) for v in ("default", "on", "off")],
+                id="adm-mailbox-smtp",
+                allow_blank=False,
+                value="default",
+                compact=True,
+            )
+        with Horizontal(classes="button-row"):
+            yield Button(t("cloud.admin.revoke_sessions"), id="adm-revoke-sessions", compact=True)
+        yield Static(t("cloud.admin.conditional_access"), classes="page-subtitle")
+        yield OptionList(id="adm-ca-list")
+        with Horizontal(classes="button-row"):
+            yield Button(t("cloud.admin.ca_block_user"), id="adm-ca-block-user", compact=True)
+            yield Button(t("cloud.admin.ca_block_dcf"), id="adm-ca-block-dcf", compact=True)
+            yield Button(t("cloud.admin.ca_remove"), id="adm-ca-remove", compact=True)
+        yield Static(t("cloud.admin.time_travel"), classes="page-subtitle")
+        yield Static(id="adm-clocks")
+        with Horizontal(classes="button-row"):
+            for step in TIME_STEPS:
+                yield Button(t(f"cloud.admin.advance.{step}"), id=f"adm-advance-{step}", compact=True)
+        yield Static(id="adm-result", classes="page-result")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    @property
+    def admin(self) -> Any:
+        link = getattr(self.app, "cloud_link", None)
+        return getattr(link, "admin", None) if link is not None else None
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read the tenant's state (after the link is ready and after each change)."""
+        admin = self.admin
+        available = admin is not None
+        self.set_class(not available, "-unavailable")
+        note = self.query_one("#adm-unavailable", Static)
+        note.update("" if available else _why_unavailable(self))
+        note.display = not available
+        if available:
+            self._load_state()
+
+    @work(thread=True, exclusive=True, group="cloud-admin-read", exit_on_error=False)
+    def _load_state(self) -> None:
+        try:
+            state = self.admin.state()
+        except Exception as exc:
+            self._post(self._show_result, tr(self, "cloud.admin.failed", detail=f"{type(exc).__name__}: {exc}"))
+            return
+        self._post(self._apply_state, state)
+
+    def _post(self, callback: Any, *args: Any) -> None:
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass
+
+    def _apply_state(self, state: dict[str, Any]) -> None:
+        self._state = state
+        settings = state.get("settings", {})
+        self._refreshing = True
+        try:
+            self.query_one("#adm-security-defaults", Checkbox).value = bool(settings.get("security_defaults"))
+            self.query_one("#adm-public-client", Checkbox).value = bool(settings.get("public_client_flows"))
+            self.query_one("#adm-org-smtp", Checkbox).value = bool(settings.get("org_smtp_auth"))
+            self.query_one("#adm-consent-state", Static).update(
+                tr(self, "cloud.admin.consent_granted" if state.get("admin_consent") else "cloud.admin.consent_none")
+            )
+            users = state.get("users", [])
+            user_select = self.query_one("#adm-user", Select)
+            current = user_select.value
+            user_select.set_options([(u["upn"], u["upn"]) for u in users])
+            upns = [u["upn"] for u in users]
+            if current in upns:
+                user_select.value = current
+            elif upns:
+                printer = [u for u in upns if u.startswith("printer@")]
+                user_select.value = printer[0] if printer else upns[0]
+            self._show_mailbox_setting()
+            ca = self.query_one("#adm-ca-list", OptionList)
+            highlighted = ca.highlighted
+            ca.clear_options()
+            for policy in state.get("conditional_access", []):
+                ca.add_option(Option(_policy_text(self, policy), id=str(policy["id"])))
+            if not state.get("conditional_access"):
+                ca.add_option(Option(tr(self, "cloud.admin.ca_none"), id="none", disabled=True))
+            elif highlighted is not None and highlighted < ca.option_count:
+                ca.highlighted = highlighted
+            self._show_clocks(state.get("now"))
+        finally:
+            self._refreshing = False
+
+    def _show_mailbox_setting(self) -> None:
+        upn = self.query_one("#adm-user", Select).value
+        for user in self._state.get("users", []):
+            if user["upn"] == upn:
+                value = user.get("smtp_auth")
+                self.query_one("#adm-mailbox-smtp", Select).value = (
+                    "default" if value is None else ("on" if value else "off")
+                )
+
+    def _show_clocks(self, tenant_now: Any) -> None:
+        device = self.app.device
+        try:
+            device_now = device.format_datetime()
+        except Exception:
+            device_now = str(device.clock.now())
+        tenant_text = str(tenant_now or "")[:16].replace("T", " ")
+        self.query_one("#adm-clocks", Static).update(
+            tr(self, "cloud.admin.clocks", tenant=tenant_text, device=device_now)
+        )
+
+    def _show_result(self, text: str) -> None:
+        self.query_one("#adm-result", Static).update(text)
+
+    # -- changing ---------------------------------------------------------------------------
+
+    @work(thread=True, group="cloud-admin-write", exit_on_error=False)
+    def _change(self, done_key: str, fn_name: str, *args: Any, **kwargs: Any) -> None:
+        try:
+            if fn_name == "advance_clock":
+                self.app.cloud_link.advance_clock(*args)
+            else:
+                getattr(self.admin, fn_name)(*args, **kwargs)
+        except Exception as exc:
+            self._post(self._show_result, tr(self, "cloud.admin.failed", detail=f"{type(exc).__name__}: {exc}"))
+            return
+        self._post(self._changed, done_key)
+
+    def _changed(self, done_key: str) -> None:
+        self._show_result(tr(self, done_key))
+        self.reload()
+
+    def _selected_user(self) -> str | None:
+        value = self.query_one("#adm-user", Select).value
+        return value if isinstance(value, str) else None
+
+    @on(Checkbox.Changed, "#adm-security-defaults")
+    def _security_defaults(self, event: Checkbox.Changed) -> None:
+        if not self._refreshing and self.admin is not None:
+            self._change("cloud.admin.done", "set_security_defaults", event.value)
+
+    @on(Checkbox.Changed, "#adm-public-client")
+    def _public_client(self, event: Checkbox.Changed) -> None:
+        if not self._refreshing and self.admin is not None:
+            self._change("cloud.admin.done", "set_public_client_flows", event.value)
+
+    @on(Checkbox.Changed, "#adm-org-smtp")
+    def _org_smtp(self, event: Checkbox.Changed) -> None:
+        if not self._refreshing and self.admin is not None:
+            self._change("cloud.admin.done", "set_org_smtp_auth", event.value)
+
+    @on(Select.Changed, "#adm-user")
+    def _user_changed(self) -> None:
+        if not self._refreshing:
+            self._refreshing = True
+            try:
+                self._show_mailbox_setting()
+            finally:
+                self._refreshing = False
+
+    @on(Select.Changed, "#adm-mailbox-smtp")
+    def _mailbox_smtp(self, event: Select.Changed) -> None:
+        upn = self._selected_user()
+        if self._refreshing or self.admin is None or upn is None:
+            return
+        value = {"on": True, "off": False}.get(str(event.value))
+        self._change("cloud.admin.done", "set_mailbox_smtp_auth", upn, value)
+
+    @on(Button.Pressed, "#adm-consent-grant")
+    def _grant(self) -> None:
+        if self.admin is not None:
+            self._change("cloud.admin.done", "grant_admin_consent")
+
+    @on(Button.Pressed, "#adm-consent-revoke")
+    def _revoke(self) -> None:
+        if self.admin is not None:
+            self._change("cloud.admin.done", "revoke_admin_consent")
+
+    @on(Button.Pressed, "#adm-revoke-sessions")
+    def _revoke_sessions(self) -> None:
+        upn = self._selected_user()
+        if self.admin is not None and upn:
+            self._change("cloud.admin.sessions_revoked", "revoke_sessions", upn)
+
+    @on(Button.Pressed, "#adm-ca-block-user")
+    def _ca_block_user(self) -> None:
+        upn = self._selected_user()
+        if self.admin is not None and upn:
+            name = tr(self, "cloud.admin.ca_name_user", user=upn)
+            self._change("cloud.admin.done", "add_conditional_access_policy", name, users=(upn,))
+
+    @on(Button.Pressed, "#adm-ca-block-dcf")
+    def _ca_block_dcf(self) -> None:
+        if self.admin is not None:
+            name = tr(self, "cloud.admin.ca_name_dcf")
+            self._change(
+                "cloud.admin.done", "add_conditional_access_policy", name, users=("all",), block_device_code_flow=True
+            )
+
+    @on(Button.Pressed, "#adm-ca-remove")
+    def _ca_remove(self) -> None:
+        ca = self.query_one("#adm-ca-list", OptionList)
+        if self.admin is None or ca.highlighted is None:
+            return
+        option = ca.get_option_at_index(ca.highlighted)
+        if option.id and option.id != "none":
+            self._change("cloud.admin.done", "remove_conditional_access_policy", option.id)
+
+    @on(Button.Pressed)
+    def _advance(self, event: Button.Pressed) -> None:
+        button_id = event.button.id or ""
+        if not button_id.startswith("adm-advance-"):
+            return
+        step = button_id.removeprefix("adm-advance-")
+        if self.admin is None and getattr(getattr(self.app, "cloud_link", None), "mode", "") != "microsoft":
+            return
+        self._change("cloud.admin.advanced", "advance_clock", TIME_STEPS[step])
+
+
+def _policy_text(node: Any, policy: dict[str, Any]) -> str:
+    users = ", ".join(policy.get("users", [])) or "all"
+    what = tr(node, "cloud.admin.ca_blocks_dcf" if policy.get("block_device_code_flow") else "cloud.admin.ca_blocks_signin")
+    return f"{policy.get('name', '')}: {what} ({users})"
+
+
+def _why_unavailable(node: Any) -> str:
+    link = getattr(node.app, "cloud_link", None)
+    if link is None:
+        return tr(node, "cloud.link.none")
+    if link.mode == "remote":
+        return tr(node, "cloud.admin.remote_unavailable")
+    if link.mode == "microsoft":
+        return tr(node, "cloud.admin.microsoft")
+    if link.state == "failed":
+        return tr(node, "cloud.link.failed", error=link.error or "")
+    return tr(node, "cloud.link.starting")

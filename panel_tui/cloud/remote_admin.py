@@ -1,0 +1,128 @@
+"""The tenant's admin HTTP API (``/_sim/admin/{op}``) behind the ``TenantAdmin`` methods the
+Cloud surface uses, for ``--cloud URL``.
+
+The API wants the bearer secret a running tenant writes to ``run.json`` in its state dir, beside
+its ``ca.pem``; so admin works for a tenant on the same machine whose CA was given with
+``--cloud-ca``, and is honestly unavailable otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def find_admin_secret(base_url: str, ca_cert_path: Path | None) -> str | None:
+    """The admin secret from ``run.json`` next to the tenant's CA, if it is this tenant's."""
+    if ca_cert_path is None:
+        return None
+    run_file = Path(ca_cert_path).parent / "run.json"
+    try:
+        run = json.loads(run_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if str(run.get("base_url", "")).rstrip("/") != base_url.rstrip("/"):
+        return None
+    secret = run.get("admin_secret")
+    return str(secret) if secret else None
+
+
+def _duration(delta: dt.timedelta) -> str:
+    return f"{int(delta.total_seconds())}s"
+
+
+class RemoteTenantAdmin:
+    """A ``TenantAdmin`` look-alike that talks to a running tenant over HTTPS."""
+
+    def __init__(self, base_url: str, ca_cert_path: Path | None, secret: str, timeout: float = 15) -> None:
+        import requests
+
+        self.base_url = base_url.rstrip("/")
+        self._session = requests.Session()
+        self._session.trust_env = False  # REQUESTS_CA_BUNDLE would override verify=
+        self._session.verify = str(ca_cert_path) if ca_cert_path else True
+        self._session.headers["Authorization"] = f"Bearer {secret}"
+        self._timeout = timeout
+
+    def _op(self, op: str, **args: Any) -> Any:
+        reply = self._session.post(f"{self.base_url}/_sim/admin/{op}", json=args, timeout=self._timeout)
+        body = reply.json()
+        if reply.status_code >= 400:
+            raise ValueError(body.get("error_description") or body.get("error") or str(reply.status_code))
+        return body
+
+    # the subset of TenantAdmin the Cloud surface uses
+    def state(self) -> dict[str, Any]:
+        return self._op("state")
+
+    def list_users(self) -> list[dict[str, Any]]:
+        return self._op("users")
+
+    def set_security_defaults(self, enabled: bool) -> None:
+        self._op("security-defaults", enabled=enabled)
+
+    def set_org_smtp_auth(self, enabled: bool) -> None:
+        self._op("org-smtp-auth", enabled=enabled)
+
+    def set_mailbox_smtp_auth(self, upn: str, value: bool | None) -> None:
+        self._op("mailbox-smtp-auth", upn=upn, value=value)
+
+    def set_public_client_flows(self, enabled: bool) -> None:
+        self._op("public-client-flows", enabled=enabled)
+
+    def add_conditional_access_policy(
+        self, name: str, *, users: tuple[str, ...] | list[str] = ("all",), block_device_code_flow: bool = False
+    ) -> str:
+        return str(
+            self._op("ca-add", name=name, users=list(users), block_device_code_flow=block_device_code_flow)["id"]
+        )
+
+    def remove_conditional_access_policy(self, policy_id: str) -> None:
+        self._op("ca-remove", id=policy_id)
+
+    def conditional_access_policies(self) -> list[dict[str, Any]]:
+        return self._op("ca-list")
+
+    def grant_admin_consent(self, client_id: str | None = None) -> None:
+        self._op("consent-grant", client_id=client_id)
+
+    def revoke_admin_consent(self, client_id: str | None = None) -> None:
+        self._op("consent-revoke", client_id=client_id)
+
+    def has_admin_consent(self, client_id: str | None = None) -> bool:
+        return bool(self.state().get("admin_consent"))
+
+    def revoke_sessions(self, upn: str) -> None:
+        self._op("revoke-sessions", upn=upn)
+
+    def advance_clock(self, delta: dt.timedelta) -> dt.datetime:
+        return dt.datetime.fromisoformat(self._op("advance", duration=_duration(delta))["now"])
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self._op("now")["now"])
+
+    def mail_list(self, upn: str | None = None) -> list[dict[str, Any]]:
+        return self._op("mail-list", mailbox=upn)
+
+    def messages(self, upn: str) -> list[EmailMessage]:
+        """The mailbox's messages, read from the Maildir files the tenant names (same machine)."""
+        out: list[EmailMessage] = []
+        for entry in self.mail_list(upn):
+            try:
+                with open(entry["path"], "rb") as fh:
+                    out.append(BytesParser(policy=policy.default).parse(fh))  # type: ignore[arg-type]
+            except (OSError, KeyError):
+                message = EmailMessage()
+                message["From"] = entry.get("from", "")
+                message["Subject"] = entry.get("subject", "")
+                message["Date"] = entry.get("delivered", "")
+                out.append(message)
+        return out

@@ -1,0 +1,90 @@
+"""The Cloud surface (F4): the simulated tenant's sign-in pages, admin centre and mailboxes."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Static, TabbedContent, TabPane
+
+from panel_tui.cloud.admin_pane import AdminPane
+from panel_tui.cloud.mail_pane import MailPane
+from panel_tui.cloud.signin_pane import SignInPane
+from panel_tui.cloud_link import CloudLinkStatus, ensure_link, release_fallback
+from panel_tui.webconfig.common import tr
+
+
+class CloudScreen(Screen):
+    """Microsoft's pages and the tenant's admin centre (the ``cloud`` mode of the panel app)."""
+
+    CSS_PATH = ["../webconfig/webconfig.tcss", "cloud.tcss"]
+    HELP_KEY = "cloud.help"
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._unsubscribe: Callable[[], None] = lambda: None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="cloud-header")
+        with TabbedContent(id="cloud-tabs", initial="cloud-signin"):
+            with TabPane(tr(self, "cloud.tab.signin"), id="cloud-signin"):
+                yield SignInPane(id="signin-pane")
+            with TabPane(tr(self, "cloud.tab.admin"), id="cloud-admin"):
+                yield AdminPane(id="admin-pane")
+            with TabPane(tr(self, "cloud.tab.mail"), id="cloud-mail"):
+                yield MailPane(id="mail-pane")
+        yield Static(tr(self, "cloud.hints"), id="cloud-hints", classes="key-hints")
+
+    def on_mount(self) -> None:
+        link = ensure_link(self.app)
+        self._unsubscribe = link.subscribe(self.post_message)
+        self._refresh_header()
+        if link.state == "ready":
+            self.query_one(SignInPane).restart()
+        else:
+            self.query_one(SignInPane).link_changed()
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
+        release_fallback(self.app)
+
+    def _refresh_header(self) -> None:
+        link = getattr(self.app, "cloud_link", None)
+        if link is None:
+            text = tr(self, "cloud.link.none")
+        else:
+            where = link.info.base_url or "-"
+            state = tr(self, f"cloud.link.state.{link.state}")
+            text = tr(self, f"cloud.header.{link.mode}", url=where, state=state,
+                      domain=link.info.tenant_domain or "")
+        self.query_one("#cloud-header", Static).update(text)
+
+    @on(CloudLinkStatus)
+    def _link_status(self, message: CloudLinkStatus) -> None:
+        self._refresh_header()
+        self.query_one(SignInPane).link_changed()
+        self.query_one(AdminPane).reload()
+        self.query_one(MailPane).reload()
+
+    @on(TabbedContent.TabActivated, "#cloud-tabs")
+    def _tab(self, event: TabbedContent.TabActivated) -> None:
+        pane_id = event.pane.id if event.pane is not None else ""
+        if pane_id == "cloud-admin":
+            self.query_one(AdminPane).reload()
+        elif pane_id == "cloud-mail":
+            self.query_one(MailPane).reload()
+
+    def device_changed(self, event: Any) -> None:
+        """The app forwards device events; a clock change shows on the admin pane."""
+        if getattr(event, "kind", "") == "clock":
+            self.query_one(AdminPane).reload()
+
+    def language_changed(self) -> None:
+        self.call_later(self._relabel)
+
+    async def _relabel(self) -> None:
+        await self.recompose()
+        self._refresh_header()
+        self.query_one(SignInPane).link_changed()

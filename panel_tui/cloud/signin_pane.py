@@ -1,0 +1,302 @@
+"""Microsoft's device sign-in pages, walked in the terminal (guide steps 8-11).
+
+Every step is a real HTTP request to the tenant's HTML pages through
+``cloud_sim.signin.SignInClient``, so the terminal user goes through exactly what a browser user
+sees: code -> account -> password -> "Permissions requested" -> "You have signed in".
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Button, Checkbox, Input, Static
+
+from panel_tui.cloud.widgets import TickBox
+
+from panel_tui.webconfig.common import tr
+
+log = logging.getLogger(__name__)
+
+
+class SignInPane(VerticalScroll):
+    """The sign-in pages of the tenant at its verification URL."""
+
+    #: the kind of page shown: "start" (not opened yet), code, account, password, consent,
+    #: done, error, "unavailable" (no simulated tenant: real Microsoft or not ready)
+    kind: reactive[str] = reactive("start", init=False)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._client: Any = None
+        self.page: Any = None
+        self._account = ""
+
+    def compose(self) -> ComposeResult:
+        t = lambda key, **p: tr(self, key, **p)  # noqa: E731
+        yield Static("Microsoft", id="ms-brand")
+        yield Static(id="ms-url", classes="ms-url")
+        yield Static(id="ms-account", classes="ms-account")
+        yield Static(id="ms-title", classes="ms-title")
+        yield Static(id="ms-message", classes="ms-message")
+        yield Input(id="ms-input", compact=True)
+        yield TickBox(t("cloud.signin.consent_org"), id="ms-consent-org", compact=True)
+        with Horizontal(classes="ms-buttons"):
+            yield Button(t("cloud.signin.next"), id="ms-next", variant="primary", compact=True)
+            yield Button(t("cloud.signin.accept"), id="ms-accept", variant="primary", compact=True)
+            yield Button(t("cloud.signin.cancel"), id="ms-cancel", compact=True)
+            yield Button(t("cloud.signin.restart"), id="ms-restart", compact=True)
+        yield Static(id="ms-error", classes="ms-error")
+        yield Static(id="ms-hints", classes="ms-hints")
+
+    def on_mount(self) -> None:
+        self._render_page()
+
+    # -- the link -------------------------------------------------------------------------
+
+    @property
+    def link(self) -> Any:
+        return getattr(self.app, "cloud_link", None)
+
+    def link_changed(self) -> None:
+        """The tenant became ready (or failed): open the first page if nothing is shown yet."""
+        if self.kind in ("start", "unavailable"):
+            self.restart()
+
+    def restart(self) -> None:
+        """Open the code page afresh (a new browser visit to the verification URL)."""
+        link = self.link
+        if link is None or getattr(link, "state", "") != "ready" or link.mode == "microsoft":
+            self.kind = "unavailable"
+            self._render_page()
+            return
+        self._run_step("open")
+
+    # -- steps ----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="cloud-signin", exit_on_error=False)
+    def _run_step(self, step: str, *args: Any) -> None:
+        try:
+            if step == "open" or self._client is None:
+                from cloud_sim.signin import SignInClient
+
+                if self._client is not None:
+                    self._client.close()
+                info = self.link.info
+                self._client = SignInClient(info.base_url, info.ca_cert_path)
+                page = self._client.open()
+                if step != "open":
+                    page = getattr(self._client, step)(*args)
+            else:
+                page = getattr(self._client, step)(*args)
+        except Exception as exc:  # network trouble: say so on the page
+            log.info("sign-in page step %s failed: %s", step, type(exc).__name__)
+            self._post(self._step_failed, f"{type(exc).__name__}: {exc}")
+            return
+        self._post(self.show_page, page)
+
+    def _post(self, callback: Any, *args: Any) -> None:
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass
+
+    def _step_failed(self, detail: str) -> None:
+        self.page = None
+        self.kind = "error"
+        self._render_page(error=tr(self, "cloud.signin.unreachable", detail=detail))
+
+    def show_page(self, page: Any) -> None:
+        """Show a page the tenant answered with (tests may call this with a ``Page``)."""
+        self.page = page
+        self.kind = page.kind
+        if getattr(page, "account", ""):
+            self._account = page.account
+        self._render_page()
+
+    @on(Input.Submitted, "#ms-input")
+    @on(Button.Pressed, "#ms-next")
+    def _next(self) -> None:
+        value = self.query_one("#ms-input", Input).value.strip()
+        if self.kind == "code":
+            self._run_step("enter_code", value)
+        elif self.kind == "account":
+            self._account = value
+            self._run_step("submit_account", value)
+        elif self.kind == "password":
+            self._run_step("submit_password", self.query_one("#ms-input", Input).value)
+        elif self.kind == "consent":
+            self._consent(True)
+
+    @on(Button.Pressed, "#ms-accept")
+    def _accept(self) -> None:
+        self._consent(True)
+
+    @on(Button.Pressed, "#ms-cancel")
+    def _cancel(self) -> None:
+        if self.kind == "consent":
+            self._consent(False)
+        else:
+            self.restart()
+
+    def _consent(self, accept: bool) -> None:
+        org = self.query_one("#ms-consent-org", Checkbox)
+        on_behalf = bool(org.value and org.display)
+        self._run_step("consent", accept, on_behalf)
+
+    @on(Button.Pressed, "#ms-restart")
+    def _restart(self) -> None:
+        self.restart()
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def _pending_code(self) -> str:
+        """The code Web Config is showing, if a sign-in is waiting (saves typing over SSH)."""
+        from panel_tui.webconfig.screens import WebConfigScreen
+
+        try:
+            stack = self.app._screen_stacks.get("webconfig", [])  # noqa: SLF001
+        except Exception:
+            stack = []
+        for screen in stack or []:
+            if isinstance(screen, WebConfigScreen):
+                attempt = screen.attempt
+                if attempt is not None and getattr(attempt, "state", "") == "waiting":
+                    return str(attempt.user_code)
+        return ""
+
+    def _hint_for(self, kind: str) -> str:
+        link = self.link
+        accounts = list(getattr(getattr(link, "info", None), "accounts", []) or [])
+        if kind in ("account", "password") and accounts:
+            lines = [tr(self, "cloud.signin.hint_accounts")]
+            for a in accounts:
+                lines.append(
+                    tr(
+                        self,
+                        "cloud.signin.hint_account",
+                        username=a.username,
+                        password=a.password,
+                        role=tr(self, f"cloud.role.{_role_key(a.role)}"),
+                    )
+                )
+            return "\n".join(lines)
+        if kind == "code":
+            return tr(self, "cloud.signin.hint_code")
+        return ""
+
+    def _default_password(self, account: str) -> str:
+        link = self.link
+        for a in getattr(getattr(link, "info", None), "accounts", []) or []:
+            if a.username.lower() == account.lower():
+                return a.password
+        return ""
+
+    def _default_account(self) -> str:
+        link = self.link
+        accounts = list(getattr(getattr(link, "info", None), "accounts", []) or [])
+        for a in accounts:
+            if a.username.startswith("printer@"):
+                return a.username
+        return accounts[0].username if accounts else ""
+
+    def _render_page(self, error: str | None = None) -> None:
+        page = self.page
+        kind = self.kind
+        title = self.query_one("#ms-title", Static)
+        message = self.query_one("#ms-message", Static)
+        field = self.query_one("#ms-input", Input)
+        org = self.query_one("#ms-consent-org", Checkbox)
+        buttons = {b: self.query_one(f"#ms-{b}", Button) for b in ("next", "accept", "cancel", "restart")}
+        link = self.link
+        url = getattr(getattr(link, "info", None), "verification_uri", "") if link else ""
+        self.query_one("#ms-url", Static).update(url)
+        account = self.query_one("#ms-account", Static)
+        account.update(self._account if kind in ("password", "consent") else "")
+        account.display = kind in ("password", "consent") and bool(self._account)
+        shown = {"next": False, "accept": False, "cancel": False, "restart": False}
+        field.display = kind in ("code", "account", "password")
+        org.display = False
+        if kind == "unavailable":
+            title.update(tr(self, "cloud.signin.unavailable_title"))
+            message.update(_unavailable_text(self))
+            shown["restart"] = link is not None and link.mode != "microsoft"
+        elif kind == "start":
+            title.update(tr(self, "cloud.signin.starting"))
+            message.update("")
+        elif kind in ("code", "account", "password", "consent", "done", "error") and page is not None:
+            title.update(page.title)
+            message.update(page.message if kind != "error" else "")
+        elif kind == "error":
+            title.update(tr(self, "cloud.signin.error_title"))
+            message.update("")
+        if kind in ("code", "account", "password"):
+            shown["next"] = True
+            shown["cancel"] = kind != "code"
+            field.password = kind == "password"
+            field.placeholder = tr(self, f"cloud.signin.placeholder.{kind}")
+            buttons["next"].label = tr(
+                self, "cloud.signin.sign_in" if kind == "password" else "cloud.signin.next"
+            )
+            if kind == "code":
+                field.value = self._pending_code()
+            elif kind == "account":
+                field.value = self._account or self._default_account()
+            else:
+                field.value = self._default_password(self._account)
+            if self.is_attached and self.screen.is_current:
+                field.focus()
+        if kind == "consent":
+            org.display = bool(getattr(page, "show_org_consent", False))
+            org.value = org.display
+            shown["accept"] = True
+            shown["cancel"] = True
+        if kind in ("done", "error"):
+            shown["restart"] = True
+        for name, button in buttons.items():
+            button.display = shown[name]
+        error_text = error
+        if error_text is None and page is not None and kind != "done":
+            error_text = getattr(page, "error_text", "") or ""
+            if kind == "error" and not error_text:
+                error_text = page.message
+            code = getattr(page, "error_code", None)
+            if code and error_text:
+                error_text = f"{error_text} (AADSTS{code})"
+            if code == 53003:
+                error_text = f"{error_text}\n{tr(self, 'webconfig.signin.conditional_access')}"
+        self.query_one("#ms-error", Static).update(error_text or "")
+        self.query_one("#ms-hints", Static).update(self._hint_for(kind))
+        if kind == "consent" and self.is_attached and self.screen.is_current:
+            (org if org.display else buttons["accept"]).focus()
+        if kind in ("done", "error") and self.is_attached and self.screen.is_current:
+            buttons["restart"].focus()
+
+    def on_unmount(self) -> None:
+        if self._client is not None:
+            try:
+                self._client.close()
+            except Exception:
+                pass
+
+
+def _role_key(role: str) -> str:
+    text = str(role).lower()
+    if "admin" in text:
+        return "global_admin"
+    return "user"
+
+
+def _unavailable_text(node: Any) -> str:
+    link = getattr(node.app, "cloud_link", None)
+    if link is None:
+        return tr(node, "cloud.link.none")
+    if link.mode == "microsoft":
+        return tr(node, "cloud.signin.real_microsoft", url="https://microsoft.com/devicelogin")
+    if link.state == "failed":
+        return tr(node, "cloud.link.failed", error=link.error or "")
+    return tr(node, "cloud.link.starting")

@@ -1,0 +1,408 @@
+"""Where the device's email service lives, and the one place that knows it.
+
+Three sources, one code path: the embedded simulated tenant (the default, started in a thread
+after the first frame so start-up stays fast), a tenant already running elsewhere
+(``--cloud URL``), or real Microsoft (``--email-service exchange-online|outlook.com``). Each ends
+in the same thing: an ``EmailServiceProfile`` handed to ``device.email.set_profile``. Only the
+endpoints and the CA differ; the device never learns which one it got.
+
+The link also carries what the Cloud surface needs (the tenant's URLs, CA, default accounts and
+an admin API when there is one) and one clock operation that moves the tenant and the device
+together, so that a trainer's "+91 days" means the same thing on both sides.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import ssl
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import urlsplit
+
+from textual.message import Message
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from textual.app import App
+
+log = logging.getLogger(__name__)
+
+#: Microsoft's public endpoints (REFERENCE.md §2-3); used only with ``--email-service``.
+MICROSOFT_LOGIN = "https://login.microsoftonline.com"
+MICROSOFT_SERVICES: dict[str, dict[str, Any]] = {
+    "exchange-online": {"tenant": "organizations", "smtp_host": "smtp.office365.com"},
+    "outlook.com": {"tenant": "consumers", "smtp_host": "smtp-mail.outlook.com"},
+}
+SMTP_PORT = 587
+
+STARTING = "starting"
+READY = "ready"
+FAILED = "failed"
+IDLE = "idle"
+
+EMBEDDED = "embedded"
+REMOTE = "remote"
+MICROSOFT = "microsoft"
+
+
+class CloudLinkStatus(Message):
+    """The link changed state: the UI shows it (Web Config's sign-in, the Cloud surface)."""
+
+    def __init__(self, state: str, mode: str, error: str | None = None) -> None:
+        super().__init__()
+        self.state = state
+        self.mode = mode
+        #: a short, token-free reason when ``state == "failed"``
+        self.error = error
+
+
+@dataclass
+class DefaultAccountHint:
+    """A default tenant account, shown as a prefilled hint on the Cloud sign-in pages."""
+
+    username: str
+    password: str
+    role: str
+    display_name: str = ""
+
+
+@dataclass
+class TenantInfo:
+    """What the surfaces need to know about the tenant, whatever its source."""
+
+    base_url: str = ""
+    verification_uri: str = ""
+    ca_cert_path: Path | None = None
+    client_id: str = ""
+    tenant_domain: str = ""
+    smtp_host: str = ""
+    smtp_port: int = SMTP_PORT
+    accounts: list[DefaultAccountHint] = field(default_factory=list)
+
+
+class CloudLink:
+    """Owns the tenant connection for one app run; see the module docstring.
+
+    Thread-safety: :meth:`start` runs the slow part in a daemon thread; listeners are called from
+    that thread, so UI listeners must only ``post_message`` (which is thread-safe in Textual).
+    """
+
+    def __init__(self, device: Any, config: Any) -> None:
+        self.device = device
+        self.config = config
+        self.mode = self._pick_mode(config)
+        self.state = IDLE
+        self.error: str | None = None
+        self.info = TenantInfo()
+        #: the embedded ``TenantHandle`` (None in the other modes)
+        self.handle: Any = None
+        #: a TenantAdmin-like object (embedded: ``handle.admin``; remote: over HTTP if offered)
+        self.admin: Any = None
+        self._listeners: list[Callable[[CloudLinkStatus], None]] = []
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+
+    # -- wiring -------------------------------------------------------------------------
+
+    @staticmethod
+    def _pick_mode(config: Any) -> str:
+        if getattr(config, "cloud_url", None):
+            return REMOTE
+        service = getattr(config, "email_service", None)
+        if service and service != "simulated" and getattr(config, "client_id", None):
+            return MICROSOFT
+        return EMBEDDED
+
+    def subscribe(self, callback: Callable[[CloudLinkStatus], None]) -> Callable[[], None]:
+        """Call ``callback`` on every state change (from any thread); returns the unsubscriber."""
+        with self._lock:
+            self._listeners.append(callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if callback in self._listeners:
+                    self._listeners.remove(callback)
+
+        return unsubscribe
+
+    def _set_state(self, state: str, error: str | None = None) -> None:
+        self.state = state
+        self.error = error
+        message_args = (state, self.mode, error)
+        with self._lock:
+            listeners = list(self._listeners)
+        for callback in listeners:
+            try:
+                callback(CloudLinkStatus(*message_args))
+            except Exception:  # a listener must never stop the link
+                log.exception("cloud link listener failed")
+
+    # -- life cycle ---------------------------------------------------------------------
+
+    def start(self, app: App | None = None) -> None:
+        """Start connecting in a daemon thread; returns at once.
+
+        With ``app``, every state change is also posted to the app as a :class:`CloudLinkStatus`.
+        Idempotent.
+        """
+        if app is not None and not getattr(self, "_app_subscribed", False):
+            self._app_subscribed = True
+            self.subscribe(app.post_message)
+        if self._thread is not None or self.state != IDLE:
+            return
+        self._set_state(STARTING)
+        self._thread = threading.Thread(target=self._run, name="cloud-link", daemon=True)
+        self._thread.start()
+
+    def start_blocking(self) -> None:
+        """Connect in the calling thread (CLI tools and tests)."""
+        self._set_state(STARTING)
+        self._run()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Block until the start thread has finished; True when the link is ready."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.state == READY
+
+    def _run(self) -> None:
+        try:
+            if self.mode == EMBEDDED:
+                self._start_embedded()
+            elif self.mode == REMOTE:
+                self._connect_remote()
+            else:
+                self._use_microsoft()
+            if self._stopping:
+                self._stop_handle()
+                return
+            self._apply_profile()
+        except Exception as exc:  # shown to the user; the panel keeps working without email
+            log.warning("cloud link failed: %s", type(exc).__name__, exc_info=True)
+            self._set_state(FAILED, f"{type(exc).__name__}: {exc}")
+            return
+        self._set_state(READY)
+
+    def stop(self) -> None:
+        """Stop the embedded tenant (idempotent; waits for a start in progress)."""
+        self._stopping = True
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=30)
+        self._stop_handle()
+
+    def _stop_handle(self) -> None:
+        if not getattr(self, "_owns_handle", True):
+            return
+        handle, self.handle = self.handle, None
+        if handle is not None:
+            try:
+                handle.stop()
+            except Exception:
+                log.exception("stopping the embedded tenant failed")
+
+    # -- the three sources --------------------------------------------------------------
+
+    def _start_embedded(self) -> None:
+        from cloud_sim import start_tenant  # heavy (cryptography, aiosmtpd): only now
+
+        state_dir = Path(self.config.state_dir) / "tenant"
+        preset = getattr(self.config, "tenant_preset", None) or "prepared"
+        kwargs = dict(getattr(self.config, "tenant_options", None) or {})
+        handle = start_tenant(state_dir, preset=preset, **kwargs)
+        self.adopt_handle(handle)
+
+    @classmethod
+    def from_handle(cls, device: Any, config: Any, handle: Any) -> CloudLink:
+        """A ready link to a tenant someone else started and stops (tests, benchmarks).
+
+        The device gets its profile at once; :meth:`stop` leaves the tenant running.
+        """
+        link = cls(device, config)
+        link.mode = EMBEDDED
+        link.adopt_handle(handle)
+        link._owns_handle = False
+        link._apply_profile()
+        link.state = READY
+        return link
+
+    def adopt_handle(self, handle: Any) -> None:
+        """Use an already started ``TenantHandle`` (tests start one with short intervals)."""
+        self.handle = handle
+        self.admin = handle.admin
+        self.info = TenantInfo(
+            base_url=handle.base_url,
+            verification_uri=handle.verification_uri,
+            ca_cert_path=Path(handle.ca_cert_path),
+            client_id=handle.client_id,
+            tenant_domain=getattr(handle, "tenant_domain", ""),
+            smtp_host=handle.smtp_host,
+            smtp_port=int(handle.smtp_port),
+            accounts=[
+                DefaultAccountHint(
+                    a.username, a.password, a.role, getattr(a, "display_name", "") or ""
+                )
+                for a in getattr(handle, "accounts", [])
+            ],
+        )
+
+    def _connect_remote(self) -> None:
+        base = str(self.config.cloud_url).rstrip("/")
+        ca = getattr(self.config, "cloud_ca", None)
+        info = fetch_sim_info(base, Path(ca) if ca else None)
+        host = urlsplit(base).hostname or "127.0.0.1"
+        self.info = TenantInfo(
+            base_url=base,
+            verification_uri=info.get("verification_uri") or f"{base}/devicelogin",
+            ca_cert_path=Path(ca) if ca else None,
+            client_id=getattr(self.config, "client_id", None) or info.get("client_id", ""),
+            tenant_domain=info.get("tenant_domain", ""),
+            smtp_host=info.get("smtp_host") or host,
+            smtp_port=int(info.get("smtp_port") or SMTP_PORT),
+            accounts=_default_hints(info.get("tenant_domain", "")),
+        )
+        self.admin = _remote_admin(base, self.info.ca_cert_path)
+
+    def _use_microsoft(self) -> None:
+        service = str(self.config.email_service)
+        if service not in MICROSOFT_SERVICES:
+            raise ValueError(f"unknown email service {service!r}")
+        known = MICROSOFT_SERVICES[service]
+        tenant = getattr(self.config, "tenant", None) or known["tenant"]
+        self.info = TenantInfo(
+            base_url=f"{MICROSOFT_LOGIN}/{tenant}",
+            verification_uri="https://microsoft.com/devicelogin",
+            ca_cert_path=None,
+            client_id=str(self.config.client_id),
+            smtp_host=known["smtp_host"],
+            smtp_port=SMTP_PORT,
+        )
+
+    # -- the profile --------------------------------------------------------------------
+
+    def build_profile(self) -> Any:
+        """The device's ``EmailServiceProfile`` for the current source.
+
+        One profile: the device derives the other email service from it (``for_service``), so
+        the user's choice in Web Config decides between Exchange Online and Outlook.com.
+        """
+        from device_model.email import EmailServiceProfile
+
+        if self.mode == MICROSOFT:
+            return EmailServiceProfile.microsoft(
+                self.info.client_id,
+                tenant=getattr(self.config, "tenant", None),
+                service=str(self.config.email_service),
+            )
+        if self.info.ca_cert_path is None:
+            raise ValueError("the tenant's CA certificate is unknown: give --cloud-ca PATH")
+        profile = EmailServiceProfile.simulated(
+            base_url=self.info.base_url,
+            smtp_port=self.info.smtp_port,
+            client_id=self.info.client_id,
+            ca_cert_path=self.info.ca_cert_path,
+            smtp_host=_loopback_addr(self.info.smtp_host),
+        )
+        tenant = getattr(self.config, "tenant", None)
+        return profile.with_tenant(tenant) if tenant else profile
+
+    def _apply_profile(self) -> None:
+        self.device.email.set_profile(self.build_profile())
+
+    # -- clock --------------------------------------------------------------------------
+
+    def advance_clock(self, delta: timedelta) -> None:
+        """Time travel: move the tenant's and the device's clocks together."""
+        if self.admin is not None:
+            self.admin.advance_clock(delta)
+        self.device.clock.advance(delta)
+
+
+def _default_hints(domain: str) -> list[DefaultAccountHint]:
+    """A running tenant does not publish passwords; its default accounts are documented."""
+    if not domain:
+        return []
+    try:
+        from cloud_sim.directory import default_accounts
+    except Exception:
+        return []
+    return [
+        DefaultAccountHint(a.username, a.password, a.role, getattr(a, "display_name", "") or "")
+        for a in default_accounts(domain)
+    ]
+
+
+def _loopback_addr(host: str) -> str:
+    """An address to connect to for the tenant's SMTP (names shown to users map to it)."""
+    return host or "127.0.0.1"
+
+
+def _ssl_context(ca: Path | None) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(cafile=str(ca) if ca else None)
+    return ctx
+
+
+def fetch_sim_info(base_url: str, ca: Path | None, timeout: float = 10.0) -> dict[str, Any]:
+    """Read ``{url}/_sim/info`` (client id, SMTP port, accounts) from a running tenant."""
+    import urllib.request
+
+    request = urllib.request.Request(f"{base_url}/_sim/info", headers={"Accept": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout, context=_ssl_context(ca)) as reply:
+        return json.loads(reply.read().decode("utf-8"))
+
+
+def _remote_admin(base_url: str, ca: Path | None) -> Any:
+    """The tenant's admin API over HTTPS when its secret is readable (same machine); else None."""
+    from panel_tui.cloud.remote_admin import RemoteTenantAdmin, find_admin_secret
+
+    secret = find_admin_secret(base_url, ca)
+    if secret is None:
+        return None
+    return RemoteTenantAdmin(base_url, ca, secret)
+
+
+def attach(app: Any) -> CloudLink:
+    """Create the app's link and start it after the first frame; stop it when the app exits.
+
+    For the app shell: call once from ``PanelApp.on_mount``; the link is ``app.cloud_link``.
+    Stopping happens via :meth:`CloudLink.stop` from ``on_unmount`` (call :func:`detach`).
+    """
+    link = getattr(app, "cloud_link", None)
+    if link is None:
+        link = CloudLink(app.device, app.config)
+        app.cloud_link = link
+    app.call_after_refresh(link.start, app)
+    return link
+
+
+def detach(app: Any) -> None:
+    """Stop the app's link (idempotent); for ``PanelApp.on_unmount``."""
+    link = getattr(app, "cloud_link", None)
+    if link is not None:
+        link.stop()
+
+
+def ensure_link(app: Any) -> CloudLink:
+    """The app's link; when the shell has not created one, create and start it now.
+
+    A link created here is stopped by :func:`release_fallback` (from the surfaces' unmount),
+    so that a forgotten wiring never leaves a tenant running after the app.
+    """
+    link = getattr(app, "cloud_link", None)
+    if link is None:
+        link = CloudLink(app.device, app.config)
+        link.owned_by_surface = True  # type: ignore[attr-defined]
+        app.cloud_link = link
+        link.start(app)
+    return link
+
+
+def release_fallback(app: Any) -> None:
+    """Stop a link that :func:`ensure_link` had to create (no-op for the shell's own link)."""
+    link = getattr(app, "cloud_link", None)
+    if link is not None and getattr(link, "owned_by_surface", False):
+        link.stop()

@@ -1,0 +1,89 @@
+"""AppConfig: what the CLI hands to the app, read from arguments and an optional config.toml.
+
+Kept free of Textual and of the device model so that `panel-tui --help` and `--version`
+stay instant (harlequin reads its config the same way: tomllib in, plain dataclass out).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "lv")
+EMAIL_SERVICES = ("exchange-online", "outlook.com", "simulated")
+TENANT_PRESETS = ("fresh", "prepared")
+CONFIG_FILE = "config.toml"
+
+
+def default_state_dir() -> Path:
+    """The platformdirs user state dir; imported late, it is only needed when no dir is given."""
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir("panel-tui"))
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """Everything the panel needs to start; issue 4's options ride along untouched."""
+
+    state_dir: Path = field(default_factory=default_state_dir)
+    lang: str | None = None
+    no_mouse: bool = False
+    cloud_url: str | None = None
+    cloud_ca: Path | None = None
+    email_service: str | None = None
+    client_id: str | None = None
+    tenant: str | None = None
+    tenant_preset: str = "prepared"
+
+    def with_overrides(self, **values: Any) -> AppConfig:
+        """A copy with the given non-None values set (CLI arguments win over the file)."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+class ConfigError(ValueError):
+    """A config.toml value that cannot be used; the CLI prints it and exits with status 2."""
+
+
+def read_config_file(state_dir: Path) -> dict[str, Any]:
+    """Read `config.toml` in the state dir, if any: a flat table of AppConfig field names.
+
+    Keys may use dashes or underscores (`email-service` or `email_service`). Unknown keys
+    are logged and ignored so that a newer file does not break an older program.
+    """
+    path = state_dir / CONFIG_FILE
+    if not path.is_file():
+        return {}
+    import tomllib
+
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    known = {f.name for f in fields(AppConfig)} - {"state_dir"}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            log.warning("%s: unknown key %r ignored", path, key)
+            continue
+        values[name] = value
+    return _coerce(values, path)
+
+
+def _coerce(values: dict[str, Any], source: Path | str) -> dict[str, Any]:
+    """Check choices and turn paths into Path objects."""
+    checks = {"lang": LANGUAGES, "email_service": EMAIL_SERVICES, "tenant_preset": TENANT_PRESETS}
+    for name, choices in checks.items():
+        if name in values and values[name] not in choices:
+            raise ConfigError(f"{source}: {name} must be one of {', '.join(choices)}")
+    if "cloud_ca" in values and values["cloud_ca"] is not None:
+        values["cloud_ca"] = Path(values["cloud_ca"]).expanduser()
+    if "no_mouse" in values:
+        values["no_mouse"] = bool(values["no_mouse"])
+    return values

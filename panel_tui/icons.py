@@ -1,0 +1,28 @@
+"""Status glyphs with a plain-text fallback for 16-colour / non-Unicode terminals.
+
+The lock and network icons always carry a word too, so meaning never rests on colour alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Glyphs:
+    locked: str
+    unlocked: str
+    padlock: str
+    wired: str
+    wifi: str
+    offline: str
+    submenu: str
+
+
+UNICODE = Glyphs(locked="🔒", unlocked="🔓", padlock="🔒", wired="⇄", wifi="≋", offline="×", submenu="›")
+ASCII = Glyphs(locked="[#]", unlocked="[ ]", padlock="[#]", wired="<=>", wifi="(~)", offline="(x)", submenu=">")
+
+
+def glyphs_for(color_system: str | None) -> Glyphs:
+    """Plain ASCII when the terminal has only the 16 standard colours (or none)."""
+    return ASCII if color_system in (None, "standard", "windows") else UNICODE

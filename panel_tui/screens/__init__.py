@@ -1,0 +1,1 @@
+"""The panel's screens; imported lazily through `registry` so start-up stays small."""

@@ -1,0 +1,142 @@
+"""Security Settings > Admin Settings: Admin Password (Register, Change, Reset) and Lock Setting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from panel_tui.menu_tree import MenuNode
+from panel_tui.screens.base import PanelScreen
+from panel_tui.screens.form_screen import FormScreen
+from panel_tui.screens.registry import crumb_labels
+from panel_tui.widgets.form import FieldSpec
+
+
+def _confirm_or_raise(new: str, confirm: str) -> None:
+    from device_model.i18n import Msg
+    from device_model.validation import ValidationError
+
+    if new != confirm:
+        raise ValidationError({"confirm_password": Msg.of("panel.admin.mismatch")})
+
+
+class RegisterPasswordScreen(FormScreen):
+    """Register an admin password where none is registered."""
+
+    HELP_KEY = "panel.help.admin_password"
+
+    def fields(self) -> Sequence[FieldSpec]:
+        return (
+            FieldSpec("new_password", "panel.field.new_password", password=True, max_length=20),
+            FieldSpec("confirm_password", "panel.field.confirm_password", password=True, max_length=20),
+        )
+
+    def current_values(self) -> dict[str, Any]:
+        return {}
+
+    def intro(self) -> str | None:
+        return self.t("panel.admin.rules")
+
+    def save(self, values: dict[str, Any]) -> None:
+        _confirm_or_raise(values["new_password"], values["confirm_password"])
+        self.device.admin.register_password(values["new_password"])
+
+
+class ChangePasswordScreen(FormScreen):
+    """Change the admin password: the current one, then the new one twice."""
+
+    HELP_KEY = "panel.help.admin_password"
+
+    def fields(self) -> Sequence[FieldSpec]:
+        return (
+            FieldSpec("old_password", "panel.field.old_password", password=True, max_length=20),
+            FieldSpec("new_password", "panel.field.new_password", password=True, max_length=20),
+            FieldSpec("confirm_password", "panel.field.confirm_password", password=True, max_length=20),
+        )
+
+    def current_values(self) -> dict[str, Any]:
+        return {}
+
+    def intro(self) -> str | None:
+        return self.t("panel.admin.rules")
+
+    def save(self, values: dict[str, Any]) -> None:
+        _confirm_or_raise(values["new_password"], values["confirm_password"])
+        self.device.admin.change_password(values["old_password"], values["new_password"])
+
+
+class ConfirmScreen(PanelScreen):
+    """A yes/no confirmation with a message; subclasses act in `confirmed()`."""
+
+    HINTS_KEY = "panel.hints.confirm"
+    MESSAGE_KEY = ""
+    OK_KEY = "panel.common.ok"
+
+    def __init__(self, node: MenuNode | None = None) -> None:
+        super().__init__()
+        self.node = node
+
+    def crumbs(self) -> list[str]:
+        return crumb_labels(self.panel, self.node) if self.node else []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(self.t(self.MESSAGE_KEY), id="confirm-message", classes="message")
+        yield Static("", id="confirm-result", classes="message")
+        with Horizontal(classes="form-buttons"):
+            yield Button(self.t(self.OK_KEY), id="ok", variant="primary", compact=True)
+            yield Button(self.t("panel.common.cancel"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.app.pop_screen()
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.confirmed()
+
+    def confirmed(self) -> None:
+        raise NotImplementedError
+
+
+class ResetPasswordScreen(ConfirmScreen):
+    """Reset the admin password to the factory value (the serial number)."""
+
+    HELP_KEY = "panel.help.admin_password"
+    MESSAGE_KEY = "panel.admin.reset_confirm"
+
+    def confirmed(self) -> None:
+        try:
+            self.device.admin.reset_password()
+        except Exception as exc:
+            msg = getattr(exc, "msg", None)
+            if msg is None:
+                raise
+            self.query_one("#confirm-result", Static).update(self.device.t(msg))
+            return
+        self.notify(self.t("panel.admin.reset_done"))
+        self.app.pop_screen()
+
+
+class LockSettingScreen(FormScreen):
+    """Lock Setting On/Off."""
+
+    SECTION = "admin"
+    HELP_KEY = "panel.help.lock_setting"
+
+    def fields(self) -> Sequence[FieldSpec]:
+        return (
+            FieldSpec("lock_setting", "panel.field.lock_setting",
+                      choices=(("panel.field.on", True), ("panel.field.off", False))),
+        )
+
+    def save(self, values: dict[str, Any]) -> None:
+        self.device.admin.set_lock(bool(values["lock_setting"]))
+        self.panel.note_login_change()

@@ -1,0 +1,90 @@
+"""PanelScreen: status bar, breadcrumbs, content, key hints; relabels on a language switch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+
+from panel_tui.widgets.chrome import Breadcrumbs, KeyHints
+from panel_tui.widgets.status_bar import LockIcon, StatusBar
+
+if TYPE_CHECKING:
+    from device_model import Device
+
+    from panel_tui.app import PanelApp
+
+
+class PanelScreen(Screen[Any]):
+    """Base of every panel screen.
+
+    Subclasses implement `compose_body()` and `crumbs()`; everything they show is taken
+    from the catalog in `compose`, so a language switch simply recomposes the screen.
+    """
+
+    HELP_KEY = "panel.help.generic"
+    HINTS_KEY = "panel.hints.default"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._composed_language: str | None = None
+
+    @property
+    def panel(self) -> PanelApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def device(self) -> Device:
+        return self.panel.device
+
+    def t(self, key: Any, **params: Any) -> str:
+        return self.panel.t(key, **params)
+
+    def crumbs(self) -> Sequence[str]:
+        return ()
+
+    def compose(self) -> ComposeResult:
+        self._composed_language = self.panel.language
+        yield StatusBar()
+        parts = self.crumbs()
+        if parts:
+            yield Breadcrumbs(parts, id="breadcrumbs")
+        yield from self.compose_body()
+        yield KeyHints(self.t(self.HINTS_KEY), id="hints")
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def language_changed(self) -> None:
+        """Called by the app when the language changes; recompose if we are showing."""
+        if self.is_current:
+            self.refresh(recompose=True)
+
+    def on_screen_resume(self) -> None:
+        if self._composed_language is not None and self._composed_language != self.panel.language:
+            self.refresh(recompose=True)
+        else:
+            self.panel.refresh_status()
+
+    @on(LockIcon.Selected)
+    def _lock_icon(self) -> None:
+        self.toggle_login()
+
+    def toggle_login(self) -> None:
+        """Lock icon: log in when locked (keypad), log out when unlocked."""
+        admin = self.device.admin
+        if admin.logged_in:
+            admin.logout()
+            self.notify(self.t("panel.lock.logged_out"))
+            self.panel.note_login_change()
+        else:
+            from panel_tui.screens.keypad import KeypadScreen
+
+            def done(ok: bool | None) -> None:
+                if ok:
+                    self.panel.note_login_change()
+
+            self.app.push_screen(KeypadScreen(), done)

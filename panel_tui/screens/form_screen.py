@@ -1,0 +1,120 @@
+"""FormScreen: a settings screen that edits one device section and saves with validation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Select, Static
+
+from panel_tui.menu_tree import MenuNode
+from panel_tui.screens.base import PanelScreen
+from panel_tui.screens.registry import crumb_labels
+from panel_tui.widgets.form import FieldSpec, apply_enabled, compose_fields, read_fields, show_errors
+
+
+class FormScreen(PanelScreen):
+    """Edit fields of `SECTION`; Save calls `device.update`; a ValidationError shows per field."""
+
+    SECTION = ""
+    HINTS_KEY = "panel.hints.form"
+    HELP_KEY = "panel.help.form"
+    BINDINGS = [Binding("ctrl+s", "save", show=False)]
+
+    def __init__(self, node: MenuNode | None = None) -> None:
+        super().__init__()
+        self.node = node
+        self._draft: dict[str, Any] | None = None
+
+    def crumbs(self) -> list[str]:
+        return crumb_labels(self.panel, self.node) if self.node else []
+
+    def fields(self) -> Sequence[FieldSpec]:
+        raise NotImplementedError
+
+    def current_values(self) -> dict[str, Any]:
+        section = self.device.settings.section(self.SECTION)
+        return {spec.name: getattr(section, spec.name) for spec in self.fields()}
+
+    def intro(self) -> str | None:
+        return None
+
+    def compose_body(self) -> ComposeResult:
+        values = self._draft if self._draft is not None else self.current_values()
+        with VerticalScroll(classes="form", id="form"):
+            intro = self.intro()
+            if intro:
+                yield Static(intro, id="form-intro")
+            yield from compose_fields(self.fields(), values, self.t)
+            general = Static("", id="form-error", classes="field-error")
+            general.display = False
+            yield general
+        with Horizontal(classes="form-buttons"):
+            yield Button(self.t("panel.common.save"), id="save", variant="primary", compact=True)
+            yield Button(self.t("panel.common.cancel"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        apply_enabled(self, self.fields())
+        self.query_one("#form").query("Input, Select").first().focus()
+
+    def language_changed(self) -> None:
+        # Keep what the user typed across the recompose.
+        if self.is_mounted and self.query("#form"):
+            self._draft = read_fields(self, self.fields())
+        super().language_changed()
+
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        apply_enabled(self, self.fields())
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss_form()
+
+    def values_to_save(self) -> dict[str, Any]:
+        """Only enabled fields are sent: a disabled manual IP keeps its stored value."""
+        values = read_fields(self, self.fields())
+        return {
+            spec.name: values[spec.name]
+            for spec in self.fields()
+            if not self.query_one(f"#field-{spec.name}").disabled
+        }
+
+    def save(self, values: dict[str, Any]) -> None:
+        """Hand the values to the device; raises ValidationError (or AdminError) on refusal."""
+        self.device.update(self.SECTION, **values)
+
+    def action_save(self) -> None:
+        from device_model.validation import ValidationError
+
+        try:
+            self.save(self.values_to_save())
+        except ValidationError as exc:
+            show_errors(self, self.fields(), {name: self.device.t(msg) for name, msg in exc.errors.items()})
+            return
+        except Exception as exc:  # AdminError and friends carry a translatable msg
+            msg = getattr(exc, "msg", None)
+            if msg is None:
+                raise
+            show_errors(self, self.fields(), {"_": self.device.t(msg)})
+            return
+        show_errors(self, self.fields(), {})
+        self.notify(self.t("panel.common.saved"))
+        self.dismiss_form()
+
+    def dismiss_form(self) -> None:
+        if self.is_current and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()

@@ -1,0 +1,38 @@
+"""F1: help for the current screen, from the catalog."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal with the help text of the screen below; Esc, F1 or Enter closes it."""
+
+    BINDINGS = [Binding("escape,enter,q", "dismiss_help", show=False)]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 70; max-height: 20; height: auto; border: thick $primary; background: $surface;
+        padding: 0 1;
+    }
+    HelpScreen #help-title { text-style: bold; }
+    HelpScreen #help-keys { color: $text-muted; margin-top: 1; }
+    """
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t  # type: ignore[attr-defined]
+        with VerticalScroll():
+            yield Static(t("panel.help.title"), id="help-title")
+            yield Static(t(self.key), id="help-text")
+            yield Static(t("panel.help.keys"), id="help-keys")
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

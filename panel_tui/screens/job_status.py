@@ -1,0 +1,147 @@
+"""Job/Status: tabs Job Status (Active, Log) and Printer Status; a log row opens its details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
+
+from panel_tui.messages import DeviceChanged
+from panel_tui.screens.base import PanelScreen
+from panel_tui.widgets.facts import Facts, facts_table
+
+
+def _jobs(value: Any) -> list[Any]:
+    return list(value() if callable(value) else value)
+
+
+class JobStatusScreen(PanelScreen):
+    """Job history with error codes (guide: Job Status > Job Status)."""
+
+    HELP_KEY = "panel.help.job_status"
+    HINTS_KEY = "panel.hints.job_status"
+
+    def __init__(self, node: Any = None) -> None:
+        super().__init__()
+
+    def crumbs(self) -> list[str]:
+        return [self.t("panel.home.tile.job_status")]
+
+    def compose_body(self) -> ComposeResult:
+        with TabbedContent(id="job-tabs"):
+            with TabPane(self.t("panel.jobs.tab_job_status"), id="tab-jobs"):
+                with TabbedContent(id="job-subtabs"):
+                    with TabPane(self.t("panel.jobs.tab_active"), id="tab-active"):
+                        yield DataTable(id="active-table", cursor_type="row", zebra_stripes=False)
+                    with TabPane(self.t("panel.jobs.tab_log"), id="tab-log"):
+                        yield DataTable(id="log-table", cursor_type="row")
+            with TabPane(self.t("panel.jobs.tab_printer_status"), id="tab-printer"):
+                yield Facts(self._printer_rows(), id="printer-facts")
+
+    def on_mount(self) -> None:
+        for table_id in ("#active-table", "#log-table"):
+            table = self.query_one(table_id, DataTable)
+            table.add_column(self.t("panel.jobs.col_type"), key="type")
+            table.add_column(self.t("panel.jobs.col_destination"), key="destination")
+            table.add_column(self.t("panel.jobs.col_time"), key="time")
+            table.add_column(self.t("panel.jobs.col_result"), key="result")
+        self.query_one("#job-subtabs", TabbedContent).active = "tab-log"
+        self._fill()
+        self.query_one("#log-table", DataTable).focus()
+
+    def _printer_rows(self) -> list[tuple[str, str]]:
+        profile = self.device.profile
+        return [
+            (self.t("panel.jobs.printer_state"), self.t("panel.jobs.printer_ready")),
+            (self.t("panel.jobs.printer_model"), profile.model),
+            (self.t("panel.jobs.printer_serial"), profile.serial_number),
+            (self.t("panel.jobs.printer_firmware"), profile.firmware_version),
+        ]
+
+    def _row(self, job: Any) -> tuple[str, str, str, str]:
+        when = job.finished or job.started
+        return (
+            self.device.t(job.kind_label),
+            job.destination or "-",
+            self.device.format_datetime(when),
+            self.device.t(job.result_label),
+        )
+
+    def _fill(self) -> None:
+        jobs = self.device.jobs
+        for table_id, items in (("#active-table", _jobs(jobs.active)), ("#log-table", _jobs(jobs.log))):
+            table = self.query_one(table_id, DataTable)
+            cursor = table.cursor_row
+            table.clear()
+            for job in items:
+                table.add_row(*self._row(job), key=str(job.id))
+            if not items:
+                table.add_row(self.t("panel.jobs.none"), "", "", "", key="none")
+            elif cursor < table.row_count:
+                table.move_cursor(row=cursor)
+
+    def device_changed(self, message: DeviceChanged) -> None:
+        if message.kind == "jobs" and self.is_mounted:
+            self._fill()
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value
+        if not key or key == "none":
+            return
+        job = self.device.jobs.get(int(key))
+        if job is not None:
+            self.app.push_screen(JobDetailScreen(job))
+
+
+class JobDetailScreen(ModalScreen[None]):
+    """A job's details: the code's status text and solution, and the server's kept reply."""
+
+    HELP_KEY = "panel.help.job_detail"
+    BINDINGS = [Binding("escape,enter", "close", show=False)]
+    DEFAULT_CSS = """
+    JobDetailScreen { align: center middle; }
+    JobDetailScreen > VerticalScroll {
+        width: 74; height: auto; max-height: 20; border: thick $primary; background: $surface;
+        padding: 0 1;
+    }
+    JobDetailScreen #detail-title { text-style: bold; }
+    """
+
+    def __init__(self, job: Any) -> None:
+        super().__init__()
+        self.job = job
+
+    def compose(self) -> ComposeResult:
+        app: Any = self.app
+        device = app.device
+        job = self.job
+        rows = [
+            (app.t("panel.jobs.col_type"), device.t(job.kind_label)),
+            (app.t("panel.jobs.col_destination"), job.destination or "-"),
+            (app.t("panel.jobs.started"), device.format_datetime(job.started, seconds=True)),
+            (app.t("panel.jobs.col_result"), device.t(job.result_label)),
+        ]
+        if job.finished:
+            rows.insert(3, (app.t("panel.jobs.finished"), device.format_datetime(job.finished, seconds=True)))
+        if job.code is not None:
+            entry = device.errors.get(job.code)
+            rows.append((app.t("panel.jobs.code"), str(job.code)))
+            rows.append((app.t("panel.jobs.status"), device.t(entry.status)))
+            rows.append((app.t("panel.jobs.solution"), device.t(entry.solution)))
+        if job.reply:
+            rows.append((app.t("panel.jobs.reply"), job.reply))
+        for key, value in sorted(job.details.items()):
+            rows.append((key, value))
+        with VerticalScroll():
+            yield Static(app.t("panel.jobs.detail_title"), id="detail-title")
+            yield Static(facts_table(rows), id="detail-facts")
+            yield Static(app.t("panel.hints.close"), classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

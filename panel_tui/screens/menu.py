@@ -1,0 +1,85 @@
+"""MenuScreen: one generic screen that renders any node of the Settings tree."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from panel_tui.menu_tree import MenuNode, visible_children
+from panel_tui.screens.base import PanelScreen
+from panel_tui.screens.registry import crumb_labels, is_locked, open_node
+
+
+class MenuScreen(PanelScreen):
+    """A list of a node's children; padlocks on locked items while the lock is active."""
+
+    HELP_KEY = "panel.help.menu"
+    HINTS_KEY = "panel.hints.menu"
+
+    def __init__(self, node: MenuNode) -> None:
+        super().__init__()
+        self.node = node
+        self._highlight: int | None = 0
+
+    def crumbs(self) -> list[str]:
+        return crumb_labels(self.panel, self.node)
+
+    def items(self) -> tuple[MenuNode, ...]:
+        return visible_children(
+            self.node, has_general_settings=getattr(self.device.profile, "has_general_settings", True)
+        )
+
+    def _prompt(self, child: MenuNode) -> Text:
+        g = self.panel.glyphs
+        text = Text(self.t(child.label_key))
+        if is_locked(self.panel, child):
+            text.append(f"  {g.padlock}", style="bold")
+            text.append(f" {self.t('panel.menu.locked')}", style="dim")
+        if child.children:
+            text.append(f"  {g.submenu}")
+        return text
+
+    def compose_body(self) -> ComposeResult:
+        yield OptionList(
+            *(Option(self._prompt(child), id=child.id) for child in self.items()),
+            id="menu",
+        )
+
+    def on_mount(self) -> None:
+        self._restore()
+
+    def _restore(self) -> None:
+        menu = self.query_one("#menu", OptionList)
+        if self._highlight is not None and menu.option_count:
+            menu.highlighted = min(self._highlight, menu.option_count - 1)
+        menu.focus()
+
+    def lock_changed(self) -> None:
+        """Padlocks appear or disappear with login/logout."""
+        menu = self.query_one("#menu", OptionList)
+        highlighted = menu.highlighted
+        for child in self.items():
+            menu.replace_option_prompt(child.id, self._prompt(child))
+        menu.highlighted = highlighted
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self.is_mounted and self.query("#menu"):
+            self.lock_changed()
+
+    @on(OptionList.OptionHighlighted, "#menu")
+    def _remember(self, event: OptionList.OptionHighlighted) -> None:
+        self._highlight = event.option_index
+
+    @on(OptionList.OptionSelected, "#menu")
+    def _select(self, event: OptionList.OptionSelected) -> None:
+        child = next(c for c in self.items() if c.id == event.option.id)
+        open_node(self.panel, child)
+
+    def language_changed(self) -> None:
+        super().language_changed()
+        if self.is_current:
+            self.call_after_refresh(self._restore)

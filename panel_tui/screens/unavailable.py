@@ -1,0 +1,54 @@
+"""Screens for what is not built yet: never a dead key, always a message and a way back."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from panel_tui.menu_tree import MenuNode
+from panel_tui.screens.base import PanelScreen
+from panel_tui.screens.registry import crumb_labels
+
+
+class NotAvailableScreen(PanelScreen):
+    """A menu item or tile whose behaviour the emulator does not have yet."""
+
+    HELP_KEY = "panel.help.not_available"
+
+    def __init__(self, label_key: str, node: MenuNode | None = None) -> None:
+        super().__init__()
+        self.label_key = label_key
+        self.node = node
+
+    def crumbs(self) -> list[str]:
+        if self.node is not None:
+            return crumb_labels(self.panel, self.node)
+        return [self.t(self.label_key)]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(
+            self.t("panel.not_available.text", item=self.t(self.label_key)),
+            id="not-available",
+            classes="message",
+        )
+
+
+class SurfaceUnavailableScreen(PanelScreen):
+    """Base screen of a surface (Web Config, Cloud) whose package is not installed yet."""
+
+    HELP_KEY = "panel.help.not_available"
+    HINTS_KEY = "panel.hints.surface"
+
+    def __init__(self, mode: str) -> None:
+        super().__init__()
+        self.mode = mode
+
+    def crumbs(self) -> list[str]:
+        return [self.t(f"panel.surface.{self.mode}")]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(
+            self.t("panel.surface.not_available", surface=self.t(f"panel.surface.{self.mode}")),
+            id="not-available",
+            classes="message",
+        )

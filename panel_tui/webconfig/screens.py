@@ -1,0 +1,347 @@
+"""The Web Config surface: URL bar, Log in, tabs, and the Network > Email Server pages.
+
+``WebConfigScreen`` is also the Web Config *session*. It holds the administrator login (separate
+from the panel's, as on a real printer) and the pending OAuth2 sign-in: a finished sign-in is
+only the printer's after OK (guide step 12), so the "Signed in, but not saved" trouble case of
+the guide is reproducible by leaving the page without OK.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Button, ContentSwitcher, OptionList, Static, Tab, Tabs
+from textual.widgets.option_list import Option
+
+from panel_tui.messages import DeviceChanged
+from panel_tui.webconfig.common import describe_error, tr
+from panel_tui.webconfig.connection_test import ConnectionTestPage
+from panel_tui.webconfig.email_basic import EmailBasicPage
+from panel_tui.webconfig.pages import LoginRequiredPage, NotEmulatedPage
+
+log = logging.getLogger(__name__)
+
+#: Web Config's top tabs, in the printer's order.
+TABS: tuple[str, ...] = (
+    "status",
+    "print",
+    "scan_copy",
+    "fax",
+    "network",
+    "network_security",
+    "product_security",
+    "device_management",
+)
+
+#: The left menu of each tab: (page id, URL path). Only the email server pages are emulated.
+NAV: dict[str, tuple[tuple[str, str], ...]] = {
+    "status": (("product_status", "INFO_PRTINFO"), ("network_status", "INFO_NWINFO")),
+    "print": (("paper_source", "PRT_PAPERSOURCE"),),
+    "scan_copy": (("scan_destination", "SCN_DESTINATION"),),
+    "fax": (("fax_server_email", "FAX_EMAILSERVER"),),
+    "network": (
+        ("email_server", ""),
+        ("email_basic", "NWS_EMAIL_BASIC"),
+        ("connection_test", "NWS_EMAIL_CONNECTIONTEST"),
+        ("wired_lan", "NWS_WIREDLAN"),
+        ("wifi", "NWS_WIFI"),
+        ("ldap", "NWS_LDAP"),
+    ),
+    "network_security": (("ssl_tls", "NWS_SSLTLS"),),
+    "product_security": (("admin_password", "PRD_ADMINPASSWORD"),),
+    "device_management": (("firmware_update", "DVM_FIRMWARE"),),
+}
+
+#: Pages shown indented under their heading in the menu (short label)
+NAV_SHORT = frozenset({"email_basic", "connection_test"})
+
+#: Pages that need the administrator login (all Network pages on a real printer do).
+ADMIN_PAGES = frozenset({"email_basic", "connection_test"})
+EMULATED = {"email_basic": "page-email-basic", "connection_test": "page-connection-test"}
+
+
+class WebConfigScreen(Screen):
+    """The printer's admin web pages (the ``webconfig`` mode of the panel app)."""
+
+    CSS_PATH = "webconfig.tcss"
+    HELP_KEY = "webconfig.help"
+    AUTO_FOCUS = "#wc-nav"
+    BINDINGS = [
+        Binding("ctrl+l", "toggle_login", "Log in", show=False),
+        Binding("ctrl+o", "ok", "OK", show=False),
+    ]
+
+    logged_in: reactive[bool] = reactive(False)
+    #: bumped whenever the pending sign-in changes (the Basic page and the modal watch it)
+    attempt_rev: reactive[int] = reactive(0)
+    tab: reactive[str] = reactive("network")
+    page: reactive[str] = reactive("email_basic")
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        #: the pending sign-in of this Web Config session (None: none started)
+        self.attempt: Any = None
+        #: why starting a sign-in failed (shown in the modal), or None
+        self.begin_error: str | None = None
+        #: a sign-in request is on its way to the identity platform
+        self.starting_sign_in = False
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="wc-url")
+        with Horizontal(id="wc-header"):
+            yield Static(self._brand(), id="wc-brand")
+            yield Static(id="wc-user")
+            yield Button(tr(self, "webconfig.login.button"), id="wc-login", compact=True)
+        yield Tabs(*(Tab(tr(self, f"webconfig.tab.{t}"), id=f"tab-{t}") for t in TABS),
+            id="wc-tabs",
+            active="tab-network",
+        )
+        with Horizontal(id="wc-body"):
+            yield OptionList(id="wc-nav")
+            with ContentSwitcher(id="wc-pages", initial="page-login-required"):
+                yield LoginRequiredPage(id="page-login-required")
+                yield EmailBasicPage(id="page-email-basic")
+                yield ConnectionTestPage(id="page-connection-test")
+                yield NotEmulatedPage(id="page-not-emulated")
+        yield Static(tr(self, "webconfig.hints"), id="wc-hints", classes="key-hints")
+
+    def _brand(self) -> str:
+        profile = getattr(self.app.device, "profile", None)
+        model = getattr(profile, "model_name", None) or getattr(profile, "model", None) or "EPSON"
+        return f"EPSON {model}" if not str(model).upper().startswith("EPSON") else str(model)
+
+    def on_mount(self) -> None:
+        self._fill_nav()
+        self._show_page()
+        self._refresh_header()
+
+    def on_unmount(self) -> None:
+        self.cancel_sign_in()
+
+    # -- header, tabs, nav --------------------------------------------------------------
+
+    def ip_address(self) -> str:
+        """The IP shown at Wired LAN/Wi-Fi Status: Web Config is reached there (guide step 1)."""
+        try:
+            status = self.app.device.network_status()
+        except Exception:
+            return "192.168.0.10"
+        for name in ("ip_address", "ip", "ipv4"):
+            value = getattr(status, name, None)
+            if value:
+                return str(value)
+        return "0.0.0.0"
+
+    def url_for(self, page: str) -> str:
+        path = dict(NAV.get(self.tab, ())).get(page, "TOP")
+        return f"https://{self.ip_address()}/PRESENTATION/ADVANCED/{path}/TOP"
+
+    def _refresh_header(self) -> None:
+        self.query_one("#wc-url", Static).update(
+            tr(self, "webconfig.url_bar", lock=self._lock_glyph(), url=self.url_for(self.page))
+        )
+        user = self.query_one("#wc-user", Static)
+        user.update(tr(self, "webconfig.login.as_admin") if self.logged_in else "")
+        self.query_one("#wc-login", Button).label = tr(
+            self, "webconfig.logout.button" if self.logged_in else "webconfig.login.button"
+        )
+
+    def _lock_glyph(self) -> str:
+        from panel_tui.icons import glyphs_for
+
+        return glyphs_for(self.app.console.color_system).padlock
+
+    def _fill_nav(self) -> None:
+        nav = self.query_one("#wc-nav", OptionList)
+        nav.clear_options()
+        for page, path in NAV.get(self.tab, ()):
+            if not path:  # a heading of the menu (e.g. "Email Server")
+                nav.add_option(Option(tr(self, f"webconfig.nav.{page}"), id=page, disabled=True))
+            elif page in NAV_SHORT:
+                nav.add_option(Option("  " + tr(self, f"webconfig.nav.short.{page}"), id=page))
+            else:
+                nav.add_option(Option(tr(self, f"webconfig.nav.{page}"), id=page))
+        pages = [p for p, _ in NAV.get(self.tab, ())]
+        selectable = [p for p, path in NAV.get(self.tab, ()) if path]
+        if self.page not in selectable and selectable:
+            self.page = selectable[0]
+        if self.page in pages:
+            nav.highlighted = pages.index(self.page)
+
+    def _show_page(self) -> None:
+        switcher = self.query_one("#wc-pages", ContentSwitcher)
+        if self.page in ADMIN_PAGES and not self.logged_in:
+            switcher.current = "page-login-required"
+        elif self.page in EMULATED:
+            switcher.current = EMULATED[self.page]
+            if self.page == "email_basic":
+                self.query_one(EmailBasicPage).load_settings()
+        else:
+            self.query_one(NotEmulatedPage).show(tr(self, f"webconfig.nav.{self.page}"))
+            switcher.current = "page-not-emulated"
+        self._refresh_header()
+
+    @on(Tabs.TabActivated, "#wc-tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        tab_id = (event.tab.id or "tab-network").removeprefix("tab-")
+        if tab_id == self.tab and self.is_mounted:
+            return
+        self.tab = tab_id
+        self._fill_nav()
+        self._show_page()
+
+    @on(OptionList.OptionHighlighted, "#wc-nav")
+    @on(OptionList.OptionSelected, "#wc-nav")
+    def _nav_chosen(self, event: OptionList.OptionHighlighted | OptionList.OptionSelected) -> None:
+        page = event.option.id or self.page
+        if page != self.page:
+            self.page = page
+            self._show_page()
+        if isinstance(event, OptionList.OptionSelected):
+            self._focus_page()
+
+    def _focus_page(self) -> None:
+        switcher = self.query_one("#wc-pages", ContentSwitcher)
+        current = switcher.visible_content
+        if current is not None:
+            focusable = [w for w in current.query("*") if w.focusable]
+            if focusable:
+                focusable[0].focus()
+
+    def open_page(self, tab: str, page: str) -> None:
+        """Go to a page (used by tests and by links on the pages)."""
+        self.query_one("#wc-tabs", Tabs).active = f"tab-{tab}"
+        self.tab = tab
+        self.page = page
+        self._fill_nav()
+        self._show_page()
+
+    # -- log in -------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#wc-login")
+    def _login_pressed(self) -> None:
+        self.action_toggle_login()
+
+    def action_toggle_login(self) -> None:
+        if self.logged_in:
+            self.logged_in = False
+            return
+        from panel_tui.webconfig.login import LoginModal
+
+        self.app.push_screen(LoginModal(), self._login_result)
+
+    def _login_result(self, ok: bool | None) -> None:
+        if ok:
+            self.logged_in = True
+
+    def watch_logged_in(self, _old: bool, _new: bool) -> None:
+        if self.is_mounted:
+            self._show_page()
+
+    def action_ok(self) -> None:
+        if self.page == "email_basic" and self.logged_in:
+            self.query_one(EmailBasicPage).press_ok()
+
+    # -- the pending sign-in (guide steps 6-12) -----------------------------------------
+
+    def _bump(self) -> None:
+        self.attempt_rev += 1
+
+    def begin_sign_in(self, service: str) -> None:
+        """"Sign in with Microsoft": ask the device for a code (msal blocks: in a thread)."""
+        if self.attempt is not None and getattr(self.attempt, "state", "") == "waiting":
+            return
+        self.attempt = None
+        self.begin_error = None
+        self.starting_sign_in = True
+        self._bump()
+        self._begin_worker(service)
+
+    @work(thread=True, group="webconfig-signin", exit_on_error=False)
+    def _begin_worker(self, service: str) -> None:
+        try:
+            attempt = self.app.device.email.begin_sign_in(service)
+        except Exception as exc:  # shown in the modal
+            log.info("sign-in could not start: %s", type(exc).__name__)
+            self._from_thread(self._begin_failed, exc)
+            return
+        self._from_thread(self.set_attempt, attempt)
+        try:
+            attempt.wait()
+        except Exception:
+            log.exception("waiting for the sign-in failed")
+        self._from_thread(self._bump)
+
+    def _from_thread(self, callback: Any, *args: Any) -> None:
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:  # the app is shutting down
+            pass
+
+    def _begin_failed(self, exc: Exception) -> None:
+        self.starting_sign_in = False
+        self.begin_error = describe_error(self, exc)
+        self._bump()
+
+    def set_attempt(self, attempt: Any) -> None:
+        """Make ``attempt`` this session's pending sign-in (tests set it directly too)."""
+        self.starting_sign_in = False
+        self.begin_error = None
+        self.attempt = attempt
+        self._bump()
+
+    def cancel_sign_in(self) -> None:
+        """The Cancel button: stop waiting for the code to be entered."""
+        attempt = self.attempt
+        if attempt is not None and getattr(attempt, "state", "") == "waiting":
+            try:
+                attempt.cancel()
+            except Exception:
+                log.exception("cancelling the sign-in failed")
+            self._bump()
+
+    def pending_signed_in(self) -> bool:
+        """A finished sign-in that OK has not sent to the printer yet."""
+        return self.attempt is not None and getattr(self.attempt, "state", "") == "signed_in"
+
+    def commit_pending(self) -> bool:
+        """Send the pending sign-in to the printer (part of OK); True when one was sent."""
+        if not self.pending_signed_in():
+            return False
+        self.app.device.email.commit_sign_in(self.attempt)
+        self.attempt = None
+        self._bump()
+        return True
+
+    # -- device events ------------------------------------------------------------------
+
+    def device_changed(self, event: DeviceChanged) -> None:
+        """Called by the app for every device event while this surface's stack is active."""
+        if event.kind in ("signin", "settings", "email"):
+            self._bump()
+        if event.kind == "settings" and event.detail == "network":
+            self._refresh_header()
+
+    def language_changed(self) -> None:
+        """Called by the app after a language switch: rebuild every label, keep the session."""
+        self.call_later(self._relabel)
+
+    async def _relabel(self) -> None:
+        await self.recompose()
+        self.query_one("#wc-tabs", Tabs).active = f"tab-{self.tab}"
+        self._fill_nav()
+        self._show_page()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self._refresh_header()
+            self._bump()

@@ -1,0 +1,54 @@
+"""Breadcrumbs and key hints: the lines around every panel screen's content."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.widgets import Static
+
+
+def fit_breadcrumbs(parts: Sequence[str], width: int, sep: str = " > ") -> str:
+    """Join the path; when it is too wide, drop leading parts behind an ellipsis."""
+    text = sep.join(parts)
+    if len(text) <= width:
+        return text
+    for start in range(1, len(parts)):
+        text = "…" + sep + sep.join(parts[start:])
+        if len(text) <= width:
+            return text
+    last = parts[-1]
+    return last if len(last) <= width else last[: max(width - 1, 0)] + "…"
+
+
+class Breadcrumbs(Static):
+    """Where the user is: "Settings > General Settings > …" in the current language."""
+
+    DEFAULT_CSS = """
+    Breadcrumbs { height: 1; padding: 0 1; background: $boost; text-style: bold; }
+    """
+
+    def __init__(self, parts: Sequence[str], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.parts = list(parts)
+
+    def on_mount(self) -> None:
+        self._render_parts()
+
+    def on_resize(self) -> None:
+        self._render_parts()
+
+    def set_parts(self, parts: Sequence[str]) -> None:
+        self.parts = list(parts)
+        self._render_parts()
+
+    def _render_parts(self) -> None:
+        width = max(self.size.width - 2, 20) if self.size.width else 78
+        self.update(fit_breadcrumbs(self.parts, width))
+
+
+class KeyHints(Static):
+    """The keys that work here, translated (Textual's Footer can't translate binding text)."""
+
+    DEFAULT_CSS = """
+    KeyHints { dock: bottom; height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    """

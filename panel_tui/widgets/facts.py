@@ -1,0 +1,47 @@
+"""A read-only two-column list of facts (label: value), as the status screens show them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from rich.table import Table
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+
+def facts_table(rows: Iterable[tuple[str, str]]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for label, value in rows:
+        table.add_row(label, value)
+    return table
+
+
+def translate_rows(rows: Iterable[Any], t: Callable[[Any], str]) -> list[tuple[str, str]]:
+    """StatusRow(id, label: Msg, value: str | Msg) -> translated (label, value) pairs."""
+    out = []
+    for row in rows:
+        value = row.value if isinstance(row.value, str) else t(row.value)
+        out.append((t(row.label), value))
+    return out
+
+
+class Facts(VerticalScroll):
+    """Scrollable (and focusable, so arrows scroll) facts list."""
+
+    DEFAULT_CSS = """
+    Facts { height: 1fr; padding: 1 2; }
+    """
+
+    def __init__(self, rows: Iterable[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._rows = list(rows)
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(facts_table(self._rows), id="facts-table")
+
+    def set_rows(self, rows: Iterable[tuple[str, str]]) -> None:
+        self._rows = list(rows)
+        self.query_one("#facts-table", Static).update(facts_table(self._rows))

@@ -1,0 +1,93 @@
+"""A small form kit for the panel's settings screens: fields as data, errors at each field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Select, Static
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field: `name` is the settings field it edits; `choices` makes it a Select."""
+
+    name: str
+    label_key: str
+    choices: Sequence[tuple[str, Any]] = ()  # (label key, value)
+    password: bool = False
+    max_length: int = 0
+    #: The field is editable only when this returns True for the form's current values.
+    enabled_when: Callable[[dict[str, Any]], bool] | None = field(default=None, compare=False)
+
+
+def compose_fields(
+    specs: Sequence[FieldSpec], values: dict[str, Any], t: Callable[..., str]
+) -> ComposeResult:
+    """Label, widget and (hidden until needed) error line for each field."""
+    for spec in specs:
+        with Vertical(classes="form-field"):
+            with Horizontal(classes="form-row", id=f"row-{spec.name}"):
+                yield Label(t(spec.label_key), id=f"label-{spec.name}")
+                yield _widget(spec, values.get(spec.name), t)
+            error = Static("", id=f"error-{spec.name}", classes="field-error")
+            error.display = False
+            yield error
+
+
+def _widget(spec: FieldSpec, value: Any, t: Callable[..., str]) -> Input | Select[Any]:
+    if spec.choices:
+        options = [(t(key), v) for key, v in spec.choices]
+        known = [v for _, v in spec.choices]
+        return Select(
+            options,
+            value=value if value in known else known[0],
+            allow_blank=False,
+            id=f"field-{spec.name}",
+            compact=True,
+        )
+    return Input(
+        "" if value is None else str(value),
+        password=spec.password,
+        max_length=spec.max_length,
+        id=f"field-{spec.name}",
+        compact=True,
+    )
+
+
+def read_fields(container: Any, specs: Sequence[FieldSpec]) -> dict[str, Any]:
+    """Current values of the form's widgets (Inputs as typed, Selects as their values)."""
+    values: dict[str, Any] = {}
+    for spec in specs:
+        widget = container.query_one(f"#field-{spec.name}")
+        values[spec.name] = widget.value
+    return values
+
+
+def show_errors(container: Any, specs: Sequence[FieldSpec], errors: dict[str, str]) -> None:
+    """Put each message under its field; clear the others. Unknown fields go to #form-error."""
+    names = {spec.name for spec in specs}
+    for spec in specs:
+        error = container.query_one(f"#error-{spec.name}", Static)
+        text = errors.get(spec.name, "")
+        error.update(text)
+        error.display = bool(text)
+    rest = [text for name, text in errors.items() if name not in names]
+    general = container.query(f"#form-error")
+    if general:
+        general.first(Static).update("\n".join(rest))
+        general.first(Static).display = bool(rest)
+    first = next((spec.name for spec in specs if spec.name in errors), None)
+    if first is not None:
+        container.query_one(f"#field-{first}").focus()
+
+
+def apply_enabled(container: Any, specs: Sequence[FieldSpec]) -> None:
+    """Disable fields whose `enabled_when` is false for the current values."""
+    values = read_fields(container, specs)
+    for spec in specs:
+        if spec.enabled_when is not None:
+            container.query_one(f"#field-{spec.name}").disabled = not spec.enabled_when(values)

@@ -1,0 +1,84 @@
+"""The panel's status bar: network icon, admin lock icon and the device clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Static
+
+
+class LockIcon(Button):
+    """The admin lock icon: selecting it logs in (locked) or out (unlocked).
+
+    A button so that it is reachable by keyboard; it always shows a word beside the glyph.
+    """
+
+    DEFAULT_CSS = """
+    LockIcon { height: 1; min-width: 4; border: none; padding: 0 1; margin: 0 1; }
+    """
+
+    class Selected(Message):
+        """The user selected the lock icon."""
+
+    def __init__(self) -> None:
+        super().__init__("", id="lock-icon", compact=True)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Selected())
+
+
+class StatusBar(Horizontal):
+    """One line at the top of every panel screen."""
+
+    DEFAULT_CSS = """
+    StatusBar { height: 1; dock: top; background: $panel; }
+    StatusBar > #net { width: auto; padding: 0 1; }
+    StatusBar > #device-name { width: 1fr; color: $text-muted; }
+    StatusBar > #clock { width: auto; padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="net")
+        yield Static(id="device-name")
+        yield LockIcon()
+        yield Static(id="clock")
+
+    def on_mount(self) -> None:
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        """Re-read the device: cheap enough for the 1 s tick."""
+        app: Any = self.app
+        device = app.device
+        g = app.glyphs
+        net = device.network_status()
+        connected = bool(getattr(net, "connected", True))
+        kind = str(getattr(net, "connection", "wired"))
+        if not connected:
+            text = f"{g.offline} {app.t('panel.status.offline')}"
+        elif kind == "wifi":
+            text = f"{g.wifi} {app.t('panel.status.wifi')}"
+        else:
+            text = f"{g.wired} {app.t('panel.status.wired')}"
+        self.query_one("#net", Static).update(text)
+        self.query_one("#device-name", Static).update(str(net.device_name))
+        lock = self.query_one(LockIcon)
+        admin = device.admin
+        lock.display = bool(admin.lock_active)
+        if admin.logged_in:
+            lock.label = f"{g.unlocked} {app.t('panel.lock.unlocked')}"
+            lock.set_class(True, "-unlocked")
+            lock.tooltip = app.t("panel.lock.logout_hint")
+        else:
+            lock.label = f"{g.locked} {app.t('panel.lock.locked')}"
+            lock.set_class(False, "-unlocked")
+            lock.tooltip = app.t("panel.lock.login_hint")
+        fmt = getattr(device, "format_datetime", None)
+        text = fmt() if callable(fmt) else device.clock.now().strftime("%Y-%m-%d %H:%M")
+        self.query_one("#clock", Static).update(text)

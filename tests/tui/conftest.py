@@ -1,0 +1,40 @@
+"""Fixtures for the panel's Pilot and snapshot tests: a fresh device in tmp_path, a frozen clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from device_model import Device, DeviceProfile, FrozenClock
+from panel_tui.app import PanelApp
+from panel_tui.config import AppConfig
+
+FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+SERIAL = DeviceProfile.default().serial_number
+
+
+def make_device(state_dir: Path, *, lock: bool = False, lang: str = "en") -> Device:
+    """A device with a frozen clock; Lock Setting and language set directly (no key presses)."""
+    device = Device(state_dir, profile=DeviceProfile.default(), clock=FrozenClock(FROZEN_AT))
+    if lock:
+        device.update("admin", lock_setting=True)
+    if lang != "en":
+        device.update("basic", language=lang)
+    return device
+
+
+def make_app(device: Device) -> PanelApp:
+    """The app without its 1 s timer: tests call `app.tick()` themselves."""
+    return PanelApp(device, AppConfig(state_dir=device.state_dir), tick=False, cloud=False)
+
+
+@pytest.fixture
+def device(tmp_path: Path) -> Device:
+    return make_device(tmp_path / "state")
+
+
+@pytest.fixture
+def locked_device(tmp_path: Path) -> Device:
+    return make_device(tmp_path / "state", lock=True)

@@ -1,0 +1,48 @@
+"""Job/Status: the log with results and codes, details from the error catalog, live updates."""
+
+from __future__ import annotations
+
+import threading
+
+from textual.widgets import DataTable
+
+from device_model import Device
+from panel_tui.screens.job_status import JobDetailScreen, JobStatusScreen
+
+from .conftest import make_app
+from .helpers import screen_text
+
+REPLY = "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant."
+
+
+async def test_log_rows_and_error_details(device: Device) -> None:
+    device.jobs.record("print", "Status Sheet")
+    device.jobs.record("scan_to_email", "printer@contoso.onmicrosoft.com", status="error", code=312, reply=REPLY)
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("left", "down", "enter")  # Job/Status tile
+        assert isinstance(app.screen, JobStatusScreen)
+        text = screen_text(app)
+        assert "Error 312" in text and "Completed" in text and "Status Sheet" in text
+        await pilot.press("enter")  # newest row first: the failed scan
+        assert isinstance(app.screen, JobDetailScreen)
+        text = screen_text(app).replace("\n", " ")
+        assert device.t(device.errors.get(312).status) in text
+        assert "SmtpClientAuthentication" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, JobStatusScreen)
+
+
+async def test_job_events_from_another_thread_update_the_table(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(JobStatusScreen())
+        table = app.screen.query_one("#log-table", DataTable)
+        assert table.row_count == 1  # "No jobs"
+        worker = threading.Thread(target=device.jobs.record, args=("print", "Status Sheet"))
+        worker.start()
+        worker.join()
+        await pilot.pause()
+        await pilot.pause()
+        assert table.row_count == 1 and "Status Sheet" in screen_text(app)
+        assert "No jobs" not in screen_text(app)

@@ -1,0 +1,110 @@
+"""Home → Settings → … → Network Status and each status screen, by keyboard."""
+
+from __future__ import annotations
+
+from device_model import Device
+from panel_tui.screens.home import HomeScreen
+from panel_tui.screens.menu import MenuScreen
+from panel_tui.screens.network_status import (
+    EmailServerStatusScreen,
+    PrintStatusSheetScreen,
+    WifiDirectStatusScreen,
+    WiredWifiStatusScreen,
+)
+
+from .conftest import make_app
+from .helpers import screen_text
+
+
+async def test_walk_to_each_network_status_screen(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        # Settings tile is focused on Home; Settings > General Settings > Network Settings.
+        await pilot.press("enter", "enter", "down", "down", "enter")
+        assert isinstance(app.screen, MenuScreen) and app.screen.node.id == "network_settings"
+        await pilot.press("down", "down", "enter")  # Network Status
+        assert app.screen.node.id == "network_status"
+        text = screen_text(app)
+        assert "Settings > General Settings > Network Settings > Network Status" in text
+        for label in ("Wired LAN/Wi-Fi Status", "Wi-Fi Direct Status", "Email Server Status",
+                      "Print Status Sheet"):
+            assert label in text
+
+        await pilot.press("enter")
+        assert isinstance(app.screen, WiredWifiStatusScreen)
+        text = screen_text(app)
+        status = device.network_status()
+        for expected in ("Wired LAN", status.ip, status.subnet_mask, status.gateway,
+                         status.dns_primary, device.profile.mac_address):
+            assert expected in text
+        assert "192.168.1.37" in text
+
+        await pilot.press("escape", "down", "enter")
+        assert isinstance(app.screen, WifiDirectStatusScreen)
+        assert "Wi-Fi Direct is not simulated." in screen_text(app)
+
+        await pilot.press("escape", "down", "enter")
+        assert isinstance(app.screen, EmailServerStatusScreen)
+        text = screen_text(app)
+        assert "Authentication Method" in text
+        assert "SMTP Server Address" in text
+
+        await pilot.press("escape", "down", "enter")
+        assert isinstance(app.screen, PrintStatusSheetScreen)
+        assert "Print the network status sheet?" in screen_text(app)
+        await pilot.press("enter")  # Print
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        sheet = app.screen
+        assert sheet.state == "done", screen_text(app)
+        assert sheet.result is not None and sheet.result.is_file()
+        assert str(sheet.result.parent) in screen_text(app).replace("\n", "") or sheet.result.name in screen_text(app)
+        assert device.jobs.log[0].kind == "print"
+
+
+async def test_unbuilt_item_says_so(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter", "down", "enter")  # Printer Settings
+        text = screen_text(app)
+        assert "Printer Settings" in text
+        assert "not available in this emulator yet" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MenuScreen)
+
+
+async def test_home_key_and_help(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter", "enter")  # Settings > General > Basic Settings
+        assert isinstance(app.screen, MenuScreen) and app.screen.node.id == "basic_settings"
+        await pilot.press("f1")
+        assert "settings menu" in screen_text(app)
+        await pilot.press("escape", "h")
+        assert isinstance(app.screen, HomeScreen)
+        assert len(app.screen_stack) == 1
+
+
+async def test_home_grid_arrow_keys(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.focused.id == "tile-settings"
+        await pilot.press("left")
+        assert app.focused.id == "tile-scan"
+        await pilot.press("down")
+        assert app.focused.id == "tile-job_status"
+        await pilot.press("right")
+        assert app.focused.id == "tile-webconfig"
+
+
+async def test_surfaces_switch_with_function_keys(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        assert app.current_mode == "cloud"
+        await pilot.press("f3")
+        assert app.current_mode == "webconfig"
+        await pilot.press("f2")
+        assert app.current_mode == "panel"
+        assert isinstance(app.screen, HomeScreen)

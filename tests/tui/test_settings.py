@@ -1,0 +1,98 @@
+"""Editable settings: validation at the field, nothing saved on error, saved values persist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Select
+
+from device_model import Device, DeviceProfile
+from panel_tui import menu_tree
+from panel_tui.screens.menu import MenuScreen
+from panel_tui.screens.settings_forms import DeviceNameScreen, EmailServerSettingsScreen, TcpIpScreen
+
+from .conftest import make_app
+from .helpers import screen_text, static_text
+
+
+async def test_bad_tcpip_input_shows_field_messages_and_saves_nothing(device: Device) -> None:
+    before = device.settings.network
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(TcpIpScreen(menu_tree.find("tcpip")))
+        screen = app.screen
+        screen.query_one("#field-dhcp", Select).value = False
+        await pilot.pause()
+        screen.query_one("#field-ip", Input).value = "999.1.1.1"
+        screen.query_one("#field-subnet_mask", Input).value = "255.0.255.0"
+        await pilot.press("ctrl+s")
+        assert app.screen is screen  # still open
+        ip_error = static_text(app, "#error-ip")
+        mask_error = static_text(app, "#error-subnet_mask")
+        assert ip_error and "error-ip" not in ip_error
+        assert mask_error
+        assert not ip_error.startswith("validation.")
+        assert device.settings.network == before
+        assert Device(device.state_dir).settings.network == before
+
+
+async def test_bad_email_server_port_and_sender(device: Device) -> None:
+    before = device.settings.email_server
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(EmailServerSettingsScreen(menu_tree.find("server_settings")))
+        screen = app.screen
+        screen.query_one("#field-smtp_port", Input).value = "70000"
+        screen.query_one("#field-sender_address", Input).value = "a:b@example.com"
+        await pilot.press("ctrl+s")
+        assert static_text(app, "#error-smtp_port")
+        assert static_text(app, "#error-sender_address")
+        assert device.settings.email_server == before
+
+
+async def test_valid_device_name_persists_across_restart(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter", "down", "down", "enter")  # Network Settings
+        await pilot.press("end", "enter")  # Advanced
+        await pilot.press("enter")  # Device Name
+        assert isinstance(app.screen, DeviceNameScreen)
+        field = app.screen.query_one("#field-device_name", Input)
+        assert app.focused is field
+        field.value = ""
+        await pilot.press(*"PRINTER-7", "enter")
+        assert isinstance(app.screen, MenuScreen)
+    assert device.settings.network.device_name == "PRINTER-7"
+    reopened = Device(device.state_dir, profile=DeviceProfile.default())
+    assert reopened.settings.network.device_name == "PRINTER-7"
+
+
+async def test_language_switch_relabels_live(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter", "enter")  # Basic Settings
+        await pilot.press("down", "enter")  # Language
+        assert "Settings > General Settings > Basic Settings > Language" in screen_text(app)
+        await pilot.press("down", "enter")  # Latviešu
+        assert app.language == "lv"
+        assert device.settings.basic.language == "lv"
+        await pilot.pause()
+        assert "Iestatījumi > Vispārīgie iestatījumi > Pamatiestatījumi > Valoda/Language" in screen_text(app)
+        await pilot.press("escape")
+        text = screen_text(app)
+        assert "Datuma/laika iestatījumi" in text and "Darbības noildze" in text
+        await pilot.press("h")
+        text = screen_text(app)
+        assert "Iestatījumi" in text and "Darba statuss" in text and "Skenēt" in text
+
+
+async def test_lock_setting_turns_the_lock_on(device: Device, tmp_path: Path) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        from panel_tui.screens.admin_settings import LockSettingScreen
+
+        await app.push_screen(LockSettingScreen(menu_tree.find("lock_setting")))
+        app.screen.query_one("#field-lock_setting", Select).value = True
+        await pilot.press("ctrl+s")
+        assert device.admin.lock_active
+        assert "Locked" in screen_text(app)

@@ -1,0 +1,63 @@
+"""The error catalog: every code has status, solution and panel message in every language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from device_model import ERROR_CODES, Device, ErrorCatalog, FrozenClock
+from device_model.i18n import Catalog
+
+GUIDE_EN = {
+    360: ("No connection to the cloud service or email service.", "Connect to the cloud service or email service."),
+    361: ("The connection to the cloud service or email service has expired.",
+          "Connect to the cloud service or email service."),
+    370: ("You need to sign in to the cloud service again.", "Sign in to the cloud service."),
+}
+GUIDE_LV = {  # verbatim from the Latvian original of the guide
+    360: ("Nav savienojuma ar mākoņpakalpojumu vai e-pasta pakalpojumu.",
+          "Izveidojiet savienojumu ar mākoņpakalpojumu vai e-pasta pakalpojumu."),
+    361: ("Savienojuma derīguma termiņš ar mākoņpakalpojumu vai e-pasta pakalpojumu ir beidzies.",
+          "Izveidojiet savienojumu ar mākoņpakalpojumu vai e-pasta pakalpojumu."),
+    370: ("Jums atkārtoti jāpierakstās mākoņpakalpojumā.", "Pierakstieties mākoņpakalpojumā."),
+}
+
+
+def test_catalog_codes() -> None:
+    assert set(ERROR_CODES) == {311, 312, 313, 314, 315, 360, 361, 370}
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_every_code_complete(lang: str) -> None:
+    messages = Catalog().messages(lang)
+    for entry in ErrorCatalog().all():
+        for msg in (entry.status, entry.solution, entry.panel_message):
+            assert msg is not None and msg.key in messages, (lang, entry.code, msg)
+
+
+@pytest.mark.parametrize(("lang", "table"), [("en", GUIDE_EN), ("lv", GUIDE_LV)])
+def test_guide_texts_verbatim(tmp_path: Path, lang: str, table: dict) -> None:
+    dev = Device(tmp_path, clock=FrozenClock())
+    dev.update("basic", language=lang)
+    for code, (status, solution) in table.items():
+        entry = dev.errors.get(code)
+        assert (dev.t(entry.status), dev.t(entry.solution)) == (status, solution)
+
+
+def test_panel_messages(tmp_path: Path) -> None:
+    dev = Device(tmp_path, clock=FrozenClock())
+    assert dev.t(dev.errors.get(360).panel_message) == (
+        "To use this feature, you must sign in to your email service. Please contact your administrator.")
+    assert dev.t(dev.errors.get(370).panel_message) == "You need to sign in to the cloud service again."
+    dev.update("basic", language="lv")
+    assert dev.t(dev.errors.get(360).panel_message) == (
+        "Lai izmantotu šo funkciju, jums jāpierakstās savā e-pasta pakalpojumā. "
+        "Lūdzu, sazinieties ar savu administratoru.")
+
+
+def test_unknown_code_is_generic() -> None:
+    entry = ErrorCatalog().get(999)
+    assert not entry.known and entry.panel_message is None
+    assert Catalog().translate("en", entry.status) == "Error 999."
+    assert 360 in ErrorCatalog() and 999 not in ErrorCatalog()

@@ -1,0 +1,71 @@
+"""Message catalogs: complete in every language (all files, every area), placeholders match,
+lookups never crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from device_model.i18n import Catalog, Msg, languages, placeholders, translate
+
+CATALOG = Catalog()
+
+
+def test_languages() -> None:
+    assert languages()[:1] == ["en"]
+    assert "lv" in languages()
+
+
+@pytest.mark.parametrize("lang", [lang for lang in Catalog().languages() if lang != "en"])
+def test_every_key_in_both_languages_per_file(lang: str) -> None:
+    en_files = CATALOG.files("en")
+    other_files = CATALOG.files(lang)
+    assert sorted(en_files) == sorted(other_files), "the same catalog files in every language"
+    problems = []
+    for name, en in en_files.items():
+        other = other_files.get(name, {})
+        for key in sorted(set(en) - set(other)):
+            problems.append(f"{lang}/{name}: missing {key}")
+        for key in sorted(set(other) - set(en)):
+            problems.append(f"en/{name}: missing {key} (present in {lang})")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", [lang for lang in Catalog().languages() if lang != "en"])
+def test_placeholders_match(lang: str) -> None:
+    en = CATALOG.messages("en")
+    other = CATALOG.messages(lang)
+    bad = [
+        f"{key}: en {sorted(placeholders(en[key]))} vs {lang} {sorted(placeholders(other[key]))}"
+        for key in sorted(set(en) & set(other))
+        if placeholders(en[key]) != placeholders(other[key])
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def test_no_empty_texts() -> None:
+    for lang in CATALOG.languages():
+        empty = [k for k, v in CATALOG.messages(lang).items() if not v.strip()]
+        assert not empty, f"{lang}: {empty}"
+
+
+def test_fallbacks_never_crash(tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "lv").mkdir()
+    (tmp_path / "en" / "a.toml").write_text('[x]\nhello = "Hello {name}"\nonly_en = "E"\nbad = "{0} {"\n')
+    (tmp_path / "lv" / "a.toml").write_text('x.hello = "Sveiki, {name}"\n')
+    (tmp_path / "lv" / "broken.toml").write_text("this is = = not toml")
+    cat = Catalog(tmp_path)
+    assert cat.translate("lv", "x.hello", name="Anna") == "Sveiki, Anna"
+    assert cat.translate("lv", "x.hello") == "Sveiki, {name}"  # missing param
+    assert cat.translate("lv", "x.only_en") == "E"  # falls back to English
+    assert cat.translate("lv", "no.such.key") == "no.such.key"
+    assert cat.translate("de", Msg.of("x.hello", name="B")) == "Hello B"
+    assert cat.translate("en", "x.bad") == "{0} {"
+    assert cat.translate("en", Msg.of("x.hello", name=Msg.of("x.only_en"))) == "Hello E"  # nested Msg
+
+
+def test_package_translate() -> None:
+    assert translate("lv", "error.370.status") == "Jums atkārtoti jāpierakstās mākoņpakalpojumā."
+    assert translate("en", Msg.of("validation.range", min=1, max=65535)) == "Enter a number from 1 to 65535."
