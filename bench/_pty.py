@@ -204,10 +204,11 @@ class PtyApp:
     def _process(self, now: float) -> None:
         start = max(0, self._scan - 16)
         window = bytes(self.buf[start:])
-        if SYNC_QUERY in window:
-            # answer each query once
-            for _ in range(window.count(SYNC_QUERY)):
+        pos = window.find(SYNC_QUERY)
+        while pos != -1:
+            if start + pos + len(SYNC_QUERY) > self._scan:  # new, not seen in the last read
                 os.write(self.fd, SYNC_REPLY)
+            pos = window.find(SYNC_QUERY, pos + 1)
         if not self.sync_seen and SYNC_START in window:
             self.sync_seen = True
         pos = window.find(SYNC_END)
@@ -228,6 +229,21 @@ class PtyApp:
             elif self.eof or not self.read(0):
                 break
         return last
+
+    def wait_idle(self, window: float = 0.1, busy: float = 0.005, limit: float = 5.0) -> float | None:
+        """Wait until the app uses under ``busy`` CPU seconds in ``window`` s (reading its output
+        meanwhile); seconds from spawn to the start of that quiet window, None if never idle."""
+        deadline = time.perf_counter() + limit
+        while time.perf_counter() < deadline and not self.eof:
+            c0, t0 = self.cpu_time(), time.perf_counter()
+            if c0 is None:
+                return None
+            while time.perf_counter() - t0 < window:
+                self.read(window - (time.perf_counter() - t0))
+            c1 = self.cpu_time()
+            if c1 is not None and c1 - c0 < busy:
+                return t0 - self.t_spawn
+        return None
 
     def text(self, start: int = 0, end: int | None = None) -> str:
         return strip_escapes(bytes(self.buf[start:end]))
@@ -269,6 +285,7 @@ class PtyApp:
         while self.read(0):  # whatever is already waiting (a clock tick, say) is not ours
             pass
         frames_before = len(self.frame_ends)
+        mark = len(self.buf)
         cpu0 = self.cpu_time()
         t0 = time.perf_counter()
         os.write(self.fd, key)
@@ -281,8 +298,11 @@ class PtyApp:
             if not self.read(deadline - now):
                 continue
             if self.sync_seen:
-                if len(self.frame_ends) > frames_before:
-                    first = self.frame_ends[frames_before][1] - t0
+                for end, at in self.frame_ends[frames_before:]:
+                    # a frame already begun before the key (a timer's) is not the key's repaint
+                    if self.buf.rfind(SYNC_START, 0, end) >= mark:
+                        first = at - t0
+                        break
             else:
                 while self.read(BURST_GAP):
                     pass

@@ -112,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             return serve(args)
         if args.command == "info":
-            print(json.dumps(_running(args.state_dir) or {"running": False}, indent=2))
+            info = _running(args.state_dir)
+            public = {k: v for k, v in (info or {}).items() if not k.startswith("_")}
+            print(json.dumps(public or {"running": False}, indent=2))
             return 0
         op, payload = _admin_op(args)
         result = call_admin(args.state_dir, op, payload)
@@ -136,10 +138,10 @@ def serve(args: argparse.Namespace) -> int:
                      allow_remote=args.allow_remote,
                      device_code_interval=args.device_code_interval,
                      device_code_expires_in=args.device_code_expires_in)
-    print(banner(h), flush=True)
     stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in (signal.SIGINT, signal.SIGTERM):  # before the banner: it tells users to press it
         signal.signal(sig, lambda *_: stop.set())
+    print(banner(h), flush=True)
     try:
         while not stop.wait(1):
             pass

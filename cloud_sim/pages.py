@@ -12,6 +12,7 @@ import html
 import secrets
 import string
 import threading
+import time
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -24,6 +25,7 @@ BAD_PASSWORD = 50126
 CA_BLOCKED = 53003
 ADMIN_APPROVAL = 90094
 DECLINED = 65004
+SESSION_TTL = 3600.0
 
 
 @dataclass
@@ -44,7 +46,7 @@ class _Session:
     user_code: str
     upn: str = ""
     verified: bool = False
-    extra: dict = field(default_factory=dict)
+    created: float = field(default_factory=time.monotonic)
 
 
 class SignInPages:
@@ -105,6 +107,9 @@ class SignInPages:
             return view
         ctx = secrets.token_urlsafe(24)
         with self._lock:
+            cutoff = time.monotonic() - SESSION_TTL  # forget abandoned sign-ins
+            for old in [k for k, v in self._sessions.items() if v.created < cutoff]:
+                del self._sessions[old]
             self._sessions[ctx] = _Session(row.user_code)
         return PageView("account", "Sign in",
                         f"You're signing in to {self.app} on another device located in your "

@@ -34,6 +34,11 @@ Behaviour worth knowing:
 - Delivery: one copy per recipient, with ``Return-Path``, ``Delivered-To`` and a
   ``Received`` header, into the recipient's Maildir (``maildir_root/<upn>/``) when
   ``mailbox_exists``, else into ``maildir_root/_outbound/`` (the simulation relays nothing).
+- DATA follows RFC 5321: lines end in CRLF and hold at most 1000 octets, else
+  ``500 5.5.6 Line too long``. A message with bare LF line ends is one long line: stdlib
+  ``smtplib.sendmail(bytes)`` sends it as given, ``send_message`` and aiosmtplib send CRLF.
+- Delivered files use LF line ends (the Maildir convention); a recipient named twice gets
+  one copy.
 - No rate limit (Exchange's 30 messages/minute would defeat load tests).
 - Garbage never kills the server: unknown commands get ``500 5.3.3 Unrecognized command``
   (the connection is closed after several), unexpected errors a 451, and the authorizer
@@ -543,8 +548,8 @@ class _Handler:
             f" with Microsoft SMTP Server (version={version}, cipher={cipher})\n"
             f" id 15.20.0000.000 via Frontend Transport; {format_datetime(now.astimezone(timezone.utc))}\n"
         ).encode()
-        for rcpt in envelope.rcpt_tos:
-            target = rcpt.strip().lower()
+        targets = list(dict.fromkeys(r.strip().lower() for r in envelope.rcpt_tos))
+        for target in targets:
             try:
                 inside = state.authorizer.mailbox_exists(target)
                 box = target if inside else maildir.OUTBOUND
@@ -557,7 +562,7 @@ class _Handler:
                 + extra
             )
             maildir.deliver(state.maildir_root, box, prefix + content)
-        log.info("delivered a message from %s to %d recipient(s)", mailbox, len(envelope.rcpt_tos))
+        log.info("delivered a message from %s to %d recipient(s)", mailbox, len(targets))
         return replies.QUEUED.format(message_id=str(message_id).strip("<> \r\n"), host=state.hostname)
 
     async def handle_exception(self, error: Exception) -> str:

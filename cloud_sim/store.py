@@ -77,16 +77,40 @@ class Store:
             os.close(fd)
         os.chmod(self.path, 0o600)
         self._lock = threading.RLock()
+        try:
+            self._open()
+        except sqlite3.DatabaseError as exc:
+            # an unreadable database is moved aside (kept for inspection), never fatal
+            import logging
+            import time
+
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+            logging.getLogger(__name__).warning("tenant database %s is unreadable (%s); moved "
+                                                "to %s and starting a new tenant",
+                                                self.path, exc, aside)
+            try:
+                self._db.close()
+            except Exception:
+                pass
+            os.replace(self.path, aside)
+            for suffix in ("-wal", "-shm"):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+            fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+            self._open()
+        for suffix in ("-wal", "-shm"):
+            side = Path(str(self.path) + suffix)
+            if side.exists():
+                os.chmod(side, 0o600)
+
+    def _open(self) -> None:
         self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
-        for suffix in ("-wal", "-shm"):
-            side = Path(str(self.path) + suffix)
-            if side.exists():
-                os.chmod(side, 0o600)
+            self._db.execute("SELECT count(*) FROM meta").fetchone()
 
     @property
     def lock(self) -> threading.RLock:

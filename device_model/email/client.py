@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -38,7 +38,6 @@ from .sender import (
     SendConfig,
     build_message,
     deliver,
-    message_size,
     open_authenticated,
     tls_context_for,
 )
@@ -293,10 +292,14 @@ class EmailClient:
     # -- sending ----------------------------------------------------------------------------
 
     def _tls_context(self, profile: EmailServiceProfile | None) -> Any:
+        """The verifying TLS context for the profile's CA, cached (an unreadable CA file: 313)."""
         key = str(profile.ca_path) if profile is not None and profile.ca_path else ""
         ctx = self._tls.get(key)
         if ctx is None:
-            ctx = self._tls[key] = tls_context_for(profile)
+            try:
+                ctx = self._tls[key] = tls_context_for(profile)
+            except (OSError, ValueError) as exc:
+                raise EmailSendError(E_COMM, f"CA certificate unusable: {exc}", kind="tls_verify") from exc
         return ctx
 
     def _send_config(self) -> tuple[SendConfig, _MsalTokens | None, str]:
@@ -322,7 +325,7 @@ class EmailClient:
             max_bytes=None,
             local_hostname=_local_hostname(self.device),
             profile=profile,
-            tls_context=self._tls_context(profile) if secure != "none" else None,
+            tls_context=None,
         )
         cfg.max_bytes = int(max_mb) * 1024 * 1024 if max_mb else None
         tokens: _MsalTokens | None = None
@@ -335,6 +338,8 @@ class EmailClient:
             sender = sender or tokens.username
         elif not sender:
             sender = s.account
+        if secure != "none":
+            cfg.tls_context = self._tls_context(profile)
         return cfg, tokens, sender
 
     async def send(
@@ -350,11 +355,25 @@ class EmailClient:
         The job is in Job Status > Active while this runs. Its reply is the server's exact
         reply (or the connection error), never a token.
         """
+        async def compose() -> tuple[str, str, Sequence[Any]]:
+            return subject, body, attachments
+
+        return await self._send_job(to, kind, compose)
+
+    async def _send_job(
+        self,
+        to: str | Sequence[str],
+        kind: str,
+        compose: Callable[[], Awaitable[tuple[str, str, Sequence[Any]]]],
+    ) -> Any:
+        """Run one email job: Active at once, then ``compose`` (e.g. scanning), then sending."""
         destination = to if isinstance(to, str) else ", ".join(to)
         jobs = self.device.jobs
         job = jobs.start(kind, destination)
-        details: dict[str, str] = {"subject": subject}
+        details: dict[str, str] = {}
         try:
+            subject, body, attachments = await compose()
+            details["subject"] = subject
             reply = await self._send(to, subject, body, attachments, details)
         except EmailSendError as err:
             details["error"] = err.kind
@@ -394,24 +413,33 @@ class EmailClient:
         return f"250 {reply}" if reply and not reply[:3].isdigit() else reply
 
     async def scan_to_email(self, to: str | Sequence[str], *, pages: int = 1) -> Any:
-        """A Scan to Email job: the sample scanned document as a PDF attachment."""
+        """A Scan to Email job: the sample scanned document as a PDF attachment.
+
+        The job is Active from the start; the PDF is made in a worker thread (fpdf2's first
+        import alone takes a quarter of a second, too long for the panel's loop).
+        """
         from .scan import sample_scan_pdf
 
         dev = self.device
-        name = dev.settings.network.device_name or getattr(dev.profile, "default_device_name", "printer")
-        now = dev.clock.now()
-        when = _format_time(dev, now)
-        pdf = sample_scan_pdf(
-            title=dev.t("email.scan.doc_title"), line=dev.t("email.scan.doc_line", device=name, time=when), pages=pages
-        )
-        filename = dev.t("email.scan.filename", stamp=now.strftime("%Y%m%d%H%M%S"))
-        return await self.send(
-            to,
-            dev.t("email.scan.subject", device=name),
-            dev.t("email.scan.body", device=name, time=when, pages=pages),
-            [Attachment(filename, pdf, "application/pdf")],
-            kind="scan_to_email",
-        )
+
+        async def compose() -> tuple[str, str, Sequence[Any]]:
+            name = dev.settings.network.device_name or getattr(dev.profile, "default_device_name", "printer")
+            now = dev.clock.now()
+            when = _format_time(dev, now)
+            pdf = await asyncio.to_thread(
+                sample_scan_pdf,
+                title=dev.t("email.scan.doc_title"),
+                line=dev.t("email.scan.doc_line", device=name, time=when),
+                pages=pages,
+            )
+            filename = dev.t("email.scan.filename", stamp=now.strftime("%Y%m%d%H%M%S"))
+            return (
+                dev.t("email.scan.subject", device=name),
+                dev.t("email.scan.body", device=name, time=when, pages=pages),
+                [Attachment(filename, pdf, "application/pdf")],
+            )
+
+        return await self._send_job(to, "scan_to_email", compose)
 
     async def send_test_email(self, to: str | Sequence[str]) -> Any:
         """Web Config's test email."""

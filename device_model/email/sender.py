@@ -3,7 +3,7 @@
 The pieces are plain functions with their collaborators passed in, so the mapping can be unit
 tested with fakes and the integration tests run the same code against the simulated tenant:
 
-* :func:`build_message` makes the ``EmailMessage`` (From, To, Subject, body, attachments).
+* :func:`build_message` makes the message (From, To, Subject, body, attachments).
 * :func:`deliver` resolves the server name (through the profile's host map), connects, secures
   the connection (STARTTLS / SSL/TLS / none), authenticates (XOAUTH2 with aiosmtplib's
   ``oauth_token_generator``, LOGIN for SMTP AUTH, nothing for Off) and sends.
@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import mimetypes
 import socket
 import ssl
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # the email package is imported when a message is built
+    from email.message import Message
 
 from .profiles import EmailServiceProfile
 from .redact import redact_text
@@ -69,6 +69,8 @@ class Attachment:
         """Accept an Attachment, a path, or a ``(filename, bytes[, mime])`` tuple."""
         if isinstance(item, Attachment):
             return item
+        import mimetypes
+
         if isinstance(item, (str, Path)):
             p = Path(item)
             mime = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
@@ -89,32 +91,65 @@ def build_message(
     attachments: Sequence[Attachment] = (),
     date: datetime | None = None,
     domain: str | None = None,
-) -> EmailMessage:
-    """The message a printer sends: plain text body, attachments as MIME parts."""
-    msg = EmailMessage()
+) -> Message:
+    """The message a printer sends: a plain-text body and the attachments as MIME parts.
+
+    Built with the email package's classic (compat32) classes: about ten times faster than
+    ``EmailMessage``'s header registry, which matters when a send takes a few milliseconds.
+    Non-ASCII subjects (Latvian) are RFC 2047 encoded.
+    """
+    from email.header import Header
+    from email.mime.application import MIMEApplication
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+    from email.utils import format_datetime, make_msgid
+
+    text = MIMEText(body, "plain", "utf-8")
+    if attachments:
+        msg: Message = MIMEMultipart()
+        msg.attach(text)
+        for a in attachments:
+            maintype, _, subtype = a.mime_type.partition("/")
+            part = MIMEApplication(a.data, subtype or "octet-stream")
+            if maintype != "application":
+                part.replace_header("Content-Type", a.mime_type)
+            part.add_header("Content-Disposition", "attachment", filename=a.filename)
+            msg.attach(part)
+    else:
+        msg = text
     msg["From"] = sender
     msg["To"] = to if isinstance(to, str) else ", ".join(to)
-    msg["Subject"] = subject
+    msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
     if date is not None:
         msg["Date"] = format_datetime(date)
-    msg["Message-ID"] = make_msgid(domain=domain or (sender.rsplit("@", 1)[-1] if "@" in sender else None))
+    msg["Message-ID"] = make_msgid(domain=domain or (sender.rsplit("@", 1)[-1] if "@" in sender else "printer.local"))
     msg["X-Mailer"] = "panel-tui emulated printer"
-    msg.set_content(body)
-    for a in attachments:
-        maintype, _, subtype = a.mime_type.partition("/")
-        msg.add_attachment(a.data, maintype=maintype, subtype=subtype or "octet-stream", filename=a.filename)
     return msg
 
 
-def message_size(msg: EmailMessage) -> int:
-    """Octets on the wire (CRLF line ends), as SIZE counts them."""
-    from email.generator import BytesGenerator
-    from email.policy import SMTP
+def flatten(msg: Message) -> bytes:
+    """The message as octets on the wire (CRLF line ends): what DATA sends and SIZE counts."""
     import io
+    from email.generator import BytesGenerator
+    from email.policy import compat32
 
     buf = io.BytesIO()
-    BytesGenerator(buf, policy=SMTP).flatten(msg)
-    return len(buf.getvalue())
+    BytesGenerator(buf, mangle_from_=False, policy=compat32.clone(linesep="\r\n")).flatten(msg)
+    return buf.getvalue()
+
+
+def message_size(msg: Message) -> int:
+    """Octets on the wire, as SIZE counts them."""
+    return len(flatten(msg))
+
+
+def envelope(msg: Message) -> tuple[str, list[str]]:
+    """MAIL FROM and RCPT TO addresses from the From/To/Cc/Bcc headers."""
+    from email.utils import getaddresses, parseaddr
+
+    sender = parseaddr(str(msg["From"] or ""))[1]
+    rcpts = [addr for _, addr in getaddresses([str(v) for k in ("To", "Cc", "Bcc") for v in msg.get_all(k, [])]) if addr]
+    return sender, rcpts
 
 
 class TokenProvider(Protocol):
@@ -324,27 +359,27 @@ async def open_authenticated(cfg: SendConfig, tokens: TokenProvider | None) -> A
 
 
 async def deliver(
-    message: EmailMessage,
+    message: Message,
     cfg: SendConfig,
     tokens: TokenProvider | None,
-    *,
-    on_connected: Callable[[], Awaitable[None] | None] | None = None,
 ) -> str:
     """Send ``message``; return the server's final reply. Raises :class:`EmailSendError`."""
     if not cfg.smtp_server.strip():
         raise EmailSendError(E_DNS, "SMTP Server Address is not set", kind="dns")
-    size = message_size(message)
+    data = flatten(message)  # once: for the size checks and for DATA
+    size = len(data)
     if cfg.max_bytes is not None and size > cfg.max_bytes:
         raise EmailSendError(
             E_SIZE, f"message of {size} bytes exceeds Attached File Max Size ({cfg.max_bytes} bytes)", kind="size"
         )
+    sender, recipients = envelope(message)
     smtp = await open_authenticated(cfg, tokens)
     try:
         limit = smtp.esmtp_extensions.get("size", "")
         if limit.strip().isdigit() and int(limit) and size > int(limit):
             raise EmailSendError(E_SIZE, f"message of {size} bytes exceeds the server's SIZE {int(limit)}", kind="size")
         try:
-            errors, reply = await smtp.send_message(message)
+            errors, reply = await smtp.sendmail(sender, recipients, data)
         except EmailSendError:
             raise
         except Exception as exc:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -184,7 +184,7 @@ class SignInAttempt:
         notify: Callable[[SignInAttempt], None] | None = None,
         counter: RequestCounter | None = None,
     ) -> None:
-        self.id = uuid.uuid4().hex[:12]
+        self.id = os.urandom(6).hex()
         self.service = service
         self.profile = profile
         self._clock = clock

@@ -16,10 +16,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Label, OptionList, Select, Static
-
-from panel_tui.cloud.widgets import TickBox
 from textual.widgets.option_list import Option
 
+from panel_tui.cloud.widgets import TickBox
 from panel_tui.webconfig.common import tr
 
 log = logging.getLogger(__name__)
@@ -122,22 +121,28 @@ class AdminPane(VerticalScroll):
         settings = state.get("settings", {})
         self._refreshing = True
         try:
-            self.query_one("#adm-security-defaults", Checkbox).value = bool(settings.get("security_defaults"))
-            self.query_one("#adm-public-client", Checkbox).value = bool(settings.get("public_client_flows"))
-            self.query_one("#adm-org-smtp", Checkbox).value = bool(settings.get("org_smtp_auth"))
+            for box_id, key in (
+                ("#adm-security-defaults", "security_defaults"),
+                ("#adm-public-client", "public_client_flows"),
+                ("#adm-org-smtp", "org_smtp_auth"),
+            ):
+                box = self.query_one(box_id, Checkbox)
+                with box.prevent(Checkbox.Changed):
+                    box.value = bool(settings.get(key))
             self.query_one("#adm-consent-state", Static).update(
                 tr(self, "cloud.admin.consent_granted" if state.get("admin_consent") else "cloud.admin.consent_none")
             )
             users = state.get("users", [])
             user_select = self.query_one("#adm-user", Select)
             current = user_select.value
-            user_select.set_options([(u["upn"], u["upn"]) for u in users])
             upns = [u["upn"] for u in users]
-            if current in upns:
-                user_select.value = current
-            elif upns:
-                printer = [u for u in upns if u.startswith("printer@")]
-                user_select.value = printer[0] if printer else upns[0]
+            with user_select.prevent(Select.Changed):
+                user_select.set_options([(u, u) for u in upns])
+                if current in upns:
+                    user_select.value = current
+                elif upns:
+                    printer = [u for u in upns if u.startswith("printer@")]
+                    user_select.value = printer[0] if printer else upns[0]
             self._show_mailbox_setting()
             ca = self.query_one("#adm-ca-list", OptionList)
             highlighted = ca.highlighted
@@ -157,9 +162,9 @@ class AdminPane(VerticalScroll):
         for user in self._state.get("users", []):
             if user["upn"] == upn:
                 value = user.get("smtp_auth")
-                self.query_one("#adm-mailbox-smtp", Select).value = (
-                    "default" if value is None else ("on" if value else "off")
-                )
+                select = self.query_one("#adm-mailbox-smtp", Select)
+                with select.prevent(Select.Changed):
+                    select.value = "default" if value is None else ("on" if value else "off")
 
     def _show_clocks(self, tenant_now: Any) -> None:
         device = self.app.device

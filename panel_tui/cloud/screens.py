@@ -61,6 +61,10 @@ class CloudScreen(Screen):
                       domain=link.info.tenant_domain or "")
         self.query_one("#cloud-header", Static).update(text)
 
+    def show_tab(self, name: str) -> None:
+        """Open a tab: "signin", "admin" or "mail"."""
+        self.query_one("#cloud-tabs", TabbedContent).active = f"cloud-{name}"
+
     @on(CloudLinkStatus)
     def _link_status(self, message: CloudLinkStatus) -> None:
         self._refresh_header()

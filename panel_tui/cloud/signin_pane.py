@@ -17,7 +17,6 @@ from textual.reactive import reactive
 from textual.widgets import Button, Checkbox, Input, Static
 
 from panel_tui.cloud.widgets import TickBox
-
 from panel_tui.webconfig.common import tr
 
 log = logging.getLogger(__name__)

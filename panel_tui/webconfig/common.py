@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from textual.dom import DOMNode
 
@@ -27,24 +27,6 @@ def describe_error(node: DOMNode, exc: BaseException) -> str:
     if isinstance(msg, str) and "." in msg and " " not in msg:
         return tr(node, msg)
     return tr(node, "webconfig.error.unexpected", detail=f"{type(exc).__name__}: {exc}")
-
-
-def subscribe_device(node: DOMNode) -> Callable[[], None]:
-    """Forward the device's events to ``node`` as ``DeviceChanged`` messages; returns unsubscribe.
-
-    Device events may fire off the event loop (sign-in polling, SMTP sends); ``post_message``
-    is thread-safe and never blocks, so the device's thread is never held up by the UI.
-    """
-    from panel_tui.messages import DeviceChanged
-
-    device = getattr(node.app, "device", None)
-    if device is None or not hasattr(device, "subscribe"):
-        return lambda: None
-
-    def callback(event: Any) -> None:
-        node.post_message(DeviceChanged(getattr(event, "kind", ""), getattr(event, "detail", None)))
-
-    return device.subscribe(callback)
 
 
 def job_outcome_text(node: DOMNode, job: Any) -> str:

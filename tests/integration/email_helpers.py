@@ -63,8 +63,8 @@ def complete_in_browser(
 
 
 def sign_in(dev: Device, h: TenantHandle, who: str = "admin", *, commit: bool = True) -> SignInAttempt:
-    """Guide steps 6-12: Sign In, the browser part, wait, and (optionally) OK."""
-    attempt = dev.email.begin_sign_in("exchange_online")
+    """Guide steps 6-12: Sign In (the service in the settings), the browser part, wait, OK."""
+    attempt = dev.email.begin_sign_in()
     assert attempt.state == "waiting", attempt.error
     t, browser = complete_in_browser(h, attempt, who)
     state = attempt.wait(timeout=60)

@@ -23,6 +23,7 @@ import pytest
 
 from cloud_sim import TenantHandle
 from device_model.device import Device
+from device_model.email import EmailServiceProfile
 
 from .email_helpers import USER, account, complete_in_browser, make_device, sign_in
 
@@ -385,3 +386,31 @@ async def test_connection_test_messages(signed_in: tuple[TenantHandle, Device]) 
     assert (await dev.email.connection_test()).key == "email.conntest.auth"
     dev.email.sign_out()
     assert (await dev.email.connection_test()).key == "email.conntest.not_signed_in"
+
+
+async def test_outlook_com_service_and_notification(tenant: TenantHandle, tmp_path: Path) -> None:
+    dev = make_device(tenant, tmp_path / "device", email_service="outlook_com", smtp_server="smtp-mail.outlook.com")
+    attempt = sign_in(dev, tenant)
+    assert attempt.profile.authority.endswith("/consumers")
+    job = await dev.email.notify("Paper out")
+    assert job.status == "completed" and job.kind == "notification" and job.destination == attempt.account
+    (msg,) = tenant.admin.messages(attempt.account)
+    assert "Paper out" in msg["Subject"]
+
+
+async def test_auth_off_against_exchange_gives_312_with_5_7_57(tenant: TenantHandle, tmp_path: Path) -> None:
+    dev = make_device(tenant, tmp_path / "device", auth_method="off", sender_address=USER)
+    job = await dev.email.send(USER, "s", "b")
+    assert (job.status, job.code) == ("error", 312)
+    assert job.reply.startswith("530 5.7.57")
+
+
+def test_sign_in_without_a_reachable_tenant_fails_cleanly(tenant: TenantHandle, tmp_path: Path) -> None:
+    dev = Device(tmp_path / "device")
+    attempt = dev.email.begin_sign_in("exchange_online")  # no profile yet
+    assert attempt.state == "failed" and attempt.error is not None and attempt.error.key == "email.signin.no_profile"
+    profile = EmailServiceProfile.simulated(base_url=f"https://127.0.0.1:{free_port()}", smtp_port=free_port(),
+                                            client_id=tenant.client_id, ca_cert_path=tenant.ca_cert_path)
+    dev.email.set_profile(profile)
+    attempt = dev.email.begin_sign_in("exchange_online")
+    assert attempt.state == "failed" and attempt.error.key == "email.signin.unreachable"

@@ -99,6 +99,7 @@ def test_garbage_on_the_wire_does_not_kill_the_server(tenant):
         idle.close()
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_tls_names_and_versions(tenant):
     host, port = "127.0.0.1", int(tenant.base_url.rsplit(":", 1)[1])
     for name in ("localhost", "login.microsoftonline.com", "smtp.office365.com",

@@ -60,6 +60,12 @@ def test_admin_commands_against_a_running_tenant(tenant, capsys):
     rc, _, err = _run(capsys, "admin", "--state-dir", sd, "revoke-sessions", "nobody@x")
     assert rc == 2 and "no such user" in err
 
+    rc, out, _ = _run(capsys, "info", "--state-dir", sd)
+    info = json.loads(out)
+    assert info["base_url"] == tenant.base_url and info["client_id"] == tenant.client_id
+    secret = json.loads((tenant.state_dir / "run.json").read_text())["admin_secret"]
+    assert secret not in out
+
 
 def test_revoke_sessions_from_the_cli(tenant, capsys):
     app = msal_app(tenant)

@@ -140,3 +140,32 @@ def test_wrong_step_and_lost_session(idp):
     pages = SignInPages(idp)
     v = pages.post({"step": "password", "ctx": "nope", "passwd": "x"})
     assert v.kind == "code" and "expired" in v.error_text
+
+
+def test_corrupt_database_is_moved_aside(tmp_path):
+    db = tmp_path / "tenant.sqlite3"
+    db.write_bytes(b"this is not a database" * 100)
+    store = Store(db)
+    try:
+        assert store.get("tenant_id") is None
+        assert list(tmp_path.glob("tenant.sqlite3.corrupt-*"))
+    finally:
+        store.close()
+
+
+def test_ca_created_once_with_microsoft_names(tmp_path):
+    from cryptography import x509
+
+    from cloud_sim.ca import ensure_ca
+
+    files = ensure_ca(tmp_path)
+    first = (files.ca_cert.read_bytes(), files.server_cert.read_bytes())
+    assert (files.ca_cert.read_bytes(), ensure_ca(tmp_path).server_cert.read_bytes()) == first
+    cert = x509.load_pem_x509_certificate(files.server_cert.read_bytes())
+    san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert {"localhost", "login.microsoftonline.com", "smtp.office365.com",
+            "smtp-mail.outlook.com"} <= set(san.get_values_for_type(x509.DNSName))
+    assert oct(files.ca_key.stat().st_mode & 0o777) == "0o600"
+    files.server_cert.unlink()
+    again = ensure_ca(tmp_path)
+    assert again.ca_cert.read_bytes() == first[0]  # a new server cert, the same CA

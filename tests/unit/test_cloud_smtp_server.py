@@ -743,3 +743,39 @@ async def test_aiosmtplib_sees_the_refusal_verbatim(server, ca):
         )
     assert err.value.code == 535
     assert split_tail(f"535 {err.value.message}") == replies.SECURITY_DEFAULTS
+
+
+def test_auth_login_with_initial_response_and_bad_base64(server, ca) -> None:
+    client = connect(server, ca)
+    try:
+        user = base64.b64encode(PRINTER.encode()).decode()
+        assert client.docmd(f"AUTH LOGIN {user}") == (334, b"UGFzc3dvcmQ6")
+        assert split_tail(line(client.docmd(base64.b64encode(b"pw").decode()))) == (
+            "535 5.7.3 Authentication unsuccessful"
+        )
+        assert line(client.docmd("AUTH LOGIN ###")) == (
+            "501 5.5.2 Cannot Base64-decode Client responses"
+        )
+        assert client.docmd("AUTH LOGIN") == (334, b"VXNlcm5hbWU6")
+        assert line(client.docmd("???")) == "501 5.5.2 Cannot Base64-decode Client responses"
+        assert line(client.docmd("NOOP")) == "250 2.0.0 OK"
+    finally:
+        client.close()
+
+
+def test_xoauth2_empty_initial_response_means_two_steps(server, ca) -> None:
+    client = connect(server, ca)
+    try:
+        assert client.docmd("AUTH XOAUTH2 =") == (334, b"")
+        assert line(client.docmd(xoauth2(PRINTER, GOOD))) == "235 2.7.0 Authentication successful"
+    finally:
+        client.close()
+
+
+def test_a_recipient_named_twice_gets_one_copy(server, ca, tmp_path) -> None:
+    client = authed(server, ca)
+    try:
+        client.sendmail(PRINTER, [ALICE, ALICE.upper()], sample().as_bytes(policy=SMTP))
+    finally:
+        client.close()
+    assert len(maildir.read_messages(tmp_path / "mail", ALICE)) == 1

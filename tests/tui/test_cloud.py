@@ -1,0 +1,203 @@
+"""The Cloud surface and the cloud link over the real stack (issue 4).
+
+The Microsoft sign-in pages walked in the terminal (code -> account -> password -> "Permissions
+requested" with "Consent on behalf of your organization" -> Accept), the admin centre changing the
+tenant, time travel moving tenant and device together, and the three ways the link connects.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Input
+
+from device_model import Device
+from panel_tui.cloud.admin_pane import AdminPane
+from panel_tui.cloud.remote_admin import RemoteTenantAdmin
+from panel_tui.cloud.screens import CloudScreen
+from panel_tui.cloud.signin_pane import SignInPane
+from panel_tui.cloud.widgets import TickBox
+from panel_tui.cloud_link import FAILED, MICROSOFT, READY, REMOTE, CloudLink
+from panel_tui.config import AppConfig
+from panel_tui.webconfig.screens import WebConfigScreen
+
+from .helpers import screen_text, static_text
+from .test_webconfig_support import (  # noqa: F401  (fixtures)
+    PRINTER,
+    linked_app,
+    live_device,
+    tenant,
+    wait_until,
+)
+
+
+async def test_sign_in_pages_in_the_terminal(live_device: Device, tenant: Any) -> None:
+    """Guide steps 6-11 without a browser: Web Config shows a code, the Cloud surface takes it."""
+    app = linked_app(live_device, tenant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("webconfig")
+        web = app.screen
+        assert isinstance(web, WebConfigScreen)
+        web.begin_sign_in("exchange_online")
+        await wait_until(pilot, lambda: web.attempt is not None and web.attempt.state == "waiting", "a code")
+        code = web.attempt.user_code
+
+        await app.switch_mode("cloud")
+        cloud = app.screen
+        assert isinstance(cloud, CloudScreen)
+        pane = cloud.query_one(SignInPane)
+        await wait_until(pilot, lambda: pane.kind == "code", "the code page")
+        assert cloud.query_one("#ms-input", Input).value == code  # Web Config's waiting code
+        assert "Enter code" in screen_text(app)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pane.kind == "account", "the account page")
+        assert cloud.query_one("#ms-input", Input).value == PRINTER  # prefilled hint
+        assert "Contoso-Printer-2025" in static_text(app, "#ms-hints")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pane.kind == "password", "the password page")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pane.kind == "consent", "Permissions requested")
+        org = cloud.query_one("#ms-consent-org", TickBox)
+        assert org.display and org.value  # an admin sees (and ticks) the organisation consent
+        assert "Consent on behalf of your organization" in screen_text(app)
+        await pilot.click("#ms-accept")
+        await wait_until(pilot, lambda: pane.kind == "done", "the signed-in page")
+        assert "signed in" in screen_text(app).lower()
+
+        await wait_until(pilot, lambda: web.attempt.state == "signed_in", "Web Config to see it")
+        assert web.attempt.account == PRINTER
+        assert tenant.admin.has_admin_consent()
+
+
+async def test_wrong_code_and_ordinary_user_sees_no_org_consent(live_device: Device, tenant: Any) -> None:
+    app = linked_app(live_device, tenant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        web = app.screen  # panel Home; start the attempt from Web Config's session
+        await app.switch_mode("webconfig")
+        web = app.screen
+        web.begin_sign_in("exchange_online")
+        await wait_until(pilot, lambda: web.attempt is not None and web.attempt.state == "waiting", "a code")
+        await app.switch_mode("cloud")
+        cloud = app.screen
+        pane = cloud.query_one(SignInPane)
+        await wait_until(pilot, lambda: pane.kind == "code", "the code page")
+        cloud.query_one("#ms-input", Input).value = "WRONG-CODE"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: static_text(app, "#ms-error") != "", "the wrong-code message")
+        assert pane.kind == "code"
+        cloud.query_one("#ms-input", Input).value = web.attempt.user_code
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pane.kind == "account", "the account page")
+        cloud.query_one("#ms-input", Input).value = "user@contoso.onmicrosoft.com"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pane.kind == "password", "the password page")
+        assert cloud.query_one("#ms-input", Input).value == "Contoso-User-2025"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pane.kind in ("consent", "error"), "the next page")
+        assert not cloud.query_one("#ms-consent-org", TickBox).display  # not offered to users
+
+
+async def test_admin_centre_changes_the_tenant(live_device: Device, tenant: Any) -> None:
+    device = live_device
+    app = linked_app(device, tenant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("cloud")
+        cloud = app.screen
+        await pilot.pause()
+        cloud.show_tab("admin")
+        await pilot.pause()
+        pane = cloud.query_one(AdminPane)
+        await wait_until(pilot, lambda: pane._state.get("users"), "the tenant's state")
+        assert not tenant.admin.state()["settings"]["security_defaults"]  # prepared preset
+
+        await pilot.click("#adm-security-defaults")
+        await wait_until(pilot, lambda: tenant.admin.state()["settings"]["security_defaults"], "security defaults on")
+
+        await pilot.click("#adm-ca-block-dcf")
+        await wait_until(pilot, lambda: len(tenant.admin.conditional_access_policies()) == 1, "a CA policy")
+        await wait_until(pilot, lambda: "device code" in screen_text(app), "the policy in the list")
+        policy = tenant.admin.conditional_access_policies()[0]
+        assert policy["block_device_code_flow"]
+        pane.query_one("#adm-ca-list").highlighted = 0
+        await pilot.click("#adm-ca-remove")
+        await wait_until(pilot, lambda: not tenant.admin.conditional_access_policies(), "the policy removed")
+
+        before_tenant = tenant.admin.now()
+        before_device = device.clock.now()
+        await pilot.click("#adm-advance-91d")
+        await wait_until(pilot, lambda: tenant.admin.now() - before_tenant >= timedelta(days=91), "the tenant clock")
+        assert device.clock.now() - before_device >= timedelta(days=91)
+        assert "moved forward together" in static_text(app, "#adm-result")
+
+
+def test_link_to_a_running_tenant_with_admin_over_https(tmp_path: Path, live_device: Device, tenant: Any) -> None:
+    config = AppConfig(state_dir=tmp_path / "app", cloud_url=tenant.base_url, cloud_ca=tenant.ca_cert_path)
+    link = CloudLink(live_device, config)
+    assert link.mode == REMOTE
+    link.start_blocking()
+    assert link.state == READY, link.error
+    assert link.info.client_id == tenant.client_id
+    assert link.info.smtp_port == tenant.smtp_port
+    profile = live_device.email.profile
+    assert profile is not None and profile.simulated and profile.authority.startswith(tenant.base_url)
+    assert isinstance(link.admin, RemoteTenantAdmin)  # run.json sits beside the CA
+    link.admin.set_org_smtp_auth(False)
+    assert tenant.admin.state()["settings"]["org_smtp_auth"] is False
+    link.advance_clock(timedelta(hours=1))
+    link.stop()
+    assert tenant.running  # not ours to stop
+
+
+def test_link_without_ca_fails_and_microsoft_mode_needs_no_tenant(tmp_path: Path, live_device: Device) -> None:
+    config = AppConfig(state_dir=tmp_path / "app", cloud_url="https://127.0.0.1:9", cloud_ca=None)
+    link = CloudLink(live_device, config)
+    link.start_blocking()
+    assert link.state == FAILED and link.error
+
+    ms = AppConfig(state_dir=tmp_path / "ms", email_service="exchange-online", client_id="11111111-2222-3333-4444-555555555555")
+    link = CloudLink(live_device, ms)
+    assert link.mode == MICROSOFT
+    link.start_blocking()
+    assert link.state == READY
+    profile = live_device.email.profile
+    assert profile.authority == "https://login.microsoftonline.com/organizations"
+    assert profile.ca_path is None and not profile.simulated
+
+
+def test_embedded_tenant_starts_in_a_thread_and_stops(tmp_path: Path, live_device: Device) -> None:
+    config = AppConfig(state_dir=tmp_path / "app")
+    link = CloudLink(live_device, config)
+    seen: list[str] = []
+    link.subscribe(lambda message: seen.append(message.state))
+    link.start()
+    assert link.wait_ready(timeout=60), link.error
+    assert seen == ["starting", "ready"]
+    handle = link.handle
+    assert (tmp_path / "app" / "tenant" / "tenant.sqlite3").exists()
+    assert live_device.email.profile.authority.startswith(handle.base_url)
+    assert link.admin is handle.admin
+    link.stop()
+    assert not handle.running
+    link.stop()  # idempotent
+
+
+async def test_admin_unavailable_for_remote_tenant_without_secret(tmp_path: Path, live_device: Device, tenant: Any) -> None:
+    ca_copy = tmp_path / "elsewhere" / "ca.pem"
+    ca_copy.parent.mkdir()
+    ca_copy.write_bytes(Path(tenant.ca_cert_path).read_bytes())
+    config = AppConfig(state_dir=tmp_path / "app", cloud_url=tenant.base_url, cloud_ca=ca_copy)
+    app = linked_app(live_device, tenant)
+    link = CloudLink(live_device, config)
+    link.start_blocking()
+    assert link.state == READY and link.admin is None
+    app.cloud_link = link
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("cloud")
+        await pilot.pause()
+        app.screen.show_tab("admin")
+        await pilot.pause()
+        assert "only available for the embedded tenant" in screen_text(app)
+        pane = app.screen.query_one(SignInPane)
+        await wait_until(pilot, lambda: pane.kind == "code", "the sign-in pages over --cloud")

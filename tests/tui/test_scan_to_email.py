@@ -1,0 +1,103 @@
+"""Scan to Email from the panel's Scan tile (issue 4): address check, 360 without a sign-in,
+and a real delivery into the tenant's Maildir with the job in Job Status > Log."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Input
+
+from device_model import Device
+from panel_tui.scan.screens import ScanScreen
+from panel_tui.screens.registry import open_item
+
+from .conftest import make_app, make_device
+from .helpers import static_text
+from .test_webconfig_support import (  # noqa: F401  (fixtures)
+    ADMIN,
+    PRINTER,
+    complete_sign_in,
+    linked_app,
+    live_device,
+    tenant,
+    wait_until,
+)
+
+
+def _oauth2(device: Device) -> None:
+    device.update(
+        "email_server",
+        auth_method="oauth2",
+        email_service="exchange_online",
+        sender_address=PRINTER,
+        smtp_server="smtp.office365.com",
+        smtp_port=587,
+        secure="starttls",
+    )
+
+
+async def test_scan_tile_opens_scan_to_email_and_checks_the_address(tmp_path: Path) -> None:
+    app = make_app(make_device(tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        open_item(app, "scan")
+        await pilot.pause()
+        assert isinstance(app.screen, ScanScreen)
+        assert app.screen.query_one("#scan-to", Input).has_focus
+        await pilot.press(*"not-an-address", "enter")
+        assert "valid email address" in static_text(app, "#scan-result")
+        assert app.device.jobs.log == [] or all(j.kind != "scan_to_email" for j in app.device.jobs.log)
+
+
+async def test_scan_without_sign_in_gives_360_and_the_guides_message(tmp_path: Path) -> None:
+    device = make_device(tmp_path / "state")
+    _oauth2(device)
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ScanScreen())
+        scan = app.screen
+        scan.query_one("#scan-to", Input).value = ADMIN
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: scan.last_job is not None, "the job")
+        assert scan.last_job.code == 360
+        text = static_text(app, "#scan-result")
+        assert "360" in text
+        assert "To use this feature, you must sign in to your email service." in text
+        entry = device.jobs.log[0]
+        assert (entry.kind, entry.code, entry.destination) == ("scan_to_email", 360, ADMIN)
+
+
+async def test_scan_to_email_lands_in_the_maildir(live_device: Device, tenant: Any) -> None:
+    """Signed in (and saved with OK), a Scan to Email is delivered From the signed-in address."""
+    device = live_device
+    _oauth2(device)
+    app = linked_app(device, tenant)  # gives the device its profile
+    attempt = await asyncio.to_thread(device.email.begin_sign_in, "exchange_online")
+    assert attempt.state == "waiting"
+    async with app.run_test(size=(80, 24)) as pilot:
+        page = await complete_sign_in(tenant, attempt.user_code)
+        assert page.kind == "done"
+        assert await asyncio.to_thread(attempt.wait) == "signed_in"
+        device.email.commit_sign_in(attempt)
+
+        await app.push_screen(ScanScreen())
+        scan = app.screen
+        await pilot.press(*ADMIN)
+        await pilot.click("#scan-start")
+        await wait_until(pilot, lambda: scan.last_job is not None, "the job", timeout=60)
+        assert scan.last_job.status == "completed", scan.last_job.reply
+        assert "Completed" in static_text(app, "#scan-result")
+        assert device.jobs.active == []
+        assert device.jobs.log[0].kind == "scan_to_email"
+
+        await pilot.press("ctrl+j")  # Job Status from the Scan screen
+        await pilot.pause()
+        assert type(app.screen).__name__ == "JobStatusScreen"
+
+    (message,) = tenant.admin.messages(ADMIN)
+    assert PRINTER in str(message["From"])
+    (pdf,) = list(message.iter_attachments())
+    assert pdf.get_content_type() == "application/pdf"
+    maildir = tenant.admin.maildir(ADMIN)
+    assert any((maildir / "new").iterdir())

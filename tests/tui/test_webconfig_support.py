@@ -1,0 +1,83 @@
+"""Shared pieces of the issue-4 surface tests (Web Config, Cloud, Scan to Email); no tests here.
+
+The real stack: a simulated tenant on loopback (1 s device-code interval), a device whose email
+client talks to it over HTTPS and SMTP, and the app wired to it through a ready ``CloudLink``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from device_model import Device, DeviceProfile
+from panel_tui.app import PanelApp
+from panel_tui.cloud_link import CloudLink
+from panel_tui.config import AppConfig
+
+SERIAL = DeviceProfile.default().serial_number
+PRINTER = "printer@contoso.onmicrosoft.com"
+PRINTER_PW = "Contoso-Printer-2025"
+ADMIN = "admin@contoso.onmicrosoft.com"
+
+
+@pytest.fixture
+def tenant(tmp_path: Path) -> Iterator[Any]:
+    from cloud_sim import start_tenant
+
+    handle = start_tenant(tmp_path / "tenant", preset="prepared", device_code_interval=1)
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+@pytest.fixture
+def live_device(tmp_path: Path) -> Device:
+    """A device on real time (tokens are checked against the tenant's real clock)."""
+    return Device(tmp_path / "device", profile=DeviceProfile.default())
+
+
+def linked_app(device: Device, tenant: Any) -> PanelApp:
+    """The app with its cloud link ready on ``tenant`` (no embedded tenant of its own)."""
+    app = PanelApp(device, AppConfig(state_dir=device.state_dir), tick=False, cloud=False)
+    app.cloud_link = CloudLink.from_handle(device, app.config, tenant)
+    return app
+
+
+async def wait_until(pilot: Any, condition: Callable[[], Any], what: str, timeout: float = 30.0) -> None:
+    """Let the app run until ``condition()`` holds (a deadline, not a timing assumption)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+
+
+async def log_in_webconfig(pilot: Any, app: PanelApp, password: str = SERIAL) -> None:
+    """Guide step 2: Log in, the administrator password, OK."""
+    await pilot.press("ctrl+l")
+    await pilot.press(*password, "enter")
+    await wait_until(pilot, lambda: getattr(app.screen, "logged_in", False), "the Web Config login")
+
+
+async def complete_sign_in(tenant: Any, code: str, upn: str = PRINTER, password: str = PRINTER_PW) -> Any:
+    """Guide steps 8-11 in "another browser": the tenant's pages over HTTP, off the event loop."""
+    from cloud_sim.signin import SignInClient
+
+    def walk() -> Any:
+        with SignInClient(tenant.base_url, tenant.ca_cert_path) as client:
+            client.open()
+            return client.sign_in(code, upn, password, accept=True, on_behalf_of_org=True)
+
+    return await asyncio.to_thread(walk)
+
+
+def text_of(screen: Any, selector: str) -> str:
+    """The text of one Static on ``screen`` (also while a dialog is on top of it)."""
+    from textual.widgets import Static
+
+    return str(screen.query_one(selector, Static).render())
