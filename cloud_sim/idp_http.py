@@ -83,6 +83,11 @@ class _TlsThreadingServer(ThreadingHTTPServer):
                 pass
 
     def handle_error(self, request, client_address):
+        import sys
+
+        if isinstance(sys.exc_info()[1], OSError):  # resets, timeouts, TLS alerts: routine
+            log.debug("connection from %s ended: %s", client_address, sys.exc_info()[1])
+            return
         log.exception("unhandled error serving %s", client_address)
 
 

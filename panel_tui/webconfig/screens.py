@@ -262,6 +262,15 @@ class WebConfigScreen(Screen):
             return
         self.attempt = None
         self.begin_error = None
+        link = getattr(self.app, "cloud_link", None)
+        link_state = getattr(link, "state", "ready")
+        if link_state in ("idle", "starting"):
+            self.begin_error = tr(self, "cloud.link.starting")
+        elif link_state == "failed":
+            self.begin_error = tr(self, "cloud.link.failed", error=getattr(link, "error", "") or "")
+        if self.begin_error is not None:
+            self._bump()
+            return
         self.starting_sign_in = True
         self._bump()
         self._begin_worker(service)

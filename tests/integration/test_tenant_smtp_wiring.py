@@ -68,3 +68,14 @@ async def test_admin_switches_change_the_reply(tenant, switch, reply):
     with pytest.raises(aiosmtplib.SMTPAuthenticationError) as exc:
         await _send(tenant, upn, token, "user@contoso.onmicrosoft.com")
     assert exc.value.code == 535 and reply in exc.value.message
+
+
+async def test_message_size_limit_from_the_admin_api(tenant):
+    import asyncio
+
+    upn = "printer@contoso.onmicrosoft.com"
+    token = await asyncio.to_thread(_token, tenant)
+    tenant.admin.set_message_size_limit(200)
+    with pytest.raises(aiosmtplib.SMTPException) as exc:
+        await _send(tenant, upn, token, "user@contoso.onmicrosoft.com")
+    assert "552 5.3.4" in str(exc.value) or getattr(exc.value, "code", None) == 552

@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input
+from textual.widgets import DataTable, Input, Select
 
 from device_model import Device
 from panel_tui.scan.screens import ScanScreen
@@ -94,6 +94,18 @@ async def test_scan_to_email_lands_in_the_maildir(live_device: Device, tenant: A
         await pilot.press("ctrl+j")  # Job Status from the Scan screen
         await pilot.pause()
         assert type(app.screen).__name__ == "JobStatusScreen"
+
+        # the Cloud surface's mailbox viewer shows the delivery with its attachment
+        await app.switch_mode("cloud")
+        await pilot.pause()
+        cloud = app.screen
+        cloud.show_tab("mail")
+        await pilot.pause()
+        cloud.query_one("#mail-box", Select).value = ADMIN
+        table = cloud.query_one("#mail-table", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 1, "the message in the viewer")
+        date, sender, subject, attachments = table.get_row_at(0)
+        assert PRINTER in sender and attachments.endswith(".pdf")
 
     (message,) = tenant.admin.messages(ADMIN)
     assert PRINTER in str(message["From"])

@@ -108,6 +108,18 @@ async def test_signin_ok_status_and_scan_to_email(live_device: Device, tenant: A
         assert device.settings.email_server.email_service == "exchange_online"
         assert f"Signed in: {PRINTER}" in static_text(app, "#eb-status")
 
+        # a test email from the Basic page, then Network > Email Server > Connection Test
+        screen.query_one("#eb-test-to", Input).value = ADMIN
+        await pilot.click("#eb-test-send")
+        await wait_until(pilot, lambda: "Completed" in static_text(app, "#eb-test-result"), "the test email", 60)
+        screen.open_page("network", "connection_test")
+        await pilot.pause()
+        assert "NWS_EMAIL_CONNECTIONTEST" in screen_text(app)
+        await pilot.click("#ct-start")
+        await wait_until(
+            pilot, lambda: "successful" in static_text(app, "#ct-result"), "the connection test", 60
+        )
+
         # checking the status on the panel (guide p. 7)
         await app.switch_mode("panel")
         from panel_tui.screens.registry import open_node
@@ -132,8 +144,8 @@ async def test_signin_ok_status_and_scan_to_email(live_device: Device, tenant: A
         assert device.jobs.log[0].kind == "scan_to_email" and not device.jobs.active
 
         messages = tenant.admin.messages(ADMIN)
-        assert len(messages) == 1
-        message = messages[0]
+        assert len(messages) == 2  # the test email and the scan
+        (message,) = [m for m in messages if list(m.iter_attachments())]
         assert PRINTER in str(message["From"])
         attachments = list(message.iter_attachments())
         assert attachments and attachments[0].get_content_type() == "application/pdf"
