@@ -342,8 +342,8 @@ def table(panel: Results, bare: Results, panel_spec: AppSpec, bare_spec: AppSpec
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="measured starts per app (default 5)")
-    parser.add_argument("--warmup", type=int, default=1, help="unmeasured starts per app first (default 1)")
+    parser.add_argument("--runs", type=int, default=5, help="measured sessions, each one start of each app (default 5)")
+    parser.add_argument("--warmup", type=int, default=1, help="unmeasured warm-up sessions first (default 1)")
     parser.add_argument("--keys", type=int, default=15, help="moves timed per menu per start (default 15)")
     parser.add_argument(
         "--panel-cmd",

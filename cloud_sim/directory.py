@@ -282,6 +282,24 @@ class Directory:
             return AuthDecision(AuthVerdict.CONDITIONAL_ACCESS)
         return AuthDecision(AuthVerdict.OK, mailbox=upn)
 
+    def basic_auth_verdict(self, user: str) -> AuthVerdict:
+        """Why AUTH LOGIN with a password fails for ``user``.
+
+        The simulated tenants only sign in with OAuth, so a password never succeeds; but
+        Exchange names the switch that refused it before it looks at the password, and a
+        tester choosing "SMTP AUTH" on the device should see that reply.
+        """
+        account = self.user((user or "").strip().lower())
+        if account is None:
+            return AuthVerdict.BAD_TOKEN
+        if self.store.get("security_defaults"):
+            return AuthVerdict.SECURITY_DEFAULTS
+        if account.smtp_auth is False:
+            return AuthVerdict.SMTP_AUTH_DISABLED_MAILBOX
+        if account.smtp_auth is None and not self.store.get("org_smtp_auth"):
+            return AuthVerdict.SMTP_AUTH_DISABLED_TENANT
+        return AuthVerdict.BAD_TOKEN
+
     def may_send_as(self, mailbox: str, from_address: str) -> bool:
         return (mailbox or "").strip().lower() == (from_address or "").strip().lower()
 

@@ -195,14 +195,15 @@ class SignInAttempt:
         self.counter = counter
         self._cancel = threading.Event()
         self._done = threading.Event()
-        self._wait_lock = threading.Lock()
+        self._state_lock = threading.RLock()
+        self._poller: threading.Thread | None = None
         self.state: str = WAITING
         self.account: str | None = None
         self.error: Msg | None = None
         self.aad_code: int | None = None
         self.committed = False
-        self._result: dict[str, Any] | None = None
         self._token_expires_in: int | None = None
+        self._token_received_at: datetime | None = None
         flow = flow or {}
         self.user_code: str = str(flow.get("user_code", ""))
         self.verification_uri: str = str(flow.get("verification_uri", ""))
@@ -220,10 +221,7 @@ class SignInAttempt:
     ) -> SignInAttempt:
         """An attempt that could not even get a code (tenant unreachable, AADSTS7000218 ...)."""
         attempt = cls(service=service, profile=profile, clock=clock)
-        attempt.state = FAILED
-        attempt.error = error
-        attempt.aad_code = aad_code
-        attempt._done.set()
+        attempt._set(FAILED, error=error, aad_code=aad_code)
         return attempt
 
     # -- state ------------------------------------------------------------------------
@@ -268,51 +266,59 @@ class SignInAttempt:
     def __repr__(self) -> str:  # never the flow or the result (they hold the device code/tokens)
         return f"SignInAttempt(id={self.id!r}, service={self.service!r}, state={self.state!r}, account={self.account!r})"
 
-    def _set(self, state: str) -> None:
-        if self._done.is_set() and state != SIGNED_IN:
-            return  # already finished (e.g. cancel raced with the poller)
-        self.state = state
-        if state in FINISHED_STATES:
-            self._done.set()
+    def _set(self, state: str, **fields: Any) -> bool:
+        """Move to ``state`` (with ``fields``) unless already finished; notify. Thread-safe.
+
+        The first finishing state wins: a Cancel is final even if msal's poll, still sleeping,
+        comes back with tokens a moment later.
+        """
+        with self._state_lock:
+            if self._done.is_set():
+                return False
+            for name, value in fields.items():
+                setattr(self, name, value)
+            self.state = state
+            if state in FINISHED_STATES:
+                self._done.set()
         log.info("sign-in %s: %s%s", self.id, state, f" (AADSTS{self.aad_code})" if self.aad_code else "")
         if self._notify is not None:
             try:
                 self._notify(self)
             except Exception:
                 log.exception("sign-in listener failed")
+        return True
 
     # -- waiting ----------------------------------------------------------------------
 
-    def wait(self, timeout: float | None = None) -> str:
-        """Block until the sign-in finishes (msal polls the token endpoint); return the state.
+    def start(self) -> None:
+        """Start msal's polling in a daemon thread (idempotent); ``wait`` calls it."""
+        with self._state_lock:
+            if self._poller is not None or self._flow is None or self._done.is_set():
+                return
+            self._poller = threading.Thread(target=self._poll, name=f"signin-{self.id}", daemon=True)
+            self._poller.start()
 
-        Blocking. Only one thread polls; others calling ``wait`` wait for it. ``timeout`` limits
-        how long *this call* waits, not the sign-in (which ends at the code's expiry).
+    def wait(self, timeout: float | None = None) -> str:
+        """Block until the sign-in finishes (or ``timeout`` seconds pass); return the state.
+
+        Blocking. msal's ``acquire_token_by_device_flow`` polls in one background thread
+        (started on the first call), so any number of callers may wait, each with its own
+        timeout; the sign-in itself ends at the latest when the code expires.
         """
-        if self._done.is_set() or self._flow is None:
-            return self.state
-        if not self._wait_lock.acquire(blocking=False):
-            self._done.wait(timeout)
-            return self.state
-        try:
-            if self._done.is_set():
-                return self.state
-            self._poll()
-        finally:
-            self._wait_lock.release()
+        self.start()
+        self._done.wait(timeout)
         return self.state
 
-    async def wait_async(self) -> str:
+    async def wait_async(self, timeout: float | None = None) -> str:
         """``wait()`` in a worker thread."""
-        return await asyncio.to_thread(self.wait)
+        return await asyncio.to_thread(self.wait, timeout)
 
     def cancel(self) -> None:
-        """Stop waiting (Web Config's Cancel); the code is abandoned."""
+        """Web Config's Cancel: the attempt is cancelled at once; msal's poll stops within ~1 s."""
         self._cancel.set()
         if self._flow is not None:
             self._flow["expires_at"] = 0  # msal's own documented way to stop polling
-        if not self._done.is_set() and not self._wait_lock.locked():
-            self._set(CANCELLED)
+        self._set(CANCELLED)
 
     def _exit_condition(self, flow: dict[str, Any]) -> bool:
         return self._cancel.is_set() or float(flow.get("expires_at", 0)) < time.time()
@@ -323,32 +329,27 @@ class SignInAttempt:
             result = self._app.acquire_token_by_device_flow(self._flow, exit_condition=self._exit_condition)
         except Exception as exc:  # network trouble while polling
             log.warning("sign-in %s: polling failed: %s", self.id, redact_text(str(exc)))
-            self.error = Msg.of("email.signin.unreachable", detail=type(exc).__name__)
-            self._set(CANCELLED if self._cancel.is_set() else FAILED)
+            self._set(FAILED, error=Msg.of("email.signin.unreachable", detail=type(exc).__name__))
             return
         if "access_token" in result:
             for key in ("access_token", "refresh_token", "id_token"):
                 remember_secret(result.get(key))
-            self._result = {"expires_in": result.get("expires_in")}
-            self._token_expires_in = int(result.get("expires_in") or 3600)
-            self._token_received_at = self._clock.now()
-            self.account = account_name(result)
-            self._set(SIGNED_IN)
+            self._set(
+                SIGNED_IN,
+                account=account_name(result),
+                _token_expires_in=int(result.get("expires_in") or 3600),
+                _token_received_at=self._clock.now(),
+            )
             return
         error = result.get("error", "")
-        self.aad_code = aad_code_of(result)
+        aad = aad_code_of(result)
         if self._cancel.is_set():
             self._set(CANCELLED)
-        elif error in ("authorization_pending", "slow_down") or error == "expired_token" or self.aad_code in (
-            70019,
-            70020,
-        ):
-            self.error = Msg.of("email.signin.expired")
-            self._set(EXPIRED)
+        elif error in ("authorization_pending", "slow_down", "expired_token") or aad in (70019, 70020):
+            self._set(EXPIRED, aad_code=aad, error=Msg.of("email.signin.expired"))
         else:
-            self.error = signin_error_msg(result)
             log.info("sign-in %s failed: %s", self.id, redact_text(str(result.get("error_description", error))))
-            self._set(FAILED)
+            self._set(FAILED, aad_code=aad, error=signin_error_msg(result))
 
 
 # -- the committed store -----------------------------------------------------------------------
@@ -443,7 +444,7 @@ class TokenStore:
         with self._lock:
             ensure_dir(self.dir)
             atomic_write_bytes(self.cache_path, attempt._cache.serialize().encode("utf-8"))
-            received = getattr(attempt, "_token_received_at", now)
+            received = attempt._token_received_at or now
             expires_in = attempt._token_expires_in or 3600
             self.meta = {
                 "service": attempt.service,
