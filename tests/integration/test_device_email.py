@@ -270,6 +270,9 @@ def test_cancel_stops_the_wait(tenant: TenantHandle, tmp_path: Path) -> None:
     t.join(5)
     assert not t.is_alive()
     assert result == ["cancelled"] and attempt.state == "cancelled"
+    assert attempt._poller is not None
+    attempt._poller.join(3)  # msal checks exit_condition between one-second sleeps
+    assert not attempt._poller.is_alive()
     with pytest.raises(ValueError):
         dev.email.commit_sign_in(attempt)
     assert dev.email.status().state == "not_signed_in"

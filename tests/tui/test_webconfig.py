@@ -109,8 +109,10 @@ async def test_signin_ok_status_and_scan_to_email(live_device: Device, tenant: A
         assert f"Signed in: {PRINTER}" in static_text(app, "#eb-status")
 
         # a test email from the Basic page, then Network > Email Server > Connection Test
-        screen.query_one("#eb-test-to", Input).value = ADMIN
-        await pilot.click("#eb-test-send")
+        to = screen.query_one("#eb-test-to", Input)
+        to.value = ADMIN
+        to.focus()
+        await pilot.press("enter")
         await wait_until(pilot, lambda: "Completed" in static_text(app, "#eb-test-result"), "the test email", 60)
         screen.open_page("network", "connection_test")
         await pilot.pause()
