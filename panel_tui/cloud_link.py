@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import ssl
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -341,9 +340,10 @@ def _loopback_addr(host: str) -> str:
     return host or "127.0.0.1"
 
 
-def _ssl_context(ca: Path | None) -> ssl.SSLContext:
-    ctx = ssl.create_default_context(cafile=str(ca) if ca else None)
-    return ctx
+def _ssl_context(ca: Path | None) -> Any:
+    import ssl  # only for --cloud URL: keeps the panel's start-up free of it
+
+    return ssl.create_default_context(cafile=str(ca) if ca else None)
 
 
 def fetch_sim_info(base_url: str, ca: Path | None, timeout: float = 10.0) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from .sender import (
     SendConfig,
     build_message,
     deliver,
+    discard_session,
     open_authenticated,
     tls_context_for,
 )
@@ -97,6 +98,8 @@ class EmailClient:
         (``warm_up``), so the first send does not wait for the discovery document.
         """
         with self._lock:
+            if profile is not None and profile == self._profile:
+                return  # the same endpoints again: keep the msal app
             self._profile = profile
             with self._app_lock:
                 self._app = None
@@ -322,6 +325,8 @@ class EmailClient:
             secure=secure,
             account=s.account,
             password=s.password,
+            pop3_server=s.pop3_server,
+            pop3_port=int(s.pop3_port),
             max_bytes=None,
             local_hostname=_local_hostname(self.device),
             profile=profile,
@@ -366,15 +371,43 @@ class EmailClient:
         kind: str,
         compose: Callable[[], Awaitable[tuple[str, str, Sequence[Any]]]],
     ) -> Any:
-        """Run one email job: Active at once, then ``compose`` (e.g. scanning), then sending."""
+        """Run one email job: Active at once, then compose (e.g. scan) and send.
+
+        Composing and connecting overlap: the SMTP session (resolve, TCP, TLS, EHLO, AUTH with
+        a token fetched from msal's cache) is opened while the document is made. Errors keep a
+        fixed precedence all the same: settings (360, 311) first, then the composed message
+        (314), then the connection (311/312/313, 361/370).
+        """
         destination = to if isinstance(to, str) else ", ".join(to)
         jobs = self.device.jobs
         job = jobs.start(kind, destination)
         details: dict[str, str] = {}
+        session: asyncio.Task[Any] | None = None
         try:
+            cfg, tokens, sender = self._send_config()
+            details.update(server=f"{cfg.smtp_server}:{cfg.smtp_port}", auth=cfg.auth_method)
+            if tokens is not None:
+                details["account"] = tokens.username
+            if not cfg.smtp_server.strip():
+                raise EmailSendError(E_DNS, "SMTP Server Address is not set", kind="dns")
+            session = asyncio.create_task(open_authenticated(cfg, tokens))
             subject, body, attachments = await compose()
             details["subject"] = subject
-            reply = await self._send(to, subject, body, attachments, details)
+            files = [Attachment.coerce(a) for a in attachments]
+            total = sum(len(a.data) for a in files)
+            if cfg.max_bytes is not None and total > cfg.max_bytes:
+                raise EmailSendError(
+                    E_SIZE, f"attachments of {total} bytes exceed Attached File Max Size ({cfg.max_bytes} bytes)",
+                    kind="size",
+                )
+            message = build_message(
+                sender=sender, to=to, subject=subject, body=body, attachments=files, date=self.device.clock.now(),
+            )
+            cfg.max_bytes = None  # the attachment limit is checked above; SIZE is the server's
+            pending, session = session, None
+            reply = await deliver(message, cfg, tokens, session=pending)
+            if reply and not reply[:3].isdigit():
+                reply = f"250 {reply}"
         except EmailSendError as err:
             details["error"] = err.kind
             log.info("email job %s failed: %s %s", job.id, err.code, err.reply)
@@ -387,30 +420,10 @@ class EmailClient:
             return await asyncio.to_thread(
                 jobs.finish, job, "error", E_COMM, redact_text(f"{type(exc).__name__}: {exc}"), **details
             )
+        finally:
+            if session is not None:
+                await discard_session(session)
         return await asyncio.to_thread(jobs.finish, job, "completed", None, reply, **details)
-
-    async def _send(
-        self, to: str | Sequence[str], subject: str, body: str, attachments: Sequence[Any], details: dict[str, str]
-    ) -> str:
-        cfg, tokens, sender = self._send_config()
-        details.update(server=f"{cfg.smtp_server}:{cfg.smtp_port}", auth=cfg.auth_method)
-        if tokens is not None:
-            details["account"] = tokens.username
-        files = [Attachment.coerce(a) for a in attachments]
-        total = sum(len(a.data) for a in files)
-        if cfg.max_bytes is not None and total > cfg.max_bytes:
-            raise EmailSendError(
-                E_SIZE, f"attachments of {total} bytes exceed Attached File Max Size ({cfg.max_bytes} bytes)",
-                kind="size",
-            )
-        if not cfg.smtp_server.strip():
-            raise EmailSendError(E_DNS, "SMTP Server Address is not set", kind="dns")
-        message = build_message(
-            sender=sender, to=to, subject=subject, body=body, attachments=files, date=self.device.clock.now(),
-        )
-        cfg.max_bytes = None  # the attachment limit is checked above; SIZE is the server's
-        reply = await deliver(message, cfg, tokens)
-        return f"250 {reply}" if reply and not reply[:3].isdigit() else reply
 
     async def scan_to_email(self, to: str | Sequence[str], *, pages: int = 1) -> Any:
         """A Scan to Email job: the sample scanned document as a PDF attachment.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from functools import lru_cache
 
 
 def _latin1(text: str) -> str:
@@ -18,8 +19,14 @@ def _latin1(text: str) -> str:
     return folded.encode("latin-1", "ignore").decode("latin-1")
 
 
+@lru_cache(maxsize=8)
 def sample_scan_pdf(*, title: str, line: str, pages: int = 1, seed: int = 7) -> bytes:
-    """A small PDF that looks like a scanned text page (``pages`` pages)."""
+    """A small PDF that looks like a scanned text page (``pages`` pages).
+
+    Deterministic for its arguments, so it is memoised: jobs within the same minute (the
+    heading names the device and the minute) share one rendering instead of spending ~1 ms of
+    GIL-bound fpdf2 work each, which would stall the event loop's SMTP work beside it.
+    """
     from fpdf import FPDF
 
     pdf = FPDF(unit="mm", format="A4")

@@ -19,7 +19,7 @@ import asyncio
 import logging
 import socket
 import ssl
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -172,6 +172,8 @@ class SendConfig:
     secure: str  # none | ssl_tls | starttls
     account: str = ""
     password: str = field(default="", repr=False)
+    pop3_server: str = ""
+    pop3_port: int = 110
     max_bytes: int | None = None  # Scan Settings' Attached File Max Size (None: no limit)
     local_hostname: str = "printer.local"
     timeout: float = DEFAULT_TIMEOUT
@@ -347,8 +349,44 @@ async def _session(
     return smtp
 
 
+async def pop_before_smtp(cfg: SendConfig) -> None:
+    """POP before SMTP: log in to the POP3 server first (plain POP3, as the setting offers).
+
+    poplib is blocking, so it runs in a worker thread. A refused login is 312, anything else
+    on the way (name, connection, timeout) is 311/313 like SMTP.
+    """
+    import poplib
+
+    if not cfg.pop3_server.strip():
+        raise EmailSendError(E_DNS, "POP3 Server Address is not set", kind="dns")
+    addr, port = await resolve(cfg.pop3_server.strip(), int(cfg.pop3_port), cfg.profile)
+
+    def login() -> str:
+        box = poplib.POP3(addr, port, timeout=cfg.timeout)
+        try:
+            box.user(cfg.account)
+            reply = box.pass_(cfg.password)
+            return reply.decode("utf-8", "replace")
+        finally:
+            try:
+                box.quit()
+            except (OSError, poplib.error_proto):
+                box.close()
+
+    try:
+        await asyncio.to_thread(login)
+    except poplib.error_proto as exc:
+        raise EmailSendError(E_AUTH, f"POP3: {exc}", kind="auth") from exc
+    except (TimeoutError, socket.timeout) as exc:
+        raise EmailSendError(E_COMM, f"POP3: timed out connecting to {addr} on port {port}", kind="timeout") from exc
+    except OSError as exc:
+        raise EmailSendError(E_COMM, f"POP3: error connecting to {addr} on port {port}: {exc}", kind="refused") from exc
+
+
 async def open_authenticated(cfg: SendConfig, tokens: TokenProvider | None) -> Any:
     """Connect and authenticate; on XOAUTH2 ``535 5.7.3`` refresh the token once and retry."""
+    if cfg.auth_method == "pop_before_smtp":
+        await pop_before_smtp(cfg)
     try:
         return await _session(cfg, tokens, force_refresh=False)
     except EmailSendError as err:
@@ -362,8 +400,15 @@ async def deliver(
     message: Message,
     cfg: SendConfig,
     tokens: TokenProvider | None,
+    *,
+    session: Awaitable[Any] | None = None,
 ) -> str:
-    """Send ``message``; return the server's final reply. Raises :class:`EmailSendError`."""
+    """Send ``message``; return the server's final reply. Raises :class:`EmailSendError`.
+
+    ``session``: an authenticated connection already being opened (see
+    :func:`open_authenticated`); the email client starts it while the document is still being
+    composed, so scanning and the TLS/AUTH round trips overlap. Without it, one is opened here.
+    """
     if not cfg.smtp_server.strip():
         raise EmailSendError(E_DNS, "SMTP Server Address is not set", kind="dns")
     data = flatten(message)  # once: for the size checks and for DATA
@@ -373,7 +418,7 @@ async def deliver(
             E_SIZE, f"message of {size} bytes exceeds Attached File Max Size ({cfg.max_bytes} bytes)", kind="size"
         )
     sender, recipients = envelope(message)
-    smtp = await open_authenticated(cfg, tokens)
+    smtp = await (session if session is not None else open_authenticated(cfg, tokens))
     try:
         limit = smtp.esmtp_extensions.get("size", "")
         if limit.strip().isdigit() and int(limit) and size > int(limit):
@@ -395,3 +440,14 @@ async def deliver(
     finally:
         if smtp.is_connected:
             smtp.close()
+
+
+async def discard_session(task: asyncio.Task[Any]) -> None:
+    """Abandon a session being opened (the job failed before sending): cancel or close it."""
+    if not task.done():
+        task.cancel()
+    try:
+        smtp = await task
+    except BaseException:  # cancelled, or it failed anyway: nothing to close
+        return
+    smtp.close()

@@ -99,9 +99,12 @@ class RequestCounter:
     """Counts HTTP requests a session sends to the identity platform (bench and tests)."""
 
     def __init__(self) -> None:
+        from collections import deque
+
         self._lock = threading.Lock()
         self.count = 0
-        self.paths: list[str] = []
+        #: the most recent requests as "METHOD /path" (no query, no body: nothing secret)
+        self.paths: deque[str] = deque(maxlen=200)
 
     def hook(self, response: Any, *args: Any, **kwargs: Any) -> Any:
         with self._lock:

@@ -75,7 +75,9 @@ class CloudScreen(Screen):
     @on(TabbedContent.TabActivated, "#cloud-tabs")
     def _tab(self, event: TabbedContent.TabActivated) -> None:
         pane_id = event.pane.id if event.pane is not None else ""
-        if pane_id == "cloud-admin":
+        if pane_id == "cloud-signin":
+            self.query_one(SignInPane).focus_field()
+        elif pane_id == "cloud-admin":
             self.query_one(AdminPane).reload()
         elif pane_id == "cloud-mail":
             self.query_one(MailPane).reload()

@@ -42,6 +42,7 @@ class SignInPane(VerticalScroll):
         yield Static(id="ms-account", classes="ms-account")
         yield Static(id="ms-title", classes="ms-title")
         yield Static(id="ms-message", classes="ms-message")
+        yield Static(t("cloud.signin.permissions"), id="ms-permissions", classes="ms-message")
         yield Input(id="ms-input", compact=True)
         yield TickBox(t("cloud.signin.consent_org"), id="ms-consent-org", compact=True)
         with Horizontal(classes="ms-buttons"):
@@ -203,6 +204,23 @@ class SignInPane(VerticalScroll):
                 return a.username
         return accounts[0].username if accounts else ""
 
+    def focus_field(self) -> None:
+        """Put the cursor where the page expects input (when the tab is opened)."""
+        field = self.query_one("#ms-input", Input)
+        if field.display:
+            field.focus()
+
+    def _showing(self) -> bool:
+        """Whether this pane is on screen now (focusing a hidden pane would switch tabs)."""
+        if not self.is_attached or not self.screen.is_current:
+            return False
+        node: Any = self
+        while node is not None and node is not self.screen:
+            if not node.display:
+                return False
+            node = node.parent
+        return True
+
     def _render_page(self, error: str | None = None) -> None:
         page = self.page
         kind = self.kind
@@ -219,6 +237,7 @@ class SignInPane(VerticalScroll):
         account.display = kind in ("password", "consent") and bool(self._account)
         shown = {"next": False, "accept": False, "cancel": False, "restart": False}
         field.display = kind in ("code", "account", "password")
+        self.query_one("#ms-permissions", Static).display = kind == "consent"
         org.display = False
         if kind == "unavailable":
             title.update(tr(self, "cloud.signin.unavailable_title"))
@@ -247,7 +266,7 @@ class SignInPane(VerticalScroll):
                 field.value = self._account or self._default_account()
             else:
                 field.value = self._default_password(self._account)
-            if self.is_attached and self.screen.is_current:
+            if self._showing():
                 field.focus()
         if kind == "consent":
             org.display = bool(getattr(page, "show_org_consent", False))
@@ -270,9 +289,9 @@ class SignInPane(VerticalScroll):
                 error_text = f"{error_text}\n{tr(self, 'webconfig.signin.conditional_access')}"
         self.query_one("#ms-error", Static).update(error_text or "")
         self.query_one("#ms-hints", Static).update(self._hint_for(kind))
-        if kind == "consent" and self.is_attached and self.screen.is_current:
+        if kind == "consent" and self._showing():
             (org if org.display else buttons["accept"]).focus()
-        if kind in ("done", "error") and self.is_attached and self.screen.is_current:
+        if kind in ("done", "error") and self._showing():
             buttons["restart"].focus()
 
     def on_unmount(self) -> None:

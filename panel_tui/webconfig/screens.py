@@ -233,7 +233,11 @@ class WebConfigScreen(Screen):
 
     def action_toggle_login(self) -> None:
         if self.logged_in:
+            # leaving the session loses what OK has not sent, as closing the browser would
+            self.cancel_sign_in()
+            self.attempt = None
             self.logged_in = False
+            self._bump()
             return
         from panel_tui.webconfig.login import LoginModal
 

@@ -184,6 +184,9 @@ async def test_password_changed_gives_370(signed_in: tuple[TenantHandle, Device]
         ("org", "SmtpClientAuthentication is disabled for the Tenant"),
         ("mailbox", "SmtpClientAuthentication is disabled for the Mailbox"),
         ("security_defaults", "security defaults policy"),
+        # CA added while the access token is still valid: Exchange refuses it at AUTH (5.7.139);
+        # once the token must be refreshed it is 370 (test_conditional_access_now_blocking_gives_370)
+        ("conditional_access", "did not meet the criteria"),
     ],
 )
 async def test_smtp_auth_off_or_security_defaults_give_312_with_reply(
@@ -194,6 +197,8 @@ async def test_smtp_auth_off_or_security_defaults_give_312_with_reply(
         tenant.admin.set_org_smtp_auth(False)
     elif switch == "mailbox":
         tenant.admin.set_mailbox_smtp_auth(account(tenant, "admin").username, False)
+    elif switch == "conditional_access":
+        tenant.admin.add_conditional_access_policy("Block printers")
     else:
         tenant.admin.set_security_defaults(True)
     job = await dev.email.scan_to_email(USER)
@@ -325,7 +330,7 @@ async def test_sign_in_survives_restart(signed_in: tuple[TenantHandle, Device]) 
     job = await again.email.scan_to_email(USER)
     assert job.status == "completed", job
     # one discovery GET to build msal's app; the cached access token needs no token request
-    assert again.email.identity_requests.paths == ["GET /organizations/v2.0/.well-known/openid-configuration"]
+    assert list(again.email.identity_requests.paths) == ["GET /organizations/v2.0/.well-known/openid-configuration"]
 
 
 # -- secrets and files -------------------------------------------------------------------------

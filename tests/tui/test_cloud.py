@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from device_model import Device
 from panel_tui.cloud.admin_pane import AdminPane
@@ -114,6 +114,15 @@ async def test_admin_centre_changes_the_tenant(live_device: Device, tenant: Any)
 
         await pilot.click("#adm-security-defaults")
         await wait_until(pilot, lambda: tenant.admin.state()["settings"]["security_defaults"], "security defaults on")
+
+        def printer_smtp() -> Any:
+            return next(u["smtp_auth"] for u in tenant.admin.list_users() if u["upn"] == PRINTER)
+
+        assert pane.query_one("#adm-user", Select).value == PRINTER
+        pane.query_one("#adm-mailbox-smtp", Select).value = "off"
+        await wait_until(pilot, lambda: printer_smtp() is False, "SMTP AUTH off for the mailbox")
+        pane.query_one("#adm-mailbox-smtp", Select).value = "default"
+        await wait_until(pilot, lambda: printer_smtp() is None, "the mailbox following the organisation")
 
         await pilot.click("#adm-ca-block-dcf")
         await wait_until(pilot, lambda: len(tenant.admin.conditional_access_policies()) == 1, "a CA policy")

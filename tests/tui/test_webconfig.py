@@ -224,3 +224,29 @@ async def test_conditional_access_advice_on_53003(live_device: Device, tenant: A
         await wait_until(pilot, lambda: screen.attempt.state == "failed", "the failure", timeout=60)
         await pilot.pause()
         assert "Conditional Access policies in Entra ID" in static_text(app, "#signin-state")
+
+
+async def test_code_expiry_updates_the_page(tmp_path: Any, live_device: Device) -> None:
+    """Nobody enters the code: when it expires, the Sign In window and the page say so."""
+    from cloud_sim import start_tenant
+
+    short = start_tenant(tmp_path / "short", device_code_expires_in=2, device_code_interval=1)
+    try:
+        app = linked_app(live_device, short)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.switch_mode("webconfig")
+            screen = app.screen
+            await log_in_webconfig(pilot, app)
+            screen.query_one("#eb-auth-method", Select).value = "oauth2"
+            await pilot.pause()
+            await pilot.click("#eb-sign-in")
+            await pilot.click("#signin-start")
+            await wait_until(pilot, lambda: screen.attempt is not None and screen.attempt.state != "waiting", "expiry")
+            assert screen.attempt.state == "expired"
+            await pilot.pause()
+            assert "expired" in static_text(app, "#signin-state")
+            await pilot.press("escape")
+            assert "expired" in static_text(app, "#eb-status-note")
+            assert live_device.email.status().state == "not_signed_in"
+    finally:
+        short.stop()
