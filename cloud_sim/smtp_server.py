@@ -193,6 +193,17 @@ def _make_smtp_class() -> type:
                 if name not in _ALLOWED_BEFORE_TLS and name != "AUTH":
                     self._smtp_methods[name] = self._tls_gate(method)
 
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            # Multi-line replies (EHLO) are written in pieces; with Nagle on, the last piece
+            # waits for the client's delayed ACK (~40 ms on Linux) on every connection.
+            sock = transport.get_extra_info("socket")
+            if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+                try:
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                except OSError:  # pragma: no cover - the peer is already gone
+                    pass
+            super().connection_made(transport)
+
         # ---- helpers ------------------------------------------------------------------
         def _tail(self, reply: str) -> str:
             return replies.with_tail(
