@@ -7,6 +7,7 @@ imported lazily with a "not available yet" fallback.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -123,6 +124,7 @@ class PanelApp(App[None]):
         self._tick_enabled = tick
         self._cloud_enabled = cloud
         self._unsubscribe: Callable[[], None] | None = None
+        self._device_loop: asyncio.AbstractEventLoop | None = None
         self._was_logged_in = False
         self.set_reactive(PanelApp.language, device_language(device))
 
@@ -137,6 +139,7 @@ class PanelApp(App[None]):
 
     # -- lifecycle ---------------------------------------------------------------
     def on_mount(self) -> None:
+        self._device_loop = asyncio.get_running_loop()
         self._was_logged_in = bool(self.device.admin.logged_in)
         self._unsubscribe = self.device.subscribe(self._on_device_event)
         if self._tick_enabled:
@@ -160,15 +163,23 @@ class PanelApp(App[None]):
             self._unsubscribe = None
 
     def _on_device_event(self, event: Any) -> None:
-        """Device callback, possibly from a worker thread: turn it into a Message on the loop."""
+        """Device callback, possibly from a worker thread: turn it into a Message on the loop.
+
+        Off the loop we hand the message over with `call_soon_threadsafe` rather than
+        `call_from_thread`: the device's thread must never wait for the UI (it may hold a
+        device lock the UI is about to take, or the UI may be waiting for that thread).
+        """
         message = DeviceChanged(getattr(event, "kind", str(event)), getattr(event, "detail", None))
         if threading.get_ident() == self._thread_id:
             self.post_message(message)
-        else:
-            try:
-                self.call_from_thread(self.post_message, message)
-            except RuntimeError:  # app not running (shutting down)
-                pass
+            return
+        loop = self._device_loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(self.post_message, message)
+        except RuntimeError:  # loop closed while shutting down
+            pass
 
     @on(DeviceChanged)
     def _device_changed(self, message: DeviceChanged) -> None:

@@ -283,6 +283,10 @@ class EmailClient:
                 self._emit_signin({"event": "expired"})
                 raise EmailSendError(E_EXPIRED, description, kind="signin_expired")
             if result.get("error") in _SIGN_IN_AGAIN_ERRORS or code is not None:
+                # The grant is dead (revoked, blocked, password changed): Web Config must offer
+                # Sign In again, so the held sign-in no longer reads "Signed in".
+                self.store.mark_expired()
+                self._emit_signin({"event": "expired"})
                 raise EmailSendError(E_SIGN_IN_AGAIN, description, kind="signin_again")
             raise EmailSendError(E_COMM, description, kind="identity")
         for key in ("access_token", "refresh_token", "id_token"):

@@ -158,6 +158,8 @@ async def test_revoked_sessions_give_370(signed_in: tuple[TenantHandle, Device])
     assert (job.status, job.code) == ("error", 370)
     assert "AADSTS50173" in job.reply
     assert panel(dev, 370) == "You need to sign in to the cloud service again."
+    # Web Config must offer Sign In again rather than claim "Signed in".
+    assert dev.email.status().state == "expired"
 
 
 async def test_conditional_access_now_blocking_gives_370(signed_in: tuple[TenantHandle, Device]) -> None:
