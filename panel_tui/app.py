@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterable
 from importlib import import_module
@@ -21,7 +22,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from panel_tui.config import AppConfig
-from panel_tui.icons import Glyphs, glyphs_for
+from panel_tui.icons import ASCII, UNICODE, Glyphs, glyphs_for
 from panel_tui.messages import DeviceChanged
 
 if TYPE_CHECKING:
@@ -115,9 +116,15 @@ class PanelApp(App[None]):
         *,
         tick: bool = True,
         cloud: bool = True,
+        icons: str | None = None,
     ) -> None:
-        """`tick=False` and `cloud=False` are for tests: no 1 s timer, no embedded tenant."""
+        """`tick=False` and `cloud=False` are for tests: no 1 s timer, no embedded tenant.
+
+        `icons` is "unicode", "ascii" or "auto" (default: $PANEL_TUI_ICONS, else auto: ASCII
+        when the terminal has only 16 colours). Tests pin it so snapshots don't depend on $TERM.
+        """
         super().__init__()
+        self.icons = icons or os.environ.get("PANEL_TUI_ICONS", "auto")
         self.device = device
         self.config = config or AppConfig(state_dir=device.state_dir)
         self.cloud_link: Any = None
@@ -135,6 +142,11 @@ class PanelApp(App[None]):
 
     @property
     def glyphs(self) -> Glyphs:
+        """Status glyphs for this terminal (see `icons`)."""
+        if self.icons == "ascii":
+            return ASCII
+        if self.icons == "unicode":
+            return UNICODE
         return glyphs_for(self.console.color_system)
 
     # -- lifecycle ---------------------------------------------------------------
@@ -142,6 +154,9 @@ class PanelApp(App[None]):
         self._device_loop = asyncio.get_running_loop()
         self._was_logged_in = bool(self.device.admin.logged_in)
         self._unsubscribe = self.device.subscribe(self._on_device_event)
+        for problem in getattr(self.device, "startup_problems", ()):
+            # A corrupt state file was moved aside and replaced by defaults: say so once.
+            self.notify(self.device.t(problem), severity="warning", timeout=10)
         if self._tick_enabled:
             self.set_interval(1.0, self.tick, name="device-tick")
         if self._cloud_enabled:
@@ -262,7 +277,8 @@ class PanelApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
-        key = getattr(self.screen, "HELP_KEY", "panel.help.generic")
+        default = "panel.help.generic" if self.current_mode == "panel" else f"panel.help.{self.current_mode}"
+        key = getattr(self.screen, "HELP_KEY", default)
         self.push_screen(HelpScreen(key))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from panel_tui.menu_tree import MenuNode
@@ -96,6 +95,3 @@ class DateTimeScreen(FormScreen):
                       choices=(("panel.time_format.24h", "24h"), ("panel.time_format.12h", "12h"))),
             FieldSpec("time_difference_minutes", "panel.field.time_difference", max_length=5),
         )
-
-    def current_values(self) -> dict[str, Any]:
-        return super().current_values()

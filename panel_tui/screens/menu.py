@@ -9,6 +9,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from panel_tui.menu_tree import MenuNode, visible_children
+from panel_tui.messages import DeviceChanged
 from panel_tui.screens.base import PanelScreen
 from panel_tui.screens.registry import crumb_labels, is_locked, open_node
 
@@ -65,8 +66,13 @@ class MenuScreen(PanelScreen):
             menu.replace_option_prompt(child.id, self._prompt(child))
         menu.highlighted = highlighted
 
+    def device_changed(self, message: DeviceChanged) -> None:
+        """Login, logout, timeout or Lock Setting changed elsewhere: redraw the padlocks."""
+        if message.kind in ("admin", "settings") and self.is_mounted and self.query("#menu"):
+            self.lock_changed()
+
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
+        # (PanelScreen.on_screen_resume runs too: Textual calls each class's handler.)
         if self.is_mounted and self.query("#menu"):
             self.lock_changed()
 

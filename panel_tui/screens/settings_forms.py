@@ -15,6 +15,11 @@ def _manual(name: str) -> Any:
     return lambda values: values.get(name) is False
 
 
+def _dns_manual(values: dict[str, Any]) -> bool:
+    """A manual IP address means manual DNS too (as on the device)."""
+    return values.get("dhcp") is False or values.get("dns_auto") is False
+
+
 class DeviceNameScreen(FormScreen):
     """Network Settings > Advanced > Device Name."""
 
@@ -38,8 +43,8 @@ class TcpIpScreen(FormScreen):
             FieldSpec("subnet_mask", "panel.field.subnet_mask", max_length=15, enabled_when=_manual("dhcp")),
             FieldSpec("gateway", "panel.field.gateway", max_length=15, enabled_when=_manual("dhcp")),
             FieldSpec("dns_auto", "panel.field.dns_setting", choices=AUTO_MANUAL),
-            FieldSpec("dns_primary", "panel.field.dns_primary", max_length=15, enabled_when=_manual("dns_auto")),
-            FieldSpec("dns_secondary", "panel.field.dns_secondary", max_length=15, enabled_when=_manual("dns_auto")),
+            FieldSpec("dns_primary", "panel.field.dns_primary", max_length=15, enabled_when=_dns_manual),
+            FieldSpec("dns_secondary", "panel.field.dns_secondary", max_length=15, enabled_when=_dns_manual),
         )
 
     def current_values(self) -> dict[str, Any]:
@@ -57,6 +62,10 @@ AUTH_METHODS = (
     ("panel.auth.smtp_auth", "smtp_auth"),
     ("panel.auth.pop_before_smtp", "pop_before_smtp"),
     ("panel.auth.oauth2", "oauth2"),
+)
+SERVICES = (
+    ("panel.service.exchange_online", "exchange_online"),
+    ("panel.service.outlook_com", "outlook_com"),
 )
 SECURE = (
     ("panel.secure.none", "none"),
@@ -85,6 +94,8 @@ class EmailServerSettingsScreen(FormScreen):
             methods = tuple(m for m in methods if m[1] != "oauth2")
         return (
             FieldSpec("auth_method", "panel.field.auth_method", choices=methods),
+            FieldSpec("email_service", "panel.field.email_service", choices=SERVICES,
+                      enabled_when=lambda v: v.get("auth_method") == "oauth2"),
             FieldSpec("sender_address", "panel.field.sender_address", max_length=255),
             FieldSpec("smtp_server", "panel.field.smtp_server", max_length=255),
             FieldSpec("smtp_port", "panel.field.smtp_port", max_length=5),

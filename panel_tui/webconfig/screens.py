@@ -101,7 +101,7 @@ class WebConfigScreen(Screen):
             yield Static(self._brand(), id="wc-brand")
             yield Static(id="wc-user")
             yield Button(tr(self, "webconfig.login.button"), id="wc-login", compact=True)
-        yield Tabs(*(Tab(tr(self, f"webconfig.tab.{t}"), id=f"tab-{t}") for t in TABS),
+        yield Tabs(*(Tab(tr(self, f"webconfig.tab.{t}"), id=f"tab-{t}") for t in self.tabs()),
             id="wc-tabs",
             active="tab-network",
         )
@@ -113,6 +113,11 @@ class WebConfigScreen(Screen):
                 yield ConnectionTestPage(id="page-connection-test")
                 yield NotEmulatedPage(id="page-not-emulated")
         yield Static(tr(self, "webconfig.hints"), id="wc-hints", classes="key-hints")
+
+    def tabs(self) -> tuple[str, ...]:
+        """The top tabs this model shows (no Fax tab on a model without fax)."""
+        has_fax = getattr(getattr(self.app.device, "profile", None), "has_fax", True)
+        return tuple(t for t in TABS if t != "fax" or has_fax)
 
     def _brand(self) -> str:
         profile = getattr(self.app.device, "profile", None)
@@ -134,7 +139,7 @@ class WebConfigScreen(Screen):
         try:
             status = self.app.device.network_status()
         except Exception:
-            return "192.168.0.10"
+            return "0.0.0.0"
         for name in ("ip_address", "ip", "ipv4"):
             value = getattr(status, name, None)
             if value:

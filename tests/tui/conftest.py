@@ -26,8 +26,9 @@ def make_device(state_dir: Path, *, lock: bool = False, lang: str = "en") -> Dev
 
 
 def make_app(device: Device) -> PanelApp:
-    """The app without its 1 s timer: tests call `app.tick()` themselves."""
-    return PanelApp(device, AppConfig(state_dir=device.state_dir), tick=False, cloud=False)
+    """The app without its 1 s timer (tests call `app.tick()`), without the embedded tenant,
+    and with Unicode icons whatever $TERM says (snapshots must not depend on the terminal)."""
+    return PanelApp(device, AppConfig(state_dir=device.state_dir), tick=False, cloud=False, icons="unicode")
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from panel_tui.webconfig.screens import WebConfigScreen
 
 from .helpers import screen_text, static_text
 from .test_webconfig_support import (  # noqa: F401  (fixtures)
+    press_button,
     PRINTER,
     linked_app,
     live_device,
@@ -62,7 +63,7 @@ async def test_sign_in_pages_in_the_terminal(live_device: Device, tenant: Any) -
         org = cloud.query_one("#ms-consent-org", TickBox)
         assert org.display and org.value  # an admin sees (and ticks) the organisation consent
         assert "Consent on behalf of your organization" in screen_text(app)
-        await pilot.click("#ms-accept")
+        await press_button(pilot, "#ms-accept")
         await wait_until(pilot, lambda: pane.kind == "done", "the signed-in page")
         assert "signed in" in screen_text(app).lower()
 
@@ -112,7 +113,7 @@ async def test_admin_centre_changes_the_tenant(live_device: Device, tenant: Any)
         await wait_until(pilot, lambda: pane._state.get("users"), "the tenant's state")
         assert not tenant.admin.state()["settings"]["security_defaults"]  # prepared preset
 
-        await pilot.click("#adm-security-defaults")
+        await press_button(pilot, "#adm-security-defaults")
         await wait_until(pilot, lambda: tenant.admin.state()["settings"]["security_defaults"], "security defaults on")
 
         def printer_smtp() -> Any:
@@ -124,18 +125,18 @@ async def test_admin_centre_changes_the_tenant(live_device: Device, tenant: Any)
         pane.query_one("#adm-mailbox-smtp", Select).value = "default"
         await wait_until(pilot, lambda: printer_smtp() is None, "the mailbox following the organisation")
 
-        await pilot.click("#adm-ca-block-dcf")
+        await press_button(pilot, "#adm-ca-block-dcf")
         await wait_until(pilot, lambda: len(tenant.admin.conditional_access_policies()) == 1, "a CA policy")
         await wait_until(pilot, lambda: "device code" in screen_text(app), "the policy in the list")
         policy = tenant.admin.conditional_access_policies()[0]
         assert policy["block_device_code_flow"]
         pane.query_one("#adm-ca-list").highlighted = 0
-        await pilot.click("#adm-ca-remove")
+        await press_button(pilot, "#adm-ca-remove")
         await wait_until(pilot, lambda: not tenant.admin.conditional_access_policies(), "the policy removed")
 
         before_tenant = tenant.admin.now()
         before_device = device.clock.now()
-        await pilot.click("#adm-advance-91d")
+        await press_button(pilot, "#adm-advance-91d")
         await wait_until(pilot, lambda: tenant.admin.now() - before_tenant >= timedelta(days=91), "the tenant clock")
         assert device.clock.now() - before_device >= timedelta(days=91)
         assert "moved forward together" in static_text(app, "#adm-result")

@@ -42,7 +42,10 @@ async def test_job_events_from_another_thread_update_the_table(device: Device) -
         worker = threading.Thread(target=device.jobs.record, args=("print", "Status Sheet"))
         worker.start()
         worker.join()
-        await pilot.pause()
-        await pilot.pause()
+        # The event crosses threads with call_soon_threadsafe; let the loop run until it lands.
+        for _ in range(50):
+            await pilot.pause()
+            if "No jobs" not in screen_text(app):
+                break
         assert table.row_count == 1 and "Status Sheet" in screen_text(app)
         assert "No jobs" not in screen_text(app)

@@ -108,3 +108,16 @@ async def test_surfaces_switch_with_function_keys(device: Device) -> None:
         await pilot.press("f2")
         assert app.current_mode == "panel"
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_wifi_status_and_icon(device: Device) -> None:
+    from panel_tui import menu_tree
+
+    device.update("network", connection="wifi")
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(WiredWifiStatusScreen(menu_tree.find("wired_wifi_status")))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "≋ Wi-Fi" in text.splitlines()[0]
+        assert "Wi-Fi: Connected" in text and device.profile.wifi_ssid in text

@@ -96,3 +96,51 @@ async def test_lock_setting_turns_the_lock_on(device: Device, tmp_path: Path) ->
         await pilot.press("ctrl+s")
         assert device.admin.lock_active
         assert "Locked" in screen_text(app)
+
+
+async def test_every_menu_item_opens_a_screen(locked_device: Device) -> None:
+    """No dead keys: every leaf opens its screen or the "not available yet" screen."""
+    from panel_tui.screens.registry import open_node
+    from panel_tui.screens.unavailable import NotAvailableScreen
+
+    from .conftest import SERIAL
+
+    assert locked_device.admin.login(SERIAL).ok
+    app = make_app(locked_device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for node in menu_tree.walk():
+            open_node(app, node)
+            await pilot.pause()
+            screen = app.screen
+            label = locked_device.t(node.label_key)
+            assert label in screen_text(app), node.id
+            if node.screen is None and not node.children:
+                assert isinstance(screen, NotAvailableScreen)
+            app.pop_screen()
+            await pilot.pause()
+
+
+async def test_change_admin_password(locked_device: Device) -> None:
+    from panel_tui.screens.admin_settings import ChangePasswordScreen
+
+    from .conftest import SERIAL
+
+    assert locked_device.admin.login(SERIAL).ok
+    app = make_app(locked_device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ChangePasswordScreen(menu_tree.find("admin_password_change")))
+        screen = app.screen
+        screen.query_one("#field-old_password", Input).value = SERIAL
+        screen.query_one("#field-new_password", Input).value = "short"
+        screen.query_one("#field-confirm_password", Input).value = "short"
+        await pilot.press("ctrl+s")
+        assert static_text(app, "#error-new_password")
+        screen.query_one("#field-new_password", Input).value = "Printer-2026"
+        screen.query_one("#field-confirm_password", Input).value = "Printer-2027"
+        await pilot.press("ctrl+s")
+        assert "do not match" in static_text(app, "#error-confirm_password")
+        screen.query_one("#field-confirm_password", Input).value = "Printer-2026"
+        await pilot.press("ctrl+s")
+        assert app.screen is not screen
+    locked_device.admin.logout()
+    assert locked_device.admin.login("Printer-2026").ok

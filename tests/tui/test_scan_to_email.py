@@ -16,6 +16,7 @@ from panel_tui.screens.registry import open_item
 from .conftest import make_app, make_device
 from .helpers import static_text
 from .test_webconfig_support import (  # noqa: F401  (fixtures)
+    press_button,
     ADMIN,
     PRINTER,
     complete_sign_in,
@@ -84,7 +85,7 @@ async def test_scan_to_email_lands_in_the_maildir(live_device: Device, tenant: A
         await app.push_screen(ScanScreen())
         scan = app.screen
         await pilot.press(*ADMIN)
-        await pilot.click("#scan-start")
+        await press_button(pilot, "#scan-start")
         await wait_until(pilot, lambda: scan.last_job is not None, "the job", timeout=60)
         assert scan.last_job.status == "completed", scan.last_job.reply
         assert "Completed" in static_text(app, "#scan-result")

@@ -19,6 +19,7 @@ from panel_tui.webconfig.signin import SignInModal
 from .helpers import screen_text, static_text
 from .test_webconfig_support import text_of
 from .test_webconfig_support import (  # noqa: F401  (fixtures)
+    press_button,
     ADMIN,
     PRINTER,
     SERIAL,
@@ -71,9 +72,9 @@ async def test_signin_ok_status_and_scan_to_email(live_device: Device, tenant: A
         assert "Not signed in" in static_text(app, "#eb-status")
 
         # step 6: Sign In, then "Sign in with Microsoft"
-        await pilot.click("#eb-sign-in")
+        await press_button(pilot, "#eb-sign-in")
         await wait_until(pilot, lambda: isinstance(app.screen, SignInModal), "the Sign In window")
-        await pilot.click("#signin-start")
+        await press_button(pilot, "#signin-start")
         await wait_until(
             pilot,
             lambda: screen.attempt is not None and screen.attempt.state == "waiting",
@@ -117,7 +118,7 @@ async def test_signin_ok_status_and_scan_to_email(live_device: Device, tenant: A
         screen.open_page("network", "connection_test")
         await pilot.pause()
         assert "NWS_EMAIL_CONNECTIONTEST" in screen_text(app)
-        await pilot.click("#ct-start")
+        await press_button(pilot, "#ct-start")
         await wait_until(
             pilot, lambda: "successful" in static_text(app, "#ct-result"), "the connection test", 60
         )
@@ -186,7 +187,10 @@ async def test_cancel_and_signed_in_but_not_saved(live_device: Device, tenant: A
         await pilot.pause()
         screen.begin_sign_in("exchange_online")
         await wait_until(pilot, lambda: screen.attempt is not None and screen.attempt.state == "waiting", "a code")
-        await pilot.click("#eb-sign-in-cancel")
+        cancel = screen.query_one("#eb-sign-in-cancel")
+        await wait_until(pilot, lambda: cancel.display and cancel.region.width > 0, "the Cancel button")
+        cancel.focus()
+        await pilot.press("enter")
         await wait_until(pilot, lambda: screen.attempt.state == "cancelled", "the cancel")
         assert "cancelled" in static_text(app, "#eb-status-note")
 
@@ -216,8 +220,8 @@ async def test_conditional_access_advice_on_53003(live_device: Device, tenant: A
         await log_in_webconfig(pilot, app)
         screen.query_one("#eb-auth-method", Select).value = "oauth2"
         await pilot.pause()
-        await pilot.click("#eb-sign-in")
-        await pilot.click("#signin-start")
+        await press_button(pilot, "#eb-sign-in")
+        await press_button(pilot, "#signin-start")
         await wait_until(pilot, lambda: screen.attempt is not None and screen.attempt.state == "waiting", "a code")
         page = await complete_sign_in(tenant, screen.attempt.user_code)
         assert page.error_code == 53003
@@ -239,8 +243,8 @@ async def test_code_expiry_updates_the_page(tmp_path: Any, live_device: Device) 
             await log_in_webconfig(pilot, app)
             screen.query_one("#eb-auth-method", Select).value = "oauth2"
             await pilot.pause()
-            await pilot.click("#eb-sign-in")
-            await pilot.click("#signin-start")
+            await press_button(pilot, "#eb-sign-in")
+            await press_button(pilot, "#signin-start")
             await wait_until(pilot, lambda: screen.attempt is not None and screen.attempt.state != "waiting", "expiry")
             assert screen.attempt.state == "expired"
             await pilot.pause()
@@ -250,3 +254,20 @@ async def test_code_expiry_updates_the_page(tmp_path: Any, live_device: Device) 
             assert live_device.email.status().state == "not_signed_in"
     finally:
         short.stop()
+
+
+async def test_language_switch_keeps_the_session(tmp_path: Any) -> None:
+    from .conftest import make_app
+    from .test_webconfig_snapshots import _oauth2_device, _waiting_attempt
+
+    device = _oauth2_device(tmp_path)
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("webconfig")
+        screen = app.screen
+        await log_in_webconfig(pilot, app)
+        screen.set_attempt(_waiting_attempt())
+        device.update("basic", language="lv")
+        await wait_until(pilot, lambda: "Gaida pierakstīšanos" in screen_text(app), "the Latvian page")
+        assert screen.logged_in and screen.attempt.user_code == "FQ7K-M2XD"
+        assert "Tab pārvietot" in screen_text(app)

@@ -81,3 +81,19 @@ def text_of(screen: Any, selector: str) -> str:
     from textual.widgets import Static
 
     return str(screen.query_one(selector, Static).render())
+
+
+async def press_button(pilot: Any, selector: str) -> None:
+    """Keyboard only: wait until the widget is on screen and enabled, focus it, press Enter."""
+    app = pilot.app
+
+    def ready() -> bool:
+        found = app.screen.query(selector)
+        if not found:
+            return False
+        widget = found.first()
+        return bool(widget.display and widget.region.width > 0 and not widget.disabled)
+
+    await wait_until(pilot, ready, f"{selector} on screen")
+    app.screen.query_one(selector).focus()
+    await pilot.press("enter")

@@ -1,0 +1,247 @@
+"""Troubleshooting scenarios as data: how to reach each error code of the guide on demand.
+
+A scenario is a list of steps from a small vocabulary (below). The steps say *what* a tester
+would do (sign in, flip a tenant switch, let 91 days pass, change a setting, scan to email) and
+the engine (:mod:`panel_tui.scenarios.engine`) does it through the real stack: msal against the
+tenant's identity platform, aiosmtplib against its Exchange SMTP. Nothing is faked, so a
+scenario proves the device's behaviour rather than describing it.
+
+Every catalog scenario starts with :class:`Baseline` (the tenant's switches as in the prepared
+preset, the device signed out and set up as after guide steps 4-5), so scenarios can run one
+after another against the same tenant. Clocks only move forward; nothing here needs them back.
+
+Titles and descriptions are message keys (``device_model/locales/*/scenarios.toml``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from device_model.i18n import Msg
+
+#: the mailbox scenarios send to (a default account of the simulated tenant)
+DEFAULT_TO = "user@contoso.onmicrosoft.com"
+
+#: a settings value replaced at run time by a loopback port nothing listens on (error 313)
+FREE_PORT = "free-port"
+
+#: what the device is set to by :class:`Baseline` (guide steps 4-5: OAuth2, Exchange Online)
+BASELINE_EMAIL_SERVER: Mapping[str, Any] = {
+    "auth_method": "oauth2",
+    "email_service": "exchange_online",
+    "smtp_server": "smtp.office365.com",
+    "smtp_port": 587,
+    "secure": "starttls",
+    "sender_address": "",
+}
+BASELINE_SCAN: Mapping[str, Any] = {"attached_file_max_size_mb": 10}
+
+
+def _fmt_args(args: Mapping[str, Any]) -> str:
+    parts = []
+    for k, v in args.items():
+        if k == "password":
+            v = "********"
+        elif isinstance(v, bool):
+            v = "on" if v else "off"
+        parts.append(f"{k}={v}")
+    return " ".join(parts)
+
+
+# -- the step vocabulary -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Tenant switches back to the prepared preset; device signed out, OAuth2 + Exchange Online."""
+
+    def describe(self) -> str:
+        return "baseline (prepared tenant switches, device signed out, OAuth2 / Exchange Online)"
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """Web Config "Sign in with Microsoft", the browser part as ``account``, then OK if ``commit``."""
+
+    account: str = "admin"
+    commit: bool = True
+    accept: bool = True
+
+    def describe(self) -> str:
+        extra = "" if self.commit else " --no-commit"
+        extra += "" if self.accept else " --decline"
+        return f"sign-in {self.account}{extra}"
+
+
+@dataclass(frozen=True)
+class Commit:
+    """Web Config's OK for the pending sign-in (guide step 12)."""
+
+    def describe(self) -> str:
+        return "commit (Web Config OK)"
+
+
+@dataclass(frozen=True)
+class SignOut:
+    """Forget the device's sign-in."""
+
+    def describe(self) -> str:
+        return "sign-out"
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """One tenant admin operation (see ``engine.TENANT_OPS``); user names may be short (``admin``)."""
+
+    op: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        rest = _fmt_args(self.args)
+        return f"tenant {self.op}" + (f" {rest}" if rest else "")
+
+
+@dataclass(frozen=True)
+class Advance:
+    """Time travel: move the tenant's clock, the device's clock, or (default) both."""
+
+    days: float = 0
+    hours: float = 0
+    minutes: float = 0
+    tenant: bool = True
+    device: bool = True
+
+    def describe(self) -> str:
+        amount = " ".join(f"{_num(v)}{u}" for v, u in ((self.days, "d"), (self.hours, "h"), (self.minutes, "m")) if v)
+        which = "both clocks" if (self.tenant and self.device) else ("tenant clock" if self.tenant else "device clock")
+        return f"advance {amount or '0m'} ({which})"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """``Device.update(section, **values)``; ``FREE_PORT`` as a value picks a closed loopback port."""
+
+    section: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        return f"set {self.section} {_fmt_args(self.values)}"
+
+
+@dataclass(frozen=True)
+class SendScan:
+    """Scan to Email with the sample document (a job in Job Status)."""
+
+    to: str = DEFAULT_TO
+
+    def describe(self) -> str:
+        return f"scan-to-email {self.to}"
+
+
+@dataclass(frozen=True)
+class ExpectJob:
+    """The newest job ended with this error code, or ``"completed"``."""
+
+    expected: Union[int, str]
+
+    def describe(self) -> str:
+        return f"expect job {self.expected}"
+
+
+@dataclass(frozen=True)
+class ExpectStatus:
+    """The device's sign-in status (Web Config "Current Status"): signed_in | not_signed_in | expired."""
+
+    state: str
+
+    def describe(self) -> str:
+        return f"expect status {self.state}"
+
+
+Step = Union[Baseline, SignIn, Commit, SignOut, Tenant, Advance, Settings, SendScan, ExpectJob, ExpectStatus]
+EXPECT_STEPS = (ExpectJob, ExpectStatus)
+SIGN_IN_STATES = ("signed_in", "not_signed_in", "expired")
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def tenant(op: str, **args: Any) -> Tenant:
+    """``tenant("security-defaults", enabled=True)``: a :class:`Tenant` step."""
+    return Tenant(op, dict(args))
+
+
+def settings(section: str, **values: Any) -> Settings:
+    """``settings("email_server", smtp_port=2525)``: a :class:`Settings` step."""
+    return Settings(section, dict(values))
+
+
+# -- scenarios -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """An id, its title and description (message keys) and the steps.
+
+    The steps end with the check: a :class:`SendScan` and its :class:`ExpectJob`. ``setup``
+    are the steps before that final send (what ``apply`` does when asked not to send).
+    """
+
+    id: str
+    steps: tuple[Step, ...]
+    code: Union[int, str]  # the code the final send must give ("completed" for success)
+
+    @property
+    def title(self) -> Msg:
+        return Msg.of(f"scenarios.{self.key}.title")
+
+    @property
+    def description(self) -> Msg:
+        return Msg.of(f"scenarios.{self.key}.description")
+
+    @property
+    def key(self) -> str:
+        return self.id.replace("-", "_")
+
+    @property
+    def setup(self) -> tuple[Step, ...]:
+        last = max((i for i, s in enumerate(self.steps) if isinstance(s, SendScan)), default=len(self.steps))
+        return self.steps[:last]
+
+
+def _scenario(id: str, code: Union[int, str], *setup: Step, to: str = DEFAULT_TO) -> Scenario:
+    return Scenario(id, (Baseline(), *setup, SendScan(to), ExpectJob(code)), code)
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    _scenario("ok-signed-in", "completed", SignIn("admin")),
+    _scenario("fresh-tenant", 312,
+              tenant("security-defaults", enabled=True), tenant("org-smtp-auth", enabled=False),
+              tenant("mailbox-smtp-auth", upn="printer", value=None), tenant("consent-revoke"),
+              SignIn("admin")),
+    _scenario("360-not-saved", 360, SignIn("admin", commit=False)),
+    _scenario("361-expired", 361, SignIn("admin"), Advance(days=91)),
+    _scenario("370-revoked", 370, SignIn("admin"), tenant("revoke-sessions", upn="admin")),
+    _scenario("370-conditional-access", 370, SignIn("admin"),
+              tenant("ca-add", name="Block printers"), Advance(hours=2)),
+    _scenario("312-smtp-auth-off", 312, SignIn("admin"), tenant("org-smtp-auth", enabled=False)),
+    _scenario("312-security-defaults", 312, SignIn("admin"), tenant("security-defaults", enabled=True)),
+    _scenario("313-unreachable", 313, SignIn("admin"),
+              settings("email_server", smtp_server="127.0.0.1", smtp_port=FREE_PORT)),
+    _scenario("311-unknown-host", 311, SignIn("admin"),
+              settings("email_server", smtp_server="smtp.contoso-nonexistent.example")),
+    _scenario("314-too-large", 314, SignIn("admin"), tenant("message-size-limit", size=1500)),
+)
+
+BY_ID: Mapping[str, Scenario] = {s.id: s for s in SCENARIOS}
+
+
+def get(scenario_id: str) -> Scenario:
+    """The scenario with this id; KeyError names the known ids."""
+    try:
+        return BY_ID[scenario_id]
+    except KeyError:
+        raise KeyError(f"unknown scenario {scenario_id!r}; known: {', '.join(BY_ID)}") from None

@@ -1,0 +1,503 @@
+"""Run scenario steps against a real Device and a real (simulated) tenant.
+
+``apply(scenario, device, tenant)`` sets a scenario up (everything before its final send) and
+``run(...)`` also sends and checks the expected code. Both are coroutines: sending is
+asyncio (aiosmtplib), while msal, the sign-in pages and the tenant's admin API block and run
+in worker threads, so a Textual app can await them from its loop as well as the CLI can.
+
+``tenant`` is anything shaped like ``cloud_sim.TenantHandle``: ``base_url``, ``ca_cert_path``,
+``accounts`` (default accounts with passwords) and ``admin`` (``TenantAdmin`` or the panel's
+``RemoteTenantAdmin``: the same method names). Outcomes never carry a secret: passwords are
+masked, tokens and device codes are never read, job replies are the device's redacted ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import timedelta
+from typing import Any, Protocol
+
+from panel_tui.scenarios.catalog import (
+    BASELINE_EMAIL_SERVER,
+    BASELINE_SCAN,
+    FREE_PORT,
+    SIGN_IN_STATES,
+    Advance,
+    Baseline,
+    Commit,
+    ExpectJob,
+    ExpectStatus,
+    Scenario,
+    SendScan,
+    Settings,
+    SignIn,
+    SignOut,
+    Step,
+    Tenant,
+)
+
+log = logging.getLogger(__name__)
+
+#: how long a sign-in may take once the browser part is done (msal polls every interval)
+SIGN_IN_TIMEOUT = 60.0
+#: after a browser part that did not finish, how long the device may still take to notice
+SIGN_IN_GRACE = 15.0
+
+
+class TenantLike(Protocol):
+    base_url: str
+    ca_cert_path: Any
+    accounts: Any
+    admin: Any
+
+
+class StepError(Exception):
+    """A step could not be carried out (bad value, unknown user, ...): a message, never a trace."""
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What one step did. ``ok`` is False for a failed expectation or a step that could not run."""
+
+    step: Step
+    ok: bool
+    text: str
+    is_check: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.step.describe()
+
+
+@dataclass
+class ScenarioResult:
+    """The outcomes in order, the newest job (if a send ran) and whether every check held."""
+
+    scenario_id: str
+    outcomes: list[StepOutcome] = field(default_factory=list)
+    job: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return all(o.ok for o in self.outcomes)
+
+    @property
+    def failures(self) -> list[StepOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def code(self) -> int | str | None:
+        """The newest job's result: its error code, ``"completed"``, or None (no send)."""
+        return job_result(self.job) if self.job is not None else None
+
+
+def job_result(job: Any) -> int | str:
+    if job.status == "error" and job.code is not None:
+        return int(job.code)
+    return str(job.status)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# -- tenant operations ---------------------------------------------------------------------------
+
+TENANT_OPS: Mapping[str, str] = {
+    "reset": "switches back to the prepared preset (security defaults off, SMTP AUTH on, no CA policies)",
+    "security-defaults": "enabled=on|off",
+    "org-smtp-auth": "enabled=on|off (Set-TransportConfig -SmtpClientAuthenticationDisabled)",
+    "mailbox-smtp-auth": "upn=USER value=on|off|None (None: follow the organization)",
+    "public-client-flows": "enabled=on|off (the app's 'Allow public client flows')",
+    "message-size-limit": "size=BYTES",
+    "ca-add": "name=NAME [users=all] [block_device_code_flow=on]",
+    "ca-clear": "remove every Conditional Access policy",
+    "consent-grant": "admin consent for the printer app",
+    "consent-revoke": "withdraw every consent for the printer app",
+    "revoke-sessions": "upn=USER",
+    "set-password": "upn=USER password=NEW (revokes the user's refresh tokens)",
+}
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "on", "yes", "enabled"):
+        return True
+    if text in ("0", "false", "off", "no", "disabled"):
+        return False
+    raise StepError(f"not on/off: {value!r}")
+
+
+def _tri(value: Any) -> bool | None:
+    if value is None or str(value).strip().lower() in ("none", "default", "org", "inherit"):
+        return None
+    return _bool(value)
+
+
+# -- the session ---------------------------------------------------------------------------------
+
+
+class Session:
+    """Carries steps out one by one on one device and one tenant; keeps what steps share.
+
+    Shared state: the pending sign-in attempt (for ``Commit``), passwords changed by
+    ``set-password`` (so a later ``SignIn`` uses the new one) and the newest job.
+    """
+
+    def __init__(self, device: Any, tenant: TenantLike, *, on_outcome: Callable[[StepOutcome], None] | None = None):
+        self.device = device
+        self.tenant = tenant
+        self.on_outcome = on_outcome
+        self.passwords: dict[str, str] = {}
+        self.attempt: Any = None
+        self.job: Any = None
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def upn(self, who: str) -> str:
+        """``admin`` -> ``admin@contoso.onmicrosoft.com``; a full UPN passes unchanged."""
+        who = str(who).strip()
+        if "@" in who:
+            return who
+        for acct in self.tenant.accounts:
+            if acct.username.split("@", 1)[0].lower() == who.lower():
+                return str(acct.username)
+        known = ", ".join(a.username.split("@", 1)[0] for a in self.tenant.accounts)
+        raise StepError(f"no such account {who!r} (default accounts: {known})")
+
+    def password(self, upn: str) -> str:
+        if upn.lower() in self.passwords:
+            return self.passwords[upn.lower()]
+        for acct in self.tenant.accounts:
+            if acct.username.lower() == upn.lower():
+                return str(acct.password)
+        raise StepError(f"the password of {upn} is unknown (only default accounts can sign in here)")
+
+    # -- running --------------------------------------------------------------------------
+
+    async def run_steps(self, steps: Iterable[Step]) -> list[StepOutcome]:
+        out = []
+        for step in steps:
+            out.append(await self.step(step))
+        return out
+
+    async def step(self, step: Step) -> StepOutcome:
+        """Carry one step out. Expectations report failures; other failures raise StepError."""
+        handler = _HANDLERS.get(type(step))
+        if handler is None:
+            raise StepError(f"unknown step {step!r}")
+        try:
+            ok, text = await handler(self, step)
+        except StepError:
+            raise
+        except Exception as exc:
+            raise StepError(_describe_error(exc)) from exc
+        outcome = StepOutcome(step, ok, text, is_check=isinstance(step, (ExpectJob, ExpectStatus)))
+        log.info("scenario step %s: %s", step.describe(), "ok" if ok else "FAILED")
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+        return outcome
+
+    # -- handlers -------------------------------------------------------------------------
+
+    async def _baseline(self, step: Baseline) -> tuple[bool, str]:
+        await self._tenant(Tenant("reset"))
+        dev = self.device
+        if self.attempt is not None and not self.attempt.done:
+            self.attempt.cancel()
+        self.attempt = None
+        dev.email.sign_out()
+        dev.update("email_server", **BASELINE_EMAIL_SERVER)
+        dev.update("scan", **BASELINE_SCAN)
+        return True, "tenant as prepared; device signed out, OAuth2 with Exchange Online (smtp.office365.com:587 STARTTLS)"
+
+    async def _sign_in(self, step: SignIn) -> tuple[bool, str]:
+        from cloud_sim.signin import SignInClient
+
+        dev = self.device
+        upn = self.upn(step.account)
+        pw = self.password(upn)
+        attempt = await asyncio.to_thread(dev.email.begin_sign_in, None)
+        self.attempt = attempt
+        if attempt.state != "waiting":
+            raise StepError(f"sign-in could not start: {_t(dev, attempt.error)}")
+        attempt.start()
+
+        def browser() -> Any:
+            with SignInClient(self.tenant.base_url, self.tenant.ca_cert_path) as c:
+                return c.sign_in(attempt.user_code, upn, pw, accept=step.accept, on_behalf_of_org=True)
+
+        page = await asyncio.to_thread(browser)
+        finished = page.kind == "done"
+        state = await asyncio.to_thread(attempt.wait, SIGN_IN_TIMEOUT if finished else SIGN_IN_GRACE)
+        if state == "waiting":
+            attempt.cancel()
+            state = attempt.state
+        if state != "signed_in":
+            why = _t(dev, attempt.error) if attempt.error is not None else (page.message or page.kind)
+            if page.error_code:
+                why += f" (AADSTS{page.error_code})"
+            raise StepError(f"sign-in as {upn} ended {state}: {why}")
+        if step.commit:
+            dev.email.commit_sign_in(attempt)
+            return True, f"signed in as {attempt.account}, saved with OK"
+        return True, f"signed in as {attempt.account}, not saved (no OK in Web Config)"
+
+    async def _commit(self, step: Commit) -> tuple[bool, str]:
+        if self.attempt is None or self.attempt.state != "signed_in":
+            raise StepError("there is no finished sign-in to save (use sign-in --no-commit first)")
+        self.device.email.commit_sign_in(self.attempt)
+        return True, f"saved the sign-in of {self.attempt.account}"
+
+    async def _sign_out(self, step: SignOut) -> tuple[bool, str]:
+        self.device.email.sign_out()
+        return True, "the device holds no sign-in"
+
+    async def _tenant(self, step: Tenant) -> tuple[bool, str]:
+        text = await asyncio.to_thread(self._tenant_op, step.op, dict(step.args))
+        return True, text
+
+    def _tenant_op(self, op: str, a: dict[str, Any]) -> str:
+        admin = self.tenant.admin
+
+        def need(name: str) -> Any:
+            if name not in a:
+                raise StepError(f"tenant {op} needs {name}=...")
+            return a[name]
+
+        if op == "reset":
+            from cloud_sim.directory import DEFAULT_MESSAGE_SIZE_LIMIT
+
+            admin.set_security_defaults(False)
+            admin.set_org_smtp_auth(True)
+            admin.set_public_client_flows(True)
+            admin.set_message_size_limit(DEFAULT_MESSAGE_SIZE_LIMIT)
+            for user in admin.list_users():
+                upn = str(user.get("upn") or user.get("username"))
+                admin.set_mailbox_smtp_auth(upn, True if upn.lower().startswith("printer@") else None)
+            for policy in admin.conditional_access_policies():
+                admin.remove_conditional_access_policy(str(policy["id"]))
+            return "security defaults off, SMTP AUTH on (printer mailbox on), no Conditional Access policies"
+        if op == "security-defaults":
+            on = _bool(need("enabled"))
+            admin.set_security_defaults(on)
+            return f"security defaults {'on' if on else 'off'}"
+        if op == "org-smtp-auth":
+            on = _bool(need("enabled"))
+            admin.set_org_smtp_auth(on)
+            return f"SMTP AUTH for the organization {'on' if on else 'off'}"
+        if op == "mailbox-smtp-auth":
+            upn = self.upn(need("upn"))
+            value = _tri(a.get("value"))
+            admin.set_mailbox_smtp_auth(upn, value)
+            return f"SMTP AUTH for {upn}: " + ("follows the organization" if value is None else ("on" if value else "off"))
+        if op == "public-client-flows":
+            on = _bool(need("enabled"))
+            admin.set_public_client_flows(on)
+            return f"public client flows {'on' if on else 'off'}"
+        if op == "message-size-limit":
+            try:
+                size = int(need("size"))
+            except (TypeError, ValueError):
+                raise StepError(f"size must be a number of bytes, not {a.get('size')!r}") from None
+            if size <= 0:
+                raise StepError("size must be positive")
+            admin.set_message_size_limit(size)
+            return f"message size limit {size} bytes"
+        if op == "ca-add":
+            name = str(need("name"))
+            users = a.get("users") or ("all",)
+            if isinstance(users, str):
+                users = tuple(u.strip() for u in users.split(",") if u.strip())
+            users = tuple(u if u == "all" else self.upn(u) for u in users)
+            block = _bool(a.get("block_device_code_flow", False))
+            pid = admin.add_conditional_access_policy(name, users=users, block_device_code_flow=block)
+            what = "blocks the device code flow at sign-in" if block else "blocks token refresh"
+            return f"Conditional Access policy {name!r} ({pid}) for {', '.join(users)}: {what}"
+        if op == "ca-clear":
+            policies = admin.conditional_access_policies()
+            for policy in policies:
+                admin.remove_conditional_access_policy(str(policy["id"]))
+            return f"removed {len(policies)} Conditional Access policies"
+        if op == "consent-grant":
+            admin.grant_admin_consent(None)
+            return "admin consent granted for the printer app"
+        if op == "consent-revoke":
+            admin.revoke_admin_consent(None)
+            return "every consent for the printer app withdrawn"
+        if op == "revoke-sessions":
+            upn = self.upn(need("upn"))
+            admin.revoke_sessions(upn)
+            return f"sessions of {upn} revoked (refresh tokens stop working)"
+        if op == "set-password":
+            upn = self.upn(need("upn"))
+            pw = str(need("password"))
+            admin.set_password(upn, pw)
+            self.passwords[upn.lower()] = pw
+            return f"password of {upn} changed (its refresh tokens stop working)"
+        raise StepError(f"unknown tenant operation {op!r} (known: {', '.join(TENANT_OPS)})")
+
+    async def _advance(self, step: Advance) -> tuple[bool, str]:
+        delta = timedelta(days=step.days, hours=step.hours, minutes=step.minutes)
+        if delta.total_seconds() <= 0:
+            raise StepError("time only moves forward: give a positive duration")
+        done = []
+        if step.tenant:
+            await asyncio.to_thread(self.tenant.admin.advance_clock, delta)
+            done.append("tenant")
+        if step.device:
+            self.device.clock.advance(delta)
+            done.append("device")
+        return True, f"{' and '.join(done)} clock moved {_duration(delta)} forward"
+
+    async def _settings(self, step: Settings) -> tuple[bool, str]:
+        from device_model.validation import ValidationError
+
+        values = coerce_settings(self.device, step.section, step.values)
+        values = {k: (free_port() if v == FREE_PORT else v) for k, v in values.items()}
+        try:
+            self.device.update(step.section, **values)
+        except ValidationError as exc:
+            problems = "; ".join(f"{k}: {_t(self.device, m)}" for k, m in exc.errors.items())
+            raise StepError(f"the device refused the settings: {problems}") from None
+        shown = ", ".join(f"{k}={'********' if k == 'password' else v}" for k, v in values.items())
+        return True, f"{step.section}: {shown}"
+
+    async def _send_scan(self, step: SendScan) -> tuple[bool, str]:
+        job = await self.device.email.scan_to_email(step.to)
+        self.job = job
+        result = job_result(job)
+        text = f"job {job.id} to {job.destination}: {result}"
+        if job.reply:
+            text += f" ({job.reply.splitlines()[0]})"
+        return True, text
+
+    async def _expect_job(self, step: ExpectJob) -> tuple[bool, str]:
+        job = self.job or (self.device.jobs.log[0] if self.device.jobs.log else None)
+        if job is None:
+            return False, "no job has run yet"
+        got = job_result(job)
+        want = step.expected
+        ok = str(got) == str(want)
+        if ok:
+            return True, f"job {job.id}: {got}"
+        reply = f" ({job.reply.splitlines()[0]})" if job.reply else ""
+        return False, f"job {job.id}: expected {want}, got {got}{reply}"
+
+    async def _expect_status(self, step: ExpectStatus) -> tuple[bool, str]:
+        if step.state not in SIGN_IN_STATES:
+            raise StepError(f"unknown status {step.state!r} (one of {', '.join(SIGN_IN_STATES)})")
+        st = self.device.email.status()
+        who = f" ({st.account})" if st.account else ""
+        if st.state == step.state:
+            return True, f"status {st.state}{who}"
+        return False, f"status: expected {step.state}, got {st.state}{who}"
+
+
+_HANDLERS: dict[type, Callable[[Session, Any], Any]] = {
+    Baseline: Session._baseline,
+    SignIn: Session._sign_in,
+    Commit: Session._commit,
+    SignOut: Session._sign_out,
+    Tenant: Session._tenant,
+    Advance: Session._advance,
+    Settings: Session._settings,
+    SendScan: Session._send_scan,
+    ExpectJob: Session._expect_job,
+    ExpectStatus: Session._expect_status,
+}
+
+
+def coerce_settings(device: Any, section: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Text values (from a script) to the field's type, by the section's defaults.
+
+    Unknown sections and fields are refused here with the known names, so a typo in a script
+    reads as a typo and not as a validation message about something else.
+    """
+    from device_model.settings import SECTION_TYPES
+
+    cls = SECTION_TYPES.get(section)
+    if cls is None:
+        raise StepError(f"unknown settings section {section!r} (known: {', '.join(SECTION_TYPES)})")
+    defaults = {f.name: f.default for f in fields(cls)}
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in defaults:
+            raise StepError(f"{section} has no field {name!r} (fields: {', '.join(defaults)})")
+        default = defaults[name]
+        if value == FREE_PORT or not isinstance(value, str):
+            out[name] = value
+        elif isinstance(default, bool):
+            out[name] = _bool(value)
+        elif isinstance(default, int):
+            try:
+                out[name] = int(value)
+            except ValueError:
+                raise StepError(f"{section}.{name} must be a number, not {value!r}") from None
+        elif default is None and value.strip().lower() in ("none", ""):
+            out[name] = None
+        else:
+            out[name] = value
+    return out
+
+
+def _t(device: Any, msg: Any) -> str:
+    if msg is None:
+        return ""
+    try:
+        return str(device.t(msg))
+    except Exception:
+        return str(getattr(msg, "key", msg))
+
+
+def _duration(delta: timedelta) -> str:
+    secs = int(delta.total_seconds())
+    days, rest = divmod(secs, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = [f"{v}{u}" for v, u in ((days, "d"), (hours, "h"), (minutes, "m")) if v]
+    return " ".join(parts) or f"{secs}s"
+
+
+def _describe_error(exc: BaseException) -> str:
+    """One line for an unexpected failure; redacted, since a reply could echo what was sent."""
+    from device_model.redact import redact_text
+
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    if isinstance(exc, KeyError) and exc.args:
+        text = str(exc.args[0])
+    return redact_text(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
+
+
+# -- the API -------------------------------------------------------------------------------------
+
+
+async def apply(scenario: Scenario, device: Any, tenant: TenantLike, *, send: bool = False,
+                on_outcome: Callable[[StepOutcome], None] | None = None) -> ScenarioResult:
+    """Set the scenario up on ``device`` and ``tenant``: every step before its final send.
+
+    With ``send=True`` the final send and its check run too (that is :func:`run`). A step that
+    cannot be carried out raises :class:`StepError`; a failed check is in the result.
+    """
+    session = Session(device, tenant, on_outcome=on_outcome)
+    steps = scenario.steps if send else scenario.setup
+    result = ScenarioResult(scenario.id)
+    for step in steps:
+        result.outcomes.append(await session.step(step))
+    result.job = session.job
+    return result
+
+
+async def run(scenario: Scenario, device: Any, tenant: TenantLike, *,
+              on_outcome: Callable[[StepOutcome], None] | None = None) -> ScenarioResult:
+    """Set up, send and check: ``result.ok`` says whether the job gave ``scenario.code``."""
+    return await apply(scenario, device, tenant, send=True, on_outcome=on_outcome)

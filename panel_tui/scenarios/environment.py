@@ -1,0 +1,91 @@
+"""The device and the embedded tenant for the command line, laid out as the panel keeps them.
+
+Device state in ``DIR``, the tenant in ``DIR/tenant`` (as ``panel_tui.cloud_link`` does), so a
+tester can set a scenario up here and open ``panel-tui --state-dir DIR`` to see it on the
+panel, in Web Config and in Job Status. Only loopback; the tenant is stopped on the way out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: the CLI does not wait 5 s between polls like Entra ID: scenarios sign in many times
+DEVICE_CODE_INTERVAL = 1
+
+
+class EnvironmentProblem(Exception):
+    """The environment could not be set up (state dir in use, tenant would not start)."""
+
+
+@dataclass
+class Environment:
+    state_dir: Path
+    device: Any
+    tenant: Any
+
+
+def tenant_dir(state_dir: Path) -> Path:
+    return Path(state_dir) / "tenant"
+
+
+def running_tenant_pid(state_dir: Path) -> int | None:
+    """The pid of another live process that runs the tenant of this state dir, else None."""
+    try:
+        info = json.loads((tenant_dir(state_dir) / "run.json").read_text("utf-8"))
+        pid = int(info.get("pid"))
+    except (OSError, ValueError, TypeError):
+        return None
+    if pid == os.getpid():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return pid
+    return pid
+
+
+@contextlib.contextmanager
+def environment(state_dir: Path | None = None, *, keep: bool = False, preset: str = "prepared",
+                out: Callable[[str], None] = print) -> Iterator[Environment]:
+    """Start the tenant in ``state_dir/tenant``, build the Device on ``state_dir``; clean up after."""
+    temporary = state_dir is None
+    if temporary:
+        state_dir = Path(tempfile.mkdtemp(prefix="panel-tui-script-"))
+    state_dir = Path(state_dir).expanduser()
+    pid = running_tenant_pid(state_dir)
+    if pid is not None:
+        raise EnvironmentProblem(f"a tenant is already running for {state_dir} (pid {pid}); "
+                                 "close the panel using this state dir first")
+    handle = None
+    try:
+        from cloud_sim import start_tenant
+        from device_model import Device
+        from device_model.email import EmailServiceProfile
+
+        state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            handle = start_tenant(tenant_dir(state_dir), preset=preset, device_code_interval=DEVICE_CODE_INTERVAL)
+        except (OSError, ValueError) as exc:
+            raise EnvironmentProblem(f"the simulated tenant did not start: {exc}") from None
+        device = Device(state_dir)
+        device.email.set_profile(EmailServiceProfile.from_tenant(handle), warm_up=False)
+        out(f"state dir {state_dir}; simulated tenant {handle.base_url} (SMTP {handle.smtp_host}:{handle.smtp_port})")
+        yield Environment(state_dir, device, handle)
+    finally:
+        if handle is not None:
+            handle.stop()
+        if temporary:
+            if keep:
+                out(f"kept the state dir: panel-tui --state-dir {state_dir}")
+            else:
+                shutil.rmtree(state_dir, ignore_errors=True)
