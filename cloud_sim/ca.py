@@ -10,7 +10,9 @@ it shows to the user.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import ipaddress
+import json
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,7 @@ SERVER_DNS_NAMES = (
     "smtp-mail.outlook.com",
 )
 SERVER_IPS = ("127.0.0.1", "::1")
+RECORD_NAME = "certs.json"
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,69 @@ def _paths(state_dir: Path) -> CaFiles:
 
 
 def ensure_ca(state_dir: Path, extra_names: tuple[str, ...] = ()) -> CaFiles:
-    """Return the CA and server files, creating whatever is missing, stale or unusable."""
+    """Return the CA and server files, creating whatever is missing, stale or unusable.
+
+    A warm start is answered from ``certs.json`` (what was issued, and hashes of the files it
+    was issued as) without importing ``cryptography``: that import costs about 15 MiB and
+    tens of milliseconds in the panel process that embeds the tenant.
+    """
+    files = _paths(state_dir)
+    dns_names, ips = _wanted_names(extra_names)
+    if _record_covers(state_dir, files, dns_names, ips):
+        return files
+    files = _ensure_ca_slow(state_dir, extra_names)
+    _write_record(state_dir, files, dns_names, ips)
+    return files
+
+
+def _wanted_names(extra_names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    dns_names = tuple(dict.fromkeys(SERVER_DNS_NAMES + tuple(
+        n for n in extra_names if not _is_ip(n))))
+    ips = tuple(dict.fromkeys(SERVER_IPS + tuple(n for n in extra_names if _is_ip(n))))
+    return dns_names, ips
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _record_covers(state_dir: Path, files: CaFiles, dns_names: tuple[str, ...],
+                   ips: tuple[str, ...]) -> bool:
+    """Whether the files are exactly those recorded at issue and still good for a week."""
+    try:
+        rec = json.loads((state_dir / RECORD_NAME).read_text("utf-8"))
+        if rec.get("version") != 1:
+            return False
+        for field in ("ca_cert", "ca_key", "server_cert", "server_key"):
+            if rec["sha256"][field] != _digest(getattr(files, field)):
+                return False
+        not_after = dt.datetime.fromisoformat(rec["server_not_after"])
+        now = dt.datetime.now(dt.timezone.utc)
+        return (not_after > now + dt.timedelta(days=7)
+                and set(dns_names) <= set(rec["dns"])
+                and {str(ipaddress.ip_address(i)) for i in ips} <= set(rec["ips"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+def _write_record(state_dir: Path, files: CaFiles, dns_names: tuple[str, ...],
+                  ips: tuple[str, ...]) -> None:
+    from cryptography import x509
+
+    cert = x509.load_pem_x509_certificate(files.server_cert.read_bytes())
+    san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    rec = {
+        "version": 1,
+        "server_not_after": cert.not_valid_after_utc.isoformat(),
+        "dns": sorted(san.get_values_for_type(x509.DNSName)),
+        "ips": sorted(str(i) for i in san.get_values_for_type(x509.IPAddress)),
+        "sha256": {f: _digest(getattr(files, f))
+                   for f in ("ca_cert", "ca_key", "server_cert", "server_key")},
+    }
+    atomic_write_bytes(state_dir / RECORD_NAME, json.dumps(rec, indent=1).encode(), mode=0o644)
+
+
+def _ensure_ca_slow(state_dir: Path, extra_names: tuple[str, ...] = ()) -> CaFiles:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec

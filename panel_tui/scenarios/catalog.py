@@ -58,7 +58,7 @@ class Baseline:
     """Tenant switches back to the prepared preset; device signed out, OAuth2 + Exchange Online."""
 
     def describe(self) -> str:
-        return "baseline (prepared tenant switches, device signed out, OAuth2 / Exchange Online)"
+        return "baseline"
 
 
 @dataclass(frozen=True)

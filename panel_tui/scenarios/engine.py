@@ -218,7 +218,7 @@ class Session:
         dev.email.sign_out()
         dev.update("email_server", **BASELINE_EMAIL_SERVER)
         dev.update("scan", **BASELINE_SCAN)
-        return True, "tenant as prepared; device signed out, OAuth2 with Exchange Online (smtp.office365.com:587 STARTTLS)"
+        return True, "tenant as prepared; device signed out, OAuth2 / Exchange Online, smtp.office365.com:587 STARTTLS"
 
     async def _sign_in(self, step: SignIn) -> tuple[bool, str]:
         from cloud_sim.signin import SignInClient
@@ -362,7 +362,7 @@ class Session:
     async def _settings(self, step: Settings) -> tuple[bool, str]:
         from device_model.validation import ValidationError
 
-        values = coerce_settings(self.device, step.section, step.values)
+        values = coerce_settings(step.section, step.values)
         values = {k: (free_port() if v == FREE_PORT else v) for k, v in values.items()}
         try:
             self.device.update(step.section, **values)
@@ -417,7 +417,7 @@ _HANDLERS: dict[type, Callable[[Session, Any], Any]] = {
 }
 
 
-def coerce_settings(device: Any, section: str, values: Mapping[str, Any]) -> dict[str, Any]:
+def coerce_settings(section: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """Text values (from a script) to the field's type, by the section's defaults.
 
     Unknown sections and fields are refused here with the known names, so a typo in a script

@@ -214,6 +214,12 @@ def _parse_line(n: int, text: str, words: list[str]) -> Line:
         section, dot, name = pos[0].partition(".")
         if not dot or not section or not name:
             raise fail(f"say which setting as SECTION.FIELD, not {pos[0]!r}")
+        from panel_tui.scenarios.engine import StepError, coerce_settings
+
+        try:
+            coerce_settings(section, {name: pos[1]})
+        except StepError as exc:
+            raise fail(str(exc)) from None
         return Line(n, text, (settings(section, **{name: pos[1]}),))
     if cmd == "scan-to-email":
         pos, _ = flags([])

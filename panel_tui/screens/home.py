@@ -6,7 +6,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
-from textual.widgets import Button, Static
+from textual.message import Message
+from textual.widgets import Static
 
 from panel_tui.screens.base import PanelScreen
 
@@ -20,8 +21,37 @@ TILES: tuple[tuple[str, str], ...] = (
 COLUMNS = 2
 
 
-class Tile(Button):
-    """A Home tile: a big button."""
+class Tile(Static, can_focus=True):
+    """A Home tile: a focusable panel with a centred label; Enter or a click selects it.
+
+    A plain Static rather than a Button: moving between tiles then repaints two small
+    regions with no button chrome, which keeps arrow keys as quick as in a list.
+    """
+
+    BINDINGS = [Binding("enter,space", "select", show=False)]
+
+    def __init__(self, label: str, **kwargs: object) -> None:
+        super().__init__(label, **kwargs)  # type: ignore[arg-type]
+        self.label = label
+
+    def on_focus(self) -> None:
+        # Focus shows without colour too (16-colour terminals): heavy border and markers.
+        self.update(f"▶ {self.label} ◀")
+
+    def on_blur(self) -> None:
+        self.update(self.label)
+
+    class Selected(Message):
+        def __init__(self, tile: Tile) -> None:
+            super().__init__()
+            self.tile = tile
+
+    def action_select(self) -> None:
+        self.post_message(self.Selected(self))
+
+    def on_click(self) -> None:
+        self.focus()
+        self.post_message(self.Selected(self))
 
 
 class HomeScreen(PanelScreen):
@@ -68,10 +98,10 @@ class HomeScreen(PanelScreen):
         if 0 <= col < COLUMNS and 0 <= new < len(tiles):
             tiles[new].focus()
 
-    @on(Tile.Pressed)
-    def _open(self, event: Button.Pressed) -> None:
+    @on(Tile.Selected)
+    def _open(self, event: Tile.Selected) -> None:
         event.stop()
-        tile = (event.button.id or "").removeprefix("tile-")
+        tile = (event.tile.id or "").removeprefix("tile-")
         if tile == "webconfig":
             self.panel.action_surface("webconfig")
             return

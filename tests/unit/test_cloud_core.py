@@ -169,3 +169,25 @@ def test_ca_created_once_with_microsoft_names(tmp_path):
     files.server_cert.unlink()
     again = ensure_ca(tmp_path)
     assert again.ca_cert.read_bytes() == first[0]  # a new server cert, the same CA
+
+
+def test_ca_warm_start_needs_no_cryptography_and_notices_tampering(tmp_path):
+    """A restart reuses the certs without the heavy import; a changed file is re-checked."""
+    import subprocess
+    import sys
+
+    from cloud_sim.ca import ensure_ca
+
+    files = ensure_ca(tmp_path)
+    probe = (
+        "import sys; from pathlib import Path; from cloud_sim.ca import ensure_ca; "
+        f"ensure_ca(Path({str(tmp_path)!r})); print('cryptography' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+    ca_before = files.ca_cert.read_bytes()
+    files.server_cert.write_bytes(b"not a certificate")
+    again = ensure_ca(tmp_path)
+    assert again.server_cert.read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
+    assert again.ca_cert.read_bytes() == ca_before
