@@ -68,10 +68,13 @@ class SignIn:
     account: str = "admin"
     commit: bool = True
     accept: bool = True
+    #: a refused sign-in is an outcome to check (``ExpectSignIn``), not an error that stops
+    may_fail: bool = False
 
     def describe(self) -> str:
         extra = "" if self.commit else " --no-commit"
         extra += "" if self.accept else " --decline"
+        extra += " --may-fail" if (self.may_fail and self.accept) else ""
         return f"sign-in {self.account}{extra}"
 
 
@@ -160,8 +163,22 @@ class ExpectStatus:
         return f"expect status {self.state}"
 
 
-Step = Union[Baseline, SignIn, Commit, SignOut, Tenant, Advance, Settings, SendScan, ExpectJob, ExpectStatus]
-EXPECT_STEPS = (ExpectJob, ExpectStatus)
+@dataclass(frozen=True)
+class ExpectSignIn:
+    """The newest sign-in attempt ended in ``state`` (signed_in | failed | expired | cancelled),
+    with AADSTS ``aad_code`` if given (e.g. 53003: blocked by Conditional Access)."""
+
+    state: str
+    aad_code: int | None = None
+
+    def describe(self) -> str:
+        return f"expect sign-in {self.state}" + (f" AADSTS{self.aad_code}" if self.aad_code else "")
+
+
+Step = Union[Baseline, SignIn, Commit, SignOut, Tenant, Advance, Settings, SendScan, ExpectJob, ExpectStatus,
+             ExpectSignIn]
+EXPECT_STEPS = (ExpectJob, ExpectStatus, ExpectSignIn)
+ATTEMPT_STATES = ("signed_in", "failed", "expired", "cancelled")
 SIGN_IN_STATES = ("signed_in", "not_signed_in", "expired")
 
 
@@ -223,6 +240,9 @@ SCENARIOS: tuple[Scenario, ...] = (
               tenant("mailbox-smtp-auth", upn="printer", value=None), tenant("consent-revoke"),
               SignIn("admin")),
     _scenario("360-not-saved", 360, SignIn("admin", commit=False)),
+    _scenario("360-sign-in-blocked", 360,
+              tenant("ca-add", name="Block device code flow", block_device_code_flow=True),
+              SignIn("admin", may_fail=True), ExpectSignIn("failed", 53003)),
     _scenario("361-expired", 361, SignIn("admin"), Advance(days=91)),
     _scenario("370-revoked", 370, SignIn("admin"), tenant("revoke-sessions", upn="admin")),
     _scenario("370-conditional-access", 370, SignIn("admin"),

@@ -29,7 +29,9 @@ from panel_tui.scenarios.catalog import (
     Advance,
     Baseline,
     Commit,
+    ATTEMPT_STATES,
     ExpectJob,
+    ExpectSignIn,
     ExpectStatus,
     Scenario,
     SendScan,
@@ -201,7 +203,7 @@ class Session:
             raise
         except Exception as exc:
             raise StepError(_describe_error(exc)) from exc
-        outcome = StepOutcome(step, ok, text, is_check=isinstance(step, (ExpectJob, ExpectStatus)))
+        outcome = StepOutcome(step, ok, text, is_check=isinstance(step, (ExpectJob, ExpectStatus, ExpectSignIn)))
         log.info("scenario step %s: %s", step.describe(), "ok" if ok else "FAILED")
         if self.on_outcome is not None:
             self.on_outcome(outcome)
@@ -236,7 +238,11 @@ class Session:
             with SignInClient(self.tenant.base_url, self.tenant.ca_cert_path) as c:
                 return c.sign_in(attempt.user_code, upn, pw, accept=step.accept, on_behalf_of_org=True)
 
-        page = await asyncio.to_thread(browser)
+        try:
+            page = await asyncio.to_thread(browser)
+        except BaseException:
+            attempt.cancel()  # the device would otherwise poll until the code expires
+            raise
         finished = page.kind == "done"
         state = await asyncio.to_thread(attempt.wait, SIGN_IN_TIMEOUT if finished else SIGN_IN_GRACE)
         if state == "waiting":
@@ -244,9 +250,13 @@ class Session:
             state = attempt.state
         if state != "signed_in":
             why = _t(dev, attempt.error) if attempt.error is not None else (page.message or page.kind)
-            if page.error_code:
-                why += f" (AADSTS{page.error_code})"
-            raise StepError(f"sign-in as {upn} ended {state}: {why}")
+            code = attempt.aad_code or page.error_code
+            if code and f"AADSTS{code}" not in why:
+                why += f" (AADSTS{code})"
+            text = f"sign-in as {upn} ended {state}: {why}"
+            if step.may_fail or not step.accept:
+                return True, text
+            raise StepError(text)
         if step.commit:
             dev.email.commit_sign_in(attempt)
             return True, f"signed in as {attempt.account}, saved with OK"
@@ -393,6 +403,17 @@ class Session:
         reply = f" ({job.reply.splitlines()[0]})" if job.reply else ""
         return False, f"job {job.id}: expected {want}, got {got}{reply}"
 
+    async def _expect_sign_in(self, step: ExpectSignIn) -> tuple[bool, str]:
+        if step.state not in ATTEMPT_STATES:
+            raise StepError(f"unknown sign-in state {step.state!r} (one of {', '.join(ATTEMPT_STATES)})")
+        attempt = self.attempt
+        if attempt is None:
+            return False, "no sign-in has been tried yet"
+        got = f"{attempt.state}" + (f" AADSTS{attempt.aad_code}" if attempt.aad_code else "")
+        ok = attempt.state == step.state and (step.aad_code is None or attempt.aad_code == step.aad_code)
+        want = step.state + (f" AADSTS{step.aad_code}" if step.aad_code else "")
+        return ok, (f"sign-in {got}" if ok else f"sign-in: expected {want}, got {got}")
+
     async def _expect_status(self, step: ExpectStatus) -> tuple[bool, str]:
         if step.state not in SIGN_IN_STATES:
             raise StepError(f"unknown status {step.state!r} (one of {', '.join(SIGN_IN_STATES)})")
@@ -414,6 +435,7 @@ _HANDLERS: dict[type, Callable[[Session, Any], Any]] = {
     SendScan: Session._send_scan,
     ExpectJob: Session._expect_job,
     ExpectStatus: Session._expect_status,
+    ExpectSignIn: Session._expect_sign_in,
 }
 
 

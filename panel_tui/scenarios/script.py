@@ -4,7 +4,7 @@ One command a line; ``#`` starts a comment; words are split like a shell does (q
 
     scenario 361-expired            # a catalog scenario's setup (add --send: its send and check too)
     baseline                        # tenant as prepared, device signed out, OAuth2 / Exchange Online
-    sign-in admin [--no-commit] [--decline]
+    sign-in admin [--no-commit] [--decline] [--may-fail]    # --may-fail: a refusal is checked, not fatal
     commit                          # Web Config OK for a sign-in made with --no-commit
     sign-out
     advance 91d [--tenant-only | --device-only]      # 91d, 2h, 30m, 1d12h
@@ -23,6 +23,7 @@ One command a line; ``#`` starts a comment; words are split like a shell does (q
     scan-to-email user@contoso.onmicrosoft.com
     expect job 361 | expect job completed
     expect status signed_in|not_signed_in|expired
+    expect sign-in failed 53003                      # the newest sign-in attempt (and its AADSTS code)
 
 The whole file is checked before anything runs; every bad line is reported as
 ``FILE:LINE: message``. While running, each step prints its outcome; a failed ``expect`` is
@@ -42,11 +43,13 @@ from typing import Any
 
 from panel_tui.scenarios import catalog
 from panel_tui.scenarios.catalog import (
+    ATTEMPT_STATES,
     SIGN_IN_STATES,
     Advance,
     Baseline,
     Commit,
     ExpectJob,
+    ExpectSignIn,
     ExpectStatus,
     SendScan,
     SignIn,
@@ -187,11 +190,11 @@ def _parse_line(n: int, text: str, words: list[str]) -> Line:
         count(flags([])[0], 0, cmd)
         return Line(n, text, (Baseline(),))
     if cmd == "sign-in":
-        pos, seen = flags(["--no-commit", "--decline"])
+        pos, seen = flags(["--no-commit", "--decline", "--may-fail"])
         if len(pos) > 1:
-            raise fail("usage: sign-in [ACCOUNT] [--no-commit] [--decline]")
+            raise fail("usage: sign-in [ACCOUNT] [--no-commit] [--decline] [--may-fail]")
         return Line(n, text, (SignIn(pos[0] if pos else "admin", commit="--no-commit" not in seen,
-                                     accept="--decline" not in seen),))
+                                     accept="--decline" not in seen, may_fail="--may-fail" in seen),))
     if cmd == "commit":
         count(flags([])[0], 0, "commit")
         return Line(n, text, (Commit(),))
@@ -229,8 +232,20 @@ def _parse_line(n: int, text: str, words: list[str]) -> Line:
         return Line(n, text, (SendScan(pos[0]),))
     if cmd == "expect":
         pos, _ = flags([])
+        if pos[:1] == ["sign-in"] and len(pos) in (2, 3):
+            state = pos[1].lower().replace("-", "_")
+            if state not in ATTEMPT_STATES:
+                raise fail(f"expect sign-in takes one of {', '.join(ATTEMPT_STATES)}, not {pos[1]!r}")
+            code = None
+            if len(pos) == 3:
+                digits = pos[2].upper().removeprefix("AADSTS")
+                if not digits.isdigit():
+                    raise fail(f"an AADSTS code is a number (e.g. 53003), not {pos[2]!r}")
+                code = int(digits)
+            return Line(n, text, (ExpectSignIn(state, code),))
         if len(pos) != 2 or pos[0] not in ("job", "status"):
-            raise fail("usage: expect job CODE|completed  or  expect status signed_in|not_signed_in|expired")
+            raise fail("usage: expect job CODE|completed, expect status signed_in|not_signed_in|expired, "
+                       "or expect sign-in signed_in|failed|expired|cancelled [AADSTS-CODE]")
         if pos[0] == "job":
             value = pos[1].lower()
             if value.isdigit():

@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Static
 
 from panel_tui.screens.base import PanelScreen
@@ -21,37 +23,88 @@ TILES: tuple[tuple[str, str], ...] = (
 COLUMNS = 2
 
 
-class Tile(Static, can_focus=True):
-    """A Home tile: a focusable panel with a centred label; Enter or a click selects it.
+class Tile(Widget):
+    """One Home tile; the grid, not the tile, holds focus (see `TileGrid`)."""
 
-    A plain Static rather than a Button: moving between tiles then repaints two small
-    regions with no button chrome, which keeps arrow keys as quick as in a list.
-    """
-
-    BINDINGS = [Binding("enter,space", "select", show=False)]
-
-    def __init__(self, label: str, **kwargs: object) -> None:
-        super().__init__(label, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, tile_id: str, label: str) -> None:
+        super().__init__(id=f"tile-{tile_id}")
+        self.tile_id = tile_id
         self.label = label
 
-    def on_focus(self) -> None:
-        # Focus shows without colour too (16-colour terminals): heavy border and markers.
-        self.update(f"▶ {self.label} ◀")
-
-    def on_blur(self) -> None:
-        self.update(self.label)
-
-    class Selected(Message):
-        def __init__(self, tile: Tile) -> None:
-            super().__init__()
-            self.tile = tile
-
-    def action_select(self) -> None:
-        self.post_message(self.Selected(self))
+    def render(self) -> str:
+        # The current tile shows without colour too (16-colour terminals): ▶ markers.
+        return f"▶ {self.label} ◀" if self.has_class("-current") else self.label
 
     def on_click(self) -> None:
-        self.focus()
-        self.post_message(self.Selected(self))
+        grid = self.parent
+        if isinstance(grid, TileGrid):
+            grid.focus()
+            grid.cursor = grid.tiles.index(self)
+            grid.action_select()
+
+
+class TileGrid(Grid, can_focus=True):
+    """The tiles as one focusable grid with a cursor, like a list.
+
+    Arrow keys move a cursor class between tiles instead of moving focus: a focus change
+    restyles the whole screen, a class change only the two tiles (key → repaint stays as
+    quick as in an OptionList).
+    """
+
+    BINDINGS = [
+        Binding("left", "move(-1, 0)", show=False),
+        Binding("right", "move(1, 0)", show=False),
+        Binding("up", "move(0, -1)", show=False),
+        Binding("down", "move(0, 1)", show=False),
+        Binding("enter,space", "select", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(1, init=False, repaint=False)
+
+    class Selected(Message):
+        """A tile was chosen."""
+
+        def __init__(self, tile_id: str) -> None:
+            super().__init__()
+            self.tile_id = tile_id
+
+    class LeftTop(Message):
+        """Up from the top row: the screen moves focus to the status bar."""
+
+    @property
+    def tiles(self) -> list[Tile]:
+        return list(self.query_children(Tile))
+
+    @property
+    def current(self) -> Tile:
+        return self.tiles[self.cursor]
+
+    def on_mount(self) -> None:
+        self.watch_cursor(self.cursor)
+
+    def watch_cursor(self, cursor: int) -> None:
+        for index, tile in enumerate(self.tiles):
+            if tile.has_class("-current") != (index == cursor):
+                tile.set_class(index == cursor, "-current")
+                tile.refresh()
+
+    def action_move(self, dx: int, dy: int) -> None:
+        row, col = divmod(self.cursor, COLUMNS)
+        if dy < 0 and row == 0:
+            self.post_message(self.LeftTop())
+            return
+        row, col = row + dy, col + dx
+        new = row * COLUMNS + col
+        if 0 <= col < COLUMNS and 0 <= new < len(self.tiles):
+            self.cursor = new
+
+    def action_select(self) -> None:
+        self.post_message(self.Selected(self.current.tile_id))
+
+    def select_tile(self, tile_id: str) -> None:
+        """Put the cursor on a tile by id."""
+        ids = [t.tile_id for t in self.tiles]
+        self.cursor = ids.index(tile_id)
 
 
 class HomeScreen(PanelScreen):
@@ -59,52 +112,49 @@ class HomeScreen(PanelScreen):
 
     HELP_KEY = "panel.help.home"
     HINTS_KEY = "panel.hints.home"
-    BINDINGS = [
-        Binding("left", "move(-1, 0)", show=False),
-        Binding("right", "move(1, 0)", show=False),
-        Binding("up", "move(0, -1)", show=False),
-        Binding("down", "move(0, 1)", show=False),
-    ]
+    BINDINGS = [Binding("down", "to_tiles", show=False)]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cursor = 1
 
     def compose_body(self) -> ComposeResult:
         yield Static(self.t("panel.home.title"), id="home-title")
-        with Grid(id="tiles"):
+        with TileGrid(id="tiles"):
             for tile_id, key in TILES:
-                yield Tile(self.t(key), id=f"tile-{tile_id}")
+                yield Tile(tile_id, self.t(key))
 
     def on_mount(self) -> None:
-        self.query_one("#tile-settings", Tile).focus()
+        self.query_one(TileGrid).focus()
 
-    def _tiles(self) -> list[Tile]:
-        return list(self.query(Tile))
+    def language_changed(self) -> None:
+        if self.is_mounted and self.query(TileGrid):
+            self._cursor = self.query_one(TileGrid).cursor
+        super().language_changed()
+        if self.is_current:
+            self.call_after_refresh(self._restore)
 
-    def action_move(self, dx: int, dy: int) -> None:
-        tiles = self._tiles()
-        focused = self.focused
-        if focused not in tiles:
-            if dy > 0 or focused is None:
-                tiles[0].focus()
-            return
-        index = tiles.index(focused)  # type: ignore[arg-type]
-        row, col = divmod(index, COLUMNS)
-        if dy < 0 and row == 0:
-            lock = self.query_one("#lock-icon")
-            if lock.display:
-                lock.focus()
-            return
-        row += dy
-        col += dx
-        new = row * COLUMNS + col
-        if 0 <= col < COLUMNS and 0 <= new < len(tiles):
-            tiles[new].focus()
+    def _restore(self) -> None:
+        grid = self.query_one(TileGrid)
+        grid.cursor = self._cursor
+        grid.focus()
 
-    @on(Tile.Selected)
-    def _open(self, event: Tile.Selected) -> None:
+    def action_to_tiles(self) -> None:
+        """Down from the status bar (lock icon) back into the tiles."""
+        self.query_one(TileGrid).focus()
+
+    @on(TileGrid.LeftTop)
+    def _to_lock(self) -> None:
+        lock = self.query_one("#lock-icon")
+        if lock.display:
+            lock.focus()
+
+    @on(TileGrid.Selected)
+    def _open(self, event: TileGrid.Selected) -> None:
         event.stop()
-        tile = (event.tile.id or "").removeprefix("tile-")
-        if tile == "webconfig":
+        if event.tile_id == "webconfig":
             self.panel.action_surface("webconfig")
             return
         from panel_tui.screens.registry import open_item
 
-        open_item(self.panel, tile)
+        open_item(self.panel, event.tile_id)

@@ -119,7 +119,7 @@ def test_malformed_script_gets_line_numbered_messages(tmp_path: Path, capsys: py
     err = capsys.readouterr().err
     assert rc == script.EXIT_ERROR
     for line, part in [(3, "unknown command 'scenaro' (did you mean 'scenario'?)"), (4, "not a duration: '91x'"),
-                       (6, "No closing quotation"), (7, "no field 'smtp_prot'"), (8, "expect job takes")]:
+                       (6, "cannot split the line: No closing quotation"), (7, "email_server has no field 'smtp_prot'"), (8, "expect job takes")]:
         assert f"{bad}:{line}: {part}" in err, err
     assert "Traceback" not in err and f"{bad}:2:" not in err
     with pytest.raises(script.ScriptErrors) as info:

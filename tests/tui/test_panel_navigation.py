@@ -89,13 +89,16 @@ async def test_home_key_and_help(device: Device) -> None:
 async def test_home_grid_arrow_keys(device: Device) -> None:
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert app.focused.id == "tile-settings"
+        grid = app.screen.query_one("#tiles")
+        assert app.focused is grid and grid.current.tile_id == "settings"
         await pilot.press("left")
-        assert app.focused.id == "tile-scan"
+        assert grid.current.tile_id == "scan"
         await pilot.press("down")
-        assert app.focused.id == "tile-job_status"
+        assert grid.current.tile_id == "job_status"
         await pilot.press("right")
-        assert app.focused.id == "tile-webconfig"
+        assert grid.current.tile_id == "webconfig"
+        await pilot.press("up", "up")
+        assert app.focused.id == "lock-icon" or not app.screen.query_one("#lock-icon").display
 
 
 async def test_surfaces_switch_with_function_keys(device: Device) -> None:
