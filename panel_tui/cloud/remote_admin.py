@@ -103,6 +103,12 @@ class RemoteTenantAdmin:
     def revoke_sessions(self, upn: str) -> None:
         self._op("revoke-sessions", upn=upn)
 
+    def set_password(self, upn: str, password: str) -> None:
+        self._op("set-password", upn=upn, password=password)
+
+    def set_message_size_limit(self, size: int) -> None:
+        self._op("message-size-limit", size=int(size))
+
     def advance_clock(self, delta: dt.timedelta) -> dt.datetime:
         return dt.datetime.fromisoformat(self._op("advance", duration=_duration(delta))["now"])
 
