@@ -133,6 +133,7 @@ class PanelApp(App[None]):
         self._unsubscribe: Callable[[], None] | None = None
         self._device_loop: asyncio.AbstractEventLoop | None = None
         self._was_logged_in = False
+        self._home_on_return = False
         self.set_reactive(PanelApp.language, device_language(device))
 
     # -- helpers screens use -------------------------------------------------
@@ -214,7 +215,7 @@ class PanelApp(App[None]):
         logged_in = bool(admin.logged_in)
         if self._was_logged_in and not logged_in:
             self.notify(self.t("panel.lock.timed_out"), timeout=4)
-            self.go_home()
+            self.panel_home()
         self._was_logged_in = logged_in
         self.refresh_status()
 
@@ -264,12 +265,23 @@ class PanelApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
+    def panel_home(self) -> None:
+        """Return the panel surface to Home without leaving the surface being shown:
+        from another surface, the panel shows Home when the user comes back to it."""
+        if self.current_mode == "panel":
+            self.go_home()
+        else:
+            self._home_on_return = True
+
     def action_home(self) -> None:
         self.go_home()
 
     def action_surface(self, mode: str) -> None:
         if mode != self.current_mode:
             self.switch_mode(mode)
+        if mode == "panel" and self._home_on_return:
+            self._home_on_return = False
+            self.go_home()
 
     def action_help(self) -> None:
         from panel_tui.screens.help import HelpScreen

@@ -38,9 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="where the device keeps its settings, job log and prints "
         "(default: the platformdirs user state dir)",
     )
-    p.add_argument("--lang", choices=LANGUAGES, help="panel language for this session")
+    p.add_argument("--lang", choices=LANGUAGES, help="panel language (kept as Basic Settings > Language)")
     p.add_argument("--no-mouse", action="store_true", default=None, help="disable mouse support")
-    cloud = p.add_argument_group("cloud and email service (issue 4)")
+    cloud = p.add_argument_group("cloud and email service")
     cloud.add_argument("--cloud", dest="cloud_url", metavar="URL", help="use a running simulated tenant")
     cloud.add_argument("--cloud-ca", type=Path, metavar="PATH", help="CA certificate of that tenant")
     cloud.add_argument("--email-service", choices=EMAIL_SERVICES, help="email service endpoints")

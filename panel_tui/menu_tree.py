@@ -57,7 +57,7 @@ SETTINGS: MenuNode = _n(
                 _n("email_server_status", screen="email_server_status"),
                 _n("print_status_sheet", screen="print_status_sheet"),
             ),
-            _n("connection_check"),
+            _n("connection_check", screen="connection_check"),
             _n(
                 "advanced",
                 _n("device_name", screen="device_name"),
@@ -66,7 +66,7 @@ SETTINGS: MenuNode = _n(
                 _n(
                     "email_server",
                     _n("server_settings", screen="email_server_settings"),
-                    _n("email_connection_check"),
+                    _n("email_connection_check", screen="email_connection_check"),
                 ),
                 _n("ipv6_address"),
             ),

@@ -86,3 +86,23 @@ async def test_repeated_wrong_passwords_are_throttled(locked_device: Device) -> 
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
         assert not locked_device.admin.logged_in
+
+
+async def test_timeout_in_another_surface_returns_the_panel_home_later(locked_device: Device) -> None:
+    from panel_tui import menu_tree
+    from panel_tui.screens.registry import open_node
+
+    device = locked_device
+    assert device.admin.login(SERIAL).ok
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        open_node(app, menu_tree.find("network_settings"))
+        await pilot.pause()
+        await pilot.press("f3")
+        assert app.current_mode == "webconfig"
+        device.clock.advance(timedelta(minutes=device.settings.basic.operation_timeout_minutes + 1))
+        app.tick()
+        await pilot.pause()
+        assert app.current_mode == "webconfig"  # the admin's Web Config page stays put
+        await pilot.press("f2")
+        assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 1

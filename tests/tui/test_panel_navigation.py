@@ -124,3 +124,30 @@ async def test_wifi_status_and_icon(device: Device) -> None:
         text = screen_text(app)
         assert "≋ Wi-Fi" in text.splitlines()[0]
         assert "Wi-Fi: Connected" in text and device.profile.wifi_ssid in text
+
+
+async def test_startup_problem_is_shown(tmp_path) -> None:
+    from .conftest import make_device
+
+    state = tmp_path / "state"
+    make_device(state)
+    (state / "settings.json").write_text("{ not json")
+    device = make_device(state)
+    assert device.startup_problems
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert shown and "settings.json" in shown[0]
+
+
+async def test_network_connection_check(device: Device) -> None:
+    from panel_tui import menu_tree
+    from panel_tui.screens.registry import open_node
+
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        open_node(app, menu_tree.find("connection_check"))
+        await pilot.pause()
+        await pilot.press("enter")
+        assert "The network connection is OK. IP address: 192.168.1.37" in screen_text(app)
