@@ -17,7 +17,7 @@ import ssl
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib import resources
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
@@ -46,12 +46,18 @@ class _TlsThreadingServer(ThreadingHTTPServer):
     block_on_close = False
     request_queue_size = 128
 
-    def __init__(self, addr, handler, ssl_context: ssl.SSLContext, family: int):
+    def __init__(self, addr, handler, ssl_context: ssl.SSLContext, family: int,
+                 sock: socket.socket | None = None):
         self.address_family = family
         self.ssl_context = ssl_context
         self._conns = set()
         self._conns_lock = threading.Lock()
-        super().__init__(addr, handler)
+        super().__init__(addr, handler, bind_and_activate=sock is None)
+        if sock is not None:  # already bound and listening (cloud_sim.ondemand)
+            self.socket.close()
+            self.socket = sock
+            self.server_address = sock.getsockname()
+            self.server_name, self.server_port = str(addr[0]), self.server_address[1]
 
     def close_connections(self) -> None:
         """Cut keep-alive connections so no handler outlives the tenant's database."""
@@ -94,10 +100,13 @@ class _TlsThreadingServer(ThreadingHTTPServer):
 class IdpServer:
     """Owns the listening socket and the serving thread."""
 
-    def __init__(self, host: str, port: int, ssl_context: ssl.SSLContext, app: "IdpApp"):
+    def __init__(self, host: str, port: int, ssl_context: ssl.SSLContext, app: "IdpApp",
+                 sock: socket.socket | None = None):
+        """``sock``: serve this already listening socket instead of binding ``host:port``."""
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         handler = type("BoundHandler", (_Handler,), {"app": app})
-        self._server = _TlsThreadingServer((host, port), handler, ssl_context, family)
+        self._server = _TlsThreadingServer((host, port), handler, ssl_context, family,
+                                           sock=sock)
         self.port: int = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.2},
@@ -310,7 +319,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._html(app.pages.render(view), view.status)
             return
         if path == "/static/signin.css":
-            css = resources.files("cloud_sim").joinpath("static/signin.css").read_bytes()
+            css = (Path(__file__).parent / "static" / "signin.css").read_bytes()
             self._send(200, css, "text/css; charset=utf-8")
             return
         if path == "/_sim/info":

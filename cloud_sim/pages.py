@@ -14,7 +14,7 @@ import string
 import threading
 import time
 from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 
 from cloud_sim.idp import IdentityPlatform
 
@@ -55,7 +55,9 @@ class SignInPages:
         self._sessions: dict[str, _Session] = {}
         self._lock = threading.Lock()
         self._template = string.Template(
-            resources.files("cloud_sim").joinpath("templates/page.html").read_text("utf-8"))
+            # a plain path, not importlib.resources: that pulls in zipfile and its readers
+            # (~0.4 MiB in the panel process that embeds the tenant); the package is on disk
+            (Path(__file__).parent / "templates" / "page.html").read_text("utf-8"))
 
     @property
     def app(self) -> str:

@@ -88,6 +88,12 @@ class TenantHandle:
         self.stop()
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (0: a free port, without free_port's race)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=128)
+
+
 def free_port(host: str) -> int:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
@@ -98,15 +104,13 @@ def free_port(host: str) -> int:
 def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.0.0.1",
                  port_http: int = 0, port_smtp: int = 0, allow_remote: bool = False,
                  device_code_expires_in: int = 900, device_code_interval: int = 5,
-                 smtp: bool = True) -> TenantHandle:
+                 smtp: bool = True, on_demand: bool = False) -> TenantHandle:
     """Start the identity platform (HTTPS) and Exchange SMTP; return once both answer.
 
     The preset applies only when the state dir is new; an existing tenant keeps its state.
+    ``on_demand``: bind both ports now but build each server on its first connection
+    (:mod:`cloud_sim.ondemand`; the panel's embedded tenant, to keep its memory small).
     """
-    from cloud_sim.idp import IdentityPlatform
-    from cloud_sim.idp_http import IdpApp, IdpServer
-    from cloud_sim.pages import SignInPages
-
     if not is_loopback(bind) and not allow_remote:
         raise ValueError(f"refusing to bind {bind}: only loopback unless allow_remote=True "
                          "(--allow-remote)")
@@ -115,7 +119,18 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
     state_dir = ensure_private_dir(Path(state_dir))
     extra = () if bind in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "::") else (bind,)
     ca_files = ensure_ca(state_dir, extra)
-    ssl_ctx = server_ssl_context(ca_files)
+    ctx_box: list[Any] = []
+    ctx_lock = threading.Lock()
+
+    def tls() -> Any:
+        """The servers' TLS context, shared; built by the first server (on_demand: ~0.9 MiB)."""
+        with ctx_lock:
+            if not ctx_box:
+                ctx_box.append(server_ssl_context(ca_files))
+            return ctx_box[0]
+
+    if not on_demand:
+        tls()
 
     store = Store(state_dir / "tenant.sqlite3")
     stoppers: list[Any] = [store.close]
@@ -132,25 +147,49 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
         http_port = port_http or free_port(bind if bind not in ("localhost",) else "127.0.0.1")
         base_url = f"https://{url_host_fmt}:{http_port}"
         verification_uri = f"{base_url}/devicelogin"
-        idp = IdentityPlatform(directory, base_url=base_url, verification_uri=verification_uri,
-                               device_code_expires_in=device_code_expires_in,
-                               device_code_interval=device_code_interval)
-        pages = SignInPages(idp)
         admin_secret = secrets.token_urlsafe(32)
         info_box: list[TenantHandle] = []
-        app = IdpApp(idp, pages, admin, admin_secret, lambda: info_box[0].info())
-        server = IdpServer("127.0.0.1" if bind == "localhost" else bind, http_port, ssl_ctx, app)
-        server.start()
+        http_bind = "127.0.0.1" if bind == "localhost" else bind
+
+        def serve_http(sock: socket.socket | None = None) -> Any:
+            from cloud_sim.idp import IdentityPlatform
+            from cloud_sim.idp_http import IdpApp, IdpServer
+            from cloud_sim.pages import SignInPages
+
+            idp = IdentityPlatform(directory, base_url=base_url, verification_uri=verification_uri,
+                                   device_code_expires_in=device_code_expires_in,
+                                   device_code_interval=device_code_interval)
+            app = IdpApp(idp, SignInPages(idp), admin, admin_secret, lambda: info_box[0].info())
+            server = IdpServer(http_bind, http_port, tls(), app, sock=sock)
+            server.start()
+            return server
+
+        if on_demand:
+            from cloud_sim.ondemand import OnDemand
+
+            server: Any = OnDemand(_listen(http_bind, http_port), serve_http, "cloud-sim-idp")
+        else:
+            server = serve_http()
         stoppers.append(server.stop)
 
         smtp_port = 0
         if smtp:
-            from cloud_sim.smtp_server import start_smtp
-
             smtp_bind = "127.0.0.1" if bind == "localhost" else bind
-            handle = start_smtp(smtp_bind, port_smtp or free_port(smtp_bind), directory, ssl_ctx,
-                                maildir_root, directory.message_size_limit,
-                                clock=clock.now)
+
+            def serve_smtp(sock: socket.socket | None = None) -> Any:
+                from cloud_sim.smtp_server import start_smtp
+
+                return start_smtp(smtp_bind, port_smtp, directory, tls(), maildir_root,
+                                  directory.message_size_limit, clock=clock.now, sock=sock)
+
+            if on_demand:
+                from cloud_sim.ondemand import OnDemand
+
+                handle: Any = OnDemand(_listen(smtp_bind, port_smtp), serve_smtp, "cloud-sim-smtp")
+            else:
+                if not port_smtp:
+                    port_smtp = free_port(smtp_bind)
+                handle = serve_smtp()
             stoppers.append(handle.stop)
             smtp_port = handle.port
 

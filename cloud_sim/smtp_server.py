@@ -598,8 +598,12 @@ def start_smtp(
     clock: Clock | None = None,
     ready_timeout: float = 15.0,
     idle_timeout: float = 300.0,
+    sock: socket.socket | None = None,
 ) -> SmtpHandle:
     """Start the simulated Exchange submission port on ``host:port`` (0 = a free port).
+
+    ``sock``: serve this already listening socket instead of binding one (``host`` and ``port``
+    then only name it; see :mod:`cloud_sim.ondemand`).
 
     ``ssl_context`` is the server context used for STARTTLS. ``size_limit`` is bytes or a
     callable returning them (read per connection). ``clock`` gives the time shown in the
@@ -611,7 +615,8 @@ def start_smtp(
     state = _ServerState(authorizer, Path(maildir_root), size_limit, hostname, clock or _utcnow)
     handler = _Handler(state)
     smtp_cls = _make_smtp_class()
-    sock = _bind(host, port)
+    if sock is None:
+        sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
     probe_host = host
     if host in ("", "0.0.0.0"):

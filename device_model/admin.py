@@ -13,7 +13,6 @@ Web Config's login uses :meth:`AdminLock.verify`, which shares the same counter.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import threading
 from dataclasses import dataclass
@@ -83,7 +82,8 @@ def hash_password(password: str, salt: bytes | None = None) -> dict[str, Any]:
 def check_password(password: str, record: dict[str, Any], factory_password: str = "") -> bool:
     """Constant-time comparison of ``password`` against a :func:`hash_password` record
     (or, for :data:`FACTORY_RECORD`, against the factory password)."""
-    import hashlib
+    import hashlib  # here, not at the top: hmac/hashlib load OpenSSL's digests (~2 ms, 0.6 MiB)
+    import hmac
 
     if record.get("alg") == "factory":
         return bool(factory_password) and hmac.compare_digest(

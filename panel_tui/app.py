@@ -80,6 +80,13 @@ def _load_surface(mode: str) -> Callable[[], Screen[Any]]:
     return factory
 
 
+def _scenario_commands() -> Any:
+    """The command palette's "Scenario: ..." provider, imported when the palette opens."""
+    from panel_tui.cloud.scenario_runner import scenario_commands
+
+    return scenario_commands()
+
+
 def _home_screen() -> Screen[Any]:
     from panel_tui.screens.home import HomeScreen
 
@@ -92,6 +99,7 @@ class PanelApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "panel-tui"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {_scenario_commands}
     MODES = {
         "panel": _home_screen,
         "webconfig": _load_surface("webconfig"),
@@ -134,6 +142,8 @@ class PanelApp(App[None]):
         self._device_loop: asyncio.AbstractEventLoop | None = None
         self._was_logged_in = False
         self._home_on_return = False
+        #: `panel-tui --scenario ID`: applied once the cloud link is ready (panel_tui.cloud.scenario_runner)
+        self.startup_scenario: str | None = None
         self.set_reactive(PanelApp.language, device_language(device))
 
     # -- helpers screens use -------------------------------------------------
@@ -168,6 +178,18 @@ class PanelApp(App[None]):
                 log.info("cloud link not available")
             else:
                 cloud_link.attach(self)
+        if self.startup_scenario:
+            self._start_requested_scenario()
+
+    def on_cloud_link_status(self, message: Any) -> None:
+        """The cloud link changed state (posted by the link): start a --scenario once it is ready."""
+        if self.startup_scenario:
+            self._start_requested_scenario()
+
+    def _start_requested_scenario(self) -> None:
+        from panel_tui.cloud.scenario_runner import start_requested
+
+        start_requested(self)
 
     def on_unmount(self) -> None:
         if self.cloud_link is not None:

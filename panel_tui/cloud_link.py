@@ -18,6 +18,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
@@ -36,6 +37,8 @@ MICROSOFT_SERVICES: dict[str, dict[str, Any]] = {
     "outlook.com": {"tenant": "consumers", "smtp_host": "smtp-mail.outlook.com"},
 }
 SMTP_PORT = 587
+#: seconds between the first frame and the start of the embedded tenant (see :func:`attach`)
+START_DELAY = 0.05
 
 STARTING = "starting"
 READY = "ready"
@@ -212,6 +215,9 @@ class CloudLink:
         state_dir = Path(self.config.state_dir) / "tenant"
         preset = getattr(self.config, "tenant_preset", None) or "prepared"
         kwargs = dict(getattr(self.config, "tenant_options", None) or {})
+        # Ports, URLs and CA at once; each server (and http.server, aiosmtpd, ...) is built by
+        # its first connection: a panel session that never signs in or sends keeps ~3 MiB less.
+        kwargs.setdefault("on_demand", True)
         handle = start_tenant(state_dir, preset=preset, **kwargs)
         self.adopt_handle(handle)
 
@@ -375,7 +381,10 @@ def attach(app: Any) -> CloudLink:
     if link is None:
         link = CloudLink(app.device, app.config)
         app.cloud_link = link
-    app.call_after_refresh(link.start, app)
+    # "After the first frame" means on the terminal, not just composed: `call_after_refresh`
+    # runs once the frame is handed to Textual's writer thread, and a tenant starting then
+    # (imports, SQLite, TLS: ~15 ms of CPU under the GIL) delayed the frame's own output.
+    app.call_after_refresh(app.set_timer, START_DELAY, partial(link.start, app), name="cloud-link")
     return link
 
 

@@ -8,8 +8,10 @@ One object per device, created lazily by ``Device.email``. It holds
 * the send path (:mod:`.sender`), which logs every send as a job.
 
 Threads: msal is blocking, so ``begin_sign_in``, ``SignInAttempt.wait`` and the private
-``_acquire_token`` run in worker threads (``*_async`` twins use ``asyncio.to_thread``). Sending is
-async (aiosmtplib). Events (``DeviceEvent("signin", ...)``, ``("jobs", ...)``) fire on whatever
+``_acquire_token`` run in worker threads (``*_async`` twins use ``asyncio.to_thread``); a send
+whose access token msal would serve from its cache as is reads it on the loop instead
+(``_cached_token``). Sending is async (aiosmtplib); the finished job is logged (fsync) in a
+worker thread beside the SMTP QUIT. Events (``DeviceEvent("signin", ...)``, ``("jobs", ...)``) fire on whatever
 thread made the change; the panel marshals them.
 """
 
@@ -20,6 +22,7 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from ..i18n import Msg
@@ -61,6 +64,10 @@ class _MsalTokens:
         self.username = username
 
     async def token(self, *, force_refresh: bool = False) -> str:
+        if not force_refresh:
+            cached = self._client._cached_token()
+            if cached is not None:
+                return cached
         return await asyncio.to_thread(self._client._acquire_token, force_refresh)
 
 
@@ -82,6 +89,9 @@ class EmailClient:
         self._cache: Any = None
         self._app_lock = threading.Lock()
         self._tls: dict[str, Any] = {}
+        #: (msal app, account) of the last token msal handed out: lets :meth:`_cached_token`
+        #: look the account's access token up in that app's cache without a worker thread
+        self._token_account: tuple[Any, dict[str, Any]] | None = None
         #: every HTTP request any msal app of this client made (bench, tests)
         self.identity_requests = RequestCounter()
 
@@ -267,6 +277,7 @@ class EmailClient:
         if not accounts:
             raise EmailSendError(E_NOT_SIGNED_IN, "", kind="signin")
         scopes = list((self._app_profile or self.profile_for(meta.get("service"))).scopes)
+        self._token_account = None
         try:
             result = app.acquire_token_silent_with_error(scopes, accounts[0], force_refresh=force)
         except Exception as exc:
@@ -294,7 +305,57 @@ class EmailClient:
         if result.get("token_source") == "identity_provider":
             self.store.note_token(now, int(result.get("expires_in") or 3600))
         self.store.save_cache(cache)
+        if isinstance(accounts[0], dict) and accounts[0].get("home_account_id"):
+            self._token_account = (app, accounts[0])
         return str(result["access_token"])
+
+    def _cached_token(self) -> str | None:
+        """The committed account's access token if msal would hand it out from its cache as is.
+
+        Non-blocking (no network, no file, no lock waited on), so sending can ask on the event
+        loop and skip the worker-thread round trip of :meth:`_acquire_token`. msal's cache stays
+        the only store of tokens: this reads the entry msal's ``acquire_token_silent`` looks at
+        first (same client, authority, account and scopes) and applies msal's rules (at least
+        five minutes left, not due for a proactive refresh) and the device clock's. Anything
+        else (no such entry, a refresh due, the app or account changed since the last token,
+        sign-in expired) is None: the caller goes through msal in a thread.
+        """
+        import time
+
+        remembered = self._token_account
+        meta = self.store.meta
+        if remembered is None or not meta or meta.get("expired"):
+            return None
+        app, account = remembered
+        if app is not self._app or str(account.get("username", "")).lower() != str(meta.get("account", "")).lower():
+            return None
+        if self.store.access_token_stale(self.device.clock.now()):
+            return None
+        profile = self._app_profile
+        if profile is None:
+            return None
+        cache = app.token_cache
+        query = {
+            "client_id": app.client_id,
+            "environment": app.authority.instance,
+            "realm": app.authority.tenant,
+            "home_account_id": account["home_account_id"],
+        }
+        now = time.time()
+        entries = cache.search(cache.CredentialType.ACCESS_TOKEN, target=list(profile.scopes), query=query)
+        try:
+            entry = next(entries, None)  # msal's O(1) lookup by key comes first
+        finally:
+            entries.close()
+        if entry is None or int(entry["expires_on"]) - now < 5 * 60:
+            return None
+        if "refresh_on" in entry and int(entry["refresh_on"]) < now:
+            return None
+        token = str(entry.get("secret") or "")
+        if not token:
+            return None
+        remember_secret(token)
+        return token
 
     # -- sending ----------------------------------------------------------------------------
 
@@ -395,6 +456,7 @@ class EmailClient:
             if not cfg.smtp_server.strip():
                 raise EmailSendError(E_DNS, "SMTP Server Address is not set", kind="dns")
             session = asyncio.create_task(open_authenticated(cfg, tokens))
+            await asyncio.sleep(0)  # let it start connecting before composing keeps the loop busy
             subject, body, attachments = await compose()
             details["subject"] = subject
             files = [Attachment.coerce(a) for a in attachments]
@@ -409,9 +471,20 @@ class EmailClient:
             )
             cfg.max_bytes = None  # the attachment limit is checked above; SIZE is the server's
             pending, session = session, None
-            reply = await deliver(message, cfg, tokens, session=pending)
-            if reply and not reply[:3].isdigit():
-                reply = f"250 {reply}"
+            logged: list[asyncio.Future[Any]] = []
+
+            def log_completed(reply: str) -> asyncio.Future[Any]:
+                # Accepted: the job goes to the log (atomic write with fsync) in a worker thread,
+                # handed over at once, while the connection says QUIT; deliver returns once both
+                # are over, so the job is durably logged before this method returns.
+                if reply and not reply[:3].isdigit():
+                    reply = f"250 {reply}"
+                finish = partial(jobs.finish, job, "completed", None, reply, **details)
+                logged.append(asyncio.get_running_loop().run_in_executor(None, finish))
+                return logged[-1]
+
+            await deliver(message, cfg, tokens, session=pending, on_accepted=log_completed)
+            return logged[0].result()
         except EmailSendError as err:
             details["error"] = err.kind
             log.info("email job %s failed: %s %s", job.id, err.code, err.reply)
@@ -427,15 +500,15 @@ class EmailClient:
         finally:
             if session is not None:
                 await discard_session(session)
-        return await asyncio.to_thread(jobs.finish, job, "completed", None, reply, **details)
 
     async def scan_to_email(self, to: str | Sequence[str], *, pages: int = 1) -> Any:
         """A Scan to Email job: the sample scanned document as a PDF attachment.
 
         The job is Active from the start; the PDF is made in a worker thread (fpdf2's first
-        import alone takes a quarter of a second, too long for the panel's loop).
+        import alone takes a quarter of a second, too long for the panel's loop) unless the
+        same page is memoised already.
         """
-        from .scan import sample_scan_pdf
+        from .scan import cached_sample_scan_pdf, sample_scan_pdf
 
         dev = self.device
 
@@ -443,12 +516,14 @@ class EmailClient:
             name = dev.settings.network.device_name or getattr(dev.profile, "default_device_name", "printer")
             now = dev.clock.now()
             when = _format_time(dev, now)
-            pdf = await asyncio.to_thread(
-                sample_scan_pdf,
-                title=dev.t("email.scan.doc_title"),
-                line=dev.t("email.scan.doc_line", device=name, time=when),
-                pages=pages,
-            )
+            doc = {
+                "title": dev.t("email.scan.doc_title"),
+                "line": dev.t("email.scan.doc_line", device=name, time=when),
+                "pages": pages,
+            }
+            pdf = cached_sample_scan_pdf(**doc)  # a hit needs no worker thread
+            if pdf is None:
+                pdf = await asyncio.to_thread(partial(sample_scan_pdf, **doc))
             filename = dev.t("email.scan.filename", stamp=now.strftime("%Y%m%d%H%M%S"))
             return (
                 dev.t("email.scan.subject", device=name),

@@ -9,8 +9,9 @@ fpdf2 is imported here, lazily, so importing the device stays fast.
 from __future__ import annotations
 
 import random
+import threading
 import unicodedata
-from functools import lru_cache
+from collections import OrderedDict
 
 
 def _latin1(text: str) -> str:
@@ -19,14 +20,44 @@ def _latin1(text: str) -> str:
     return folded.encode("latin-1", "ignore").decode("latin-1")
 
 
-@lru_cache(maxsize=8)
+#: Renderings by arguments, newest last (at most ``_MEMO_SIZE``).
+_MEMO: OrderedDict[tuple[str, str, int, int], bytes] = OrderedDict()
+_MEMO_SIZE = 8
+_MEMO_LOCK = threading.Lock()
+
+
+def cached_sample_scan_pdf(*, title: str, line: str, pages: int = 1, seed: int = 7) -> bytes | None:
+    """The memoised rendering for these arguments, or None. Never renders: safe on an event loop.
+
+    A Scan to Email job asks this first, so a cache hit costs no worker-thread round trip.
+    """
+    key = (title, line, pages, seed)
+    with _MEMO_LOCK:
+        pdf = _MEMO.get(key)
+        if pdf is not None:
+            _MEMO.move_to_end(key)
+        return pdf
+
+
 def sample_scan_pdf(*, title: str, line: str, pages: int = 1, seed: int = 7) -> bytes:
     """A small PDF that looks like a scanned text page (``pages`` pages).
 
     Deterministic for its arguments, so it is memoised: jobs within the same minute (the
     heading names the device and the minute) share one rendering instead of spending ~1 ms of
     GIL-bound fpdf2 work each, which would stall the event loop's SMTP work beside it.
+    Blocking when not memoised (fpdf2's first import alone takes a quarter of a second).
     """
+    pdf = cached_sample_scan_pdf(title=title, line=line, pages=pages, seed=seed)
+    if pdf is None:
+        pdf = _render(title, line, pages, seed)
+        with _MEMO_LOCK:
+            _MEMO[(title, line, pages, seed)] = pdf
+            while len(_MEMO) > _MEMO_SIZE:
+                _MEMO.popitem(last=False)
+    return pdf
+
+
+def _render(title: str, line: str, pages: int, seed: int) -> bytes:
     from fpdf import FPDF
 
     pdf = FPDF(unit="mm", format="A4")

@@ -19,7 +19,7 @@ import asyncio
 import logging
 import socket
 import ssl
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -402,12 +402,18 @@ async def deliver(
     tokens: TokenProvider | None,
     *,
     session: Awaitable[Any] | None = None,
+    on_accepted: Callable[[str], Awaitable[Any]] | None = None,
 ) -> str:
     """Send ``message``; return the server's final reply. Raises :class:`EmailSendError`.
 
     ``session``: an authenticated connection already being opened (see
     :func:`open_authenticated`); the email client starts it while the document is still being
     composed, so scanning and the TLS/AUTH round trips overlap. Without it, one is opened here.
+
+    ``on_accepted``: called with the reply once the server has accepted the message; what it
+    returns (a coroutine or a future) runs beside the QUIT round trip (the email client logs the
+    job durably meanwhile). ``deliver`` returns only after both, even when cancelled meanwhile,
+    and an error of ``on_accepted`` is raised as it is.
     """
     if not cfg.smtp_server.strip():
         raise EmailSendError(E_DNS, "SMTP Server Address is not set", kind="dns")
@@ -432,14 +438,39 @@ async def deliver(
         if errors:
             first = next(iter(errors.values()))
             raise EmailSendError(E_COMM, f"{first.code} {first.message}", kind="recipient")
+        follow_up = asyncio.ensure_future(on_accepted(reply)) if on_accepted is not None else None
         try:
             await smtp.quit()
         except Exception:  # the message is accepted; a rude goodbye changes nothing
             smtp.close()
+        finally:
+            if follow_up is not None:
+                # Even when cancelled during QUIT: the accepted message's follow-up completes.
+                await _finish_shielded(follow_up)
         return reply
     finally:
         if smtp.is_connected:
             smtp.close()
+
+
+async def _finish_shielded(future: asyncio.Future[Any]) -> None:
+    """Await ``future`` to its end even if the awaiting task is cancelled meanwhile.
+
+    Its own error wins; a cancellation that arrived while waiting is raised after it ended.
+    """
+    cancelled = False
+    while not future.done():
+        try:
+            await asyncio.shield(future)
+        except asyncio.CancelledError:
+            if future.cancelled():
+                raise
+            cancelled = True
+        except Exception:
+            break
+    future.result()  # its error, if any
+    if cancelled:
+        raise asyncio.CancelledError
 
 
 async def discard_session(task: asyncio.Task[Any]) -> None:

@@ -31,7 +31,7 @@ TIME_STEPS: dict[str, timedelta] = {
 }
 
 
-class AdminPane(VerticalScroll):
+class AdminPane(VerticalScroll, can_focus=False):
     """Entra ID / Exchange admin switches of the simulated tenant."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -190,13 +190,19 @@ class AdminPane(VerticalScroll):
             else:
                 getattr(self.admin, fn_name)(*args, **kwargs)
         except Exception as exc:
-            self._post(self._show_result, tr(self, "cloud.admin.failed", detail=f"{type(exc).__name__}: {exc}"))
+            self._post(self._change_failed, tr(self, "cloud.admin.failed", detail=f"{type(exc).__name__}: {exc}"))
             return
         self._post(self._changed, done_key)
 
     def _changed(self, done_key: str) -> None:
         self._show_result(tr(self, done_key))
+        # the result line is below the fold at 80x24: a toast says it where the user looks
+        self.app.notify(tr(self, done_key), timeout=4)
         self.reload()
+
+    def _change_failed(self, text: str) -> None:
+        self._show_result(text)
+        self.app.notify(text, severity="error", timeout=6)
 
     def _selected_user(self) -> str | None:
         value = self.query_one("#adm-user", Select).value

@@ -101,16 +101,36 @@ class MailPane(Vertical):
                 select.value = box
         table = self.query_one("#mail-table", DataTable)
         table.clear()
-        for message in reversed(messages):  # newest first
+        self._rows = list(reversed(messages))  # newest first
+        self._count_text = tr(self, "cloud.mail.count", count=len(messages), mailbox=box)
+        for message in self._rows:
             table.add_row(
                 _date(message),
                 str(message.get("From", "")),
                 str(message.get("Subject", "")),
                 ", ".join(attachment_names(message)) or "-",
             )
-        self.query_one("#mail-detail", Static).update(
-            tr(self, "cloud.mail.count", count=len(messages), mailbox=box)
-        )
+        self._show_selected(0)
+
+    def _show_selected(self, row: int | None) -> None:
+        """The count, and the highlighted message in full: at 80 columns the table cuts the
+        Subject and leaves the Attachments column (the PDF a trainer wants to show) off screen."""
+        rows: list[EmailMessage] = getattr(self, "_rows", [])
+        text = getattr(self, "_count_text", "")
+        if row is not None and 0 <= row < len(rows):
+            message = rows[row]
+            text += "\n" + tr(
+                self,
+                "cloud.mail.selected",
+                sender=str(message.get("From", "")),
+                subject=str(message.get("Subject", "")),
+                attachments=", ".join(attachment_names(message)) or "-",
+            )
+        self.query_one("#mail-detail", Static).update(text)
+
+    @on(DataTable.RowHighlighted, "#mail-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_selected(event.cursor_row)
 
     @on(Select.Changed, "#mail-box")
     def _box_changed(self, event: Select.Changed) -> None:

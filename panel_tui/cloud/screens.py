@@ -11,6 +11,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from panel_tui.cloud.admin_pane import AdminPane
 from panel_tui.cloud.mail_pane import MailPane
+from panel_tui.cloud.scenarios_pane import ScenariosPane
 from panel_tui.cloud.signin_pane import SignInPane
 from panel_tui.cloud_link import CloudLinkStatus, ensure_link, release_fallback
 from panel_tui.webconfig.common import tr
@@ -28,13 +29,17 @@ class CloudScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="cloud-header")
-        with TabbedContent(id="cloud-tabs", initial="cloud-signin"):
+        # the command palette's "Scenario: ..." opens a Cloud surface not created yet on its tab
+        first = getattr(self.app, "cloud_first_tab", None) or "signin"
+        with TabbedContent(id="cloud-tabs", initial=f"cloud-{first}"):
             with TabPane(tr(self, "cloud.tab.signin"), id="cloud-signin"):
                 yield SignInPane(id="signin-pane")
             with TabPane(tr(self, "cloud.tab.admin"), id="cloud-admin"):
                 yield AdminPane(id="admin-pane")
             with TabPane(tr(self, "cloud.tab.mail"), id="cloud-mail"):
                 yield MailPane(id="mail-pane")
+            with TabPane(tr(self, "cloud.tab.scenarios"), id="cloud-scenarios"):
+                yield ScenariosPane(id="scenarios-pane")
         yield Static(tr(self, "cloud.hints"), id="cloud-hints", classes="key-hints")
 
     def on_mount(self) -> None:
@@ -62,7 +67,7 @@ class CloudScreen(Screen):
         self.query_one("#cloud-header", Static).update(text)
 
     def show_tab(self, name: str) -> None:
-        """Open a tab: "signin", "admin" or "mail"."""
+        """Open a tab: "signin", "admin", "mail" or "scenarios"."""
         self.query_one("#cloud-tabs", TabbedContent).active = f"cloud-{name}"
 
     @on(CloudLinkStatus)
@@ -71,6 +76,7 @@ class CloudScreen(Screen):
         self.query_one(SignInPane).link_changed()
         self.query_one(AdminPane).reload()
         self.query_one(MailPane).reload()
+        self.query_one(ScenariosPane).reload()
 
     @on(TabbedContent.TabActivated, "#cloud-tabs")
     def _tab(self, event: TabbedContent.TabActivated) -> None:
@@ -81,6 +87,8 @@ class CloudScreen(Screen):
             self.query_one(AdminPane).reload()
         elif pane_id == "cloud-mail":
             self.query_one(MailPane).reload()
+        elif pane_id == "cloud-scenarios":
+            self.query_one(ScenariosPane).reload()
 
     def device_changed(self, event: Any) -> None:
         """The app forwards device events; a clock change shows on the admin pane."""

@@ -22,7 +22,7 @@ from panel_tui.webconfig.common import tr
 log = logging.getLogger(__name__)
 
 
-class SignInPane(VerticalScroll):
+class SignInPane(VerticalScroll, can_focus=False):
     """The sign-in pages of the tenant at its verification URL."""
 
     #: the kind of page shown: "start" (not opened yet), code, account, password, consent,
@@ -260,12 +260,17 @@ class SignInPane(VerticalScroll):
             buttons["next"].label = tr(
                 self, "cloud.signin.sign_in" if kind == "password" else "cloud.signin.next"
             )
+            # a new label does not resize a width-auto Button by itself ("Sign in" read "Sign")
+            buttons["next"].refresh(layout=True)
             if kind == "code":
                 field.value = self._pending_code()
             elif kind == "account":
                 field.value = self._account or self._default_account()
             else:
                 field.value = self._default_password(self._account)
+            # the cursor stays where the previous page's value ended: put it after the new one,
+            # or typing lands in the middle of the suggested account
+            field.cursor_position = len(field.value)
             if self._showing():
                 field.focus()
         if kind == "consent":

@@ -138,5 +138,18 @@ class LockSettingScreen(FormScreen):
         )
 
     def save(self, values: dict[str, Any]) -> None:
-        self.device.admin.set_lock(bool(values["lock_setting"]))
+        admin = self.device.admin
+        admin.set_lock(bool(values["lock_setting"]))
+        # Turned on without an admin session (the lock was off, nobody logged in): the user
+        # stands inside System Administration, which is locked now. Close the locked menus
+        # as Operation Time Out does, so the padlocks and the lock icon show at once.
+        self._lock_engaged = bool(admin.lock_active and not admin.logged_in)
         self.panel.note_login_change()
+
+    def dismiss_form(self) -> None:
+        if getattr(self, "_lock_engaged", False):
+            self._lock_engaged = False
+            self.notify(self.t("panel.lock.engaged"), timeout=5)
+            self.panel.go_home()
+            return
+        super().dismiss_form()

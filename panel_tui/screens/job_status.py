@@ -137,7 +137,13 @@ class JobDetailScreen(ModalScreen[None]):
         if job.reply:
             rows.append((app.t("panel.jobs.reply"), job.reply))
         for key, value in sorted(job.details.items()):
-            rows.append((key, value))
+            if key == "error":  # the sender's internal kind: the code, status and reply say it
+                continue
+            label_key = f"panel.jobs.field.{key}"
+            label = app.t(label_key)
+            if key == "auth":
+                value = app.t(f"webconfig.email.auth.{value}")
+            rows.append((key if label == label_key else label, value))
         with VerticalScroll():
             yield Static(app.t("panel.jobs.detail_title"), id="detail-title")
             yield Static(facts_table(rows), id="detail-facts")

@@ -45,4 +45,6 @@ def job_outcome_text(node: DOMNode, job: Any) -> str:
     except Exception:
         return head
     text = tr(node, entry.panel_message) if getattr(entry, "panel_message", None) else tr(node, entry.status)
-    return tr(node, "webconfig.job.failed", result=head, message=text, solution=tr(node, entry.solution))
+    # no reply when the printer never reached the server (360: not signed in): say so truthfully
+    key = "webconfig.job.failed" if getattr(job, "reply", "") else "webconfig.job.failed_no_reply"
+    return tr(node, key, result=head, message=text, solution=tr(node, entry.solution))

@@ -67,8 +67,12 @@ class Field(Horizontal):
         yield self._widget
 
 
-class EmailBasicPage(VerticalScroll):
-    """Network > Email Server > Basic."""
+class EmailBasicPage(VerticalScroll, can_focus=False):
+    """Network > Email Server > Basic.
+
+    Not a focus stop itself (the page has no focus style): Tab goes from field to field and
+    the page scrolls to the focused one.
+    """
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731

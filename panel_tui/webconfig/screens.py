@@ -252,9 +252,17 @@ class WebConfigScreen(Screen):
         if ok:
             self.logged_in = True
 
-    def watch_logged_in(self, _old: bool, _new: bool) -> None:
+    def watch_logged_in(self, _old: bool, new: bool) -> None:
         if self.is_mounted:
             self._show_page()
+            self.call_after_refresh(self._refocus, new)
+
+    def _refocus(self, logged_in: bool) -> None:
+        """After Log in the page's first field has the cursor (guide steps 3-4); after Log out
+        the cursor never stays on a field that is no longer shown (no invisible focus)."""
+        focused = self.focused
+        if logged_in or focused is None or focused not in self.focus_chain:
+            self._focus_page()
 
     def action_ok(self) -> None:
         if self.page == "email_basic" and self.logged_in:

@@ -110,6 +110,35 @@ async def test_valid_cached_token_makes_no_identity_request(signed_in: tuple[Ten
     assert len(tenant.admin.messages(USER)) == 3
 
 
+async def test_cached_token_is_read_on_the_loop_and_the_job_is_on_disk_on_return(
+    signed_in: tuple[TenantHandle, Device], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sends after the first take the access token from msal's cache without a worker thread
+    (the same token msal hands out), and a finished job is in the persisted log on return."""
+    tenant, dev = signed_in
+    slow: list[bool] = []
+    real = type(dev.email)._acquire_token
+
+    def counting(self: Any, force_refresh: bool = False) -> str:
+        slow.append(force_refresh)
+        return real(self, force_refresh)
+
+    monkeypatch.setattr(type(dev.email), "_acquire_token", counting)
+    for _ in range(3):
+        job = await dev.email.scan_to_email(USER)
+        assert job.status == "completed", job
+        on_disk = json.loads((dev.state_dir / "joblog.json").read_text())["data"]["log"][0]
+        assert (on_disk["id"], on_disk["status"], on_disk["reply"]) == (job.id, "completed", job.reply)
+    assert slow == [False]  # only the first send went through msal in a thread
+    assert dev.email._cached_token() == real(dev.email)  # what msal itself hands out
+    dev.clock.advance(timedelta(hours=2))  # the device clock says: refresh (msal's wall clock would not)
+    assert dev.email._cached_token() is None
+    dev.clock.advance(timedelta(hours=-2))
+    assert dev.email._cached_token() is not None
+    dev.email.sign_out()
+    assert dev.email._cached_token() is None
+
+
 async def test_expired_access_token_5_7_3_is_refreshed_once_and_sent(signed_in: tuple[TenantHandle, Device]) -> None:
     """Only the tenant's clock moves: msal and the device think the token is fresh, Exchange says
     535 5.7.3; the device refreshes once (force_refresh) and the retry goes through."""

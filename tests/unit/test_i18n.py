@@ -69,3 +69,22 @@ def test_fallbacks_never_crash(tmp_path: Path) -> None:
 def test_package_translate() -> None:
     assert translate("lv", "error.370.status") == "Jums atkārtoti jāpierakstās mākoņpakalpojumā."
     assert translate("en", Msg.of("validation.range", min=1, max=65535)) == "Enter a number from 1 to 65535."
+
+
+def test_parsed_catalog_cache_follows_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JSON copy that spares tomllib at start-up is used only while the files are unchanged."""
+    import os
+    import sys
+
+    root = tmp_path / "locales"
+    (root / "en").mkdir(parents=True)
+    toml = root / "en" / "panel.toml"
+    toml.write_text('[panel]\nhello = "Hello"\n', "utf-8")
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path / "pycache"))
+    assert Catalog(root).messages("en") == {"panel.hello": "Hello"}
+    assert list((tmp_path / "pycache").rglob("catalog.json")), "written like bytecode"
+    assert Catalog(root).messages("en") == {"panel.hello": "Hello"}  # read from the copy
+    toml.write_text('[panel]\nhello = "Sveiki!"\n', "utf-8")
+    os.utime(toml, ns=(1, 1))  # a changed file (size and mtime) makes the copy stale
+    assert Catalog(root).messages("en") == {"panel.hello": "Sveiki!"}

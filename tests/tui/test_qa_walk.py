@@ -1,0 +1,282 @@
+"""What a keyboard-only walk of the real app at 80x24 ran into (trainer, guide steps, tester).
+
+Each test fails without its fix: focus lost or invisible in Web Config and the Cloud surface,
+the signed-in account cut off in Current Status, the Cloud sign-in page's input and button,
+and untranslated labels in the job details.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.widgets import Button, Input, Select
+from textual.widgets._select import SelectCurrent
+
+from device_model import Device
+from panel_tui.cloud.signin_pane import SignInPane
+from panel_tui.screens.job_status import JobDetailScreen, JobStatusScreen
+from panel_tui.webconfig.screens import WebConfigScreen
+
+from .conftest import SERIAL, make_app, make_device
+from .helpers import screen_text
+
+ACCOUNT = "admin@contoso.onmicrosoft.com"
+
+
+async def _webconfig_logged_in(app: Any, pilot: Any) -> WebConfigScreen:
+    await app.switch_mode("webconfig")
+    screen = app.screen
+    assert isinstance(screen, WebConfigScreen)
+    # guide step 2 as a user does it: Tab to the page's "Log in", Enter, the password, Enter
+    while app.focused is None or app.focused.id != "page-login":
+        await pilot.press("tab")
+    await pilot.press("enter")
+    await pilot.press(*SERIAL, "enter")
+    await pilot.pause()
+    await pilot.pause()
+    assert screen.logged_in
+    return screen
+
+
+async def test_webconfig_login_and_logout_keep_a_visible_focus(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _webconfig_logged_in(app, pilot)
+        # the "Log in" button that had focus is gone: the cursor is on step 4's field
+        assert app.focused is not None and app.focused.id == "eb-auth-method"
+        await pilot.press("ctrl+l")  # log out from a field of the page
+        await pilot.pause()
+        await pilot.pause()
+        assert not screen.logged_in
+        assert app.focused is not None and app.focused in screen.focus_chain
+        assert app.focused.id == "page-login"
+
+
+async def test_scrolling_pages_are_not_invisible_focus_stops(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _webconfig_logged_in(app, pilot)
+        ids = [w.id for w in screen.focus_chain]
+        assert "page-email-basic" not in ids
+        # Tab from the menu goes straight to the first field
+        screen.query_one("#wc-nav").focus()
+        await pilot.press("tab")
+        assert app.focused is not None and app.focused.id == "eb-auth-method"
+        await app.switch_mode("cloud")
+        await pilot.pause()
+        ids = [w.id for w in app.screen.focus_chain]
+        assert "signin-pane" not in ids
+        app.screen.show_tab("admin")
+        await pilot.pause()
+        ids = [w.id for w in app.screen.focus_chain]
+        assert "admin-pane" not in ids
+
+
+async def test_a_focused_select_can_be_seen(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _webconfig_logged_in(app, pilot)
+        method = screen.query_one("#eb-auth-method", Select)
+        secure = screen.query_one("#eb-secure", Select)
+        assert app.focused is method
+        focused_style = method.query_one(SelectCurrent).rich_style
+        blurred_style = secure.query_one(SelectCurrent).rich_style
+        assert focused_style.bgcolor != blurred_style.bgcolor
+        assert focused_style.bold
+
+
+@dataclass
+class _Attempt:
+    state: str
+    account: str
+    user_code: str = ""
+
+
+async def test_current_status_shows_the_whole_signed_in_account(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _webconfig_logged_in(app, pilot)
+        screen.query_one("#eb-auth-method", Select).value = "oauth2"
+        screen.set_attempt(_Attempt("signed_in", ACCOUNT))
+        await pilot.pause()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Signed in:" in text
+        assert ACCOUNT in text  # was cut to "Signed in:" at 80x24
+
+
+@dataclass(frozen=True)
+class _Page:
+    kind: str
+    title: str = ""
+    message: str = ""
+    error_code: int | None = None
+    show_org_consent: bool = False
+    error_text: str = ""
+    account: str = ""
+
+
+async def test_cloud_signin_input_cursor_and_sign_in_button(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("cloud")
+        await pilot.pause()
+        pane = app.screen.query_one(SignInPane)
+        field = pane.query_one("#ms-input", Input)
+        pane.show_page(_Page("code", title="Enter code"))
+        await pilot.pause()
+        field.value = "83LZDSM3W"
+        field.cursor_position = len(field.value)
+        pane.show_page(_Page("account", title="Sign in", account="printer@contoso.onmicrosoft.com"))
+        await pilot.pause()
+        # the suggested account is there with the cursor after it, not in its middle
+        assert field.cursor_position == len(field.value) == len("printer@contoso.onmicrosoft.com")
+        pane.show_page(_Page("password", title="Enter password", account=ACCOUNT))
+        await pilot.pause()
+        await pilot.pause()
+        button = pane.query_one("#ms-next", Button)
+        assert str(button.label) == "Sign in"
+        assert button.region.width >= len("Sign in")
+        assert "Sign in" in screen_text(app)
+
+
+async def test_job_details_label_every_row_in_both_languages(tmp_path: Any) -> None:
+    for lang, labels, raw in (
+        ("en", ("SMTP Server", "Authentication Method", "Signed-in Account"), ("server", "auth", "account")),
+        ("lv", ("SMTP serveris", "Autentifikācijas metode", "Pierakstītais konts"), ("server", "auth", "account")),
+    ):
+        device = make_device(tmp_path / lang, lang=lang)
+        device.jobs.record(
+            "scan_to_email", "user@contoso.onmicrosoft.com", status="error", code=361,
+            reply="AADSTS700082: The refresh token has expired due to inactivity.",
+            server="smtp.office365.com:587", auth="oauth2", account=ACCOUNT, error="signin_expired",
+        )
+        app = make_app(device)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.push_screen(JobStatusScreen())
+            await pilot.pause()
+            await pilot.press("enter")
+            assert isinstance(app.screen, JobDetailScreen)
+            text = screen_text(app)
+            for label in labels:
+                assert label in text, (lang, label)
+            assert "OAuth2" in text and "oauth2" not in text
+            assert "signin_expired" not in text
+            lines = [line.strip(" █▀▄") for line in text.splitlines()]
+            for key in raw:
+                assert not any(line.startswith(key + " ") for line in lines), (lang, key)
+
+
+async def test_scan_outcome_only_points_to_a_reply_that_exists(device: Device) -> None:
+    from panel_tui.webconfig.common import job_outcome_text
+
+    no_reply = device.jobs.record("scan_to_email", "user@contoso.onmicrosoft.com", status="error", code=360)
+    with_reply = device.jobs.record(
+        "scan_to_email", "user@contoso.onmicrosoft.com", status="error", code=312,
+        reply="535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.",
+    )
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)):
+        text = job_outcome_text(app.screen, no_reply)
+        assert "must sign in to your email service" in text
+        assert "reply" not in text  # 360: the printer never reached a server
+        assert "Job Status > Log" in text
+        assert "The server's reply is in Job Status > Log." in job_outcome_text(app.screen, with_reply)
+
+
+async def test_admin_centre_says_what_a_button_did_where_the_user_looks(tmp_path: Any) -> None:
+    from cloud_sim import start_tenant
+    from device_model import DeviceProfile
+
+    from .test_webconfig_support import linked_app, press_button, wait_until
+
+    tenant = start_tenant(tmp_path / "tenant", preset="prepared", device_code_interval=1)
+    try:
+        device = Device(tmp_path / "device", profile=DeviceProfile.default())
+        app = linked_app(device, tenant)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.switch_mode("cloud")
+            await pilot.pause()
+            app.screen.show_tab("admin")
+            pane = app.screen.query_one("#admin-pane")
+            await wait_until(pilot, lambda: pane._state.get("users"), "the tenant's state")
+            await press_button(pilot, "#adm-revoke-sessions")
+
+            def toasts() -> list[str]:
+                return [str(n.message) for n in app._notifications]
+
+            await wait_until(pilot, lambda: any("Sessions revoked" in m for m in toasts()), "the toast")
+            # the result line itself is below the fold of the 80x24 pane
+            result = pane.query_one("#adm-result")
+            assert result.region.y >= pane.region.bottom or not result.region.height
+    finally:
+        tenant.stop()
+
+
+async def test_scan_screen_hints_only_promise_keys_that_work_there(tmp_path: Any) -> None:
+    from panel_tui.scan.screens import ScanScreen
+
+    for lang in ("en", "lv"):
+        device = make_device(tmp_path / lang, lang=lang)
+        app = make_app(device)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("left", "enter")  # the Scan tile
+            assert isinstance(app.screen, ScanScreen)
+            assert isinstance(app.focused, Input)
+            await pilot.press("h")  # a letter of the address, not Home
+            assert isinstance(app.screen, ScanScreen)
+            text = screen_text(app)
+            assert " h Home" not in text and " h Sākums" not in text, lang
+            await pilot.press("escape")
+            assert not isinstance(app.screen, ScanScreen)
+
+
+async def test_mailbox_shows_the_pdf_of_the_highlighted_message_at_80_columns(device: Device) -> None:
+    from email.message import EmailMessage
+
+    from panel_tui.cloud.mail_pane import MailPane
+
+    message = EmailMessage()
+    message["From"] = "printer@contoso.onmicrosoft.com"
+    message["To"] = "user@contoso.onmicrosoft.com"
+    message["Subject"] = "Scanned document from EPSON123456"
+    message["Date"] = "Fri, 27 Nov 2026 14:31:10 +0000"
+    message.set_content("Scanned with the printer.")
+    message.add_attachment(b"%PDF-1.3\n", maintype="application", subtype="pdf", filename="scan0001.pdf")
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("cloud")
+        app.screen.show_tab("mail")
+        await pilot.pause()
+        pane = app.screen.query_one(MailPane)
+        pane.show_messages(["user@contoso.onmicrosoft.com"], "user@contoso.onmicrosoft.com", [message])
+        await pilot.pause()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "scan0001.pdf" in text
+        assert "Scanned document from EPSON123456" in text
+        assert "1 message(s) in user@contoso.onmicrosoft.com" in text
+
+
+async def test_turning_the_lock_on_closes_the_locked_menus(device: Device) -> None:
+    from panel_tui.screens.home import HomeScreen
+    from panel_tui.screens.keypad import KeypadScreen
+
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        # Settings > General Settings > System Administration > Security Settings > Admin Settings
+        await pilot.press("enter", "enter", *["down"] * 5, "enter", "enter", "enter")
+        await pilot.press("down", "enter")  # Lock Setting
+        assert "Lock Setting" in screen_text(app)
+        await pilot.press("enter", "down", "enter")  # the Select: On
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert device.admin.lock_active and not device.admin.logged_in
+        # not left inside System Administration without a password: Home, locked, padlocks
+        assert isinstance(app.screen, HomeScreen)
+        assert "🔒 Locked" in screen_text(app)
+        await pilot.press("enter", "enter")
+        assert "System Administration  🔒 locked" in screen_text(app)
+        await pilot.press(*["down"] * 5, "enter")
+        assert isinstance(app.screen, KeypadScreen)
