@@ -242,7 +242,8 @@ class JobLog:
     def _save_locked(self) -> None:
         try:
             write_document(
-                self._path, SCHEMA_VERSION, {"next_id": self._next_id, "log": [j.to_dict() for j in self._log]}
+                self._path, SCHEMA_VERSION, {"next_id": self._next_id, "log": [j.to_dict() for j in self._log]},
+                pretty=False,
             )
         except OSError as exc:  # a full disk must not kill the job that just finished
             log.error("cannot save the job log: %s", exc)

@@ -80,9 +80,18 @@ def atomic_write_text(path: Path, text: str, mode: int = FILE_MODE) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), mode)
 
 
-def atomic_write_json(path: Path, obj: Any, mode: int = FILE_MODE) -> None:
-    """Write ``obj`` as pretty, stable JSON (sorted keys) atomically."""
-    atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n", mode)
+def atomic_write_json(path: Path, obj: Any, mode: int = FILE_MODE, *, pretty: bool = True) -> None:
+    """Write ``obj`` as stable JSON (sorted keys) atomically.
+
+    ``pretty=False`` is for documents rewritten on a hot path (the job log after every job):
+    ``indent`` makes ``json`` fall back to its pure-Python encoder, ~5x slower and holding
+    the GIL while the SMTP session and the panel wait.
+    """
+    if pretty:
+        text = json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False)
+    else:
+        text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    atomic_write_text(path, text + "\n", mode)
 
 
 def move_aside(path: Path, now: float | None = None) -> Path | None:
@@ -147,6 +156,6 @@ def load_document(path: Path, schema_version: int, *, kind: str = "") -> LoadRes
     return LoadResult(None, problem, moved)
 
 
-def write_document(path: Path, schema_version: int, data: dict[str, Any]) -> None:
+def write_document(path: Path, schema_version: int, data: dict[str, Any], *, pretty: bool = True) -> None:
     """Persist ``data`` wrapped as ``{"schema_version": N, "data": {...}}`` atomically, 0600."""
-    atomic_write_json(path, {"schema_version": schema_version, "data": data})
+    atomic_write_json(path, {"schema_version": schema_version, "data": data}, pretty=pretty)

@@ -335,10 +335,18 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
                 result.set_class(True, "-error")
                 return
         result.set_class(False, "-error")
-        result.update(
-            tr(self, "webconfig.email.saved_signin" if committed else "webconfig.email.saved")
-        )
+        key = "webconfig.email.saved_signin" if committed else "webconfig.email.saved"
+        if not committed and values.get("auth_method") == "oauth2" and not self._device_signed_in():
+            # not "Setup complete": with OAuth2 and no sign-in every send fails with 360
+            key = "webconfig.email.saved_not_signed_in"
+        result.update(tr(self, key))
         self._attempt_changed()
+
+    def _device_signed_in(self) -> bool:
+        try:
+            return getattr(self.app.device.email.status(), "state", "") == "signed_in"
+        except Exception:
+            return False
 
     # -- test email ---------------------------------------------------------------------
 

@@ -113,6 +113,21 @@ class SignInModal(ModalScreen[None]):
             status.update(signin_outcome_text(self, attempt))
         else:
             status.update("")
+        self.call_after_refresh(self._keep_focus)
+
+    def _keep_focus(self) -> None:
+        """The focused button may have just been hidden ("Sign in with Microsoft" once the code
+        shows, Cancel when it expires): move to the button that now matters, never to nothing."""
+        if not self.is_attached:
+            return
+        focused = self.focused
+        if focused is not None and focused in self.focus_chain:
+            return
+        for button_id in ("signin-copy", "signin-start", "signin-close"):
+            button = self.query_one(f"#{button_id}", Button)
+            if button.display and not button.disabled:
+                button.focus()
+                return
 
     @on(Button.Pressed, "#signin-start")
     def _start(self) -> None:

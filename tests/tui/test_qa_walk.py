@@ -57,6 +57,11 @@ async def test_scrolling_pages_are_not_invisible_focus_stops(device: Device) -> 
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _webconfig_logged_in(app, pilot)
+        # OAuth2 makes the page longer than 80x24: it scrolls, and a scrolling page could be
+        # focused (with nothing to show for it)
+        screen.query_one("#eb-auth-method", Select).value = "oauth2"
+        await pilot.pause()
+        await pilot.pause()
         ids = [w.id for w in screen.focus_chain]
         assert "page-email-basic" not in ids
         # Tab from the menu goes straight to the first field
@@ -280,3 +285,56 @@ async def test_turning_the_lock_on_closes_the_locked_menus(device: Device) -> No
         assert "System Administration  🔒 locked" in screen_text(app)
         await pilot.press(*["down"] * 5, "enter")
         assert isinstance(app.screen, KeypadScreen)
+
+
+async def test_ok_with_oauth2_but_no_sign_in_does_not_say_setup_complete(device: Device) -> None:
+    from .helpers import static_text
+
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _webconfig_logged_in(app, pilot)
+        await pilot.press("ctrl+o")  # Off: nothing else to do
+        await pilot.pause()
+        assert "Setup complete" in static_text(app, "#eb-result")
+        screen.query_one("#eb-auth-method", Select).value = "oauth2"
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert device.settings.email_server.auth_method == "oauth2"
+        result = static_text(app, "#eb-result")
+        assert "Setup complete" not in result
+        assert "not signed in" in result and "Sign In" in result
+
+
+async def test_sign_in_dialog_keeps_a_focused_button_as_it_changes(device: Device) -> None:
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    from panel_tui.webconfig.signin import SignInModal
+
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("webconfig")
+        screen = app.screen
+        screen.logged_in = True
+        await pilot.pause()
+        await app.push_screen(SignInModal("exchange_online"))
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "signin-start"
+        # "Sign in with Microsoft" pressed: the code shows and that button goes away
+        screen.set_attempt(SimpleNamespace(
+            state="waiting", user_code="FQ7KM2XD", verification_uri="https://microsoft.com/devicelogin",
+            expires_at=datetime(2026, 3, 2, 9, 45, tzinfo=timezone.utc), account=None, error=None,
+            aad_code=None, cancel=lambda: None,
+        ))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is not None and app.focused in app.screen.focus_chain
+        assert app.focused.id == "signin-copy"
+        screen.attempt.state = "expired"
+        screen._bump()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is not None and app.focused in app.screen.focus_chain
+        await pilot.press("escape")
+        assert app.screen is screen
