@@ -126,6 +126,12 @@ class HomeScreen(PanelScreen):
 
     def on_mount(self) -> None:
         self.query_one(TileGrid).focus()
+        # Start-up: lay out and paint Home now. The panel mode's first screen is composed after
+        # the app's initial Resize, so Textual would wait for the screen's next update tick (up
+        # to 1/60 s: ~15 ms of the time to the first frame, idle). A resize does just this
+        # (`_refresh_layout`, Textual 8.2 as pinned in constraints.txt).
+        if self.is_current:
+            self._refresh_layout(self.app.size)
 
     def language_changed(self) -> None:
         if self.is_mounted and self.query(TileGrid):

@@ -44,10 +44,14 @@ class MenuScreen(PanelScreen):
         return text
 
     def compose_body(self) -> ComposeResult:
-        yield OptionList(
+        menu = OptionList(
             *(Option(self._prompt(child), id=child.id) for child in self.items()),
             id="menu",
         )
+        # a recompose (language switched while this menu was below) keeps the cursor's item
+        if self._highlight is not None and menu.option_count:
+            menu.highlighted = min(self._highlight, menu.option_count - 1)
+        yield menu
 
     def on_mount(self) -> None:
         self._restore()

@@ -338,3 +338,51 @@ async def test_sign_in_dialog_keeps_a_focused_button_as_it_changes(device: Devic
         assert app.focused is not None and app.focused in app.screen.focus_chain
         await pilot.press("escape")
         assert app.screen is screen
+
+
+async def test_after_switching_language_back_lands_on_language(device: Device) -> None:
+    from textual.widgets import OptionList
+
+    from panel_tui.screens.menu import MenuScreen
+
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter", "enter")  # Settings > General Settings > Basic Settings
+        await pilot.press("down", "enter")  # Language
+        await pilot.press("down", "enter")  # Latviešu
+        await pilot.pause()
+        assert device.settings.basic.language == "lv"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MenuScreen) and app.screen.node.id == "basic_settings"
+        menu = app.screen.query_one("#menu", OptionList)
+        assert menu.highlighted == 1  # still on Language/Valoda, not back on the first item
+        assert app.focused is menu
+
+
+def test_every_key_hint_line_fits_80_columns_in_both_languages() -> None:
+    """The hint lines are one row with a 1-cell margin each side: longer ones lost their last
+    keys at 80x24 (in Latvian: "F4 Mākonis", "Ctrl+Q Iziet", "F1 palīdzība")."""
+    from rich.cells import cell_len
+
+    from device_model.i18n import Catalog
+
+    catalog = Catalog()
+    for lang in ("en", "lv"):
+        for key, text in catalog.messages(lang).items():
+            if key.endswith(".hints") or key.startswith("panel.hints.") or key == "scan.hints":
+                assert cell_len(text) <= 78, (lang, key, cell_len(text))
+
+
+def test_latvian_cloud_help_names_the_consent_page_as_the_page_shows_it() -> None:
+    """The tenant's pages are Microsoft's, in English: the Latvian help must quote the title the
+    user sees ("Permissions requested"), not a translation that appears nowhere on screen."""
+    from pathlib import Path
+
+    import cloud_sim
+    from device_model.i18n import Catalog
+
+    pages = "".join(p.read_text(encoding="utf-8") for p in Path(cloud_sim.__file__).parent.glob("*.py"))
+    assert "Permissions requested" in pages
+    assert '"Permissions requested"' in Catalog().messages("lv")["cloud.help"]
