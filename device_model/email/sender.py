@@ -194,22 +194,22 @@ def tls_context_for(profile: EmailServiceProfile | None) -> ssl.SSLContext:
 
 async def resolve(host: str, port: int, profile: EmailServiceProfile | None) -> tuple[str, int]:
     """Where ``host:port`` leads: the profile's map first, then the resolver (311 if neither)."""
-    if profile is not None:
-        mapped = profile.mapped(host, port)
-        if mapped is not None:
-            return mapped
-        if profile.simulated:
-            # The simulated network knows only the map, IP literals and localhost: no DNS query
-            # ever leaves the machine for a name a trainer typed.
-            import ipaddress
+    mapped = profile.mapped(host, port) if profile is not None else None
+    if mapped is not None:
+        return mapped
+    if profile is None or profile.simulated:
+        # The simulated network (and a device whose email service is not set up yet) knows only
+        # the map, IP literals and localhost: no DNS query ever leaves the machine for a name a
+        # trainer typed. Only a profile for real Microsoft uses the system resolver.
+        import ipaddress
 
-            name = host.strip().lower().rstrip(".")
-            if name == "localhost":
-                return "127.0.0.1", port
-            try:
-                return str(ipaddress.ip_address(name.strip("[]"))), port
-            except ValueError:
-                raise EmailSendError(E_DNS, f"{host}: Name or service not known", kind="dns") from None
+        name = host.strip().lower().rstrip(".")
+        if name == "localhost":
+            return "127.0.0.1", port
+        try:
+            return str(ipaddress.ip_address(name.strip("[]"))), port
+        except ValueError:
+            raise EmailSendError(E_DNS, f"{host}: Name or service not known", kind="dns") from None
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)

@@ -274,3 +274,23 @@ def test_attempt_cancel_before_wait(tmp_path: Path) -> None:
     assert attempt.wait() == "cancelled" and seen == ["cancelled"]
     assert "dc-secret-xyz" not in repr(attempt) + repr(attempt.snapshot())
     asyncio.run(asyncio.sleep(0))
+
+
+async def test_no_dns_query_leaves_the_machine_unless_the_profile_is_real_microsoft(monkeypatch) -> None:
+    """A name typed on a device without a real-Microsoft profile is refused (311) locally."""
+    import asyncio
+
+    from device_model.email.sender import EmailSendError, resolve
+
+    def no_dns(*args, **kwargs):
+        raise AssertionError("a DNS query would have left the machine")
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", no_dns)
+    try:
+        await resolve("smtp.nowhere.invalid", 587, None)
+    except EmailSendError as exc:
+        assert exc.code == 311
+    else:
+        raise AssertionError("an unknown name must give 311")
+    assert await resolve("localhost", 25, None) == ("127.0.0.1", 25)
+    assert await resolve("127.0.0.1", 2525, None) == ("127.0.0.1", 2525)
