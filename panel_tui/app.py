@@ -277,8 +277,16 @@ class PanelApp(App[None]):
 
     # -- actions -----------------------------------------------------------------
     def action_back(self) -> None:
+        """Esc always means "back": close the top screen, or, at the top of Web Config or
+        Cloud where there is nothing to go back to, return to the Panel (as F2 does).
+
+        Modals and dialogs inside those surfaces are screens on the mode's stack (or bind Esc
+        themselves), so they still close first.
+        """
         if len(self.screen_stack) > 1:
             self.pop_screen()
+        elif self.current_mode != "panel":
+            self.action_surface("panel")
 
     def go_home(self) -> None:
         """Back to the Home screen of the panel surface."""

@@ -73,7 +73,7 @@ SETTINGS: MenuNode = _n(
             locked=True,
         ),
         _n("web_service_settings", locked=True),
-        _n("scan_settings"),
+        _n("scan_settings", screen="scan_settings"),
         _n(
             "system_administration",
             _n(

@@ -501,14 +501,17 @@ class EmailClient:
             if session is not None:
                 await discard_session(session)
 
-    async def scan_to_email(self, to: str | Sequence[str], *, pages: int = 1) -> Any:
+    async def scan_to_email(self, to: str | Sequence[str], *, pages: int = 1, dpi: int | None = None) -> Any:
         """A Scan to Email job: the sample scanned document as a PDF attachment.
 
         The job is Active from the start; the PDF is made in a worker thread (fpdf2's first
         import alone takes a quarter of a second, too long for the panel's loop) unless the
-        same page is memoised already.
+        same page is memoised already. ``pages`` and ``dpi`` (Resolution; None: 200 dpi, the
+        panel's default) set the attachment's size, so Attached File Max Size (314) can be hit.
         """
-        from .scan import cached_sample_scan_pdf, sample_scan_pdf
+        from .scan import DEFAULT_DPI, cached_sample_scan_pdf, sample_scan_pdf
+
+        resolution = int(dpi) if dpi else DEFAULT_DPI
 
         dev = self.device
 
@@ -520,6 +523,7 @@ class EmailClient:
                 "title": dev.t("email.scan.doc_title"),
                 "line": dev.t("email.scan.doc_line", device=name, time=when),
                 "pages": pages,
+                "dpi": resolution,
             }
             pdf = cached_sample_scan_pdf(**doc)  # a hit needs no worker thread
             if pdf is None:

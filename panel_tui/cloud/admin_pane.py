@@ -15,7 +15,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Label, OptionList, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from panel_tui.cloud.widgets import TickBox
@@ -29,6 +29,9 @@ TIME_STEPS: dict[str, timedelta] = {
     "1d": timedelta(days=1),
     "91d": timedelta(days=91),
 }
+
+#: Units the message size limit is typed in (Exchange's own admin centre speaks KB and MB).
+SIZE_UNITS: dict[str, int] = {"kb": 1024, "mb": 1024 * 1024}
 
 
 class AdminPane(VerticalScroll, can_focus=False):
@@ -53,6 +56,17 @@ class AdminPane(VerticalScroll, can_focus=False):
             yield Button(t("cloud.admin.consent_revoke"), id="adm-consent-revoke", compact=True)
         yield Static(t("cloud.admin.exchange"), classes="page-subtitle")
         yield TickBox(t("cloud.admin.org_smtp_auth"), id="adm-org-smtp", compact=True)
+        with Horizontal(classes="field-row"):
+            yield Label(t("cloud.admin.size_limit"), classes="field-label")
+            yield Input(id="adm-size-limit", max_length=9, restrict=r"[0-9]*", compact=True)
+            yield Select(
+                [(t(f"cloud.admin.size_unit.{u}"), u) for u in SIZE_UNITS],
+                id="adm-size-unit",
+                allow_blank=False,
+                value="mb",
+                compact=True,
+            )
+            yield Button(t("cloud.admin.size_set"), id="adm-size-set", compact=True)
         with Horizontal(classes="field-row"):
             yield Label(t("cloud.admin.user"), classes="field-label")
             yield Select([], id="adm-user", compact=True, allow_blank=True, prompt=t("cloud.admin.pick_user"))
@@ -144,6 +158,7 @@ class AdminPane(VerticalScroll, can_focus=False):
                     printer = [u for u in upns if u.startswith("printer@")]
                     user_select.value = printer[0] if printer else upns[0]
             self._show_mailbox_setting()
+            self._show_size_limit(settings.get("message_size_limit"))
             ca = self.query_one("#adm-ca-list", OptionList)
             highlighted = ca.highlighted
             ca.clear_options()
@@ -165,6 +180,17 @@ class AdminPane(VerticalScroll, can_focus=False):
                 select = self.query_one("#adm-mailbox-smtp", Select)
                 with select.prevent(Select.Changed):
                     select.value = "default" if value is None else ("on" if value else "off")
+
+    def _show_size_limit(self, size: Any) -> None:
+        """The tenant's limit in whole MB when it is one, else in KB (rounded up), as typed."""
+        if not isinstance(size, int) or size <= 0:
+            return
+        unit = "mb" if size % SIZE_UNITS["mb"] == 0 else "kb"
+        amount = -(-size // SIZE_UNITS[unit])
+        self.query_one("#adm-size-limit", Input).value = str(amount)
+        select = self.query_one("#adm-size-unit", Select)
+        with select.prevent(Select.Changed):
+            select.value = unit
 
     def _show_clocks(self, tenant_now: Any) -> None:
         device = self.app.device
@@ -239,6 +265,22 @@ class AdminPane(VerticalScroll, can_focus=False):
             return
         value = {"on": True, "off": False}.get(str(event.value))
         self._change("cloud.admin.done", "set_mailbox_smtp_auth", upn, value)
+
+    @on(Button.Pressed, "#adm-size-set")
+    @on(Input.Submitted, "#adm-size-limit")
+    def _set_size_limit(self, event: Button.Pressed | Input.Submitted) -> None:
+        """Exchange's message size limit: a message over it is refused with 552 (the printer's 314)."""
+        event.stop()
+        if self.admin is None:
+            return
+        text = self.query_one("#adm-size-limit", Input).value.strip()
+        unit = str(self.query_one("#adm-size-unit", Select).value)
+        amount = int(text) if text.isdigit() else 0
+        if amount <= 0:
+            self._change_failed(tr(self, "cloud.admin.size_invalid"))
+            self.query_one("#adm-size-limit", Input).focus()
+            return
+        self._change("cloud.admin.size_done", "set_message_size_limit", amount * SIZE_UNITS.get(unit, 1))
 
     @on(Button.Pressed, "#adm-consent-grant")
     def _grant(self) -> None:

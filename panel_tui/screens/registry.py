@@ -25,6 +25,7 @@ SCREENS: dict[str, str] = {
     "device_name": "panel_tui.screens.settings_forms:DeviceNameScreen",
     "tcpip": "panel_tui.screens.settings_forms:TcpIpScreen",
     "email_server_settings": "panel_tui.screens.settings_forms:EmailServerSettingsScreen",
+    "scan_settings": "panel_tui.screens.settings_forms:ScanSettingsScreen",
     "language": "panel_tui.screens.basic_settings:LanguageScreen",
     "operation_time_out": "panel_tui.screens.basic_settings:OperationTimeOutScreen",
     "date_time": "panel_tui.screens.basic_settings:DateTimeScreen",

@@ -104,3 +104,18 @@ class EmailServerSettingsScreen(FormScreen):
             FieldSpec("password", "panel.field.password", password=True, max_length=20,
                       enabled_when=_needs_account),
         )
+
+
+class ScanSettingsScreen(FormScreen):
+    """General Settings > Scan Settings: Attached File Max Size.
+
+    The limit a Scan to Email job checks before it sends (error 314 when the PDF is larger):
+    editable here so a tester can reproduce 314 from the panel alone. The range (1-10 MB) is
+    the device's (``validation.FIELD_SPECS``), so a bad value shows at the field, unsaved.
+    """
+
+    SECTION = "scan"
+    HELP_KEY = "panel.help.scan_settings"
+
+    def fields(self) -> Sequence[FieldSpec]:
+        return (FieldSpec("attached_file_max_size_mb", "panel.field.attached_file_max_size", max_length=3),)

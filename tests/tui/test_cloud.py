@@ -142,6 +142,46 @@ async def test_admin_centre_changes_the_tenant(live_device: Device, tenant: Any)
         assert "moved forward together" in static_text(app, "#adm-result")
 
 
+async def test_admin_centre_sets_the_message_size_limit(live_device: Device, tenant: Any) -> None:
+    """Exchange's message size limit from F4: KB or MB, a toast on Set, a refusal for bad input."""
+    app = linked_app(live_device, tenant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("cloud")
+        cloud = app.screen
+        await pilot.pause()
+        cloud.show_tab("admin")
+        await pilot.pause()
+        pane = cloud.query_one(AdminPane)
+        await wait_until(pilot, lambda: pane._state.get("users"), "the tenant's state")
+        size = pane.query_one("#adm-size-limit", Input)
+        unit = pane.query_one("#adm-size-unit", Select)
+        assert (size.value, unit.value) == ("35", "mb")  # Exchange Online's default, as shown
+
+        def limit() -> Any:
+            return tenant.admin.state()["settings"]["message_size_limit"]
+
+        size.value = "0"
+        await press_button(pilot, "#adm-size-set")
+        await pilot.pause()
+        assert "whole number" in static_text(app, "#adm-result")
+        assert any("whole number" in str(n.message) and n.severity == "error" for n in app._notifications)
+        assert limit() == 35 * 1024 * 1024
+
+        size.value = "2"
+        unit.value = "kb"
+        await press_button(pilot, "#adm-size-set")
+        await wait_until(pilot, lambda: limit() == 2048, "the limit in the tenant")
+        await wait_until(pilot, lambda: "size limit saved" in static_text(app, "#adm-result"), "the result")
+        assert any("size limit saved" in str(n.message) for n in app._notifications)
+
+        size.value = "3"
+        unit.value = "mb"
+        size.focus()
+        await pilot.press("enter")  # Enter in the field sets it too
+        await wait_until(pilot, lambda: limit() == 3 * 1024 * 1024, "the limit in MB")
+        await wait_until(pilot, lambda: (size.value, unit.value) == ("3", "mb"), "the state re-read")
+
+
 def test_link_to_a_running_tenant_with_admin_over_https(tmp_path: Path, live_device: Device, tenant: Any) -> None:
     config = AppConfig(state_dir=tmp_path / "app", cloud_url=tenant.base_url, cloud_ca=tenant.ca_cert_path)
     link = CloudLink(live_device, config)
