@@ -95,12 +95,66 @@ class ScanSettings:
     attached_file_max_size_mb: int = 10
 
 
+#: Email Notification events the emulator really produces, in Web Config's order.
+NOTIFICATION_EVENTS = ("job_error", "admin_password", "settings_changed", "status_sheet", "signin_expired")
+#: Web Config > Device Management > Email Notification has this many recipient slots.
+NOTIFICATION_SLOTS = 4
+
+
+@dataclass(frozen=True)
+class NotificationSettings:
+    """Device Management > Email Notification: up to four addresses, each with its events.
+
+    Flat fields (``address_N`` and ``<event>_N`` for N = 1..4) rather than a list, so that every
+    value stays a plain JSON scalar and every validation message has a field to sit at, as in
+    the other sections. ``notification_slots()`` gives the structured view.
+    """
+
+    address_1: str = ""
+    job_error_1: bool = False
+    admin_password_1: bool = False
+    settings_changed_1: bool = False
+    status_sheet_1: bool = False
+    signin_expired_1: bool = False
+
+    address_2: str = ""
+    job_error_2: bool = False
+    admin_password_2: bool = False
+    settings_changed_2: bool = False
+    status_sheet_2: bool = False
+    signin_expired_2: bool = False
+
+    address_3: str = ""
+    job_error_3: bool = False
+    admin_password_3: bool = False
+    settings_changed_3: bool = False
+    status_sheet_3: bool = False
+    signin_expired_3: bool = False
+
+    address_4: str = ""
+    job_error_4: bool = False
+    admin_password_4: bool = False
+    settings_changed_4: bool = False
+    status_sheet_4: bool = False
+    signin_expired_4: bool = False
+
+    def recipients(self, event: str) -> list[str]:
+        """Addresses (in slot order, without repeats) that asked for ``event``."""
+        out: list[str] = []
+        for n in range(1, NOTIFICATION_SLOTS + 1):
+            address = getattr(self, f"address_{n}")
+            if address and getattr(self, f"{event}_{n}", False) and address not in out:
+                out.append(address)
+        return out
+
+
 SECTION_TYPES: dict[str, type] = {
     "network": NetworkSettings,
     "email_server": EmailServerSettings,
     "basic": BasicSettings,
     "admin": AdminSettings,
     "scan": ScanSettings,
+    "notifications": NotificationSettings,
 }
 
 
@@ -113,6 +167,7 @@ class Settings:
     basic: BasicSettings = field(default_factory=BasicSettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
     scan: ScanSettings = field(default_factory=ScanSettings)
+    notifications: NotificationSettings = field(default_factory=NotificationSettings)
 
     def section(self, name: str) -> Any:
         """The dataclass of section ``name`` (KeyError for an unknown section)."""

@@ -20,9 +20,12 @@ from .settings import (
     DATE_FORMATS,
     EMAIL_SERVICES,
     LANGUAGES,
+    NOTIFICATION_EVENTS,
+    NOTIFICATION_SLOTS,
     SECTION_TYPES,
     SECURE_CONNECTIONS,
     TIME_FORMATS,
+    NotificationSettings,
 )
 
 
@@ -263,6 +266,11 @@ FIELD_SPECS: dict[str, dict[str, _Spec]] = {
     "scan": {
         "attached_file_max_size_mb": (_to_int, _range(1, 10)),
     },
+    # Email Notification: the same address rules as the Sender's Email Address
+    "notifications": {
+        name: ((_to_stripped, check_sender_address) if name.startswith("address_") else (_to_bool, None))
+        for name in (f.name for f in dataclasses.fields(NotificationSettings))
+    },
 }
 
 
@@ -293,6 +301,11 @@ def _cross_checks(section: str, new: Any) -> dict[str, Msg]:
                 errors["dns_primary"] = err
         if new.proxy_enabled and not new.proxy_server:
             errors["proxy_server"] = Msg.of("validation.required")
+    if section == "notifications":
+        # an event ticked for an empty slot would silently go nowhere: ask for the address
+        for n in range(1, NOTIFICATION_SLOTS + 1):
+            if not getattr(new, f"address_{n}") and any(getattr(new, f"{e}_{n}") for e in NOTIFICATION_EVENTS):
+                errors[f"address_{n}"] = Msg.of("validation.required")
     return errors
 
 

@@ -139,6 +139,8 @@ class PanelApp(App[None]):
         self._tick_enabled = tick
         self._cloud_enabled = cloud
         self._unsubscribe: Callable[[], None] | None = None
+        #: device_model.notifications.NotificationDispatcher, running while the app is mounted
+        self.notifications: Any = None
         self._device_loop: asyncio.AbstractEventLoop | None = None
         self._was_logged_in = False
         self._home_on_return = False
@@ -165,6 +167,10 @@ class PanelApp(App[None]):
         self._device_loop = asyncio.get_running_loop()
         self._was_logged_in = bool(self.device.admin.logged_in)
         self._unsubscribe = self.device.subscribe(self._on_device_event)
+        # Email Notification: sends are scheduled on this loop, like every other email job here
+        from device_model.notifications import NotificationDispatcher
+
+        self.notifications = NotificationDispatcher(self.device, loop=self._device_loop).start()
         for problem in getattr(self.device, "startup_problems", ()):
             # A corrupt state file was moved aside and replaced by defaults: say so once.
             self.notify(self.device.t(problem), severity="warning", timeout=10)
@@ -199,6 +205,9 @@ class PanelApp(App[None]):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        if self.notifications is not None:
+            self.notifications.stop()
+            self.notifications = None
 
     def _on_device_event(self, event: Any) -> None:
         """Device callback, possibly from a worker thread: turn it into a Message on the loop.

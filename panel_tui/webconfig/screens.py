@@ -24,6 +24,7 @@ from panel_tui.messages import DeviceChanged
 from panel_tui.webconfig.common import describe_error, tr
 from panel_tui.webconfig.connection_test import ConnectionTestPage
 from panel_tui.webconfig.email_basic import EmailBasicPage
+from panel_tui.webconfig.notifications import EmailNotificationPage
 from panel_tui.webconfig.pages import LoginRequiredPage, NotEmulatedPage
 
 log = logging.getLogger(__name__)
@@ -56,15 +57,19 @@ NAV: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "network_security": (("ssl_tls", "NWS_SSLTLS"),),
     "product_security": (("admin_password", "PRD_ADMINPASSWORD"),),
-    "device_management": (("firmware_update", "DVM_FIRMWARE"),),
+    "device_management": (("firmware_update", "DVM_FIRMWARE"), ("email_notification", "DVM_EMAILNOTIFICATION")),
 }
 
 #: Pages shown indented under their heading in the menu (short label)
 NAV_SHORT = frozenset({"email_basic", "connection_test"})
 
 #: Pages that need the administrator login (all Network pages on a real printer do).
-ADMIN_PAGES = frozenset({"email_basic", "connection_test"})
-EMULATED = {"email_basic": "page-email-basic", "connection_test": "page-connection-test"}
+ADMIN_PAGES = frozenset({"email_basic", "connection_test", "email_notification"})
+EMULATED = {
+    "email_basic": "page-email-basic",
+    "connection_test": "page-connection-test",
+    "email_notification": "page-email-notification",
+}
 
 
 class WebConfigScreen(Screen):
@@ -111,6 +116,7 @@ class WebConfigScreen(Screen):
                 yield LoginRequiredPage(id="page-login-required")
                 yield EmailBasicPage(id="page-email-basic")
                 yield ConnectionTestPage(id="page-connection-test")
+                yield EmailNotificationPage(id="page-email-notification")
                 yield NotEmulatedPage(id="page-not-emulated")
         yield Static(tr(self, "webconfig.hints"), id="wc-hints", classes="key-hints")
 
@@ -190,6 +196,8 @@ class WebConfigScreen(Screen):
             switcher.current = EMULATED[self.page]
             if self.page == "email_basic":
                 self.query_one(EmailBasicPage).load_settings()
+            elif self.page == "email_notification":
+                self.query_one(EmailNotificationPage).load_settings()
         else:
             self.query_one(NotEmulatedPage).show(tr(self, f"webconfig.nav.{self.page}"))
             switcher.current = "page-not-emulated"
@@ -267,6 +275,8 @@ class WebConfigScreen(Screen):
     def action_ok(self) -> None:
         if self.page == "email_basic" and self.logged_in:
             self.query_one(EmailBasicPage).press_ok()
+        elif self.page == "email_notification" and self.logged_in:
+            self.query_one(EmailNotificationPage).press_ok()
 
     # -- the pending sign-in (guide steps 6-12) -----------------------------------------
 
