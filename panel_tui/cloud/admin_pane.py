@@ -41,6 +41,8 @@ class AdminPane(VerticalScroll, can_focus=False):
         super().__init__(**kwargs)
         self._state: dict[str, Any] = {}
         self._refreshing = False
+        #: (amount, unit) last put in the size-limit fields; None: take the next state read
+        self._shown_size: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
@@ -185,12 +187,17 @@ class AdminPane(VerticalScroll, can_focus=False):
         """The tenant's limit in whole MB when it is one, else in KB (rounded up), as typed."""
         if not isinstance(size, int) or size <= 0:
             return
-        unit = "mb" if size % SIZE_UNITS["mb"] == 0 else "kb"
-        amount = -(-size // SIZE_UNITS[unit])
-        self.query_one("#adm-size-limit", Input).value = str(amount)
+        field = self.query_one("#adm-size-limit", Input)
         select = self.query_one("#adm-size-unit", Select)
+        shown = self._shown_size
+        if shown is not None and (field.value, select.value) != shown:
+            return  # the user is typing a new limit: a state refresh must not wipe it
+        unit = "mb" if size % SIZE_UNITS["mb"] == 0 else "kb"
+        amount = str(-(-size // SIZE_UNITS[unit]))
+        field.value = amount
         with select.prevent(Select.Changed):
             select.value = unit
+        self._shown_size = (amount, unit)
 
     def _show_clocks(self, tenant_now: Any) -> None:
         device = self.app.device
@@ -280,6 +287,7 @@ class AdminPane(VerticalScroll, can_focus=False):
             self._change_failed(tr(self, "cloud.admin.size_invalid"))
             self.query_one("#adm-size-limit", Input).focus()
             return
+        self._shown_size = None  # show what the tenant says once it has taken the new limit
         self._change("cloud.admin.size_done", "set_message_size_limit", amount * SIZE_UNITS.get(unit, 1))
 
     @on(Button.Pressed, "#adm-consent-grant")

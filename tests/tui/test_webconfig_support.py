@@ -92,7 +92,10 @@ async def press_button(pilot: Any, selector: str) -> None:
         if not found:
             return False
         widget = found.first()
-        return bool(widget.display and widget.region.width > 0 and not widget.disabled)
+        # A Button ignores presses while its "-active" press effect (0.2 s) is still on, so a
+        # second press of the same button right after the first would be dropped.
+        return bool(widget.display and widget.region.width > 0 and not widget.disabled
+                    and not widget.has_class("-active"))
 
     await wait_until(pilot, ready, f"{selector} on screen")
     app.screen.query_one(selector).focus()
