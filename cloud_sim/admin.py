@@ -122,15 +122,15 @@ class TenantAdmin:
         ops: dict[str, Callable[[], Any]] = {
             "state": self.state,
             "users": self.list_users,
-            "security-defaults": lambda: self.set_security_defaults(_bool(a["enabled"])),
-            "org-smtp-auth": lambda: self.set_org_smtp_auth(_bool(a["enabled"])),
+            "security-defaults": lambda: self.set_security_defaults(parse_bool(a["enabled"])),
+            "org-smtp-auth": lambda: self.set_org_smtp_auth(parse_bool(a["enabled"])),
             "mailbox-smtp-auth": lambda: self.set_mailbox_smtp_auth(
-                a["upn"], None if a.get("value") is None else _bool(a["value"])),
-            "public-client-flows": lambda: self.set_public_client_flows(_bool(a["enabled"])),
+                a["upn"], None if a.get("value") is None else parse_bool(a["value"])),
+            "public-client-flows": lambda: self.set_public_client_flows(parse_bool(a["enabled"])),
             "message-size-limit": lambda: self.set_message_size_limit(int(a["size"])),
             "ca-add": lambda: {"id": self.add_conditional_access_policy(
                 str(a["name"]), users=tuple(a.get("users") or ("all",)),
-                block_device_code_flow=_bool(a.get("block_device_code_flow", False)))},
+                block_device_code_flow=parse_bool(a.get("block_device_code_flow", False)))},
             "ca-remove": lambda: self.remove_conditional_access_policy(str(a["id"])),
             "ca-list": self.conditional_access_policies,
             "consent-grant": lambda: self.grant_admin_consent(a.get("client_id")),
@@ -151,7 +151,8 @@ class TenantAdmin:
         return {"ok": True} if result is None else result
 
 
-def _bool(value: Any) -> bool:
+def parse_bool(value: Any) -> bool:
+    """An on/off argument as the admin CLI and HTTP API take it (also the scenarios' parser)."""
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()

@@ -54,6 +54,7 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+# cloud_sim/fsutil.py has its own copy: device_model and cloud_sim must not import each other.
 def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
     """Replace ``path`` with ``data`` atomically; the file ends up with permissions ``mode``."""
     path = Path(path)

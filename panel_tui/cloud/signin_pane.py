@@ -275,7 +275,8 @@ class SignInPane(VerticalScroll, can_focus=False):
                 field.focus()
         if kind == "consent":
             org.display = bool(getattr(page, "show_org_consent", False))
-            org.value = org.display
+            # unticked, as on Microsoft's page: the guide's step 11 has the admin tick it
+            org.value = False
             shown["accept"] = True
             shown["cancel"] = True
         if kind in ("done", "error"):

@@ -34,8 +34,7 @@ class ScanScreen(PanelScreen):
     BINDINGS = [Binding("ctrl+j", "job_status", show=False)]
 
     def __init__(self, node: Any = None) -> None:
-        super().__init__()
-        self.node = node
+        super().__init__(node)
         self.last_job: Any = None
 
     def crumbs(self) -> list[str]:

@@ -129,14 +129,12 @@ TENANT_OPS: Mapping[str, str] = {
 
 
 def _bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "on", "yes", "enabled"):
-        return True
-    if text in ("0", "false", "off", "no", "disabled"):
-        return False
-    raise StepError(f"not on/off: {value!r}")
+    from cloud_sim.admin import parse_bool  # here: `scenarios list` must not import cloud_sim
+
+    try:
+        return parse_bool(value)
+    except ValueError:
+        raise StepError(f"not on/off: {value!r}") from None
 
 
 def _tri(value: Any) -> bool | None:

@@ -10,10 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
-from panel_tui.menu_tree import MenuNode
 from panel_tui.screens.base import PanelScreen
 from panel_tui.screens.form_screen import FormScreen
-from panel_tui.screens.registry import crumb_labels
 from panel_tui.widgets.form import FieldSpec
 
 
@@ -25,45 +23,38 @@ def _confirm_or_raise(new: str, confirm: str) -> None:
         raise ValidationError({"confirm_password": Msg.of("panel.admin.mismatch")})
 
 
-class RegisterPasswordScreen(FormScreen):
-    """Register an admin password where none is registered."""
+def _password_field(name: str) -> FieldSpec:
+    return FieldSpec(name, f"panel.field.{name}", password=True, max_length=20)
+
+
+class _PasswordScreen(FormScreen):
+    """The admin password forms: the new password twice, the rules above, nothing prefilled."""
 
     HELP_KEY = "panel.help.admin_password"
 
     def fields(self) -> Sequence[FieldSpec]:
-        return (
-            FieldSpec("new_password", "panel.field.new_password", password=True, max_length=20),
-            FieldSpec("confirm_password", "panel.field.confirm_password", password=True, max_length=20),
-        )
+        return (_password_field("new_password"), _password_field("confirm_password"))
 
     def current_values(self) -> dict[str, Any]:
         return {}
 
     def intro(self) -> str | None:
         return self.t("panel.admin.rules")
+
+
+class RegisterPasswordScreen(_PasswordScreen):
+    """Register an admin password where none is registered."""
 
     def save(self, values: dict[str, Any]) -> None:
         _confirm_or_raise(values["new_password"], values["confirm_password"])
         self.device.admin.register_password(values["new_password"])
 
 
-class ChangePasswordScreen(FormScreen):
+class ChangePasswordScreen(_PasswordScreen):
     """Change the admin password: the current one, then the new one twice."""
 
-    HELP_KEY = "panel.help.admin_password"
-
     def fields(self) -> Sequence[FieldSpec]:
-        return (
-            FieldSpec("old_password", "panel.field.old_password", password=True, max_length=20),
-            FieldSpec("new_password", "panel.field.new_password", password=True, max_length=20),
-            FieldSpec("confirm_password", "panel.field.confirm_password", password=True, max_length=20),
-        )
-
-    def current_values(self) -> dict[str, Any]:
-        return {}
-
-    def intro(self) -> str | None:
-        return self.t("panel.admin.rules")
+        return (_password_field("old_password"), *super().fields())
 
     def save(self, values: dict[str, Any]) -> None:
         _confirm_or_raise(values["new_password"], values["confirm_password"])
@@ -76,13 +67,6 @@ class ConfirmScreen(PanelScreen):
     HINTS_KEY = "panel.hints.confirm"
     MESSAGE_KEY = ""
     OK_KEY = "panel.common.ok"
-
-    def __init__(self, node: MenuNode | None = None) -> None:
-        super().__init__()
-        self.node = node
-
-    def crumbs(self) -> list[str]:
-        return crumb_labels(self.panel, self.node) if self.node else []
 
     def compose_body(self) -> ComposeResult:
         yield Static(self.t(self.MESSAGE_KEY), id="confirm-message", classes="message")

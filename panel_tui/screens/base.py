@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
 
+from panel_tui.screens.registry import crumb_labels
 from panel_tui.widgets.chrome import Breadcrumbs, KeyHints
 from panel_tui.widgets.status_bar import LockIcon, StatusBar
 
@@ -16,21 +17,25 @@ if TYPE_CHECKING:
     from device_model import Device
 
     from panel_tui.app import PanelApp
+    from panel_tui.menu_tree import MenuNode
 
 
 class PanelScreen(Screen[Any]):
     """Base of every panel screen.
 
-    Subclasses implement `compose_body()` and `crumbs()`; everything they show is taken
-    from the catalog in `compose`, so a language switch simply recomposes the screen.
+    Subclasses implement `compose_body()`; everything they show is taken from the catalog in
+    `compose`, so a language switch simply recomposes the screen. A screen opened from a menu
+    node gets it as `node` and shows its path as breadcrumbs; others override `crumbs()`.
     """
 
     HELP_KEY = "panel.help.generic"
     HINTS_KEY = "panel.hints.default"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, node: MenuNode | None = None) -> None:
+        super().__init__()
         self._composed_language: str | None = None
+        #: the Settings item this screen was opened from (None: from Home, or a dialog)
+        self.node = node
 
     @property
     def panel(self) -> PanelApp:
@@ -44,7 +49,7 @@ class PanelScreen(Screen[Any]):
         return self.panel.t(key, **params)
 
     def crumbs(self) -> Sequence[str]:
-        return ()
+        return crumb_labels(self.panel, self.node) if self.node else []
 
     def compose(self) -> ComposeResult:
         self._composed_language = self.panel.language

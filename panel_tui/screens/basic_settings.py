@@ -9,10 +9,8 @@ from textual.app import ComposeResult
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from panel_tui.menu_tree import MenuNode
 from panel_tui.screens.base import PanelScreen
 from panel_tui.screens.form_screen import FormScreen
-from panel_tui.screens.registry import crumb_labels
 from panel_tui.widgets.form import FieldSpec
 
 LANGUAGES: tuple[str, ...] = ("en", "lv")
@@ -23,13 +21,6 @@ class LanguageScreen(PanelScreen):
 
     HELP_KEY = "panel.help.language"
     HINTS_KEY = "panel.hints.menu"
-
-    def __init__(self, node: MenuNode | None = None) -> None:
-        super().__init__()
-        self.node = node
-
-    def crumbs(self) -> list[str]:
-        return crumb_labels(self.panel, self.node) if self.node else []
 
     def compose_body(self) -> ComposeResult:
         current = self.panel.language

@@ -9,7 +9,6 @@ from textual.widgets import Button, Static
 
 from panel_tui.menu_tree import MenuNode
 from panel_tui.screens.base import PanelScreen
-from panel_tui.screens.registry import crumb_labels
 
 
 class _CheckScreen(PanelScreen):
@@ -19,12 +18,8 @@ class _CheckScreen(PanelScreen):
     INTRO_KEY = ""
 
     def __init__(self, node: MenuNode | None = None) -> None:
-        super().__init__()
-        self.node = node
+        super().__init__(node)
         self.result_text = ""
-
-    def crumbs(self) -> list[str]:
-        return crumb_labels(self.panel, self.node) if self.node else []
 
     def compose_body(self) -> ComposeResult:
         yield Static(self.t(self.INTRO_KEY), id="check-intro", classes="message")

@@ -13,7 +13,6 @@ from textual.widgets import Button, Input, Select, Static
 
 from panel_tui.menu_tree import MenuNode
 from panel_tui.screens.base import PanelScreen
-from panel_tui.screens.registry import crumb_labels
 from panel_tui.widgets.form import FieldSpec, apply_enabled, compose_fields, read_fields, show_errors
 
 
@@ -26,12 +25,8 @@ class FormScreen(PanelScreen):
     BINDINGS = [Binding("ctrl+s", "save", show=False)]
 
     def __init__(self, node: MenuNode | None = None) -> None:
-        super().__init__()
-        self.node = node
+        super().__init__(node)
         self._draft: dict[str, Any] | None = None
-
-    def crumbs(self) -> list[str]:
-        return crumb_labels(self.panel, self.node) if self.node else []
 
     def fields(self) -> Sequence[FieldSpec]:
         raise NotImplementedError

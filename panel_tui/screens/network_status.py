@@ -13,19 +13,11 @@ from textual.widgets import Button, Static
 from panel_tui.menu_tree import MenuNode
 from panel_tui.messages import DeviceChanged
 from panel_tui.screens.base import PanelScreen
-from panel_tui.screens.registry import crumb_labels
 from panel_tui.widgets.facts import Facts, translate_rows
 
 
 class StatusScreen(PanelScreen):
     """A read-only facts screen that follows device changes."""
-
-    def __init__(self, node: MenuNode | None = None) -> None:
-        super().__init__()
-        self.node = node
-
-    def crumbs(self) -> list[str]:
-        return crumb_labels(self.panel, self.node) if self.node else []
 
     def rows(self) -> list[tuple[str, str]]:
         raise NotImplementedError
@@ -87,14 +79,10 @@ class PrintStatusSheetScreen(PanelScreen):
             self.error = error
 
     def __init__(self, node: MenuNode | None = None) -> None:
-        super().__init__()
-        self.node = node
+        super().__init__(node)
         self.result: Path | None = None
         self.state = "confirm"  # confirm | printing | done | failed
         self._error = ""
-
-    def crumbs(self) -> list[str]:
-        return crumb_labels(self.panel, self.node) if self.node else []
 
     def compose_body(self) -> ComposeResult:
         yield Static(self._message(), id="sheet-message", classes="message")

@@ -16,9 +16,8 @@ class NotAvailableScreen(PanelScreen):
     HELP_KEY = "panel.help.not_available"
 
     def __init__(self, label_key: str, node: MenuNode | None = None) -> None:
-        super().__init__()
+        super().__init__(node)
         self.label_key = label_key
-        self.node = node
 
     def crumbs(self) -> list[str]:
         if self.node is not None:

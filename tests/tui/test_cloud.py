@@ -61,7 +61,9 @@ async def test_sign_in_pages_in_the_terminal(live_device: Device, tenant: Any) -
         await pilot.press("enter")
         await wait_until(pilot, lambda: pane.kind == "consent", "Permissions requested")
         org = cloud.query_one("#ms-consent-org", TickBox)
-        assert org.display and org.value  # an admin sees (and ticks) the organisation consent
+        assert org.display and not org.value  # an admin sees it, unticked as on Microsoft's page
+        await press_button(pilot, "#ms-consent-org")  # step 11: tick "Consent on behalf of ..."
+        await wait_until(pilot, lambda: org.value, "the organisation consent ticked")
         assert "Consent on behalf of your organization" in screen_text(app)
         await press_button(pilot, "#ms-accept")
         await wait_until(pilot, lambda: pane.kind == "done", "the signed-in page")
