@@ -190,24 +190,48 @@ class EmailServiceProfile:
         }
 
 
-def microsoft_profile(service: str, client_id: str, *, tenant: str | None = None) -> EmailServiceProfile:
-    """Real Microsoft: login.microsoftonline.com, real DNS, the system CA store."""
+def _profile(
+    service: str,
+    *,
+    authority_base: str,
+    tenant: str | None,
+    client_id: str,
+    ca_path: Path | None,
+    host_map: dict[str, tuple[str, int]],
+    simulated: bool,
+    custom_tenant: str | None = None,
+) -> EmailServiceProfile:
+    """The one place a profile is built: real and simulated differ only in these arguments."""
     service = normalize_service(service)
     d = _SERVICE_DEFAULTS[service]
     t = tenant or d["tenant"]
     return EmailServiceProfile(
         service=service,
         display_name=d["display_name"],
-        authority=f"https://{MICROSOFT_LOGIN_HOST}/{t}",
+        authority=f"{authority_base.rstrip('/')}/{t}",
         tenant=t,
         smtp_host=d["smtp_host"],
         smtp_port=d["smtp_port"],
         secure=d["secure"],
         client_id=client_id,
+        ca_path=ca_path,
+        host_map=host_map,
+        simulated=simulated,
+        custom_tenant=custom_tenant,
+    )
+
+
+def microsoft_profile(service: str, client_id: str, *, tenant: str | None = None) -> EmailServiceProfile:
+    """Real Microsoft: login.microsoftonline.com, real DNS, the system CA store."""
+    return _profile(
+        service,
+        authority_base=f"https://{MICROSOFT_LOGIN_HOST}",
+        tenant=tenant,
+        client_id=client_id,
         ca_path=None,
         host_map={},
         simulated=False,
-        custom_tenant=tenant if service == EXCHANGE_ONLINE else None,
+        custom_tenant=tenant if normalize_service(service) == EXCHANGE_ONLINE else None,
     )
 
 
@@ -222,24 +246,14 @@ def simulated_profile(
     tenant: str | None = None,
 ) -> EmailServiceProfile:
     """A running simulated tenant: Microsoft's names mapped to its loopback sockets."""
-    service = normalize_service(service)
-    d = _SERVICE_DEFAULTS[service]
-    t = tenant or d["tenant"]
-    host_map = {
-        "smtp.office365.com": (smtp_addr, int(smtp_port)),
-        "smtp-mail.outlook.com": (smtp_addr, int(smtp_port)),
-    }
-    return EmailServiceProfile(
-        service=service,
-        display_name=d["display_name"],
-        authority=f"{base_url.rstrip('/')}/{t}",
-        tenant=t,
-        smtp_host=d["smtp_host"],
-        smtp_port=d["smtp_port"],
-        secure=d["secure"],
+    target = (smtp_addr, int(smtp_port))
+    return _profile(
+        service,
+        authority_base=base_url,
+        tenant=tenant,
         client_id=client_id,
         ca_path=Path(ca_path),
-        host_map=host_map,
+        host_map={"smtp.office365.com": target, "smtp-mail.outlook.com": target},
         simulated=True,
     )
 
