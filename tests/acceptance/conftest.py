@@ -72,3 +72,11 @@ def launch(home: Path, state_dir: Path) -> Iterator[Launch]:
     yield _launch
     for terminal in started:
         terminal.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything here is an acceptance journey (`-m acceptance` runs only these)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.acceptance)

@@ -1,0 +1,49 @@
+"""A tester reproduces the guide's error codes without the mouse or the panel: scenarios and
+scripts from the command line, then the code where a person looks for it (Job Status)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.acceptance.conftest import Launch
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_tester_lists_the_scenarios_in_english_and_latvian(launch: Launch) -> None:
+    listing = launch("panel-tui", "scenarios", "list")
+    listing.wait_for("361-expired", "370-revoked", "314-too-large")
+    assert listing.wait_exit() == 0
+    lv = launch("panel-tui", "scenarios", "list", "--lang", "lv")
+    screen = lv.wait_for("361-expired")
+    assert lv.wait_exit() == 0
+    assert "Signed in and saved" not in screen, "the Latvian list must not fall back to English"
+
+
+def test_tester_runs_the_shipped_script_of_every_error_code(launch: Launch, state_dir: Path) -> None:
+    script = launch("panel-tui-script", str(REPO / "docs/scripts/all-error-codes.panel"), "--state-dir", str(state_dir))
+    script.wait_for("all passed", timeout=120)
+    assert script.wait_exit() == 0
+
+
+def test_a_failed_expect_fails_the_script_with_exit_1(launch: Launch, tmp_path: Path, state_dir: Path) -> None:
+    wrong = tmp_path / "wrong.panel"
+    wrong.write_text("scenario 361-expired --send\nexpect job completed\n")
+    script = launch("panel-tui-script", str(wrong), "--state-dir", str(state_dir))
+    script.wait_for("FAIL", "expect job completed")
+    assert script.wait_exit(timeout=60) == 1
+
+
+def test_tester_applies_a_scenario_then_reads_the_code_in_job_status(launch: Launch, state_dir: Path) -> None:
+    setup = launch("panel-tui", "scenarios", "apply", "361-expired", "--send", "--state-dir", str(state_dir))
+    setup.wait_for("361-expired: passed", timeout=60)
+    assert setup.wait_exit() == 0
+
+    panel = launch("panel-tui")
+    panel.wait_for("Job/Status")
+    panel.press("down", "left", "enter")  # Home: Settings -> Web Config -> Job/Status tile
+    panel.wait_for("Scan to Email", "Error 361")
+    panel.press("enter")
+    panel.wait_for("Job Details", "Server Reply", "AADSTS700082")
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0
