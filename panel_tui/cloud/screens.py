@@ -7,7 +7,7 @@ from typing import Any, Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from panel_tui.cloud.admin_pane import AdminPane
 from panel_tui.cloud.mail_pane import MailPane
@@ -51,6 +51,18 @@ class CloudScreen(Screen):
         else:
             self.query_one(SignInPane).link_changed()
 
+    def on_screen_resume(self) -> None:
+        """Back on the Cloud surface (F4): a sign-in Web Config started meanwhile is offered."""
+        self._follow_signin(switch=True)
+
+    def _follow_signin(self, switch: bool) -> None:
+        pane = self.query_one(SignInPane)
+        if pane.follow_pending() and switch:
+            tabs = self.query_one("#cloud-tabs", TabbedContent)
+            if tabs.active != "cloud-signin":
+                tabs.active = "cloud-signin"
+            pane.focus_field()
+
     def on_unmount(self) -> None:
         self._unsubscribe()
         release_fallback(self.app)
@@ -82,7 +94,10 @@ class CloudScreen(Screen):
     def _tab(self, event: TabbedContent.TabActivated) -> None:
         pane_id = event.pane.id if event.pane is not None else ""
         if pane_id == "cloud-signin":
-            self.query_one(SignInPane).focus_field()
+            # arrows on the tab bar keep the focus there (← → go on through the tabs; Tab enters
+            # the page); a tab opened otherwise puts the cursor in the page's field
+            if not isinstance(self.focused, Tabs):
+                self.query_one(SignInPane).focus_field()
         elif pane_id == "cloud-admin":
             self.query_one(AdminPane).reload()
         elif pane_id == "cloud-mail":
@@ -92,8 +107,11 @@ class CloudScreen(Screen):
 
     def device_changed(self, event: Any) -> None:
         """The app forwards device events; a clock change shows on the admin pane."""
-        if getattr(event, "kind", "") == "clock":
+        kind = getattr(event, "kind", "")
+        if kind == "clock":
             self.query_one(AdminPane).reload()
+        elif kind == "signin":
+            self._follow_signin(switch=False)
 
     def language_changed(self) -> None:
         self.call_later(self._relabel)

@@ -54,11 +54,12 @@ async def test_sign_in_pages_in_the_terminal(live_device: Device, tenant: Any) -
         assert "Enter code" in screen_text(app)
         await pilot.press("enter")
         await wait_until(pilot, lambda: pane.kind == "account", "the account page")
-        assert cloud.query_one("#ms-input", Input).value == PRINTER  # prefilled hint
+        assert cloud.query_one("#ms-input", Input).value == ""  # typed, never prefilled
         assert "Contoso-Printer-2025" in static_text(app, "#ms-hints")
-        await pilot.press("enter")
+        await pilot.press(*PRINTER, "enter")
         await wait_until(pilot, lambda: pane.kind == "password", "the password page")
-        await pilot.press("enter")
+        assert cloud.query_one("#ms-input", Input).value == ""
+        await pilot.press(*"Contoso-Printer-2025", "enter")
         await wait_until(pilot, lambda: pane.kind == "consent", "Permissions requested")
         org = cloud.query_one("#ms-consent-org", TickBox)
         assert org.display and not org.value  # an admin sees it, unticked as on Microsoft's page
@@ -96,8 +97,8 @@ async def test_wrong_code_and_ordinary_user_sees_no_org_consent(live_device: Dev
         cloud.query_one("#ms-input", Input).value = "user@contoso.onmicrosoft.com"
         await pilot.press("enter")
         await wait_until(pilot, lambda: pane.kind == "password", "the password page")
-        assert cloud.query_one("#ms-input", Input).value == "Contoso-User-2025"
-        await pilot.press("enter")
+        assert cloud.query_one("#ms-input", Input).value == ""
+        await pilot.press(*"Contoso-User-2025", "enter")
         await wait_until(pilot, lambda: pane.kind in ("consent", "error"), "the next page")
         assert not cloud.query_one("#ms-consent-org", TickBox).display  # not offered to users
 

@@ -1,0 +1,108 @@
+"""F4 Cloud at 80×24, as a person uses it: Microsoft's sign-in pages for the code Web Config shows,
+the mailbox that just received a Scan to Email, the admin centre, and Latvian.
+
+Each journey starts from a fresh state dir with the embedded tenant, presses keys and reads the
+screen; nothing here imports the app.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tests.acceptance.conftest import Launch
+from tests.acceptance.terminal import Terminal
+
+ADMIN = "admin@contoso.onmicrosoft.com"
+ADMIN_PASSWORD = "Contoso-Admin-2025"
+PRINTER_PASSWORD = "X4ZB012345"
+
+
+def web_config_code(t: Terminal) -> str:
+    """F3 Web Config: log in, Basic page, OAuth2, Sign In > Sign in with Microsoft; the code shown."""
+    t.press("f3")
+    t.wait_for("NWS_EMAIL_BASIC", "Email Server")
+    t.press("ctrl+l")
+    t.wait_for("Administrator Login")
+    t.type(PRINTER_PASSWORD)
+    t.press("enter")
+    t.wait_for("Log out", "Authentication Method")
+    t.press("enter")  # the focus is on Authentication Method: open its list
+    t.wait_for("OAuth2")
+    t.press("down", "down", "down", "enter")
+    t.wait_for("Current Status", "Sign In")
+    t.press("tab", "tab", "enter")  # Email service, then Sign In
+    t.wait_for("Sign in with Microsoft")
+    t.press("enter")
+    screen = t.wait_for(r"Code: [A-Z0-9]{6,}", regex=True)
+    match = re.search(r"Code: ([A-Z0-9]{6,})", screen)
+    assert match is not None
+    return match.group(1)
+
+
+def input_line(t: Terminal, label_row_text: str) -> str:
+    """The screen line just below `label_row_text` (the page's title or message)."""
+    lines = t.text().splitlines()
+    for i, line in enumerate(lines):
+        if label_row_text in line:
+            return lines[i + 1] if i + 1 < len(lines) else ""
+    return ""
+
+
+def test_sign_in_pages_follow_the_waiting_sign_in_and_take_the_readme_account(launch: Launch) -> None:
+    """F4 left on the Admin centre; Web Config starts a sign-in; F4 shows its code, ready to go.
+
+    The README's admin account and password, typed exactly, sign in (nothing prefilled to add to),
+    the organisation's consent is ticked, Accept, and Web Config says Signed in by itself.
+    """
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f4")
+    t.wait_for("Sign-in pages", "Enter code")
+    t.press("shift+tab", "right")  # the tab bar, then Admin centre: F4 is left there
+    t.wait_for("Security defaults")
+
+    code = web_config_code(t)
+
+    t.press("f4")
+    t.wait_for("Enter code", code)  # the Sign-in tab, with Web Config's code in the field
+    t.press("enter")
+    t.wait_for("Enter your email, phone, or Skype")
+    assert "printer@contoso.onmicrosoft.com" not in input_line(t, "Enter your email")
+    t.type(ADMIN)
+    t.press("enter")
+    t.wait_for("Enter password")
+    assert "•" not in t.text()  # no dots to add the typed password to
+    t.type(ADMIN_PASSWORD)
+    t.press("enter")
+    t.wait_for("Permissions requested", "[ ] Consent on behalf of your organization")
+    t.press("space")  # the focus is on the organisation's consent
+    t.wait_for("[x] Consent on behalf of your organization")
+    t.press("tab", "enter")  # Accept
+    t.wait_for("You have signed in")
+
+    t.press("f3")
+    t.wait_for(f"Signed in: {ADMIN}")
+
+
+def test_a_refused_account_or_password_is_typed_again_not_added_to(launch: Launch) -> None:
+    """After AADSTS50034 or 50126 the field is never refilled: typing again replaces the value."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    code = web_config_code(t)
+    t.press("f4")
+    t.wait_for("Enter code", code)
+    t.press("enter")
+    t.wait_for("Enter your email, phone, or Skype")
+    t.type("nobody@contoso.onmicrosoft.com")
+    t.press("enter")
+    t.wait_for("AADSTS50034")
+    t.type(ADMIN)  # the refused name is selected: this replaces it
+    t.press("enter")
+    t.wait_for("Enter password")
+    t.type("not-the-password")
+    t.press("enter")
+    t.wait_for("AADSTS50126")
+    assert "•" not in t.text()  # the refused password is gone, nothing filled in again
+    t.type(ADMIN_PASSWORD)
+    t.press("enter")
+    t.wait_for("Permissions requested")
