@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
@@ -22,6 +23,12 @@ class CloudScreen(Screen):
 
     CSS_PATH = ["../webconfig/webconfig.tcss", "cloud.tcss"]
     HELP_KEY = "cloud.help"
+    #: ← → go through the tabs wherever the focused widget has no use for them (a button, a
+    #: tick box, a list): the key hints promise it, and the tab bar is not a Tab press away
+    BINDINGS = [
+        Binding("left", "next_tab(-1)", show=False),
+        Binding("right", "next_tab(1)", show=False),
+    ]
 
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -77,6 +84,13 @@ class CloudScreen(Screen):
             text = tr(self, f"cloud.header.{link.mode}", url=where, state=state,
                       domain=link.info.tenant_domain or "")
         self.query_one("#cloud-header", Static).update(text)
+
+    def action_next_tab(self, step: int) -> None:
+        tabs = self.query_one("#cloud-tabs", TabbedContent)
+        ids = [pane.id for pane in tabs.query(TabPane) if pane.id]
+        if tabs.active in ids:
+            tabs.active = ids[(ids.index(tabs.active) + step) % len(ids)]
+            self.query_one(Tabs).focus()
 
     def show_tab(self, name: str) -> None:
         """Open a tab: "signin", "admin", "mail" or "scenarios"."""
