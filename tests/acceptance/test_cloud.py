@@ -106,3 +106,86 @@ def test_a_refused_account_or_password_is_typed_again_not_added_to(launch: Launc
     t.type(ADMIN_PASSWORD)
     t.press("enter")
     t.wait_for("Permissions requested")
+
+
+def test_mailbox_opens_a_scan_to_email_with_its_subject_and_attachment(launch: Launch) -> None:
+    """F4 Scenarios: S sends a Scan to Email; Mailboxes opens on the mailbox it went to; Enter
+    opens the message: headers, the text, and the PDF with its size."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f4")
+    t.wait_for("Sign-in pages", "Enter code")
+    t.press("shift+tab", "left")  # the tab bar, then Scenarios (the last tab)
+    t.wait_for("Signed in and saved: Scan to Email completes")
+    t.press("tab", "s")  # the list: apply the highlighted (first) scenario and send
+    screen = t.wait_for("As expected: Completed.")
+    recipient = re.search(r"scan-to-email (\S+@\S+):", screen)  # the scenario's step, as listed
+    assert recipient is not None
+    t.press("left")  # Mailboxes
+    screen = t.wait_for("Scanned document from", ".pdf", "1 message(s)")
+    shown = re.search(r"^ Mailbox +(\S+)", screen, re.MULTILINE)
+    assert shown is not None and shown.group(1) == recipient.group(1)  # the mailbox just mailed
+    t.press("tab", "tab", "tab", "enter")  # Mailbox, Refresh, the list: open the message
+    t.wait_for("From: ", f"To: {recipient.group(1)}", "Subject: Scanned document from", "Date: ")
+    t.wait_for(r"Attachments: scan\S*\.pdf \(\d+(\.\d)? KB\)", regex=True)
+    t.wait_for("This is a scanned document")
+    t.press("escape")
+    t.wait_for("Received", "Subject", "Attachments")
+
+
+ADMIN_LABELS = {
+    "en": (
+        "Security defaults", "SMTP AUTH for the organisation", "SMTP AUTH for the mailbox",
+        "Message size limit", "Set", "Revoke sessions", "New password", "Change password",
+        "Block the user", "Block device code flow", "+1 hour", "+91 days", "Printer clock",
+    ),
+    "lv": (
+        "Drošības noklusējumi", "SMTP AUTH organizācijai", "SMTP AUTH pastkastei",
+        "Ziņojuma izmēra ierobežojums", "Iestatīt", "Atsaukt sesijas", "Jaunā parole", "Mainīt paroli",
+        "Bloķēt lietotāju", "Bloķēt ierīces koda plūsmu", "+1 stunda", "+91 diena", "Printera pulkstenis",
+    ),
+}
+
+
+def test_admin_centre_shows_every_switch_of_the_error_table_at_80x24(launch: Launch) -> None:
+    for lang, labels in ADMIN_LABELS.items():
+        t = launch("panel-tui", "--lang", lang)
+        t.press("f4")
+        t.wait_for({"en": "Enter code", "lv": "Ievadiet kodu"}[lang])
+        t.press("shift+tab", "right")
+        t.wait_for(*labels)
+        t.press("ctrl+q")
+        assert t.wait_exit() == 0
+
+
+#: English labels of F4 that must not show on a Latvian screen.
+ENGLISH = (
+    "Enter code", "Sign in", "Next", "Cancel", "Accept", "Permissions requested", "Consent on behalf",
+    "Enter password", "Enter your email", "Code", "Password", "Mailbox", "Received", "Subject",
+    "Attachments", "Refresh", "Security defaults", "Revoke", "Time travel", "Apply", "message(s)",
+    "didn't work", "incorrect", "Default accounts",
+)
+
+
+def english_on(screen: str) -> list[str]:
+    # product names and Web Config's own English labels (the guide keeps them) are not UI text here
+    text = screen.replace("Web Config", "").replace("Sign In", "").replace("Email Server", "")
+    return [word for word in ENGLISH if word in text]
+
+
+def test_latvian_f4_pages_are_latvian(launch: Launch) -> None:
+    """--lang lv: every F4 tab and each sign-in page, with Microsoft's pages in Latvian too."""
+    t = launch("panel-tui", "--lang", "lv")
+    t.wait_for("Sākums")
+    t.press("f4")
+    screen = t.wait_for("Ievadiet kodu", "Tālāk")
+    assert not english_on(screen), english_on(screen)
+    t.type("WRONG1234")
+    t.press("enter")
+    screen = t.wait_for("AADSTS70018")
+    assert not english_on(screen), english_on(screen)
+    t.press("shift+tab")  # the tab bar
+    for needle in ("Drošības noklusējumi", "Pastkaste", "Lietot"):
+        t.press("right")
+        screen = t.wait_for(needle)
+        assert not english_on(screen), (needle, english_on(screen))
