@@ -348,6 +348,8 @@ class SignInPane(VerticalScroll, can_focus=False):
             key = f"cloud.page.reason.{reason}.title" if reason and part == "title" else ""
         else:
             fallback = page.title if part == "title" else page.message
+            if part == "message" and fallback == (getattr(page, "error_text", "") or None):
+                fallback = ""  # a page without a message of its own: its error is shown below
             key = f"cloud.page.{page.kind}.{part}"
         if not key:
             return fallback

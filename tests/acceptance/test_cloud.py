@@ -17,12 +17,12 @@ ADMIN_PASSWORD = "Contoso-Admin-2025"
 PRINTER_PASSWORD = "X4ZB012345"
 
 
-def web_config_code(t: Terminal) -> str:
+def web_config_code(t: Terminal, lang: str = "en") -> str:
     """F3 Web Config: log in, Basic page, OAuth2, Sign In > Sign in with Microsoft; the code shown."""
     t.press("f3")
     t.wait_for("NWS_EMAIL_BASIC", "Email Server")
     t.press("ctrl+l")
-    t.wait_for("Administrator Login")
+    t.wait_for({"en": "Administrator Login", "lv": "Administratora pieteikšanās"}[lang])
     t.type(PRINTER_PASSWORD)
     t.press("enter")
     t.wait_for("Log out", "Authentication Method")
@@ -33,8 +33,8 @@ def web_config_code(t: Terminal) -> str:
     t.press("tab", "tab", "enter")  # Email service, then Sign In
     t.wait_for("Sign in with Microsoft")
     t.press("enter")
-    screen = t.wait_for(r"Code: [A-Z0-9]{6,}", regex=True)
-    match = re.search(r"Code: ([A-Z0-9]{6,})", screen)
+    screen = t.wait_for(r"(Code|Kods): [A-Z0-9]{6,}", regex=True)
+    match = re.search(r"(?:Code|Kods): ([A-Z0-9]{6,})", screen)
     assert match is not None
     return match.group(1)
 
@@ -163,7 +163,7 @@ ENGLISH = (
     "Enter code", "Sign in", "Next", "Cancel", "Accept", "Permissions requested", "Consent on behalf",
     "Enter password", "Enter your email", "Code", "Password", "Mailbox", "Received", "Subject",
     "Attachments", "Refresh", "Security defaults", "Revoke", "Time travel", "Apply", "message(s)",
-    "didn't work", "incorrect", "Default accounts",
+    "didn't work", "incorrect", "Default accounts", "You have signed in", "This app would like",
 )
 
 
@@ -184,6 +184,29 @@ def test_latvian_f4_pages_are_latvian(launch: Launch) -> None:
     t.press("enter")
     screen = t.wait_for("AADSTS70018")
     assert not english_on(screen), english_on(screen)
+
+    code = web_config_code(t, "lv")
+    t.press("f4")
+    t.wait_for("Ievadiet kodu", code)
+    t.press("enter")
+    pages = [t.wait_for("Pierakstīties", "E-pasts, tālrunis vai Skype")]
+    t.type("nobody@contoso.onmicrosoft.com")
+    t.press("enter")
+    pages.append(t.wait_for("AADSTS50034"))
+    t.type(ADMIN)
+    t.press("enter")
+    pages.append(t.wait_for("Ievadiet paroli"))
+    t.type("wrong")
+    t.press("enter")
+    pages.append(t.wait_for("AADSTS50126"))
+    t.type(ADMIN_PASSWORD)
+    t.press("enter")
+    pages.append(t.wait_for("Atļaujas pieprasītas", "Piekrist organizācijas vārdā", "Pieņemt"))
+    t.press("space", "tab", "enter")
+    pages.append(t.wait_for("Jūs esat pierakstījies"))
+    for screen in pages:
+        assert not english_on(screen), (english_on(screen), screen)
+
     t.press("shift+tab")  # the tab bar
     for needle in ("Drošības noklusējumi", "Pastkaste", "Lietot"):
         t.press("right")
