@@ -93,6 +93,14 @@ class SignInPane(VerticalScroll, can_focus=False):
         left alone; a finished page or a walk for an older code makes way for a new code page.
         """
         code = self._pending_code()
+        if not code and self._offered_code:
+            # the offered sign-in ended (signed in elsewhere, cancelled, expired): a code left
+            # in the field would only earn "already used"
+            field = self.query_one("#ms-input", Input)
+            if self.kind == "code" and field.value == self._offered_code:
+                field.value = ""
+            self._offered_code = ""
+            return False
         if not code or code == self._offered_code:
             return False
         link = self.link

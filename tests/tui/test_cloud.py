@@ -103,6 +103,44 @@ async def test_wrong_code_and_ordinary_user_sees_no_org_consent(live_device: Dev
         assert not cloud.query_one("#ms-consent-org", TickBox).display  # not offered to users
 
 
+async def test_sign_in_tab_follows_a_waiting_sign_in_and_tab_reaches_its_field(
+    live_device: Device, tenant: Any
+) -> None:
+    """F4 left on the Admin centre, Web Config starts a sign-in, F4: its code is on the Sign-in
+    tab; ← → on the tab bar keep the focus there, and Tab goes into the code field."""
+    from textual.widgets import Tabs
+
+    app = linked_app(live_device, tenant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("cloud")
+        cloud = app.screen
+        pane = cloud.query_one(SignInPane)
+        await wait_until(pilot, lambda: pane.kind == "code", "the code page")
+        cloud.query_one(Tabs).focus()
+        await pilot.press("right")
+        await wait_until(pilot, lambda: cloud.query_one("#cloud-tabs").active == "cloud-admin", "Admin centre")
+
+        await app.switch_mode("webconfig")
+        web = app.screen
+        web.begin_sign_in("exchange_online")
+        await wait_until(pilot, lambda: web.attempt is not None and web.attempt.state == "waiting", "a code")
+        await app.switch_mode("cloud")
+        field = cloud.query_one("#ms-input", Input)
+        await wait_until(pilot, lambda: field.value == web.attempt.user_code, "the code offered")
+        assert cloud.query_one("#cloud-tabs").active == "cloud-signin"
+        assert app.focused is field
+
+        cloud.query_one(Tabs).focus()
+        await pilot.press("right", "left")  # through the tabs and back: the focus stays on them
+        await pilot.pause()
+        assert isinstance(app.focused, Tabs)
+        await pilot.press("tab")
+        assert app.focused is field and field.value == web.attempt.user_code
+
+        web.attempt.cancel()  # Web Config's Cancel
+        await wait_until(pilot, lambda: field.value == "", "the ended sign-in's code taken away")
+
+
 async def test_admin_centre_changes_the_tenant(live_device: Device, tenant: Any) -> None:
     device = live_device
     app = linked_app(device, tenant)
