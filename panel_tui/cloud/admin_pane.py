@@ -14,6 +14,7 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -46,7 +47,7 @@ class AdminPane(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
-        yield Static(id="adm-unavailable", classes="page-note")
+        yield Static(id="adm-unavailable", classes="page-note", markup=False)
         yield Static(t("cloud.admin.entra"), classes="page-subtitle")
         yield TickBox(t("cloud.admin.security_defaults"), id="adm-security-defaults", compact=True)
         yield TickBox(t("cloud.admin.public_client_flows"), id="adm-public-client", compact=True)
@@ -95,7 +96,7 @@ class AdminPane(VerticalScroll, can_focus=False):
             yield Label(t("cloud.admin.time_travel"), classes="page-subtitle")
             for step in TIME_STEPS:
                 yield Button(t(f"cloud.admin.advance.{step}"), id=f"adm-advance-{step}", compact=True)
-        yield Static(id="adm-clocks")
+        yield Static(id="adm-clocks", markup=False)
         yield Static(id="adm-result", classes="page-result", markup=False)
 
     def on_mount(self) -> None:
@@ -167,7 +168,8 @@ class AdminPane(VerticalScroll, can_focus=False):
             highlighted = ca.highlighted
             ca.clear_options()
             for policy in state.get("conditional_access", []):
-                ca.add_option(Option(_policy_text(self, policy), id=str(policy["id"])))
+                # a policy's name is the tenant's data: text, never markup
+                ca.add_option(Option(Content(_policy_text(self, policy)), id=str(policy["id"])))
             if not state.get("conditional_access"):
                 ca.add_option(Option(tr(self, "cloud.admin.ca_none"), id="none", disabled=True))
             elif highlighted is not None and highlighted < ca.option_count:

@@ -227,6 +227,7 @@ async def test_admin_centre_changes_a_password_and_every_switch_fits_at_80x24(
     live_device: Device, tenant: Any
 ) -> None:
     """The guide's error table from one screen: nothing it needs is below the fold or cut."""
+    tenant.admin.add_conditional_access_policy("[/] odd [b]name", users=("nobody@contoso.onmicrosoft.com",))
     app = linked_app(live_device, tenant)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.switch_mode("cloud")
@@ -244,6 +245,7 @@ async def test_admin_centre_changes_a_password_and_every_switch_fits_at_80x24(
         ):
             assert label in text, label
         assert pane.max_scroll_y == 0  # nothing to scroll to
+        assert "[/] odd [b]name" in text  # the tenant's data as text, not markup
 
         assert pane.query_one("#adm-user", Select).value == PRINTER
         field = pane.query_one("#adm-password", Input)
