@@ -35,7 +35,7 @@ class CloudScreen(Screen):
         self._unsubscribe: Callable[[], None] = lambda: None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="cloud-header")
+        yield Static(id="cloud-header", markup=False)  # the tenant's URL and domain: data
         # the command palette's "Scenario: ..." opens a Cloud surface not created yet on its tab
         first = getattr(self.app, "cloud_first_tab", None) or "signin"
         with TabbedContent(id="cloud-tabs", initial=f"cloud-{first}"):
