@@ -39,6 +39,9 @@ class PageView:
     ctx: str = ""
     upn: str = ""
     status: int = 200
+    #: which known text this page shows (``data-reason``), so a terminal client can show the
+    #: page in its user's language as Microsoft localises its own: code_wrong, code_used, ...
+    reason: str = ""
 
 
 @dataclass
@@ -78,6 +81,7 @@ class SignInPages:
             view = self.start()
             view.error_code, view.error_text = None, (
                 "Your sign-in session has expired. Enter the code again.")
+            view.reason = "session_expired"
             return view
         ctx = form["ctx"]
         problem = self._code_problem(sess.user_code, ctx)
@@ -91,7 +95,7 @@ class SignInPages:
             return self._consent(ctx, sess, form.get("action", ""),
                                  form.get("consent_org", "") in ("on", "1", "true"))
         return self._error("Something went wrong", "The request is not valid in this step.",
-                           None, status=400)
+                           None, status=400, reason="invalid_step")
 
     def _code(self, otc: str) -> PageView:
         row = self.idp.find_user_code(otc) if otc.strip() else None
@@ -100,12 +104,14 @@ class SignInPages:
             view.error_code = WRONG_CODE
             view.error_text = ("That code didn't work. Check the code and try again."
                                if row is None else "That code has already been used.")
+            view.reason = "code_wrong" if row is None else "code_used"
             return view
         if self.idp.code_expired(row):
             view = self.start()
             view.error_code = CODE_EXPIRED
             view.error_text = ("The code you entered has expired. Get a new code from the "
                                "device you're trying to sign in to and try again.")
+            view.reason = "code_expired"
             return view
         ctx = secrets.token_urlsafe(24)
         with self._lock:
@@ -123,13 +129,13 @@ class SignInPages:
             self._drop(ctx)
             return self._error("Sign-in is already finished",
                                "This code has already been used. Get a new code from the "
-                               "device and try again.", WRONG_CODE)
+                               "device and try again.", WRONG_CODE, reason="finished")
         if self.idp.code_expired(row):
             self._drop(ctx)
             return self._error("The code has expired",
                                "The code you entered has expired. Get a new code from the "
                                "device you're trying to sign in to and try again.",
-                               CODE_EXPIRED)
+                               CODE_EXPIRED, reason="expired")
         return None
 
     def _account(self, ctx: str, sess: _Session, login: str) -> PageView:
@@ -139,7 +145,7 @@ class SignInPages:
                             f"You're signing in to {self.app} on another device located in "
                             "your area.", NO_ACCOUNT,
                             "This username may be incorrect. Make sure you typed it correctly. "
-                            "Otherwise, contact your admin.", ctx=ctx)
+                            "Otherwise, contact your admin.", ctx=ctx, reason="no_account")
         sess.upn = user.upn
         return PageView("password", "Enter password", "", ctx=ctx, upn=user.upn)
 
@@ -148,7 +154,8 @@ class SignInPages:
         if not password or not d.check_password(sess.upn, password):
             return PageView("password", "Enter password", "", BAD_PASSWORD,
                             "Your account or password is incorrect. If you don't remember "
-                            "your password, reset it now.", ctx=ctx, upn=sess.upn)
+                            "your password, reset it now.", ctx=ctx, upn=sess.upn,
+                            reason="bad_password")
         sess.verified = True
         user = d.user(sess.upn)
         assert user is not None
@@ -159,7 +166,7 @@ class SignInPages:
                                "Your sign-in was successful but does not meet the criteria to "
                                "access this resource. For example, you might be signing in from "
                                "a browser, app, or location that is restricted by your admin.",
-                               CA_BLOCKED, upn=user.upn)
+                               CA_BLOCKED, upn=user.upn, reason="ca_blocked")
         if d.has_consent(d.client_id, user.upn):
             return self._approve(ctx, sess)
         if not user.is_admin:
@@ -169,7 +176,7 @@ class SignInPages:
                                f"{self.app} needs permission to access resources in your "
                                "organization that only an admin can grant. Please ask an admin "
                                "to grant permission to this app before you can use it.",
-                               ADMIN_APPROVAL, upn=user.upn)
+                               ADMIN_APPROVAL, upn=user.upn, reason="admin_approval")
         return PageView("consent", "Permissions requested", f"{self.app}", ctx=ctx,
                         upn=user.upn, show_org_consent=True)
 
@@ -182,7 +189,7 @@ class SignInPages:
             self._drop(ctx)
             return self._error("Sign-in cancelled",
                                "User declined to consent to access the app. You can close "
-                               "this window.", DECLINED, upn=user.upn)
+                               "this window.", DECLINED, upn=user.upn, reason="declined")
         d.grant_consent(d.client_id, None if (on_behalf and user.is_admin) else user.upn)
         return self._approve(ctx, sess)
 
@@ -194,8 +201,8 @@ class SignInPages:
                         "You may now close this window.", upn=sess.upn)
 
     def _error(self, title: str, text: str, code: int | None, *, upn: str = "",
-               status: int = 200) -> PageView:
-        return PageView("error", title, "", code, text, upn=upn, status=status)
+               status: int = 200, reason: str = "") -> PageView:
+        return PageView("error", title, "", code, text, upn=upn, status=status, reason=reason)
 
     def _drop(self, ctx: str) -> None:
         with self._lock:
@@ -250,5 +257,6 @@ class SignInPages:
         return self._template.substitute(
             kind=e(v.kind), title=e(v.title), message=e(v.message), body=body, error=error,
             error_code=e(str(v.error_code or "")), tenant=e(self.idp.dir.domain),
+            reason=e(v.reason), app=e(self.app),
             show_org_consent="true" if v.show_org_consent else "false",
             account=f'<div class="account" id="account">{e(v.upn)}</div>' if v.upn else "")

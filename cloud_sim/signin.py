@@ -21,6 +21,10 @@ class Page:
     show_org_consent: bool
     error_text: str = ""
     account: str = ""
+    #: the page's known text (``data-reason``: code_wrong, bad_password, ...; "" for none), and
+    #: the app being signed in to: what a client needs to show the page in its own language
+    reason: str = ""
+    app: str = ""
 
 
 class _PageParser(HTMLParser):
@@ -133,5 +137,7 @@ class SignInClient:
             show_org_consent=p.attrs.get("data-show-org-consent") == "true",
             error_text=error_text,
             account=p.text.get("account", "").strip(),
+            reason=p.attrs.get("data-reason", ""),
+            app=p.attrs.get("data-app", ""),
         )
         return self.page

@@ -14,6 +14,7 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -46,14 +47,13 @@ class AdminPane(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
-        yield Static(id="adm-unavailable", classes="page-note")
+        yield Static(id="adm-unavailable", classes="page-note", markup=False)
         yield Static(t("cloud.admin.entra"), classes="page-subtitle")
         yield TickBox(t("cloud.admin.security_defaults"), id="adm-security-defaults", compact=True)
         yield TickBox(t("cloud.admin.public_client_flows"), id="adm-public-client", compact=True)
         with Horizontal(classes="field-row"):
             yield Label(t("cloud.admin.consent"), classes="field-label")
             yield Static(id="adm-consent-state")
-        with Horizontal(classes="button-row"):
             yield Button(t("cloud.admin.consent_grant"), id="adm-consent-grant", compact=True)
             yield Button(t("cloud.admin.consent_revoke"), id="adm-consent-revoke", compact=True)
         yield Static(t("cloud.admin.exchange"), classes="page-subtitle")
@@ -83,18 +83,21 @@ class AdminPane(VerticalScroll, can_focus=False):
             )
         with Horizontal(classes="button-row"):
             yield Button(t("cloud.admin.revoke_sessions"), id="adm-revoke-sessions", compact=True)
+            yield Label(t("cloud.admin.new_password"), id="adm-password-label")
+            yield Input(id="adm-password", password=True, compact=True)
+            yield Button(t("cloud.admin.password_set"), id="adm-password-set", compact=True)
         yield Static(t("cloud.admin.conditional_access"), classes="page-subtitle")
         yield OptionList(id="adm-ca-list")
         with Horizontal(classes="button-row"):
             yield Button(t("cloud.admin.ca_block_user"), id="adm-ca-block-user", compact=True)
             yield Button(t("cloud.admin.ca_block_dcf"), id="adm-ca-block-dcf", compact=True)
             yield Button(t("cloud.admin.ca_remove"), id="adm-ca-remove", compact=True)
-        yield Static(t("cloud.admin.time_travel"), classes="page-subtitle")
-        yield Static(id="adm-clocks")
         with Horizontal(classes="button-row"):
+            yield Label(t("cloud.admin.time_travel"), classes="page-subtitle")
             for step in TIME_STEPS:
                 yield Button(t(f"cloud.admin.advance.{step}"), id=f"adm-advance-{step}", compact=True)
-        yield Static(id="adm-result", classes="page-result")
+        yield Static(id="adm-clocks", markup=False)
+        yield Static(id="adm-result", classes="page-result", markup=False)
 
     def on_mount(self) -> None:
         self.reload()
@@ -165,7 +168,8 @@ class AdminPane(VerticalScroll, can_focus=False):
             highlighted = ca.highlighted
             ca.clear_options()
             for policy in state.get("conditional_access", []):
-                ca.add_option(Option(_policy_text(self, policy), id=str(policy["id"])))
+                # a policy's name is the tenant's data: text, never markup
+                ca.add_option(Option(Content(_policy_text(self, policy)), id=str(policy["id"])))
             if not state.get("conditional_access"):
                 ca.add_option(Option(tr(self, "cloud.admin.ca_none"), id="none", disabled=True))
             elif highlighted is not None and highlighted < ca.option_count:
@@ -289,6 +293,23 @@ class AdminPane(VerticalScroll, can_focus=False):
             return
         self._shown_size = None  # show what the tenant says once it has taken the new limit
         self._change("cloud.admin.size_done", "set_message_size_limit", amount * SIZE_UNITS.get(unit, 1))
+
+    @on(Button.Pressed, "#adm-password-set")
+    @on(Input.Submitted, "#adm-password")
+    def _set_password(self, event: Button.Pressed | Input.Submitted) -> None:
+        """A new password for the selected user: Entra ID revokes their sessions (the printer's 370)."""
+        event.stop()
+        upn = self._selected_user()
+        field = self.query_one("#adm-password", Input)
+        if self.admin is None or upn is None:
+            return
+        if not field.value:
+            self._change_failed(tr(self, "cloud.admin.password_empty"))
+            field.focus()
+            return
+        password = field.value
+        field.value = ""
+        self._change("cloud.admin.password_done", "set_password", upn, password)
 
     @on(Button.Pressed, "#adm-consent-grant")
     def _grant(self) -> None:

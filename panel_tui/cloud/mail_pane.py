@@ -1,59 +1,227 @@
 """A mailbox viewer for the simulated tenant: what the printer's emails delivered.
 
-Reads the tenant's Maildir through ``TenantAdmin.messages`` so a trainer can show that a Scan to
-Email arrived From the signed-in address with its PDF attached.
+Reads the tenant's Maildir through ``TenantAdmin`` so a trainer can show that a Scan to Email
+arrived From the signed-in address with its PDF attached: the list opens on the mailbox that
+received mail last, and Enter opens a message (headers, body text, attachments with sizes).
+Everything in a message is the sender's data and is shown as text, never markup.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Select, Static
 
 from panel_tui.webconfig.common import tr
 
+#: Maildir of mail for recipients outside the tenant (``cloud_sim.maildir.OUTBOUND``).
+OUTBOUND = "_outbound"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    content_type: str
+    size: int
+
+
+@dataclass
+class MailView:
+    """One message as the pane shows it (plain strings, read in the worker thread)."""
+
+    sender: str
+    to: str
+    subject: str
+    date: str
+    date_short: str
+    body: str
+    attachments: list[Attachment] = field(default_factory=list)
+
 
 def attachment_names(message: EmailMessage) -> list[str]:
     """File names of a message's attachments."""
-    names = []
-    for part in message.iter_attachments():
-        names.append(part.get_filename() or part.get_content_type())
-    return names
+    return [a.name for a in attachments_of(message)]
 
 
-def _date(message: EmailMessage) -> str:
+def attachments_of(message: EmailMessage) -> list[Attachment]:
+    """A message's attachments: file name (or type), content type and decoded size in bytes."""
+    out = []
     try:
-        return parsedate_to_datetime(str(message["Date"])).strftime("%Y-%m-%d %H:%M")
+        parts = list(message.iter_attachments())
+    except Exception:  # a broken MIME structure: no attachments to list
+        parts = []
+    for part in parts:
+        try:
+            payload = part.get_payload(decode=True)
+        except Exception:
+            payload = None
+        size = len(payload) if isinstance(payload, (bytes, bytearray)) else 0
+        content_type = part.get_content_type()
+        out.append(Attachment(str(part.get_filename() or content_type), content_type, size))
+    return out
+
+
+def body_text(message: EmailMessage) -> str:
+    """The message's text (text/plain, else text/html with its tags dropped)."""
+    try:
+        part = message.get_body(preferencelist=("plain", "html"))
+        if part is None:
+            return ""
+        text = part.get_content()
     except Exception:
-        return str(message.get("Date", ""))[:16]
+        return ""
+    if not isinstance(text, str):
+        return ""
+    if part.get_content_subtype() == "html":
+        import html
+        import re
+
+        text = html.unescape(re.sub(r"<[^>]*>", " ", text))
+    return text.strip()
+
+
+def _header(message: EmailMessage, name: str) -> str:
+    try:
+        return str(message.get(name, "") or "")
+    except Exception:  # a malformed header the parser kept as a defect
+        return ""
+
+
+def _dates(message: EmailMessage) -> tuple[str, str]:
+    raw = _header(message, "Date")
+    try:
+        when = parsedate_to_datetime(raw)
+    except Exception:
+        return raw, raw[:11]
+    return when.strftime("%Y-%m-%d %H:%M"), when.strftime("%m-%d %H:%M")
+
+
+def mail_view(message: EmailMessage) -> MailView:
+    date, short = _dates(message)
+    return MailView(
+        sender=_header(message, "From"),
+        to=_header(message, "To"),
+        subject=_header(message, "Subject"),
+        date=date,
+        date_short=short,
+        body=body_text(message),
+        attachments=attachments_of(message),
+    )
+
+
+def size_text(node: Any, size: int) -> str:
+    """A size as people read it: bytes, KB or MB (1024-based, as mail clients show them)."""
+    if size < 1024:
+        return tr(node, "cloud.mail.size_b", n=size)
+    if size < 1024 * 1024:
+        return tr(node, "cloud.mail.size_kb", n=_decimal(node, size / 1024))
+    return tr(node, "cloud.mail.size_mb", n=_decimal(node, size / (1024 * 1024)))
+
+
+def _decimal(node: Any, value: float) -> str:
+    text = f"{value:.1f}" if value < 10 else f"{value:.0f}"
+    return text.replace(".", tr(node, "cloud.mail.decimal_point"))
+
+
+def attachments_text(node: Any, view: MailView) -> str:
+    if not view.attachments:
+        return "-"
+    return ", ".join(f"{a.name} ({size_text(node, a.size)})" for a in view.attachments)
+
+
+class MailMessageScreen(ModalScreen[None]):
+    """One message opened: From, To, Subject, Date, the attachments and the body text."""
+
+    BINDINGS = [Binding("escape", "dismiss_message", "Close", show=False)]
+
+    DEFAULT_CSS = """
+    MailMessageScreen {
+        align: center middle;
+    }
+    MailMessageScreen > Vertical {
+        width: 78;
+        height: 22;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    MailMessageScreen #msg-headers {
+        height: auto;
+    }
+    MailMessageScreen #msg-body-box {
+        height: 1fr;
+        border-top: solid $primary;
+    }
+    MailMessageScreen #msg-close {
+        width: auto;
+        min-width: 8;
+    }
+    """
+
+    def __init__(self, view: MailView) -> None:
+        super().__init__()
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        v = self.view
+        headers = tr(
+            self,
+            "cloud.mail.headers",
+            sender=v.sender,
+            to=v.to,
+            subject=v.subject,
+            date=v.date,
+            attachments=attachments_text(self, v),
+        )
+        with Vertical():
+            yield Static(headers, id="msg-headers", markup=False)
+            with VerticalScroll(id="msg-body-box"):
+                yield Static(v.body or tr(self, "cloud.mail.no_body"), id="msg-body", markup=False)
+            yield Button(tr(self, "cloud.mail.close"), id="msg-close", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#msg-body-box").focus()
+
+    @on(Button.Pressed, "#msg-close")
+    def action_dismiss_message(self) -> None:
+        self.dismiss(None)
 
 
 class MailPane(Vertical):
     """Messages received by one mailbox of the tenant."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._rows: list[MailView] = []
+        self._count_text = ""
+        #: the newest delivery seen: mail newer than it makes the pane follow it to its mailbox
+        self._newest_seen = ""
+
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
-        yield Static(id="mail-unavailable", classes="page-note")
+        yield Static(id="mail-unavailable", classes="page-note", markup=False)
         with Horizontal(classes="field-row"):
             yield Label(t("cloud.mail.mailbox"), classes="field-label")
-            yield Select([], id="mail-box", compact=True, allow_blank=True, prompt=t("cloud.admin.pick_user"))
+            yield Select([], id="mail-box", compact=True, allow_blank=True, prompt=t("cloud.mail.pick_mailbox"))
             yield Button(t("cloud.mail.refresh"), id="mail-refresh", compact=True)
         yield DataTable(id="mail-table", cursor_type="row", zebra_stripes=False)
-        yield Static(id="mail-detail", classes="page-result")
+        yield Static(id="mail-detail", classes="page-result", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#mail-table", DataTable)
-        table.add_columns(
-            tr(self, "cloud.mail.date"),
-            tr(self, "cloud.mail.from"),
-            tr(self, "cloud.mail.subject"),
-            tr(self, "cloud.mail.attachments"),
-        )
+        # 78 columns: the subject and the attachment (the PDF a trainer shows) both fit
+        table.add_column(tr(self, "cloud.mail.date"), width=11)
+        table.add_column(tr(self, "cloud.mail.subject"), width=33)
+        table.add_column(tr(self, "cloud.mail.attachments"), width=26)
         self.reload()
 
     @property
@@ -68,21 +236,45 @@ class MailPane(Vertical):
         note.update("" if admin is not None else tr(self, "cloud.mail.unavailable"))
         note.display = admin is None
         if admin is not None:
-            self._load(self.query_one("#mail-box", Select).value)
+            self._load(self.query_one("#mail-box", Select).value, follow=True)
+
+    def _signed_in_account(self) -> str:
+        email = getattr(getattr(self.app, "device", None), "email", None)
+        try:
+            return str(email.status().account or "") if email is not None else ""
+        except Exception:
+            return ""
 
     @work(thread=True, exclusive=True, group="cloud-mail", exit_on_error=False)
-    def _load(self, mailbox: Any) -> None:
+    def _load(self, mailbox: Any, follow: bool = False) -> None:
+        """Read the mailbox list and one mailbox's messages (in a thread: files, maybe HTTPS).
+
+        Which mailbox: the one picked; but when mail arrived since the last look (``follow``),
+        the one that received it; with nothing picked yet, the newest mail's, else the signed-in
+        sender's, else the printer's.
+        """
         admin = self.admin
         try:
             users = [u["upn"] for u in admin.list_users()]
-            box = mailbox if isinstance(mailbox, str) else next(
-                (u for u in users if u.startswith("printer@")), users[0] if users else ""
-            )
-            messages = admin.messages(box) if box else []
+            entries = admin.mail_list(None)
+            for entry in entries:
+                box = str(entry.get("mailbox", ""))
+                if box and box not in users:
+                    users.append(box)
+            newest = max(entries, key=lambda e: str(e.get("delivered", "")), default=None)
+            newest_at = str(newest.get("delivered", "")) if newest else ""
+            box = mailbox if isinstance(mailbox, str) and mailbox in users else ""
+            if newest is not None and (not box or follow and newest_at > self._newest_seen):
+                box = str(newest.get("mailbox", ""))
+            if not box:
+                sender = self._signed_in_account()
+                printer = [u for u in users if u.startswith("printer@")]
+                box = sender if sender in users else (printer[0] if printer else (users[0] if users else ""))
+            views = [mail_view(m) for m in admin.messages(box)] if box else []
         except Exception as exc:
             self._post(self._failed, f"{type(exc).__name__}: {exc}")
             return
-        self._post(self.show_messages, users, box, messages)
+        self._post(self.show_messages, users, box, views, newest_at)
 
     def _post(self, callback: Any, *args: Any) -> None:
         try:
@@ -93,49 +285,64 @@ class MailPane(Vertical):
     def _failed(self, detail: str) -> None:
         self.query_one("#mail-detail", Static).update(tr(self, "cloud.admin.failed", detail=detail))
 
-    def show_messages(self, users: list[str], box: str, messages: list[EmailMessage]) -> None:
+    def _box_label(self, box: str) -> str:
+        return tr(self, "cloud.mail.outbound") if box == OUTBOUND else box
+
+    def show_messages(self, users: list[str], box: str, views: list[Any], newest_at: str = "") -> None:
+        """Show ``box``'s messages (``MailView`` or ``EmailMessage``), newest first."""
+        if newest_at > self._newest_seen:
+            self._newest_seen = newest_at
         select = self.query_one("#mail-box", Select)
         with select.prevent(Select.Changed):
-            select.set_options([(u, u) for u in users])
+            select.set_options([(self._box_label(u), u) for u in users])
             if box in users:
                 select.value = box
+        rows = [v if isinstance(v, MailView) else mail_view(v) for v in views]
+        count = tr(self, "cloud.mail.count", count=len(rows)) if rows else tr(self, "cloud.mail.empty")
+        self._fill(rows, count)
+
+    def _fill(self, rows: list[MailView], count_text: str) -> None:
         table = self.query_one("#mail-table", DataTable)
         table.clear()
-        self._rows = list(reversed(messages))  # newest first
-        self._count_text = tr(self, "cloud.mail.count", count=len(messages), mailbox=box)
-        for message in self._rows:
+        self._rows = list(reversed(rows))  # newest first
+        self._count_text = count_text
+        for view in self._rows:
             table.add_row(
-                _date(message),
-                str(message.get("From", "")),
-                str(message.get("Subject", "")),
-                ", ".join(attachment_names(message)) or "-",
+                Text(view.date_short, no_wrap=True),
+                Text(view.subject, no_wrap=True, overflow="ellipsis"),
+                Text(", ".join(a.name for a in view.attachments) or "-", no_wrap=True, overflow="ellipsis"),
             )
-        self._show_selected(0)
+        self._show_selected(0 if self._rows else None)
 
     def _show_selected(self, row: int | None) -> None:
-        """The count, and the highlighted message in full: at 80 columns the table cuts the
-        Subject and leaves the Attachments column (the PDF a trainer wants to show) off screen."""
-        rows: list[EmailMessage] = getattr(self, "_rows", [])
-        text = getattr(self, "_count_text", "")
-        if row is not None and 0 <= row < len(rows):
-            message = rows[row]
-            text += "\n" + tr(
-                self,
-                "cloud.mail.selected",
-                sender=str(message.get("From", "")),
-                subject=str(message.get("Subject", "")),
-                attachments=", ".join(attachment_names(message)) or "-",
-            )
+        """The count, and who sent the highlighted message to whom (Enter opens it)."""
+        text = self._count_text
+        if row is not None and 0 <= row < len(self._rows):
+            view = self._rows[row]
+            text += "\n" + tr(self, "cloud.mail.selected", sender=view.sender, to=view.to)
         self.query_one("#mail-detail", Static).update(text)
+
+    def open_message(self, row: int) -> None:
+        """Open one message of the list (Enter on its row)."""
+        if 0 <= row < len(self._rows):
+            self.app.push_screen(MailMessageScreen(self._rows[row]))
 
     @on(DataTable.RowHighlighted, "#mail-table")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_selected(event.cursor_row)
 
+    @on(DataTable.RowSelected, "#mail-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_message(event.cursor_row)
+
     @on(Select.Changed, "#mail-box")
     def _box_changed(self, event: Select.Changed) -> None:
-        if self.admin is not None and isinstance(event.value, str):
+        if self.admin is None:
+            return
+        if isinstance(event.value, str):
             self._load(event.value)
+        else:  # "Select a mailbox": nothing picked, nothing listed (never an older count)
+            self._fill([], tr(self, "cloud.mail.none_picked"))
 
     @on(Button.Pressed, "#mail-refresh")
     def _refresh(self) -> None:

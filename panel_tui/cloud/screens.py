@@ -6,8 +6,9 @@ from typing import Any, Callable
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from panel_tui.cloud.admin_pane import AdminPane
 from panel_tui.cloud.mail_pane import MailPane
@@ -22,13 +23,19 @@ class CloudScreen(Screen):
 
     CSS_PATH = ["../webconfig/webconfig.tcss", "cloud.tcss"]
     HELP_KEY = "cloud.help"
+    #: ← → go through the tabs wherever the focused widget has no use for them (a button, a
+    #: tick box, a list): the key hints promise it, and the tab bar is not a Tab press away
+    BINDINGS = [
+        Binding("left", "next_tab(-1)", show=False),
+        Binding("right", "next_tab(1)", show=False),
+    ]
 
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._unsubscribe: Callable[[], None] = lambda: None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="cloud-header")
+        yield Static(id="cloud-header", markup=False)  # the tenant's URL and domain: data
         # the command palette's "Scenario: ..." opens a Cloud surface not created yet on its tab
         first = getattr(self.app, "cloud_first_tab", None) or "signin"
         with TabbedContent(id="cloud-tabs", initial=f"cloud-{first}"):
@@ -51,6 +58,18 @@ class CloudScreen(Screen):
         else:
             self.query_one(SignInPane).link_changed()
 
+    def on_screen_resume(self) -> None:
+        """Back on the Cloud surface (F4): a sign-in Web Config started meanwhile is offered."""
+        self._follow_signin(switch=True)
+
+    def _follow_signin(self, switch: bool) -> None:
+        pane = self.query_one(SignInPane)
+        if pane.follow_pending() and switch:
+            tabs = self.query_one("#cloud-tabs", TabbedContent)
+            if tabs.active != "cloud-signin":
+                tabs.active = "cloud-signin"
+            pane.focus_field()
+
     def on_unmount(self) -> None:
         self._unsubscribe()
         release_fallback(self.app)
@@ -65,6 +84,13 @@ class CloudScreen(Screen):
             text = tr(self, f"cloud.header.{link.mode}", url=where, state=state,
                       domain=link.info.tenant_domain or "")
         self.query_one("#cloud-header", Static).update(text)
+
+    def action_next_tab(self, step: int) -> None:
+        tabs = self.query_one("#cloud-tabs", TabbedContent)
+        ids = [pane.id for pane in tabs.query(TabPane) if pane.id]
+        if tabs.active in ids:
+            tabs.active = ids[(ids.index(tabs.active) + step) % len(ids)]
+            self.query_one(Tabs).focus()
 
     def show_tab(self, name: str) -> None:
         """Open a tab: "signin", "admin", "mail" or "scenarios"."""
@@ -82,7 +108,10 @@ class CloudScreen(Screen):
     def _tab(self, event: TabbedContent.TabActivated) -> None:
         pane_id = event.pane.id if event.pane is not None else ""
         if pane_id == "cloud-signin":
-            self.query_one(SignInPane).focus_field()
+            # arrows on the tab bar keep the focus there (← → go on through the tabs; Tab enters
+            # the page); a tab opened otherwise puts the cursor in the page's field
+            if not isinstance(self.focused, Tabs):
+                self.query_one(SignInPane).focus_field()
         elif pane_id == "cloud-admin":
             self.query_one(AdminPane).reload()
         elif pane_id == "cloud-mail":
@@ -92,8 +121,11 @@ class CloudScreen(Screen):
 
     def device_changed(self, event: Any) -> None:
         """The app forwards device events; a clock change shows on the admin pane."""
-        if getattr(event, "kind", "") == "clock":
+        kind = getattr(event, "kind", "")
+        if kind == "clock":
             self.query_one(AdminPane).reload()
+        elif kind == "signin":
+            self._follow_signin(switch=False)
 
     def language_changed(self) -> None:
         self.call_later(self._relabel)

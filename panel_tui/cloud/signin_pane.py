@@ -34,15 +34,22 @@ class SignInPane(VerticalScroll, can_focus=False):
         self._client: Any = None
         self.page: Any = None
         self._account = ""
+        #: the page kind the input field was last set up for: a new page starts it afresh, the
+        #: same page again (after an error) leaves what the person typed
+        self._field_kind = ""
+        #: Web Config's waiting code last put in the code field, and the code this walk is for
+        self._offered_code = ""
+        self._walk_code = ""
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
-        yield Static("Microsoft", id="ms-brand")
-        yield Static(id="ms-url", classes="ms-url")
-        yield Static(id="ms-account", classes="ms-account")
-        yield Static(id="ms-title", classes="ms-title")
-        yield Static(id="ms-message", classes="ms-message")
-        yield Static(t("cloud.signin.permissions"), id="ms-permissions", classes="ms-message")
+        # the tenant's texts, account names and URLs are data: never markup
+        yield Static("Microsoft", id="ms-brand", markup=False)
+        yield Static(id="ms-url", classes="ms-url", markup=False)
+        yield Static(id="ms-account", classes="ms-account", markup=False)
+        yield Static(id="ms-title", classes="ms-title", markup=False)
+        yield Static(id="ms-message", classes="ms-message", markup=False)
+        yield Static(t("cloud.signin.permissions"), id="ms-permissions", classes="ms-message", markup=False)
         yield Input(id="ms-input", compact=True)
         yield TickBox(t("cloud.signin.consent_org"), id="ms-consent-org", compact=True)
         with Horizontal(classes="ms-buttons"):
@@ -50,8 +57,8 @@ class SignInPane(VerticalScroll, can_focus=False):
             yield Button(t("cloud.signin.accept"), id="ms-accept", variant="primary", compact=True)
             yield Button(t("cloud.signin.cancel"), id="ms-cancel", compact=True)
             yield Button(t("cloud.signin.restart"), id="ms-restart", compact=True)
-        yield Static(id="ms-error", classes="ms-error")
-        yield Static(id="ms-hints", classes="ms-hints")
+        yield Static(id="ms-error", classes="ms-error", markup=False)
+        yield Static(id="ms-hints", classes="ms-hints", markup=False)
 
     def on_mount(self) -> None:
         self._render_page()
@@ -74,7 +81,42 @@ class SignInPane(VerticalScroll, can_focus=False):
             self.kind = "unavailable"
             self._render_page()
             return
+        self._walk_code = ""
         self._run_step("open")
+
+    def follow_pending(self) -> bool:
+        """Offer the code of the sign-in Web Config is waiting for; True when it is a new one.
+
+        Called when the Cloud surface is shown again and on every sign-in event: a person who
+        started "Sign in with Microsoft" in Web Config finds its code in the code field, whatever
+        page or tab the Cloud surface was left on. A walk already under way for that code is
+        left alone; a finished page or a walk for an older code makes way for a new code page.
+        """
+        code = self._pending_code()
+        if not code and self._offered_code:
+            # the offered sign-in ended (signed in elsewhere, cancelled, expired): a code left
+            # in the field would only earn "already used"
+            field = self.query_one("#ms-input", Input)
+            if self.kind == "code" and field.value == self._offered_code:
+                field.value = ""
+            self._offered_code = ""
+            return False
+        if not code or code == self._offered_code:
+            return False
+        link = self.link
+        if link is None or getattr(link, "state", "") != "ready" or link.mode == "microsoft":
+            return False
+        if code == self._walk_code and self.kind in ("account", "password", "consent"):
+            return False
+        self._offered_code = code
+        if self.kind == "code":
+            field = self.query_one("#ms-input", Input)
+            field.value = code
+            field.cursor_position = len(code)
+            self.query_one("#ms-error", Static).update("")
+        elif self.kind != "start":
+            self.restart()  # the code page it opens takes the code
+        return True
 
     # -- steps ----------------------------------------------------------------------------
 
@@ -116,13 +158,41 @@ class SignInPane(VerticalScroll, can_focus=False):
         self.kind = page.kind
         if getattr(page, "account", ""):
             self._account = page.account
+        self._prepare_field(page.kind)
         self._render_page()
+
+    def _prepare_field(self, kind: str) -> None:
+        """What the input field holds when a page arrives.
+
+        A new page starts empty, so what a person types is all there is (the code page takes
+        Web Config's waiting code). The same page again, after an error, keeps the account or
+        code the person typed, selected so that typing replaces it, and never puts anything
+        back by itself; a refused password is cleared, as on Microsoft's page.
+        """
+        if kind not in ("code", "account", "password"):
+            self._field_kind = kind
+            return
+        field = self.query_one("#ms-input", Input)
+        if kind != self._field_kind:
+            field.value = ""
+            if kind == "code":
+                code = self._pending_code()
+                field.value = code
+                if code:
+                    self._offered_code = code
+            field.cursor_position = len(field.value)
+        elif kind == "password":
+            field.value = ""
+        elif field.value:
+            field.select_all()
+        self._field_kind = kind
 
     @on(Input.Submitted, "#ms-input")
     @on(Button.Pressed, "#ms-next")
     def _next(self) -> None:
         value = self.query_one("#ms-input", Input).value.strip()
         if self.kind == "code":
+            self._walk_code = value
             self._run_step("enter_code", value)
         elif self.kind == "account":
             self._account = value
@@ -156,17 +226,10 @@ class SignInPane(VerticalScroll, can_focus=False):
 
     def _pending_code(self) -> str:
         """The code Web Config is showing, if a sign-in is waiting (saves typing over SSH)."""
-        from panel_tui.webconfig.screens import WebConfigScreen
-
-        try:
-            stack = self.app._screen_stacks.get("webconfig", [])  # noqa: SLF001
-        except Exception:
-            stack = []
-        for screen in stack or []:
-            if isinstance(screen, WebConfigScreen):
-                attempt = screen.attempt
-                if attempt is not None and getattr(attempt, "state", "") == "waiting":
-                    return str(attempt.user_code)
+        email = getattr(getattr(self.app, "device", None), "email", None)
+        attempt = getattr(email, "pending", None)
+        if attempt is not None and getattr(attempt, "state", "") == "waiting":
+            return str(getattr(attempt, "user_code", "") or "")
         return ""
 
     def _hint_for(self, kind: str) -> str:
@@ -188,21 +251,6 @@ class SignInPane(VerticalScroll, can_focus=False):
         if kind == "code":
             return tr(self, "cloud.signin.hint_code")
         return ""
-
-    def _default_password(self, account: str) -> str:
-        link = self.link
-        for a in getattr(getattr(link, "info", None), "accounts", []) or []:
-            if a.username.lower() == account.lower():
-                return a.password
-        return ""
-
-    def _default_account(self) -> str:
-        link = self.link
-        accounts = list(getattr(getattr(link, "info", None), "accounts", []) or [])
-        for a in accounts:
-            if a.username.startswith("printer@"):
-                return a.username
-        return accounts[0].username if accounts else ""
 
     def focus_field(self) -> None:
         """Put the cursor where the page expects input (when the tab is opened)."""
@@ -247,8 +295,8 @@ class SignInPane(VerticalScroll, can_focus=False):
             title.update(tr(self, "cloud.signin.starting"))
             message.update("")
         elif kind in ("code", "account", "password", "consent", "done", "error") and page is not None:
-            title.update(page.title)
-            message.update(page.message if kind != "error" else "")
+            title.update(self._page_text(page, "title"))
+            message.update(self._page_text(page, "message") if kind != "error" else "")
         elif kind == "error":
             title.update(tr(self, "cloud.signin.error_title"))
             message.update("")
@@ -262,15 +310,6 @@ class SignInPane(VerticalScroll, can_focus=False):
             )
             # a new label does not resize a width-auto Button by itself ("Sign in" read "Sign")
             buttons["next"].refresh(layout=True)
-            if kind == "code":
-                field.value = self._pending_code()
-            elif kind == "account":
-                field.value = self._account or self._default_account()
-            else:
-                field.value = self._default_password(self._account)
-            # the cursor stays where the previous page's value ended: put it after the new one,
-            # or typing lands in the middle of the suggested account
-            field.cursor_position = len(field.value)
             if self._showing():
                 field.focus()
         if kind == "consent":
@@ -285,7 +324,7 @@ class SignInPane(VerticalScroll, can_focus=False):
             button.display = shown[name]
         error_text = error
         if error_text is None and page is not None and kind != "done":
-            error_text = getattr(page, "error_text", "") or ""
+            error_text = self._page_text(page, "error")
             if kind == "error" and not error_text:
                 error_text = page.message
             code = getattr(page, "error_code", None)
@@ -299,6 +338,33 @@ class SignInPane(VerticalScroll, can_focus=False):
             (org if org.display else buttons["accept"]).focus()
         if kind in ("done", "error") and self._showing():
             buttons["restart"].focus()
+
+    def _page_text(self, page: Any, part: str) -> str:
+        """A page's title, message or error in the panel's language.
+
+        Microsoft shows its pages in the browser's language; here the tenant names the page and
+        its known text, and the catalog words it. A text the catalog does not know (another
+        tenant, a newer page) is shown as the tenant sent it.
+        """
+        app_name = getattr(page, "app", "") or ""
+        reason = getattr(page, "reason", "") or ""
+        if part == "error":
+            fallback = getattr(page, "error_text", "") or ""
+            key = f"cloud.page.reason.{reason}" if reason else ""
+        elif page.kind == "error":
+            fallback = page.title if part == "title" else page.message
+            key = f"cloud.page.reason.{reason}.title" if reason and part == "title" else ""
+        else:
+            fallback = page.title if part == "title" else page.message
+            if part == "message" and fallback == (getattr(page, "error_text", "") or None):
+                fallback = ""  # a page without a message of its own: its error is shown below
+            key = f"cloud.page.{page.kind}.{part}"
+        if not key:
+            return fallback
+        text = tr(self, key, app=app_name)
+        if text == key or "{app}" in tr(self, key) and not app_name:
+            return fallback  # unknown here, or it needs the app's name the tenant did not send
+        return text
 
     def on_unmount(self) -> None:
         if self._client is not None:

@@ -35,6 +35,7 @@ def test_wrong_password_then_retry(tenant):
         page = c.submit_password("not-the-password")
         assert (page.kind, page.error_code) == ("password", 50126)
         assert "incorrect" in page.error_text
+        assert page.reason == "bad_password"  # what a client words in its own language
         assert poll_once(app, flow)["error"] == "authorization_pending"
         assert c.submit_password(admin.password).kind == "consent"
         assert c.consent(True, True).kind == "done"
@@ -46,9 +47,11 @@ def test_wrong_code_then_right_code(tenant):
     flow = start_flow(app)
     with SignInClient(tenant.base_url, tenant.ca_cert_path) as c:
         page = c.enter_code("ZZZZZZZZZ")
-        assert (page.kind, page.error_code) == ("code", 70018)
+        assert (page.kind, page.error_code, page.reason) == ("code", 70018, "code_wrong")
         assert "didn't work" in page.error_text
-        assert c.enter_code(flow["user_code"].lower()).kind == "account"
+        page = c.enter_code(flow["user_code"].lower())
+        assert (page.kind, page.reason) == ("account", "")
+        assert page.app == tenant.admin.state()["app_name"]  # for "You're signing in to {app}"
 
 
 def test_unknown_account(tenant):
@@ -56,7 +59,7 @@ def test_unknown_account(tenant):
     with SignInClient(tenant.base_url, tenant.ca_cert_path) as c:
         c.enter_code(flow["user_code"])
         page = c.submit_account("nobody@contoso.onmicrosoft.com")
-    assert (page.kind, page.error_code) == ("account", 50034)
+    assert (page.kind, page.error_code, page.reason) == ("account", 50034, "no_account")
 
 
 def test_code_expired_on_page_and_token_endpoint(tenant):

@@ -54,11 +54,12 @@ async def test_sign_in_pages_in_the_terminal(live_device: Device, tenant: Any) -
         assert "Enter code" in screen_text(app)
         await pilot.press("enter")
         await wait_until(pilot, lambda: pane.kind == "account", "the account page")
-        assert cloud.query_one("#ms-input", Input).value == PRINTER  # prefilled hint
+        assert cloud.query_one("#ms-input", Input).value == ""  # typed, never prefilled
         assert "Contoso-Printer-2025" in static_text(app, "#ms-hints")
-        await pilot.press("enter")
+        await pilot.press(*PRINTER, "enter")
         await wait_until(pilot, lambda: pane.kind == "password", "the password page")
-        await pilot.press("enter")
+        assert cloud.query_one("#ms-input", Input).value == ""
+        await pilot.press(*"Contoso-Printer-2025", "enter")
         await wait_until(pilot, lambda: pane.kind == "consent", "Permissions requested")
         org = cloud.query_one("#ms-consent-org", TickBox)
         assert org.display and not org.value  # an admin sees it, unticked as on Microsoft's page
@@ -96,10 +97,48 @@ async def test_wrong_code_and_ordinary_user_sees_no_org_consent(live_device: Dev
         cloud.query_one("#ms-input", Input).value = "user@contoso.onmicrosoft.com"
         await pilot.press("enter")
         await wait_until(pilot, lambda: pane.kind == "password", "the password page")
-        assert cloud.query_one("#ms-input", Input).value == "Contoso-User-2025"
-        await pilot.press("enter")
+        assert cloud.query_one("#ms-input", Input).value == ""
+        await pilot.press(*"Contoso-User-2025", "enter")
         await wait_until(pilot, lambda: pane.kind in ("consent", "error"), "the next page")
         assert not cloud.query_one("#ms-consent-org", TickBox).display  # not offered to users
+
+
+async def test_sign_in_tab_follows_a_waiting_sign_in_and_tab_reaches_its_field(
+    live_device: Device, tenant: Any
+) -> None:
+    """F4 left on the Admin centre, Web Config starts a sign-in, F4: its code is on the Sign-in
+    tab; ← → on the tab bar keep the focus there, and Tab goes into the code field."""
+    from textual.widgets import Tabs
+
+    app = linked_app(live_device, tenant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("cloud")
+        cloud = app.screen
+        pane = cloud.query_one(SignInPane)
+        await wait_until(pilot, lambda: pane.kind == "code", "the code page")
+        cloud.query_one(Tabs).focus()
+        await pilot.press("right")
+        await wait_until(pilot, lambda: cloud.query_one("#cloud-tabs").active == "cloud-admin", "Admin centre")
+
+        await app.switch_mode("webconfig")
+        web = app.screen
+        web.begin_sign_in("exchange_online")
+        await wait_until(pilot, lambda: web.attempt is not None and web.attempt.state == "waiting", "a code")
+        await app.switch_mode("cloud")
+        field = cloud.query_one("#ms-input", Input)
+        await wait_until(pilot, lambda: field.value == web.attempt.user_code, "the code offered")
+        assert cloud.query_one("#cloud-tabs").active == "cloud-signin"
+        assert app.focused is field
+
+        cloud.query_one(Tabs).focus()
+        await pilot.press("right", "left")  # through the tabs and back: the focus stays on them
+        await pilot.pause()
+        assert isinstance(app.focused, Tabs)
+        await pilot.press("tab")
+        assert app.focused is field and field.value == web.attempt.user_code
+
+        web.attempt.cancel()  # Web Config's Cancel
+        await wait_until(pilot, lambda: field.value == "", "the ended sign-in's code taken away")
 
 
 async def test_admin_centre_changes_the_tenant(live_device: Device, tenant: Any) -> None:
@@ -182,6 +221,120 @@ async def test_admin_centre_sets_the_message_size_limit(live_device: Device, ten
         await pilot.press("enter")  # Enter in the field sets it too
         await wait_until(pilot, lambda: limit() == 3 * 1024 * 1024, "the limit in MB")
         await wait_until(pilot, lambda: (size.value, unit.value) == ("3", "mb"), "the state re-read")
+
+
+async def test_admin_centre_changes_a_password_and_every_switch_fits_at_80x24(
+    live_device: Device, tenant: Any
+) -> None:
+    """The guide's error table from one screen: nothing it needs is below the fold or cut."""
+    tenant.admin.add_conditional_access_policy("[/] odd [b]name", users=("nobody@contoso.onmicrosoft.com",))
+    app = linked_app(live_device, tenant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("cloud")
+        cloud = app.screen
+        await pilot.pause()
+        cloud.show_tab("admin")
+        pane = cloud.query_one(AdminPane)
+        await wait_until(pilot, lambda: pane._state.get("users"), "the tenant's state")
+        await pilot.pause()
+        text = screen_text(app)
+        for label in (
+            "Security defaults", "SMTP AUTH for the organisation", "SMTP AUTH for the mailbox",
+            "Message size limit", "Set", "Revoke sessions", "New password", "Change password",
+            "Block the user", "Block device code flow", "+1 hour", "+91 days", "Printer clock",
+        ):
+            assert label in text, label
+        assert pane.max_scroll_y == 0  # nothing to scroll to
+        assert "[/] odd [b]name" in text  # the tenant's data as text, not markup
+
+        assert pane.query_one("#adm-user", Select).value == PRINTER
+        field = pane.query_one("#adm-password", Input)
+        await press_button(pilot, "#adm-password-set")  # nothing typed: refused, nothing sent
+        await pilot.pause()
+        assert "new password first" in static_text(app, "#adm-result")
+        field.focus()
+        await pilot.press(*"Contoso-New-2026", "enter")
+        await wait_until(pilot, lambda: "Password changed" in static_text(app, "#adm-result"), "the result")
+        assert field.value == ""  # not left on screen
+        directory = tenant.admin._dir  # noqa: SLF001 - the tenant's own check, no sign-in needed
+        assert directory.check_password(PRINTER, "Contoso-New-2026")
+        assert not directory.check_password(PRINTER, "Contoso-Printer-2025")
+
+
+def _deliver(tenant: Any, upn: str, subject: str, sender: str, *, pdf: int = 0, age: float = 0) -> None:
+    """A message in a tenant mailbox, as its SMTP server stores it (``age`` seconds old)."""
+    import os
+    import time
+    from email.message import EmailMessage
+
+    from cloud_sim.maildir import deliver
+
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = upn
+    message["Subject"] = subject
+    message["Date"] = "Fri, 27 Nov 2026 14:31:10 +0000"
+    message.set_content("This is a scanned document sent from EPSON123456.\n[b]not markup[/b]")
+    if pdf:
+        message.add_attachment(b"%" * pdf, maintype="application", subtype="pdf", filename="scan0001.pdf")
+    path = deliver(tenant.admin.maildir(upn).parent, upn, message.as_bytes())
+    if age:
+        when = time.time() - age
+        os.utime(path, (when, when))
+
+
+async def test_mailbox_opens_on_the_newest_mail_and_a_message_opens_by_keyboard(
+    live_device: Device, tenant: Any
+) -> None:
+    """Not the printer's mailbox by habit: the one just mailed. Server data is text, not markup."""
+    from textual.widgets import DataTable
+
+    from panel_tui.cloud.mail_pane import MailMessageScreen, MailPane
+
+    user = "user@contoso.onmicrosoft.com"
+    _deliver(tenant, PRINTER, "An older message", PRINTER, age=600)
+    _deliver(tenant, user, "[/] Scanned [bold]document", '"[red]Printer" <admin@contoso.onmicrosoft.com>', pdf=3000)
+    app = linked_app(live_device, tenant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("cloud")
+        cloud = app.screen
+        await pilot.pause()
+        cloud.show_tab("mail")
+        pane = cloud.query_one(MailPane)
+        box = pane.query_one("#mail-box", Select)
+        table = pane.query_one("#mail-table", DataTable)
+        await wait_until(pilot, lambda: box.value == user and table.row_count == 1, "the newest mail's mailbox")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[/] Scanned [bold]document" in text  # Subject and attachment on screen, uncut
+        assert "scan0001.pdf" in text
+        assert '"[red]Printer" <admin@contoso.onmicrosoft.com>' in text
+
+        table.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, MailMessageScreen), "the message opened")
+        await pilot.pause()
+        text = screen_text(app)
+        for line in (
+            'From: "[red]Printer" <admin@contoso.onmicrosoft.com>',
+            f"To: {user}",
+            "Subject: [/] Scanned [bold]document",
+            "Date: 2026-11-27 14:31",
+            "Attachments: scan0001.pdf (2.9 KB)",
+            "This is a scanned document sent from EPSON123456.",
+            "[b]not markup[/b]",
+        ):
+            assert line in text, line
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is cloud, "back to the list")
+
+        box.value = Select.NULL  # "Select a mailbox": no count of the mailbox shown before
+        await wait_until(pilot, lambda: table.row_count == 0, "the list emptied")
+        assert "1 message" not in static_text(app, "#mail-detail")
+        assert "Select a mailbox" in static_text(app, "#mail-detail")
+
+        box.value = PRINTER
+        await wait_until(pilot, lambda: table.row_count == 1 and "An older message" in screen_text(app), "printer's")
 
 
 def test_link_to_a_running_tenant_with_admin_over_https(tmp_path: Path, live_device: Device, tenant: Any) -> None:

@@ -1,0 +1,214 @@
+"""F4 Cloud at 80×24, as a person uses it: Microsoft's sign-in pages for the code Web Config shows,
+the mailbox that just received a Scan to Email, the admin centre, and Latvian.
+
+Each journey starts from a fresh state dir with the embedded tenant, presses keys and reads the
+screen; nothing here imports the app.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tests.acceptance.conftest import Launch
+from tests.acceptance.terminal import Terminal
+
+ADMIN = "admin@contoso.onmicrosoft.com"
+ADMIN_PASSWORD = "Contoso-Admin-2025"
+PRINTER_PASSWORD = "X4ZB012345"
+
+
+def web_config_code(t: Terminal, lang: str = "en") -> str:
+    """F3 Web Config: log in, Basic page, OAuth2, Sign In > Sign in with Microsoft; the code shown."""
+    t.press("f3")
+    t.wait_for("NWS_EMAIL_BASIC", "Email Server")
+    t.press("ctrl+l")
+    t.wait_for({"en": "Administrator Login", "lv": "Administratora pieteikšanās"}[lang])
+    t.type(PRINTER_PASSWORD)
+    t.press("enter")
+    t.wait_for("Log out", "Authentication Method")
+    t.press("enter")  # the focus is on Authentication Method: open its list
+    t.wait_for("OAuth2")
+    t.press("down", "down", "down", "enter")
+    t.wait_for("Current Status", "Sign In")
+    t.press("tab", "tab", "enter")  # Email service, then Sign In
+    t.wait_for("Sign in with Microsoft")
+    t.press("enter")
+    screen = t.wait_for(r"(Code|Kods): [A-Z0-9]{6,}", regex=True)
+    match = re.search(r"(?:Code|Kods): ([A-Z0-9]{6,})", screen)
+    assert match is not None
+    return match.group(1)
+
+
+def input_line(t: Terminal, label_row_text: str) -> str:
+    """The screen line just below `label_row_text` (the page's title or message)."""
+    lines = t.text().splitlines()
+    for i, line in enumerate(lines):
+        if label_row_text in line:
+            return lines[i + 1] if i + 1 < len(lines) else ""
+    return ""
+
+
+def test_sign_in_pages_follow_the_waiting_sign_in_and_take_the_readme_account(launch: Launch) -> None:
+    """F4 left on the Admin centre; Web Config starts a sign-in; F4 shows its code, ready to go.
+
+    The README's admin account and password, typed exactly, sign in (nothing prefilled to add to),
+    the organisation's consent is ticked, Accept, and Web Config says Signed in by itself.
+    """
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f4")
+    t.wait_for("Sign-in pages", "Enter code")
+    t.press("shift+tab", "right")  # the tab bar, then Admin centre: F4 is left there
+    t.wait_for("Security defaults")
+
+    code = web_config_code(t)
+
+    t.press("f4")
+    t.wait_for("Enter code", code)  # the Sign-in tab, with Web Config's code in the field
+    t.press("enter")
+    t.wait_for("Enter your email, phone, or Skype")
+    assert "printer@contoso.onmicrosoft.com" not in input_line(t, "Enter your email")
+    t.type(ADMIN)
+    t.press("enter")
+    t.wait_for("Enter password")
+    assert "•" not in t.text()  # no dots to add the typed password to
+    t.type(ADMIN_PASSWORD)
+    t.press("enter")
+    t.wait_for("Permissions requested", "[ ] Consent on behalf of your organization")
+    t.press("space")  # the focus is on the organisation's consent
+    t.wait_for("[x] Consent on behalf of your organization")
+    t.press("tab", "enter")  # Accept
+    t.wait_for("You have signed in")
+
+    t.press("f3")
+    t.wait_for(f"Signed in: {ADMIN}")
+
+
+def test_a_refused_account_or_password_is_typed_again_not_added_to(launch: Launch) -> None:
+    """After AADSTS50034 or 50126 the field is never refilled: typing again replaces the value."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    code = web_config_code(t)
+    t.press("f4")
+    t.wait_for("Enter code", code)
+    t.press("enter")
+    t.wait_for("Enter your email, phone, or Skype")
+    t.type("nobody@contoso.onmicrosoft.com")
+    t.press("enter")
+    t.wait_for("AADSTS50034")
+    t.type(ADMIN)  # the refused name is selected: this replaces it
+    t.press("enter")
+    t.wait_for("Enter password")
+    t.type("not-the-password")
+    t.press("enter")
+    t.wait_for("AADSTS50126")
+    assert "•" not in t.text()  # the refused password is gone, nothing filled in again
+    t.type(ADMIN_PASSWORD)
+    t.press("enter")
+    t.wait_for("Permissions requested")
+
+
+def test_mailbox_opens_a_scan_to_email_with_its_subject_and_attachment(launch: Launch) -> None:
+    """F4 Scenarios: S sends a Scan to Email; Mailboxes opens on the mailbox it went to; Enter
+    opens the message: headers, the text, and the PDF with its size."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f4")
+    t.wait_for("Sign-in pages", "Enter code")
+    t.press("shift+tab", "left")  # the tab bar, then Scenarios (the last tab)
+    t.wait_for("Signed in and saved: Scan to Email completes")
+    t.press("tab", "s")  # the list: apply the highlighted (first) scenario and send
+    screen = t.wait_for("As expected: Completed.")
+    recipient = re.search(r"scan-to-email (\S+@\S+):", screen)  # the scenario's step, as listed
+    assert recipient is not None
+    t.press("left")  # Mailboxes
+    screen = t.wait_for("Scanned document from", ".pdf", "1 message(s)")
+    shown = re.search(r"^ Mailbox +(\S+)", screen, re.MULTILINE)
+    assert shown is not None and shown.group(1) == recipient.group(1)  # the mailbox just mailed
+    t.press("tab", "tab", "tab", "enter")  # Mailbox, Refresh, the list: open the message
+    t.wait_for("From: ", f"To: {recipient.group(1)}", "Subject: Scanned document from", "Date: ")
+    t.wait_for(r"Attachments: scan\S*\.pdf \(\d+(\.\d)? KB\)", regex=True)
+    t.wait_for("This is a scanned document")
+    t.press("escape")
+    t.wait_for("Received", "Subject", "Attachments")
+
+
+ADMIN_LABELS = {
+    "en": (
+        "Security defaults", "SMTP AUTH for the organisation", "SMTP AUTH for the mailbox",
+        "Message size limit", "Set", "Revoke sessions", "New password", "Change password",
+        "Block the user", "Block device code flow", "+1 hour", "+91 days", "Printer clock",
+    ),
+    "lv": (
+        "Drošības noklusējumi", "SMTP AUTH organizācijai", "SMTP AUTH pastkastei",
+        "Ziņojuma izmēra ierobežojums", "Iestatīt", "Atsaukt sesijas", "Jaunā parole", "Mainīt paroli",
+        "Bloķēt lietotāju", "Bloķēt ierīces koda plūsmu", "+1 stunda", "+91 diena", "Printera pulkstenis",
+    ),
+}
+
+
+def test_admin_centre_shows_every_switch_of_the_error_table_at_80x24(launch: Launch) -> None:
+    for lang, labels in ADMIN_LABELS.items():
+        t = launch("panel-tui", "--lang", lang)
+        t.press("f4")
+        t.wait_for({"en": "Enter code", "lv": "Ievadiet kodu"}[lang])
+        t.press("shift+tab", "right")
+        t.wait_for(*labels)
+        t.press("ctrl+q")
+        assert t.wait_exit() == 0
+
+
+#: English labels of F4 that must not show on a Latvian screen.
+ENGLISH = (
+    "Enter code", "Sign in", "Next", "Cancel", "Accept", "Permissions requested", "Consent on behalf",
+    "Enter password", "Enter your email", "Code", "Password", "Mailbox", "Received", "Subject",
+    "Attachments", "Refresh", "Security defaults", "Revoke", "Time travel", "Apply", "message(s)",
+    "didn't work", "incorrect", "Default accounts", "You have signed in", "This app would like",
+)
+
+
+def english_on(screen: str) -> list[str]:
+    # product names and Web Config's own English labels (the guide keeps them) are not UI text here
+    text = screen.replace("Web Config", "").replace("Sign In", "").replace("Email Server", "")
+    return [word for word in ENGLISH if word in text]
+
+
+def test_latvian_f4_pages_are_latvian(launch: Launch) -> None:
+    """--lang lv: every F4 tab and each sign-in page, with Microsoft's pages in Latvian too."""
+    t = launch("panel-tui", "--lang", "lv")
+    t.wait_for("Sākums")
+    t.press("f4")
+    screen = t.wait_for("Ievadiet kodu", "Tālāk")
+    assert not english_on(screen), english_on(screen)
+    t.type("WRONG1234")
+    t.press("enter")
+    screen = t.wait_for("AADSTS70018")
+    assert not english_on(screen), english_on(screen)
+
+    code = web_config_code(t, "lv")
+    t.press("f4")
+    t.wait_for("Ievadiet kodu", code)
+    t.press("enter")
+    pages = [t.wait_for("Pierakstīties", "E-pasts, tālrunis vai Skype")]
+    t.type("nobody@contoso.onmicrosoft.com")
+    t.press("enter")
+    pages.append(t.wait_for("AADSTS50034"))
+    t.type(ADMIN)
+    t.press("enter")
+    pages.append(t.wait_for("Ievadiet paroli"))
+    t.type("wrong")
+    t.press("enter")
+    pages.append(t.wait_for("AADSTS50126"))
+    t.type(ADMIN_PASSWORD)
+    t.press("enter")
+    pages.append(t.wait_for("Atļaujas pieprasītas", "Piekrist organizācijas vārdā", "Pieņemt"))
+    t.press("space", "tab", "enter")
+    pages.append(t.wait_for("Jūs esat pierakstījies"))
+    for screen in pages:
+        assert not english_on(screen), (english_on(screen), screen)
+
+    t.press("shift+tab")  # the tab bar
+    for needle in ("Drošības noklusējumi", "Pastkaste", "Lietot"):
+        t.press("right")
+        screen = t.wait_for(needle)
+        assert not english_on(screen), (needle, english_on(screen))
