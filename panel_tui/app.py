@@ -108,7 +108,9 @@ class PanelApp(App[None]):
     DEFAULT_MODE = "panel"
     BINDINGS = [
         Binding("escape", "back", "Back", show=False),
-        Binding("h,ctrl+h,home", "home", "Home", show=False),
+        # Home is F5: a function key reaches the app from any field or list. Letters type into
+        # fields, Ctrl+H arrives as Backspace and the Home key belongs to lists and fields.
+        Binding("f5", "home", "Home", show=False, priority=True),
         Binding("f1", "help", "Help", show=False, priority=True),
         Binding("f2", "surface('panel')", "Panel", show=False, priority=True),
         Binding("f3", "surface('webconfig')", "Web Config", show=False, priority=True),

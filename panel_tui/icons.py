@@ -17,10 +17,15 @@ class Glyphs:
     wifi: str
     offline: str
     submenu: str
+    #: around the current Home tile and the focused lock icon
+    cursor_left: str
+    cursor_right: str
 
 
-UNICODE = Glyphs(locked="🔒", unlocked="🔓", padlock="🔒", wired="⇄", wifi="≋", offline="×", submenu="›")
-ASCII = Glyphs(locked="[#]", unlocked="[ ]", padlock="[#]", wired="<=>", wifi="(~)", offline="(x)", submenu=">")
+UNICODE = Glyphs(locked="🔒", unlocked="🔓", padlock="🔒", wired="⇄", wifi="≋", offline="×", submenu="›",
+                  cursor_left="▶ ", cursor_right=" ◀")
+ASCII = Glyphs(locked="[#]", unlocked="[ ]", padlock="[#]", wired="<=>", wifi="(~)", offline="(x)", submenu=">",
+                cursor_left="> ", cursor_right=" <")
 
 
 def glyphs_for(color_system: str | None) -> Glyphs:

@@ -1,0 +1,173 @@
+"""The panel surface as a person meets it at 80×24: keys, the lock icon, the password entry,
+Scan's destinations, small terminals, 16 colours and non-UTF-8 locales.
+
+Only keys pressed and the screen read back (tests/acceptance/terminal.py); nothing from the app.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.acceptance.conftest import Launch
+from tests.acceptance.terminal import Cell, Terminal
+
+PASSWORD = "X4ZB012345"  # README, Default accounts
+
+# -- colours: the xterm default palette, by pyte's names -----------------------------------------
+XTERM = {
+    "black": (0x00, 0x00, 0x00), "red": (0xCD, 0x00, 0x00), "green": (0x00, 0xCD, 0x00),
+    "brown": (0xCD, 0xCD, 0x00), "blue": (0x00, 0x00, 0xEE), "magenta": (0xCD, 0x00, 0xCD),
+    "cyan": (0x00, 0xCD, 0xCD), "white": (0xE5, 0xE5, 0xE5), "brightblack": (0x7F, 0x7F, 0x7F),
+    "brightred": (0xFF, 0x00, 0x00), "brightgreen": (0x00, 0xFF, 0x00),
+    "brightbrown": (0xFF, 0xFF, 0x00), "brightblue": (0x5C, 0x5C, 0xFF),
+    "brightmagenta": (0xFF, 0x00, 0xFF), "brightcyan": (0x00, 0xFF, 0xFF),
+    "brightwhite": (0xFF, 0xFF, 0xFF),
+}
+
+
+def _rgb(name: str, *, fg: bool) -> tuple[int, int, int]:
+    if name == "default":  # a dark terminal: light grey on black
+        return XTERM["white"] if fg else XTERM["black"]
+    if name in XTERM:
+        return XTERM[name]
+    if len(name) == 6:  # pyte gives 256-colour/truecolour as hex
+        return (int(name[0:2], 16), int(name[2:4], 16), int(name[4:6], 16))
+    raise AssertionError(f"unknown colour {name!r}")
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(cell: Cell) -> float:
+    """WCAG contrast of a cell's text on its background, as xterm's default palette shows it."""
+    fg, bg = _rgb(cell.fg, fg=True), _rgb(cell.bg, fg=False)
+    if cell.reverse:
+        fg, bg = bg, fg
+    hi, lo = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def cells_of(t: Terminal, needle: str) -> list[Cell]:
+    """The cells of the first occurrence of `needle` on screen."""
+    for row, line in enumerate(t.text().splitlines()):
+        col = line.find(needle)
+        if col >= 0:
+            return t.cells(row)[col : col + len(needle)]
+    raise AssertionError(f"{needle!r} is not on screen:\n{t.text()}")
+
+
+def assert_readable(t: Terminal, needle: str, minimum: float = 4.5) -> None:
+    worst = min(contrast(c) for c in cells_of(t, needle) if c.char.strip())
+    cell = cells_of(t, needle)[0]
+    assert worst >= minimum, (needle, worst, cell, t.text())
+
+
+def turn_lock_on(t: Terminal) -> None:
+    """Settings > General Settings > System Administration > … > Lock Setting: On, save."""
+    t.wait_for("Settings")
+    t.press("enter")  # Settings (the current tile at start)
+    t.wait_for("General Settings")
+    t.press("enter")
+    t.wait_for("System Administration")
+    t.press("down", "down", "down", "down", "down", "enter")
+    t.wait_for("Security Settings")
+    t.press("enter")
+    t.wait_for("Admin Settings")
+    t.press("enter")
+    t.wait_for("Lock Setting")
+    t.press("down", "enter")
+    t.wait_for("Lock Setting", "Save")
+    t.press("enter")  # open the choices
+    t.press("up", "enter")  # On
+    t.press("ctrl+s")
+    t.wait_for("Locked")
+    t.wait_gone("Lock Setting")
+
+
+# -- 4: the lock icon -------------------------------------------------------------------------------
+def test_login_from_the_lock_icon_puts_focus_back_on_the_tiles(launch: Launch) -> None:
+    t = launch("panel-tui", term="xterm-16color")
+    turn_lock_on(t)
+    t.press("up")  # from the top row of tiles to the lock icon
+    t.wait_for("> [#] Locked <")
+    t.press("enter")
+    t.wait_for("Administrator Password")
+    t.type(PASSWORD)
+    t.press("enter")
+    t.wait_for("Unlocked")
+    t.wait_gone("Administrator Password")
+    t.wait_gone("> [ ] Unlocked <", timeout=5)  # the icon no longer has focus
+    t.wait_for("> Settings <")
+    t.press("enter")  # opens the current tile, does not log out
+    t.wait_for("General Settings")
+    assert "Unlocked" in t.text()
+
+
+def test_the_focused_lock_icon_is_unmistakable_in_16_colours(launch: Launch) -> None:
+    t = launch("panel-tui", term="xterm-16color")
+    turn_lock_on(t)
+    before = cells_of(t, "Locked")[0]
+    t.press("up")
+    t.wait_for("> [#] Locked <")
+    t.settle()
+    after = cells_of(t, "Locked")[0]
+    assert (after.fg, after.bg, after.reverse) != (before.fg, before.bg, before.reverse)
+    assert_readable(t, "[#] Locked")
+    # its background differs from the status bar around it
+    bar = t.cells(0)[2]
+    bg = after.fg if after.reverse else after.bg
+    assert bg != (bar.fg if bar.reverse else bar.bg)
+
+
+# -- 5: keys that work everywhere -------------------------------------------------------------------
+def test_f5_goes_home_from_a_field_and_a_menu_and_h_is_a_letter(launch: Launch) -> None:
+    t = launch("panel-tui")
+    t.wait_for("Settings")
+    t.press("enter", "enter")  # Settings > General Settings
+    t.wait_for("Basic Settings")
+    t.press("f5")
+    t.wait_for("Job/Status")
+    t.wait_gone("Basic Settings")
+    # Scan > Email: h is typed into To, F5 still goes Home
+    t.press("left", "enter")
+    t.wait_for("Email")
+    t.press("enter")
+    t.wait_for("To")
+    t.type("hh@example.com")
+    assert "hh@example.com" in t.text()
+    t.press("f5")
+    t.wait_for("Job/Status")
+    t.wait_gone("hh@example.com")
+
+
+def test_help_and_hints_promise_only_keys_that_work(launch: Launch) -> None:
+    t = launch("panel-tui")
+    t.wait_for("Settings")
+    t.press("enter")
+    t.wait_for("General Settings")
+    screen = t.wait_for("F5 Home")
+    assert " h Home" not in screen
+    t.press("f1")
+    help_text = t.wait_for("F5 goes Home")
+    assert "Ctrl+H" not in help_text and " h " not in help_text.replace("\n", " ")
+
+
+# -- 11: the administrator password has letters -----------------------------------------------------
+def test_admin_password_entry_is_a_text_field_that_takes_the_serial(launch: Launch) -> None:
+    t = launch("panel-tui")
+    turn_lock_on(t)
+    t.press("up", "enter")
+    screen = t.wait_for("Administrator Password")
+    assert "letters" in screen.lower()
+    # no numeric pad: a digits-only keypad would suggest the password were a PIN
+    assert not any(line.split() == ["1", "2", "3"] for line in screen.splitlines())
+    t.type(PASSWORD)
+    assert "*" * len(PASSWORD) in t.text() or "•" * len(PASSWORD) in t.text()
+    t.press("enter")
+    t.wait_for("Unlocked")
