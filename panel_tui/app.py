@@ -24,6 +24,7 @@ from textual.screen import Screen
 from panel_tui.config import AppConfig
 from panel_tui.icons import ASCII, UNICODE, Glyphs, glyphs_for
 from panel_tui.messages import DeviceChanged
+from panel_tui.terminal_caps import PANEL_16, is_16_colour, unicode_ok, use_ascii_borders
 
 if TYPE_CHECKING:
     from device_model import Device
@@ -131,10 +132,19 @@ class PanelApp(App[None]):
         """`tick=False` and `cloud=False` are for tests: no 1 s timer, no embedded tenant.
 
         `icons` is "unicode", "ascii" or "auto" (default: $PANEL_TUI_ICONS, else auto: ASCII
-        when the terminal has only 16 colours). Tests pin it so snapshots don't depend on $TERM.
+        when the terminal has only 16 colours or the locale's encoding is not UTF-8). Tests pin
+        it so snapshots don't depend on $TERM or $LANG.
         """
         super().__init__()
         self.icons = icons or os.environ.get("PANEL_TUI_ICONS", "auto")
+        #: the locale says the terminal expects UTF-8 (else: ASCII glyphs and borders)
+        self.unicode_terminal = unicode_ok()
+        if self.icons == "ascii" or (self.icons == "auto" and not self.unicode_terminal):
+            use_ascii_borders()
+        self.register_theme(PANEL_16)
+        if is_16_colour(self.console.color_system):
+            # 16 colours: a theme of exactly those colours, readable on a projector
+            self.theme = PANEL_16.name
         self.device = device
         self.config = config or AppConfig(state_dir=device.state_dir)
         self.cloud_link: Any = None
@@ -162,6 +172,8 @@ class PanelApp(App[None]):
             return ASCII
         if self.icons == "unicode":
             return UNICODE
+        if not self.unicode_terminal:
+            return ASCII
         return glyphs_for(self.console.color_system)
 
     # -- lifecycle ---------------------------------------------------------------

@@ -20,12 +20,14 @@ class Glyphs:
     #: around the current Home tile and the focused lock icon
     cursor_left: str
     cursor_right: str
+    #: where breadcrumbs drop leading parts
+    ellipsis: str
 
 
 UNICODE = Glyphs(locked="🔒", unlocked="🔓", padlock="🔒", wired="⇄", wifi="≋", offline="×", submenu="›",
-                  cursor_left="▶ ", cursor_right=" ◀")
+                  cursor_left="▶ ", cursor_right=" ◀", ellipsis="…")
 ASCII = Glyphs(locked="[#]", unlocked="[ ]", padlock="[#]", wired="<=>", wifi="(~)", offline="(x)", submenu=">",
-                cursor_left="> ", cursor_right=" <")
+                cursor_left="> ", cursor_right=" <", ellipsis="...")
 
 
 def glyphs_for(color_system: str | None) -> Glyphs:

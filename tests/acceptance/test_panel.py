@@ -171,3 +171,39 @@ def test_admin_password_entry_is_a_text_field_that_takes_the_serial(launch: Laun
     assert "*" * len(PASSWORD) in t.text() or "•" * len(PASSWORD) in t.text()
     t.press("enter")
     t.wait_for("Unlocked")
+
+
+# -- 12: 16 colours and non-UTF-8 terminals ---------------------------------------------------------
+def test_the_cursor_row_of_a_menu_is_readable_in_16_colours(launch: Launch) -> None:
+    t = launch("panel-tui", term="xterm-16color")
+    t.wait_for("Settings")
+    assert_readable(t, "> Settings <")  # the focused tile
+    t.press("enter")
+    t.wait_for("General Settings")
+    t.press("enter")
+    t.wait_for("Basic Settings")
+    t.settle()
+    assert_readable(t, "Basic Settings")  # the highlighted item
+    assert_readable(t, "Printer Settings")  # an ordinary item
+
+
+@pytest.mark.parametrize("locale", ["C", "POSIX", "en_US.ISO-8859-1"])
+def test_a_non_utf8_locale_gets_plain_ascii(launch: Launch, locale: str) -> None:
+    t = launch("panel-tui", lang=locale)
+    t.wait_for("Settings", "Job/Status")
+    t.settle()
+    screens = [t.text()]
+    t.press("enter", "enter")
+    t.wait_for("Basic Settings")
+    screens.append(t.settle())
+    for screen in screens:
+        odd = sorted({ch for ch in screen if not (32 <= ord(ch) < 127 or ch == "\n")})
+        assert not odd, (odd, screen)
+        assert "\\u" not in screen, screen
+    assert "+---" in screens[0] or "+-" in screens[0]  # the tiles keep their boxes, in ASCII
+
+
+def test_explicit_unicode_icons_win_over_the_locale(launch: Launch) -> None:
+    t = launch("panel-tui", env={"PANEL_TUI_ICONS": "unicode"})
+    t.wait_for("Settings")
+    assert "⇄" in t.wait_for("Wired LAN")
