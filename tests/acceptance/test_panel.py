@@ -207,3 +207,50 @@ def test_explicit_unicode_icons_win_over_the_locale(launch: Launch) -> None:
     t = launch("panel-tui", env={"PANEL_TUI_ICONS": "unicode"})
     t.wait_for("Settings")
     assert "⇄" in t.wait_for("Wired LAN")
+
+
+# -- 16: Scan lists its destinations; To offers the last address ------------------------------------
+@pytest.mark.parametrize(
+    ("lang", "labels", "not_emulated"),
+    [
+        ("en", ["Email", "Network Folder/FTP", "Cloud", "Memory Device", "Computer"], "not emulated"),
+        ("lv", ["E-pasts", "Tīkla mape/FTP", "Mākonis", "Atmiņas ierīce", "Dators"], "netiek emulēts"),
+    ],
+)
+def test_scan_lists_destinations_and_the_others_say_they_are_not_emulated(
+    launch: Launch, lang: str, labels: list[str], not_emulated: str
+) -> None:
+    t = launch("panel-tui", "--lang", lang)
+    t.wait_for("Job/Status" if lang == "en" else "Darba statuss")
+    t.press("left", "enter")  # the Scan tile
+    screen = t.wait_for(*labels)
+    assert screen.index(labels[0]) < screen.index(labels[1])
+    for steps, label in enumerate(labels[1:], start=1):
+        t.press(*(["down"] * steps), "enter")
+        t.wait_for(not_emulated, label)
+        t.press("escape")
+        t.wait_for(*labels)
+        t.press(*(["up"] * steps))
+    t.press("enter")
+    t.wait_for("To" if lang == "en" else "Kam")
+
+
+def test_scan_to_offers_the_last_address_after_a_restart(launch: Launch) -> None:
+    t = launch("panel-tui")
+    t.wait_for("Job/Status")
+    t.press("left", "enter", "enter")  # Scan > Email
+    t.wait_for("To")
+    t.type("someone@contoso.onmicrosoft.com")
+    t.press("enter")
+    t.wait_for("Job Status")  # the job runs (its outcome does not matter here)
+    t.press("ctrl+q")
+    assert t.wait_exit() == 0
+
+    again = launch("panel-tui")  # the same state dir
+    again.wait_for("Job/Status")
+    again.press("left", "enter", "enter")
+    again.wait_for("someone@contoso.onmicrosoft.com")
+    # the offered address is selected: typing replaces it
+    again.type("other@contoso.onmicrosoft.com")
+    screen = again.text()
+    assert "other@contoso.onmicrosoft.com" in screen and "someone@" not in screen
