@@ -88,6 +88,10 @@ def _scenario_commands() -> Any:
     return scenario_commands()
 
 
+#: The smallest terminal the surfaces are laid out for; below it a notice shows instead.
+MIN_COLS, MIN_ROWS = 80, 24
+
+
 def _home_screen() -> Screen[Any]:
     from panel_tui.screens.home import HomeScreen
 
@@ -200,6 +204,36 @@ class PanelApp(App[None]):
                 cloud_link.attach(self)
         if self.startup_scenario:
             self._start_requested_scenario()
+
+        self.call_after_refresh(self.check_size)
+
+    # -- terminal size -------------------------------------------------------------
+    def too_small(self) -> bool:
+        width, height = self.size
+        return width < MIN_COLS or height < MIN_ROWS
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self.check_size)
+
+    def check_size(self) -> None:
+        """Below 80×24 cover the surface with a notice (in the device's language) instead of a
+        cut layout; take it away once the terminal is large enough again."""
+        from panel_tui.screens.too_small import TooSmallScreen
+
+        showing = isinstance(self.screen, TooSmallScreen)
+        if self.too_small():
+            if showing:
+                self.screen.refresh_text()
+            else:
+                self.push_screen(TooSmallScreen())
+        elif showing:
+            self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the notice shows, only quitting works: no surface or screen behind it changes.
+        if action in ("help", "surface", "home", "back", "command_palette") and self.too_small():
+            return False
+        return super().check_action(action, parameters)
 
     def on_cloud_link_status(self, message: Any) -> None:
         """The cloud link changed state (posted by the link): start a --scenario once it is ready."""
@@ -317,6 +351,8 @@ class PanelApp(App[None]):
             self.switch_mode("panel")
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        if self.too_small():
+            self.call_after_refresh(self.check_size)
 
     def panel_home(self) -> None:
         """Return the panel surface to Home without leaving the surface being shown:

@@ -254,3 +254,39 @@ def test_scan_to_offers_the_last_address_after_a_restart(launch: Launch) -> None
     again.type("other@contoso.onmicrosoft.com")
     screen = again.text()
     assert "other@contoso.onmicrosoft.com" in screen and "someone@" not in screen
+
+
+# -- 7: below 80×24 ------------------------------------------------------------------------------
+def _resize(t: Terminal, cols: int, rows: int) -> None:
+    """The person drags the window: the pty and the emulated screen change size."""
+    t.child.setwinsize(rows, cols)
+    t.screen.resize(rows, cols)
+    t.cols, t.rows = cols, rows
+
+
+@pytest.mark.parametrize(
+    ("lang", "notice"),
+    [("en", "needs a terminal of at least 80×24"), ("lv", "vajadzīgs vismaz 80×24")],
+)
+def test_a_small_terminal_gets_a_notice_in_the_users_language(launch: Launch, lang: str, notice: str) -> None:
+    t = launch("panel-tui", "--lang", lang, cols=60, rows=20)
+    screen = t.wait_for(notice, "60×20")
+    assert "╭" not in screen  # no half-drawn tiles behind it
+    t.press("f5", "f3", "enter")  # nothing behind the notice moves
+    t.wait_for(notice)
+    _resize(t, 80, 24)
+    t.wait_gone(notice)
+    t.wait_for("Job/Status" if lang == "en" else "Darba statuss")
+    _resize(t, 80, 20)
+    t.wait_for(notice, "80×20")
+    t.press("ctrl+q")
+    assert t.wait_exit() == 0
+
+
+def test_at_80x24_every_panel_line_fits(launch: Launch) -> None:
+    t = launch("panel-tui", "--lang", "lv")
+    screen = t.wait_for("Darba statuss")
+    t.settle()
+    for line in screen.splitlines():
+        assert len(line) <= 80
+    assert "vajadzīgs vismaz" not in screen
