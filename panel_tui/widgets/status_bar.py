@@ -32,15 +32,12 @@ class LockIcon(Button):
         event.stop()
         self.post_message(self.Selected())
 
-    def on_focus(self) -> None:
-        self._relabel()
-
-    def on_blur(self) -> None:
-        self._relabel()
-
-    def _relabel(self) -> None:
+    def watch_has_focus(self, has_focus: bool) -> None:
+        # (a watcher, not Focus/Blur handlers: at start-up the screen's auto-focus and Home's
+        # own focus can leave a Blur unhandled, and the markers would stay)
+        super().watch_has_focus(has_focus)
         bar = self.parent
-        if isinstance(bar, StatusBar):
+        if isinstance(bar, StatusBar) and self.is_mounted:
             bar.refresh_status()
 
 
