@@ -143,8 +143,7 @@ class PanelApp(App[None]):
         self.icons = icons or os.environ.get("PANEL_TUI_ICONS", "auto")
         #: the locale says the terminal expects UTF-8 (else: ASCII glyphs and borders)
         self.unicode_terminal = unicode_ok()
-        if self.icons == "ascii" or (self.icons == "auto" and not self.unicode_terminal):
-            use_ascii_borders()
+        self._undo_ascii_borders: Callable[[], None] | None = None
         self.register_theme(PANEL_16)
         if is_16_colour(self.console.color_system):
             # 16 colours: a theme of exactly those colours, readable on a projector
@@ -182,6 +181,8 @@ class PanelApp(App[None]):
 
     # -- lifecycle ---------------------------------------------------------------
     def on_mount(self) -> None:
+        if self.icons == "ascii" or (self.icons == "auto" and not self.unicode_terminal):
+            self._undo_ascii_borders = use_ascii_borders()
         self._device_loop = asyncio.get_running_loop()
         self._was_logged_in = bool(self.device.admin.logged_in)
         self._unsubscribe = self.device.subscribe(self._on_device_event)
@@ -246,6 +247,9 @@ class PanelApp(App[None]):
         start_requested(self)
 
     def on_unmount(self) -> None:
+        if self._undo_ascii_borders is not None:
+            self._undo_ascii_borders()
+            self._undo_ascii_borders = None
         if self.cloud_link is not None:
             from panel_tui import cloud_link
 

@@ -10,7 +10,7 @@ terminal would otherwise show mojibake or escapes instead of boxes.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from textual.theme import Theme
 
@@ -107,15 +107,26 @@ def unicode_ok(environ: Mapping[str, str] | None = None) -> bool:
     return codeset in ("utf8",)
 
 
-def use_ascii_borders() -> None:
-    """Draw every border and scrollbar in ASCII (non-UTF-8 terminals).
+def use_ascii_borders() -> Callable[[], None]:
+    """Draw every border and scrollbar in ASCII (non-UTF-8 terminals); returns the undo.
 
     Textual keeps its box characters in module tables (Textual 8.2, pinned in
     constraints.txt); pointing every border type at the ascii set is the one place that covers
-    all surfaces, including toasts and dialogs.
+    all surfaces, including toasts and dialogs. The tables are process-wide, so the app undoes
+    this when it ends (tests run many apps in one process).
     """
     from textual import _border
     from textual.scrollbar import ScrollBarRender
+
+    saved_chars = dict(_border.BORDER_CHARS)
+    saved_locations = dict(_border.BORDER_LOCATIONS)
+    saved_bars = (ScrollBarRender.VERTICAL_BARS, ScrollBarRender.HORIZONTAL_BARS)
+
+    def undo() -> None:
+        _border.BORDER_CHARS.update(saved_chars)
+        _border.BORDER_LOCATIONS.update(saved_locations)
+        ScrollBarRender.VERTICAL_BARS, ScrollBarRender.HORIZONTAL_BARS = saved_bars
+        _border.get_box.cache_clear()
 
     ascii_box = _border.BORDER_CHARS["ascii"]
     ascii_locations = _border.BORDER_LOCATIONS["ascii"]
@@ -126,3 +137,5 @@ def use_ascii_borders() -> None:
         _border.BORDER_LOCATIONS[kind] = ascii_locations
     ScrollBarRender.VERTICAL_BARS = [" "] * 8
     ScrollBarRender.HORIZONTAL_BARS = [" "] * 8
+    _border.get_box.cache_clear()
+    return undo
