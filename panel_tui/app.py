@@ -163,6 +163,12 @@ class PanelApp(App[None]):
         self.startup_scenario: str | None = None
         self.set_reactive(PanelApp.language, device_language(device))
 
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, plus the panel's own with their default for other themes."""
+        variables = super().get_css_variables()
+        variables.setdefault("panel-field-focus", variables.get("boost", "transparent"))
+        return variables
+
     # -- helpers screens use -------------------------------------------------
     def t(self, key: Any, **params: Any) -> str:
         """A catalog text in the device's current language."""

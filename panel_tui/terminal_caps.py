@@ -34,7 +34,7 @@ PANEL_16 = Theme(
     variables={
         "text": "#FFFFFF",
         "text-muted": "#AAAAAA",
-        "text-disabled": "#AAAAAA",
+        "text-disabled": "#555555",
         "text-primary": "#55FFFF",
         "text-secondary": "#55FFFF",
         "text-accent": "#FFFF55",
@@ -54,7 +54,10 @@ PANEL_16 = Theme(
         "input-cursor-foreground": "#000000",
         "input-cursor-background": "#FFFFFF",
         "input-cursor-text-style": "none",
-        "input-selection-background": "#0000AA",
+        "input-selection-background": "#00AAAA",
+        "input-selection-foreground": "#000000",
+        # (the panel's own: a focused text field is blue, not a 5% tint nobody sees)
+        "panel-field-focus": "#0000AA",
         "button-foreground": "#FFFFFF",
         "button-color-foreground": "#FFFFFF",
         "button-focus-text-style": "bold reverse",

@@ -290,3 +290,18 @@ def test_at_80x24_every_panel_line_fits(launch: Launch) -> None:
     for line in screen.splitlines():
         assert len(line) <= 80
     assert "vajadzīgs vismaz" not in screen
+
+
+def test_the_focused_text_field_stands_out_in_16_colours(launch: Launch) -> None:
+    t = launch("panel-tui", term="xterm-16color")
+    t.wait_for("Job/Status")
+    t.press("left", "enter", "enter")  # Scan > Email: To has focus
+    t.wait_for("Document")
+    t.type("me@example.com")
+    t.settle()
+    field = cells_of(t, "me@example.com")
+    assert min(contrast(c) for c in field) >= 4.5
+    row = next(r for r, line in enumerate(t.text().splitlines()) if "me@example.com" in line)
+    blank = t.cells(row)[60]  # the rest of the field, beyond the text
+    label = cells_of(t, "Document")[0]
+    assert (blank.bg, blank.reverse) != (label.bg, label.reverse), "the focused field looks like the screen"
