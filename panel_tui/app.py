@@ -145,9 +145,6 @@ class PanelApp(App[None]):
         self.unicode_terminal = unicode_ok()
         self._undo_ascii_borders: Callable[[], None] | None = None
         self.register_theme(PANEL_16)
-        if is_16_colour(self.console.color_system):
-            # 16 colours: a theme of exactly those colours, readable on a projector
-            self.theme = PANEL_16.name
         self.device = device
         self.config = config or AppConfig(state_dir=device.state_dir)
         self.cloud_link: Any = None
@@ -187,6 +184,10 @@ class PanelApp(App[None]):
 
     # -- lifecycle ---------------------------------------------------------------
     def on_mount(self) -> None:
+        if is_16_colour(self.console.color_system) and not self.is_headless:
+            # A real terminal with 16 colours: a theme of exactly those colours, readable on a
+            # projector. (Headless test runs keep the default theme, whatever $TERM says.)
+            self.theme = PANEL_16.name
         if self.icons == "ascii" or (self.icons == "auto" and not self.unicode_terminal):
             self._undo_ascii_borders = use_ascii_borders()
         self._device_loop = asyncio.get_running_loop()
