@@ -24,6 +24,7 @@ from textual.screen import Screen
 from panel_tui.config import AppConfig
 from panel_tui.icons import ASCII, UNICODE, Glyphs, glyphs_for
 from panel_tui.messages import DeviceChanged
+from panel_tui.terminal_caps import PANEL_16, is_16_colour, unicode_ok, use_ascii_borders
 
 if TYPE_CHECKING:
     from device_model import Device
@@ -87,6 +88,10 @@ def _scenario_commands() -> Any:
     return scenario_commands()
 
 
+#: The smallest terminal the surfaces are laid out for; below it a notice shows instead.
+MIN_COLS, MIN_ROWS = 80, 24
+
+
 def _home_screen() -> Screen[Any]:
     from panel_tui.screens.home import HomeScreen
 
@@ -108,7 +113,9 @@ class PanelApp(App[None]):
     DEFAULT_MODE = "panel"
     BINDINGS = [
         Binding("escape", "back", "Back", show=False),
-        Binding("h,ctrl+h,home", "home", "Home", show=False),
+        # Home is F5: a function key reaches the app from any field or list. Letters type into
+        # fields, Ctrl+H arrives as Backspace and the Home key belongs to lists and fields.
+        Binding("f5", "home", "Home", show=False, priority=True),
         Binding("f1", "help", "Help", show=False, priority=True),
         Binding("f2", "surface('panel')", "Panel", show=False, priority=True),
         Binding("f3", "surface('webconfig')", "Web Config", show=False, priority=True),
@@ -129,10 +136,15 @@ class PanelApp(App[None]):
         """`tick=False` and `cloud=False` are for tests: no 1 s timer, no embedded tenant.
 
         `icons` is "unicode", "ascii" or "auto" (default: $PANEL_TUI_ICONS, else auto: ASCII
-        when the terminal has only 16 colours). Tests pin it so snapshots don't depend on $TERM.
+        when the terminal has only 16 colours or the locale's encoding is not UTF-8). Tests pin
+        it so snapshots don't depend on $TERM or $LANG.
         """
         super().__init__()
         self.icons = icons or os.environ.get("PANEL_TUI_ICONS", "auto")
+        #: the locale says the terminal expects UTF-8 (else: ASCII glyphs and borders)
+        self.unicode_terminal = unicode_ok()
+        self._undo_ascii_borders: Callable[[], None] | None = None
+        self.register_theme(PANEL_16)
         self.device = device
         self.config = config or AppConfig(state_dir=device.state_dir)
         self.cloud_link: Any = None
@@ -148,6 +160,12 @@ class PanelApp(App[None]):
         self.startup_scenario: str | None = None
         self.set_reactive(PanelApp.language, device_language(device))
 
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, plus the panel's own with their default for other themes."""
+        variables = super().get_css_variables()
+        variables.setdefault("panel-field-focus", variables.get("boost", "transparent"))
+        return variables
+
     # -- helpers screens use -------------------------------------------------
     def t(self, key: Any, **params: Any) -> str:
         """A catalog text in the device's current language."""
@@ -160,10 +178,18 @@ class PanelApp(App[None]):
             return ASCII
         if self.icons == "unicode":
             return UNICODE
+        if not self.unicode_terminal:
+            return ASCII
         return glyphs_for(self.console.color_system)
 
     # -- lifecycle ---------------------------------------------------------------
     def on_mount(self) -> None:
+        if is_16_colour(self.console.color_system) and not self.is_headless:
+            # A real terminal with 16 colours: a theme of exactly those colours, readable on a
+            # projector. (Headless test runs keep the default theme, whatever $TERM says.)
+            self.theme = PANEL_16.name
+        if self.icons == "ascii" or (self.icons == "auto" and not self.unicode_terminal):
+            self._undo_ascii_borders = use_ascii_borders()
         self._device_loop = asyncio.get_running_loop()
         self._was_logged_in = bool(self.device.admin.logged_in)
         self._unsubscribe = self.device.subscribe(self._on_device_event)
@@ -187,6 +213,36 @@ class PanelApp(App[None]):
         if self.startup_scenario:
             self._start_requested_scenario()
 
+        self.call_after_refresh(self.check_size)
+
+    # -- terminal size -------------------------------------------------------------
+    def too_small(self) -> bool:
+        width, height = self.size
+        return width < MIN_COLS or height < MIN_ROWS
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self.check_size)
+
+    def check_size(self) -> None:
+        """Below 80×24 cover the surface with a notice (in the device's language) instead of a
+        cut layout; take it away once the terminal is large enough again."""
+        from panel_tui.screens.too_small import TooSmallScreen
+
+        showing = isinstance(self.screen, TooSmallScreen)
+        if self.too_small():
+            if showing:
+                self.screen.refresh_text()
+            else:
+                self.push_screen(TooSmallScreen())
+        elif showing:
+            self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the notice shows, only quitting works: no surface or screen behind it changes.
+        if action in ("help", "surface", "home", "back", "command_palette") and self.too_small():
+            return False
+        return super().check_action(action, parameters)
+
     def on_cloud_link_status(self, message: Any) -> None:
         """The cloud link changed state (posted by the link): start a --scenario once it is ready."""
         if self.startup_scenario:
@@ -198,6 +254,9 @@ class PanelApp(App[None]):
         start_requested(self)
 
     def on_unmount(self) -> None:
+        if self._undo_ascii_borders is not None:
+            self._undo_ascii_borders()
+            self._undo_ascii_borders = None
         if self.cloud_link is not None:
             from panel_tui import cloud_link
 
@@ -303,6 +362,8 @@ class PanelApp(App[None]):
             self.switch_mode("panel")
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        if self.too_small():
+            self.call_after_refresh(self.check_size)
 
     def panel_home(self) -> None:
         """Return the panel surface to Home without leaving the surface being shown:

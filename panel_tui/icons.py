@@ -17,10 +17,21 @@ class Glyphs:
     wifi: str
     offline: str
     submenu: str
+    #: around the current Home tile and the focused lock icon
+    cursor_left: str
+    cursor_right: str
+    #: where breadcrumbs drop leading parts
+    ellipsis: str
+    #: the chosen and the other choices of a one-of list (Language)
+    chosen: str = "● "
+    not_chosen: str = "○ "
 
 
-UNICODE = Glyphs(locked="🔒", unlocked="🔓", padlock="🔒", wired="⇄", wifi="≋", offline="×", submenu="›")
-ASCII = Glyphs(locked="[#]", unlocked="[ ]", padlock="[#]", wired="<=>", wifi="(~)", offline="(x)", submenu=">")
+UNICODE = Glyphs(locked="🔒", unlocked="🔓", padlock="🔒", wired="⇄", wifi="≋", offline="×", submenu="›",
+                  cursor_left="▶ ", cursor_right=" ◀", ellipsis="…")
+ASCII = Glyphs(locked="[#]", unlocked="[ ]", padlock="[#]", wired="<=>", wifi="(~)", offline="(x)", submenu=">",
+                cursor_left="> ", cursor_right=" <", ellipsis="...",
+                chosen="(*) ", not_chosen="( ) ")
 
 
 def glyphs_for(color_system: str | None) -> Glyphs:

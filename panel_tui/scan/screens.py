@@ -1,4 +1,6 @@
-"""Scan > Email: scan the (generated) sample document and send it as a PDF attachment.
+"""Scan: the destinations, as a real panel lists them first; Email is the one emulated.
+
+Scan > Email scans the (generated) sample document and sends it as a PDF attachment.
 
 The job shows in Job Status > Active while it runs and then in the Log with "Completed" or its
 error code (360 when the printer holds no sign-in, 361 expired, 370 sign in again, 311-314);
@@ -14,10 +16,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
 
+from panel_tui.scan.history import last_address, remember_address
 from panel_tui.screens.base import PanelScreen
 from panel_tui.webconfig.common import job_outcome_text
+
+#: Scan's destinations in the panel's order; only Email is emulated (the others say so).
+DESTINATIONS: tuple[str, ...] = ("email", "network_folder", "cloud", "memory_device", "computer")
+EMULATED = frozenset({"email"})
 
 #: Resolution choices (dpi) as the device renders them; 200 dpi is Epson's default.
 RESOLUTIONS: tuple[int, ...] = (200, 300, 600)
@@ -25,8 +33,80 @@ RESOLUTIONS: tuple[int, ...] = (200, 300, 600)
 MAX_PAGES = 10
 
 
+class ScanMenuScreen(PanelScreen):
+    """Scan: choose where the scan goes. Email opens Scan to Email; the others explain."""
+
+    HELP_KEY = "scan.menu.help"
+    HINTS_KEY = "panel.hints.menu"
+
+    def __init__(self, node: Any = None) -> None:
+        super().__init__(node)
+        self._highlight = 0
+
+    def crumbs(self) -> list[str]:
+        return [self.t("panel.home.tile.scan")]
+
+    def compose_body(self) -> ComposeResult:
+        g = self.panel.glyphs
+        options = []
+        for dest in DESTINATIONS:
+            label = self.t(f"scan.dest.{dest}")
+            if dest not in EMULATED:
+                label = f"{label}  ({self.t('scan.dest.not_emulated_mark')})"
+            else:
+                label = f"{label}  {g.submenu}"
+            options.append(Option(label, id=dest))
+        menu = OptionList(*options, id="menu")
+        menu.highlighted = self._highlight
+        yield menu
+
+    def on_mount(self) -> None:
+        self.query_one("#menu", OptionList).focus()
+
+    def language_changed(self) -> None:
+        if self.is_mounted and self.query("#menu"):
+            self._highlight = self.query_one("#menu", OptionList).highlighted or 0
+        super().language_changed()
+        if self.is_current:
+            self.call_after_refresh(self.on_mount)
+
+    @on(OptionList.OptionSelected, "#menu")
+    def _select(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        dest = str(event.option.id)
+        self._highlight = event.option_index
+        if dest == "email":
+            self.app.push_screen(ScanScreen())
+        else:
+            self.app.push_screen(ScanNotEmulatedScreen(dest))
+
+
+class ScanNotEmulatedScreen(PanelScreen):
+    """A scan destination the emulator does not have: say so, and the way back."""
+
+    HELP_KEY = "scan.menu.help"
+
+    def __init__(self, dest: str) -> None:
+        super().__init__()
+        self.dest = dest
+
+    def crumbs(self) -> list[str]:
+        return [self.t("panel.home.tile.scan"), self.t(f"scan.dest.{self.dest}")]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(
+            self.t("scan.dest.not_emulated", dest=self.t(f"scan.dest.{self.dest}")),
+            id="not-available",
+            classes="message",
+        )
+
+
 class ScanScreen(PanelScreen):
-    """Scan to Email: destination address -> ``device.email.scan_to_email(to)``."""
+    """Scan to Email: destination address -> ``device.email.scan_to_email(to)``.
+
+    The To field offers the address used last (kept in the state dir), selected, so typing
+    replaces it and Enter sends to it again.
+    """
 
     CSS_PATH = "scan.tcss"
     HELP_KEY = "scan.help"
@@ -38,7 +118,7 @@ class ScanScreen(PanelScreen):
         self.last_job: Any = None
 
     def crumbs(self) -> list[str]:
-        return [self.t("panel.home.tile.scan"), self.t("scan.email.title")]
+        return [self.t("panel.home.tile.scan"), self.t("scan.dest.email")]
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="scan-body"):
@@ -46,6 +126,7 @@ class ScanScreen(PanelScreen):
             with Horizontal(classes="scan-row"):
                 yield Label(self.t("scan.email.to"), classes="scan-label")
                 yield Input(
+                    self._to_value(),
                     id="scan-to",
                     placeholder=self.t("scan.email.to_placeholder"),
                     compact=True,
@@ -76,6 +157,12 @@ class ScanScreen(PanelScreen):
                 yield Button(self.t("scan.email.job_status"), id="scan-jobs", compact=True)
             yield Static(id="scan-result")
 
+    def _to_value(self) -> str:
+        """What To shows: what was typed here before a recompose, else the last address."""
+        if self.is_mounted and self.query("#scan-to"):
+            return self.query_one("#scan-to", Input).value
+        return last_address(self.device.state_dir)
+
     def on_mount(self) -> None:
         self.query_one("#scan-to", Input).focus()
 
@@ -89,6 +176,7 @@ class ScanScreen(PanelScreen):
             result.set_class(True, "-error")
             return
         result.set_class(False, "-error")
+        remember_address(self.device.state_dir, to)
         result.update(self.t("scan.email.sending", to=to))
         self.query_one("#scan-start", Button).disabled = True
         dpi = self.query_one("#scan-resolution", Select).value

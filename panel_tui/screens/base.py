@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 
 from panel_tui.screens.registry import crumb_labels
 from panel_tui.widgets.chrome import Breadcrumbs, KeyHints
@@ -36,6 +37,8 @@ class PanelScreen(Screen[Any]):
         self._composed_language: str | None = None
         #: the Settings item this screen was opened from (None: from Home, or a dialog)
         self.node = node
+        #: where the person was before moving to the lock icon (focus goes back there after it)
+        self._focus_before_lock: Widget | None = None
 
     @property
     def panel(self) -> PanelApp:
@@ -74,22 +77,43 @@ class PanelScreen(Screen[Any]):
         else:
             self.panel.refresh_status()
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if not isinstance(event.widget, LockIcon):
+            self._focus_before_lock = event.widget
+
     @on(LockIcon.Selected)
     def _lock_icon(self) -> None:
         self.toggle_login()
 
     def toggle_login(self) -> None:
-        """Lock icon: log in when locked (keypad), log out when unlocked."""
+        """Lock icon: log in when locked (keypad), log out when unlocked.
+
+        Either way focus goes back to where the person was before the icon, so that the next
+        Enter opens what they were on instead of toggling the lock again.
+        """
         admin = self.device.admin
         if admin.logged_in:
             admin.logout()
             self.notify(self.t("panel.lock.logged_out"))
             self.panel.note_login_change()
+            self.leave_lock_icon()
         else:
             from panel_tui.screens.keypad import KeypadScreen
 
             def done(ok: bool | None) -> None:
                 if ok:
                     self.panel.note_login_change()
+                    # after the screen's own focus restore (which picks the icon again)
+                    self.call_after_refresh(self.leave_lock_icon)
 
             self.app.push_screen(KeypadScreen(), done)
+
+    def leave_lock_icon(self) -> None:
+        """Put focus back where it was before the lock icon (the first field if nothing was)."""
+        if not isinstance(self.focused, LockIcon):
+            return
+        target = self._focus_before_lock
+        if target is not None and target.is_attached and target.focusable:
+            target.focus()
+        else:
+            self.focus_next()

@@ -26,7 +26,8 @@ class LanguageScreen(PanelScreen):
         current = self.panel.language
         options = []
         for code in LANGUAGES:
-            mark = "● " if code == current else "○ "
+            g = self.panel.glyphs
+            mark = g.chosen if code == current else g.not_chosen
             options.append(Option(mark + self.t(f"panel.language.{code}"), id=code))
         yield OptionList(*options, id="languages")
 

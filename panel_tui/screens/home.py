@@ -33,7 +33,10 @@ class Tile(Widget):
 
     def render(self) -> str:
         # The current tile shows without colour too (16-colour terminals): ▶ markers.
-        return f"▶ {self.label} ◀" if self.has_class("-current") else self.label
+        if not self.has_class("-current"):
+            return self.label
+        g = self.app.glyphs  # type: ignore[attr-defined]
+        return f"{g.cursor_left}{self.label}{g.cursor_right}"
 
     def on_click(self) -> None:
         grid = self.parent

@@ -1,8 +1,9 @@
-"""The admin password keypad: a modal usable by keyboard alone.
+"""The admin password entry: a modal text field usable by keyboard alone.
 
-Characters are typed straight into the (masked) field; Enter is OK, Esc cancels. The on-screen
-keys are for mouse users and for show; they never take focus. Wrong passwords get a message;
-when the device throttles retries the wait is shown and OK is refused until it has passed.
+The password has letters (the factory one is the serial number, e.g. X4ZB012345), so this is a
+text field that says so, not a numeric keypad: characters are typed straight into the (masked)
+field; Enter is OK, Esc cancels. Wrong passwords get a message; when the device throttles
+retries the wait is shown and OK is refused until it has passed.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
-
-KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK")
 
 
 def login_outcome(result: Any) -> tuple[bool, float]:
@@ -46,10 +45,11 @@ class KeypadScreen(ModalScreen[bool]):
     }
     KeypadScreen #kp-title { text-style: bold; width: 1fr; content-align: center middle; }
     KeypadScreen #kp-message { height: auto; min-height: 1; color: $error; }
-    KeypadScreen #kp-keys { grid-size: 3; grid-gutter: 0 1; height: auto; margin: 1 4 0 4; }
-    KeypadScreen #kp-keys Button { width: 1fr; min-width: 5; }
-    KeypadScreen #kp-hint { color: $text-muted; }
-    KeypadScreen #kp-buttons { height: auto; align-horizontal: right; }
+    KeypadScreen #kp-input { margin: 1 0 0 0; }
+    KeypadScreen #kp-kind { color: $text-muted; }
+    KeypadScreen #kp-hint { margin: 1 0 0 0; }
+    KeypadScreen #kp-buttons { height: auto; align-horizontal: right; margin: 1 0 0 0; }
+    KeypadScreen #kp-buttons Button { margin: 0 0 0 2; }
     """
 
     def __init__(self, title_key: str = "panel.keypad.title") -> None:
@@ -63,18 +63,20 @@ class KeypadScreen(ModalScreen[bool]):
         with Vertical():
             yield Static(self.t(self.title_key), id="kp-title")
             yield Static(self.t("panel.keypad.prompt"))
-            yield Input(password=True, id="kp-input", max_length=20, compact=True)
+            yield Input(
+                password=True,
+                id="kp-input",
+                max_length=20,
+                placeholder=self.t("panel.keypad.placeholder"),
+            )
+            yield Static(self.t("panel.keypad.kind"), id="kp-kind")
             yield Static("", id="kp-message")
-            with Grid(id="kp-keys"):
-                for key in KEYS:
-                    b = Button(key, id=f"kp-key-{KEYS.index(key)}", compact=True)
-                    b.can_focus = False
-                    yield b
             yield Static(self.t("panel.keypad.hint"), id="kp-hint")
             with Horizontal(id="kp-buttons"):
-                cancel = Button(self.t("panel.common.cancel"), id="kp-cancel", compact=True)
-                cancel.can_focus = False
-                yield cancel
+                for button_id, key in (("kp-ok", "panel.common.ok"), ("kp-cancel", "panel.common.cancel")):
+                    button = Button(self.t(key), id=button_id, compact=True)
+                    button.can_focus = False  # for the mouse; the keyboard has Enter and Esc
+                    yield button
 
     def on_mount(self) -> None:
         self.query_one("#kp-input", Input).focus()
@@ -86,13 +88,8 @@ class KeypadScreen(ModalScreen[bool]):
         if event.button.id == "kp-cancel":
             self.action_cancel()
             return
-        label = str(event.button.label)
-        if label == "OK":
+        if event.button.id == "kp-ok":
             self._submit(field.value)
-        elif label == "⌫":
-            field.value = field.value[:-1]
-        else:
-            field.insert_text_at_cursor(label)
         field.focus()
 
     @on(Input.Submitted, "#kp-input")

@@ -36,7 +36,7 @@ SCREENS: dict[str, str] = {
     "connection_check": "panel_tui.screens.connection_check:NetworkConnectionCheckScreen",
     "email_connection_check": "panel_tui.screens.connection_check:EmailConnectionCheckScreen",
     # Issue 4 builds Scan to Email here; until then the tile says "not available yet".
-    "scan": "panel_tui.scan.screens:ScanScreen",
+    "scan": "panel_tui.scan.screens:ScanMenuScreen",
 }
 
 #: Screens from other parts that may not exist yet: a failed import means "not available".

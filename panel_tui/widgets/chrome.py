@@ -7,17 +7,17 @@ from collections.abc import Sequence
 from textual.widgets import Static
 
 
-def fit_breadcrumbs(parts: Sequence[str], width: int, sep: str = " > ") -> str:
+def fit_breadcrumbs(parts: Sequence[str], width: int, sep: str = " > ", ellipsis: str = "…") -> str:
     """Join the path; when it is too wide, drop leading parts behind an ellipsis."""
     text = sep.join(parts)
     if len(text) <= width:
         return text
     for start in range(1, len(parts)):
-        text = "…" + sep + sep.join(parts[start:])
+        text = ellipsis + sep + sep.join(parts[start:])
         if len(text) <= width:
             return text
     last = parts[-1]
-    return last if len(last) <= width else last[: max(width - 1, 0)] + "…"
+    return last if len(last) <= width else last[: max(width - len(ellipsis), 0)] + ellipsis
 
 
 class Breadcrumbs(Static):
@@ -43,7 +43,8 @@ class Breadcrumbs(Static):
 
     def _render_parts(self) -> None:
         width = max(self.size.width - 2, 20) if self.size.width else 78
-        self.update(fit_breadcrumbs(self.parts, width))
+        glyphs = getattr(self.app, "glyphs", None)
+        self.update(fit_breadcrumbs(self.parts, width, ellipsis=getattr(glyphs, "ellipsis", "…")))
 
 
 class KeyHints(Static):

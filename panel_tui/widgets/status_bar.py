@@ -18,7 +18,7 @@ class LockIcon(Button):
     """
 
     DEFAULT_CSS = """
-    LockIcon { height: 1; min-width: 4; border: none; padding: 0 1; margin: 0 1; }
+    LockIcon { height: 1; min-width: 4; border: none; padding: 0; margin: 0 1; }
     """
 
     class Selected(Message):
@@ -31,6 +31,14 @@ class LockIcon(Button):
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.post_message(self.Selected())
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        # (a watcher, not Focus/Blur handlers: at start-up the screen's auto-focus and Home's
+        # own focus can leave a Blur unhandled, and the markers would stay)
+        super().watch_has_focus(has_focus)
+        bar = self.parent
+        if isinstance(bar, StatusBar) and self.is_mounted:
+            bar.refresh_status()
 
 
 class StatusBar(Horizontal):
@@ -72,13 +80,19 @@ class StatusBar(Horizontal):
         admin = device.admin
         lock.display = bool(admin.lock_active)
         if admin.logged_in:
-            lock.label = f"{g.unlocked} {app.t('panel.lock.unlocked')}"
+            label = f"{g.unlocked} {app.t('panel.lock.unlocked')}"
             lock.set_class(True, "-unlocked")
             lock.tooltip = app.t("panel.lock.logout_hint")
         else:
-            lock.label = f"{g.locked} {app.t('panel.lock.locked')}"
+            label = f"{g.locked} {app.t('panel.lock.locked')}"
             lock.set_class(False, "-unlocked")
             lock.tooltip = app.t("panel.lock.login_hint")
+        # Focused, the icon wears the same markers as the current Home tile: not colour alone.
+        # Unfocused, blanks hold their place, so the icon's width never changes.
+        if lock.has_focus:
+            lock.label = f"{g.cursor_left}{label}{g.cursor_right}"
+        else:
+            lock.label = f"{' ' * len(g.cursor_left)}{label}{' ' * len(g.cursor_right)}"
         fmt = getattr(device, "format_datetime", None)
         text = fmt() if callable(fmt) else device.clock.now().strftime("%Y-%m-%d %H:%M")
         self.query_one("#clock", Static).update(text)

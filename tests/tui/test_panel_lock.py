@@ -53,8 +53,12 @@ async def test_lock_login_timeout_and_logout(locked_device: Device) -> None:
         await pilot.press(*SERIAL, "enter")
         assert isinstance(app.screen, HomeScreen)
         assert device.admin.logged_in and "Unlocked" in screen_text(app)
-        await pilot.press("enter")  # focus is still on the lock icon
+        await pilot.pause()
+        # focus went back to the tiles: Enter would open a tile, Up reaches the icon again
+        assert app.focused is app.screen.query_one("#tiles")
+        await pilot.press("up", "enter")
         assert not device.admin.logged_in
+        assert app.focused is app.screen.query_one("#tiles")
         assert "Unlocked" not in screen_text(app)
 
 

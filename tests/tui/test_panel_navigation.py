@@ -81,7 +81,7 @@ async def test_home_key_and_help(device: Device) -> None:
         assert isinstance(app.screen, MenuScreen) and app.screen.node.id == "basic_settings"
         await pilot.press("f1")
         assert "settings menu" in screen_text(app)
-        await pilot.press("escape", "h")
+        await pilot.press("escape", "f5")
         assert isinstance(app.screen, HomeScreen)
         assert len(app.screen_stack) == 1
 

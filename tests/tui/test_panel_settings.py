@@ -81,7 +81,7 @@ async def test_language_switch_relabels_live(device: Device) -> None:
         await pilot.press("escape")
         text = screen_text(app)
         assert "Datuma/laika iestatījumi" in text and "Darbības noildze" in text
-        await pilot.press("h")
+        await pilot.press("f5")
         text = screen_text(app)
         assert "Iestatījumi" in text and "Darba statuss" in text and "Skenēt" in text
 

@@ -226,7 +226,7 @@ async def test_scan_screen_hints_only_promise_keys_that_work_there(tmp_path: Any
         device = make_device(tmp_path / lang, lang=lang)
         app = make_app(device)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("left", "enter")  # the Scan tile
+            await pilot.press("left", "enter", "enter")  # the Scan tile, Email
             assert isinstance(app.screen, ScanScreen)
             assert isinstance(app.focused, Input)
             await pilot.press("h")  # a letter of the address, not Home

@@ -44,6 +44,7 @@ async def test_scan_tile_opens_scan_to_email_and_checks_the_address(tmp_path: Pa
     async with app.run_test(size=(80, 24)) as pilot:
         open_item(app, "scan")
         await pilot.pause()
+        await pilot.press("enter")  # Scan lists its destinations; Email is the first
         assert isinstance(app.screen, ScanScreen)
         assert app.screen.query_one("#scan-to", Input).has_focus
         await pilot.press(*"not-an-address", "enter")
