@@ -66,6 +66,12 @@ def environment(state_dir: Path | None = None, *, keep: bool = False, preset: st
     if pid is not None:
         raise EnvironmentProblem(f"a tenant is already running for {state_dir} (pid {pid}); "
                                  "close the panel using this state dir first")
+    from panel_tui.cli import StateDirProblem, claim_state_dir
+
+    try:  # one owner per state dir: a panel (or another script) on it would lose our changes
+        locks = claim_state_dir(state_dir, tenant=True)
+    except StateDirProblem as exc:
+        raise EnvironmentProblem(str(exc)) from None
     handle = None
     try:
         from cloud_sim import start_tenant
@@ -84,6 +90,8 @@ def environment(state_dir: Path | None = None, *, keep: bool = False, preset: st
     finally:
         if handle is not None:
             handle.stop()
+        for lock in locks:
+            lock.release()
         if temporary:
             if keep:
                 out(f"kept the state dir: panel-tui --state-dir {state_dir}")
