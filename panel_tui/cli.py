@@ -344,7 +344,7 @@ def reset_main(argv: Sequence[str]) -> int:
     args = build_reset_parser().parse_args(list(argv))
     state_dir = (args.state_dir or default_state_dir()).expanduser()
     tenant = bool(args.tenant or args.tenant_preset)
-    if not state_dir.exists():
+    if not state_dir.exists() and not tenant:
         print(f"panel-tui reset: {state_dir}: nothing to reset (no state there)")
         return 0
     try:
