@@ -98,7 +98,7 @@ DEVICE_LOCK = "panel-tui.lock"
 TENANT_LOCK = "cloud-sim.lock"
 
 
-def guarded(prog: str, fn: Callable[..., int], *args: Any) -> int:
+def guarded(fn: Callable[..., int], *args: Any) -> int:
     """Run a command's body so that it never ends in a traceback a person has to read.
 
     Ctrl+C ends quietly with 130; a closed pipe (``panel-tui --help | head -1``) with 141,
@@ -148,7 +148,7 @@ class StateDirProblem(Exception):
     """The state dir cannot be used: the message is one line for stderr."""
 
 
-def claim_state_dir(state_dir: Path, *, tenant: bool, prog: str = "panel-tui") -> list[Any]:
+def claim_state_dir(state_dir: Path, *, tenant: bool) -> list[Any]:
     """Check the state dir and take its locks (device, and the embedded tenant's) for this process.
 
     Raises :class:`StateDirProblem` with a one-line reason: not a directory, not writable, or in
@@ -272,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     restores factory state (both checked before the panel's options are parsed, so neither they
     nor --help/--version import Textual).
     """
-    return guarded("panel-tui", _main, argv)
+    return guarded(_main, argv)
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -349,7 +349,7 @@ def reset_main(argv: Sequence[str]) -> int:
         return 0
     try:
         preset = args.tenant_preset or read_config_file(state_dir).get("tenant_preset") or "prepared"
-        locks = claim_state_dir(state_dir, tenant=tenant, prog="panel-tui reset")
+        locks = claim_state_dir(state_dir, tenant=tenant)
     except (ConfigError, StateDirProblem) as exc:
         print(f"panel-tui reset: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None, *, out: Callable[[str], None] = prin
     (and its tenant) while they run, like the panel, so neither can lose the other's changes."""
     from panel_tui.cli import guarded
 
-    return guarded("panel-tui scenarios", _main, argv, out, err)
+    return guarded(_main, argv, out, err)
 
 
 def _main(argv: Sequence[str] | None, out: Callable[[str], None],

@@ -412,7 +412,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``panel-tui-script FILE [--state-dir DIR] [--keep] [--check]``."""
     from panel_tui.cli import guarded
 
-    return guarded("panel-tui-script", _main, argv)
+    return guarded(_main, argv)
 
 
 def _main(argv: Sequence[str] | None) -> int:
