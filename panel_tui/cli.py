@@ -362,8 +362,9 @@ def reset_main(argv: Sequence[str]) -> int:
                 print(f"panel-tui reset: this erases {what} in {state_dir}; add --yes to confirm",
                       file=sys.stderr)
                 return EXIT_USAGE
+            print(f"This erases in {state_dir}:\n  {what}.")
             try:
-                answer = input(f"Restore factory state in {state_dir}: {what}? [y/N] ")
+                answer = input("Restore factory state? [y/N] ")
             except EOFError:
                 answer = ""
             if answer.strip().lower() not in ("y", "yes", "j", "jā", "ja"):

@@ -118,7 +118,7 @@ def test_second_panel_is_refused_naming_the_first(launch: Launch, home: Path, st
     first.wait_for("Home", "Settings")
     pid = str(first.child.pid)
 
-    second = launch("panel-tui")
+    second = launch("panel-tui", cols=300)  # the message holds two long paths: keep it on one line
     assert second.wait_exit() == 2
     screen = second.text()
     assert f"pid {pid}" in screen and "panel-tui --state-dir" in screen, screen
@@ -290,7 +290,7 @@ def test_reset_from_the_shell_leaves_a_factory_device(launch: Launch, state_dir:
     assert panel.wait_exit() == 0
 
     reset = launch("panel-tui", "reset", "--state-dir", str(state_dir))  # a person at a terminal
-    reset.wait_for("Restore factory state in", "[y/N]")
+    reset.wait_for("This erases in", "Restore factory state? [y/N]")
     reset.type("y\r")
     reset.wait_for("factory state restored")
     assert reset.wait_exit() == 0
