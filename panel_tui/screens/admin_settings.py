@@ -121,9 +121,10 @@ class RestoreDefaultSettingsScreen(ConfirmScreen):
     MESSAGE_KEY = "panel.admin.restore_confirm"
 
     def confirmed(self) -> None:
+        done = self.t("device.notice.factory_reset_done")  # in the language the user confirmed in
         self.device.factory_reset()
         self.panel.note_login_change()
-        self.notify(self.t("device.notice.factory_reset_done"), timeout=6)
+        self.notify(done, timeout=6)
         self.panel.go_home()
 
 
