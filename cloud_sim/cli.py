@@ -13,6 +13,10 @@
 
 Admin commands talk to the running tenant named by ``STATE_DIR/run.json`` over its admin
 API; when none is running they change the state dir directly.
+
+One owner per state dir: ``serve`` (and the panel's embedded tenant) holds an ``fcntl.flock``
+on ``STATE_DIR/cloud-sim.lock`` for its life; an offline admin change takes it for its moment.
+Read-only commands (``info``, ``mail list``, ``admin state|users|now|ca list``) take no lock.
 """
 
 from __future__ import annotations
@@ -100,7 +104,51 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+#: read-only admin operations: they never take the state dir's lock (see LOCK_FILE)
+READ_ONLY_OPS = {"state", "users", "now", "ca-list", "mail-list"}
+#: the lock file that makes one process the owner of a tenant's state dir (fcntl.flock, held
+#: while serving; the panel's embedded tenant takes the same one)
+LOCK_FILE = "cloud-sim.lock"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Ctrl+C ends quietly (130), a closed pipe (``cloud-sim --help | head -1``) too (141)."""
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 141
+
+
+def claim(state_dir: Path) -> Any:
+    """Own the tenant's state dir for this process's life; ValueError (one line) if it cannot be."""
+    from cloud_sim.fsutil import StateDirBusy, StateLock, command_line
+
+    if state_dir.exists() and not state_dir.is_dir():
+        raise ValueError(f"cannot use the state dir {state_dir}: it is not a directory")
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not os.access(state_dir, os.W_OK | os.X_OK):
+            raise PermissionError(f"{state_dir} is not writable")
+        return StateLock(state_dir / LOCK_FILE).acquire(command_line())
+    except StateDirBusy as exc:
+        raise ValueError(f"{exc}; stop it first, or use another --state-dir") from None
+    except OSError as exc:
+        raise ValueError(f"cannot use the state dir {state_dir}: {exc.strerror or exc}") from None
+
+
+def _main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help")
                     and not (argv[0] == "--state-dir" and len(argv) > 2
@@ -129,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
 def serve(args: argparse.Namespace) -> int:
     from cloud_sim.runtime import start_tenant
 
+    lock = claim(args.state_dir)  # released when the process ends, however it ends
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not args.verbose:
@@ -147,6 +196,7 @@ def serve(args: argparse.Namespace) -> int:
             pass
     finally:
         h.stop()
+        lock.release()
         print("cloud-sim stopped.", flush=True)
     return 0
 
@@ -223,7 +273,14 @@ def call_admin(state_dir: Path, op: str, payload: dict[str, Any]) -> Any:
     """Run ``op`` on the running tenant (HTTPS admin API), or offline on its state dir."""
     info = _running(state_dir)
     if info is None:
-        return _offline(state_dir, op, payload)
+        if op in READ_ONLY_OPS:
+            return _offline(state_dir, op, payload)
+        lock = claim(state_dir) if (state_dir / "tenant.sqlite3").exists() else None
+        try:
+            return _offline(state_dir, op, payload)
+        finally:
+            if lock is not None:
+                lock.release()
     import ssl
     import urllib.error
     import urllib.request

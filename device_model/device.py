@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from . import storage
+from . import reset, storage
 from .admin import AdminLock
 from .clock import Clock
 from .errors import ErrorCatalog
@@ -59,6 +59,7 @@ class Device:
         catalog: Catalog | None = None,
     ) -> None:
         self.state_dir = storage.ensure_dir(Path(state_dir))
+        reset.finish_pending(self.state_dir)  # a reset cut short by a kill ends before anything loads
         self.profile = profile or DeviceProfile.default()
         self.catalog = catalog or default_catalog()
         self.startup_problems: list[Msg] = []
@@ -219,6 +220,25 @@ class Device:
         self.admin._factory_reset()
         for name in SECTION_TYPES:
             self._emit("settings", name)
+
+    def factory_reset(self) -> None:
+        """Restore Default Settings as the panel offers it: the device as it left the factory.
+
+        Settings and the admin password (as :meth:`restore_default_settings`), and also the
+        email sign-in (token cache) and the job log. Journalled (:mod:`device_model.reset`):
+        if the process dies halfway, the next start finishes the reset.
+        """
+        reset.begin(self.state_dir)
+        client = self.email
+        if client is not None:
+            try:
+                client.sign_out()
+            except Exception:  # the journal still clears its files at the next start
+                log.exception("sign-out during the factory reset failed")
+        self.jobs.clear()
+        self.restore_default_settings()
+        reset.done(self.state_dir)
+        log.info("factory reset of %s", self.state_dir)
 
     # -- i18n -------------------------------------------------------------------------------
     @property

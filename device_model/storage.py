@@ -160,3 +160,98 @@ def load_document(path: Path, schema_version: int, *, kind: str = "") -> LoadRes
 def write_document(path: Path, schema_version: int, data: dict[str, Any], *, pretty: bool = True) -> None:
     """Persist ``data`` wrapped as ``{"schema_version": N, "data": {...}}`` atomically, 0600."""
     atomic_write_json(path, {"schema_version": schema_version, "data": data}, pretty=pretty)
+
+
+# -- one owner per state dir ---------------------------------------------------------------------
+# cloud_sim/fsutil.py has its own copy (StateLock): device_model and cloud_sim must not import
+# each other.
+
+
+class StateDirBusy(Exception):
+    """Another live process holds the state dir's lock; ``pid`` and ``command`` name it."""
+
+    def __init__(self, path: Path, pid: int | None, command: str) -> None:
+        self.path, self.pid, self.command = Path(path), pid, command
+        who = f"pid {pid}" if pid else "another process"
+        if command:
+            who += f" ({command})"
+        super().__init__(f"{self.path.parent} is in use by {who}")
+
+
+class StateLock:
+    """An exclusive ``fcntl.flock`` on ``<dir>/<name>``, held for the owning process's life.
+
+    Why flock and not a pid file: the check and the taking are one system call, so two
+    processes starting at once cannot both win; and the kernel drops the lock when its holder
+    dies (even by ``kill -9``), so a stale lock never needs cleaning up. The file records the
+    holder's pid and command line so that a refused process can say who is in the way.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self, command: str = "") -> StateLock:
+        """Take the lock or raise :class:`StateDirBusy`; OSError when the dir is unusable."""
+        import fcntl
+
+        if self._fd is not None:
+            return self
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid, holder = read_lock_holder(fd)
+            os.close(fd)
+            raise StateDirBusy(self.path, pid, holder) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        record = json.dumps({"pid": os.getpid(), "command": command}).encode("utf-8")
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, record + b"\n", 0)
+        except OSError as exc:  # still locked; only the holder's name is missing
+            log.warning("cannot record the lock holder in %s: %s", self.path, exc)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        """Give the lock up (the process's end does the same)."""
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            try:
+                os.ftruncate(fd, 0)
+            except OSError:
+                pass
+            os.close(fd)
+
+    def __enter__(self) -> StateLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def read_lock_holder(fd: int) -> tuple[int | None, str]:
+    """The pid and command line a lock holder recorded (None, "" when unknown)."""
+    try:
+        raw = os.pread(fd, 4096, 0)
+        info = json.loads(raw.decode("utf-8") or "{}")
+        return (int(info["pid"]) if info.get("pid") else None), str(info.get("command") or "")
+    except (OSError, ValueError, TypeError, KeyError):
+        return None, ""
+
+
+def command_line(argv: list[str] | None = None) -> str:
+    """This process's command as a person typed it (program name without its path)."""
+    import sys
+
+    words = list(sys.argv if argv is None else argv)
+    if words:
+        words[0] = os.path.basename(words[0])
+    return " ".join(words)[:300]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from panel_tui import __version__
 from panel_tui.config import (
@@ -86,33 +87,320 @@ def check_scenario(scenario_id: str | None) -> str | None:
     return None
 
 
+#: exit statuses: usage and environment errors are 2 (a failed check in a script is 1), Ctrl+C
+#: 130 and a reader that went away (``| head``) 141, as a shell reports a signal
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+
+#: the lock file of a device state dir (held by whoever runs the device) and of a tenant's
+DEVICE_LOCK = "panel-tui.lock"
+TENANT_LOCK = "cloud-sim.lock"
+
+
+def guarded(fn: Callable[..., int], *args: Any) -> int:
+    """Run a command's body so that it never ends in a traceback a person has to read.
+
+    Ctrl+C ends quietly with 130; a closed pipe (``panel-tui --help | head -1``) with 141,
+    stdout pointed at /dev/null so the interpreter's last flush stays quiet too.
+    """
+    try:
+        try:
+            return fn(*args)
+        finally:
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        silence_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def silence_stdout() -> None:
+    """Point fd 1 at /dev/null: the reader is gone, and Python would complain at exit."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def has_terminal() -> bool:
+    """Both ends of the panel are a terminal (``ssh host panel-tui`` without -t has neither)."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def embedded_tenant(config: AppConfig) -> bool:
+    """This run starts the simulated tenant in STATE_DIR/tenant (as panel_tui.cloud_link picks)."""
+    if config.cloud_url:
+        return False
+    return not (config.email_service and config.email_service != "simulated" and config.client_id)
+
+
+class StateDirProblem(Exception):
+    """The state dir cannot be used: the message is one line for stderr."""
+
+
+def claim_state_dir(state_dir: Path, *, tenant: bool) -> list[Any]:
+    """Check the state dir and take its locks (device, and the embedded tenant's) for this process.
+
+    Raises :class:`StateDirProblem` with a one-line reason: not a directory, not writable, or in
+    use by another process (named by pid and command line). The locks are released when the
+    process ends, however it ends. Also finishes a factory reset that a kill cut short, before
+    the tenant's lock is taken (that reset may replace the tenant's dir).
+    """
+    import os
+
+    from device_model import reset, storage
+
+    state_dir = Path(state_dir)
+    try:
+        storage.ensure_dir(state_dir)
+    except FileExistsError:
+        raise StateDirProblem(f"cannot use the state dir {state_dir}: it is not a directory") from None
+    except OSError as exc:
+        raise StateDirProblem(f"cannot use the state dir {state_dir}: {exc.strerror or exc}") from None
+    if not os.access(state_dir, os.W_OK | os.X_OK):
+        raise StateDirProblem(f"cannot use the state dir {state_dir}: it is not writable")
+    command = storage.command_line()
+    locks: list[Any] = []
+    try:
+        locks.append(storage.StateLock(state_dir / DEVICE_LOCK).acquire(command))
+        reset.finish_pending(state_dir)
+        if tenant:
+            from cloud_sim.fsutil import StateLock
+
+            tdir = state_dir / reset.TENANT_DIR
+            storage.ensure_dir(tdir)
+            locks.append(StateLock(tdir / TENANT_LOCK).acquire(command))
+    except OSError as exc:
+        for lock in locks:
+            lock.release()
+        raise StateDirProblem(f"cannot use the state dir {state_dir}: {exc.strerror or exc}") from None
+    except Exception as exc:  # StateDirBusy (either package's)
+        for lock in locks:
+            lock.release()
+        if type(exc).__name__ != "StateDirBusy":
+            raise
+        raise StateDirProblem(f"{exc}; close it first, or use another --state-dir") from None
+    return locks
+
+
+def tenant_preset_notice(config: AppConfig, args: argparse.Namespace) -> Any:
+    """A notice when ``--tenant-preset`` meets a tenant that already exists (it keeps its state)."""
+    from device_model.i18n import Msg
+
+    tdir = Path(config.state_dir) / "tenant"
+    if not args.tenant_preset or not (tdir / "tenant.sqlite3").exists():
+        return None
+    return Msg.of("device.notice.tenant_kept", dir=str(tdir), preset=args.tenant_preset,
+                  state_dir=str(config.state_dir))
+
+
+def watch_terminal(app: Any, interval: float = 0.5) -> Callable[[], None]:
+    """End the app when its terminal goes away (hang-up, or stdin at end of file).
+
+    Textual's input thread would otherwise spin on a dead terminal at 100 % CPU with the keys
+    gone. A daemon thread polls stdin for POLLHUP; SIGHUP asks the same. If the app has not
+    ended a few seconds later (it may block writing to the dead terminal) the process exits.
+    Returns the function that stops watching (call it once the app has ended).
+    """
+    import os
+    import select
+    import signal
+    import threading
+    import time
+
+    gone = threading.Event()
+    stopped = threading.Event()
+
+    def hangup(*_: Any) -> None:
+        gone.set()
+
+    try:
+        signal.signal(signal.SIGHUP, hangup)
+    except (ValueError, OSError):  # not the main thread
+        pass
+
+    def stdin_gone() -> bool:
+        try:
+            poller = select.poll()
+            poller.register(sys.stdin.fileno(), select.POLLIN)
+            return any(ev & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, ev in poller.poll(0))
+        except (OSError, ValueError):
+            return True
+
+    def watch() -> None:
+        while not gone.wait(interval):
+            if stopped.is_set():
+                return
+            if stdin_gone():
+                break
+        if stopped.is_set():
+            return
+        try:
+            app.call_from_thread(app.exit, return_code=EXIT_HANGUP)
+        except Exception:
+            pass
+        if not stopped.wait(5):
+            os._exit(EXIT_HANGUP)
+
+    threading.Thread(target=watch, name="terminal-watch", daemon=True).start()
+
+    def stop() -> None:
+        stopped.set()
+        gone.set()
+
+    return stop
+
+
+#: the app ended because its terminal went away (128 + SIGHUP, as a shell reports it)
+EXIT_HANGUP = 129
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `panel-tui` script and of `python -m panel_tui`.
 
-    `panel-tui scenarios ...` is `python -m panel_tui.scenarios ...` (checked before the panel's
-    options are parsed, so neither it nor --help/--version import Textual).
+    `panel-tui scenarios ...` is `python -m panel_tui.scenarios ...` and `panel-tui reset ...`
+    restores factory state (both checked before the panel's options are parsed, so neither they
+    nor --help/--version import Textual).
     """
+    return guarded(_main, argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["scenarios"]:
         from panel_tui.scenarios.cli import main as scenarios_main
 
         return scenarios_main(arguments[1:])
+    if arguments[:1] == ["reset"]:
+        return reset_main(arguments[1:])
     try:
         config, args = parse(arguments)
     except ConfigError as exc:
         print(f"panel-tui: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     problem = check_scenario(args.scenario)
     if problem:
         print(f"panel-tui: --scenario: {problem}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    if not has_terminal():
+        print("panel-tui: panel-tui needs a terminal (use ssh -t)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        locks = claim_state_dir(config.state_dir, tenant=embedded_tenant(config))
+    except StateDirProblem as exc:
+        print(f"panel-tui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    notice = tenant_preset_notice(config, args) if embedded_tenant(config) else None
     from panel_tui.app import PanelApp, make_device
 
     device = make_device(config)
+    if notice is not None:
+        print(f"panel-tui: {device.t(notice)}", file=sys.stderr)
+        device.startup_problems.append(notice)
     app = PanelApp(device, config)
     app.startup_scenario = args.scenario
-    app.run(mouse=not config.no_mouse)
+    stop_watching = watch_terminal(app)
+    try:
+        app.run(mouse=not config.no_mouse)
+    finally:
+        stop_watching()
+        for lock in locks:
+            lock.release()
     return app.return_code or 0
+
+
+# -- panel-tui reset -----------------------------------------------------------------------------
+
+
+def build_reset_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="panel-tui reset",
+        description="Restore factory state: settings, admin password, email sign-in and job log "
+        "(as the panel's Settings > General Settings > System Administration > Restore Default "
+        "Settings), and with --tenant the embedded simulated tenant too.",
+        epilog="Kept: config.toml and printed sheets. Refused while a panel or a script uses the "
+        "state dir. Exit status: 0 done, 2 refused or not possible.",
+    )
+    p.add_argument("--state-dir", type=Path, metavar="DIR", help="the state dir (as for panel-tui)")
+    p.add_argument("--tenant", action="store_true", help="also reset the embedded simulated tenant")
+    p.add_argument("--tenant-preset", choices=TENANT_PRESETS,
+                   help="the reset tenant's preset (implies --tenant; default: config.toml's, else prepared)")
+    p.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    return p
+
+
+def reset_main(argv: Sequence[str]) -> int:
+    """``panel-tui reset``: see :func:`build_reset_parser`."""
+    args = build_reset_parser().parse_args(list(argv))
+    state_dir = (args.state_dir or default_state_dir()).expanduser()
+    tenant = bool(args.tenant or args.tenant_preset)
+    if not state_dir.exists() and not tenant:
+        print(f"panel-tui reset: {state_dir}: nothing to reset (no state there)")
+        return 0
+    try:
+        preset = args.tenant_preset or read_config_file(state_dir).get("tenant_preset") or "prepared"
+        locks = claim_state_dir(state_dir, tenant=tenant)
+    except (ConfigError, StateDirProblem) as exc:
+        print(f"panel-tui reset: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        what = "settings, admin password, email sign-in and job log"
+        if tenant:
+            what += f", and the simulated tenant (as {preset!r})"
+        if not args.yes:
+            if not has_terminal():
+                print(f"panel-tui reset: this erases {what} in {state_dir}; add --yes to confirm",
+                      file=sys.stderr)
+                return EXIT_USAGE
+            print(f"This erases in {state_dir}:\n  {what}.")
+            try:
+                answer = input("Restore factory state? [y/N] ")
+            except EOFError:
+                answer = ""
+            if answer.strip().lower() not in ("y", "yes", "j", "jā", "ja"):
+                print("panel-tui reset: nothing changed")
+                return EXIT_USAGE
+        from device_model import reset
+
+        try:
+            reset.factory_reset(state_dir, tenant=tenant)
+            if tenant:
+                new_tenant(state_dir / reset.TENANT_DIR, preset)
+        except OSError as exc:
+            print(f"panel-tui reset: cannot reset {state_dir}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"panel-tui reset: {state_dir}: factory state restored ({what})")
+        return 0
+    finally:
+        for lock in locks:
+            lock.release()
+
+
+def new_tenant(tdir: Path, preset: str) -> None:
+    """Create the reset tenant now, so its preset holds whatever the next start is asked for."""
+    from cloud_sim.clock import TenantClock
+    from cloud_sim.directory import Directory
+    from cloud_sim.fsutil import ensure_private_dir
+    from cloud_sim.store import Store
+
+    ensure_private_dir(tdir)
+    store = Store(tdir / "tenant.sqlite3")
+    try:
+        clock = TenantClock(lambda: float(store.get("clock_offset", 0.0)),
+                            lambda v: store.put("clock_offset", float(v)))
+        Directory(store, clock, preset=preset)
+    finally:
+        store.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -89,6 +89,7 @@ SETTINGS: MenuNode = _n(
                     _n("lock_setting", screen="lock_setting"),
                 ),
             ),
+            _n("restore_default_settings", screen="restore_default_settings"),
             locked=True,
         ),
     ),

@@ -41,6 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, *, out: Callable[[str], None] = print,
          err: Callable[[str], None] | None = None) -> int:
+    """``list`` reads only the catalog and takes no lock; ``run`` and ``apply`` own the state dir
+    (and its tenant) while they run, like the panel, so neither can lose the other's changes."""
+    from panel_tui.cli import guarded
+
+    return guarded(_main, argv, out, err)
+
+
+def _main(argv: Sequence[str] | None, out: Callable[[str], None],
+          err: Callable[[str], None] | None) -> int:
     err = err or (lambda s: print(s, file=sys.stderr))
     args = build_parser().parse_args(argv)
     if args.command == "list":

@@ -62,8 +62,16 @@ def environment(state_dir: Path | None = None, *, keep: bool = False, preset: st
     if temporary:
         state_dir = Path(tempfile.mkdtemp(prefix="panel-tui-script-"))
     state_dir = Path(state_dir).expanduser()
+    from panel_tui.cli import StateDirProblem, claim_state_dir
+
+    try:  # one owner per state dir: a panel (or another script) on it would lose our changes
+        locks = claim_state_dir(state_dir, tenant=True)
+    except StateDirProblem as exc:
+        raise EnvironmentProblem(str(exc)) from None
     pid = running_tenant_pid(state_dir)
     if pid is not None:
+        for lock in locks:
+            lock.release()
         raise EnvironmentProblem(f"a tenant is already running for {state_dir} (pid {pid}); "
                                  "close the panel using this state dir first")
     handle = None
@@ -84,6 +92,8 @@ def environment(state_dir: Path | None = None, *, keep: bool = False, preset: st
     finally:
         if handle is not None:
             handle.stop()
+        for lock in locks:
+            lock.release()
         if temporary:
             if keep:
                 out(f"kept the state dir: panel-tui --state-dir {state_dir}")

@@ -410,6 +410,12 @@ def summary(result: ScriptResult) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``panel-tui-script FILE [--state-dir DIR] [--keep] [--check]``."""
+    from panel_tui.cli import guarded
+
+    return guarded(_main, argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     import argparse
 
     p = argparse.ArgumentParser(

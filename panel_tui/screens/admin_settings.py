@@ -109,6 +109,25 @@ class ResetPasswordScreen(ConfirmScreen):
         self.app.pop_screen()
 
 
+class RestoreDefaultSettingsScreen(ConfirmScreen):
+    """System Administration > Restore Default Settings: the device as from the factory.
+
+    Settings, the admin password, the email sign-in and the job log (``Device.factory_reset``,
+    journalled so a kill halfway is finished at the next start). The admin session ends and the
+    language may change with it, so the panel goes Home, as after Operation Time Out.
+    """
+
+    HELP_KEY = "panel.help.restore_default_settings"
+    MESSAGE_KEY = "panel.admin.restore_confirm"
+
+    def confirmed(self) -> None:
+        done = self.t("device.notice.factory_reset_done")  # in the language the user confirmed in
+        self.device.factory_reset()
+        self.panel.note_login_change()
+        self.notify(done, timeout=6)
+        self.panel.go_home()
+
+
 class LockSettingScreen(FormScreen):
     """Lock Setting On/Off."""
 

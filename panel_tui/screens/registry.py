@@ -33,6 +33,7 @@ SCREENS: dict[str, str] = {
     "admin_password_change": "panel_tui.screens.admin_settings:ChangePasswordScreen",
     "admin_password_reset": "panel_tui.screens.admin_settings:ResetPasswordScreen",
     "lock_setting": "panel_tui.screens.admin_settings:LockSettingScreen",
+    "restore_default_settings": "panel_tui.screens.admin_settings:RestoreDefaultSettingsScreen",
     "connection_check": "panel_tui.screens.connection_check:NetworkConnectionCheckScreen",
     "email_connection_check": "panel_tui.screens.connection_check:EmailConnectionCheckScreen",
     # Issue 4 builds Scan to Email here; until then the tile says "not available yet".

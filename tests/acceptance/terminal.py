@@ -105,7 +105,7 @@ class Terminal:
     def pump(self, seconds: float = 0.0) -> None:
         """Read what the program wrote (for up to `seconds`), feeding the emulator."""
         deadline = time.monotonic() + seconds
-        while True:
+        while not self.child.closed:  # after wait_exit() the screen stays readable
             remaining = max(0.0, deadline - time.monotonic())
             try:
                 data = self.child.read_nonblocking(65536, timeout=min(remaining, 0.05) or 0.01)

@@ -95,6 +95,7 @@ def test_scenario_option_reaches_the_app(tmp_path: Path, monkeypatch: pytest.Mon
         started.append((self.startup_scenario, self.config.state_dir))
 
     monkeypatch.setattr(PanelApp, "run", fake_run)
+    monkeypatch.setattr(cli, "has_terminal", lambda: True)
     assert cli.main(["--state-dir", str(tmp_path), "--scenario", "361-expired"]) == 0
     assert started == [("361-expired", tmp_path)]
     started.clear()
