@@ -210,6 +210,8 @@ class Terminal:
         self._reap()
 
     def _drained(self) -> bool:
+        if self.child.closed:
+            return True
         try:
             data = self.child.read_nonblocking(65536, timeout=0)
         except (pexpect.TIMEOUT, pexpect.EOF):

@@ -21,15 +21,15 @@ def test_tester_lists_the_scenarios_in_english_and_latvian(launch: Launch) -> No
 
 
 def test_tester_runs_the_shipped_script_of_every_error_code(launch: Launch, state_dir: Path) -> None:
-    script = launch("panel-tui-script", str(REPO / "docs/scripts/all-error-codes.panel"), "--state-dir", str(state_dir))
-    script.wait_for("all passed", timeout=120)
+    script = launch("panel-tui-script", str(REPO / "docs/scripts/all-error-codes.panel"), "--state-dir", str(state_dir), cols=200)
+    script.wait_for("15 checks: all passed", timeout=120)
     assert script.wait_exit() == 0
 
 
 def test_a_failed_expect_fails_the_script_with_exit_1(launch: Launch, tmp_path: Path, state_dir: Path) -> None:
     wrong = tmp_path / "wrong.panel"
     wrong.write_text("scenario 361-expired --send\nexpect job completed\n")
-    script = launch("panel-tui-script", str(wrong), "--state-dir", str(state_dir))
+    script = launch("panel-tui-script", str(wrong), "--state-dir", str(state_dir), cols=200)
     script.wait_for("FAIL", "expect job completed")
     assert script.wait_exit(timeout=60) == 1
 
