@@ -171,9 +171,9 @@ class WebConfigScreen(Screen):
         )
         user = self.query_one("#wc-user", Static)
         user.update(tr(self, "webconfig.login.as_admin") if self.logged_in else "")
-        self.query_one("#wc-login", Button).label = tr(
-            self, "webconfig.logout.button" if self.logged_in else "webconfig.login.button"
-        )
+        login = self.query_one("#wc-login", Button)
+        login.label = tr(self, "webconfig.logout.button" if self.logged_in else "webconfig.login.button")
+        login.refresh(layout=True)  # "Izrakstīties" is wider than "Log in": never cut it
 
     def _lock_glyph(self) -> str:
         from panel_tui.icons import glyphs_for
