@@ -79,6 +79,9 @@ class BasicSettings:
     time_format: str = "24h"
     #: Time Difference from UTC in minutes (Date/Time Settings); display only.
     time_difference_minutes: int = 0
+    #: Emulator only (no real printer has it): explain the guide's traps on screen for a class
+    #: (e.g. "signed in, but not sent with OK"). Off: screens look as a real printer's do.
+    trainer_hints: bool = False
 
 
 @dataclass(frozen=True)

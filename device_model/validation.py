@@ -259,6 +259,7 @@ FIELD_SPECS: dict[str, dict[str, _Spec]] = {
         "date_format": (_to_stripped, lambda v: None if v in DATE_FORMATS else Msg.of("validation.choice", choices=", ".join(DATE_FORMATS))),
         "time_format": (_choice(TIME_FORMATS), None),
         "time_difference_minutes": (_to_int, _range(-720, 840)),
+        "trainer_hints": (_to_bool, None),
     },
     "admin": {
         "lock_setting": (_to_bool, None),

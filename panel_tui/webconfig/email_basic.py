@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
 from panel_tui.webconfig.common import describe_error, job_outcome_text, tr
+from panel_tui.webconfig.pages import trainer_hints_on
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,8 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
             classes="oauth2-only",
         )
         yield Static(id="eb-service-error", classes="field-error")
+        # Current Status is shown only once signed in (or expired), as on the printer: the
+        # guide's "no Current Status and a Sign In button: sign in" depends on it
         with Horizontal(classes="field-row oauth2-only", id="row-status"):
             yield Label(t("webconfig.email.current_status"), classes="field-label")
             yield Static(id="eb-status")
@@ -132,7 +136,11 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
             classes="pop-only",
         )
         yield Static(id="eb-pop3-server-error", classes="field-error")
-        yield Field(t("webconfig.email.sender"), Input(id="eb-sender", compact=True), name="sender_address")
+        yield Field(
+            t("webconfig.email.sender"),
+            Input(id="eb-sender", compact=True, max_length=255, placeholder=t("webconfig.email.sender_placeholder")),
+            name="sender_address",
+        )
         yield Static(id="eb-sender-error", classes="field-error")
         yield Field(
             t("webconfig.email.smtp_server"), Input(id="eb-smtp-server", compact=True), name="smtp_server"
@@ -160,10 +168,10 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
             yield Button(t("webconfig.ok"), id="eb-ok", variant="primary", compact=True)
         yield Static(id="eb-result", classes="page-result")
         yield Static(t("webconfig.test_email.title"), classes="page-subtitle")
+        # recipient and Send on one row: the whole page fits 80x24 without scrolling
         with Horizontal(classes="field-row"):
             yield Label(t("webconfig.test_email.to"), classes="field-label")
-            yield Input(id="eb-test-to", compact=True)
-        with Horizontal(classes="button-row"):
+            yield Input(id="eb-test-to", compact=True, placeholder=t("webconfig.email.sender_placeholder"))
             yield Button(t("webconfig.test_email.send"), id="eb-test-send", compact=True)
         yield Static(id="eb-test-result", classes="page-result")
 
@@ -200,9 +208,12 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         method = self.query_one("#eb-auth-method", Select).value
         port_text = self.query_one("#eb-smtp-port", Input).value.strip()
         port: Any = int(port_text) if port_text.isdigit() else port_text
+        sender = self.query_one("#eb-sender", Input).value.strip()
+        if not sender and method == "oauth2":
+            sender = self.signed_in_account(self.screen)
         values: dict[str, Any] = {
             "auth_method": method,
-            "sender_address": self.query_one("#eb-sender", Input).value.strip(),
+            "sender_address": sender,
             "smtp_server": self.query_one("#eb-smtp-server", Input).value.strip(),
             "smtp_port": port,
             "secure": self.query_one("#eb-secure", Select).value,
@@ -226,6 +237,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         self._apply_method(event.value)
         if event.value == "oauth2" and not getattr(self, "_loading", False):
             self._fill_from_service(self.query_one("#eb-service", Select).value)
+        self._attempt_changed()
 
     @on(Select.Changed, "#eb-service")
     def _service_changed(self, event: Select.Changed) -> None:
@@ -247,39 +259,75 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
     def _attempt_changed(self, *_args: Any) -> None:
         screen: Any = self.screen
         status_text, note, can_cancel = self.status_texts(screen)
-        self.query_one("#eb-status", Static).update(status_text)
+        status_row = self.query_one("#row-status")
+        self.query_one("#eb-status", Static).update(Text(status_text))  # the account is data
+        status_row.set_class(not status_text, "-none")
         note_widget = self.query_one("#eb-status-note", Static)
         note_widget.update(note)
         note_widget.set_class(not note, "-empty")
         self.query_one("#eb-sign-in-cancel", Button).display = can_cancel
+        self._offer_account_as_sender(screen)
+
+    def signed_in_account(self, screen: Any) -> str:
+        """The account of the pending sign-in, else the one the printer holds ("" if none)."""
+        attempt = getattr(screen, "attempt", None)
+        if getattr(attempt, "state", None) == "signed_in":
+            return str(getattr(attempt, "account", "") or "")
+        try:
+            status = self.app.device.email.status()
+        except Exception:
+            return ""
+        if getattr(status, "state", "") in ("signed_in", "expired"):
+            return str(getattr(status, "account", "") or "")
+        return ""
+
+    def _offer_account_as_sender(self, screen: Any) -> None:
+        """With OAuth2 the sender is the signed-in mailbox unless the person typed another one:
+        an empty Sender's Email Address is filled with it, and the account is its placeholder."""
+        sender = self.query_one("#eb-sender", Input)
+        account = self.signed_in_account(screen) if self.has_class("-oauth2") else ""
+        sender.placeholder = account or tr(self, "webconfig.email.sender_placeholder")
+        attempt = getattr(screen, "attempt", None)
+        if account and not sender.value.strip() and getattr(attempt, "state", None) == "signed_in":
+            sender.value = account
 
     def status_texts(self, screen: Any) -> tuple[str, str, bool]:
-        """(Current Status, a note under it, whether Cancel is offered)."""
+        """(Current Status, a note, whether Cancel is offered); Current Status "" = not shown.
+
+        As on the printer: no Current Status until signed in (the guide's "no Current Status
+        and a Sign In button: sign in"), and "Signed in" with no word about OK (the guide's
+        "Current Status is Signed in, but OK was not clicked" trap). The explanations a class
+        needs are shown only with the device's trainer-hints setting on.
+        """
+        hints = trainer_hints_on(self)
         attempt = getattr(screen, "attempt", None)
         state = getattr(attempt, "state", None)
         if state == "signed_in":
             return (
                 tr(self, "webconfig.status.signed_in_account", account=attempt.account or ""),
-                tr(self, "webconfig.status.not_saved"),
+                tr(self, "webconfig.status.not_saved") if hints else "",
                 False,
             )
         if state == "waiting":
-            return tr(self, "webconfig.status.waiting"), tr(self, "webconfig.status.waiting_note"), True
+            note = tr(self, "webconfig.status.waiting")
+            if hints:
+                note += " " + tr(self, "webconfig.status.waiting_note")
+            return "", note, True
         if getattr(screen, "starting_sign_in", False):
-            return tr(self, "webconfig.status.starting"), "", False
+            return "", tr(self, "webconfig.status.starting"), False
         note = ""
         if state in ("failed", "expired", "cancelled"):
             note = signin_outcome_text(self, attempt)
         try:
             status = self.app.device.email.status()
         except Exception:
-            return tr(self, "webconfig.status.not_signed_in"), note, False
+            return "", note, False
         device_state = getattr(status, "state", "not_signed_in")
         if device_state == "signed_in":
             return tr(self, "webconfig.status.signed_in_account", account=status.account or ""), note, False
         if device_state == "expired":
             return tr(self, "webconfig.status.expired", account=status.account or ""), note, False
-        return tr(self, "webconfig.status.not_signed_in"), note, False
+        return "", note, False
 
     @on(Button.Pressed, "#eb-sign-in")
     def _sign_in(self) -> None:
@@ -336,8 +384,14 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
                 return
         result.set_class(False, "-error")
         key = "webconfig.email.saved_signin" if committed else "webconfig.email.saved"
-        if not committed and values.get("auth_method") == "oauth2" and not self._device_signed_in():
-            # not "Setup complete": with OAuth2 and no sign-in every send fails with 360
+        if (
+            not committed
+            and values.get("auth_method") == "oauth2"
+            and not self._device_signed_in()
+            and trainer_hints_on(self)
+        ):
+            # a hint for a class: with OAuth2 and no sign-in every send fails with 360 (a
+            # printer says "Setup complete" all the same, which is the guide's trouble case)
             key = "webconfig.email.saved_not_signed_in"
         result.update(tr(self, key))
         self._attempt_changed()

@@ -87,3 +87,31 @@ def _interpret(node: Any, result: Any) -> tuple[bool, str]:
     if wait:
         return False, tr(node, "webconfig.login.throttled", seconds=int(wait))
     return False, tr(node, "webconfig.login.wrong")
+
+
+class LogoutModal(ModalScreen[bool]):
+    """"Log out?" with Cancel focused: the header's Log out button sits next to the pages' last
+    button in the Tab order (Connection Test's Start), so one stray Tab + Enter must not end the
+    session and lose a sign-in not yet sent with OK."""
+
+    CSS_PATH = "webconfig.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="logout-dialog", classes="dialog"):
+            yield Static(tr(self, "webconfig.logout.title"), classes="dialog-title")
+            yield Static(tr(self, "webconfig.logout.question"), id="logout-question")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(tr(self, "webconfig.logout.button"), id="logout-yes", compact=True)
+                yield Button(tr(self, "webconfig.cancel"), id="logout-cancel", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#logout-cancel", Button).focus()
+
+    @on(Button.Pressed, "#logout-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#logout-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)

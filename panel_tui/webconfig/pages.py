@@ -1,12 +1,17 @@
-"""Simple Web Config pages: "log in first" and "not emulated"."""
+"""Simple Web Config pages: Product Status, "log in first", "not emulated", Trainer Hints."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
+from panel_tui.cloud.widgets import TickBox
 from panel_tui.webconfig.common import tr
 
 
@@ -31,3 +36,76 @@ class NotEmulatedPage(Vertical):
 
     def show(self, title: str) -> None:
         self.query_one("#not-emulated-title", Static).update(title)
+
+
+class ProductStatusPage(VerticalScroll, can_focus=False):
+    """Status > Product Status: the page Web Config opens on, before and after Log in.
+
+    A real printer's Web Config opens on its status page, not on a settings page, so the guide's
+    step 3 (Network tab > Email Server > Basic) is a step a person really takes here.
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(tr(self, "webconfig.nav.product_status"), classes="page-title")
+        yield Static(id="ps-rows")
+        yield Static(id="ps-next", classes="page-note")
+
+    def on_mount(self) -> None:
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        device = self.app.device
+        profile = device.profile
+        ip_address = getattr(self.screen, "ip_address", None)
+        ip = ip_address() if callable(ip_address) else ""
+        rows = [
+            ("webconfig.status_page.printer_status", tr(self, "webconfig.status_page.available")),
+            ("webconfig.status_page.model", profile.model),
+            ("webconfig.status_page.serial", profile.serial_number),
+            ("webconfig.status_page.firmware", profile.firmware_version),
+            ("webconfig.status_page.mac", profile.mac_address),
+            ("webconfig.status_page.ip", ip),
+        ]
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=25, style="bold")
+        grid.add_column(ratio=1)
+        for key, value in rows:
+            grid.add_row(Text(tr(self, key)), Text(value))  # values are data, never markup
+        grid.add_row(Text(""), Text(""))
+        self.query_one("#ps-rows", Static).update(grid)
+        self.query_one("#ps-next", Static).update(tr(self, "webconfig.status_page.next"))
+
+
+class TrainerHintsPage(Vertical):
+    """Device Management > Trainer Hints: an emulator setting, off by default.
+
+    A real printer never explains its traps (a sign-in not yet sent with OK, OK without a
+    sign-in); the guide teaches them. With this off, Web Config shows what a printer shows; a
+    trainer may turn the hints on for a class. Saved in the device's Basic settings.
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(tr(self, "webconfig.nav.trainer_hints"), classes="page-title")
+        yield Static(tr(self, "webconfig.trainer_hints.intro"), classes="page-note")
+        yield TickBox(tr(self, "webconfig.trainer_hints.show"), id="th-show", compact=True)
+        with Horizontal(classes="button-row"):
+            yield Button(tr(self, "webconfig.ok"), id="th-ok", variant="primary", compact=True)
+        yield Static(id="th-result", classes="page-result")
+
+    def load_settings(self) -> None:
+        self.query_one("#th-show", TickBox).value = trainer_hints_on(self)
+        self.query_one("#th-result", Static).update("")
+
+    @on(Button.Pressed, "#th-ok")
+    def press_ok(self) -> None:
+        value = self.query_one("#th-show", TickBox).value
+        self.app.device.update("basic", trainer_hints=bool(value))
+        self.query_one("#th-result", Static).update(tr(self, "webconfig.trainer_hints.saved"))
+
+
+def trainer_hints_on(node: Any) -> bool:
+    """Whether the device's trainer-hints setting is on (False if the device has none)."""
+    try:
+        return bool(getattr(node.app.device.settings.basic, "trainer_hints", False))
+    except Exception:
+        return False

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, OptionList, Static, Tab, Tabs
+from textual.widgets import Button, ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
 from panel_tui.messages import DeviceChanged
@@ -25,7 +25,8 @@ from panel_tui.webconfig.common import describe_error, tr
 from panel_tui.webconfig.connection_test import ConnectionTestPage
 from panel_tui.webconfig.email_basic import EmailBasicPage
 from panel_tui.webconfig.notifications import EmailNotificationPage
-from panel_tui.webconfig.pages import LoginRequiredPage, NotEmulatedPage
+from panel_tui.webconfig.pages import LoginRequiredPage, NotEmulatedPage, ProductStatusPage, TrainerHintsPage
+from panel_tui.webconfig.tabstrip import TabStrip
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +58,21 @@ NAV: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "network_security": (("ssl_tls", "NWS_SSLTLS"),),
     "product_security": (("admin_password", "PRD_ADMINPASSWORD"),),
-    "device_management": (("firmware_update", "DVM_FIRMWARE"), ("email_notification", "DVM_EMAILNOTIFICATION")),
+    "device_management": (
+        ("firmware_update", "DVM_FIRMWARE"),
+        ("email_notification", "DVM_EMAILNOTIFICATION"),
+        ("trainer_hints", "DVM_TRAINERHINTS"),
+    ),
 }
 
 #: Pages shown indented under their heading in the menu (short label)
 NAV_SHORT = frozenset({"email_basic", "connection_test"})
 
 #: Pages that need the administrator login (all Network pages on a real printer do).
-ADMIN_PAGES = frozenset({"email_basic", "connection_test", "email_notification"})
+ADMIN_PAGES = frozenset({"email_basic", "connection_test", "email_notification", "trainer_hints"})
 EMULATED = {
+    "product_status": "page-product-status",
+    "trainer_hints": "page-trainer-hints",
     "email_basic": "page-email-basic",
     "connection_test": "page-connection-test",
     "email_notification": "page-email-notification",
@@ -78,6 +85,9 @@ class WebConfigScreen(Screen):
     CSS_PATH = "webconfig.tcss"
     HELP_KEY = "webconfig.help"
     AUTO_FOCUS = "#wc-nav"
+    #: Where Web Config opens, as a real printer's does: its status page (not a settings page)
+    START_TAB = "status"
+    START_PAGE = "product_status"
     BINDINGS = [
         Binding("ctrl+l", "toggle_login", "Log in", show=False),
         Binding("ctrl+o", "ok", "OK", show=False),
@@ -86,8 +96,8 @@ class WebConfigScreen(Screen):
     logged_in: reactive[bool] = reactive(False)
     #: bumped whenever the pending sign-in changes (the Basic page and the modal watch it)
     attempt_rev: reactive[int] = reactive(0)
-    tab: reactive[str] = reactive("network")
-    page: reactive[str] = reactive("email_basic")
+    tab: reactive[str] = reactive(START_TAB)
+    page: reactive[str] = reactive(START_PAGE)
 
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -106,13 +116,12 @@ class WebConfigScreen(Screen):
             yield Static(self._brand(), id="wc-brand")
             yield Static(id="wc-user")
             yield Button(tr(self, "webconfig.login.button"), id="wc-login", compact=True)
-        yield Tabs(*(Tab(tr(self, f"webconfig.tab.{t}"), id=f"tab-{t}") for t in self.tabs()),
-            id="wc-tabs",
-            active="tab-network",
-        )
+        yield TabStrip([(t, tr(self, f"webconfig.tab.{t}")) for t in self.tabs()], self.tab, id="wc-tabs")
         with Horizontal(id="wc-body"):
-            yield OptionList(id="wc-nav")
+            yield WebNav(id="wc-nav")
             with ContentSwitcher(id="wc-pages", initial="page-login-required"):
+                yield ProductStatusPage(id="page-product-status")
+                yield TrainerHintsPage(id="page-trainer-hints")
                 yield LoginRequiredPage(id="page-login-required")
                 yield EmailBasicPage(id="page-email-basic")
                 yield ConnectionTestPage(id="page-connection-test")
@@ -162,9 +171,9 @@ class WebConfigScreen(Screen):
         )
         user = self.query_one("#wc-user", Static)
         user.update(tr(self, "webconfig.login.as_admin") if self.logged_in else "")
-        self.query_one("#wc-login", Button).label = tr(
-            self, "webconfig.logout.button" if self.logged_in else "webconfig.login.button"
-        )
+        login = self.query_one("#wc-login", Button)
+        login.label = tr(self, "webconfig.logout.button" if self.logged_in else "webconfig.login.button")
+        login.refresh(layout=True)  # "Izrakstīties" is wider than "Log in": never cut it
 
     def _lock_glyph(self) -> str:
         from panel_tui.icons import glyphs_for
@@ -198,19 +207,33 @@ class WebConfigScreen(Screen):
                 self.query_one(EmailBasicPage).load_settings()
             elif self.page == "email_notification":
                 self.query_one(EmailNotificationPage).load_settings()
+            elif self.page == "trainer_hints":
+                self.query_one(TrainerHintsPage).load_settings()
+            elif self.page == "product_status":
+                self.query_one(ProductStatusPage).refresh_status()
         else:
             self.query_one(NotEmulatedPage).show(tr(self, f"webconfig.nav.{self.page}"))
             switcher.current = "page-not-emulated"
         self._refresh_header()
 
-    @on(Tabs.TabActivated, "#wc-tabs")
-    def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        tab_id = (event.tab.id or "tab-network").removeprefix("tab-")
+    @on(TabStrip.Activated, "#wc-tabs")
+    def _tab_activated(self, event: TabStrip.Activated) -> None:
+        self.switch_tab(event.tab_id)
+
+    def switch_tab(self, tab_id: str) -> None:
+        """Show tab ``tab_id`` with its first page (the left menu keeps the focus if it had it)."""
+        strip = self.query_one("#wc-tabs", TabStrip)
+        if strip.active != tab_id:
+            strip.active = tab_id
         if tab_id == self.tab and self.is_mounted:
             return
         self.tab = tab_id
         self._fill_nav()
         self._show_page()
+
+    def step_tab(self, step: int) -> None:
+        """Left/Right in the left menu: the previous/next top tab."""
+        self.query_one("#wc-tabs", TabStrip).action_move(step)
 
     @on(OptionList.OptionHighlighted, "#wc-nav")
     @on(OptionList.OptionSelected, "#wc-nav")
@@ -232,7 +255,7 @@ class WebConfigScreen(Screen):
 
     def open_page(self, tab: str, page: str) -> None:
         """Go to a page (used by tests and by links on the pages)."""
-        self.query_one("#wc-tabs", Tabs).active = f"tab-{tab}"
+        self.query_one("#wc-tabs", TabStrip).active = tab
         self.tab = tab
         self.page = page
         self._fill_nav()
@@ -245,16 +268,25 @@ class WebConfigScreen(Screen):
         self.action_toggle_login()
 
     def action_toggle_login(self) -> None:
-        if self.logged_in:
-            # leaving the session loses what OK has not sent, as closing the browser would
-            self.cancel_sign_in()
-            self.attempt = None
-            self.logged_in = False
-            self._bump()
-            return
-        from panel_tui.webconfig.login import LoginModal
+        """Log in, or Log out after asking (a stray Tab + Enter must not end the session)."""
+        from panel_tui.webconfig.login import LoginModal, LogoutModal
 
+        if self.logged_in:
+            self.app.push_screen(LogoutModal(), self._logout_result)
+            return
         self.app.push_screen(LoginModal(), self._login_result)
+
+    def _logout_result(self, confirmed: bool | None) -> None:
+        if confirmed and self.logged_in:
+            self.log_out()
+
+    def log_out(self) -> None:
+        """End the administrator session: what OK has not sent is lost, as when closing the
+        browser."""
+        self.cancel_sign_in()
+        self.attempt = None
+        self.logged_in = False
+        self._bump()
 
     def _login_result(self, ok: bool | None) -> None:
         if ok:
@@ -277,6 +309,8 @@ class WebConfigScreen(Screen):
             self.query_one(EmailBasicPage).press_ok()
         elif self.page == "email_notification" and self.logged_in:
             self.query_one(EmailNotificationPage).press_ok()
+        elif self.page == "trainer_hints" and self.logged_in:
+            self.query_one(TrainerHintsPage).press_ok()
 
     # -- the pending sign-in (guide steps 6-12) -----------------------------------------
 
@@ -373,7 +407,7 @@ class WebConfigScreen(Screen):
 
     async def _relabel(self) -> None:
         await self.recompose()
-        self.query_one("#wc-tabs", Tabs).active = f"tab-{self.tab}"
+        self.query_one("#wc-tabs", TabStrip).active = self.tab
         self._fill_nav()
         self._show_page()
 
@@ -381,3 +415,18 @@ class WebConfigScreen(Screen):
         if self.is_mounted:
             self._refresh_header()
             self._bump()
+
+
+class WebNav(OptionList):
+    """The left menu. Left/Right switch the top tab from here, so Network > Email Server > Basic
+    is reached with arrows and Enter alone (the menu is where Web Config puts the cursor)."""
+
+    BINDINGS = [
+        Binding("left", "tab(-1)", "Previous tab", show=False),
+        Binding("right", "tab(1)", "Next tab", show=False),
+    ]
+
+    def action_tab(self, step: int) -> None:
+        screen = self.screen
+        if isinstance(screen, WebConfigScreen):
+            screen.step_tab(step)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +18,7 @@ from textual.widgets import Button, Static
 
 from panel_tui.webconfig.common import tr
 from panel_tui.webconfig.email_basic import signin_outcome_text
+from panel_tui.webconfig.pages import trainer_hints_on
 
 
 class SignInModal(ModalScreen[None]):
@@ -60,6 +62,8 @@ class SignInModal(ModalScreen[None]):
             yield Static(id="signin-code", classes="signin-code")
             yield Static(id="signin-expires")
             yield Static(id="signin-state")
+            # the copy keys are said where they work (they are not buttons a person would find)
+            yield Static(t("webconfig.signin.keys"), id="signin-keys")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("webconfig.signin.copy_code"), id="signin-copy", compact=True)
                 yield Button(t("webconfig.cancel"), id="signin-cancel", compact=True)
@@ -89,12 +93,12 @@ class SignInModal(ModalScreen[None]):
         start.disabled = bool(getattr(session, "starting_sign_in", False))
         copy.display = waiting and has_code
         cancel.display = waiting
-        for widget in (instructions, url, code, expires):
+        for widget in (instructions, url, code, expires, self.query_one("#signin-keys", Static)):
             widget.display = waiting and has_code
         if waiting and has_code:
             instructions.update(tr(self, "webconfig.signin.instructions"))
-            url.update(str(attempt.verification_uri))
-            code.update(tr(self, "webconfig.signin.code", code=attempt.user_code))
+            url.update(Text(str(attempt.verification_uri)))  # from the server: text, not markup
+            code.update(Text(tr(self, "webconfig.signin.code", code=attempt.user_code)))
             expires.update(tr(self, "webconfig.signin.expires", time=_hhmm(attempt.expires_at)))
         if getattr(session, "starting_sign_in", False):
             status.update(tr(self, "webconfig.status.starting"))
@@ -103,11 +107,10 @@ class SignInModal(ModalScreen[None]):
         elif waiting:
             status.update(tr(self, "webconfig.status.waiting"))
         elif state == "signed_in":
-            status.update(
-                tr(self, "webconfig.status.signed_in_account", account=attempt.account or "")
-                + "\n"
-                + tr(self, "webconfig.status.not_saved")
-            )
+            text = tr(self, "webconfig.status.signed_in_account", account=attempt.account or "")
+            if trainer_hints_on(self):
+                text += "\n" + tr(self, "webconfig.status.not_saved")
+            status.update(Text(text))
             self.query_one("#signin-close", Button).focus()
         elif state in ("failed", "expired", "cancelled"):
             status.update(signin_outcome_text(self, attempt))
