@@ -249,8 +249,15 @@ async def resolve(host: str, port: int, profile: EmailServiceProfile | None) -> 
     return infos[0][4][0], infos[0][4][1]
 
 
-async def open_socket(addr: str, port: int, timeout: float) -> socket.socket:
-    """A connected, non-blocking TCP socket (313 on refusal or timeout)."""
+async def open_socket(
+    addr: str, port: int, timeout: float, shown: tuple[str, int] | None = None
+) -> socket.socket:
+    """A connected, non-blocking TCP socket (313 on refusal or timeout).
+
+    ``shown``: the server name and port as the settings have them, for the printer's finding
+    (the simulated network maps them to a loopback port a person never typed).
+    """
+    where_addr, where_port = shown or (addr, port)
     loop = asyncio.get_running_loop()
     family = socket.AF_INET6 if ":" in addr else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -260,12 +267,12 @@ async def open_socket(addr: str, port: int, timeout: float) -> socket.socket:
     except (TimeoutError, asyncio.TimeoutError) as exc:
         sock.close()
         raise EmailSendError(
-            E_COMM, "", kind="timeout", note=Msg.of("email.job.timeout", addr=addr, port=port, seconds=int(timeout))
+            E_COMM, "", kind="timeout", note=Msg.of("email.job.timeout", addr=where_addr, port=where_port, seconds=int(timeout))
         ) from exc
     except OSError as exc:
         sock.close()
         log.info("connecting to %s port %s failed: %s", addr, port, exc)
-        raise EmailSendError(E_COMM, "", kind="refused", note=Msg.of("email.job.refused", addr=addr, port=port)) from exc
+        raise EmailSendError(E_COMM, "", kind="refused", note=Msg.of("email.job.refused", addr=where_addr, port=where_port)) from exc
     return sock
 
 
@@ -344,7 +351,7 @@ async def _session(
 
     host = cfg.smtp_server.strip()
     addr, port = await resolve(host, int(cfg.smtp_port), cfg.profile)
-    sock = await open_socket(addr, port, cfg.timeout)
+    sock = await open_socket(addr, port, cfg.timeout, shown=(host, int(cfg.smtp_port)))
     kwargs: dict[str, Any] = {}
     if cfg.auth_method == "oauth2":
         if tokens is None:
@@ -376,9 +383,27 @@ async def _session(
         if isinstance(exc, EmailSendError):
             raise
         if isinstance(exc, Exception):
-            raise classify(exc) from exc
+            raise _with_finding(classify(exc), host, int(cfg.smtp_port)) from exc
         raise
     return smtp
+
+
+#: Connection failures the printer notices itself (no SMTP reply): a localized finding.
+_FINDINGS = {"tls": "email.job.tls", "tls_verify": "email.job.tls_verify", "tls_date": "email.job.tls_date",
+             "disconnected": "email.job.disconnected", "timeout": "email.job.no_answer"}
+
+
+def _with_finding(err: EmailSendError, host: str, port: int) -> EmailSendError:
+    """An error without an SMTP reply (TLS failed, the line dropped) as the printer's finding.
+
+    The library's text (OpenSSL's, aiosmtplib's) goes to the log; Job Details shows the
+    finding in the device's language instead of passing it off as the server's words.
+    """
+    key = _FINDINGS.get(err.kind)
+    if key is None or err.reply[:3].isdigit():
+        return err
+    log.info("connection to %s port %s failed: %s", host, port, err.reply)
+    return EmailSendError(err.code, "", kind=err.kind, note=Msg.of(key, host=host, port=port))
 
 
 async def pop_before_smtp(cfg: SendConfig) -> None:
