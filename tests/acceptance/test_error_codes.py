@@ -385,3 +385,24 @@ def test_job_details_in_latvian_are_latvian_and_the_reply_stays_verbatim(launch:
     assert "OAuth2" in text and "Skenēt uz e-pastu" in text
     for english in ("An authentication error", "Solution", "Result", "Status ", "Scan to Email", "Off"):
         assert english not in text.replace("535 5.7.139 Authentication unsuccessful", ""), english
+
+
+def test_a_new_printer_in_latvian_says_not_set_in_latvian(launch: Launch) -> None:
+    panel = start_panel(launch, "--lang", "lv")
+    panel.wait_for("Sākums")
+    panel.press("left", "enter")
+    panel.wait_for("Izšķirtspēja")
+    panel.settle()
+    panel.type(TO)
+    panel.press("enter")
+    outcome = panel.wait_for("Nav iestatīts", timeout=40)
+    assert "DNS" not in outcome
+    panel.press("ctrl+j")
+    panel.wait_for("Žurnāls")
+    panel.press("enter")
+    panel.wait_for("Darba informācija")
+    text = flat(panel.settle())
+    assert "E-pasta serveris nav iestatīts." in text and "Printera secinājums" in text
+    assert "Izslēgts" in text  # Authentication Method Off, in Latvian
+    for english in ("Off", "Not set", "not set", "Server Reply", "Finding"):  # Web Config paths stay English, as the guide cites them
+        assert english not in text, english
