@@ -443,8 +443,14 @@ class EmailClient:
 
         Composing and connecting overlap: the SMTP session (resolve, TCP, TLS, EHLO, AUTH with
         a token fetched from msal's cache) is opened while the document is made. Errors keep a
-        fixed precedence all the same: settings (360, 311) first, then the composed message
-        (314), then the connection (311/312/313, 361/370).
+        fixed precedence all the same: settings (360; "not set" when there is no server at all)
+        first, then the composed message (314, the printer's own limit), then the connection
+        (311/312/313, 361/370, and 314 when the server refuses the size).
+
+        What the job keeps: ``reply`` is only ever a server's words, verbatim; the printer's
+        own finding (nothing answered, or it refused the job itself) goes to the ``note``
+        details, rebuilt as a catalog message by ``Job.note`` so Job Details shows it in the
+        device's language.
         """
         destination = to if isinstance(to, str) else ", ".join(to)
         jobs = self.device.jobs
