@@ -10,6 +10,7 @@ one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .i18n import Msg
 
@@ -54,6 +55,24 @@ class ErrorCatalog:
             None,
             known=False,
         )
+
+    def for_job(self, job: Any) -> ErrorEntry | None:
+        """The entry Job Details explains a failed job with (None for a job that did not fail).
+
+        A job with a code gets that code's entry; a job that failed before it could start
+        because no email server is set gets the "not set" entry (code 0, not in
+        :data:`ERROR_CODES`: the panel shows "Not set", never a number).
+        """
+        if getattr(job, "status", "") != "error":
+            return None
+        code = getattr(job, "code", None)
+        if code is not None:
+            return self.get(code)
+        if (getattr(job, "details", None) or {}).get("error") == "not_set":
+            return ErrorEntry(
+                0, Msg.of("error.not_set.status"), Msg.of("error.not_set.solution"), Msg.of("error.not_set.panel")
+            )
+        return None
 
     def __contains__(self, code: object) -> bool:
         return code in ERROR_CODES

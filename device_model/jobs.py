@@ -56,10 +56,30 @@ class Job:
 
     @property
     def result_label(self) -> Msg:
-        """What the Log column shows: "Completed", "Canceled", the error code, or "Active"."""
+        """What the Log column shows: "Completed", "Canceled", the error code, or "Active".
+
+        A job that never started because no email server is set shows "Not set" (the word
+        Epson's status pages use for an empty setting), not an error code the printer never
+        met.
+        """
         if self.status == "error" and self.code is not None:
             return Msg.of("device.job.status.error_code", code=self.code)
+        if self.status == "error" and self.details.get("error") == "not_set":
+            return Msg.of("device.job.status.not_set")
         return Msg.of(f"device.job.status.{self.status}")
+
+    @property
+    def note(self) -> Msg | None:
+        """The printer's own finding (no server said anything), rebuilt from the details.
+
+        The email client stores it as ``note`` (a catalog key) and ``note.<param>`` details,
+        so it is shown in whatever language the device speaks when Job Details opens.
+        """
+        key = self.details.get("note")
+        if not key:
+            return None
+        params = {k[5:]: v for k, v in self.details.items() if k.startswith("note.")}
+        return Msg.of(key, **params)
 
     @property
     def kind_label(self) -> Msg:

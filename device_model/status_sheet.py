@@ -1,12 +1,11 @@
 """The network status sheet, "printed" as a PDF (Network Status > Print Status Sheet).
 
-Printed in English with fpdf2's core Helvetica font, whatever the panel language. Why: core PDF
-fonts only cover Latin-1 (no "ī", "ā", "š" ...); a Unicode TTF would have to be shipped in the
-package (fpdf2 ships none, and DejaVu is not on every fresh machine), and a sheet that silently
-depends on the host's fonts is not robust. Every value on the sheet is ASCII by validation
-(device name, addresses, host names, sender address), and Epson's own network status sheets are
-English-only, so nothing is lost. Any stray non-ASCII text (an SSID, an account) is folded to ASCII.
-The PDF is written uncompressed (it is small) so that tests and curious users can grep it.
+Printed in the device's language, like everything else the printer says. Latvian needs "ā",
+"ē", "ī", "š", "ž" ..., which fpdf2's core fonts (Latin-1 only) cannot show, so the sheet uses
+DejaVu Sans, shipped in ``device_model/fonts/`` as a Latin subset (about 40 KB each, licence
+beside them): a sheet must not depend on the fonts the host happens to have. Characters outside
+the subset (an SSID in another script) print as "?", never crash the print. The PDF is written
+uncompressed (it is small) so that tests and curious users can look inside it.
 
 Never on the sheet: the SMTP password, the proxy password, any OAuth token.
 """
@@ -24,7 +23,9 @@ from .storage import atomic_write_bytes, ensure_dir
 if TYPE_CHECKING:
     from .device import Device
 
-SHEET_LANGUAGE = "en"
+FONT_DIR = Path(__file__).with_name("fonts")
+FONT_FAMILY = "DejaVuSans"
+FONT_FILES = {"": "DejaVuSans-subset.ttf", "B": "DejaVuSans-Bold-subset.ttf"}
 
 
 def ascii_safe(text: str) -> str:
@@ -36,6 +37,12 @@ def ascii_safe(text: str) -> str:
             continue
         out.append(ch if 32 <= ord(ch) < 127 else "?")
     return "".join(out)
+
+
+def _printable(text: str, covered: frozenset[int]) -> str:
+    """``text`` with characters the font lacks folded to ASCII (or "?"); composed first."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch if ord(ch) in covered else ascii_safe(ch) for ch in text)
 
 
 def sheet_sections(device: "Device") -> list[tuple[Msg, list[StatusRow]]]:
@@ -67,25 +74,30 @@ def render_pdf(device: "Device") -> bytes:
     """The sheet as PDF bytes (fpdf2 imported here: it is not needed for the first frame)."""
     from fpdf import FPDF
 
-    def tr(value: "str | Msg") -> str:
-        return ascii_safe(device.catalog.translate(SHEET_LANGUAGE, value) if isinstance(value, Msg) else value)
-
     pdf = FPDF(format="A4")
     pdf.set_compression(False)
+    for style, name in FONT_FILES.items():
+        pdf.add_font(FONT_FAMILY, style, str(FONT_DIR / name))
+    covered = frozenset(pdf.fonts[FONT_FAMILY.lower()].cmap) if FONT_FAMILY.lower() in pdf.fonts else frozenset()
+
+    def tr(value: "str | Msg") -> str:
+        return _printable(device.t(value) if isinstance(value, Msg) else str(value), covered)
+
     pdf.set_creator("panel-tui (simulated Epson device)")
-    pdf.set_title(ascii_safe(f"Network Status Sheet - {device.network_status().device_name}"))
+    pdf.set_title(tr(f"{device.t(Msg.of('status.sheet.title'))} - {device.network_status().device_name}"))
+    pdf.set_lang(device.language)
     created = device.clock.now()
     pdf.set_creation_date(created)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 15)
+    pdf.set_font(FONT_FAMILY, "B", 15)
     pdf.cell(0, 9, tr(Msg.of("status.sheet.title")), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font(FONT_FAMILY, "", 9)
     pdf.cell(0, 5, tr(Msg.of("status.sheet.simulated")), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     for heading, rows in sheet_sections(device):
-        pdf.set_font("Helvetica", "B", 11)
+        pdf.set_font(FONT_FAMILY, "B", 11)
         pdf.cell(0, 7, tr(heading), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 10)
+        pdf.set_font(FONT_FAMILY, "", 10)
         for row in rows:
             pdf.cell(70, 5.5, tr(row.label))
             pdf.cell(0, 5.5, tr(row.value), new_x="LMARGIN", new_y="NEXT")

@@ -35,14 +35,15 @@ from .sender import (
     E_EXPIRED,
     E_NOT_SIGNED_IN,
     E_SIGN_IN_AGAIN,
-    E_SIZE,
     Attachment,
     EmailSendError,
     SendConfig,
     build_message,
     deliver,
     discard_session,
+    not_set_error,
     open_authenticated,
+    size_error,
     tls_context_for,
 )
 from .signin import RequestCounter, SignInAttempt, SignInStatus, TokenStore
@@ -248,7 +249,9 @@ class EmailClient:
             try:
                 profile = self.profile_for(meta.get("service"))
             except LookupError:
-                raise EmailSendError(E_COMM, "the email service is not reachable yet", kind="no_profile") from None
+                raise EmailSendError(
+                    E_COMM, "", kind="no_profile", note=Msg.of("email.job.identity_unreachable")
+                ) from None
             text = self.store.read_cache_text()
             if text is None:
                 raise EmailSendError(E_NOT_SIGNED_IN, "", kind="signin")
@@ -440,8 +443,14 @@ class EmailClient:
 
         Composing and connecting overlap: the SMTP session (resolve, TCP, TLS, EHLO, AUTH with
         a token fetched from msal's cache) is opened while the document is made. Errors keep a
-        fixed precedence all the same: settings (360, 311) first, then the composed message
-        (314), then the connection (311/312/313, 361/370).
+        fixed precedence all the same: settings (360; "not set" when there is no server at all)
+        first, then the composed message (314, the printer's own limit), then the connection
+        (311/312/313, 361/370, and 314 when the server refuses the size).
+
+        What the job keeps: ``reply`` is only ever a server's words, verbatim; the printer's
+        own finding (nothing answered, or it refused the job itself) goes to the ``note``
+        details, rebuilt as a catalog message by ``Job.note`` so Job Details shows it in the
+        device's language.
         """
         destination = to if isinstance(to, str) else ", ".join(to)
         jobs = self.device.jobs
@@ -450,11 +459,13 @@ class EmailClient:
         session: asyncio.Task[Any] | None = None
         try:
             cfg, tokens, sender = self._send_config()
-            details.update(server=f"{cfg.smtp_server}:{cfg.smtp_port}", auth=cfg.auth_method)
+            details["auth"] = cfg.auth_method
+            if cfg.smtp_server.strip():
+                details["server"] = f"{cfg.smtp_server}:{cfg.smtp_port}"
             if tokens is not None:
                 details["account"] = tokens.username
             if not cfg.smtp_server.strip():
-                raise EmailSendError(E_DNS, "SMTP Server Address is not set", kind="dns")
+                raise not_set_error()
             session = asyncio.create_task(open_authenticated(cfg, tokens))
             await asyncio.sleep(0)  # let it start connecting before composing keeps the loop busy
             subject, body, attachments = await compose()
@@ -462,10 +473,7 @@ class EmailClient:
             files = [Attachment.coerce(a) for a in attachments]
             total = sum(len(a.data) for a in files)
             if cfg.max_bytes is not None and total > cfg.max_bytes:
-                raise EmailSendError(
-                    E_SIZE, f"attachments of {total} bytes exceed Attached File Max Size ({cfg.max_bytes} bytes)",
-                    kind="size",
-                )
+                raise size_error(total, cfg.max_bytes)
             message = build_message(
                 sender=sender, to=to, subject=subject, body=body, attachments=files, date=self.device.clock.now(),
             )
@@ -487,7 +495,8 @@ class EmailClient:
             return logged[0].result()
         except EmailSendError as err:
             details["error"] = err.kind
-            log.info("email job %s failed: %s %s", job.id, err.code, err.reply)
+            details.update(note_details(err.note))
+            log.info("email job %s failed: %s %s", job.id, err.code, err.reply or (err.note and err.note.key))
             return await asyncio.to_thread(jobs.finish, job, "error", err.code, err.reply, **details)
         except asyncio.CancelledError:
             await asyncio.shield(asyncio.to_thread(jobs.cancel, job))
@@ -606,6 +615,19 @@ class EmailClient:
 # -- helpers -------------------------------------------------------------------------------------
 
 
+def note_details(note: Msg | None) -> dict[str, str]:
+    """The printer's own finding as job details: ``note`` (the catalog key), ``note.<param>``.
+
+    Job details are plain strings (the job log is JSON); Job Details rebuilds the Msg with
+    :func:`device_model.jobs.job_note` and shows it in the device's language at that moment.
+    """
+    if note is None:
+        return {}
+    out = {"note": note.key}
+    out.update({f"note.{k}": str(v) for k, v in note.params.items()})
+    return out
+
+
 def _short_reason(exc: BaseException) -> str:
     text = f"{type(exc).__name__}"
     low = str(exc).lower()
@@ -619,12 +641,17 @@ def _short_reason(exc: BaseException) -> str:
 
 
 def _identity_error(exc: BaseException) -> EmailSendError:
-    """msal/requests failures reaching the identity platform -> 311 (DNS) or 313."""
+    """msal/requests failures reaching the identity platform -> 311 (DNS) or 313.
+
+    No server answered, so there is no reply to keep: the printer's finding is a note (the
+    exception text goes to the log, redacted).
+    """
     text = redact_text(f"{type(exc).__name__}: {exc}")
+    log.info("identity platform unreachable: %s", text)
     low = text.lower()
     if "name or service not known" in low or "nameresolution" in low or "temporary failure in name" in low:
-        return EmailSendError(E_DNS, text, kind="dns")
-    return EmailSendError(E_COMM, text, kind="identity")
+        return EmailSendError(E_DNS, "", kind="dns", note=Msg.of("email.job.identity_dns"))
+    return EmailSendError(E_COMM, "", kind="identity", note=Msg.of("email.job.identity_unreachable"))
 
 
 def _local_hostname(device: Any) -> str:

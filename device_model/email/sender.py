@@ -10,7 +10,15 @@ tested with fakes and the integration tests run the same code against the simula
 * :class:`EmailSendError` carries the code of DESIGN.md §4 and the server's exact reply.
 
 A ``535 5.7.3`` to XOAUTH2 gets exactly one retry with a token refreshed on purpose
-(``force_refresh``); the refresh itself may end in 361 or 370.
+(``force_refresh``); the refresh itself may end in 361 or 370. So does a ``535 5.7.139`` whose
+text says the request "did not meet the criteria" (Conditional Access), see
+:func:`open_authenticated`.
+
+Words and where they come from: ``EmailSendError.reply`` is only ever a server's own words (an
+SMTP reply, an identity-platform error), kept verbatim for Job Details. What the printer itself
+concluded without a reply (no server set, a name that does not resolve, nothing listening, an
+attachment over Attached File Max Size) is ``EmailSendError.note``: a catalog message, so Job
+Details shows it in the device's language and never passes it off as a server's reply.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:  # the email package is imported when a message is built
     from email.message import Message
 
+from ..i18n import Msg
 from .profiles import EmailServiceProfile
 from .redact import redact_text
 
@@ -43,19 +52,38 @@ E_SIZE = 314
 E_NOT_SIGNED_IN = 360
 E_EXPIRED = 361
 E_SIGN_IN_AGAIN = 370
+#: No email server is set at all (a new device: Authentication Method Off, no SMTP server).
+#: Not a numbered error: the printer never tried, so it says "not set" rather than blaming DNS.
+E_NOT_SET: int | None = None
 
 
 class EmailSendError(Exception):
     """A failed send: ``code`` for the job log, ``reply`` = the server's exact words (or the
     closest thing there is: the connection error), never a token."""
 
-    def __init__(self, code: int, reply: str = "", *, kind: str = "") -> None:
+    def __init__(self, code: int | None, reply: str = "", *, kind: str = "", note: Msg | None = None) -> None:
         self.code = code
         self.reply = redact_text(reply)
         #: finer reason for Connection Test messages: dns, refused, timeout, tls_verify,
-        #: tls_date, tls, no_starttls, starttls_required, auth, sender, size, signin ...
+        #: tls_date, tls, no_starttls, starttls_required, auth, sender, size, signin, not_set ...
         self.kind = kind
-        super().__init__(f"{code}: {self.reply}")
+        #: the printer's own finding (a catalog message), when no server said anything
+        self.note = note
+        detail = self.reply or (note.key if note is not None else "")
+        super().__init__(f"{code}: {detail}")
+
+
+def size_error(size: int, limit: int) -> EmailSendError:
+    """The printer refuses to send: over Scan Settings' Attached File Max Size (no server asked)."""
+    return EmailSendError(
+        E_SIZE, "", kind="size_device",
+        note=Msg.of("email.job.too_large", size=size, limit=limit, limit_mb=max(1, limit // (1024 * 1024))),
+    )
+
+
+def not_set_error(what: str = "smtp") -> EmailSendError:
+    """No SMTP (or POP3) server is set: the job ends "not set", not 311 (no name was looked up)."""
+    return EmailSendError(E_NOT_SET, "", kind="not_set", note=Msg.of(f"email.job.not_set_{what}"))
 
 
 @dataclass(frozen=True)
@@ -209,19 +237,27 @@ async def resolve(host: str, port: int, profile: EmailServiceProfile | None) -> 
         try:
             return str(ipaddress.ip_address(name.strip("[]"))), port
         except ValueError:
-            raise EmailSendError(E_DNS, f"{host}: Name or service not known", kind="dns") from None
+            raise EmailSendError(E_DNS, "", kind="dns", note=Msg.of("email.job.dns", host=host)) from None
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
-        raise EmailSendError(E_DNS, f"{host}: {exc}", kind="dns") from exc
+        log.info("%s does not resolve: %s", host, exc)
+        raise EmailSendError(E_DNS, "", kind="dns", note=Msg.of("email.job.dns", host=host)) from exc
     if not infos:
-        raise EmailSendError(E_DNS, f"{host}: no address", kind="dns")
+        raise EmailSendError(E_DNS, "", kind="dns", note=Msg.of("email.job.dns", host=host))
     return infos[0][4][0], infos[0][4][1]
 
 
-async def open_socket(addr: str, port: int, timeout: float) -> socket.socket:
-    """A connected, non-blocking TCP socket (313 on refusal or timeout)."""
+async def open_socket(
+    addr: str, port: int, timeout: float, shown: tuple[str, int] | None = None
+) -> socket.socket:
+    """A connected, non-blocking TCP socket (313 on refusal or timeout).
+
+    ``shown``: the server name and port as the settings have them, for the printer's finding
+    (the simulated network maps them to a loopback port a person never typed).
+    """
+    where_addr, where_port = shown or (addr, port)
     loop = asyncio.get_running_loop()
     family = socket.AF_INET6 if ":" in addr else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -230,10 +266,13 @@ async def open_socket(addr: str, port: int, timeout: float) -> socket.socket:
         await asyncio.wait_for(loop.sock_connect(sock, (addr, port)), timeout)
     except (TimeoutError, asyncio.TimeoutError) as exc:
         sock.close()
-        raise EmailSendError(E_COMM, f"Timed out connecting to {addr} on port {port}", kind="timeout") from exc
+        raise EmailSendError(
+            E_COMM, "", kind="timeout", note=Msg.of("email.job.timeout", addr=where_addr, port=where_port, seconds=int(timeout))
+        ) from exc
     except OSError as exc:
         sock.close()
-        raise EmailSendError(E_COMM, f"Error connecting to {addr} on port {port}: {exc}", kind="refused") from exc
+        log.info("connecting to %s port %s failed: %s", addr, port, exc)
+        raise EmailSendError(E_COMM, "", kind="refused", note=Msg.of("email.job.refused", addr=where_addr, port=where_port)) from exc
     return sock
 
 
@@ -312,7 +351,7 @@ async def _session(
 
     host = cfg.smtp_server.strip()
     addr, port = await resolve(host, int(cfg.smtp_port), cfg.profile)
-    sock = await open_socket(addr, port, cfg.timeout)
+    sock = await open_socket(addr, port, cfg.timeout, shown=(host, int(cfg.smtp_port)))
     kwargs: dict[str, Any] = {}
     if cfg.auth_method == "oauth2":
         if tokens is None:
@@ -344,9 +383,27 @@ async def _session(
         if isinstance(exc, EmailSendError):
             raise
         if isinstance(exc, Exception):
-            raise classify(exc) from exc
+            raise _with_finding(classify(exc), host, int(cfg.smtp_port)) from exc
         raise
     return smtp
+
+
+#: Connection failures the printer notices itself (no SMTP reply): a localized finding.
+_FINDINGS = {"tls": "email.job.tls", "tls_verify": "email.job.tls_verify", "tls_date": "email.job.tls_date",
+             "disconnected": "email.job.disconnected", "timeout": "email.job.no_answer"}
+
+
+def _with_finding(err: EmailSendError, host: str, port: int) -> EmailSendError:
+    """An error without an SMTP reply (TLS failed, the line dropped) as the printer's finding.
+
+    The library's text (OpenSSL's, aiosmtplib's) goes to the log; Job Details shows the
+    finding in the device's language instead of passing it off as the server's words.
+    """
+    key = _FINDINGS.get(err.kind)
+    if key is None or err.reply[:3].isdigit():
+        return err
+    log.info("connection to %s port %s failed: %s", host, port, err.reply)
+    return EmailSendError(err.code, "", kind=err.kind, note=Msg.of(key, host=host, port=port))
 
 
 async def pop_before_smtp(cfg: SendConfig) -> None:
@@ -358,7 +415,7 @@ async def pop_before_smtp(cfg: SendConfig) -> None:
     import poplib
 
     if not cfg.pop3_server.strip():
-        raise EmailSendError(E_DNS, "POP3 Server Address is not set", kind="dns")
+        raise not_set_error("pop3")
     addr, port = await resolve(cfg.pop3_server.strip(), int(cfg.pop3_port), cfg.profile)
 
     def login() -> str:
@@ -383,15 +440,37 @@ async def pop_before_smtp(cfg: SendConfig) -> None:
         raise EmailSendError(E_COMM, f"POP3: error connecting to {addr} on port {port}: {exc}", kind="refused") from exc
 
 
+def _worth_a_fresh_token(err: EmailSendError) -> bool:
+    """Whether an XOAUTH2 refusal may be cured (or explained) by refreshing the token once.
+
+    ``535 5.7.3``: the access token was refused (expired, revoked): a fresh one may pass.
+    ``535 5.7.139 ... did not meet the criteria``: a Conditional Access policy now covers the
+    account, yet the access token, issued before the policy, is still valid for an hour or
+    so. Exchange cannot say more than "criteria"; the identity platform can: refreshing the
+    token is evaluated against the policy and refused with AADSTS53003, which the device
+    reports as 370 ("sign in again"), the code the guide gives for a sign-in the
+    organisation no longer accepts. Without this, a person who adds a policy sees 312 (the
+    server's settings) until the token expires, which sends them to the wrong place. The
+    other 5.7.139 texts (SMTP AUTH disabled, security defaults) are the tenant's settings:
+    a new token would not change them, so they stay 312 without another round trip.
+    """
+    if err.kind != "auth":
+        return False
+    if "5.7.3" in err.reply.split(" ", 2)[1:2]:
+        return True
+    reply = err.reply.lower()
+    return "5.7.139" in reply and "criteria" in reply
+
+
 async def open_authenticated(cfg: SendConfig, tokens: TokenProvider | None) -> Any:
-    """Connect and authenticate; on XOAUTH2 ``535 5.7.3`` refresh the token once and retry."""
+    """Connect and authenticate; refresh the token once and retry when :func:`_worth_a_fresh_token`."""
     if cfg.auth_method == "pop_before_smtp":
         await pop_before_smtp(cfg)
     try:
         return await _session(cfg, tokens, force_refresh=False)
     except EmailSendError as err:
-        if cfg.auth_method == "oauth2" and err.kind == "auth" and "5.7.3" in err.reply:
-            log.info("XOAUTH2 refused with 5.7.3; refreshing the token once and retrying")
+        if cfg.auth_method == "oauth2" and _worth_a_fresh_token(err):
+            log.info("XOAUTH2 refused (%s); refreshing the token once and retrying", err.reply[:13])
             return await _session(cfg, tokens, force_refresh=True)
         raise
 
@@ -416,19 +495,17 @@ async def deliver(
     and an error of ``on_accepted`` is raised as it is.
     """
     if not cfg.smtp_server.strip():
-        raise EmailSendError(E_DNS, "SMTP Server Address is not set", kind="dns")
-    data = flatten(message)  # once: for the size checks and for DATA
+        raise not_set_error()
+    data = flatten(message)  # once: for the size check and for DATA
     size = len(data)
     if cfg.max_bytes is not None and size > cfg.max_bytes:
-        raise EmailSendError(
-            E_SIZE, f"message of {size} bytes exceeds Attached File Max Size ({cfg.max_bytes} bytes)", kind="size"
-        )
+        raise size_error(size, cfg.max_bytes)
     sender, recipients = envelope(message)
     smtp = await (session if session is not None else open_authenticated(cfg, tokens))
     try:
-        limit = smtp.esmtp_extensions.get("size", "")
-        if limit.strip().isdigit() and int(limit) and size > int(limit):
-            raise EmailSendError(E_SIZE, f"message of {size} bytes exceeds the server's SIZE {int(limit)}", kind="size")
+        # No check against the server's SIZE here: aiosmtplib declares the size on MAIL FROM
+        # (RFC 1870), so a server that will not take it says so itself (552 5.3.4) before any
+        # data is sent, and Job Details shows its words rather than the printer's guess.
         try:
             errors, reply = await smtp.sendmail(sender, recipients, data)
         except EmailSendError:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +15,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from panel_tui.messages import DeviceChanged
 from panel_tui.screens.base import PanelScreen
-from panel_tui.widgets.facts import Facts, facts_table
+from panel_tui.widgets.facts import Facts
 
 
 def _jobs(value: Any) -> list[Any]:
@@ -100,17 +102,26 @@ class JobStatusScreen(PanelScreen):
 
 
 class JobDetailScreen(ModalScreen[None]):
-    """A job's details: the code's status text and solution, and the server's kept reply."""
+    """A job's details: the outcome, the code's status text and solution, then the reply.
+
+    Laid out for 80x24 so that what a tester came for is on screen without scrolling: the
+    result, status and solution first, then the server's reply on its own full-width lines
+    (wrapped, verbatim, labelled as the server's words), and only then the job's facts. When
+    no server replied, the printer's own finding (a catalog message, in the device language)
+    takes the reply's place. Every value is plain text, never markup.
+    """
 
     HELP_KEY = "panel.help.job_detail"
     BINDINGS = [Binding("escape,enter", "close", show=False)]
     DEFAULT_CSS = """
     JobDetailScreen { align: center middle; }
     JobDetailScreen > VerticalScroll {
-        width: 74; height: auto; max-height: 20; border: thick $primary; background: $surface;
-        padding: 0 1;
+        width: 78; max-width: 100%; height: auto; max-height: 100%; border: thick $primary;
+        background: $surface; padding: 0 1;
     }
     JobDetailScreen #detail-title { text-style: bold; }
+    JobDetailScreen #detail-reply-label { text-style: bold; }
+    JobDetailScreen #detail-reply { padding: 0 0 0 2; }
     """
 
     def __init__(self, job: Any) -> None:
@@ -121,33 +132,51 @@ class JobDetailScreen(ModalScreen[None]):
         app: Any = self.app
         device = app.device
         job = self.job
-        rows = [
+        outcome: list[tuple[str, str]] = [(app.t("panel.jobs.col_result"), device.t(job.result_label))]
+        entry = device.errors.for_job(job)
+        if entry is not None:
+            outcome.append((app.t("panel.jobs.status"), device.t(entry.status)))
+            outcome.append((app.t("panel.jobs.solution"), device.t(entry.solution)))
+        note = getattr(job, "note", None)
+        if note is not None and not job.reply:
+            outcome.append((app.t("panel.jobs.note"), device.t(note)))
+        facts: list[tuple[str, str]] = [
             (app.t("panel.jobs.col_type"), device.t(job.kind_label)),
             (app.t("panel.jobs.col_destination"), job.destination or "-"),
             (app.t("panel.jobs.started"), device.format_datetime(job.started, seconds=True)),
-            (app.t("panel.jobs.col_result"), device.t(job.result_label)),
         ]
         if job.finished:
-            rows.insert(3, (app.t("panel.jobs.finished"), device.format_datetime(job.finished, seconds=True)))
-        if job.code is not None:
-            entry = device.errors.get(job.code)
-            rows.append((app.t("panel.jobs.code"), str(job.code)))
-            rows.append((app.t("panel.jobs.status"), device.t(entry.status)))
-            rows.append((app.t("panel.jobs.solution"), device.t(entry.solution)))
-        if job.reply:
-            rows.append((app.t("panel.jobs.reply"), job.reply))
+            facts.append((app.t("panel.jobs.finished"), device.format_datetime(job.finished, seconds=True)))
         for key, value in sorted(job.details.items()):
-            if key == "error":  # the sender's internal kind: the code, status and reply say it
-                continue
+            if key == "error" or key == "note" or key.startswith("note."):
+                continue  # internal: the result, status, solution and finding say it
             label_key = f"panel.jobs.field.{key}"
             label = app.t(label_key)
             if key == "auth":
-                value = app.t(f"webconfig.email.auth.{value}")
-            rows.append((key if label == label_key else label, value))
+                value = device.t(f"status.email.auth.{value}")
+            facts.append((key if label == label_key else label, value))
         with VerticalScroll():
             yield Static(app.t("panel.jobs.detail_title"), id="detail-title")
-            yield Static(facts_table(rows), id="detail-facts")
+            width = max(len(label) for label, _ in outcome + facts)
+            yield Static(_facts(outcome, width), id="detail-outcome")
+            if job.reply:
+                yield Static(app.t("panel.jobs.reply_verbatim"), id="detail-reply-label")
+                yield Static(Text(job.reply, overflow="fold"), id="detail-reply")
+            yield Static(_facts(facts, width), id="detail-facts")
             yield Static(app.t("panel.hints.close"), classes="hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _facts(rows: list[tuple[str, str]], label_width: int) -> Table:
+    """Label/value rows as a grid; values are Text (a reply's "[...]" is never markup).
+
+    ``label_width``: the same for the grids above and below the reply, so they line up.
+    """
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True, min_width=label_width)
+    table.add_column(overflow="fold")
+    for label, value in rows:
+        table.add_row(Text(label), Text(value, overflow="fold"))
+    return table

@@ -37,12 +37,13 @@ def job_outcome_text(node: DOMNode, job: Any) -> str:
     """
     label = getattr(job, "result_label", None)
     head = tr(node, label) if label is not None else str(getattr(job, "status", ""))
-    code = getattr(job, "code", None)
-    if getattr(job, "status", "") != "error" or code is None:
+    if getattr(job, "status", "") != "error":
         return head
     try:
-        entry = node.app.device.errors.get(int(code))  # type: ignore[attr-defined]
+        entry = node.app.device.errors.for_job(job)  # type: ignore[attr-defined]
     except Exception:
+        return head
+    if entry is None:
         return head
     text = tr(node, entry.panel_message) if getattr(entry, "panel_message", None) else tr(node, entry.status)
     # no reply when the printer never reached the server (360: not signed in): say so truthfully

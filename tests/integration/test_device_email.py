@@ -202,6 +202,19 @@ async def test_conditional_access_now_blocking_gives_370(signed_in: tuple[Tenant
     assert "AADSTS53003" in job.reply
 
 
+async def test_conditional_access_while_the_token_is_valid_gives_370_at_once(
+    signed_in: tuple[TenantHandle, Device],
+) -> None:
+    """Exchange says only "did not meet the criteria" (535 5.7.139) while the access token is
+    valid; the device refreshes the token once, Entra ID refuses it (AADSTS53003): 370."""
+    tenant, dev = signed_in
+    tenant.admin.add_conditional_access_policy("Block printers")
+    job = await dev.email.scan_to_email(USER)
+    assert (job.status, job.code) == ("error", 370)
+    assert "AADSTS53003" in job.reply
+    assert tenant.admin.messages(USER) == []
+
+
 async def test_password_changed_gives_370(signed_in: tuple[TenantHandle, Device]) -> None:
     tenant, dev = signed_in
     tenant.admin.set_password(account(tenant, "admin").username, "Changed-Passw0rd-2026")
@@ -215,9 +228,6 @@ async def test_password_changed_gives_370(signed_in: tuple[TenantHandle, Device]
         ("org", "SmtpClientAuthentication is disabled for the Tenant"),
         ("mailbox", "SmtpClientAuthentication is disabled for the Mailbox"),
         ("security_defaults", "security defaults policy"),
-        # CA added while the access token is still valid: Exchange refuses it at AUTH (5.7.139);
-        # once the token must be refreshed it is 370 (test_conditional_access_now_blocking_gives_370)
-        ("conditional_access", "did not meet the criteria"),
     ],
 )
 async def test_smtp_auth_off_or_security_defaults_give_312_with_reply(
@@ -228,8 +238,6 @@ async def test_smtp_auth_off_or_security_defaults_give_312_with_reply(
         tenant.admin.set_org_smtp_auth(False)
     elif switch == "mailbox":
         tenant.admin.set_mailbox_smtp_auth(account(tenant, "admin").username, False)
-    elif switch == "conditional_access":
-        tenant.admin.add_conditional_access_policy("Block printers")
     else:
         tenant.admin.set_security_defaults(True)
     job = await dev.email.scan_to_email(USER)
@@ -254,7 +262,9 @@ async def test_closed_port_gives_313(signed_in: tuple[TenantHandle, Device]) -> 
     dev.update("email_server", smtp_server="127.0.0.1", smtp_port=port)
     job = await dev.email.scan_to_email(USER)
     assert (job.status, job.code) == ("error", 313)
-    assert str(port) in job.reply
+    assert job.reply == ""  # nothing answered: the printer's finding says so, in its language
+    assert job.note is not None and job.note.key == "email.job.refused"
+    assert str(port) in dev.t(job.note)
 
 
 async def test_ssl_tls_against_a_starttls_port_gives_313(signed_in: tuple[TenantHandle, Device]) -> None:
@@ -262,7 +272,8 @@ async def test_ssl_tls_against_a_starttls_port_gives_313(signed_in: tuple[Tenant
     dev.update("email_server", secure="ssl_tls")  # Exchange speaks STARTTLS on 587
     job = await dev.email.scan_to_email(USER)
     assert (job.status, job.code) == ("error", 313)
-    assert "TLS" in job.reply or "SSL" in job.reply
+    assert job.reply == ""  # no server said anything: the printer's finding, localized
+    assert "SSL/TLS" in dev.t(job.note) and "587" in dev.t(job.note)
 
 
 async def test_unknown_host_gives_311(signed_in: tuple[TenantHandle, Device]) -> None:
@@ -270,7 +281,8 @@ async def test_unknown_host_gives_311(signed_in: tuple[TenantHandle, Device]) ->
     dev.update("email_server", smtp_server="smtp.contoso-nonexistent.example")
     job = await dev.email.scan_to_email(USER)
     assert (job.status, job.code) == ("error", 311)
-    assert "smtp.contoso-nonexistent.example" in job.reply
+    assert job.reply == ""
+    assert job.note is not None and "smtp.contoso-nonexistent.example" in dev.t(job.note)
 
 
 async def test_attachment_over_limit_gives_314(signed_in: tuple[TenantHandle, Device]) -> None:
@@ -278,7 +290,8 @@ async def test_attachment_over_limit_gives_314(signed_in: tuple[TenantHandle, De
     dev.update("scan", attached_file_max_size_mb=1)
     job = await dev.email.send(USER, "big", "see attachment", [("big.pdf", b"%PDF-" + b"0" * (1024 * 1024 + 1))])
     assert (job.status, job.code) == ("error", 314)
-    assert "Attached File Max Size" in job.reply
+    assert job.reply == ""  # the printer refused it itself: no server reply to show
+    assert job.note is not None and "Attached File Max Size" in dev.t(job.note)
     assert tenant.admin.messages(USER) == []
 
 
@@ -287,7 +300,8 @@ async def test_server_size_limit_gives_314(signed_in: tuple[TenantHandle, Device
     tenant.admin.set_message_size_limit(1500)
     job = await dev.email.scan_to_email(USER)
     assert (job.status, job.code) == ("error", 314)
-    assert "SIZE" in job.reply
+    assert job.reply.startswith("552 5.3.4")  # the server's own refusal, verbatim
+    assert job.note is None
 
 
 # -- sign-in states ---------------------------------------------------------------------------

@@ -120,7 +120,7 @@ async def test_panel_alone_reproduces_314(live_device: Device, tenant: Any) -> N
         await wait_until(pilot, lambda: scan.last_job is not None, "the job", timeout=60)
         assert (scan.last_job.status, scan.last_job.code) == ("error", 314), scan.last_job.reply
         assert "314" in static_text(app, "#scan-result")
-        assert "Attached File Max Size" in scan.last_job.reply
+        assert "Attached File Max Size" in device.t(scan.last_job.note)
         assert tenant.admin.messages(ADMIN) == []
 
         scan.last_job = None

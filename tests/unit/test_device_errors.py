@@ -61,3 +61,29 @@ def test_unknown_code_is_generic() -> None:
     assert not entry.known and entry.panel_message is None
     assert Catalog().translate("en", entry.status) == "Error 999."
     assert 360 in ErrorCatalog() and 999 not in ErrorCatalog()
+
+
+@pytest.mark.parametrize(
+    ("key", "words"),
+    [
+        ("email.signin.ca_blocked", "nosacītās piekļuves"),
+        ("email.conntest.not_signed_in", "sazinieties ar savu administratoru"),
+        ("email.conntest.signin_again", "atkārtoti"),
+        ("error.360.panel", "sazinieties ar savu administratoru"),
+    ],
+)
+def test_latvian_email_texts_use_the_guides_words(key: str, words: str) -> None:
+    """The Latvian guide's own terms, not near-synonyms ("nosacījumpiekļuve", "vēlreiz")."""
+    assert words in Catalog().translate("lv", key)
+
+
+def test_a_not_set_job_is_explained_in_both_languages(tmp_path: Path) -> None:
+    dev = Device(tmp_path / "d")
+    job = dev.jobs.record("scan_to_email", "a@b.c", "error", None, error="not_set", note="email.job.not_set_smtp")
+    entry = dev.errors.for_job(job)
+    assert entry is not None
+    for lang, word in (("en", "not set"), ("lv", "nav iestatīts")):
+        cat = Catalog()
+        assert word in cat.translate(lang, entry.status)
+        assert cat.translate(lang, job.result_label) in ("Not set", "Nav iestatīts")
+        assert cat.translate(lang, job.note) != job.note.key

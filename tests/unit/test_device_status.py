@@ -72,21 +72,88 @@ def test_email_status_uses_email_client(dev: Device) -> None:
     assert shown["signin_state"] == "Signed in" and shown["signin_account"] == "printer@contoso.com"
 
 
+def pdf_text(data: bytes) -> str:
+    """The text of an uncompressed fpdf2 PDF with embedded TrueType fonts, line by line.
+
+    Enough for fpdf2's own output: each ``BT ... Tj ET`` string holds 2-byte glyph ids,
+    translated through the ToUnicode CMap of the font the last ``Tf`` chose.
+    """
+    import re
+
+    objects = {int(m.group(1)): m.group(2) for m in re.finditer(rb"(\d+) 0 obj(.*?)endobj", data, re.S)}
+    resources = b"".join(body for body in objects.values() if b"/Font <<" in body or b"/Font<<" in body)
+    fonts = {}
+    for name, num in re.findall(rb"/(F\d+) (\d+) 0 R", resources):
+        font = objects[int(num)]
+        to_unicode = re.search(rb"/ToUnicode (\d+) 0 R", font)
+        cmap: dict[int, str] = {}
+        if to_unicode:
+            for gid, uni in re.findall(rb"<([0-9A-Fa-f]{4})> <([0-9A-Fa-f]{4,8})>", objects[int(to_unicode.group(1))]):
+                cmap[int(gid, 16)] = bytes.fromhex(uni.decode()).decode("utf-16-be")
+        fonts[name] = cmap
+
+    def literal(raw: bytes) -> bytes:
+        out, i = bytearray(), 0
+        escapes = {ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("f"): 12}
+        while i < len(raw):
+            c = raw[i]
+            if c == 0x5C:  # backslash
+                nxt = raw[i + 1]
+                if nxt in escapes:
+                    out.append(escapes[nxt])
+                    i += 2
+                elif 0x30 <= nxt <= 0x37:
+                    digits = re.match(rb"[0-7]{1,3}", raw[i + 1 : i + 4]).group(0)
+                    out.append(int(digits, 8))
+                    i += 1 + len(digits)
+                else:
+                    out.append(nxt)
+                    i += 2
+            else:
+                out.append(c)
+                i += 1
+        return bytes(out)
+
+    lines, current = [], {}
+    for stream in re.findall(rb"stream\n(.*?)endstream", data, re.S):
+        for m in re.finditer(rb"/(F\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\) Tj", stream, re.S):
+            if m.group(1):
+                current = fonts.get(m.group(1), {})
+            else:
+                raw = literal(m.group(2))
+                lines.append("".join(current.get(int.from_bytes(raw[i : i + 2], "big"), "?") for i in range(0, len(raw), 2)))
+    return "\n".join(lines)
+
+
+def test_status_sheet_is_in_the_device_language(dev: Device) -> None:
+    """Latvian mode prints a Latvian sheet, with its letters (a Unicode font is embedded)."""
+    dev.update("basic", language="lv")
+    text = pdf_text(dev.print_status_sheet().read_bytes())
+    assert "Tīkla statusa lapa" in text
+    assert "E-pasta serveris" in text and "Sērijas numurs" in text
+    assert "Network Status Sheet" not in text and "Serial Number" not in text
+    dev.update("basic", language="en")
+    text = pdf_text(dev.print_status_sheet().read_bytes())
+    assert "Network Status Sheet" in text and "Tīkla" not in text
+
+
 def test_status_sheet_pdf(dev: Device) -> None:
     dev.update("network", device_name="LAB-PRINTER-7")
     dev.update("email_server", auth_method="smtp_auth", account="scan@contoso.com", password="Pw-Not-On-Sheet",
                sender_address="scan@contoso.com", smtp_server="smtp.office365.com", smtp_port="587")
     dev.update("network", proxy_enabled=True, proxy_server="proxy.lan", proxy_password="ProxySecret1")
-    dev.update("basic", language="lv")  # sheet stays English and ASCII-safe
+    dev.update("basic", language="lv")
     path = dev.print_status_sheet()
     assert path.parent == dev.state_dir / "prints"
     assert path.name.startswith("network-status-") and path.suffix == ".pdf"
     data = path.read_bytes()
     assert data.startswith(b"%PDF")
-    for fact in (b"LAB-PRINTER-7", dev.profile.mac_address.encode(), b"192.168.1.37", b"smtp.office365.com",
-                 b"scan@contoso.com", b"GT03P7", b"proxy.lan"):
-        assert fact in data, fact
-    assert b"Pw-Not-On-Sheet" not in data and b"ProxySecret1" not in data
+    text = pdf_text(data)
+    for fact in ("LAB-PRINTER-7", dev.profile.mac_address, "192.168.1.37", "smtp.office365.com",
+                 "scan@contoso.com", "GT03P7", "proxy.lan"):
+        assert fact in text, fact
+    for secret in ("Pw-Not-On-Sheet", "ProxySecret1"):
+        assert secret not in text and secret.encode() not in data
     job = dev.jobs.log[0]
     assert job.kind == "print" and job.status == "completed"
     assert dev.jobs.active == []

@@ -224,6 +224,49 @@ async def test_send_without_sign_in_logs_a_360_job(tmp_path: Path) -> None:
     assert dev.jobs.log[0] == job and dev.jobs.active == []
 
 
+async def test_a_new_device_with_no_email_server_says_not_set(tmp_path: Path) -> None:
+    """Authentication Method Off and no SMTP server (a new device): "Not set", not 311/DNS."""
+    dev = Device(tmp_path / "dev")
+    client = EmailClient(dev)
+    client.set_profile(PROFILE, warm_up=False)
+    job = await client.send("a@b.c", "s", "b")
+    assert (job.status, job.code, job.reply) == ("error", None, "")
+    assert dev.t(job.result_label) == "Not set"
+    entry = dev.errors.for_job(job)
+    assert entry is not None and "not set" in dev.t(entry.status)
+    assert "DNS" not in dev.t(entry.status) + dev.t(entry.solution) + dev.t(job.note)
+    assert "SMTP Server Address" in dev.t(job.note)
+
+
+@pytest.mark.parametrize(
+    ("reply", "refresh"),
+    [
+        ("535 5.7.3 Authentication unsuccessful", True),
+        ("535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be "
+         "authenticated successfully. Contact your administrator.", True),
+        ("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.", False),
+        ("535 5.7.139 Authentication unsuccessful, user is locked by your organization's security "
+         "defaults policy. Contact your administrator.", False),
+    ],
+)
+async def test_which_xoauth2_refusals_get_one_fresh_token(monkeypatch: Any, reply: str, refresh: bool) -> None:
+    """5.7.3 and Conditional Access's "criteria" are retried once with a refreshed token (which
+    then meets AADSTS53003: 370); the tenant's SMTP AUTH switches are not (312 at once)."""
+    from device_model.email import sender
+
+    calls: list[bool] = []
+
+    async def fake_session(cfg: Any, tokens: Any, *, force_refresh: bool) -> Any:
+        calls.append(force_refresh)
+        raise EmailSendError(312, reply, kind="auth")
+
+    monkeypatch.setattr(sender, "_session", fake_session)
+    cfg = SendConfig(auth_method="oauth2", smtp_server="smtp.office365.com", smtp_port=587, secure="starttls")
+    with pytest.raises(EmailSendError):
+        await sender.open_authenticated(cfg, None)
+    assert calls == ([False, True] if refresh else [False])
+
+
 # -- sign-in errors and Connection Test messages ---------------------------------------------
 
 
