@@ -58,8 +58,8 @@ E_NOT_SET: int | None = None
 
 
 class EmailSendError(Exception):
-    """A failed send: ``code`` for the job log, ``reply`` = the server's exact words (or the
-    closest thing there is: the connection error), never a token."""
+    """A failed send: ``code`` for the job log (None: "not set"), ``reply`` = a server's exact
+    words when one answered ("" otherwise), ``note`` = the printer's own finding; never a token."""
 
     def __init__(self, code: int | None, reply: str = "", *, kind: str = "", note: Msg | None = None) -> None:
         self.code = code

@@ -387,6 +387,8 @@ class Session:
         text = f"job {job.id} to {job.destination}: {result}"
         if job.reply:
             text += f" ({job.reply.splitlines()[0]})"
+        elif getattr(job, "note", None) is not None:  # no server answered: the printer's finding
+            text += f" ({_t(self.device, job.note)})"
         return True, text
 
     async def _expect_job(self, step: ExpectJob) -> tuple[bool, str]:
@@ -399,6 +401,8 @@ class Session:
         if ok:
             return True, f"job {job.id}: {got}"
         reply = f" ({job.reply.splitlines()[0]})" if job.reply else ""
+        if not reply and getattr(job, "note", None) is not None:
+            reply = f" ({_t(self.device, job.note)})"
         return False, f"job {job.id}: expected {want}, got {got}{reply}"
 
     async def _expect_sign_in(self, step: ExpectSignIn) -> tuple[bool, str]:

@@ -168,19 +168,16 @@ def scan_to_email(t: Terminal, *, resolution: str | None = None) -> str:
     return t.wait_for(r"Error \d{3}|Completed|Not set|Sent to", regex=True, timeout=40)
 
 
-def job_details(t: Terminal) -> str:
-    """Ctrl+J (Job Status > Log), Enter on the newest job: Job Details."""
+def job_details(t: Terminal, result: str) -> str:
+    """Ctrl+J: Job Status > Log, whose newest row shows `result`; Enter: that job's details."""
     t.press("ctrl+j")
     t.wait_for("Log", "Result")
+    row = t.line(TO)
+    assert result in row, f"the Log's newest row: {row!r}"
     t.press("enter")
-    screen = t.wait_for("Job Details")
+    t.wait_for("Job Details")
     t.settle()
     return t.text()
-
-
-def log_result(t: Terminal) -> str:
-    """The Log's newest row, as the table shows it (read before opening the details)."""
-    return t.line(TO)
 
 
 def flat(screen: str) -> str:
@@ -199,7 +196,7 @@ def test_a_new_printer_says_not_set_not_dns(launch: Launch) -> None:
     outcome = scan_to_email(panel)
     assert "Not set" in outcome and "311" not in outcome
     assert outcome.count("DNS") == 0
-    details = flat(job_details(panel))
+    details = flat(job_details(panel, "Not set"))
     assert "Result Not set" in details
     assert "The email server is not set." in details
     assert "SMTP Server Address is empty" in details
@@ -214,7 +211,7 @@ def test_360_oauth2_chosen_and_never_signed_in(launch: Launch) -> None:
     web_config_ok(panel)
     outcome = scan_to_email(panel)
     assert "Error 360" in outcome
-    details = flat(job_details(panel))
+    details = flat(job_details(panel, "Error 360"))
     assert "Error 360" in details
     assert "No connection to the cloud service or email service." in details
     assert "Server's reply" not in details  # the printer never reached a server
@@ -234,7 +231,7 @@ def test_361_time_travel_91_days(launch: Launch, state_dir: Path) -> None:
     panel.wait_for("Tenant clock", "2027")
     outcome = scan_to_email(panel)
     assert "Error 361" in outcome
-    details = flat(job_details(panel))
+    details = flat(job_details(panel, "Error 361"))
     assert "Server's reply, verbatim:" in details and "AADSTS700082" in details
 
 
@@ -250,7 +247,7 @@ def test_370_revoke_sessions_or_conditional_access(launch: Launch, state_dir: Pa
         panel.wait_for(SIGNED_IN + ")")  # the policy is listed
     outcome = scan_to_email(panel)
     assert "Error 370" in outcome
-    details = flat(job_details(panel))
+    details = flat(job_details(panel, "Error 370"))
     assert "You need to sign in to the cloud service again." in details
     assert aadsts in details
 
@@ -275,7 +272,7 @@ def test_312_smtp_auth_off_or_security_defaults(launch: Launch, state_dir: Path,
     time.sleep(0.5)  # the switch reaches the tenant from a worker thread
     outcome = scan_to_email(panel)
     assert "Error 312" in outcome
-    details = job_details(panel)
+    details = job_details(panel, "Error 312")
     text = flat(details)
     assert "An authentication error occurred." in text
     # 80×24: the whole reply is on screen, wrapped, under its label; nothing cut
@@ -319,7 +316,7 @@ def test_311_313_server_settings(launch: Launch, state_dir: Path, field: str, va
     outcome = scan_to_email(panel)
     code = "311" if "nowhere" in value else "313"
     assert f"Error {code}" in outcome
-    details = flat(job_details(panel))
+    details = flat(job_details(panel, f"Error {code}"))
     assert "Printer's Finding" in details and finding in details
     assert "Server's reply" not in details
 
@@ -341,7 +338,7 @@ def test_314_the_printer_refuses_it(launch: Launch, state_dir: Path) -> None:
     panel.wait_gone("Attached File Max Size")
     outcome = scan_to_email(panel, resolution="600 dpi")
     assert "Error 314" in outcome
-    details = flat(job_details(panel))
+    details = flat(job_details(panel, "Error 314"))
     assert "Data size exceeds the maximum size for attached files." in details
     assert "larger than Attached File Max Size (1 MB)" in details and "No server was asked." in details
     assert "552" not in details and "Server's reply" not in details
@@ -359,7 +356,7 @@ def test_314_the_server_refuses_it(launch: Launch, state_dir: Path) -> None:
     panel.wait_for("1          KB")
     outcome = scan_to_email(panel)
     assert "Error 314" in outcome
-    details = flat(job_details(panel))
+    details = flat(job_details(panel, "Error 314"))
     assert "Server's reply, verbatim: 552 5.3.4 Message size exceeds fixed maximum message size" in details
     assert "Attached File Max Size (1 MB)" not in details
 
@@ -377,6 +374,7 @@ def test_job_details_in_latvian_are_latvian_and_the_reply_stays_verbatim(launch:
     panel.wait_for("Kļūda 312", timeout=40)
     panel.press("ctrl+j")
     panel.wait_for("Žurnāls")
+    assert "Kļūda 312" in panel.line(TO)
     panel.press("enter")
     panel.wait_for("Darba informācija")
     text = flat(panel.settle())
@@ -395,10 +393,11 @@ def test_a_new_printer_in_latvian_says_not_set_in_latvian(launch: Launch) -> Non
     panel.settle()
     panel.type(TO)
     panel.press("enter")
-    outcome = panel.wait_for("Nav iestatīts", timeout=40)
+    outcome = panel.wait_for("Neiestatīts", timeout=40)
     assert "DNS" not in outcome
     panel.press("ctrl+j")
     panel.wait_for("Žurnāls")
+    assert "Neiestatīts" in panel.line(TO)
     panel.press("enter")
     panel.wait_for("Darba informācija")
     text = flat(panel.settle())

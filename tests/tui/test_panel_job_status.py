@@ -49,3 +49,24 @@ async def test_job_events_from_another_thread_update_the_table(device: Device) -
                 break
         assert table.row_count == 1 and "Status Sheet" in screen_text(app)
         assert "No jobs" not in screen_text(app)
+
+
+async def test_details_show_a_long_reply_whole_and_verbatim_at_80x24(device: Device) -> None:
+    """The reply is on screen without scrolling, wrapped, and "[...]" in it is text, not markup."""
+    reply = ("535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be "
+             "authenticated successfully. Contact your administrator. [red]x[/red] "
+             "[BN0PR00MB0000.namprd00.prod.outlook.com 2026-11-28T01:33:50.561Z 08DDF405530C89E1] END-OF-REPLY")
+    device.jobs.record("scan_to_email", "user@contoso.onmicrosoft.com", status="error", code=312, reply=reply,
+                       server="smtp.office365.com:587", auth="oauth2", account="admin@contoso.onmicrosoft.com",
+                       subject="Scanned document")
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(JobStatusScreen())
+        await pilot.pause()
+        await pilot.press("enter")
+        assert isinstance(app.screen, JobDetailScreen)
+        await pilot.pause()
+        text = " ".join(screen_text(app).replace("█", " ").split())
+        assert "Server's reply, verbatim:" in text
+        assert "[red]x[/red]" in text and "END-OF-REPLY" in text
+        assert device.t(device.errors.get(312).solution).split()[-1] in text
