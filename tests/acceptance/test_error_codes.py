@@ -95,15 +95,17 @@ def start_panel(launch: Launch, *args: str) -> Terminal:
 
 
 def web_config_login(t: Terminal) -> None:
-    """F3, Ctrl+L, the admin password: Web Config's Email Server > Basic page."""
+    """F3, Ctrl+L, the admin password, the Network tab: the cursor in Email Server > Basic."""
     t.press("f3")
-    t.wait_for("Email Server")
+    t.wait_for("Product Status")
     t.press("ctrl+l")
     t.wait_for("Administrator Login")
     t.type(ADMIN_PASSWORD)
     t.press("enter")
     t.wait_for("Log out")
-    t.wait_for("Authentication Method")
+    t.press("right", "right", "right")  # Status > Print > Scan/Copy > Network
+    t.wait_for("Email Server > Basic", "Authentication Method")
+    t.press("enter")  # into the page: Authentication Method
     t.settle()
 
 
@@ -149,12 +151,13 @@ def press_button(t: Terminal, label: str) -> None:
 
 
 def scan_to_email(t: Terminal, *, resolution: str | None = None) -> str:
-    """F2, Home, Scan > Email to TO, Start; the outcome line the Scan screen shows."""
-    t.press("f2")
-    t.press("h")
+    """F5 Home, Scan > Email to TO, Start; the outcome line the Scan screen shows."""
+    t.press("f5")
     t.wait_for("Home")
     t.settle()
     t.press("left")  # from Settings (focused at start) to Scan
+    t.press("enter")
+    t.wait_for("Network Folder/FTP")  # Scan lists its destinations; Email is first
     t.press("enter")
     t.wait_for("Scan > Email", "Resolution")
     t.settle()
@@ -207,7 +210,8 @@ def test_360_oauth2_chosen_and_never_signed_in(launch: Launch) -> None:
     panel = start_panel(launch)
     web_config_login(panel)
     pick(panel, "OAuth2")
-    panel.wait_for("Email service", "Microsoft Exchange Online", "Not signed in")
+    screen = panel.wait_for("Email service", "Microsoft Exchange Online", "Sign In")
+    assert "Current Status" not in screen  # no sign-in: only the Sign In button, as on the printer
     web_config_ok(panel)
     outcome = scan_to_email(panel)
     assert "Error 360" in outcome
