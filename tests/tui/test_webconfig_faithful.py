@@ -221,3 +221,27 @@ async def test_latvian_screens_use_one_language(tmp_path: Path) -> None:
                 assert word not in text, (word, text)
             for line in text.splitlines():
                 assert not ("Signed in" in line and "Nav pierakstījies" in line), line
+
+
+async def test_dialogs_leave_no_page_text_at_their_edges(tmp_path: Path) -> None:
+    """On a 16-colour terminal a see-through backdrop reads as stray words beside the dialog."""
+    app = make_app(_oauth2_device(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _basic_page(app, pilot)
+        screen.logged_in = False
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Administrator Login" in text
+        for word in ("Wired LAN", "LDAP", "Email Server", "Tab move"):
+            assert word not in text, (word, text)
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "SMTP Server Port Number"), ("lv", "SMTP servera porta numurs")])
+async def test_labels_and_values_never_run_together(tmp_path: Path, lang: str, label: str) -> None:
+    app = make_app(_oauth2_device(tmp_path, lang=lang))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _basic_page(app, pilot)
+        line = next(line for line in screen_text(app).splitlines() if label in line)
+        assert f"{label} " in line and "587" in line.split(label, 1)[1], line
