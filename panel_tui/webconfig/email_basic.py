@@ -171,7 +171,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         # recipient and Send on one row: the whole page fits 80x24 without scrolling
         with Horizontal(classes="field-row"):
             yield Label(t("webconfig.test_email.to"), classes="field-label")
-            yield Input(id="eb-test-to", compact=True, placeholder=t("webconfig.email.sender_placeholder"))
+            yield Input(id="eb-test-to", compact=True, placeholder=t("webconfig.test_email.placeholder"))
             yield Button(t("webconfig.test_email.send"), id="eb-test-send", compact=True)
         yield Static(id="eb-test-result", classes="page-result")
 

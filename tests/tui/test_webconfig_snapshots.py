@@ -63,6 +63,7 @@ def test_sign_in_window_shows_code(snap_compare: Any, tmp_path: Path) -> None:
         await app.switch_mode("webconfig")
         screen = app.screen
         screen.logged_in = True
+        screen.open_page("network", "email_basic")
         await pilot.pause()
         screen.set_attempt(_waiting_attempt())
         await app.push_screen(SignInModal("exchange_online"))
@@ -78,6 +79,7 @@ def test_basic_page_waiting_for_sign_in(snap_compare: Any, tmp_path: Path) -> No
         await app.switch_mode("webconfig")
         screen = app.screen
         screen.logged_in = True
+        screen.open_page("network", "email_basic")
         await pilot.pause()
         screen.set_attempt(_waiting_attempt())
         await pilot.pause()

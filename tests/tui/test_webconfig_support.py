@@ -62,6 +62,11 @@ async def log_in_webconfig(pilot: Any, app: PanelApp, password: str = SERIAL) ->
     await pilot.press("ctrl+l")
     await pilot.press(*password, "enter")
     await wait_until(pilot, lambda: getattr(app.screen, "logged_in", False), "the Web Config login")
+    # Web Config opens on its status page; guide step 3 (the Basic page) is set directly here
+    # (the keyboard walk to it is tests/acceptance/test_webconfig.py)
+    if app.screen.page == "product_status":
+        app.screen.open_page("network", "email_basic")
+        await pilot.pause()
 
 
 async def complete_sign_in(tenant: Any, code: str, upn: str = PRINTER, password: str = PRINTER_PW) -> Any:
