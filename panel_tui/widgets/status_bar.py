@@ -61,7 +61,13 @@ class StatusBar(Horizontal):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        """Re-read the device: cheap enough for the 1 s tick."""
+        """Re-read the device: cheap enough for the 1 s tick.
+
+        The tick can reach a bar whose screen is still composing it (or tearing it down): its
+        children are not there yet, and `on_mount` paints it once they are.
+        """
+        if not self.is_mounted or not self.query("#clock"):
+            return
         app: Any = self.app
         device = app.device
         g = app.glyphs

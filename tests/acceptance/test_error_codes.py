@@ -26,7 +26,7 @@ TO = "user@contoso.onmicrosoft.com"
 #: highlighted option is bold light-cyan on blue, a focused button is in reverse video, a
 #: focused field has its text selected (blue background).
 BLOCK_CURSOR = ("d7ffff", "0087d7")
-SELECTION_BG = "005f87"
+SELECTION_BG = {"005f87", "005f5f"}  # the panel's and Web Config's selected text
 NOT_TEXT = set("▄▀█▆▂▁▃▅▇━╸╺▊▌▐")
 
 
@@ -34,7 +34,7 @@ NOT_TEXT = set("▄▀█▆▂▁▃▅▇━╸╺▊▌▐")
 
 
 def _marked(cell) -> bool:  # noqa: ANN001 - a terminal Cell
-    return cell.reverse or (cell.fg, cell.bg) == BLOCK_CURSOR or cell.bg == SELECTION_BG
+    return cell.reverse or (cell.fg, cell.bg) == BLOCK_CURSOR or cell.bg in SELECTION_BG
 
 
 def focused_text(t: Terminal) -> str:
@@ -369,7 +369,8 @@ def test_job_details_in_latvian_are_latvian_and_the_reply_stays_verbatim(launch:
     apply_scenario(launch, state_dir, "312-security-defaults")  # set up only; the send is by hand
     panel = start_panel(launch, "--lang", "lv")
     panel.wait_for("Sākums")
-    panel.press("left")
+    panel.press("left", "enter")
+    panel.wait_for("Tīkla mape/FTP")  # Scan's destinations: E-pasts first
     panel.press("enter")
     panel.wait_for("Izšķirtspēja")
     panel.settle()
@@ -393,6 +394,8 @@ def test_a_new_printer_in_latvian_says_not_set_in_latvian(launch: Launch) -> Non
     panel = start_panel(launch, "--lang", "lv")
     panel.wait_for("Sākums")
     panel.press("left", "enter")
+    panel.wait_for("Tīkla mape/FTP")  # Scan's destinations: E-pasts first
+    panel.press("enter")
     panel.wait_for("Izšķirtspēja")
     panel.settle()
     panel.type(TO)
