@@ -51,7 +51,7 @@ EHLO_EXTENSIONS_PLAIN = (
     "SIZE {size}", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES", "STARTTLS",
     "8BITMIME", "BINARYMIME", "CHUNKING", "SMTPUTF8",
 )
-STARTTLS_READY = "220 2.0.0 SMTP server ready"  # SRC_REFERENCE (smtplib/aiosmtplib transcripts)
+STARTTLS_READY = "220 2.0.0 SMTP server ready"  # unverified wording
 #: a mail command (MAIL, RCPT, DATA, BDAT, ...) before STARTTLS; with the tail (SRC_STARTTLS)
 STARTTLS_REQUIRED = "451 5.7.3 STARTTLS is required to send mail"
 TLS_ALREADY = "503 5.5.2 Bad sequence of commands"  # unverified wording
@@ -154,7 +154,7 @@ BASIC_AUTH_NOTE = (
 SOURCES: dict[str, str] = {
     BANNER: SRC_BANNER,
     EHLO_FIRST: SRC_EHLO,
-    STARTTLS_READY: SRC_REFERENCE,
+    STARTTLS_READY: SRC_UNVERIFIED,
     STARTTLS_REQUIRED: SRC_STARTTLS,
     AUTH_OK: SRC_REFERENCE,
     AUTH_UNRECOGNIZED: SRC_REFERENCE,

@@ -163,6 +163,32 @@ def test_before_tls(tenant) -> None:
         client.close()
 
 
+def test_banner_and_ehlo_as_smtp_office365_com(tenant) -> None:
+    class Banner(smtplib.SMTP):
+        def connect(self, *args, **kwargs):  # keep the greeting smtplib reads and drops
+            self.banner = super().connect(*args, **kwargs)
+            return self.banner
+
+    client = Banner(tenant.smtp_host, tenant.smtp_port, timeout=30)
+    try:
+        code, banner = client.banner
+        assert code == 220
+        assert re.fullmatch(
+            r"BN0PR00MB0000\.outlook\.office365\.com Microsoft ESMTP MAIL Service ready at "
+            r"\w{3}, \d{1,2} \w{3} \d{4} \d\d:\d\d:\d\d \+0000 \[08DD[0-9A-F]{12}\]", banner.decode()
+        ), banner
+        extensions = ["PIPELINING", "DSN", "ENHANCEDSTATUSCODES"]
+        tail = ["8BITMIME", "BINARYMIME", "CHUNKING", "SMTPUTF8"]
+        first = "BN0PR00MB0000.outlook.office365.com Hello [127.0.0.1]"
+        assert client.ehlo("EPSON123456")[1].decode().splitlines() == [
+            first, "SIZE 157286400", *extensions, "STARTTLS", *tail]
+        client.starttls(context=tls_ctx(tenant))
+        assert client.ehlo("EPSON123456")[1].decode().splitlines() == [
+            first, "SIZE 157286400", *extensions, "AUTH LOGIN XOAUTH2", *tail]
+    finally:
+        client.close()
+
+
 def test_not_authenticated(tenant) -> None:
     client = connect(tenant)
     try:
