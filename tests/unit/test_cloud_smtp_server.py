@@ -882,3 +882,14 @@ def test_auth_login_tells_a_right_password_from_a_wrong_one(ca, tmp_path) -> Non
             assert split_tail(f"{err.value.smtp_code} {err.value.smtp_error.decode()}") == expected
     finally:
         handle.stop()
+
+
+def test_a_client_gone_in_the_middle_of_a_chunk_does_not_hurt_the_server(server, ca) -> None:
+    client = authed(server, ca)
+    assert client.docmd(f"MAIL FROM:<{PRINTER}>")[0] == 250
+    assert client.docmd(f"RCPT TO:<{ALICE}>")[0] == 250
+    client.send(b"BDAT 100000 LAST\r\nonly a little")
+    client.close()
+    client = authed(server, ca)
+    client.sendmail(PRINTER, [ALICE], sample().as_bytes(policy=SMTP))
+    client.close()
