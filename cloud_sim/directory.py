@@ -1,5 +1,11 @@
 """The tenant's directory: users and roles, settings, Conditional Access, consent grants,
 and the SMTP authorizer that Exchange Online asks (the :mod:`cloud_sim.smtp_auth` seam).
+
+Besides the organisation's work accounts it holds personal Microsoft accounts (Outlook.com,
+role :data:`PERSONAL`): they sign in at the ``/consumers`` authority and send through
+``smtp-mail.outlook.com``. None of the organisation's switches (security defaults, SMTP AUTH,
+Conditional Access, admin consent) apply to them, as none of a tenant's settings apply to a
+personal account at Microsoft.
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ APP_NAME = "Epson Printer Email (simulated)"
 
 GLOBAL_ADMIN = "Global Administrator"
 USER = "User"
+#: a personal Microsoft account (Outlook.com): not a member of the organisation
+PERSONAL = "Personal account"
+PERSONAL_DOMAIN = "outlook.com"
 ROLE_TEMPLATE_IDS = {GLOBAL_ADMIN: "62e90394-69f5-4237-9190-012177145e10"}
 
 ORG_PRINCIPAL = "*"  # the consents row that stands for "on behalf of your organization"
@@ -46,7 +55,14 @@ def default_accounts(domain: str = TENANT_DOMAIN) -> list[DefaultAccount]:
         DefaultAccount(f"printer@{domain}", "Contoso-Printer-2025", GLOBAL_ADMIN,
                        "Printer Administrator"),
         DefaultAccount(f"user@{domain}", "Contoso-User-2025", USER, "Alex Wilber"),
+        *personal_accounts(),
     ]
+
+
+def personal_accounts() -> list[DefaultAccount]:
+    """The personal (Outlook.com) accounts every tenant's simulation also knows."""
+    return [DefaultAccount(f"someone@{PERSONAL_DOMAIN}", "Outlook-Someone-2025", PERSONAL,
+                           "Someone Personal")]
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,11 @@ class User:
     @property
     def is_admin(self) -> bool:
         return self.role == GLOBAL_ADMIN
+
+    @property
+    def is_personal(self) -> bool:
+        """A personal Microsoft account (Outlook.com), outside the organisation."""
+        return self.role == PERSONAL
 
     def as_dict(self) -> dict[str, Any]:
         return {"upn": self.upn, "display_name": self.display_name, "role": self.role,
@@ -96,6 +117,8 @@ class Directory:
         with store.transaction():
             if store.get("tenant_id") is None:
                 self._create(preset)
+            elif int(store.get("schema_version") or 1) < 2:
+                self._add_personal_accounts()
         self.tenant_id: str = store.get("tenant_id")
 
     # -- creation ----------------------------------------------------------------------------
@@ -103,7 +126,7 @@ class Directory:
         if preset not in ("fresh", "prepared"):
             raise ValueError(f"unknown preset {preset!r} (fresh or prepared)")
         s = self.store
-        s.put("schema_version", 1)
+        s.put("schema_version", 2)
         s.put("tenant_id", str(uuid.uuid4()))
         s.put("tenant_domain", self.domain)
         s.put("preset", preset)
@@ -118,6 +141,17 @@ class Directory:
                       " VALUES(?,?,?,?,?,?)",
                       (acct.username, acct.display_name, acct.role, str(uuid.uuid4()),
                        hash_password(acct.password), _tri(smtp)))
+
+    def _add_personal_accounts(self) -> None:
+        """A state dir made before personal accounts existed gets them (schema 1 -> 2)."""
+        for acct in personal_accounts():
+            if self.store.one("SELECT 1 FROM users WHERE upn=?", (acct.username,)) is None:
+                self.store.execute(
+                    "INSERT INTO users(upn, display_name, role, oid, password_hash)"
+                    " VALUES(?,?,?,?,?)",
+                    (acct.username, acct.display_name, acct.role, str(uuid.uuid4()),
+                     hash_password(acct.password)))
+        self.store.put("schema_version", 2)
 
     # -- users -------------------------------------------------------------------------------
     def user(self, upn: str) -> User | None:
@@ -208,8 +242,12 @@ class Directory:
         """The first policy that blocks this user's sign-in.
 
         Every sign-in here is a device code flow and refresh tokens from it are "protected"
-        by the authentication-flows condition, so both kinds of policy block both.
+        by the authentication-flows condition, so both kinds of policy block both. A
+        personal account is outside the organisation: its policies never apply.
         """
+        user = self.user(upn)
+        if user is not None and user.is_personal:
+            return None
         for p in self.policies():
             if p.applies_to(upn):
                 return p
@@ -272,6 +310,8 @@ class Directory:
         account = self.user(upn)
         if account is None:
             return AuthDecision(AuthVerdict.BAD_TOKEN)
+        if account.is_personal:  # Outlook.com: no organisation, no switches
+            return AuthDecision(AuthVerdict.OK, mailbox=upn)
         if self.store.get("security_defaults"):
             return AuthDecision(AuthVerdict.SECURITY_DEFAULTS)
         if account.smtp_auth is False:
@@ -282,23 +322,29 @@ class Directory:
             return AuthDecision(AuthVerdict.CONDITIONAL_ACCESS)
         return AuthDecision(AuthVerdict.OK, mailbox=upn)
 
-    def basic_auth_verdict(self, user: str) -> AuthVerdict:
-        """Why AUTH LOGIN with a password fails for ``user``.
+    def basic_auth_verdict(self, user: str, password: str = "") -> AuthVerdict:
+        """Why AUTH LOGIN with ``password`` fails for ``user``.
 
-        The simulated tenants only sign in with OAuth, so a password never succeeds; but
-        Exchange names the switch that refused it before it looks at the password, and a
-        tester choosing "SMTP AUTH" on the device should see that reply.
+        Exchange Online no longer takes passwords for client submission, so a password never
+        succeeds; but Exchange names the switch that refused SMTP AUTH before it looks at the
+        password, then tells a wrong password (535 5.7.3) from a right one (550 5.7.30). A
+        tester choosing "SMTP AUTH" on the device should see those replies. Outlook.com
+        refuses basic auth for every personal account.
         """
         account = self.user((user or "").strip().lower())
         if account is None:
             return AuthVerdict.BAD_TOKEN
+        if account.is_personal:
+            return AuthVerdict.BASIC_AUTH_DISABLED_PERSONAL
         if self.store.get("security_defaults"):
             return AuthVerdict.SECURITY_DEFAULTS
         if account.smtp_auth is False:
             return AuthVerdict.SMTP_AUTH_DISABLED_MAILBOX
         if account.smtp_auth is None and not self.store.get("org_smtp_auth"):
             return AuthVerdict.SMTP_AUTH_DISABLED_TENANT
-        return AuthVerdict.BAD_TOKEN
+        if not password or not self.check_password(account.upn, password):
+            return AuthVerdict.BAD_TOKEN
+        return AuthVerdict.BASIC_AUTH_RETIRED
 
     def may_send_as(self, mailbox: str, from_address: str) -> bool:
         return (mailbox or "").strip().lower() == (from_address or "").strip().lower()

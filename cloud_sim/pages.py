@@ -169,7 +169,7 @@ class SignInPages:
                                CA_BLOCKED, upn=user.upn, reason="ca_blocked")
         if d.has_consent(d.client_id, user.upn):
             return self._approve(ctx, sess)
-        if not user.is_admin:
+        if not user.is_admin and not user.is_personal:  # a personal account consents for itself
             self.idp.settle_user_code(sess.user_code, "denied", upn=user.upn, error="65001")
             self._drop(ctx)
             return self._error("Need admin approval",
@@ -178,7 +178,7 @@ class SignInPages:
                                "to grant permission to this app before you can use it.",
                                ADMIN_APPROVAL, upn=user.upn, reason="admin_approval")
         return PageView("consent", "Permissions requested", f"{self.app}", ctx=ctx,
-                        upn=user.upn, show_org_consent=True)
+                        upn=user.upn, show_org_consent=user.is_admin)
 
     def _consent(self, ctx: str, sess: _Session, action: str, on_behalf: bool) -> PageView:
         d = self.idp.dir

@@ -22,6 +22,11 @@ class AuthVerdict(enum.Enum):
     SMTP_AUTH_DISABLED_MAILBOX = "smtp_auth_disabled_mailbox"  # 535 5.7.139 ... for the Mailbox
     SECURITY_DEFAULTS = "security_defaults"  # 535 5.7.139 ... security defaults policy
     CONDITIONAL_ACCESS = "conditional_access"  # 535 5.7.139 ... did not meet the criteria
+    # AUTH LOGIN only (basic auth): the password was right, but Exchange Online no longer
+    # takes passwords for client submission -> 550 5.7.30
+    BASIC_AUTH_RETIRED = "basic_auth_retired"
+    # AUTH LOGIN by a personal (Outlook.com) account -> 535 5.7.139 basic authentication is disabled
+    BASIC_AUTH_DISABLED_PERSONAL = "basic_auth_disabled_personal"
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,10 @@ class SmtpAuthorizer(Protocol):
         ...
 
     def may_send_as(self, mailbox: str, from_address: str) -> bool:
-        """Whether the authenticated ``mailbox`` may use ``from_address`` (else 554 5.2.252)."""
+        """Whether the authenticated ``mailbox`` may use ``from_address``.
+
+        Asked for the envelope sender (refused with 550 5.7.60) and for each header From
+        address (refused with 554 5.2.252 SendAsDenied)."""
         ...
 
     def mailbox_exists(self, address: str) -> bool:

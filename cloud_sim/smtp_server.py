@@ -13,24 +13,33 @@ bound here (port 0 picks a free port without a race) and handed to the loop.
 
 Behaviour worth knowing:
 
-- Before TLS, EHLO offers STARTTLS and SIZE but no AUTH; every command other than
-  EHLO/HELO/STARTTLS/NOOP/RSET/QUIT gets ``530 5.7.0 Must issue a STARTTLS command first``,
-  except AUTH, which gets ``504 5.7.4 Unrecognized authentication type`` (AUTH is not offered).
-- After TLS, EHLO offers ``AUTH LOGIN XOAUTH2``. XOAUTH2 works with the initial response on
-  the AUTH line or after a bare ``334 `` (two steps). Lines up to :data:`AUTH_LINE_LIMIT`
-  bytes are accepted (real tokens are 2–3 KB). Longer or non-base64 data gets a 5xx reply.
-- AUTH LOGIN (basic auth) never succeeds: only OAuth tenants are simulated. It gets the
-  535 5.7.139 reply when the authorizer says SMTP AUTH is disabled or security defaults
-  apply, else ``535 5.7.3``. The authorizer is asked through an optional method
-  ``basic_auth_verdict(user) -> AuthVerdict`` (not part of the SmtpAuthorizer seam); an
-  authorizer without it always yields 535 5.7.3.
+- The banner and EHLO name the front end ``<machine>.outlook.office365.com``; the banner ends
+  in ``[session id]``, refusals in the full tail (:mod:`cloud_sim.replies`).
+- EHLO lists Exchange's extensions in Exchange's order: SIZE 157286400, PIPELINING, DSN,
+  ENHANCEDSTATUSCODES, STARTTLS before TLS or ``AUTH LOGIN XOAUTH2`` after it, 8BITMIME,
+  BINARYMIME, CHUNKING, SMTPUTF8. Each is honoured: DSN's RET/ENVID/NOTIFY/ORCPT parameters
+  are accepted (and ignored: no DSN is ever generated), BODY=BINARYMIME wants BDAT, and
+  BDAT (RFC 3030 CHUNKING) is implemented beside DATA.
+- Before TLS every mail command (MAIL, RCPT, DATA, BDAT, ...) gets ``451 5.7.3 STARTTLS is
+  required to send mail [tail]``; AUTH gets ``504 5.7.4 Unrecognized authentication type``
+  (AUTH is not offered).
+- After TLS, XOAUTH2 works with the initial response on the AUTH line or after a bare
+  ``334 `` (two steps). Lines up to :data:`AUTH_LINE_LIMIT` bytes are accepted (real tokens
+  are 2–3 KB). Longer or non-base64 data gets a 5xx reply.
+- AUTH LOGIN (basic auth) never succeeds. The authorizer is asked through an optional method
+  ``basic_auth_verdict(user, password) -> AuthVerdict`` (not part of the SmtpAuthorizer seam):
+  the right password gets ``550 5.7.30`` (basic auth retired for client submission), a
+  switch that refuses SMTP AUTH its 535 5.7.139, a personal account Outlook.com's 535 5.7.139;
+  an authorizer without it always yields ``535 5.7.3``.
 - MAIL without AUTH: ``530 5.7.57 Client not authenticated to send mail. [tail]``.
-- Send-as is checked when the message is complete (as Exchange does at submission): the
-  envelope sender and every header From address must pass ``may_send_as``, else the
-  554 5.2.252 SendAsDenied reply and nothing is delivered.
-- Size: ``SIZE=`` on MAIL FROM and the DATA itself are held to ``size_limit`` (552 5.3.4).
-  The limit is read for each new connection, so ``handle.size_limit = n`` (or passing a
-  callable) changes it without a restart.
+- Send-as is checked when the message is complete (as Exchange does at submission): an
+  envelope sender the mailbox may not use gets ``550 5.7.60 SMTP; Client does not have
+  permissions to send as this sender [tail]``; a header From it may not use gets the 554
+  5.2.252 SendAsDenied reply. Nothing is delivered then.
+- Size: EHLO advertises Exchange's 150 MiB (or ``size_limit`` if larger); ``SIZE=`` on MAIL
+  FROM and the data itself are held to ``size_limit`` (552 5.3.4). The limit is read for each
+  new connection, so ``handle.size_limit = n`` (or passing a callable) changes it without a
+  restart.
 - Delivery: one copy per recipient, with ``Return-Path``, ``Delivered-To`` and a
   ``Received`` header, into the recipient's Maildir (``maildir_root/<upn>/``) when
   ``mailbox_exists``, else into ``maildir_root/_outbound/`` (the simulation relays nothing).
@@ -40,8 +49,8 @@ Behaviour worth knowing:
 - Delivered files use LF line ends (the Maildir convention); a recipient named twice gets
   one copy.
 - No rate limit (Exchange's 30 messages/minute would defeat load tests).
-- Garbage never kills the server: unknown commands get ``500 5.3.3 Unrecognized command``
-  (the connection is closed after several), unexpected errors a 451, and the authorizer
+- Garbage never kills the server: unknown commands get ``500 5.3.3 Unrecognized command
+  'VERB' [tail]`` (the connection is closed after several), unexpected errors a 451, and the authorizer
   and the disk are used from a worker thread so a slow call never blocks the loop.
 """
 
@@ -51,6 +60,7 @@ import asyncio
 import base64
 import binascii
 import logging
+import re
 import secrets
 import socket
 import ssl
@@ -72,6 +82,13 @@ AUTH_LINE_LIMIT = 12 * 1024
 _READER_LIMIT = AUTH_LINE_LIMIT + 1024
 #: Commands allowed before STARTTLS.
 _ALLOWED_BEFORE_TLS = frozenset({"EHLO", "HELO", "STARTTLS", "NOOP", "RSET", "QUIT"})
+
+#: DSN (RFC 3461) parameters: accepted and ignored (the simulation never sends a DSN).
+_DSN_MAIL_PARAMS = re.compile(r"\s+(?:RET|ENVID)=\S*", re.IGNORECASE)
+_DSN_RCPT_PARAMS = re.compile(r"\s+(?:NOTIFY|ORCPT)=\S*", re.IGNORECASE)
+_BODY_BINARYMIME = re.compile(r"\s+BODY=BINARYMIME(?=\s|$)", re.IGNORECASE)
+#: BDAT data that is thrown away (a refused chunk) is read in pieces of this size.
+_DISCARD_PIECE = 64 * 1024
 
 SizeLimit = Union[int, Callable[[], int]]
 Clock = Callable[[], datetime]
@@ -186,6 +203,7 @@ def _make_smtp_class() -> type:
             self.command_size_limits["MAIL"] = 512 + 64
             self._state = state
             self._session_id = "08DD" + secrets.token_hex(6).upper()
+            self._last_line = b""
             state.connections.add(self)
             self.__ident__ = "Microsoft ESMTP MAIL Service"
             # Gate every command but the allowed few behind STARTTLS.
@@ -203,6 +221,17 @@ def _make_smtp_class() -> type:
                 except OSError:  # pragma: no cover - the peer is already gone
                     pass
             super().connection_made(transport)
+            # Remember the last line read, so an unrecognised command can be quoted back as
+            # Exchange does (aiosmtpd's own reply names only the upper-cased verb).
+            reader = self._reader
+            read_line = reader.readuntil
+
+            async def readuntil(separator: bytes = b"\n") -> bytes:
+                line = await read_line(separator)
+                self._last_line = line
+                return line
+
+            reader.readuntil = readuntil  # type: ignore[method-assign]
 
         # ---- helpers ------------------------------------------------------------------
         def _tail(self, reply: str) -> str:
@@ -220,7 +249,7 @@ def _make_smtp_class() -> type:
             @functools.wraps(method)
             async def gated(arg: Any) -> None:
                 if not self._tls_protocol:
-                    await self.push(replies.STARTTLS_FIRST)
+                    await self.push(self._tail(replies.STARTTLS_REQUIRED))
                     return
                 await method(arg)
 
@@ -239,13 +268,13 @@ def _make_smtp_class() -> type:
             """Reword aiosmtpd's own replies (from code paths we do not override)."""
             if status.startswith("220 ") and status.endswith(self.__ident__):
                 return replies.BANNER.format(
-                    host=self._state.hostname,
+                    host=replies.banner_host(self._state.hostname),
                     date=replies.banner_date(self._state.clock()),
+                    session=self._session_id,
                 )
-            if status.startswith('500 Error: command "') or status == "500 Error: bad syntax":
-                return replies.UNRECOGNIZED
-            if status.startswith("500 Error: strict ASCII"):
-                return replies.UNRECOGNIZED
+            if (status.startswith('500 Error: command "') or status == "500 Error: bad syntax"
+                    or status.startswith("500 Error: strict ASCII")):
+                return self._unrecognized()
             if status == "500 Command line too long" or status.startswith("500 Line too long"):
                 return replies.LINE_TOO_LONG
             if status.startswith("552 Error:"):
@@ -270,6 +299,12 @@ def _make_smtp_class() -> type:
                 return replies.TEMPORARY_ERROR
             return status
 
+        def _unrecognized(self) -> str:
+            """``500 5.3.3 Unrecognized command 'VERB' [tail]`` for the line just read."""
+            verb = self._last_line.rstrip(b"\r\n").partition(b" ")[0]
+            text = replies.quote_command(verb.decode("ascii", "replace"))
+            return self._tail(replies.UNRECOGNIZED.format(command=text))
+
         def _close_transport(self) -> None:
             if self.transport is not None:
                 self.transport.close()
@@ -286,7 +321,8 @@ def _make_smtp_class() -> type:
             self._set_rset_state()
             self.session.extended_smtp = False
             self.session.host_name = hostname
-            await self.push(replies.HELO_OK.format(host=self._state.hostname, ip=self._peer_ip()))
+            await self.push(replies.HELO_OK.format(host=replies.banner_host(self._state.hostname),
+                                                   ip=self._peer_ip()))
 
         async def smtp_EHLO(self, hostname: str) -> None:
             if not hostname:
@@ -295,17 +331,13 @@ def _make_smtp_class() -> type:
             self._set_rset_state()
             self.session.extended_smtp = True
             self.session.host_name = hostname
-            lines = [
-                replies.EHLO_FIRST.format(host=self._state.hostname, ip=self._peer_ip()),
-                f"250-SIZE {self.data_size_limit}",
-                "250-PIPELINING",
-                "250-ENHANCEDSTATUSCODES",
-            ]
-            if self._tls_protocol:
-                lines.append("250-AUTH LOGIN XOAUTH2")
-            else:
-                lines.append("250-STARTTLS")
-            lines += ["250-8BITMIME", "250 SMTPUTF8"]
+            host = replies.banner_host(self._state.hostname)
+            extensions = (replies.EHLO_EXTENSIONS_TLS if self._tls_protocol
+                          else replies.EHLO_EXTENSIONS_PLAIN)
+            size = max(replies.EXCHANGE_SIZE, self.data_size_limit or 0)
+            lines = [replies.EHLO_FIRST.format(host=host, ip=self._peer_ip())]
+            lines += [f"250-{ext.format(size=size)}" for ext in extensions]
+            lines[-1] = "250 " + lines[-1][4:]
             for line in lines:
                 await self.push(line)
 
@@ -444,11 +476,12 @@ def _make_smtp_class() -> type:
             if password is None:
                 return
             user = user_raw.decode("utf-8", "replace").strip()
+            secret = password.decode("utf-8", "replace")
             verdict = AuthVerdict.BAD_TOKEN
             probe = getattr(self._state.authorizer, "basic_auth_verdict", None)
             if callable(probe):
                 try:
-                    verdict = await self._offload(probe, user)
+                    verdict = await self._offload(probe, user, secret)
                 except Exception:
                     log.exception("authorizer failed on basic auth")
             if verdict is AuthVerdict.OK or verdict not in replies.VERDICT_REPLIES:
@@ -463,7 +496,82 @@ def _make_smtp_class() -> type:
             if not self.session.authenticated:
                 await self.push(self._tail(replies.NOT_AUTHENTICATED))
                 return
+            binary = False
+            if arg:
+                arg = _DSN_MAIL_PARAMS.sub("", arg)
+                arg, binary = _BODY_BINARYMIME.subn("", arg)
             await super().smtp_MAIL(arg)
+            if binary and self.envelope.mail_from:
+                self.envelope.binarymime = True
+
+        async def smtp_RCPT(self, arg: str | None) -> None:
+            if arg:
+                arg = _DSN_RCPT_PARAMS.sub("", arg)
+            await super().smtp_RCPT(arg)
+
+        async def smtp_DATA(self, arg: str) -> None:
+            if getattr(self.envelope, "binarymime", False) and self.envelope.rcpt_tos:
+                await self.push(replies.BINARYMIME_NEEDS_BDAT)
+                return
+            await super().smtp_DATA(arg)
+
+        # ---- CHUNKING (RFC 3030) ---------------------------------------------------------
+        async def smtp_BDAT(self, arg: str | None) -> None:
+            """``BDAT <size> [LAST]``: the next ``size`` octets are message data, as sent.
+
+            A refused chunk is still read (the client sends it anyway) and thrown away; data
+            beyond the size limit is thrown away and the LAST chunk answered with 552 5.3.4.
+            """
+            parts = (arg or "").split()
+            if (not parts or not parts[0].isdigit() or len(parts) > 2
+                    or (len(parts) == 2 and parts[1].upper() != "LAST")):
+                await self.push(replies.SYNTAX_ERROR)
+                return
+            size, last = int(parts[0]), len(parts) == 2
+            env = self.envelope
+            problem = None
+            if not self.session.host_name:
+                problem = replies.SEND_HELLO_FIRST
+            elif not self.session.authenticated:
+                problem = self._tail(replies.NOT_AUTHENTICATED)
+            elif not env.mail_from:
+                problem = replies.NEED_MAIL
+            elif not env.rcpt_tos:
+                problem = replies.NEED_RCPT
+            received = getattr(env, "bdat_size", 0) + size
+            limit = self.data_size_limit
+            too_big = getattr(env, "bdat_too_big", False) or bool(limit and received > limit)
+            chunk = await self._read_chunk(size, keep=problem is None and not too_big)
+            if problem is not None:
+                await self.push(problem)
+                return
+            env.bdat_size = received
+            env.bdat_too_big = too_big
+            chunks: list[bytes] = getattr(env, "bdat_chunks", [])
+            env.bdat_chunks = [] if too_big else chunks + [chunk]
+            if not last:
+                await self.push(replies.BDAT_CHUNK_OK.format(size=size))
+                return
+            if too_big:
+                self._set_post_data_state()
+                await self.push(replies.SIZE_EXCEEDED)
+                return
+            content = b"".join(env.bdat_chunks)
+            env.content = env.original_content = content
+            status = await self._call_handler_hook("DATA")
+            self._set_post_data_state()
+            await self.push(status)
+
+        async def _read_chunk(self, size: int, *, keep: bool) -> bytes:
+            try:
+                if keep:
+                    return await self._reader.readexactly(size)
+                while size > 0:
+                    piece = await self._reader.readexactly(min(size, _DISCARD_PIECE))
+                    size -= len(piece)
+                return b""
+            except asyncio.IncompleteReadError:
+                raise ConnectionResetError("connection closed during BDAT") from None
 
     return ExchangeSMTP
 
@@ -532,10 +640,11 @@ class _Handler:
         content: bytes = envelope.original_content or b""
         content = content.replace(b"\r\n", b"\n")  # Maildir files use LF line ends
         head = BytesHeaderParser().parsebytes(content)
-        senders = [envelope.mail_from or ""]
+        if not state.authorizer.may_send_as(mailbox, envelope.mail_from or ""):
+            log.info("send-as not permitted: %s as %s", mailbox, envelope.mail_from)
+            return server._tail(replies.SEND_AS_NOT_PERMITTED)
         from_headers = [str(h) for h in head.get_all("From", [])]
-        senders += [addr for _, addr in getaddresses(from_headers) if addr]
-        for sender in senders:
+        for sender in [addr for _, addr in getaddresses(from_headers) if addr]:
             if not state.authorizer.may_send_as(mailbox, sender):
                 log.info("send-as denied: %s as %s", mailbox, sender)
                 return replies.SEND_AS_DENIED.format(

@@ -595,7 +595,7 @@ class EmailClient:
                     from .sender import classify
 
                     err = classify(exc)
-                    if err.kind == "sender" or "5.2.252" in err.reply or "5.1.7" in err.reply:
+                    if err.kind == "sender" or any(c in err.reply for c in ("5.2.252", "5.7.60", "5.1.7")):
                         return Msg.of("email.conntest.sender")
                     return _conntest_msg(err, cfg.secure)
                 try:

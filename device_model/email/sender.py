@@ -313,9 +313,11 @@ def classify(exc: BaseException) -> EmailSendError:
             return EmailSendError(E_SIZE, _reply(exc), kind="size")
         if code == 535:
             return EmailSendError(E_AUTH, _reply(exc), kind="auth")
-        if code == 554 and "5.2.252" in exc.message:
+        # send-as refused: the envelope sender (550 5.7.60) or the From header (554 5.2.252)
+        if (code == 554 and "5.2.252" in exc.message) or (code == 550 and "5.7.60" in exc.message):
             return EmailSendError(E_COMM, _reply(exc), kind="sender")
-        if code == 530 and "starttls" in exc.message.lower():
+        # Exchange: 451 5.7.3 STARTTLS is required to send mail; others: 530 5.7.0 ...
+        if code in (451, 530) and "starttls" in exc.message.lower():
             return EmailSendError(E_COMM, _reply(exc), kind="starttls_required")
         if code == 530:
             return EmailSendError(E_AUTH, _reply(exc), kind="auth")
@@ -440,6 +442,13 @@ async def pop_before_smtp(cfg: SendConfig) -> None:
         raise EmailSendError(E_COMM, f"POP3: error connecting to {addr} on port {port}: {exc}", kind="refused") from exc
 
 
+def _is_5_7_3(reply: str) -> bool:
+    """Whether the reply is Exchange's ``535 5.7.3`` (a token it did not take)."""
+    import re
+
+    return re.search(r"(?<![\d.])5\.7\.3(?![\d.])", reply) is not None
+
+
 def _worth_a_fresh_token(err: EmailSendError) -> bool:
     """Whether an XOAUTH2 refusal may be cured (or explained) by refreshing the token once.
 
@@ -456,7 +465,7 @@ def _worth_a_fresh_token(err: EmailSendError) -> bool:
     """
     if err.kind != "auth":
         return False
-    if "5.7.3" in err.reply.split(" ", 2)[1:2]:
+    if _is_5_7_3(err.reply):  # 5.7.3 exactly: 5.7.30 (basic auth retired) must not count
         return True
     reply = err.reply.lower()
     return "5.7.139" in reply and "criteria" in reply

@@ -376,6 +376,8 @@ class SignInPane(VerticalScroll, can_focus=False):
 
 def _role_key(role: str) -> str:
     text = str(role).lower()
+    if "personal" in text:  # an Outlook.com account, outside the organisation
+        return "personal"
     if "admin" in text:
         return "global_admin"
     return "user"

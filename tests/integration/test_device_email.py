@@ -443,8 +443,8 @@ async def test_connection_test_messages(signed_in: tuple[TenantHandle, Device]) 
 
 async def test_outlook_com_service_and_notification(tenant: TenantHandle, tmp_path: Path) -> None:
     dev = make_device(tenant, tmp_path / "device", email_service="outlook_com", smtp_server="smtp-mail.outlook.com")
-    attempt = sign_in(dev, tenant)
-    assert attempt.profile.authority.endswith("/consumers")
+    attempt = sign_in(dev, tenant, who="someone")  # a personal account, as Outlook.com wants
+    assert attempt.profile.authority.endswith("/consumers") and attempt.account == "someone@outlook.com"
     job = await dev.email.notify("Paper out")
     assert job.status == "completed" and job.kind == "notification" and job.destination == attempt.account
     (msg,) = tenant.admin.messages(attempt.account)

@@ -37,4 +37,12 @@ def test_mailbox_switch_is_named(tenant) -> None:
 
 
 def test_prepared_tenant_still_wants_oauth(tenant) -> None:
-    assert login_reply(tenant, "printer").startswith("535 5.7.3 ")
+    # the right password, SMTP AUTH on: basic authentication is retired for client submission
+    assert login_reply(tenant, "printer") == (
+        "550 5.7.30 Basic authentication is not supported for Client Submission.")
+
+
+def test_outlook_com_refuses_basic_auth_for_a_personal_account(fresh_tenant) -> None:
+    # none of the organisation's switches apply to a personal account
+    assert login_reply(fresh_tenant, "someone") == (
+        "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.")

@@ -55,6 +55,11 @@ PROFILE = EmailServiceProfile.simulated(
         (aiosmtplib.SMTPSenderRefused(552, "5.3.4 Message size exceeds fixed maximum message size", "a@b"), 314, "size"),
         (aiosmtplib.SMTPDataError(552, "5.3.4 Message size exceeds limit"), 314, "size"),
         (aiosmtplib.SMTPDataError(554, "5.2.252 SendAsDenied; a not allowed to send as b"), 313, "sender"),
+        (aiosmtplib.SMTPDataError(550, "5.7.60 SMTP; Client does not have permissions to send as this sender [H]"), 313, "sender"),
+        (aiosmtplib.SMTPResponseException(451, "5.7.3 STARTTLS is required to send mail [H 2026-11-27T13:00:00.000Z 08DD0]"), 313, "starttls_required"),
+        (aiosmtplib.SMTPAuthenticationError(550, "5.7.30 Basic authentication is not supported for Client Submission."), 312, "auth"),
+        (aiosmtplib.SMTPAuthenticationError(535, "5.7.139 Authentication unsuccessful, basic authentication is disabled."), 312, "auth"),
+        (aiosmtplib.SMTPResponseException(500, "5.3.3 Unrecognized command 'BDAT' [H]"), 313, "reply"),
         (aiosmtplib.SMTPResponseException(530, "5.7.57 Client not authenticated to send mail."), 312, "auth"),
         (aiosmtplib.SMTPResponseException(451, "4.7.500 Server busy"), 313, "reply"),
         (aiosmtplib.SMTPServerDisconnected("Connection lost"), 313, "disconnected"),
@@ -66,6 +71,14 @@ PROFILE = EmailServiceProfile.simulated(
 def test_classify(exc: BaseException, code: int, kind: str) -> None:
     err = classify(exc)
     assert (err.code, err.kind) == (code, kind)
+
+
+def test_only_5_7_3_itself_means_refresh_the_token() -> None:
+    from device_model.email.sender import _is_5_7_3
+
+    assert _is_5_7_3("535 5.7.3 Authentication unsuccessful [H 2026-11-27T13:00:00.000Z 08DD0]")
+    assert not _is_5_7_3("550 5.7.30 Basic authentication is not supported for Client Submission.")
+    assert not _is_5_7_3("451 5.7.31 x") and not _is_5_7_3("535 5.7.139 Authentication unsuccessful")
 
 
 def test_recipient_refused_keeps_the_reply() -> None:
