@@ -14,7 +14,8 @@ from typing import Any
 from cloud_sim.clock import TenantClock
 from cloud_sim.smtp_auth import AuthDecision, AuthVerdict
 from cloud_sim.store import Store, hash_password, verify_password
-from cloud_sim.tokens import SMTP_AUDIENCES, SMTP_SCOPE, decode_hs256
+from cloud_sim.keys import SigningKeys
+from cloud_sim.tokens import SMTP_AUDIENCES, SMTP_SCOPE
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,8 @@ class Directory:
             if store.get("tenant_id") is None:
                 self._create(preset)
         self.tenant_id: str = store.get("tenant_id")
+        #: the token signing keys (loaded, and cryptography imported, on first use)
+        self.keys = SigningKeys(store, clock.timestamp)
 
     # -- creation ----------------------------------------------------------------------------
     def _create(self, preset: str) -> None:
@@ -240,17 +243,15 @@ class Directory:
                                (client_id, upn.lower()))
 
     # -- Exchange Online's questions (SmtpAuthorizer) ----------------------------------------
-    def token_secret(self) -> str:
-        return self.store.secret("jwt_secret")
-
-    def validate_access_token(self, token: str) -> dict[str, Any] | None:
-        """Claims of a live SMTP access token of this tenant, else None."""
-        claims = decode_hs256(token, self.token_secret())
+    def validate_access_token(self, token: str, *, audiences: Any = SMTP_AUDIENCES,
+                              scope: str = SMTP_SCOPE) -> dict[str, Any] | None:
+        """Claims of a live access token of this tenant (signed by one of its published
+        keys, its issuer, for ``audiences`` with ``scope``), else None."""
+        claims = self.keys.verify(token, audience=audiences,
+                                  issuer=f"https://sts.windows.net/{self.tenant_id}/")
         if not claims or claims.get("tid") != self.tenant_id:
             return None
-        if claims.get("aud") not in SMTP_AUDIENCES:
-            return None
-        if SMTP_SCOPE not in str(claims.get("scp", "")).split():
+        if scope not in str(claims.get("scp", "")).split():
             return None
         now = self.clock.timestamp()
         try:

@@ -18,8 +18,8 @@ from typing import Any
 from cloud_sim.directory import ROLE_TEMPLATE_IDS, Directory, User, new_user_code, utc
 from cloud_sim.errors import AadError
 from cloud_sim.store import hash_secret
-from cloud_sim.tokens import (SMTP_AUDIENCE, access_token_claims, client_info, encode_hs256,
-                              id_token_claims, unsigned_jwt)
+from cloud_sim.tokens import (GRAPH_AUDIENCE, GRAPH_SCOPES, SMTP_AUDIENCE, access_token_claims,
+                              client_info, id_token_claims)
 
 log = logging.getLogger(__name__)
 
@@ -241,25 +241,38 @@ class IdentityPlatform:
         return self.issue(user, row["client_id"], scopes)
 
     # -- issuing -----------------------------------------------------------------------------
-    def issue(self, user: User, client_id: str, scopes: list[str]) -> dict[str, Any]:
+    def issue(self, user: User, client_id: str, scopes: list[str], *,
+              nonce: str | None = None) -> dict[str, Any]:
         """Mint an access token (tenant clock, 60-90 min), a rotated refresh token and an
-        id_token (wall clock, see :mod:`cloud_sim.tokens`)."""
+        id_token (wall clock, see :mod:`cloud_sim.tokens`), all RS256 with the tenant's
+        current key.
+
+        The access token is for Exchange Online when a resource scope was asked for; with
+        OpenID Connect scopes only it is for Microsoft Graph (``openid profile email
+        User.Read``), the token the userinfo endpoint takes, as Microsoft does."""
         now = self.dir.clock.timestamp()
         iat = int(now)
         lifetime = random.randint(3600, 5400)
         jti = str(uuid.uuid4())
         resource = [s.rsplit("/", 1)[1] for s in scopes if s not in OIDC_SCOPES]
-        resource = ["SMTP.Send" if r == ".default" else r for r in resource] or ["SMTP.Send"]
+        resource = ["SMTP.Send" if r == ".default" else r for r in resource]
         roles = [ROLE_TEMPLATE_IDS[user.role]] if user.role in ROLE_TEMPLATE_IDS else []
+        if resource:
+            audience, granted = SMTP_AUDIENCE, resource
+            scope_text = " ".join(f"{SMTP_AUDIENCE}/{r}" for r in resource)
+        else:
+            audience = GRAPH_AUDIENCE
+            granted = [s for s in GRAPH_SCOPES if s in scopes or s == "User.Read"]
+            scope_text = " ".join(s if s in OIDC_SCOPES else f"https://graph.microsoft.com/{s}"
+                                  for s in granted)
         claims = access_token_claims(
             upn=user.upn, name=user.display_name, oid=user.oid, tenant_id=self.dir.tenant_id,
-            client_id=client_id, app_name=self.dir.app_name, scopes=resource, iat=iat,
-            exp=iat + lifetime, jti=jti, issuer_host="login.microsoftonline.com", roles=roles)
-        access_token = encode_hs256(claims, self.dir.token_secret(),
-                                    kid=self.dir.tenant_id[:8].upper())
+            client_id=client_id, app_name=self.dir.app_name, scopes=granted, iat=iat,
+            exp=iat + lifetime, jti=jti, roles=roles, audience=audience)
+        access_token = self.dir.keys.sign(claims, x5t=True)
         body: dict[str, Any] = {
             "token_type": "Bearer",
-            "scope": " ".join(f"{SMTP_AUDIENCE}/{r}" for r in resource),
+            "scope": scope_text,
             "expires_in": lifetime,
             "ext_expires_in": lifetime,
             "access_token": access_token,
@@ -278,10 +291,10 @@ class IdentityPlatform:
             # keep the table small: forget access tokens long expired
             store.execute("DELETE FROM access_tokens WHERE expires < ?", (now - 86400,))
         if "openid" in scopes:
-            body["id_token"] = unsigned_jwt(id_token_claims(
+            body["id_token"] = self.dir.keys.sign(id_token_claims(
                 upn=user.upn, name=user.display_name, oid=user.oid,
                 tenant_id=self.dir.tenant_id, client_id=client_id, issuer=self.issuer(),
-                wall_now=int(time.time())))
+                wall_now=int(time.time()), nonce=nonce))
         body["client_info"] = client_info(user.oid, self.dir.tenant_id)
         return body
 

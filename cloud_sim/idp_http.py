@@ -23,17 +23,20 @@ from urllib.parse import parse_qs, urlsplit
 
 from cloud_sim.admin import TenantAdmin
 from cloud_sim.errors import AadError, error_body
-from cloud_sim.idp import IdentityPlatform
+from cloud_sim.idp import KNOWN_TENANTS, IdentityPlatform
 from cloud_sim.pages import SignInPages
+from cloud_sim.tokens import GRAPH_AUDIENCE, subject
 
 log = logging.getLogger(__name__)
 
+#: the Microsoft account ("consumers") tenant: the issuer of its discovery document
+MSA_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad"
+GRAPH_AUDIENCES = (GRAPH_AUDIENCE, "https://graph.microsoft.com")
 MAX_BODY = 64 * 1024
 MAX_DRAIN = 4 * 1024 * 1024
 _TENANT = r"(?P<tenant>[A-Za-z0-9.\-]{1,100})"
 _ROUTES = [
     ("discovery", re.compile(rf"^/{_TENANT}/v2\.0/\.well-known/openid-configuration$")),
-    ("discovery", re.compile(rf"^/{_TENANT}/\.well-known/openid-configuration$")),
     ("devicecode", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/devicecode$")),
     ("token", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/token$")),
     ("keys", re.compile(rf"^/{_TENANT}/discovery/v2\.0/keys$")),
@@ -137,40 +140,81 @@ class IdpApp:
         self.admin_secret = admin_secret
         self.info = info
 
+    def authority_path(self, tenant: str) -> str:
+        """The path segment discovery's endpoints use: Microsoft resolves a domain to the
+        tenant id; ``common``, ``organizations`` and ``consumers`` stay as they are."""
+        t = tenant.lower()
+        return t if t in KNOWN_TENANTS else self.idp.dir.tenant_id
+
+    def issuer(self, tenant: str) -> str:
+        """The ``issuer`` Microsoft's discovery returns for this authority: the tenant's for a
+        tenant, the ``{tenantid}`` template for the multi-tenant authorities, the Microsoft
+        account tenant's for ``consumers``."""
+        t = self.authority_path(tenant)
+        base = self.idp.base_url
+        if t == "consumers":
+            return f"{base}/{MSA_TENANT_ID}/v2.0"
+        if t in KNOWN_TENANTS:
+            return f"{base}/{{tenantid}}/v2.0"
+        return self.idp.issuer()
+
     def discovery(self, tenant: str) -> dict[str, Any]:
         base = self.idp.base_url
-        tid = self.idp.dir.tenant_id
-        t = tenant if tenant.lower() not in ("common", "organizations", "consumers") else "{tenantid}"
-        issuer = f"{base}/{tid if t != '{tenantid}' else t}/v2.0"
+        t = self.authority_path(tenant)
         return {
-            "token_endpoint": f"{base}/{tenant}/oauth2/v2.0/token",
+            "token_endpoint": f"{base}/{t}/oauth2/v2.0/token",
             "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt",
                                                       "client_secret_basic"],
-            "jwks_uri": f"{base}/{tenant}/discovery/v2.0/keys",
+            "jwks_uri": f"{base}/{t}/discovery/v2.0/keys",
             "response_modes_supported": ["query", "fragment", "form_post"],
             "subject_types_supported": ["pairwise"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
             "scopes_supported": ["openid", "profile", "email", "offline_access"],
-            "issuer": issuer,
+            "issuer": self.issuer(tenant),
             "request_uri_parameter_supported": False,
             "userinfo_endpoint": f"{base}/oidc/userinfo",
-            "authorization_endpoint": f"{base}/{tenant}/oauth2/v2.0/authorize",
-            "device_authorization_endpoint": f"{base}/{tenant}/oauth2/v2.0/devicecode",
+            "authorization_endpoint": f"{base}/{t}/oauth2/v2.0/authorize",
+            "device_authorization_endpoint": f"{base}/{t}/oauth2/v2.0/devicecode",
             "http_logout_supported": True,
             "frontchannel_logout_supported": True,
-            "end_session_endpoint": f"{base}/{tenant}/oauth2/v2.0/logout",
+            "end_session_endpoint": f"{base}/{t}/oauth2/v2.0/logout",
             "claims_supported": ["sub", "iss", "cloud_instance_name", "cloud_instance_host_name",
                                  "cloud_graph_host_name", "msgraph_host", "aud", "exp", "iat",
                                  "auth_time", "acr", "nonce", "preferred_username", "name",
                                  "tid", "ver", "at_hash", "c_hash", "email"],
-            "kerberos_endpoint": f"{base}/{tenant}/kerberos",
-            "tenant_region_scope": "EU",
+            "kerberos_endpoint": f"{base}/{t}/kerberos",
+            "tenant_region_scope": None if t in KNOWN_TENANTS else "EU",
             "cloud_instance_name": "microsoftonline.com",
             "cloud_graph_host_name": "graph.windows.net",
             "msgraph_host": "graph.microsoft.com",
             "rbac_url": "https://pas.windows.net",
         }
+
+    def jwks(self, tenant: str) -> dict[str, Any]:
+        return self.idp.dir.keys.jwks(issuer=self.issuer(tenant))
+
+    def userinfo(self, authorization: str) -> dict[str, Any] | None:
+        """The OpenID Connect userinfo claims for a Microsoft Graph access token of this
+        tenant (as ``graph.microsoft.com/oidc/userinfo``), or None (401)."""
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        d = self.idp.dir
+        claims = d.validate_access_token(token.strip(), audiences=GRAPH_AUDIENCES,
+                                         scope="openid")
+        user = d.user(str(claims.get("upn", ""))) if claims else None
+        if claims is None or user is None or claims.get("oid") != user.oid:
+            return None
+        given, _, family = user.display_name.partition(" ")
+        info: dict[str, Any] = {
+            "sub": subject(user.oid, str(claims.get("appid", ""))),
+            "name": user.display_name, "family_name": family or user.display_name,
+            "given_name": given, "picture": "https://graph.microsoft.com/v1.0/me/photo/$value",
+        }
+        if "email" in str(claims.get("scp", "")).split():
+            info["email"] = user.upn
+        return info
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -325,6 +369,9 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/_sim/info":
             self._json(app.info())
             return
+        if path == "/oidc/userinfo":
+            self._userinfo(method)
+            return
         if path.startswith("/_sim/admin/"):
             self._admin(method, path[len("/_sim/admin/"):])
             return
@@ -345,7 +392,7 @@ class _Handler(BaseHTTPRequestHandler):
             if name == "discovery":
                 self._json(app.discovery(tenant))
             elif name == "keys":
-                self._json({"keys": []})
+                self._json(app.jwks(tenant))
             elif name == "devicecode":
                 self._post_only(method)
                 self._json(app.idp.device_authorization(self._form()))
@@ -358,6 +405,26 @@ class _Handler(BaseHTTPRequestHandler):
             return
         raise AadError("invalid_request", 90056,
                        f"The requested endpoint '{path[:100]}' does not exist.", status=404)
+
+    def _userinfo(self, method: str) -> None:
+        """Microsoft Graph's userinfo: GET or POST with a Graph access token; Graph's 401."""
+        if method == "POST":
+            self._read_body()
+        info = self.app.userinfo(self.headers.get("Authorization", ""))
+        if info is not None:
+            self._json(info)
+            return
+        now = self.app.idp.dir.clock.now().strftime("%Y-%m-%dT%H:%M:%S")
+        body = {"error": {"code": "InvalidAuthenticationToken",
+                          "message": "Access token validation failure."
+                          if self.headers.get("Authorization") else
+                          "Access token is empty.",
+                          "innerError": {"date": now, "request-id": str(uuid.uuid4()),
+                                         "client-request-id": self._corr}}}
+        self._send(401, json.dumps(body).encode(), "application/json; charset=utf-8",
+                   {"WWW-Authenticate": 'Bearer realm="", authorization_uri="'
+                    f'{self.app.idp.base_url}/common/oauth2/authorize", '
+                    'client_id="00000003-0000-0000-c000-000000000000"'})
 
     def _admin(self, method: str, op: str) -> None:
         auth = self.headers.get("Authorization", "")
