@@ -207,14 +207,16 @@ class Directory:
                          bool(r["block_device_code_flow"]))
                 for r in self.store.all("SELECT * FROM ca_policies ORDER BY created")]
 
-    def blocking_policy(self, upn: str) -> CaPolicy | None:
+    def blocking_policy(self, upn: str, *, device_code_flow: bool = True) -> CaPolicy | None:
         """The first policy that blocks this user's sign-in.
 
-        Every sign-in here is a device code flow and refresh tokens from it are "protected"
-        by the authentication-flows condition, so both kinds of policy block both.
+        Device code sign-ins and the refresh tokens from them are "protected" by the
+        authentication-flows condition, so both kinds of policy block both; an authorization
+        code sign-in in a browser (``device_code_flow=False``) only meets the policies that
+        are not about the device code flow.
         """
         for p in self.policies():
-            if p.applies_to(upn):
+            if p.applies_to(upn) and (device_code_flow or not p.block_device_code_flow):
                 return p
         return None
 

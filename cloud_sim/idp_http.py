@@ -32,6 +32,41 @@ log = logging.getLogger(__name__)
 #: the Microsoft account ("consumers") tenant: the issuer of its discovery document
 MSA_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad"
 GRAPH_AUDIENCES = (GRAPH_AUDIENCE, "https://graph.microsoft.com")
+_STATIC = {"signin.css": "text/css; charset=utf-8", "favicon.ico": "image/x-icon"}
+#: the sign-in pages' security headers (no scripts, no framing; forms post to us, and the
+#: authorization code flow's redirect after a post goes to a loopback app)
+_PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self' http://localhost:* http://127.0.0.1:* "
+        "http://[::1]:* https://localhost:* https://127.0.0.1:* "
+        "https://login.microsoftonline.com"),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+}
+#: what ``/error?code=`` explains (the error_uri of every error and the pages' details link)
+_ERROR_HELP = {
+    50011: "The redirect URI specified in the request does not match the redirect URIs "
+           "configured for the application.",
+    50034: "The user account does not exist in the directory.",
+    50126: "Error validating credentials due to invalid username or password.",
+    50173: "The provided grant has expired due to it being revoked (sessions revoked or "
+           "password changed).",
+    53003: "Access has been blocked by Conditional Access policies.",
+    65001: "The user or administrator has not consented to use the application.",
+    65004: "User declined to consent to access the app.",
+    70011: "The provided value for the input parameter 'scope' is not valid.",
+    70016: "Authorization is pending: the device keeps polling.",
+    70018: "Invalid verification code: the code entered is not known.",
+    70020: "The device code has expired.",
+    90094: "The grant requires admin permission.",
+    700016: "Application was not found in the directory.",
+    700082: "The refresh token has expired due to inactivity.",
+    7000218: "The request body must contain the parameter 'client_assertion' or "
+             "'client_secret' (public client flows are off).",
+}
 MAX_BODY = 64 * 1024
 MAX_DRAIN = 4 * 1024 * 1024
 _TENANT = r"(?P<tenant>[A-Za-z0-9.\-]{1,100})"
@@ -40,7 +75,8 @@ _ROUTES = [
     ("devicecode", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/devicecode$")),
     ("token", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/token$")),
     ("keys", re.compile(rf"^/{_TENANT}/discovery/v2\.0/keys$")),
-    ("authorize", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/(authorize|logout)$")),
+    ("authorize", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/authorize$")),
+    ("logout", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/logout$")),
 ]
 
 
@@ -323,12 +359,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store, no-cache")
-        self.send_header("Pragma", "no-cache")
-        self.send_header("x-ms-request-id", str(uuid.uuid4()))
-        self.send_header("client-request-id", self._corr)
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
+        merged = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache",
+                  "x-ms-request-id": str(uuid.uuid4()), "client-request-id": self._corr,
+                  **(headers or {})}
+        for k, v in merged.items():
+            if v:
+                self.send_header(k, v)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -337,7 +373,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(obj).encode(), "application/json; charset=utf-8")
 
     def _html(self, text: str, status: int = 200) -> None:
-        self._send(status, text.encode("utf-8"), "text/html; charset=utf-8")
+        self._send(status, text.encode("utf-8"), "text/html; charset=utf-8", _PAGE_HEADERS)
 
     def _send_error(self, err: AadError) -> None:
         body = error_body(err, now=self.app.idp.dir.clock.now(), correlation_id=self._corr,
@@ -360,11 +396,20 @@ class _Handler(BaseHTTPRequestHandler):
                 view = app.pages.post(self._form())
             else:
                 view = app.pages.start()
-            self._html(app.pages.render(view), view.status)
+            self._page(view)
             return
-        if path == "/static/signin.css":
-            css = (Path(__file__).parent / "static" / "signin.css").read_bytes()
-            self._send(200, css, "text/css; charset=utf-8")
+        if path == "/devicelogin/help":
+            self._page(app.pages.help())
+            return
+        if path == "/favicon.ico" or path.startswith("/static/"):
+            name = path.rsplit("/", 1)[1]
+            if name not in _STATIC:
+                raise AadError("invalid_request", 90056,
+                               f"The requested endpoint '{path[:100]}' does not exist.",
+                               status=404)
+            data = (Path(__file__).parent / "static" / name).read_bytes()
+            self._send(200, data, _STATIC[name],
+                       {"Cache-Control": "public, max-age=86400", "Pragma": ""})
             return
         if path == "/_sim/info":
             self._json(app.info())
@@ -376,12 +421,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._admin(method, path[len("/_sim/admin/"):])
             return
         if path == "/error":
-            self._html("<!DOCTYPE html><title>Error lookup</title><p>See the error code in the "
-                       "error_description (simulated tenant).</p>")
+            self._error_lookup()
             return
         if path in ("/", ""):
-            self._html('<!DOCTYPE html><title>cloud-sim</title><p>Simulated Microsoft 365 '
-                       'tenant. <a href="/devicelogin">Device sign-in</a></p>')
+            self._html('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+                       '<link rel="icon" href="/favicon.ico"><title>cloud-sim</title></head>'
+                       '<body><p>Simulated Microsoft 365 tenant. <a href="/devicelogin">Device '
+                       'sign-in</a></p></body></html>')
             return
         for name, rx in _ROUTES:
             m = rx.match(path)
@@ -399,12 +445,70 @@ class _Handler(BaseHTTPRequestHandler):
             elif name == "token":
                 self._post_only(method)
                 self._json(app.idp.token(self._form()))
+            elif name == "authorize":
+                self._authorize(method)
             else:
-                raise AadError("invalid_request", 900144,
-                               "This simulated tenant supports only the device code flow.")
+                self._logout()
             return
         raise AadError("invalid_request", 90056,
                        f"The requested endpoint '{path[:100]}' does not exist.", status=404)
+
+    def _page(self, view: Any) -> None:
+        if view.kind == "redirect":
+            self._send(302, b"", "text/html; charset=utf-8",
+                       {"Location": view.location, **_PAGE_HEADERS})
+            return
+        self._html(self.app.pages.render(view), view.status)
+
+    def _authorize(self, method: str) -> None:
+        """The authorization code flow's start: the sign-in pages, then back to the app."""
+        from cloud_sim.idp import RedirectError
+
+        if method == "POST":
+            params = self._form()
+        else:
+            params = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query,
+                                                   keep_blank_values=True).items()}
+        pages = self.app.pages
+        try:
+            req = self.app.idp.authorize_request(params)
+        except RedirectError as redirect:
+            self._send(302, b"", "text/html; charset=utf-8",
+                       {"Location": redirect.location, **_PAGE_HEADERS})
+            return
+        except AadError as err:  # no good redirect URI: Microsoft shows it on a page
+            self._page(pages._error("Sign in", f"AADSTS{err.code}: {err.text}", err.code,
+                                    status=400, reason="request_invalid"))
+            return
+        self._page(pages.authorize(req))
+
+    def _logout(self) -> None:
+        from cloud_sim.idp import redirect_uri_registered
+
+        query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        target = query.get("post_logout_redirect_uri", "")
+        if target and redirect_uri_registered(target):
+            self._send(302, b"", "text/html; charset=utf-8", {"Location": target, **_PAGE_HEADERS})
+            return
+        from cloud_sim.pages import PageView
+
+        self._page(PageView("done", "You signed out of your account",
+                            "It's a good idea to close all browser windows.", reason="signed_out"))
+
+    def _error_lookup(self) -> None:
+        import html
+
+        query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        code = query.get("code", "")
+        text = _ERROR_HELP.get(int(code)) if code.isdigit() and len(code) < 10 else None
+        body = (f"<p><strong>AADSTS{html.escape(code)}</strong>: {html.escape(text)}</p>"
+                if text else "<p>See the error code in the error_description.</p>")
+        self._html('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+                   '<link rel="icon" href="/favicon.ico"><link rel="stylesheet" '
+                   'href="/static/signin.css"><title>Error code lookup</title></head><body>'
+                   '<main class="card"><h1>Error code lookup</h1>'
+                   f'{body}<p><small>Simulated tenant (cloud-sim).</small></p></main></body>'
+                   '</html>')
 
     def _userinfo(self, method: str) -> None:
         """Microsoft Graph's userinfo: GET or POST with a Graph access token; Graph's 401."""
