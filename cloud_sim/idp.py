@@ -34,8 +34,17 @@ RESOURCE_SCOPES = {f"{SMTP_AUDIENCE}/SMTP.Send", f"{SMTP_AUDIENCE}/.default",
 REFRESH_INACTIVITY = 90 * 24 * 3600
 KNOWN_TENANTS = {"common", "organizations", "consumers"}
 AUTH_CODE_LIFETIME = 600
+RESPONSE_MODES = ("query", "fragment", "form_post")
 #: the app's registered redirect URI besides loopback (any port), as for a desktop app
 NATIVE_CLIENT_URI = "https://login.microsoftonline.com/common/oauth2/nativeclient"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """Where the browser goes back to the app: a URL, or (``form_post``) a form posted there."""
+
+    location: str
+    form: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -49,21 +58,27 @@ class AuthRequest:
     nonce: str | None
     code_challenge: str | None
     code_challenge_method: str | None
+    response_mode: str = "query"
 
-    def redirect(self, **params: str) -> str:
-        """The redirect URI with ``params`` (and ``state``) in its query."""
+    def redirect(self, **params: str) -> Redirect:
+        """The answer to the app: ``params`` (and ``state``) in the query, the fragment or a
+        posted form, as ``response_mode`` asked."""
         if self.state is not None:
             params["state"] = self.state
+        if self.response_mode == "form_post":
+            return Redirect(self.redirect_uri, params)
+        if self.response_mode == "fragment":
+            return Redirect(f"{self.redirect_uri.split('#')[0]}#{urlencode(params)}")
         sep = "&" if urlsplit(self.redirect_uri).query else "?"
-        return f"{self.redirect_uri}{sep}{urlencode(params)}"
+        return Redirect(f"{self.redirect_uri}{sep}{urlencode(params)}")
 
 
 class RedirectError(Exception):
     """An ``/authorize`` error that goes back to the (valid) redirect URI, not on a page."""
 
-    def __init__(self, location: str):
-        super().__init__(location)
-        self.location = location
+    def __init__(self, redirect: Redirect):
+        super().__init__(redirect.location)
+        self.redirect = redirect
 
 
 def redirect_uri_registered(uri: str) -> bool:
@@ -261,7 +276,9 @@ class IdentityPlatform:
                            f"'{client_id}'. Make sure the redirect URI sent in the request "
                            "matches one added to your application in the Azure portal.")
         state = params.get("state")
-        base = AuthRequest(client_id, redirect_uri, "", state, None, None, None)
+        mode = params.get("response_mode") or "query"
+        base = AuthRequest(client_id, redirect_uri, "", state, None, None, None,
+                           mode if mode in RESPONSE_MODES else "query")
 
         def back(error: str, code: int, text: str) -> RedirectError:
             return RedirectError(base.redirect(
@@ -274,10 +291,10 @@ class IdentityPlatform:
                        f"response_type '{rtype[:40]}' is not enabled for the application."
                        if rtype else "The request body must contain the following parameter: "
                        "'response_type'.")
-        if params.get("response_mode", "query") != "query":
+        if mode not in RESPONSE_MODES:
             raise back("invalid_request", 900144,
-                       "This simulated tenant answers the authorization code flow with "
-                       "response_mode=query only.")
+                       f"The provided value for the input parameter 'response_mode' is not "
+                       f"valid: '{mode[:40]}'. Expected 'query', 'fragment' or 'form_post'.")
         try:
             scopes = self.parse_scope(params.get("scope"))
         except AadError as err:
@@ -292,7 +309,7 @@ class IdentityPlatform:
                        "The code_challenge parameter is required when code_challenge_method "
                        "is given.")
         return AuthRequest(client_id, redirect_uri, " ".join(scopes), state,
-                           params.get("nonce") or None, challenge, method)
+                           params.get("nonce") or None, challenge, method, mode)
 
     def authorization_code(self, req: AuthRequest, upn: str) -> str:
         """The code the sign-in pages send back to the app's redirect URI."""

@@ -454,11 +454,26 @@ class _Handler(BaseHTTPRequestHandler):
                        f"The requested endpoint '{path[:100]}' does not exist.", status=404)
 
     def _page(self, view: Any) -> None:
+        if view.kind == "redirect" and view.form is not None:
+            import base64
+            import hashlib
+
+            from cloud_sim.pages import FORM_POST_SCRIPT
+
+            digest = base64.b64encode(hashlib.sha256(FORM_POST_SCRIPT.encode()).digest())
+            csp = _PAGE_HEADERS["Content-Security-Policy"].replace(
+                "form-action", f"script-src 'sha256-{digest.decode()}'; form-action")
+            self._send(200, self.app.pages.render_form_post(view).encode("utf-8"),
+                       "text/html; charset=utf-8",
+                       {**_PAGE_HEADERS, "Content-Security-Policy": csp})
+            return
         if view.kind == "redirect":
-            self._send(302, b"", "text/html; charset=utf-8",
-                       {"Location": view.location, **_PAGE_HEADERS})
+            self._redirect_to(view.location)
             return
         self._html(self.app.pages.render(view), view.status)
+
+    def _redirect_to(self, location: str) -> None:
+        self._send(302, b"", "text/html; charset=utf-8", {"Location": location, **_PAGE_HEADERS})
 
     def _authorize(self, method: str) -> None:
         """The authorization code flow's start: the sign-in pages, then back to the app."""
@@ -472,13 +487,11 @@ class _Handler(BaseHTTPRequestHandler):
         pages = self.app.pages
         try:
             req = self.app.idp.authorize_request(params)
-        except RedirectError as redirect:
-            self._send(302, b"", "text/html; charset=utf-8",
-                       {"Location": redirect.location, **_PAGE_HEADERS})
+        except RedirectError as err:
+            self._page(pages.redirect(err.redirect))
             return
         except AadError as err:  # no good redirect URI: Microsoft shows it on a page
-            self._page(pages._error("Sign in", f"AADSTS{err.code}: {err.text}", err.code,
-                                    status=400, reason="request_invalid"))
+            self._page(pages.request_error(err.code, err.text))
             return
         self._page(pages.authorize(req))
 
@@ -488,7 +501,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
         target = query.get("post_logout_redirect_uri", "")
         if target and redirect_uri_registered(target):
-            self._send(302, b"", "text/html; charset=utf-8", {"Location": target, **_PAGE_HEADERS})
+            self._redirect_to(target)
             return
         from cloud_sim.pages import PageView
 

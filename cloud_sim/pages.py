@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cloud_sim.idp import AuthRequest, IdentityPlatform
+from cloud_sim.idp import AuthRequest, IdentityPlatform, Redirect
 
 WRONG_CODE = 70018
 CODE_EXPIRED = 70020
@@ -27,6 +27,8 @@ CA_BLOCKED = 53003
 ADMIN_APPROVAL = 90094
 DECLINED = 65004
 SESSION_TTL = 3600.0
+#: the only script of any page (allowed by its hash in the form_post page's CSP)
+FORM_POST_SCRIPT = "document.forms[0].submit();"
 #: the SMTP.Send permission as Microsoft words it on the consent page (the panel's F4 too)
 CONSENT_SMTP = "Send emails from mailboxes using SMTP AUTH"
 
@@ -45,8 +47,10 @@ class PageView:
     #: which known text this page shows (``data-reason``), so a terminal client can show the
     #: page in its user's language as Microsoft localises its own: code_wrong, code_used, ...
     reason: str = ""
-    #: kind "redirect": where the browser goes next (the app's redirect URI)
+    #: kind "redirect": where the browser goes next (the app's redirect URI), and the fields
+    #: to post there (``response_mode=form_post``) if any
     location: str = ""
+    form: dict[str, str] | None = None
 
 
 @dataclass
@@ -220,7 +224,7 @@ class SignInPages:
             self.idp.settle_user_code(sess.user_code, "declined", upn=user.upn)
             self._drop(ctx)
             if sess.auth:
-                return self._redirect(sess.auth.redirect(
+                return self.redirect(sess.auth.redirect(
                     error="access_denied",
                     error_description=f"AADSTS{DECLINED}: The user has denied access to the "
                                       "scope requested by the client application.",
@@ -235,7 +239,7 @@ class SignInPages:
         self._drop(ctx)
         if sess.auth:
             code = self.idp.authorization_code(sess.auth, sess.upn)
-            return self._redirect(sess.auth.redirect(code=code))
+            return self.redirect(sess.auth.redirect(code=code))
         self.idp.settle_user_code(sess.user_code, "approved", upn=sess.upn)
         return PageView("done", self.app,
                         f"You have signed in to the {self.app} application on your device. "
@@ -245,8 +249,28 @@ class SignInPages:
                status: int = 200, reason: str = "") -> PageView:
         return PageView("error", title, "", code, text, upn=upn, status=status, reason=reason)
 
-    def _redirect(self, location: str) -> PageView:
-        return PageView("redirect", "Redirecting", "", status=302, location=location)
+    def request_error(self, code: int, text: str) -> PageView:
+        """An ``/authorize`` request the tenant cannot send back to the app (unknown app, a
+        redirect URI it did not register): Microsoft shows it on a page, with its code."""
+        return self._error("Sign in", f"AADSTS{code}: {text}", code, status=400,
+                           reason="request_invalid")
+
+    def redirect(self, to: Redirect) -> PageView:
+        return PageView("redirect", "Working...", "", status=200 if to.form else 302,
+                        location=to.location, form=to.form)
+
+    def render_form_post(self, v: PageView) -> str:
+        """``response_mode=form_post``: a form to the app, posted by the one script the
+        page's policy allows, or by the button without scripts."""
+        e = html.escape
+        fields = "".join(f'<input type="hidden" name="{e(k)}" value="{e(val)}">'
+                         for k, val in (v.form or {}).items())
+        return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+                '<title>Working...</title><link rel="icon" href="/favicon.ico"></head>'
+                f'<body><form method="POST" name="hiddenform" action="{e(v.location)}">'
+                f'{fields}<noscript><p>Script is disabled. Click Submit to continue.</p>'
+                '<input type="submit" value="Submit"></noscript></form>'
+                f'<script>{FORM_POST_SCRIPT}</script></body></html>')
 
     def _drop(self, ctx: str) -> None:
         with self._lock:

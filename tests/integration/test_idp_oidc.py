@@ -183,3 +183,147 @@ def test_discovery_per_authority_as_microsoft_returns_it(tenant, authority):
         assert r.status_code != 404, (field, r.status_code, r.text[:200])
     keys = s.get(conf["jwks_uri"]).json()["keys"]
     assert keys and all(k["issuer"] == conf["issuer"] for k in keys)
+
+
+def _browser_auth_code(tenant, auth_uri: str, who: str, *, accept: bool = True) -> str:
+    """Follow ``auth_uri`` through the sign-in pages as a browser; the final redirect (for
+    ``response_mode=form_post``: the form's action and fields as a query)."""
+    import re
+
+    acct = account(tenant, who)
+    s = http(tenant)
+    r = s.get(auth_uri, allow_redirects=False)
+    assert r.status_code == 200, r.text[:300]
+    assert 'data-kind="account"' in r.text
+    ctx = re.search(r'name="ctx" value="([^"]+)"', r.text).group(1)
+    url = tenant.base_url + "/devicelogin"
+    r = s.post(url, data={"step": "account", "ctx": ctx, "login": acct.username})
+    assert 'data-kind="password"' in r.text
+    r = s.post(url, data={"step": "password", "ctx": ctx, "passwd": acct.password},
+               allow_redirects=False)
+    if 'data-kind="consent"' in r.text:
+        r = s.post(url, data={"step": "consent", "ctx": ctx, "consent_org": "on",
+                              "action": "accept" if accept else "cancel"},
+                   allow_redirects=False)
+    if r.status_code == 200 and 'name="hiddenform"' in r.text:
+        from html import unescape
+        from urllib.parse import urlencode
+
+        action = unescape(re.search(r'action="([^"]+)"', r.text).group(1))
+        fields = {unescape(k): unescape(v) for k, v in
+                  re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', r.text)}
+        assert "script-src 'sha256-" in r.headers["Content-Security-Policy"]
+        return f"{action}?{urlencode(fields)}"
+    assert r.status_code == 302, r.text[:500]
+    return r.headers["Location"]
+
+
+def test_msal_authorization_code_flow_with_pkce_and_nonce(tenant):
+    import hashlib
+    from urllib.parse import parse_qsl, urlsplit
+
+    from .idp_helpers import msal_app
+
+    app = msal_app(tenant)
+    flow = app.initiate_auth_code_flow([SMTP_SCOPE], redirect_uri="http://localhost:8400/cb",
+                                       response_mode="form_post")
+    assert flow["auth_uri"].startswith(f"{tenant.base_url}/organizations/oauth2/v2.0/authorize")
+    assert "code_challenge=" in flow["auth_uri"]
+    location = _browser_auth_code(tenant, flow["auth_uri"], "printer")
+    assert location.startswith("http://localhost:8400/cb?")
+    response = dict(parse_qsl(urlsplit(location).query))
+    assert response["state"] == flow["state"] and response["code"]
+    result = app.acquire_token_by_auth_code_flow(flow, response)  # checks state and nonce
+    assert "access_token" in result, result
+    c = OidcClient(tenant)
+    # msal sends the SHA-256 of its nonce and checks the id_token carries it back
+    idt = c.verify_id_token(result["id_token"],
+                            nonce=hashlib.sha256(flow["nonce"].encode()).hexdigest())
+    assert idt["preferred_username"] == account(tenant, "printer").username
+    assert _smtp_auth(tenant, idt["preferred_username"], result["access_token"])[0] == 235
+    # a code is good once
+    s = http(tenant)
+    again = s.post(c.conf["token_endpoint"], data={
+        "grant_type": "authorization_code", "client_id": tenant.client_id,
+        "code": response["code"], "redirect_uri": "http://localhost:8400/cb",
+        "code_verifier": flow["code_verifier"]}).json()
+    assert again["error"] == "invalid_grant" and again["error_codes"] == [54005]
+
+
+def test_authorization_code_pkce_verifier_must_match(tenant):
+    import base64
+    import hashlib
+    import secrets
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    c = OidcClient(tenant, tenant.tenant_domain)
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
+    redirect = "http://127.0.0.1:9/callback"
+    auth_uri = c.conf["authorization_endpoint"] + "?" + urlencode({
+        "client_id": tenant.client_id, "response_type": "code", "redirect_uri": redirect,
+        "scope": f"openid offline_access {SMTP_SCOPE}", "state": "st-1", "nonce": "n-1",
+        "code_challenge": challenge.decode(), "code_challenge_method": "S256"})
+    response = dict(parse_qsl(urlsplit(_browser_auth_code(tenant, auth_uri, "admin")).query))
+    assert response["state"] == "st-1"
+    form = {"grant_type": "authorization_code", "client_id": tenant.client_id,
+            "code": response["code"], "redirect_uri": redirect}
+    bad = c.s.post(c.conf["token_endpoint"], data={**form, "code_verifier": "x" * 43}).json()
+    assert bad["error"] == "invalid_grant" and bad["error_codes"] == [501481]
+    wrong_uri = c.s.post(c.conf["token_endpoint"],
+                         data={**form, "redirect_uri": "http://127.0.0.1:9/other",
+                               "code_verifier": verifier}).json()
+    assert wrong_uri["error"] == "invalid_grant"
+    good = c.s.post(c.conf["token_endpoint"], data={**form, "code_verifier": verifier}).json()
+    assert c.verify_id_token(good["id_token"], nonce="n-1")["tid"] == tenant.tenant_id
+    c.refresh(good["refresh_token"], f"openid offline_access {SMTP_SCOPE}")
+
+
+def test_authorize_errors_on_a_page_or_back_to_the_app(tenant):
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    s = http(tenant)
+    base = f"{tenant.base_url}/organizations/oauth2/v2.0/authorize?"
+    good = {"client_id": tenant.client_id, "response_type": "code",
+            "redirect_uri": "http://localhost/cb", "scope": "openid", "state": "s"}
+    # a redirect URI the app did not register: shown on a page, never redirected to
+    r = s.get(base + urlencode({**good, "redirect_uri": "https://evil.example/cb"}),
+              allow_redirects=False)
+    assert r.status_code == 400 and 'data-error-code="50011"' in r.text
+    r = s.get(base + urlencode({**good, "client_id": "nope"}), allow_redirects=False)
+    assert r.status_code == 400 and 'data-error-code="700016"' in r.text
+    # after the redirect URI is known good, errors go back to the app with the state
+    r = s.get(base + urlencode({**good, "response_type": "token"}), allow_redirects=False)
+    q = dict(parse_qsl(urlsplit(r.headers["Location"]).query))
+    assert q["error"] == "unsupported_response_type" and q["state"] == "s"
+    r = s.get(base + urlencode({**good, "scope": "https://evil/x"}), allow_redirects=False)
+    assert dict(parse_qsl(urlsplit(r.headers["Location"]).query))["error"] == "invalid_scope"
+    # Cancel on the consent page: access_denied back to the app (here in the fragment)
+    location = _browser_auth_code(tenant, base + urlencode({**good, "response_mode": "fragment"}),
+                                  "admin", accept=False)
+    q = dict(parse_qsl(urlsplit(location).fragment))
+    assert q["error"] == "access_denied" and "AADSTS65004" in q["error_description"]
+    assert q["state"] == "s"
+
+
+def test_a_device_code_flow_policy_does_not_block_a_browser_sign_in(tenant):
+    import re
+    from urllib.parse import urlencode
+
+    tenant.admin.add_conditional_access_policy("Block device code flow",
+                                               block_device_code_flow=True)
+    auth_uri = f"{tenant.base_url}/organizations/oauth2/v2.0/authorize?" + urlencode({
+        "client_id": tenant.client_id, "response_type": "code",
+        "redirect_uri": "http://localhost/cb", "scope": "openid", "state": "s"})
+    assert "code=" in _browser_auth_code(tenant, auth_uri, "admin")
+    tenant.admin.add_conditional_access_policy("Block admin", users=["admin@" + tenant.tenant_domain])
+    s = http(tenant)
+    page = s.get(auth_uri).text
+    ctx = re.search(r'name="ctx" value="([^"]+)"', page).group(1)
+    acct = account(tenant, "admin")
+    s.post(tenant.base_url + "/devicelogin", data={"step": "account", "ctx": ctx,
+                                                   "login": acct.username})
+    r = s.post(tenant.base_url + "/devicelogin",
+               data={"step": "password", "ctx": ctx, "passwd": acct.password},
+               allow_redirects=False)
+    assert r.status_code == 200 and 'data-error-code="53003"' in r.text
