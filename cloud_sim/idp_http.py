@@ -75,6 +75,8 @@ _ROUTES = [
     ("devicecode", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/devicecode$")),
     ("token", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/token$")),
     ("keys", re.compile(rf"^/{_TENANT}/discovery/v2\.0/keys$")),
+    # the v1 path, where libraries validating v1 access tokens (sts.windows.net) look
+    ("keys", re.compile(rf"^/{_TENANT}/discovery/keys$")),
     ("authorize", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/authorize$")),
     ("logout", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/logout$")),
 ]
@@ -438,7 +440,7 @@ class _Handler(BaseHTTPRequestHandler):
             if name == "discovery":
                 self._json(app.discovery(tenant))
             elif name == "keys":
-                self._json(app.jwks(tenant))
+                self._json(app.jwks(tenant) if "/v2.0/" in path else app.idp.dir.keys.jwks())
             elif name == "devicecode":
                 self._post_only(method)
                 self._json(app.idp.device_authorization(self._form()))
