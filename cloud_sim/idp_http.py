@@ -79,6 +79,7 @@ _ROUTES = [
     ("keys", re.compile(rf"^/{_TENANT}/discovery/keys$")),
     ("authorize", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/authorize$")),
     ("logout", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/logout$")),
+    ("kerberos", re.compile(rf"^/{_TENANT}/kerberos$")),
 ]
 
 
@@ -449,6 +450,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(app.idp.token(self._form()))
             elif name == "authorize":
                 self._authorize(method)
+            elif name == "kerberos":  # a KDC proxy for Windows sign-in: nothing a client here sends
+                self._post_only(method)
+                raise AadError("invalid_request", 90014,
+                               "The request is not a valid Kerberos KDC proxy message.")
             else:
                 self._logout()
             return

@@ -178,7 +178,8 @@ def test_discovery_per_authority_as_microsoft_returns_it(tenant, authority):
     assert conf["tenant_region_scope"] == (None if seg == authority else "EU")
     # every advertised endpoint answers (no 404)
     for field in ("jwks_uri", "userinfo_endpoint", "authorization_endpoint",
-                  "token_endpoint", "device_authorization_endpoint", "end_session_endpoint"):
+                  "token_endpoint", "device_authorization_endpoint", "end_session_endpoint",
+                  "kerberos_endpoint"):
         r = s.get(conf[field], allow_redirects=False)
         assert r.status_code != 404, (field, r.status_code, r.text[:200])
     keys = s.get(conf["jwks_uri"]).json()["keys"]
