@@ -74,6 +74,15 @@ class TenantAdmin:
     def list_users(self) -> list[dict[str, Any]]:
         return [u.as_dict() for u in self._dir.users()]
 
+    # -- token signing keys ------------------------------------------------------------------
+    def rotate_signing_key(self) -> dict[str, Any]:
+        """Key rollover: a new signing key at ``jwks_uri``; the old one stays published for a
+        grace period (so tokens signed with it still validate), as Microsoft rolls its keys."""
+        return self._dir.keys.rotate()
+
+    def signing_keys(self) -> list[dict[str, Any]]:
+        return self._dir.keys.summary()
+
     # -- time travel -------------------------------------------------------------------------
     def advance_clock(self, delta: dt.timedelta) -> dt.datetime:
         return self._clock.advance(delta)
@@ -141,6 +150,8 @@ class TenantAdmin:
                 parse_duration(str(a["duration"]))).isoformat()},
             "now": lambda: {"now": self.now().isoformat()},
             "mail-list": lambda: self.mail_list(a.get("mailbox")),
+            "rotate-signing-key": self.rotate_signing_key,
+            "signing-keys": self.signing_keys,
         }
         if op not in ops:
             raise KeyError(f"unknown admin operation: {op}")

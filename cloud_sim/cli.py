@@ -9,6 +9,7 @@
     cloud-sim admin set message-size-limit BYTES | set-password UPN PASSWORD
     cloud-sim admin ca add NAME [--user UPN ...] [--device-code-flow] | ca remove ID | ca list
     cloud-sim admin consent grant|revoke [--client-id ID]
+    cloud-sim admin signing-keys | rotate-signing-key
     cloud-sim mail list [--mailbox UPN]
 
 Admin commands talk to the running tenant named by ``STATE_DIR/run.json`` over its admin
@@ -69,6 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     asub = a.add_subparsers(dest="admin_cmd", required=True)
     for name in ("state", "users", "now"):
         asub.add_parser(name)
+    asub.add_parser("signing-keys", help="the token signing keys (kid, created, retired)")
+    asub.add_parser("rotate-signing-key",
+                    help="key rollover: a new signing key; the old one stays published "
+                         "for a grace period")
     asub.add_parser("advance").add_argument("duration", help="e.g. 91d, 2h, 30m")
     asub.add_parser("revoke-sessions").add_argument("upn")
     sp = asub.add_parser("set-password")
@@ -105,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 #: read-only admin operations: they never take the state dir's lock (see LOCK_FILE)
-READ_ONLY_OPS = {"state", "users", "now", "ca-list", "mail-list"}
+READ_ONLY_OPS = {"state", "users", "now", "ca-list", "mail-list", "signing-keys"}
 #: the lock file that makes one process the owner of a tenant's state dir (fcntl.flock, held
 #: while serving; the panel's embedded tenant takes the same one)
 LOCK_FILE = "cloud-sim.lock"
@@ -224,7 +229,7 @@ def _admin_op(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     if args.command == "mail":
         return "mail-list", {"mailbox": args.mailbox}
     c = args.admin_cmd
-    if c in ("state", "users", "now"):
+    if c in ("state", "users", "now", "signing-keys", "rotate-signing-key"):
         return c, {}
     if c == "advance":
         return "advance", {"duration": args.duration}

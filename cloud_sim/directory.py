@@ -20,7 +20,8 @@ from typing import Any
 from cloud_sim.clock import TenantClock
 from cloud_sim.smtp_auth import AuthDecision, AuthVerdict
 from cloud_sim.store import Store, hash_password, verify_password
-from cloud_sim.tokens import SMTP_AUDIENCES, SMTP_SCOPE, decode_hs256
+from cloud_sim.keys import SigningKeys
+from cloud_sim.tokens import SMTP_AUDIENCES, SMTP_SCOPE
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,8 @@ class Directory:
             elif int(store.get("schema_version") or 1) < 2:
                 self._add_personal_accounts()
         self.tenant_id: str = store.get("tenant_id")
+        #: the token signing keys (loaded, and cryptography imported, on first use)
+        self.keys = SigningKeys(store, clock.timestamp)
 
     # -- creation ----------------------------------------------------------------------------
     def _create(self, preset: str) -> None:
@@ -238,18 +241,20 @@ class Directory:
                          bool(r["block_device_code_flow"]))
                 for r in self.store.all("SELECT * FROM ca_policies ORDER BY created")]
 
-    def blocking_policy(self, upn: str) -> CaPolicy | None:
+    def blocking_policy(self, upn: str, *, device_code_flow: bool = True) -> CaPolicy | None:
         """The first policy that blocks this user's sign-in.
 
-        Every sign-in here is a device code flow and refresh tokens from it are "protected"
-        by the authentication-flows condition, so both kinds of policy block both. A
-        personal account is outside the organisation: its policies never apply.
+        Device code sign-ins and the refresh tokens from them are "protected" by the
+        authentication-flows condition, so both kinds of policy block both; an authorization
+        code sign-in in a browser (``device_code_flow=False``) only meets the policies that
+        are not about the device code flow. A personal account is outside
+        the organisation: its policies never apply.
         """
         user = self.user(upn)
         if user is not None and user.is_personal:
             return None
         for p in self.policies():
-            if p.applies_to(upn):
+            if p.applies_to(upn) and (device_code_flow or not p.block_device_code_flow):
                 return p
         return None
 
@@ -278,17 +283,15 @@ class Directory:
                                (client_id, upn.lower()))
 
     # -- Exchange Online's questions (SmtpAuthorizer) ----------------------------------------
-    def token_secret(self) -> str:
-        return self.store.secret("jwt_secret")
-
-    def validate_access_token(self, token: str) -> dict[str, Any] | None:
-        """Claims of a live SMTP access token of this tenant, else None."""
-        claims = decode_hs256(token, self.token_secret())
+    def validate_access_token(self, token: str, *, audiences: Any = SMTP_AUDIENCES,
+                              scope: str = SMTP_SCOPE) -> dict[str, Any] | None:
+        """Claims of a live access token of this tenant (signed by one of its published
+        keys, its issuer, for ``audiences`` with ``scope``), else None."""
+        claims = self.keys.verify(token, audience=audiences,
+                                  issuer=f"https://sts.windows.net/{self.tenant_id}/")
         if not claims or claims.get("tid") != self.tenant_id:
             return None
-        if claims.get("aud") not in SMTP_AUDIENCES:
-            return None
-        if SMTP_SCOPE not in str(claims.get("scp", "")).split():
+        if scope not in str(claims.get("scp", "")).split():
             return None
         now = self.clock.timestamp()
         try:

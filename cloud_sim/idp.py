@@ -7,6 +7,9 @@ Microsoft's error bodies; :mod:`cloud_sim.pages` renders the browser side.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import logging
 import random
 import secrets
@@ -14,12 +17,13 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from cloud_sim.directory import ROLE_TEMPLATE_IDS, Directory, User, new_user_code, utc
 from cloud_sim.errors import AadError
 from cloud_sim.store import hash_secret
-from cloud_sim.tokens import (SMTP_AUDIENCE, access_token_claims, client_info, encode_hs256,
-                              id_token_claims, unsigned_jwt)
+from cloud_sim.tokens import (GRAPH_AUDIENCE, GRAPH_SCOPES, SMTP_AUDIENCE, access_token_claims,
+                              client_info, id_token_claims)
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +33,66 @@ RESOURCE_SCOPES = {f"{SMTP_AUDIENCE}/SMTP.Send", f"{SMTP_AUDIENCE}/.default",
                    "https://outlook.office365.com/SMTP.Send"}
 REFRESH_INACTIVITY = 90 * 24 * 3600
 KNOWN_TENANTS = {"common", "organizations", "consumers"}
+AUTH_CODE_LIFETIME = 600
+RESPONSE_MODES = ("query", "fragment", "form_post")
+#: the app's registered redirect URI besides loopback (any port), as for a desktop app
+NATIVE_CLIENT_URI = "https://login.microsoftonline.com/common/oauth2/nativeclient"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """Where the browser goes back to the app: a URL, or (``form_post``) a form posted there."""
+
+    location: str
+    form: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class AuthRequest:
+    """A validated ``/authorize`` request (authorization code flow, PKCE optional)."""
+
+    client_id: str
+    redirect_uri: str
+    scope: str
+    state: str | None
+    nonce: str | None
+    code_challenge: str | None
+    code_challenge_method: str | None
+    response_mode: str = "query"
+
+    def redirect(self, **params: str) -> Redirect:
+        """The answer to the app: ``params`` (and ``state``) in the query, the fragment or a
+        posted form, as ``response_mode`` asked."""
+        if self.state is not None:
+            params["state"] = self.state
+        if self.response_mode == "form_post":
+            return Redirect(self.redirect_uri, params)
+        if self.response_mode == "fragment":
+            return Redirect(f"{self.redirect_uri.split('#')[0]}#{urlencode(params)}")
+        sep = "&" if urlsplit(self.redirect_uri).query else "?"
+        return Redirect(f"{self.redirect_uri}{sep}{urlencode(params)}")
+
+
+class RedirectError(Exception):
+    """An ``/authorize`` error that goes back to the (valid) redirect URI, not on a page."""
+
+    def __init__(self, redirect: Redirect):
+        super().__init__(redirect.location)
+        self.redirect = redirect
+
+
+def redirect_uri_registered(uri: str) -> bool:
+    """Loopback (http, any port and path) or the native-client URI, as a desktop app's
+    registration has them."""
+    if uri == NATIVE_CLIENT_URI:
+        return True
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        return False
+    return (parts.scheme in ("http", "https") and not parts.fragment
+            and parts.hostname in ("localhost", "127.0.0.1", "::1"))
 
 
 @dataclass
@@ -150,6 +214,8 @@ class IdentityPlatform:
             return self._device_code_grant(form)
         if grant == "refresh_token":
             return self._refresh_grant(form)
+        if grant == "authorization_code":
+            return self._auth_code_grant(form)
         raise AadError("unsupported_grant_type", 70003,
                        f"The app requested an unsupported grant type '{grant}'.")
 
@@ -191,6 +257,118 @@ class IdentityPlatform:
         if user is None:  # deleted meanwhile
             raise self.bad_credentials(upn)
         return self.issue(user, client_id, scope.split())
+
+    # -- authorization code flow -------------------------------------------------------------
+    def authorize_request(self, params: dict[str, str]) -> AuthRequest:
+        """Validate an ``/authorize`` request. Errors before the redirect URI is known good
+        are :class:`AadError` (shown on a page, as Microsoft does); later ones are
+        :class:`RedirectError` (sent back to the app)."""
+        client_id = params.get("client_id")
+        if not client_id:
+            raise missing("client_id")
+        if client_id != self.dir.client_id:
+            self.check_client(client_id)  # 700016
+        redirect_uri = params.get("redirect_uri") or ""
+        if not redirect_uri_registered(redirect_uri):
+            raise AadError("invalid_request", 50011,
+                           f"The redirect URI '{redirect_uri[:200]}' specified in the request "
+                           "does not match the redirect URIs configured for the application "
+                           f"'{client_id}'. Make sure the redirect URI sent in the request "
+                           "matches one added to your application in the Azure portal.")
+        state = params.get("state")
+        mode = params.get("response_mode") or "query"
+        base = AuthRequest(client_id, redirect_uri, "", state, None, None, None,
+                           mode if mode in RESPONSE_MODES else "query")
+
+        def back(error: str, code: int, text: str) -> RedirectError:
+            return RedirectError(base.redirect(
+                error=error, error_description=f"AADSTS{code}: {text}",
+                error_uri=f"{self.base_url}/error?code={code}"))
+
+        if params.get("response_type") != "code":
+            rtype = params.get("response_type") or ""
+            raise back("unsupported_response_type", 700054,
+                       f"response_type '{rtype[:40]}' is not enabled for the application."
+                       if rtype else "The request body must contain the following parameter: "
+                       "'response_type'.")
+        if mode not in RESPONSE_MODES:
+            raise back("invalid_request", 900144,
+                       f"The provided value for the input parameter 'response_mode' is not "
+                       f"valid: '{mode[:40]}'. Expected 'query', 'fragment' or 'form_post'.")
+        try:
+            scopes = self.parse_scope(params.get("scope"))
+        except AadError as err:
+            raise back(err.error, err.code, err.text) from None
+        challenge = params.get("code_challenge") or None
+        method = params.get("code_challenge_method") or ("plain" if challenge else None)
+        if challenge and method not in ("S256", "plain"):
+            raise back("invalid_request", 50148,
+                       "The code_challenge_method is not supported. Use S256 or plain.")
+        if method and not challenge:
+            raise back("invalid_request", 50148,
+                       "The code_challenge parameter is required when code_challenge_method "
+                       "is given.")
+        return AuthRequest(client_id, redirect_uri, " ".join(scopes), state,
+                           params.get("nonce") or None, challenge, method, mode)
+
+    def authorization_code(self, req: AuthRequest, upn: str) -> str:
+        """The code the sign-in pages send back to the app's redirect URI."""
+        code = "1.AQ" + secrets.token_urlsafe(240)
+        self.dir.store.execute(
+            "INSERT INTO auth_codes(code_hash, client_id, redirect_uri, scope, upn, nonce,"
+            " code_challenge, challenge_method, expires) VALUES(?,?,?,?,?,?,?,?,?)",
+            (hash_secret(code), req.client_id, req.redirect_uri, req.scope, upn, req.nonce,
+             req.code_challenge, req.code_challenge_method,
+             self.dir.clock.timestamp() + AUTH_CODE_LIFETIME))
+        return code
+
+    def _auth_code_grant(self, form: dict[str, str]) -> dict[str, Any]:
+        self.check_client(form.get("client_id"))
+        code = form.get("code")
+        if not code:
+            raise missing("code")
+        if not form.get("redirect_uri"):
+            raise missing("redirect_uri")
+        store = self.dir.store
+        with store.transaction():
+            row = store.one("SELECT * FROM auth_codes WHERE code_hash=?", (hash_secret(code),))
+            if row is None or row["client_id"] != form["client_id"]:
+                raise AadError("invalid_grant", 9002313,
+                               "Invalid request. Request is malformed or invalid.")
+            if row["redeemed"]:
+                raise AadError("invalid_grant", 54005,
+                               "OAuth2 Authorization code was already redeemed, please retry "
+                               "with a new valid code or use an existing refresh token.")
+            if self.dir.clock.timestamp() >= row["expires"]:
+                raise AadError("invalid_grant", 70008,
+                               "The provided authorization code or refresh token has expired "
+                               "due to inactivity. Send a new interactive authorization "
+                               "request for this user and resource.")
+            if form["redirect_uri"] != row["redirect_uri"]:
+                raise AadError("invalid_grant", 500112,
+                               "The reply address does not match the reply address provided "
+                               "when requesting Authorization code.")
+            if row["code_challenge"]:
+                verifier = form.get("code_verifier") or ""
+                if not verifier:
+                    raise missing("code_verifier")
+                if row["challenge_method"] == "S256":
+                    derived = base64.urlsafe_b64encode(
+                        hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+                else:
+                    derived = verifier
+                if not hmac.compare_digest(derived.encode(), row["code_challenge"].encode()):
+                    raise AadError("invalid_grant", 501481,
+                                   "The Code_Verifier does not match the code_challenge "
+                                   "supplied in the authorization request.")
+            store.execute("UPDATE auth_codes SET redeemed=1 WHERE code_hash=?",
+                          (hash_secret(code),))
+            store.execute("DELETE FROM auth_codes WHERE expires < ?",
+                          (self.dir.clock.timestamp() - 86400,))
+        user = self.dir.user(row["upn"])
+        if user is None:
+            raise self.bad_credentials(row["upn"])
+        return self.issue(user, row["client_id"], row["scope"].split(), nonce=row["nonce"])
 
     def _denied_error(self, error: str | None, client_id: str) -> AadError:
         if error == "53003":
@@ -241,25 +419,38 @@ class IdentityPlatform:
         return self.issue(user, row["client_id"], scopes)
 
     # -- issuing -----------------------------------------------------------------------------
-    def issue(self, user: User, client_id: str, scopes: list[str]) -> dict[str, Any]:
+    def issue(self, user: User, client_id: str, scopes: list[str], *,
+              nonce: str | None = None) -> dict[str, Any]:
         """Mint an access token (tenant clock, 60-90 min), a rotated refresh token and an
-        id_token (wall clock, see :mod:`cloud_sim.tokens`)."""
+        id_token (wall clock, see :mod:`cloud_sim.tokens`), all RS256 with the tenant's
+        current key.
+
+        The access token is for Exchange Online when a resource scope was asked for; with
+        OpenID Connect scopes only it is for Microsoft Graph (``openid profile email
+        User.Read``), the token the userinfo endpoint takes, as Microsoft does."""
         now = self.dir.clock.timestamp()
         iat = int(now)
         lifetime = random.randint(3600, 5400)
         jti = str(uuid.uuid4())
         resource = [s.rsplit("/", 1)[1] for s in scopes if s not in OIDC_SCOPES]
-        resource = ["SMTP.Send" if r == ".default" else r for r in resource] or ["SMTP.Send"]
+        resource = ["SMTP.Send" if r == ".default" else r for r in resource]
         roles = [ROLE_TEMPLATE_IDS[user.role]] if user.role in ROLE_TEMPLATE_IDS else []
+        if resource:
+            audience, granted = SMTP_AUDIENCE, resource
+            scope_text = " ".join(f"{SMTP_AUDIENCE}/{r}" for r in resource)
+        else:
+            audience = GRAPH_AUDIENCE
+            granted = [s for s in GRAPH_SCOPES if s in scopes or s == "User.Read"]
+            scope_text = " ".join(s if s in OIDC_SCOPES else f"https://graph.microsoft.com/{s}"
+                                  for s in granted)
         claims = access_token_claims(
             upn=user.upn, name=user.display_name, oid=user.oid, tenant_id=self.dir.tenant_id,
-            client_id=client_id, app_name=self.dir.app_name, scopes=resource, iat=iat,
-            exp=iat + lifetime, jti=jti, issuer_host="login.microsoftonline.com", roles=roles)
-        access_token = encode_hs256(claims, self.dir.token_secret(),
-                                    kid=self.dir.tenant_id[:8].upper())
+            client_id=client_id, app_name=self.dir.app_name, scopes=granted, iat=iat,
+            exp=iat + lifetime, jti=jti, roles=roles, audience=audience)
+        access_token = self.dir.keys.sign(claims, x5t=True)
         body: dict[str, Any] = {
             "token_type": "Bearer",
-            "scope": " ".join(f"{SMTP_AUDIENCE}/{r}" for r in resource),
+            "scope": scope_text,
             "expires_in": lifetime,
             "ext_expires_in": lifetime,
             "access_token": access_token,
@@ -278,10 +469,10 @@ class IdentityPlatform:
             # keep the table small: forget access tokens long expired
             store.execute("DELETE FROM access_tokens WHERE expires < ?", (now - 86400,))
         if "openid" in scopes:
-            body["id_token"] = unsigned_jwt(id_token_claims(
+            body["id_token"] = self.dir.keys.sign(id_token_claims(
                 upn=user.upn, name=user.display_name, oid=user.oid,
                 tenant_id=self.dir.tenant_id, client_id=client_id, issuer=self.issuer(),
-                wall_now=int(time.time())))
+                wall_now=int(time.time()), nonce=nonce))
         body["client_info"] = client_info(user.oid, self.dir.tenant_id)
         return body
 

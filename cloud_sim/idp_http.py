@@ -23,21 +23,63 @@ from urllib.parse import parse_qs, urlsplit
 
 from cloud_sim.admin import TenantAdmin
 from cloud_sim.errors import AadError, error_body
-from cloud_sim.idp import IdentityPlatform
+from cloud_sim.idp import KNOWN_TENANTS, IdentityPlatform
 from cloud_sim.pages import SignInPages
+from cloud_sim.tokens import GRAPH_AUDIENCE, subject
 
 log = logging.getLogger(__name__)
 
+#: the Microsoft account ("consumers") tenant: the issuer of its discovery document
+MSA_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad"
+GRAPH_AUDIENCES = (GRAPH_AUDIENCE, "https://graph.microsoft.com")
+_STATIC = {"signin.css": "text/css; charset=utf-8", "favicon.ico": "image/x-icon"}
+#: the sign-in pages' security headers (no scripts, no framing; forms post to us, and the
+#: authorization code flow's redirect after a post goes to a loopback app)
+_PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self' http://localhost:* http://127.0.0.1:* "
+        "http://[::1]:* https://localhost:* https://127.0.0.1:* "
+        "https://login.microsoftonline.com"),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+}
+#: what ``/error?code=`` explains (the error_uri of every error and the pages' details link)
+_ERROR_HELP = {
+    50011: "The redirect URI specified in the request does not match the redirect URIs "
+           "configured for the application.",
+    50034: "The user account does not exist in the directory.",
+    50126: "Error validating credentials due to invalid username or password.",
+    50173: "The provided grant has expired due to it being revoked (sessions revoked or "
+           "password changed).",
+    53003: "Access has been blocked by Conditional Access policies.",
+    65001: "The user or administrator has not consented to use the application.",
+    65004: "User declined to consent to access the app.",
+    70011: "The provided value for the input parameter 'scope' is not valid.",
+    70016: "Authorization is pending: the device keeps polling.",
+    70018: "Invalid verification code: the code entered is not known.",
+    70020: "The device code has expired.",
+    90094: "The grant requires admin permission.",
+    700016: "Application was not found in the directory.",
+    700082: "The refresh token has expired due to inactivity.",
+    7000218: "The request body must contain the parameter 'client_assertion' or "
+             "'client_secret' (public client flows are off).",
+}
 MAX_BODY = 64 * 1024
 MAX_DRAIN = 4 * 1024 * 1024
 _TENANT = r"(?P<tenant>[A-Za-z0-9.\-]{1,100})"
 _ROUTES = [
     ("discovery", re.compile(rf"^/{_TENANT}/v2\.0/\.well-known/openid-configuration$")),
-    ("discovery", re.compile(rf"^/{_TENANT}/\.well-known/openid-configuration$")),
     ("devicecode", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/devicecode$")),
     ("token", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/token$")),
     ("keys", re.compile(rf"^/{_TENANT}/discovery/v2\.0/keys$")),
-    ("authorize", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/(authorize|logout)$")),
+    # the v1 path, where libraries validating v1 access tokens (sts.windows.net) look
+    ("keys", re.compile(rf"^/{_TENANT}/discovery/keys$")),
+    ("authorize", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/authorize$")),
+    ("logout", re.compile(rf"^/{_TENANT}/oauth2/v2\.0/logout$")),
+    ("kerberos", re.compile(rf"^/{_TENANT}/kerberos$")),
 ]
 
 
@@ -137,40 +179,81 @@ class IdpApp:
         self.admin_secret = admin_secret
         self.info = info
 
+    def authority_path(self, tenant: str) -> str:
+        """The path segment discovery's endpoints use: Microsoft resolves a domain to the
+        tenant id; ``common``, ``organizations`` and ``consumers`` stay as they are."""
+        t = tenant.lower()
+        return t if t in KNOWN_TENANTS else self.idp.dir.tenant_id
+
+    def issuer(self, tenant: str) -> str:
+        """The ``issuer`` Microsoft's discovery returns for this authority: the tenant's for a
+        tenant, the ``{tenantid}`` template for the multi-tenant authorities, the Microsoft
+        account tenant's for ``consumers``."""
+        t = self.authority_path(tenant)
+        base = self.idp.base_url
+        if t == "consumers":
+            return f"{base}/{MSA_TENANT_ID}/v2.0"
+        if t in KNOWN_TENANTS:
+            return f"{base}/{{tenantid}}/v2.0"
+        return self.idp.issuer()
+
     def discovery(self, tenant: str) -> dict[str, Any]:
         base = self.idp.base_url
-        tid = self.idp.dir.tenant_id
-        t = tenant if tenant.lower() not in ("common", "organizations", "consumers") else "{tenantid}"
-        issuer = f"{base}/{tid if t != '{tenantid}' else t}/v2.0"
+        t = self.authority_path(tenant)
         return {
-            "token_endpoint": f"{base}/{tenant}/oauth2/v2.0/token",
+            "token_endpoint": f"{base}/{t}/oauth2/v2.0/token",
             "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt",
                                                       "client_secret_basic"],
-            "jwks_uri": f"{base}/{tenant}/discovery/v2.0/keys",
+            "jwks_uri": f"{base}/{t}/discovery/v2.0/keys",
             "response_modes_supported": ["query", "fragment", "form_post"],
             "subject_types_supported": ["pairwise"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
             "scopes_supported": ["openid", "profile", "email", "offline_access"],
-            "issuer": issuer,
+            "issuer": self.issuer(tenant),
             "request_uri_parameter_supported": False,
             "userinfo_endpoint": f"{base}/oidc/userinfo",
-            "authorization_endpoint": f"{base}/{tenant}/oauth2/v2.0/authorize",
-            "device_authorization_endpoint": f"{base}/{tenant}/oauth2/v2.0/devicecode",
+            "authorization_endpoint": f"{base}/{t}/oauth2/v2.0/authorize",
+            "device_authorization_endpoint": f"{base}/{t}/oauth2/v2.0/devicecode",
             "http_logout_supported": True,
             "frontchannel_logout_supported": True,
-            "end_session_endpoint": f"{base}/{tenant}/oauth2/v2.0/logout",
+            "end_session_endpoint": f"{base}/{t}/oauth2/v2.0/logout",
             "claims_supported": ["sub", "iss", "cloud_instance_name", "cloud_instance_host_name",
                                  "cloud_graph_host_name", "msgraph_host", "aud", "exp", "iat",
                                  "auth_time", "acr", "nonce", "preferred_username", "name",
                                  "tid", "ver", "at_hash", "c_hash", "email"],
-            "kerberos_endpoint": f"{base}/{tenant}/kerberos",
-            "tenant_region_scope": "EU",
+            "kerberos_endpoint": f"{base}/{t}/kerberos",
+            "tenant_region_scope": None if t in KNOWN_TENANTS else "EU",
             "cloud_instance_name": "microsoftonline.com",
             "cloud_graph_host_name": "graph.windows.net",
             "msgraph_host": "graph.microsoft.com",
             "rbac_url": "https://pas.windows.net",
         }
+
+    def jwks(self, tenant: str) -> dict[str, Any]:
+        return self.idp.dir.keys.jwks(issuer=self.issuer(tenant))
+
+    def userinfo(self, authorization: str) -> dict[str, Any] | None:
+        """The OpenID Connect userinfo claims for a Microsoft Graph access token of this
+        tenant (as ``graph.microsoft.com/oidc/userinfo``), or None (401)."""
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        d = self.idp.dir
+        claims = d.validate_access_token(token.strip(), audiences=GRAPH_AUDIENCES,
+                                         scope="openid")
+        user = d.user(str(claims.get("upn", ""))) if claims else None
+        if claims is None or user is None or claims.get("oid") != user.oid:
+            return None
+        given, _, family = user.display_name.partition(" ")
+        info: dict[str, Any] = {
+            "sub": subject(user.oid, str(claims.get("appid", ""))),
+            "name": user.display_name, "family_name": family or user.display_name,
+            "given_name": given, "picture": "https://graph.microsoft.com/v1.0/me/photo/$value",
+        }
+        if "email" in str(claims.get("scp", "")).split():
+            info["email"] = user.upn
+        return info
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -279,12 +362,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store, no-cache")
-        self.send_header("Pragma", "no-cache")
-        self.send_header("x-ms-request-id", str(uuid.uuid4()))
-        self.send_header("client-request-id", self._corr)
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
+        merged = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache",
+                  "x-ms-request-id": str(uuid.uuid4()), "client-request-id": self._corr,
+                  **(headers or {})}
+        for k, v in merged.items():
+            if v:
+                self.send_header(k, v)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -293,7 +376,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(obj).encode(), "application/json; charset=utf-8")
 
     def _html(self, text: str, status: int = 200) -> None:
-        self._send(status, text.encode("utf-8"), "text/html; charset=utf-8")
+        self._send(status, text.encode("utf-8"), "text/html; charset=utf-8", _PAGE_HEADERS)
 
     def _send_error(self, err: AadError) -> None:
         body = error_body(err, now=self.app.idp.dir.clock.now(), correlation_id=self._corr,
@@ -316,25 +399,38 @@ class _Handler(BaseHTTPRequestHandler):
                 view = app.pages.post(self._form())
             else:
                 view = app.pages.start()
-            self._html(app.pages.render(view), view.status)
+            self._page(view)
             return
-        if path == "/static/signin.css":
-            css = (Path(__file__).parent / "static" / "signin.css").read_bytes()
-            self._send(200, css, "text/css; charset=utf-8")
+        if path == "/devicelogin/help":
+            self._page(app.pages.help())
+            return
+        if path == "/favicon.ico" or path.startswith("/static/"):
+            name = path.rsplit("/", 1)[1]
+            if name not in _STATIC:
+                raise AadError("invalid_request", 90056,
+                               f"The requested endpoint '{path[:100]}' does not exist.",
+                               status=404)
+            data = (Path(__file__).parent / "static" / name).read_bytes()
+            self._send(200, data, _STATIC[name],
+                       {"Cache-Control": "public, max-age=86400", "Pragma": ""})
             return
         if path == "/_sim/info":
             self._json(app.info())
+            return
+        if path == "/oidc/userinfo":
+            self._userinfo(method)
             return
         if path.startswith("/_sim/admin/"):
             self._admin(method, path[len("/_sim/admin/"):])
             return
         if path == "/error":
-            self._html("<!DOCTYPE html><title>Error lookup</title><p>See the error code in the "
-                       "error_description (simulated tenant).</p>")
+            self._error_lookup()
             return
         if path in ("/", ""):
-            self._html('<!DOCTYPE html><title>cloud-sim</title><p>Simulated Microsoft 365 '
-                       'tenant. <a href="/devicelogin">Device sign-in</a></p>')
+            self._html('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+                       '<link rel="icon" href="/favicon.ico"><title>cloud-sim</title></head>'
+                       '<body><p>Simulated Microsoft 365 tenant. <a href="/devicelogin">Device '
+                       'sign-in</a></p></body></html>')
             return
         for name, rx in _ROUTES:
             m = rx.match(path)
@@ -345,19 +441,114 @@ class _Handler(BaseHTTPRequestHandler):
             if name == "discovery":
                 self._json(app.discovery(tenant))
             elif name == "keys":
-                self._json({"keys": []})
+                self._json(app.jwks(tenant) if "/v2.0/" in path else app.idp.dir.keys.jwks())
             elif name == "devicecode":
                 self._post_only(method)
                 self._json(app.idp.device_authorization(self._form()))
             elif name == "token":
                 self._post_only(method)
                 self._json(app.idp.token(self._form()))
+            elif name == "authorize":
+                self._authorize(method)
+            elif name == "kerberos":  # a KDC proxy for Windows sign-in: nothing a client here sends
+                self._post_only(method)
+                raise AadError("invalid_request", 90014,
+                               "The request is not a valid Kerberos KDC proxy message.")
             else:
-                raise AadError("invalid_request", 900144,
-                               "This simulated tenant supports only the device code flow.")
+                self._logout()
             return
         raise AadError("invalid_request", 90056,
                        f"The requested endpoint '{path[:100]}' does not exist.", status=404)
+
+    def _page(self, view: Any) -> None:
+        if view.kind == "redirect" and view.form is not None:
+            import base64
+            import hashlib
+
+            from cloud_sim.pages import FORM_POST_SCRIPT
+
+            digest = base64.b64encode(hashlib.sha256(FORM_POST_SCRIPT.encode()).digest())
+            csp = _PAGE_HEADERS["Content-Security-Policy"].replace(
+                "form-action", f"script-src 'sha256-{digest.decode()}'; form-action")
+            self._send(200, self.app.pages.render_form_post(view).encode("utf-8"),
+                       "text/html; charset=utf-8",
+                       {**_PAGE_HEADERS, "Content-Security-Policy": csp})
+            return
+        if view.kind == "redirect":
+            self._redirect_to(view.location)
+            return
+        self._html(self.app.pages.render(view), view.status)
+
+    def _redirect_to(self, location: str) -> None:
+        self._send(302, b"", "text/html; charset=utf-8", {"Location": location, **_PAGE_HEADERS})
+
+    def _authorize(self, method: str) -> None:
+        """The authorization code flow's start: the sign-in pages, then back to the app."""
+        from cloud_sim.idp import RedirectError
+
+        if method == "POST":
+            params = self._form()
+        else:
+            params = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query,
+                                                   keep_blank_values=True).items()}
+        pages = self.app.pages
+        try:
+            req = self.app.idp.authorize_request(params)
+        except RedirectError as err:
+            self._page(pages.redirect(err.redirect))
+            return
+        except AadError as err:  # no good redirect URI: Microsoft shows it on a page
+            self._page(pages.request_error(err.code, err.text))
+            return
+        self._page(pages.authorize(req))
+
+    def _logout(self) -> None:
+        from cloud_sim.idp import redirect_uri_registered
+
+        query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        target = query.get("post_logout_redirect_uri", "")
+        if target and redirect_uri_registered(target):
+            self._redirect_to(target)
+            return
+        from cloud_sim.pages import PageView
+
+        self._page(PageView("done", "You signed out of your account",
+                            "It's a good idea to close all browser windows.", reason="signed_out"))
+
+    def _error_lookup(self) -> None:
+        import html
+
+        query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        code = query.get("code", "")
+        text = _ERROR_HELP.get(int(code)) if code.isdigit() and len(code) < 10 else None
+        body = (f"<p><strong>AADSTS{html.escape(code)}</strong>: {html.escape(text)}</p>"
+                if text else "<p>See the error code in the error_description.</p>")
+        self._html('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+                   '<link rel="icon" href="/favicon.ico"><link rel="stylesheet" '
+                   'href="/static/signin.css"><title>Error code lookup</title></head><body>'
+                   '<main class="card"><h1>Error code lookup</h1>'
+                   f'{body}<p><small>Simulated tenant (cloud-sim).</small></p></main></body>'
+                   '</html>')
+
+    def _userinfo(self, method: str) -> None:
+        """Microsoft Graph's userinfo: GET or POST with a Graph access token; Graph's 401."""
+        if method == "POST":
+            self._read_body()
+        info = self.app.userinfo(self.headers.get("Authorization", ""))
+        if info is not None:
+            self._json(info)
+            return
+        now = self.app.idp.dir.clock.now().strftime("%Y-%m-%dT%H:%M:%S")
+        body = {"error": {"code": "InvalidAuthenticationToken",
+                          "message": "Access token validation failure."
+                          if self.headers.get("Authorization") else
+                          "Access token is empty.",
+                          "innerError": {"date": now, "request-id": str(uuid.uuid4()),
+                                         "client-request-id": self._corr}}}
+        self._send(401, json.dumps(body).encode(), "application/json; charset=utf-8",
+                   {"WWW-Authenticate": 'Bearer realm="", authorization_uri="'
+                    f'{self.app.idp.base_url}/common/oauth2/authorize", '
+                    'client_id="00000003-0000-0000-c000-000000000000"'})
 
     def _admin(self, method: str, op: str) -> None:
         auth = self.headers.get("Authorization", "")

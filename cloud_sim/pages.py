@@ -13,10 +13,11 @@ import secrets
 import string
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cloud_sim.idp import IdentityPlatform
+from cloud_sim.idp import AuthRequest, IdentityPlatform, Redirect
 
 WRONG_CODE = 70018
 CODE_EXPIRED = 70020
@@ -26,6 +27,10 @@ CA_BLOCKED = 53003
 ADMIN_APPROVAL = 90094
 DECLINED = 65004
 SESSION_TTL = 3600.0
+#: the only script of any page (allowed by its hash in the form_post page's CSP)
+FORM_POST_SCRIPT = "document.forms[0].submit();"
+#: the SMTP.Send permission as Microsoft words it on the consent page (the panel's F4 too)
+CONSENT_SMTP = "Send emails from mailboxes using SMTP AUTH"
 
 
 @dataclass
@@ -42,6 +47,10 @@ class PageView:
     #: which known text this page shows (``data-reason``), so a terminal client can show the
     #: page in its user's language as Microsoft localises its own: code_wrong, code_used, ...
     reason: str = ""
+    #: kind "redirect": where the browser goes next (the app's redirect URI), and the fields
+    #: to post there (``response_mode=form_post``) if any
+    location: str = ""
+    form: dict[str, str] | None = None
 
 
 @dataclass
@@ -50,6 +59,8 @@ class _Session:
     upn: str = ""
     verified: bool = False
     created: float = field(default_factory=time.monotonic)
+    #: set for an authorization code sign-in (``/authorize``) instead of a device code
+    auth: AuthRequest | None = None
 
 
 class SignInPages:
@@ -71,6 +82,21 @@ class SignInPages:
         return PageView("code", "Enter code",
                         "Enter the code displayed on your app or device.")
 
+    def authorize(self, req: AuthRequest) -> PageView:
+        """An authorization code sign-in: the account page, then as for a device code."""
+        sess = _Session("", auth=req)
+        ctx = self._new_session(sess)
+        return PageView("account", "Sign in", self._account_message(sess), ctx=ctx)
+
+    def _new_session(self, sess: _Session) -> str:
+        ctx = secrets.token_urlsafe(24)
+        with self._lock:
+            cutoff = time.monotonic() - SESSION_TTL  # forget abandoned sign-ins
+            for old in [k for k, v in self._sessions.items() if v.created < cutoff]:
+                del self._sessions[old]
+            self._sessions[ctx] = sess
+        return ctx
+
     def post(self, form: dict[str, str]) -> PageView:
         step = form.get("step", "code")
         if step == "code":
@@ -84,7 +110,10 @@ class SignInPages:
             view.reason = "session_expired"
             return view
         ctx = form["ctx"]
-        problem = self._code_problem(sess.user_code, ctx)
+        if step == "back":  # the arrow beside the account name: choose the account again
+            sess.upn, sess.verified = "", False
+            return PageView("account", "Sign in", self._account_message(sess), ctx=ctx)
+        problem = None if sess.auth else self._code_problem(sess.user_code, ctx)
         if problem is not None:
             return problem
         if step == "account":
@@ -113,15 +142,22 @@ class SignInPages:
                                "device you're trying to sign in to and try again.")
             view.reason = "code_expired"
             return view
-        ctx = secrets.token_urlsafe(24)
-        with self._lock:
-            cutoff = time.monotonic() - SESSION_TTL  # forget abandoned sign-ins
-            for old in [k for k, v in self._sessions.items() if v.created < cutoff]:
-                del self._sessions[old]
-            self._sessions[ctx] = _Session(row.user_code)
-        return PageView("account", "Sign in",
-                        f"You're signing in to {self.app} on another device located in your "
-                        "area. Enter your email, phone, or Skype.", ctx=ctx)
+        sess = _Session(row.user_code)
+        ctx = self._new_session(sess)
+        return PageView("account", "Sign in", self._account_message(sess), ctx=ctx)
+
+    def _account_message(self, sess: _Session) -> str:
+        if sess.auth:
+            return f"to continue to {self.app}"
+        return (f"You're signing in to {self.app} on another device located in your area. "
+                "Enter your email, phone, or Skype.")
+
+    def help(self) -> PageView:
+        """Where "Can't access your account?" and "Forgot my password" lead."""
+        return PageView("help", "Can't access your account?",
+                        "This is a simulated tenant: its administrator resets passwords "
+                        "(cloud-sim admin set-password UPN PASSWORD), and its accounts and "
+                        "their passwords are printed when cloud-sim starts.", reason="help")
 
     def _code_problem(self, user_code: str, ctx: str) -> PageView | None:
         row = self.idp.find_user_code(user_code)
@@ -159,7 +195,7 @@ class SignInPages:
         sess.verified = True
         user = d.user(sess.upn)
         assert user is not None
-        if d.blocking_policy(user.upn) is not None:
+        if d.blocking_policy(user.upn, device_code_flow=sess.auth is None) is not None:
             self.idp.settle_user_code(sess.user_code, "denied", upn=user.upn, error="53003")
             self._drop(ctx)
             return self._error("You cannot access this right now",
@@ -187,6 +223,12 @@ class SignInPages:
         if action != "accept":
             self.idp.settle_user_code(sess.user_code, "declined", upn=user.upn)
             self._drop(ctx)
+            if sess.auth:
+                return self.redirect(sess.auth.redirect(
+                    error="access_denied",
+                    error_description=f"AADSTS{DECLINED}: The user has denied access to the "
+                                      "scope requested by the client application.",
+                    error_uri=f"{self.idp.base_url}/error?code={DECLINED}"))
             return self._error("Sign-in cancelled",
                                "User declined to consent to access the app. You can close "
                                "this window.", DECLINED, upn=user.upn, reason="declined")
@@ -194,8 +236,11 @@ class SignInPages:
         return self._approve(ctx, sess)
 
     def _approve(self, ctx: str, sess: _Session) -> PageView:
-        self.idp.settle_user_code(sess.user_code, "approved", upn=sess.upn)
         self._drop(ctx)
+        if sess.auth:
+            code = self.idp.authorization_code(sess.auth, sess.upn)
+            return self.redirect(sess.auth.redirect(code=code))
+        self.idp.settle_user_code(sess.user_code, "approved", upn=sess.upn)
         return PageView("done", self.app,
                         f"You have signed in to the {self.app} application on your device. "
                         "You may now close this window.", upn=sess.upn)
@@ -203,6 +248,29 @@ class SignInPages:
     def _error(self, title: str, text: str, code: int | None, *, upn: str = "",
                status: int = 200, reason: str = "") -> PageView:
         return PageView("error", title, "", code, text, upn=upn, status=status, reason=reason)
+
+    def request_error(self, code: int, text: str) -> PageView:
+        """An ``/authorize`` request the tenant cannot send back to the app (unknown app, a
+        redirect URI it did not register): Microsoft shows it on a page, with its code."""
+        return self._error("Sign in", f"AADSTS{code}: {text}", code, status=400,
+                           reason="request_invalid")
+
+    def redirect(self, to: Redirect) -> PageView:
+        return PageView("redirect", "Working...", "", status=200 if to.form else 302,
+                        location=to.location, form=to.form)
+
+    def render_form_post(self, v: PageView) -> str:
+        """``response_mode=form_post``: a form to the app, posted by the one script the
+        page's policy allows, or by the button without scripts."""
+        e = html.escape
+        fields = "".join(f'<input type="hidden" name="{e(k)}" value="{e(val)}">'
+                         for k, val in (v.form or {}).items())
+        return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+                '<title>Working...</title><link rel="icon" href="/favicon.ico"></head>'
+                f'<body><form method="POST" name="hiddenform" action="{e(v.location)}">'
+                f'{fields}<noscript><p>Script is disabled. Click Submit to continue.</p>'
+                '<input type="submit" value="Submit"></noscript></form>'
+                f'<script>{FORM_POST_SCRIPT}</script></body></html>')
 
     def _drop(self, ctx: str) -> None:
         with self._lock:
@@ -213,6 +281,7 @@ class SignInPages:
         e = html.escape
         body = ""
         hidden = f'<input type="hidden" name="ctx" value="{e(v.ctx)}">' if v.ctx else ""
+        links = ""
         if v.kind == "code":
             body = ('<form method="post" action="/devicelogin">'
                     '<input type="hidden" name="step" value="code">'
@@ -226,18 +295,22 @@ class SignInPages:
                     '<input type="email" id="login" name="login" placeholder="Email, phone, or '
                     'Skype" autofocus>'
                     '<div class="buttons"><button type="submit">Next</button></div></form>')
+            links = ('<p class="links"><a id="cant-access" href="/devicelogin/help">'
+                     "Can&#39;t access your account?</a></p>")
         elif v.kind == "password":
             body = ('<form method="post" action="/devicelogin">'
                     f'<input type="hidden" name="step" value="password">{hidden}'
                     '<input type="password" id="passwd" name="passwd" placeholder="Password" '
                     'autofocus>'
                     '<div class="buttons"><button type="submit">Sign in</button></div></form>')
+            links = ('<p class="links"><a id="forgot" href="/devicelogin/help">'
+                     'Forgot my password</a></p>')
         elif v.kind == "consent":
             org = ('<p><label><input type="checkbox" name="consent_org" value="on"> '
                    'Consent on behalf of your organization</label></p>'
                    if v.show_org_consent else "")
             body = ('<p>This app would like to:</p><ul class="perms">'
-                    '<li>Send emails from mailboxes using SMTP AUTH</li>'
+                    f'<li>{e(CONSENT_SMTP)}</li>'
                     '<li>Maintain access to data you have given it access to</li>'
                     '<li>View your basic profile</li></ul>'
                     '<form method="post" action="/devicelogin">'
@@ -248,15 +321,31 @@ class SignInPages:
                     '<button type="submit" name="action" value="cancel" class="secondary">'
                     'Cancel</button><button type="submit" name="action" value="accept">Accept'
                     '</button></div></form>')
-        elif v.kind == "error":
+        elif v.kind in ("error", "help"):
             body = '<p><a href="/devicelogin">Start over</a></p>'
         error = ""
-        if v.error_text or v.error_code:
-            code = f"<small>AADSTS{v.error_code}</small>" if v.error_code else ""
-            error = f'<div class="error" id="error">{e(v.error_text)}{code}</div>'
+        if v.error_text:
+            # the code is not inline: Microsoft shows it under the error page's details
+            error = f'<div class="error" id="error">{e(v.error_text)}</div>'
+        details = ""
+        if v.kind == "error" and v.error_code:
+            details = ('<details class="details" id="details"><summary>More details</summary>'
+                       f'<p>Error Code: AADSTS{v.error_code}</p>'
+                       f'<p>Request Id: {uuid.uuid4()}</p>'
+                       f'<p>Timestamp: {self.idp.dir.clock.now():%Y-%m-%dT%H:%M:%SZ}</p>'
+                       f'<p><a href="/error?code={v.error_code}">Troubleshooting details</a>'
+                       '</p></details>')
+        account = ""
+        if v.upn:
+            back = ""
+            if v.kind == "password" and v.ctx:  # the arrow: choose the account again
+                back = ('<form method="post" action="/devicelogin" class="back">'
+                        f'<input type="hidden" name="step" value="back">{hidden}'
+                        '<button type="submit" class="link" id="back" title="Back">'
+                        '&larr; Back</button></form>')
+            account = f'{back}<div class="account" id="account">{e(v.upn)}</div>'
         return self._template.substitute(
             kind=e(v.kind), title=e(v.title), message=e(v.message), body=body, error=error,
             error_code=e(str(v.error_code or "")), tenant=e(self.idp.dir.domain),
-            reason=e(v.reason), app=e(self.app),
-            show_org_consent="true" if v.show_org_consent else "false",
-            account=f'<div class="account" id="account">{e(v.upn)}</div>' if v.upn else "")
+            reason=e(v.reason), app=e(self.app), links=links, details=details,
+            show_org_consent="true" if v.show_org_consent else "false", account=account)

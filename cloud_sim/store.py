@@ -39,6 +39,10 @@ CREATE TABLE IF NOT EXISTS refresh_tokens (
     token_hash TEXT PRIMARY KEY, upn TEXT NOT NULL, client_id TEXT NOT NULL,
     scope TEXT NOT NULL, issued REAL NOT NULL, last_used REAL NOT NULL,
     revoked INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS auth_codes (
+    code_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, redirect_uri TEXT NOT NULL,
+    scope TEXT NOT NULL, upn TEXT NOT NULL, nonce TEXT, code_challenge TEXT,
+    challenge_method TEXT, expires REAL NOT NULL, redeemed INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS access_tokens (
     jti TEXT PRIMARY KEY, upn TEXT NOT NULL, issued REAL NOT NULL, expires REAL NOT NULL,
     revoked INTEGER NOT NULL DEFAULT 0);

@@ -119,3 +119,28 @@ def test_serve_prints_everything_and_stops_on_ctrl_c(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_admin_rotates_the_signing_key_running_and_stopped(tenant_factory, capsys):
+    from .idp_helpers import http
+
+    h = tenant_factory()
+    sd = str(h.state_dir)
+    jwks_uri = f"{h.base_url}/{h.tenant_id}/discovery/v2.0/keys"
+    [first] = http(h).get(jwks_uri).json()["keys"]
+    rc, out, _ = _run(capsys, "admin", "--state-dir", sd, "rotate-signing-key")
+    assert rc == 0
+    result = json.loads(out)
+    assert result["retired"] == [first["kid"]]
+    kids = [k["kid"] for k in http(h).get(jwks_uri).json()["keys"]]
+    assert kids == [result["kid"], first["kid"]]
+    rc, out, _ = _run(capsys, "admin", "--state-dir", sd, "signing-keys")
+    assert [k["signing"] for k in json.loads(out)] == [False, True]
+    h.stop()
+    # offline, on the state dir; the next start publishes what the store holds
+    rc, out, _ = _run(capsys, "admin", "--state-dir", sd, "rotate-signing-key")
+    third = json.loads(out)["kid"]
+    h = tenant_factory()
+    kids = [k["kid"] for k in http(h).get(
+        f"{h.base_url}/{h.tenant_id}/discovery/v2.0/keys").json()["keys"]]
+    assert kids == [third, result["kid"], first["kid"]]

@@ -13,7 +13,6 @@ from cloud_sim.idp import IdentityPlatform
 from cloud_sim.pages import PageView, SignInPages
 from cloud_sim.smtp_auth import AuthVerdict
 from cloud_sim.store import Store, hash_password, verify_password
-from cloud_sim.tokens import decode_hs256, encode_hs256
 
 
 @pytest.fixture
@@ -61,13 +60,154 @@ def test_password_hashing():
     assert not verify_password("nope", h) and not verify_password("x", "garbage")
 
 
-def test_jwt_roundtrip_and_tamper():
-    tok = encode_hs256({"a": 1}, "key", kid="K")
-    assert decode_hs256(tok, "key") == {"a": 1}
-    assert decode_hs256(tok, "other") is None
-    assert decode_hs256(tok[:-2] + "xx", "key") is None
-    for junk in ("", "a.b", "a.b.c", "....", "\x00"):
-        assert decode_hs256(junk, "key") is None
+def _parts(token: str) -> tuple[dict, dict]:
+    import base64
+    import json
+
+    def dec(p: str) -> dict:
+        return json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))
+
+    head, body, _ = token.split(".")
+    return dec(head), dec(body)
+
+
+def test_tokens_are_rs256_and_verify_with_pyjwt_against_the_published_jwk(idp):
+    import jwt
+
+    body = _token_for(idp, "printer@contoso.onmicrosoft.com")
+    jwks = idp.dir.keys.jwks()
+    assert len(jwks["keys"]) == 1
+    jwk = jwks["keys"][0]
+    assert {"kty", "use", "kid", "x5t", "n", "e", "x5c"} <= set(jwk)
+    assert jwk["kty"] == "RSA" and jwk["use"] == "sig" and jwk["e"] == "AQAB"
+    assert jwk["kid"] == jwk["x5t"]
+    key = jwt.PyJWK(jwk).key
+    head, claims = _parts(body["access_token"])
+    assert head == {"typ": "JWT", "alg": "RS256", "x5t": jwk["kid"], "kid": jwk["kid"]}
+    at = jwt.decode(body["access_token"], key, algorithms=["RS256"],
+                    audience="https://outlook.office.com",
+                    issuer=f"https://sts.windows.net/{idp.dir.tenant_id}/",
+                    options={"verify_exp": False, "verify_nbf": False, "verify_iat": False})
+    assert at["scp"] == "SMTP.Send" and at["ver"] == "1.0" and at["appid"] == CLIENT_ID
+    assert at["upn"] == at["unique_name"] == "printer@contoso.onmicrosoft.com"
+    assert "issuer_host" not in at
+    head, _ = _parts(body["id_token"])
+    assert head == {"typ": "JWT", "alg": "RS256", "kid": jwk["kid"]}
+    idt = jwt.decode(body["id_token"], key, algorithms=["RS256"], audience=CLIENT_ID,
+                     issuer=f"https://127.0.0.1:1/{idp.dir.tenant_id}/v2.0")
+    assert idt["ver"] == "2.0" and idt["tid"] == idp.dir.tenant_id and "nonce" not in idt
+    assert idt["preferred_username"] == "printer@contoso.onmicrosoft.com"
+
+
+def test_the_certificate_in_x5c_holds_the_published_key(idp):
+    import base64
+    import hashlib
+
+    from cryptography import x509
+
+    jwk = idp.dir.keys.jwks()["keys"][0]
+    der = base64.b64decode(jwk["x5c"][0])
+    assert jwk["x5t"] == base64.urlsafe_b64encode(hashlib.sha1(der).digest()).rstrip(b"=").decode()
+    cert = x509.load_der_x509_certificate(der)
+    n = int.from_bytes(base64.urlsafe_b64decode(jwk["n"] + "=" * (-len(jwk["n"]) % 4)), "big")
+    assert cert.public_key().public_numbers().n == n
+
+
+def test_tampered_foreign_and_garbage_tokens_are_refused(idp, tmp_path):
+    d = idp.dir
+    printer = "printer@contoso.onmicrosoft.com"
+    tok = _token_for(idp, printer)["access_token"]
+    assert d.validate_access_token(tok) is not None
+    head, body, sig = tok.split(".")
+    assert d.validate_access_token(f"{head}.{body}.{sig[:-4]}AAAA") is None
+    # the same claims signed by another tenant's key
+    other = Store(tmp_path / "other.sqlite3")
+    try:
+        from cloud_sim.keys import SigningKeys
+
+        forged = SigningKeys(other, time.time).sign(_parts(tok)[1], x5t=True)
+        assert d.validate_access_token(forged) is None
+    finally:
+        other.close()
+    # an HS256 token keyed with the public key (the classic algorithm confusion)
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    hs_head = base64.urlsafe_b64encode(json.dumps(
+        {"typ": "JWT", "alg": "HS256", "kid": d.keys.current_kid()}).encode()).rstrip(b"=")
+    signing_input = hs_head.decode() + "." + body
+    mac = hmac.new(d.keys.jwks()["keys"][0]["n"].encode(), signing_input.encode(),
+                   hashlib.sha256).digest()
+    confused = signing_input + "." + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+    assert d.validate_access_token(confused) is None
+    unsigned = _jws_none(_parts(tok)[1])
+    assert d.validate_access_token(unsigned) is None
+    for junk in ("", "a.b", "a.b.c", "....", "\x00", "é.é.é"):
+        assert d.validate_access_token(junk) is None
+
+
+def _jws_none(claims: dict) -> str:
+    import base64
+    import json
+
+    def part(o: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(o).encode()).rstrip(b"=").decode()
+
+    return f"{part({'typ': 'JWT', 'alg': 'none'})}.{part(claims)}."
+
+
+def test_signing_key_survives_a_restart_and_is_kept_owner_only(tmp_path):
+    import os
+
+    store = Store(tmp_path / "tenant.sqlite3")
+    clock = TenantClock(lambda: 0.0, lambda v: None)
+    kid = Directory(store, clock).keys.current_kid()
+    store.close()
+    assert os.stat(tmp_path / "tenant.sqlite3").st_mode & 0o777 == 0o600
+    store = Store(tmp_path / "tenant.sqlite3")
+    try:
+        assert Directory(store, clock).keys.current_kid() == kid
+    finally:
+        store.close()
+
+
+def test_rollover_keeps_the_old_key_published_for_the_grace_period(idp):
+    from cloud_sim.keys import ROLLOVER_GRACE
+
+    d = idp.dir
+    printer = "printer@contoso.onmicrosoft.com"
+    old_tok = _token_for(idp, printer)["access_token"]
+    old_kid = d.keys.current_kid()
+    result = d.keys.rotate()
+    assert result["retired"] == [old_kid] and result["kid"] != old_kid
+    assert d.keys.current_kid() == result["kid"]
+    assert [k["kid"] for k in d.keys.jwks()["keys"]] == [result["kid"], old_kid]
+    assert _parts(_token_for(idp, printer)["access_token"])[0]["kid"] == result["kid"]
+    assert d.validate_access_token(old_tok) is not None  # signed before: still good
+    d.clock.advance(dt.timedelta(seconds=ROLLOVER_GRACE + 1))
+    assert [k["kid"] for k in d.keys.jwks()["keys"]] == [result["kid"]]
+    claims = d.keys.verify(old_tok, audience=["https://outlook.office.com"],
+                           issuer=f"https://sts.windows.net/{d.tenant_id}/")
+    assert claims is None  # its key is gone
+
+
+def test_a_directory_that_issues_nothing_imports_no_crypto(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path\n"
+            "from cloud_sim.store import Store\n"
+            "from cloud_sim.clock import TenantClock\n"
+            "from cloud_sim.directory import Directory\n"
+            f"s = Store(Path({str(tmp_path / 't.sqlite3')!r}))\n"
+            "d = Directory(s, TenantClock(lambda: 0.0, lambda v: None))\n"
+            "d.keys.summary()\n"
+            "print(sorted(m for m in ('jwt', 'cryptography') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_device_code_shape(idp):
