@@ -94,10 +94,11 @@ def step_1_read_the_ip(t: Terminal, w: dict[str, str]) -> str:
     return ip.group(1)
 
 
-def steps_2_to_7_start_the_sign_in(t: Terminal, w: dict[str, str], ip: str) -> str:
-    """F3 Web Config at the panel's IP, Log in, Network > Email Server > Basic, OAuth2, Sign In."""
+def web_config_basic_page(t: Terminal, w: dict[str, str], ip: str | None = None) -> None:
+    """Guide steps 1-3: F3 Web Config (at the panel's IP), Log in, Network > Email Server > Basic;
+    the cursor ends on Authentication Method."""
     t.press("f3")
-    t.wait_for(f"https://{ip}/", w["status_page"])
+    t.wait_for(f"https://{ip}/" if ip else "https://", w["status_page"])
     t.press("ctrl+l")
     t.wait_for(w["login_title"])
     t.type(PRINTER_PASSWORD)
@@ -106,17 +107,34 @@ def steps_2_to_7_start_the_sign_in(t: Terminal, w: dict[str, str], ip: str) -> s
     t.press("right", "right", "right")  # Status > Print > Scan/Copy > Network
     t.wait_for("Email Server > Basic", "Authentication Method")
     t.press("enter")  # into the page: Authentication Method
+
+
+def choose_oauth2(t: Terminal) -> str:
+    """Guide step 4: Authentication Method OAuth2 (Off, SMTP AUTH, POP before SMTP, OAuth2)."""
     t.press("enter")  # its list
-    t.press("down", "down", "down", "enter")  # Off, SMTP AUTH, POP before SMTP, OAuth2
-    screen = t.wait_for("OAuth2", "Microsoft Exchange Online", "Sign In")
-    assert "Current Status" not in screen, "no Current Status before a sign-in, as on the printer"
-    t.press("tab", "tab", "enter")  # Email service, then Sign In
+    t.press("down", "down", "down", "enter")
+    return t.wait_for("OAuth2", "Email service", "Sign In")
+
+
+def sign_in_with_microsoft(t: Terminal) -> str:
+    """Guide step 6: Sign In, Sign in with Microsoft (from Email service); the code shown."""
+    t.press("tab", "enter")  # Sign In
     t.wait_for("Sign in with Microsoft")
     t.press("enter")
-    screen = t.wait_for(r"\b[A-Z0-9]{9}\b", "/devicelogin", regex=True)
-    code = re.search(r":\s+([A-Z0-9]{9})\b", screen)
+    screen = t.wait_for(r"(Code|Kods): [A-Z0-9]{6,}", "/devicelogin", regex=True)
+    code = re.search(r"(?:Code|Kods): ([A-Z0-9]{6,})", screen)
     assert code, screen
     return code.group(1)
+
+
+def steps_2_to_7_start_the_sign_in(t: Terminal, w: dict[str, str], ip: str | None = None) -> str:
+    """F3 Web Config at the panel's IP, Log in, Network > Email Server > Basic, OAuth2, Sign In."""
+    web_config_basic_page(t, w, ip)
+    screen = choose_oauth2(t)
+    assert "Microsoft Exchange Online" in screen, screen
+    assert "Current Status" not in screen, "no Current Status before a sign-in, as on the printer"
+    t.press("tab")  # Email service: Microsoft Exchange Online is already chosen
+    return sign_in_with_microsoft(t)
 
 
 def steps_8_to_11_sign_in_at_microsoft(t: Terminal, w: dict[str, str], code: str) -> None:

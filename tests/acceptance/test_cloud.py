@@ -10,33 +10,16 @@ from __future__ import annotations
 import re
 
 from tests.acceptance.conftest import Launch
+from tests.acceptance.journeys import WORDS, steps_2_to_7_start_the_sign_in
 from tests.acceptance.terminal import Terminal
 
 ADMIN = "admin@contoso.onmicrosoft.com"
 ADMIN_PASSWORD = "Contoso-Admin-2025"
-PRINTER_PASSWORD = "X4ZB012345"
 
 
 def web_config_code(t: Terminal, lang: str = "en") -> str:
     """F3 Web Config: log in, Basic page, OAuth2, Sign In > Sign in with Microsoft; the code shown."""
-    t.press("f3")
-    t.wait_for("NWS_EMAIL_BASIC", "Email Server")
-    t.press("ctrl+l")
-    t.wait_for({"en": "Administrator Login", "lv": "Administratora pieteikšanās"}[lang])
-    t.type(PRINTER_PASSWORD)
-    t.press("enter")
-    t.wait_for("Log out", "Authentication Method")
-    t.press("enter")  # the focus is on Authentication Method: open its list
-    t.wait_for("OAuth2")
-    t.press("down", "down", "down", "enter")
-    t.wait_for("Current Status", "Sign In")
-    t.press("tab", "tab", "enter")  # Email service, then Sign In
-    t.wait_for("Sign in with Microsoft")
-    t.press("enter")
-    screen = t.wait_for(r"(Code|Kods): [A-Z0-9]{6,}", regex=True)
-    match = re.search(r"(?:Code|Kods): ([A-Z0-9]{6,})", screen)
-    assert match is not None
-    return match.group(1)
+    return steps_2_to_7_start_the_sign_in(t, WORDS[lang])
 
 
 def input_line(t: Terminal, label_row_text: str) -> str:

@@ -7,11 +7,9 @@ Nothing here imports the app: keys in, screen out.
 
 from __future__ import annotations
 
-import re
-
 from tests.acceptance.conftest import Launch
+from tests.acceptance.journeys import WORDS, choose_oauth2, scan_to_email, sign_in_with_microsoft, web_config_basic_page
 
-PRINTER_PASSWORD = "X4ZB012345"
 SOMEONE = "someone@outlook.com"
 SOMEONE_PASSWORD = "Outlook-Someone-2025"
 USER = "user@contoso.onmicrosoft.com"
@@ -20,31 +18,18 @@ USER = "user@contoso.onmicrosoft.com"
 def test_outlook_com_sign_in_and_scan_to_email(launch: Launch) -> None:
     t = launch("panel-tui")
     t.wait_for("Home")
-    t.press("f3")
-    t.wait_for("NWS_EMAIL_BASIC", "Email Server")
-    t.press("ctrl+l")
-    t.wait_for("Administrator Login")
-    t.type(PRINTER_PASSWORD)
-    t.press("enter")
-    t.wait_for("Log out", "Authentication Method")
-    t.press("enter")  # Authentication Method's list
-    t.wait_for("OAuth2")
-    t.press("down", "down", "down", "enter")
-    t.wait_for("Current Status", "Sign In")
+    web_config_basic_page(t, WORDS["en"])
+    choose_oauth2(t)
     t.press("tab", "enter")  # Email service's list
     screen = t.wait_for("Outlook.com")
     assert "personal use" not in screen  # the guide's option reads "Outlook.com"
     t.press("down", "enter")
     t.wait_for("smtp-mail.outlook.com")
-    t.press("tab", "enter")  # Sign In
-    t.wait_for("Email service: Outlook.com", "Sign in with Microsoft")
-    t.press("enter")
-    screen = t.wait_for(r"Code: [A-Z0-9]{6,}", regex=True)
-    code = re.search(r"Code: ([A-Z0-9]{6,})", screen)
-    assert code is not None
+    code = sign_in_with_microsoft(t)
+    t.wait_for("Email service: Outlook.com")
 
     t.press("f4")
-    t.wait_for("Enter code", code.group(1))
+    t.wait_for("Enter code", code)
     t.press("enter")
     t.wait_for("Enter your email, phone, or Skype", f"{SOMEONE}  {SOMEONE_PASSWORD}  (personal account")
     t.type(SOMEONE)
@@ -63,12 +48,4 @@ def test_outlook_com_sign_in_and_scan_to_email(launch: Launch) -> None:
     t.press("ctrl+o")
     t.wait_for("Setup complete. The settings and the sign-in were sent")
 
-    t.press("f2")
-    t.wait_for("Home", "Scan")
-    t.press("left", "enter")
-    t.wait_for("Email")
-    t.press("enter")
-    t.wait_for("Scan > Email", "name@example.com")
-    t.type(USER)
-    t.press("enter")
-    t.wait_for("Completed")
+    assert "Completed" in scan_to_email(t, WORDS["en"], to=USER)

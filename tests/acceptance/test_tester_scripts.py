@@ -44,6 +44,6 @@ def test_tester_applies_a_scenario_then_reads_the_code_in_job_status(launch: Lau
     panel.press("down", "left", "enter")  # Home: Settings -> Web Config -> Job/Status tile
     panel.wait_for("Scan to Email", "Error 361")
     panel.press("enter")
-    panel.wait_for("Job Details", "Server Reply", "AADSTS700082")
+    panel.wait_for("Job Details", "Server's reply, verbatim:", "AADSTS700082")
     panel.press("ctrl+q")
     assert panel.wait_exit() == 0

@@ -181,6 +181,7 @@ async def test_basic_page_fits_80x24_and_focus_scrolls_into_view(tmp_path: Path)
             widget = screen.query_one(widget_id)
             widget.focus()
             await pilot.pause()
+            await pilot.wait_for_scheduled_animations()  # the page scrolls the focus into view
             assert page.region.contains_region(widget.region), widget_id  # on screen, not below
 
 
