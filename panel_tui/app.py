@@ -289,6 +289,9 @@ class PanelApp(App[None]):
 
     @on(DeviceChanged)
     def _device_changed(self, message: DeviceChanged) -> None:
+        if message.kind == "problem" and message.detail is not None:
+            # a state file found bad while running (e.g. the token cache at a send): say so once
+            self.notify(self.device.t(message.detail), severity="warning", timeout=10)
         lang = device_language(self.device)
         if lang != self.language:
             self.language = lang
