@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 SETTINGS_SCHEMA = 1
 CLOCK_SCHEMA = 1
+#: At most this many "bad value" notices at one start (a file full of them is one story).
+MAX_VALUE_PROBLEMS = 5
 #: Every file the device keeps in its state dir (the email client's live under ``email/``).
 STATE_FILES = ("settings.json", "admin.json", "joblog.json", "clock.json", "email/token_cache.json",
                "email/signin.json")
@@ -207,17 +209,27 @@ class Device:
                     self._report_unwritable(exc)
             return defaults
         settings = defaults
+        problems: list[Msg] = []
         for name in SECTION_TYPES:
             raw = result.data.get(name)
             if raw is None:
                 continue
             if not isinstance(raw, dict):
-                self._report_problem(Msg.of("device.problem.bad_section", section=name))
+                problems.append(Msg.of("device.problem.bad_section", section=name))
                 continue
             section, bad = section_from_dict(name, raw, defaults.section(name))
             for field_name in bad:
-                self._report_problem(Msg.of("device.problem.bad_value", section=name, field=field_name))
+                problems.append(Msg.of("device.problem.bad_value", section=name, field=field_name))
             settings = settings.with_section(name, section)
+        if problems:
+            # Reported once: the file as found is kept aside, the repaired settings replace it
+            for msg in problems[:MAX_VALUE_PROBLEMS]:
+                self._report_problem(msg)
+            storage.move_aside(path)
+            try:
+                self._write_settings(settings)
+            except OSError as exc:
+                self._report_unwritable(exc)
         return settings
 
     def _write_settings(self, settings: Settings) -> None:

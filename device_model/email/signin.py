@@ -410,8 +410,10 @@ class TokenStore:
         """The serialized msal cache, or None (missing or unreadable: moved aside, logged)."""
         try:
             text = self.cache_path.read_text("utf-8")
-            if not isinstance(json.loads(text), dict):  # msal's cache is an object ([] or null: AttributeError)
-                raise TypeError("not a JSON object")
+            doc = json.loads(text)
+            # msal's cache is an object of objects; anything else fails every send (AttributeError)
+            if not isinstance(doc, dict) or not all(isinstance(v, dict) for v in doc.values()):
+                raise TypeError("not an msal token cache")
             return text
         except FileNotFoundError:
             return None
