@@ -43,6 +43,29 @@ STATE_FILES = ("settings.json", "admin.json", "joblog.json", "clock.json", "emai
                "email/signin.json")
 
 
+_FILE_PROBLEMS = {"device.problem.corrupt_file": None, "device.problem.bad_section": "settings.json",
+                  "device.problem.bad_value": "settings.json"}
+
+
+def problem_notices(problems: list[Msg], limit: int = 2) -> list[Msg]:
+    """The notices the panel shows for ``problems``: each one when few, else one summary.
+
+    Why: a panel of 24 rows holds about two notices; five damaged files would push each other
+    off the screen and the person would read none. The summary names every file; each file's
+    full story is in the log (and its copy stays beside it as ``<name>.corrupt-<time>``).
+    """
+    file_problems = [m for m in problems if m.key in _FILE_PROBLEMS]
+    others = [m for m in problems if m.key not in _FILE_PROBLEMS]
+    if len(file_problems) <= limit:
+        return others + file_problems
+    files: list[str] = []
+    for m in file_problems:
+        name = _FILE_PROBLEMS[m.key] or str(m.params.get("file", "?"))
+        if name not in files:
+            files.append(name)
+    return others + [Msg.of("device.problem.several", count=len(files), files=", ".join(files))]
+
+
 @dataclass(frozen=True)
 class DeviceEvent:
     """Something changed. ``kind``: "settings" (detail: section), "admin" (login, logout, timeout,
