@@ -51,9 +51,54 @@ any_value = st.one_of(scalar, st.lists(scalar, max_size=3), st.dictionaries(st.t
 
 EXAMPLES = 80 * SCALE
 
+valid_ip = st.tuples(st.integers(1, 223), st.integers(0, 255), st.integers(0, 255), st.integers(1, 254)).map(
+    lambda t: ".".join(map(str, t)))
+host = st.from_regex(r"\A[a-z][a-z0-9-]{0,10}(\.[a-z]{2,6}){1,2}\Z")
+address = st.from_regex(r"\A[a-z0-9._%+-]{1,12}@[a-z0-9-]{1,10}\.[a-z]{2,4}\Z").filter(lambda a: not a.startswith("."))
+ascii_text = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=30)
+
+
+def plausible(section: str, name: str) -> st.SearchStrategy[Any]:
+    """Values a person or a script would really send for this field (most of them valid)."""
+    from device_model.validation import FIELD_SPECS
+
+    default = getattr(SECTION_TYPES[section](), name)
+    if isinstance(default, bool):
+        return st.one_of(st.booleans(), st.sampled_from(["on", "off", "yes", "no", "true", "0", "1"]))
+    if isinstance(default, int):
+        ints = st.one_of(st.integers(-5, 300), st.integers(-1000, 70000))
+        return st.one_of(ints, ints.map(str), ints.map(lambda v: f" {v} "))
+    if name in ("ip", "gateway", "dns_primary", "dns_secondary"):
+        return valid_ip
+    if name == "subnet_mask":
+        return st.integers(8, 30).map(lambda n: ".".join(str((0xFFFFFFFF << (32 - n) >> s) & 255)
+                                                           for s in (24, 16, 8, 0)))
+    if name.endswith("server"):
+        return st.one_of(host, valid_ip)
+    if name == "device_name":
+        return st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9-]{0,20}[A-Za-z0-9]\Z")
+    if name.startswith("address_") or name == "sender_address":
+        return st.one_of(address, st.just(""))
+    coerce = FIELD_SPECS[section][name][0]
+    choices = getattr(coerce, "__closure__", None)
+    if choices:
+        for cell in choices:
+            if isinstance(cell.cell_contents, tuple):
+                return st.sampled_from(cell.cell_contents)
+    if name == "date_format":
+        return st.sampled_from(["yyyy.mm.dd", "mm.dd.yyyy", "dd.mm.yyyy"])
+    return ascii_text
+
 
 def changes_for(section: str) -> st.SearchStrategy[dict[str, Any]]:
-    return st.dictionaries(st.sampled_from(section_fields(section)), any_value, min_size=1, max_size=4)
+    fields = section_fields(section)
+    return st.one_of(
+        st.sampled_from(fields).flatmap(lambda f: plausible(section, f).map(lambda v: {f: v})),
+        st.dictionaries(st.sampled_from(fields), any_value, min_size=1, max_size=4),
+        st.sampled_from(fields).flatmap(
+            lambda f: st.fixed_dictionaries({f: plausible(section, f)}, optional={
+                g: st.one_of(plausible(section, g), any_value) for g in fields if g != f})),
+    )
 
 
 def _rendered(dev: Device, msg: Msg) -> str:
