@@ -75,7 +75,8 @@ def _parse_state(data: dict[str, Any]) -> tuple[dict[str, Any], bool, int, datet
     registered = data.get("registered", True)
     if not isinstance(registered, bool):
         raise TypeError("registered is not true/false")
-    failures = bounded_int(data.get("failures", 0), 0, MAX_FAILURES, "failures")
+    # an out-of-range count is clamped, not a reason to set the file (and the password) aside
+    failures = min(max(bounded_int(data.get("failures", 0), -(10**6000), 10**6000, "failures"), 0), MAX_FAILURES)
     until = data.get("throttled_until")
     throttled_until = aware_datetime(until, "throttled_until") if until else None
     return record, registered, failures, throttled_until

@@ -118,6 +118,14 @@ def move_aside(path: Path, now: float | None = None) -> Path | None:
     return target
 
 
+def _parse_int(text: str) -> int | float:
+    """JSON integers; one too long for ``int()`` (over 4300 digits) reads as an infinity, so the
+    field's own bound check refuses that one value instead of the whole file failing to parse."""
+    if len(text) > 4000:
+        return float("-inf") if text.startswith("-") else float("inf")
+    return int(text)
+
+
 @dataclass
 class LoadResult:
     """What :func:`load_document` found: the data (None = use defaults) and any problem."""
@@ -140,7 +148,7 @@ def load_document(path: Path, schema_version: int, *, kind: str = "") -> LoadRes
     reason: str
     try:
         raw = path.read_bytes()
-        doc = json.loads(raw.decode("utf-8"))
+        doc = json.loads(raw.decode("utf-8"), parse_int=_parse_int)
         if not isinstance(doc, dict):
             reason = "not a JSON object"
         elif doc.get("schema_version") != schema_version:

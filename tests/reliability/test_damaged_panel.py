@@ -23,7 +23,8 @@ def test_panel_starts_on_home_with_a_notice_on_a_damaged_state_dir(launch: Launc
     (state_dir / "settings.json").write_text(_doc({"network": {"ip": "192.168.1.²", "dhcp": False}}))
     (state_dir / "clock.json").write_text('{"schema_version": 1, "data": {"offset_seconds": Infinity}}')
     (state_dir / "joblog.json").write_bytes(b"\0" * 64)
-    (state_dir / "admin.json").write_text(_doc({"password": {"alg": "factory"}, "failures": 10**10}))
+    (state_dir / "admin.json").write_text(_doc({"password": {"alg": "scrypt", "n": 3, "r": 8, "p": 1, "salt": "00",
+                                                             "hash": "00" * 32}, "failures": 10**10}))
     (state_dir / ".joblog.json.k1ll3d9x.tmp").write_text("{")  # a write cut short by kill -9
     panel = launch("panel-tui")
     panel.wait_for("Home", "Scan", "Settings")
