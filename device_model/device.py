@@ -40,7 +40,7 @@ CLOCK_SCHEMA = 1
 MAX_VALUE_PROBLEMS = 5
 #: Every file the device keeps in its state dir (the email client's live under ``email/``).
 STATE_FILES = ("settings.json", "admin.json", "joblog.json", "clock.json", "email/token_cache.json",
-               "email/signin.json")
+               "email/signin.json", "panel.json")
 
 
 _FILE_PROBLEMS = {"device.problem.corrupt_file": None, "device.problem.bad_section": "settings.json",
@@ -170,7 +170,7 @@ class Device:
     def _tidy_state_dir(self) -> None:
         """Undo what a kill -9 can leave: temp files of unfinished writes; and keep the modes
         promised (0700 dirs, 0600 files) even if something (a copy, an umask) loosened them."""
-        for directory in (self.state_dir, self.state_dir / "email"):
+        for directory in (self.state_dir, self.state_dir / "email", self.state_dir / "prints"):
             storage.clean_leftovers(directory)
         storage.chmod_quietly(self.state_dir / "email", storage.DIR_MODE)
         for name in STATE_FILES:

@@ -243,3 +243,25 @@ def test_config_toml_damage_is_a_clear_config_error(tmp_path: Path, label: str, 
         assert "config.toml" in str(exc)
     else:
         assert label == "nested-deep" and values == {}  # an unknown key: ignored
+
+
+@pytest.mark.parametrize(("label", "damage"), list(GENERIC.items()), ids=list(GENERIC))
+def test_panel_json_damage_means_no_address_to_offer(tmp_path: Path, label: str, damage: Damage) -> None:
+    from panel_tui.scan.history import last_address, remember_address
+
+    remember_address(tmp_path, "a@b.lv")
+    path = tmp_path / "panel.json"
+    path.write_bytes(damage(path.read_bytes()))
+    assert last_address(tmp_path) == ""
+    remember_address(tmp_path, "c@d.lv")
+    assert last_address(tmp_path) == "c@d.lv"
+
+
+@pytest.mark.parametrize("content", [b"[]", b"null", b'{"pid": "x"}', b'{"pid": -1}', b'{"pid": ' + b"9" * 5000 + b"}",
+                                     b"[" * 100_000, b"\0" * 10])
+def test_a_damaged_tenant_run_file_means_no_running_tenant(tmp_path: Path, content: bytes) -> None:
+    from panel_tui.scenarios.environment import running_tenant_pid
+
+    (tmp_path / "tenant").mkdir()
+    (tmp_path / "tenant" / "run.json").write_bytes(content)
+    assert running_tenant_pid(tmp_path) is None
