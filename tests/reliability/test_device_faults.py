@@ -116,3 +116,22 @@ def test_a_state_dir_that_refuses_writes_still_starts(tmp_path: Path, monkeypatc
     assert [m.key for m in dev.startup_problems] == ["device.problem.unwritable"]
     assert dev.admin.login("wrong").status == "wrong"  # saving the counter fails, the login answers
     assert len(dev.startup_problems) == 1  # said once
+
+
+def test_f4_time_travel_past_the_range_moves_neither_clock(tmp_path: Path) -> None:
+    from panel_tui.cloud_link import CloudLink
+    from panel_tui.config import AppConfig
+
+    class TenantAdmin:
+        moved: list[timedelta] = []
+
+        def advance_clock(self, delta: timedelta) -> None:
+            self.moved.append(delta)
+
+    dev = Device(tmp_path, clock=FrozenClock())
+    link = CloudLink(dev, AppConfig(state_dir=tmp_path))
+    link.admin = TenantAdmin()
+    link.advance_clock(timedelta(days=91))
+    with pytest.raises(ClockRangeError):
+        link.advance_clock(MAX_OFFSET)
+    assert link.admin.moved == [timedelta(days=91)] and dev.clock.offset == timedelta(days=91)
