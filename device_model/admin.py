@@ -78,7 +78,8 @@ def _parse_state(data: dict[str, Any]) -> tuple[dict[str, Any], bool, int, datet
     # an out-of-range count is clamped, not a reason to set the file (and the password) aside
     failures = min(max(bounded_int(data.get("failures", 0), -(10**6000), 10**6000, "failures"), 0), MAX_FAILURES)
     until = data.get("throttled_until")
-    throttled_until = aware_datetime(until, "throttled_until") if until else None
+    # unbounded: a far-future throttle is cut to the longest wait by retry_after, not set aside
+    throttled_until = aware_datetime(until, "throttled_until", bounded=False) if until else None
     return record, registered, failures, throttled_until
 
 

@@ -230,13 +230,19 @@ def bounded_float(value: Any, lo: float, hi: float, name: str = "value") -> floa
     return number
 
 
-def aware_datetime(value: Any, name: str = "time") -> datetime:
-    """An ISO 8601 time as an aware datetime; a naive one is taken as UTC (older files)."""
+def aware_datetime(value: Any, name: str = "time", *, bounded: bool = True) -> datetime:
+    """An ISO 8601 time as an aware datetime; a naive one is taken as UTC (older files).
+
+    ``bounded``: the year must be 1971–9000, so that shifting the time into any time zone for
+    display (or adding a timeout) cannot overflow ``datetime``.
+    """
     if not isinstance(value, str) or len(value) > 64:
         raise TypeError(f"{name} is not a time")
     when = datetime.fromisoformat(value)
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
+    if bounded and not 1971 <= when.year <= 9000:
+        raise ValueError(f"{name} out of range")
     return when
 
 

@@ -98,6 +98,8 @@ OUT_OF_RANGE: dict[str, dict[str, Damage]] = {
         "entry-started-text": _edit(("log", "0", "started"), '"yesterday"'),
         "entry-code-huge": _edit(("log", "0", "code"), HUGE),
         "entry-status-bogus": _edit(("log", "0", "status"), '"exploded"'),
+        "entry-started-year-9999": _edit(("log", "0", "started"), '"9999-12-31T23:00:00+00:00"'),
+        "entry-finished-year-1": _edit(("log", "0", "finished"), '"0001-01-01T00:00:00+00:00"'),
         "entry-details-list": _edit(("log", "0", "details"), "[1]"),
     },
     "admin.json": {
@@ -209,6 +211,10 @@ def test_device_starts_on_a_damaged_file(template: Path, tmp_path: Path, name: s
     dev.jobs.record("print", "status sheet")
     dev.update("basic", language="lv")
     dev.format_datetime()
+    for job in dev.jobs.log:  # what Job Status shows, in the furthest time zones
+        for minutes in (-720, 840):
+            dev.update("basic", time_difference_minutes=minutes)
+            dev.format_datetime(job.started), job.finished and dev.format_datetime(job.finished)
     if name.startswith("email/") and reported:
         assert status.signin_state == "not_signed_in"
 
