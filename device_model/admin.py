@@ -16,12 +16,12 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .i18n import Msg
-from .storage import load_document, write_document
+from .storage import aware_datetime, bounded_int, read_state, write_document
 from .validation import ValidationError, check_admin_password
 
 if TYPE_CHECKING:
@@ -34,6 +34,53 @@ FREE_ATTEMPTS = 3
 BASE_DELAY = 30  # seconds after the FREE_ATTEMPTS-th failure
 MAX_DELAY = 600
 SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_LEN = 2**14, 8, 1, 32
+MAX_DOUBLINGS = 5  # 30 s * 2**5 > MAX_DELAY already
+MAX_FAILURES = 1_000_000
+#: Bounds on a stored scrypt record: what hashlib accepts and finishes in well under a second.
+#: A record outside them is a damaged file (moved aside, factory password back, reported),
+#: not a password that can never match.
+SCRYPT_MAX_N, SCRYPT_MAX_R, SCRYPT_MAX_P, SCRYPT_MAX_MEM = 2**20, 32, 16, 64 * 1024 * 1024
+
+
+def throttle_now() -> datetime:
+    """The time the wrong-password throttle runs on: the real UTC clock, not the device clock.
+
+    Why: the device clock is a training tool that anyone at the panel can move (F4 time
+    travel, scenarios); a throttle measured on it could be skipped by moving it. The real clock
+    also survives a restart, so the wait persists in ``admin.json`` as a real UTC time.
+    Tests replace this function (``monkeypatch.setattr(admin, "throttle_now", ...)``).
+    """
+    return datetime.now(timezone.utc)
+
+
+def _parse_scrypt_record(record: dict[str, Any]) -> dict[str, Any]:
+    n = bounded_int(record.get("n"), 2, SCRYPT_MAX_N, "scrypt n")
+    r = bounded_int(record.get("r"), 1, SCRYPT_MAX_R, "scrypt r")
+    p = bounded_int(record.get("p"), 1, SCRYPT_MAX_P, "scrypt p")
+    if n & (n - 1) or 128 * n * r * p > SCRYPT_MAX_MEM:
+        raise ValueError("scrypt parameters out of range")
+    salt, digest = record.get("salt"), record.get("hash")
+    if not isinstance(salt, str) or not isinstance(digest, str) or len(salt) > 256 or not 32 <= len(digest) <= 256:
+        raise ValueError("bad scrypt salt or hash")
+    bytes.fromhex(salt), bytes.fromhex(digest)
+    return {"alg": "scrypt", "n": n, "r": r, "p": p, "salt": salt, "hash": digest}
+
+
+def _parse_state(data: dict[str, Any]) -> tuple[dict[str, Any], bool, int, datetime | None]:
+    """(password record, registered, failures, throttled until) from admin.json, all bounded."""
+    record = data["password"]
+    if not isinstance(record, dict) or record.get("alg") not in ("scrypt", "factory"):
+        raise ValueError("bad password record")
+    record = _parse_scrypt_record(record) if record["alg"] == "scrypt" else dict(FACTORY_RECORD)
+    registered = data.get("registered", True)
+    if not isinstance(registered, bool):
+        raise TypeError("registered is not true/false")
+    # an out-of-range count is clamped, not a reason to set the file (and the password) aside
+    failures = min(max(bounded_int(data.get("failures", 0), -(10**6000), 10**6000, "failures"), 0), MAX_FAILURES)
+    until = data.get("throttled_until")
+    # unbounded: a far-future throttle is cut to the longest wait by retry_after, not set aside
+    throttled_until = aware_datetime(until, "throttled_until", bounded=False) if until else None
+    return record, registered, failures, throttled_until
 
 
 class AdminError(Exception):
@@ -119,32 +166,10 @@ class AdminLock:
 
     # -- persistence ------------------------------------------------------------------------
     def _load(self) -> None:
-        result = load_document(self._path, SCHEMA_VERSION, kind="admin")
-        if result.problem:
-            self._device._report_problem(result.problem)
-        data = result.data
-        if data is not None:
-            try:
-                record = data["password"]
-                if not isinstance(record, dict) or record.get("alg") not in ("scrypt", "factory"):
-                    raise ValueError("bad password record")
-                if record["alg"] == "scrypt":
-                    bytes.fromhex(record["salt"]), bytes.fromhex(record["hash"])
-                self._record = record
-                self._registered = bool(data.get("registered", True))
-                self._failures = int(data.get("failures", 0))
-                until = data.get("throttled_until")
-                self._throttled_until = datetime.fromisoformat(until) if until else None
-                return
-            except (KeyError, ValueError, TypeError) as exc:
-                log.error("admin state unusable (%s); restoring the factory password", exc)
-                from .storage import move_aside
-
-                moved = move_aside(self._path)
-                self._device._report_problem(
-                    Msg.of("device.problem.corrupt_file", file=self._path.name,
-                           moved_to=moved.name if moved else "-", reason=str(exc), kind="admin")
-                )
+        state = read_state(self._path, SCHEMA_VERSION, _parse_state, self._device._report_problem, kind="admin")
+        if state is not None:
+            self._record, self._registered, self._failures, self._throttled_until = state
+            return
         self._record = dict(FACTORY_RECORD)
         self._registered = self._device.profile.default_password_registered
         self._failures = 0
@@ -152,16 +177,19 @@ class AdminLock:
         self._save()
 
     def _save(self) -> None:
-        write_document(
-            self._path,
-            SCHEMA_VERSION,
-            {
-                "password": self._record,
-                "registered": self._registered,
-                "failures": self._failures,
-                "throttled_until": self._throttled_until.isoformat() if self._throttled_until else None,
-            },
-        )
+        try:
+            write_document(
+                self._path,
+                SCHEMA_VERSION,
+                {
+                    "password": self._record,
+                    "registered": self._registered,
+                    "failures": self._failures,
+                    "throttled_until": self._throttled_until.isoformat() if self._throttled_until else None,
+                },
+            )
+        except OSError as exc:  # a state dir that refuses writes must not stop a login
+            self._device._report_unwritable(exc)
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -198,8 +226,13 @@ class AdminLock:
         with self._lock:
             if self._throttled_until is None:
                 return 0
-            remaining = (self._throttled_until - self._device.clock.now()).total_seconds()
-            return min(MAX_DELAY, max(0, int(remaining + 0.999)))  # capped: the clock may go back
+            now = throttle_now()
+            if self._throttled_until > now + timedelta(seconds=MAX_DELAY):
+                # the real clock went back (or a file said year 9999): never wait more than
+                # MAX_DELAY from now, else the admin would be locked out for good
+                self._throttled_until = now + timedelta(seconds=MAX_DELAY)
+            remaining = (self._throttled_until - now).total_seconds()
+            return min(MAX_DELAY, max(0, int(remaining + 0.999)))
 
     @property
     def failures(self) -> int:
@@ -238,11 +271,12 @@ class AdminLock:
                 self._throttled_until = None
                 self._save()
                 return LoginResult("ok")
-            self._failures += 1
+            self._failures = min(self._failures + 1, MAX_FAILURES)
             delay = 0
             if self._failures >= FREE_ATTEMPTS:
-                delay = min(MAX_DELAY, BASE_DELAY * 2 ** (self._failures - FREE_ATTEMPTS))
-                self._throttled_until = self._device.clock.now() + timedelta(seconds=delay)
+                doublings = min(self._failures - FREE_ATTEMPTS, MAX_DOUBLINGS)  # 2**huge: minutes, GBs
+                delay = min(MAX_DELAY, BASE_DELAY * 2**doublings)
+                self._throttled_until = throttle_now() + timedelta(seconds=delay)
             self._save()
             log.info("wrong admin password (failure %d)", self._failures)
             return LoginResult("wrong", delay, Msg.of("admin.wrong_password"), self._failures)

@@ -12,6 +12,22 @@ import threading
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
+#: How far the device clock may be moved from real time either way. Why a bound: a date past
+#: year 9999 cannot be represented, so an unbounded offset (a typo in ``advance``, a hand-edited
+#: clock.json) would make every ``now()`` raise, and with it every start.
+MAX_OFFSET = timedelta(days=100 * 366)
+
+
+class ClockRangeError(ValueError):
+    """A clock change would move the device clock further than :data:`MAX_OFFSET` from real time."""
+
+
+def check_offset(offset: timedelta) -> timedelta:
+    """``offset`` itself when within :data:`MAX_OFFSET`, else :class:`ClockRangeError`."""
+    if abs(offset) > MAX_OFFSET:
+        raise ClockRangeError(f"the device clock can move at most {MAX_OFFSET.days} days from real time")
+    return offset
+
 
 class Clock:
     """``now()`` is ``real UTC time + offset`` (or ``fixed + offset`` when fixed)."""
@@ -47,15 +63,23 @@ class Clock:
             return base + self._offset
 
     def advance(self, delta: timedelta) -> None:
-        """Move the device clock forward (or back, with a negative delta)."""
+        """Move the device clock forward (or back, with a negative delta).
+
+        Raises :class:`ClockRangeError` (nothing changes) beyond :data:`MAX_OFFSET`.
+        """
         with self._lock:
-            self._offset += delta
+            try:
+                new = self._offset + delta
+            except OverflowError:
+                raise ClockRangeError("the device clock cannot move that far") from None
+            self._offset = check_offset(new)
             offset = self._offset
         for cb in list(self._listeners):
             cb(offset)
 
     def set_offset(self, offset: timedelta) -> None:
         """Set the offset absolutely (used when the Device restores it from disk)."""
+        check_offset(offset)
         with self._lock:
             self._offset = offset
         for cb in list(self._listeners):

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from . import reset, storage
 from .admin import AdminLock
-from .clock import Clock
+from .clock import MAX_OFFSET, Clock
 from .errors import ErrorCatalog
 from .i18n import Catalog, Msg, default_catalog
 from .jobs import JobLog
@@ -36,6 +36,34 @@ log = logging.getLogger(__name__)
 
 SETTINGS_SCHEMA = 1
 CLOCK_SCHEMA = 1
+#: At most this many "bad value" notices at one start (a file full of them is one story).
+MAX_VALUE_PROBLEMS = 5
+#: Every file the device keeps in its state dir (the email client's live under ``email/``).
+STATE_FILES = ("settings.json", "admin.json", "joblog.json", "clock.json", "email/token_cache.json",
+               "email/signin.json", "panel.json")
+
+
+_FILE_PROBLEMS = {"device.problem.corrupt_file": None, "device.problem.bad_section": "settings.json",
+                  "device.problem.bad_value": "settings.json"}
+
+
+def problem_notices(problems: list[Msg], limit: int = 2) -> list[Msg]:
+    """The notices the panel shows for ``problems``: each one when few, else one summary.
+
+    Why: a panel of 24 rows holds about two notices; five damaged files would push each other
+    off the screen and the person would read none. The summary names every file; each file's
+    full story is in the log (and its copy stays beside it as ``<name>.corrupt-<time>``).
+    """
+    file_problems = [m for m in problems if m.key in _FILE_PROBLEMS]
+    others = [m for m in problems if m.key not in _FILE_PROBLEMS]
+    if len(file_problems) <= limit:
+        return others + file_problems
+    files: list[str] = []
+    for m in file_problems:
+        name = _FILE_PROBLEMS[m.key] or str(m.params.get("file", "?"))
+        if name not in files:
+            files.append(name)
+    return others + [Msg.of("device.problem.several", count=len(files), files=", ".join(files))]
 
 
 @dataclass(frozen=True)
@@ -59,10 +87,15 @@ class Device:
         catalog: Catalog | None = None,
     ) -> None:
         self.state_dir = storage.ensure_dir(Path(state_dir))
-        reset.finish_pending(self.state_dir)  # a reset cut short by a kill ends before anything loads
+        self.startup_problems: list[Msg] = []
+        self._unwritable_reported = False
+        try:
+            reset.finish_pending(self.state_dir)  # a reset cut short by a kill ends before anything loads
+        except OSError as exc:
+            self._report_unwritable(exc)
+        self._tidy_state_dir()
         self.profile = profile or DeviceProfile.default()
         self.catalog = catalog or default_catalog()
-        self.startup_problems: list[Msg] = []
         self._subscribers: list[Callable[[DeviceEvent], None]] = []
         self._sub_lock = threading.Lock()
         self._settings_lock = threading.RLock()
@@ -79,6 +112,7 @@ class Device:
         self.errors = ErrorCatalog()
         self.jobs = JobLog(self.state_dir / "joblog.json", self.clock.now, self._emit, self._report_problem)
         self.admin = AdminLock(self, self.state_dir / "admin.json")
+        self._started = True
 
     # -- events -----------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[DeviceEvent], None]) -> Callable[[], None]:
@@ -111,18 +145,48 @@ class Device:
         self._emit(kind, detail)
 
     def _report_problem(self, msg: Msg) -> None:
+        """Record a problem for the panel to show once (``startup_problems``).
+
+        After the start (a file found bad while running, e.g. the token cache at the first
+        send) the problem is also sent as ``DeviceEvent("problem", msg)`` so that a running
+        panel can show it at once.
+        """
         self.startup_problems.append(msg)
+        if getattr(self, "_started", False):
+            self._emit("problem", msg)
+
+    def report_problem(self, msg: Msg) -> None:
+        """Public form of :meth:`_report_problem` for parts of the device (the email client)."""
+        self._report_problem(msg)
+
+    def _report_unwritable(self, exc: OSError) -> None:
+        """The state dir refuses writes (another user's, read-only, full): say so once, go on."""
+        log.error("cannot write in the state dir %s: %s", self.state_dir, exc)
+        if not self._unwritable_reported:
+            self._unwritable_reported = True
+            self._report_problem(Msg.of("device.problem.unwritable", dir=str(self.state_dir),
+                                        reason=exc.strerror or type(exc).__name__))
+
+    def _tidy_state_dir(self) -> None:
+        """Undo what a kill -9 can leave: temp files of unfinished writes; and keep the modes
+        promised (0700 dirs, 0600 files) even if something (a copy, an umask) loosened them."""
+        for directory in (self.state_dir, self.state_dir / "email", self.state_dir / "prints"):
+            storage.clean_leftovers(directory)
+        storage.chmod_quietly(self.state_dir / "email", storage.DIR_MODE)
+        for name in STATE_FILES:
+            storage.chmod_quietly(self.state_dir / name, storage.FILE_MODE)
 
     # -- clock ------------------------------------------------------------------------------
     def _load_clock(self) -> None:
-        result = storage.load_document(self.state_dir / "clock.json", CLOCK_SCHEMA, kind="clock")
-        if result.problem:
-            self._report_problem(result.problem)
-        if result.data is not None and not self._clock_given:
-            try:
-                self.clock.set_offset(timedelta(seconds=float(result.data.get("offset_seconds", 0))))
-            except (TypeError, ValueError):
-                log.error("bad clock offset in clock.json; using 0")
+        def parse(data: dict[str, Any]) -> timedelta:
+            limit = MAX_OFFSET.total_seconds()
+            seconds = storage.bounded_float(data.get("offset_seconds", 0), -limit, limit, "offset_seconds")
+            return timedelta(seconds=seconds)
+
+        offset = storage.read_state(self.state_dir / "clock.json", CLOCK_SCHEMA, parse, self._report_problem,
+                                    kind="clock")
+        if offset is not None and not self._clock_given:
+            self.clock.set_offset(offset)
 
     def _clock_changed(self, offset: timedelta) -> None:
         if not self._clock_given:  # a clock given by the caller (tests, snapshots) is theirs
@@ -162,20 +226,33 @@ class Device:
             self._report_problem(result.problem)
         if result.data is None:
             if not path.exists():
-                self._write_settings(defaults)
+                try:
+                    self._write_settings(defaults)
+                except OSError as exc:
+                    self._report_unwritable(exc)
             return defaults
         settings = defaults
+        problems: list[Msg] = []
         for name in SECTION_TYPES:
             raw = result.data.get(name)
             if raw is None:
                 continue
             if not isinstance(raw, dict):
-                self._report_problem(Msg.of("device.problem.bad_section", section=name))
+                problems.append(Msg.of("device.problem.bad_section", section=name))
                 continue
             section, bad = section_from_dict(name, raw, defaults.section(name))
             for field_name in bad:
-                self._report_problem(Msg.of("device.problem.bad_value", section=name, field=field_name))
+                problems.append(Msg.of("device.problem.bad_value", section=name, field=field_name))
             settings = settings.with_section(name, section)
+        if problems:
+            # Reported once: the file as found is kept aside, the repaired settings replace it
+            for msg in problems[:MAX_VALUE_PROBLEMS]:
+                self._report_problem(msg)
+            storage.move_aside(path)
+            try:
+                self._write_settings(settings)
+            except OSError as exc:
+                self._report_unwritable(exc)
         return settings
 
     def _write_settings(self, settings: Settings) -> None:

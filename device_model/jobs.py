@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from .i18n import Msg
 from .redact import redact_text
-from .storage import load_document, write_document
+from .storage import aware_datetime, bounded_int, read_state, write_document
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,13 @@ SCHEMA_VERSION = 1
 MAX_LOG = 200
 
 JOB_KINDS = ("scan_to_email", "print", "email", "notification", "connection_test", "scan", "fax")
-JOB_STATUSES = ("active", "completed", "canceled", "error")
+#: "interrupted": the process died while the job was running (a mail may have gone out).
+JOB_STATUSES = ("active", "completed", "canceled", "error", "interrupted")
+#: Jobs that hand a message to a server: recorded on disk as soon as they start, so that a kill
+#: between the server's acceptance and the log's write still leaves a record ("interrupted").
+DELIVERY_KINDS = frozenset({"scan_to_email", "email", "notification"})
+MAX_ID = 2**53  # what any JSON reader keeps exactly
+_MAX_TEXT = 4000
 
 
 @dataclass(frozen=True)
@@ -100,17 +106,32 @@ class Job:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Job":
+        """A job from the log file, every type and bound checked (see ``storage.read_state``)."""
+        if not isinstance(d, dict):
+            raise TypeError("job entry is not an object")
+        details = d.get("details") or {}
+        if not isinstance(details, dict):
+            raise TypeError("job details are not an object")
+        status = _text(d.get("status", "completed"), "status")
+        if status not in JOB_STATUSES:
+            raise ValueError(f"unknown job status {status[:20]!r}")
         return cls(
-            id=int(d["id"]),
-            kind=str(d["kind"]),
-            destination=str(d.get("destination", "")),
-            started=datetime.fromisoformat(d["started"]),
-            finished=datetime.fromisoformat(d["finished"]) if d.get("finished") else None,
-            status=str(d.get("status", "completed")),
-            code=int(d["code"]) if d.get("code") is not None else None,
-            reply=str(d.get("reply", "")),
-            details={str(k): str(v) for k, v in dict(d.get("details") or {}).items()},
+            id=bounded_int(d["id"], 1, MAX_ID, "id"),
+            kind=_text(d["kind"], "kind")[:64],
+            destination=_text(d.get("destination", ""), "destination"),
+            started=aware_datetime(d["started"], "started"),
+            finished=aware_datetime(d["finished"], "finished") if d.get("finished") else None,
+            status=status,
+            code=bounded_int(d["code"], 0, 99999, "code") if d.get("code") is not None else None,
+            reply=_text(d.get("reply", ""), "reply"),
+            details={_text(k, "detail"): _text(v, "detail") for k, v in details.items()},
         )
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} is not text")
+    return value[:_MAX_TEXT]
 
 
 class JobLog:
@@ -131,26 +152,33 @@ class JobLog:
         self._lock = threading.RLock()
         self._active: list[Job] = []
         self._log: list[Job] = []
+        loaded = read_state(self._path, SCHEMA_VERSION, self._parse, report_problem, kind="jobs")
         next_id = 1
-        result = load_document(self._path, SCHEMA_VERSION, kind="jobs")
-        if result.problem:
-            report_problem(result.problem)
-        if result.data is not None:
-            try:
-                self._log = [Job.from_dict(d) for d in result.data.get("log", [])][: self._max]
-                next_id = int(result.data.get("next_id", 1))
-            except (KeyError, ValueError, TypeError) as exc:
-                from .storage import move_aside
-
-                moved = move_aside(self._path)
-                report_problem(
-                    Msg.of("device.problem.corrupt_file", file=self._path.name,
-                           moved_to=moved.name if moved else "-", reason=str(exc), kind="jobs")
-                )
-                self._log = []
-        next_id = max([next_id] + [j.id + 1 for j in self._log])
+        interrupted: list[Job] = []
+        if loaded is not None:
+            self._log, interrupted, next_id = loaded
+        next_id = max([next_id] + [j.id + 1 for j in self._log + interrupted])
+        if interrupted:  # jobs a kill cut short: logged now, newest first, and saved at once
+            self._log[:0] = sorted(interrupted, key=lambda j: j.id, reverse=True)
+            del self._log[self._max :]
         self._ids = itertools.count(next_id)
         self._next_id = next_id
+        if interrupted:
+            with self._lock:
+                self._save_locked()
+
+    def _parse(self, data: dict[str, Any]) -> tuple[list[Job], list[Job], int]:
+        """(log, interrupted jobs, next id) from the file's data; raises on any bad value."""
+        entries, active = data.get("log", []), data.get("active", [])
+        if not isinstance(entries, list) or not isinstance(active, list):
+            raise TypeError("log is not a list")
+        logged = [Job.from_dict(d) for d in entries[: self._max]]
+        interrupted = [
+            dataclasses.replace(job, status="interrupted", finished=None)
+            for job in (Job.from_dict(d) for d in active[: self._max])
+        ]
+        next_id = bounded_int(data.get("next_id", 1), 1, MAX_ID, "next_id")
+        return logged, interrupted, next_id
 
     # -- queries ----------------------------------------------------------------------------
     @property
@@ -181,6 +209,8 @@ class JobLog:
             self._next_id = job_id + 1
             job = Job(job_id, kind, destination, self._now(), details={k: redact_text(str(v)) for k, v in details.items()})
             self._active.append(job)
+            if kind in DELIVERY_KINDS:
+                self._save_locked()  # on disk before any message is handed over
         self._emit("jobs", job.id)
         return job
 
@@ -262,7 +292,9 @@ class JobLog:
     def _save_locked(self) -> None:
         try:
             write_document(
-                self._path, SCHEMA_VERSION, {"next_id": self._next_id, "log": [j.to_dict() for j in self._log]},
+                self._path, SCHEMA_VERSION,
+                {"next_id": self._next_id, "log": [j.to_dict() for j in self._log],
+                 "active": [j.to_dict() for j in self._active if j.kind in DELIVERY_KINDS]},
                 pretty=False,
             )
         except OSError as exc:  # a full disk must not kill the job that just finished

@@ -16,13 +16,18 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
+import stat
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from .i18n import Msg
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +118,14 @@ def move_aside(path: Path, now: float | None = None) -> Path | None:
     return target
 
 
+def _parse_int(text: str) -> int | float:
+    """JSON integers; one too long for ``int()`` (over 4300 digits) reads as an infinity, so the
+    field's own bound check refuses that one value instead of the whole file failing to parse."""
+    if len(text) > 4000:
+        return float("-inf") if text.startswith("-") else float("inf")
+    return int(text)
+
+
 @dataclass
 class LoadResult:
     """What :func:`load_document` found: the data (None = use defaults) and any problem."""
@@ -135,7 +148,7 @@ def load_document(path: Path, schema_version: int, *, kind: str = "") -> LoadRes
     reason: str
     try:
         raw = path.read_bytes()
-        doc = json.loads(raw.decode("utf-8"))
+        doc = json.loads(raw.decode("utf-8"), parse_int=_parse_int)
         if not isinstance(doc, dict):
             reason = "not a JSON object"
         elif doc.get("schema_version") != schema_version:
@@ -144,8 +157,10 @@ def load_document(path: Path, schema_version: int, *, kind: str = "") -> LoadRes
             reason = "no data object"
         else:
             return LoadResult(doc["data"])
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        reason = f"{type(exc).__name__}: {exc}"
+    except (OSError, ValueError, RecursionError) as exc:
+        # ValueError covers bad UTF-8, bad JSON and integer literals too long to convert;
+        # RecursionError a document nested thousands deep
+        reason = f"{type(exc).__name__}: {str(exc)[:200]}"
     if isinstance(path, Path) and path.is_dir():
         reason = "is a directory"
     moved = move_aside(path)
@@ -155,6 +170,119 @@ def load_document(path: Path, schema_version: int, *, kind: str = "") -> LoadRes
         {"file": path.name, "moved_to": moved.name if moved else "-", "reason": reason, "kind": kind},
     )
     return LoadResult(None, problem, moved)
+
+
+#: What a parser may raise for content that is well-formed JSON but not a valid state document.
+BAD_CONTENT = (KeyError, ValueError, TypeError, OverflowError, AttributeError, IndexError, RecursionError)
+
+
+def read_state(
+    path: Path,
+    schema_version: int,
+    parse: Callable[[dict[str, Any]], T],
+    report: Callable[[Msg], None],
+    *,
+    kind: str = "",
+) -> T | None:
+    """The one reader of the device's state files: load, check, and on any fault set the file aside.
+
+    ``parse`` turns the document's data into the caller's value and checks every type and bound
+    (it raises one of :data:`BAD_CONTENT` for anything it cannot use). A missing file gives
+    None silently; an unreadable, malformed or out-of-range one is moved aside, ``report`` gets
+    one ``device.problem.corrupt_file`` message, and None is returned so the caller uses its
+    defaults. Why one reader: every file then fails the same safe way, and a value that got past
+    the check is one the rest of the device can do arithmetic on without raising.
+    """
+    result = load_document(path, schema_version, kind=kind)
+    if result.problem:
+        report(result.problem)
+    if result.data is None:
+        return None
+    try:
+        return parse(result.data)
+    except BAD_CONTENT as exc:
+        reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+    moved = move_aside(path)
+    log.error("state file %s holds unusable values (%s); moved to %s, using defaults", path, reason, moved)
+    report(Msg("device.problem.corrupt_file",
+               {"file": Path(path).name, "moved_to": moved.name if moved else "-", "reason": reason, "kind": kind}))
+    return None
+
+
+def bounded_int(value: Any, lo: int, hi: int, name: str = "value") -> int:
+    """``value`` as an int in ``lo..hi`` (ValueError otherwise): JSON ints only, no floats or bools."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} is not an integer")
+    if not lo <= value <= hi:
+        raise ValueError(f"{name} out of range")
+    return value
+
+
+def bounded_float(value: Any, lo: float, hi: float, name: str = "value") -> float:
+    """``value`` as a finite number in ``lo..hi`` (ValueError otherwise; NaN and infinities too)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} is not a number")
+    if isinstance(value, int) and not lo <= value <= hi:  # before float(): a huge int overflows
+        raise ValueError(f"{name} out of range")
+    number = float(value)
+    if not lo <= number <= hi:  # False for NaN too
+        raise ValueError(f"{name} out of range")
+    return number
+
+
+def aware_datetime(value: Any, name: str = "time", *, bounded: bool = True) -> datetime:
+    """An ISO 8601 time as an aware datetime; a naive one is taken as UTC (older files).
+
+    ``bounded``: the year must be 1971–9000, so that shifting the time into any time zone for
+    display (or adding a timeout) cannot overflow ``datetime``.
+    """
+    if not isinstance(value, str) or len(value) > 64:
+        raise TypeError(f"{name} is not a time")
+    when = datetime.fromisoformat(value)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    if bounded and not 1971 <= when.year <= 9000:
+        raise ValueError(f"{name} out of range")
+    return when
+
+
+def chmod_quietly(path: Path, mode: int) -> None:
+    """Make ``path`` ``mode`` if it exists and is not already (a file we do not own: logged)."""
+    try:
+        st = os.stat(path, follow_symlinks=False)
+        if stat.S_IMODE(st.st_mode) != mode and not stat.S_ISLNK(st.st_mode):
+            os.chmod(path, mode)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        log.warning("cannot chmod %s: %s", path, exc)
+
+
+_LEFTOVER_TMP = re.compile(r"^\..+\.[A-Za-z0-9_]{6,}\.tmp$")
+
+
+def clean_leftovers(directory: Path) -> list[str]:
+    """Remove temp files a killed :func:`atomic_write_bytes` left in ``directory``; return names.
+
+    Only names of the ``.<target>.<random>.tmp`` shape that ``tempfile.mkstemp`` made for us are
+    touched. Safe because one process owns a state dir at a time (:class:`StateLock`) and a
+    temp file is never read back: the rename that would have published it never happened.
+    """
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    for entry in entries:
+        if _LEFTOVER_TMP.match(entry.name) and entry.is_file(follow_symlinks=False):
+            try:
+                os.unlink(entry.path)
+                removed.append(entry.name)
+            except OSError as exc:
+                log.warning("cannot remove leftover %s: %s", entry.path, exc)
+    if removed:
+        log.info("removed %d leftover temp file(s) in %s", len(removed), directory)
+    return removed
 
 
 def write_document(path: Path, schema_version: int, data: dict[str, Any], *, pretty: bool = True) -> None:

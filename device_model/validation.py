@@ -48,6 +48,7 @@ _PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]*$")
 _HOST_CHARS = re.compile(r"^[A-Za-z0-9.\-]*$")
 _DEVICE_NAME = re.compile(r"^[A-Za-z0-9\-]*$")
 _SENDER_FORBIDDEN = set(":()<>[];")
+_ASCII_DIGITS = re.compile(r"[0-9]{1,3}")
 
 
 def check_length(value: str, lo: int, hi: int) -> Msg | None:
@@ -68,7 +69,9 @@ def check_ipv4(value: str, *, required: bool = True) -> Msg | None:
     if not value:
         return Msg.of("validation.required") if required else None
     parts = value.split(".")
-    if len(parts) != 4 or not all(p.isdigit() and len(p) <= 3 for p in parts):
+    # ASCII digits only: str.isdigit() also accepts "²" and Arabic-Indic digits, which int()
+    # then refuses (or reads as a different address than the one shown)
+    if len(parts) != 4 or not all(_ASCII_DIGITS.fullmatch(p) for p in parts):
         return Msg.of("validation.ipv4")
     if any(int(p) > 255 or (len(p) > 1 and p[0] == "0") for p in parts):
         return Msg.of("validation.ipv4")
@@ -165,6 +168,8 @@ def _to_str(value: Any) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise _Invalid(Msg.of("validation.text"))
+    if isinstance(value, int) and not -10**18 < value < 10**18:
+        raise _Invalid(Msg.of("validation.text"))  # str() of a huge int raises (and is no text)
     return str(value)
 
 
@@ -177,7 +182,7 @@ def _to_int(value: Any) -> int:
         raise _Invalid(Msg.of("validation.integer"))
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,9}\s*", value):
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]{1,9}\s*", value):
         return int(value)
     raise _Invalid(Msg.of("validation.integer"))
 

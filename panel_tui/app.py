@@ -197,7 +197,9 @@ class PanelApp(App[None]):
         from device_model.notifications import NotificationDispatcher
 
         self.notifications = NotificationDispatcher(self.device, loop=self._device_loop).start()
-        for problem in getattr(self.device, "startup_problems", ()):
+        from device_model.device import problem_notices
+
+        for problem in problem_notices(list(getattr(self.device, "startup_problems", ()))):
             # A corrupt state file was moved aside and replaced by defaults: say so once.
             self.notify(self.device.t(problem), severity="warning", timeout=10)
         if self._tick_enabled:
@@ -289,6 +291,9 @@ class PanelApp(App[None]):
 
     @on(DeviceChanged)
     def _device_changed(self, message: DeviceChanged) -> None:
+        if message.kind == "problem" and message.detail is not None:
+            # a state file found bad while running (e.g. the token cache at a send): say so once
+            self.notify(self.device.t(message.detail), severity="warning", timeout=10)
         lang = device_language(self.device)
         if lang != self.language:
             self.language = lang

@@ -332,7 +332,14 @@ class CloudLink:
     # -- clock --------------------------------------------------------------------------
 
     def advance_clock(self, delta: timedelta) -> None:
-        """Time travel: move the tenant's and the device's clocks together."""
+        """Time travel: move the tenant's and the device's clocks together.
+
+        The device clock's range is checked first (``ClockRangeError``), so a refused step moves
+        neither clock and the two stay in step.
+        """
+        from device_model.clock import check_offset
+
+        check_offset(self.device.clock.offset + delta)
         if self.admin is not None:
             self.admin.advance_clock(delta)
         self.device.clock.advance(delta)

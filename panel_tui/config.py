@@ -63,8 +63,8 @@ def read_config_file(state_dir: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             raw = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: TOML errors and bad UTF-8
+        raise ConfigError(f"{path}: not a readable TOML file ({type(exc).__name__}: {str(exc)[:200]})") from exc
     known = {f.name for f in fields(AppConfig)} - {"state_dir"}
     values: dict[str, Any] = {}
     for key, value in raw.items():
@@ -76,8 +76,25 @@ def read_config_file(state_dir: Path) -> dict[str, Any]:
     return _coerce(values, path)
 
 
+#: The type each config.toml key must have (TOML has real types: ``cloud_ca = 5`` is an int).
+_TYPES: dict[str, type] = {
+    "lang": str, "no_mouse": bool, "cloud_url": str, "cloud_ca": str, "email_service": str,
+    "client_id": str, "tenant": str, "tenant_preset": str,
+}
+
+
 def _coerce(values: dict[str, Any], source: Path | str) -> dict[str, Any]:
-    """Check choices and turn paths into Path objects."""
+    """Check types and choices and turn paths into Path objects.
+
+    Every fault is a :class:`ConfigError` naming the key, so the CLI says what to fix instead of
+    a traceback from deep inside the app (``Path(5)``, ``"a" in 5``).
+    """
+    for name, kind in _TYPES.items():
+        value = values.get(name)
+        if value is not None and not isinstance(value, kind):
+            raise ConfigError(f"{source}: {name} must be {'true or false' if kind is bool else 'a string'}")
+        if isinstance(value, str) and ("\0" in value or len(value) > 4096):
+            raise ConfigError(f"{source}: {name} is not a usable value")
     checks = {"lang": LANGUAGES, "email_service": EMAIL_SERVICES, "tenant_preset": TENANT_PRESETS}
     for name, choices in checks.items():
         if name in values and values[name] not in choices:

@@ -78,9 +78,11 @@ class EmailClient:
     def __init__(self, device: Any) -> None:
         install_log_redaction()
         self.device = device
-        self.store = TokenStore(device.state_dir)
-        for problem in self.store.problems:
-            getattr(device, "startup_problems", []).append(problem)
+        report = getattr(device, "report_problem", None)
+        self.store = TokenStore(device.state_dir, report=report)
+        if report is None:  # a stand-in device without report_problem
+            for problem in self.store.problems:
+                getattr(device, "startup_problems", []).append(problem)
         self._lock = threading.RLock()
         self._profile: EmailServiceProfile | None = None
         self._attempt: SignInAttempt | None = None

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..i18n import Msg
 from ..storage import atomic_write_bytes, ensure_dir, load_document, write_document
@@ -382,18 +382,27 @@ class TokenStore:
     decide ``force_refresh`` itself (msal reads wall time; the device clock may have travelled).
     """
 
-    def __init__(self, state_dir: Path) -> None:
+    def __init__(self, state_dir: Path, report: Callable[[Msg], None] | None = None) -> None:
         self.dir = Path(state_dir) / "email"
         self.cache_path = self.dir / "token_cache.json"
         self.meta_path = self.dir / "signin.json"
         self.problems: list[Msg] = []
+        #: where problems found later (at a send) go too, so a running panel can show them
+        self._report = report
         self._lock = threading.RLock()
         self.meta: dict[str, Any] | None = None
         loaded = load_document(self.meta_path, SIGNIN_SCHEMA, kind="email sign-in")
         if loaded.problem is not None:
-            self.problems.append(loaded.problem)
+            self._problem(loaded.problem)
         if loaded.data and loaded.data.get("account") and self.cache_path.exists():
             self.meta = loaded.data
+            # a cache of the wrong shape must read "not signed in" now, not fail every send later
+            self.read_cache_text()
+
+    def _problem(self, msg: Msg) -> None:
+        self.problems.append(msg)
+        if self._report is not None:
+            self._report(msg)
 
     # -- reading ----------------------------------------------------------------------
 
@@ -401,16 +410,19 @@ class TokenStore:
         """The serialized msal cache, or None (missing or unreadable: moved aside, logged)."""
         try:
             text = self.cache_path.read_text("utf-8")
-            json.loads(text)
+            doc = json.loads(text)
+            # msal's cache is an object of objects; anything else fails every send (AttributeError)
+            if not isinstance(doc, dict) or not all(isinstance(v, dict) for v in doc.values()):
+                raise TypeError("not an msal token cache")
             return text
         except FileNotFoundError:
             return None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, TypeError, RecursionError) as exc:
             from ..storage import move_aside
 
             moved = move_aside(self.cache_path)
             log.error("token cache unreadable (%s); moved aside to %s", type(exc).__name__, moved)
-            self.problems.append(
+            self._problem(
                 Msg(
                     "device.problem.corrupt_file",
                     {"file": self.cache_path.name, "moved_to": moved.name if moved else "-",

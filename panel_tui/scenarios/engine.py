@@ -355,9 +355,19 @@ class Session:
         raise StepError(f"unknown tenant operation {op!r} (known: {', '.join(TENANT_OPS)})")
 
     async def _advance(self, step: Advance) -> tuple[bool, str]:
-        delta = timedelta(days=step.days, hours=step.hours, minutes=step.minutes)
+        try:
+            delta = timedelta(days=step.days, hours=step.hours, minutes=step.minutes)
+        except OverflowError:
+            raise StepError("the device clock cannot move that far") from None
         if delta.total_seconds() <= 0:
             raise StepError("time only moves forward: give a positive duration")
+        if step.device:  # checked before either clock moves, so a refusal changes nothing
+            from device_model.clock import ClockRangeError, check_offset
+
+            try:
+                check_offset(self.device.clock.offset + delta)
+            except (ClockRangeError, OverflowError) as exc:
+                raise StepError(f"the device clock cannot move {_duration(delta)}: {exc}") from None
         done = []
         if step.tenant:
             await asyncio.to_thread(self.tenant.admin.advance_clock, delta)

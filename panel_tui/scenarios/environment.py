@@ -41,7 +41,9 @@ def running_tenant_pid(state_dir: Path) -> int | None:
     try:
         info = json.loads((tenant_dir(state_dir) / "run.json").read_text("utf-8"))
         pid = int(info.get("pid"))
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, AttributeError, RecursionError):  # [] / null / too deep
+        return None
+    if not 0 < pid < 2**22:  # os.kill(-1, 0) would ask about every process; a huge one overflows
         return None
     if pid == os.getpid():
         return None

@@ -239,7 +239,7 @@ def _parse_line(n: int, text: str, words: list[str]) -> Line:
             code = None
             if len(pos) == 3:
                 digits = pos[2].upper().removeprefix("AADSTS")
-                if not digits.isdigit():
+                if not (digits.isascii() and digits.isdigit()):
                     raise fail(f"an AADSTS code is a number (e.g. 53003), not {pos[2]!r}")
                 code = int(digits)
             return Line(n, text, (ExpectSignIn(state, code),))
@@ -248,7 +248,7 @@ def _parse_line(n: int, text: str, words: list[str]) -> Line:
                        "or expect sign-in signed_in|failed|expired|cancelled [AADSTS-CODE]")
         if pos[0] == "job":
             value = pos[1].lower()
-            if value.isdigit():
+            if value.isascii() and value.isdigit():
                 return Line(n, text, (ExpectJob(int(value)),))
             if value in ("completed", "canceled", "cancelled"):
                 return Line(n, text, (ExpectJob("canceled" if value == "cancelled" else value),))
@@ -318,7 +318,7 @@ def _parse_tenant(n: int, args: list[str]) -> Step:
     if op in ("size-limit", "message-size-limit"):
         only()
         size = one("size-limit BYTES")
-        if not size.isdigit() or int(size) <= 0:
+        if not (size.isascii() and size.isdigit()) or int(size) <= 0:
             raise fail(f"the size limit is a positive number of bytes, not {size!r}")
         return tenant("message-size-limit", size=int(size))
     if op == "ca-add":

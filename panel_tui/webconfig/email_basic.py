@@ -207,7 +207,8 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         """The page's fields as ``email_server`` settings values."""
         method = self.query_one("#eb-auth-method", Select).value
         port_text = self.query_one("#eb-smtp-port", Input).value.strip()
-        port: Any = int(port_text) if port_text.isdigit() else port_text
+        # ASCII only: "²".isdigit() is True but int("²") raises; the device says "not a number"
+        port: Any = int(port_text) if port_text.isascii() and port_text.isdigit() and len(port_text) < 10 else port_text
         sender = self.query_one("#eb-sender", Input).value.strip()
         if not sender and method == "oauth2":
             sender = self.signed_in_account(self.screen)

@@ -175,6 +175,23 @@ async def test_ok_shows_validation_messages_at_fields(live_device: Device, tenan
         assert live_device.settings.email_server.auth_method == "off"  # nothing saved
 
 
+async def test_ok_with_odd_digits_in_the_port_is_a_field_message_not_a_crash(live_device: Device, tenant: Any) -> None:
+    """"5²" passes str.isdigit() but not int(); Arabic-Indic digits and 5000 digits likewise."""
+    app = linked_app(live_device, tenant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("webconfig")
+        screen = app.screen
+        await log_in_webconfig(pilot, app)
+        screen.query_one("#eb-auth-method", Select).value = "smtp_auth"
+        screen.query_one("#eb-smtp-server", Input).value = "smtp.example.com"
+        for port in ("58²", "\u0665\u0668\u0667", "9" * 5000):
+            screen.query_one("#eb-smtp-port", Input).value = port
+            await pilot.press("ctrl+o")
+            await pilot.pause()
+            assert static_text(app, "#eb-smtp-port-error")
+        assert app.is_running and live_device.settings.email_server.auth_method == "off"
+
+
 async def test_cancel_and_signed_in_but_not_saved(live_device: Device, tenant: Any) -> None:
     """Cancel stops waiting; a finished sign-in left without OK gives 360 (guide: not saved)."""
     device = live_device

@@ -8,7 +8,28 @@ from pathlib import Path
 import pytest
 
 from device_model import AdminError, Device, FrozenClock, ValidationError
-from device_model.admin import BASE_DELAY, FREE_ATTEMPTS
+from device_model import admin as admin_module
+from device_model.admin import BASE_DELAY, FREE_ATTEMPTS, MAX_DELAY
+
+
+class RealTime:
+    """Stands in for the real clock the password throttle runs on (``admin.throttle_now``)."""
+
+    def __init__(self) -> None:
+        self.now = FrozenClock.DEFAULT
+
+    def __call__(self):  # noqa: ANN204
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@pytest.fixture(autouse=True)
+def real_time(monkeypatch: pytest.MonkeyPatch) -> RealTime:
+    fake = RealTime()
+    monkeypatch.setattr(admin_module, "throttle_now", fake)
+    return fake
 
 
 @pytest.fixture
@@ -59,7 +80,7 @@ def test_lock_survives_restart_session_does_not(tmp_path: Path) -> None:
     assert dev2.admin.lock_active and not dev2.admin.logged_in
 
 
-def test_wrong_password_and_throttle(dev: Device) -> None:
+def test_wrong_password_and_throttle(dev: Device, real_time: RealTime) -> None:
     for i in range(1, FREE_ATTEMPTS):
         res = dev.admin.login("wrong-one")
         assert res.status == "wrong" and res.retry_after == 0 and res.failures == i
@@ -70,19 +91,19 @@ def test_wrong_password_and_throttle(dev: Device) -> None:
     res = dev.admin.login(SERIAL)
     assert res.status == "throttled" and res.retry_after == BASE_DELAY and not dev.admin.logged_in
     assert "30" in dev.t(res.message)
-    dev.clock.advance(timedelta(seconds=BASE_DELAY - 1))
+    real_time.advance(timedelta(seconds=BASE_DELAY - 1))
     assert dev.admin.login(SERIAL).status == "throttled"
-    dev.clock.advance(timedelta(seconds=1))
+    real_time.advance(timedelta(seconds=1))
     # a further wrong try doubles the wait
     res = dev.admin.login("still-wrong")
     assert res.retry_after == 2 * BASE_DELAY
-    dev.clock.advance(timedelta(seconds=2 * BASE_DELAY))
+    real_time.advance(timedelta(seconds=2 * BASE_DELAY))
     assert dev.admin.login(SERIAL).ok
     assert dev.admin.failures == 0
     assert dev.admin.login("wrong").retry_after == 0  # counter was reset by the success
 
 
-def test_throttle_survives_restart_and_applies_to_webconfig(tmp_path: Path) -> None:
+def test_throttle_survives_restart_and_applies_to_webconfig(tmp_path: Path, real_time: RealTime) -> None:
     clock = FrozenClock()
     dev = Device(tmp_path, clock=clock)
     for _ in range(FREE_ATTEMPTS):
@@ -90,9 +111,48 @@ def test_throttle_survives_restart_and_applies_to_webconfig(tmp_path: Path) -> N
     dev2 = Device(tmp_path, clock=clock)
     assert dev2.admin.verify(SERIAL).status == "throttled"
     assert dev2.admin.login(SERIAL).status == "throttled"
-    clock.advance(timedelta(seconds=BASE_DELAY))
+    real_time.advance(timedelta(seconds=BASE_DELAY))
     res = dev2.admin.verify(SERIAL)
     assert res.ok and not dev2.admin.logged_in  # Web Config check opens no panel session
+
+
+def test_moving_the_device_clock_does_not_lift_the_throttle(dev: Device, real_time: RealTime) -> None:
+    """F4 time travel must not make thousands of guesses a minute possible."""
+    for _ in range(FREE_ATTEMPTS):
+        dev.admin.login("wrong-one")
+    dev.clock.advance(timedelta(days=365))
+    assert dev.admin.login(SERIAL).status == "throttled"
+    real_time.advance(timedelta(seconds=BASE_DELAY))
+    assert dev.admin.login(SERIAL).ok
+
+
+def test_huge_failure_count_costs_nothing_and_caps_the_wait(tmp_path: Path, real_time: RealTime) -> None:
+    import json
+    import time
+
+    Device(tmp_path, clock=FrozenClock())
+    path = tmp_path / "admin.json"
+    doc = json.loads(path.read_text())
+    doc["data"]["failures"] = 999_999
+    path.write_text(json.dumps(doc))
+    dev = Device(tmp_path, clock=FrozenClock())
+    t0 = time.perf_counter()
+    res = dev.admin.login("wrong")
+    assert time.perf_counter() - t0 < 1 and res.retry_after == MAX_DELAY
+
+
+def test_year_9999_throttle_waits_at_most_the_maximum(tmp_path: Path, real_time: RealTime) -> None:
+    import json
+
+    Device(tmp_path, clock=FrozenClock())
+    path = tmp_path / "admin.json"
+    doc = json.loads(path.read_text())
+    doc["data"].update(failures=5, throttled_until="9999-12-31T23:59:59")  # naive too
+    path.write_text(json.dumps(doc))
+    dev = Device(tmp_path, clock=FrozenClock())
+    assert dev.admin.login(SERIAL).retry_after == MAX_DELAY
+    real_time.advance(timedelta(seconds=MAX_DELAY))
+    assert dev.admin.login(SERIAL).ok
 
 
 def test_operation_timeout_on_device_clock(dev: Device) -> None:
