@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from textual.widgets import Input, Select
 
 from device_model import Device, DeviceProfile
@@ -144,3 +146,32 @@ async def test_change_admin_password(locked_device: Device) -> None:
         assert app.screen is not screen
     locked_device.admin.logout()
     assert locked_device.admin.login("Printer-2026").ok
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+@pytest.mark.parametrize(("screen_cls", "node"), [
+    ("panel_tui.screens.basic_settings:DateTimeScreen", "date_time_settings"),
+    ("panel_tui.screens.settings_forms:EmailServerSettingsScreen", "server_settings"),
+    ("panel_tui.screens.settings_forms:TcpIpScreen", "tcpip"),
+])
+async def test_every_form_label_stands_apart_from_its_value(tmp_path: Path, lang: str, screen_cls: str, node: str) -> None:
+    """80×24: "Time Difference (minutes from UTC)0" read as one word; a label never touches its value."""
+    from importlib import import_module
+
+    from textual.widgets import Label
+
+    from .conftest import make_device
+
+    module, _, name = screen_cls.partition(":")
+    app = make_app(make_device(tmp_path / "state", lang=lang))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(getattr(import_module(module), name)(menu_tree.find(node)))
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        for label in app.screen.query(".form-row Label").results(Label):
+            if not label.region:  # a field hidden for the current values
+                continue
+            text = str(label.render())
+            row = lines[label.region.y]
+            start = row.index(text, label.region.x)
+            assert row[start + len(text)] == " ", f"{text!r} runs into its value: {row!r}"
