@@ -35,6 +35,7 @@ WORDS = {
         "signed_in_page": "You have signed in",
         "setup_complete": "Setup complete",
         "connection_ok": "Connection test was successful",
+        "connection_test": "Connection Test",
         "email_status": "Email Server Status",
         "status_signed_in": "Signed in",
         "print_sheet": "Print Status Sheet",
@@ -63,6 +64,7 @@ WORDS = {
         "signed_in_page": "Jūs esat pierakstījies",
         "setup_complete": "Iestatīšana pabeigta",
         "connection_ok": "Savienojuma pārbaude bija veiksmīga",
+        "connection_test": "Savienojuma pārbaude",
         "email_status": "E-pasta servera statuss",
         "status_signed_in": "Pierakstījies",
         "print_sheet": "Drukāt statusa lapu",
@@ -163,6 +165,30 @@ def step_12_send_it_to_the_printer(t: Terminal, w: dict[str, str]) -> None:
     t.wait_for("Current Status")
     t.press("ctrl+o")
     t.wait_for(w["setup_complete"])
+
+
+#: Web Config's left menu marks the cursor row in the default theme's cursor colours.
+MENU_CURSOR = ("d7ffff", "0087d7")
+
+
+def to_web_config_menu(t: Terminal) -> None:
+    """Shift+Tab until the cursor is in Web Config's left menu, as a person watching it."""
+    for _ in range(20):
+        t.settle(0.15)
+        for row in range(4, t.rows - 1):
+            if any((c.fg, c.bg) == MENU_CURSOR and c.char.strip() for c in t.cells(row)[:21]):
+                return
+        t.press("shift+tab")
+    raise AssertionError(f"the cursor never reached the left menu\n{t.text()}")
+
+
+def connection_test(t: Terminal, w: dict[str, str]) -> None:
+    """Network > Email Server > Connection Test, Start: the saved settings reach the server."""
+    to_web_config_menu(t)
+    t.press("down", "enter")  # Basic -> Connection Test
+    t.wait_for(w["connection_test"])
+    t.press("enter")  # Start has the cursor
+    t.wait_for(w["connection_ok"])
 
 
 def check_status_on_the_panel(t: Terminal, w: dict[str, str]) -> None:

@@ -14,6 +14,7 @@ from tests.acceptance.conftest import Launch
 from tests.acceptance.journeys import (
     WORDS,
     check_status_on_the_panel,
+    connection_test,
     scan_to_email,
     scan_to_email_arrives,
     step_1_read_the_ip,
@@ -31,6 +32,7 @@ def test_trainer_walks_the_guide_from_home_to_a_mail_in_the_mailbox(launch: Laun
     code = steps_2_to_7_start_the_sign_in(t, w, ip)
     steps_8_to_11_sign_in_at_microsoft(t, w, code)
     step_12_send_it_to_the_printer(t, w)
+    connection_test(t, w)
     check_status_on_the_panel(t, w)
     scan_to_email_arrives(t, w)
     t.press("ctrl+q")
