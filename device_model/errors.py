@@ -66,6 +66,10 @@ class ErrorCatalog:
         if getattr(job, "status", "") != "error":
             return None
         code = getattr(job, "code", None)
+        if code == 314 and str(getattr(job, "reply", "") or "").startswith("552"):
+            # the server refused it, not Attached File Max Size: raising that cannot help
+            entry = self.get(314)
+            return ErrorEntry(entry.code, entry.status, Msg.of("error.314.solution_server"), entry.panel_message)
         if code is not None:
             return self.get(code)
         if (getattr(job, "details", None) or {}).get("error") == "not_set":

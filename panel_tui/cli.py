@@ -293,7 +293,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"panel-tui: --scenario: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if not has_terminal():
-        print("panel-tui: panel-tui needs a terminal (use ssh -t)", file=sys.stderr)
+        print("panel-tui: needs a terminal (use ssh -t)", file=sys.stderr)
         return EXIT_USAGE
     try:
         locks = claim_state_dir(config.state_dir, tenant=embedded_tenant(config))

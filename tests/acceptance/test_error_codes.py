@@ -363,6 +363,8 @@ def test_314_the_server_refuses_it(launch: Launch, state_dir: Path) -> None:
     details = flat(job_details(panel, "Error 314"))
     assert "Server's reply, verbatim: 552 5.3.4 Message size exceeds fixed maximum message size" in details
     assert "Attached File Max Size (1 MB)" not in details
+    assert "Raise Attached File Max Size" not in details  # it cannot help: the server refused it
+    assert "raise the server's message size limit" in details
 
 
 def test_job_details_in_latvian_are_latvian_and_the_reply_stays_verbatim(launch: Launch, state_dir: Path) -> None:

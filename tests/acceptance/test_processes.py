@@ -163,7 +163,7 @@ def test_a_killed_panels_lock_is_taken_over(launch: Launch) -> None:
 def test_no_terminal_is_refused_in_one_line(home: Path, state_dir: Path) -> None:
     # ssh host panel-tui (no -t): stdin and stdout are pipes
     proc = run(home, "panel-tui", "--state-dir", str(state_dir))
-    assert one_line_error(proc) == "panel-tui: panel-tui needs a terminal (use ssh -t)"
+    assert one_line_error(proc) == "panel-tui: needs a terminal (use ssh -t)"
     assert not state_dir.exists()  # refused before touching anything
 
 

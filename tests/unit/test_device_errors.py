@@ -87,3 +87,18 @@ def test_a_not_set_job_is_explained_in_both_languages(tmp_path: Path) -> None:
         assert word in cat.translate(lang, entry.status)
         assert cat.translate(lang, job.result_label) in ("Not set", "Neiestatīts")
         assert cat.translate(lang, job.note) != job.note.key
+
+
+def test_314_refused_by_the_server_does_not_advise_attached_file_max_size() -> None:
+    """Raising Attached File Max Size cannot help when Exchange's limit refused the message."""
+    from types import SimpleNamespace
+
+    catalog = Catalog()
+    errors = ErrorCatalog()
+    by_server = SimpleNamespace(status="error", code=314, reply="552 5.3.4 Message size exceeds fixed maximum message size")
+    by_printer = SimpleNamespace(status="error", code=314, reply="", details={})
+    for lang in ("en", "lv"):
+        server_advice = catalog.translate(lang, errors.for_job(by_server).solution)
+        printer_advice = catalog.translate(lang, errors.for_job(by_printer).solution)
+        assert server_advice != printer_advice
+    assert "Attached File Max Size" not in catalog.translate("en", errors.for_job(by_server).solution)
