@@ -83,6 +83,11 @@ _ROUTES = [
 ]
 
 
+def _no_constant(name: str) -> Any:
+    """JSON's non-standard Infinity/NaN: refused like any other invalid JSON."""
+    raise ValueError(f"{name} is not JSON")
+
+
 class _TlsThreadingServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -562,8 +567,8 @@ class _Handler(BaseHTTPRequestHandler):
             raw = self._read_body()
             if raw:
                 try:
-                    args = json.loads(raw)
-                except ValueError:
+                    args = json.loads(raw, parse_constant=_no_constant)
+                except (ValueError, RecursionError):  # also Infinity/NaN and deep nesting
                     self._json({"error": "invalid_request",
                                 "error_description": "The body is not JSON."}, 400)
                     return
