@@ -68,7 +68,10 @@ _ERROR_HELP = {
              "'client_secret' (public client flows are off).",
 }
 MAX_BODY = 64 * 1024
-MAX_DRAIN = 4 * 1024 * 1024
+#: a too-large body up to this size is read away, so the client sees our 413 and not a reset
+MAX_DRAIN = 64 * 1024 * 1024
+#: how long a body may stall (a Content-Length longer than what is sent): then a clean 400
+BODY_TIMEOUT = 30.0
 _TENANT = r"(?P<tenant>[A-Za-z0-9.\-]{1,100})"
 _ROUTES = [
     ("discovery", re.compile(rf"^/{_TENANT}/v2\.0/\.well-known/openid-configuration$")),
@@ -334,17 +337,33 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self.close_connection = True
             raise AadError("invalid_request", 90014, "The Content-Length header is not valid.")
+        try:
+            self.connection.settimeout(BODY_TIMEOUT)
+        except OSError:
+            pass
         if length < 0 or length > MAX_BODY:
             self.close_connection = True
             if 0 < length <= MAX_DRAIN:  # read it away so the client sees our reply
                 remaining = length
-                while remaining > 0:
-                    chunk = self.rfile.read(min(remaining, 65536))
-                    if not chunk:
-                        break
-                    remaining -= len(chunk)
+                try:
+                    while remaining > 0:
+                        chunk = self.rfile.read(min(remaining, 65536))
+                        if not chunk:
+                            break
+                        remaining -= len(chunk)
+                except OSError:  # stalled or gone: the reply below may still reach it
+                    pass
             raise AadError("invalid_request", 90014, "The request body is too large.", status=413)
-        self._body = self.rfile.read(length) if length else b""
+        try:
+            body = self.rfile.read(length) if length else b""
+        except OSError:  # a stalled body (socket timeout) or a reset mid-body
+            body = None
+        if body is None or len(body) < length:
+            self.close_connection = True
+            self._body = b""
+            raise AadError("invalid_request", 90014,
+                           "The request body is shorter than its Content-Length.")
+        self._body = body
         return self._body
 
     def _form(self) -> dict[str, str]:
