@@ -95,3 +95,29 @@ def test_a_10_mb_body_gets_413_not_a_reset(tenant: TenantHandle) -> None:
     r = c.getresponse()
     assert r.status == 413
     assert json.loads(r.read())["error"] == "invalid_request"
+
+
+# --- SMTP ------------------------------------------------------------------------------------
+from tests.unit.test_cloud_smtp_server import (  # noqa: E402,F401  (fixtures and helpers)
+    GOOD, PRINTER, ca, connect, directory, server, xoauth2,
+)
+
+
+def test_smtp_caps_recipients_per_message_as_exchange_does(server, ca, tmp_path: Path) -> None:
+    from cloud_sim.smtp_server import MAX_RECIPIENTS
+
+    assert MAX_RECIPIENTS == 500
+    client = connect(server, ca)
+    try:
+        assert client.docmd("AUTH", "XOAUTH2 " + xoauth2(PRINTER, GOOD))[0] == 235
+        assert client.docmd("MAIL", f"FROM:<{PRINTER}>")[0] == 250
+        for i in range(MAX_RECIPIENTS):
+            assert client.docmd("RCPT", f"TO:<r{i}@example.com>")[0] == 250
+        code, text = client.docmd("RCPT", "TO:<one-too-many@example.com>")
+        assert (code, text.decode()[:31]) == (452, "4.5.3 Too many recipients"[:31]), text
+        code, _ = client.data(b"Subject: x\r\n\r\nbody\r\n")
+        assert code == 250
+    finally:
+        client.close()
+    outbound = list((tmp_path / "mail").rglob("new/*"))
+    assert len(outbound) == MAX_RECIPIENTS
