@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import ipaddress
 import json
+import os
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,12 +55,25 @@ def ensure_ca(state_dir: Path, extra_names: tuple[str, ...] = ()) -> CaFiles:
     tens of milliseconds in the panel process that embeds the tenant.
     """
     files = _paths(state_dir)
+    _keep_private(state_dir, files)
     dns_names, ips = _wanted_names(extra_names)
     if _record_covers(state_dir, files, dns_names, ips):
         return files
     files = _ensure_ca_slow(state_dir, extra_names)
     _write_record(state_dir, files, dns_names, ips)
     return files
+
+
+def _keep_private(state_dir: Path, files: CaFiles) -> None:
+    """Put the certificate files back to 0600 (older versions wrote the certificates 0644):
+    every state file of the tenant is owner-only, as the README promises."""
+    for path in (files.ca_cert, files.ca_key, files.server_cert, files.server_key,
+                 state_dir / RECORD_NAME):
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except OSError:  # pragma: no cover - not ours; the checks below decide
+            pass
 
 
 def _wanted_names(extra_names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -106,7 +120,7 @@ def _write_record(state_dir: Path, files: CaFiles, dns_names: tuple[str, ...],
         "sha256": {f: _digest(getattr(files, f))
                    for f in ("ca_cert", "ca_key", "server_cert", "server_key")},
     }
-    atomic_write_bytes(state_dir / RECORD_NAME, json.dumps(rec, indent=1).encode(), mode=0o644)
+    atomic_write_bytes(state_dir / RECORD_NAME, json.dumps(rec, indent=1).encode())
 
 
 def _ensure_ca_slow(state_dir: Path, extra_names: tuple[str, ...] = ()) -> CaFiles:
@@ -154,7 +168,7 @@ def _ensure_ca_slow(state_dir: Path, extra_names: tuple[str, ...] = ()) -> CaFil
             .sign(ca_key, hashes.SHA256())
         )
         atomic_write_bytes(files.ca_key, ca_key.private_bytes(pem, key_fmt, nocrypt))
-        atomic_write_bytes(files.ca_cert, ca_cert.public_bytes(pem), mode=0o644)
+        atomic_write_bytes(files.ca_cert, ca_cert.public_bytes(pem))
 
     dns_names = tuple(dict.fromkeys(SERVER_DNS_NAMES + tuple(
         n for n in extra_names if not _is_ip(n))))
@@ -183,7 +197,7 @@ def _ensure_ca_slow(state_dir: Path, extra_names: tuple[str, ...] = ()) -> CaFil
         .sign(ca_key, hashes.SHA256())
     )
     atomic_write_bytes(files.server_key, key.private_bytes(pem, key_fmt, nocrypt))
-    atomic_write_bytes(files.server_cert, cert.public_bytes(pem), mode=0o644)
+    atomic_write_bytes(files.server_cert, cert.public_bytes(pem))
     return files
 
 

@@ -121,3 +121,57 @@ def test_smtp_caps_recipients_per_message_as_exchange_does(server, ca, tmp_path:
         client.close()
     outbound = list((tmp_path / "mail").rglob("new/*"))
     assert len(outbound) == MAX_RECIPIENTS
+
+
+# --- modes and leftovers ---------------------------------------------------------------------
+def test_a_delivery_is_0600_from_its_first_byte(tmp_path: Path, monkeypatch) -> None:
+    from cloud_sim import maildir
+
+    seen: list[int] = []
+    for name in ("link", "rename", "replace"):
+        real = getattr(os, name)
+
+        def spy(src, dst, *a, _real=real, **kw):
+            if "maildir" in str(src) or "/tmp/" in str(src):
+                seen.append(stat.S_IMODE(os.stat(src).st_mode))
+            return _real(src, dst, *a, **kw)
+
+        monkeypatch.setattr(os, name, spy)
+    old = os.umask(0o022)
+    try:
+        path = maildir.deliver(tmp_path / "maildir", "printer@contoso.onmicrosoft.com", b"Subject: x\n\nhi\n")
+    finally:
+        os.umask(old)
+    assert seen and set(seen) == {0o600}, [oct(m) for m in seen]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [m["subject"] for m in [{"subject": i.subject} for i in
+            maildir.list_messages(tmp_path / "maildir", "printer@contoso.onmicrosoft.com")]] == ["x"]
+
+
+def test_start_removes_tmp_leftovers_and_restores_modes(tmp_path: Path) -> None:
+    state = tmp_path / "t"
+    h = start_tenant(state, preset="prepared")
+    h.stop()
+    box = state / "maildir" / "printer@contoso.onmicrosoft.com"
+    for sub in ("tmp", "new", "cur"):
+        (box / sub).mkdir(parents=True, exist_ok=True)
+    (box / "tmp" / "123.killed.host").write_bytes(b"half a mess")
+    (box / "new" / "124.M1P1.host").write_bytes(b"Subject: y\n\nz\n")
+    os.chmod(box / "new" / "124.M1P1.host", 0o644)
+    for name in ("ca.pem", "server.pem", "certs.json"):
+        os.chmod(state / name, 0o644)
+    h = start_tenant(state, preset="prepared")
+    try:
+        assert list((box / "tmp").iterdir()) == []
+        assert stat.S_IMODE((box / "new" / "124.M1P1.host").stat().st_mode) == 0o600
+        for name in ("ca.pem", "ca-key.pem", "server.pem", "server-key.pem", "certs.json"):
+            assert stat.S_IMODE((state / name).stat().st_mode) == 0o600, name
+    finally:
+        h.stop()
+
+
+def test_fresh_certificates_are_0600(tmp_path: Path) -> None:
+    h = start_tenant(tmp_path / "t", preset="prepared")
+    h.stop()
+    for name in ("ca.pem", "ca-key.pem", "server.pem", "server-key.pem", "certs.json"):
+        assert stat.S_IMODE((tmp_path / "t" / name).stat().st_mode) == 0o600, name
