@@ -72,6 +72,10 @@ MAX_BODY = 64 * 1024
 MAX_DRAIN = 64 * 1024 * 1024
 #: how long a body may stall (a Content-Length longer than what is sent): then a clean 400
 BODY_TIMEOUT = 30.0
+#: how long a connection may stay silent (TLS handshake, headers, keep-alive) before it is cut
+CONNECTION_TIMEOUT = 30.0
+#: concurrent connections (one handler thread each); more are closed at once
+MAX_HANDLERS = 64
 _TENANT = r"(?P<tenant>[A-Za-z0-9.\-]{1,100})"
 _ROUTES = [
     ("discovery", re.compile(rf"^/{_TENANT}/v2\.0/\.well-known/openid-configuration$")),
@@ -102,6 +106,7 @@ class _TlsThreadingServer(ThreadingHTTPServer):
         self.ssl_context = ssl_context
         self._conns = set()
         self._conns_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(MAX_HANDLERS)
         super().__init__(addr, handler, bind_and_activate=sock is None)
         if sock is not None:  # already bound and listening (cloud_sim.ondemand)
             self.socket.close()
@@ -119,8 +124,27 @@ class _TlsThreadingServer(ThreadingHTTPServer):
             except OSError:
                 pass
 
+    def process_request(self, request, client_address):
+        """One thread per connection, but at most MAX_HANDLERS at once: a flood of slow
+        connections is refused (closed) instead of growing threads without bound."""
+        if not self._slots.acquire(blocking=False):
+            log.warning("too many connections (%d); refusing %s", MAX_HANDLERS, client_address)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
     def finish_request(self, request, client_address):  # runs in the connection's thread
-        request.settimeout(30)
+        request.settimeout(CONNECTION_TIMEOUT)  # a silent client is dropped, freeing its slot
         try:
             tls = self.ssl_context.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError) as exc:
@@ -269,7 +293,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "cloud-sim"
     sys_version = ""
-    timeout = 30
+    timeout = None  # the server's finish_request sets CONNECTION_TIMEOUT on the socket
 
     def log_message(self, fmt: str, *args: Any) -> None:  # no query strings, no bodies
         log.debug("%s %s", self.address_string(), fmt % args)

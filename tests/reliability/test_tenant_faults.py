@@ -175,3 +175,30 @@ def test_fresh_certificates_are_0600(tmp_path: Path) -> None:
     h.stop()
     for name in ("ca.pem", "ca-key.pem", "server.pem", "server-key.pem", "certs.json"):
         assert stat.S_IMODE((tmp_path / "t" / name).stat().st_mode) == 0o600, name
+
+
+# --- connections -----------------------------------------------------------------------------
+def test_slow_connections_are_capped_and_dropped(tmp_path: Path, monkeypatch) -> None:
+    import threading
+    import time
+
+    from cloud_sim import idp_http
+
+    monkeypatch.setattr(idp_http, "MAX_HANDLERS", 8)
+    monkeypatch.setattr(idp_http, "CONNECTION_TIMEOUT", 1.0)
+    h = start_tenant(tmp_path / "t", preset="prepared", smtp=False)
+    try:
+        host, port = h.base_url.split("//")[1].rsplit(":", 1)
+        before = threading.active_count()
+        slow = [socket.create_connection((host, int(port))) for _ in range(40)]
+        time.sleep(0.5)
+        assert threading.active_count() - before <= 8
+        time.sleep(1.5)  # the silent ones are dropped after CONNECTION_TIMEOUT
+        for s in slow:
+            s.close()
+        c = _conn(h)
+        c.request("GET", "/organizations/v2.0/.well-known/openid-configuration")
+        assert c.getresponse().status == 200
+        c.close()
+    finally:
+        h.stop()
