@@ -64,6 +64,23 @@ def ensure_ca(state_dir: Path, extra_names: tuple[str, ...] = ()) -> CaFiles:
     return files
 
 
+def _move_aside(*paths: Path, why: str) -> None:
+    """Rename damaged files to ``<name>.corrupt-<time>`` (kept for inspection) and say so."""
+    import logging
+    import time
+
+    stamp = int(time.time())
+    for path in paths:
+        if path.exists():
+            aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+            try:
+                os.replace(path, aside)
+            except OSError:
+                continue
+            logging.getLogger(__name__).warning("%s: moved %s to %s and issued a new one",
+                                                why, path.name, aside.name)
+
+
 def _keep_private(state_dir: Path, files: CaFiles) -> None:
     """Put the certificate files back to 0600 (older versions wrote the certificates 0644):
     every state file of the tenant is owner-only, as the README promises."""
@@ -142,8 +159,9 @@ def _ensure_ca_slow(state_dir: Path, extra_names: tuple[str, ...] = ()) -> CaFil
             ca_key = serialization.load_pem_private_key(files.ca_key.read_bytes(), None)
             if ca_cert.not_valid_after_utc < now + dt.timedelta(days=30):
                 ca_cert = ca_key = None
-        except (ValueError, TypeError):
+        except (ValueError, TypeError):  # damaged: kept aside for inspection, then replaced
             ca_cert = ca_key = None
+            _move_aside(files.ca_cert, files.ca_key, why="the tenant CA is unreadable")
     new_ca = ca_cert is None
     if new_ca:
         ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -212,10 +230,21 @@ def _is_ip(name: str) -> bool:
 def _server_cert_ok(files: CaFiles, ca_cert, dns_names, ips, now) -> bool:
     from cryptography import x509
 
+    from cryptography.hazmat.primitives import serialization
+
     if not (files.server_cert.exists() and files.server_key.exists()):
         return False
     try:
         cert = x509.load_pem_x509_certificate(files.server_cert.read_bytes())
+        key = serialization.load_pem_private_key(files.server_key.read_bytes(), None)
+        if key.public_key().public_numbers() != cert.public_key().public_numbers():
+            raise ValueError("the server key does not match its certificate")
+    except (ValueError, TypeError, AttributeError):
+        # damaged: without this the TLS context fails on every run; keep it aside, reissue
+        _move_aside(files.server_cert, files.server_key,
+                    why="the tenant's server certificate or key is unreadable")
+        return False
+    try:
         if cert.issuer != ca_cert.subject or cert.not_valid_after_utc < now + dt.timedelta(days=7):
             return False
         san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value

@@ -202,3 +202,26 @@ def test_slow_connections_are_capped_and_dropped(tmp_path: Path, monkeypatch) ->
         c.close()
     finally:
         h.stop()
+
+
+# --- damaged keys and certificates -----------------------------------------------------------
+@pytest.mark.parametrize("name", ["server-key.pem", "server.pem", "ca.pem", "ca-key.pem"])
+def test_a_damaged_certificate_or_key_is_moved_aside_and_reissued(tmp_path: Path, name: str,
+                                                                   caplog) -> None:
+    state = tmp_path / "t"
+    start_tenant(state, preset="prepared", smtp=False).stop()
+    (state / name).write_bytes(b"-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n")
+    for attempt in range(2):  # and the next start is quiet and fine
+        caplog.clear()
+        h = start_tenant(state, preset="prepared", smtp=False)
+        try:
+            c = _conn(h)
+            c.request("GET", "/organizations/v2.0/.well-known/openid-configuration")
+            assert c.getresponse().status == 200
+            c.close()
+        finally:
+            h.stop()
+        aside = sorted(p.name for p in state.glob(f"{name}.corrupt-*"))
+        assert len(aside) == 1, aside
+        warned = [r.getMessage() for r in caplog.records if "corrupt-" in r.getMessage()]
+        assert bool(warned) == (attempt == 0), warned
