@@ -225,3 +225,32 @@ def test_a_damaged_certificate_or_key_is_moved_aside_and_reissued(tmp_path: Path
         assert len(aside) == 1, aside
         warned = [r.getMessage() for r in caplog.records if "corrupt-" in r.getMessage()]
         assert bool(warned) == (attempt == 0), warned
+
+
+# --- a foreign database ----------------------------------------------------------------------
+@pytest.mark.parametrize("sql", [
+    "CREATE TABLE songs (title TEXT, artist TEXT); INSERT INTO songs VALUES ('a', 'b');",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE users (upn TEXT PRIMARY KEY, name TEXT);",
+], ids=["another-apps-tables", "users-without-our-columns"])
+def test_a_foreign_database_is_a_one_line_error_and_exit_2(tmp_path: Path, sql: str, capsys) -> None:
+    import sqlite3
+
+    from cloud_sim import cli
+    from cloud_sim.store import Store, StoreSchemaError
+
+    state = tmp_path / "t"
+    state.mkdir(mode=0o700)
+    db = sqlite3.connect(state / "tenant.sqlite3")
+    db.executescript(sql)
+    db.commit()
+    db.close()
+    before = (state / "tenant.sqlite3").read_bytes()
+    with pytest.raises(StoreSchemaError):
+        Store(state / "tenant.sqlite3")
+    code = cli.main(["--state-dir", str(state), "serve"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("cloud-sim: ") and err.count("\n") == 1, err
+    assert "not a cloud-sim tenant database" in err and "Traceback" not in err
+    assert (state / "tenant.sqlite3").read_bytes() == before  # someone's data is left alone
