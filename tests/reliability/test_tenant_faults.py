@@ -254,3 +254,84 @@ def test_a_foreign_database_is_a_one_line_error_and_exit_2(tmp_path: Path, sql: 
     assert err.startswith("cloud-sim: ") and err.count("\n") == 1, err
     assert "not a cloud-sim tenant database" in err and "Traceback" not in err
     assert (state / "tenant.sqlite3").read_bytes() == before  # someone's data is left alone
+
+
+# --- properties: any JSON at the admin API, any line at SMTP ---------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.reliability.conftest import SCALE, record_count  # noqa: E402
+
+_ADMIN_OPS = ["state", "users", "security-defaults", "org-smtp-auth", "mailbox-smtp-auth",
+              "public-client-flows", "message-size-limit", "ca-add", "ca-remove", "ca-list",
+              "consent-grant", "consent-revoke", "revoke-sessions", "set-password", "advance",
+              "now", "mail-list", "signing-keys", "no-such-op"]
+_ARG_NAMES = ["enabled", "upn", "value", "size", "name", "users", "block_device_code_flow", "id",
+              "client_id", "password", "duration", "mailbox"]
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+    | st.sampled_from(["admin@contoso.onmicrosoft.com", "91d", "1e400", "on", "-1", "9" * 30]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=10)
+
+
+@pytest.fixture(scope="module")
+def module_tenant(tmp_path_factory):
+    h = start_tenant(tmp_path_factory.mktemp("prop") / "t", preset="prepared", smtp=False)
+    yield h
+    h.stop()
+
+
+@settings(max_examples=60 * SCALE, deadline=None, derandomize=False,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(op=st.sampled_from(_ADMIN_OPS),
+       args=st.dictionaries(st.sampled_from(_ARG_NAMES), _json, max_size=4))
+def test_admin_dispatch_takes_any_json(module_tenant: TenantHandle, op: str, args: dict) -> None:
+    """What the HTTP layer maps to 4xx: KeyError (404) and ValueError/TypeError (400).
+    Anything else would be a 500."""
+    try:
+        json.dumps(module_tenant.admin.dispatch(op, args))
+    except (KeyError, ValueError, TypeError):
+        pass
+    assert module_tenant.admin.now().year < 9001  # and the tenant still tells the time
+
+
+def test_admin_dispatch_property_count() -> None:
+    record_count("tenant admin dispatch examples", 60 * SCALE)
+    record_count("tenant SMTP line examples", 60 * SCALE)
+
+
+_word = st.sampled_from(["HELO", "EHLO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "AUTH", "VRFY",
+                         "EXPN", "HELP", "mail from:", "RCPT TO:", "AUTH XOAUTH2", "AUTH LOGIN"])
+_line = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=80),
+    st.builds(lambda w, t: f"{w} {t}", _word,
+              st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"),
+                      max_size=60)))
+
+
+@settings(max_examples=60 * SCALE, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(lines=st.lists(_line, min_size=1, max_size=4))
+def test_smtp_answers_any_line_with_a_clean_reply(server, ca, lines: list[str]) -> None:
+    import smtplib
+
+    client = smtplib.SMTP(server.host, server.port, timeout=10)
+    try:
+        client.ehlo("printer")
+        for text in lines:
+            word = text.split(" ", 1)[0].upper()
+            if word in ("STARTTLS", "BDAT", "QUIT"):
+                continue  # a handshake, raw bytes or the end: not a line's reply
+            client.send(text.encode("utf-8") + b"\r\n")  # raw bytes: smtplib would refuse non-ASCII
+            code, reply = client.getreply()
+            assert 200 <= code < 600, (text, code, reply)
+            if code == 354:  # DATA went through: end it
+                client.send(b".\r\n")
+                assert 200 <= client.getreply()[0] < 600
+            if code in (221, 421):
+                break
+    except smtplib.SMTPServerDisconnected as exc:  # only after a 421 or 502 goodbye
+        raise AssertionError(f"the server hung up on {lines!r}") from exc
+    finally:
+        client.close()
