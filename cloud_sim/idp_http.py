@@ -51,6 +51,8 @@ _ERROR_HELP = {
     50011: "The redirect URI specified in the request does not match the redirect URIs "
            "configured for the application.",
     50034: "The user account does not exist in the directory.",
+    50053: "The account is locked because the user tried to sign in too many times with an "
+           "incorrect user ID or password.",
     50126: "Error validating credentials due to invalid username or password.",
     50173: "The provided grant has expired due to it being revoked (sessions revoked or "
            "password changed).",

@@ -335,3 +335,27 @@ def test_smtp_answers_any_line_with_a_clean_reply(server, ca, lines: list[str]) 
         raise AssertionError(f"the server hung up on {lines!r}") from exc
     finally:
         client.close()
+
+
+# --- sign-in lockout -------------------------------------------------------------------------
+def test_ten_wrong_passwords_lock_the_account_for_a_minute_of_tenant_time(tenant: TenantHandle) -> None:
+    import datetime as dt
+
+    from cloud_sim.signin import SignInClient
+    from tests.integration.idp_helpers import account, msal_app, poll_once, start_flow
+
+    app = msal_app(tenant)
+    flow = start_flow(app)
+    admin = account(tenant, "admin")
+    with SignInClient(tenant.base_url, tenant.ca_cert_path) as c:
+        c.enter_code(flow["user_code"])
+        c.submit_account(admin.username)
+        for _ in range(10):
+            assert c.submit_password("wrong").error_code == 50126
+        page = c.submit_password(admin.password)  # the right one, too soon
+        assert (page.kind, page.error_code, page.reason) == ("password", 50053, "locked")
+        assert "locked" in page.error_text
+        tenant.admin.advance_clock(dt.timedelta(seconds=61))
+        assert c.submit_password(admin.password).kind == "consent"
+        assert c.consent(True, True).kind == "done"
+    assert "access_token" in poll_once(app, flow)
