@@ -51,6 +51,7 @@ _ERROR_HELP = {
     50011: "The redirect URI specified in the request does not match the redirect URIs "
            "configured for the application.",
     50034: "The user account does not exist in the directory.",
+    50196: "The server terminated an operation because it encountered a client request loop.",
     50053: "The account is locked because the user tried to sign in too many times with an "
            "incorrect user ID or password.",
     50126: "Error validating credentials due to invalid username or password.",
@@ -76,6 +77,8 @@ MAX_DRAIN = 64 * 1024 * 1024
 BODY_TIMEOUT = 30.0
 #: how long a connection may stay silent (TLS handshake, headers, keep-alive) before it is cut
 CONNECTION_TIMEOUT = 30.0
+#: unexpired, unused device codes one app may hold (more: 429 AADSTS50196)
+MAX_PENDING_DEVICE_CODES = 50
 #: concurrent connections (one handler thread each); more are closed at once
 MAX_HANDLERS = 64
 _TENANT = r"(?P<tenant>[A-Za-z0-9.\-]{1,100})"
@@ -435,6 +438,19 @@ class _Handler(BaseHTTPRequestHandler):
                  urlsplit(getattr(self, "path", "") or "").path)
         self._json(body, err.status)
 
+    def _check_pending_codes(self, form: dict[str, str]) -> None:
+        """At most MAX_PENDING_DEVICE_CODES unexpired, unused codes per app: a client asking in
+        a loop gets Microsoft's throttling reply instead of filling the database."""
+        idp = self.app.idp
+        idp.check_client(form.get("client_id"))
+        row = idp.dir.store.one(
+            "SELECT count(*) AS n FROM device_codes WHERE client_id=? AND status='pending' "
+            "AND expires>?", (form.get("client_id"), idp.dir.clock.timestamp()))
+        if row is not None and row["n"] >= MAX_PENDING_DEVICE_CODES:
+            raise AadError("invalid_request", 50196,
+                           "The server terminated an operation because it encountered a client "
+                           "request loop. Please contact your app vendor.", status=429)
+
     def _post_only(self, method: str) -> None:
         if method != "POST":
             raise AadError("invalid_request", 900561,
@@ -494,7 +510,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(app.jwks(tenant) if "/v2.0/" in path else app.idp.dir.keys.jwks())
             elif name == "devicecode":
                 self._post_only(method)
-                self._json(app.idp.device_authorization(self._form()))
+                form = self._form()
+                self._check_pending_codes(form)
+                self._json(app.idp.device_authorization(form))
             elif name == "token":
                 self._post_only(method)
                 self._json(app.idp.token(self._form()))

@@ -359,3 +359,31 @@ def test_ten_wrong_passwords_lock_the_account_for_a_minute_of_tenant_time(tenant
         assert c.submit_password(admin.password).kind == "consent"
         assert c.consent(True, True).kind == "done"
     assert "access_token" in poll_once(app, flow)
+
+
+# --- device codes ----------------------------------------------------------------------------
+def test_pending_device_codes_per_app_are_capped(tenant: TenantHandle) -> None:
+    import datetime as dt
+    from urllib.parse import urlencode
+
+    from cloud_sim.idp_http import MAX_PENDING_DEVICE_CODES
+
+    def ask(c: http.client.HTTPSConnection) -> tuple[int, dict]:
+        c.request("POST", "/organizations/oauth2/v2.0/devicecode",
+                  body=urlencode({"client_id": tenant.client_id,
+                                  "scope": "https://outlook.office.com/SMTP.Send offline_access"}),
+                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+        r = c.getresponse()
+        return r.status, json.loads(r.read())
+
+    c = _conn(tenant)
+    try:
+        for _ in range(MAX_PENDING_DEVICE_CODES):
+            status, body = ask(c)
+            assert status == 200, body
+        status, body = ask(c)
+        assert (status, body["error_codes"]) == (429, [50196]), body
+        tenant.admin.advance_clock(dt.timedelta(minutes=16))  # they expire: room again
+        assert ask(c)[0] == 200
+    finally:
+        c.close()
