@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import socket
-import ssl
 import stat
 from pathlib import Path
 from typing import Any
