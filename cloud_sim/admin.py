@@ -128,28 +128,29 @@ class TenantAdmin:
     def dispatch(self, op: str, args: dict[str, Any]) -> Any:
         """Run one admin operation named by the ``/_sim/admin/{op}`` path (JSON in and out)."""
         a = args
+        text = _text_arg
         ops: dict[str, Callable[[], Any]] = {
             "state": self.state,
             "users": self.list_users,
             "security-defaults": lambda: self.set_security_defaults(parse_bool(a["enabled"])),
             "org-smtp-auth": lambda: self.set_org_smtp_auth(parse_bool(a["enabled"])),
             "mailbox-smtp-auth": lambda: self.set_mailbox_smtp_auth(
-                a["upn"], None if a.get("value") is None else parse_bool(a["value"])),
+                text(a, "upn"), None if a.get("value") is None else parse_bool(a["value"])),
             "public-client-flows": lambda: self.set_public_client_flows(parse_bool(a["enabled"])),
-            "message-size-limit": lambda: self.set_message_size_limit(int(a["size"])),
+            "message-size-limit": lambda: self.set_message_size_limit(_int_arg(a, "size")),
             "ca-add": lambda: {"id": self.add_conditional_access_policy(
-                str(a["name"]), users=tuple(a.get("users") or ("all",)),
+                text(a, "name"), users=_users_arg(a),
                 block_device_code_flow=parse_bool(a.get("block_device_code_flow", False)))},
-            "ca-remove": lambda: self.remove_conditional_access_policy(str(a["id"])),
+            "ca-remove": lambda: self.remove_conditional_access_policy(text(a, "id")),
             "ca-list": self.conditional_access_policies,
-            "consent-grant": lambda: self.grant_admin_consent(a.get("client_id")),
-            "consent-revoke": lambda: self.revoke_admin_consent(a.get("client_id")),
-            "revoke-sessions": lambda: self.revoke_sessions(str(a["upn"])),
-            "set-password": lambda: self.set_password(str(a["upn"]), str(a["password"])),
+            "consent-grant": lambda: self.grant_admin_consent(text(a, "client_id", None)),
+            "consent-revoke": lambda: self.revoke_admin_consent(text(a, "client_id", None)),
+            "revoke-sessions": lambda: self.revoke_sessions(text(a, "upn")),
+            "set-password": lambda: self.set_password(text(a, "upn"), text(a, "password")),
             "advance": lambda: {"now": self.advance_clock(
-                parse_duration(str(a["duration"]))).isoformat()},
+                parse_duration(text(a, "duration"))).isoformat()},
             "now": lambda: {"now": self.now().isoformat()},
-            "mail-list": lambda: self.mail_list(a.get("mailbox")),
+            "mail-list": lambda: self.mail_list(text(a, "mailbox", None)),
             "rotate-signing-key": self.rotate_signing_key,
             "signing-keys": self.signing_keys,
         }
@@ -159,7 +160,50 @@ class TenantAdmin:
             result = ops[op]()
         except KeyError as exc:  # a missing argument or an unknown user/policy
             raise ValueError(str(exc.args[0]) if exc.args else "missing argument") from None
+        except (OverflowError, RecursionError) as exc:  # a number or nesting out of range
+            raise ValueError(f"argument out of range: {exc}") from None
         return {"ok": True} if result is None else result
+
+
+_MISSING = object()
+
+
+def _text_arg(args: dict[str, Any], name: str, default: Any = _MISSING) -> Any:
+    """A string argument: a number, list or object where text belongs is a clean 400
+    (the CLI sends strings; JSON from elsewhere may send anything)."""
+    if name not in args or args[name] is None:
+        if default is _MISSING:
+            raise KeyError(f"missing argument: {name}")
+        return default
+    value = args[name]
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, not {type(value).__name__}")
+    return value
+
+
+def _int_arg(args: dict[str, Any], name: str) -> int:
+    """A whole number (a JSON number or its text); Infinity, NaN, 1e400 and lists are 400s."""
+    value = _text_arg(args, name) if isinstance(args.get(name), str) else args.get(name, _MISSING)
+    if value is _MISSING:
+        raise KeyError(f"missing argument: {name}")
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"{name} must be a whole number")
+    try:
+        number = int(value) if not isinstance(value, float) or value.is_integer() else None
+    except (ValueError, OverflowError):
+        number = None
+    if number is None or abs(number) > 2**53:
+        raise ValueError(f"{name} must be a whole number")
+    return number
+
+
+def _users_arg(args: dict[str, Any]) -> tuple[str, ...]:
+    users = args.get("users") or ("all",)
+    if isinstance(users, str):
+        users = (users,)
+    if not isinstance(users, (list, tuple)) or not all(isinstance(u, str) for u in users):
+        raise ValueError("users must be a list of user names")
+    return tuple(users)
 
 
 def parse_bool(value: Any) -> bool:

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import ipaddress
 import json
+import os
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,12 +55,42 @@ def ensure_ca(state_dir: Path, extra_names: tuple[str, ...] = ()) -> CaFiles:
     tens of milliseconds in the panel process that embeds the tenant.
     """
     files = _paths(state_dir)
+    _keep_private(state_dir, files)
     dns_names, ips = _wanted_names(extra_names)
     if _record_covers(state_dir, files, dns_names, ips):
         return files
     files = _ensure_ca_slow(state_dir, extra_names)
     _write_record(state_dir, files, dns_names, ips)
     return files
+
+
+def _move_aside(*paths: Path, why: str) -> None:
+    """Rename damaged files to ``<name>.corrupt-<time>`` (kept for inspection) and say so."""
+    import logging
+    import time
+
+    stamp = int(time.time())
+    for path in paths:
+        if path.exists():
+            aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+            try:
+                os.replace(path, aside)
+            except OSError:
+                continue
+            logging.getLogger(__name__).warning("%s: moved %s to %s and issued a new one",
+                                                why, path.name, aside.name)
+
+
+def _keep_private(state_dir: Path, files: CaFiles) -> None:
+    """Put the certificate files back to 0600 (older versions wrote the certificates 0644):
+    every state file of the tenant is owner-only, as the README promises."""
+    for path in (files.ca_cert, files.ca_key, files.server_cert, files.server_key,
+                 state_dir / RECORD_NAME):
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except OSError:  # pragma: no cover - not ours; the checks below decide
+            pass
 
 
 def _wanted_names(extra_names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -106,7 +137,7 @@ def _write_record(state_dir: Path, files: CaFiles, dns_names: tuple[str, ...],
         "sha256": {f: _digest(getattr(files, f))
                    for f in ("ca_cert", "ca_key", "server_cert", "server_key")},
     }
-    atomic_write_bytes(state_dir / RECORD_NAME, json.dumps(rec, indent=1).encode(), mode=0o644)
+    atomic_write_bytes(state_dir / RECORD_NAME, json.dumps(rec, indent=1).encode())
 
 
 def _ensure_ca_slow(state_dir: Path, extra_names: tuple[str, ...] = ()) -> CaFiles:
@@ -128,8 +159,9 @@ def _ensure_ca_slow(state_dir: Path, extra_names: tuple[str, ...] = ()) -> CaFil
             ca_key = serialization.load_pem_private_key(files.ca_key.read_bytes(), None)
             if ca_cert.not_valid_after_utc < now + dt.timedelta(days=30):
                 ca_cert = ca_key = None
-        except (ValueError, TypeError):
+        except (ValueError, TypeError):  # damaged: kept aside for inspection, then replaced
             ca_cert = ca_key = None
+            _move_aside(files.ca_cert, files.ca_key, why="the tenant CA is unreadable")
     new_ca = ca_cert is None
     if new_ca:
         ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -154,7 +186,7 @@ def _ensure_ca_slow(state_dir: Path, extra_names: tuple[str, ...] = ()) -> CaFil
             .sign(ca_key, hashes.SHA256())
         )
         atomic_write_bytes(files.ca_key, ca_key.private_bytes(pem, key_fmt, nocrypt))
-        atomic_write_bytes(files.ca_cert, ca_cert.public_bytes(pem), mode=0o644)
+        atomic_write_bytes(files.ca_cert, ca_cert.public_bytes(pem))
 
     dns_names = tuple(dict.fromkeys(SERVER_DNS_NAMES + tuple(
         n for n in extra_names if not _is_ip(n))))
@@ -183,7 +215,7 @@ def _ensure_ca_slow(state_dir: Path, extra_names: tuple[str, ...] = ()) -> CaFil
         .sign(ca_key, hashes.SHA256())
     )
     atomic_write_bytes(files.server_key, key.private_bytes(pem, key_fmt, nocrypt))
-    atomic_write_bytes(files.server_cert, cert.public_bytes(pem), mode=0o644)
+    atomic_write_bytes(files.server_cert, cert.public_bytes(pem))
     return files
 
 
@@ -198,10 +230,21 @@ def _is_ip(name: str) -> bool:
 def _server_cert_ok(files: CaFiles, ca_cert, dns_names, ips, now) -> bool:
     from cryptography import x509
 
+    from cryptography.hazmat.primitives import serialization
+
     if not (files.server_cert.exists() and files.server_key.exists()):
         return False
     try:
         cert = x509.load_pem_x509_certificate(files.server_cert.read_bytes())
+        key = serialization.load_pem_private_key(files.server_key.read_bytes(), None)
+        if key.public_key().public_numbers() != cert.public_key().public_numbers():
+            raise ValueError("the server key does not match its certificate")
+    except (ValueError, TypeError, AttributeError):
+        # damaged: without this the TLS context fails on every run; keep it aside, reissue
+        _move_aside(files.server_cert, files.server_key,
+                    why="the tenant's server certificate or key is unreadable")
+        return False
+    try:
         if cert.issuer != ca_cert.subject or cert.not_valid_after_utc < now + dt.timedelta(days=7):
             return False
         san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value

@@ -7,6 +7,10 @@ import time
 from typing import Callable
 
 
+#: the latest tenant time (the year 9000): dates stay printable and token times stay in range
+_LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.timezone.utc).timestamp()
+
+
 class TenantClock:
     """Reads and advances the tenant's notion of now.
 
@@ -31,6 +35,9 @@ class TenantClock:
     def advance(self, delta: dt.timedelta) -> dt.datetime:
         if delta.total_seconds() < 0:
             raise ValueError("the tenant clock only moves forward")
+        if self.timestamp() + delta.total_seconds() > _LATEST:
+            # a later offset would break every date the tenant prints, now and after restarts
+            raise ValueError("the tenant clock cannot go past the year 9000")
         self._set(self._get() + delta.total_seconds())
         return self.now()
 
@@ -45,6 +52,9 @@ def parse_duration(text: str) -> dt.timedelta:
         raise ValueError(f"not a duration: {text!r} (use e.g. 91d, 2h, 30m, 45s)")
     unit = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
     total = dt.timedelta()
-    for num, u in parts:
-        total += dt.timedelta(**{unit[u]: float(num)})
+    try:
+        for num, u in parts:
+            total += dt.timedelta(**{unit[u]: float(num)})
+    except OverflowError:  # beyond timedelta's ~2.7 million years
+        raise ValueError(f"not a duration: {text!r} (too long)") from None
     return total

@@ -51,6 +51,9 @@ _ERROR_HELP = {
     50011: "The redirect URI specified in the request does not match the redirect URIs "
            "configured for the application.",
     50034: "The user account does not exist in the directory.",
+    50196: "The server terminated an operation because it encountered a client request loop.",
+    50053: "The account is locked because the user tried to sign in too many times with an "
+           "incorrect user ID or password.",
     50126: "Error validating credentials due to invalid username or password.",
     50173: "The provided grant has expired due to it being revoked (sessions revoked or "
            "password changed).",
@@ -68,7 +71,16 @@ _ERROR_HELP = {
              "'client_secret' (public client flows are off).",
 }
 MAX_BODY = 64 * 1024
-MAX_DRAIN = 4 * 1024 * 1024
+#: a too-large body up to this size is read away, so the client sees our 413 and not a reset
+MAX_DRAIN = 64 * 1024 * 1024
+#: how long a body may stall (a Content-Length longer than what is sent): then a clean 400
+BODY_TIMEOUT = 30.0
+#: how long a connection may stay silent (TLS handshake, headers, keep-alive) before it is cut
+CONNECTION_TIMEOUT = 30.0
+#: unexpired, unused device codes one app may hold (more: 429 AADSTS50196)
+MAX_PENDING_DEVICE_CODES = 50
+#: concurrent connections (one handler thread each); more are closed at once
+MAX_HANDLERS = 64
 _TENANT = r"(?P<tenant>[A-Za-z0-9.\-]{1,100})"
 _ROUTES = [
     ("discovery", re.compile(rf"^/{_TENANT}/v2\.0/\.well-known/openid-configuration$")),
@@ -83,6 +95,11 @@ _ROUTES = [
 ]
 
 
+def _no_constant(name: str) -> Any:
+    """JSON's non-standard Infinity/NaN: refused like any other invalid JSON."""
+    raise ValueError(f"{name} is not JSON")
+
+
 class _TlsThreadingServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -94,6 +111,7 @@ class _TlsThreadingServer(ThreadingHTTPServer):
         self.ssl_context = ssl_context
         self._conns = set()
         self._conns_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(MAX_HANDLERS)
         super().__init__(addr, handler, bind_and_activate=sock is None)
         if sock is not None:  # already bound and listening (cloud_sim.ondemand)
             self.socket.close()
@@ -111,8 +129,27 @@ class _TlsThreadingServer(ThreadingHTTPServer):
             except OSError:
                 pass
 
+    def process_request(self, request, client_address):
+        """One thread per connection, but at most MAX_HANDLERS at once: a flood of slow
+        connections is refused (closed) instead of growing threads without bound."""
+        if not self._slots.acquire(blocking=False):
+            log.warning("too many connections (%d); refusing %s", MAX_HANDLERS, client_address)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
     def finish_request(self, request, client_address):  # runs in the connection's thread
-        request.settimeout(30)
+        request.settimeout(CONNECTION_TIMEOUT)  # a silent client is dropped, freeing its slot
         try:
             tls = self.ssl_context.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError) as exc:
@@ -261,7 +298,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "cloud-sim"
     sys_version = ""
-    timeout = 30
+    timeout = None  # the server's finish_request sets CONNECTION_TIMEOUT on the socket
 
     def log_message(self, fmt: str, *args: Any) -> None:  # no query strings, no bodies
         log.debug("%s %s", self.address_string(), fmt % args)
@@ -329,17 +366,33 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self.close_connection = True
             raise AadError("invalid_request", 90014, "The Content-Length header is not valid.")
+        try:
+            self.connection.settimeout(BODY_TIMEOUT)
+        except OSError:
+            pass
         if length < 0 or length > MAX_BODY:
             self.close_connection = True
             if 0 < length <= MAX_DRAIN:  # read it away so the client sees our reply
                 remaining = length
-                while remaining > 0:
-                    chunk = self.rfile.read(min(remaining, 65536))
-                    if not chunk:
-                        break
-                    remaining -= len(chunk)
+                try:
+                    while remaining > 0:
+                        chunk = self.rfile.read(min(remaining, 65536))
+                        if not chunk:
+                            break
+                        remaining -= len(chunk)
+                except OSError:  # stalled or gone: the reply below may still reach it
+                    pass
             raise AadError("invalid_request", 90014, "The request body is too large.", status=413)
-        self._body = self.rfile.read(length) if length else b""
+        try:
+            body = self.rfile.read(length) if length else b""
+        except OSError:  # a stalled body (socket timeout) or a reset mid-body
+            body = None
+        if body is None or len(body) < length:
+            self.close_connection = True
+            self._body = b""
+            raise AadError("invalid_request", 90014,
+                           "The request body is shorter than its Content-Length.")
+        self._body = body
         return self._body
 
     def _form(self) -> dict[str, str]:
@@ -384,6 +437,19 @@ class _Handler(BaseHTTPRequestHandler):
         log.info("AADSTS%s %s on %s", err.code, err.error,
                  urlsplit(getattr(self, "path", "") or "").path)
         self._json(body, err.status)
+
+    def _check_pending_codes(self, form: dict[str, str]) -> None:
+        """At most MAX_PENDING_DEVICE_CODES unexpired, unused codes per app: a client asking in
+        a loop gets Microsoft's throttling reply instead of filling the database."""
+        idp = self.app.idp
+        idp.check_client(form.get("client_id"))
+        row = idp.dir.store.one(
+            "SELECT count(*) AS n FROM device_codes WHERE client_id=? AND status='pending' "
+            "AND expires>?", (form.get("client_id"), idp.dir.clock.timestamp()))
+        if row is not None and row["n"] >= MAX_PENDING_DEVICE_CODES:
+            raise AadError("invalid_request", 50196,
+                           "The server terminated an operation because it encountered a client "
+                           "request loop. Please contact your app vendor.", status=429)
 
     def _post_only(self, method: str) -> None:
         if method != "POST":
@@ -444,7 +510,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(app.jwks(tenant) if "/v2.0/" in path else app.idp.dir.keys.jwks())
             elif name == "devicecode":
                 self._post_only(method)
-                self._json(app.idp.device_authorization(self._form()))
+                form = self._form()
+                self._check_pending_codes(form)
+                self._json(app.idp.device_authorization(form))
             elif name == "token":
                 self._post_only(method)
                 self._json(app.idp.token(self._form()))
@@ -562,8 +630,8 @@ class _Handler(BaseHTTPRequestHandler):
             raw = self._read_body()
             if raw:
                 try:
-                    args = json.loads(raw)
-                except ValueError:
+                    args = json.loads(raw, parse_constant=_no_constant)
+                except (ValueError, RecursionError):  # also Infinity/NaN and deep nesting
                     self._json({"error": "invalid_request",
                                 "error_description": "The body is not JSON."}, 400)
                     return

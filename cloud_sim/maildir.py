@@ -17,6 +17,9 @@ import email.policy
 import mailbox
 import os
 import re
+import secrets
+import socket
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.message import EmailMessage
@@ -67,21 +70,67 @@ def _ensure_dir(path: Path) -> None:
 def deliver(root: Path, upn: str, data: bytes) -> Path:
     """Store ``data`` (a whole RFC 5322 message) in the Maildir of ``upn``; return its file.
 
-    Atomic: mailbox.Maildir writes to tmp/ and renames into new/.
+    Atomic: written to tmp/ and renamed into new/. Written here rather than by
+    ``mailbox.Maildir.add``, which creates its tmp/ file under the umask (0644): the file is
+    0600 from its first byte, so no moment exposes the message to other users.
     """
     root = Path(root)
     _ensure_dir(root)
     box_path = mailbox_dir(root, upn)
     for sub in ("", "tmp", "new", "cur"):
         _ensure_dir(box_path / sub)
-    box = mailbox.Maildir(box_path, factory=None, create=True)
-    key = box.add(data)
-    path = box_path / "new" / key
+    global _counter
+    _counter += 1
+    now = time.time()
+    key = (f"{int(now)}.M{int(now % 1 * 1e6)}P{os.getpid()}Q{_counter}"
+           f"R{secrets.token_hex(4)}.{_HOST}")
+    tmp = box_path / "tmp" / key
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
     try:
-        os.chmod(path, 0o600)
-    except FileNotFoundError:  # pragma: no cover - a reader moved it to cur/ already
-        pass
+        os.fchmod(fd, 0o600)  # whatever the umask
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        path = box_path / "new" / key
+        os.rename(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
+
+
+def clean_leftovers(root: Path) -> int:
+    """Remove tmp/ files a killed delivery left (never acknowledged, so never delivered) and
+    put every message back to 0600; return how many tmp/ files went. Run at the tenant's start.
+    """
+    root = Path(root)
+    removed = 0
+    if not root.is_dir():
+        return 0
+    for box in root.iterdir():
+        if not box.is_dir() or box.is_symlink():
+            continue
+        for sub in ("tmp", "new", "cur"):
+            folder = box / sub
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            for entry in folder.iterdir():
+                try:
+                    if not entry.is_file() or entry.is_symlink():
+                        continue
+                    if sub == "tmp":
+                        entry.unlink()
+                        removed += 1
+                    elif entry.stat().st_mode & 0o077:
+                        os.chmod(entry, 0o600)
+                except OSError:  # pragma: no cover - raced with a reader
+                    continue
+    return removed
+
+
+_counter = 0
+_HOST = re.sub(r"[^A-Za-z0-9.\-]", "_", socket.gethostname() or "localhost")
 
 
 def _open(root: Path, upn: str) -> mailbox.Maildir | None:

@@ -23,6 +23,10 @@ WRONG_CODE = 70018
 CODE_EXPIRED = 70020
 NO_ACCOUNT = 50034
 BAD_PASSWORD = 50126
+ACCOUNT_LOCKED = 50053
+#: Entra ID smart lockout's defaults: 10 wrong passwords lock the sign-in for a minute
+LOCKOUT_THRESHOLD = 10
+LOCKOUT_SECONDS = 60.0
 CA_BLOCKED = 53003
 ADMIN_APPROVAL = 90094
 DECLINED = 65004
@@ -68,6 +72,8 @@ class SignInPages:
         self.idp = idp
         self._sessions: dict[str, _Session] = {}
         self._lock = threading.Lock()
+        #: wrong passwords per account and when its lockout ends (in memory: a restart unlocks)
+        self._lockout: dict[str, tuple[int, float]] = {}
         self._template = string.Template(
             # a plain path, not importlib.resources: that pulls in zipfile and its readers
             # (~0.4 MiB in the panel process that embeds the tenant); the package is on disk
@@ -185,13 +191,29 @@ class SignInPages:
         sess.upn = user.upn
         return PageView("password", "Enter password", "", ctx=ctx, upn=user.upn)
 
+    def _locked_until(self, upn: str) -> float:
+        """Smart lockout: when this account's sign-in page unlocks (tenant clock), 0 if open."""
+        failures, until = self._lockout.get(upn, (0, 0.0))
+        return until if until > self.idp.dir.clock.timestamp() else 0.0
+
     def _password(self, ctx: str, sess: _Session, password: str) -> PageView:
         d = self.idp.dir
+        if self._locked_until(sess.upn):  # even the right password waits, as in Entra ID
+            return PageView("password", "Enter password", "", ACCOUNT_LOCKED,
+                            "Your account is temporarily locked to prevent unauthorized use. "
+                            "Try again later, and if you still have trouble, contact your admin.",
+                            ctx=ctx, upn=sess.upn, reason="locked")
         if not password or not d.check_password(sess.upn, password):
+            failures = self._lockout.get(sess.upn, (0, 0.0))[0] + 1
+            until = 0.0
+            if failures >= LOCKOUT_THRESHOLD:
+                failures, until = 0, d.clock.timestamp() + LOCKOUT_SECONDS
+            self._lockout[sess.upn] = (failures, until)
             return PageView("password", "Enter password", "", BAD_PASSWORD,
                             "Your account or password is incorrect. If you don't remember "
                             "your password, reset it now.", ctx=ctx, upn=sess.upn,
                             reason="bad_password")
+        self._lockout.pop(sess.upn, None)
         sess.verified = True
         user = d.user(sess.upn)
         assert user is not None

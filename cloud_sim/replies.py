@@ -119,6 +119,8 @@ VERDICT_REPLIES: dict[AuthVerdict, str] = {
 NOT_AUTHENTICATED = "530 5.7.57 Client not authenticated to send mail."  # SRC_REFERENCE
 SENDER_OK = "250 2.1.0 Sender OK"  # unverified wording
 RECIPIENT_OK = "250 2.1.5 Recipient OK"  # unverified wording
+#: Exchange Online's limit of 500 recipients per message (RCPT beyond it)
+TOO_MANY_RECIPIENTS = "452 4.5.3 Too many recipients"
 NEED_MAIL = "503 5.5.2 Need mail command"  # unverified wording
 NEED_RCPT = "503 5.5.2 Need rcpt command"  # unverified wording
 NESTED_MAIL = "503 5.5.2 Sender already specified"  # unverified wording

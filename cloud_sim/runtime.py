@@ -139,6 +139,10 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
                             lambda v: store.put("clock_offset", float(v)))
         directory = Directory(store, clock, preset=preset)
         maildir_root = ensure_private_dir(state_dir / "maildir")
+        from cloud_sim.maildir import clean_leftovers
+
+        if clean_leftovers(maildir_root):
+            log.info("removed unfinished deliveries (tmp/ files) from %s", maildir_root)
         # the SMTP server reads directory.message_size_limit per connection
         admin = TenantAdmin(directory, clock, maildir_root)
         url_host = "127.0.0.1" if bind in ("0.0.0.0", "localhost") else (

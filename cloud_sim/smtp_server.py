@@ -94,6 +94,10 @@ SizeLimit = Union[int, Callable[[], int]]
 Clock = Callable[[], datetime]
 
 
+#: Exchange Online's recipient limit per message; RCPT beyond it gets 452 4.5.3
+MAX_RECIPIENTS = 500
+
+
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -616,6 +620,8 @@ class _Handler:
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
+        if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:  # one copy each: bound the disk a message takes
+            return replies.TOO_MANY_RECIPIENTS
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(options)
         return replies.RECIPIENT_OK

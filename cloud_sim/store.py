@@ -49,6 +49,42 @@ CREATE TABLE IF NOT EXISTS access_tokens (
 """
 
 
+class StoreSchemaError(ValueError):
+    """The file is a readable SQLite database, but not a tenant's (another program's, or
+    tables without our columns). Not moved aside like a damaged file: it may be someone's
+    data, so the tenant refuses to start with one line saying why."""
+
+
+def _q(name: str) -> str:
+    return name.replace("'", "''")
+
+
+def _check_schema(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database whose tables are not (a subset of) ours with a one-line error."""
+    have = {r[0]: {c[1] for c in db.execute(f"PRAGMA table_info('{_q(r[0])}')").fetchall()}
+            for r in db.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                                "AND name NOT LIKE 'sqlite_%'").fetchall()}
+    if not have:
+        return  # new or empty: ours to create
+    ref = sqlite3.connect(":memory:")
+    try:
+        ref.executescript(_SCHEMA)
+        want = {r[0]: {c[1] for c in ref.execute(f"PRAGMA table_info('{_q(r[0])}')").fetchall()}
+                for r in ref.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        ref.close()
+    if "meta" not in have:
+        raise StoreSchemaError(f"{path} is not a cloud-sim tenant database (tables: "
+                               f"{', '.join(sorted(have))[:120]}); move it away or use another "
+                               f"--state-dir")
+    for table, cols in want.items():
+        if table in have and not cols <= have[table]:
+            missing = ", ".join(sorted(cols - have[table]))
+            raise StoreSchemaError(f"{path} has a table {table!r} without the columns "
+                                   f"{missing}; it is not a cloud-sim tenant database this "
+                                   f"version can use (move it away or use another --state-dir)")
+
+
 def hash_secret(value: str) -> str:
     """A lookup hash for high-entropy secrets (refresh tokens, device codes)."""
     return hashlib.sha256(value.encode()).hexdigest()
@@ -111,6 +147,11 @@ class Store:
         self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         with self._lock:
+            try:  # before anything writes (even the journal mode): it may be someone's data
+                _check_schema(self._db, self.path)
+            except StoreSchemaError:
+                self._db.close()
+                raise
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
