@@ -19,7 +19,7 @@ from typing import Any
 
 from cloud_sim.clock import TenantClock
 from cloud_sim.smtp_auth import AuthDecision, AuthVerdict
-from cloud_sim.store import Store, hash_password, verify_password
+from cloud_sim.store import SCHEMA_VERSION, Store, hash_password, verify_password
 from cloud_sim.keys import SigningKeys
 from cloud_sim.tokens import SMTP_AUDIENCES, SMTP_SCOPE
 
@@ -118,8 +118,11 @@ class Directory:
         with store.transaction():
             if store.get("tenant_id") is None:
                 self._create(preset)
-            elif int(store.get("schema_version") or 1) < 2:
-                self._add_personal_accounts()
+            else:
+                if int(store.get("schema_version") or 1) < 2:
+                    self._add_personal_accounts()
+                if int(store.get("schema_version") or 1) < SCHEMA_VERSION:
+                    store.put("schema_version", SCHEMA_VERSION)
         self.tenant_id: str = store.get("tenant_id")
         #: the token signing keys (loaded, and cryptography imported, on first use)
         self.keys = SigningKeys(store, clock.timestamp)
@@ -129,7 +132,7 @@ class Directory:
         if preset not in ("fresh", "prepared"):
             raise ValueError(f"unknown preset {preset!r} (fresh or prepared)")
         s = self.store
-        s.put("schema_version", 2)
+        s.put("schema_version", SCHEMA_VERSION)
         s.put("tenant_id", str(uuid.uuid4()))
         s.put("tenant_domain", self.domain)
         s.put("preset", preset)

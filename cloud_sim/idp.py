@@ -37,6 +37,18 @@ AUTH_CODE_LIFETIME = 600
 RESPONSE_MODES = ("query", "fragment", "form_post")
 #: the app's registered redirect URI besides loopback (any port), as for a desktop app
 NATIVE_CLIENT_URI = "https://login.microsoftonline.com/common/oauth2/nativeclient"
+#: the Microsoft account ("consumers") tenant: personal accounts' tokens are issued by it,
+#: whichever authority (``/consumers`` or ``/common``) they signed in at
+MSA_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad"
+
+
+def authority_accepts(authority: str, *, personal: bool) -> bool:
+    """Whether an account may sign in at this authority, as Microsoft decides: ``/common``
+    takes both kinds, ``/consumers`` only personal (Microsoft) accounts, ``/organizations``
+    and a tenant (by domain or id) only work accounts."""
+    if authority == "common":
+        return True
+    return personal == (authority == "consumers")
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,8 @@ class AuthRequest:
     code_challenge: str | None
     code_challenge_method: str | None
     response_mode: str = "query"
+    #: where the sign-in started (common, organizations, consumers or the tenant's id)
+    authority: str = "common"
 
     def redirect(self, **params: str) -> Redirect:
         """The answer to the app: ``params`` (and ``state``) in the query, the fragment or a
@@ -105,6 +119,9 @@ class DeviceCodeRow:
     status: str  # pending | approved | declined | denied | redeemed
     upn: str | None
     error: str | None
+    #: the authority the device asked at (common, organizations, consumers or the tenant's
+    #: id): who may sign in with this code
+    authority: str = "common"
 
 
 class IdentityPlatform:
@@ -127,8 +144,21 @@ class IdentityPlatform:
                        "subscription administrator, this may happen if there are no active "
                        "subscriptions for the tenant.")
 
-    def issuer(self) -> str:
-        return f"{self.base_url}/{self.dir.tenant_id}/v2.0"
+    def authority_of(self, tenant: str) -> str:
+        """The authority a request came in at: ``common``, ``organizations`` and ``consumers``
+        as they are, this tenant's domain resolved to its id."""
+        t = tenant.lower()
+        return t if t in KNOWN_TENANTS else self.dir.tenant_id
+
+    def issuer(self, user: User | None = None) -> str:
+        """The id_token issuer: the tenant's, or for a personal account the Microsoft account
+        tenant's (what ``/consumers`` discovery advertises)."""
+        return f"{self.base_url}/{self.token_tenant(user)}/v2.0"
+
+    def token_tenant(self, user: User | None) -> str:
+        """The ``tid`` of a user's tokens: personal accounts live in the Microsoft account
+        tenant, not in this organisation."""
+        return MSA_TENANT_ID if user is not None and user.is_personal else self.dir.tenant_id
 
     def check_client(self, client_id: str | None) -> None:
         if not client_id:
@@ -159,7 +189,9 @@ class IdentityPlatform:
         return scopes
 
     # -- device authorization ----------------------------------------------------------------
-    def device_authorization(self, form: dict[str, str]) -> dict[str, Any]:
+    def device_authorization(self, form: dict[str, str], tenant: str = "common") -> dict[str, Any]:
+        """A new device code, remembering the authority (``tenant`` of the request path): the
+        sign-in pages refuse accounts that authority does not take."""
         self.check_client(form.get("client_id"))
         scopes = self.parse_scope(form.get("scope"))
         device_code = "DAQABIQEAAAB" + secrets.token_urlsafe(160)
@@ -169,9 +201,9 @@ class IdentityPlatform:
             try:
                 self.dir.store.execute(
                     "INSERT INTO device_codes(code_hash, user_code, client_id, scope, created,"
-                    " expires, status) VALUES(?,?,?,?,?,?, 'pending')",
+                    " expires, status, authority) VALUES(?,?,?,?,?,?, 'pending', ?)",
                     (hash_secret(device_code), user_code, form["client_id"], " ".join(scopes),
-                     now, now + self.expires_in))
+                     now, now + self.expires_in, self.authority_of(tenant)))
                 break
             except Exception:  # unique user code collision: try another
                 continue
@@ -193,7 +225,8 @@ class IdentityPlatform:
         if row is None:
             return None
         return DeviceCodeRow(row["user_code"], row["client_id"], row["scope"], row["created"],
-                             row["expires"], row["status"], row["upn"], row["error"])
+                             row["expires"], row["status"], row["upn"], row["error"],
+                             row["authority"] or "common")
 
     def code_expired(self, row: DeviceCodeRow) -> bool:
         return self.dir.clock.timestamp() >= row.expires
@@ -259,7 +292,7 @@ class IdentityPlatform:
         return self.issue(user, client_id, scope.split())
 
     # -- authorization code flow -------------------------------------------------------------
-    def authorize_request(self, params: dict[str, str]) -> AuthRequest:
+    def authorize_request(self, params: dict[str, str], tenant: str = "common") -> AuthRequest:
         """Validate an ``/authorize`` request. Errors before the redirect URI is known good
         are :class:`AadError` (shown on a page, as Microsoft does); later ones are
         :class:`RedirectError` (sent back to the app)."""
@@ -309,7 +342,8 @@ class IdentityPlatform:
                        "The code_challenge parameter is required when code_challenge_method "
                        "is given.")
         return AuthRequest(client_id, redirect_uri, " ".join(scopes), state,
-                           params.get("nonce") or None, challenge, method, mode)
+                           params.get("nonce") or None, challenge, method, mode,
+                           self.authority_of(tenant))
 
     def authorization_code(self, req: AuthRequest, upn: str) -> str:
         """The code the sign-in pages send back to the app's redirect URI."""
@@ -471,9 +505,9 @@ class IdentityPlatform:
         if "openid" in scopes:
             body["id_token"] = self.dir.keys.sign(id_token_claims(
                 upn=user.upn, name=user.display_name, oid=user.oid,
-                tenant_id=self.dir.tenant_id, client_id=client_id, issuer=self.issuer(),
-                wall_now=int(time.time()), nonce=nonce))
-        body["client_info"] = client_info(user.oid, self.dir.tenant_id)
+                tenant_id=self.token_tenant(user), client_id=client_id,
+                issuer=self.issuer(user), wall_now=int(time.time()), nonce=nonce))
+        body["client_info"] = client_info(user.oid, self.token_tenant(user))
         return body
 
     # -- errors shared with the pages --------------------------------------------------------

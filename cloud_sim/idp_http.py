@@ -23,14 +23,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from cloud_sim.admin import TenantAdmin
 from cloud_sim.errors import AadError, error_body
-from cloud_sim.idp import KNOWN_TENANTS, IdentityPlatform
+from cloud_sim.idp import KNOWN_TENANTS, MSA_TENANT_ID, IdentityPlatform
 from cloud_sim.pages import SignInPages
 from cloud_sim.tokens import GRAPH_AUDIENCE, subject
 
 log = logging.getLogger(__name__)
 
-#: the Microsoft account ("consumers") tenant: the issuer of its discovery document
-MSA_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad"
 GRAPH_AUDIENCES = (GRAPH_AUDIENCE, "https://graph.microsoft.com")
 _STATIC = {"signin.css": "text/css; charset=utf-8", "favicon.ico": "image/x-icon"}
 #: the sign-in pages' security headers (no scripts, no framing; forms post to us, and the
@@ -50,6 +48,8 @@ _PAGE_HEADERS = {
 _ERROR_HELP = {
     50011: "The redirect URI specified in the request does not match the redirect URIs "
            "configured for the application.",
+    50020: "User account from identity provider does not exist in tenant and cannot access "
+           "the application in that tenant.",
     50034: "The user account does not exist in the directory.",
     50196: "The server terminated an operation because it encountered a client request loop.",
     50053: "The account is locked because the user tried to sign in too many times with an "
@@ -512,12 +512,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._post_only(method)
                 form = self._form()
                 self._check_pending_codes(form)
-                self._json(app.idp.device_authorization(form))
+                self._json(app.idp.device_authorization(form, tenant))
             elif name == "token":
                 self._post_only(method)
                 self._json(app.idp.token(self._form()))
             elif name == "authorize":
-                self._authorize(method)
+                self._authorize(method, tenant)
             elif name == "kerberos":  # a KDC proxy for Windows sign-in: nothing a client here sends
                 self._post_only(method)
                 raise AadError("invalid_request", 90014,
@@ -550,7 +550,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _redirect_to(self, location: str) -> None:
         self._send(302, b"", "text/html; charset=utf-8", {"Location": location, **_PAGE_HEADERS})
 
-    def _authorize(self, method: str) -> None:
+    def _authorize(self, method: str, tenant: str) -> None:
         """The authorization code flow's start: the sign-in pages, then back to the app."""
         from cloud_sim.idp import RedirectError
 
@@ -561,7 +561,7 @@ class _Handler(BaseHTTPRequestHandler):
                                                    keep_blank_values=True).items()}
         pages = self.app.pages
         try:
-            req = self.app.idp.authorize_request(params)
+            req = self.app.idp.authorize_request(params, tenant)
         except RedirectError as err:
             self._page(pages.redirect(err.redirect))
             return

@@ -17,11 +17,13 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cloud_sim.idp import AuthRequest, IdentityPlatform, Redirect
+from cloud_sim.idp import AuthRequest, IdentityPlatform, Redirect, authority_accepts
 
 WRONG_CODE = 70018
 CODE_EXPIRED = 70020
 NO_ACCOUNT = 50034
+#: a personal account at an authority for work accounts only (/organizations, a tenant)
+PERSONAL_NOT_HERE = 50020
 BAD_PASSWORD = 50126
 ACCOUNT_LOCKED = 50053
 #: Entra ID smart lockout's defaults: 10 wrong passwords lock the sign-in for a minute
@@ -65,6 +67,8 @@ class _Session:
     created: float = field(default_factory=time.monotonic)
     #: set for an authorization code sign-in (``/authorize``) instead of a device code
     auth: AuthRequest | None = None
+    #: the authority the sign-in was asked at: which kind of account it takes
+    authority: str = "common"
 
 
 class SignInPages:
@@ -90,7 +94,7 @@ class SignInPages:
 
     def authorize(self, req: AuthRequest) -> PageView:
         """An authorization code sign-in: the account page, then as for a device code."""
-        sess = _Session("", auth=req)
+        sess = _Session("", auth=req, authority=req.authority)
         ctx = self._new_session(sess)
         return PageView("account", "Sign in", self._account_message(sess), ctx=ctx)
 
@@ -148,7 +152,7 @@ class SignInPages:
                                "device you're trying to sign in to and try again.")
             view.reason = "code_expired"
             return view
-        sess = _Session(row.user_code)
+        sess = _Session(row.user_code, authority=row.authority)
         ctx = self._new_session(sess)
         return PageView("account", "Sign in", self._account_message(sess), ctx=ctx)
 
@@ -188,6 +192,8 @@ class SignInPages:
                             "your area.", NO_ACCOUNT,
                             "This username may be incorrect. Make sure you typed it correctly. "
                             "Otherwise, contact your admin.", ctx=ctx, reason="no_account")
+        if not authority_accepts(sess.authority, personal=user.is_personal):
+            return self._wrong_kind(ctx, sess, user.is_personal)
         sess.upn = user.upn
         return PageView("password", "Enter password", "", ctx=ctx, upn=user.upn)
 
@@ -195,6 +201,25 @@ class SignInPages:
         """Smart lockout: when this account's sign-in page unlocks (tenant clock), 0 if open."""
         failures, until = self._lockout.get(upn, (0, 0.0))
         return until if until > self.idp.dir.clock.timestamp() else 0.0
+
+    def _wrong_kind(self, ctx: str, sess: _Session, personal: bool) -> PageView:
+        """An account the authority does not take: the account page again, with Microsoft's
+        words, so that the person can enter another account (the device keeps polling)."""
+        sess.upn, sess.verified = "", False
+        if personal:
+            # login.microsoftonline.com's text on the account page for a personal address at
+            # an organisations-only authority; its pairing with AADSTS50020 ("User account
+            # from identity provider 'live.com' does not exist in tenant...", the token
+            # endpoint's error for it) is unverified
+            return PageView("account", "Sign in", self._account_message(sess),
+                            PERSONAL_NOT_HERE,
+                            "You can't sign in here with a personal account. Use your work or "
+                            "school account instead.", ctx=ctx, reason="personal_not_here")
+        # login.live.com's text for an address that is no Microsoft account (what /consumers
+        # shows for a work account); AADSTS50034 is the closest Entra code (unverified)
+        return PageView("account", "Sign in", self._account_message(sess), NO_ACCOUNT,
+                        "That Microsoft account doesn't exist. Enter a different account or "
+                        "get a new one.", ctx=ctx, reason="msa_no_account")
 
     def _password(self, ctx: str, sess: _Session, password: str) -> PageView:
         d = self.idp.dir

@@ -18,7 +18,9 @@ import threading
 from pathlib import Path
 from typing import Any, Iterable
 
-SCHEMA_VERSION = 1
+#: the state dir's layout (``meta.schema_version``): 2 added the personal accounts, 3 the
+#: authority each device code was asked at
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,7 +36,7 @@ CREATE TABLE IF NOT EXISTS consents (
 CREATE TABLE IF NOT EXISTS device_codes (
     code_hash TEXT PRIMARY KEY, user_code TEXT NOT NULL UNIQUE, client_id TEXT NOT NULL,
     scope TEXT NOT NULL, created REAL NOT NULL, expires REAL NOT NULL,
-    status TEXT NOT NULL, upn TEXT, error TEXT);
+    status TEXT NOT NULL, upn TEXT, error TEXT, authority TEXT NOT NULL DEFAULT 'common');
 CREATE TABLE IF NOT EXISTS refresh_tokens (
     token_hash TEXT PRIMARY KEY, upn TEXT NOT NULL, client_id TEXT NOT NULL,
     scope TEXT NOT NULL, issued REAL NOT NULL, last_used REAL NOT NULL,
@@ -155,7 +157,16 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            self._migrate()
             self._db.execute("SELECT count(*) FROM meta").fetchone()
+
+    def _migrate(self) -> None:
+        """Bring an older state dir's tables up to :data:`SCHEMA_VERSION` (columns only; the
+        rows the directory owns are added by :class:`cloud_sim.directory.Directory`)."""
+        cols = {r["name"] for r in self._db.execute("PRAGMA table_info(device_codes)")}
+        if "authority" not in cols:  # schema < 3: codes asked before were taken anywhere
+            self._db.execute("ALTER TABLE device_codes ADD COLUMN authority TEXT NOT NULL "
+                             "DEFAULT 'common'")
 
     @property
     def lock(self) -> threading.RLock:

@@ -331,3 +331,38 @@ def test_ca_warm_start_needs_no_cryptography_and_notices_tampering(tmp_path):
     again = ensure_ca(tmp_path)
     assert again.server_cert.read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
     assert again.ca_cert.read_bytes() == ca_before
+
+
+def test_state_dir_from_before_authorities_migrates(tmp_path):
+    """A schema-2 tenant (device codes without their authority) opens: the column is added,
+    codes asked before take any account (``common``), new ones remember theirs."""
+    import sqlite3
+
+    db = tmp_path / "tenant.sqlite3"
+    store = Store(db)
+    clock = TenantClock(lambda: 0.0, lambda v: None)
+    Directory(store, clock, preset="prepared")
+    store.close()
+    con = sqlite3.connect(db)
+    con.execute("DROP TABLE device_codes")
+    con.execute("CREATE TABLE device_codes (code_hash TEXT PRIMARY KEY, user_code TEXT NOT NULL"
+                " UNIQUE, client_id TEXT NOT NULL, scope TEXT NOT NULL, created REAL NOT NULL,"
+                " expires REAL NOT NULL, status TEXT NOT NULL, upn TEXT, error TEXT)")
+    con.execute("INSERT INTO device_codes VALUES('h','OLDCODE1','c','openid',0,9e12,'pending',"
+                "NULL,NULL)")
+    con.execute("UPDATE meta SET value='2' WHERE key='schema_version'")
+    con.commit()
+    con.close()
+    store = Store(db)
+    try:
+        d = Directory(store, clock, preset="prepared")
+        assert store.get("schema_version") == 3
+        idp = IdentityPlatform(d, base_url="https://127.0.0.1:1",
+                               verification_uri="https://127.0.0.1:1/devicelogin")
+        assert idp.find_user_code("OLDCODE1").authority == "common"
+        new = idp.device_authorization({"client_id": CLIENT_ID, "scope": "openid"}, "Consumers")
+        assert idp.find_user_code(new["user_code"]).authority == "consumers"
+        new = idp.device_authorization({"client_id": CLIENT_ID, "scope": "openid"}, d.domain)
+        assert idp.find_user_code(new["user_code"]).authority == d.tenant_id
+    finally:
+        store.close()
