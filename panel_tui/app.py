@@ -163,7 +163,30 @@ class PanelApp(App[None]):
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, plus the panel's own with their default for other themes."""
         variables = super().get_css_variables()
-        variables.setdefault("panel-field-focus", variables.get("boost", "transparent"))
+        dark = self.current_theme.dark if self.current_theme is not None else True
+        if dark:
+            # 256 colours: a grey box (text 8:1 on it); focused, a blue one (white text 5.8:1,
+            # 3:1 against the screen, so it shows on dialogs too)
+            defaults = {
+                "panel-field": "#3a3a3a",
+                "panel-field-foreground": variables.get("foreground", "#dadada"),
+                "panel-field-placeholder": "#a8a8a8",
+                "panel-field-focus": "#005fd7",
+                "panel-field-focus-foreground": "#ffffff",
+                "panel-field-focus-placeholder": "#e4e4e4",
+            }
+        else:
+            defaults = {
+                "panel-field": variables.get("boost", "transparent"),
+                "panel-field-foreground": variables.get("foreground", "black"),
+                "panel-field-placeholder": variables.get("text-muted", "grey"),
+                "panel-field-focus": variables.get("block-cursor-background", "blue"),
+                "panel-field-focus-foreground": variables.get("block-cursor-foreground", "white"),
+                "panel-field-focus-placeholder": variables.get("block-cursor-foreground", "white"),
+            }
+        defaults["panel-tile-border"] = variables.get("panel-lighten-2", "grey")
+        for name, value in defaults.items():
+            variables.setdefault(name, value)
         return variables
 
     # -- helpers screens use -------------------------------------------------

@@ -19,7 +19,9 @@ from textual.theme import Theme
 #: xterm's palette, where the default theme's blue became cyan under white text, 2:1).
 PANEL_16 = Theme(
     name="panel-16",
-    primary="#0000AA",
+    # bright blue: as a border on black 4.4:1 on xterm's palette (blue was 1.4:1, unseen), and
+    # white text on it 4.75:1 (dialog titles)
+    primary="#5555FF",
     secondary="#00AAAA",
     accent="#AA5500",
     warning="#FFFF55",
@@ -54,10 +56,19 @@ PANEL_16 = Theme(
         "input-cursor-foreground": "#000000",
         "input-cursor-background": "#FFFFFF",
         "input-cursor-text-style": "none",
-        "input-selection-background": "#00AAAA",
-        "input-selection-foreground": "#000000",
-        # (the panel's own: a focused text field is blue, not a 5% tint nobody sees)
-        "panel-field-focus": "#0000AA",
+        "input-selection-background": "#0000AA",
+        "input-selection-foreground": "#FFFFFF",
+        # (the panel's own: a text field is a light grey box with black text; focused it turns
+        # cyan (10:1 on black, so it shows on any dialog), not a 5% tint nobody sees; its
+        # placeholder is blue, 4.7:1 on cyan, 7:1 on grey; selected text white on blue)
+        "panel-field": "#AAAAAA",
+        "panel-field-foreground": "#000000",
+        "panel-field-placeholder": "#0000AA",
+        "panel-field-focus": "#00AAAA",
+        "panel-field-focus-foreground": "#000000",
+        "panel-field-focus-placeholder": "#0000AA",
+        # tile borders: grey on black, 9:1 (the default theme's shade of the panel was black)
+        "panel-tile-border": "#AAAAAA",
         "button-foreground": "#FFFFFF",
         "button-color-foreground": "#FFFFFF",
         "button-focus-text-style": "bold reverse",

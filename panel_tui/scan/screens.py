@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from panel_tui.scan.history import last_address, remember_address
 from panel_tui.screens.base import PanelScreen
 from panel_tui.webconfig.common import job_outcome_text
+from panel_tui.widgets.form import ARROW_FIELD_BINDINGS, arrow_moves_focus
 
 #: Scan's destinations in the panel's order; only Email is emulated (the others say so).
 DESTINATIONS: tuple[str, ...] = ("email", "network_folder", "cloud", "memory_device", "computer")
@@ -111,11 +112,17 @@ class ScanScreen(PanelScreen):
     CSS_PATH = "scan.tcss"
     HELP_KEY = "scan.help"
     HINTS_KEY = "scan.hints"
-    BINDINGS = [Binding("ctrl+j", "job_status", show=False)]
+    BINDINGS = [Binding("ctrl+j", "job_status", show=False), *ARROW_FIELD_BINDINGS]
 
     def __init__(self, node: Any = None) -> None:
         super().__init__(node)
         self.last_job: Any = None
+
+    def action_field_next(self) -> None:
+        arrow_moves_focus(self, forward=True)
+
+    def action_field_previous(self) -> None:
+        arrow_moves_focus(self, forward=False)
 
     def crumbs(self) -> list[str]:
         return [self.t("panel.home.tile.scan"), self.t("scan.dest.email")]
@@ -153,7 +160,7 @@ class ScanScreen(PanelScreen):
                     compact=True,
                 )
             with Horizontal(classes="scan-buttons"):
-                yield Button(self.t("scan.email.start"), id="scan-start", variant="primary", compact=True)
+                yield Button(self.t("scan.email.start"), id="scan-start", compact=True)
                 yield Button(self.t("scan.email.job_status"), id="scan-jobs", compact=True)
             yield Static(id="scan-result")
 

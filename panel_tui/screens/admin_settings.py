@@ -72,7 +72,7 @@ class ConfirmScreen(PanelScreen):
         yield Static(self.t(self.MESSAGE_KEY), id="confirm-message", classes="message")
         yield Static("", id="confirm-result", classes="message")
         with Horizontal(classes="form-buttons"):
-            yield Button(self.t(self.OK_KEY), id="ok", variant="primary", compact=True)
+            yield Button(self.t(self.OK_KEY), id="ok", compact=True)
             yield Button(self.t("panel.common.cancel"), id="cancel", compact=True)
 
     def on_mount(self) -> None:

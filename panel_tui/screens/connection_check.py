@@ -25,7 +25,7 @@ class _CheckScreen(PanelScreen):
         yield Static(self.t(self.INTRO_KEY), id="check-intro", classes="message")
         yield Static(self.result_text, id="check-result", classes="message")
         with Horizontal(classes="form-buttons"):
-            yield Button(self.t("panel.check.start"), id="check-start", variant="primary", compact=True)
+            yield Button(self.t("panel.check.start"), id="check-start", compact=True)
             yield Button(self.t("panel.common.close"), id="check-close", compact=True)
 
     def on_mount(self) -> None:

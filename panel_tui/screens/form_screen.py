@@ -13,7 +13,15 @@ from textual.widgets import Button, Input, Select, Static
 
 from panel_tui.menu_tree import MenuNode
 from panel_tui.screens.base import PanelScreen
-from panel_tui.widgets.form import FieldSpec, apply_enabled, compose_fields, read_fields, show_errors
+from panel_tui.widgets.form import (
+    ARROW_FIELD_BINDINGS,
+    FieldSpec,
+    apply_enabled,
+    arrow_moves_focus,
+    compose_fields,
+    read_fields,
+    show_errors,
+)
 
 
 class FormScreen(PanelScreen):
@@ -22,7 +30,7 @@ class FormScreen(PanelScreen):
     SECTION = ""
     HINTS_KEY = "panel.hints.form"
     HELP_KEY = "panel.help.form"
-    BINDINGS = [Binding("ctrl+s", "save", show=False)]
+    BINDINGS = [Binding("ctrl+s", "save", show=False), *ARROW_FIELD_BINDINGS]
 
     def __init__(self, node: MenuNode | None = None) -> None:
         super().__init__(node)
@@ -49,12 +57,18 @@ class FormScreen(PanelScreen):
             general.display = False
             yield general
         with Horizontal(classes="form-buttons"):
-            yield Button(self.t("panel.common.save"), id="save", variant="primary", compact=True)
+            yield Button(self.t("panel.common.save"), id="save", compact=True)
             yield Button(self.t("panel.common.cancel"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         apply_enabled(self, self.fields())
         self.query_one("#form").query("Input, Select").first().focus()
+
+    def action_field_next(self) -> None:
+        arrow_moves_focus(self, forward=True)
+
+    def action_field_previous(self) -> None:
+        arrow_moves_focus(self, forward=False)
 
     def language_changed(self) -> None:
         # Keep what the user typed across the recompose.

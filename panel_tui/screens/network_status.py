@@ -87,7 +87,7 @@ class PrintStatusSheetScreen(PanelScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(self._message(), id="sheet-message", classes="message")
         with Horizontal(classes="form-buttons", id="sheet-buttons"):
-            yield Button(self.t("panel.sheet.print"), id="print", variant="primary", compact=True)
+            yield Button(self.t("panel.sheet.print"), id="print", compact=True)
             yield Button(self.t("panel.common.cancel"), id="cancel", compact=True)
 
     def _message(self) -> str:

@@ -17,7 +17,7 @@ class ConnectionTestPage(Vertical):
         yield Static(tr(self, "webconfig.nav.connection_test"), classes="page-title")
         yield Static(tr(self, "webconfig.connection_test.intro"), classes="page-note")
         with Horizontal(classes="button-row"):
-            yield Button(tr(self, "webconfig.connection_test.start"), id="ct-start", variant="primary", compact=True)
+            yield Button(tr(self, "webconfig.connection_test.start"), id="ct-start", compact=True)
         yield Static(id="ct-result", classes="page-result")
 
     @on(Button.Pressed, "#ct-start")

@@ -165,7 +165,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         )
         yield Static(id="eb-secure-error", classes="field-error")
         with Horizontal(classes="button-row"):
-            yield Button(t("webconfig.ok"), id="eb-ok", variant="primary", compact=True)
+            yield Button(t("webconfig.ok"), id="eb-ok", compact=True)
         yield Static(id="eb-result", classes="page-result")
         yield Static(t("webconfig.test_email.title"), classes="page-subtitle")
         # recipient and Send on one row: the whole page fits 80x24 without scrolling

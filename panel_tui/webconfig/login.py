@@ -31,7 +31,7 @@ class LoginModal(ModalScreen[bool]):
             yield Input(password=True, id="login-password", compact=True)
             yield Static(id="login-message", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(tr(self, "webconfig.ok"), id="login-ok", variant="primary", compact=True)
+                yield Button(tr(self, "webconfig.ok"), id="login-ok", compact=True)
                 yield Button(tr(self, "webconfig.cancel"), id="login-cancel", compact=True)
 
     def on_mount(self) -> None:
@@ -103,7 +103,7 @@ class LogoutModal(ModalScreen[bool]):
             yield Static(tr(self, "webconfig.logout.question"), id="logout-question")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr(self, "webconfig.logout.button"), id="logout-yes", compact=True)
-                yield Button(tr(self, "webconfig.cancel"), id="logout-cancel", variant="primary", compact=True)
+                yield Button(tr(self, "webconfig.cancel"), id="logout-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#logout-cancel", Button).focus()

@@ -54,7 +54,7 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
                 yield TickBox(t(f"notifications.event.{event}"), id=event_id(event, n), compact=True,
                               classes="notify-event")
         with Horizontal(classes="button-row"):
-            yield Button(t("webconfig.ok"), id="en-ok", variant="primary", compact=True)
+            yield Button(t("webconfig.ok"), id="en-ok", compact=True)
             yield Button(t("webconfig.notify.test"), id="en-test", compact=True)
         yield Static(id="en-result", classes="page-result")
         yield Static(id="en-test-result", classes="page-result")

@@ -89,7 +89,7 @@ class TrainerHintsPage(Vertical):
         yield Static(tr(self, "webconfig.trainer_hints.intro"), classes="page-note")
         yield TickBox(tr(self, "webconfig.trainer_hints.show"), id="th-show", compact=True)
         with Horizontal(classes="button-row"):
-            yield Button(tr(self, "webconfig.ok"), id="th-ok", variant="primary", compact=True)
+            yield Button(tr(self, "webconfig.ok"), id="th-ok", compact=True)
         yield Static(id="th-result", classes="page-result")
 
     def load_settings(self) -> None:

@@ -56,7 +56,7 @@ class SignInModal(ModalScreen[None]):
                 t("webconfig.signin.service", service=t(f"webconfig.email.service.{self.service}")),
                 id="signin-service",
             )
-            yield Button(t("webconfig.signin.with_microsoft"), id="signin-start", variant="primary", compact=True)
+            yield Button(t("webconfig.signin.with_microsoft"), id="signin-start", compact=True)
             yield Static(id="signin-instructions")
             yield Static(id="signin-url", classes="signin-url")
             yield Static(id="signin-code", classes="signin-code")

@@ -6,9 +6,32 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, Select, Static
+from textual.screen import Screen
+from textual.widgets import Button, Input, Label, Select, Static
+
+#: Up/Down move between a form's fields like Shift+Tab/Tab (the README's "←↑→↓ move"). They
+#: are priority bindings, so that a closed Select moves on rather than opening its list (a
+#: person pressing Up Up Enter to reach a list must not press Start instead); on any widget with
+#: its own use for them (an open list, a menu) the binding steps aside.
+ARROW_FIELD_BINDINGS = [
+    Binding("up", "field_previous", show=False, priority=True),
+    Binding("down", "field_next", show=False, priority=True),
+]
+
+
+def arrow_moves_focus(screen: Screen[Any], forward: bool) -> None:
+    """Move the focus to the next/previous field when the focused widget has no use for Up/Down."""
+    focused = screen.focused
+    if not isinstance(focused, (Input, Button, Select)):
+        raise SkipAction()
+    if forward:
+        screen.focus_next()
+    else:
+        screen.focus_previous()
 
 
 @dataclass(frozen=True)
