@@ -107,6 +107,11 @@ class AdminPane(VerticalScroll, can_focus=False):
         link = getattr(self.app, "cloud_link", None)
         return getattr(link, "admin", None) if link is not None else None
 
+    def focus_first(self) -> None:
+        """Into the pane (Enter or Down on the tab bar): its first switch, Security defaults."""
+        if self.admin is not None:
+            self.query_one("#adm-security-defaults", Checkbox).focus()
+
     # -- reading ----------------------------------------------------------------------------
 
     def reload(self) -> None:

@@ -195,3 +195,41 @@ def test_latvian_f4_pages_are_latvian(launch: Launch) -> None:
         t.press("right")
         screen = t.wait_for(needle)
         assert not english_on(screen), (needle, english_on(screen))
+
+
+def test_enter_or_down_on_the_tab_bar_goes_into_the_tab(launch: Launch) -> None:
+    """Shift+Tab, ←→ to a tab, then Enter (or Down) goes into it, as its hint promises: on
+    Mailboxes the list with the newest message highlighted (Enter opens it), on the Sign-in pages
+    the field, on the Admin centre the first switch, on Scenarios the list."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f4")
+    t.wait_for("Sign-in pages", "Enter code")
+    t.press("shift+tab", "left")  # the tab bar, then Scenarios
+    t.wait_for("Signed in and saved: Scan to Email completes")
+    t.press("enter", "s")  # into the list: apply the highlighted (first) scenario and send
+    t.wait_for("As expected: Completed.")
+    t.press("shift+tab", "left")  # back to the tab bar (from the list), then Mailboxes
+    t.wait_for("1 message(s). Enter opens the highlighted one.")
+    t.press("enter", "enter")  # into the list, open the highlighted message
+    t.wait_for("From: ", "Subject: Scanned document from")
+    t.press("escape")
+    t.wait_for("1 message(s)")
+    t.press("shift+tab")
+    t.press("left", "right")  # Admin centre and back: the focus stays on the tab bar
+    t.wait_for("1 message(s)")
+    t.press("down", "enter")  # Down goes in too
+    t.wait_for("From: ", "Subject: Scanned document from")
+    t.press("escape")
+    t.wait_for("1 message(s)")
+
+    t.press("shift+tab", "left")  # the tab bar: Admin centre
+    t.wait_for("[ ] Security defaults")
+    t.press("enter", "space")  # the first switch has the focus
+    t.wait_for("[x] Security defaults")
+
+    t.press("shift+tab", "shift+tab", "left")  # Security defaults < the tab bar: Sign-in pages
+    t.wait_for("Enter code")
+    t.press("enter")
+    t.type("ABC")  # the code field has the cursor
+    t.wait_for("ABC")
