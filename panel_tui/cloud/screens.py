@@ -147,6 +147,7 @@ class CloudScreen(Screen):
             self.query_one(AdminPane).reload()
         elif kind == "signin":
             self._follow_signin(switch=False)
+            self.query_one(AdminPane).reload()  # User / mailbox follows the printer's account
 
     def language_changed(self) -> None:
         self.call_later(self._relabel)

@@ -8,6 +8,7 @@ screen; nothing here imports the app.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tests.acceptance.conftest import Launch
 from tests.acceptance.journeys import WORDS, steps_2_to_7_start_the_sign_in
@@ -233,3 +234,34 @@ def test_enter_or_down_on_the_tab_bar_goes_into_the_tab(launch: Launch) -> None:
     t.press("enter")
     t.type("ABC")  # the code field has the cursor
     t.wait_for("ABC")
+
+
+def test_admin_centre_user_is_the_account_the_printer_signed_in_with(launch: Launch, state_dir: Path) -> None:
+    """README's 370 row: User / mailbox = the signed-in account. After `scenarios apply
+    ok-signed-in` (admin@ signed in) the Admin centre offers admin@, not printer@; a sign-in
+    made while F4 is open moves it along, unless the person picked a user."""
+    cli = launch("panel-tui", "scenarios", "apply", "ok-signed-in", "--state-dir", str(state_dir))
+    assert cli.wait_exit(timeout=60) == 0, cli.text()
+    t = launch("panel-tui", "--state-dir", str(state_dir))
+    t.wait_for("Home")
+    t.press("f4")
+    t.wait_for("Sign-in pages", "Enter code")
+    t.press("shift+tab", "right")  # the tab bar, then Admin centre
+    t.wait_for("Security defaults", "User / mailbox")
+    t.wait_for(rf"User / mailbox +.*{re.escape(ADMIN)}", regex=True)
+    assert "printer@" not in t.line("User / mailbox")
+
+
+def test_admin_centre_user_follows_a_new_sign_in(launch: Launch) -> None:
+    """A new printer: User / mailbox is printer@; F4 Scenarios signs admin@ in: it follows."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f4")
+    t.wait_for("Sign-in pages", "Enter code")
+    t.press("shift+tab", "right")  # Admin centre
+    t.wait_for(r"User / mailbox +printer@contoso", regex=True)
+    t.press("right", "right", "enter", "enter")  # Scenarios, into the list, apply "Signed in and saved"
+    t.wait_for("Set up. Scan to Email")
+    t.press("shift+tab", "left", "left")  # the tab bar: Mailboxes, Admin centre
+    t.wait_for(rf"User / mailbox +{re.escape(ADMIN)}", regex=True)
+
