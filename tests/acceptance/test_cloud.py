@@ -265,3 +265,24 @@ def test_admin_centre_user_follows_a_new_sign_in(launch: Launch) -> None:
     t.press("shift+tab", "left", "left")  # the tab bar: Mailboxes, Admin centre
     t.wait_for(rf"User / mailbox +{re.escape(ADMIN)}", regex=True)
 
+
+
+HINTS = {
+    "en": ("Shift+Tab ←→ tabs", "Enter select", "Space tick", "Security defaults"),
+    "lv": ("Shift+Tab ←→ cilnes", "Enter izvēlēt", "Atstarpe atzīmēt", "Drošības noklusējumi"),
+}
+
+
+def test_the_hint_bar_says_how_to_reach_the_tabs_and_it_is_true(launch: Launch) -> None:
+    """The cursor starts in the code field, where ←→ move the cursor: the hint says Shift+Tab
+    first, and names Enter and Space in Latvian as in English (Space ticks the org's consent)."""
+    for lang, (tabs, enter, space, admin) in HINTS.items():
+        t = launch("panel-tui", "--lang", lang)
+        t.press("f4")
+        t.wait_for({"en": "Enter code", "lv": "Ievadiet kodu"}[lang])
+        hints = t.line(tabs)
+        assert enter in hints and space in hints, hints
+        t.press("shift+tab", "right")  # as the hint says
+        t.wait_for(admin)
+        t.press("ctrl+q")
+        assert t.wait_exit() == 0
