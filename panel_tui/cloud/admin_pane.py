@@ -44,6 +44,8 @@ class AdminPane(VerticalScroll, can_focus=False):
         self._refreshing = False
         #: (amount, unit) last put in the size-limit fields; None: take the next state read
         self._shown_size: tuple[str, str] | None = None
+        #: the person chose a User / mailbox: it stays; until then it follows the printer's sign-in
+        self._user_picked = False
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
@@ -107,6 +109,11 @@ class AdminPane(VerticalScroll, can_focus=False):
         link = getattr(self.app, "cloud_link", None)
         return getattr(link, "admin", None) if link is not None else None
 
+    def focus_first(self) -> None:
+        """Into the pane (Enter or Down on the tab bar): its first switch, Security defaults."""
+        if self.admin is not None:
+            self.query_one("#adm-security-defaults", Checkbox).focus()
+
     # -- reading ----------------------------------------------------------------------------
 
     def reload(self) -> None:
@@ -157,11 +164,10 @@ class AdminPane(VerticalScroll, can_focus=False):
             upns = [u["upn"] for u in users]
             with user_select.prevent(Select.Changed):
                 user_select.set_options([(u, u) for u in upns])
-                if current in upns:
+                if current in upns and self._user_picked:
                     user_select.value = current
                 elif upns:
-                    printer = [u for u in upns if u.startswith("printer@")]
-                    user_select.value = printer[0] if printer else upns[0]
+                    user_select.value = self._default_user(upns)
             self._show_mailbox_setting()
             self._show_size_limit(settings.get("message_size_limit"))
             ca = self.query_one("#adm-ca-list", OptionList)
@@ -177,6 +183,16 @@ class AdminPane(VerticalScroll, can_focus=False):
             self._show_clocks(state.get("now"))
         finally:
             self._refreshing = False
+
+    def _default_user(self, upns: list[str]) -> str:
+        """The account the printer is signed in with (what the guide's 370 acts on), else the
+        printer's mailbox, else the first user."""
+        signed_in = _signed_in_account(self).lower()
+        for upn in upns:
+            if signed_in and upn.lower() == signed_in:
+                return upn
+        printer = [u for u in upns if u.startswith("printer@")]
+        return printer[0] if printer else upns[0]
 
     def _show_mailbox_setting(self) -> None:
         upn = self.query_one("#adm-user", Select).value
@@ -263,6 +279,7 @@ class AdminPane(VerticalScroll, can_focus=False):
     @on(Select.Changed, "#adm-user")
     def _user_changed(self) -> None:
         if not self._refreshing:
+            self._user_picked = True
             self._refreshing = True
             try:
                 self._show_mailbox_setting()
@@ -366,6 +383,15 @@ def _policy_text(node: Any, policy: dict[str, Any]) -> str:
     users = ", ".join(policy.get("users", [])) or "all"
     what = tr(node, "cloud.admin.ca_blocks_dcf" if policy.get("block_device_code_flow") else "cloud.admin.ca_blocks_signin")
     return f"{policy.get('name', '')}: {what} ({users})"
+
+
+def _signed_in_account(node: Any) -> str:
+    """The account of the sign-in the device holds (saved with OK), or ""."""
+    email = getattr(getattr(node.app, "device", None), "email", None)
+    try:
+        return str(email.status().account or "") if email is not None else ""
+    except Exception:  # an unreadable sign-in: no account to offer
+        return ""
 
 
 def _why_unavailable(node: Any) -> str:

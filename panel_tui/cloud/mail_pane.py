@@ -312,7 +312,22 @@ class MailPane(Vertical):
                 Text(view.subject, no_wrap=True, overflow="ellipsis"),
                 Text(", ".join(a.name for a in view.attachments) or "-", no_wrap=True, overflow="ellipsis"),
             )
+        if self._rows:
+            # the newest row highlighted, whatever row the cursor was on before the reload:
+            # Enter opens what the line below the list names
+            table.move_cursor(row=0, column=0, animate=False, scroll=True)
         self._show_selected(0 if self._rows else None)
+
+    def focus_first(self) -> None:
+        """Into the pane (Enter or Down on the tab bar): the list when it has messages, newest
+        row highlighted; else the Mailbox drop-down."""
+        table = self.query_one("#mail-table", DataTable)
+        if self._rows:
+            if not 0 <= table.cursor_row < len(self._rows):
+                table.move_cursor(row=0, column=0, animate=False)
+            table.focus()
+        else:
+            self.query_one("#mail-box", Select).focus()
 
     def _show_selected(self, row: int | None) -> None:
         """The count, and who sent the highlighted message to whom (Enter opens it)."""

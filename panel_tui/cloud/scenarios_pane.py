@@ -106,6 +106,10 @@ class ScenariosPane(Vertical):
     def focus_list(self) -> None:
         self.query_one("#scn-list", OptionList).focus()
 
+    def focus_first(self) -> None:
+        """Into the pane (Enter or Down on the tab bar): the scenario list."""
+        self.focus_list()
+
     def _index_of(self, scenario_id: str) -> int:
         ids = [sc.id for sc in catalog.SCENARIOS]
         return ids.index(scenario_id) if scenario_id in ids else 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -28,6 +29,9 @@ class CloudScreen(Screen):
     BINDINGS = [
         Binding("left", "next_tab(-1)", show=False),
         Binding("right", "next_tab(1)", show=False),
+        #: on the tab bar, Enter or Down goes into the open tab (its first control)
+        Binding("enter", "enter_tab", show=False),
+        Binding("down", "enter_tab", show=False),
     ]
 
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
@@ -92,6 +96,23 @@ class CloudScreen(Screen):
             tabs.active = ids[(ids.index(tabs.active) + step) % len(ids)]
             self.query_one(Tabs).focus()
 
+    def action_enter_tab(self) -> None:
+        """Enter or Down on the tab bar: the focus goes into the open tab's first control.
+
+        Anywhere else the key is not the screen's (a list, a drop-down or a field has it)."""
+        if not isinstance(self.focused, Tabs):
+            raise SkipAction()
+        tabs = self.query_one("#cloud-tabs", TabbedContent)
+        panes = {
+            "cloud-signin": SignInPane,
+            "cloud-admin": AdminPane,
+            "cloud-mail": MailPane,
+            "cloud-scenarios": ScenariosPane,
+        }
+        pane = panes.get(tabs.active)
+        if pane is not None:
+            self.query_one(pane).focus_first()
+
     def show_tab(self, name: str) -> None:
         """Open a tab: "signin", "admin", "mail" or "scenarios"."""
         self.query_one("#cloud-tabs", TabbedContent).active = f"cloud-{name}"
@@ -126,6 +147,7 @@ class CloudScreen(Screen):
             self.query_one(AdminPane).reload()
         elif kind == "signin":
             self._follow_signin(switch=False)
+            self.query_one(AdminPane).reload()  # User / mailbox follows the printer's account
 
     def language_changed(self) -> None:
         self.call_later(self._relabel)

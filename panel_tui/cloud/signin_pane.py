@@ -258,6 +258,18 @@ class SignInPane(VerticalScroll, can_focus=False):
         if field.display:
             field.focus()
 
+    def focus_first(self) -> None:
+        """The page's first control (Enter or Down on the tab bar): the field, else the
+        organisation's consent or Accept, else Try again."""
+        if self.query_one("#ms-input", Input).display:
+            self.focus_field()
+            return
+        for wid in ("#ms-consent-org", "#ms-accept", "#ms-next", "#ms-restart"):
+            widget = self.query_one(wid)
+            if widget.display:
+                widget.focus()
+                return
+
     def _showing(self) -> bool:
         """Whether this pane is on screen now (focusing a hidden pane would switch tabs)."""
         if not self.is_attached or not self.screen.is_current:

@@ -8,6 +8,7 @@ screen; nothing here imports the app.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tests.acceptance.conftest import Launch
 from tests.acceptance.journeys import WORDS, steps_2_to_7_start_the_sign_in
@@ -195,3 +196,93 @@ def test_latvian_f4_pages_are_latvian(launch: Launch) -> None:
         t.press("right")
         screen = t.wait_for(needle)
         assert not english_on(screen), (needle, english_on(screen))
+
+
+def test_enter_or_down_on_the_tab_bar_goes_into_the_tab(launch: Launch) -> None:
+    """Shift+Tab, ←→ to a tab, then Enter (or Down) goes into it, as its hint promises: on
+    Mailboxes the list with the newest message highlighted (Enter opens it), on the Sign-in pages
+    the field, on the Admin centre the first switch, on Scenarios the list."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f4")
+    t.wait_for("Sign-in pages", "Enter code")
+    t.press("shift+tab", "left")  # the tab bar, then Scenarios
+    t.wait_for("Signed in and saved: Scan to Email completes")
+    t.press("enter", "s")  # into the list: apply the highlighted (first) scenario and send
+    t.wait_for("As expected: Completed.")
+    t.press("shift+tab", "left")  # back to the tab bar (from the list), then Mailboxes
+    t.wait_for("1 message(s). Enter opens the highlighted one.")
+    t.press("enter", "enter")  # into the list, open the highlighted message
+    t.wait_for("From: ", "Subject: Scanned document from")
+    t.press("escape")
+    t.wait_for("1 message(s)")
+    t.press("shift+tab")
+    t.press("left", "right")  # Admin centre and back: the focus stays on the tab bar
+    t.wait_for("1 message(s)")
+    t.press("down", "enter")  # Down goes in too
+    t.wait_for("From: ", "Subject: Scanned document from")
+    t.press("escape")
+    t.wait_for("1 message(s)")
+
+    t.press("shift+tab", "left")  # the tab bar: Admin centre
+    t.wait_for("[ ] Security defaults")
+    t.press("enter", "space")  # the first switch has the focus
+    t.wait_for("[x] Security defaults")
+
+    t.press("shift+tab", "shift+tab", "left")  # Security defaults < the tab bar: Sign-in pages
+    t.wait_for("Enter code")
+    t.press("enter")
+    t.type("ABC")  # the code field has the cursor
+    t.wait_for("ABC")
+
+
+def test_admin_centre_user_is_the_account_the_printer_signed_in_with(launch: Launch, state_dir: Path) -> None:
+    """README's 370 row: User / mailbox = the signed-in account. After `scenarios apply
+    ok-signed-in` (admin@ signed in) the Admin centre offers admin@, not printer@; a sign-in
+    made while F4 is open moves it along, unless the person picked a user."""
+    cli = launch("panel-tui", "scenarios", "apply", "ok-signed-in", "--state-dir", str(state_dir))
+    assert cli.wait_exit(timeout=60) == 0, cli.text()
+    t = launch("panel-tui", "--state-dir", str(state_dir))
+    t.wait_for("Home")
+    t.press("f4")
+    t.wait_for("Sign-in pages", "Enter code")
+    t.press("shift+tab", "right")  # the tab bar, then Admin centre
+    t.wait_for("Security defaults", "User / mailbox")
+    t.wait_for(rf"User / mailbox +.*{re.escape(ADMIN)}", regex=True)
+    assert "printer@" not in t.line("User / mailbox")
+
+
+def test_admin_centre_user_follows_a_new_sign_in(launch: Launch) -> None:
+    """A new printer: User / mailbox is printer@; F4 Scenarios signs admin@ in: it follows."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f4")
+    t.wait_for("Sign-in pages", "Enter code")
+    t.press("shift+tab", "right")  # Admin centre
+    t.wait_for(r"User / mailbox +printer@contoso", regex=True)
+    t.press("right", "right", "enter", "enter")  # Scenarios, into the list, apply "Signed in and saved"
+    t.wait_for("Set up. Scan to Email")
+    t.press("shift+tab", "left", "left")  # the tab bar: Mailboxes, Admin centre
+    t.wait_for(rf"User / mailbox +{re.escape(ADMIN)}", regex=True)
+
+
+
+HINTS = {
+    "en": ("Shift+Tab ←→ tabs", "Enter select", "Space tick", "Security defaults"),
+    "lv": ("Shift+Tab ←→ cilnes", "Enter izvēlēt", "Atstarpe atzīmēt", "Drošības noklusējumi"),
+}
+
+
+def test_the_hint_bar_says_how_to_reach_the_tabs_and_it_is_true(launch: Launch) -> None:
+    """The cursor starts in the code field, where ←→ move the cursor: the hint says Shift+Tab
+    first, and names Enter and Space in Latvian as in English (Space ticks the org's consent)."""
+    for lang, (tabs, enter, space, admin) in HINTS.items():
+        t = launch("panel-tui", "--lang", lang)
+        t.press("f4")
+        t.wait_for({"en": "Enter code", "lv": "Ievadiet kodu"}[lang])
+        hints = t.line(tabs)
+        assert enter in hints and space in hints, hints
+        t.press("shift+tab", "right")  # as the hint says
+        t.wait_for(admin)
+        t.press("ctrl+q")
+        assert t.wait_exit() == 0

@@ -138,8 +138,8 @@ def admin_centre(t: Terminal) -> None:
 
 
 def choose_user(t: Terminal, upn: str = SIGNED_IN) -> None:
-    """Admin centre > User / mailbox: the account the printer signed in with."""
-    tab_to(t, "printer@contoso")
+    """Admin centre > User / mailbox (it shows the signed-in account first): pick `upn`."""
+    tab_to(t, "@contoso.onmicrosoft.com")
     pick(t, upn)
     t.wait_for(upn)
 
@@ -293,7 +293,8 @@ def test_312_organisation_off_does_not_touch_a_mailbox_set_on(launch: Launch, st
     tab_to(panel, "SMTP AUTH for the organisation")
     panel.press("space")
     panel.wait_for("[ ] SMTP AUTH for the organisation")
-    panel.wait_for("SMTP AUTH for the mailbox     On")  # printer@ is shown first
+    choose_user(panel, "printer@contoso.onmicrosoft.com")  # admin@, signed in, is shown first
+    panel.wait_for("SMTP AUTH for the mailbox     On")
     outcome = scan_to_email(panel)
     assert "Error 312" in outcome  # the printer is signed in as admin@, which follows the org
 

@@ -406,3 +406,35 @@ async def test_admin_unavailable_for_remote_tenant_without_secret(tmp_path: Path
         assert "only available for the embedded tenant" in screen_text(app)
         pane = app.screen.query_one(SignInPane)
         await wait_until(pilot, lambda: pane.kind == "code", "the sign-in pages over --cloud")
+
+
+async def test_admin_user_follows_the_sign_in_until_the_person_picks_one(
+    live_device: Device, tenant: Any, monkeypatch: Any
+) -> None:
+    """User / mailbox: the printer's signed-in account on each re-read, until the person picks
+    one; their pick then stays through later sign-ins."""
+    import panel_tui.cloud.admin_pane as admin_pane
+
+    admin = "admin@contoso.onmicrosoft.com"
+    user = "user@contoso.onmicrosoft.com"
+    account = {"upn": ""}
+    monkeypatch.setattr(admin_pane, "_signed_in_account", lambda node: account["upn"])
+    app = linked_app(live_device, tenant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("cloud")
+        cloud = app.screen
+        await pilot.pause()
+        cloud.show_tab("admin")
+        pane = cloud.query_one(AdminPane)
+        select = pane.query_one("#adm-user", Select)
+        await wait_until(pilot, lambda: select.value == PRINTER, "printer@ with nobody signed in")
+        account["upn"] = admin.upper()  # the held sign-in, as msal spells it
+        pane.reload()
+        await wait_until(pilot, lambda: select.value == admin, "the signed-in account")
+        select.value = user  # the person's pick
+        await pilot.pause()
+        account["upn"] = PRINTER
+        pane.reload()
+        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: pane._state.get("users"), "the state re-read")
+        assert select.value == user
