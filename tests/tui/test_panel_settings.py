@@ -175,3 +175,25 @@ async def test_every_form_label_stands_apart_from_its_value(tmp_path: Path, lang
             row = lines[label.region.y]
             start = row.index(text, label.region.x)
             assert row[start + len(text)] == " ", f"{text!r} runs into its value: {row!r}"
+
+
+async def test_up_down_move_between_form_fields_without_opening_a_list(device: Device) -> None:
+    """Down on a closed Select moves to the next field (like Tab); Up comes back; Enter opens."""
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(TcpIpScreen(menu_tree.find("tcpip")))
+        await pilot.pause()
+        screen = app.screen
+        first = screen.focused
+        assert first is not None
+        await pilot.press("down")
+        await pilot.pause()
+        second = screen.focused
+        assert second is not None and second is not first
+        assert not (isinstance(first, Select) and first.expanded)
+        await pilot.press("up")
+        await pilot.pause()
+        assert screen.focused is first
+        await pilot.press("tab")
+        await pilot.pause()
+        assert screen.focused is second
