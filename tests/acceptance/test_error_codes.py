@@ -26,7 +26,7 @@ TO = "user@contoso.onmicrosoft.com"
 #: highlighted option is bold light-cyan on blue, a focused button is in reverse video, a
 #: focused field has its text selected (blue background).
 BLOCK_CURSOR = ("d7ffff", "0087d7")
-SELECTION_BG = {"005f87", "005f5f"}  # the panel's and Web Config's selected text
+SELECTION_BG = {"005f87", "005f5f", "0087d7"}  # selected text; a focused field (blue)
 NOT_TEXT = set("▄▀█▆▂▁▃▅▇━╸╺▊▌▐")
 
 
