@@ -368,17 +368,22 @@ def test_314_the_server_refuses_it(launch: Launch, state_dir: Path) -> None:
     assert "raise the server's message size limit" in details
 
 
+def scan_to_email_in_latvian(t: Terminal) -> None:
+    """From Home (Sākums): Skenēt > E-pasts, Kam = TO, Start; the outcome is left to the caller."""
+    t.wait_for("Sākums")
+    t.press("left", "enter")
+    t.wait_for("Tīkla mape/FTP")  # Scan's destinations: E-pasts first
+    t.press("enter")
+    t.wait_for("Izšķirtspēja")
+    t.settle()
+    t.type(TO)
+    t.press("enter")
+
+
 def test_job_details_in_latvian_are_latvian_and_the_reply_stays_verbatim(launch: Launch, state_dir: Path) -> None:
     apply_scenario(launch, state_dir, "312-security-defaults")  # set up only; the send is by hand
     panel = start_panel(launch, "--lang", "lv")
-    panel.wait_for("Sākums")
-    panel.press("left", "enter")
-    panel.wait_for("Tīkla mape/FTP")  # Scan's destinations: E-pasts first
-    panel.press("enter")
-    panel.wait_for("Izšķirtspēja")
-    panel.settle()
-    panel.type(TO)
-    panel.press("enter")
+    scan_to_email_in_latvian(panel)
     panel.wait_for("Kļūda 312", timeout=40)
     panel.press("ctrl+j")
     panel.wait_for("Žurnāls")
@@ -395,14 +400,7 @@ def test_job_details_in_latvian_are_latvian_and_the_reply_stays_verbatim(launch:
 
 def test_a_new_printer_in_latvian_says_not_set_in_latvian(launch: Launch) -> None:
     panel = start_panel(launch, "--lang", "lv")
-    panel.wait_for("Sākums")
-    panel.press("left", "enter")
-    panel.wait_for("Tīkla mape/FTP")  # Scan's destinations: E-pasts first
-    panel.press("enter")
-    panel.wait_for("Izšķirtspēja")
-    panel.settle()
-    panel.type(TO)
-    panel.press("enter")
+    scan_to_email_in_latvian(panel)
     outcome = panel.wait_for("Neiestatīts", timeout=40)
     assert "DNS" not in outcome
     panel.press("ctrl+j")
