@@ -189,8 +189,26 @@ def claim_state_dir(state_dir: Path, *, tenant: bool) -> list[Any]:
             lock.release()
         if type(exc).__name__ != "StateDirBusy":
             raise
-        raise StateDirProblem(f"{exc}; close it first, or use another --state-dir") from None
+        raise StateDirProblem(f"{_name_the_owner(exc)}; close it first, or use another --state-dir") from None
     return locks
+
+
+def _name_the_owner(busy: Any, wait: float = 1.0) -> str:
+    """The refusal naming the lock's holder. Two runs started at once: the winner takes the lock
+    and only then writes its pid, so the loser may read an empty record; it re-reads briefly."""
+    import json
+    import time
+
+    deadline = time.monotonic() + wait
+    while getattr(busy, "pid", 1) is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+        try:
+            info = json.loads(Path(busy.path).read_text("utf-8") or "{}")
+            pid = int(info["pid"])
+        except (OSError, ValueError, TypeError, KeyError):
+            continue
+        return str(type(busy)(busy.path, pid, str(info.get("command") or "")))
+    return str(busy)
 
 
 def tenant_preset_notice(config: AppConfig, args: argparse.Namespace) -> Any:

@@ -135,12 +135,23 @@ class Settings:
 
 @dataclass(frozen=True)
 class SendScan:
-    """Scan to Email with the sample document (a job in Job Status)."""
+    """Scan to Email with the sample document (a job in Job Status).
+
+    ``dpi`` and ``pages`` set the attachment's size (Resolution, number of pages) and
+    ``max_size_mb`` Scan Settings > Attached File Max Size first, so the printer's own 314
+    (the attachment too large, nothing sent) can be scripted as well as the server's.
+    """
 
     to: str = DEFAULT_TO
+    dpi: int | None = None
+    pages: int = 1
+    max_size_mb: int | None = None
 
     def describe(self) -> str:
-        return f"scan-to-email {self.to}"
+        extra = f" --dpi {self.dpi}" if self.dpi else ""
+        extra += f" --pages {self.pages}" if self.pages != 1 else ""
+        extra += f" --size {self.max_size_mb}" if self.max_size_mb is not None else ""
+        return f"scan-to-email {self.to}{extra}"
 
 
 @dataclass(frozen=True)
@@ -175,9 +186,60 @@ class ExpectSignIn:
         return f"expect sign-in {self.state}" + (f" AADSTS{self.aad_code}" if self.aad_code else "")
 
 
+@dataclass(frozen=True)
+class ExpectReply:
+    """The newest job's server reply (or, when no server answered, the printer's finding)
+    matches ``pattern`` (a regular expression, searched)."""
+
+    pattern: str
+
+    def describe(self) -> str:
+        return f"expect reply ~ {self.pattern}"
+
+
+@dataclass(frozen=True)
+class ExpectPanel:
+    """What the panel shows for the newest job (its result, the status text and the message
+    Job Details explains it with, in the device's language) contains ``text`` (a regular
+    expression, searched, case-insensitive)."""
+
+    pattern: str
+
+    def describe(self) -> str:
+        return f"expect panel ~ {self.pattern}"
+
+
+@dataclass(frozen=True)
+class ExpectMail:
+    """A message delivered during this run matches every condition: ``(field, op, value)`` with
+    field to | from | subject | attachment | size, op ``=`` (equal; for attachment a name),
+    ``~`` (regex), ``<`` / ``>`` (size in bytes, of the message or the attachment)."""
+
+    conditions: tuple[tuple[str, str, str], ...] = ()
+    count: int | None = None  # "expect mail none": no message at all
+
+    def describe(self) -> str:
+        if self.count == 0:
+            return "expect mail none"
+        return "expect mail " + " ".join(f"{f}{op}{v}" for f, op, v in self.conditions)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A network fault of the simulated tenant (see ``cloud_sim.faults``); ``kind`` "clear"
+    removes every fault."""
+
+    kind: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        rest = _fmt_args(self.args)
+        return f"fault {self.kind}" + (f" {rest}" if rest else "")
+
+
 Step = Union[Baseline, SignIn, Commit, SignOut, Tenant, Advance, Settings, SendScan, ExpectJob, ExpectStatus,
-             ExpectSignIn]
-EXPECT_STEPS = (ExpectJob, ExpectStatus, ExpectSignIn)
+             ExpectSignIn, ExpectReply, ExpectPanel, ExpectMail, Fault]
+EXPECT_STEPS = (ExpectJob, ExpectStatus, ExpectSignIn, ExpectReply, ExpectPanel, ExpectMail)
 ATTEMPT_STATES = ("signed_in", "failed", "expired", "cancelled")
 SIGN_IN_STATES = ("signed_in", "not_signed_in", "expired")
 

@@ -21,18 +21,24 @@ from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from typing import Any, Protocol
 
+from panel_tui.scenarios import checks
+from panel_tui.scenarios.checks import job_result
+from panel_tui.scenarios.checks import translate as _t
 from panel_tui.scenarios.catalog import (
     BASELINE_EMAIL_SERVER,
     BASELINE_SCAN,
+    EXPECT_STEPS,
     FREE_PORT,
-    SIGN_IN_STATES,
     Advance,
     Baseline,
     Commit,
-    ATTEMPT_STATES,
     ExpectJob,
+    ExpectMail,
+    ExpectPanel,
+    ExpectReply,
     ExpectSignIn,
     ExpectStatus,
+    Fault,
     Scenario,
     SendScan,
     Settings,
@@ -41,6 +47,9 @@ from panel_tui.scenarios.catalog import (
     Step,
     Tenant,
 )
+from panel_tui.scenarios.tenant_ops import StepError, coerce_settings, run_op
+
+__all__ = ["Session", "StepError", "StepOutcome", "ScenarioResult", "apply", "run", "coerce_settings", "job_result"]
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +64,6 @@ class TenantLike(Protocol):
     ca_cert_path: Any
     accounts: Any
     admin: Any
-
-
-class StepError(Exception):
-    """A step could not be carried out (bad value, unknown user, ...): a message, never a trace."""
 
 
 @dataclass(frozen=True)
@@ -97,50 +102,11 @@ class ScenarioResult:
         return job_result(self.job) if self.job is not None else None
 
 
-def job_result(job: Any) -> int | str:
-    if job.status == "error" and job.code is not None:
-        return int(job.code)
-    return str(job.status)
-
-
 def free_port() -> int:
     """A loopback port nothing listens on right now (bound, then released)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-# -- tenant operations ---------------------------------------------------------------------------
-
-TENANT_OPS: Mapping[str, str] = {
-    "reset": "switches back to the prepared preset (security defaults off, SMTP AUTH on, no CA policies)",
-    "security-defaults": "enabled=on|off",
-    "org-smtp-auth": "enabled=on|off (Set-TransportConfig -SmtpClientAuthenticationDisabled)",
-    "mailbox-smtp-auth": "upn=USER value=on|off|None (None: follow the organization)",
-    "public-client-flows": "enabled=on|off (the app's 'Allow public client flows')",
-    "message-size-limit": "size=BYTES",
-    "ca-add": "name=NAME [users=all] [block_device_code_flow=on]",
-    "ca-clear": "remove every Conditional Access policy",
-    "consent-grant": "admin consent for the printer app",
-    "consent-revoke": "withdraw every consent for the printer app",
-    "revoke-sessions": "upn=USER",
-    "set-password": "upn=USER password=NEW (revokes the user's refresh tokens)",
-}
-
-
-def _bool(value: Any) -> bool:
-    from cloud_sim.admin import parse_bool  # here: `scenarios list` must not import cloud_sim
-
-    try:
-        return parse_bool(value)
-    except ValueError:
-        raise StepError(f"not on/off: {value!r}") from None
-
-
-def _tri(value: Any) -> bool | None:
-    if value is None or str(value).strip().lower() in ("none", "default", "org", "inherit"):
-        return None
-    return _bool(value)
 
 
 # -- the session ---------------------------------------------------------------------------------
@@ -159,7 +125,10 @@ class Session:
         self.on_outcome = on_outcome
         self.passwords: dict[str, str] = {}
         self.attempt: Any = None
+        #: the newest job this session sent: ``expect`` never looks at jobs of earlier runs
         self.job: Any = None
+        #: Message-IDs delivered before this session's first send: ``expect mail`` skips them
+        self.mail_before: set[str] | None = None
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -201,7 +170,7 @@ class Session:
             raise
         except Exception as exc:
             raise StepError(_describe_error(exc)) from exc
-        outcome = StepOutcome(step, ok, text, is_check=isinstance(step, (ExpectJob, ExpectStatus, ExpectSignIn)))
+        outcome = StepOutcome(step, ok, text, is_check=isinstance(step, EXPECT_STEPS))
         log.info("scenario step %s: %s", step.describe(), "ok" if ok else "FAILED")
         if self.on_outcome is not None:
             self.on_outcome(outcome)
@@ -210,15 +179,36 @@ class Session:
     # -- handlers -------------------------------------------------------------------------
 
     async def _baseline(self, step: Baseline) -> tuple[bool, str]:
+        """A full reset: the tenant as prepared (no faults) and the device as from the factory
+        (its language kept), then set up as after guide steps 4-5. Nothing an earlier run did
+        (consent, passwords, settings, jobs) can change what follows."""
         await self._tenant(Tenant("reset"))
+        await asyncio.to_thread(self._clear_faults)
         dev = self.device
         if self.attempt is not None and not self.attempt.done:
             self.attempt.cancel()
         self.attempt = None
+        self.job = None
+        language = dev.settings.basic.language
         dev.email.sign_out()
+        dev.jobs.clear()
+        dev.restore_default_settings()
+        if language != dev.settings.basic.language:
+            dev.update("basic", language=language)
         dev.update("email_server", **BASELINE_EMAIL_SERVER)
         dev.update("scan", **BASELINE_SCAN)
-        return True, "tenant as prepared; device signed out, OAuth2 / Exchange Online, smtp.office365.com:587 STARTTLS"
+        return True, ("tenant as prepared, no faults; device as from the factory, signed out, "
+                      "OAuth2 / Exchange Online, smtp.office365.com:587 STARTTLS")
+
+    def _clear_faults(self) -> None:
+        clear = getattr(self.tenant.admin, "clear_faults", None)
+        if clear is not None:
+            clear()
+
+    async def _fault(self, step: Fault) -> tuple[bool, str]:
+        from panel_tui.scenarios.faults import apply_fault
+
+        return True, await asyncio.to_thread(apply_fault, self, step)
 
     async def _sign_in(self, step: SignIn) -> tuple[bool, str]:
         from cloud_sim.signin import SignInClient
@@ -271,88 +261,8 @@ class Session:
         return True, "the device holds no sign-in"
 
     async def _tenant(self, step: Tenant) -> tuple[bool, str]:
-        text = await asyncio.to_thread(self._tenant_op, step.op, dict(step.args))
+        text = await asyncio.to_thread(run_op, self, step.op, dict(step.args))
         return True, text
-
-    def _tenant_op(self, op: str, a: dict[str, Any]) -> str:
-        admin = self.tenant.admin
-
-        def need(name: str) -> Any:
-            if name not in a:
-                raise StepError(f"tenant {op} needs {name}=...")
-            return a[name]
-
-        if op == "reset":
-            from cloud_sim.directory import DEFAULT_MESSAGE_SIZE_LIMIT
-
-            admin.set_security_defaults(False)
-            admin.set_org_smtp_auth(True)
-            admin.set_public_client_flows(True)
-            admin.set_message_size_limit(DEFAULT_MESSAGE_SIZE_LIMIT)
-            for user in admin.list_users():
-                upn = str(user.get("upn") or user.get("username"))
-                admin.set_mailbox_smtp_auth(upn, True if upn.lower().startswith("printer@") else None)
-            for policy in admin.conditional_access_policies():
-                admin.remove_conditional_access_policy(str(policy["id"]))
-            return "security defaults off, SMTP AUTH on (printer mailbox on), no Conditional Access policies"
-        if op == "security-defaults":
-            on = _bool(need("enabled"))
-            admin.set_security_defaults(on)
-            return f"security defaults {'on' if on else 'off'}"
-        if op == "org-smtp-auth":
-            on = _bool(need("enabled"))
-            admin.set_org_smtp_auth(on)
-            return f"SMTP AUTH for the organization {'on' if on else 'off'}"
-        if op == "mailbox-smtp-auth":
-            upn = self.upn(need("upn"))
-            value = _tri(a.get("value"))
-            admin.set_mailbox_smtp_auth(upn, value)
-            return f"SMTP AUTH for {upn}: " + ("follows the organization" if value is None else ("on" if value else "off"))
-        if op == "public-client-flows":
-            on = _bool(need("enabled"))
-            admin.set_public_client_flows(on)
-            return f"public client flows {'on' if on else 'off'}"
-        if op == "message-size-limit":
-            try:
-                size = int(need("size"))
-            except (TypeError, ValueError):
-                raise StepError(f"size must be a number of bytes, not {a.get('size')!r}") from None
-            if size <= 0:
-                raise StepError("size must be positive")
-            admin.set_message_size_limit(size)
-            return f"message size limit {size} bytes"
-        if op == "ca-add":
-            name = str(need("name"))
-            users = a.get("users") or ("all",)
-            if isinstance(users, str):
-                users = tuple(u.strip() for u in users.split(",") if u.strip())
-            users = tuple(u if u == "all" else self.upn(u) for u in users)
-            block = _bool(a.get("block_device_code_flow", False))
-            pid = admin.add_conditional_access_policy(name, users=users, block_device_code_flow=block)
-            what = "blocks the device code flow at sign-in" if block else "blocks token refresh"
-            return f"Conditional Access policy {name!r} ({pid}) for {', '.join(users)}: {what}"
-        if op == "ca-clear":
-            policies = admin.conditional_access_policies()
-            for policy in policies:
-                admin.remove_conditional_access_policy(str(policy["id"]))
-            return f"removed {len(policies)} Conditional Access policies"
-        if op == "consent-grant":
-            admin.grant_admin_consent(None)
-            return "admin consent granted for the printer app"
-        if op == "consent-revoke":
-            admin.revoke_admin_consent(None)
-            return "every consent for the printer app withdrawn"
-        if op == "revoke-sessions":
-            upn = self.upn(need("upn"))
-            admin.revoke_sessions(upn)
-            return f"sessions of {upn} revoked (refresh tokens stop working)"
-        if op == "set-password":
-            upn = self.upn(need("upn"))
-            pw = str(need("password"))
-            admin.set_password(upn, pw)
-            self.passwords[upn.lower()] = pw
-            return f"password of {upn} changed (its refresh tokens stop working)"
-        raise StepError(f"unknown tenant operation {op!r} (known: {', '.join(TENANT_OPS)})")
 
     async def _advance(self, step: Advance) -> tuple[bool, str]:
         try:
@@ -391,7 +301,11 @@ class Session:
         return True, f"{step.section}: {shown}"
 
     async def _send_scan(self, step: SendScan) -> tuple[bool, str]:
-        job = await self.device.email.scan_to_email(step.to)
+        if self.mail_before is None:
+            self.mail_before = await asyncio.to_thread(checks.message_ids, self.tenant.admin)
+        if step.max_size_mb is not None:
+            self.device.update("scan", attached_file_max_size_mb=int(step.max_size_mb))
+        job = await self.device.email.scan_to_email(step.to, pages=step.pages, dpi=step.dpi)
         self.job = job
         result = job_result(job)
         text = f"job {job.id} to {job.destination}: {result}"
@@ -400,40 +314,6 @@ class Session:
         elif getattr(job, "note", None) is not None:  # no server answered: the printer's finding
             text += f" ({_t(self.device, job.note)})"
         return True, text
-
-    async def _expect_job(self, step: ExpectJob) -> tuple[bool, str]:
-        job = self.job or (self.device.jobs.log[0] if self.device.jobs.log else None)
-        if job is None:
-            return False, "no job has run yet"
-        got = job_result(job)
-        want = step.expected
-        ok = str(got) == str(want)
-        if ok:
-            return True, f"job {job.id}: {got}"
-        reply = f" ({job.reply.splitlines()[0]})" if job.reply else ""
-        if not reply and getattr(job, "note", None) is not None:
-            reply = f" ({_t(self.device, job.note)})"
-        return False, f"job {job.id}: expected {want}, got {got}{reply}"
-
-    async def _expect_sign_in(self, step: ExpectSignIn) -> tuple[bool, str]:
-        if step.state not in ATTEMPT_STATES:
-            raise StepError(f"unknown sign-in state {step.state!r} (one of {', '.join(ATTEMPT_STATES)})")
-        attempt = self.attempt
-        if attempt is None:
-            return False, "no sign-in has been tried yet"
-        got = f"{attempt.state}" + (f" AADSTS{attempt.aad_code}" if attempt.aad_code else "")
-        ok = attempt.state == step.state and (step.aad_code is None or attempt.aad_code == step.aad_code)
-        want = step.state + (f" AADSTS{step.aad_code}" if step.aad_code else "")
-        return ok, (f"sign-in {got}" if ok else f"sign-in: expected {want}, got {got}")
-
-    async def _expect_status(self, step: ExpectStatus) -> tuple[bool, str]:
-        if step.state not in SIGN_IN_STATES:
-            raise StepError(f"unknown status {step.state!r} (one of {', '.join(SIGN_IN_STATES)})")
-        st = self.device.email.status()
-        who = f" ({st.account})" if st.account else ""
-        if st.state == step.state:
-            return True, f"status {st.state}{who}"
-        return False, f"status: expected {step.state}, got {st.state}{who}"
 
 
 _HANDLERS: dict[type, Callable[[Session, Any], Any]] = {
@@ -445,52 +325,14 @@ _HANDLERS: dict[type, Callable[[Session, Any], Any]] = {
     Advance: Session._advance,
     Settings: Session._settings,
     SendScan: Session._send_scan,
-    ExpectJob: Session._expect_job,
-    ExpectStatus: Session._expect_status,
-    ExpectSignIn: Session._expect_sign_in,
+    Fault: Session._fault,
+    ExpectJob: checks.expect_job,
+    ExpectStatus: checks.expect_status,
+    ExpectSignIn: checks.expect_sign_in,
+    ExpectReply: checks.expect_reply,
+    ExpectPanel: checks.expect_panel,
+    ExpectMail: checks.expect_mail,
 }
-
-
-def coerce_settings(section: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Text values (from a script) to the field's type, by the section's defaults.
-
-    Unknown sections and fields are refused here with the known names, so a typo in a script
-    reads as a typo and not as a validation message about something else.
-    """
-    from device_model.settings import SECTION_TYPES
-
-    cls = SECTION_TYPES.get(section)
-    if cls is None:
-        raise StepError(f"unknown settings section {section!r} (known: {', '.join(SECTION_TYPES)})")
-    defaults = {f.name: f.default for f in fields(cls)}
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if name not in defaults:
-            raise StepError(f"{section} has no field {name!r} (fields: {', '.join(defaults)})")
-        default = defaults[name]
-        if value == FREE_PORT or not isinstance(value, str):
-            out[name] = value
-        elif isinstance(default, bool):
-            out[name] = _bool(value)
-        elif isinstance(default, int):
-            try:
-                out[name] = int(value)
-            except ValueError:
-                raise StepError(f"{section}.{name} must be a number, not {value!r}") from None
-        elif default is None and value.strip().lower() in ("none", ""):
-            out[name] = None
-        else:
-            out[name] = value
-    return out
-
-
-def _t(device: Any, msg: Any) -> str:
-    if msg is None:
-        return ""
-    try:
-        return str(device.t(msg))
-    except Exception:
-        return str(getattr(msg, "key", msg))
 
 
 def _duration(delta: timedelta) -> str:
