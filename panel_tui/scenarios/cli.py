@@ -18,7 +18,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from panel_tui.scenarios import catalog
-from panel_tui.scenarios.script import EXIT_ERROR, EXIT_EXPECT_FAILED, EXIT_OK, _add_env_options, run_file
+from panel_tui.scenarios.runner import add_env_options as _add_env_options
+from panel_tui.scenarios.runner import run_file
+from panel_tui.scenarios.script import EXIT_ERROR, EXIT_EXPECT_FAILED, EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list", help="the scenarios: id, expected code, title")
     ls.add_argument("--lang", choices=("en", "lv"), default="en")
     ls.add_argument("-v", "--verbose", action="store_true", help="also the description and the steps")
+    ls.add_argument("--json", action="store_true", help="one JSON object per scenario (id, code, title, "
+                    "description, steps)")
     rn = sub.add_parser("run", help="run a script file (see docs/SCENARIOS.md)")
     rn.add_argument("file", type=Path, metavar="FILE")
     _add_env_options(rn)
@@ -53,10 +57,20 @@ def _main(argv: Sequence[str] | None, out: Callable[[str], None],
     err = err or (lambda s: print(s, file=sys.stderr))
     args = build_parser().parse_args(argv)
     if args.command == "list":
+        if args.json:
+            return list_json(args.lang, out=out)
         return list_scenarios(args.lang, verbose=args.verbose, out=out)
     if args.command == "run":
         return run_file(args.file, state_dir=args.state_dir, keep=args.keep, check_only=args.check,
-                        preset=args.tenant_preset, out=out, err=err)
+                        preset=args.tenant_preset, out=out, err=err, json_out=args.json, junit=args.junit)
+    if args.json or args.junit:  # the scenario as a one-line script: the same reports
+        from panel_tui.scenarios.runner import run_text
+
+        if args.id not in catalog.BY_ID:
+            return apply_scenario(args.id, out=out, err=err)  # says which ids exist
+        return run_text(f"scenario {args.id}{' --send' if args.send else ''}\n", args.id, state_dir=args.state_dir,
+                        keep=args.keep, preset=args.tenant_preset, out=out, err=err, json_out=args.json,
+                        junit=args.junit)
     return apply_scenario(args.id, send=args.send, state_dir=args.state_dir, keep=args.keep,
                           preset=args.tenant_preset, out=out, err=err)
 
@@ -71,6 +85,18 @@ def list_scenarios(lang: str = "en", *, verbose: bool = False, out: Callable[[st
             out(f"    {translate(lang, sc.description)}")
             for step in sc.steps:
                 out(f"      - {step.describe()}")
+    return EXIT_OK
+
+
+def list_json(lang: str = "en", *, out: Callable[[str], None] = print) -> int:
+    """``scenarios list --json``: the catalogue for tools (F4's pane reads the same catalogue)."""
+    from device_model.i18n import translate
+    from panel_tui.scenarios.results import dumps
+
+    for sc in catalog.SCENARIOS:
+        out(dumps({"id": sc.id, "code": sc.code, "title": translate(lang, sc.title),
+                   "description": translate(lang, sc.description),
+                   "steps": [step.describe() for step in sc.steps]}))
     return EXIT_OK
 
 
