@@ -16,6 +16,9 @@ from cloud_sim.directory import Directory
 
 
 class TenantAdmin:
+    #: the tenant's network faults (cloud_sim.faults.Faults; set by start_tenant), or None
+    faults: Any = None
+
     def __init__(self, directory: Directory, clock: TenantClock, maildir_root: Path,
                  on_size_limit: Callable[[int], None] | None = None):
         self._dir = directory
@@ -154,6 +157,8 @@ class TenantAdmin:
             "rotate-signing-key": self.rotate_signing_key,
             "signing-keys": self.signing_keys,
         }
+        if op in ("faults", "fault-set", "fault-clear") and self.faults is not None:
+            return self.faults.dispatch(op, args)  # network faults (cloud_sim.faults)
         if op not in ops:
             raise KeyError(f"unknown admin operation: {op}")
         try:

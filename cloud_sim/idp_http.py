@@ -337,6 +337,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self, method: str) -> None:
         self._corr = self.headers.get("client-request-id") or str(uuid.uuid4())
         self._body: bytes | None = None
+        faults = getattr(self.app.admin, "faults", None)  # cloud_sim.faults: latency, hang, reset, down
+        if faults is not None and faults.http(self, urlsplit(self.path).path):
+            return
         try:
             self._route(method, urlsplit(self.path).path)
         except AadError as err:

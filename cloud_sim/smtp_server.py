@@ -167,6 +167,8 @@ class _ServerState:
         self.size_limit = size_limit
         self.hostname = hostname
         self.clock = clock
+        #: cloud_sim.faults.Faults of the tenant, or None
+        self.faults: Any = None
         self.executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="cloud-sim-smtp")
         #: open connections (SMTP protocol objects), closed on stop
         self.connections: "weakref.WeakSet[Any]" = weakref.WeakSet()
@@ -266,7 +268,12 @@ def _make_smtp_class() -> type:
         async def push(self, status: Any) -> None:  # type: ignore[override]
             if isinstance(status, str):
                 status = self._translate(status)
+            faults = self._state.faults  # network faults (cloud_sim.faults): latency, hang, reset
+            if faults is not None and not await faults.smtp_reply(self):
+                return
             await super().push(status)
+            if faults is not None:
+                faults.smtp_sent(self, len(status) + 2)
 
         def _translate(self, status: str) -> str:
             """Reword aiosmtpd's own replies (from code paths we do not override)."""
@@ -494,6 +501,12 @@ def _make_smtp_class() -> type:
 
         # ---- mail transaction ------------------------------------------------------------
         async def smtp_MAIL(self, arg: str | None) -> None:
+            busy = self._state.faults.smtp_mail() if self._state.faults is not None else None
+            if busy is not None:  # a temporary failure set by a fault (421 also closes)
+                await self.push(busy)
+                if busy.startswith("421"):
+                    self._close_transport()
+                return
             if not self.session.host_name:
                 await self.push(replies.SEND_HELLO_FIRST)
                 return
@@ -714,6 +727,7 @@ def start_smtp(
     ready_timeout: float = 15.0,
     idle_timeout: float = 300.0,
     sock: socket.socket | None = None,
+    faults: Any = None,
 ) -> SmtpHandle:
     """Start the simulated Exchange submission port on ``host:port`` (0 = a free port).
 
@@ -728,6 +742,7 @@ def start_smtp(
     from aiosmtpd.controller import Controller
 
     state = _ServerState(authorizer, Path(maildir_root), size_limit, hostname, clock or _utcnow)
+    state.faults = faults
     handler = _Handler(state)
     smtp_cls = _make_smtp_class()
     if sock is None:

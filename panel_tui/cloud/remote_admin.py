@@ -59,6 +59,10 @@ class RemoteTenantAdmin:
             raise ValueError(body.get("error_description") or body.get("error") or str(reply.status_code))
         return body
 
+    def dispatch(self, op: str, args: dict[str, Any]) -> Any:
+        """``TenantAdmin.dispatch`` over HTTPS: one admin operation by name."""
+        return self._op(op, **args)
+
     # the subset of TenantAdmin the Cloud surface uses
     def state(self) -> dict[str, Any]:
         return self._op("state")

@@ -253,6 +253,11 @@ def tenant(op: str, **args: Any) -> Tenant:
     return Tenant(op, dict(args))
 
 
+def fault(kind: str, **args: Any) -> Fault:
+    """``fault("latency", endpoint="smtp", ms=1500)``: a :class:`Fault` step (cloud_sim.faults)."""
+    return Fault(kind, dict(args))
+
+
 def settings(section: str, **values: Any) -> Settings:
     """``settings("email_server", smtp_port=2525)``: a :class:`Settings` step."""
     return Settings(section, dict(values))
@@ -316,6 +321,14 @@ SCENARIOS: tuple[Scenario, ...] = (
     _scenario("311-unknown-host", 311, SignIn("admin"),
               settings("email_server", smtp_server="smtp.contoso-nonexistent.example")),
     _scenario("314-too-large", 314, SignIn("admin"), tenant("message-size-limit", size=1500)),
+    # network faults of the simulated tenant (cloud_sim.faults)
+    _scenario("ok-slow-network", "completed", SignIn("admin"), fault("latency", endpoint="smtp", ms=1500),
+              fault("latency", endpoint="idp", ms=500)),
+    _scenario("313-smtp-no-answer", 313, SignIn("admin"), fault("hang", endpoint="smtp")),
+    _scenario("313-connection-reset", 313, SignIn("admin"), fault("reset", endpoint="smtp", bytes=100)),
+    _scenario("313-smtp-busy", 313, SignIn("admin"), fault("smtp", code=451)),
+    _scenario("313-smtp-unavailable", 313, SignIn("admin"), fault("smtp", code=421)),
+    _scenario("360-identity-down", 360, fault("idp-down"), SignIn("admin", may_fail=True), ExpectSignIn("failed")),
 )
 
 BY_ID: Mapping[str, Scenario] = {s.id: s for s in SCENARIOS}

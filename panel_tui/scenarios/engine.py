@@ -47,7 +47,7 @@ from panel_tui.scenarios.catalog import (
     Step,
     Tenant,
 )
-from panel_tui.scenarios.tenant_ops import StepError, coerce_settings, run_op
+from panel_tui.scenarios.tenant_ops import StepError, apply_fault, coerce_settings, run_op
 
 __all__ = ["Session", "StepError", "StepOutcome", "ScenarioResult", "apply", "run", "coerce_settings", "job_result"]
 
@@ -201,13 +201,12 @@ class Session:
                       "OAuth2 / Exchange Online, smtp.office365.com:587 STARTTLS")
 
     def _clear_faults(self) -> None:
-        clear = getattr(self.tenant.admin, "clear_faults", None)
-        if clear is not None:
-            clear()
+        try:
+            self.tenant.admin.dispatch("fault-clear", {})
+        except (AttributeError, KeyError):  # a tenant without network faults
+            pass
 
     async def _fault(self, step: Fault) -> tuple[bool, str]:
-        from panel_tui.scenarios.faults import apply_fault
-
         return True, await asyncio.to_thread(apply_fault, self, step)
 
     async def _sign_in(self, step: SignIn) -> tuple[bool, str]:
@@ -219,7 +218,12 @@ class Session:
         attempt = await asyncio.to_thread(dev.email.begin_sign_in, None)
         self.attempt = attempt
         if attempt.state != "waiting":
-            raise StepError(f"sign-in could not start: {_t(dev, attempt.error)}")
+            text = f"sign-in could not start: {_t(dev, attempt.error)}"
+            if attempt.aad_code and f"AADSTS{attempt.aad_code}" not in text:
+                text += f" (AADSTS{attempt.aad_code})"
+            if step.may_fail or not step.accept:
+                return True, text
+            raise StepError(text)
         attempt.start()
 
         def browser() -> Any:

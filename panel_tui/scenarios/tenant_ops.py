@@ -163,6 +163,20 @@ TENANT_OPS: Mapping[str, TenantOp] = {
 }
 
 
+def apply_fault(session: Any, step: Any) -> str:
+    """A ``fault`` step: through the admin API's ``fault-set`` / ``fault-clear`` (blocking)."""
+    admin = session.tenant.admin
+    try:
+        if step.kind == "clear":
+            admin.dispatch("fault-clear", {})
+            return "no network faults"
+        return str(admin.dispatch("fault-set", {"kind": step.kind, **dict(step.args)})["fault"])
+    except (AttributeError, KeyError) as exc:
+        raise StepError(f"this tenant has no network faults ({exc})") from None
+    except ValueError as exc:
+        raise StepError(str(exc)) from None
+
+
 def run_op(session: Any, op: str, args: dict[str, Any]) -> str:
     """Carry one operation out (blocking: call it in a worker thread)."""
     entry = TENANT_OPS.get(op)
