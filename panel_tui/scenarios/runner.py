@@ -91,7 +91,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``panel-tui-script FILE [--state-dir DIR] [--keep] [--check] [--json] [--junit FILE]``."""
     from panel_tui.cli import guarded
 
+    quiet_logging()
     return guarded(_main, argv)
+
+
+def quiet_logging() -> None:
+    """No log record reaches stderr by Python's last-resort handler: the outcome lines say what
+    happened, and a library's warning (aiosmtpd quoting the raw TLS bytes of an SSL/TLS client
+    on the STARTTLS port, msal's HTTP errors) is noise there, not a result."""
+    import logging
+
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.NullHandler())
 
 
 def _main(argv: Sequence[str] | None) -> int:

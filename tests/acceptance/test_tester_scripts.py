@@ -47,3 +47,27 @@ def test_tester_applies_a_scenario_then_reads_the_code_in_job_status(launch: Lau
     panel.wait_for("Job Details", "Server's reply, verbatim:", "AADSTS700082")
     panel.press("ctrl+q")
     assert panel.wait_exit() == 0
+
+
+def test_ssl_tls_against_the_starttls_port_prints_no_raw_bytes(launch: Launch, tmp_path: Path) -> None:
+    """313 "SSL/TLS against the STARTTLS port": the outcome lines only, no server log of raw TLS bytes."""
+    f = tmp_path / "tls.panel"
+    f.write_text("scenario ok-signed-in\nset email_server.secure ssl_tls\n"
+                 "scan-to-email user@contoso.onmicrosoft.com\nexpect job 313\n")
+    script = launch("panel-tui-script", str(f), cols=200)
+    screen = script.wait_for("1 checks: all passed", timeout=60)
+    assert script.wait_exit() == 0
+    assert "unrecognised" not in screen and "Traceback" not in screen
+
+
+def test_tester_gets_json_lines_and_sees_the_fault_scenarios(launch: Launch, tmp_path: Path) -> None:
+    f = tmp_path / "busy.panel"
+    f.write_text("scenario 313-smtp-busy --send\n")
+    script = launch("panel-tui-script", str(f), "--json", "--junit", str(tmp_path / "j.xml"), cols=200)
+    screen = script.wait_for('"event": "summary"', timeout=60)
+    assert script.wait_exit() == 0
+    assert '"text": "job 1 to user@contoso.onmicrosoft.com: 313 (451 4.7.500 Server busy.' in screen
+    assert 'testcase classname="panel.busy" name="busy"' in (tmp_path / "j.xml").read_text()
+    listing = launch("panel-tui", "scenarios", "list", cols=120)
+    listing.wait_for("313-smtp-no-answer", "360-identity-down", "ok-slow-network")
+    assert listing.wait_exit() == 0
