@@ -24,7 +24,9 @@ from panel_tui.scenarios.script import EXIT_ERROR, EXIT_EXPECT_FAILED, EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m panel_tui.scenarios",
+    from panel_tui.scenarios.runner import one_line_parser
+
+    p = one_line_parser(prog="panel-tui scenarios",
                                 description="Reproduce the guide's error codes on the emulated printer.")
     sub = p.add_subparsers(dest="command", required=True, metavar="list|run|apply")
     ls = sub.add_parser("list", help="the scenarios: id, expected code, title")

@@ -106,10 +106,20 @@ def quiet_logging() -> None:
         root.addHandler(logging.NullHandler())
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def one_line_parser(**kwargs: Any) -> Any:
+    """An ArgumentParser whose usage errors are one line on stderr (``prog: error: ...``, exit 2);
+    ``--help`` still shows the whole usage."""
     import argparse
 
-    p = argparse.ArgumentParser(
+    class OneLine(argparse.ArgumentParser):
+        def error(self, message: str) -> Any:  # type: ignore[override]
+            self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+    return OneLine(**kwargs)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    p = one_line_parser(
         prog="panel-tui-script",
         description="Run a panel-tui test script against the device and the embedded simulated tenant.",
         epilog="Exit status: 0 every expect held, 1 an expect failed, 2 the script is malformed, "

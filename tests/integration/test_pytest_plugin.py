@@ -61,3 +61,14 @@ async def test_send(panel_session, panel_device, mailbox, tenant, tmp_path):
 ''')
     proc = pytest_run(tmp_path, "-q", "-o", "asyncio_mode=auto")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_shipped_scripts_as_tests_with_xdist(tmp_path: Path) -> None:
+    """`pytest docs/scripts --junitxml=out.xml -n 2`: one testcase per script or case (the long
+    all-error-codes script is left to tests/acceptance/test_tester_scripts.py)."""
+    root = Path(__file__).resolve().parents[2]
+    proc = pytest_run(root, "docs/scripts", "-n", "2", "-k", "not all-error-codes", f"--junitxml={tmp_path / 'o.xml'}")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    names = sorted(tc.get("name") for tc in ET.parse(tmp_path / "o.xml").iter("testcase"))
+    assert names == sorted(["expired-361", "slow-network", "connection-reset", "server-busy-then-back",
+                            "service-unavailable", "identity-platform-down", "attachment-too-large-on-the-printer"])
