@@ -65,13 +65,14 @@ class JobStatusScreen(PanelScreen):
             (self.t("panel.jobs.printer_firmware"), profile.firmware_version),
         ]
 
-    def _row(self, job: Any) -> tuple[str, str, str, str]:
+    def _row(self, job: Any) -> tuple[Text, Text, Text, Text]:
+        """One list row; Text, because a DataTable reads a plain str as markup (the destination is data)."""
         when = job.finished or job.started
         return (
-            self.device.t(job.kind_label),
-            job.destination or "-",
-            self.device.format_datetime(when),
-            self.device.t(job.result_label),
+            Text(self.device.t(job.kind_label)),
+            Text(job.destination or "-"),
+            Text(self.device.format_datetime(when)),
+            Text(self.device.t(job.result_label)),
         )
 
     def _fill(self) -> None:
