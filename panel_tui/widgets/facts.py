@@ -42,7 +42,7 @@ class Facts(VerticalScroll):
         self._rows = list(rows)
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(facts_table(self._rows), id="facts-table")
+        yield Static(facts_table(self._rows), id="facts-table", markup=False)
 
     def set_rows(self, rows: Iterable[tuple[str, str]]) -> None:
         self._rows = list(rows)
