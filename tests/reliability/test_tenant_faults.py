@@ -226,6 +226,28 @@ def test_a_damaged_certificate_or_key_is_moved_aside_and_reissued(tmp_path: Path
         assert bool(warned) == (attempt == 0), warned
 
 
+@pytest.mark.parametrize("missing, kept", [("ca.pem", "ca-key.pem"), ("ca-key.pem", "ca.pem")])
+def test_half_a_ca_is_moved_aside_before_a_new_one_is_made(tmp_path: Path, missing: str, kept: str,
+                                                          caplog) -> None:
+    """A CA key without its certificate (or the reverse) is kept for inspection, not overwritten."""
+    state = tmp_path / "t"
+    start_tenant(state, preset="prepared", smtp=False).stop()
+    old = (state / kept).read_bytes()
+    (state / missing).unlink()
+    h = start_tenant(state, preset="prepared", smtp=False)
+    try:
+        c = _conn(h)  # trusts the new CA: the server certificate was reissued under it
+        c.request("GET", "/organizations/v2.0/.well-known/openid-configuration")
+        assert c.getresponse().status == 200
+        c.close()
+    finally:
+        h.stop()
+    aside = sorted(state.glob(f"{kept}.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == old, aside
+    assert (state / kept).read_bytes() != old
+    assert any("incomplete" in r.getMessage() for r in caplog.records)
+
+
 # --- a foreign database ----------------------------------------------------------------------
 @pytest.mark.parametrize("sql", [
     "CREATE TABLE songs (title TEXT, artist TEXT); INSERT INTO songs VALUES ('a', 'b');",
