@@ -382,6 +382,38 @@ def test_ten_wrong_passwords_lock_the_account_for_a_minute_of_tenant_time(tenant
     assert "access_token" in poll_once(app, flow)
 
 
+def test_a_restart_of_the_tenant_does_not_lift_a_lockout(tmp_path: Path) -> None:
+    """Restarting cloud-sim (every panel start does) is no way round smart lockout."""
+    import datetime as dt
+
+    from cloud_sim.signin import SignInClient
+    from tests.integration.idp_helpers import account, msal_app, start_flow
+
+    state = tmp_path / "t"
+    h = start_tenant(state, preset="prepared", smtp=False)
+    try:
+        admin = account(h, "admin")
+        flow = start_flow(msal_app(h))
+        with SignInClient(h.base_url, h.ca_cert_path) as c:
+            c.enter_code(flow["user_code"])
+            c.submit_account(admin.username)
+            for _ in range(10):
+                assert c.submit_password("wrong").error_code == 50126
+    finally:
+        h.stop()
+    h = start_tenant(state, preset="prepared", smtp=False)
+    try:
+        flow = start_flow(msal_app(h))
+        with SignInClient(h.base_url, h.ca_cert_path) as c:
+            c.enter_code(flow["user_code"])
+            c.submit_account(admin.username)
+            assert c.submit_password(admin.password).error_code == 50053
+            h.admin.advance_clock(dt.timedelta(seconds=61))
+            assert c.submit_password(admin.password).kind == "consent"
+    finally:
+        h.stop()
+
+
 # --- device codes ----------------------------------------------------------------------------
 def test_pending_device_codes_per_app_are_capped(tenant: TenantHandle) -> None:
     import datetime as dt
