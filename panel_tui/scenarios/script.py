@@ -2,18 +2,16 @@
 
 One command a line; ``#`` starts a comment; words are split like a shell does (quotes allowed)::
 
-    scenario 361-expired [--send]        baseline        sign-in admin [--no-commit] [--decline] [--may-fail]
-    commit        sign-out        advance 91d [--tenant-only | --device-only]
-    tenant OPERATION ...                 set email_server.smtp_port 2525
+    scenario 361-expired [--send]   baseline   sign-in admin [--no-commit] [--decline] [--may-fail]   commit
+    sign-out   advance 91d [--tenant-only | --device-only]   tenant OPERATION ...   set email_server.smtp_port 25
     scan-to-email ADDRESS [--dpi 600] [--pages 3] [--size MB]
     fault latency smtp 3000 | fault reset idp 200 | fault hang smtp | fault idp-down | fault smtp 451 | fault clear
     expect job 361 | status expired | sign-in failed 53003 | reply ~ REGEX | panel ~ TEXT
     expect mail to=user@contoso.onmicrosoft.com subject~Scan attachment~pdf size<200000
     case NAME                            a test case of its own (the lines before the first case run first)
 
-The whole file is checked before anything runs; every bad line is reported as
-``FILE:LINE: message``. Running is :mod:`panel_tui.scenarios.runner` (``panel-tui-script``).
-Parsing never raises anything but :class:`ScriptErrors`, whatever the line.
+The whole file is checked before anything runs; every bad line is reported as ``FILE:LINE: message``
+(only :class:`ScriptErrors`, whatever the line). Running is :mod:`panel_tui.scenarios.runner`.
 """
 
 from __future__ import annotations
