@@ -66,7 +66,8 @@ def _main(argv: Sequence[str] | None, out: Callable[[str], None],
         return list_scenarios(args.lang, verbose=args.verbose, out=out)
     if args.command == "run":
         return run_file(args.file, state_dir=args.state_dir, keep=args.keep, check_only=args.check,
-                        preset=args.tenant_preset, out=out, err=err, json_out=args.json, junit=args.junit)
+                        preset=args.tenant_preset, out=out, err=err, json_out=args.json, junit=args.junit,
+                        cloud=args.cloud, cloud_ca=args.cloud_ca)
     if args.json or args.junit:  # the scenario as a one-line script: the same reports
         from panel_tui.scenarios.runner import run_text
 
@@ -74,9 +75,9 @@ def _main(argv: Sequence[str] | None, out: Callable[[str], None],
             return apply_scenario(args.id, out=out, err=err)  # says which ids exist
         return run_text(f"scenario {args.id}{' --send' if args.send else ''}\n", args.id, state_dir=args.state_dir,
                         keep=args.keep, preset=args.tenant_preset, out=out, err=err, json_out=args.json,
-                        junit=args.junit)
+                        junit=args.junit, cloud=args.cloud, cloud_ca=args.cloud_ca)
     return apply_scenario(args.id, send=args.send, state_dir=args.state_dir, keep=args.keep,
-                          preset=args.tenant_preset, out=out, err=err)
+                          preset=args.tenant_preset, out=out, err=err, cloud=args.cloud, cloud_ca=args.cloud_ca)
 
 
 def list_scenarios(lang: str = "en", *, verbose: bool = False, out: Callable[[str], None] = print) -> int:
@@ -106,7 +107,7 @@ def list_json(lang: str = "en", *, out: Callable[[str], None] = print) -> int:
 
 def apply_scenario(scenario_id: str, *, send: bool = False, state_dir: Path | None = None, keep: bool = False,
                    preset: str = "prepared", out: Callable[[str], None] = print,
-                   err: Callable[[str], None] = print) -> int:
+                   err: Callable[[str], None] = print, cloud: str | None = None, cloud_ca: Path | None = None) -> int:
     import asyncio
 
     from panel_tui.scenarios import engine
@@ -121,7 +122,7 @@ def apply_scenario(scenario_id: str, *, send: bool = False, state_dir: Path | No
     if state_dir is None and not send and not keep:
         out("note: without --state-dir (or --keep) the state is removed at the end; only the outcome is shown")
     try:
-        with environment(state_dir, keep=keep, preset=preset, out=out) as env:
+        with environment(state_dir, keep=keep, preset=preset, out=out, cloud=cloud, cloud_ca=cloud_ca) as env:
             out(f"== {sc.id}: {env.device.t(sc.title)} ==")
 
             def show(o: engine.StepOutcome) -> None:

@@ -130,7 +130,8 @@ def _main(argv: Sequence[str] | None) -> int:
     p.add_argument("--check", action="store_true", help="only check the script's syntax; start nothing")
     args = p.parse_args(argv)
     return run_file(args.file, state_dir=args.state_dir, keep=args.keep, check_only=args.check,
-                    preset=args.tenant_preset, json_out=args.json, junit=args.junit)
+                    preset=args.tenant_preset, json_out=args.json, junit=args.junit,
+                    cloud=args.cloud, cloud_ca=args.cloud_ca)
 
 
 def add_env_options(p: Any) -> None:
@@ -144,6 +145,9 @@ def add_env_options(p: Any) -> None:
                    help="one JSON object per line for each step and check, then a summary (stable keys, "
                         "ports, ids and times normalised)")
     p.add_argument("--junit", type=Path, metavar="FILE", help="also write a JUnit XML report to FILE")
+    p.add_argument("--cloud", metavar="URL", help="use the simulated tenant running at URL (cloud-sim) instead "
+                   "of starting one; every baseline resets it")
+    p.add_argument("--cloud-ca", type=Path, metavar="PATH", help="that tenant's CA certificate")
 
 
 _add_env_options = add_env_options  # the name the scenarios CLI used
@@ -151,8 +155,10 @@ _add_env_options = add_env_options  # the name the scenarios CLI used
 
 def run_file(path: Path, *, state_dir: Path | None = None, keep: bool = False, check_only: bool = False,
              preset: str = "prepared", out: Callable[[str], None] = print,
-             err: Callable[[str], None] | None = None, json_out: bool = False, junit: Path | None = None) -> int:
-    """Read, check and run a script file (each case in its own environment); the exit status."""
+             err: Callable[[str], None] | None = None, json_out: bool = False, junit: Path | None = None,
+             **env: Any) -> int:
+    """Read, check and run a script file (each case in its own environment); the exit status.
+    ``env``: ``cloud``/``cloud_ca`` for a tenant already running."""
     err = err or (lambda s: print(s, file=sys.stderr))
     name = str(path)
     try:
@@ -161,12 +167,13 @@ def run_file(path: Path, *, state_dir: Path | None = None, keep: bool = False, c
         err(f"{name}: cannot read the script: {exc.strerror if isinstance(exc, OSError) else exc}")
         return EXIT_ERROR
     return run_text(text, name, state_dir=state_dir, keep=keep, check_only=check_only, preset=preset, out=out,
-                    err=err, json_out=json_out, junit=junit)
+                    err=err, json_out=json_out, junit=junit, **env)
 
 
 def run_text(text: str, name: str, *, state_dir: Path | None = None, keep: bool = False, check_only: bool = False,
              preset: str = "prepared", out: Callable[[str], None] = print,
-             err: Callable[[str], None] | None = None, json_out: bool = False, junit: Path | None = None) -> int:
+             err: Callable[[str], None] | None = None, json_out: bool = False, junit: Path | None = None,
+             **env: Any) -> int:
     """Check and run a script's text (``name`` in messages); the exit status."""
     err = err or (lambda s: print(s, file=sys.stderr))
     try:
@@ -187,7 +194,7 @@ def run_text(text: str, name: str, *, state_dir: Path | None = None, keep: bool 
     worst = EXIT_OK
     for case in cases(lines):
         status = run_case(case, name, suite, state_dir=state_dir, keep=keep, preset=preset, out=out, err=err,
-                          json_out=json_out)
+                          json_out=json_out, **env)
         worst = max(worst, status)
     if junit is not None:
         try:
@@ -199,7 +206,7 @@ def run_text(text: str, name: str, *, state_dir: Path | None = None, keep: bool 
 
 
 def run_case(case: Any, name: str, suite: results.Suite, *, state_dir: Path | None, keep: bool, preset: str,
-             out: Callable[[str], None], err: Callable[[str], None], json_out: bool) -> int:
+             out: Callable[[str], None], err: Callable[[str], None], json_out: bool, **env: Any) -> int:
     import asyncio
 
     from panel_tui.scenarios.environment import EnvironmentProblem, environment
@@ -209,8 +216,9 @@ def run_case(case: Any, name: str, suite: results.Suite, *, state_dir: Path | No
     record = suite.case(case.name, case.line)
     report = results.Tee(report, record)
     try:
-        with environment(state_dir, keep=keep, preset=preset, out=(lambda s: None) if json_out else out) as env:
-            result = asyncio.run(run_lines(case.lines, env.device, env.tenant, name=name, report=report))
+        with environment(state_dir, keep=keep, preset=preset, out=(lambda s: None) if json_out else out,
+                         cloud=env.get("cloud"), cloud_ca=env.get("cloud_ca")) as where:
+            result = asyncio.run(run_lines(case.lines, where.device, where.tenant, name=name, report=report))
     except EnvironmentProblem as exc:
         record.error(0, "environment", str(exc))
         err(f"{name}: {exc}")

@@ -79,3 +79,20 @@ def test_runs_started_at_once_on_one_dir_exactly_one_wins(tmp_path: Path) -> Non
             assert len(lines) == 1, err
             assert f"in use by pid {winner} (panel-tui-script" in lines[0], err
             assert "Traceback" not in err
+
+
+def test_a_script_against_a_running_tenant(tmp_path: Path) -> None:
+    """--cloud URL --cloud-ca PATH: the tenant cloud-sim runs; faults and baseline act on it."""
+    from cloud_sim import start_tenant
+
+    handle = start_tenant(tmp_path / "tenant", device_code_interval=1)
+    try:
+        rc, out = run(tmp_path, "fault smtp 451\nscenario ok-signed-in --send\n"
+                                "fault smtp 421\nscan-to-email user@contoso.onmicrosoft.com\nexpect reply ~ ^421\n",
+                      "--cloud", handle.base_url, "--cloud-ca", str(handle.ca_cert_path))
+        assert rc == 0, "\n".join(out)
+        assert handle.admin.dispatch("faults", {}) == [{"kind": "smtp", "code": 421}]  # it is the same tenant
+        rc, out = run(tmp_path, "baseline\n", "--cloud", handle.base_url)
+        assert rc == 2 and "--cloud needs --cloud-ca PATH" in out[-1]
+    finally:
+        handle.stop()
