@@ -283,6 +283,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return scenarios_main(arguments[1:])
     if arguments[:1] == ["reset"]:
         return reset_main(arguments[1:])
+    if arguments[:1] == ["serve"]:
+        from panel_tui.serve.cli import main as serve_main
+
+        return serve_main(arguments[1:])
     try:
         config, args = parse(arguments)
     except ConfigError as exc:
