@@ -50,6 +50,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="end a session after MIN minutes without a key (state kept; 0: never)")
     s.add_argument("--lang", choices=("en", "lv"), help="the panels' language")
     s.add_argument("-v", "--verbose", action="store_true", help="log connections to stderr")
+
+    from panel_tui.serve.trainer import PUSHES
+
+    st = sub.add_parser("status", help="the trainer's table: each student's step and last error")
+    st.add_argument("--state-dir", type=Path, metavar="DIR", help="the class's state dir (as for ssh)")
+    st.add_argument("--json", action="store_true", help="one JSON object per student")
+    pu = sub.add_parser("push", help="push a scenario to one student or all: "
+                        + "; ".join(f"{k}: {v[0]}" for k, v in PUSHES.items()))
+    pu.add_argument("scenario", choices=list(PUSHES))
+    pu.add_argument("--student", action="append", metavar="NAME",
+                    help="only this student (repeatable; default: everyone)")
+    pu.add_argument("--state-dir", type=Path, metavar="DIR", help="the class's state dir (as for ssh)")
     return p
 
 
@@ -57,6 +69,10 @@ def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     if args.command == "ssh":
         return serve_ssh(args)
+    if args.command == "status":
+        return status_main(args)
+    if args.command == "push":
+        return push_main(args)
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 
@@ -154,3 +170,32 @@ async def _run(args: argparse.Namespace, root: Path, password: Any, keys: Any) -
     finally:
         await server.stop()
         tenant.stop()
+
+
+def status_main(args: argparse.Namespace) -> int:
+    import json
+
+    from panel_tui.serve.trainer import format_table, progress
+
+    rows = progress((args.state_dir or default_root()).expanduser())
+    if args.json:
+        for row in rows:
+            print(json.dumps(row.as_dict()))
+    else:
+        print(format_table(rows))
+    return 0
+
+
+def push_main(args: argparse.Namespace) -> int:
+    from panel_tui.serve.students import BadStudentName, student_name
+    from panel_tui.serve.trainer import push
+
+    root = (args.state_dir or default_root()).expanduser()
+    try:
+        students = [student_name(s) for s in args.student] if args.student else None
+        for line in push(root, args.scenario, students):
+            print(line)
+    except (BadStudentName, KeyError, ValueError, OSError) as exc:
+        print(f"panel-tui serve push: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0

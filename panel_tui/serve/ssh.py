@@ -114,11 +114,25 @@ class ClassServer:
         """Make ``session`` the student's; returns the one it replaces (to be ended)."""
         old = self.sessions.get(session.name)
         self.sessions[session.name] = session
+        self._publish()
         return old if old is not session else None
 
     def forget(self, session: StudentSession) -> None:
         if self.sessions.get(session.name) is session:
             del self.sessions[session.name]
+            self._publish()
+
+    def _publish(self) -> None:
+        """Who is connected, for the trainer's view (``STATE/sessions.json``)."""
+        from panel_tui.serve.trainer import write_sessions
+
+        try:
+            write_sessions(self.options.root, [
+                {"name": s.name, "since": s.started,
+                 "pid": s.proc.pid if s.proc is not None else None}
+                for s in self.sessions.values()])
+        except OSError as exc:
+            log.warning("cannot write the class's sessions file: %s", exc)
 
 
 class StudentAuth(asyncssh.SSHServer):
@@ -276,6 +290,7 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
             log.warning("cannot start a panel for %s: %s", self.name, exc)
             self._refuse("the panel could not start; tell the trainer")
             return
+        self.server._publish()
         log.info("%s connected (pid %s)", self.name, self.proc.pid if self.proc else "?")
 
     def _spawn(self, state_dir: Path) -> None:
