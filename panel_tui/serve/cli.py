@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("status", help="the trainer's table: each student's step and last error")
     st.add_argument("--state-dir", type=Path, metavar="DIR", help="the class's state dir (as for ssh)")
     st.add_argument("--json", action="store_true", help="one JSON object per student")
+    tr = sub.add_parser("trainer", help="the trainer's screen: the class's table, pushes to one or all")
+    tr.add_argument("--state-dir", type=Path, metavar="DIR", help="the class's state dir (as for ssh)")
+    tr.add_argument("--lang", choices=("en", "lv"), default="en", help="the screen's language")
     pu = sub.add_parser("push", help="push a scenario to one student or all: "
                         + "; ".join(f"{k}: {v[0]}" for k, v in PUSHES.items()))
     pu.add_argument("scenario", choices=list(PUSHES))
@@ -73,6 +76,8 @@ def main(argv: Sequence[str]) -> int:
         return status_main(args)
     if args.command == "push":
         return push_main(args)
+    if args.command == "trainer":
+        return trainer_main(args)
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 
@@ -156,7 +161,9 @@ async def _run(args: argparse.Namespace, root: Path, password: Any, keys: Any) -
                   f"{exc.strerror or exc}", file=sys.stderr)
             return EXIT_USAGE
         how = "the class password" if password is not None else "an authorized key"
-        print(f"Join: ssh -t -p {port} YOURNAME@{args.bind}   ({how})", flush=True)
+        join = f"ssh -t -p {port} YOURNAME@{args.bind}"
+        _write_join(root, join)
+        print(f"Join: {join}   ({how})", flush=True)
         print(f"Sign-in page: {tenant.verification_uri}   (CA: {tenant.ca_path})", flush=True)
         print(f"Each student signs in as YOURNAME@{tenant.domain}, password {STUDENT_PASSWORD}",
               flush=True)
@@ -199,3 +206,25 @@ def push_main(args: argparse.Namespace) -> int:
         print(f"panel-tui serve push: {exc}", file=sys.stderr)
         return EXIT_USAGE
     return 0
+
+
+def trainer_main(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print("panel-tui serve trainer: needs a terminal (or use: panel-tui serve status)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    from panel_tui.serve.trainer_app import TrainerApp
+
+    app = TrainerApp((args.state_dir or default_root()).expanduser(), args.lang)
+    app.run()
+    return 0
+
+
+def _write_join(root: Path, join: str) -> None:
+    from device_model.storage import atomic_write_text
+    from panel_tui.serve.trainer import JOIN_FILE
+
+    try:
+        atomic_write_text(root / JOIN_FILE, join + "\n")
+    except OSError:
+        pass

@@ -19,6 +19,8 @@ from typing import Any
 from panel_tui.serve.students import STUDENTS_DIR, TENANT_DIR, known_students
 
 SESSIONS_FILE = "sessions.json"
+#: the join line the server printed (shown by the trainer's screen while the class is empty)
+JOIN_FILE = "join.txt"
 DOMAIN = "contoso.onmicrosoft.com"
 
 #: the guide's steps, in order, as the trainer's table names them
