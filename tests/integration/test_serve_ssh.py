@@ -54,8 +54,8 @@ async def test_student_sees_home_presses_keys_resizes_and_leaves_nothing_running
 async def test_two_students_have_their_own_printers_and_come_back_to_theirs(
         server: ClassServerProcess) -> None:
     ann = await Student.connect(server.port, "Ann")
-    bob = await Student.connect(server.port, "bob")
-    await asyncio.gather(ann.wait_for("Home", "Scan"), bob.wait_for("Home", "Scan"))
+    bob = await Student.connect(server.port, "bob", command="lv")  # ssh -t bob@host lv
+    await asyncio.gather(ann.wait_for("Home", "Scan"), bob.wait_for("Sākums", "Mākonis"))
     students = server.root / "students"
     assert panels_of(students / "ann") and panels_of(students / "bob")
     assert set(panels_of(students / "ann")).isdisjoint(panels_of(students / "bob"))

@@ -101,3 +101,21 @@ async def test_students_progress_and_pushed_scenarios(server: ClassServerProcess
     serve("push", "expire", "--state-dir", str(root))
     job = await dev.email.scan_to_email("ann@contoso.onmicrosoft.com")
     assert job.code == 361, (job.status, job.code, job.reply)
+
+
+def test_the_sign_in_url_stays_the_same_across_restarts(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as a, socket.socket() as b:
+        a.bind(("127.0.0.1", 0))
+        port = a.getsockname()[1]
+        try:
+            b.bind(("127.0.0.1", port + 1))
+        except OSError:
+            pytest.skip("the port after a free one is taken")
+    urls = []
+    for _ in range(2):
+        s = ClassServerProcess(tmp_path / "class", "--tenant-port", str(port))
+        urls.append(re.search(r"Sign-in page: (\S+)", "".join(s.lines)).group(1))
+        assert s.stop() == 0
+    assert urls == [f"https://127.0.0.1:{port}/devicelogin"] * 2
