@@ -131,6 +131,10 @@ def silence_stdout() -> None:
 
 def has_terminal() -> bool:
     """Both ends of the panel are a terminal (``ssh host panel-tui`` without -t has neither)."""
+    import os
+
+    if os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver"):
+        return True  # textual-serve (panel-tui serve web): the browser is the terminal
     try:
         return sys.stdin.isatty() and sys.stdout.isatty()
     except (AttributeError, ValueError):

@@ -28,28 +28,20 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Serve a class: one panel per student, one class tenant.")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("ssh", help="an SSH server: each student connects with ssh -t -p PORT NAME@HOST")
-    s.add_argument("--state-dir", type=Path, metavar="DIR",
-                   help="the class's state: host key, class tenant, students/<name> "
-                   "(default: the panel's state dir + /class)")
     s.add_argument("--port", type=int, default=2222, help="SSH port (default 2222; 0: a free one)")
-    s.add_argument("--bind", default="127.0.0.1", help="address to listen on (default loopback)")
-    s.add_argument("--allow-remote", action="store_true",
-                   help="allow --bind on a non-loopback address (the class network)")
-    s.add_argument("--tenant-port", type=int, default=TENANT_PORT,
-                   help=f"the class tenant's HTTPS port (default {TENANT_PORT}; SMTP the next one; "
-                   "0: free ones)")
-    s.add_argument("--tenant-preset", choices=("fresh", "prepared"), default="prepared",
-                   help="a new class tenant's first state")
+    _class_options(s)
     s.add_argument("--set-password", action="store_true",
                    help="set the class password (asked on the terminal, or one line on stdin); "
                    "only its hash is kept")
     s.add_argument("--authorized-keys", type=Path, metavar="FILE",
                    help="public keys that may join (under any student name)")
-    s.add_argument("--max-sessions", type=int, default=40, help="students at once (default 40)")
     s.add_argument("--idle-timeout", type=float, default=60.0, metavar="MIN",
                    help="end a session after MIN minutes without a key (state kept; 0: never)")
-    s.add_argument("--lang", choices=("en", "lv"), help="the panels' language")
     s.add_argument("-v", "--verbose", action="store_true", help="log connections to stderr")
+
+    w = sub.add_parser("web", help="the class in a browser (textual-serve): one panel per browser tab")
+    w.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000; 0: a free one)")
+    _class_options(w)
 
     from panel_tui.serve.trainer import PUSHES
 
@@ -68,10 +60,29 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _class_options(s: argparse.ArgumentParser) -> None:
+    """Options that ``serve ssh`` and ``serve web`` share."""
+    s.add_argument("--state-dir", type=Path, metavar="DIR",
+                   help="the class's state: host key, class tenant, students/<name> "
+                   "(default: the panel's state dir + /class)")
+    s.add_argument("--bind", default="127.0.0.1", help="address to listen on (default loopback)")
+    s.add_argument("--allow-remote", action="store_true",
+                   help="allow --bind on a non-loopback address (the class network)")
+    s.add_argument("--tenant-port", type=int, default=TENANT_PORT,
+                   help=f"the class tenant's HTTPS port (default {TENANT_PORT}; SMTP the next one; "
+                   "0: free ones)")
+    s.add_argument("--tenant-preset", choices=("fresh", "prepared"), default="prepared",
+                   help="a new class tenant's first state")
+    s.add_argument("--max-sessions", type=int, default=40, help="students at once (default 40)")
+    s.add_argument("--lang", choices=("en", "lv"), help="the panels' language")
+
+
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     if args.command == "ssh":
         return serve_ssh(args)
+    if args.command == "web":
+        return serve_web(args)
     if args.command == "status":
         return status_main(args)
     if args.command == "push":
@@ -228,3 +239,38 @@ def _write_join(root: Path, join: str) -> None:
         atomic_write_text(root / JOIN_FILE, join + "\n")
     except OSError:
         pass
+
+
+def serve_web(args: argparse.Namespace) -> int:
+    from cloud_sim.runtime import is_loopback
+    from device_model import storage
+
+    if not is_loopback(args.bind) and not args.allow_remote:
+        print(f"panel-tui serve: refusing to listen on {args.bind}: only loopback unless "
+              "--allow-remote", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        from panel_tui.serve.web import run_web
+    except ImportError:
+        print("panel-tui serve web: needs textual-serve: pip install -c constraints.txt -e '.[web]'",
+              file=sys.stderr)
+        return EXIT_USAGE
+    root = (args.state_dir or default_root()).expanduser()
+    try:
+        storage.ensure_dir(root)
+        lock = storage.StateLock(root / SERVE_LOCK).acquire(storage.command_line())
+    except OSError as exc:
+        print(f"panel-tui serve: cannot use the state dir {root}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # StateDirBusy
+        if type(exc).__name__ != "StateDirBusy":
+            raise
+        print(f"panel-tui serve: {exc}; a class server already runs there", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return asyncio.run(run_web(args, root))
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        lock.release()
