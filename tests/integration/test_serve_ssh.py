@@ -110,3 +110,34 @@ def test_the_host_key_is_kept_private_and_the_password_only_as_a_hash(
     assert "class-pass-42" not in stored and "scrypt" in stored
     assert stat.S_IMODE((server.root / "class-password.json").stat().st_mode) == 0o600
     assert not any("class-pass-42" in line for line in server.lines)
+
+
+async def test_a_full_class_and_an_idle_student(tmp_path: Path) -> None:
+    s = ClassServerProcess(tmp_path / "class", "--max-sessions", "1", "--idle-timeout", "0.05")
+    try:
+        ann = await Student.connect(s.port, "ann")
+        await ann.wait_for("Home")
+        bob = await Student.connect(s.port, "bob")
+        assert await bob.wait_exit() == 2
+        assert b"class is full" in bob.stderr
+        await bob.close()
+        # ann presses nothing for 3 s (the limit): her session ends, her printer stays
+        assert await ann.wait_exit(timeout=15) is not None
+        assert b"no key pressed" in ann.stderr
+        await wait_no_panel(s.root / "students" / "ann")
+        assert (s.root / "students" / "ann").is_dir()
+        await ann.close()
+    finally:
+        assert s.stop() == 0
+
+
+async def test_many_students_at_once(server: ClassServerProcess) -> None:
+    """SERVE_STUDENTS=30 for a full class (default 3, to stay fast): each on their own Home."""
+    import os
+
+    n = int(os.environ.get("SERVE_STUDENTS", "3"))
+    students = await asyncio.gather(*(Student.connect(server.port, f"s{i:02d}") for i in range(n)))
+    await asyncio.gather(*(s.wait_for("Home", "Job/Status", timeout=30 + 3 * n) for s in students))
+    assert len({tuple(panels_of(server.root / "students" / f"s{i:02d}")) for i in range(n)}) == n
+    await asyncio.gather(*(s.close() for s in students))
+    await wait_no_panel(server.root / "students", timeout=15 + n)
