@@ -51,9 +51,9 @@ class PushScreen(ModalScreen[str | None]):
                    for key, (_, _, per_student) in trainer.PUSHES.items()
                    if per_student or self.student is None]
         with Vertical():
-            yield Static(Text(title), id="push-title")
+            yield Static(title, id="push-title", markup=False)
             yield OptionList(*options, id="push-options")
-            yield Static(Text(translate(t, "serve.push.hints")), id="push-hints")
+            yield Static(translate(t, "serve.push.hints"), id="push-hints", markup=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
@@ -82,12 +82,12 @@ class TrainerApp(App[int]):
         return translate(self.lang, key, **params)
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(self.t("serve.trainer.title")), id="title")
+        yield Static(self.t("serve.trainer.title"), id="title", markup=False)
         table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=False, id="students")
         yield table
-        yield Static("", id="summary")
-        yield Static("", id="message")
-        yield Static(Text(self.t("serve.trainer.hints")), id="hints")
+        yield Static("", id="summary", markup=False)
+        yield Static("", id="message", markup=False)
+        yield Static(self.t("serve.trainer.hints"), id="hints", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
