@@ -75,6 +75,9 @@ def _class_options(s: argparse.ArgumentParser) -> None:
                    help="a new class tenant's first state")
     s.add_argument("--max-sessions", type=int, default=40, help="students at once (default 40)")
     s.add_argument("--lang", choices=("en", "lv"), help="the panels' language")
+    s.add_argument("--student-admin", action="store_true",
+                   help="give every student F4's Admin centre and Mailboxes on the class tenant "
+                   "(its switches and clock then act on the whole class)")
 
 
 def main(argv: Sequence[str]) -> int:
@@ -159,7 +162,8 @@ async def _run(args: argparse.Namespace, root: Path, password: Any, keys: Any) -
     except (OSError, ValueError) as exc:
         print(f"panel-tui serve: cannot start the class tenant: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    server = ClassServer(ServeOptions(root=root, cloud_url=tenant.url, cloud_ca=tenant.ca_path,
+    server = ClassServer(ServeOptions(root=root, cloud_url=tenant.url,
+                                      cloud_ca=tenant.student_ca(args.student_admin),
                                       password=password, authorized_keys=keys,
                                       max_sessions=args.max_sessions,
                                       idle_timeout=max(0.0, args.idle_timeout) * 60,

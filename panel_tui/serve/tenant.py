@@ -12,7 +12,9 @@ touch only that student. Tenant-wide switches (the clock, security defaults, the
 SMTP AUTH, consent on behalf of the organisation) are the trainer's, pushed to everyone.
 
 Students' panels get a copy of the CA outside the tenant's dir, so they find no admin secret
-beside it: a student cannot time-travel the class's clock from F4.
+beside it: a student cannot time-travel the class's clock from F4 (F4's Admin centre and
+Mailboxes say they need the tenant's admin). ``--student-admin`` gives them both, for a small
+class or self-study, where one student's switch acting on everyone is fine.
 """
 
 from __future__ import annotations
@@ -61,6 +63,11 @@ class ClassTenant:
     @property
     def domain(self) -> str:
         return str(self.handle.tenant_domain)
+
+    def student_ca(self, admin: bool) -> Path:
+        """The CA path the students' panels get: beside the tenant's ``run.json`` (whose admin
+        secret F4's Admin centre and Mailboxes use) only with ``--student-admin``."""
+        return Path(self.handle.ca_cert_path) if admin else self.ca_path
 
     def account(self, student: str) -> str:
         return f"{student}@{self.domain}"

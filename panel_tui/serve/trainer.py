@@ -99,7 +99,8 @@ def _device(student_dir: Path, row: StudentProgress) -> None:
         row.signed_in = True
         row.account = str(data.get("account") or "")[:200]
     log = _read_json(student_dir / "joblog.json")
-    jobs = log.get("data", {}).get("log") if isinstance(log, dict) else None
+    data = log.get("data") if isinstance(log, dict) else None
+    jobs = data.get("log") if isinstance(data, dict) else None
     if not isinstance(jobs, list):
         return
     for job in jobs:

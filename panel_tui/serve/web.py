@@ -101,7 +101,8 @@ async def run_web(args: Any, root: Path) -> int:
     except (OSError, ValueError) as exc:
         print(f"panel-tui serve: cannot start the class tenant: {exc}", file=sys.stderr)
         return 2
-    server = ClassWebServer(session_command(root, tenant.url, tenant.ca_path, args.lang),
+    server = ClassWebServer(session_command(root, tenant.url, tenant.student_ca(args.student_admin),
+                                            args.lang),
                             host=args.bind, port=args.port, max_sessions=args.max_sessions,
                             title=f"panel-tui — {KEYS_TITLE}")
     runner = None

@@ -54,3 +54,19 @@ def test_the_host_key_is_made_once_and_kept_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     again = auth.host_key(tmp_path)
     assert first.export_public_key() == again.export_public_key()
+
+
+@pytest.mark.parametrize("junk", ["", "null", "[]", '{"data": []}', '{"data": {"log": [1, null, "x"]}}',
+                                  '{"sessions": [1, "a", null]}', "\x00\xff", '{"data": {"log": {}}}'])
+def test_the_trainers_table_survives_damaged_files(tmp_path: Path, junk: str) -> None:
+    from panel_tui.serve.trainer import format_table, progress
+
+    ann = tmp_path / "students" / "ann"
+    (ann / "email").mkdir(parents=True)
+    (tmp_path / "tenant").mkdir()
+    for path in (ann / "joblog.json", ann / "email" / "signin.json", tmp_path / "sessions.json",
+                 tmp_path / "tenant" / "tenant.sqlite3"):
+        path.write_text(junk, encoding="utf-8", errors="surrogateescape")
+    rows = progress(tmp_path)
+    assert [r.name for r in rows] == ["ann"] and rows[0].step == "-"
+    assert "0 of 1" in format_table(rows)
