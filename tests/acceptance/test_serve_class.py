@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.acceptance.conftest import Launch
-from tests.acceptance.journeys import WORDS, scan_to_email, steps_2_to_7_start_the_sign_in
+from tests.acceptance.journeys import WORDS, scan_to_email, sign_in_with_microsoft, web_config_basic_page
 from tests.acceptance.terminal import Terminal
 from tests.integration.serve_helpers import BIN, PASSWORD, ClassServerProcess
 
@@ -24,6 +24,18 @@ STUDENTS = int(os.environ.get("SERVE_CLASS_STUDENTS", "0"))
 STUDENT_PASSWORD = "Contoso-Student-2025"
 
 pytestmark = pytest.mark.skipif(not STUDENTS, reason="a whole class: set SERVE_CLASS_STUDENTS=N")
+
+
+def start_the_sign_in(t: Terminal, w: dict[str, str]) -> str:
+    """Guide steps 2-7 as in journeys, waiting for each list to open (a loaded machine)."""
+    web_config_basic_page(t, w)
+    t.press("enter")  # Authentication Method's list
+    t.wait_for("POP before SMTP", timeout=120)
+    t.press("down", "down", "down")
+    t.press("enter")
+    t.wait_for("OAuth2", "Email service", "Sign In", timeout=120)
+    t.press("tab")  # Email service: Microsoft Exchange Online is already chosen
+    return sign_in_with_microsoft(t)
 
 
 def sign_in_as(t: Terminal, w: dict[str, str], code: str, upn: str) -> None:
@@ -72,7 +84,7 @@ def test_a_class_walks_the_guide_at_once(launch: Launch, tmp_path: Path) -> None
             began = time.monotonic()
             try:
                 t.wait_for("Home", "Job/Status", timeout=120)
-                code = steps_2_to_7_start_the_sign_in(t, w, None)
+                code = start_the_sign_in(t, w)
                 sign_in_as(t, w, code, f"s{i:02d}@contoso.onmicrosoft.com")
                 screen = scan_to_email(t, w)
                 assert w["completed"] in screen, screen
