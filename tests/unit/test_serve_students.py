@@ -70,3 +70,25 @@ def test_the_trainers_table_survives_damaged_files(tmp_path: Path, junk: str) ->
     rows = progress(tmp_path)
     assert [r.name for r in rows] == ["ann"] and rows[0].step == "-"
     assert "0 of 1" in format_table(rows)
+
+
+def test_serve_refuses_what_it_cannot_do_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from device_model.storage import StateLock
+    from panel_tui.serve.cli import main
+
+    assert main(["ssh", "--state-dir", str(tmp_path), "--bind", "0.0.0.0"]) == 2
+    assert "only loopback unless --allow-remote" in capsys.readouterr().err
+    assert main(["web", "--state-dir", str(tmp_path), "--bind", "192.0.2.1"]) == 2
+    assert "only loopback unless --allow-remote" in capsys.readouterr().err
+    assert main(["ssh", "--state-dir", str(tmp_path), "--port", "0"]) == 2
+    assert "set a class password (--set-password) or give --authorized-keys" in capsys.readouterr().err
+    assert main(["ssh", "--state-dir", str(tmp_path), "--authorized-keys", str(tmp_path / "nope")]) == 2
+    assert "cannot read --authorized-keys" in capsys.readouterr().err
+    lock = StateLock(tmp_path / "serve.lock").acquire("another class server")
+    try:
+        assert main(["ssh", "--state-dir", str(tmp_path)]) == 2
+        assert "a class server already runs there" in capsys.readouterr().err
+    finally:
+        lock.release()
+    assert main(["push", "expire", "--student", "ann", "--state-dir", str(tmp_path)]) == 2
+    assert "acts on the whole class" in capsys.readouterr().err
