@@ -88,7 +88,10 @@ class Student:
 
     async def _read(self) -> None:
         while True:
-            data = await self.proc.stdout.read(65536)
+            try:
+                data = await self.proc.stdout.read(65536)
+            except (asyncssh.Error, OSError):
+                return
             if not data:
                 return
             self.stream.feed(data)

@@ -141,3 +141,21 @@ async def test_many_students_at_once(server: ClassServerProcess) -> None:
     assert len({tuple(panels_of(server.root / "students" / f"s{i:02d}")) for i in range(n)}) == n
     await asyncio.gather(*(s.close() for s in students))
     await wait_no_panel(server.root / "students", timeout=15 + n)
+
+
+async def test_a_killed_server_leaves_no_panel_running(tmp_path: Path) -> None:
+    """kill -9 of the server closes each panel's terminal: the panels hang up and end."""
+    import os
+    import signal
+
+    s = ClassServerProcess(tmp_path / "class")
+    ann = await Student.connect(s.port, "ann")
+    await ann.wait_for("Home")
+    assert panels_of(s.root / "students" / "ann")
+    os.kill(s.proc.pid, signal.SIGKILL)
+    s.proc.wait(timeout=10)
+    await wait_no_panel(s.root / "students", timeout=15)
+    await ann.close()
+    # and the class starts again on the same dir (no lock left behind)
+    again = ClassServerProcess(tmp_path / "class")
+    assert again.stop() == 0
