@@ -30,7 +30,7 @@ from typing import Any
 import asyncssh
 
 from panel_tui.serve.auth import check_password
-from panel_tui.serve.students import BadStudentName, student_dir, student_name
+from panel_tui.serve.students import RESERVED_NAMES, BadStudentName, student_dir, student_name
 
 log = logging.getLogger(__name__)
 
@@ -295,6 +295,10 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
             self._refuse("the panel needs a terminal: use ssh -t")
             return
         opts = self.server.options
+        if self.name in RESERVED_NAMES:
+            self._refuse(f"{self.name!r} is one of the class tenant's own accounts; connect "
+                         "with your own name")
+            return
         old = self.server.sessions.get(self.name)
         if old is None and len(self.server.sessions) >= opts.max_sessions:
             self._refuse(f"the class is full ({opts.max_sessions} sessions); try again later")

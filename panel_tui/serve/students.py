@@ -16,6 +16,9 @@ MAX_NAME = 32
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")
 
 STUDENTS_DIR = "students"
+#: the class tenant's own accounts (README, Default accounts): a student of that name would share
+#: the account, its password and its sessions, so the name is refused
+RESERVED_NAMES = frozenset({"admin", "printer", "user", "someone"})
 TENANT_DIR = "tenant"
 
 

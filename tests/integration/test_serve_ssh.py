@@ -93,6 +93,14 @@ async def test_wrong_password_and_unusable_names_are_refused(server: ClassServer
     assert not (server.root / "students").exists() or not any((server.root / "students").iterdir())
 
 
+async def test_the_tenants_own_account_names_are_not_student_names(server: ClassServerProcess) -> None:
+    admin = await Student.connect(server.port, "Admin")
+    assert await admin.wait_exit() == 2
+    assert b"connect with your own name" in admin.stderr
+    await admin.close()
+    assert not (server.root / "students" / "admin").exists()
+
+
 async def test_without_a_terminal_the_student_is_told_to_use_ssh_t(server: ClassServerProcess) -> None:
     async with asyncssh.connect("127.0.0.1", server.port, username="dan", password="class-pass-42",
                                 known_hosts=None, client_keys=None, agent_path=None) as conn:
