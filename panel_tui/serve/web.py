@@ -26,6 +26,7 @@ BROWSER_KEYS: dict[str, str] = {
     "\x1b[18~": "\x10",  # F7  -> Ctrl+P command palette
 }
 KEYS_TITLE = "F8 Help · F9 Web Config · F10 Home · F7 commands"
+CA_ROUTE = "class-ca.pem"
 
 
 def translate_keys(data: str) -> str:
@@ -39,10 +40,24 @@ def translate_keys(data: str) -> str:
 class ClassWebServer(Server):
     """textual-serve's server with a session limit and the browser key map."""
 
-    def __init__(self, command: str, *, max_sessions: int, **kwargs: Any) -> None:
+    def __init__(self, command: str, *, max_sessions: int, ca_path: Path | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(command, **kwargs)
         self.max_sessions = max_sessions
         self.active = 0
+        self.ca_path = ca_path
+
+    async def _make_app(self) -> web.Application:
+        app = await super()._make_app()
+        if self.ca_path is not None:
+            app.router.add_get("/" + CA_ROUTE, self.handle_ca)
+        return app
+
+    async def handle_ca(self, request: web.Request) -> web.StreamResponse:
+        """The class tenant's CA certificate, for a student's browser to trust its sign-in page."""
+        return web.FileResponse(self.ca_path, headers={  # type: ignore[arg-type]
+            "Content-Type": "application/x-pem-file",
+            "Content-Disposition": f'attachment; filename="{CA_ROUTE}"'})
 
     async def _process_messages(self, websocket: web.WebSocketResponse, app_service: Any) -> None:
         send_bytes = app_service.send_bytes
@@ -104,6 +119,7 @@ async def run_web(args: Any, root: Path) -> int:
     server = ClassWebServer(session_command(root, tenant.url, tenant.student_ca(args.student_admin),
                                             args.lang),
                             host=args.bind, port=args.port, max_sessions=args.max_sessions,
+                            ca_path=tenant.ca_path,
                             title=f"panel-tui — {KEYS_TITLE}")
     runner = None
     try:
@@ -114,7 +130,8 @@ async def run_web(args: Any, root: Path) -> int:
                   f"{exc.strerror or exc}", file=sys.stderr)
             return 2
         print(f"Join: open {server.public_url} in a browser   (keys: {KEYS_TITLE})", flush=True)
-        print(f"Sign-in page: {tenant.verification_uri}   (CA: {tenant.ca_path})", flush=True)
+        print(f"Sign-in page: {tenant.verification_uri}   (CA: {server.public_url}/{CA_ROUTE})",
+              flush=True)
         print(f"Sign in with admin@{tenant.domain} (password Contoso-Admin-2025) or a student "
               f"account (password {STUDENT_PASSWORD})", flush=True)
         print(f"Students' printers: {root / 'students'}   Ctrl+C stops the class.", flush=True)

@@ -71,6 +71,9 @@ async def test_each_tab_has_its_own_panel_and_the_browser_keys_work(web) -> None
     async with aiohttp.ClientSession() as session:
         page = await (await session.get(url)).text()
         assert "F8 Help" in page
+        # the class tenant's CA, for the students' browsers (the sign-in page's TLS)
+        ca = await session.get(f"{url}/class-ca.pem")
+        assert ca.status == 200 and (await ca.text()).startswith("-----BEGIN CERTIFICATE-----")
         ws1 = await session.ws_connect(f"{url.replace('http', 'ws')}/ws?width=80&height=24")
         ws2 = await session.ws_connect(f"{url.replace('http', 'ws')}/ws?width=80&height=24")
         one, two = Browser(ws1), Browser(ws2)
