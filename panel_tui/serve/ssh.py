@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 #: seconds a panel has to end after SIGHUP (it saves and exits), then after SIGTERM
 HANGUP_GRACE = 5.0
 TERM_GRACE = 2.0
+#: keys waiting for a panel that does not read them, at most (then they are dropped)
+MAX_PENDING = 1 << 20
 #: the languages a student may ask for as the SSH command (``ssh -t ann@host lv``)
 LANGS = ("en", "lv")
 
@@ -226,6 +228,8 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         self.started = time.time()
         self._ending: asyncio.Task[None] | None = None
         self._closed = False
+        #: keys the PTY could not take yet (see _flush)
+        self._pending = bytearray()
 
     # -- asyncssh callbacks ---------------------------------------------------------------
 
@@ -263,10 +267,32 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         self.last_input = time.monotonic()
         if self.master is None:
             return
+        if self._pending:  # keys already waiting: keep their order
+            self._pending += data
+            return
+        self._pending = bytearray(data)
+        self._flush()
+
+    def _flush(self) -> None:
+        """Write waiting keys to the panel; what the PTY cannot take now waits for it (a paste
+        larger than the terminal's buffer is neither lost nor blocking the other students)."""
+        if self.master is None:
+            self._pending.clear()
+            return
+        loop = asyncio.get_running_loop()
         try:
-            os.write(self.master, data)
+            while self._pending:
+                written = os.write(self.master, self._pending)
+                del self._pending[:written]
+        except BlockingIOError:
+            if len(self._pending) > MAX_PENDING:  # a panel that reads nothing: drop, never hoard
+                self._pending.clear()
+            else:
+                loop.add_writer(self.master, self._flush)
+                return
         except OSError:
-            pass
+            self._pending.clear()
+        loop.remove_writer(self.master)
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
         self.size = (int(width or self.size[0]), int(height or self.size[1]))
@@ -402,6 +428,7 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
             except OSError:
                 pass
             loop.remove_reader(self.master)
+            loop.remove_writer(self.master)
             os.close(self.master)
             self.master = None
         self.server.forget(self)

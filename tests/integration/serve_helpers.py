@@ -23,7 +23,8 @@ import pyte
 BIN = Path(sys.executable).parent
 PASSWORD = "class-pass-42"
 KEYS = {"f1": b"\x1bOP", "f3": b"\x1bOR", "f4": b"\x1bOS", "escape": b"\x1b", "enter": b"\r",
-        "down": b"\x1b[B", "up": b"\x1b[A", "ctrl+c": b"\x03", "ctrl+q": b"\x11", "tab": b"\t"}
+        "down": b"\x1b[B", "up": b"\x1b[A", "left": b"\x1b[D", "right": b"\x1b[C",
+        "shift+tab": b"\x1b[Z", "ctrl+c": b"\x03", "ctrl+q": b"\x11", "tab": b"\t"}
 STEP = float(os.environ.get("ACCEPTANCE_STEP_TIMEOUT", "30"))
 
 
