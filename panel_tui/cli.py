@@ -31,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="An Epson printer control-panel emulator in the terminal.",
         epilog="Options may also be set in config.toml in the state dir; options given here win. "
         "`panel-tui scenarios list|run FILE|apply ID` reproduces the guide's error codes "
-        "(see docs/SCENARIOS.md).",
+        "(see docs/SCENARIOS.md). `panel-tui serve ssh|web|trainer` teaches a class "
+        "(README: Teaching a class).",
     )
     p.add_argument("--version", action="version", version=f"panel-tui {__version__}")
     p.add_argument(
