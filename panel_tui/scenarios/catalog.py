@@ -96,7 +96,7 @@ class SignOut:
 
 @dataclass(frozen=True)
 class Tenant:
-    """One tenant admin operation (see ``engine.TENANT_OPS``); user names may be short (``admin``)."""
+    """One tenant admin operation (``cloud_sim.operations``); user names may be short (``admin``)."""
 
     op: str
     args: Mapping[str, Any] = field(default_factory=dict)
