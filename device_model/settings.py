@@ -12,15 +12,14 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from .email.profiles import SERVICES, smtp_defaults
+
 #: Email service -> (SMTP server, port, secure connection), as Web Config fills them in.
-EMAIL_SERVICE_DEFAULTS: dict[str, tuple[str, int, str]] = {
-    "exchange_online": ("smtp.office365.com", 587, "starttls"),
-    "outlook_com": ("smtp-mail.outlook.com", 587, "starttls"),
-}
+EMAIL_SERVICE_DEFAULTS: dict[str, tuple[str, int, str]] = smtp_defaults()
 
 CONNECTIONS = ("wired", "wifi")
 AUTH_METHODS = ("off", "smtp_auth", "pop_before_smtp", "oauth2")
-EMAIL_SERVICES = ("exchange_online", "outlook_com")
+EMAIL_SERVICES = SERVICES
 SECURE_CONNECTIONS = ("none", "ssl_tls", "starttls")
 LANGUAGES = ("en", "lv")
 DATE_FORMATS = ("yyyy.mm.dd", "mm.dd.yyyy", "dd.mm.yyyy")

@@ -13,6 +13,7 @@ import ipaddress
 import re
 from typing import Any, Callable, Mapping
 
+from .email.profiles import normalize_service
 from .i18n import Msg
 from .settings import (
     AUTH_METHODS,
@@ -206,13 +207,25 @@ def _choice(choices: tuple[str, ...], *, optional: bool = False) -> Callable[[An
         if optional and (value is None or value == ""):
             return None
         text = _to_stripped(value).lower().replace("-", "_").replace("/", "_").replace(".", "_")
-        aliases = {"ssl": "ssl_tls", "tls": "ssl_tls", "outlook": "outlook_com", "exchange": "exchange_online"}
+        aliases = {"ssl": "ssl_tls", "tls": "ssl_tls"}
         text = aliases.get(text, text)
         if text not in choices:
             raise _Invalid(Msg.of("validation.choice", choices=", ".join(choices)))
         return text
 
     return coerce
+
+
+def _service(value: Any) -> str | None:
+    """An email service id; its other spellings (``outlook.com``, ``exchange``) are the email
+    profiles' aliases."""
+    if value is None or value == "":
+        return None
+    text = _to_stripped(value).lower().replace("-", "_").replace("/", "_").replace(".", "_")
+    try:
+        return normalize_service(text)
+    except ValueError:
+        raise _Invalid(Msg.of("validation.choice", choices=", ".join(EMAIL_SERVICES))) from None
 
 
 def _range(lo: int, hi: int) -> Callable[[int], Msg | None]:
@@ -247,7 +260,7 @@ FIELD_SPECS: dict[str, dict[str, _Spec]] = {
     },
     "email_server": {
         "auth_method": (_choice(AUTH_METHODS), None),
-        "email_service": (_choice(EMAIL_SERVICES, optional=True), None),
+        "email_service": (_service, None),
         "sender_address": (_to_stripped, check_sender_address),
         "smtp_server": (_to_stripped, check_hostname),
         "smtp_port": (_to_int, _range(1, 65535)),

@@ -204,7 +204,8 @@ class Session:
         dev.email.sign_out()
         dev.update("email_server", **BASELINE_EMAIL_SERVER)
         dev.update("scan", **BASELINE_SCAN)
-        return True, "tenant as prepared; device signed out, OAuth2 / Exchange Online, smtp.office365.com:587 STARTTLS"
+        server = f"{BASELINE_EMAIL_SERVER['smtp_server']}:{BASELINE_EMAIL_SERVER['smtp_port']}"
+        return True, f"tenant as prepared; device signed out, OAuth2 / Exchange Online, {server} STARTTLS"
 
     async def _sign_in(self, step: SignIn) -> tuple[bool, str]:
         from cloud_sim.signin import SignInClient

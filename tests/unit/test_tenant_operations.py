@@ -62,3 +62,17 @@ def test_arguments_are_read_by_kind() -> None:
         parse_args(operation("message-size-limit"), {"size": 1e400})
     with pytest.raises(KeyError, match="unknown admin operation"):
         operation("no-such-op")
+
+
+def test_microsofts_endpoints_are_written_only_in_the_email_profiles() -> None:
+    """The device and the panel read Microsoft's names from device_model/email/profiles.py (the
+    simulated tenant, which plays Microsoft, keeps its own)."""
+    names = ("login.microsoftonline.com", "smtp.office365.com", "smtp-mail.outlook.com",
+             "microsoft.com/devicelogin")
+    for path in [*ROOT.glob("device_model/**/*.py"), *ROOT.glob("panel_tui/**/*.py")]:
+        rel = path.relative_to(ROOT).as_posix()
+        if rel == "device_model/email/profiles.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for name in names:
+            assert name not in text, f"{rel} writes {name}"
