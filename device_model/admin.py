@@ -18,14 +18,14 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from .clock import Clock
 from .i18n import Msg
+from .profile import DeviceProfile
+from .settings import Settings
 from .storage import aware_datetime, bounded_int, read_state, write_document
 from .validation import ValidationError, check_admin_password
-
-if TYPE_CHECKING:
-    from .device import Device
 
 log = logging.getLogger(__name__)
 
@@ -149,10 +149,29 @@ def check_password(password: str, record: dict[str, Any], factory_password: str 
     return hmac.compare_digest(digest.hex(), str(record["hash"]))
 
 
+class AdminHost(Protocol):
+    """What the lock needs of its device (the ``Device``): typed here so that the lock does not
+    import the device that owns it."""
+
+    profile: DeviceProfile
+    clock: Clock
+
+    @property
+    def settings(self) -> Settings: ...
+
+    def update(self, section: str, **values: Any) -> None: ...
+
+    def emit(self, kind: str, detail: Any = None) -> None: ...
+
+    def report_problem(self, msg: Msg) -> None: ...
+
+    def report_unwritable(self, exc: OSError) -> None: ...
+
+
 class AdminLock:
     """Admin password, lock state and the panel's admin session (see module docstring)."""
 
-    def __init__(self, device: "Device", path: Path) -> None:
+    def __init__(self, device: AdminHost, path: Path) -> None:
         self._device = device
         self._path = Path(path)
         self._lock = threading.RLock()
@@ -166,7 +185,7 @@ class AdminLock:
 
     # -- persistence ------------------------------------------------------------------------
     def _load(self) -> None:
-        state = read_state(self._path, SCHEMA_VERSION, _parse_state, self._device._report_problem, kind="admin")
+        state = read_state(self._path, SCHEMA_VERSION, _parse_state, self._device.report_problem, kind="admin")
         if state is not None:
             self._record, self._registered, self._failures, self._throttled_until = state
             return
@@ -189,7 +208,7 @@ class AdminLock:
                 },
             )
         except OSError as exc:  # a state dir that refuses writes must not stop a login
-            self._device._report_unwritable(exc)
+            self._device.report_unwritable(exc)
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -258,7 +277,7 @@ class AdminLock:
             self._logged_in = False
             self._last_activity = None
         log.info("admin session ended by Operation Time Out")
-        self._device._emit("admin", "timeout")
+        self._device.emit("admin", "timeout")
         return True
 
     def _attempt(self, password: str) -> LoginResult:
@@ -288,7 +307,7 @@ class AdminLock:
             with self._lock:
                 self._logged_in = True
                 self._last_activity = self._device.clock.now()
-            self._device._emit("admin", "login")
+            self._device.emit("admin", "login")
         return result
 
     def verify(self, password: str) -> LoginResult:
@@ -302,7 +321,7 @@ class AdminLock:
             self._logged_in = False
             self._last_activity = None
         if was:
-            self._device._emit("admin", "logout")
+            self._device.emit("admin", "logout")
 
     # -- password and lock ------------------------------------------------------------------
     def _require_admin(self) -> None:
@@ -320,7 +339,7 @@ class AdminLock:
             self._record = hash_password(new)
             self._registered = True
             self._save()
-        self._device._emit("admin", "password")
+        self._device.emit("admin", "password")
 
     def change_password(self, old: str, new: str) -> None:
         """Change the password: ``old`` must be right (counted like a login), ``new`` 8–20 chars."""
@@ -335,7 +354,7 @@ class AdminLock:
             self._record = hash_password(new)
             self._registered = True
             self._save()
-        self._device._emit("admin", "password")
+        self._device.emit("admin", "password")
 
     def reset_password(self) -> None:
         """Restore the factory password (the serial number); needs a login while locked."""
@@ -346,9 +365,9 @@ class AdminLock:
             self._failures = 0
             self._throttled_until = None
             self._save()
-        self._device._emit("admin", "password")
+        self._device.emit("admin", "password")
 
-    def _factory_reset(self) -> None:
+    def restore_factory_state(self) -> None:
         """Restore Default Settings: factory password, no failures, session ended."""
         with self._lock:
             self._record = dict(FACTORY_RECORD)
@@ -358,7 +377,7 @@ class AdminLock:
             self._logged_in = False
             self._last_activity = None
             self._save()
-        self._device._emit("admin", "password")
+        self._device.emit("admin", "password")
 
     def set_lock(self, on: bool) -> None:
         """Lock Setting On/Off (saved with the settings; needs a login while locked)."""
@@ -368,4 +387,4 @@ class AdminLock:
         self._device.update("admin", lock_setting=bool(on))
         if on:
             self.touch()
-        self._device._emit("admin", "lock")
+        self._device.emit("admin", "lock")

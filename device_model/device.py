@@ -92,7 +92,7 @@ class Device:
         try:
             reset.finish_pending(self.state_dir)  # a reset cut short by a kill ends before anything loads
         except OSError as exc:
-            self._report_unwritable(exc)
+            self.report_unwritable(exc)
         self._tidy_state_dir()
         self.profile = profile or DeviceProfile.default()
         self.catalog = catalog or default_catalog()
@@ -159,7 +159,7 @@ class Device:
         """Public form of :meth:`_report_problem` for parts of the device (the email client)."""
         self._report_problem(msg)
 
-    def _report_unwritable(self, exc: OSError) -> None:
+    def report_unwritable(self, exc: OSError) -> None:
         """The state dir refuses writes (another user's, read-only, full): say so once, go on."""
         log.error("cannot write in the state dir %s: %s", self.state_dir, exc)
         if not self._unwritable_reported:
@@ -229,7 +229,7 @@ class Device:
                 try:
                     self._write_settings(defaults)
                 except OSError as exc:
-                    self._report_unwritable(exc)
+                    self.report_unwritable(exc)
             return defaults
         settings = defaults
         problems: list[Msg] = []
@@ -252,7 +252,7 @@ class Device:
             try:
                 self._write_settings(settings)
             except OSError as exc:
-                self._report_unwritable(exc)
+                self.report_unwritable(exc)
         return settings
 
     def _write_settings(self, settings: Settings) -> None:
@@ -294,7 +294,7 @@ class Device:
             defaults = self._defaults()
             self._write_settings(defaults)
             self._settings = defaults
-        self.admin._factory_reset()
+        self.admin.restore_factory_state()
         for name in SECTION_TYPES:
             self._emit("settings", name)
 
