@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # the email package is imported when a message is built
     from email.message import Message
 
 from ..i18n import Msg
+
+# The failures and the message are their own modules; their names stay importable from here.
 from .failures import (
     E_AUTH,
     E_COMM,
