@@ -42,3 +42,14 @@ def error_body(err: AadError, *, now: dt.datetime, correlation_id: str | None,
         body["suberror"] = err.suberror
     body.update(err.extra)
     return body
+
+
+def ca_blocked() -> AadError:
+    return AadError("invalid_grant", 53003,
+                    "Access has been blocked by Conditional Access policies. The access policy "
+                    "does not allow token issuance.", suberror="message_only")
+
+
+def missing(param: str) -> AadError:
+    return AadError("invalid_request", 900144,
+                    f"The request body must contain the following parameter: '{param}'.")

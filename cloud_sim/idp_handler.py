@@ -177,7 +177,7 @@ class IdpHandler(TenantRequestHandler):
 
     def _authorize(self, method: str, tenant: str) -> None:
         """The authorization code flow's start: the sign-in pages, then back to the app."""
-        from cloud_sim.idp import RedirectError
+        from cloud_sim.auth_code import RedirectError
 
         if method == "POST":
             params = self._form()
@@ -196,7 +196,7 @@ class IdpHandler(TenantRequestHandler):
         self._page(pages.authorize(req))
 
     def _logout(self) -> None:
-        from cloud_sim.idp import redirect_uri_registered
+        from cloud_sim.auth_code import redirect_uri_registered
 
         query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
         target = query.get("post_logout_redirect_uri", "")
