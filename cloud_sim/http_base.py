@@ -42,6 +42,12 @@ class TenantRequestHandler(BaseHTTPRequestHandler):
     including garbage requests and bugs (subclasses route in :meth:`_route`)."""
 
     app: IdpApp
+    # set per request by _dispatch; these defaults serve the stdlib's own early errors
+    # (a bad request line reaches send_error before any of them is set)
+    _corr = ""
+    _body: bytes | None = None
+    path = ""
+    request_version = "HTTP/0.9"
     protocol_version = "HTTP/1.1"
     server_version = "cloud-sim"
     sys_version = ""
@@ -68,17 +74,17 @@ class TenantRequestHandler(BaseHTTPRequestHandler):
     # -- plumbing ----------------------------------------------------------------------------
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The stdlib's own errors (bad request line, headers...) in Microsoft's shape."""
-        if not hasattr(self, "_corr"):
+        if not self._corr:
             self._corr = str(uuid.uuid4())
         self.close_connection = True
-        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+        if self.request_version == "HTTP/0.9":
             self.request_version = "HTTP/1.0"  # always answer with a status line and headers
         status = code if 400 <= code < 600 else 400
         try:
             self._send_error(AadError("invalid_request", 90014,
                                       f"The request is not a valid HTTP request ({status} "
                                       f"{message or ''}).".replace(" )", ")"), status=status))
-        except Exception:  # pragma: no cover - the peer is gone
+        except OSError:  # pragma: no cover - the peer is gone
             pass
 
     def _route(self, method: str, path: str) -> None:
@@ -86,7 +92,7 @@ class TenantRequestHandler(BaseHTTPRequestHandler):
 
     def _dispatch(self, method: str) -> None:
         self._corr = self.headers.get("client-request-id") or str(uuid.uuid4())
-        self._body: bytes | None = None
+        self._body = None
         try:
             self._route(method, urlsplit(self.path).path)
         except AadError as err:
@@ -104,8 +110,8 @@ class TenantRequestHandler(BaseHTTPRequestHandler):
                     self.close_connection = True
 
     def _read_body(self) -> bytes:
-        if getattr(self, "_body", None) is not None:
-            return self._body  # type: ignore[return-value]
+        if self._body is not None:
+            return self._body
         length_text = self.headers.get("Content-Length")
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             self.close_connection = True
@@ -185,7 +191,7 @@ class TenantRequestHandler(BaseHTTPRequestHandler):
         body = error_body(err, now=self.app.idp.dir.clock.now(), correlation_id=self._corr,
                           error_uri_base=self.app.idp.base_url)
         log.info("AADSTS%s %s on %s", err.code, err.error,
-                 urlsplit(getattr(self, "path", "") or "").path)
+                 urlsplit(self.path or "").path)
         self._json(body, err.status)
 
     def _post_only(self, method: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import random
 import secrets
+import sqlite3
 import time
 import uuid
 from dataclasses import dataclass
@@ -144,7 +145,7 @@ class IdentityPlatform(AuthorizationCodeFlow):
                     (hash_secret(device_code), user_code, form["client_id"], " ".join(scopes),
                      now, now + self.expires_in, self.authority_of(tenant)))
                 break
-            except Exception:  # unique user code collision: try another
+            except sqlite3.IntegrityError:  # unique user code collision: try another
                 continue
         else:  # pragma: no cover
             raise RuntimeError("could not allocate a user code")

@@ -218,8 +218,8 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
         for stop in reversed(stoppers):
             try:
                 stop()
-            except Exception:
-                pass
+            except Exception:  # best effort: the error that stopped the start is the one raised
+                log.debug("cleanup after a failed start", exc_info=True)
         raise
 
 

@@ -16,7 +16,7 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, Envelope
 
 from cloud_sim import replies
 from cloud_sim.smtp_delivery import DeliveryHandler
@@ -38,12 +38,24 @@ _BODY_BINARYMIME = re.compile(r"\s+BODY=BINARYMIME(?=\s|$)", re.IGNORECASE)
 _DISCARD_PIECE = 64 * 1024
 
 
+class ExchangeEnvelope(Envelope):  # type: ignore[misc]
+    """aiosmtpd's envelope with what BODY=BINARYMIME and BDAT (CHUNKING) keep per message."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.binarymime = False
+        self.bdat_size = 0
+        self.bdat_too_big = False
+        self.bdat_chunks: list[bytes] = []
+
+
 class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
     """aiosmtpd's SMTP speaking as Exchange Online's front end."""
 
     # The stream reader is created with this limit in SMTP.__init__; the instance
     # attribute is put back to RFC 5321's 1001 afterwards for DATA lines.
     line_length_limit = _READER_LIMIT
+    envelope: ExchangeEnvelope  # aiosmtpd makes each with _create_envelope
 
     def __init__(self, handler: DeliveryHandler, state: ServerState, **kwargs: Any) -> None:
         super().__init__(handler, **kwargs)
@@ -84,6 +96,9 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
             return line
 
         reader.readuntil = readuntil  # type: ignore[method-assign]
+
+    def _create_envelope(self) -> ExchangeEnvelope:
+        return ExchangeEnvelope()
 
     # ---- helpers ------------------------------------------------------------------
     def _tail(self, reply: str) -> str:
@@ -237,7 +252,7 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
         await super().smtp_RCPT(arg)
 
     async def smtp_DATA(self, arg: str) -> None:
-        if getattr(self.envelope, "binarymime", False) and self.envelope.rcpt_tos:
+        if self.envelope.binarymime and self.envelope.rcpt_tos:
             await self.push(replies.BINARYMIME_NEEDS_BDAT)
             return
         await super().smtp_DATA(arg)
@@ -265,17 +280,16 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
             problem = replies.NEED_MAIL
         elif not env.rcpt_tos:
             problem = replies.NEED_RCPT
-        received = getattr(env, "bdat_size", 0) + size
+        received = env.bdat_size + size
         limit = self.data_size_limit
-        too_big = getattr(env, "bdat_too_big", False) or bool(limit and received > limit)
+        too_big = env.bdat_too_big or bool(limit and received > limit)
         chunk = await self._read_chunk(size, keep=problem is None and not too_big)
         if problem is not None:
             await self.push(problem)
             return
         env.bdat_size = received
         env.bdat_too_big = too_big
-        chunks: list[bytes] = getattr(env, "bdat_chunks", [])
-        env.bdat_chunks = [] if too_big else chunks + [chunk]
+        env.bdat_chunks = [] if too_big else env.bdat_chunks + [chunk]
         if not last:
             await self.push(replies.BDAT_CHUNK_OK.format(size=size))
             return

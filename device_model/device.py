@@ -16,7 +16,6 @@ import importlib
 import importlib.util
 import logging
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -25,6 +24,7 @@ from . import reset, storage
 from .admin import AdminLock
 from .clock import MAX_OFFSET, Clock
 from .errors import ErrorCatalog
+from .events import DeviceEvent
 from .i18n import Catalog, Msg, default_catalog
 from .jobs import JobLog
 from .network import EmailServerStatus, NetworkStatus
@@ -66,15 +66,6 @@ def problem_notices(problems: list[Msg], limit: int = 2) -> list[Msg]:
     return others + [Msg.of("device.problem.several", count=len(files), files=", ".join(files))]
 
 
-@dataclass(frozen=True)
-class DeviceEvent:
-    """Something changed. ``kind``: "settings" (detail: section), "admin" (login, logout, timeout,
-    lock, password), "jobs" (job id), "clock" (offset seconds), "signin" (email client)."""
-
-    kind: str
-    detail: Any = None
-
-
 class Device:
     """The emulated printer (see module docstring and CONTRACTS.md)."""
 
@@ -86,6 +77,7 @@ class Device:
         clock: Clock | None = None,
         catalog: Catalog | None = None,
     ) -> None:
+        self._started = False  # problems found while starting are only collected
         self.state_dir = storage.ensure_dir(Path(state_dir))
         self.startup_problems: list[Msg] = []
         self._unwritable_reported = False
@@ -130,7 +122,7 @@ class Device:
 
         return unsubscribe
 
-    def _emit(self, kind: str, detail: Any = None) -> None:
+    def _emit(self, kind: str, detail: object = None) -> None:
         event = DeviceEvent(kind, detail)
         with self._sub_lock:
             subscribers = list(self._subscribers)
@@ -140,7 +132,7 @@ class Device:
             except Exception:  # a broken surface must not break the device
                 log.exception("device event subscriber failed for %s", event)
 
-    def emit(self, kind: str, detail: Any = None) -> None:
+    def emit(self, kind: str, detail: object = None) -> None:
         """Fire an event on behalf of a part of the device (e.g. the email client's "signin")."""
         self._emit(kind, detail)
 
@@ -152,7 +144,7 @@ class Device:
         panel can show it at once.
         """
         self.startup_problems.append(msg)
-        if getattr(self, "_started", False):
+        if self._started:
             self._emit("problem", msg)
 
     def report_problem(self, msg: Msg) -> None:
@@ -339,12 +331,8 @@ class Device:
         state, account = "not_signed_in", ""
         client = self.email
         if client is not None:
-            try:
-                st = client.status()
-                state = str(getattr(st, "state", state) or state)
-                account = str(getattr(st, "account", "") or "")
-            except Exception:
-                log.exception("email client status failed")
+            st = client.status()
+            state, account = st.state, st.account or ""
         return EmailServerStatus.from_settings(self._settings, state, account)
 
     def print_status_sheet(self) -> Path:

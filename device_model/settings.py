@@ -144,6 +144,7 @@ class NotificationSettings:
         """Addresses (in slot order, without repeats) that asked for ``event``."""
         out: list[str] = []
         for n in range(1, NOTIFICATION_SLOTS + 1):
+            # getattr: the slots are numbered fields (address_1 ... address_4, status_sheet_1 ...)
             address = getattr(self, f"address_{n}")
             if address and getattr(self, f"{event}_{n}", False) and address not in out:
                 out.append(address)
@@ -175,7 +176,7 @@ class Settings:
         """The dataclass of section ``name`` (KeyError for an unknown section)."""
         if name not in SECTION_TYPES:
             raise KeyError(name)
-        return getattr(self, name)
+        return getattr(self, name)  # getattr: a section by its name (forms, scripts, JSON)
 
     def with_section(self, name: str, value: Any) -> "Settings":
         """A copy with one section replaced."""
@@ -183,7 +184,7 @@ class Settings:
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain dict for JSON (includes the SMTP password: only for the 0600 state file)."""
-        return {name: dataclasses.asdict(getattr(self, name)) for name in SECTION_TYPES}
+        return {name: dataclasses.asdict(self.section(name)) for name in SECTION_TYPES}
 
 
 def section_fields(name: str) -> tuple[str, ...]:

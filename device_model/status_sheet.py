@@ -144,7 +144,7 @@ def print_status_sheet(device: SheetSource) -> Path:
     try:
         data = render_pdf(device)
         atomic_write_bytes(path, data)
-    except Exception as exc:
+    except Exception as exc:  # whatever stops the print ends its job as failed, then propagates
         device.jobs.finish(job, "error", None, reply=type(exc).__name__)
         raise
     device.jobs.finish(job, "completed", file=str(path))

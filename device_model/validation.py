@@ -298,8 +298,8 @@ def _cross_checks(section: str, new: Any) -> dict[str, Msg]:
     if section == "network":
         dns_manual = (not new.dhcp) or (not new.dns_auto)
         if not new.dhcp:
-            for name in ("ip", "gateway"):
-                err = check_host_ip(getattr(new, name), required=(name == "ip"))
+            for name, value in (("ip", new.ip), ("gateway", new.gateway)):
+                err = check_host_ip(value, required=(name == "ip"))
                 if err:
                     errors[name] = err
             err = check_subnet_mask(new.subnet_mask)
@@ -323,6 +323,7 @@ def _cross_checks(section: str, new: Any) -> dict[str, Msg]:
     if section == "notifications":
         # an event ticked for an empty slot would silently go nowhere: ask for the address
         for n in range(1, NOTIFICATION_SLOTS + 1):
+            # getattr: the slots are numbered fields (address_1 ... address_4, ..._1 ...)
             if not getattr(new, f"address_{n}") and any(getattr(new, f"{e}_{n}") for e in NOTIFICATION_EVENTS):
                 errors[f"address_{n}"] = Msg.of("validation.required")
     return errors

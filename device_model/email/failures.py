@@ -90,7 +90,7 @@ def classify(exc: BaseException) -> EmailSendError:
         return EmailSendError(E_AUTH, _reply(exc), kind="auth")
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
         first = exc.recipients[0] if exc.recipients else None
-        code = getattr(first, "code", 0)
+        code = first.code if first is not None else 0
         return EmailSendError(E_SIZE if code == 552 else E_COMM, _reply(first) if first else str(exc), kind="recipient")
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         code = exc.code

@@ -105,12 +105,10 @@ class RequestCounter:
     def hook(self, response: Any, *args: Any, **kwargs: Any) -> Any:
         with self._lock:
             self.count += 1
-            try:
-                from urllib.parse import urlsplit
+            from urllib.parse import urlsplit
 
-                self.paths.append(f"{response.request.method} {urlsplit(response.request.url).path}")
-            except Exception:
-                pass
+            request = response.request
+            self.paths.append(f"{request.method} {urlsplit(request.url or '').path}")
         return response
 
 
@@ -283,7 +281,7 @@ class SignInAttempt:
         if self._notify is not None:
             try:
                 self._notify(self)
-            except Exception:
+            except Exception:  # a broken listener must not stop the sign-in
                 log.exception("sign-in listener failed")
         return True
 

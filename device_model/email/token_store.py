@@ -142,6 +142,7 @@ class TokenStore:
         with self._lock:
             if self.meta is None:
                 return
+            # getattr: msal's SerializableTokenCache tracks changes; a plain cache does not
             if getattr(cache, "has_state_changed", True):
                 atomic_write_bytes(self.cache_path, cache.serialize().encode("utf-8"))
                 cache.has_state_changed = False
