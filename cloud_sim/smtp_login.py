@@ -127,7 +127,7 @@ class AuthConversation:
             decision: AuthDecision = await self._offload(
                 self._state.authorizer.authorize_xoauth2, user, token
             )
-        except Exception:
+        except Exception:  # the tenant's bug must not drop the connection: a 4xx instead
             log.exception("authorizer failed on XOAUTH2")
             await self.push(replies.AUTH_TEMPORARY)
             return
@@ -156,11 +156,12 @@ class AuthConversation:
         user = user_raw.decode("utf-8", "replace").strip()
         secret = password.decode("utf-8", "replace")
         verdict = AuthVerdict.BAD_TOKEN
+        # getattr: basic_auth_verdict is optional, not part of the SmtpAuthorizer seam
         probe = getattr(self._state.authorizer, "basic_auth_verdict", None)
         if callable(probe):
             try:
                 verdict = await self._offload(probe, user, secret)
-            except Exception:
+            except Exception:  # the tenant's bug: the refusal below still goes out
                 log.exception("authorizer failed on basic auth")
         if verdict is AuthVerdict.OK or verdict not in replies.VERDICT_REPLIES:
             verdict = AuthVerdict.BAD_TOKEN  # a password is never enough here

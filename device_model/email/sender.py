@@ -314,7 +314,7 @@ async def deliver(
             errors, reply = await smtp.sendmail(sender, recipients, data)
         except EmailSendError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # whatever sending raised becomes Epson's code (classify)
             raise classify(exc) from exc
         if errors:
             first = next(iter(errors.values()))
@@ -347,7 +347,7 @@ async def _finish_shielded(future: asyncio.Future[Any]) -> None:
             if future.cancelled():
                 raise
             cancelled = True
-        except Exception:
+        except Exception:  # its own error: raised just below by future.result()
             break
     future.result()  # its error, if any
     if cancelled:
