@@ -16,6 +16,7 @@ from cloud_sim.clock import TenantClock
 from cloud_sim.directory import DEFAULT_MESSAGE_SIZE_LIMIT, Directory
 from cloud_sim.operations import JsonValue, keywords, operation, parse_args
 from cloud_sim.operations import parse_bool as parse_bool  # the scenarios' on/off reader
+from cloud_sim.jsontypes import JsonObject
 
 
 class TenantAdmin:
@@ -73,7 +74,7 @@ class TenantAdmin:
             self._dir.set_mailbox_smtp_auth(user.upn, True if user.upn.lower().startswith("printer@") else None)
         self.clear_conditional_access()
 
-    def conditional_access_policies(self) -> list[dict[str, Any]]:
+    def conditional_access_policies(self) -> list[JsonObject]:
         return [p.as_dict() for p in self._dir.policies()]
 
     def grant_admin_consent(self, client_id: str | None = None) -> None:
@@ -93,16 +94,16 @@ class TenantAdmin:
     def set_password(self, upn: str, password: str) -> None:
         self._dir.set_password(upn, password)
 
-    def list_users(self) -> list[dict[str, Any]]:
+    def list_users(self) -> list[JsonObject]:
         return [u.as_dict() for u in self._dir.users()]
 
     # -- token signing keys ------------------------------------------------------------------
-    def rotate_signing_key(self) -> dict[str, Any]:
+    def rotate_signing_key(self) -> JsonObject:
         """Key rollover: a new signing key at ``jwks_uri``; the old one stays published for a
         grace period (so tokens signed with it still validate), as Microsoft rolls its keys."""
         return self._dir.keys.rotate()
 
-    def signing_keys(self) -> list[dict[str, Any]]:
+    def signing_keys(self) -> list[JsonObject]:
         return self._dir.keys.summary()
 
     # -- time travel -------------------------------------------------------------------------
@@ -123,7 +124,7 @@ class TenantAdmin:
 
         return read_messages(self._maildir_root, upn)
 
-    def mail_list(self, upn: str | None = None) -> list[dict[str, Any]]:
+    def mail_list(self, upn: str | None = None) -> list[JsonObject]:
         from cloud_sim.maildir import list_mailboxes, list_messages
 
         boxes = [upn] if upn else list_mailboxes(self._maildir_root)
@@ -136,7 +137,7 @@ class TenantAdmin:
         return out
 
     # -- overview ----------------------------------------------------------------------------
-    def state(self) -> dict[str, Any]:
+    def state(self) -> JsonObject:
         d = self._dir
         return {
             "tenant_domain": d.domain, "tenant_id": d.tenant_id, "client_id": d.client_id,

@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 
 from cloud_sim.errors import AadError, missing
 from cloud_sim.store import hash_secret
+from cloud_sim.jsontypes import JsonObject
 
 if TYPE_CHECKING:
     from cloud_sim.directory import Directory, User
@@ -100,7 +101,7 @@ class AuthorizationCodeFlow:
 
         def bad_credentials(self, upn: str | None) -> AadError: ...
 
-        def issue(self, user: User, client_id: str, scopes: list[str], **kw: Any) -> dict[str, Any]: ...
+        def issue(self, user: User, client_id: str, scopes: list[str], **kw: Any) -> JsonObject: ...
 
     def authorize_request(self, params: dict[str, str], tenant: str = "common") -> AuthRequest:
         """Validate an ``/authorize`` request. Errors before the redirect URI is known good
@@ -166,7 +167,7 @@ class AuthorizationCodeFlow:
              self.dir.clock.timestamp() + AUTH_CODE_LIFETIME))
         return code
 
-    def _auth_code_grant(self, form: dict[str, str]) -> dict[str, Any]:
+    def _auth_code_grant(self, form: dict[str, str]) -> JsonObject:
         self.check_client(form.get("client_id"))
         code = form.get("code")
         if not code:

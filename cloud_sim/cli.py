@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from cloud_sim.operations import READ_ONLY, operation
+from cloud_sim.jsontypes import JsonObject
 
 SUBCOMMANDS = {"serve", "admin", "mail", "info"}
 #: the operations of the tenant's table that are ``cloud-sim admin`` commands of their own; the
@@ -227,7 +228,7 @@ def banner(h: Any) -> str:
 
 
 # -- admin -------------------------------------------------------------------------------------
-def _admin_op(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+def _admin_op(args: argparse.Namespace) -> tuple[str, JsonObject]:
     """The command line as one operation of the tenant's table and its JSON arguments."""
     given = vars(args)
     if args.command == "mail":
@@ -258,7 +259,7 @@ def _admin_op(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     raise ValueError(f"unknown admin command {c}")  # pragma: no cover
 
 
-def _running(state_dir: Path) -> dict[str, Any] | None:
+def _running(state_dir: Path) -> JsonObject | None:
     run = state_dir / "run.json"
     try:
         info = json.loads(run.read_text())
@@ -272,7 +273,7 @@ def _running(state_dir: Path) -> dict[str, Any] | None:
         "admin_secret", "")}
 
 
-def call_admin(state_dir: Path, op: str, payload: dict[str, Any]) -> Any:
+def call_admin(state_dir: Path, op: str, payload: JsonObject) -> Any:
     """Run ``op`` on the running tenant (HTTPS admin API), or offline on its state dir."""
     info = _running(state_dir)
     if info is None:
@@ -306,7 +307,7 @@ def call_admin(state_dir: Path, op: str, payload: dict[str, Any]) -> Any:
             raise ValueError(str(exc)) from None
 
 
-def _offline(state_dir: Path, op: str, payload: dict[str, Any]) -> Any:
+def _offline(state_dir: Path, op: str, payload: JsonObject) -> Any:
     from cloud_sim.admin import TenantAdmin
     from cloud_sim.clock import TenantClock
     from cloud_sim.directory import Directory

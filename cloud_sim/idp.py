@@ -14,7 +14,7 @@ import sqlite3
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
+
 
 from cloud_sim.auth_code import AuthorizationCodeFlow
 from cloud_sim.auth_code import AuthRequest as AuthRequest  # re-exported for the sign-in pages
@@ -24,6 +24,7 @@ from cloud_sim.errors import AadError, ca_blocked, missing
 from cloud_sim.store import hash_secret
 from cloud_sim.tokens import (GRAPH_AUDIENCE, GRAPH_SCOPES, SMTP_AUDIENCE, access_token_claims,
                               client_info, id_token_claims)
+from cloud_sim.jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ class IdentityPlatform(AuthorizationCodeFlow):
         return scopes
 
     # -- device authorization ----------------------------------------------------------------
-    def device_authorization(self, form: dict[str, str], tenant: str = "common") -> dict[str, Any]:
+    def device_authorization(self, form: dict[str, str], tenant: str = "common") -> JsonObject:
         """A new device code, remembering the authority (``tenant`` of the request path): the
         sign-in pages refuse accounts that authority does not take."""
         self.check_client(form.get("client_id"))
@@ -179,7 +180,7 @@ class IdentityPlatform(AuthorizationCodeFlow):
             (status, upn, error, user_code))
 
     # -- token endpoint ----------------------------------------------------------------------
-    def token(self, form: dict[str, str]) -> dict[str, Any]:
+    def token(self, form: dict[str, str]) -> JsonObject:
         grant = form.get("grant_type")
         if not grant:
             raise missing("grant_type")
@@ -192,7 +193,7 @@ class IdentityPlatform(AuthorizationCodeFlow):
         raise AadError("unsupported_grant_type", 70003,
                        f"The app requested an unsupported grant type '{grant}'.")
 
-    def _device_code_grant(self, form: dict[str, str]) -> dict[str, Any]:
+    def _device_code_grant(self, form: dict[str, str]) -> JsonObject:
         self.check_client(form.get("client_id"))
         code = form.get("device_code")
         if not code:
@@ -239,7 +240,7 @@ class IdentityPlatform(AuthorizationCodeFlow):
         return AadError("invalid_grant", 50126,
                         "Error validating credentials due to invalid username or password.")
 
-    def _refresh_grant(self, form: dict[str, str]) -> dict[str, Any]:
+    def _refresh_grant(self, form: dict[str, str]) -> JsonObject:
         self.check_client(form.get("client_id"))
         token = form.get("refresh_token")
         if not token:
@@ -281,7 +282,7 @@ class IdentityPlatform(AuthorizationCodeFlow):
 
     # -- issuing -----------------------------------------------------------------------------
     def issue(self, user: User, client_id: str, scopes: list[str], *,
-              nonce: str | None = None) -> dict[str, Any]:
+              nonce: str | None = None) -> JsonObject:
         """Mint an access token (tenant clock, 60-90 min), a rotated refresh token and an
         id_token (wall clock, see :mod:`cloud_sim.tokens`), all RS256 with the tenant's
         current key.
@@ -309,7 +310,7 @@ class IdentityPlatform(AuthorizationCodeFlow):
             client_id=client_id, app_name=self.dir.app_name, scopes=granted, iat=iat,
             exp=iat + lifetime, jti=jti, roles=roles, audience=audience)
         access_token = self.dir.keys.sign(claims, x5t=True)
-        body: dict[str, Any] = {
+        body: JsonObject = {
             "token_type": "Bearer",
             "scope": scope_text,
             "expires_in": lifetime,

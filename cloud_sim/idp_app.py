@@ -4,12 +4,13 @@ document, the signing keys and OpenID Connect userinfo, for one tenant's authori
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+
 
 from cloud_sim.admin import TenantAdmin
 from cloud_sim.idp import KNOWN_TENANTS, MSA_TENANT_ID, IdentityPlatform
 from cloud_sim.pages import SignInPages
 from cloud_sim.tokens import GRAPH_AUDIENCE, subject
+from cloud_sim.jsontypes import JsonObject
 
 GRAPH_AUDIENCES = (GRAPH_AUDIENCE, "https://graph.microsoft.com")
 
@@ -18,7 +19,7 @@ class IdpApp:
     """What the handler needs: the platform, the pages, the admin API and its secret."""
 
     def __init__(self, idp: IdentityPlatform, pages: SignInPages, admin: TenantAdmin,
-                 admin_secret: str, info: Callable[[], dict[str, Any]]):
+                 admin_secret: str, info: Callable[[], JsonObject]):
         self.idp = idp
         self.pages = pages
         self.admin = admin
@@ -43,7 +44,7 @@ class IdpApp:
             return f"{base}/{{tenantid}}/v2.0"
         return self.idp.issuer()
 
-    def discovery(self, tenant: str) -> dict[str, Any]:
+    def discovery(self, tenant: str) -> JsonObject:
         base = self.idp.base_url
         t = self.authority_path(tenant)
         return {
@@ -76,10 +77,10 @@ class IdpApp:
             "rbac_url": "https://pas.windows.net",
         }
 
-    def jwks(self, tenant: str) -> dict[str, Any]:
+    def jwks(self, tenant: str) -> JsonObject:
         return self.idp.dir.keys.jwks(issuer=self.issuer(tenant))
 
-    def userinfo(self, authorization: str) -> dict[str, Any] | None:
+    def userinfo(self, authorization: str) -> JsonObject | None:
         """The OpenID Connect userinfo claims for a Microsoft Graph access token of this
         tenant (as ``graph.microsoft.com/oidc/userinfo``), or None (401)."""
         scheme, _, token = authorization.partition(" ")
@@ -92,7 +93,7 @@ class IdpApp:
         if claims is None or user is None or claims.get("oid") != user.oid:
             return None
         given, _, family = user.display_name.partition(" ")
-        info: dict[str, Any] = {
+        info: JsonObject = {
             "sub": subject(user.oid, str(claims.get("appid", ""))),
             "name": user.display_name, "family_name": family or user.display_name,
             "given_name": given, "picture": "https://graph.microsoft.com/v1.0/me/photo/$value",

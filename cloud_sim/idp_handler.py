@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from cloud_sim.errors import AadError
 from cloud_sim.http_base import _PAGE_HEADERS, TenantRequestHandler
+from cloud_sim.jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +251,7 @@ class IdpHandler(TenantRequestHandler):
             self._json({"error": "unauthorized", "error_description":
                         "The admin API needs the bearer secret from run.json."}, 401)
             return
-        args: dict[str, Any] = {}
+        args: JsonObject = {}
         if method == "POST":
             raw = self._read_body()
             if raw:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+from cloud_sim.jsontypes import JsonObject
 
 #: a JSON argument as the admin API receives it (anything JSON can hold)
 JsonValue = Any
@@ -169,7 +170,7 @@ def operation(name: str) -> TenantOperation:
         raise KeyError(f"unknown admin operation: {name}") from None
 
 
-def wire_args(method: str, kwargs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+def wire_args(method: str, kwargs: Mapping[str, Any]) -> tuple[str, JsonObject]:
     """A ``TenantAdmin`` call as the admin API's operation and JSON arguments (the remote admin)."""
     op = BY_METHOD[method]
     by_kwarg = {p.keyword: p.name for p in op.params}

@@ -20,6 +20,7 @@ from cloud_sim.clock import TenantClock
 from cloud_sim.directory import DefaultAccount, Directory, default_accounts
 from cloud_sim.fsutil import atomic_write_json, ensure_private_dir
 from cloud_sim.store import Store
+from cloud_sim.jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class TenantHandle:
     def running(self) -> bool:
         return not self._stopped
 
-    def info(self) -> dict[str, Any]:
+    def info(self) -> JsonObject:
         """Public facts for clients connecting to a running tenant (``GET /_sim/info``)."""
         return {
             "base_url": self.base_url, "authority": self.authority(),

@@ -26,6 +26,7 @@ from .profile import DeviceProfile
 from .settings import Settings
 from .storage import aware_datetime, bounded_int, read_state, write_document
 from .validation import ValidationError, check_admin_password
+from .jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def throttle_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _parse_scrypt_record(record: dict[str, Any]) -> dict[str, Any]:
+def _parse_scrypt_record(record: JsonObject) -> JsonObject:
     n = bounded_int(record.get("n"), 2, SCRYPT_MAX_N, "scrypt n")
     r = bounded_int(record.get("r"), 1, SCRYPT_MAX_R, "scrypt r")
     p = bounded_int(record.get("p"), 1, SCRYPT_MAX_P, "scrypt p")
@@ -66,7 +67,7 @@ def _parse_scrypt_record(record: dict[str, Any]) -> dict[str, Any]:
     return {"alg": "scrypt", "n": n, "r": r, "p": p, "salt": salt, "hash": digest}
 
 
-def _parse_state(data: dict[str, Any]) -> tuple[dict[str, Any], bool, int, datetime | None]:
+def _parse_state(data: JsonObject) -> tuple[JsonObject, bool, int, datetime | None]:
     """(password record, registered, failures, throttled until) from admin.json, all bounded."""
     record = data["password"]
     if not isinstance(record, dict) or record.get("alg") not in ("scrypt", "factory"):
@@ -111,10 +112,10 @@ class LoginResult:
 
 #: The record for "the factory password" (the serial number, printed on the device itself): no
 #: hash is computed at first start, which keeps the panel's cold start free of a ~50 ms scrypt.
-FACTORY_RECORD: dict[str, Any] = {"alg": "factory"}
+FACTORY_RECORD: JsonObject = {"alg": "factory"}
 
 
-def hash_password(password: str, salt: bytes | None = None) -> dict[str, Any]:
+def hash_password(password: str, salt: bytes | None = None) -> JsonObject:
     """scrypt hash record (hex) of ``password``; a new random salt unless one is given."""
     import hashlib
     import secrets
@@ -126,7 +127,7 @@ def hash_password(password: str, salt: bytes | None = None) -> dict[str, Any]:
     return {"alg": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P, "salt": salt.hex(), "hash": digest.hex()}
 
 
-def check_password(password: str, record: dict[str, Any], factory_password: str = "") -> bool:
+def check_password(password: str, record: JsonObject, factory_password: str = "") -> bool:
     """Constant-time comparison of ``password`` against a :func:`hash_password` record
     (or, for :data:`FACTORY_RECORD`, against the factory password)."""
     import hashlib  # here, not at the top: hmac/hashlib load OpenSSL's digests (~2 ms, 0.6 MiB)
@@ -177,7 +178,7 @@ class AdminLock:
         self._lock = threading.RLock()
         self._logged_in = False
         self._last_activity: datetime | None = None
-        self._record: dict[str, Any] = {}
+        self._record: JsonObject = {}
         self._registered = device.profile.default_password_registered
         self._failures = 0
         self._throttled_until: datetime | None = None

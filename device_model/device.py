@@ -31,6 +31,7 @@ from .network import EmailServerStatus, NetworkStatus
 from .profile import DeviceProfile
 from .settings import SECTION_TYPES, NetworkSettings, Settings
 from .validation import ValidationError, section_from_dict, validate_section
+from .jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +171,7 @@ class Device:
 
     # -- clock ------------------------------------------------------------------------------
     def _load_clock(self) -> None:
-        def parse(data: dict[str, Any]) -> timedelta:
+        def parse(data: JsonObject) -> timedelta:
             limit = MAX_OFFSET.total_seconds()
             seconds = storage.bounded_float(data.get("offset_seconds", 0), -limit, limit, "offset_seconds")
             return timedelta(seconds=seconds)

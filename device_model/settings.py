@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .email.profiles import SERVICES, smtp_defaults
+from .jsontypes import JsonObject
 
 #: Email service -> (SMTP server, port, secure connection), as Web Config fills them in.
 EMAIL_SERVICE_DEFAULTS: dict[str, tuple[str, int, str]] = smtp_defaults()
@@ -182,7 +183,7 @@ class Settings:
         """A copy with one section replaced."""
         return dataclasses.replace(self, **{name: value})
 
-    def to_dict(self) -> dict[str, dict[str, Any]]:
+    def to_dict(self) -> dict[str, JsonObject]:
         """Plain dict for JSON (includes the SMTP password: only for the 0600 state file)."""
         return {name: dataclasses.asdict(self.section(name)) for name in SECTION_TYPES}
 

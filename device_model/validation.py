@@ -28,6 +28,7 @@ from .settings import (
     TIME_FORMATS,
     NotificationSettings,
 )
+from .jsontypes import JsonObject
 
 
 class ValidationError(ValueError):
@@ -339,7 +340,7 @@ def validate_section(section: str, current: Any, changes: Mapping[str, Any]) -> 
     if section not in SECTION_TYPES:
         raise ValidationError({"section": Msg.of("validation.unknown_section", section=section)})
     errors: dict[str, Msg] = {}
-    coerced: dict[str, Any] = {}
+    coerced: JsonObject = {}
     for name, raw in changes.items():
         value, err = _check_field(section, name, raw)
         if err:
@@ -374,7 +375,7 @@ def section_from_dict(section: str, data: Mapping[str, Any], default: Any) -> tu
     fields are fine one by one but not together (e.g. manual IP without an address), the whole
     section falls back to its defaults.
     """
-    good: dict[str, Any] = {}
+    good: JsonObject = {}
     bad: dict[str, Msg] = {}
     for name, raw in data.items():
         if name not in FIELD_SPECS[section]:

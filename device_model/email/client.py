@@ -40,6 +40,7 @@ from .sender import SendConfig, tls_context_for
 from .signin import RequestCounter, SignInAttempt
 from .token_store import SignInStatus, TokenStore
 from .tokens import MsalTokens, TokenSession, short_reason
+from ..jsontypes import JsonObject
 
 if TYPE_CHECKING:  # the device's parts, typed without importing them at run time
     import ssl
@@ -135,7 +136,7 @@ class EmailClient:
         """The newest sign-in attempt (waiting, or finished but not yet saved with OK)."""
         return self._attempt
 
-    def _emit_signin(self, detail: dict[str, Any]) -> None:
+    def _emit_signin(self, detail: JsonObject) -> None:
         self.device.emit("signin", detail)
 
     def _on_attempt(self, attempt: SignInAttempt) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
+from ..jsontypes import JsonObject
 
 #: Service ids, as stored in the device's email server settings (the one spelling; the
 #: command line's ``exchange-online`` / ``outlook.com`` are aliases, see :func:`normalize_service`).
@@ -194,7 +195,7 @@ class EmailServiceProfile:
             smtp_port=handle.smtp_port, smtp_addr=handle.smtp_host,
         )
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self) -> JsonObject:
         """Plain facts for status screens and logs (no secrets live in a profile)."""
         return {
             "service": self.service,

@@ -30,6 +30,7 @@ import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
+from ..jsontypes import JsonObject
 
 if TYPE_CHECKING:  # the email package is imported when a message is built
     from email.message import Message
@@ -167,7 +168,7 @@ async def _session(
     host = cfg.smtp_server.strip()
     addr, port = await resolve(host, int(cfg.smtp_port), cfg.profile)
     sock = await open_socket(addr, port, cfg.timeout, shown=(host, int(cfg.smtp_port)))
-    kwargs: dict[str, Any] = {}
+    kwargs: JsonObject = {}
     if cfg.auth_method == "oauth2":
         if tokens is None:
             sock.close()

@@ -25,6 +25,7 @@ from typing import Any
 from ..i18n import Msg
 from .profiles import EmailServiceProfile
 from .redact import redact_text, remember_secret
+from ..jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ _AADSTS = re.compile(r"AADSTS(\d+)")
 EXPIRED_CODES = frozenset({700082, 70008})
 
 
-def aad_code_of(result: dict[str, Any] | None) -> int | None:
+def aad_code_of(result: JsonObject | None) -> int | None:
     """The AADSTS number of an error response (``error_codes`` or the description)."""
     if not result:
         return None
@@ -60,7 +61,7 @@ def aad_code_of(result: dict[str, Any] | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def signin_error_msg(result: dict[str, Any]) -> Msg:
+def signin_error_msg(result: JsonObject) -> Msg:
     """What Web Config shows for a failed device-code sign-in (guide: Troubleshooting)."""
     code = aad_code_of(result)
     error = result.get("error", "")
@@ -151,7 +152,7 @@ def build_app(profile: EmailServiceProfile, cache: Any, session: Any) -> Any:
     )
 
 
-def account_name(result: dict[str, Any]) -> str:
+def account_name(result: JsonObject) -> str:
     """The signed-in user's address from a token response (id_token claims)."""
     claims = result.get("id_token_claims") or {}
     return str(claims.get("preferred_username") or claims.get("upn") or claims.get("email") or "")
@@ -177,7 +178,7 @@ class SignInAttempt:
         clock: Any,
         app: Any = None,
         cache: Any = None,
-        flow: dict[str, Any] | None = None,
+        flow: JsonObject | None = None,
         notify: Callable[[SignInAttempt], None] | None = None,
         counter: RequestCounter | None = None,
     ) -> None:
@@ -246,7 +247,7 @@ class SignInAttempt:
             return Msg.of("email.signin.expired")
         return self.error or Msg.of("email.signin.generic_nocode", description="")
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> JsonObject:
         """Secret-free facts for events, logs and tests."""
         return {
             "id": self.id,
@@ -317,7 +318,7 @@ class SignInAttempt:
             self._flow["expires_at"] = 0  # msal's own documented way to stop polling
         self._set(CANCELLED)
 
-    def _exit_condition(self, flow: dict[str, Any]) -> bool:
+    def _exit_condition(self, flow: JsonObject) -> bool:
         return self._cancel.is_set() or float(flow.get("expires_at", 0)) < time.time()
 
     def _poll(self) -> None:

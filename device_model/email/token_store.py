@@ -18,6 +18,7 @@ from typing import Any
 from ..i18n import Msg
 from ..storage import atomic_write_bytes, ensure_dir, load_document, write_document
 from .signin import REFRESH_MARGIN, REFRESH_TOKEN_INACTIVITY, SIGNED_IN, SignInAttempt
+from ..jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class TokenStore:
         #: where problems found later (at a send) go too, so a running panel can show them
         self._report = report
         self._lock = threading.RLock()
-        self.meta: dict[str, Any] | None = None
+        self.meta: JsonObject | None = None
         loaded = load_document(self.meta_path, SIGNIN_SCHEMA, kind="email sign-in")
         if loaded.problem is not None:
             self._problem(loaded.problem)

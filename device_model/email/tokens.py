@@ -23,6 +23,7 @@ from .profiles import EmailServiceProfile
 from .redact import redact_text, remember_secret
 from .signin import RequestCounter
 from .token_store import TokenStore
+from ..jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class TokenSession:
         self.profile: EmailServiceProfile | None = None
         #: (msal app, account) of the last token msal handed out: lets :meth:`cached` look the
         #: account's access token up in that app's cache without a worker thread
-        self._token_account: tuple[MsalApp, dict[str, Any]] | None = None
+        self._token_account: tuple[MsalApp, JsonObject] | None = None
 
     def forget(self) -> None:
         """New endpoints: the next token builds a new msal app."""
@@ -138,7 +139,7 @@ class TokenSession:
             self._token_account = (app, accounts[0])
         return str(result["access_token"])
 
-    def _refused(self, result: dict[str, Any]) -> EmailSendError:
+    def _refused(self, result: JsonObject) -> EmailSendError:
         """The identity platform refused a refresh: 361, 370 or 313 (and the held sign-in
         reads "expired" when the grant is dead)."""
         code = _signin.aad_code_of(result)
