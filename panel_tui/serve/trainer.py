@@ -167,6 +167,11 @@ def _accounts(root: Path, students: list[str]) -> list[str]:
 def push(root: Path, what: str, students: list[str] | None = None) -> list[str]:
     """Apply ``what`` (a key of :data:`PUSHES`) to ``students`` (None: all); returns what was done."""
     from cloud_sim.cli import call_admin
+    from cloud_sim.operations import wire_args
+
+    def admin(method: str, **kwargs: Any) -> Any:
+        """A ``TenantAdmin`` method on the class tenant, by the operations table's wire name."""
+        return call_admin(tenant, *wire_args(method, kwargs))
 
     if what not in PUSHES:
         raise KeyError(f"unknown scenario {what!r} (one of: {', '.join(PUSHES)})")
@@ -175,22 +180,22 @@ def push(root: Path, what: str, students: list[str] | None = None) -> list[str]:
     if not per_student:
         if students:
             raise ValueError(f"{what} acts on the whole class (the tenant's clock); leave out --student")
-        call_admin(tenant, "advance", {"duration": "91d"})
+        admin("advance_clock", delta="91d")
         return [f"all: {text}" + (f" (next scan: {code})" if code else "")]
     names = students if students is not None else [r.name for r in progress(root)]
     done = []
     for name, upn in zip(names, _accounts(root, names)):
         if what == "revoke":
-            call_admin(tenant, "revoke-sessions", {"upn": upn})
+            admin("revoke_sessions", upn=upn)
         elif what == "block":
-            call_admin(tenant, "ca-add", {"name": BLOCK_POLICY + upn, "users": [upn]})
+            admin("add_conditional_access_policy", name=BLOCK_POLICY + upn, users=[upn])
         elif what == "unblock":
-            for policy in call_admin(tenant, "ca-list", {}) or []:
+            for policy in admin("conditional_access_policies") or []:
                 if isinstance(policy, dict) and policy.get("name") == BLOCK_POLICY + upn:
-                    call_admin(tenant, "ca-remove", {"id": policy["id"]})
+                    admin("remove_conditional_access_policy", policy_id=policy["id"])
         elif what == "smtp-off":
-            call_admin(tenant, "mailbox-smtp-auth", {"upn": upn, "value": False})
+            admin("set_mailbox_smtp_auth", upn=upn, value=False)
         elif what == "smtp-on":
-            call_admin(tenant, "mailbox-smtp-auth", {"upn": upn, "value": None})
+            admin("set_mailbox_smtp_auth", upn=upn, value=None)
         done.append(f"{name} ({upn}): {text}" + (f" (next scan: {code})" if code else ""))
     return done
