@@ -66,6 +66,9 @@ class EmailServerSettings:
     password: str = ""
     pop3_server: str = ""
     pop3_port: int = 110
+    #: the network email goes out on: "standard", or "additional" on models with an additional
+    #: network (which does not support OAuth2, guide p. 5)
+    network: str = "standard"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ SCREENS: dict[str, str] = {
     "wifi_direct_status": "panel_tui.screens.network_status:WifiDirectStatusScreen",
     "email_server_status": "panel_tui.screens.network_status:EmailServerStatusScreen",
     "print_status_sheet": "panel_tui.screens.network_status:PrintStatusSheetScreen",
+    "additional_network_status": "panel_tui.screens.additional_network:AdditionalNetworkStatusScreen",
     "device_name": "panel_tui.screens.settings_forms:DeviceNameScreen",
     "tcpip": "panel_tui.screens.settings_forms:TcpIpScreen",
     "email_server_settings": "panel_tui.screens.settings_forms:EmailServerSettingsScreen",

@@ -1,0 +1,121 @@
+"""The model decides what the panel and Web Config show: a feature a model lacks is absent (not
+a "not available" screen); the additional network's status and its OAuth2 refusal; snapshots of
+the new screens at 80x24 in English and Latvian."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Select
+
+from device_model import Device, models
+from device_model.clock import FrozenClock
+from panel_tui import menu_tree
+from panel_tui.screens.additional_network import AdditionalNetworkStatusScreen
+from panel_tui.screens.menu import MenuScreen
+from panel_tui.webconfig.screens import WebConfigScreen
+
+from .conftest import FROZEN_AT, make_app
+from .helpers import screen_text
+from .test_webconfig_support import wait_until
+
+
+def model_device(tmp_path: Path, model_id: str, lang: str = "en") -> Device:
+    device = Device(tmp_path / "state", profile=models.get(model_id), clock=FrozenClock(FROZEN_AT))
+    if lang != "en":
+        device.update("basic", language=lang)
+    return device
+
+
+async def _menu_ids(device: Device, node_id: str) -> list[str]:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = MenuScreen(menu_tree.find(node_id))
+        await app.push_screen(screen)
+        await pilot.pause()
+        return [n.id for n in screen.items()]
+
+
+async def test_menu_follows_the_model(tmp_path: Path) -> None:
+    default = await _menu_ids(model_device(tmp_path / "a", "wf-c5890"), "general_settings")
+    full = await _menu_ids(model_device(tmp_path / "b", "am-c4000"), "general_settings")
+    assert "fax_settings" not in default and "fax_settings" in full
+    status = await _menu_ids(model_device(tmp_path / "c", "wf-c879r"), "network_status")
+    assert status[-1] == "additional_network_status"
+    assert "additional_network_status" not in await _menu_ids(model_device(tmp_path / "d", "wf-c5890"), "network_status")
+
+
+async def _webconfig(device: Device, pilot_fn) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("webconfig")
+        await pilot.pause()
+        await pilot_fn(app, pilot)
+
+
+async def test_webconfig_tabs_and_pages_follow_the_model(tmp_path: Path) -> None:
+    async def check_default(app, pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        assert "fax" not in screen.tabs()
+        screen.open_page("network", "email_basic")
+        assert "additional_network" not in [p for p, _ in screen.nav_pages()]
+        assert "WF-C5890" in screen_text(app)
+
+    async def check_full(app, pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        assert "fax" in screen.tabs()
+        screen.open_page("network", "email_basic")
+        assert "additional_network" in [p for p, _ in screen.nav_pages()]
+        assert "AM-C4000" in screen_text(app)  # Web Config's header names the model
+
+    await _webconfig(model_device(tmp_path / "a", "wf-c5890"), check_default)
+    await _webconfig(model_device(tmp_path / "b", "am-c4000"), check_full)
+
+
+async def test_additional_network_refuses_oauth2_with_the_guides_note(tmp_path: Path) -> None:
+    device = model_device(tmp_path, "wf-c879r")
+    device.update("email_server", auth_method="oauth2", email_service="exchange_online")
+
+    async def walk(app, pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        assert isinstance(screen, WebConfigScreen)
+        screen.logged_in = True
+        screen.open_page("network", "additional_network")
+        await wait_until(pilot, lambda: "10.20.30.41" in screen_text(app), "the additional network page")
+        assert "The additional network does not" in screen_text(app)  # the guide's note
+        screen.query_one("#an-network", Select).value = "additional"
+        screen.action_ok()
+        await wait_until(pilot, lambda: "OAuth2 cannot be used" in screen_text(app),
+                         "Epson's refusal")
+        assert device.settings.email_server.network == "standard"
+        app.action_help()
+        await wait_until(pilot, lambda: "Network used for email" in screen_text(app), "the page's own F1 help")
+
+    await _webconfig(device, walk)
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_additional_network_status_snapshot(snap_compare, tmp_path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(model_device(tmp_path, "wf-c879r", lang))
+
+    async def open_status(pilot: Pilot) -> None:
+        await pilot.app.push_screen(AdditionalNetworkStatusScreen(menu_tree.find("additional_network_status")))
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_status)
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_additional_network_page_snapshot(snap_compare, tmp_path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(model_device(tmp_path, "wf-c879r", lang))
+
+    async def open_page(pilot: Pilot) -> None:
+        await pilot.app.switch_mode("webconfig")
+        await pilot.pause()
+        screen = pilot.app.screen
+        screen.logged_in = True
+        screen.open_page("network", "additional_network")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_page)
