@@ -29,6 +29,7 @@ from .i18n import Catalog, Msg, default_catalog
 from .jobs import JobLog
 from .network import EmailServerStatus, NetworkStatus
 from .profile import DeviceProfile
+from .trust import CaCertificates
 from .settings import SECTION_TYPES, NetworkSettings, Settings
 from .validation import ValidationError, section_from_dict, validate_section
 
@@ -112,6 +113,8 @@ class Device:
         self.errors = ErrorCatalog()
         self.jobs = JobLog(self.state_dir / "joblog.json", self.clock.now, self._emit, self._report_problem)
         self.admin = AdminLock(self, self.state_dir / "admin.json")
+        #: Network Security > CA Certificate: CAs trusted for SMTP besides the service's own
+        self.trust = CaCertificates(self.state_dir / "ca_certificates", self._emit, self.clock.now)
         self._started = True
 
     # -- events -----------------------------------------------------------------------------

@@ -367,10 +367,15 @@ class EmailClient:
     def _tls_context(self, profile: EmailServiceProfile | None) -> Any:
         """The verifying TLS context for the profile's CA, cached (an unreadable CA file: 313)."""
         key = str(profile.ca_path) if profile is not None and profile.ca_path else ""
+        trust = getattr(self.device, "trust", None)  # Network Security > CA Certificate
+        key += "|" + (trust.revision() if trust is not None else "")
         ctx = self._tls.get(key)
         if ctx is None:
             try:
-                ctx = self._tls[key] = tls_context_for(profile)
+                ctx = tls_context_for(profile)
+                if trust is not None:
+                    trust.apply(ctx)
+                self._tls[key] = ctx
             except (OSError, ValueError) as exc:
                 raise EmailSendError(E_COMM, f"CA certificate unusable: {exc}", kind="tls_verify") from exc
         return ctx
