@@ -57,7 +57,7 @@ NAV: dict[str, tuple[tuple[str, str], ...]] = {
         ("additional_network", "NWS_ADDITIONAL_NETWORK"),
         ("ldap", "NWS_LDAP"),
     ),
-    "network_security": (("ssl_tls", "NWS_SSLTLS"),),
+    "network_security": (("ssl_tls", "NWS_SSLTLS"), ("ca_certificate", "NWS_CACERTIFICATE")),
     "product_security": (("admin_password", "PRD_ADMINPASSWORD"),),
     "device_management": (
         ("firmware_update", "DVM_FIRMWARE"),
@@ -73,6 +73,7 @@ NAV_FEATURES: dict[str, str] = {"additional_network": "additional_network", "fax
 #: ``load_settings()`` (shown again: what the printer holds) and ``press_ok()`` (Ctrl+O).
 EXTRA_PAGES: dict[str, tuple[str, str]] = {
     "additional_network": ("page-additional-network", "panel_tui.webconfig.additional_network:AdditionalNetworkPage"),
+    "ca_certificate": ("page-ca-certificate", "panel_tui.webconfig.ca_certificate:CaCertificatePage"),
 }
 
 #: Pages shown indented under their heading in the menu (short label)

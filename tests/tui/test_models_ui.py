@@ -119,3 +119,62 @@ def test_additional_network_page_snapshot(snap_compare, tmp_path: Path, lang: st
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_page)
+
+
+async def test_ca_certificate_page_imports_lists_and_deletes(tmp_path: Path) -> None:
+    """Network Security > CA Certificate, every model: a bad file is refused with a message, a
+    CA file is listed after Import, Delete removes it."""
+    from textual.widgets import Input
+
+    from cloud_sim.ca import ensure_ca
+
+    (tmp_path / "relay").mkdir(mode=0o700)
+    ca_pem = ensure_ca(tmp_path / "relay").ca_cert
+    bad = tmp_path / "notes.txt"
+    bad.write_text("just some notes")
+    device = model_device(tmp_path, "wf-c5890")
+
+    async def walk(app, pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        screen.logged_in = True
+        screen.open_page("network_security", "ca_certificate")
+        await wait_until(pilot, lambda: "No CA certificates imported" in screen_text(app), "the empty list")
+        field = screen.query_one("#ca-file", Input)
+        field.value = str(bad)
+        screen.action_ok()
+        await wait_until(pilot, lambda: "This is not a PEM certificate" in screen_text(app), "the bad-PEM message")
+        assert device.trust.list() == []
+        field.value = str(ca_pem)
+        screen.action_ok()
+        await wait_until(pilot, lambda: "Imported:" in screen_text(app), "the import message")
+        subject = device.trust.list()[0].subject
+        assert subject in screen_text(app)
+        screen.query_one("#ca-list").focus()
+        screen.query_one("#ca-list").highlighted = 0
+        from textual.widgets import Button
+
+        screen.query_one("#ca-delete", Button).press()
+        await wait_until(pilot, lambda: "Deleted:" in screen_text(app), "the delete message")
+        assert device.trust.list() == []
+
+    await _webconfig(device, walk)
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_ca_certificate_page_snapshot(snap_compare, tmp_path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(model_device(tmp_path, "wf-c5890", lang))
+
+    async def open_page(pilot: Pilot) -> None:
+        await pilot.app.switch_mode("webconfig")
+        await pilot.pause()
+        screen = pilot.app.screen
+        screen.logged_in = True
+        screen.open_page("network_security", "ca_certificate")
+        await pilot.pause()
+        from textual.widgets import Input
+
+        screen.query_one("#ca-file", Input).value = "/home/trainer/relay-ca.txt"
+        screen.query_one("#ca-result").update(pilot.app.device.t("trust.not_pem"))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_page)
