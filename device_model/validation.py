@@ -258,6 +258,20 @@ FIELD_SPECS: dict[str, dict[str, _Spec]] = {
         "pop3_port": (_to_int, _range(1, 65535)),
         "network": (_choice(("standard", "additional")), None),
     },
+    # Fax > Fax Server > Email Server Settings: the Email Server's rules, plus where to forward
+    "fax_server": {
+        "auth_method": (_choice(("off", "smtp_auth", "oauth2")), None),
+        "email_service": (_choice(EMAIL_SERVICES, optional=True), None),
+        "sender_address": (_to_stripped, check_sender_address),
+        "smtp_server": (_to_stripped, check_hostname),
+        "smtp_port": (_to_int, _range(1, 65535)),
+        "secure": (_choice(SECURE_CONNECTIONS), None),
+        "account": (_to_str, _len_ascii(0, 255)),
+        "password": (_to_str, _len_ascii(0, 20)),
+        "forward_to": (_to_stripped, check_sender_address),
+        "pop3_server": (_to_stripped, check_hostname),
+        "pop3_port": (_to_int, _range(1, 65535)),
+    },
     "basic": {
         "language": (_choice(LANGUAGES), None),
         "operation_timeout_on": (_to_bool, None),

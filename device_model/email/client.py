@@ -133,8 +133,13 @@ class EmailClient:
         profile = self._profile
         if profile is None:
             raise LookupError("no email service profile yet")
-        svc = service or self.device.settings.email_server.email_service or profile.service or EXCHANGE_ONLINE
+        svc = service or self.server_settings().email_service or profile.service or EXCHANGE_ONLINE
         return profile.for_service(normalize_service(svc))
+
+    def server_settings(self) -> Any:
+        """The settings section this client sends with (Network > Email Server; the Fax
+        Server's client reads its own section)."""
+        return self.device.settings.email_server
 
     # -- status and events ------------------------------------------------------------------
 
@@ -382,7 +387,7 @@ class EmailClient:
 
     def _send_config(self) -> tuple[SendConfig, _MsalTokens | None, str]:
         """Settings -> SendConfig, the token provider (OAuth2) and the From address."""
-        s = self.device.settings.email_server
+        s = self.server_settings()
         method = s.auth_method
         profile: EmailServiceProfile | None = None
         try:
@@ -567,7 +572,7 @@ class EmailClient:
         dev = self.device
         name = dev.settings.network.device_name or "printer"
         text = dev.t(event) if isinstance(event, Msg) else str(event)
-        target = to or dev.settings.email_server.sender_address or (self.store.meta or {}).get("account") or ""
+        target = to or self.server_settings().sender_address or (self.store.meta or {}).get("account") or ""
         if not target:
             return None
         when = _format_time(dev, dev.clock.now())
