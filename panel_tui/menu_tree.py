@@ -81,7 +81,12 @@ SETTINGS: MenuNode = _n(
         ),
         _n("web_service_settings", locked=True),
         _n("scan_settings", screen="scan_settings"),
-        _n("fax_settings", feature="fax"),
+        _n(
+            "fax_settings",
+            _n("fax_receive_sample", screen="fax_receive_sample"),
+            _n("fax_server_status", screen="fax_server_status", feature="fax_server"),
+            feature="fax",
+        ),
         _n(
             "system_administration",
             _n(

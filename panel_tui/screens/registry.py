@@ -23,6 +23,8 @@ SCREENS: dict[str, str] = {
     "email_server_status": "panel_tui.screens.network_status:EmailServerStatusScreen",
     "print_status_sheet": "panel_tui.screens.network_status:PrintStatusSheetScreen",
     "additional_network_status": "panel_tui.screens.additional_network:AdditionalNetworkStatusScreen",
+    "fax_receive_sample": "panel_tui.screens.fax:FaxReceiveSampleScreen",
+    "fax_server_status": "panel_tui.screens.fax:FaxServerStatusScreen",
     "device_name": "panel_tui.screens.settings_forms:DeviceNameScreen",
     "tcpip": "panel_tui.screens.settings_forms:TcpIpScreen",
     "email_server_settings": "panel_tui.screens.settings_forms:EmailServerSettingsScreen",

@@ -47,7 +47,7 @@ NAV: dict[str, tuple[tuple[str, str], ...]] = {
     "status": (("product_status", "INFO_PRTINFO"), ("network_status", "INFO_NWINFO")),
     "print": (("paper_source", "PRT_PAPERSOURCE"),),
     "scan_copy": (("scan_destination", "SCN_DESTINATION"),),
-    "fax": (("fax_server_email", "FAX_EMAILSERVER"),),
+    "fax": (("fax_server", ""), ("fax_server_email", "FAX_EMAILSERVER")),
     "network": (
         ("email_server", ""),
         ("email_basic", "NWS_EMAIL_BASIC"),
@@ -67,17 +67,20 @@ NAV: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 #: Pages only models with this feature have (device_model/models): absent, not "not emulated"
-NAV_FEATURES: dict[str, str] = {"additional_network": "additional_network", "fax_server_email": "fax_server"}
+NAV_FEATURES: dict[str, str] = {
+    "additional_network": "additional_network", "fax_server": "fax_server", "fax_server_email": "fax_server",
+}
 
 #: Pages built in their own modules: page id -> (widget id, "module:Class"). Each page has
 #: ``load_settings()`` (shown again: what the printer holds) and ``press_ok()`` (Ctrl+O).
 EXTRA_PAGES: dict[str, tuple[str, str]] = {
     "additional_network": ("page-additional-network", "panel_tui.webconfig.additional_network:AdditionalNetworkPage"),
     "ca_certificate": ("page-ca-certificate", "panel_tui.webconfig.ca_certificate:CaCertificatePage"),
+    "fax_server_email": ("page-fax-server-email", "panel_tui.webconfig.fax_server:FaxServerEmailPage"),
 }
 
 #: Pages shown indented under their heading in the menu (short label)
-NAV_SHORT = frozenset({"email_basic", "connection_test"})
+NAV_SHORT = frozenset({"email_basic", "connection_test", "fax_server_email"})
 
 #: Pages that need the administrator login (all Network pages on a real printer do).
 ADMIN_PAGES = frozenset({"email_basic", "connection_test", "email_notification", "trainer_hints", *EXTRA_PAGES})

@@ -178,3 +178,87 @@ def test_ca_certificate_page_snapshot(snap_compare, tmp_path: Path, lang: str) -
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_page)
+
+
+async def test_fax_server_page_is_its_own_email_server(tmp_path: Path) -> None:
+    """Fax > Fax Server > Email Server Settings: OAuth2 shows its own Current Status and Sign In;
+    OK saves the fax_server section and leaves Network > Email Server alone."""
+    from textual.widgets import Input
+
+    device = model_device(tmp_path, "am-c4000")
+
+    async def walk(app, pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        screen.logged_in = True
+        screen.switch_tab("fax")
+        await wait_until(pilot, lambda: "Forward To" in screen_text(app), "the Fax Server page")
+        assert screen.page == "fax_server_email"
+        screen.query_one("#fs-auth-method", Select).value = "oauth2"
+        await wait_until(pilot, lambda: screen.query_one("#fs-smtp-server", Input).value == "smtp.office365.com",
+                         "the service's server filled in")
+        assert "Not signed in" in screen_text(app) and "Sign In" in screen_text(app)
+        screen.query_one("#fs-sender", Input).value = "fax@contoso.onmicrosoft.com"
+        screen.query_one("#fs-forward-to", Input).value = "not an address"
+        screen.action_ok()
+        await wait_until(pilot, lambda: "not sent" in screen_text(app), "the field messages")
+        assert device.settings.fax_server.auth_method == "off"
+        screen.query_one("#fs-forward-to", Input).value = "faxes@provider.example"
+        screen.action_ok()
+        await wait_until(pilot, lambda: device.settings.fax_server.auth_method == "oauth2", "the saved settings")
+        assert device.settings.fax_server.forward_to == "faxes@provider.example"
+        assert device.settings.email_server.auth_method == "off"  # Network > Email Server untouched
+        app.action_help()
+        await wait_until(pilot, lambda: "Internet fax provider" in screen_text(app), "the page's F1 help")
+
+    await _webconfig(device, walk)
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_fax_server_page_snapshot(snap_compare, tmp_path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    device = model_device(tmp_path, "am-c4000", lang)
+    device.update("fax_server", auth_method="oauth2", email_service="exchange_online", smtp_server="smtp.office365.com",
+                  smtp_port=587, secure="starttls", sender_address="fax@contoso.onmicrosoft.com",
+                  forward_to="faxes@provider.example")
+    app = make_app(device)
+
+    async def open_page(pilot: Pilot) -> None:
+        await pilot.app.switch_mode("webconfig")
+        await pilot.pause()
+        screen = pilot.app.screen
+        screen.logged_in = True
+        screen.open_page("fax", "fax_server_email")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_page)
+
+
+async def test_panel_fax_menu_receives_a_sample_fax(tmp_path: Path) -> None:
+    """Settings > General Settings > Fax Settings > Receive Sample Fax: with no Fax Server set,
+    the forward ends "Not set" and Job Status has a Fax job; F1 explains the screen."""
+    from panel_tui.screens.fax import FaxReceiveSampleScreen
+
+    device = model_device(tmp_path, "am-c4000")
+    assert [n.id for n in menu_tree.find("fax_settings").children] == ["fax_receive_sample", "fax_server_status"]
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(FaxReceiveSampleScreen(menu_tree.find("fax_receive_sample")))
+        await wait_until(pilot, lambda: "A sample fax will arrive" in screen_text(app), "the confirmation")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Fax forwarded to" in screen_text(app), "the outcome")
+        job = device.jobs.log[0]
+        assert job.kind == "fax" and job.status == "error"
+        app.action_help()
+        await wait_until(pilot, lambda: "no phone line" in screen_text(app), "F1 help")
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_fax_receive_sample_snapshot(snap_compare, tmp_path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    from panel_tui.screens.fax import FaxReceiveSampleScreen
+
+    app = make_app(model_device(tmp_path, "am-c4000", lang))
+
+    async def open_screen(pilot: Pilot) -> None:
+        await pilot.app.push_screen(FaxReceiveSampleScreen(menu_tree.find("fax_receive_sample")))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_screen)
