@@ -22,19 +22,19 @@ class AdditionalNetworkPage(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
-        yield Static(t("webconfig.nav.additional_network"), classes="page-title")
-        yield Static(id="an-rows")
-        yield Static(t("addnet.guide_note"), classes="page-note")
+        yield Static(t("webconfig.nav.additional_network"), classes="page-title", markup=False)
+        yield Static(id="an-rows", markup=False)
+        yield Static(t("addnet.guide_note"), classes="page-note", markup=False)
         with Horizontal(classes="field-row"):
-            yield Label(t("addnet.email_network"), classes="field-label")
+            yield Label(t("addnet.email_network"), classes="field-label", markup=False)
             yield Select(
                 [(t(f"addnet.network.{n}"), n) for n in ("standard", "additional")],
                 allow_blank=False, value="standard", id="an-network", compact=True,
             )
-        yield Static(id="an-network-error", classes="field-error")
+        yield Static(id="an-network-error", classes="field-error", markup=False)
         with Horizontal(classes="button-row"):
             yield Button(t("webconfig.ok"), id="an-ok", compact=True)
-        yield Static(id="an-result", classes="page-result")
+        yield Static(id="an-result", classes="page-result", markup=False)
 
     def on_mount(self) -> None:
         self.load_settings()

@@ -26,15 +26,15 @@ class CaCertificatePage(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
-        yield Static(t("webconfig.nav.ca_certificate"), classes="page-title")
-        yield Static(t("webconfig.ca.intro"), classes="page-note")
-        yield Static(t("webconfig.ca.list"), classes="page-subtitle")
+        yield Static(t("webconfig.nav.ca_certificate"), classes="page-title", markup=False)
+        yield Static(t("webconfig.ca.intro"), classes="page-note", markup=False)
+        yield Static(t("webconfig.ca.list"), classes="page-subtitle", markup=False)
         yield OptionList(id="ca-list", compact=True)
         with Horizontal(classes="button-row"):
             yield Button(t("webconfig.ca.delete"), id="ca-delete", compact=True)
-        yield Static(t("webconfig.ca.import_title"), classes="page-subtitle")
+        yield Static(t("webconfig.ca.import_title"), classes="page-subtitle", markup=False)
         with Horizontal(classes="field-row"):
-            yield Label(t("webconfig.ca.file"), classes="field-label")
+            yield Label(t("webconfig.ca.file"), classes="field-label", markup=False)
             yield Input(placeholder=t("webconfig.ca.file_placeholder"), id="ca-file", compact=True)
         with Horizontal(classes="button-row"):
             yield Button(t("webconfig.ca.import"), id="ca-import", compact=True)

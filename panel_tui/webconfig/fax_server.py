@@ -62,41 +62,41 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
         self.attempt: Any = None
 
     def _row(self, label: str, widget: Any, row_id: str | None = None) -> Horizontal:
-        return Horizontal(Label(label, classes="field-label"), widget, classes="field-row", id=row_id)
+        return Horizontal(Label(label, classes="field-label", markup=False), widget, classes="field-row", id=row_id)
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
-        yield Static(t("webconfig.nav.fax_server_email"), classes="page-title")
-        yield Static(t("webconfig.fax.intro"), classes="page-note")
+        yield Static(t("webconfig.nav.fax_server_email"), classes="page-title", markup=False)
+        yield Static(t("webconfig.fax.intro"), classes="page-note", markup=False)
         yield self._row(t("webconfig.email.auth_method"), Select(
             [(t(f"webconfig.email.auth.{m}"), m) for m in AUTH_METHODS], allow_blank=False, value="off",
             id="fs-auth-method", compact=True))
-        yield Static(id="fs-auth-method-error", classes="field-error")
+        yield Static(id="fs-auth-method-error", classes="field-error", markup=False)
         yield self._row(t("webconfig.email.service"), Select(
             [(t(f"webconfig.email.service.{s}"), s) for s in SERVICES], allow_blank=False,
             value="exchange_online", id="fs-service", compact=True), row_id="fs-row-service")
-        yield Static(id="fs-service-error", classes="field-error")
+        yield Static(id="fs-service-error", classes="field-error", markup=False)
         yield self._row(t("webconfig.email.current_status"), Static(id="fs-status", markup=False), row_id="fs-row-status")
         with Horizontal(classes="button-row", id="fs-row-signin"):
             yield Button(t("webconfig.signin.button"), id="fs-sign-in", compact=True)
         yield Static(id="fs-signin-note", classes="page-note", markup=False)
         yield self._row(t("webconfig.email.account"), Input(id="fs-account", compact=True), row_id="fs-row-account")
-        yield Static(id="fs-account-error", classes="field-error")
+        yield Static(id="fs-account-error", classes="field-error", markup=False)
         yield self._row(t("webconfig.email.password"), Input(id="fs-password", password=True, compact=True),
                         row_id="fs-row-password")
-        yield Static(id="fs-password-error", classes="field-error")
+        yield Static(id="fs-password-error", classes="field-error", markup=False)
         yield self._row(t("webconfig.email.sender"), Input(id="fs-sender", compact=True))
-        yield Static(id="fs-sender-error", classes="field-error")
+        yield Static(id="fs-sender-error", classes="field-error", markup=False)
         yield self._row(t("webconfig.email.smtp_server"), Input(id="fs-smtp-server", compact=True))
-        yield Static(id="fs-smtp-server-error", classes="field-error")
+        yield Static(id="fs-smtp-server-error", classes="field-error", markup=False)
         yield self._row(t("webconfig.email.smtp_port"), Input(id="fs-smtp-port", compact=True))
-        yield Static(id="fs-smtp-port-error", classes="field-error")
+        yield Static(id="fs-smtp-port-error", classes="field-error", markup=False)
         yield self._row(t("webconfig.email.secure"), Select(
             [(t(f"webconfig.email.secure.{s}"), s) for s in SECURE], allow_blank=False, value="none",
             id="fs-secure", compact=True))
-        yield Static(id="fs-secure-error", classes="field-error")
+        yield Static(id="fs-secure-error", classes="field-error", markup=False)
         yield self._row(t("webconfig.fax.forward_to"), Input(id="fs-forward-to", compact=True))
-        yield Static(id="fs-forward-to-error", classes="field-error")
+        yield Static(id="fs-forward-to-error", classes="field-error", markup=False)
         with Horizontal(classes="button-row"):
             yield Button(t("webconfig.ok"), id="fs-ok", compact=True)
             yield Button(t("webconfig.fax.receive"), id="fs-receive", compact=True)

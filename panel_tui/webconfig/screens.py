@@ -124,10 +124,10 @@ class WebConfigScreen(Screen):
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="wc-url")
+        yield Static(id="wc-url", markup=False)
         with Horizontal(id="wc-header"):
-            yield Static(self._brand(), id="wc-brand")
-            yield Static(id="wc-user")
+            yield Static(self._brand(), id="wc-brand", markup=False)
+            yield Static(id="wc-user", markup=False)
             yield Button(tr(self, "webconfig.login.button"), id="wc-login", compact=True)
         yield TabStrip([(t, tr(self, f"webconfig.tab.{t}")) for t in self.tabs()], self.tab, id="wc-tabs")
         with Horizontal(id="wc-body"):
@@ -142,7 +142,7 @@ class WebConfigScreen(Screen):
                 yield NotEmulatedPage(id="page-not-emulated")
                 for widget_id, target in EXTRA_PAGES.values():
                     yield _page_class(target)(id=widget_id)
-        yield Static(tr(self, "webconfig.hints"), id="wc-hints", classes="key-hints")
+        yield Static(tr(self, "webconfig.hints"), id="wc-hints", classes="key-hints", markup=False)
 
     @property
     def HELP_KEY(self) -> str:  # noqa: N802 - the name every screen's F1 help is read from
