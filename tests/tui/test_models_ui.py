@@ -262,3 +262,45 @@ def test_fax_receive_sample_snapshot(snap_compare, tmp_path: Path, lang: str) ->
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_screen)
+
+
+async def test_pas_login_and_to_email_needs_the_users_own_sign_in(tmp_path: Path) -> None:
+    """Home > Print Admin Serverless (PAS models only): a wrong password is refused; a user logs
+    in by ID and password; To Email opens Microsoft's pages in the panel with the user's code
+    filled in (no tenant here: the pages say why they cannot open)."""
+    from textual.widgets import Input
+
+    from panel_tui.screens.home import model_tiles
+    from panel_tui.screens.pas import PasScreen
+
+    assert model_tiles(models.default()) == ()
+    device = model_device(tmp_path, "am-c4000")
+    assert [t for t, _ in model_tiles(device.profile)] == ["pas"]
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = PasScreen()
+        await app.push_screen(screen)
+        await wait_until(pilot, lambda: "User ID" in screen_text(app), "the PAS login")
+        screen.query_one("#pas-id", Input).value = "1002"
+        screen.query_one("#pas-password", Input).value = "nope"
+        screen.log_in()
+        await wait_until(pilot, lambda: "is incorrect" in screen_text(app), "the refusal")
+        screen.query_one("#pas-password", Input).value = "user-1002"
+        screen.log_in()
+        await wait_until(pilot, lambda: "Ordinary User" in screen_text(app), "the PAS menu")
+        app.action_help()
+        await wait_until(pilot, lambda: getattr(app.screen, "key", "") == "panel.help.pas", "F1 help")
+        await wait_until(pilot, lambda: "Epson Print Admin" in screen_text(app), "the help text")
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_pas_login_snapshot(snap_compare, tmp_path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    from panel_tui.screens.pas import PasScreen
+
+    app = make_app(model_device(tmp_path, "am-c4000", lang))
+
+    async def open_screen(pilot: Pilot) -> None:
+        await pilot.app.push_screen(PasScreen())
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_screen)
