@@ -62,6 +62,7 @@ NAV: dict[str, tuple[tuple[str, str], ...]] = {
     "device_management": (
         ("firmware_update", "DVM_FIRMWARE"),
         ("email_notification", "DVM_EMAILNOTIFICATION"),
+        ("pas", "DVM_PRINTADMINSERVERLESS"),
         ("trainer_hints", "DVM_TRAINERHINTS"),
     ),
 }
@@ -69,6 +70,7 @@ NAV: dict[str, tuple[tuple[str, str], ...]] = {
 #: Pages only models with this feature have (device_model/models): absent, not "not emulated"
 NAV_FEATURES: dict[str, str] = {
     "additional_network": "additional_network", "fax_server": "fax_server", "fax_server_email": "fax_server",
+    "pas": "print_admin_serverless",
 }
 
 #: Pages built in their own modules: page id -> (widget id, "module:Class"). Each page has
@@ -77,6 +79,7 @@ EXTRA_PAGES: dict[str, tuple[str, str]] = {
     "additional_network": ("page-additional-network", "panel_tui.webconfig.additional_network:AdditionalNetworkPage"),
     "ca_certificate": ("page-ca-certificate", "panel_tui.webconfig.ca_certificate:CaCertificatePage"),
     "fax_server_email": ("page-fax-server-email", "panel_tui.webconfig.fax_server:FaxServerEmailPage"),
+    "pas": ("page-pas", "panel_tui.webconfig.pas:PasPage"),
 }
 
 #: Pages shown indented under their heading in the menu (short label)

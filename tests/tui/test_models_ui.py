@@ -304,3 +304,27 @@ def test_pas_login_snapshot(snap_compare, tmp_path: Path, lang: str) -> None:  #
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_screen)
+
+
+async def test_webconfig_pas_page_sets_the_sender_mode(tmp_path: Path) -> None:
+    from device_model.pas import pas_for
+
+    device = model_device(tmp_path, "am-c4000")
+
+    async def walk(app, pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        screen.logged_in = True
+        screen.open_page("device_management", "pas")
+        await wait_until(pilot, lambda: "Ordinary User" in screen_text(app), "the users")
+        screen.query_one("#pas-sender", Select).value = "device"
+        screen.action_ok()
+        await wait_until(pilot, lambda: pas_for(device).sender_mode == "device", "the saved mode")
+
+    await _webconfig(device, walk)
+    plain = model_device(tmp_path / "plain", "wf-c5890")
+
+    async def absent(app, pilot) -> None:  # type: ignore[no-untyped-def]
+        app.screen.open_page("device_management", "email_notification")
+        assert "pas" not in [p for p, _ in app.screen.nav_pages()]
+
+    await _webconfig(plain, absent)
