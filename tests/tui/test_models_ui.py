@@ -328,3 +328,35 @@ async def test_webconfig_pas_page_sets_the_sender_mode(tmp_path: Path) -> None:
         assert "pas" not in [p for p, _ in app.screen.nav_pages()]
 
     await _webconfig(plain, absent)
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_webconfig_pas_page_snapshot(snap_compare, tmp_path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(model_device(tmp_path, "am-c4000", lang))
+
+    async def open_page(pilot: Pilot) -> None:
+        await pilot.app.switch_mode("webconfig")
+        await pilot.pause()
+        screen = pilot.app.screen
+        screen.logged_in = True
+        screen.open_page("device_management", "pas")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_page)
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_fax_server_status_snapshot(snap_compare, tmp_path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    from panel_tui.screens.fax import FaxServerStatusScreen
+
+    device = model_device(tmp_path, "am-c4000", lang)
+    device.update("fax_server", auth_method="oauth2", email_service="exchange_online", smtp_server="smtp.office365.com",
+                  smtp_port=587, secure="starttls", sender_address="fax@contoso.onmicrosoft.com",
+                  forward_to="faxes@provider.example")
+    app = make_app(device)
+
+    async def open_screen(pilot: Pilot) -> None:
+        await pilot.app.push_screen(FaxServerStatusScreen(menu_tree.find("fax_server_status")))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_screen)
