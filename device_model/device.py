@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import shutil
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -316,6 +317,12 @@ class Device:
             except Exception:  # the journal still clears its files at the next start
                 log.exception("sign-out during the factory reset failed")
         self.jobs.clear()
+        # the Fax Server's and the Print Admin Serverless users' sign-ins, the CA certificates
+        for name in ("_fax_server_email", "_pas"):
+            self.__dict__.pop(name, None)
+        for name in reset.DEVICE_DIRS[1:]:
+            shutil.rmtree(self.state_dir / name, ignore_errors=True)
+        (self.state_dir / "pas.json").unlink(missing_ok=True)
         self.restore_default_settings()
         reset.done(self.state_dir)
         log.info("factory reset of %s", self.state_dir)

@@ -80,3 +80,22 @@ def test_status_sheet_names_the_model_and_its_additional_network(tmp_path: Path)
     assert "10.20.30.42" in full
     plain = facts(Device(tmp_path / "b", profile=models.default()))
     assert "Additional Network Status" not in plain
+
+
+def test_restore_default_settings_forgets_fax_pas_and_ca_but_keeps_the_model(tmp_path: Path) -> None:
+    from cloud_sim.ca import ensure_ca
+    from device_model.pas import pas_for
+
+    state = tmp_path / "state"
+    dev = Device(state, profile=models.for_state_dir(state, "am-c4000"))
+    (tmp_path / "relay").mkdir(mode=0o700)
+    dev.trust.import_file(ensure_ca(tmp_path / "relay").ca_cert)
+    pas_for(dev).set_sender_mode("device")
+    dev.update("fax_server", forward_to="faxes@provider.example")
+    (state / "fax_server" / "email").mkdir(parents=True)
+    (state / "fax_server" / "email" / "signin.json").write_text("{}")
+    dev.factory_reset()
+    assert dev.trust.list() == [] and not (state / "fax_server").exists()
+    assert pas_for(dev).sender_mode == "user"
+    assert dev.settings.fax_server.forward_to == ""
+    assert models.for_state_dir(state).model_id == "am-c4000"
