@@ -99,3 +99,13 @@ def test_restore_default_settings_forgets_fax_pas_and_ca_but_keeps_the_model(tmp
     assert pas_for(dev).sender_mode == "user"
     assert dev.settings.fax_server.forward_to == ""
     assert models.for_state_dir(state).model_id == "am-c4000"
+
+
+def test_scripts_know_receive_fax() -> None:
+    from panel_tui.scenarios import catalog, script
+
+    lines = script.parse("baseline\nset fax_server.forward_to user@contoso.onmicrosoft.com\nreceive-fax\nexpect job 360\n")
+    steps = [s for line in lines for s in line.steps]
+    assert any(isinstance(s, catalog.ReceiveFax) for s in steps)
+    assert catalog.get("fax-360-not-signed-in").setup[-1] == catalog.settings(
+        "fax_server", **catalog.FAX_SERVER_OAUTH2)  # apply stops before the fax arrives
