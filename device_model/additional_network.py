@@ -7,19 +7,16 @@ which network email uses, and :func:`check_email_network` refuses OAuth2 over th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from .i18n import Msg
 from .network import StatusRow
-
-if TYPE_CHECKING:
-    from .device import Device
 
 #: the networks email may go out on (Email Server settings ``network``)
 EMAIL_NETWORKS: tuple[str, ...] = ("standard", "additional")
 
 
-def status_rows(device: "Device") -> list[StatusRow]:
+def status_rows(device: Any) -> list[StatusRow]:
     """Additional Network Status, the same facts for the panel, Web Config and the sheet."""
     extra = device.profile.additional_network
     if extra is None:

@@ -20,8 +20,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .email.client import EmailClient, _format_time
-from .email.signin import TokenStore
+from .email.client import EmailClient
+from .email.message import Attachment
 
 #: the calling number a sample fax "comes from" (display only)
 SAMPLE_SENDER_NUMBER = "+371 6700 0000"
@@ -34,9 +34,8 @@ class FaxServerEmail(EmailClient):
     ``device.email``; this client follows them unless given its own.
     """
 
-    def __init__(self, device: Any) -> None:
-        super().__init__(device)
-        self.store = TokenStore(Path(device.state_dir) / "fax_server", report=getattr(device, "report_problem", None))
+    def token_dir(self, device: Any) -> Path:
+        return Path(device.state_dir) / "fax_server"
 
     @property  # type: ignore[override]
     def _profile(self) -> Any:
@@ -62,7 +61,7 @@ class FaxServerEmail(EmailClient):
 
         async def compose() -> tuple[str, str, Sequence[Any]]:
             now = dev.clock.now()
-            when = _format_time(dev, now)
+            when = dev.format_datetime(now)
             doc = {"title": dev.t("fax.sample.doc_title"), "line": dev.t("fax.sample.doc_line", number=number, time=when),
                    "pages": pages, "seed": 11}
             pdf = cached_sample_scan_pdf(**doc)
@@ -72,7 +71,7 @@ class FaxServerEmail(EmailClient):
             return (
                 dev.t("fax.sample.subject", number=number),
                 dev.t("fax.sample.body", number=number, time=when, pages=pages),
-                [(filename, pdf, "application/pdf")],
+                [Attachment(filename, pdf, "application/pdf")],
             )
 
         return await self._send_job(to, "fax", compose)

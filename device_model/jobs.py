@@ -21,6 +21,7 @@ from typing import Any, Callable
 from .i18n import Msg
 from .redact import redact_text
 from .storage import aware_datetime, bounded_int, read_state, write_document
+from .jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ class Job:
     def kind_label(self) -> Msg:
         return Msg.of(f"device.job.kind.{self.kind}")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         return {
             "id": self.id,
             "kind": self.kind,
@@ -105,7 +106,7 @@ class Job:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Job":
+    def from_dict(cls, d: JsonObject) -> "Job":
         """A job from the log file, every type and bound checked (see ``storage.read_state``)."""
         if not isinstance(d, dict):
             raise TypeError("job entry is not an object")
@@ -167,7 +168,7 @@ class JobLog:
             with self._lock:
                 self._save_locked()
 
-    def _parse(self, data: dict[str, Any]) -> tuple[list[Job], list[Job], int]:
+    def _parse(self, data: JsonObject) -> tuple[list[Job], list[Job], int]:
         """(log, interrupted jobs, next id) from the file's data; raises on any bad value."""
         entries, active = data.get("log", []), data.get("active", [])
         if not isinstance(entries, list) or not isinstance(active, list):

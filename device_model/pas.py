@@ -24,7 +24,6 @@ from typing import Any
 
 from . import storage
 from .email.client import EmailClient
-from .email.signin import TokenStore
 
 FILE_NAME = "pas.json"
 SENDER_MODES = ("device", "user")  # the Email Server's Sender's Email Address, or the user's own
@@ -130,10 +129,12 @@ class PasEmail(EmailClient):
     sender mode "user") the user's address as Sender's Email Address."""
 
     def __init__(self, device: Any, user: PasUser, pas: PrintAdminServerless) -> None:
-        super().__init__(device)
         self.user = user
         self.pas = pas
-        self.store = TokenStore(Path(device.state_dir) / "pas" / user.id, report=getattr(device, "report_problem", None))
+        super().__init__(device)
+
+    def token_dir(self, device: Any) -> Path:
+        return Path(device.state_dir) / "pas" / self.user.id
 
     @property  # type: ignore[override]
     def _profile(self) -> Any:

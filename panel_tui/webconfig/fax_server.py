@@ -25,10 +25,6 @@ log = logging.getLogger(__name__)
 AUTH_METHODS = ("off", "smtp_auth", "oauth2")
 SERVICES = ("exchange_online", "outlook_com")
 SECURE = ("none", "ssl_tls", "starttls")
-SERVICE_DEFAULTS: dict[str, tuple[str, int, str]] = {
-    "exchange_online": ("smtp.office365.com", 587, "starttls"),
-    "outlook_com": ("smtp-mail.outlook.com", 587, "starttls"),
-}
 #: settings field -> widget id (its message goes to ``<id>-error``)
 FIELDS = {
     "auth_method": "fs-auth-method",
@@ -157,7 +153,9 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
             self._fill_from_service(event.value)
 
     def _fill_from_service(self, service: Any) -> None:
-        server, port, secure = SERVICE_DEFAULTS.get(str(service), ("", 587, "starttls"))
+        from device_model.settings import EMAIL_SERVICE_DEFAULTS  # Microsoft's names: from the profiles
+
+        server, port, secure = EMAIL_SERVICE_DEFAULTS.get(str(service), ("", 587, "starttls"))
         self.query_one("#fs-smtp-server", Input).value = server
         self.query_one("#fs-smtp-port", Input).value = str(port)
         self.query_one("#fs-secure", Select).value = secure
