@@ -30,6 +30,11 @@ class PasSignInPane(SignInPane):
 
     attempt: Any = None
 
+    def _hint_for(self, kind: str) -> str:
+        if kind == "code":  # the code is this user's To Email sign-in, already filled in
+            return self.app.device.t("panel.pas.hint_code")
+        return super()._hint_for(kind)
+
     def _pending_code(self) -> str:
         attempt = self.attempt
         if attempt is not None and getattr(attempt, "state", "") == "waiting":
