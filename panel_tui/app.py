@@ -1,8 +1,12 @@
 """PanelApp: the Textual app holding one Device and three surfaces (modes).
 
 Only what the first frame needs is imported here; the other screens are imported when
-opened (`panel_tui.screens.registry`), and issue 4's Web Config and Cloud surfaces are
-imported lazily with a "not available yet" fallback.
+opened (`panel_tui.screens.registry`), Web Config and Cloud when first shown.
+
+State reaches screens one way: the device's events become `DeviceChanged` messages on the
+app's loop, and the app publishes each on `device_events` (a Textual `Signal`) to every screen
+that subscribed, shown or not; the device's language is the app's reactive `language`, which
+screens watch. Screens see the app as `panel_tui.ui.host.PanelHost` and never import this module.
 """
 
 from __future__ import annotations
@@ -11,15 +15,17 @@ import asyncio
 import logging
 import os
 import threading
+from functools import partial
 from collections.abc import Callable, Iterable
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.signal import Signal
+from textual.worker import Worker, WorkerState
 
 from panel_tui.config import AppConfig
 from panel_tui.icons import ASCII, UNICODE, Glyphs, glyphs_for
@@ -27,15 +33,16 @@ from panel_tui.messages import DeviceChanged
 from panel_tui.terminal_caps import PANEL_16, is_16_colour, unicode_ok, use_ascii_borders
 
 if TYPE_CHECKING:
-    from device_model import Device
+    from textual.command import Provider
+
+    from device_model import Device, DeviceEvent
+    from device_model.i18n import Msg
+    from device_model.notifications import NotificationDispatcher
+    from panel_tui.cloud_link import CloudLink, CloudLinkStatus
+    from panel_tui.menu_tree import MenuNode
+    from panel_tui.scenario_runner import ScenarioRunner
 
 log = logging.getLogger(__name__)
-
-SURFACES: dict[str, str] = {
-    "webconfig": "panel_tui.webconfig.screens:WebConfigScreen",
-    "cloud": "panel_tui.cloud.screens:CloudScreen",
-}
-
 
 def make_device(config: AppConfig) -> Device:
     """The Device for this config (its state dir; the session language if one was given)."""
@@ -43,47 +50,25 @@ def make_device(config: AppConfig) -> Device:
 
     device = Device(config.state_dir)
     if config.lang:
-        set_device_language(device, config.lang)
+        device.update("basic", language=config.lang)
     return device
 
 
-def device_language(device: Any) -> str:
-    """The language the device currently speaks."""
-    lang = getattr(device, "language", None)
-    if isinstance(lang, str):
-        return lang
-    return str(device.settings.basic.language)
+def _webconfig_screen() -> Screen[None]:
+    from panel_tui.webconfig.screens import WebConfigScreen
+
+    return WebConfigScreen()
 
 
-def set_device_language(device: Any, lang: str) -> None:
-    """Switch the device's language (persisted as Basic Settings > Language)."""
-    setter = getattr(device, "set_language", None)
-    if callable(setter):
-        setter(lang)
-    else:
-        device.update("basic", language=lang)
+def _cloud_screen() -> Screen[None]:
+    from panel_tui.cloud.screens import CloudScreen
+
+    return CloudScreen()
 
 
-def _load_surface(mode: str) -> Callable[[], Screen[Any]]:
-    """A factory for a surface's base screen that falls back when the surface isn't built."""
-
-    def factory() -> Screen[Any]:
-        module_name, _, attr = SURFACES[mode].partition(":")
-        try:
-            cls = getattr(import_module(module_name), attr)
-        except (ImportError, AttributeError) as exc:
-            log.info("surface %s not available: %s", mode, exc)
-            from panel_tui.screens.unavailable import SurfaceUnavailableScreen
-
-            return SurfaceUnavailableScreen(mode)
-        return cls()
-
-    return factory
-
-
-def _scenario_commands() -> Any:
+def _scenario_commands() -> type[Provider]:
     """The command palette's "Scenario: ..." provider, imported when the palette opens."""
-    from panel_tui.cloud.scenario_runner import scenario_commands
+    from panel_tui.scenario_runner import scenario_commands
 
     return scenario_commands()
 
@@ -92,7 +77,7 @@ def _scenario_commands() -> Any:
 MIN_COLS, MIN_ROWS = 80, 24
 
 
-def _home_screen() -> Screen[Any]:
+def _home_screen() -> Screen[None]:
     from panel_tui.screens.home import HomeScreen
 
     return HomeScreen()
@@ -107,8 +92,8 @@ class PanelApp(App[None]):
     COMMANDS = App.COMMANDS | {_scenario_commands}
     MODES = {
         "panel": _home_screen,
-        "webconfig": _load_surface("webconfig"),
-        "cloud": _load_surface("cloud"),
+        "webconfig": _webconfig_screen,
+        "cloud": _cloud_screen,
     }
     DEFAULT_MODE = "panel"
     BINDINGS = [
@@ -147,18 +132,26 @@ class PanelApp(App[None]):
         self.register_theme(PANEL_16)
         self.device = device
         self.config = config or AppConfig(state_dir=device.state_dir)
-        self.cloud_link: Any = None
+        self.cloud_link: CloudLink | None = None
+        #: the app's one scenario runner (`panel_tui.scenario_runner.runner_for`)
+        self.scenario_runner: ScenarioRunner | None = None
+        #: a Cloud surface created now opens on this tab (the command palette's "Scenario: ...")
+        self.cloud_first_tab: str | None = None
+        #: every device event, on the loop, to every screen that subscribed (shown or not)
+        self.device_events: Signal[DeviceChanged] = Signal(self, "device-events")
+        #: the cloud link's state changes (`CloudLinkStatus`), to the screens that subscribed
+        self.link_events: Signal[CloudLinkStatus] = Signal(self, "link-events")
         self._tick_enabled = tick
         self._cloud_enabled = cloud
         self._unsubscribe: Callable[[], None] | None = None
-        #: device_model.notifications.NotificationDispatcher, running while the app is mounted
-        self.notifications: Any = None
+        #: Email Notification's sender, running while the app is mounted
+        self.notifications: NotificationDispatcher | None = None
         self._device_loop: asyncio.AbstractEventLoop | None = None
         self._was_logged_in = False
         self._home_on_return = False
-        #: `panel-tui --scenario ID`: applied once the cloud link is ready (panel_tui.cloud.scenario_runner)
+        #: `panel-tui --scenario ID`: applied once the cloud link is ready (panel_tui.scenario_runner)
         self.startup_scenario: str | None = None
-        self.set_reactive(PanelApp.language, device_language(device))
+        self.set_reactive(PanelApp.language, device.language)
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, plus the panel's own with their default for other themes."""
@@ -190,7 +183,7 @@ class PanelApp(App[None]):
         return variables
 
     # -- helpers screens use -------------------------------------------------
-    def t(self, key: Any, **params: Any) -> str:
+    def t(self, key: str | Msg, **params: object) -> str:
         """A catalog text in the device's current language."""
         return self.device.t(key, **params)
 
@@ -222,23 +215,31 @@ class PanelApp(App[None]):
         self.notifications = NotificationDispatcher(self.device, loop=self._device_loop).start()
         from device_model.device import problem_notices
 
-        for problem in problem_notices(list(getattr(self.device, "startup_problems", ()))):
+        for problem in problem_notices(list(self.device.startup_problems)):
             # A corrupt state file was moved aside and replaced by defaults: say so once.
             self.notify(self.device.t(problem), severity="warning", timeout=10)
         if self._tick_enabled:
             self.set_interval(1.0, self.tick, name="device-tick")
         if self._cloud_enabled:
-            # Issue 4: the embedded tenant (or --cloud URL) starts after the first frame.
-            try:
-                from panel_tui import cloud_link
-            except ImportError:
-                log.info("cloud link not available")
-            else:
-                cloud_link.attach(self)
+            self._start_cloud_link()
         if self.startup_scenario:
             self._start_requested_scenario()
 
         self.call_after_refresh(self.check_size)
+
+    def _start_cloud_link(self) -> None:
+        """The embedded tenant (or --cloud URL, or Microsoft) starts after the first frame.
+
+        "After the first frame" means on the terminal, not just composed: `call_after_refresh`
+        runs once the frame is handed to Textual's writer thread, and a tenant starting then
+        (imports, SQLite, TLS: ~15 ms of CPU under the GIL) delayed the frame's own output.
+        """
+        from panel_tui.cloud_link import START_DELAY, CloudLink
+
+        if self.cloud_link is None:
+            self.cloud_link = CloudLink(self.device, self.config)
+        self.call_after_refresh(self.set_timer, START_DELAY, partial(self.cloud_link.start, self),
+                                name="cloud-link")
 
     # -- terminal size -------------------------------------------------------------
     def too_small(self) -> bool:
@@ -268,13 +269,27 @@ class PanelApp(App[None]):
             return False
         return super().check_action(action, parameters)
 
-    def on_cloud_link_status(self, message: Any) -> None:
-        """The cloud link changed state (posted by the link): start a --scenario once it is ready."""
+    def on_cloud_link_status(self, message: CloudLinkStatus) -> None:
+        """The cloud link changed state (posted by the link, from its thread): tell the screens;
+        start a --scenario once it is ready."""
+        self.link_events.publish(message)
         if self.startup_scenario:
             self._start_requested_scenario()
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place where a failed worker becomes words for the person (and a log entry).
+
+        Workers whose failure is expected (a tenant that does not answer) handle it where it is
+        shown and stop the message; what arrives here failed unexpectedly: a bug, never hidden.
+        """
+        worker = event.worker
+        if event.state == WorkerState.ERROR and worker.error is not None:
+            from panel_tui.ui.text import describe_error
+
+            log.error("worker %r failed", worker.name, exc_info=worker.error)
+            self.notify(describe_error(self, worker.error), severity="error", timeout=10, markup=False)
 
     def _start_requested_scenario(self) -> None:
-        from panel_tui.cloud.scenario_runner import start_requested
+        from panel_tui.scenario_runner import start_requested
 
         start_requested(self)
 
@@ -283,9 +298,7 @@ class PanelApp(App[None]):
             self._undo_ascii_borders()
             self._undo_ascii_borders = None
         if self.cloud_link is not None:
-            from panel_tui import cloud_link
-
-            cloud_link.detach(self)
+            self.cloud_link.stop()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -293,14 +306,14 @@ class PanelApp(App[None]):
             self.notifications.stop()
             self.notifications = None
 
-    def _on_device_event(self, event: Any) -> None:
+    def _on_device_event(self, event: DeviceEvent) -> None:
         """Device callback, possibly from a worker thread: turn it into a Message on the loop.
 
         Off the loop we hand the message over with `call_soon_threadsafe` rather than
         `call_from_thread`: the device's thread must never wait for the UI (it may hold a
         device lock the UI is about to take, or the UI may be waiting for that thread).
         """
-        message = DeviceChanged(getattr(event, "kind", str(event)), getattr(event, "detail", None))
+        message = DeviceChanged(event.kind, event.detail)
         if threading.get_ident() == self._thread_id:
             self.post_message(message)
             return
@@ -317,14 +330,11 @@ class PanelApp(App[None]):
         if message.kind == "problem" and message.detail is not None:
             # a state file found bad while running (e.g. the token cache at a send): say so once
             self.notify(self.device.t(message.detail), severity="warning", timeout=10)
-        lang = device_language(self.device)
+        lang = self.device.language
         if lang != self.language:
             self.language = lang
         self.refresh_status()
-        for screen in self.screen_stack:
-            handler = getattr(screen, "device_changed", None)
-            if handler is not None:
-                handler(message)
+        self.device_events.publish(message)
 
     def tick(self) -> None:
         """Once a second: the clock, and the admin session's Operation Time Out."""
@@ -341,17 +351,16 @@ class PanelApp(App[None]):
         """Repaint status bars (clock, lock icon, network icon) on the visible screen."""
         from panel_tui.widgets.status_bar import StatusBar
 
-        for bar in self.screen.query(StatusBar):
-            bar.refresh_status()
+        for screen in self.screen_stack[-1:]:  # none for a moment while a surface is first made
+            for bar in screen.query(StatusBar):
+                bar.refresh_status()
 
     def note_login_change(self) -> None:
-        """Screens call this after login/logout so the timeout watcher knows the state."""
+        """Screens call this after login/logout so the timeout watcher knows the state.
+
+        (The padlocks follow the device's own "admin" event.)"""
         self._was_logged_in = bool(self.device.admin.logged_in)
         self.refresh_status()
-        for screen in self.screen_stack:
-            handler = getattr(screen, "lock_changed", None)
-            if handler is not None:
-                handler()
 
     async def on_event(self, event: events.Event) -> None:
         # Any key press is activity: it keeps the admin session alive (Operation Time Out),
@@ -364,12 +373,8 @@ class PanelApp(App[None]):
         await super().on_event(event)
 
     def watch_language(self, language: str) -> None:
-        """Re-render every visible string in the new language, no restart needed."""
+        """The key bindings' descriptions; screens watch `language` themselves."""
         self.refresh_bindings()
-        for screen in list(self.screen_stack):
-            relabel = getattr(screen, "language_changed", None)
-            if relabel is not None:
-                relabel()
 
     # -- actions -----------------------------------------------------------------
     def action_back(self) -> None:
@@ -418,10 +423,23 @@ class PanelApp(App[None]):
             self.pop_screen()
             return
         default = "panel.help.generic" if self.current_mode == "panel" else f"panel.help.{self.current_mode}"
+        # every screen of the panel names its help text; Textual's own (the palette) do not
         key = getattr(self.screen, "HELP_KEY", default)
         self.push_screen(HelpScreen(key))
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+    def open_item(self, item_id: str) -> None:
+        """Open a Home tile or a Settings item by id (the menu tree's screens, lazily)."""
+        from panel_tui.screens.registry import open_item
+
+        open_item(self, item_id)
+
+    def open_node(self, node: MenuNode) -> None:
+        """Open a Settings menu node (asks for the admin password first when it is locked)."""
+        from panel_tui.screens.registry import open_node
+
+        open_node(self, node)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield SystemCommand(self.t("panel.command.panel"), self.t("panel.command.panel_help"),
                             lambda: self.action_surface("panel"))
         yield SystemCommand(self.t("panel.command.webconfig"), self.t("panel.command.webconfig_help"),

@@ -247,7 +247,7 @@ def watch_terminal(app: Any, interval: float = 0.5) -> Callable[[], None]:
             return
         try:
             app.call_from_thread(app.exit, return_code=EXIT_HANGUP)
-        except Exception:
+        except RuntimeError:  # the app's loop has already stopped
             pass
         if not stopped.wait(5):
             os._exit(EXIT_HANGUP)

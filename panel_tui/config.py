@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, fields, replace
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ def default_state_dir() -> Path:
 
 @dataclass(frozen=True)
 class AppConfig:
-    """Everything the panel needs to start; issue 4's options ride along untouched."""
+    """Everything the panel needs to start (from the command line and config.toml)."""
 
     state_dir: Path = field(default_factory=default_state_dir)
     lang: str | None = None
@@ -39,6 +40,9 @@ class AppConfig:
     client_id: str | None = None
     tenant: str | None = None
     tenant_preset: str = "prepared"
+    #: more `cloud_sim.start_tenant` options for the embedded tenant (tests and benchmarks set
+    #: these; config.toml cannot)
+    tenant_options: Mapping[str, Any] = field(default_factory=dict)
 
     def with_overrides(self, **values: Any) -> AppConfig:
         """A copy with the given non-None values set (CLI arguments win over the file)."""
@@ -65,7 +69,7 @@ def read_config_file(state_dir: Path) -> dict[str, Any]:
             raw = tomllib.load(fh)
     except (OSError, ValueError, RecursionError) as exc:  # ValueError: TOML errors and bad UTF-8
         raise ConfigError(f"{path}: not a readable TOML file ({type(exc).__name__}: {str(exc)[:200]})") from exc
-    known = {f.name for f in fields(AppConfig)} - {"state_dir"}
+    known = {f.name for f in fields(AppConfig)} - {"state_dir", "tenant_options"}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         name = key.replace("-", "_")

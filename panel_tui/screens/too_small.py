@@ -11,6 +11,8 @@ from textual.containers import Center, Middle
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from panel_tui.ui.host import follow_app, host
+
 
 class TooSmallScreen(ModalScreen[None]):
     """Covers everything; goes away by itself when the terminal is large enough."""
@@ -23,15 +25,15 @@ class TooSmallScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static(self._text(), id="too-small")
 
+    def on_mount(self) -> None:
+        follow_app(self, language=self.refresh_text)
+
     def _text(self) -> str:
-        app = self.app
-        width, height = app.size
-        x = "×" if getattr(app, "unicode_terminal", True) else "x"
-        return app.t("panel.size.too_small", x=x, cols=width, rows=height)  # type: ignore[attr-defined]
+        panel = host(self)
+        width, height = self.app.size
+        x = "×" if panel.unicode_terminal else "x"
+        return panel.t("panel.size.too_small", x=x, cols=width, rows=height)
 
     def refresh_text(self) -> None:
         for notice in self.query("#too-small").results(Static):  # none yet while composing
             notice.update(self._text())
-
-    def language_changed(self) -> None:
-        self.refresh_text()

@@ -1,18 +1,22 @@
-"""Small helpers shared by the issue-4 surfaces (Web Config, Cloud, Scan to Email)."""
+"""Texts every surface words the same way: catalog lookups, errors, job and sign-in outcomes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.dom import DOMNode
 
+from panel_tui.ui.host import host
 
-def tr(node: DOMNode, key: Any, **params: Any) -> str:
+if TYPE_CHECKING:
+    from device_model.email import SignInAttempt
+    from device_model.i18n import Msg
+    from device_model.jobs import Job
+
+
+def tr(node: DOMNode, key: str | Msg, **params: object) -> str:
     """Translate ``key`` (a catalog key or a ``Msg``) in the device's current language."""
-    device = getattr(node.app, "device", None)
-    if device is None:  # pragma: no cover - only without an app shell
-        return str(getattr(key, "key", key))
-    return device.t(key, **params)
+    return host(node).device.t(key, **params)
 
 
 def describe_error(node: DOMNode, exc: BaseException) -> str:
@@ -21,7 +25,8 @@ def describe_error(node: DOMNode, exc: BaseException) -> str:
     Never includes tokens: the device's exceptions carry translatable ``Msg`` objects and the
     fallback shows only the exception's class and its (token-free) text.
     """
-    msg = getattr(exc, "msg", None) or getattr(exc, "message_key", None)
+    # Any exception may reach here (a worker's failure), so its ``msg`` is looked up, not assumed.
+    msg = getattr(exc, "msg", None)
     if msg is not None and not isinstance(msg, str):
         return tr(node, msg)
     if isinstance(msg, str) and "." in msg and " " not in msg:
@@ -29,23 +34,42 @@ def describe_error(node: DOMNode, exc: BaseException) -> str:
     return tr(node, "webconfig.error.unexpected", detail=f"{type(exc).__name__}: {exc}")
 
 
-def job_outcome_text(node: DOMNode, job: Any) -> str:
+def job_outcome_text(node: DOMNode, job: Job) -> str:
     """A finished job as the panel words it: "Completed", or the code with its message.
 
     For an error the panel message of the code (e.g. 360's "you must sign in ...") or its status
     text is shown with the solution; the server's reply stays in Job Status > Log details.
     """
-    label = getattr(job, "result_label", None)
-    head = tr(node, label) if label is not None else str(getattr(job, "status", ""))
-    if getattr(job, "status", "") != "error":
+    head = tr(node, job.result_label)
+    if job.status != "error":
         return head
-    try:
-        entry = node.app.device.errors.for_job(job)  # type: ignore[attr-defined]
-    except Exception:
-        return head
+    entry = host(node).device.errors.for_job(job)
     if entry is None:
         return head
-    text = tr(node, entry.panel_message) if getattr(entry, "panel_message", None) else tr(node, entry.status)
+    text = tr(node, entry.panel_message) if entry.panel_message else tr(node, entry.status)
     # no reply when the printer never reached the server (360: not signed in): say so truthfully
-    key = "webconfig.job.failed" if getattr(job, "reply", "") else "webconfig.job.failed_no_reply"
+    key = "webconfig.job.failed" if job.reply else "webconfig.job.failed_no_reply"
     return tr(node, key, result=head, message=text, solution=tr(node, entry.solution))
+
+
+def signin_outcome_text(node: DOMNode, attempt: SignInAttempt) -> str:
+    """Why a sign-in ended without success, with the guide's Conditional Access advice."""
+    if attempt.state == "expired":
+        return tr(node, "webconfig.signin.expired")
+    if attempt.state == "cancelled":
+        return tr(node, "webconfig.signin.cancelled")
+    error = attempt.error
+    text = tr(node, error) if error is not None else tr(node, "webconfig.signin.failed")
+    if attempt.aad_code == 53003:
+        text = f"{text}\n{tr(node, 'webconfig.signin.conditional_access')}"
+    return text
+
+
+def held_account(node: DOMNode) -> str:
+    """The account of the sign-in the device holds (saved with OK), or ""."""
+    return host(node).device.email.status().account or ""
+
+
+def trainer_hints_on(node: DOMNode) -> bool:
+    """Whether the device's trainer-hints setting is on (the guide's traps explained)."""
+    return bool(host(node).device.settings.basic.trainer_hints)
