@@ -15,8 +15,8 @@ import asyncio
 import logging
 import os
 import threading
-from functools import partial
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import events, on
@@ -28,9 +28,9 @@ from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from panel_tui.config import AppConfig
-from panel_tui.icons import ASCII, UNICODE, Glyphs, glyphs_for
+from panel_tui.icons import Glyphs, choose_glyphs
 from panel_tui.messages import DeviceChanged
-from panel_tui.terminal_caps import PANEL_16, is_16_colour, unicode_ok, use_ascii_borders
+from panel_tui.terminal_caps import PANEL_16, is_16_colour, panel_variables, unicode_ok, use_ascii_borders
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -44,14 +44,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-def make_device(config: AppConfig) -> Device:
-    """The Device for this config (its state dir; the session language if one was given)."""
-    from device_model import Device
 
-    device = Device(config.state_dir)
-    if config.lang:
-        device.update("basic", language=config.lang)
-    return device
+#: The smallest terminal the surfaces are laid out for; below it a notice shows instead.
+MIN_COLS, MIN_ROWS = 80, 24
+
+
+def _home_screen() -> Screen[None]:
+    from panel_tui.screens.home import HomeScreen
+
+    return HomeScreen()
 
 
 def _webconfig_screen() -> Screen[None]:
@@ -71,16 +72,6 @@ def _scenario_commands() -> type[Provider]:
     from panel_tui.scenario_runner import scenario_commands
 
     return scenario_commands()
-
-
-#: The smallest terminal the surfaces are laid out for; below it a notice shows instead.
-MIN_COLS, MIN_ROWS = 80, 24
-
-
-def _home_screen() -> Screen[None]:
-    from panel_tui.screens.home import HomeScreen
-
-    return HomeScreen()
 
 
 class PanelApp(App[None]):
@@ -109,15 +100,8 @@ class PanelApp(App[None]):
 
     language: reactive[str] = reactive("en", init=False)
 
-    def __init__(
-        self,
-        device: Device,
-        config: AppConfig | None = None,
-        *,
-        tick: bool = True,
-        cloud: bool = True,
-        icons: str | None = None,
-    ) -> None:
+    def __init__(self, device: Device, config: AppConfig | None = None, *, tick: bool = True,
+                 cloud: bool = True, icons: str | None = None) -> None:
         """`tick=False` and `cloud=False` are for tests: no 1 s timer, no embedded tenant.
 
         `icons` is "unicode", "ascii" or "auto" (default: $PANEL_TUI_ICONS, else auto: ASCII
@@ -157,28 +141,7 @@ class PanelApp(App[None]):
         """The theme's variables, plus the panel's own with their default for other themes."""
         variables = super().get_css_variables()
         dark = self.current_theme.dark if self.current_theme is not None else True
-        if dark:
-            # 256 colours: a grey box (text 8:1 on it); focused, a blue one (white text 5.8:1,
-            # 3:1 against the screen, so it shows on dialogs too)
-            defaults = {
-                "panel-field": "#3a3a3a",
-                "panel-field-foreground": variables.get("foreground", "#dadada"),
-                "panel-field-placeholder": "#a8a8a8",
-                "panel-field-focus": "#005fd7",
-                "panel-field-focus-foreground": "#ffffff",
-                "panel-field-focus-placeholder": "#e4e4e4",
-            }
-        else:
-            defaults = {
-                "panel-field": variables.get("boost", "transparent"),
-                "panel-field-foreground": variables.get("foreground", "black"),
-                "panel-field-placeholder": variables.get("text-muted", "grey"),
-                "panel-field-focus": variables.get("block-cursor-background", "blue"),
-                "panel-field-focus-foreground": variables.get("block-cursor-foreground", "white"),
-                "panel-field-focus-placeholder": variables.get("block-cursor-foreground", "white"),
-            }
-        defaults["panel-tile-border"] = variables.get("panel-lighten-2", "grey")
-        for name, value in defaults.items():
+        for name, value in panel_variables(variables, dark=dark).items():
             variables.setdefault(name, value)
         return variables
 
@@ -190,13 +153,8 @@ class PanelApp(App[None]):
     @property
     def glyphs(self) -> Glyphs:
         """Status glyphs for this terminal (see `icons`)."""
-        if self.icons == "ascii":
-            return ASCII
-        if self.icons == "unicode":
-            return UNICODE
-        if not self.unicode_terminal:
-            return ASCII
-        return glyphs_for(self.console.color_system)
+        return choose_glyphs(self.icons, unicode_terminal=self.unicode_terminal,
+                             color_system=self.console.color_system)
 
     # -- lifecycle ---------------------------------------------------------------
     def on_mount(self) -> None:
@@ -250,18 +208,10 @@ class PanelApp(App[None]):
         self.call_after_refresh(self.check_size)
 
     def check_size(self) -> None:
-        """Below 80×24 cover the surface with a notice (in the device's language) instead of a
-        cut layout; take it away once the terminal is large enough again."""
-        from panel_tui.screens.too_small import TooSmallScreen
+        """Below 80×24 cover the surface with a notice instead of a cut layout."""
+        from panel_tui.screens.too_small import cover_if_too_small
 
-        showing = isinstance(self.screen, TooSmallScreen)
-        if self.too_small():
-            if showing:
-                self.screen.refresh_text()
-            else:
-                self.push_screen(TooSmallScreen())
-        elif showing:
-            self.pop_screen()
+        cover_if_too_small(self, too_small=self.too_small())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While the notice shows, only quitting works: no surface or screen behind it changes.
@@ -276,17 +226,17 @@ class PanelApp(App[None]):
         if self.startup_scenario:
             self._start_requested_scenario()
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place where a failed worker becomes words for the person (and a log entry).
+        """A worker the app runs itself (a scenario) failed unexpectedly: say so."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.worker_failed(event.worker.error)
 
-        Workers whose failure is expected (a tenant that does not answer) handle it where it is
-        shown and stop the message; what arrives here failed unexpectedly: a bug, never hidden.
-        """
-        worker = event.worker
-        if event.state == WorkerState.ERROR and worker.error is not None:
-            from panel_tui.ui.text import describe_error
+    def worker_failed(self, error: BaseException) -> None:
+        """The one place where a worker's unexpected failure (a bug) becomes words for the
+        person and a log entry; never swallowed (see `panel_tui.ui.workers.reported`)."""
+        from panel_tui.ui.text import describe_error
 
-            log.error("worker %r failed", worker.name, exc_info=worker.error)
-            self.notify(describe_error(self, worker.error), severity="error", timeout=10, markup=False)
+        log.error("a worker failed", exc_info=error)
+        self.notify(describe_error(self, error), severity="error", timeout=10, markup=False)
 
     def _start_requested_scenario(self) -> None:
         from panel_tui.scenario_runner import start_requested
@@ -440,12 +390,6 @@ class PanelApp(App[None]):
         open_node(self, node)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield SystemCommand(self.t("panel.command.panel"), self.t("panel.command.panel_help"),
-                            lambda: self.action_surface("panel"))
-        yield SystemCommand(self.t("panel.command.webconfig"), self.t("panel.command.webconfig_help"),
-                            lambda: self.action_surface("webconfig"))
-        yield SystemCommand(self.t("panel.command.cloud"), self.t("panel.command.cloud_help"),
-                            lambda: self.action_surface("cloud"))
-        yield SystemCommand(self.t("panel.command.home"), self.t("panel.command.home_help"), self.go_home)
-        yield SystemCommand(self.t("panel.command.help"), self.t("panel.command.help_help"), self.action_help)
-        yield SystemCommand(self.t("panel.command.quit"), self.t("panel.command.quit_help"), self.exit)
+        from panel_tui.commands import system_commands
+
+        return system_commands(self)

@@ -301,7 +301,8 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"panel-tui: {exc}", file=sys.stderr)
         return EXIT_USAGE
     notice = tenant_preset_notice(config, args) if embedded_tenant(config) else None
-    from panel_tui.app import PanelApp, make_device
+    from panel_tui.app import PanelApp
+    from panel_tui.config import make_device
 
     device = make_device(config)
     if notice is not None:

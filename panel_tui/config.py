@@ -7,10 +7,13 @@ stay instant (harlequin reads its config the same way: tomllib in, plain datacla
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, fields, replace
 from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from device_model import Device
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,16 @@ class AppConfig:
     def with_overrides(self, **values: Any) -> AppConfig:
         """A copy with the given non-None values set (CLI arguments win over the file)."""
         return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def make_device(config: AppConfig) -> Device:
+    """The Device for this config (its state dir; the session language if one was given)."""
+    from device_model import Device
+
+    device = Device(config.state_dir)
+    if config.lang:
+        device.update("basic", language=config.lang)
+    return device
 
 
 class ConfigError(ValueError):

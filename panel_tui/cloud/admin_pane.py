@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from panel_tui.ui.host import host
 from panel_tui.ui.text import held_account, tr
-from panel_tui.ui.threads import call_in_ui
+from panel_tui.ui.workers import call_in_ui
 from panel_tui.ui.widgets import TickBox
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from textual.widgets import Button, DataTable, Label, Select, Static
 
 from panel_tui.ui.host import host
 from panel_tui.ui.text import held_account, tr
-from panel_tui.ui.threads import call_in_ui
+from panel_tui.ui.workers import call_in_ui
 
 if TYPE_CHECKING:
     from cloud_sim.admin import TenantAdmin

@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Static
 from textual.worker import Worker, WorkerState
 
+from panel_tui.cloud.signin_texts import hint_for, page_text, unavailable_text
 from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
 from panel_tui.ui.widgets import TickBox
@@ -250,26 +251,6 @@ class SignInPane(VerticalScroll, can_focus=False):
             return attempt.user_code
         return ""
 
-    def _hint_for(self, kind: str) -> str:
-        link = self.link
-        accounts = link.info.accounts if link is not None else []
-        if kind in ("account", "password") and accounts:
-            lines = [tr(self, "cloud.signin.hint_accounts")]
-            for a in accounts:
-                lines.append(
-                    tr(
-                        self,
-                        "cloud.signin.hint_account",
-                        username=a.username,
-                        password=a.password,
-                        role=tr(self, f"cloud.role.{_role_key(a.role)}"),
-                    )
-                )
-            return "\n".join(lines)
-        if kind == "code":
-            return tr(self, "cloud.signin.hint_code")
-        return ""
-
     def focus_field(self) -> None:
         """Put the cursor where the page expects input (when the tab is opened)."""
         field = self.query_one("#ms-input", Input)
@@ -319,14 +300,14 @@ class SignInPane(VerticalScroll, can_focus=False):
         org.display = False
         if kind == "unavailable":
             title.update(tr(self, "cloud.signin.unavailable_title"))
-            message.update(_unavailable_text(self))
+            message.update(unavailable_text(self))
             shown["restart"] = link is not None and link.mode != "microsoft"
         elif kind == "start":
             title.update(tr(self, "cloud.signin.starting"))
             message.update("")
         elif kind in ("code", "account", "password", "consent", "done", "error") and page is not None:
-            title.update(self._page_text(page, "title"))
-            message.update(self._page_text(page, "message") if kind != "error" else "")
+            title.update(page_text(self, page, "title"))
+            message.update(page_text(self, page, "message") if kind != "error" else "")
         elif kind == "error":
             title.update(tr(self, "cloud.signin.error_title"))
             message.update("")
@@ -354,7 +335,7 @@ class SignInPane(VerticalScroll, can_focus=False):
             button.display = shown[name]
         error_text = error
         if error_text is None and page is not None and kind != "done":
-            error_text = self._page_text(page, "error")
+            error_text = page_text(self, page, "error")
             if kind == "error" and not error_text:
                 error_text = page.message
             code = page.error_code
@@ -363,59 +344,13 @@ class SignInPane(VerticalScroll, can_focus=False):
             if code == 53003:
                 error_text = f"{error_text}\n{tr(self, 'webconfig.signin.conditional_access')}"
         self.query_one("#ms-error", Static).update(error_text or "")
-        self.query_one("#ms-hints", Static).update(self._hint_for(kind))
+        self.query_one("#ms-hints", Static).update(hint_for(self, kind))
         if kind == "consent" and self._showing():
             (org if org.display else buttons["accept"]).focus()
         if kind in ("done", "error") and self._showing():
             buttons["restart"].focus()
 
-    def _page_text(self, page: Page, part: str) -> str:
-        """A page's title, message or error in the panel's language.
-
-        Microsoft shows its pages in the browser's language; here the tenant names the page and
-        its known text, and the catalog words it. A text the catalog does not know (another
-        tenant, a newer page) is shown as the tenant sent it.
-        """
-        app_name = page.app
-        reason = page.reason or ""
-        if part == "error":
-            fallback = page.error_text or ""
-            key = f"cloud.page.reason.{reason}" if reason else ""
-        elif page.kind == "error":
-            fallback = page.title if part == "title" else page.message
-            key = f"cloud.page.reason.{reason}.title" if reason and part == "title" else ""
-        else:
-            fallback = page.title if part == "title" else page.message
-            if part == "message" and fallback == (page.error_text or None):
-                fallback = ""  # a page without a message of its own: its error is shown below
-            key = f"cloud.page.{page.kind}.{part}"
-        if not key:
-            return fallback
-        text = tr(self, key, app=app_name)
-        if text == key or "{app}" in tr(self, key) and not app_name:
-            return fallback  # unknown here, or it needs the app's name the tenant did not send
-        return text
-
     def on_unmount(self) -> None:
         if self._client is not None:
             self._client.close()
 
-
-def _role_key(role: str) -> str:
-    text = str(role).lower()
-    if "personal" in text:  # an Outlook.com account, outside the organisation
-        return "personal"
-    if "admin" in text:
-        return "global_admin"
-    return "user"
-
-
-def _unavailable_text(node: DOMNode) -> str:
-    link = host(node).cloud_link
-    if link is None:
-        return tr(node, "cloud.link.none")
-    if link.mode == "microsoft":
-        return tr(node, "cloud.signin.real_microsoft", url="https://microsoft.com/devicelogin")
-    if link.state == "failed":
-        return tr(node, "cloud.link.failed", error=link.error or "")
-    return tr(node, "cloud.link.starting")

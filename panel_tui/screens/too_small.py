@@ -6,7 +6,7 @@ notice in the device's language says what is needed and what the terminal has no
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Center, Middle
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -37,3 +37,16 @@ class TooSmallScreen(ModalScreen[None]):
     def refresh_text(self) -> None:
         for notice in self.query("#too-small").results(Static):  # none yet while composing
             notice.update(self._text())
+
+
+def cover_if_too_small(app: App[None], *, too_small: bool) -> None:
+    """Below 80×24 cover the surface with the notice (in the device's language) instead of a
+    cut layout; take it away once the terminal is large enough again."""
+    showing = isinstance(app.screen, TooSmallScreen)
+    if too_small:
+        if isinstance(app.screen, TooSmallScreen):
+            app.screen.refresh_text()
+        else:
+            app.push_screen(TooSmallScreen())
+    elif showing:
+        app.pop_screen()

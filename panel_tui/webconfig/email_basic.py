@@ -20,10 +20,10 @@ from textual.widgets import Button, Input, Label, Select, Static
 from device_model.settings import EMAIL_SERVICE_DEFAULTS
 
 from panel_tui.ui.host import host
-from panel_tui.ui.text import describe_error, job_outcome_text, signin_outcome_text, tr, trainer_hints_on
+from panel_tui.ui.text import describe_error, job_outcome_text, tr, trainer_hints_on
+from panel_tui.webconfig.signin_status import signed_in_account, status_texts
 
 if TYPE_CHECKING:
-    from device_model.email import SignInStatus
     from panel_tui.webconfig.session import SignInSession
 
 log = logging.getLogger(__name__)
@@ -206,7 +206,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         port: Any = int(port_text) if port_text.isascii() and port_text.isdigit() and len(port_text) < 10 else port_text
         sender = self.query_one("#eb-sender", Input).value.strip()
         if not sender and method == "oauth2":
-            sender = self.signed_in_account()
+            sender = signed_in_account(self, self.session)
         values: dict[str, Any] = {
             "auth_method": method,
             "sender_address": sender,
@@ -253,7 +253,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
     # -- Current Status -----------------------------------------------------------------
 
     def _attempt_changed(self, _session: SignInSession | None = None) -> None:
-        status_text, note, can_cancel = self.status_texts()
+        status_text, note, can_cancel = status_texts(self, self.session)
         status_row = self.query_one("#row-status")
         self.query_one("#eb-status", Static).update(Text(status_text))  # the account is data
         status_row.set_class(not status_text, "-none")
@@ -263,64 +263,14 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         self.query_one("#eb-sign-in-cancel", Button).display = can_cancel
         self._offer_account_as_sender()
 
-    def _held(self) -> SignInStatus:
-        """The sign-in the printer holds (after an earlier OK)."""
-        return host(self).device.email.status()
-
-    def signed_in_account(self) -> str:
-        """The account of the pending sign-in, else the one the printer holds ("" if none)."""
-        attempt = self.session.attempt
-        if attempt is not None and attempt.state == "signed_in":
-            return attempt.account or ""
-        status = self._held()
-        if status.state in ("signed_in", "expired"):
-            return status.account or ""
-        return ""
-
     def _offer_account_as_sender(self) -> None:
         """With OAuth2 the sender is the signed-in mailbox unless the person typed another one:
         an empty Sender's Email Address is filled with it, and the account is its placeholder."""
         sender = self.query_one("#eb-sender", Input)
-        account = self.signed_in_account() if self.has_class("-oauth2") else ""
+        account = signed_in_account(self, self.session) if self.has_class("-oauth2") else ""
         sender.placeholder = account or tr(self, "webconfig.email.sender_placeholder")
         if account and not sender.value.strip() and self.session.signed_in:
             sender.value = account
-
-    def status_texts(self) -> tuple[str, str, bool]:
-        """(Current Status, a note, whether Cancel is offered); Current Status "" = not shown.
-
-        As on the printer: no Current Status until signed in (the guide's "no Current Status
-        and a Sign In button: sign in"), and "Signed in" with no word about OK (the guide's
-        "Current Status is Signed in, but OK was not clicked" trap). The explanations a class
-        needs are shown only with the device's trainer-hints setting on.
-        """
-        hints = trainer_hints_on(self)
-        session = self.session
-        attempt = session.attempt
-        state = session.state
-        if attempt is not None and state == "signed_in":
-            return (
-                tr(self, "webconfig.status.signed_in_account", account=attempt.account or ""),
-                tr(self, "webconfig.status.not_saved") if hints else "",
-                False,
-            )
-        if state == "waiting":
-            note = tr(self, "webconfig.status.waiting")
-            if hints:
-                note += " " + tr(self, "webconfig.status.waiting_note")
-            return "", note, True
-        if session.starting:
-            return "", tr(self, "webconfig.status.starting"), False
-        note = ""
-        if attempt is not None and state in ("failed", "expired", "cancelled"):
-            note = signin_outcome_text(self, attempt)
-        status = self._held()
-        device_state = status.state
-        if device_state == "signed_in":
-            return tr(self, "webconfig.status.signed_in_account", account=status.account or ""), note, False
-        if device_state == "expired":
-            return tr(self, "webconfig.status.expired", account=status.account or ""), note, False
-        return "", note, False
 
     @on(Button.Pressed, "#eb-sign-in")
     def _sign_in(self) -> None:
@@ -393,7 +343,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         self._attempt_changed()
 
     def _device_signed_in(self) -> bool:
-        return self._held().state == "signed_in"
+        return host(self).device.email.status().state == "signed_in"
 
     # -- test email ---------------------------------------------------------------------
 

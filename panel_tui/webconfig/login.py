@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
-from panel_tui.ui.threads import call_in_ui
+from panel_tui.ui.workers import call_in_ui, reported
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -51,7 +51,8 @@ class LoginModal(ModalScreen[bool]):
         self.query_one("#login-ok", Button).disabled = True
         self._verify(password)
 
-    @work(thread=True, exclusive=True, group="webconfig-login")
+    @work(thread=True, exclusive=True, group="webconfig-login", exit_on_error=False)
+    @reported
     def _verify(self, password: str) -> None:
         # verify() may sleep to throttle repeated failures: keep it off the event loop
         result = host(self).device.admin.verify(password)

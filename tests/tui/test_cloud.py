@@ -24,12 +24,10 @@ from panel_tui.config import AppConfig
 from panel_tui.webconfig.screens import WebConfigScreen
 
 from .helpers import screen_text, static_text
-from .test_webconfig_support import (  # noqa: F401  (fixtures)
+from .test_webconfig_support import (
     press_button,
     PRINTER,
     linked_app,
-    live_device,
-    tenant,
     wait_until,
 )
 
@@ -426,7 +424,7 @@ async def test_admin_user_follows_the_sign_in_until_the_person_picks_one(
     admin = "admin@contoso.onmicrosoft.com"
     user = "user@contoso.onmicrosoft.com"
     account = {"upn": ""}
-    monkeypatch.setattr(admin_pane, "_signed_in_account", lambda node: account["upn"])
+    monkeypatch.setattr(admin_pane, "held_account", lambda node: account["upn"])
     app = linked_app(live_device, tenant)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.switch_mode("cloud")

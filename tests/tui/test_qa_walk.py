@@ -123,6 +123,8 @@ class _Page:
     show_org_consent: bool = False
     error_text: str = ""
     account: str = ""
+    reason: str = ""
+    app: str = ""
 
 
 async def test_cloud_signin_input_cursor_and_sign_in_button(device: Device) -> None:

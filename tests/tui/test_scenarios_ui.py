@@ -23,11 +23,9 @@ from panel_tui.config import AppConfig
 from panel_tui.scenarios import catalog
 
 from .helpers import screen_text, static_text
-from .test_webconfig_support import (  # noqa: F401  (fixtures)
+from .test_webconfig_support import (
     ADMIN,
     linked_app,
-    live_device,
-    tenant,
     wait_until,
 )
 
