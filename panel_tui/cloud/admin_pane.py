@@ -45,8 +45,8 @@ SIZE_UNITS: dict[str, int] = {"kb": 1024, "mb": 1024 * 1024}
 class AdminPane(VerticalScroll, can_focus=False):
     """Entra ID / Exchange admin switches of the simulated tenant."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._state: dict[str, Any] = {}
         self._refreshing = False
         #: (amount, unit) last put in the size-limit fields; None: take the next state read
@@ -204,7 +204,7 @@ class AdminPane(VerticalScroll, can_focus=False):
                 with select.prevent(Select.Changed):
                     select.value = "default" if value is None else ("on" if value else "off")
 
-    def _show_size_limit(self, size: Any) -> None:
+    def _show_size_limit(self, size: object) -> None:
         """The tenant's limit in whole MB when it is one, else in KB (rounded up), as typed."""
         if not isinstance(size, int) or size <= 0:
             return
@@ -220,7 +220,7 @@ class AdminPane(VerticalScroll, can_focus=False):
             select.value = unit
         self._shown_size = (amount, unit)
 
-    def _show_clocks(self, tenant_now: Any) -> None:
+    def _show_clocks(self, tenant_now: object) -> None:
         device_now = host(self).device.format_datetime()
         tenant_text = str(tenant_now or "")[:16].replace("T", " ")
         self.query_one("#adm-clocks", Static).update(
@@ -377,7 +377,7 @@ class AdminPane(VerticalScroll, can_focus=False):
         self._change("cloud.admin.advanced", "advance_clock", TIME_STEPS[step])
 
 
-def _policy_text(node: Any, policy: dict[str, Any]) -> str:
+def _policy_text(node: DOMNode, policy: dict[str, Any]) -> str:
     users = ", ".join(policy.get("users", [])) or "all"
     what = tr(node, "cloud.admin.ca_blocks_dcf" if policy.get("block_device_code_flow") else "cloud.admin.ca_blocks_signin")
     return f"{policy.get('name', '')}: {what} ({users})"
