@@ -23,7 +23,7 @@ class TooSmallScreen(ModalScreen[None]):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static(self._text(), id="too-small")
+        yield Static(self._text(), id="too-small", markup=False)
 
     def on_mount(self) -> None:
         follow_app(self, language=self.refresh_text)

@@ -27,6 +27,6 @@ class NotAvailableScreen(PanelScreen):
         yield Static(
             self.t("panel.not_available.text", item=self.t(self.label_key)),
             id="not-available",
-            classes="message",
+            classes="message", markup=False,
         )
 
