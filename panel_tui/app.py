@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -30,7 +29,7 @@ from textual.worker import Worker, WorkerState
 
 from panel_tui.config import AppConfig
 from panel_tui.icons import Glyphs, choose_glyphs
-from panel_tui.messages import DeviceChanged
+from panel_tui.messages import DeviceChanged, post_from_any_thread
 from panel_tui.terminal_caps import PANEL_16, is_16_colour, panel_variables, unicode_ok, use_ascii_borders
 
 if TYPE_CHECKING:
@@ -271,23 +270,8 @@ class PanelApp(App[None]):
             self.notifications = None
 
     def _on_device_event(self, event: DeviceEvent) -> None:
-        """Device callback, possibly from a worker thread: turn it into a Message on the loop.
-
-        Off the loop we hand the message over with `call_soon_threadsafe` rather than
-        `call_from_thread`: the device's thread must never wait for the UI (it may hold a
-        device lock the UI is about to take, or the UI may be waiting for that thread).
-        """
-        message = DeviceChanged(event.kind, event.detail)
-        if threading.get_ident() == self._thread_id:
-            self.post_message(message)
-            return
-        loop = self._device_loop
-        if loop is None or loop.is_closed():
-            return
-        try:
-            loop.call_soon_threadsafe(self.post_message, message)
-        except RuntimeError:  # loop closed while shutting down
-            pass
+        """Device callback, possibly from a worker thread: a `DeviceChanged` on the loop."""
+        post_from_any_thread(self, self._device_loop, DeviceChanged(event.kind, event.detail))
 
     @on(DeviceChanged)
     def _device_changed(self, message: DeviceChanged) -> None:
