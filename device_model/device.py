@@ -12,14 +12,12 @@ change; the panel marshals them onto its loop (``App.call_from_thread``).
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import shutil
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import reset, storage
 from .admin import AdminLock
@@ -34,6 +32,9 @@ from .trust import CaCertificates
 from .settings import SECTION_TYPES, NetworkSettings, Settings
 from .validation import ValidationError, section_from_dict, validate_section
 from .jsontypes import JsonObject
+
+if TYPE_CHECKING:
+    from .email import EmailClient
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +95,8 @@ class Device:
         self._subscribers: list[Callable[[DeviceEvent], None]] = []
         self._sub_lock = threading.Lock()
         self._settings_lock = threading.RLock()
-        self._email: Any = None
+        self._email: EmailClient | None = None
         self._email_lock = threading.RLock()
-        self._email_creating = False
 
         self._clock_given = clock is not None
         self.clock = clock or Clock()
@@ -357,34 +357,22 @@ class Device:
         """Where printed sheets land (shown on the panel after printing)."""
         return self.state_dir / "prints"
 
-    # -- email (issue 4) --------------------------------------------------------------------
+    # -- email ----------------------------------------------------------------------------
     @property
-    def email(self) -> Any:
-        """The email client (``device_model.email.EmailClient(device)``), created on first use.
+    def email(self) -> EmailClient:
+        """The email client, created on first use.
 
-        None while that package does not exist yet, so surfaces can write
-        ``dev.email and dev.email.status()``.
+        Imported here, not at the top: msal and aiosmtplib stay out of the panel's first frame.
         """
         with self._email_lock:
-            if self._email is None and not self._email_creating:
-                if importlib.util.find_spec("device_model.email") is None:
-                    return None
-                self._email_creating = True  # the client's constructor may look at dev.email
-                try:
-                    module = importlib.import_module("device_model.email")
-                    factory = getattr(module, "EmailClient", None)
-                    if factory is None:
-                        return None
-                    self._email = factory(self)
-                except Exception:
-                    log.exception("cannot create the email client")
-                    return None
-                finally:
-                    self._email_creating = False
+            if self._email is None:
+                from .email import EmailClient
+
+                self._email = EmailClient(self)
             return self._email
 
     @email.setter
-    def email(self, client: Any) -> None:
+    def email(self, client: EmailClient) -> None:
         """Install an email client explicitly (tests, or the CLI with a service profile)."""
         with self._email_lock:
             self._email = client

@@ -267,7 +267,7 @@ def watch_terminal(app: Any, interval: float = 0.5) -> Callable[[], None]:
             return
         try:
             app.call_from_thread(app.exit, return_code=EXIT_HANGUP)
-        except Exception:
+        except RuntimeError:  # the app's loop has already stopped
             pass
         if not stopped.wait(5):
             os._exit(EXIT_HANGUP)
@@ -334,7 +334,8 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"panel-tui: {exc}", file=sys.stderr)
         return EXIT_USAGE
     notice = tenant_preset_notice(config, args) if embedded_tenant(config) else None
-    from panel_tui.app import PanelApp, make_device
+    from panel_tui.app import PanelApp
+    from panel_tui.config import make_device
 
     device = make_device(config)
     if notice is not None:

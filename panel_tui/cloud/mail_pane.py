@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -21,7 +21,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Select, Static
 
-from panel_tui.webconfig.common import tr
+from panel_tui.ui.host import host
+from panel_tui.ui.text import held_account, tr
+from panel_tui.ui.workers import call_in_ui
+
+if TYPE_CHECKING:
+    from cloud_sim.admin import TenantAdmin
+    from panel_tui.remote_admin import RemoteTenantAdmin
 
 #: Maildir of mail for recipients outside the tenant (``cloud_sim.maildir.OUTBOUND``).
 OUTBOUND = "_outbound"
@@ -62,7 +68,7 @@ def attachments_of(message: EmailMessage) -> list[Attachment]:
     for part in parts:
         try:
             payload = part.get_payload(decode=True)
-        except Exception:
+        except Exception:  # a part the parser cannot decode: listed with size 0
             payload = None
         size = len(payload) if isinstance(payload, (bytes, bytearray)) else 0
         content_type = part.get_content_type()
@@ -77,7 +83,7 @@ def body_text(message: EmailMessage) -> str:
         if part is None:
             return ""
         text = part.get_content()
-    except Exception:
+    except Exception:  # mail from anywhere may be malformed: no text rather than a crash
         return ""
     if not isinstance(text, str):
         return ""
@@ -100,7 +106,7 @@ def _dates(message: EmailMessage) -> tuple[str, str]:
     raw = _header(message, "Date")
     try:
         when = parsedate_to_datetime(raw)
-    except Exception:
+    except Exception:  # no or a malformed Date: shown as it came
         return raw, raw[:11]
     return when.strftime("%Y-%m-%d %H:%M"), when.strftime("%m-%d %H:%M")
 
@@ -225,9 +231,9 @@ class MailPane(Vertical):
         self.reload()
 
     @property
-    def admin(self) -> Any:
-        link = getattr(self.app, "cloud_link", None)
-        return getattr(link, "admin", None) if link is not None else None
+    def admin(self) -> TenantAdmin | RemoteTenantAdmin | None:
+        link = host(self).cloud_link
+        return link.admin if link is not None else None
 
     def reload(self) -> None:
         admin = self.admin
@@ -237,13 +243,6 @@ class MailPane(Vertical):
         note.display = admin is None
         if admin is not None:
             self._load(self.query_one("#mail-box", Select).value, follow=True)
-
-    def _signed_in_account(self) -> str:
-        email = getattr(getattr(self.app, "device", None), "email", None)
-        try:
-            return str(email.status().account or "") if email is not None else ""
-        except Exception:
-            return ""
 
     @work(thread=True, exclusive=True, group="cloud-mail", exit_on_error=False)
     def _load(self, mailbox: Any, follow: bool = False) -> None:
@@ -267,20 +266,14 @@ class MailPane(Vertical):
             if newest is not None and (not box or follow and newest_at > self._newest_seen):
                 box = str(newest.get("mailbox", ""))
             if not box:
-                sender = self._signed_in_account()
+                sender = held_account(self)
                 printer = [u for u in users if u.startswith("printer@")]
                 box = sender if sender in users else (printer[0] if printer else (users[0] if users else ""))
             views = [mail_view(m) for m in admin.messages(box)] if box else []
-        except Exception as exc:
-            self._post(self._failed, f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # files or a remote tenant's HTTPS: the failure is said on the pane
+            call_in_ui(self, self._failed, f"{type(exc).__name__}: {exc}")
             return
-        self._post(self.show_messages, users, box, views, newest_at)
-
-    def _post(self, callback: Any, *args: Any) -> None:
-        try:
-            self.app.call_from_thread(callback, *args)
-        except RuntimeError:
-            pass
+        call_in_ui(self, self.show_messages, users, box, views, newest_at)
 
     def _failed(self, detail: str) -> None:
         self.query_one("#mail-detail", Static).update(tr(self, "cloud.admin.failed", detail=detail))

@@ -172,6 +172,4 @@ class HomeScreen(PanelScreen):
         if event.tile_id == "webconfig":
             self.panel.action_surface("webconfig")
             return
-        from panel_tui.screens.registry import open_item
-
-        open_item(self.panel, event.tile_id)
+        self.panel.open_item(event.tile_id)

@@ -194,7 +194,7 @@ class PasScreen(PanelScreen):
             self._say(self.t("panel.pas.signed_in", email=attempt.account or self.user.email))
             self._show("send")
             return
-        from panel_tui.webconfig.email_basic import signin_outcome_text
+        from panel_tui.ui.text import signin_outcome_text
 
         text = signin_outcome_text(self, attempt)
         if getattr(attempt, "aad_code", None) in (65001, 90094, 90095):

@@ -17,8 +17,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
-from panel_tui.cloud.widgets import TickBox
-from panel_tui.webconfig.common import describe_error, job_outcome_text, tr
+from panel_tui.ui.host import host
+from panel_tui.ui.text import describe_error, job_outcome_text, tr
+from panel_tui.ui.widgets import TickBox
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +67,12 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
 
     def load_settings(self) -> None:
         """Show what the printer holds now (a page left without OK forgets its edits)."""
-        try:
-            ns = self.app.device.settings.notifications
-        except Exception:
-            return
+        ns = host(self).device.settings.notifications
         for n in range(1, SLOTS + 1):
-            self.query_one(f"#{address_id(n)}", Input).value = getattr(ns, f"address_{n}", "") or ""
+            # the slots are numbered fields of NotificationSettings: address_1..4, <event>_1..4
+            self.query_one(f"#{address_id(n)}", Input).value = getattr(ns, f"address_{n}") or ""
             for event in EVENTS:
-                self.query_one(f"#{event_id(event, n)}", TickBox).value = bool(getattr(ns, f"{event}_{n}", False))
+                self.query_one(f"#{event_id(event, n)}", TickBox).value = bool(getattr(ns, f"{event}_{n}"))
         self._clear_errors()
 
     def values(self) -> dict[str, Any]:
@@ -151,7 +150,7 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
         result = self.query_one("#en-test-result", Static)
         try:
             job = await send_notification(self.app.device, "test", to)
-        except Exception as exc:
+        except Exception as exc:  # a send that could not even start (no service yet): said here
             log.info("test notification failed: %s", type(exc).__name__)
             result.update(describe_error(self, exc))
         else:

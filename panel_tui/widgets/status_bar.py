@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Static
+
+from panel_tui.ui.host import host
 
 
 class LockIcon(Button):
@@ -68,13 +68,12 @@ class StatusBar(Horizontal):
         """
         if not self.is_mounted or not self.query("#clock"):
             return
-        app: Any = self.app
+        app = host(self)
         device = app.device
         g = app.glyphs
         net = device.network_status()
-        connected = bool(getattr(net, "connected", True))
-        kind = str(getattr(net, "connection", "wired"))
-        if not connected:
+        kind = net.connection
+        if not net.connected:
             text = f"{g.offline} {app.t('panel.status.offline')}"
         elif kind == "wifi":
             text = f"{g.wifi} {app.t('panel.status.wifi')}"
@@ -99,6 +98,4 @@ class StatusBar(Horizontal):
             lock.label = f"{g.cursor_left}{label}{g.cursor_right}"
         else:
             lock.label = f"{' ' * len(g.cursor_left)}{label}{' ' * len(g.cursor_right)}"
-        fmt = getattr(device, "format_datetime", None)
-        text = fmt() if callable(fmt) else device.clock.now().strftime("%Y-%m-%d %H:%M")
-        self.query_one("#clock", Static).update(text)
+        self.query_one("#clock", Static).update(device.format_datetime())
