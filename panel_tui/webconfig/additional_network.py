@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Label, Select, Static
 
-from panel_tui.webconfig.common import tr
+from panel_tui.ui.text import tr
 
 
 class AdditionalNetworkPage(VerticalScroll, can_focus=False):

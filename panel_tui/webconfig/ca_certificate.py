@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from panel_tui.webconfig.common import tr
+from panel_tui.ui.text import tr
 
 
 class CaCertificatePage(VerticalScroll, can_focus=False):

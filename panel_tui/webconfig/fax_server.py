@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
-from panel_tui.webconfig.common import describe_error, job_outcome_text, tr
+from panel_tui.ui.text import describe_error, job_outcome_text, tr
 from panel_tui.webconfig.pages import trainer_hints_on
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ import pytest
 from cloud_sim import cli
 from cloud_sim.admin import TenantAdmin
 from cloud_sim.operations import BY_METHOD, OPERATIONS, READ_ONLY, SCENARIO_OPS, operation, parse_args, wire_args
-from panel_tui.cloud.remote_admin import RemoteTenantAdmin
+from panel_tui.remote_admin import RemoteTenantAdmin
 from panel_tui.scenarios.engine import tenant_ops
 
 ROOT = Path(__file__).resolve().parents[2]
