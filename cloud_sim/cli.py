@@ -110,7 +110,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 #: read-only admin operations: they never take the state dir's lock (see LOCK_FILE)
-READ_ONLY_OPS = {"state", "users", "now", "ca-list", "mail-list", "signing-keys"}
+READ_ONLY_OPS = {"state", "users", "now", "ca-list", "mail-list", "mail-summary", "mail-page",
+                 "signing-keys"}
 #: the lock file that makes one process the owner of a tenant's state dir (fcntl.flock, held
 #: while serving; the panel's embedded tenant takes the same one)
 LOCK_FILE = "cloud-sim.lock"

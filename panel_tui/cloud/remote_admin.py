@@ -118,6 +118,12 @@ class RemoteTenantAdmin:
     def mail_list(self, upn: str | None = None) -> list[dict[str, Any]]:
         return self._op("mail-list", mailbox=upn)
 
+    def mail_summary(self) -> list[dict[str, Any]]:
+        return self._op("mail-summary")
+
+    def mail_page(self, upn: str, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        return self._op("mail-page", mailbox=upn, offset=offset, limit=limit)
+
     def messages(self, upn: str) -> list[EmailMessage]:
         """The mailbox's messages, read from the Maildir files the tenant names (same machine)."""
         out: list[EmailMessage] = []
