@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 MARKER = "reset.json"
 #: files whose absence means "factory": settings, admin password, job log
-DEVICE_FILES = ("settings.json", "admin.json", "joblog.json")
+DEVICE_FILES = ("settings.json", "admin.json", "joblog.json", "joblog.journal")
 #: directories likewise: the email client's sign-in and token cache
 DEVICE_DIRS = ("email",)
 #: the embedded tenant's state dir inside the device's (as the panel and the scenario tools keep it)
