@@ -71,6 +71,10 @@ class TenantAdmin:
     def set_password(self, upn: str, password: str) -> None:
         self._dir.set_password(upn, password)
 
+    def set_password_cost(self, n: int) -> None:
+        """scrypt's N for passwords set from now on (tenant setting; see ``cloud_sim.store``)."""
+        self._dir.set_password_cost(n)
+
     def list_users(self) -> list[dict[str, Any]]:
         return [u.as_dict() for u in self._dir.users()]
 
@@ -165,6 +169,7 @@ class TenantAdmin:
             "consent-revoke": lambda: self.revoke_admin_consent(text(a, "client_id", None)),
             "revoke-sessions": lambda: self.revoke_sessions(text(a, "upn")),
             "set-password": lambda: self.set_password(text(a, "upn"), text(a, "password")),
+            "password-cost": lambda: self.set_password_cost(_int_arg(a, "n")),
             "advance": lambda: {"now": self.advance_clock(
                 parse_duration(text(a, "duration"))).isoformat()},
             "now": lambda: {"now": self.now().isoformat()},

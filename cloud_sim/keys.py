@@ -46,11 +46,22 @@ class SigningKeys:
         self._lock = threading.Lock()
         self._private: dict[str, Any] = {}  # kid -> cryptography private key
         self._public: dict[str, Any] = {}  # kid -> cryptography public key
+        #: the records as last read (verify needs them on every SMTP AUTH and token request);
+        #: only this object writes them, and it forgets this copy when it does
+        self._seen: list[dict[str, Any]] | None = None
 
     # -- records ----------------------------------------------------------------------------
     def _records(self) -> list[dict[str, Any]]:
+        """The records, fresh from the store (callers in a transaction may change them)."""
         value = self._store.get(STORE_KEY) or []
-        return value if isinstance(value, list) else []
+        records = value if isinstance(value, list) else []
+        self._seen = [dict(r) for r in records]
+        return records
+
+    def _records_read(self) -> list[dict[str, Any]]:
+        """The records for reading only: the copy from the last read, without a query."""
+        seen = self._seen
+        return seen if seen is not None else self._records()
 
     def _published(self, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         now = self._now()
@@ -58,7 +69,7 @@ class SigningKeys:
                 if r.get("retired") is None or now < float(r["retired"]) + ROLLOVER_GRACE]
 
     def _current_record(self) -> dict[str, Any]:
-        records = self._records()
+        records = self._records_read()
         live = [r for r in records if r.get("retired") is None]
         if live:
             return live[-1]
@@ -69,6 +80,7 @@ class SigningKeys:
                 return live[-1]
             rec = _new_record(self._now())
             self._store.put(STORE_KEY, records + [rec])
+            self._seen = None
             return rec
 
     # -- what the identity platform does with them ------------------------------------------
@@ -124,6 +136,7 @@ class SigningKeys:
             records = [r for r in records if r.get("retired") is None
                        or now < float(r["retired"]) + 2 * ROLLOVER_GRACE]
             self._store.put(STORE_KEY, records + [rec])
+            self._seen = None
         return {"kid": rec["kid"], "retired": retired,
                 "grace_days": ROLLOVER_GRACE // 86400}
 
@@ -145,7 +158,7 @@ class SigningKeys:
         try:
             header = jwt.get_unverified_header(token)
             kid = header.get("kid")
-            rec = next((r for r in self._published(self._records()) if r["kid"] == kid), None)
+            rec = next((r for r in self._published(self._records_read()) if r["kid"] == kid), None)
             if rec is None or header.get("alg") != "RS256":
                 return None
             claims = jwt.decode(
