@@ -1,6 +1,15 @@
 """Load on the simulated tenant: concurrent device-code sign-ins, then XOAUTH2 sends.
 
-Usage: ``.venv/bin/python bench/cloud_sim_load.py [--signins 50] [--sends 500] [--concurrency 20]``
+Usage: ``.venv/bin/python bench/cloud_sim_load.py [--levels 1,10,50,200] [--sends 200]``
+
+For each concurrency level it runs that many sign-ins at once and ``--sends`` XOAUTH2 sends
+with that many at a time, each against the tenant and against a **bare aiosmtpd** in the same
+process layout (a Controller thread in this process, STARTTLS with the tenant's certificate,
+``TCP_NODELAY``, an ``AUTH XOAUTH2`` that accepts any token, each message written to a Maildir
+with the tenant's own ``deliver`` in a worker thread): the same client, the same messages.
+It prints sign-ins/s, sends/s for both, their ratio (aim: tenant >= 0.95x bare) and the CPU
+per send (this process: client and server together, alike on both sides). The legacy single
+run (``--signins N --sends N --concurrency N`` without ``--levels``) is kept.
 
 Starts a tenant in-process (its own temp dir, loopback, ``device_code_interval=1``), then:
 
@@ -134,7 +143,7 @@ def run_signins(h, n: int) -> tuple[Phase, list[tuple[str, str]]]:
 
 
 async def run_sends(h, tokens: list[tuple[str, str]], n: int, concurrency: int,
-                    recipient: str) -> Phase:
+                    recipient: str, port: int | None = None) -> Phase:
     import aiosmtplib
     from email.message import EmailMessage
 
@@ -155,7 +164,7 @@ async def run_sends(h, tokens: list[tuple[str, str]], n: int, concurrency: int,
             start = time.perf_counter()
             try:
                 errors, _ = await aiosmtplib.send(
-                    msg, hostname=h.smtp_host, port=h.smtp_port, start_tls=True,
+                    msg, hostname=h.smtp_host, port=port or h.smtp_port, start_tls=True,
                     tls_context=ctx, username=upn, oauth_token_generator=generator, timeout=60,
                 )
                 if errors:
@@ -170,12 +179,119 @@ async def run_sends(h, tokens: list[tuple[str, str]], n: int, concurrency: int,
     return phase
 
 
+def start_bare_smtp(ca_dir: Path, maildir_root: Path):
+    """A bare aiosmtpd: STARTTLS, AUTH XOAUTH2 accepting anything, Maildir delivery."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP, AuthResult
+
+    from cloud_sim.maildir import deliver
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(str(ca_dir / "server.pem"), str(ca_dir / "server-key.pem"))
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            loop = asyncio.get_running_loop()
+            for rcpt in envelope.rcpt_tos:
+                await loop.run_in_executor(None, deliver, maildir_root, rcpt, envelope.content)
+            return "250 2.0.0 OK"
+
+        async def auth_XOAUTH2(self, server, args):  # noqa: N802 - aiosmtpd's naming
+            if len(args) < 2:
+                await server.challenge_auth("", encode_to_b64=False)
+            return AuthResult(success=True, handled=False)
+
+    class NoDelaySMTP(SMTP):
+        line_length_limit = 17408  # the reader's limit (set in __init__), as the tenant's
+
+        def __init__(self, *a, **kw):
+            import collections
+
+            super().__init__(*a, **kw)
+            self.line_length_limit = 1001
+            self.command_size_limits = collections.defaultdict(lambda: 512)
+            self.command_size_limits["AUTH"] = 16384  # a bearer token on the AUTH line
+
+        def connection_made(self, transport):
+            sock = transport.get_extra_info("socket")
+            if sock is not None:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            super().connection_made(transport)
+
+    class C(Controller):
+        def factory(self):
+            return NoDelaySMTP(self.handler, tls_context=ctx, require_starttls=True,
+                               auth_require_tls=True, authenticator=lambda *a: AuthResult(success=True),
+                               hostname="bare.localhost")
+
+    from cloud_sim.runtime import free_port
+
+    port = free_port("127.0.0.1")
+    c = C(Handler(), hostname="127.0.0.1", port=port)
+    c.start()
+    return c, port
+
+
+def run_levels(levels: list[int], sends_per_level: int) -> int:
+    from cloud_sim import start_tenant
+
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="cloud-sim-load-") as tmp:
+        h = start_tenant(Path(tmp) / "tenant", preset="prepared", device_code_interval=1)
+        bare, bare_port = start_bare_smtp(h.state_dir, Path(tmp) / "bare-maildir")
+        print(f"tenant {h.base_url}, SMTP {h.smtp_host}:{h.smtp_port}; bare aiosmtpd 127.0.0.1:{bare_port}")
+        print(f"{'level':>5}  {'sign-ins/s':>10} {'p50 s':>6}   {'tenant sends/s':>14} {'bare sends/s':>12} "
+              f"{'ratio':>6}   {'CPU ms/send tenant':>18} {'bare':>6}")
+        try:
+            for level in levels:
+                signins, tokens = run_signins(h, level)
+                failures += len(signins.failures)
+                if not tokens:
+                    print(f"{level:>5}  sign-ins failed: {signins.failures[:2]}")
+                    continue
+                recipient = f"user@{h.tenant_domain}"
+                c0 = time.process_time()
+                sends = asyncio.run(run_sends(h, tokens, sends_per_level, level, recipient))
+                c_tenant = (time.process_time() - c0) / max(1, len(sends.latencies))
+                failures += len(sends.failures)
+                c0 = time.process_time()
+                bare_sends = asyncio.run(run_sends(h, tokens, sends_per_level, level, recipient,
+                                                   port=bare_port))
+                c_bare = (time.process_time() - c0) / max(1, len(bare_sends.latencies))
+                failures += len(bare_sends.failures)
+                for f in (sends.failures + bare_sends.failures)[:3]:
+                    print("  FAILED:", f)
+                t_rate = len(sends.latencies) / sends.wall
+                b_rate = len(bare_sends.latencies) / bare_sends.wall or float("nan")
+                p50 = sorted(signins.latencies)[len(signins.latencies) // 2]
+                print(f"{level:>5}  {len(signins.latencies) / signins.wall:>10.1f} {p50:>6.2f}   "
+                      f"{t_rate:>14.1f} {b_rate:>12.1f} {t_rate / b_rate:>6.2f}   "
+                      f"{c_tenant * 1000:>18.2f} {c_bare * 1000:>6.2f}", flush=True)
+                for f in (signins.failures + sends.failures + bare_sends.failures)[:3]:
+                    print("  FAILED:", f)
+        finally:
+            bare.stop()
+            h.stop()
+    print("sign-in latency includes up to one 1 s poll interval of msal's waiting")
+    return 1 if failures else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--signins", type=int, default=50, help="concurrent sign-ins (50)")
     parser.add_argument("--sends", type=int, default=500, help="messages to send (500)")
     parser.add_argument("--concurrency", type=int, default=20, help="sends at once (20)")
+    parser.add_argument("--levels", default="1,10,50,200",
+                        help="concurrency levels, each for sign-ins and sends vs a bare aiosmtpd "
+                             "(default 1,10,50,200; 'none' for the single run)")
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("mail.log").setLevel(logging.ERROR)
+    if args.levels != "none":
+        sends = args.sends if "--sends" in (argv or sys.argv) else 200
+        return run_levels([int(x) for x in args.levels.split(",")], sends)
     if args.signins < 1 or args.sends < 0 or args.concurrency < 1:
         parser.error("--signins and --concurrency must be >= 1, --sends >= 0")
 

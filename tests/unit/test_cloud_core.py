@@ -400,3 +400,36 @@ def test_the_simulators_accounts_hash_lighter_than_chosen_passwords(directory):
     assert cost(printer) == 2**12 and directory.check_password(printer, "Another-2026")
     with pytest.raises(ValueError):
         directory.set_password_cost(3000)
+
+
+def test_token_verification_refuses_every_forgery(idp):
+    """The tenant checks access tokens itself (PyJWT's base64 check cost ~1 ms per SMTP AUTH):
+    the same refusals as PyJWT for a changed payload or signature, another algorithm, audience
+    or issuer, and garbage."""
+    import base64
+    import json
+
+    d = idp.dir
+    tok = _token_for(idp, "printer@contoso.onmicrosoft.com")["access_token"]
+    aud, iss = ["https://outlook.office.com"], f"https://sts.windows.net/{d.tenant_id}/"
+    assert d.keys.verify(tok, audience=aud, issuer=iss)["upn"] == "printer@contoso.onmicrosoft.com"
+    head, body, sig = tok.split(".")
+
+    def b64(obj):
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+    claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    forged = [
+        f"{head}.{b64({**claims, 'upn': 'admin@contoso.onmicrosoft.com'})}.{sig}",
+        f"{head}.{body}.{sig[:-4]}AAAA",
+        f"{b64({**header, 'alg': 'none'})}.{body}.",
+        f"{b64({**header, 'alg': 'HS256'})}.{body}.{sig}",
+        f"{head}.{body}.{sig}.extra",
+        f"{head}.{body}.{sig}=",
+        "garbage", "", "a.b.c", "e30.e30.e30",
+    ]
+    for bad in forged:
+        assert d.keys.verify(bad, audience=aud, issuer=iss) is None, bad
+    assert d.keys.verify(tok, audience=["https://graph.microsoft.com"], issuer=iss) is None
+    assert d.keys.verify(tok, audience=aud, issuer="https://sts.windows.net/other/") is None
