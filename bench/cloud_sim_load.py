@@ -90,7 +90,7 @@ def sign_in_once(h, who, barrier: threading.Barrier) -> tuple[float, str]:
         h.client_id, authority=h.authority("organizations"), instance_discovery=False,
         http_client=_http(h.ca_cert_path),
     )
-    barrier.wait(timeout=120)  # all devices start their sign-in together
+    barrier.wait()  # all devices start their sign-in together
     start = time.perf_counter()
     flow = app.initiate_device_flow(scopes=[SMTP_SCOPE])
     if "user_code" not in flow:
@@ -125,7 +125,7 @@ def sign_in_once(h, who, barrier: threading.Barrier) -> tuple[float, str]:
 def run_signins(h, n: int) -> tuple[Phase, list[tuple[str, str]]]:
     phase = Phase("sign-ins")
     accounts = [a for a in h.accounts if a.username.split("@")[0] in ("printer", "admin")]
-    barrier = threading.Barrier(n)
+    barrier = threading.Barrier(n, timeout=600)
     tokens: list[tuple[str, str]] = []
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=n) as pool:
@@ -242,14 +242,21 @@ def run_levels(levels: list[int], sends_per_level: int) -> int:
         h = start_tenant(Path(tmp) / "tenant", preset="prepared", device_code_interval=1)
         bare, bare_port = start_bare_smtp(h.state_dir, Path(tmp) / "bare-maildir")
         print(f"tenant {h.base_url}, SMTP {h.smtp_host}:{h.smtp_port}; bare aiosmtpd 127.0.0.1:{bare_port}")
-        print(f"{'level':>5}  {'sign-ins/s':>10} {'p50 s':>6}   {'tenant sends/s':>14} {'bare sends/s':>12} "
-              f"{'ratio':>6}   {'CPU ms/send tenant':>18} {'bare':>6}")
+        print(f"{'level':>5}  {'sign-ins ok':>11} {'/s':>5} {'p50 s':>6}   {'tenant sends/s':>14} "
+              f"{'bare sends/s':>12} {'ratio':>6}   {'CPU ms/send tenant':>18} {'bare':>6}")
+        pool: list[tuple[str, str]] = []
+        notes: list[str] = []
         try:
             for level in levels:
                 signins, tokens = run_signins(h, level)
-                failures += len(signins.failures)
+                pool.extend(tokens)
+                tokens = pool
+                if signins.failures:
+                    notes.append(f"level {level}: {len(signins.failures)} sign-in(s) failed, e.g. "
+                                 f"{signins.failures[0][:160]}")
                 if not tokens:
-                    print(f"{level:>5}  sign-ins failed: {signins.failures[:2]}")
+                    print(f"{level:>5}  no sign-in succeeded")
+                    failures += 1
                     continue
                 recipient = f"user@{h.tenant_domain}"
                 c0 = time.process_time()
@@ -265,16 +272,19 @@ def run_levels(levels: list[int], sends_per_level: int) -> int:
                     print("  FAILED:", f)
                 t_rate = len(sends.latencies) / sends.wall
                 b_rate = len(bare_sends.latencies) / bare_sends.wall or float("nan")
-                p50 = sorted(signins.latencies)[len(signins.latencies) // 2]
-                print(f"{level:>5}  {len(signins.latencies) / signins.wall:>10.1f} {p50:>6.2f}   "
+                p50 = sorted(signins.latencies)[len(signins.latencies) // 2] if signins.latencies else float("nan")
+                print(f"{level:>5}  {len(signins.latencies):>5}/{level:<5} "
+                      f"{len(signins.latencies) / signins.wall:>5.1f} {p50:>6.2f}   "
                       f"{t_rate:>14.1f} {b_rate:>12.1f} {t_rate / b_rate:>6.2f}   "
                       f"{c_tenant * 1000:>18.2f} {c_bare * 1000:>6.2f}", flush=True)
-                for f in (signins.failures + sends.failures + bare_sends.failures)[:3]:
-                    print("  FAILED:", f)
         finally:
             bare.stop()
             h.stop()
-    print("sign-in latency includes up to one 1 s poll interval of msal's waiting")
+    for note in notes:
+        print("NOTE:", note)
+    print("sign-in latency includes up to one 1 s poll interval of msal's waiting; each sign-in holds "
+          "two HTTPS connections (msal polling, the pages) and the identity platform serves at most "
+          "64 at once (MAX_HANDLERS), refusing more")
     return 1 if failures else 0
 
 
@@ -289,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("mail.log").setLevel(logging.ERROR)
+    logging.getLogger("cloud_sim.idp_http").setLevel(logging.ERROR)  # refusals: counted instead
     if args.levels != "none":
         sends = args.sends if "--sends" in (argv or sys.argv) else 200
         return run_levels([int(x) for x in args.levels.split(",")], sends)
