@@ -86,11 +86,13 @@ def sign_in_once(h, who, barrier: threading.Barrier) -> tuple[float, str]:
 
     from cloud_sim.signin import SignInClient
 
-    app = msal.PublicClientApplication(
-        h.client_id, authority=h.authority("organizations"), instance_discovery=False,
-        http_client=_http(h.ca_cert_path),
-    )
-    barrier.wait()  # all devices start their sign-in together
+    try:
+        app = msal.PublicClientApplication(
+            h.client_id, authority=h.authority("organizations"), instance_discovery=False,
+            http_client=_http(h.ca_cert_path),
+        )
+    finally:
+        barrier.wait()  # all devices start their sign-in together (a failed one too: no deadlock)
     start = time.perf_counter()
     flow = app.initiate_device_flow(scopes=[SMTP_SCOPE])
     if "user_code" not in flow:
