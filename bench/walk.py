@@ -61,13 +61,30 @@ class TimedTerminal(Terminal):
         self._scanned = 0
 
     def pump(self, seconds: float = 0.0) -> None:
-        before = len(self.output)
-        super().pump(seconds)
-        if len(self.output) > before:
-            self._scan()
+        """As the acceptance terminal's, but each read is timestamped and scanned for frame ends
+        before the emulator is fed (pyte's time is the harness's, not the app's)."""
+        import pexpect
 
-    def _scan(self) -> None:
-        now = time.perf_counter()
+        deadline = time.monotonic() + seconds
+        while not self.child.closed:
+            remaining = max(0.0, deadline - time.monotonic())
+            try:
+                data = self.child.read_nonblocking(65536, timeout=min(remaining, 0.05) or 0.005)
+            except pexpect.TIMEOUT:
+                data = b""
+            except pexpect.EOF:
+                self._reap()
+                return
+            if data:
+                now = time.perf_counter()
+                self.output += data
+                self._scan(now)
+                self.stream.feed(data)
+                continue
+            if time.monotonic() >= deadline:
+                return
+
+    def _scan(self, now: float) -> None:
         start = max(0, self._scanned - 16)
         window = bytes(self.output[start:])
         pos = window.find(SYNC_QUERY)

@@ -320,7 +320,8 @@ class PanelApp(App[None]):
         lang = device_language(self.device)
         if lang != self.language:
             self.language = lang
-        self.refresh_status()
+        if message.kind != "jobs":  # a job's progress changes nothing the status bar shows
+            self.refresh_status()
         for screen in self.screen_stack:
             handler = getattr(screen, "device_changed", None)
             if handler is not None:

@@ -80,8 +80,8 @@ class StatusBar(Horizontal):
             text = f"{g.wifi} {app.t('panel.status.wifi')}"
         else:
             text = f"{g.wired} {app.t('panel.status.wired')}"
-        self.query_one("#net", Static).update(text)
-        self.query_one("#device-name", Static).update(str(net.device_name))
+        self._put("#net", text)
+        self._put("#device-name", str(net.device_name))
         lock = self.query_one(LockIcon)
         admin = device.admin
         lock.display = bool(admin.lock_active)
@@ -101,4 +101,12 @@ class StatusBar(Horizontal):
             lock.label = f"{' ' * len(g.cursor_left)}{label}{' ' * len(g.cursor_right)}"
         fmt = getattr(device, "format_datetime", None)
         text = fmt() if callable(fmt) else device.clock.now().strftime("%Y-%m-%d %H:%M")
-        self.query_one("#clock", Static).update(text)
+        self._put("#clock", text)
+
+    def _put(self, selector: str, text: str) -> None:
+        """Update a part only when its text changed: ``Static.update`` asks for a layout of
+        the whole screen, and the bar is refreshed on every tick and device event."""
+        shown: dict[str, str] = self.__dict__.setdefault("_shown", {})
+        if shown.get(selector) != text:
+            shown[selector] = text
+            self.query_one(selector, Static).update(text)
