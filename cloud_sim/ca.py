@@ -153,6 +153,9 @@ def _ensure_ca_slow(state_dir: Path, extra_names: tuple[str, ...] = ()) -> CaFil
     nocrypt = serialization.NoEncryption()
 
     ca_key = ca_cert = None
+    halves = [p for p in (files.ca_cert, files.ca_key) if p.exists()]
+    if len(halves) == 1:  # the other half is lost: keep this one for inspection, then start anew
+        _move_aside(*halves, why="the tenant CA is incomplete (its certificate or its key is missing)")
     if files.ca_cert.exists() and files.ca_key.exists():
         try:
             ca_cert = x509.load_pem_x509_certificate(files.ca_cert.read_bytes())

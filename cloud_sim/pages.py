@@ -9,6 +9,7 @@ the device code; the device's next poll at the token endpoint reports it.
 from __future__ import annotations
 
 import html
+import math
 import secrets
 import string
 import threading
@@ -29,6 +30,9 @@ ACCOUNT_LOCKED = 50053
 #: Entra ID smart lockout's defaults: 10 wrong passwords lock the sign-in for a minute
 LOCKOUT_THRESHOLD = 10
 LOCKOUT_SECONDS = 60.0
+#: where the lockout counters live in the tenant's store (meta key): a restart of the tenant
+#: must not unlock an account, or restarting would be a way round the lockout
+LOCKOUT_KEY = "smart_lockout"
 CA_BLOCKED = 53003
 ADMIN_APPROVAL = 90094
 DECLINED = 65004
@@ -76,8 +80,6 @@ class SignInPages:
         self.idp = idp
         self._sessions: dict[str, _Session] = {}
         self._lock = threading.Lock()
-        #: wrong passwords per account and when its lockout ends (in memory: a restart unlocks)
-        self._lockout: dict[str, tuple[int, float]] = {}
         self._template = string.Template(
             # a plain path, not importlib.resources: that pulls in zipfile and its readers
             # (~0.4 MiB in the panel process that embeds the tenant); the package is on disk
@@ -197,9 +199,35 @@ class SignInPages:
         sess.upn = user.upn
         return PageView("password", "Enter password", "", ctx=ctx, upn=user.upn)
 
+    def _lockout(self, upn: str) -> tuple[int, float]:
+        """Wrong passwords so far and when the lockout ends (tenant clock), as saved.
+
+        Read from the store, so a restart keeps them; bounded, since the file is outside input."""
+        saved = self.idp.dir.store.get(LOCKOUT_KEY)
+        entry = saved.get(upn) if isinstance(saved, dict) else None
+        try:
+            failures, until = int(entry[0]), float(entry[1])  # type: ignore[index]
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return 0, 0.0
+        if not (0 <= failures < LOCKOUT_THRESHOLD and math.isfinite(until)):
+            return 0, 0.0
+        now = self.idp.dir.clock.timestamp()
+        return failures, min(until, now + LOCKOUT_SECONDS)
+
+    def _save_lockout(self, upn: str, failures: int, until: float) -> None:
+        store = self.idp.dir.store
+        with store.lock:
+            saved = store.get(LOCKOUT_KEY)
+            table = dict(saved) if isinstance(saved, dict) else {}
+            if failures or until:
+                table[upn] = [failures, until]
+            else:
+                table.pop(upn, None)
+            store.put(LOCKOUT_KEY, table)
+
     def _locked_until(self, upn: str) -> float:
         """Smart lockout: when this account's sign-in page unlocks (tenant clock), 0 if open."""
-        failures, until = self._lockout.get(upn, (0, 0.0))
+        _failures, until = self._lockout(upn)
         return until if until > self.idp.dir.clock.timestamp() else 0.0
 
     def _wrong_kind(self, ctx: str, sess: _Session, personal: bool) -> PageView:
@@ -229,16 +257,17 @@ class SignInPages:
                             "Try again later, and if you still have trouble, contact your admin.",
                             ctx=ctx, upn=sess.upn, reason="locked")
         if not password or not d.check_password(sess.upn, password):
-            failures = self._lockout.get(sess.upn, (0, 0.0))[0] + 1
+            failures = self._lockout(sess.upn)[0] + 1
             until = 0.0
             if failures >= LOCKOUT_THRESHOLD:
                 failures, until = 0, d.clock.timestamp() + LOCKOUT_SECONDS
-            self._lockout[sess.upn] = (failures, until)
+            self._save_lockout(sess.upn, failures, until)
             return PageView("password", "Enter password", "", BAD_PASSWORD,
                             "Your account or password is incorrect. If you don't remember "
                             "your password, reset it now.", ctx=ctx, upn=sess.upn,
                             reason="bad_password")
-        self._lockout.pop(sess.upn, None)
+        if self._lockout(sess.upn) != (0, 0.0):
+            self._save_lockout(sess.upn, 0, 0.0)
         sess.verified = True
         user = d.user(sess.upn)
         assert user is not None

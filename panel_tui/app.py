@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -206,6 +207,19 @@ class PanelApp(App[None]):
         return glyphs_for(self.console.color_system)
 
     # -- lifecycle ---------------------------------------------------------------
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast is plain text, whatever the caller asked: toasts carry file names, server
+        replies and scenario errors, and one ``[/]`` in them would stop the app (MarkupError)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def on_mount(self) -> None:
         if is_16_colour(self.console.color_system) and not self.is_headless:
             # A real terminal with 16 colours: a theme of exactly those colours, readable on a

@@ -50,18 +50,18 @@ class AdminPane(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
         yield Static(id="adm-unavailable", classes="page-note", markup=False)
-        yield Static(t("cloud.admin.entra"), classes="page-subtitle")
+        yield Static(t("cloud.admin.entra"), classes="page-subtitle", markup=False)
         yield TickBox(t("cloud.admin.security_defaults"), id="adm-security-defaults", compact=True)
         yield TickBox(t("cloud.admin.public_client_flows"), id="adm-public-client", compact=True)
         with Horizontal(classes="field-row"):
-            yield Label(t("cloud.admin.consent"), classes="field-label")
-            yield Static(id="adm-consent-state")
+            yield Label(t("cloud.admin.consent"), classes="field-label", markup=False)
+            yield Static(id="adm-consent-state", markup=False)
             yield Button(t("cloud.admin.consent_grant"), id="adm-consent-grant", compact=True)
             yield Button(t("cloud.admin.consent_revoke"), id="adm-consent-revoke", compact=True)
-        yield Static(t("cloud.admin.exchange"), classes="page-subtitle")
+        yield Static(t("cloud.admin.exchange"), classes="page-subtitle", markup=False)
         yield TickBox(t("cloud.admin.org_smtp_auth"), id="adm-org-smtp", compact=True)
         with Horizontal(classes="field-row"):
-            yield Label(t("cloud.admin.size_limit"), classes="field-label")
+            yield Label(t("cloud.admin.size_limit"), classes="field-label", markup=False)
             yield Input(id="adm-size-limit", max_length=9, restrict=r"[0-9]*", compact=True)
             yield Select(
                 [(t(f"cloud.admin.size_unit.{u}"), u) for u in SIZE_UNITS],
@@ -72,10 +72,10 @@ class AdminPane(VerticalScroll, can_focus=False):
             )
             yield Button(t("cloud.admin.size_set"), id="adm-size-set", compact=True)
         with Horizontal(classes="field-row"):
-            yield Label(t("cloud.admin.user"), classes="field-label")
+            yield Label(t("cloud.admin.user"), classes="field-label", markup=False)
             yield Select([], id="adm-user", compact=True, allow_blank=True, prompt=t("cloud.admin.pick_user"))
         with Horizontal(classes="field-row"):
-            yield Label(t("cloud.admin.mailbox_smtp_auth"), classes="field-label")
+            yield Label(t("cloud.admin.mailbox_smtp_auth"), classes="field-label", markup=False)
             yield Select(
                 [(t(f"cloud.admin.mailbox_smtp.{v}"), v) for v in ("default", "on", "off")],
                 id="adm-mailbox-smtp",
@@ -85,17 +85,17 @@ class AdminPane(VerticalScroll, can_focus=False):
             )
         with Horizontal(classes="button-row"):
             yield Button(t("cloud.admin.revoke_sessions"), id="adm-revoke-sessions", compact=True)
-            yield Label(t("cloud.admin.new_password"), id="adm-password-label")
+            yield Label(t("cloud.admin.new_password"), id="adm-password-label", markup=False)
             yield Input(id="adm-password", password=True, compact=True)
             yield Button(t("cloud.admin.password_set"), id="adm-password-set", compact=True)
-        yield Static(t("cloud.admin.conditional_access"), classes="page-subtitle")
+        yield Static(t("cloud.admin.conditional_access"), classes="page-subtitle", markup=False)
         yield OptionList(id="adm-ca-list")
         with Horizontal(classes="button-row"):
             yield Button(t("cloud.admin.ca_block_user"), id="adm-ca-block-user", compact=True)
             yield Button(t("cloud.admin.ca_block_dcf"), id="adm-ca-block-dcf", compact=True)
             yield Button(t("cloud.admin.ca_remove"), id="adm-ca-remove", compact=True)
         with Horizontal(classes="button-row"):
-            yield Label(t("cloud.admin.time_travel"), classes="page-subtitle")
+            yield Label(t("cloud.admin.time_travel"), classes="page-subtitle", markup=False)
             for step in TIME_STEPS:
                 yield Button(t(f"cloud.admin.advance.{step}"), id=f"adm-advance-{step}", compact=True)
         yield Static(id="adm-clocks", markup=False)

@@ -234,7 +234,7 @@ class MailPane(Vertical):
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
         yield Static(id="mail-unavailable", classes="page-note", markup=False)
         with Horizontal(classes="field-row"):
-            yield Label(t("cloud.mail.mailbox"), classes="field-label")
+            yield Label(t("cloud.mail.mailbox"), classes="field-label", markup=False)
             yield Select([], id="mail-box", compact=True, allow_blank=True, prompt=t("cloud.mail.pick_mailbox"))
             yield Button(t("cloud.mail.refresh"), id="mail-refresh", compact=True)
         yield DataTable(id="mail-table", cursor_type="row", zebra_stripes=False)

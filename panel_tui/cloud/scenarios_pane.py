@@ -83,7 +83,7 @@ class ScenariosPane(Vertical):
         with Horizontal(id="scn-buttons"):
             yield Button(t("cloud.scenarios.apply"), id="scn-apply", compact=True)
             yield Button(t("cloud.scenarios.apply_send"), id="scn-send", compact=True)
-            yield Static(t("cloud.scenarios.keys"), id="scn-keys", classes="page-note")
+            yield Static(t("cloud.scenarios.keys"), id="scn-keys", classes="page-note", markup=False)
         with VerticalScroll(id="scn-log-box"):
             yield Static(t("cloud.scenarios.idle"), id="scn-log", markup=False)
 

@@ -51,7 +51,7 @@ class CloudScreen(Screen):
                 yield MailPane(id="mail-pane")
             with TabPane(tr(self, "cloud.tab.scenarios"), id="cloud-scenarios"):
                 yield ScenariosPane(id="scenarios-pane")
-        yield Static(tr(self, "cloud.hints"), id="cloud-hints", classes="key-hints")
+        yield Static(tr(self, "cloud.hints"), id="cloud-hints", classes="key-hints", markup=False)
 
     def on_mount(self) -> None:
         link = ensure_link(self.app)

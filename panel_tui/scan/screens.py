@@ -98,7 +98,7 @@ class ScanNotEmulatedScreen(PanelScreen):
         yield Static(
             self.t("scan.dest.not_emulated", dest=self.t(f"scan.dest.{self.dest}")),
             id="not-available",
-            classes="message",
+            classes="message", markup=False,
         )
 
 
@@ -129,9 +129,9 @@ class ScanScreen(PanelScreen):
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="scan-body"):
-            yield Static(self.t("scan.email.intro"), id="scan-intro")
+            yield Static(self.t("scan.email.intro"), id="scan-intro", markup=False)
             with Horizontal(classes="scan-row"):
-                yield Label(self.t("scan.email.to"), classes="scan-label")
+                yield Label(self.t("scan.email.to"), classes="scan-label", markup=False)
                 yield Input(
                     self._to_value(),
                     id="scan-to",
@@ -139,10 +139,10 @@ class ScanScreen(PanelScreen):
                     compact=True,
                 )
             with Horizontal(classes="scan-row"):
-                yield Label(self.t("scan.email.document"), classes="scan-label")
-                yield Static(self.t("scan.email.document_value"), id="scan-document")
+                yield Label(self.t("scan.email.document"), classes="scan-label", markup=False)
+                yield Static(self.t("scan.email.document_value"), id="scan-document", markup=False)
             with Horizontal(classes="scan-row"):
-                yield Label(self.t("scan.email.resolution"), classes="scan-label")
+                yield Label(self.t("scan.email.resolution"), classes="scan-label", markup=False)
                 yield Select(
                     [(self.t("scan.email.dpi", dpi=dpi), dpi) for dpi in RESOLUTIONS],
                     value=RESOLUTIONS[0],
@@ -151,7 +151,7 @@ class ScanScreen(PanelScreen):
                     compact=True,
                 )
             with Horizontal(classes="scan-row"):
-                yield Label(self.t("scan.email.pages"), classes="scan-label")
+                yield Label(self.t("scan.email.pages"), classes="scan-label", markup=False)
                 yield Select(
                     [(str(n), n) for n in range(1, MAX_PAGES + 1)],
                     value=1,
@@ -162,7 +162,7 @@ class ScanScreen(PanelScreen):
             with Horizontal(classes="scan-buttons"):
                 yield Button(self.t("scan.email.start"), id="scan-start", compact=True)
                 yield Button(self.t("scan.email.job_status"), id="scan-jobs", compact=True)
-            yield Static(id="scan-result")
+            yield Static(id="scan-result", markup=False)
 
     def _to_value(self) -> str:
         """What To shows: what was typed here before a recompose, else the last address."""

@@ -69,8 +69,8 @@ class ConfirmScreen(PanelScreen):
     OK_KEY = "panel.common.ok"
 
     def compose_body(self) -> ComposeResult:
-        yield Static(self.t(self.MESSAGE_KEY), id="confirm-message", classes="message")
-        yield Static("", id="confirm-result", classes="message")
+        yield Static(self.t(self.MESSAGE_KEY), id="confirm-message", classes="message", markup=False)
+        yield Static("", id="confirm-result", classes="message", markup=False)
         with Horizontal(classes="form-buttons"):
             yield Button(self.t(self.OK_KEY), id="ok", compact=True)
             yield Button(self.t("panel.common.cancel"), id="cancel", compact=True)

@@ -22,8 +22,8 @@ class _CheckScreen(PanelScreen):
         self.result_text = ""
 
     def compose_body(self) -> ComposeResult:
-        yield Static(self.t(self.INTRO_KEY), id="check-intro", classes="message")
-        yield Static(self.result_text, id="check-result", classes="message")
+        yield Static(self.t(self.INTRO_KEY), id="check-intro", classes="message", markup=False)
+        yield Static(self.result_text, id="check-result", classes="message", markup=False)
         with Horizontal(classes="form-buttons"):
             yield Button(self.t("panel.check.start"), id="check-start", compact=True)
             yield Button(self.t("panel.common.close"), id="check-close", compact=True)

@@ -51,9 +51,9 @@ class FormScreen(PanelScreen):
         with VerticalScroll(classes="form", id="form"):
             intro = self.intro()
             if intro:
-                yield Static(intro, id="form-intro")
+                yield Static(intro, id="form-intro", markup=False)
             yield from compose_fields(self.fields(), values, self.t)
-            general = Static("", id="form-error", classes="field-error")
+            general = Static("", id="form-error", classes="field-error", markup=False)
             general.display = False
             yield general
         with Horizontal(classes="form-buttons"):

@@ -30,9 +30,9 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
         with VerticalScroll():
-            yield Static(t("panel.help.title"), id="help-title")
-            yield Static(t(self.key), id="help-text")
-            yield Static(t("panel.help.keys"), id="help-keys")
+            yield Static(t("panel.help.title"), id="help-title", markup=False)
+            yield Static(t(self.key), id="help-text", markup=False)
+            yield Static(t("panel.help.keys"), id="help-keys", markup=False)
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

@@ -122,7 +122,7 @@ class HomeScreen(PanelScreen):
         self._cursor = 1
 
     def compose_body(self) -> ComposeResult:
-        yield Static(self.t("panel.home.title"), id="home-title")
+        yield Static(self.t("panel.home.title"), id="home-title", markup=False)
         with TileGrid(id="tiles"):
             for tile_id, key in TILES:
                 yield Tile(tile_id, self.t(key))

@@ -65,13 +65,14 @@ class JobStatusScreen(PanelScreen):
             (self.t("panel.jobs.printer_firmware"), profile.firmware_version),
         ]
 
-    def _row(self, job: Any) -> tuple[str, str, str, str]:
+    def _row(self, job: Any) -> tuple[Text, Text, Text, Text]:
+        """One list row; Text, because a DataTable reads a plain str as markup (the destination is data)."""
         when = job.finished or job.started
         return (
-            self.device.t(job.kind_label),
-            job.destination or "-",
-            self.device.format_datetime(when),
-            self.device.t(job.result_label),
+            Text(self.device.t(job.kind_label)),
+            Text(job.destination or "-"),
+            Text(self.device.format_datetime(when)),
+            Text(self.device.t(job.result_label)),
         )
 
     def _fill(self) -> None:
@@ -156,14 +157,14 @@ class JobDetailScreen(ModalScreen[None]):
                 value = device.t(f"status.email.auth.{value}")
             facts.append((key if label == label_key else label, value))
         with VerticalScroll():
-            yield Static(app.t("panel.jobs.detail_title"), id="detail-title")
+            yield Static(app.t("panel.jobs.detail_title"), id="detail-title", markup=False)
             width = max(len(label) for label, _ in outcome + facts)
-            yield Static(_facts(outcome, width), id="detail-outcome")
+            yield Static(_facts(outcome, width), id="detail-outcome", markup=False)
             if job.reply:
-                yield Static(app.t("panel.jobs.reply_verbatim"), id="detail-reply-label")
-                yield Static(Text(job.reply, overflow="fold"), id="detail-reply")
-            yield Static(_facts(facts, width), id="detail-facts")
-            yield Static(app.t("panel.hints.close"), classes="hint")
+                yield Static(app.t("panel.jobs.reply_verbatim"), id="detail-reply-label", markup=False)
+                yield Static(Text(job.reply, overflow="fold"), id="detail-reply", markup=False)
+            yield Static(_facts(facts, width), id="detail-facts", markup=False)
+            yield Static(app.t("panel.hints.close"), classes="hint", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

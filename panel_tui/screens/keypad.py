@@ -61,17 +61,17 @@ class KeypadScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.t(self.title_key), id="kp-title")
-            yield Static(self.t("panel.keypad.prompt"))
+            yield Static(self.t(self.title_key), id="kp-title", markup=False)
+            yield Static(self.t("panel.keypad.prompt"), markup=False)
             yield Input(
                 password=True,
                 id="kp-input",
                 max_length=20,
                 placeholder=self.t("panel.keypad.placeholder"),
             )
-            yield Static(self.t("panel.keypad.kind"), id="kp-kind")
-            yield Static("", id="kp-message")
-            yield Static(self.t("panel.keypad.hint"), id="kp-hint")
+            yield Static(self.t("panel.keypad.kind"), id="kp-kind", markup=False)
+            yield Static("", id="kp-message", markup=False)
+            yield Static(self.t("panel.keypad.hint"), id="kp-hint", markup=False)
             with Horizontal(id="kp-buttons"):
                 for button_id, key in (("kp-ok", "panel.common.ok"), ("kp-cancel", "panel.common.cancel")):
                     button = Button(self.t(key), id=button_id, compact=True)

@@ -85,7 +85,7 @@ class PrintStatusSheetScreen(PanelScreen):
         self._error = ""
 
     def compose_body(self) -> ComposeResult:
-        yield Static(self._message(), id="sheet-message", classes="message")
+        yield Static(self._message(), id="sheet-message", classes="message", markup=False)
         with Horizontal(classes="form-buttons", id="sheet-buttons"):
             yield Button(self.t("panel.sheet.print"), id="print", compact=True)
             yield Button(self.t("panel.common.cancel"), id="cancel", compact=True)

@@ -21,7 +21,7 @@ class TooSmallScreen(ModalScreen[None]):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static(self._text(), id="too-small")
+        yield Static(self._text(), id="too-small", markup=False)
 
     def _text(self) -> str:
         app = self.app

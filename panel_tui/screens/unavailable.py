@@ -28,7 +28,7 @@ class NotAvailableScreen(PanelScreen):
         yield Static(
             self.t("panel.not_available.text", item=self.t(self.label_key)),
             id="not-available",
-            classes="message",
+            classes="message", markup=False,
         )
 
 
@@ -49,5 +49,5 @@ class SurfaceUnavailableScreen(PanelScreen):
         yield Static(
             self.t("panel.surface.not_available", surface=self.t(f"panel.surface.{self.mode}")),
             id="not-available",
-            classes="message",
+            classes="message", markup=False,
         )

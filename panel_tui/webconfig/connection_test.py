@@ -14,11 +14,11 @@ class ConnectionTestPage(Vertical):
     """Runs the device's connection test against the configured email server."""
 
     def compose(self) -> ComposeResult:
-        yield Static(tr(self, "webconfig.nav.connection_test"), classes="page-title")
-        yield Static(tr(self, "webconfig.connection_test.intro"), classes="page-note")
+        yield Static(tr(self, "webconfig.nav.connection_test"), classes="page-title", markup=False)
+        yield Static(tr(self, "webconfig.connection_test.intro"), classes="page-note", markup=False)
         with Horizontal(classes="button-row"):
             yield Button(tr(self, "webconfig.connection_test.start"), id="ct-start", compact=True)
-        yield Static(id="ct-result", classes="page-result")
+        yield Static(id="ct-result", classes="page-result", markup=False)
 
     @on(Button.Pressed, "#ct-start")
     def start_test(self) -> None:

@@ -65,7 +65,7 @@ class Field(Horizontal):
         self.field_name = name
 
     def compose(self) -> ComposeResult:
-        yield Label(self._label, classes="field-label")
+        yield Label(self._label, classes="field-label", markup=False)
         yield self._widget
 
 
@@ -78,7 +78,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
-        yield Static(t("webconfig.nav.email_basic"), classes="page-title")
+        yield Static(t("webconfig.nav.email_basic"), classes="page-title", markup=False)
         yield Field(
             t("webconfig.email.auth_method"),
             Select(
@@ -90,7 +90,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
             ),
             name="auth_method",
         )
-        yield Static(id="eb-auth-method-error", classes="field-error")
+        yield Static(id="eb-auth-method-error", classes="field-error", markup=False)
         yield Field(
             t("webconfig.email.service"),
             Select(
@@ -104,54 +104,54 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
             id="row-service",
             classes="oauth2-only",
         )
-        yield Static(id="eb-service-error", classes="field-error")
+        yield Static(id="eb-service-error", classes="field-error", markup=False)
         # Current Status is shown only once signed in (or expired), as on the printer: the
         # guide's "no Current Status and a Sign In button: sign in" depends on it
         with Horizontal(classes="field-row oauth2-only", id="row-status"):
-            yield Label(t("webconfig.email.current_status"), classes="field-label")
-            yield Static(id="eb-status")
+            yield Label(t("webconfig.email.current_status"), classes="field-label", markup=False)
+            yield Static(id="eb-status", markup=False)
         with Horizontal(classes="field-row oauth2-only", id="row-signin"):
-            yield Label("", classes="field-label")
+            yield Label("", classes="field-label", markup=False)
             yield Button(t("webconfig.signin.button"), id="eb-sign-in", compact=True)
             yield Button(t("webconfig.cancel"), id="eb-sign-in-cancel", compact=True)
-        yield Static(id="eb-status-note", classes="page-note oauth2-only")
+        yield Static(id="eb-status-note", classes="page-note oauth2-only", markup=False)
         yield Field(
             t("webconfig.email.account"),
             Input(id="eb-account", compact=True),
             name="account",
             classes="basic-auth-only",
         )
-        yield Static(id="eb-account-error", classes="field-error")
+        yield Static(id="eb-account-error", classes="field-error", markup=False)
         yield Field(
             t("webconfig.email.password"),
             Input(id="eb-password", password=True, compact=True),
             name="password",
             classes="basic-auth-only",
         )
-        yield Static(id="eb-password-error", classes="field-error")
+        yield Static(id="eb-password-error", classes="field-error", markup=False)
         yield Field(
             t("webconfig.email.pop3_server"),
             Input(id="eb-pop3-server", compact=True),
             name="pop3_server",
             classes="pop-only",
         )
-        yield Static(id="eb-pop3-server-error", classes="field-error")
+        yield Static(id="eb-pop3-server-error", classes="field-error", markup=False)
         yield Field(
             t("webconfig.email.sender"),
             Input(id="eb-sender", compact=True, max_length=255, placeholder=t("webconfig.email.sender_placeholder")),
             name="sender_address",
         )
-        yield Static(id="eb-sender-error", classes="field-error")
+        yield Static(id="eb-sender-error", classes="field-error", markup=False)
         yield Field(
             t("webconfig.email.smtp_server"), Input(id="eb-smtp-server", compact=True), name="smtp_server"
         )
-        yield Static(id="eb-smtp-server-error", classes="field-error")
+        yield Static(id="eb-smtp-server-error", classes="field-error", markup=False)
         yield Field(
             t("webconfig.email.smtp_port"),
             Input(id="eb-smtp-port", compact=True, restrict=r"[0-9]*", max_length=5),
             name="smtp_port",
         )
-        yield Static(id="eb-smtp-port-error", classes="field-error")
+        yield Static(id="eb-smtp-port-error", classes="field-error", markup=False)
         yield Field(
             t("webconfig.email.secure"),
             Select(
@@ -163,17 +163,17 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
             ),
             name="secure",
         )
-        yield Static(id="eb-secure-error", classes="field-error")
+        yield Static(id="eb-secure-error", classes="field-error", markup=False)
         with Horizontal(classes="button-row"):
             yield Button(t("webconfig.ok"), id="eb-ok", compact=True)
-        yield Static(id="eb-result", classes="page-result")
-        yield Static(t("webconfig.test_email.title"), classes="page-subtitle")
+        yield Static(id="eb-result", classes="page-result", markup=False)
+        yield Static(t("webconfig.test_email.title"), classes="page-subtitle", markup=False)
         # recipient and Send on one row: the whole page fits 80x24 without scrolling
         with Horizontal(classes="field-row"):
-            yield Label(t("webconfig.test_email.to"), classes="field-label")
+            yield Label(t("webconfig.test_email.to"), classes="field-label", markup=False)
             yield Input(id="eb-test-to", compact=True, placeholder=t("webconfig.test_email.placeholder"))
             yield Button(t("webconfig.test_email.send"), id="eb-test-send", compact=True)
-        yield Static(id="eb-test-result", classes="page-result")
+        yield Static(id="eb-test-result", classes="page-result", markup=False)
 
     def on_mount(self) -> None:
         screen = self.screen

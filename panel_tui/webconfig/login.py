@@ -26,10 +26,10 @@ class LoginModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-dialog", classes="dialog"):
-            yield Static(tr(self, "webconfig.login.title"), classes="dialog-title")
-            yield Label(tr(self, "webconfig.login.password"))
+            yield Static(tr(self, "webconfig.login.title"), classes="dialog-title", markup=False)
+            yield Label(tr(self, "webconfig.login.password"), markup=False)
             yield Input(password=True, id="login-password", compact=True)
-            yield Static(id="login-message", classes="field-error")
+            yield Static(id="login-message", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr(self, "webconfig.ok"), id="login-ok", compact=True)
                 yield Button(tr(self, "webconfig.cancel"), id="login-cancel", compact=True)
@@ -99,8 +99,8 @@ class LogoutModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="logout-dialog", classes="dialog"):
-            yield Static(tr(self, "webconfig.logout.title"), classes="dialog-title")
-            yield Static(tr(self, "webconfig.logout.question"), id="logout-question")
+            yield Static(tr(self, "webconfig.logout.title"), classes="dialog-title", markup=False)
+            yield Static(tr(self, "webconfig.logout.question"), id="logout-question", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr(self, "webconfig.logout.button"), id="logout-yes", compact=True)
                 yield Button(tr(self, "webconfig.cancel"), id="logout-cancel", compact=True)

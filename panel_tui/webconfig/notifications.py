@@ -43,21 +43,21 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
-        yield Static(t("webconfig.nav.email_notification"), classes="page-title")
-        yield Static(t("webconfig.notify.intro"), classes="page-note")
+        yield Static(t("webconfig.nav.email_notification"), classes="page-title", markup=False)
+        yield Static(t("webconfig.notify.intro"), classes="page-note", markup=False)
         for n in range(1, SLOTS + 1):
             with Horizontal(classes="field-row notify-address"):
-                yield Label(t("webconfig.notify.address", n=n), classes="field-label")
+                yield Label(t("webconfig.notify.address", n=n), classes="field-label", markup=False)
                 yield Input(id=address_id(n), compact=True)
-            yield Static(id=f"{address_id(n)}-error", classes="field-error")
+            yield Static(id=f"{address_id(n)}-error", classes="field-error", markup=False)
             for event in EVENTS:
                 yield TickBox(t(f"notifications.event.{event}"), id=event_id(event, n), compact=True,
                               classes="notify-event")
         with Horizontal(classes="button-row"):
             yield Button(t("webconfig.ok"), id="en-ok", compact=True)
             yield Button(t("webconfig.notify.test"), id="en-test", compact=True)
-        yield Static(id="en-result", classes="page-result")
-        yield Static(id="en-test-result", classes="page-result")
+        yield Static(id="en-result", classes="page-result", markup=False)
+        yield Static(id="en-test-result", classes="page-result", markup=False)
 
     def on_mount(self) -> None:
         self.load_settings()

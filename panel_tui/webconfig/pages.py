@@ -19,7 +19,7 @@ class LoginRequiredPage(Vertical):
     """What a Network page shows before the administrator has logged in (guide step 2)."""
 
     def compose(self) -> ComposeResult:
-        yield Static(tr(self, "webconfig.login.required"), classes="page-note")
+        yield Static(tr(self, "webconfig.login.required"), classes="page-note", markup=False)
         yield Button(tr(self, "webconfig.login.button"), id="page-login", compact=True)
 
     @on(Button.Pressed, "#page-login")
@@ -31,8 +31,8 @@ class NotEmulatedPage(Vertical):
     """Pages of the real Web Config that this emulator does not reproduce."""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="not-emulated-title", classes="page-title")
-        yield Static(tr(self, "webconfig.not_emulated"), classes="page-note")
+        yield Static(id="not-emulated-title", classes="page-title", markup=False)
+        yield Static(tr(self, "webconfig.not_emulated"), classes="page-note", markup=False)
 
     def show(self, title: str) -> None:
         self.query_one("#not-emulated-title", Static).update(title)
@@ -46,9 +46,9 @@ class ProductStatusPage(VerticalScroll, can_focus=False):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static(tr(self, "webconfig.nav.product_status"), classes="page-title")
-        yield Static(id="ps-rows")
-        yield Static(id="ps-next", classes="page-note")
+        yield Static(tr(self, "webconfig.nav.product_status"), classes="page-title", markup=False)
+        yield Static(id="ps-rows", markup=False)
+        yield Static(id="ps-next", classes="page-note", markup=False)
 
     def on_mount(self) -> None:
         self.refresh_status()
@@ -85,12 +85,12 @@ class TrainerHintsPage(Vertical):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static(tr(self, "webconfig.nav.trainer_hints"), classes="page-title")
-        yield Static(tr(self, "webconfig.trainer_hints.intro"), classes="page-note")
+        yield Static(tr(self, "webconfig.nav.trainer_hints"), classes="page-title", markup=False)
+        yield Static(tr(self, "webconfig.trainer_hints.intro"), classes="page-note", markup=False)
         yield TickBox(tr(self, "webconfig.trainer_hints.show"), id="th-show", compact=True)
         with Horizontal(classes="button-row"):
             yield Button(tr(self, "webconfig.ok"), id="th-ok", compact=True)
-        yield Static(id="th-result", classes="page-result")
+        yield Static(id="th-result", classes="page-result", markup=False)
 
     def load_settings(self) -> None:
         self.query_one("#th-show", TickBox).value = trainer_hints_on(self)

@@ -111,10 +111,10 @@ class WebConfigScreen(Screen):
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="wc-url")
+        yield Static(id="wc-url", markup=False)
         with Horizontal(id="wc-header"):
-            yield Static(self._brand(), id="wc-brand")
-            yield Static(id="wc-user")
+            yield Static(self._brand(), id="wc-brand", markup=False)
+            yield Static(id="wc-user", markup=False)
             yield Button(tr(self, "webconfig.login.button"), id="wc-login", compact=True)
         yield TabStrip([(t, tr(self, f"webconfig.tab.{t}")) for t in self.tabs()], self.tab, id="wc-tabs")
         with Horizontal(id="wc-body"):
@@ -127,7 +127,7 @@ class WebConfigScreen(Screen):
                 yield ConnectionTestPage(id="page-connection-test")
                 yield EmailNotificationPage(id="page-email-notification")
                 yield NotEmulatedPage(id="page-not-emulated")
-        yield Static(tr(self, "webconfig.hints"), id="wc-hints", classes="key-hints")
+        yield Static(tr(self, "webconfig.hints"), id="wc-hints", classes="key-hints", markup=False)
 
     def tabs(self) -> tuple[str, ...]:
         """The top tabs this model shows (no Fax tab on a model without fax)."""

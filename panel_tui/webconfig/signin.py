@@ -51,19 +51,19 @@ class SignInModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
         with Vertical(id="signin-dialog", classes="dialog"):
-            yield Static(t("webconfig.signin.title"), classes="dialog-title")
+            yield Static(t("webconfig.signin.title"), classes="dialog-title", markup=False)
             yield Static(
                 t("webconfig.signin.service", service=t(f"webconfig.email.service.{self.service}")),
-                id="signin-service",
+                id="signin-service", markup=False,
             )
             yield Button(t("webconfig.signin.with_microsoft"), id="signin-start", compact=True)
-            yield Static(id="signin-instructions")
-            yield Static(id="signin-url", classes="signin-url")
-            yield Static(id="signin-code", classes="signin-code")
-            yield Static(id="signin-expires")
-            yield Static(id="signin-state")
+            yield Static(id="signin-instructions", markup=False)
+            yield Static(id="signin-url", classes="signin-url", markup=False)
+            yield Static(id="signin-code", classes="signin-code", markup=False)
+            yield Static(id="signin-expires", markup=False)
+            yield Static(id="signin-state", markup=False)
             # the copy keys are said where they work (they are not buttons a person would find)
-            yield Static(t("webconfig.signin.keys"), id="signin-keys")
+            yield Static(t("webconfig.signin.keys"), id="signin-keys", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("webconfig.signin.copy_code"), id="signin-copy", compact=True)
                 yield Button(t("webconfig.cancel"), id="signin-cancel", compact=True)

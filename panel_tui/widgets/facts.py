@@ -6,16 +6,18 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 
 def facts_table(rows: Iterable[tuple[str, str]]) -> Table:
+    """Labels and values as plain text: values are settings, accounts and server names (data)."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     for label, value in rows:
-        table.add_row(label, value)
+        table.add_row(Text(label), Text(value))
     return table
 
 
@@ -40,7 +42,7 @@ class Facts(VerticalScroll):
         self._rows = list(rows)
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(facts_table(self._rows), id="facts-table")
+        yield Static(facts_table(self._rows), id="facts-table", markup=False)
 
     def set_rows(self, rows: Iterable[tuple[str, str]]) -> None:
         self._rows = list(rows)

@@ -54,9 +54,9 @@ def compose_fields(
     for spec in specs:
         with Vertical(classes="form-field"):
             with Horizontal(classes="form-row", id=f"row-{spec.name}"):
-                yield Label(t(spec.label_key), id=f"label-{spec.name}")
+                yield Label(t(spec.label_key), id=f"label-{spec.name}", markup=False)
                 yield _widget(spec, values.get(spec.name), t)
-            error = Static("", id=f"error-{spec.name}", classes="field-error")
+            error = Static("", id=f"error-{spec.name}", classes="field-error", markup=False)
             error.display = False
             yield error
 

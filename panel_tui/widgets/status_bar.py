@@ -52,10 +52,10 @@ class StatusBar(Horizontal):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static(id="net")
-        yield Static(id="device-name")
+        yield Static(id="net", markup=False)
+        yield Static(id="device-name", markup=False)
         yield LockIcon()
-        yield Static(id="clock")
+        yield Static(id="clock", markup=False)
 
     def on_mount(self) -> None:
         self.refresh_status()

@@ -226,6 +226,28 @@ def test_a_damaged_certificate_or_key_is_moved_aside_and_reissued(tmp_path: Path
         assert bool(warned) == (attempt == 0), warned
 
 
+@pytest.mark.parametrize("missing, kept", [("ca.pem", "ca-key.pem"), ("ca-key.pem", "ca.pem")])
+def test_half_a_ca_is_moved_aside_before_a_new_one_is_made(tmp_path: Path, missing: str, kept: str,
+                                                          caplog) -> None:
+    """A CA key without its certificate (or the reverse) is kept for inspection, not overwritten."""
+    state = tmp_path / "t"
+    start_tenant(state, preset="prepared", smtp=False).stop()
+    old = (state / kept).read_bytes()
+    (state / missing).unlink()
+    h = start_tenant(state, preset="prepared", smtp=False)
+    try:
+        c = _conn(h)  # trusts the new CA: the server certificate was reissued under it
+        c.request("GET", "/organizations/v2.0/.well-known/openid-configuration")
+        assert c.getresponse().status == 200
+        c.close()
+    finally:
+        h.stop()
+    aside = sorted(state.glob(f"{kept}.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == old, aside
+    assert (state / kept).read_bytes() != old
+    assert any("incomplete" in r.getMessage() for r in caplog.records)
+
+
 # --- a foreign database ----------------------------------------------------------------------
 @pytest.mark.parametrize("sql", [
     "CREATE TABLE songs (title TEXT, artist TEXT); INSERT INTO songs VALUES ('a', 'b');",
@@ -358,6 +380,38 @@ def test_ten_wrong_passwords_lock_the_account_for_a_minute_of_tenant_time(tenant
         assert c.submit_password(admin.password).kind == "consent"
         assert c.consent(True, True).kind == "done"
     assert "access_token" in poll_once(app, flow)
+
+
+def test_a_restart_of_the_tenant_does_not_lift_a_lockout(tmp_path: Path) -> None:
+    """Restarting cloud-sim (every panel start does) is no way round smart lockout."""
+    import datetime as dt
+
+    from cloud_sim.signin import SignInClient
+    from tests.integration.idp_helpers import account, msal_app, start_flow
+
+    state = tmp_path / "t"
+    h = start_tenant(state, preset="prepared", smtp=False)
+    try:
+        admin = account(h, "admin")
+        flow = start_flow(msal_app(h))
+        with SignInClient(h.base_url, h.ca_cert_path) as c:
+            c.enter_code(flow["user_code"])
+            c.submit_account(admin.username)
+            for _ in range(10):
+                assert c.submit_password("wrong").error_code == 50126
+    finally:
+        h.stop()
+    h = start_tenant(state, preset="prepared", smtp=False)
+    try:
+        flow = start_flow(msal_app(h))
+        with SignInClient(h.base_url, h.ca_cert_path) as c:
+            c.enter_code(flow["user_code"])
+            c.submit_account(admin.username)
+            assert c.submit_password(admin.password).error_code == 50053
+            h.admin.advance_clock(dt.timedelta(seconds=61))
+            assert c.submit_password(admin.password).kind == "consent"
+    finally:
+        h.stop()
 
 
 # --- device codes ----------------------------------------------------------------------------
