@@ -56,6 +56,7 @@ class TimedTerminal(Terminal):
     def __init__(self, *a, **kw) -> None:
         self.t_spawn = time.perf_counter()
         super().__init__(*a, **kw)
+        self.child.delaybeforesend = None  # pexpect sleeps 50 ms before each send by default
         self.frames: list[tuple[int, float]] = []  # (end offset in output, time read)
         self.key_times: list[float] = []
         self._scanned = 0
@@ -112,23 +113,29 @@ class TimedTerminal(Terminal):
 
     def first_frame(self, *markers: str, timeout: float = 60) -> float:
         """Seconds from spawn to the end of the first frame after which the screen shows markers."""
+        at = self._first_frame_showing(markers, 0, timeout)
+        return at - self.t_spawn
+
+    def _first_frame_showing(self, markers: tuple[str, ...], since: int, timeout: float) -> float:
+        """Read time of the first completed frame, ending after output offset ``since``, after
+        which the screen shows every marker. The emulator is fed as output arrives (a frame is
+        one atomic write, so the screen after a read is the last frame's)."""
         deadline = time.perf_counter() + timeout
-        checked = 0
         while time.perf_counter() < deadline:
-            self.pump(0.02)
-            for end, at in self.frames[checked:]:
-                checked += 1
-                screen = pyte_text(bytes(self.output[:end]), self.cols, self.rows)
+            self.pump(0.005)
+            if self.frames and self.frames[-1][0] > since:
+                screen = "\n".join(self.screen.display)
                 if all(m in screen for m in markers):
-                    return at - self.t_spawn
+                    return self.frames[-1][1]
         raise TimeoutError(f"no frame showing {markers!r}")
 
     def timed_key(self, key: str, timeout: float = 1.0) -> float | None:
         """Write one key; seconds to the end of the first frame that began after it."""
         self.pump(0)
         mark, frames_before = len(self.output), len(self.frames)
+        data = key_bytes(key)
         t0 = time.perf_counter()
-        self.child.send(key_bytes(key))
+        os.write(self.child.child_fd, data)
         deadline = t0 + timeout
         while time.perf_counter() < deadline:
             self.pump(0.005)
@@ -154,23 +161,7 @@ class TimedTerminal(Terminal):
 
     def wait_frame_showing(self, needle: str, since: int, timeout: float = 60) -> float:
         """Time (perf_counter) of the first frame, after output offset ``since``, showing needle."""
-        deadline = time.perf_counter() + timeout
-        checked = next((i for i, (end, _) in enumerate(self.frames) if end > since), len(self.frames))
-        while time.perf_counter() < deadline:
-            self.pump(0.01)
-            for end, at in self.frames[checked:]:
-                checked += 1
-                if needle in pyte_text(bytes(self.output[:end]), self.cols, self.rows):
-                    return at
-        raise TimeoutError(needle)
-
-
-def pyte_text(data: bytes, cols: int, rows: int) -> str:
-    import pyte
-
-    screen = pyte.Screen(cols, rows)
-    pyte.ByteStream(screen).feed(data)
-    return "\n".join(screen.display)
+        return self._first_frame_showing((needle,), since, timeout)
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -200,7 +191,7 @@ def scan_to_email_timed(t: TimedTerminal, w: dict[str, str]) -> float:
     t.type(j.RECIPIENT)
     mark = len(t.output)
     t0 = time.perf_counter()
-    t.child.send(key_bytes("enter"))  # Start
+    os.write(t.child.child_fd, key_bytes("enter"))  # Start
     done = t.wait_frame_showing(w["completed"], mark)
     t.pump(0.15)
     return done - t0
