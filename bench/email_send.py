@@ -60,7 +60,7 @@ async def _run(runs: int, tmp: Path, job_log: int = 0, render: bool = True) -> i
     from cloud_sim.signin import SignInClient
     from device_model.device import Device
     from device_model.email import EmailServiceProfile
-    from device_model.email import client as email_client
+    from device_model.email import outbox as email_client
     from device_model.email import scan
     from device_model.email.sender import flatten, tls_context_for
 

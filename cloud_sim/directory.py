@@ -23,6 +23,7 @@ from cloud_sim.store import (PASSWORD_SCRYPT_N, SCHEMA_VERSION, SIMULATOR_SCRYPT
                              verify_password)
 from cloud_sim.keys import SigningKeys
 from cloud_sim.tokens import SMTP_AUDIENCES, SMTP_SCOPE
+from cloud_sim.jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ class User:
         """A personal Microsoft account (Outlook.com), outside the organisation."""
         return self.role == PERSONAL
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JsonObject:
         return {"upn": self.upn, "display_name": self.display_name, "role": self.role,
                 "oid": self.oid, "smtp_auth": self.smtp_auth}
 
@@ -100,7 +101,7 @@ class CaPolicy:
     def applies_to(self, upn: str) -> bool:
         return "all" in self.users or upn.lower() in self.users
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JsonObject:
         return {"id": self.id, "name": self.name, "users": list(self.users),
                 "block_device_code_flow": self.block_device_code_flow,
                 "grant": "block"}
@@ -228,7 +229,7 @@ class Directory:
         self._require(upn)
         self.store.execute("UPDATE users SET smtp_auth=? WHERE upn=?", (_tri(value), upn.lower()))
 
-    def settings(self) -> dict[str, Any]:
+    def settings(self) -> JsonObject:
         return {k: self.store.get(k) for k in (
             "preset", "security_defaults", "org_smtp_auth", "public_client_flows",
             "message_size_limit")}
@@ -298,7 +299,7 @@ class Directory:
 
     # -- Exchange Online's questions (SmtpAuthorizer) ----------------------------------------
     def validate_access_token(self, token: str, *, audiences: Any = SMTP_AUDIENCES,
-                              scope: str = SMTP_SCOPE) -> dict[str, Any] | None:
+                              scope: str = SMTP_SCOPE) -> JsonObject | None:
         """Claims of a live access token of this tenant (signed by one of its published
         keys, its issuer, for ``audiences`` with ``scope``), else None."""
         claims = self._signed_claims(token, audiences, scope)

@@ -19,6 +19,7 @@ import json
 import re
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Iterable
+from cloud_sim.jsontypes import JsonObject
 
 if TYPE_CHECKING:  # pragma: no cover
     from cloud_sim.store import Store
@@ -45,31 +46,31 @@ class SigningKeys:
         self._store = store
         self._now = now
         self._lock = threading.Lock()
-        self._private: dict[str, Any] = {}  # kid -> cryptography private key
-        self._public: dict[str, Any] = {}  # kid -> cryptography public key
+        self._private: JsonObject = {}  # kid -> cryptography private key
+        self._public: JsonObject = {}  # kid -> cryptography public key
         #: the records as last read (verify needs them on every SMTP AUTH and token request);
         #: only this object writes them, and it forgets this copy when it does
-        self._seen: list[dict[str, Any]] | None = None
+        self._seen: list[JsonObject] | None = None
 
     # -- records ----------------------------------------------------------------------------
-    def _records(self) -> list[dict[str, Any]]:
+    def _records(self) -> list[JsonObject]:
         """The records, fresh from the store (callers in a transaction may change them)."""
         value = self._store.get(STORE_KEY) or []
         records = value if isinstance(value, list) else []
         self._seen = [dict(r) for r in records]
         return records
 
-    def _records_read(self) -> list[dict[str, Any]]:
+    def _records_read(self) -> list[JsonObject]:
         """The records for reading only: the copy from the last read, without a query."""
         seen = self._seen
         return seen if seen is not None else self._records()
 
-    def _published(self, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _published(self, records: Iterable[JsonObject]) -> list[JsonObject]:
         now = self._now()
         return [r for r in records
                 if r.get("retired") is None or now < float(r["retired"]) + ROLLOVER_GRACE]
 
-    def _current_record(self) -> dict[str, Any]:
+    def _current_record(self) -> JsonObject:
         records = self._records_read()
         live = [r for r in records if r.get("retired") is None]
         if live:
@@ -88,7 +89,7 @@ class SigningKeys:
     def current_kid(self) -> str:
         return self._current_record()["kid"]
 
-    def sign(self, claims: dict[str, Any], *, x5t: bool = False) -> str:
+    def sign(self, claims: JsonObject, *, x5t: bool = False) -> str:
         """A compact JWS (RS256) with the current key. The header is Microsoft's: ``typ``,
         ``alg``, ``x5t`` (access tokens of v1 resources) and ``kid``, in that order."""
         rec = self._current_record()
@@ -96,7 +97,7 @@ class SigningKeys:
         from cryptography.hazmat.primitives import hashes
         from cryptography.hazmat.primitives.asymmetric import padding
 
-        head: dict[str, Any] = {"typ": "JWT", "alg": "RS256"}
+        head: JsonObject = {"typ": "JWT", "alg": "RS256"}
         if x5t:
             head["x5t"] = rec["kid"]
         head["kid"] = rec["kid"]
@@ -104,14 +105,14 @@ class SigningKeys:
         sig = key.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
         return f"{signing_input}.{b64url(sig)}"
 
-    def jwks(self, issuer: str | None = None) -> dict[str, Any]:
+    def jwks(self, issuer: str | None = None) -> JsonObject:
         """``{"keys": [...]}`` as ``login.microsoftonline.com/.../discovery/v2.0/keys``."""
         self._current_record()  # a tenant always publishes at least one key
         keys = []
         for rec in reversed(self._published(self._records())):  # newest first
             pub = self._public_key(rec)
             numbers = pub.public_numbers()
-            jwk: dict[str, Any] = {
+            jwk: JsonObject = {
                 "kty": "RSA", "use": "sig", "kid": rec["kid"], "x5t": rec["kid"],
                 "n": _int_b64(numbers.n), "e": _int_b64(numbers.e), "x5c": [rec["cert"]],
                 "cloud_instance_name": "microsoftonline.com",
@@ -121,7 +122,7 @@ class SigningKeys:
             keys.append(jwk)
         return {"keys": keys}
 
-    def rotate(self) -> dict[str, Any]:
+    def rotate(self) -> JsonObject:
         """Key rollover: a new signing key; the previous ones retire (still published for the
         grace period). Returns the new and the retired key ids."""
         with self._lock, self._store.transaction():
@@ -141,7 +142,7 @@ class SigningKeys:
         return {"kid": rec["kid"], "retired": retired,
                 "grace_days": ROLLOVER_GRACE // 86400}
 
-    def summary(self) -> list[dict[str, Any]]:
+    def summary(self) -> list[JsonObject]:
         """The keys as the admin sees them (no key material; creates none, imports nothing)."""
         now = self._now()
         return [{"kid": r["kid"], "created": r.get("created"), "retired": r.get("retired"),
@@ -150,7 +151,7 @@ class SigningKeys:
                  or now < float(r["retired"]) + ROLLOVER_GRACE}
                 for r in self._records()]
 
-    def verify(self, token: str, *, audience: Iterable[str], issuer: str) -> dict[str, Any] | None:
+    def verify(self, token: str, *, audience: Iterable[str], issuer: str) -> JsonObject | None:
         """The claims of a token signed by a published key of this tenant for ``audience`` and
         ``issuer``, else None. Times are the caller's (the tenant clock), not checked here.
         Never raises on garbage.
@@ -193,7 +194,7 @@ class SigningKeys:
         return claims
 
     # -- loaded key objects -----------------------------------------------------------------
-    def _private_key(self, rec: dict[str, Any]) -> Any:
+    def _private_key(self, rec: JsonObject) -> Any:
         key = self._private.get(rec["kid"])
         if key is None:
             from cryptography.hazmat.primitives.serialization import load_pem_private_key
@@ -202,7 +203,7 @@ class SigningKeys:
             self._private[rec["kid"]] = key
         return key
 
-    def _public_key(self, rec: dict[str, Any]) -> Any:
+    def _public_key(self, rec: JsonObject) -> Any:
         key = self._public.get(rec["kid"])
         if key is None:
             from cryptography import x509
@@ -221,11 +222,11 @@ def _b64decode(segment: str) -> bytes:
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
 
 
-def _json_part(obj: dict[str, Any]) -> str:
+def _json_part(obj: JsonObject) -> str:
     return b64url(json.dumps(obj, separators=(",", ":")).encode())
 
 
-def _new_record(now: float) -> dict[str, Any]:
+def _new_record(now: float) -> JsonObject:
     """A new RSA key pair and its self-signed certificate (the ``x5c`` Microsoft publishes)."""
     import datetime as dt
 

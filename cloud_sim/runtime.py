@@ -20,6 +20,7 @@ from cloud_sim.clock import TenantClock
 from cloud_sim.directory import DefaultAccount, Directory, default_accounts
 from cloud_sim.fsutil import atomic_write_json, ensure_private_dir
 from cloud_sim.store import Store
+from cloud_sim.jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class TenantHandle:
     def running(self) -> bool:
         return not self._stopped
 
-    def info(self) -> dict[str, Any]:
+    def info(self) -> JsonObject:
         """Public facts for clients connecting to a running tenant (``GET /_sim/info``)."""
         return {
             "base_url": self.base_url, "authority": self.authority(),
@@ -218,8 +219,8 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
         for stop in reversed(stoppers):
             try:
                 stop()
-            except Exception:
-                pass
+            except Exception:  # best effort: the error that stopped the start is the one raised
+                log.debug("cleanup after a failed start", exc_info=True)
         raise
 
 

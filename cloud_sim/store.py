@@ -151,7 +151,7 @@ class Store:
                                                 self.path, exc, aside)
             try:
                 self._db.close()
-            except Exception:
+            except sqlite3.Error:  # it is being moved aside anyway
                 pass
             os.replace(self.path, aside)
             for suffix in ("-wal", "-shm"):

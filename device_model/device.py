@@ -16,7 +16,6 @@ import importlib
 import importlib.util
 import logging
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -25,12 +24,14 @@ from . import reset, storage
 from .admin import AdminLock
 from .clock import MAX_OFFSET, Clock
 from .errors import ErrorCatalog
+from .events import DeviceEvent
 from .i18n import Catalog, Msg, default_catalog
 from .jobs import JobLog
 from .network import EmailServerStatus, NetworkStatus
 from .profile import DeviceProfile
 from .settings import SECTION_TYPES, NetworkSettings, Settings
 from .validation import ValidationError, section_from_dict, validate_section
+from .jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -66,15 +67,6 @@ def problem_notices(problems: list[Msg], limit: int = 2) -> list[Msg]:
     return others + [Msg.of("device.problem.several", count=len(files), files=", ".join(files))]
 
 
-@dataclass(frozen=True)
-class DeviceEvent:
-    """Something changed. ``kind``: "settings" (detail: section), "admin" (login, logout, timeout,
-    lock, password), "jobs" (job id), "clock" (offset seconds), "signin" (email client)."""
-
-    kind: str
-    detail: Any = None
-
-
 class Device:
     """The emulated printer (see module docstring and CONTRACTS.md)."""
 
@@ -86,13 +78,14 @@ class Device:
         clock: Clock | None = None,
         catalog: Catalog | None = None,
     ) -> None:
+        self._started = False  # problems found while starting are only collected
         self.state_dir = storage.ensure_dir(Path(state_dir))
         self.startup_problems: list[Msg] = []
         self._unwritable_reported = False
         try:
             reset.finish_pending(self.state_dir)  # a reset cut short by a kill ends before anything loads
         except OSError as exc:
-            self._report_unwritable(exc)
+            self.report_unwritable(exc)
         self._tidy_state_dir()
         self.profile = profile or DeviceProfile.default()
         self.catalog = catalog or default_catalog()
@@ -130,7 +123,7 @@ class Device:
 
         return unsubscribe
 
-    def _emit(self, kind: str, detail: Any = None) -> None:
+    def _emit(self, kind: str, detail: object = None) -> None:
         event = DeviceEvent(kind, detail)
         with self._sub_lock:
             subscribers = list(self._subscribers)
@@ -140,7 +133,7 @@ class Device:
             except Exception:  # a broken surface must not break the device
                 log.exception("device event subscriber failed for %s", event)
 
-    def emit(self, kind: str, detail: Any = None) -> None:
+    def emit(self, kind: str, detail: object = None) -> None:
         """Fire an event on behalf of a part of the device (e.g. the email client's "signin")."""
         self._emit(kind, detail)
 
@@ -152,14 +145,14 @@ class Device:
         panel can show it at once.
         """
         self.startup_problems.append(msg)
-        if getattr(self, "_started", False):
+        if self._started:
             self._emit("problem", msg)
 
     def report_problem(self, msg: Msg) -> None:
         """Public form of :meth:`_report_problem` for parts of the device (the email client)."""
         self._report_problem(msg)
 
-    def _report_unwritable(self, exc: OSError) -> None:
+    def report_unwritable(self, exc: OSError) -> None:
         """The state dir refuses writes (another user's, read-only, full): say so once, go on."""
         log.error("cannot write in the state dir %s: %s", self.state_dir, exc)
         if not self._unwritable_reported:
@@ -178,7 +171,7 @@ class Device:
 
     # -- clock ------------------------------------------------------------------------------
     def _load_clock(self) -> None:
-        def parse(data: dict[str, Any]) -> timedelta:
+        def parse(data: JsonObject) -> timedelta:
             limit = MAX_OFFSET.total_seconds()
             seconds = storage.bounded_float(data.get("offset_seconds", 0), -limit, limit, "offset_seconds")
             return timedelta(seconds=seconds)
@@ -229,7 +222,7 @@ class Device:
                 try:
                     self._write_settings(defaults)
                 except OSError as exc:
-                    self._report_unwritable(exc)
+                    self.report_unwritable(exc)
             return defaults
         settings = defaults
         problems: list[Msg] = []
@@ -252,7 +245,7 @@ class Device:
             try:
                 self._write_settings(settings)
             except OSError as exc:
-                self._report_unwritable(exc)
+                self.report_unwritable(exc)
         return settings
 
     def _write_settings(self, settings: Settings) -> None:
@@ -294,7 +287,7 @@ class Device:
             defaults = self._defaults()
             self._write_settings(defaults)
             self._settings = defaults
-        self.admin._factory_reset()
+        self.admin.restore_factory_state()
         for name in SECTION_TYPES:
             self._emit("settings", name)
 
@@ -339,12 +332,8 @@ class Device:
         state, account = "not_signed_in", ""
         client = self.email
         if client is not None:
-            try:
-                st = client.status()
-                state = str(getattr(st, "state", state) or state)
-                account = str(getattr(st, "account", "") or "")
-            except Exception:
-                log.exception("email client status failed")
+            st = client.status()
+            state, account = st.state, st.account or ""
         return EmailServerStatus.from_settings(self._settings, state, account)
 
     def print_status_sheet(self) -> Path:

@@ -33,6 +33,7 @@ from typing import Any, Callable
 from .i18n import Msg
 from .redact import redact_text
 from .storage import BAD_CONTENT, aware_datetime, bounded_int, ensure_dir, read_state, write_document
+from .jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ class Job:
     def kind_label(self) -> Msg:
         return Msg.of(f"device.job.kind.{self.kind}")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         return {
             "id": self.id,
             "kind": self.kind,
@@ -123,7 +124,7 @@ class Job:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Job":
+    def from_dict(cls, d: JsonObject) -> "Job":
         """A job from the log file, every type and bound checked (see ``storage.read_state``)."""
         if not isinstance(d, dict):
             raise TypeError("job entry is not an object")
@@ -257,7 +258,7 @@ class JobLog:
         self._log.sort(key=lambda j: j.id, reverse=True)
         return applied
 
-    def _parse(self, data: dict[str, Any]) -> tuple[list[Job], list[Job], int]:
+    def _parse(self, data: JsonObject) -> tuple[list[Job], list[Job], int]:
         """(log, interrupted jobs, next id) from the file's data; raises on any bad value."""
         entries, active = data.get("log", []), data.get("active", [])
         if not isinstance(entries, list) or not isinstance(active, list):

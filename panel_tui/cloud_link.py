@@ -31,12 +31,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 log = logging.getLogger(__name__)
 
-#: Microsoft's public endpoints (REFERENCE.md §2-3); used only with ``--email-service``.
-MICROSOFT_LOGIN = "https://login.microsoftonline.com"
-MICROSOFT_SERVICES: dict[str, dict[str, Any]] = {
-    "exchange-online": {"tenant": "organizations", "smtp_host": "smtp.office365.com"},
-    "outlook.com": {"tenant": "consumers", "smtp_host": "smtp-mail.outlook.com"},
-}
+#: the SMTP submission port when a remote tenant does not say (Microsoft's endpoints, used with
+#: ``--email-service``, are the device's email profiles: ``device_model.email.profiles``)
 SMTP_PORT = 587
 #: seconds between the first frame and the start of the embedded tenant (see :func:`attach`)
 START_DELAY = 0.05
@@ -284,18 +280,17 @@ class CloudLink:
         self.admin = _remote_admin(base, self.info.ca_cert_path)
 
     def _use_microsoft(self) -> None:
-        service = str(self.config.email_service)
-        if service not in MICROSOFT_SERVICES:
-            raise ValueError(f"unknown email service {service!r}")
-        known = MICROSOFT_SERVICES[service]
-        tenant = getattr(self.config, "tenant", None) or known["tenant"]
+        from device_model.email.profiles import MICROSOFT_DEVICE_LOGIN, microsoft_profile
+
+        profile = microsoft_profile(str(self.config.email_service), str(self.config.client_id),
+                                    tenant=getattr(self.config, "tenant", None))
         self.info = TenantInfo(
-            base_url=f"{MICROSOFT_LOGIN}/{tenant}",
-            verification_uri="https://microsoft.com/devicelogin",
+            base_url=profile.authority,
+            verification_uri=MICROSOFT_DEVICE_LOGIN,
             ca_cert_path=None,
             client_id=str(self.config.client_id),
-            smtp_host=known["smtp_host"],
-            smtp_port=SMTP_PORT,
+            smtp_host=profile.smtp_host,
+            smtp_port=profile.smtp_port,
         )
 
     # -- the profile --------------------------------------------------------------------

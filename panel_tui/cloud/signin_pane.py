@@ -400,7 +400,7 @@ def _unavailable_text(node: Any) -> str:
     if link is None:
         return tr(node, "cloud.link.none")
     if link.mode == "microsoft":
-        return tr(node, "cloud.signin.real_microsoft", url="https://microsoft.com/devicelogin")
+        return tr(node, "cloud.signin.real_microsoft", url=link.info.verification_uri)
     if link.state == "failed":
         return tr(node, "cloud.link.failed", error=link.error or "")
     return tr(node, "cloud.link.starting")

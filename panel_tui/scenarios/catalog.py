@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from device_model.i18n import Msg
+from device_model.settings import EMAIL_SERVICE_DEFAULTS
 
 #: the mailbox scenarios send to (a default account of the simulated tenant)
 DEFAULT_TO = "user@contoso.onmicrosoft.com"
@@ -28,12 +29,13 @@ DEFAULT_TO = "user@contoso.onmicrosoft.com"
 FREE_PORT = "free-port"
 
 #: what the device is set to by :class:`Baseline` (guide steps 4-5: OAuth2, Exchange Online)
+_SERVER, _PORT, _SECURE = EMAIL_SERVICE_DEFAULTS["exchange_online"]
 BASELINE_EMAIL_SERVER: Mapping[str, Any] = {
     "auth_method": "oauth2",
     "email_service": "exchange_online",
-    "smtp_server": "smtp.office365.com",
-    "smtp_port": 587,
-    "secure": "starttls",
+    "smtp_server": _SERVER,
+    "smtp_port": _PORT,
+    "secure": _SECURE,
     "sender_address": "",
 }
 BASELINE_SCAN: Mapping[str, Any] = {"attached_file_max_size_mb": 10}
@@ -96,7 +98,7 @@ class SignOut:
 
 @dataclass(frozen=True)
 class Tenant:
-    """One tenant admin operation (see ``engine.TENANT_OPS``); user names may be short (``admin``)."""
+    """One tenant admin operation (``cloud_sim.operations``); user names may be short (``admin``)."""
 
     op: str
     args: Mapping[str, Any] = field(default_factory=dict)

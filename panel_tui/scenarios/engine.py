@@ -112,20 +112,12 @@ def free_port() -> int:
 
 # -- tenant operations ---------------------------------------------------------------------------
 
-TENANT_OPS: Mapping[str, str] = {
-    "reset": "switches back to the prepared preset (security defaults off, SMTP AUTH on, no CA policies)",
-    "security-defaults": "enabled=on|off",
-    "org-smtp-auth": "enabled=on|off (Set-TransportConfig -SmtpClientAuthenticationDisabled)",
-    "mailbox-smtp-auth": "upn=USER value=on|off|None (None: follow the organization)",
-    "public-client-flows": "enabled=on|off (the app's 'Allow public client flows')",
-    "message-size-limit": "size=BYTES",
-    "ca-add": "name=NAME [users=all] [block_device_code_flow=on]",
-    "ca-clear": "remove every Conditional Access policy",
-    "consent-grant": "admin consent for the printer app",
-    "consent-revoke": "withdraw every consent for the printer app",
-    "revoke-sessions": "upn=USER",
-    "set-password": "upn=USER password=NEW (revokes the user's refresh tokens)",
-}
+def tenant_ops() -> dict[str, str]:
+    """The tenant operations a scenario or script may run, with their arguments (the table is
+    ``cloud_sim.operations``; imported here, not at the top: ``scenarios list`` stays light)."""
+    from cloud_sim.operations import SCENARIO_OPS
+
+    return {op.name: " ".join(filter(None, (op.usage(), op.help))) for op in SCENARIO_OPS}
 
 
 def _bool(value: Any) -> bool:
@@ -135,12 +127,6 @@ def _bool(value: Any) -> bool:
         return parse_bool(value)
     except ValueError:
         raise StepError(f"not on/off: {value!r}") from None
-
-
-def _tri(value: Any) -> bool | None:
-    if value is None or str(value).strip().lower() in ("none", "default", "org", "inherit"):
-        return None
-    return _bool(value)
 
 
 # -- the session ---------------------------------------------------------------------------------
@@ -218,7 +204,8 @@ class Session:
         dev.email.sign_out()
         dev.update("email_server", **BASELINE_EMAIL_SERVER)
         dev.update("scan", **BASELINE_SCAN)
-        return True, "tenant as prepared; device signed out, OAuth2 / Exchange Online, smtp.office365.com:587 STARTTLS"
+        server = f"{BASELINE_EMAIL_SERVER['smtp_server']}:{BASELINE_EMAIL_SERVER['smtp_port']}"
+        return True, f"tenant as prepared; device signed out, OAuth2 / Exchange Online, {server} STARTTLS"
 
     async def _sign_in(self, step: SignIn) -> tuple[bool, str]:
         from cloud_sim.signin import SignInClient
@@ -274,85 +261,30 @@ class Session:
         text = await asyncio.to_thread(self._tenant_op, step.op, dict(step.args))
         return True, text
 
-    def _tenant_op(self, op: str, a: dict[str, Any]) -> str:
-        admin = self.tenant.admin
+    def _tenant_op(self, name: str, args: dict[str, Any]) -> str:
+        """One operation of the tenant's table through ``admin.dispatch`` (in-process or over
+        HTTP alike); short user names (``admin``) become the tenant's UPNs first."""
+        from cloud_sim.operations import BY_NAME, Kind, parse_args
 
-        def need(name: str) -> Any:
-            if name not in a:
-                raise StepError(f"tenant {op} needs {name}=...")
-            return a[name]
-
-        if op == "reset":
-            from cloud_sim.directory import DEFAULT_MESSAGE_SIZE_LIMIT
-
-            admin.set_security_defaults(False)
-            admin.set_org_smtp_auth(True)
-            admin.set_public_client_flows(True)
-            admin.set_message_size_limit(DEFAULT_MESSAGE_SIZE_LIMIT)
-            for user in admin.list_users():
-                upn = str(user.get("upn") or user.get("username"))
-                admin.set_mailbox_smtp_auth(upn, True if upn.lower().startswith("printer@") else None)
-            for policy in admin.conditional_access_policies():
-                admin.remove_conditional_access_policy(str(policy["id"]))
-            return "security defaults off, SMTP AUTH on (printer mailbox on), no Conditional Access policies"
-        if op == "security-defaults":
-            on = _bool(need("enabled"))
-            admin.set_security_defaults(on)
-            return f"security defaults {'on' if on else 'off'}"
-        if op == "org-smtp-auth":
-            on = _bool(need("enabled"))
-            admin.set_org_smtp_auth(on)
-            return f"SMTP AUTH for the organization {'on' if on else 'off'}"
-        if op == "mailbox-smtp-auth":
-            upn = self.upn(need("upn"))
-            value = _tri(a.get("value"))
-            admin.set_mailbox_smtp_auth(upn, value)
-            return f"SMTP AUTH for {upn}: " + ("follows the organization" if value is None else ("on" if value else "off"))
-        if op == "public-client-flows":
-            on = _bool(need("enabled"))
-            admin.set_public_client_flows(on)
-            return f"public client flows {'on' if on else 'off'}"
-        if op == "message-size-limit":
-            try:
-                size = int(need("size"))
-            except (TypeError, ValueError):
-                raise StepError(f"size must be a number of bytes, not {a.get('size')!r}") from None
-            if size <= 0:
-                raise StepError("size must be positive")
-            admin.set_message_size_limit(size)
-            return f"message size limit {size} bytes"
-        if op == "ca-add":
-            name = str(need("name"))
-            users = a.get("users") or ("all",)
-            if isinstance(users, str):
-                users = tuple(u.strip() for u in users.split(",") if u.strip())
-            users = tuple(u if u == "all" else self.upn(u) for u in users)
-            block = _bool(a.get("block_device_code_flow", False))
-            pid = admin.add_conditional_access_policy(name, users=users, block_device_code_flow=block)
-            what = "blocks the device code flow at sign-in" if block else "blocks token refresh"
-            return f"Conditional Access policy {name!r} ({pid}) for {', '.join(users)}: {what}"
-        if op == "ca-clear":
-            policies = admin.conditional_access_policies()
-            for policy in policies:
-                admin.remove_conditional_access_policy(str(policy["id"]))
-            return f"removed {len(policies)} Conditional Access policies"
-        if op == "consent-grant":
-            admin.grant_admin_consent(None)
-            return "admin consent granted for the printer app"
-        if op == "consent-revoke":
-            admin.revoke_admin_consent(None)
-            return "every consent for the printer app withdrawn"
-        if op == "revoke-sessions":
-            upn = self.upn(need("upn"))
-            admin.revoke_sessions(upn)
-            return f"sessions of {upn} revoked (refresh tokens stop working)"
-        if op == "set-password":
-            upn = self.upn(need("upn"))
-            pw = str(need("password"))
-            admin.set_password(upn, pw)
-            self.passwords[upn.lower()] = pw
-            return f"password of {upn} changed (its refresh tokens stop working)"
-        raise StepError(f"unknown tenant operation {op!r} (known: {', '.join(TENANT_OPS)})")
+        op = BY_NAME.get(name)
+        if op is None or op.says is None:
+            raise StepError(f"unknown tenant operation {name!r} (known: {', '.join(tenant_ops())})")
+        a = dict(args)
+        for p in op.params:
+            value = a.get(p.name)
+            if p.kind is Kind.USER and value is not None:
+                a[p.name] = self.upn(value)
+            elif p.kind is Kind.USERS and value:
+                users = [u.strip() for u in value.split(",") if u.strip()] if isinstance(value, str) else list(value)
+                a[p.name] = [u if u == "all" else self.upn(u) for u in users]
+        try:
+            parsed = parse_args(op, a)
+            result = self.tenant.admin.dispatch(op.name, a)
+        except (KeyError, ValueError) as exc:
+            raise StepError(f"tenant {name}: {exc.args[0] if exc.args else exc}") from None
+        if op.name == "set-password":  # a later sign-in uses the new password
+            self.passwords[str(parsed["upn"]).lower()] = str(parsed["password"])
+        return op.says(parsed, result)
 
     async def _advance(self, step: Advance) -> tuple[bool, str]:
         try:

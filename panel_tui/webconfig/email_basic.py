@@ -24,11 +24,6 @@ log = logging.getLogger(__name__)
 AUTH_METHODS = ("off", "smtp_auth", "pop_before_smtp", "oauth2")
 SERVICES = ("exchange_online", "outlook_com")
 SECURE = ("none", "ssl_tls", "starttls")
-#: What choosing an email service fills in (the names users see; the simulated tenant maps them)
-SERVICE_DEFAULTS: dict[str, tuple[str, int, str]] = {
-    "exchange_online": ("smtp.office365.com", 587, "starttls"),
-    "outlook_com": ("smtp-mail.outlook.com", 587, "starttls"),
-}
 
 #: settings field -> the widget id that shows it (and where its validation message goes)
 FIELDS = {
@@ -45,12 +40,10 @@ FIELDS = {
 
 
 def _service_defaults() -> dict[str, tuple[str, int, str]]:
-    try:
-        from device_model.settings import EMAIL_SERVICE_DEFAULTS
+    """What choosing an email service fills in (the names users see; the simulated tenant maps them)."""
+    from device_model.settings import EMAIL_SERVICE_DEFAULTS
 
-        return dict(EMAIL_SERVICE_DEFAULTS)
-    except Exception:  # pragma: no cover - before the device model lands
-        return SERVICE_DEFAULTS
+    return dict(EMAIL_SERVICE_DEFAULTS)
 
 
 class Field(Horizontal):
