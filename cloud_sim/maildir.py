@@ -222,10 +222,22 @@ def _info(name: str, folder: str, *, attachments: bool = False) -> MessageInfo |
 
 
 def _header_text(msg: Any, name: str) -> str:
+    """A header as a person reads it: RFC 2047 words (``=?utf-8?q?...?=``) decoded."""
     try:
-        return str(msg.get(name, "") or "")
+        return _decoded(str(msg.get(name, "") or ""))
     except Exception:  # a malformed header
         return ""
+
+
+def _decoded(value: str) -> str:
+    if "=?" not in value:
+        return value
+    from email.header import decode_header, make_header
+
+    try:
+        return str(make_header(decode_header(value)))
+    except Exception:  # a broken encoded word: the raw text
+        return value
 
 
 def _attachment_names(msg: Any) -> list[str]:
@@ -242,7 +254,7 @@ def _attachment_names(msg: Any) -> list[str]:
             name = None
         disposition = str(part.get("Content-Disposition", "") or "").strip().lower()
         if name or disposition.startswith("attachment"):
-            out.append(str(name or part.get_content_type()))
+            out.append(_decoded(str(name)) if name else part.get_content_type())
     return out
 
 

@@ -123,3 +123,18 @@ def test_read_message_finds_a_read_message_in_cur(tmp_path: Path) -> None:
     assert maildir.read_message(tmp_path, UPN, path.name)["Subject"] == "read"
     with pytest.raises(KeyError):
         maildir.read_message(tmp_path, UPN, "../x")
+
+
+def test_listing_decodes_encoded_headers_and_names(tmp_path: Path) -> None:
+    """What the SMTP client wrote (RFC 2047 words for non-ASCII) is shown as people read it."""
+    from email.message import EmailMessage
+
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = UPN, UPN, "Skenēts dokuments no EPSON"
+    m.set_content("x")
+    m.add_attachment(b"%PDF", maintype="application", subtype="pdf", filename="skenēts.pdf")
+    maildir.deliver(tmp_path, UPN, m.as_bytes())
+    assert b"=?utf-8?" in next((tmp_path / UPN / "new").iterdir()).read_bytes()
+    [info] = maildir.list_page(tmp_path, UPN)[1]
+    assert info.subject == "Skenēts dokuments no EPSON" and info.attachments == ("skenēts.pdf",)
+    assert maildir.list_messages(tmp_path, UPN)[0].subject == "Skenēts dokuments no EPSON"
