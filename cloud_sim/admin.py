@@ -101,6 +101,15 @@ class TenantAdmin:
     def list_users(self) -> list[JsonObject]:
         return [u.as_dict() for u in self._dir.users()]
 
+    def ensure_user(self, upn: str, password: str, *, role: str = "Global Administrator",
+                    display_name: str = "") -> dict[str, Any]:
+        """The account ``upn``, created with ``password`` and ``role`` if it does not exist yet
+        (a class's per-student accounts; an existing account keeps its password)."""
+        user = self._dir.user(upn if "@" in upn else f"{upn}@{self._dir.domain}")
+        if user is None:
+            user = self._dir.add_user(upn, password, display_name=display_name, role=role)
+        return user.as_dict()
+
     # -- token signing keys ------------------------------------------------------------------
     def rotate_signing_key(self) -> JsonObject:
         """Key rollover: a new signing key at ``jwks_uri``; the old one stays published for a

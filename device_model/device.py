@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import shutil
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -29,6 +30,7 @@ from .i18n import Catalog, Msg, default_catalog
 from .jobs import JobLog
 from .network import EmailServerStatus, NetworkStatus
 from .profile import DeviceProfile
+from .trust import CaCertificates
 from .settings import SECTION_TYPES, NetworkSettings, Settings
 from .validation import ValidationError, section_from_dict, validate_section
 from .jsontypes import JsonObject
@@ -105,6 +107,8 @@ class Device:
         self.errors = ErrorCatalog()
         self.jobs = JobLog(self.state_dir / "joblog.json", self.clock.now, self._emit, self._report_problem)
         self.admin = AdminLock(self, self.state_dir / "admin.json")
+        #: Network Security > CA Certificate: CAs trusted for SMTP besides the service's own
+        self.trust = CaCertificates(self.state_dir / "ca_certificates", self._emit, self.clock.now)
         self._started = True
 
     # -- events -----------------------------------------------------------------------------
@@ -306,6 +310,12 @@ class Device:
             except Exception:  # the journal still clears its files at the next start
                 log.exception("sign-out during the factory reset failed")
         self.jobs.clear()
+        # the Fax Server's and the Print Admin Serverless users' sign-ins, the CA certificates
+        for name in ("_fax_server_email", "_pas"):
+            self.__dict__.pop(name, None)
+        for name in reset.DEVICE_DIRS[1:]:
+            shutil.rmtree(self.state_dir / name, ignore_errors=True)
+        (self.state_dir / "pas.json").unlink(missing_ok=True)
         self.restore_default_settings()
         reset.done(self.state_dir)
         log.info("factory reset of %s", self.state_dir)

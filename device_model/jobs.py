@@ -45,7 +45,7 @@ JOB_KINDS = ("scan_to_email", "print", "email", "notification", "connection_test
 JOB_STATUSES = ("active", "completed", "canceled", "error", "interrupted")
 #: Jobs that hand a message to a server: recorded on disk as soon as they start, so that a kill
 #: between the server's acceptance and the log's write still leaves a record ("interrupted").
-DELIVERY_KINDS = frozenset({"scan_to_email", "email", "notification"})
+DELIVERY_KINDS = frozenset({"scan_to_email", "email", "notification", "fax"})
 MAX_ID = 2**53  # what any JSON reader keeps exactly
 _MAX_TEXT = 4000
 #: the most of the snapshot read whole; a larger one (a log kept by another version, say) gives

@@ -66,6 +66,28 @@ class EmailServerSettings:
     password: str = ""
     pop3_server: str = ""
     pop3_port: int = 110
+    #: the network email goes out on: "standard", or "additional" on models with an additional
+    #: network (which does not support OAuth2, guide p. 5)
+    network: str = "standard"
+
+
+@dataclass(frozen=True)
+class FaxServerSettings:
+    """Fax > Fax Server > Email Server Settings (fax models): its own server and sign-in,
+    independent of Network > Email Server (guide p. 8). ``forward_to`` is where a received fax
+    is forwarded by email (the provider's fax server address)."""
+
+    auth_method: str = "off"  # off | smtp_auth | oauth2 (no POP before SMTP here)
+    email_service: str | None = None
+    sender_address: str = ""
+    smtp_server: str = ""
+    smtp_port: int = 25
+    secure: str = "none"
+    account: str = ""
+    password: str = ""
+    forward_to: str = ""
+    pop3_server: str = ""
+    pop3_port: int = 110
 
 
 @dataclass(frozen=True)
@@ -159,6 +181,7 @@ SECTION_TYPES: dict[str, type] = {
     "admin": AdminSettings,
     "scan": ScanSettings,
     "notifications": NotificationSettings,
+    "fax_server": FaxServerSettings,
 }
 
 
@@ -172,6 +195,7 @@ class Settings:
     admin: AdminSettings = field(default_factory=AdminSettings)
     scan: ScanSettings = field(default_factory=ScanSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    fax_server: FaxServerSettings = field(default_factory=FaxServerSettings)
 
     def section(self, name: str) -> Any:
         """The dataclass of section ``name`` (KeyError for an unknown section)."""

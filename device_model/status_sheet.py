@@ -84,13 +84,18 @@ def sheet_sections(device: SheetSource) -> list[tuple[Msg, list[StatusRow]]]:
         StatusRow("protocols", Msg.of("status.sheet.protocols"), "HTTP, HTTPS, SMTP"),
         StatusRow("certificate", Msg.of("status.sheet.certificate"), Msg.of("status.sheet.self_signed")),
     ]
-    return [
+    sections = [
         (Msg.of("status.sheet.general"), general),
         (Msg.of("status.sheet.network"), net.rows()),
         (Msg.of("status.sheet.ipv6_proxy"), net.extra_rows()),
         (Msg.of("status.sheet.services"), services),
         (Msg.of("status.sheet.email_server"), email.rows()),
     ]
+    if p.additional_network is not None:  # models with a second interface print it too
+        from .additional_network import status_rows
+
+        sections.insert(2, (Msg.of("menu.additional_network_status"), status_rows(device)))
+    return sections
 
 
 def render_pdf(device: SheetSource) -> bytes:

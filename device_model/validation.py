@@ -270,6 +270,21 @@ FIELD_SPECS: dict[str, dict[str, _Spec]] = {
         "password": (_to_str, _len_ascii(0, 20)),
         "pop3_server": (_to_stripped, check_hostname),
         "pop3_port": (_to_int, _range(1, 65535)),
+        "network": (_choice(("standard", "additional")), None),
+    },
+    # Fax > Fax Server > Email Server Settings: the Email Server's rules, plus where to forward
+    "fax_server": {
+        "auth_method": (_choice(("off", "smtp_auth", "oauth2")), None),
+        "email_service": (_choice(EMAIL_SERVICES, optional=True), None),
+        "sender_address": (_to_stripped, check_sender_address),
+        "smtp_server": (_to_stripped, check_hostname),
+        "smtp_port": (_to_int, _range(1, 65535)),
+        "secure": (_choice(SECURE_CONNECTIONS), None),
+        "account": (_to_str, _len_ascii(0, 255)),
+        "password": (_to_str, _len_ascii(0, 20)),
+        "forward_to": (_to_stripped, check_sender_address),
+        "pop3_server": (_to_stripped, check_hostname),
+        "pop3_port": (_to_int, _range(1, 65535)),
     },
     "basic": {
         "language": (_choice(LANGUAGES), None),
@@ -321,6 +336,12 @@ def _cross_checks(section: str, new: Any) -> dict[str, Msg]:
                 errors["dns_primary"] = err
         if new.proxy_enabled and not new.proxy_server:
             errors["proxy_server"] = Msg.of("validation.required")
+    if section == "email_server":
+        from .additional_network import check_email_network
+
+        refused = check_email_network(new.auth_method, new.network)
+        if refused is not None:
+            errors["network"] = refused
     if section == "notifications":
         # an event ticked for an empty slot would silently go nowhere: ask for the address
         for n in range(1, NOTIFICATION_SLOTS + 1):

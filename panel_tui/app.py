@@ -40,9 +40,10 @@ SURFACES: dict[str, str] = {
 
 def make_device(config: AppConfig) -> Device:
     """The Device for this config (its state dir; the session language if one was given)."""
-    from device_model import Device
+    from device_model import Device, models
 
-    device = Device(config.state_dir)
+    model = getattr(config, "model", None)
+    device = Device(config.state_dir, profile=models.for_state_dir(config.state_dir, model))
     if config.lang:
         set_device_language(device, config.lang)
     return device

@@ -39,6 +39,8 @@ class AppConfig:
     client_id: str | None = None
     tenant: str | None = None
     tenant_preset: str = "prepared"
+    #: device model id (device_model/models); None: the one kept in the state dir, or the default
+    model: str | None = None
 
     def with_overrides(self, **values: Any) -> AppConfig:
         """A copy with the given non-None values set (CLI arguments win over the file)."""
@@ -79,7 +81,7 @@ def read_config_file(state_dir: Path) -> dict[str, Any]:
 #: The type each config.toml key must have (TOML has real types: ``cloud_ca = 5`` is an int).
 _TYPES: dict[str, type] = {
     "lang": str, "no_mouse": bool, "cloud_url": str, "cloud_ca": str, "email_service": str,
-    "client_id": str, "tenant": str, "tenant_preset": str,
+    "client_id": str, "tenant": str, "tenant_preset": str, "model": str,
 }
 
 

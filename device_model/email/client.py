@@ -79,7 +79,7 @@ class EmailClient:
     def __init__(self, device: EmailHost) -> None:
         install_log_redaction()
         self.device = device
-        self.store = TokenStore(device.state_dir, report=device.report_problem)
+        self.store = TokenStore(self.token_dir(device), report=device.report_problem)
         self._lock = threading.RLock()
         self._profile: EmailServiceProfile | None = None
         self._attempt: SignInAttempt | None = None
@@ -122,8 +122,18 @@ class EmailClient:
         profile = self._profile
         if profile is None:
             raise LookupError("no email service profile yet")
-        svc = service or self.device.settings.email_server.email_service or profile.service or EXCHANGE_ONLINE
+        svc = service or self.server_settings().email_service or profile.service or EXCHANGE_ONLINE
         return profile.for_service(normalize_service(svc))
+
+    def token_dir(self, device: EmailHost) -> Path:
+        """Where this client keeps its committed sign-in (the Fax Server's and each Print Admin
+        Serverless user's clients keep theirs apart)."""
+        return Path(device.state_dir)
+
+    def server_settings(self) -> Any:
+        """The settings section this client sends with (Network > Email Server; the Fax
+        Server's client reads its own section)."""
+        return self.device.settings.email_server
 
     # -- status and events ------------------------------------------------------------------
 
@@ -230,10 +240,15 @@ class EmailClient:
     def _tls_context(self, profile: EmailServiceProfile | None) -> ssl.SSLContext:
         """The verifying TLS context for the profile's CA, cached (an unreadable CA file: 313)."""
         key = str(profile.ca_path) if profile is not None and profile.ca_path else ""
+        trust = getattr(self.device, "trust", None)  # Network Security > CA Certificate
+        key += "|" + (trust.revision() if trust is not None else "")
         ctx = self._tls.get(key)
         if ctx is None:
             try:
-                ctx = self._tls[key] = tls_context_for(profile)
+                ctx = tls_context_for(profile)
+                if trust is not None:
+                    trust.apply(ctx)
+                self._tls[key] = ctx
             except (OSError, ValueError) as exc:
                 raise EmailSendError(E_COMM, f"CA certificate unusable: {exc}", kind="tls_verify") from exc
         return ctx
@@ -241,7 +256,7 @@ class EmailClient:
     def _send_config(self) -> tuple[SendConfig, MsalTokens | None, str]:
         """Settings -> SendConfig, the token provider (OAuth2) and the From address."""
         settings = self.device.settings
-        s = settings.email_server
+        s = self.server_settings()
         method = s.auth_method
         profile: EmailServiceProfile | None = None
         try:
@@ -352,7 +367,7 @@ class EmailClient:
         dev = self.device
         name = dev.settings.network.device_name or "printer"
         text = dev.t(event) if isinstance(event, Msg) else str(event)
-        target = to or dev.settings.email_server.sender_address or (self.store.meta or {}).get("account") or ""
+        target = to or self.server_settings().sender_address or (self.store.meta or {}).get("account") or ""
         if not target:
             return None
         when = dev.format_datetime(dev.clock.now())

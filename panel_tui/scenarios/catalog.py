@@ -146,6 +146,14 @@ class SendScan:
 
 
 @dataclass(frozen=True)
+class ReceiveFax:
+    """A fax arrives (the sample) and the Fax Server forwards it by email (a Fax job)."""
+
+    def describe(self) -> str:
+        return "receive-fax"
+
+
+@dataclass(frozen=True)
 class ExpectJob:
     """The newest job ended with this error code, or ``"completed"``."""
 
@@ -177,8 +185,8 @@ class ExpectSignIn:
         return f"expect sign-in {self.state}" + (f" AADSTS{self.aad_code}" if self.aad_code else "")
 
 
-Step = Union[Baseline, SignIn, Commit, SignOut, Tenant, Advance, Settings, SendScan, ExpectJob, ExpectStatus,
-             ExpectSignIn]
+Step = Union[Baseline, SignIn, Commit, SignOut, Tenant, Advance, Settings, SendScan, ReceiveFax, ExpectJob,
+             ExpectStatus, ExpectSignIn]
 EXPECT_STEPS = (ExpectJob, ExpectStatus, ExpectSignIn)
 ATTEMPT_STATES = ("signed_in", "failed", "expired", "cancelled")
 SIGN_IN_STATES = ("signed_in", "not_signed_in", "expired")
@@ -227,12 +235,24 @@ class Scenario:
 
     @property
     def setup(self) -> tuple[Step, ...]:
-        last = max((i for i, s in enumerate(self.steps) if isinstance(s, SendScan)), default=len(self.steps))
+        last = max((i for i, s in enumerate(self.steps) if isinstance(s, (SendScan, ReceiveFax))),
+                   default=len(self.steps))
         return self.steps[:last]
 
 
 def _scenario(id: str, code: Union[int, str], *setup: Step, to: str = DEFAULT_TO) -> Scenario:
     return Scenario(id, (Baseline(), *setup, SendScan(to), ExpectJob(code)), code)
+
+
+def _fax_scenario(id: str, code: Union[int, str], *setup: Step) -> Scenario:
+    """The Fax Server forwards a received fax (Fax > Fax Server > Email Server Settings)."""
+    return Scenario(id, (Baseline(), *setup, ReceiveFax(), ExpectJob(code)), code)
+
+
+#: the Fax Server's settings of the fax scenarios: OAuth2 to Exchange Online, forwarded to user@
+FAX_SERVER_OAUTH2 = dict(auth_method="oauth2", email_service="exchange_online", smtp_server="",
+                         smtp_port=587, secure="starttls", sender_address="admin@contoso.onmicrosoft.com",
+                         forward_to="user@contoso.onmicrosoft.com")  # no server: the service's (profiles.py)
 
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -256,6 +276,11 @@ SCENARIOS: tuple[Scenario, ...] = (
     _scenario("311-unknown-host", 311, SignIn("admin"),
               settings("email_server", smtp_server="smtp.contoso-nonexistent.example")),
     _scenario("314-too-large", 314, SignIn("admin"), tenant("message-size-limit", size=1500)),
+    # the Fax Server's own sign-in: the Email Server's (signed in) does not serve it
+    _fax_scenario("fax-360-not-signed-in", 360, SignIn("admin"), settings("fax_server", **FAX_SERVER_OAUTH2)),
+    _fax_scenario("fax-313-unreachable", 313,
+                  settings("fax_server", **{**FAX_SERVER_OAUTH2, "auth_method": "off", "email_service": None,
+                                            "smtp_server": "127.0.0.1", "smtp_port": FREE_PORT, "secure": "none"})),
 )
 
 BY_ID: Mapping[str, Scenario] = {s.id: s for s in SCENARIOS}

@@ -34,6 +34,7 @@ from panel_tui.scenarios.catalog import (
     ExpectSignIn,
     ExpectStatus,
     Scenario,
+    ReceiveFax,
     SendScan,
     Settings,
     SignIn,
@@ -333,6 +334,16 @@ class Session:
             text += f" ({_t(self.device, job.note)})"
         return True, text
 
+    async def _receive_fax(self, step: ReceiveFax) -> tuple[bool, str]:
+        from device_model.fax import fax_server_client
+
+        job = await fax_server_client(self.device).receive_sample()
+        self.job = job
+        text = f"fax job {job.id} forwarded to {job.destination or '-'}: {job_result(job)}"
+        if job.reply:
+            text += f" ({job.reply.splitlines()[0]})"
+        return True, text
+
     async def _expect_job(self, step: ExpectJob) -> tuple[bool, str]:
         job = self.job or (self.device.jobs.log[0] if self.device.jobs.log else None)
         if job is None:
@@ -377,6 +388,7 @@ _HANDLERS: dict[type, Callable[[Session, Any], Any]] = {
     Advance: Session._advance,
     Settings: Session._settings,
     SendScan: Session._send_scan,
+    ReceiveFax: Session._receive_fax,
     ExpectJob: Session._expect_job,
     ExpectStatus: Session._expect_status,
     ExpectSignIn: Session._expect_sign_in,

@@ -79,7 +79,7 @@ def environment(state_dir: Path | None = None, *, keep: bool = False, preset: st
     handle = None
     try:
         from cloud_sim import start_tenant
-        from device_model import Device
+        from device_model import Device, models
         from device_model.email import EmailServiceProfile
 
         state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -87,7 +87,7 @@ def environment(state_dir: Path | None = None, *, keep: bool = False, preset: st
             handle = start_tenant(tenant_dir(state_dir), preset=preset, device_code_interval=DEVICE_CODE_INTERVAL)
         except (OSError, ValueError) as exc:
             raise EnvironmentProblem(f"the simulated tenant did not start: {exc}") from None
-        device = Device(state_dir)
+        device = Device(state_dir, profile=models.for_state_dir(state_dir))
         device.email.set_profile(EmailServiceProfile.from_tenant(handle), warm_up=False)
         out(f"state dir {state_dir}; simulated tenant {handle.base_url} (SMTP {handle.smtp_host}:{handle.smtp_port})")
         yield Environment(state_dir, device, handle)

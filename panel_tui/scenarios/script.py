@@ -51,6 +51,7 @@ from panel_tui.scenarios.catalog import (
     ExpectJob,
     ExpectSignIn,
     ExpectStatus,
+    ReceiveFax,
     SendScan,
     SignIn,
     SignOut,
@@ -62,7 +63,7 @@ from panel_tui.scenarios.catalog import (
 EXIT_OK, EXIT_EXPECT_FAILED, EXIT_ERROR = 0, 1, 2
 
 COMMANDS = ("scenario", "baseline", "reset", "sign-in", "commit", "sign-out", "advance", "tenant", "set",
-            "scan-to-email", "expect")
+            "scan-to-email", "receive-fax", "expect")
 TENANT_COMMANDS = ("security-defaults", "smtp-auth", "public-client-flows", "size-limit", "message-size-limit",
                    "ca-add", "ca-clear", "consent", "revoke-sessions", "set-password", "reset")
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -230,6 +231,9 @@ def _parse_line(n: int, text: str, words: list[str]) -> Line:
         if not _ADDRESS.match(pos[0]):
             raise fail(f"not an email address: {pos[0]!r}")
         return Line(n, text, (SendScan(pos[0]),))
+    if cmd == "receive-fax":
+        count(flags([])[0], 0, "receive-fax")
+        return Line(n, text, (ReceiveFax(),))
     if cmd == "expect":
         pos, _ = flags([])
         if pos[:1] == ["sign-in"] and len(pos) in (2, 3):

@@ -110,6 +110,14 @@ class TileGrid(Grid, can_focus=True):
         self.cursor = ids.index(tile_id)
 
 
+def model_tiles(profile: object) -> tuple[tuple[str, str], ...]:
+    """Tiles only some models have (Epson Print Admin Serverless)."""
+    has = getattr(profile, "has", None)
+    if callable(has) and has("print_admin_serverless"):
+        return (("pas", "panel.home.tile.pas"),)
+    return ()
+
+
 class HomeScreen(PanelScreen):
     """The panel's Home screen; arrows move between tiles, Enter opens one."""
 
@@ -124,7 +132,7 @@ class HomeScreen(PanelScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(self.t("panel.home.title"), id="home-title", markup=False)
         with TileGrid(id="tiles"):
-            for tile_id, key in TILES:
+            for tile_id, key in TILES + model_tiles(self.device.profile):
                 yield Tile(tile_id, self.t(key))
 
     def on_mount(self) -> None:

@@ -29,8 +29,11 @@ class MenuScreen(PanelScreen):
         return crumb_labels(self.panel, self.node)
 
     def items(self) -> tuple[MenuNode, ...]:
+        profile = self.device.profile
         return visible_children(
-            self.node, has_general_settings=getattr(self.device.profile, "has_general_settings", True)
+            self.node,
+            has_general_settings=getattr(profile, "has_general_settings", True),
+            features=getattr(profile, "features", frozenset()),
         )
 
     def _prompt(self, child: MenuNode) -> Text:

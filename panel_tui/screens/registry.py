@@ -22,6 +22,10 @@ SCREENS: dict[str, str] = {
     "wifi_direct_status": "panel_tui.screens.network_status:WifiDirectStatusScreen",
     "email_server_status": "panel_tui.screens.network_status:EmailServerStatusScreen",
     "print_status_sheet": "panel_tui.screens.network_status:PrintStatusSheetScreen",
+    "additional_network_status": "panel_tui.screens.additional_network:AdditionalNetworkStatusScreen",
+    "fax_receive_sample": "panel_tui.screens.fax:FaxReceiveSampleScreen",
+    "pas": "panel_tui.screens.pas:PasScreen",
+    "fax_server_status": "panel_tui.screens.fax:FaxServerStatusScreen",
     "device_name": "panel_tui.screens.settings_forms:DeviceNameScreen",
     "tcpip": "panel_tui.screens.settings_forms:TcpIpScreen",
     "email_server_settings": "panel_tui.screens.settings_forms:EmailServerSettingsScreen",
@@ -44,7 +48,7 @@ SCREENS: dict[str, str] = {
 OPTIONAL = frozenset({"scan"})
 
 #: Home tiles that are not menu nodes: tile id -> screen id (None: not built yet).
-TILES: dict[str, str | None] = {"job_status": "job_status", "scan": "scan"}
+TILES: dict[str, str | None] = {"job_status": "job_status", "scan": "scan", "pas": "pas"}
 
 
 def register(screen_id: str, target: str) -> None:

@@ -36,6 +36,8 @@ FIELDS = {
     "smtp_server": "eb-smtp-server",
     "smtp_port": "eb-smtp-port",
     "secure": "eb-secure",
+    # OAuth2 refused while email uses the additional network: said at Authentication Method
+    "network": "eb-auth-method",
 }
 
 

@@ -47,29 +47,46 @@ NAV: dict[str, tuple[tuple[str, str], ...]] = {
     "status": (("product_status", "INFO_PRTINFO"), ("network_status", "INFO_NWINFO")),
     "print": (("paper_source", "PRT_PAPERSOURCE"),),
     "scan_copy": (("scan_destination", "SCN_DESTINATION"),),
-    "fax": (("fax_server_email", "FAX_EMAILSERVER"),),
+    "fax": (("fax_server", ""), ("fax_server_email", "FAX_EMAILSERVER")),
     "network": (
         ("email_server", ""),
         ("email_basic", "NWS_EMAIL_BASIC"),
         ("connection_test", "NWS_EMAIL_CONNECTIONTEST"),
         ("wired_lan", "NWS_WIREDLAN"),
         ("wifi", "NWS_WIFI"),
+        ("additional_network", "NWS_ADDITIONAL_NETWORK"),
         ("ldap", "NWS_LDAP"),
     ),
-    "network_security": (("ssl_tls", "NWS_SSLTLS"),),
+    "network_security": (("ssl_tls", "NWS_SSLTLS"), ("ca_certificate", "NWS_CACERTIFICATE")),
     "product_security": (("admin_password", "PRD_ADMINPASSWORD"),),
     "device_management": (
         ("firmware_update", "DVM_FIRMWARE"),
         ("email_notification", "DVM_EMAILNOTIFICATION"),
+        ("pas", "DVM_PRINTADMINSERVERLESS"),
         ("trainer_hints", "DVM_TRAINERHINTS"),
     ),
 }
 
+#: Pages only models with this feature have (device_model/models): absent, not "not emulated"
+NAV_FEATURES: dict[str, str] = {
+    "additional_network": "additional_network", "fax_server": "fax_server", "fax_server_email": "fax_server",
+    "pas": "print_admin_serverless",
+}
+
+#: Pages built in their own modules: page id -> (widget id, "module:Class"). Each page has
+#: ``load_settings()`` (shown again: what the printer holds) and ``press_ok()`` (Ctrl+O).
+EXTRA_PAGES: dict[str, tuple[str, str]] = {
+    "additional_network": ("page-additional-network", "panel_tui.webconfig.additional_network:AdditionalNetworkPage"),
+    "ca_certificate": ("page-ca-certificate", "panel_tui.webconfig.ca_certificate:CaCertificatePage"),
+    "fax_server_email": ("page-fax-server-email", "panel_tui.webconfig.fax_server:FaxServerEmailPage"),
+    "pas": ("page-pas", "panel_tui.webconfig.pas:PasPage"),
+}
+
 #: Pages shown indented under their heading in the menu (short label)
-NAV_SHORT = frozenset({"email_basic", "connection_test"})
+NAV_SHORT = frozenset({"email_basic", "connection_test", "fax_server_email"})
 
 #: Pages that need the administrator login (all Network pages on a real printer do).
-ADMIN_PAGES = frozenset({"email_basic", "connection_test", "email_notification", "trainer_hints"})
+ADMIN_PAGES = frozenset({"email_basic", "connection_test", "email_notification", "trainer_hints", *EXTRA_PAGES})
 EMULATED = {
     "product_status": "page-product-status",
     "trainer_hints": "page-trainer-hints",
@@ -83,7 +100,6 @@ class WebConfigScreen(Screen):
     """The printer's admin web pages (the ``webconfig`` mode of the panel app)."""
 
     CSS_PATH = "webconfig.tcss"
-    HELP_KEY = "webconfig.help"
     AUTO_FOCUS = "#wc-nav"
     #: Where Web Config opens, as a real printer's does: its status page (not a settings page)
     START_TAB = "status"
@@ -127,7 +143,14 @@ class WebConfigScreen(Screen):
                 yield ConnectionTestPage(id="page-connection-test")
                 yield EmailNotificationPage(id="page-email-notification")
                 yield NotEmulatedPage(id="page-not-emulated")
+                for widget_id, target in EXTRA_PAGES.values():
+                    yield _page_class(target)(id=widget_id)
         yield Static(tr(self, "webconfig.hints"), id="wc-hints", classes="key-hints", markup=False)
+
+    @property
+    def HELP_KEY(self) -> str:  # noqa: N802 - the name every screen's F1 help is read from
+        """F1: a page built in its own module has its own help; the rest share Web Config's."""
+        return f"webconfig.page_help.{self.page}" if self.page in EXTRA_PAGES else "webconfig.help"
 
     def tabs(self) -> tuple[str, ...]:
         """The top tabs this model shows (no Fax tab on a model without fax)."""
@@ -180,18 +203,27 @@ class WebConfigScreen(Screen):
 
         return glyphs_for(self.app.console.color_system).padlock
 
+    def nav_pages(self) -> tuple[tuple[str, str], ...]:
+        """This tab's left menu for this model (a page of a feature the model lacks is absent)."""
+        profile = getattr(self.app.device, "profile", None)
+        has = getattr(profile, "has", None)
+        return tuple(
+            (page, path) for page, path in NAV.get(self.tab, ())
+            if page not in NAV_FEATURES or (callable(has) and has(NAV_FEATURES[page]))
+        )
+
     def _fill_nav(self) -> None:
         nav = self.query_one("#wc-nav", OptionList)
         nav.clear_options()
-        for page, path in NAV.get(self.tab, ()):
+        for page, path in self.nav_pages():
             if not path:  # a heading of the menu (e.g. "Email Server")
                 nav.add_option(Option(tr(self, f"webconfig.nav.{page}"), id=page, disabled=True))
             elif page in NAV_SHORT:
                 nav.add_option(Option("  " + tr(self, f"webconfig.nav.short.{page}"), id=page))
             else:
                 nav.add_option(Option(tr(self, f"webconfig.nav.{page}"), id=page))
-        pages = [p for p, _ in NAV.get(self.tab, ())]
-        selectable = [p for p, path in NAV.get(self.tab, ()) if path]
+        pages = [p for p, _ in self.nav_pages()]
+        selectable = [p for p, path in self.nav_pages() if path]
         if self.page not in selectable and selectable:
             self.page = selectable[0]
         if self.page in pages:
@@ -201,6 +233,10 @@ class WebConfigScreen(Screen):
         switcher = self.query_one("#wc-pages", ContentSwitcher)
         if self.page in ADMIN_PAGES and not self.logged_in:
             switcher.current = "page-login-required"
+        elif self.page in EXTRA_PAGES:
+            widget_id = EXTRA_PAGES[self.page][0]
+            switcher.current = widget_id
+            self.query_one(f"#{widget_id}").load_settings()  # type: ignore[attr-defined]
         elif self.page in EMULATED:
             switcher.current = EMULATED[self.page]
             if self.page == "email_basic":
@@ -311,6 +347,8 @@ class WebConfigScreen(Screen):
             self.query_one(EmailNotificationPage).press_ok()
         elif self.page == "trainer_hints" and self.logged_in:
             self.query_one(TrainerHintsPage).press_ok()
+        elif self.page in EXTRA_PAGES and self.logged_in:
+            self.query_one(f"#{EXTRA_PAGES[self.page][0]}").press_ok()  # type: ignore[attr-defined]
 
     # -- the pending sign-in (guide steps 6-12) -----------------------------------------
 
@@ -415,6 +453,14 @@ class WebConfigScreen(Screen):
         if self.is_mounted:
             self._refresh_header()
             self._bump()
+
+
+def _page_class(target: str) -> Any:
+    """The page class named "module:Class" (imported when Web Config is first shown)."""
+    from importlib import import_module
+
+    module, _, name = target.partition(":")
+    return getattr(import_module(module), name)
 
 
 class WebNav(OptionList):
