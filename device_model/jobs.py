@@ -457,6 +457,32 @@ class JobLog:
             log.error("cannot empty the job journal: %s", exc)
 
 
+def journal_finished(path: Path) -> list[dict[str, Any]]:
+    """Jobs finished since the snapshot, newest first, as JSON objects: the journal beside
+    ``joblog.json`` read without a ``Device`` (bounded, damaged lines skipped), for tools that
+    read a state dir they do not own (the class trainer's progress table)."""
+    journal = Path(path).with_suffix(".journal")
+    try:
+        with open(journal, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > JOURNAL_READ_LIMIT:
+                fh.seek(size - JOURNAL_READ_LIMIT)
+                fh.readline()
+            raw = fh.read()
+    except OSError:
+        return []
+    out: list[dict[str, Any]] = []
+    for line in raw.splitlines():
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(rec, dict) and rec.get("op") == "finish" and isinstance(rec.get("job"), dict):
+            out.append(rec["job"])
+    out.reverse()
+    return out
+
+
 class _Flusher:
     """One daemon thread for every job log: fsyncs journals a moment after their writes,
     batching the jobs that finished meanwhile, and compacts them; never on a job's path."""
