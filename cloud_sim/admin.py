@@ -94,6 +94,10 @@ class TenantAdmin:
     def set_password(self, upn: str, password: str) -> None:
         self._dir.set_password(upn, password)
 
+    def set_password_cost(self, n: int) -> None:
+        """scrypt's N for passwords set from now on (tenant setting; see ``cloud_sim.store``)."""
+        self._dir.set_password_cost(n)
+
     def list_users(self) -> list[JsonObject]:
         return [u.as_dict() for u in self._dir.users()]
 
@@ -144,6 +148,24 @@ class TenantAdmin:
                             "from": m.from_, "to": m.to, "subject": m.subject,
                             "size": m.size, "path": str(m.path)})
         return out
+
+    def mail_summary(self) -> list[dict[str, Any]]:
+        """Every mailbox and when mail last landed in it (no message listed or read: the panel
+        follows new mail to its mailbox at the same cost at 10 and at 100 000 messages)."""
+        from cloud_sim.maildir import last_delivery, list_mailboxes
+
+        return [{"mailbox": box, "newest": last_delivery(self._maildir_root, box)}
+                for box in list_mailboxes(self._maildir_root)]
+
+    def mail_page(self, upn: str, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        """One page of a mailbox, newest first (headers and attachment names), and its total."""
+        from cloud_sim.maildir import list_page
+
+        total, page = list_page(self._maildir_root, upn, offset, min(max(0, limit), 500))
+        return {"mailbox": upn, "total": total, "offset": offset, "messages": [
+            {"mailbox": upn, "key": m.key, "delivered": m.delivered.isoformat(), "from": m.from_,
+             "to": m.to, "subject": m.subject, "size": m.size, "path": str(m.path),
+             "date": m.date, "attachments": list(m.attachments)} for m in page]}
 
     # -- overview ----------------------------------------------------------------------------
     def state(self) -> JsonObject:

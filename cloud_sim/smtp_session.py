@@ -68,6 +68,7 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
         self._state = state
         self._session_id = "08DD" + secrets.token_hex(6).upper()
         self._last_line = b""
+        self._held: list[str] = []  # the first lines of a multi-line reply, not yet written
         state.connections.add(self)
         self.__ident__ = "Microsoft ESMTP MAIL Service"
         # Gate every command but the allowed few behind STARTTLS.
@@ -129,6 +130,15 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
     async def push(self, status: Any) -> None:  # type: ignore[override]
         if isinstance(status, str):
             status = self._translate(status)
+            if status[3:4] == "-" and status[:3].isdigit():
+                # a multi-line reply (EHLO's) leaves in one write, not one TLS record and
+                # TCP segment per line
+                self._held.append(status)
+                return
+        if self._held:
+            held = "\r\n".join(self._held) + "\r\n"
+            self._held.clear()
+            status = held + status if isinstance(status, str) else held.encode() + status
         await super().push(status)
 
     def _translate(self, status: str) -> str:

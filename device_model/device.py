@@ -43,7 +43,7 @@ CLOCK_SCHEMA = 1
 #: At most this many "bad value" notices at one start (a file full of them is one story).
 MAX_VALUE_PROBLEMS = 5
 #: Every file the device keeps in its state dir (the email client's live under ``email/``).
-STATE_FILES = ("settings.json", "admin.json", "joblog.json", "clock.json", "email/token_cache.json",
+STATE_FILES = ("settings.json", "admin.json", "joblog.json", "joblog.journal", "clock.json", "email/token_cache.json",
                "email/signin.json", "panel.json")
 
 

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 MARKER = "reset.json"
 #: files whose absence means "factory": settings, admin password, job log
-DEVICE_FILES = ("settings.json", "admin.json", "joblog.json", "pas.json")
+DEVICE_FILES = ("settings.json", "admin.json", "joblog.json", "joblog.journal", "pas.json")
 #: directories likewise: the email client's sign-in and token cache, the Fax Server's and each
 #: Print Admin Serverless user's, and the imported CA certificates (the model, model.json, stays:
 #: it is the hardware)

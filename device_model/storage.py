@@ -127,6 +127,11 @@ def _parse_int(text: str) -> int | float:
     return int(text)
 
 
+#: The largest state file read (settings, admin, clock, sign-in, token cache, job log snapshot):
+#: ours stay far below it; anything larger is set aside unread.
+MAX_STATE_FILE = 8 << 20
+
+
 @dataclass
 class LoadResult:
     """What :func:`load_document` found: the data (None = use defaults) and any problem."""
@@ -148,6 +153,9 @@ def load_document(path: Path, schema_version: int, *, kind: str = "") -> LoadRes
         return LoadResult(None)
     reason: str
     try:
+        size = path.stat().st_size
+        if size > MAX_STATE_FILE:  # never parsed: start-up must not grow with a file's size
+            raise ValueError(f"{size} bytes, more than a state file ever holds ({MAX_STATE_FILE})")
         raw = path.read_bytes()
         doc = json.loads(raw.decode("utf-8"), parse_int=_parse_int)
         if not isinstance(doc, dict):

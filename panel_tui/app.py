@@ -170,6 +170,10 @@ class PanelApp(App[None]):
         replies and scenario errors, and one ``[/]`` in them would stop the app (MarkupError)."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    def _redraw_borders(self) -> None:
+        for widget in self.screen.walk_children():
+            widget.refresh()
+
     def on_mount(self) -> None:
         if is_16_colour(self.console.color_system) and not self.is_headless:
             # A real terminal with 16 colours: a theme of exactly those colours, readable on a
@@ -177,6 +181,8 @@ class PanelApp(App[None]):
             self.theme = PANEL_16.name
         if self.icons == "ascii" or (self.icons == "auto" and not self.unicode_terminal):
             self._undo_ascii_borders = use_ascii_borders()
+            # what was drawn before the switch (the first screen) is drawn again in ASCII
+            self.call_after_refresh(self._redraw_borders)
         self._device_loop = asyncio.get_running_loop()
         self._was_logged_in = bool(self.device.admin.logged_in)
         self._unsubscribe = self.device.subscribe(self._on_device_event)
@@ -281,7 +287,8 @@ class PanelApp(App[None]):
         lang = self.device.language
         if lang != self.language:
             self.language = lang
-        self.refresh_status()
+        if message.kind != "jobs":  # a job's progress changes nothing the status bar shows
+            self.refresh_status()
         self.device_events.publish(message)
 
     def tick(self) -> None:

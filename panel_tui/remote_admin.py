@@ -126,6 +126,12 @@ class RemoteTenantAdmin:
     def mail_list(self, upn: str | None = None) -> list[dict[str, Any]]:
         return self._call("mail_list", upn=upn)
 
+    def mail_summary(self) -> list[dict[str, Any]]:
+        return self._call("mail_summary")
+
+    def mail_page(self, upn: str, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        return self._call("mail_page", upn=upn, offset=offset, limit=limit)
+
     def messages(self, upn: str) -> list[EmailMessage]:
         """The mailbox's messages, read from the Maildir files the tenant names (same machine)."""
         out: list[EmailMessage] = []

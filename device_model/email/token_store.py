@@ -74,6 +74,10 @@ class TokenStore:
     def read_cache_text(self) -> str | None:
         """The serialized msal cache, or None (missing or unreadable: moved aside, logged)."""
         try:
+            from ..storage import MAX_STATE_FILE
+
+            if self.cache_path.stat().st_size > MAX_STATE_FILE:  # bounded: never parsed
+                raise ValueError("larger than a token cache ever is")
             text = self.cache_path.read_text("utf-8")
             doc = json.loads(text)
             # msal's cache is an object of objects; anything else fails every send (AttributeError)

@@ -98,11 +98,13 @@ def _device(student_dir: Path, row: StudentProgress) -> None:
         row.ok_pressed = True
         row.signed_in = True
         row.account = str(data.get("account") or "")[:200]
+    from device_model.jobs import journal_finished
+
     log = _read_json(student_dir / "joblog.json")
     data = log.get("data") if isinstance(log, dict) else None
     jobs = data.get("log") if isinstance(data, dict) else None
-    if not isinstance(jobs, list):
-        return
+    # newest first: what finished since the snapshot (the journal beside it), then the snapshot
+    jobs = journal_finished(student_dir / "joblog.json") + (jobs if isinstance(jobs, list) else [])
     for job in jobs:
         if not isinstance(job, dict) or job.get("kind") != "scan_to_email":
             continue

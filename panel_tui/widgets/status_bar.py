@@ -51,6 +51,11 @@ class StatusBar(Horizontal):
     StatusBar > #clock { width: auto; padding: 0 1; }
     """
 
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        #: what each part shows now (see `_put`)
+        self._shown: dict[str, str] = {}
+
     def compose(self) -> ComposeResult:
         yield Static(id="net", markup=False)
         yield Static(id="device-name", markup=False)
@@ -79,8 +84,8 @@ class StatusBar(Horizontal):
             text = f"{g.wifi} {app.t('panel.status.wifi')}"
         else:
             text = f"{g.wired} {app.t('panel.status.wired')}"
-        self.query_one("#net", Static).update(text)
-        self.query_one("#device-name", Static).update(str(net.device_name))
+        self._put("#net", text)
+        self._put("#device-name", str(net.device_name))
         lock = self.query_one(LockIcon)
         admin = device.admin
         lock.display = bool(admin.lock_active)
@@ -98,4 +103,11 @@ class StatusBar(Horizontal):
             lock.label = f"{g.cursor_left}{label}{g.cursor_right}"
         else:
             lock.label = f"{' ' * len(g.cursor_left)}{label}{' ' * len(g.cursor_right)}"
-        self.query_one("#clock", Static).update(device.format_datetime())
+        self._put("#clock", device.format_datetime())
+
+    def _put(self, selector: str, text: str) -> None:
+        """Update a part only when its text changed: ``Static.update`` asks for a layout of
+        the whole screen, and the bar is refreshed on every tick and device event."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, Static).update(text)

@@ -444,3 +444,38 @@ async def test_admin_user_follows_the_sign_in_until_the_person_picks_one(
         await pilot.pause(0.5)
         await wait_until(pilot, lambda: pane._state.get("users"), "the state re-read")
         assert select.value == user
+
+
+async def test_a_long_mailbox_opens_on_its_newest_page_and_reads_on_at_the_end(
+    live_device: Device, tenant: Any
+) -> None:
+    """Listed once, newest first, a page at a time: the count is the whole mailbox's, the first
+    row is the newest message, and the cursor at the last row brings the next page."""
+    from textual.widgets import DataTable
+
+    from panel_tui.cloud.mail_pane import PAGE, MailPane
+
+    user = "user@contoso.onmicrosoft.com"
+    total = PAGE + 10
+    for i in range(total):
+        _deliver(tenant, user, f"Scan {i:03d}", PRINTER, pdf=10 if i % 2 else 0)
+    app = linked_app(live_device, tenant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("cloud")
+        cloud = app.screen
+        await pilot.pause()
+        cloud.show_tab("mail")
+        pane = cloud.query_one(MailPane)
+        table = pane.query_one("#mail-table", DataTable)
+        await wait_until(pilot, lambda: table.row_count == PAGE, "the first page")
+        assert f"{total} message(s)" in static_text(app, "#mail-detail")
+        await pilot.pause()
+        text = screen_text(app)
+        assert f"Scan {total - 1:03d}" in text and "scan0001.pdf" in text  # newest first
+        table.focus()
+        await pilot.press(*["down"] * (PAGE - 1))
+        await wait_until(pilot, lambda: table.row_count == total, "the next page")
+        await pilot.press(*["down"] * 10)
+        await pilot.pause()
+        assert "Scan 000" in screen_text(app)  # the oldest, last
+        assert table.row_count == total

@@ -32,7 +32,8 @@ def test_the_remote_admin_speaks_the_table() -> None:
 
 
 def test_cli_and_scenarios_read_the_table() -> None:
-    assert cli.READ_ONLY_OPS == READ_ONLY == {"state", "users", "now", "ca-list", "mail-list", "signing-keys"}
+    assert cli.READ_ONLY_OPS == READ_ONLY == {"state", "users", "now", "ca-list", "mail-list", "mail-summary",
+                                              "mail-page", "signing-keys"}
     assert all(operation(name) for name in cli.TOP_LEVEL_OPS + cli.ON_OFF_SETTINGS)
     assert set(tenant_ops()) == {op.name for op in SCENARIO_OPS}
     assert {"reset", "ca-clear", "security-defaults", "set-password"} <= set(tenant_ops())
