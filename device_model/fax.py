@@ -20,14 +20,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .email.client import EmailClient
+from .email.second_client import SecondEmailClient
 from .email.message import Attachment
 
 #: the calling number a sample fax "comes from" (display only)
 SAMPLE_SENDER_NUMBER = "+371 6700 0000"
 
 
-class FaxServerEmail(EmailClient):
+class FaxServerEmail(SecondEmailClient):
     """The Fax Server's email client: its settings section and its own sign-in.
 
     Endpoints (the email service profile) are the device's: the cloud link sets them once on
@@ -36,18 +36,6 @@ class FaxServerEmail(EmailClient):
 
     def token_dir(self, device: Any) -> Path:
         return Path(device.state_dir) / "fax_server"
-
-    @property  # type: ignore[override]
-    def _profile(self) -> Any:
-        own = self.__dict__.get("_own_profile")
-        if own is not None:
-            return own
-        main = getattr(self.device, "email", None)
-        return getattr(main, "profile", None) if main is not None and main is not self else None
-
-    @_profile.setter
-    def _profile(self, value: Any) -> None:
-        self.__dict__["_own_profile"] = value
 
     def server_settings(self) -> Any:
         return self.device.settings.fax_server

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import storage
-from .email.client import EmailClient
+from .email.second_client import SecondEmailClient
 
 FILE_NAME = "pas.json"
 SENDER_MODES = ("device", "user")  # the Email Server's Sender's Email Address, or the user's own
@@ -124,7 +124,7 @@ class PrintAdminServerless:
         return client
 
 
-class PasEmail(EmailClient):
+class PasEmail(SecondEmailClient):
     """To Email for one PAS user: the Email Server's settings, the user's own sign-in, and (with
     sender mode "user") the user's address as Sender's Email Address."""
 
@@ -135,18 +135,6 @@ class PasEmail(EmailClient):
 
     def token_dir(self, device: Any) -> Path:
         return Path(device.state_dir) / "pas" / self.user.id
-
-    @property  # type: ignore[override]
-    def _profile(self) -> Any:
-        own = self.__dict__.get("_own_profile")
-        if own is not None:
-            return own
-        main = getattr(self.device, "email", None)
-        return getattr(main, "profile", None) if main is not None and main is not self else None
-
-    @_profile.setter
-    def _profile(self, value: Any) -> None:
-        self.__dict__["_own_profile"] = value
 
     def server_settings(self) -> Any:
         settings = self.device.settings.email_server

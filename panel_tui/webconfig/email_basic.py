@@ -21,6 +21,7 @@ from device_model.settings import EMAIL_SERVICE_DEFAULTS
 
 from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, job_outcome_text, tr, trainer_hints_on
+from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
 from panel_tui.webconfig.signin_status import signed_in_account, status_texts
 
 if TYPE_CHECKING:
@@ -289,10 +290,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
     # -- OK -----------------------------------------------------------------------------
 
     def _clear_errors(self) -> None:
-        for widget_id in FIELDS.values():
-            error = self.query_one(f"#{widget_id}-error", Static)
-            error.update("")
-            error.remove_class("-shown")
+        clear_field_errors(self, FIELDS.values())
 
     @on(Button.Pressed, "#eb-ok")
     def press_ok(self) -> None:
@@ -306,19 +304,10 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         try:
             device.update("email_server", **values)
         except ValidationError as exc:
-            first = None
-            for name, msg in exc.errors.items():
-                widget_id = FIELDS.get(name)
-                if widget_id is None:
-                    continue
-                error = self.query_one(f"#{widget_id}-error", Static)
-                error.update(tr(self, msg))
-                error.add_class("-shown")
-                first = first or widget_id
+            messages = {FIELDS[name]: tr(self, msg) for name, msg in exc.errors.items() if name in FIELDS}
             result.update(tr(self, "webconfig.email.invalid"))
             result.set_class(True, "-error")
-            if first is not None:
-                self.query_one(f"#{first}").focus()
+            show_field_errors(self, messages)
             return
         committed = False
         if values.get("auth_method") == "oauth2":

@@ -18,6 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
 from panel_tui.ui.text import describe_error, job_outcome_text, tr
+from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
 from panel_tui.webconfig.pages import trainer_hints_on
 
 log = logging.getLogger(__name__)
@@ -161,10 +162,7 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
         self.query_one("#fs-secure", Select).value = secure
 
     def _clear_errors(self) -> None:
-        for widget_id in FIELDS.values():
-            error = self.query_one(f"#{widget_id}-error", Static)
-            error.update("")
-            error.remove_class("-shown")
+        clear_field_errors(self, FIELDS.values())
 
     # -- Current Status and Sign In ---------------------------------------------------------
 
@@ -253,18 +251,9 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
         try:
             self.app.device.update("fax_server", **values)
         except ValidationError as exc:
-            first = None
-            for name, msg in exc.errors.items():
-                widget_id = FIELDS.get(name)
-                if widget_id is None:
-                    continue
-                error = self.query_one(f"#{widget_id}-error", Static)
-                error.update(tr(self, msg))
-                error.add_class("-shown")
-                first = first or widget_id
+            messages = {FIELDS[name]: tr(self, msg) for name, msg in exc.errors.items() if name in FIELDS}
             self._say(tr(self, "webconfig.email.invalid"), True)
-            if first is not None:
-                self.query_one(f"#{first}").focus()
+            show_field_errors(self, messages)
             return
         committed = False
         if values["auth_method"] == "oauth2" and getattr(self.attempt, "state", None) == "signed_in":

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Static
 from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, job_outcome_text, tr
 from panel_tui.ui.widgets import TickBox
+from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +86,7 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
         return values
 
     def _clear_errors(self) -> None:
-        for n in range(1, SLOTS + 1):
-            error = self.query_one(f"#{address_id(n)}-error", Static)
-            error.update("")
-            error.remove_class("-shown")
+        clear_field_errors(self, (address_id(n) for n in range(1, SLOTS + 1)))
 
     # -- OK -----------------------------------------------------------------------------
 
@@ -102,19 +100,11 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
         try:
             self.app.device.update("notifications", **self.values())
         except ValidationError as exc:
-            first: str | None = None
-            for name, msg in exc.errors.items():
-                if not name.startswith("address_"):
-                    continue
-                widget_id = address_id(int(name.rsplit("_", 1)[1]))
-                error = self.query_one(f"#{widget_id}-error", Static)
-                error.update(tr(self, msg))
-                error.add_class("-shown")
-                first = first or widget_id
+            messages = {address_id(int(name.rsplit("_", 1)[1])): tr(self, msg)
+                        for name, msg in exc.errors.items() if name.startswith("address_")}
             result.update(tr(self, "webconfig.notify.invalid"))
             result.set_class(True, "-error")
-            if first is not None:
-                self.query_one(f"#{first}").focus()
+            show_field_errors(self, messages)
             return
         result.set_class(False, "-error")
         result.update(tr(self, "webconfig.notify.saved"))
