@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -183,11 +182,9 @@ async def _run(args: argparse.Namespace, root: Path, password: Any, keys: Any) -
         print(f"Each student signs in as YOURNAME@{tenant.domain}, password {STUDENT_PASSWORD}",
               flush=True)
         print(f"Students' printers: {root / 'students'}   Ctrl+C stops the class.", flush=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
+        from panel_tui.serve import until_stopped
+
+        await until_stopped()
         return 0
     finally:
         await server.stop()

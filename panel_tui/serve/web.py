@@ -9,7 +9,6 @@ expects: :data:`BROWSER_KEYS`. The page's title lists them.
 
 from __future__ import annotations
 
-import asyncio
 import shlex
 import sys
 from pathlib import Path
@@ -106,8 +105,6 @@ def session_command(root: Path, cloud_url: str, cloud_ca: Path, lang: str | None
 
 async def run_web(args: Any, root: Path) -> int:
     """Run until SIGINT/SIGTERM: the class tenant, then the web server."""
-    import signal
-
     from panel_tui.serve.tenant import STUDENT_PASSWORD, ClassTenant
 
     try:
@@ -135,11 +132,9 @@ async def run_web(args: Any, root: Path) -> int:
         print(f"Sign in with admin@{tenant.domain} (password Contoso-Admin-2025) or a student "
               f"account (password {STUDENT_PASSWORD})", flush=True)
         print(f"Students' printers: {root / 'students'}   Ctrl+C stops the class.", flush=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
+        from panel_tui.serve import until_stopped
+
+        await until_stopped()
         return 0
     finally:
         if runner is not None:
