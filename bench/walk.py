@@ -53,6 +53,8 @@ SYNC_REPLY = b"\x1b[?2026;2$y"
 class TimedTerminal(Terminal):
     """The acceptance tests' terminal, plus frame timing: every key's repaint is timed."""
 
+    IDLE_READ = 0.005
+
     def __init__(self, *a, **kw) -> None:
         self.t_spawn = time.perf_counter()
         super().__init__(*a, **kw)
@@ -61,29 +63,13 @@ class TimedTerminal(Terminal):
         self.key_times: list[float] = []
         self._scanned = 0
 
-    def pump(self, seconds: float = 0.0) -> None:
-        """As the acceptance terminal's, but each read is timestamped and scanned for frame ends
-        before the emulator is fed (pyte's time is the harness's, not the app's)."""
-        import pexpect
-
-        deadline = time.monotonic() + seconds
-        while not self.child.closed:
-            remaining = max(0.0, deadline - time.monotonic())
-            try:
-                data = self.child.read_nonblocking(65536, timeout=min(remaining, 0.05) or 0.005)
-            except pexpect.TIMEOUT:
-                data = b""
-            except pexpect.EOF:
-                self._reap()
-                return
-            if data:
-                now = time.perf_counter()
-                self.output += data
-                self._scan(now)
-                self.stream.feed(data)
-                continue
-            if time.monotonic() >= deadline:
-                return
+    def _received(self, data: bytes) -> None:
+        """Each read is timestamped and scanned for frame ends before the emulator is fed
+        (pyte's time is the harness's, not the app's)."""
+        now = time.perf_counter()
+        self.output += data
+        self._scan(now)
+        self.stream.feed(data)
 
     def _scan(self, now: float) -> None:
         start = max(0, self._scanned - 16)

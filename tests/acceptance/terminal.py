@@ -82,6 +82,9 @@ class Cell:
 class Terminal:
     """One program in an 80×24 pseudo-terminal, seen through a VT100 emulator."""
 
+    #: how long a read waits when there is nothing to wait for (seconds)
+    IDLE_READ = 0.01
+
     def __init__(
         self,
         argv: Iterable[str],
@@ -108,18 +111,22 @@ class Terminal:
         while not self.child.closed:  # after wait_exit() the screen stays readable
             remaining = max(0.0, deadline - time.monotonic())
             try:
-                data = self.child.read_nonblocking(65536, timeout=min(remaining, 0.05) or 0.01)
+                data = self.child.read_nonblocking(65536, timeout=min(remaining, 0.05) or self.IDLE_READ)
             except pexpect.TIMEOUT:
                 data = b""
             except pexpect.EOF:
                 self._reap()
                 return
             if data:
-                self.output += data
-                self.stream.feed(data)
+                self._received(data)
                 continue
             if time.monotonic() >= deadline:
                 return
+
+    def _received(self, data: bytes) -> None:
+        """What the program wrote, into the record and the emulator (a bench times it here)."""
+        self.output += data
+        self.stream.feed(data)
 
     def text(self) -> str:
         """The screen as a person reads it: 24 lines of 80 characters."""
