@@ -80,6 +80,8 @@ async def test_apply_and_send_from_the_scenarios_tab(live_device: Device, tenant
         await wait_until(pilot, lambda: finished(app), "360-not-saved to be set up", timeout=60)
         run = runner_for(app).run
         assert run.ok and not run.send and run.error is None
+        # the pane hears the runner's signal one message after the run ends
+        await wait_until(pilot, lambda: "Set up." in static_text(app, "#scn-log"), "the log's last line")
         log = static_text(app, "#scn-log")
         assert "360-not-saved: Signed in but not saved with OK (360)" in log
         assert "ok    baseline:" in log
@@ -101,6 +103,7 @@ async def test_apply_and_send_from_the_scenarios_tab(live_device: Device, tenant
         assert (job.status, job.code) == ("error", 313)
         assert device.email.status().state == "signed_in"
         assert device.settings.email_server.smtp_server == "127.0.0.1"
+        await wait_until(pilot, lambda: "As expected" in static_text(app, "#scn-log"), "the log's last line")
         log = static_text(app, "#scn-log")
         assert f"Job {job.id}: Error 313" in log
         assert "A communication error occurred." in log
@@ -222,6 +225,7 @@ async def test_remote_tenant_with_admin_over_https(tmp_path: Path, live_device: 
         run = runner_for(app).run
         assert run.ok and run.result.code == 370, run.outcomes
         assert device.jobs.log[0].code == 370
+        await wait_until(pilot, lambda: "As expected" in static_text(app, "#scn-log"), "the log's last line")
         assert "As expected: 370." in static_text(app, "#scn-log")
 
 
