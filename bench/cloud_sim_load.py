@@ -1,6 +1,15 @@
 """Load on the simulated tenant: concurrent device-code sign-ins, then XOAUTH2 sends.
 
-Usage: ``.venv/bin/python bench/cloud_sim_load.py [--signins 50] [--sends 500] [--concurrency 20]``
+Usage: ``.venv/bin/python bench/cloud_sim_load.py [--levels 1,10,50,200] [--sends 200]``
+
+For each concurrency level it runs that many sign-ins at once and ``--sends`` XOAUTH2 sends
+with that many at a time, each against the tenant and against a **bare aiosmtpd** in the same
+process layout (a Controller thread in this process, STARTTLS with the tenant's certificate,
+``TCP_NODELAY``, an ``AUTH XOAUTH2`` that accepts any token, each message written to a Maildir
+with the tenant's own ``deliver`` in a worker thread): the same client, the same messages.
+It prints sign-ins/s, sends/s for both, their ratio (aim: tenant >= 0.95x bare) and the CPU
+per send (this process: client and server together, alike on both sides). The legacy single
+run (``--signins N --sends N --concurrency N`` without ``--levels``) is kept.
 
 Starts a tenant in-process (its own temp dir, loopback, ``device_code_interval=1``), then:
 
@@ -77,11 +86,13 @@ def sign_in_once(h, who, barrier: threading.Barrier) -> tuple[float, str]:
 
     from cloud_sim.signin import SignInClient
 
-    app = msal.PublicClientApplication(
-        h.client_id, authority=h.authority("organizations"), instance_discovery=False,
-        http_client=_http(h.ca_cert_path),
-    )
-    barrier.wait(timeout=120)  # all devices start their sign-in together
+    try:
+        app = msal.PublicClientApplication(
+            h.client_id, authority=h.authority("organizations"), instance_discovery=False,
+            http_client=_http(h.ca_cert_path),
+        )
+    finally:
+        barrier.wait()  # all devices start their sign-in together (a failed one too: no deadlock)
     start = time.perf_counter()
     flow = app.initiate_device_flow(scopes=[SMTP_SCOPE])
     if "user_code" not in flow:
@@ -116,7 +127,7 @@ def sign_in_once(h, who, barrier: threading.Barrier) -> tuple[float, str]:
 def run_signins(h, n: int) -> tuple[Phase, list[tuple[str, str]]]:
     phase = Phase("sign-ins")
     accounts = [a for a in h.accounts if a.username.split("@")[0] in ("printer", "admin")]
-    barrier = threading.Barrier(n)
+    barrier = threading.Barrier(n, timeout=600)
     tokens: list[tuple[str, str]] = []
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=n) as pool:
@@ -134,7 +145,7 @@ def run_signins(h, n: int) -> tuple[Phase, list[tuple[str, str]]]:
 
 
 async def run_sends(h, tokens: list[tuple[str, str]], n: int, concurrency: int,
-                    recipient: str) -> Phase:
+                    recipient: str, port: int | None = None) -> Phase:
     import aiosmtplib
     from email.message import EmailMessage
 
@@ -155,7 +166,7 @@ async def run_sends(h, tokens: list[tuple[str, str]], n: int, concurrency: int,
             start = time.perf_counter()
             try:
                 errors, _ = await aiosmtplib.send(
-                    msg, hostname=h.smtp_host, port=h.smtp_port, start_tls=True,
+                    msg, hostname=h.smtp_host, port=port or h.smtp_port, start_tls=True,
                     tls_context=ctx, username=upn, oauth_token_generator=generator, timeout=60,
                 )
                 if errors:
@@ -170,12 +181,130 @@ async def run_sends(h, tokens: list[tuple[str, str]], n: int, concurrency: int,
     return phase
 
 
+def start_bare_smtp(ca_dir: Path, maildir_root: Path):
+    """A bare aiosmtpd: STARTTLS, AUTH XOAUTH2 accepting anything, Maildir delivery."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP, AuthResult
+
+    from cloud_sim.maildir import deliver
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(str(ca_dir / "server.pem"), str(ca_dir / "server-key.pem"))
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            loop = asyncio.get_running_loop()
+            for rcpt in envelope.rcpt_tos:
+                await loop.run_in_executor(None, deliver, maildir_root, rcpt, envelope.content)
+            return "250 2.0.0 OK"
+
+        async def auth_XOAUTH2(self, server, args):  # noqa: N802 - aiosmtpd's naming
+            if len(args) < 2:
+                await server.challenge_auth("", encode_to_b64=False)
+            return AuthResult(success=True, handled=False)
+
+    class NoDelaySMTP(SMTP):
+        line_length_limit = 17408  # the reader's limit (set in __init__), as the tenant's
+
+        def __init__(self, *a, **kw):
+            import collections
+
+            super().__init__(*a, **kw)
+            self.line_length_limit = 1001
+            self.command_size_limits = collections.defaultdict(lambda: 512)
+            self.command_size_limits["AUTH"] = 16384  # a bearer token on the AUTH line
+
+        def connection_made(self, transport):
+            sock = transport.get_extra_info("socket")
+            if sock is not None:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            super().connection_made(transport)
+
+    class C(Controller):
+        def factory(self):
+            return NoDelaySMTP(self.handler, tls_context=ctx, require_starttls=True,
+                               auth_require_tls=True, authenticator=lambda *a: AuthResult(success=True),
+                               hostname="bare.localhost")
+
+    from cloud_sim.runtime import free_port
+
+    port = free_port("127.0.0.1")
+    c = C(Handler(), hostname="127.0.0.1", port=port)
+    c.start()
+    return c, port
+
+
+def run_levels(levels: list[int], sends_per_level: int) -> int:
+    from cloud_sim import start_tenant
+
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="cloud-sim-load-") as tmp:
+        h = start_tenant(Path(tmp) / "tenant", preset="prepared", device_code_interval=1)
+        bare, bare_port = start_bare_smtp(h.state_dir, Path(tmp) / "bare-maildir")
+        print(f"tenant {h.base_url}, SMTP {h.smtp_host}:{h.smtp_port}; bare aiosmtpd 127.0.0.1:{bare_port}")
+        print(f"{'level':>5}  {'sign-ins ok':>11} {'/s':>5} {'p50 s':>6}   {'tenant sends/s':>14} "
+              f"{'bare sends/s':>12} {'ratio':>6}   {'CPU ms/send tenant':>18} {'bare':>6}")
+        pool: list[tuple[str, str]] = []
+        notes: list[str] = []
+        try:
+            for level in levels:
+                signins, tokens = run_signins(h, level)
+                pool.extend(tokens)
+                tokens = pool
+                if signins.failures:
+                    notes.append(f"level {level}: {len(signins.failures)} sign-in(s) failed, e.g. "
+                                 f"{signins.failures[0][:160]}")
+                if not tokens:
+                    print(f"{level:>5}  no sign-in succeeded")
+                    failures += 1
+                    continue
+                recipient = f"user@{h.tenant_domain}"
+                c0 = time.process_time()
+                sends = asyncio.run(run_sends(h, tokens, sends_per_level, level, recipient))
+                c_tenant = (time.process_time() - c0) / max(1, len(sends.latencies))
+                failures += len(sends.failures)
+                c0 = time.process_time()
+                bare_sends = asyncio.run(run_sends(h, tokens, sends_per_level, level, recipient,
+                                                   port=bare_port))
+                c_bare = (time.process_time() - c0) / max(1, len(bare_sends.latencies))
+                failures += len(bare_sends.failures)
+                for f in (sends.failures + bare_sends.failures)[:3]:
+                    print("  FAILED:", f)
+                t_rate = len(sends.latencies) / sends.wall
+                b_rate = len(bare_sends.latencies) / bare_sends.wall or float("nan")
+                p50 = sorted(signins.latencies)[len(signins.latencies) // 2] if signins.latencies else float("nan")
+                print(f"{level:>5}  {len(signins.latencies):>5}/{level:<5} "
+                      f"{len(signins.latencies) / signins.wall:>5.1f} {p50:>6.2f}   "
+                      f"{t_rate:>14.1f} {b_rate:>12.1f} {t_rate / b_rate:>6.2f}   "
+                      f"{c_tenant * 1000:>18.2f} {c_bare * 1000:>6.2f}", flush=True)
+        finally:
+            bare.stop()
+            h.stop()
+    for note in notes:
+        print("NOTE:", note)
+    print("sign-in latency includes up to one 1 s poll interval of msal's waiting; each sign-in holds "
+          "two HTTPS connections (msal polling, the pages) and the identity platform serves at most "
+          "64 at once (MAX_HANDLERS), refusing more")
+    return 1 if failures else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--signins", type=int, default=50, help="concurrent sign-ins (50)")
     parser.add_argument("--sends", type=int, default=500, help="messages to send (500)")
     parser.add_argument("--concurrency", type=int, default=20, help="sends at once (20)")
+    parser.add_argument("--levels", default="1,10,50,200",
+                        help="concurrency levels, each for sign-ins and sends vs a bare aiosmtpd "
+                             "(default 1,10,50,200; 'none' for the single run)")
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("mail.log").setLevel(logging.ERROR)
+    logging.getLogger("cloud_sim.idp_http").setLevel(logging.ERROR)  # refusals: counted instead
+    if args.levels != "none":
+        sends = args.sends if "--sends" in (argv or sys.argv) else 200
+        return run_levels([int(x) for x in args.levels.split(",")], sends)
     if args.signins < 1 or args.sends < 0 or args.concurrency < 1:
         parser.error("--signins and --concurrency must be >= 1, --sends >= 0")
 

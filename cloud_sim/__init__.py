@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def __getattr__(name: str) -> Any:
+    """Lazy names (PEP 562): ``import cloud_sim`` stays cheap; Any: each name is another type."""
     if name in ("start_tenant", "TenantHandle"):
         from cloud_sim import runtime
 

@@ -9,15 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from cloud_sim.clock import TenantClock, parse_duration
-from cloud_sim.directory import Directory
+from cloud_sim.clock import TenantClock
+from cloud_sim.faults import FAULT_OPS, Faults
+from cloud_sim.directory import DEFAULT_MESSAGE_SIZE_LIMIT, Directory
+from cloud_sim.operations import JsonValue, keywords, operation, parse_args
+from cloud_sim.operations import parse_bool as parse_bool  # the scenarios' on/off reader
+from cloud_sim.jsontypes import JsonObject
 
 
 class TenantAdmin:
-    #: the tenant's network faults (cloud_sim.faults.Faults; set by start_tenant), or None
-    faults: Any = None
+    #: the tenant's network faults (set by start_tenant), or None (an admin without servers)
+    faults: Faults | None = None
 
     def __init__(self, directory: Directory, clock: TenantClock, maildir_root: Path,
                  on_size_limit: Callable[[int], None] | None = None):
@@ -54,7 +59,26 @@ class TenantAdmin:
     def remove_conditional_access_policy(self, policy_id: str) -> None:
         self._dir.remove_policy(policy_id)
 
-    def conditional_access_policies(self) -> list[dict[str, Any]]:
+    def clear_conditional_access(self) -> int:
+        """Remove every Conditional Access policy; how many there were."""
+        policies = self._dir.policies()
+        for policy in policies:
+            self._dir.remove_policy(policy.id)
+        return len(policies)
+
+    def reset_to_prepared(self) -> None:
+        """The prepared preset's switches again (a scenario's baseline): security defaults off,
+        SMTP AUTH on for the organization and on for the printer's mailbox (others follow it),
+        public client flows on, the default size limit, no Conditional Access policies."""
+        self.set_security_defaults(False)
+        self.set_org_smtp_auth(True)
+        self.set_public_client_flows(True)
+        self.set_message_size_limit(DEFAULT_MESSAGE_SIZE_LIMIT)
+        for user in self._dir.users():
+            self._dir.set_mailbox_smtp_auth(user.upn, True if user.upn.lower().startswith("printer@") else None)
+        self.clear_conditional_access()
+
+    def conditional_access_policies(self) -> list[JsonObject]:
         return [p.as_dict() for p in self._dir.policies()]
 
     def grant_admin_consent(self, client_id: str | None = None) -> None:
@@ -74,16 +98,29 @@ class TenantAdmin:
     def set_password(self, upn: str, password: str) -> None:
         self._dir.set_password(upn, password)
 
-    def list_users(self) -> list[dict[str, Any]]:
+    def set_password_cost(self, n: int) -> None:
+        """scrypt's N for passwords set from now on (tenant setting; see ``cloud_sim.store``)."""
+        self._dir.set_password_cost(n)
+
+    def list_users(self) -> list[JsonObject]:
         return [u.as_dict() for u in self._dir.users()]
 
+    def ensure_user(self, upn: str, password: str, *, role: str = "Global Administrator",
+                    display_name: str = "") -> dict[str, Any]:
+        """The account ``upn``, created with ``password`` and ``role`` if it does not exist yet
+        (a class's per-student accounts; an existing account keeps its password)."""
+        user = self._dir.user(upn if "@" in upn else f"{upn}@{self._dir.domain}")
+        if user is None:
+            user = self._dir.add_user(upn, password, display_name=display_name, role=role)
+        return user.as_dict()
+
     # -- token signing keys ------------------------------------------------------------------
-    def rotate_signing_key(self) -> dict[str, Any]:
+    def rotate_signing_key(self) -> JsonObject:
         """Key rollover: a new signing key at ``jwks_uri``; the old one stays published for a
         grace period (so tokens signed with it still validate), as Microsoft rolls its keys."""
         return self._dir.keys.rotate()
 
-    def signing_keys(self) -> list[dict[str, Any]]:
+    def signing_keys(self) -> list[JsonObject]:
         return self._dir.keys.summary()
 
     # -- time travel -------------------------------------------------------------------------
@@ -104,7 +141,7 @@ class TenantAdmin:
 
         return read_messages(self._maildir_root, upn)
 
-    def mail_list(self, upn: str | None = None) -> list[dict[str, Any]]:
+    def mail_list(self, upn: str | None = None) -> list[JsonObject]:
         from cloud_sim.maildir import list_mailboxes, list_messages
 
         boxes = [upn] if upn else list_mailboxes(self._maildir_root)
@@ -116,8 +153,26 @@ class TenantAdmin:
                             "size": m.size, "path": str(m.path)})
         return out
 
+    def mail_summary(self) -> list[dict[str, Any]]:
+        """Every mailbox and when mail last landed in it (no message listed or read: the panel
+        follows new mail to its mailbox at the same cost at 10 and at 100 000 messages)."""
+        from cloud_sim.maildir import last_delivery, list_mailboxes
+
+        return [{"mailbox": box, "newest": last_delivery(self._maildir_root, box)}
+                for box in list_mailboxes(self._maildir_root)]
+
+    def mail_page(self, upn: str, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        """One page of a mailbox, newest first (headers and attachment names), and its total."""
+        from cloud_sim.maildir import list_page
+
+        total, page = list_page(self._maildir_root, upn, offset, min(max(0, limit), 500))
+        return {"mailbox": upn, "total": total, "offset": offset, "messages": [
+            {"mailbox": upn, "key": m.key, "delivered": m.delivered.isoformat(), "from": m.from_,
+             "to": m.to, "subject": m.subject, "size": m.size, "path": str(m.path),
+             "date": m.date, "attachments": list(m.attachments)} for m in page]}
+
     # -- overview ----------------------------------------------------------------------------
-    def state(self) -> dict[str, Any]:
+    def state(self) -> JsonObject:
         d = self._dir
         return {
             "tenant_domain": d.domain, "tenant_id": d.tenant_id, "client_id": d.client_id,
@@ -127,97 +182,31 @@ class TenantAdmin:
             "users": self.list_users(), "conditional_access": self.conditional_access_policies(),
         }
 
-    # -- the HTTP admin API's entry point ----------------------------------------------------
-    def dispatch(self, op: str, args: dict[str, Any]) -> Any:
-        """Run one admin operation named by the ``/_sim/admin/{op}`` path (JSON in and out)."""
-        a = args
-        text = _text_arg
-        ops: dict[str, Callable[[], Any]] = {
-            "state": self.state,
-            "users": self.list_users,
-            "security-defaults": lambda: self.set_security_defaults(parse_bool(a["enabled"])),
-            "org-smtp-auth": lambda: self.set_org_smtp_auth(parse_bool(a["enabled"])),
-            "mailbox-smtp-auth": lambda: self.set_mailbox_smtp_auth(
-                text(a, "upn"), None if a.get("value") is None else parse_bool(a["value"])),
-            "public-client-flows": lambda: self.set_public_client_flows(parse_bool(a["enabled"])),
-            "message-size-limit": lambda: self.set_message_size_limit(_int_arg(a, "size")),
-            "ca-add": lambda: {"id": self.add_conditional_access_policy(
-                text(a, "name"), users=_users_arg(a),
-                block_device_code_flow=parse_bool(a.get("block_device_code_flow", False)))},
-            "ca-remove": lambda: self.remove_conditional_access_policy(text(a, "id")),
-            "ca-list": self.conditional_access_policies,
-            "consent-grant": lambda: self.grant_admin_consent(text(a, "client_id", None)),
-            "consent-revoke": lambda: self.revoke_admin_consent(text(a, "client_id", None)),
-            "revoke-sessions": lambda: self.revoke_sessions(text(a, "upn")),
-            "set-password": lambda: self.set_password(text(a, "upn"), text(a, "password")),
-            "advance": lambda: {"now": self.advance_clock(
-                parse_duration(text(a, "duration"))).isoformat()},
-            "now": lambda: {"now": self.now().isoformat()},
-            "mail-list": lambda: self.mail_list(text(a, "mailbox", None)),
-            "rotate-signing-key": self.rotate_signing_key,
-            "signing-keys": self.signing_keys,
-        }
-        if op in ("faults", "fault-set", "fault-clear") and self.faults is not None:
-            return self.faults.dispatch(op, args)  # network faults (cloud_sim.faults)
-        if op not in ops:
-            raise KeyError(f"unknown admin operation: {op}")
+    # -- the table's entry points -------------------------------------------------------------
+    def perform(self, name: str, args: Mapping[str, JsonValue]) -> tuple[dict[str, object], Any]:
+        """Run one operation of :data:`cloud_sim.operations.OPERATIONS`: its arguments as read
+        (for the tester's sentence) and the method's own result. KeyError: no such operation;
+        ValueError: a bad or missing argument, or an unknown user or policy."""
+        op = operation(name)
+        parsed = parse_args(op, args)
+        # getattr: the table names the method (a unit test checks every entry names one here)
+        method: Callable[..., Any] = getattr(self, op.method)
         try:
-            result = ops[op]()
-        except KeyError as exc:  # a missing argument or an unknown user/policy
+            return parsed, method(**keywords(op, parsed))
+        except KeyError as exc:  # an unknown user or policy
             raise ValueError(str(exc.args[0]) if exc.args else "missing argument") from None
         except (OverflowError, RecursionError) as exc:  # a number or nesting out of range
             raise ValueError(f"argument out of range: {exc}") from None
-        return {"ok": True} if result is None else result
 
-
-_MISSING = object()
-
-
-def _text_arg(args: dict[str, Any], name: str, default: Any = _MISSING) -> Any:
-    """A string argument: a number, list or object where text belongs is a clean 400
-    (the CLI sends strings; JSON from elsewhere may send anything)."""
-    if name not in args or args[name] is None:
-        if default is _MISSING:
-            raise KeyError(f"missing argument: {name}")
-        return default
-    value = args[name]
-    if not isinstance(value, str):
-        raise ValueError(f"{name} must be a string, not {type(value).__name__}")
-    return value
-
-
-def _int_arg(args: dict[str, Any], name: str) -> int:
-    """A whole number (a JSON number or its text); Infinity, NaN, 1e400 and lists are 400s."""
-    value = _text_arg(args, name) if isinstance(args.get(name), str) else args.get(name, _MISSING)
-    if value is _MISSING:
-        raise KeyError(f"missing argument: {name}")
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"{name} must be a whole number")
-    try:
-        number = int(value) if not isinstance(value, float) or value.is_integer() else None
-    except (ValueError, OverflowError):
-        number = None
-    if number is None or abs(number) > 2**53:
-        raise ValueError(f"{name} must be a whole number")
-    return number
-
-
-def _users_arg(args: dict[str, Any]) -> tuple[str, ...]:
-    users = args.get("users") or ("all",)
-    if isinstance(users, str):
-        users = (users,)
-    if not isinstance(users, (list, tuple)) or not all(isinstance(u, str) for u in users):
-        raise ValueError("users must be a list of user names")
-    return tuple(users)
-
-
-def parse_bool(value: Any) -> bool:
-    """An on/off argument as the admin CLI and HTTP API take it (also the scenarios' parser)."""
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "on", "yes", "enabled"):
-        return True
-    if text in ("0", "false", "off", "no", "disabled"):
-        return False
-    raise ValueError(f"not a boolean: {value!r}")
+    def dispatch(self, name: str, args: Mapping[str, JsonValue]) -> Any:
+        """Run one admin operation named by the ``/_sim/admin/{op}`` path (JSON in and out).
+        The network faults' operations come first: they live beside the table, in memory."""
+        if name in FAULT_OPS and self.faults is not None:
+            return self.faults.dispatch(name, dict(args))
+        op = operation(name)
+        _, result = self.perform(name, args)
+        if result is None:
+            return {"ok": True}
+        if op.wraps:
+            return {op.wraps: result.isoformat() if isinstance(result, dt.datetime) else result}
+        return result

@@ -104,6 +104,12 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _digests(files: CaFiles) -> dict[str, str]:
+    """The record's fingerprints of the four files, by name."""
+    return {"ca_cert": _digest(files.ca_cert), "ca_key": _digest(files.ca_key),
+            "server_cert": _digest(files.server_cert), "server_key": _digest(files.server_key)}
+
+
 def _record_covers(state_dir: Path, files: CaFiles, dns_names: tuple[str, ...],
                    ips: tuple[str, ...]) -> bool:
     """Whether the files are exactly those recorded at issue and still good for a week."""
@@ -111,8 +117,8 @@ def _record_covers(state_dir: Path, files: CaFiles, dns_names: tuple[str, ...],
         rec = json.loads((state_dir / RECORD_NAME).read_text("utf-8"))
         if rec.get("version") != 1:
             return False
-        for field in ("ca_cert", "ca_key", "server_cert", "server_key"):
-            if rec["sha256"][field] != _digest(getattr(files, field)):
+        for field, digest in _digests(files).items():
+            if rec["sha256"][field] != digest:
                 return False
         not_after = dt.datetime.fromisoformat(rec["server_not_after"])
         now = dt.datetime.now(dt.timezone.utc)
@@ -134,8 +140,7 @@ def _write_record(state_dir: Path, files: CaFiles, dns_names: tuple[str, ...],
         "server_not_after": cert.not_valid_after_utc.isoformat(),
         "dns": sorted(san.get_values_for_type(x509.DNSName)),
         "ips": sorted(str(i) for i in san.get_values_for_type(x509.IPAddress)),
-        "sha256": {f: _digest(getattr(files, f))
-                   for f in ("ca_cert", "ca_key", "server_cert", "server_key")},
+        "sha256": _digests(files),
     }
     atomic_write_bytes(state_dir / RECORD_NAME, json.dumps(rec, indent=1).encode())
 

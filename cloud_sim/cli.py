@@ -34,7 +34,17 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from cloud_sim.faults import FAULT_OPS, FAULT_READ_ONLY
+from cloud_sim.operations import READ_ONLY, operation
+from cloud_sim.jsontypes import JsonObject
+
 SUBCOMMANDS = {"serve", "admin", "mail", "info"}
+#: the operations of the tenant's table that are ``cloud-sim admin`` commands of their own; the
+#: others sit under ``set``, ``ca`` and ``consent`` (or ``mail list``)
+TOP_LEVEL_OPS = ("state", "users", "now", "signing-keys", "rotate-signing-key", "advance",
+                 "revoke-sessions", "set-password")
+#: ``cloud-sim admin set NAME on|off``
+ON_OFF_SETTINGS = ("security-defaults", "public-client-flows")
 
 
 def default_state_dir() -> Path:
@@ -70,17 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("admin", help="administer the tenant")
     a.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS)
     asub = a.add_subparsers(dest="admin_cmd", required=True)
-    for name in ("state", "users", "now"):
-        asub.add_parser(name)
-    asub.add_parser("signing-keys", help="the token signing keys (kid, created, retired)")
-    asub.add_parser("rotate-signing-key",
-                    help="key rollover: a new signing key; the old one stays published "
-                         "for a grace period")
-    asub.add_parser("advance").add_argument("duration", help="e.g. 91d, 2h, 30m")
-    asub.add_parser("revoke-sessions").add_argument("upn")
-    sp = asub.add_parser("set-password")
-    sp.add_argument("upn")
-    sp.add_argument("password")
+    for op in map(operation, TOP_LEVEL_OPS):  # arguments as positionals, in the table's order
+        cmd = asub.add_parser(op.name, help=op.help)
+        for param in op.params:
+            cmd.add_argument(param.name, help={"duration": "e.g. 91d, 2h, 30m"}.get(param.name))
     st = asub.add_parser("set")
     ssub = st.add_subparsers(dest="setting", required=True)
     smtp = ssub.add_parser("smtp-auth")
@@ -88,9 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     who.add_argument("--org", action="store_true")
     who.add_argument("--mailbox")
     smtp.add_argument("value", choices=("on", "off", "default"))
-    for name in ("security-defaults", "public-client-flows"):
-        ssub.add_parser(name).add_argument("value", choices=("on", "off"))
-    ssub.add_parser("message-size-limit").add_argument("size", type=int)
+    for op in map(operation, ON_OFF_SETTINGS):
+        ssub.add_parser(op.name, help=op.help).add_argument("value", choices=("on", "off"))
+    size = operation("message-size-limit")
+    ssub.add_parser(size.name, help=size.help).add_argument("size", type=int)
     ca = asub.add_parser("ca", help="Conditional Access policies")
     casub = ca.add_subparsers(dest="ca_cmd", required=True)
     add = casub.add_parser("add")
@@ -119,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 #: read-only admin operations: they never take the state dir's lock (see LOCK_FILE)
-READ_ONLY_OPS = {"state", "users", "now", "ca-list", "mail-list", "signing-keys", "faults"}
+READ_ONLY_OPS = READ_ONLY | FAULT_READ_ONLY
 #: the lock file that makes one process the owner of a tenant's state dir (fcntl.flock, held
 #: while serving; the panel's embedded tenant takes the same one)
 LOCK_FILE = "cloud-sim.lock"
@@ -234,18 +238,14 @@ def banner(h: Any) -> str:
 
 
 # -- admin -------------------------------------------------------------------------------------
-def _admin_op(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+def _admin_op(args: argparse.Namespace) -> tuple[str, JsonObject]:
+    """The command line as one operation of the tenant's table and its JSON arguments."""
+    given = vars(args)
     if args.command == "mail":
         return "mail-list", {"mailbox": args.mailbox}
     c = args.admin_cmd
-    if c in ("state", "users", "now", "signing-keys", "rotate-signing-key"):
-        return c, {}
-    if c == "advance":
-        return "advance", {"duration": args.duration}
-    if c == "revoke-sessions":
-        return "revoke-sessions", {"upn": args.upn}
-    if c == "set-password":
-        return "set-password", {"upn": args.upn, "password": args.password}
+    if c in TOP_LEVEL_OPS:
+        return c, {p.name: given[p.name] for p in operation(c).params}
     if c == "set":
         if args.setting == "smtp-auth":
             if args.org:
@@ -279,7 +279,7 @@ def _admin_op(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     raise ValueError(f"unknown admin command {c}")  # pragma: no cover
 
 
-def _running(state_dir: Path) -> dict[str, Any] | None:
+def _running(state_dir: Path) -> JsonObject | None:
     run = state_dir / "run.json"
     try:
         info = json.loads(run.read_text())
@@ -293,10 +293,10 @@ def _running(state_dir: Path) -> dict[str, Any] | None:
         "admin_secret", "")}
 
 
-def call_admin(state_dir: Path, op: str, payload: dict[str, Any]) -> Any:
+def call_admin(state_dir: Path, op: str, payload: JsonObject) -> Any:
     """Run ``op`` on the running tenant (HTTPS admin API), or offline on its state dir."""
     info = _running(state_dir)
-    if info is None and op in ("faults", "fault-set", "fault-clear"):
+    if info is None and op in FAULT_OPS:
         raise ValueError(f"no tenant is running for {state_dir}: network faults live in a running "
                          "tenant's memory")
     if info is None:
@@ -330,7 +330,7 @@ def call_admin(state_dir: Path, op: str, payload: dict[str, Any]) -> Any:
             raise ValueError(str(exc)) from None
 
 
-def _offline(state_dir: Path, op: str, payload: dict[str, Any]) -> Any:
+def _offline(state_dir: Path, op: str, payload: JsonObject) -> Any:
     from cloud_sim.admin import TenantAdmin
     from cloud_sim.clock import TenantClock
     from cloud_sim.directory import Directory

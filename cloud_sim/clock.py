@@ -20,8 +20,18 @@ class TenantClock:
     """
 
     def __init__(self, get_offset: Callable[[], float], set_offset: Callable[[float], None]):
-        self._get = get_offset
+        self._get_stored = get_offset
         self._set = set_offset
+        #: the offset, read from the store once: every token check and SMTP AUTH reads the
+        #: clock, and one process owns a tenant's store (its lock), so only :meth:`advance`
+        #: changes it
+        self._offset: float | None = None
+
+    def _get(self) -> float:
+        offset = self._offset
+        if offset is None:
+            offset = self._offset = float(self._get_stored())
+        return offset
 
     def timestamp(self) -> float:
         return time.time() + self._get()
@@ -38,7 +48,9 @@ class TenantClock:
         if self.timestamp() + delta.total_seconds() > _LATEST:
             # a later offset would break every date the tenant prints, now and after restarts
             raise ValueError("the tenant clock cannot go past the year 9000")
-        self._set(self._get() + delta.total_seconds())
+        offset = self._get() + delta.total_seconds()
+        self._set(offset)
+        self._offset = offset
         return self.now()
 
 

@@ -19,9 +19,11 @@ from typing import Any
 
 from cloud_sim.clock import TenantClock
 from cloud_sim.smtp_auth import AuthDecision, AuthVerdict
-from cloud_sim.store import SCHEMA_VERSION, Store, hash_password, verify_password
+from cloud_sim.store import (PASSWORD_SCRYPT_N, SCHEMA_VERSION, SIMULATOR_SCRYPT_N, Store, hash_password,
+                             verify_password)
 from cloud_sim.keys import SigningKeys
 from cloud_sim.tokens import SMTP_AUDIENCES, SMTP_SCOPE
+from cloud_sim.jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +86,7 @@ class User:
         """A personal Microsoft account (Outlook.com), outside the organisation."""
         return self.role == PERSONAL
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JsonObject:
         return {"upn": self.upn, "display_name": self.display_name, "role": self.role,
                 "oid": self.oid, "smtp_auth": self.smtp_auth}
 
@@ -99,7 +101,7 @@ class CaPolicy:
     def applies_to(self, upn: str) -> bool:
         return "all" in self.users or upn.lower() in self.users
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JsonObject:
         return {"id": self.id, "name": self.name, "users": list(self.users),
                 "block_device_code_flow": self.block_device_code_flow,
                 "grant": "block"}
@@ -146,7 +148,7 @@ class Directory:
             s.execute("INSERT INTO users(upn, display_name, role, oid, password_hash, smtp_auth)"
                       " VALUES(?,?,?,?,?,?)",
                       (acct.username, acct.display_name, acct.role, str(uuid.uuid4()),
-                       hash_password(acct.password), _tri(smtp)))
+                       hash_password(acct.password, SIMULATOR_SCRYPT_N), _tri(smtp)))
 
     def _add_personal_accounts(self) -> None:
         """A state dir made before personal accounts existed gets them (schema 1 -> 2)."""
@@ -156,7 +158,7 @@ class Directory:
                     "INSERT INTO users(upn, display_name, role, oid, password_hash)"
                     " VALUES(?,?,?,?,?)",
                     (acct.username, acct.display_name, acct.role, str(uuid.uuid4()),
-                     hash_password(acct.password)))
+                     hash_password(acct.password, SIMULATOR_SCRYPT_N)))
         self.store.put("schema_version", 2)
 
     # -- users -------------------------------------------------------------------------------
@@ -177,7 +179,7 @@ class Directory:
             raise ValueError("password must not be empty")
         self._require(upn)
         self.store.execute("UPDATE users SET password_hash=? WHERE upn=?",
-                           (hash_password(password), upn.lower()))
+                           (hash_password(password, self.password_cost()), upn.lower()))
         self.revoke_sessions(upn)
 
     def add_user(self, upn: str, password: str, *, display_name: str = "",
@@ -188,8 +190,18 @@ class Directory:
         self.store.execute("INSERT INTO users(upn, display_name, role, oid, password_hash)"
                            " VALUES(?,?,?,?,?)",
                            (upn, display_name or upn.split("@")[0], role, str(uuid.uuid4()),
-                            hash_password(password)))
+                            hash_password(password, self.password_cost())))
         return self.user(upn)  # type: ignore[return-value]
+
+    def password_cost(self) -> int:
+        """scrypt's N for passwords set from now on (the simulator's own accounts use
+        ``SIMULATOR_SCRYPT_N``); a tenant setting, ``PASSWORD_SCRYPT_N`` unless changed."""
+        return int(self.store.get("password_scrypt_n") or PASSWORD_SCRYPT_N)
+
+    def set_password_cost(self, n: int) -> None:
+        if isinstance(n, bool) or not isinstance(n, int) or n < 2**10 or n > 2**20 or n & (n - 1):
+            raise ValueError("the scrypt cost is a power of two from 1024 to 1048576")
+        self.store.put("password_scrypt_n", n)
 
     def revoke_sessions(self, upn: str) -> None:
         """Revoke-MgUserSignInSession: refresh and access tokens issued so far stop working."""
@@ -217,7 +229,7 @@ class Directory:
         self._require(upn)
         self.store.execute("UPDATE users SET smtp_auth=? WHERE upn=?", (_tri(value), upn.lower()))
 
-    def settings(self) -> dict[str, Any]:
+    def settings(self) -> JsonObject:
         return {k: self.store.get(k) for k in (
             "preset", "security_defaults", "org_smtp_auth", "public_client_flows",
             "message_size_limit")}
@@ -287,9 +299,20 @@ class Directory:
 
     # -- Exchange Online's questions (SmtpAuthorizer) ----------------------------------------
     def validate_access_token(self, token: str, *, audiences: Any = SMTP_AUDIENCES,
-                              scope: str = SMTP_SCOPE) -> dict[str, Any] | None:
+                              scope: str = SMTP_SCOPE) -> JsonObject | None:
         """Claims of a live access token of this tenant (signed by one of its published
         keys, its issuer, for ``audiences`` with ``scope``), else None."""
+        claims = self._signed_claims(token, audiences, scope)
+        if claims is None:
+            return None
+        row = self.store.one("SELECT revoked FROM access_tokens WHERE jti=?",
+                             (str(claims.get("jti")),))
+        if row is None or row["revoked"]:
+            return None
+        return claims
+
+    def _signed_claims(self, token: str, audiences: Any, scope: str) -> dict[str, Any] | None:
+        """The claims if signature, issuer, audience, scope and times are right (no query)."""
         claims = self.keys.verify(token, audience=audiences,
                                   issuer=f"https://sts.windows.net/{self.tenant_id}/")
         if not claims or claims.get("tid") != self.tenant_id:
@@ -302,29 +325,35 @@ class Directory:
                 return None
         except (KeyError, TypeError, ValueError):
             return None
-        row = self.store.one("SELECT revoked FROM access_tokens WHERE jti=?",
-                             (str(claims.get("jti")),))
-        if row is None or row["revoked"]:
-            return None
         return claims
 
     def authorize_xoauth2(self, user: str, bearer_token: str) -> AuthDecision:
-        claims = self.validate_access_token(bearer_token or "")
+        """The verdict on one SMTP AUTH: two queries (the token's row with its account and the
+        tenant's switches; the policies only when any exist), the signing keys and the clock
+        from memory. Every send asks this, so it stays cheap."""
+        claims = self._signed_claims(bearer_token or "", SMTP_AUDIENCES, SMTP_SCOPE)
         upn = str((claims or {}).get("upn", "")).lower()
         if claims is None or upn != (user or "").strip().lower():
             return AuthDecision(AuthVerdict.BAD_TOKEN)
-        account = self.user(upn)
-        if account is None:
+        row = self.store.one(
+            "SELECT a.revoked AS token_revoked, u.*,"
+            " (SELECT value FROM meta WHERE key='security_defaults') AS m_security_defaults,"
+            " (SELECT value FROM meta WHERE key='org_smtp_auth') AS m_org_smtp_auth,"
+            " EXISTS(SELECT 1 FROM ca_policies) AS m_policies"
+            " FROM access_tokens a LEFT JOIN users u ON u.upn=? WHERE a.jti=?",
+            (upn, str(claims.get("jti"))))
+        if row is None or row["token_revoked"] or row["upn"] is None:
             return AuthDecision(AuthVerdict.BAD_TOKEN)
+        account = _user(row)
         if account.is_personal:  # Outlook.com: no organisation, no switches
             return AuthDecision(AuthVerdict.OK, mailbox=upn)
-        if self.store.get("security_defaults"):
+        if _meta_value(row["m_security_defaults"]):
             return AuthDecision(AuthVerdict.SECURITY_DEFAULTS)
         if account.smtp_auth is False:
             return AuthDecision(AuthVerdict.SMTP_AUTH_DISABLED_MAILBOX)
-        if account.smtp_auth is None and not self.store.get("org_smtp_auth"):
+        if account.smtp_auth is None and not _meta_value(row["m_org_smtp_auth"]):
             return AuthDecision(AuthVerdict.SMTP_AUTH_DISABLED_TENANT)
-        if self.blocking_policy(upn) is not None:
+        if row["m_policies"] and any(p.applies_to(upn) for p in self.policies()):
             return AuthDecision(AuthVerdict.CONDITIONAL_ACCESS)
         return AuthDecision(AuthVerdict.OK, mailbox=upn)
 
@@ -360,6 +389,13 @@ class Directory:
 
     def message_size_limit(self) -> int:
         return int(self.store.get("message_size_limit") or DEFAULT_MESSAGE_SIZE_LIMIT)
+
+
+def _meta_value(raw: Any) -> Any:
+    """A ``meta`` value as :meth:`Store.get` returns it (JSON text; None when absent)."""
+    import json
+
+    return None if raw is None else json.loads(raw)
 
 
 def _tri(value: bool | None) -> int | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+
+from cloud_sim.jsontypes import JsonObject
 
 
 @dataclass
@@ -17,18 +18,18 @@ class AadError(Exception):
     text: str
     status: int = 400
     suberror: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: JsonObject = field(default_factory=dict)
 
     def __str__(self) -> str:  # pragma: no cover - for logs
         return f"{self.error} AADSTS{self.code}"
 
 
 def error_body(err: AadError, *, now: dt.datetime, correlation_id: str | None,
-               error_uri_base: str) -> dict[str, Any]:
+               error_uri_base: str) -> JsonObject:
     trace_id = str(uuid.uuid4())
     corr = correlation_id or str(uuid.uuid4())
     stamp = now.strftime("%Y-%m-%d %H:%M:%SZ")
-    body: dict[str, Any] = {
+    body: JsonObject = {
         "error": err.error,
         "error_description": (f"AADSTS{err.code}: {err.text}\r\nTrace ID: {trace_id}\r\n"
                               f"Correlation ID: {corr}\r\nTimestamp: {stamp}"),
@@ -42,3 +43,14 @@ def error_body(err: AadError, *, now: dt.datetime, correlation_id: str | None,
         body["suberror"] = err.suberror
     body.update(err.extra)
     return body
+
+
+def ca_blocked() -> AadError:
+    return AadError("invalid_grant", 53003,
+                    "Access has been blocked by Conditional Access policies. The access policy "
+                    "does not allow token issuance.", suberror="message_only")
+
+
+def missing(param: str) -> AadError:
+    return AadError("invalid_request", 900144,
+                    f"The request body must contain the following parameter: '{param}'.")

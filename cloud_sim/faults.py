@@ -36,6 +36,10 @@ ENDPOINTS: dict[str, tuple[str, ...]] = {
     "discovery": ("/.well-known/", "/discovery/", "/common/discovery"),
 }
 KINDS = ("latency", "reset", "hang", "idp-down", "smtp", "clear")
+#: the admin API's fault operations (``TenantAdmin.dispatch`` checks them before its table)
+FAULT_OPS = frozenset({"faults", "fault-set", "fault-clear"})
+#: the fault operations that only read (no state dir lock)
+FAULT_READ_ONLY = frozenset({"faults"})
 #: Exchange Online's temporary failures, verbatim in shape
 SMTP_TEMPORARY = {
     421: "421 4.3.2 Service not available, closing transmission channel",

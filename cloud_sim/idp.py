@@ -7,23 +7,24 @@ Microsoft's error bodies; :mod:`cloud_sim.pages` renders the browser side.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import logging
 import random
 import secrets
+import sqlite3
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlencode, urlsplit
 
+
+from cloud_sim.auth_code import AuthorizationCodeFlow
+from cloud_sim.auth_code import AuthRequest as AuthRequest  # re-exported for the sign-in pages
+from cloud_sim.auth_code import Redirect as Redirect  # re-exported for the sign-in pages
 from cloud_sim.directory import ROLE_TEMPLATE_IDS, Directory, User, new_user_code, utc
-from cloud_sim.errors import AadError
+from cloud_sim.errors import AadError, ca_blocked, missing
 from cloud_sim.store import hash_secret
 from cloud_sim.tokens import (GRAPH_AUDIENCE, GRAPH_SCOPES, SMTP_AUDIENCE, access_token_claims,
                               client_info, id_token_claims)
+from cloud_sim.jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +34,6 @@ RESOURCE_SCOPES = {f"{SMTP_AUDIENCE}/SMTP.Send", f"{SMTP_AUDIENCE}/.default",
                    "https://outlook.office365.com/SMTP.Send"}
 REFRESH_INACTIVITY = 90 * 24 * 3600
 KNOWN_TENANTS = {"common", "organizations", "consumers"}
-AUTH_CODE_LIFETIME = 600
-RESPONSE_MODES = ("query", "fragment", "form_post")
-#: the app's registered redirect URI besides loopback (any port), as for a desktop app
-NATIVE_CLIENT_URI = "https://login.microsoftonline.com/common/oauth2/nativeclient"
 #: the Microsoft account ("consumers") tenant: personal accounts' tokens are issued by it,
 #: whichever authority (``/consumers`` or ``/common``) they signed in at
 MSA_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad"
@@ -49,64 +46,6 @@ def authority_accepts(authority: str, *, personal: bool) -> bool:
     if authority == "common":
         return True
     return personal == (authority == "consumers")
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """Where the browser goes back to the app: a URL, or (``form_post``) a form posted there."""
-
-    location: str
-    form: dict[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class AuthRequest:
-    """A validated ``/authorize`` request (authorization code flow, PKCE optional)."""
-
-    client_id: str
-    redirect_uri: str
-    scope: str
-    state: str | None
-    nonce: str | None
-    code_challenge: str | None
-    code_challenge_method: str | None
-    response_mode: str = "query"
-    #: where the sign-in started (common, organizations, consumers or the tenant's id)
-    authority: str = "common"
-
-    def redirect(self, **params: str) -> Redirect:
-        """The answer to the app: ``params`` (and ``state``) in the query, the fragment or a
-        posted form, as ``response_mode`` asked."""
-        if self.state is not None:
-            params["state"] = self.state
-        if self.response_mode == "form_post":
-            return Redirect(self.redirect_uri, params)
-        if self.response_mode == "fragment":
-            return Redirect(f"{self.redirect_uri.split('#')[0]}#{urlencode(params)}")
-        sep = "&" if urlsplit(self.redirect_uri).query else "?"
-        return Redirect(f"{self.redirect_uri}{sep}{urlencode(params)}")
-
-
-class RedirectError(Exception):
-    """An ``/authorize`` error that goes back to the (valid) redirect URI, not on a page."""
-
-    def __init__(self, redirect: Redirect):
-        super().__init__(redirect.location)
-        self.redirect = redirect
-
-
-def redirect_uri_registered(uri: str) -> bool:
-    """Loopback (http, any port and path) or the native-client URI, as a desktop app's
-    registration has them."""
-    if uri == NATIVE_CLIENT_URI:
-        return True
-    try:
-        parts = urlsplit(uri)
-        parts.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        return False
-    return (parts.scheme in ("http", "https") and not parts.fragment
-            and parts.hostname in ("localhost", "127.0.0.1", "::1"))
 
 
 @dataclass
@@ -124,7 +63,9 @@ class DeviceCodeRow:
     authority: str = "common"
 
 
-class IdentityPlatform:
+class IdentityPlatform(AuthorizationCodeFlow):
+    """One tenant's identity platform (the authorization code flow: :mod:`cloud_sim.auth_code`)."""
+
     def __init__(self, directory: Directory, *, base_url: str, verification_uri: str,
                  device_code_expires_in: int = 900, device_code_interval: int = 5):
         self.dir = directory
@@ -189,7 +130,7 @@ class IdentityPlatform:
         return scopes
 
     # -- device authorization ----------------------------------------------------------------
-    def device_authorization(self, form: dict[str, str], tenant: str = "common") -> dict[str, Any]:
+    def device_authorization(self, form: dict[str, str], tenant: str = "common") -> JsonObject:
         """A new device code, remembering the authority (``tenant`` of the request path): the
         sign-in pages refuse accounts that authority does not take."""
         self.check_client(form.get("client_id"))
@@ -205,7 +146,7 @@ class IdentityPlatform:
                     (hash_secret(device_code), user_code, form["client_id"], " ".join(scopes),
                      now, now + self.expires_in, self.authority_of(tenant)))
                 break
-            except Exception:  # unique user code collision: try another
+            except sqlite3.IntegrityError:  # unique user code collision: try another
                 continue
         else:  # pragma: no cover
             raise RuntimeError("could not allocate a user code")
@@ -239,7 +180,7 @@ class IdentityPlatform:
             (status, upn, error, user_code))
 
     # -- token endpoint ----------------------------------------------------------------------
-    def token(self, form: dict[str, str]) -> dict[str, Any]:
+    def token(self, form: dict[str, str]) -> JsonObject:
         grant = form.get("grant_type")
         if not grant:
             raise missing("grant_type")
@@ -252,7 +193,7 @@ class IdentityPlatform:
         raise AadError("unsupported_grant_type", 70003,
                        f"The app requested an unsupported grant type '{grant}'.")
 
-    def _device_code_grant(self, form: dict[str, str]) -> dict[str, Any]:
+    def _device_code_grant(self, form: dict[str, str]) -> JsonObject:
         self.check_client(form.get("client_id"))
         code = form.get("device_code")
         if not code:
@@ -291,119 +232,6 @@ class IdentityPlatform:
             raise self.bad_credentials(upn)
         return self.issue(user, client_id, scope.split())
 
-    # -- authorization code flow -------------------------------------------------------------
-    def authorize_request(self, params: dict[str, str], tenant: str = "common") -> AuthRequest:
-        """Validate an ``/authorize`` request. Errors before the redirect URI is known good
-        are :class:`AadError` (shown on a page, as Microsoft does); later ones are
-        :class:`RedirectError` (sent back to the app)."""
-        client_id = params.get("client_id")
-        if not client_id:
-            raise missing("client_id")
-        if client_id != self.dir.client_id:
-            self.check_client(client_id)  # 700016
-        redirect_uri = params.get("redirect_uri") or ""
-        if not redirect_uri_registered(redirect_uri):
-            raise AadError("invalid_request", 50011,
-                           f"The redirect URI '{redirect_uri[:200]}' specified in the request "
-                           "does not match the redirect URIs configured for the application "
-                           f"'{client_id}'. Make sure the redirect URI sent in the request "
-                           "matches one added to your application in the Azure portal.")
-        state = params.get("state")
-        mode = params.get("response_mode") or "query"
-        base = AuthRequest(client_id, redirect_uri, "", state, None, None, None,
-                           mode if mode in RESPONSE_MODES else "query")
-
-        def back(error: str, code: int, text: str) -> RedirectError:
-            return RedirectError(base.redirect(
-                error=error, error_description=f"AADSTS{code}: {text}",
-                error_uri=f"{self.base_url}/error?code={code}"))
-
-        if params.get("response_type") != "code":
-            rtype = params.get("response_type") or ""
-            raise back("unsupported_response_type", 700054,
-                       f"response_type '{rtype[:40]}' is not enabled for the application."
-                       if rtype else "The request body must contain the following parameter: "
-                       "'response_type'.")
-        if mode not in RESPONSE_MODES:
-            raise back("invalid_request", 900144,
-                       f"The provided value for the input parameter 'response_mode' is not "
-                       f"valid: '{mode[:40]}'. Expected 'query', 'fragment' or 'form_post'.")
-        try:
-            scopes = self.parse_scope(params.get("scope"))
-        except AadError as err:
-            raise back(err.error, err.code, err.text) from None
-        challenge = params.get("code_challenge") or None
-        method = params.get("code_challenge_method") or ("plain" if challenge else None)
-        if challenge and method not in ("S256", "plain"):
-            raise back("invalid_request", 50148,
-                       "The code_challenge_method is not supported. Use S256 or plain.")
-        if method and not challenge:
-            raise back("invalid_request", 50148,
-                       "The code_challenge parameter is required when code_challenge_method "
-                       "is given.")
-        return AuthRequest(client_id, redirect_uri, " ".join(scopes), state,
-                           params.get("nonce") or None, challenge, method, mode,
-                           self.authority_of(tenant))
-
-    def authorization_code(self, req: AuthRequest, upn: str) -> str:
-        """The code the sign-in pages send back to the app's redirect URI."""
-        code = "1.AQ" + secrets.token_urlsafe(240)
-        self.dir.store.execute(
-            "INSERT INTO auth_codes(code_hash, client_id, redirect_uri, scope, upn, nonce,"
-            " code_challenge, challenge_method, expires) VALUES(?,?,?,?,?,?,?,?,?)",
-            (hash_secret(code), req.client_id, req.redirect_uri, req.scope, upn, req.nonce,
-             req.code_challenge, req.code_challenge_method,
-             self.dir.clock.timestamp() + AUTH_CODE_LIFETIME))
-        return code
-
-    def _auth_code_grant(self, form: dict[str, str]) -> dict[str, Any]:
-        self.check_client(form.get("client_id"))
-        code = form.get("code")
-        if not code:
-            raise missing("code")
-        if not form.get("redirect_uri"):
-            raise missing("redirect_uri")
-        store = self.dir.store
-        with store.transaction():
-            row = store.one("SELECT * FROM auth_codes WHERE code_hash=?", (hash_secret(code),))
-            if row is None or row["client_id"] != form["client_id"]:
-                raise AadError("invalid_grant", 9002313,
-                               "Invalid request. Request is malformed or invalid.")
-            if row["redeemed"]:
-                raise AadError("invalid_grant", 54005,
-                               "OAuth2 Authorization code was already redeemed, please retry "
-                               "with a new valid code or use an existing refresh token.")
-            if self.dir.clock.timestamp() >= row["expires"]:
-                raise AadError("invalid_grant", 70008,
-                               "The provided authorization code or refresh token has expired "
-                               "due to inactivity. Send a new interactive authorization "
-                               "request for this user and resource.")
-            if form["redirect_uri"] != row["redirect_uri"]:
-                raise AadError("invalid_grant", 500112,
-                               "The reply address does not match the reply address provided "
-                               "when requesting Authorization code.")
-            if row["code_challenge"]:
-                verifier = form.get("code_verifier") or ""
-                if not verifier:
-                    raise missing("code_verifier")
-                if row["challenge_method"] == "S256":
-                    derived = base64.urlsafe_b64encode(
-                        hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-                else:
-                    derived = verifier
-                if not hmac.compare_digest(derived.encode(), row["code_challenge"].encode()):
-                    raise AadError("invalid_grant", 501481,
-                                   "The Code_Verifier does not match the code_challenge "
-                                   "supplied in the authorization request.")
-            store.execute("UPDATE auth_codes SET redeemed=1 WHERE code_hash=?",
-                          (hash_secret(code),))
-            store.execute("DELETE FROM auth_codes WHERE expires < ?",
-                          (self.dir.clock.timestamp() - 86400,))
-        user = self.dir.user(row["upn"])
-        if user is None:
-            raise self.bad_credentials(row["upn"])
-        return self.issue(user, row["client_id"], row["scope"].split(), nonce=row["nonce"])
-
     def _denied_error(self, error: str | None, client_id: str) -> AadError:
         if error == "53003":
             return ca_blocked()
@@ -412,7 +240,7 @@ class IdentityPlatform:
         return AadError("invalid_grant", 50126,
                         "Error validating credentials due to invalid username or password.")
 
-    def _refresh_grant(self, form: dict[str, str]) -> dict[str, Any]:
+    def _refresh_grant(self, form: dict[str, str]) -> JsonObject:
         self.check_client(form.get("client_id"))
         token = form.get("refresh_token")
         if not token:
@@ -454,7 +282,7 @@ class IdentityPlatform:
 
     # -- issuing -----------------------------------------------------------------------------
     def issue(self, user: User, client_id: str, scopes: list[str], *,
-              nonce: str | None = None) -> dict[str, Any]:
+              nonce: str | None = None) -> JsonObject:
         """Mint an access token (tenant clock, 60-90 min), a rotated refresh token and an
         id_token (wall clock, see :mod:`cloud_sim.tokens`), all RS256 with the tenant's
         current key.
@@ -482,7 +310,7 @@ class IdentityPlatform:
             client_id=client_id, app_name=self.dir.app_name, scopes=granted, iat=iat,
             exp=iat + lifetime, jti=jti, roles=roles, audience=audience)
         access_token = self.dir.keys.sign(claims, x5t=True)
-        body: dict[str, Any] = {
+        body: JsonObject = {
             "token_type": "Bearer",
             "scope": scope_text,
             "expires_in": lifetime,
@@ -521,17 +349,6 @@ class IdentityPlatform:
                         f"with ID '{client_id}' named '{self.dir.app_name}'. Send an "
                         "interactive authorization request for this user and resource.",
                         suberror="consent_required")
-
-
-def ca_blocked() -> AadError:
-    return AadError("invalid_grant", 53003,
-                    "Access has been blocked by Conditional Access policies. The access policy "
-                    "does not allow token issuance.", suberror="message_only")
-
-
-def missing(param: str) -> AadError:
-    return AadError("invalid_request", 900144,
-                    f"The request body must contain the following parameter: '{param}'.")
 
 
 def _iso(ts: float) -> str:

@@ -52,7 +52,7 @@ class OnDemand:
                 return
             try:
                 self._server = self._start(self.sock)
-            except Exception:
+            except Exception:  # any reason the server cannot be built: clients are refused
                 log.exception("cannot start the server on port %d", self.port)
                 self.sock.close()  # clients get "refused" rather than a hang
 

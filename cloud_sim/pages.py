@@ -8,17 +8,18 @@ the device code; the device's next poll at the token endpoint reports it.
 
 from __future__ import annotations
 
-import html
 import math
 import secrets
 import string
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cloud_sim.idp import AuthRequest, IdentityPlatform, Redirect, authority_accepts
+from cloud_sim.page_render import CONSENT_SMTP as CONSENT_SMTP  # noqa: F401 - the page's words
+from cloud_sim.page_render import FORM_POST_SCRIPT as FORM_POST_SCRIPT  # noqa: F401 - its CSP hash
+from cloud_sim.page_render import PageView, render_form_post, render_page
 
 WRONG_CODE = 70018
 CODE_EXPIRED = 70020
@@ -37,32 +38,6 @@ CA_BLOCKED = 53003
 ADMIN_APPROVAL = 90094
 DECLINED = 65004
 SESSION_TTL = 3600.0
-#: the only script of any page (allowed by its hash in the form_post page's CSP)
-FORM_POST_SCRIPT = "document.forms[0].submit();"
-#: the SMTP.Send permission as Microsoft words it on the consent page (the panel's F4 too)
-CONSENT_SMTP = "Send emails from mailboxes using SMTP AUTH"
-
-
-@dataclass
-class PageView:
-    kind: str  # code | account | password | consent | done | error
-    title: str
-    message: str
-    error_code: int | None = None
-    error_text: str = ""
-    show_org_consent: bool = False
-    ctx: str = ""
-    upn: str = ""
-    status: int = 200
-    #: which known text this page shows (``data-reason``), so a terminal client can show the
-    #: page in its user's language as Microsoft localises its own: code_wrong, code_used, ...
-    reason: str = ""
-    #: kind "redirect": where the browser goes next (the app's redirect URI), and the fields
-    #: to post there (``response_mode=form_post``) if any
-    location: str = ""
-    form: dict[str, str] | None = None
-
-
 @dataclass
 class _Session:
     user_code: str
@@ -336,17 +311,8 @@ class SignInPages:
                         location=to.location, form=to.form)
 
     def render_form_post(self, v: PageView) -> str:
-        """``response_mode=form_post``: a form to the app, posted by the one script the
-        page's policy allows, or by the button without scripts."""
-        e = html.escape
-        fields = "".join(f'<input type="hidden" name="{e(k)}" value="{e(val)}">'
-                         for k, val in (v.form or {}).items())
-        return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-                '<title>Working...</title><link rel="icon" href="/favicon.ico"></head>'
-                f'<body><form method="POST" name="hiddenform" action="{e(v.location)}">'
-                f'{fields}<noscript><p>Script is disabled. Click Submit to continue.</p>'
-                '<input type="submit" value="Submit"></noscript></form>'
-                f'<script>{FORM_POST_SCRIPT}</script></body></html>')
+        """``response_mode=form_post``: see :func:`cloud_sim.page_render.render_form_post`."""
+        return render_form_post(v)
 
     def _drop(self, ctx: str) -> None:
         with self._lock:
@@ -354,74 +320,5 @@ class SignInPages:
 
     # -- rendering ---------------------------------------------------------------------------
     def render(self, v: PageView) -> str:
-        e = html.escape
-        body = ""
-        hidden = f'<input type="hidden" name="ctx" value="{e(v.ctx)}">' if v.ctx else ""
-        links = ""
-        if v.kind == "code":
-            body = ('<form method="post" action="/devicelogin">'
-                    '<input type="hidden" name="step" value="code">'
-                    '<label for="otc">Code</label>'
-                    '<input type="text" id="otc" name="otc" autocomplete="off" autofocus '
-                    'maxlength="20">'
-                    '<div class="buttons"><button type="submit">Next</button></div></form>')
-        elif v.kind == "account":
-            body = ('<form method="post" action="/devicelogin">'
-                    f'<input type="hidden" name="step" value="account">{hidden}'
-                    '<input type="email" id="login" name="login" placeholder="Email, phone, or '
-                    'Skype" autofocus>'
-                    '<div class="buttons"><button type="submit">Next</button></div></form>')
-            links = ('<p class="links"><a id="cant-access" href="/devicelogin/help">'
-                     "Can&#39;t access your account?</a></p>")
-        elif v.kind == "password":
-            body = ('<form method="post" action="/devicelogin">'
-                    f'<input type="hidden" name="step" value="password">{hidden}'
-                    '<input type="password" id="passwd" name="passwd" placeholder="Password" '
-                    'autofocus>'
-                    '<div class="buttons"><button type="submit">Sign in</button></div></form>')
-            links = ('<p class="links"><a id="forgot" href="/devicelogin/help">'
-                     'Forgot my password</a></p>')
-        elif v.kind == "consent":
-            org = ('<p><label><input type="checkbox" name="consent_org" value="on"> '
-                   'Consent on behalf of your organization</label></p>'
-                   if v.show_org_consent else "")
-            body = ('<p>This app would like to:</p><ul class="perms">'
-                    f'<li>{e(CONSENT_SMTP)}</li>'
-                    '<li>Maintain access to data you have given it access to</li>'
-                    '<li>View your basic profile</li></ul>'
-                    '<form method="post" action="/devicelogin">'
-                    f'<input type="hidden" name="step" value="consent">{hidden}{org}'
-                    '<p><small>Accepting these permissions means that you allow this app to use '
-                    'your data as specified in their terms of service and privacy statement.'
-                    '</small></p><div class="buttons">'
-                    '<button type="submit" name="action" value="cancel" class="secondary">'
-                    'Cancel</button><button type="submit" name="action" value="accept">Accept'
-                    '</button></div></form>')
-        elif v.kind in ("error", "help"):
-            body = '<p><a href="/devicelogin">Start over</a></p>'
-        error = ""
-        if v.error_text:
-            # the code is not inline: Microsoft shows it under the error page's details
-            error = f'<div class="error" id="error">{e(v.error_text)}</div>'
-        details = ""
-        if v.kind == "error" and v.error_code:
-            details = ('<details class="details" id="details"><summary>More details</summary>'
-                       f'<p>Error Code: AADSTS{v.error_code}</p>'
-                       f'<p>Request Id: {uuid.uuid4()}</p>'
-                       f'<p>Timestamp: {self.idp.dir.clock.now():%Y-%m-%dT%H:%M:%SZ}</p>'
-                       f'<p><a href="/error?code={v.error_code}">Troubleshooting details</a>'
-                       '</p></details>')
-        account = ""
-        if v.upn:
-            back = ""
-            if v.kind == "password" and v.ctx:  # the arrow: choose the account again
-                back = ('<form method="post" action="/devicelogin" class="back">'
-                        f'<input type="hidden" name="step" value="back">{hidden}'
-                        '<button type="submit" class="link" id="back" title="Back">'
-                        '&larr; Back</button></form>')
-            account = f'{back}<div class="account" id="account">{e(v.upn)}</div>'
-        return self._template.substitute(
-            kind=e(v.kind), title=e(v.title), message=e(v.message), body=body, error=error,
-            error_code=e(str(v.error_code or "")), tenant=e(self.idp.dir.domain),
-            reason=e(v.reason), app=e(self.app), links=links, details=details,
-            show_org_consent="true" if v.show_org_consent else "false", account=account)
+        return render_page(v, self._template, tenant=self.idp.dir.domain, app=self.app,
+                           now=self.idp.dir.clock.now())

@@ -20,6 +20,7 @@ from cloud_sim.clock import TenantClock
 from cloud_sim.directory import DefaultAccount, Directory, default_accounts
 from cloud_sim.fsutil import atomic_write_json, ensure_private_dir
 from cloud_sim.store import Store
+from cloud_sim.jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class TenantHandle:
     def running(self) -> bool:
         return not self._stopped
 
-    def info(self) -> dict[str, Any]:
+    def info(self) -> JsonObject:
         """Public facts for clients connecting to a running tenant (``GET /_sim/info``)."""
         return {
             "base_url": self.base_url, "authority": self.authority(),
@@ -147,7 +148,7 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
         admin = TenantAdmin(directory, clock, maildir_root)
         from cloud_sim.faults import Faults
 
-        admin.faults = Faults()  # network faults, in memory (cloud_sim.faults)
+        faults = admin.faults = Faults()  # network faults, in memory (cloud_sim.faults)
         url_host = "127.0.0.1" if bind in ("0.0.0.0", "localhost") else (
             "::1" if bind == "::" else bind)
         url_host_fmt = f"[{url_host}]" if ":" in url_host else url_host
@@ -188,7 +189,7 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
 
                 return start_smtp(smtp_bind, port_smtp, directory, tls(), maildir_root,
                                   directory.message_size_limit, clock=clock.now, sock=sock,
-                                  faults=admin.faults)
+                                  faults=faults)
 
             if on_demand:
                 from cloud_sim.ondemand import OnDemand
@@ -214,7 +215,7 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
                                      "admin_secret": admin_secret,
                                      "started": dt.datetime.now(dt.timezone.utc).isoformat()})
         stoppers.insert(1, lambda: _remove_run_file(run_file, admin_secret))
-        stoppers.append(admin.faults.clear)  # first: hung connections let go before the servers stop
+        stoppers.append(faults.clear)  # first: hung connections let go before the servers stop
         h._stoppers = stoppers
         log.info("simulated tenant %s at %s (SMTP %s:%s)", h.tenant_domain, base_url,
                  h.smtp_host, smtp_port)
@@ -223,8 +224,8 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
         for stop in reversed(stoppers):
             try:
                 stop()
-            except Exception:
-                pass
+            except Exception:  # best effort: the error that stopped the start is the one raised
+                log.debug("cleanup after a failed start", exc_info=True)
         raise
 
 

@@ -13,7 +13,8 @@ import hashlib
 import json
 import secrets
 import uuid
-from typing import Any
+
+from cloud_sim.jsontypes import JsonObject
 
 SMTP_AUDIENCE = "https://outlook.office.com"
 SMTP_AUDIENCES = {SMTP_AUDIENCE, "https://outlook.office365.com", "00000002-0000-0ff1-ce00-000000000000"}
@@ -38,7 +39,7 @@ def client_info(oid: str, tenant_id: str) -> str:
 
 def access_token_claims(*, upn: str, name: str, oid: str, tenant_id: str, client_id: str,
                         app_name: str, scopes: list[str], iat: int, exp: int, jti: str,
-                        roles: list[str], audience: str = SMTP_AUDIENCE) -> dict[str, Any]:
+                        roles: list[str], audience: str = SMTP_AUDIENCE) -> JsonObject:
     given, _, family = name.partition(" ")
     return {
         "aud": audience,
@@ -81,9 +82,9 @@ def subject(oid: str, client_id: str) -> str:
 
 
 def id_token_claims(*, upn: str, name: str, oid: str, tenant_id: str, client_id: str,
-                    issuer: str, wall_now: int, nonce: str | None = None) -> dict[str, Any]:
+                    issuer: str, wall_now: int, nonce: str | None = None) -> JsonObject:
     """id_token times are wall-clock based: msal checks them against ``time.time()``."""
-    claims: dict[str, Any] = {
+    claims: JsonObject = {
         "aud": client_id, "iss": issuer,
         "iat": wall_now, "nbf": wall_now, "exp": wall_now + 3600,
         "aio": b64url(secrets.token_bytes(90)),

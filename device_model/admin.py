@@ -18,14 +18,15 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from .clock import Clock
 from .i18n import Msg
+from .profile import DeviceProfile
+from .settings import Settings
 from .storage import aware_datetime, bounded_int, read_state, write_document
 from .validation import ValidationError, check_admin_password
-
-if TYPE_CHECKING:
-    from .device import Device
+from .jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def throttle_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _parse_scrypt_record(record: dict[str, Any]) -> dict[str, Any]:
+def _parse_scrypt_record(record: JsonObject) -> JsonObject:
     n = bounded_int(record.get("n"), 2, SCRYPT_MAX_N, "scrypt n")
     r = bounded_int(record.get("r"), 1, SCRYPT_MAX_R, "scrypt r")
     p = bounded_int(record.get("p"), 1, SCRYPT_MAX_P, "scrypt p")
@@ -66,7 +67,7 @@ def _parse_scrypt_record(record: dict[str, Any]) -> dict[str, Any]:
     return {"alg": "scrypt", "n": n, "r": r, "p": p, "salt": salt, "hash": digest}
 
 
-def _parse_state(data: dict[str, Any]) -> tuple[dict[str, Any], bool, int, datetime | None]:
+def _parse_state(data: JsonObject) -> tuple[JsonObject, bool, int, datetime | None]:
     """(password record, registered, failures, throttled until) from admin.json, all bounded."""
     record = data["password"]
     if not isinstance(record, dict) or record.get("alg") not in ("scrypt", "factory"):
@@ -111,10 +112,10 @@ class LoginResult:
 
 #: The record for "the factory password" (the serial number, printed on the device itself): no
 #: hash is computed at first start, which keeps the panel's cold start free of a ~50 ms scrypt.
-FACTORY_RECORD: dict[str, Any] = {"alg": "factory"}
+FACTORY_RECORD: JsonObject = {"alg": "factory"}
 
 
-def hash_password(password: str, salt: bytes | None = None) -> dict[str, Any]:
+def hash_password(password: str, salt: bytes | None = None) -> JsonObject:
     """scrypt hash record (hex) of ``password``; a new random salt unless one is given."""
     import hashlib
     import secrets
@@ -126,7 +127,7 @@ def hash_password(password: str, salt: bytes | None = None) -> dict[str, Any]:
     return {"alg": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P, "salt": salt.hex(), "hash": digest.hex()}
 
 
-def check_password(password: str, record: dict[str, Any], factory_password: str = "") -> bool:
+def check_password(password: str, record: JsonObject, factory_password: str = "") -> bool:
     """Constant-time comparison of ``password`` against a :func:`hash_password` record
     (or, for :data:`FACTORY_RECORD`, against the factory password)."""
     import hashlib  # here, not at the top: hmac/hashlib load OpenSSL's digests (~2 ms, 0.6 MiB)
@@ -149,16 +150,35 @@ def check_password(password: str, record: dict[str, Any], factory_password: str 
     return hmac.compare_digest(digest.hex(), str(record["hash"]))
 
 
+class AdminHost(Protocol):
+    """What the lock needs of its device (the ``Device``): typed here so that the lock does not
+    import the device that owns it."""
+
+    profile: DeviceProfile
+    clock: Clock
+
+    @property
+    def settings(self) -> Settings: ...
+
+    def update(self, section: str, **values: Any) -> None: ...
+
+    def emit(self, kind: str, detail: object = None) -> None: ...
+
+    def report_problem(self, msg: Msg) -> None: ...
+
+    def report_unwritable(self, exc: OSError) -> None: ...
+
+
 class AdminLock:
     """Admin password, lock state and the panel's admin session (see module docstring)."""
 
-    def __init__(self, device: "Device", path: Path) -> None:
+    def __init__(self, device: AdminHost, path: Path) -> None:
         self._device = device
         self._path = Path(path)
         self._lock = threading.RLock()
         self._logged_in = False
         self._last_activity: datetime | None = None
-        self._record: dict[str, Any] = {}
+        self._record: JsonObject = {}
         self._registered = device.profile.default_password_registered
         self._failures = 0
         self._throttled_until: datetime | None = None
@@ -166,7 +186,7 @@ class AdminLock:
 
     # -- persistence ------------------------------------------------------------------------
     def _load(self) -> None:
-        state = read_state(self._path, SCHEMA_VERSION, _parse_state, self._device._report_problem, kind="admin")
+        state = read_state(self._path, SCHEMA_VERSION, _parse_state, self._device.report_problem, kind="admin")
         if state is not None:
             self._record, self._registered, self._failures, self._throttled_until = state
             return
@@ -189,7 +209,7 @@ class AdminLock:
                 },
             )
         except OSError as exc:  # a state dir that refuses writes must not stop a login
-            self._device._report_unwritable(exc)
+            self._device.report_unwritable(exc)
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -258,7 +278,7 @@ class AdminLock:
             self._logged_in = False
             self._last_activity = None
         log.info("admin session ended by Operation Time Out")
-        self._device._emit("admin", "timeout")
+        self._device.emit("admin", "timeout")
         return True
 
     def _attempt(self, password: str) -> LoginResult:
@@ -288,7 +308,7 @@ class AdminLock:
             with self._lock:
                 self._logged_in = True
                 self._last_activity = self._device.clock.now()
-            self._device._emit("admin", "login")
+            self._device.emit("admin", "login")
         return result
 
     def verify(self, password: str) -> LoginResult:
@@ -302,7 +322,7 @@ class AdminLock:
             self._logged_in = False
             self._last_activity = None
         if was:
-            self._device._emit("admin", "logout")
+            self._device.emit("admin", "logout")
 
     # -- password and lock ------------------------------------------------------------------
     def _require_admin(self) -> None:
@@ -320,7 +340,7 @@ class AdminLock:
             self._record = hash_password(new)
             self._registered = True
             self._save()
-        self._device._emit("admin", "password")
+        self._device.emit("admin", "password")
 
     def change_password(self, old: str, new: str) -> None:
         """Change the password: ``old`` must be right (counted like a login), ``new`` 8–20 chars."""
@@ -335,7 +355,7 @@ class AdminLock:
             self._record = hash_password(new)
             self._registered = True
             self._save()
-        self._device._emit("admin", "password")
+        self._device.emit("admin", "password")
 
     def reset_password(self) -> None:
         """Restore the factory password (the serial number); needs a login while locked."""
@@ -346,9 +366,9 @@ class AdminLock:
             self._failures = 0
             self._throttled_until = None
             self._save()
-        self._device._emit("admin", "password")
+        self._device.emit("admin", "password")
 
-    def _factory_reset(self) -> None:
+    def restore_factory_state(self) -> None:
         """Restore Default Settings: factory password, no failures, session ended."""
         with self._lock:
             self._record = dict(FACTORY_RECORD)
@@ -358,7 +378,7 @@ class AdminLock:
             self._logged_in = False
             self._last_activity = None
             self._save()
-        self._device._emit("admin", "password")
+        self._device.emit("admin", "password")
 
     def set_lock(self, on: bool) -> None:
         """Lock Setting On/Off (saved with the settings; needs a login while locked)."""
@@ -368,4 +388,4 @@ class AdminLock:
         self._device.update("admin", lock_setting=bool(on))
         if on:
             self.touch()
-        self._device._emit("admin", "lock")
+        self._device.emit("admin", "lock")

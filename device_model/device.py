@@ -12,25 +12,29 @@ change; the panel marshals them onto its loop (``App.call_from_thread``).
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
+import shutil
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import reset, storage
 from .admin import AdminLock
 from .clock import MAX_OFFSET, Clock
 from .errors import ErrorCatalog
+from .events import DeviceEvent
 from .i18n import Catalog, Msg, default_catalog
 from .jobs import JobLog
 from .network import EmailServerStatus, NetworkStatus
 from .profile import DeviceProfile
+from .trust import CaCertificates
 from .settings import SECTION_TYPES, NetworkSettings, Settings
 from .validation import ValidationError, section_from_dict, validate_section
+from .jsontypes import JsonObject
+
+if TYPE_CHECKING:
+    from .email import EmailClient
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +43,7 @@ CLOCK_SCHEMA = 1
 #: At most this many "bad value" notices at one start (a file full of them is one story).
 MAX_VALUE_PROBLEMS = 5
 #: Every file the device keeps in its state dir (the email client's live under ``email/``).
-STATE_FILES = ("settings.json", "admin.json", "joblog.json", "clock.json", "email/token_cache.json",
+STATE_FILES = ("settings.json", "admin.json", "joblog.json", "joblog.journal", "clock.json", "email/token_cache.json",
                "email/signin.json", "panel.json")
 
 
@@ -66,15 +70,6 @@ def problem_notices(problems: list[Msg], limit: int = 2) -> list[Msg]:
     return others + [Msg.of("device.problem.several", count=len(files), files=", ".join(files))]
 
 
-@dataclass(frozen=True)
-class DeviceEvent:
-    """Something changed. ``kind``: "settings" (detail: section), "admin" (login, logout, timeout,
-    lock, password), "jobs" (job id), "clock" (offset seconds), "signin" (email client)."""
-
-    kind: str
-    detail: Any = None
-
-
 class Device:
     """The emulated printer (see module docstring and CONTRACTS.md)."""
 
@@ -86,22 +81,22 @@ class Device:
         clock: Clock | None = None,
         catalog: Catalog | None = None,
     ) -> None:
+        self._started = False  # problems found while starting are only collected
         self.state_dir = storage.ensure_dir(Path(state_dir))
         self.startup_problems: list[Msg] = []
         self._unwritable_reported = False
         try:
             reset.finish_pending(self.state_dir)  # a reset cut short by a kill ends before anything loads
         except OSError as exc:
-            self._report_unwritable(exc)
+            self.report_unwritable(exc)
         self._tidy_state_dir()
         self.profile = profile or DeviceProfile.default()
         self.catalog = catalog or default_catalog()
         self._subscribers: list[Callable[[DeviceEvent], None]] = []
         self._sub_lock = threading.Lock()
         self._settings_lock = threading.RLock()
-        self._email: Any = None
+        self._email: EmailClient | None = None
         self._email_lock = threading.RLock()
-        self._email_creating = False
 
         self._clock_given = clock is not None
         self.clock = clock or Clock()
@@ -112,6 +107,8 @@ class Device:
         self.errors = ErrorCatalog()
         self.jobs = JobLog(self.state_dir / "joblog.json", self.clock.now, self._emit, self._report_problem)
         self.admin = AdminLock(self, self.state_dir / "admin.json")
+        #: Network Security > CA Certificate: CAs trusted for SMTP besides the service's own
+        self.trust = CaCertificates(self.state_dir / "ca_certificates", self._emit, self.clock.now)
         self._started = True
 
     # -- events -----------------------------------------------------------------------------
@@ -130,7 +127,7 @@ class Device:
 
         return unsubscribe
 
-    def _emit(self, kind: str, detail: Any = None) -> None:
+    def _emit(self, kind: str, detail: object = None) -> None:
         event = DeviceEvent(kind, detail)
         with self._sub_lock:
             subscribers = list(self._subscribers)
@@ -140,7 +137,7 @@ class Device:
             except Exception:  # a broken surface must not break the device
                 log.exception("device event subscriber failed for %s", event)
 
-    def emit(self, kind: str, detail: Any = None) -> None:
+    def emit(self, kind: str, detail: object = None) -> None:
         """Fire an event on behalf of a part of the device (e.g. the email client's "signin")."""
         self._emit(kind, detail)
 
@@ -152,14 +149,14 @@ class Device:
         panel can show it at once.
         """
         self.startup_problems.append(msg)
-        if getattr(self, "_started", False):
+        if self._started:
             self._emit("problem", msg)
 
     def report_problem(self, msg: Msg) -> None:
         """Public form of :meth:`_report_problem` for parts of the device (the email client)."""
         self._report_problem(msg)
 
-    def _report_unwritable(self, exc: OSError) -> None:
+    def report_unwritable(self, exc: OSError) -> None:
         """The state dir refuses writes (another user's, read-only, full): say so once, go on."""
         log.error("cannot write in the state dir %s: %s", self.state_dir, exc)
         if not self._unwritable_reported:
@@ -178,7 +175,7 @@ class Device:
 
     # -- clock ------------------------------------------------------------------------------
     def _load_clock(self) -> None:
-        def parse(data: dict[str, Any]) -> timedelta:
+        def parse(data: JsonObject) -> timedelta:
             limit = MAX_OFFSET.total_seconds()
             seconds = storage.bounded_float(data.get("offset_seconds", 0), -limit, limit, "offset_seconds")
             return timedelta(seconds=seconds)
@@ -229,7 +226,7 @@ class Device:
                 try:
                     self._write_settings(defaults)
                 except OSError as exc:
-                    self._report_unwritable(exc)
+                    self.report_unwritable(exc)
             return defaults
         settings = defaults
         problems: list[Msg] = []
@@ -252,7 +249,7 @@ class Device:
             try:
                 self._write_settings(settings)
             except OSError as exc:
-                self._report_unwritable(exc)
+                self.report_unwritable(exc)
         return settings
 
     def _write_settings(self, settings: Settings) -> None:
@@ -294,7 +291,7 @@ class Device:
             defaults = self._defaults()
             self._write_settings(defaults)
             self._settings = defaults
-        self.admin._factory_reset()
+        self.admin.restore_factory_state()
         for name in SECTION_TYPES:
             self._emit("settings", name)
 
@@ -313,6 +310,12 @@ class Device:
             except Exception:  # the journal still clears its files at the next start
                 log.exception("sign-out during the factory reset failed")
         self.jobs.clear()
+        # the Fax Server's and the Print Admin Serverless users' sign-ins, the CA certificates
+        for name in ("_fax_server_email", "_pas"):
+            self.__dict__.pop(name, None)
+        for name in reset.DEVICE_DIRS[1:]:
+            shutil.rmtree(self.state_dir / name, ignore_errors=True)
+        (self.state_dir / "pas.json").unlink(missing_ok=True)
         self.restore_default_settings()
         reset.done(self.state_dir)
         log.info("factory reset of %s", self.state_dir)
@@ -339,12 +342,8 @@ class Device:
         state, account = "not_signed_in", ""
         client = self.email
         if client is not None:
-            try:
-                st = client.status()
-                state = str(getattr(st, "state", state) or state)
-                account = str(getattr(st, "account", "") or "")
-            except Exception:
-                log.exception("email client status failed")
+            st = client.status()
+            state, account = st.state, st.account or ""
         return EmailServerStatus.from_settings(self._settings, state, account)
 
     def print_status_sheet(self) -> Path:
@@ -358,34 +357,22 @@ class Device:
         """Where printed sheets land (shown on the panel after printing)."""
         return self.state_dir / "prints"
 
-    # -- email (issue 4) --------------------------------------------------------------------
+    # -- email ----------------------------------------------------------------------------
     @property
-    def email(self) -> Any:
-        """The email client (``device_model.email.EmailClient(device)``), created on first use.
+    def email(self) -> EmailClient:
+        """The email client, created on first use.
 
-        None while that package does not exist yet, so surfaces can write
-        ``dev.email and dev.email.status()``.
+        Imported here, not at the top: msal and aiosmtplib stay out of the panel's first frame.
         """
         with self._email_lock:
-            if self._email is None and not self._email_creating:
-                if importlib.util.find_spec("device_model.email") is None:
-                    return None
-                self._email_creating = True  # the client's constructor may look at dev.email
-                try:
-                    module = importlib.import_module("device_model.email")
-                    factory = getattr(module, "EmailClient", None)
-                    if factory is None:
-                        return None
-                    self._email = factory(self)
-                except Exception:
-                    log.exception("cannot create the email client")
-                    return None
-                finally:
-                    self._email_creating = False
+            if self._email is None:
+                from .email import EmailClient
+
+                self._email = EmailClient(self)
             return self._email
 
     @email.setter
-    def email(self, client: Any) -> None:
+    def email(self, client: EmailClient) -> None:
         """Install an email client explicitly (tests, or the CLI with a service profile)."""
         with self._email_lock:
             self._email = client

@@ -10,9 +10,9 @@ one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from .i18n import Msg
+from .jobs import Job
 
 #: Codes the catalog describes, in display order.
 ERROR_CODES: tuple[int, ...] = (311, 312, 313, 314, 315, 360, 361, 370)
@@ -56,23 +56,23 @@ class ErrorCatalog:
             known=False,
         )
 
-    def for_job(self, job: Any) -> ErrorEntry | None:
+    def for_job(self, job: Job) -> ErrorEntry | None:
         """The entry Job Details explains a failed job with (None for a job that did not fail).
 
         A job with a code gets that code's entry; a job that failed before it could start
         because no email server is set gets the "not set" entry (code 0, not in
         :data:`ERROR_CODES`: the panel shows "Not set", never a number).
         """
-        if getattr(job, "status", "") != "error":
+        if job.status != "error":
             return None
-        code = getattr(job, "code", None)
-        if code == 314 and str(getattr(job, "reply", "") or "").startswith("552"):
+        code = job.code
+        if code == 314 and (job.reply or "").startswith("552"):
             # the server refused it, not Attached File Max Size: raising that cannot help
             entry = self.get(314)
             return ErrorEntry(entry.code, entry.status, Msg.of("error.314.solution_server"), entry.panel_message)
         if code is not None:
             return self.get(code)
-        if (getattr(job, "details", None) or {}).get("error") == "not_set":
+        if (job.details or {}).get("error") == "not_set":
             return ErrorEntry(
                 0, Msg.of("error.not_set.status"), Msg.of("error.not_set.solution"), Msg.of("error.not_set.panel")
             )

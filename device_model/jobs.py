@@ -2,16 +2,28 @@
 
 Email jobs finish on worker threads (aiosmtplib on the panel's loop, msal in threads), so the log
 is guarded by a lock and every change fires a ``DeviceEvent("jobs", job_id)``, which may arrive
-off the UI loop. Finished jobs are persisted newest first in ``state_dir/joblog.json``, bounded to
-``MAX_LOG`` entries. Each entry keeps the error code, the time, the destination and the server's
+off the UI loop. Each entry keeps the error code, the time, the destination and the server's
 exact reply, never a token (DESIGN.md §4): replies pass through :func:`redact.redact_text`.
+
+On disk: ``joblog.json`` is a snapshot (finished jobs newest first, at most ``MAX_LOG``, and the
+delivery jobs running), and ``joblog.journal`` the changes since, one JSON line each: a delivery
+job's start before its message is handed over, every finish after. Why a journal: a job costs
+one ``write()`` of one line instead of rewriting and fsyncing the whole log on the send's
+critical path. A ``write()`` that returned is in the kernel and survives ``kill -9``; the
+fsync for power loss runs on a background thread a moment later, batched across jobs. The
+journal is folded into the snapshot every ``2 * MAX_LOG`` lines (in that thread); a start
+replays it and rewrites nothing. Reads are bounded: the snapshot's newest ``MAX_LOG`` entries are taken from its first
+bytes whatever its size, and only the journal's last bytes are read, so start-up does not
+grow with either file.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +32,8 @@ from typing import Any, Callable
 
 from .i18n import Msg
 from .redact import redact_text
-from .storage import aware_datetime, bounded_int, read_state, write_document
+from .storage import BAD_CONTENT, aware_datetime, bounded_int, ensure_dir, read_state, write_document
+from .jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +45,15 @@ JOB_KINDS = ("scan_to_email", "print", "email", "notification", "connection_test
 JOB_STATUSES = ("active", "completed", "canceled", "error", "interrupted")
 #: Jobs that hand a message to a server: recorded on disk as soon as they start, so that a kill
 #: between the server's acceptance and the log's write still leaves a record ("interrupted").
-DELIVERY_KINDS = frozenset({"scan_to_email", "email", "notification"})
+DELIVERY_KINDS = frozenset({"scan_to_email", "email", "notification", "fax"})
 MAX_ID = 2**53  # what any JSON reader keeps exactly
 _MAX_TEXT = 4000
+#: the most of the snapshot read whole; a larger one (a log kept by another version, say) gives
+#: its newest entries from its first bytes (see :func:`_salvage`)
+SNAPSHOT_READ_LIMIT = 4 << 20
+#: the most of the journal read at start-up: its last bytes (a longer one is cut short by a
+#: kill between two compactions only if jobs carry huge replies)
+JOURNAL_READ_LIMIT = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -91,7 +110,7 @@ class Job:
     def kind_label(self) -> Msg:
         return Msg.of(f"device.job.kind.{self.kind}")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         return {
             "id": self.id,
             "kind": self.kind,
@@ -105,7 +124,7 @@ class Job:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Job":
+    def from_dict(cls, d: JsonObject) -> "Job":
         """A job from the log file, every type and bound checked (see ``storage.read_state``)."""
         if not isinstance(d, dict):
             raise TypeError("job entry is not an object")
@@ -149,25 +168,97 @@ class JobLog:
         self._now = now
         self._emit = emit
         self._max = max_log
+        self._journal = self._path.with_suffix(".journal")
         self._lock = threading.RLock()
         self._active: list[Job] = []
         self._log: list[Job] = []
-        loaded = read_state(self._path, SCHEMA_VERSION, self._parse, report_problem, kind="jobs")
+        self._fd: int | None = None  # the journal, opened for appending on the first change
+        self._appended = 0  # lines in the journal since the last snapshot
+        self._compact_every = 2 * max(1, max_log)
+        self._salvaged = False
+        loaded = self._read_snapshot(report_problem)
         next_id = 1
-        interrupted: list[Job] = []
+        pending: list[Job] = []
         if loaded is not None:
-            self._log, interrupted, next_id = loaded
+            self._log, pending, next_id = loaded
+        replayed = self._replay(pending)
+        interrupted = [dataclasses.replace(job, status="interrupted", finished=None) for job in pending]
         next_id = max([next_id] + [j.id + 1 for j in self._log + interrupted])
         if interrupted:  # jobs a kill cut short: logged now, newest first, and saved at once
             self._log[:0] = sorted(interrupted, key=lambda j: j.id, reverse=True)
-            del self._log[self._max :]
+        del self._log[self._max :]
         self._ids = itertools.count(next_id)
         self._next_id = next_id
-        if interrupted:
-            with self._lock:
-                self._save_locked()
+        # Nothing is rewritten at start-up: the journal is replayed the same way at every start
+        # (a kill-cut job shows "interrupted" each time) until this process's own jobs fold it
+        # in. A start with a salvaged huge log folds it in at its first job.
+        self._appended = self._compact_every if self._salvaged else replayed
 
-    def _parse(self, data: dict[str, Any]) -> tuple[list[Job], list[Job], int]:
+    def _read_snapshot(self, report_problem: Callable[[Msg], None]) -> tuple[list[Job], list[Job], int] | None:
+        """The snapshot, read in bounded time: a file over the read limit gives its newest entries."""
+        try:
+            size = self._path.stat().st_size
+        except OSError:
+            size = 0
+        if size > SNAPSHOT_READ_LIMIT:
+            data = _salvage(self._path, self._max, 512 << 10)  # usually enough for MAX_LOG entries
+            if data is None or len(data["log"]) < self._max:
+                data = _salvage(self._path, self._max, SNAPSHOT_READ_LIMIT)
+            if data is not None:
+                try:
+                    self._salvaged = True
+                    return self._parse(data)
+                except BAD_CONTENT as exc:
+                    log.warning("the large job log %s is unusable: %s", self._path, exc)
+        return read_state(self._path, SCHEMA_VERSION, self._parse, report_problem, kind="jobs")
+
+    def _replay(self, pending: list[Job]) -> int:
+        """Apply the journal's lines to the snapshot just read; return how many applied.
+
+        Idempotent (a kill between writing the snapshot and emptying the journal replays lines
+        the snapshot already holds). A line that does not parse (the last one, torn by a power
+        cut) is skipped.
+        """
+        try:
+            with open(self._journal, "rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
+                if size > JOURNAL_READ_LIMIT:
+                    fh.seek(size - JOURNAL_READ_LIMIT)
+                    fh.readline()  # a line cut by the seek
+                raw = fh.read()
+        except FileNotFoundError:
+            return 0
+        except OSError as exc:
+            log.error("cannot read the job journal %s: %s", self._journal, exc)
+            return 0
+        applied = 0
+        logged = {j.id for j in self._log}
+        for line in raw.splitlines():
+            try:
+                rec = json.loads(line)
+                op = rec["op"]
+                if op == "clear":
+                    self._log.clear()
+                    logged.clear()
+                    applied += 1
+                    continue
+                job = Job.from_dict(rec["job"])
+            except (*BAD_CONTENT, UnicodeDecodeError) as exc:
+                log.warning("skipped a damaged line of %s: %s", self._journal, exc)
+                continue
+            applied += 1
+            if op == "start":
+                if job.id not in logged and all(p.id != job.id for p in pending):
+                    pending.append(job)
+            elif op == "finish":
+                pending[:] = [p for p in pending if p.id != job.id]
+                if job.id not in logged:
+                    logged.add(job.id)
+                    self._log.insert(0, job)
+        self._log.sort(key=lambda j: j.id, reverse=True)
+        return applied
+
+    def _parse(self, data: JsonObject) -> tuple[list[Job], list[Job], int]:
         """(log, interrupted jobs, next id) from the file's data; raises on any bad value."""
         entries, active = data.get("log", []), data.get("active", [])
         if not isinstance(entries, list) or not isinstance(active, list):
@@ -210,7 +301,7 @@ class JobLog:
             job = Job(job_id, kind, destination, self._now(), details={k: redact_text(str(v)) for k, v in details.items()})
             self._active.append(job)
             if kind in DELIVERY_KINDS:
-                self._save_locked()  # on disk before any message is handed over
+                self._append_locked("start", job)  # recorded before any message is handed over
         self._emit("jobs", job.id)
         return job
 
@@ -269,7 +360,7 @@ class JobLog:
             )
             self._log.insert(0, done)
             del self._log[self._max :]
-            self._save_locked()
+            self._append_locked("finish", done)
         self._emit("jobs", job_id)
         return done
 
@@ -289,7 +380,63 @@ class JobLog:
             self._save_locked()
         self._emit("jobs", None)
 
+    def _append_locked(self, op: str, job: Job) -> None:
+        """One journal line, written with one ``write()``; fsync'd later by the flusher."""
+        line = json.dumps({"op": op, "job": job.to_dict()}, sort_keys=True, ensure_ascii=False,
+                          separators=(",", ":")) + "\n"
+        try:
+            if self._fd is None:
+                ensure_dir(self._journal.parent)
+                self._fd = os.open(self._journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT
+                                   | getattr(os, "O_CLOEXEC", 0), 0o600)
+                os.fchmod(self._fd, 0o600)
+            os.write(self._fd, line.encode("utf-8"))
+        except OSError as exc:  # a full disk must not kill the job that just finished
+            log.error("cannot write the job journal: %s", exc)
+            return
+        self._appended += 1
+        _FLUSHER.mark(self)
+
+    def _flush(self) -> None:
+        """On the flusher thread: the journal to disk, and a new snapshot when it grew long."""
+        fd = self._fd
+        if fd is not None:
+            try:
+                os.fdatasync(fd)
+            except OSError as exc:
+                log.error("cannot sync the job journal: %s", exc)
+        if self._appended >= self._compact_every:
+            with self._lock:
+                if self._appended >= self._compact_every:
+                    self._save_locked()
+
+    def sync(self) -> None:
+        """Write everything pending to disk now (tests; a clean shutdown)."""
+        self._flush()
+
+    def compact(self) -> None:
+        """Fold the journal into the snapshot now (the start-up does it too)."""
+        with self._lock:
+            self._save_locked()
+
+    def close(self) -> None:
+        """Sync and close the journal (a new change reopens it)."""
+        with self._lock:
+            self._flush()
+            fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+    def __del__(self) -> None:
+        fd = getattr(self, "_fd", None)
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
     def _save_locked(self) -> None:
+        """The snapshot (atomic, fsync'd), then an empty journal: the two never disagree."""
         try:
             write_document(
                 self._path, SCHEMA_VERSION,
@@ -299,3 +446,140 @@ class JobLog:
             )
         except OSError as exc:  # a full disk must not kill the job that just finished
             log.error("cannot save the job log: %s", exc)
+            return
+        try:
+            if self._fd is not None:
+                os.ftruncate(self._fd, 0)
+            else:
+                self._journal.unlink(missing_ok=True)
+            self._appended = 0
+        except OSError as exc:
+            log.error("cannot empty the job journal: %s", exc)
+
+
+def journal_finished(path: Path) -> list[dict[str, Any]]:
+    """Jobs finished since the snapshot, newest first, as JSON objects: the journal beside
+    ``joblog.json`` read without a ``Device`` (bounded, damaged lines skipped), for tools that
+    read a state dir they do not own (the class trainer's progress table)."""
+    journal = Path(path).with_suffix(".journal")
+    try:
+        with open(journal, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > JOURNAL_READ_LIMIT:
+                fh.seek(size - JOURNAL_READ_LIMIT)
+                fh.readline()
+            raw = fh.read()
+    except OSError:
+        return []
+    out: list[dict[str, Any]] = []
+    for line in raw.splitlines():
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(rec, dict) and rec.get("op") == "finish" and isinstance(rec.get("job"), dict):
+            out.append(rec["job"])
+    out.reverse()
+    return out
+
+
+class _Flusher:
+    """One daemon thread for every job log: fsyncs journals a moment after their writes,
+    batching the jobs that finished meanwhile, and compacts them; never on a job's path."""
+
+    def __init__(self) -> None:
+        self._cv = threading.Condition()
+        self._dirty: dict[int, JobLog] = {}
+        self._thread: threading.Thread | None = None
+
+    def mark(self, job_log: JobLog) -> None:
+        with self._cv:
+            self._dirty[id(job_log)] = job_log
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="joblog-fsync", daemon=True)
+                self._thread.start()
+            self._cv.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cv:
+                while not self._dirty:
+                    self._cv.wait()
+                batch = list(self._dirty.values())
+                self._dirty.clear()
+            for job_log in batch:
+                try:
+                    job_log._flush()
+                except Exception:  # pragma: no cover - logged; the next job retries
+                    log.exception("job journal flush failed")
+            del batch, job_log
+
+
+_FLUSHER = _Flusher()
+
+
+def _salvage(path: Path, limit: int, nbytes: int) -> dict[str, Any] | None:
+    """The newest ``limit`` entries of an oversized snapshot, parsed from its first ``nbytes``.
+
+    The snapshot is written with sorted keys, newest entry first (``{"data":{"active":[...],
+    "log":[...],"next_id":N},...}``), so its first bytes hold what the log keeps. None when they
+    do not look like one.
+    """
+    import re
+
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read(nbytes).decode("utf-8", "ignore")
+    except OSError:
+        return None
+    dec = json.JSONDecoder()
+    ws = re.compile(r"[ \t\r\n]*")
+
+    def skip(i: int) -> int:
+        return ws.match(text, i).end()  # type: ignore[union-attr]
+
+    m = re.match(r'\s*\{\s*"data"\s*:\s*\{', text)
+    if not m:
+        return None
+    out: dict[str, Any] = {}
+    i = m.end()
+    try:
+        while True:
+            i = skip(i)
+            if text[i] == "}":
+                break
+            key, i = dec.raw_decode(text, i)
+            i = skip(i)
+            if text[i] != ":":
+                break
+            i = skip(i + 1)
+            if key != "log":
+                out[key], i = dec.raw_decode(text, i)
+            else:
+                entries: list[Any] = []
+                out["log"] = entries
+                if text[i] != "[":
+                    break
+                i += 1
+                while len(entries) < limit:
+                    i = skip(i)
+                    if text[i] == "]":
+                        i += 1
+                        break
+                    entry, i = dec.raw_decode(text, i)
+                    entries.append(entry)
+                    i = skip(i)
+                    if text[i] == ",":
+                        i += 1
+                if len(entries) >= limit:
+                    break
+            i = skip(i)
+            if text[i] == ",":
+                i += 1
+    except (IndexError, ValueError):  # the read limit cut the document: keep what was read
+        pass
+    if not isinstance(out.get("log"), list):
+        return None
+    if not isinstance(out.get("next_id"), int):
+        out.pop("next_id", None)
+    return out

@@ -30,6 +30,7 @@ import logging
 import threading
 from typing import Any, Callable, Sequence
 
+from .events import DeviceEvent
 from .i18n import Msg
 from .settings import NOTIFICATION_EVENTS
 
@@ -132,8 +133,8 @@ class NotificationDispatcher:
 
     # -- deciding ---------------------------------------------------------------------------
 
-    def _on_event(self, event: Any) -> None:
-        kind, detail = getattr(event, "kind", ""), getattr(event, "detail", None)
+    def _on_event(self, event: DeviceEvent) -> None:
+        kind, detail = event.kind, event.detail
         if kind == "signin" and isinstance(detail, dict) and detail.get("event") == "committed":
             with self._lock:
                 self._expired_reported = False

@@ -35,10 +35,29 @@ class DhcpLease:
 
 
 @dataclass(frozen=True)
+class AdditionalNetwork:
+    """The second network interface some models have (guide p. 5: it does not support OAuth 2.0).
+
+    Display only, like the DHCP lease: nothing is ever sent to these addresses.
+    """
+
+    mac_address: str = "64:C6:D2:12:34:57"
+    ip: str = "10.20.30.40"
+    subnet_mask: str = "255.255.255.0"
+    gateway: str = "10.20.30.1"
+
+
+#: Feature names a model may have (device_model/models/*.toml ``[features]``)
+FEATURES: tuple[str, ...] = ("fax", "fax_server", "print_admin_serverless", "additional_network")
+
+
+@dataclass(frozen=True)
 class DeviceProfile:
     """Fixed facts about the emulated device; never changed by settings."""
 
     model: str = "EPSON WF-C5890 Series (simulated)"
+    #: catalogue id (device_model/models/<id>.toml), what ``--model`` takes
+    model_id: str = "wf-c5890"
     serial_number: str = "X4ZB012345"
     mac_address: str = "64:C6:D2:12:34:56"
     firmware_version: str = "GT03P7 (simulated)"
@@ -48,6 +67,14 @@ class DeviceProfile:
     has_security_settings: bool = True
     has_wifi: bool = True
     has_fax: bool = False
+    #: Fax > Fax Server (forwarding received faxes by email, guide p. 8)
+    has_fax_server: bool = False
+    #: Epson Print Admin Serverless ("To Email" per user, guide p. 9)
+    has_print_admin_serverless: bool = False
+    #: a second network interface (None: the model has none)
+    additional_network: AdditionalNetwork | None = None
+    #: the control panel's size, as the model's spec sheet says (status sheet, `models` list)
+    panel_size: str = "4.3-inch"
     #: OAuth2 is offered as an Authentication Method only on supporting firmware.
     supports_oauth2: bool = True
     #: Whether the serial-number password counts as registered from the factory.
@@ -58,6 +85,25 @@ class DeviceProfile:
     wifi_signal: str = "excellent"  # excellent | good | fair | poor
     link_speed: str = "1000BASE-T Full Duplex"
     ipv6_link_local: str = "fe80::66c6:d2ff:fe12:3456"
+
+    @property
+    def has_additional_network(self) -> bool:
+        return self.additional_network is not None
+
+    @property
+    def features(self) -> frozenset[str]:
+        """The feature names this model has (menu nodes and Web Config pages name them)."""
+        have = {
+            "fax": self.has_fax,
+            "fax_server": self.has_fax and self.has_fax_server,
+            "print_admin_serverless": self.has_print_admin_serverless,
+            "additional_network": self.has_additional_network,
+        }
+        return frozenset(name for name, on in have.items() if on)
+
+    def has(self, feature: str | None) -> bool:
+        """Whether the model has ``feature`` (None: a part every model has)."""
+        return feature is None or feature in self.features
 
     @property
     def default_admin_password(self) -> str:

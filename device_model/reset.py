@@ -26,9 +26,11 @@ log = logging.getLogger(__name__)
 
 MARKER = "reset.json"
 #: files whose absence means "factory": settings, admin password, job log
-DEVICE_FILES = ("settings.json", "admin.json", "joblog.json")
-#: directories likewise: the email client's sign-in and token cache
-DEVICE_DIRS = ("email",)
+DEVICE_FILES = ("settings.json", "admin.json", "joblog.json", "joblog.journal", "pas.json")
+#: directories likewise: the email client's sign-in and token cache, the Fax Server's and each
+#: Print Admin Serverless user's, and the imported CA certificates (the model, model.json, stays:
+#: it is the hardware)
+DEVICE_DIRS = ("email", "fax_server", "pas", "ca_certificates")
 #: the embedded tenant's state dir inside the device's (as the panel and the scenario tools keep it)
 TENANT_DIR = "tenant"
 

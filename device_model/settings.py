@@ -12,15 +12,15 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from .email.profiles import SERVICES, smtp_defaults
+from .jsontypes import JsonObject
+
 #: Email service -> (SMTP server, port, secure connection), as Web Config fills them in.
-EMAIL_SERVICE_DEFAULTS: dict[str, tuple[str, int, str]] = {
-    "exchange_online": ("smtp.office365.com", 587, "starttls"),
-    "outlook_com": ("smtp-mail.outlook.com", 587, "starttls"),
-}
+EMAIL_SERVICE_DEFAULTS: dict[str, tuple[str, int, str]] = smtp_defaults()
 
 CONNECTIONS = ("wired", "wifi")
 AUTH_METHODS = ("off", "smtp_auth", "pop_before_smtp", "oauth2")
-EMAIL_SERVICES = ("exchange_online", "outlook_com")
+EMAIL_SERVICES = SERVICES
 SECURE_CONNECTIONS = ("none", "ssl_tls", "starttls")
 LANGUAGES = ("en", "lv")
 DATE_FORMATS = ("yyyy.mm.dd", "mm.dd.yyyy", "dd.mm.yyyy")
@@ -64,6 +64,28 @@ class EmailServerSettings:
     secure: str = "none"  # none | ssl_tls | starttls
     account: str = ""
     password: str = ""
+    pop3_server: str = ""
+    pop3_port: int = 110
+    #: the network email goes out on: "standard", or "additional" on models with an additional
+    #: network (which does not support OAuth2, guide p. 5)
+    network: str = "standard"
+
+
+@dataclass(frozen=True)
+class FaxServerSettings:
+    """Fax > Fax Server > Email Server Settings (fax models): its own server and sign-in,
+    independent of Network > Email Server (guide p. 8). ``forward_to`` is where a received fax
+    is forwarded by email (the provider's fax server address)."""
+
+    auth_method: str = "off"  # off | smtp_auth | oauth2 (no POP before SMTP here)
+    email_service: str | None = None
+    sender_address: str = ""
+    smtp_server: str = ""
+    smtp_port: int = 25
+    secure: str = "none"
+    account: str = ""
+    password: str = ""
+    forward_to: str = ""
     pop3_server: str = ""
     pop3_port: int = 110
 
@@ -145,6 +167,7 @@ class NotificationSettings:
         """Addresses (in slot order, without repeats) that asked for ``event``."""
         out: list[str] = []
         for n in range(1, NOTIFICATION_SLOTS + 1):
+            # getattr: the slots are numbered fields (address_1 ... address_4, status_sheet_1 ...)
             address = getattr(self, f"address_{n}")
             if address and getattr(self, f"{event}_{n}", False) and address not in out:
                 out.append(address)
@@ -158,6 +181,7 @@ SECTION_TYPES: dict[str, type] = {
     "admin": AdminSettings,
     "scan": ScanSettings,
     "notifications": NotificationSettings,
+    "fax_server": FaxServerSettings,
 }
 
 
@@ -171,20 +195,21 @@ class Settings:
     admin: AdminSettings = field(default_factory=AdminSettings)
     scan: ScanSettings = field(default_factory=ScanSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    fax_server: FaxServerSettings = field(default_factory=FaxServerSettings)
 
     def section(self, name: str) -> Any:
         """The dataclass of section ``name`` (KeyError for an unknown section)."""
         if name not in SECTION_TYPES:
             raise KeyError(name)
-        return getattr(self, name)
+        return getattr(self, name)  # getattr: a section by its name (forms, scripts, JSON)
 
     def with_section(self, name: str, value: Any) -> "Settings":
         """A copy with one section replaced."""
         return dataclasses.replace(self, **{name: value})
 
-    def to_dict(self) -> dict[str, dict[str, Any]]:
+    def to_dict(self) -> dict[str, JsonObject]:
         """Plain dict for JSON (includes the SMTP password: only for the 0600 state file)."""
-        return {name: dataclasses.asdict(getattr(self, name)) for name in SECTION_TYPES}
+        return {name: dataclasses.asdict(self.section(name)) for name in SECTION_TYPES}
 
 
 def section_fields(name: str) -> tuple[str, ...]:

@@ -14,18 +14,41 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
+from .clock import Clock
 from .i18n import Msg
-from .network import StatusRow
+from .jobs import JobLog
+from .network import EmailServerStatus, NetworkStatus, StatusRow
+from .profile import DeviceProfile
 from .storage import atomic_write_bytes, ensure_dir
-
-if TYPE_CHECKING:
-    from .device import Device
 
 FONT_DIR = Path(__file__).with_name("fonts")
 FONT_FAMILY = "DejaVuSans"
 FONT_FILES = {"": "DejaVuSans-subset.ttf", "B": "DejaVuSans-Bold-subset.ttf"}
+
+
+class SheetSource(Protocol):
+    """What the sheet reads of the printer (the ``Device``): typed here so that the sheet does
+    not import the device that prints it."""
+
+    profile: DeviceProfile
+    clock: Clock
+    jobs: JobLog
+
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def prints_dir(self) -> Path: ...
+
+    def t(self, key: "str | Msg", **params: Any) -> str: ...
+
+    def network_status(self) -> NetworkStatus: ...
+
+    def email_server_status(self) -> EmailServerStatus: ...
+
+    def format_datetime(self, when: Any = None, *, seconds: bool = False) -> str: ...
 
 
 def ascii_safe(text: str) -> str:
@@ -45,7 +68,7 @@ def _printable(text: str, covered: frozenset[int]) -> str:
     return "".join(ch if ord(ch) in covered else ascii_safe(ch) for ch in text)
 
 
-def sheet_sections(device: "Device") -> list[tuple[Msg, list[StatusRow]]]:
+def sheet_sections(device: SheetSource) -> list[tuple[Msg, list[StatusRow]]]:
     """What the sheet prints, grouped by heading (also usable for an on-screen preview)."""
     p = device.profile
     net = device.network_status()
@@ -61,16 +84,21 @@ def sheet_sections(device: "Device") -> list[tuple[Msg, list[StatusRow]]]:
         StatusRow("protocols", Msg.of("status.sheet.protocols"), "HTTP, HTTPS, SMTP"),
         StatusRow("certificate", Msg.of("status.sheet.certificate"), Msg.of("status.sheet.self_signed")),
     ]
-    return [
+    sections = [
         (Msg.of("status.sheet.general"), general),
         (Msg.of("status.sheet.network"), net.rows()),
         (Msg.of("status.sheet.ipv6_proxy"), net.extra_rows()),
         (Msg.of("status.sheet.services"), services),
         (Msg.of("status.sheet.email_server"), email.rows()),
     ]
+    if p.additional_network is not None:  # models with a second interface print it too
+        from .additional_network import status_rows
+
+        sections.insert(2, (Msg.of("menu.additional_network_status"), status_rows(device)))
+    return sections
 
 
-def render_pdf(device: "Device") -> bytes:
+def render_pdf(device: SheetSource) -> bytes:
     """The sheet as PDF bytes (fpdf2 imported here: it is not needed for the first frame)."""
     from fpdf import FPDF
 
@@ -105,7 +133,7 @@ def render_pdf(device: "Device") -> bytes:
     return bytes(pdf.output())
 
 
-def print_status_sheet(device: "Device") -> Path:
+def print_status_sheet(device: SheetSource) -> Path:
     """Write ``state_dir/prints/network-status-<timestamp>.pdf`` (0600), log a completed print job.
 
     If writing fails the print job is logged with status "error" and the OSError propagates.
@@ -121,7 +149,7 @@ def print_status_sheet(device: "Device") -> Path:
     try:
         data = render_pdf(device)
         atomic_write_bytes(path, data)
-    except Exception as exc:
+    except Exception as exc:  # whatever stops the print ends its job as failed, then propagates
         device.jobs.finish(job, "error", None, reply=type(exc).__name__)
         raise
     device.jobs.finish(job, "completed", file=str(path))

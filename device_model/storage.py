@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from .i18n import Msg
+from .jsontypes import JsonObject
 
 T = TypeVar("T")
 
@@ -126,11 +127,16 @@ def _parse_int(text: str) -> int | float:
     return int(text)
 
 
+#: The largest state file read (settings, admin, clock, sign-in, token cache, job log snapshot):
+#: ours stay far below it; anything larger is set aside unread.
+MAX_STATE_FILE = 8 << 20
+
+
 @dataclass
 class LoadResult:
     """What :func:`load_document` found: the data (None = use defaults) and any problem."""
 
-    data: dict[str, Any] | None
+    data: JsonObject | None
     problem: Msg | None = None
     moved_to: Path | None = None
 
@@ -147,6 +153,9 @@ def load_document(path: Path, schema_version: int, *, kind: str = "") -> LoadRes
         return LoadResult(None)
     reason: str
     try:
+        size = path.stat().st_size
+        if size > MAX_STATE_FILE:  # never parsed: start-up must not grow with a file's size
+            raise ValueError(f"{size} bytes, more than a state file ever holds ({MAX_STATE_FILE})")
         raw = path.read_bytes()
         doc = json.loads(raw.decode("utf-8"), parse_int=_parse_int)
         if not isinstance(doc, dict):
@@ -179,7 +188,7 @@ BAD_CONTENT = (KeyError, ValueError, TypeError, OverflowError, AttributeError, I
 def read_state(
     path: Path,
     schema_version: int,
-    parse: Callable[[dict[str, Any]], T],
+    parse: Callable[[JsonObject], T],
     report: Callable[[Msg], None],
     *,
     kind: str = "",
@@ -285,7 +294,7 @@ def clean_leftovers(directory: Path) -> list[str]:
     return removed
 
 
-def write_document(path: Path, schema_version: int, data: dict[str, Any], *, pretty: bool = True) -> None:
+def write_document(path: Path, schema_version: int, data: JsonObject, *, pretty: bool = True) -> None:
     """Persist ``data`` wrapped as ``{"schema_version": N, "data": {...}}`` atomically, 0600."""
     atomic_write_json(path, {"schema_version": schema_version, "data": data}, pretty=pretty)
 
@@ -329,7 +338,7 @@ class StateLock:
 
         if self._fd is not None:
             return self
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), FILE_MODE)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -13,6 +13,7 @@ import ipaddress
 import re
 from typing import Any, Callable, Mapping
 
+from .email.profiles import normalize_service
 from .i18n import Msg
 from .settings import (
     AUTH_METHODS,
@@ -27,6 +28,7 @@ from .settings import (
     TIME_FORMATS,
     NotificationSettings,
 )
+from .jsontypes import JsonObject
 
 
 class ValidationError(ValueError):
@@ -206,13 +208,25 @@ def _choice(choices: tuple[str, ...], *, optional: bool = False) -> Callable[[An
         if optional and (value is None or value == ""):
             return None
         text = _to_stripped(value).lower().replace("-", "_").replace("/", "_").replace(".", "_")
-        aliases = {"ssl": "ssl_tls", "tls": "ssl_tls", "outlook": "outlook_com", "exchange": "exchange_online"}
+        aliases = {"ssl": "ssl_tls", "tls": "ssl_tls"}
         text = aliases.get(text, text)
         if text not in choices:
             raise _Invalid(Msg.of("validation.choice", choices=", ".join(choices)))
         return text
 
     return coerce
+
+
+def _service(value: Any) -> str | None:
+    """An email service id; its other spellings (``outlook.com``, ``exchange``) are the email
+    profiles' aliases."""
+    if value is None or value == "":
+        return None
+    text = _to_stripped(value).lower().replace("-", "_").replace("/", "_").replace(".", "_")
+    try:
+        return normalize_service(text)
+    except ValueError:
+        raise _Invalid(Msg.of("validation.choice", choices=", ".join(EMAIL_SERVICES))) from None
 
 
 def _range(lo: int, hi: int) -> Callable[[int], Msg | None]:
@@ -247,6 +261,20 @@ FIELD_SPECS: dict[str, dict[str, _Spec]] = {
     },
     "email_server": {
         "auth_method": (_choice(AUTH_METHODS), None),
+        "email_service": (_service, None),
+        "sender_address": (_to_stripped, check_sender_address),
+        "smtp_server": (_to_stripped, check_hostname),
+        "smtp_port": (_to_int, _range(1, 65535)),
+        "secure": (_choice(SECURE_CONNECTIONS), None),
+        "account": (_to_str, _len_ascii(0, 255)),
+        "password": (_to_str, _len_ascii(0, 20)),
+        "pop3_server": (_to_stripped, check_hostname),
+        "pop3_port": (_to_int, _range(1, 65535)),
+        "network": (_choice(("standard", "additional")), None),
+    },
+    # Fax > Fax Server > Email Server Settings: the Email Server's rules, plus where to forward
+    "fax_server": {
+        "auth_method": (_choice(("off", "smtp_auth", "oauth2")), None),
         "email_service": (_choice(EMAIL_SERVICES, optional=True), None),
         "sender_address": (_to_stripped, check_sender_address),
         "smtp_server": (_to_stripped, check_hostname),
@@ -254,6 +282,7 @@ FIELD_SPECS: dict[str, dict[str, _Spec]] = {
         "secure": (_choice(SECURE_CONNECTIONS), None),
         "account": (_to_str, _len_ascii(0, 255)),
         "password": (_to_str, _len_ascii(0, 20)),
+        "forward_to": (_to_stripped, check_sender_address),
         "pop3_server": (_to_stripped, check_hostname),
         "pop3_port": (_to_int, _range(1, 65535)),
     },
@@ -285,8 +314,8 @@ def _cross_checks(section: str, new: Any) -> dict[str, Msg]:
     if section == "network":
         dns_manual = (not new.dhcp) or (not new.dns_auto)
         if not new.dhcp:
-            for name in ("ip", "gateway"):
-                err = check_host_ip(getattr(new, name), required=(name == "ip"))
+            for name, value in (("ip", new.ip), ("gateway", new.gateway)):
+                err = check_host_ip(value, required=(name == "ip"))
                 if err:
                     errors[name] = err
             err = check_subnet_mask(new.subnet_mask)
@@ -307,9 +336,16 @@ def _cross_checks(section: str, new: Any) -> dict[str, Msg]:
                 errors["dns_primary"] = err
         if new.proxy_enabled and not new.proxy_server:
             errors["proxy_server"] = Msg.of("validation.required")
+    if section == "email_server":
+        from .additional_network import check_email_network
+
+        refused = check_email_network(new.auth_method, new.network)
+        if refused is not None:
+            errors["network"] = refused
     if section == "notifications":
         # an event ticked for an empty slot would silently go nowhere: ask for the address
         for n in range(1, NOTIFICATION_SLOTS + 1):
+            # getattr: the slots are numbered fields (address_1 ... address_4, ..._1 ...)
             if not getattr(new, f"address_{n}") and any(getattr(new, f"{e}_{n}") for e in NOTIFICATION_EVENTS):
                 errors[f"address_{n}"] = Msg.of("validation.required")
     return errors
@@ -325,7 +361,7 @@ def validate_section(section: str, current: Any, changes: Mapping[str, Any]) -> 
     if section not in SECTION_TYPES:
         raise ValidationError({"section": Msg.of("validation.unknown_section", section=section)})
     errors: dict[str, Msg] = {}
-    coerced: dict[str, Any] = {}
+    coerced: JsonObject = {}
     for name, raw in changes.items():
         value, err = _check_field(section, name, raw)
         if err:
@@ -360,7 +396,7 @@ def section_from_dict(section: str, data: Mapping[str, Any], default: Any) -> tu
     fields are fine one by one but not together (e.g. manual IP without an address), the whole
     section falls back to its defaults.
     """
-    good: dict[str, Any] = {}
+    good: JsonObject = {}
     bad: dict[str, Msg] = {}
     for name, raw in data.items():
         if name not in FIELD_SPECS[section]:

@@ -1,8 +1,12 @@
 """PanelApp: the Textual app holding one Device and three surfaces (modes).
 
 Only what the first frame needs is imported here; the other screens are imported when
-opened (`panel_tui.screens.registry`), and issue 4's Web Config and Cloud surfaces are
-imported lazily with a "not available yet" fallback.
+opened (`panel_tui.screens.registry`), Web Config and Cloud when first shown.
+
+State reaches screens one way: the device's events become `DeviceChanged` messages on the
+app's loop, and the app publishes each on `device_events` (a Textual `Signal`) to every screen
+that subscribed, shown or not; the device's language is the app's reactive `language`, which
+screens watch. Screens see the app as `panel_tui.ui.host.PanelHost` and never import this module.
 """
 
 from __future__ import annotations
@@ -10,10 +14,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import threading
 from collections.abc import Callable, Iterable
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import App, SystemCommand
@@ -21,82 +24,54 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.signal import Signal
+from textual.worker import Worker, WorkerState
 
 from panel_tui.config import AppConfig
-from panel_tui.icons import ASCII, UNICODE, Glyphs, glyphs_for
-from panel_tui.messages import DeviceChanged
-from panel_tui.terminal_caps import PANEL_16, is_16_colour, unicode_ok, use_ascii_borders
+from panel_tui.icons import Glyphs, choose_glyphs
+from panel_tui.messages import DeviceChanged, post_from_any_thread
+from panel_tui.terminal_caps import PANEL_16, is_16_colour, panel_variables, unicode_ok, use_ascii_borders
 
 if TYPE_CHECKING:
-    from device_model import Device
+    from textual.command import Provider
+
+    from device_model import Device, DeviceEvent
+    from device_model.i18n import Msg
+    from device_model.notifications import NotificationDispatcher
+    from panel_tui.cloud_link import CloudLink, CloudLinkStatus
+    from panel_tui.menu_tree import MenuNode
+    from panel_tui.scenario_runner import ScenarioRunner
 
 log = logging.getLogger(__name__)
-
-SURFACES: dict[str, str] = {
-    "webconfig": "panel_tui.webconfig.screens:WebConfigScreen",
-    "cloud": "panel_tui.cloud.screens:CloudScreen",
-}
-
-
-def make_device(config: AppConfig) -> Device:
-    """The Device for this config (its state dir; the session language if one was given)."""
-    from device_model import Device
-
-    device = Device(config.state_dir)
-    if config.lang:
-        set_device_language(device, config.lang)
-    return device
-
-
-def device_language(device: Any) -> str:
-    """The language the device currently speaks."""
-    lang = getattr(device, "language", None)
-    if isinstance(lang, str):
-        return lang
-    return str(device.settings.basic.language)
-
-
-def set_device_language(device: Any, lang: str) -> None:
-    """Switch the device's language (persisted as Basic Settings > Language)."""
-    setter = getattr(device, "set_language", None)
-    if callable(setter):
-        setter(lang)
-    else:
-        device.update("basic", language=lang)
-
-
-def _load_surface(mode: str) -> Callable[[], Screen[Any]]:
-    """A factory for a surface's base screen that falls back when the surface isn't built."""
-
-    def factory() -> Screen[Any]:
-        module_name, _, attr = SURFACES[mode].partition(":")
-        try:
-            cls = getattr(import_module(module_name), attr)
-        except (ImportError, AttributeError) as exc:
-            log.info("surface %s not available: %s", mode, exc)
-            from panel_tui.screens.unavailable import SurfaceUnavailableScreen
-
-            return SurfaceUnavailableScreen(mode)
-        return cls()
-
-    return factory
-
-
-def _scenario_commands() -> Any:
-    """The command palette's "Scenario: ..." provider, imported when the palette opens."""
-    from panel_tui.cloud.scenario_runner import scenario_commands
-
-    return scenario_commands()
 
 
 #: The smallest terminal the surfaces are laid out for; below it a notice shows instead.
 MIN_COLS, MIN_ROWS = 80, 24
 
 
-def _home_screen() -> Screen[Any]:
+def _home_screen() -> Screen[None]:
     from panel_tui.screens.home import HomeScreen
 
     return HomeScreen()
+
+
+def _webconfig_screen() -> Screen[None]:
+    from panel_tui.webconfig.screens import WebConfigScreen
+
+    return WebConfigScreen()
+
+
+def _cloud_screen() -> Screen[None]:
+    from panel_tui.cloud.screens import CloudScreen
+
+    return CloudScreen()
+
+
+def _scenario_commands() -> type[Provider]:
+    """The command palette's "Scenario: ..." provider, imported when the palette opens."""
+    from panel_tui.scenario_runner import scenario_commands
+
+    return scenario_commands()
 
 
 class PanelApp(App[None]):
@@ -108,8 +83,8 @@ class PanelApp(App[None]):
     COMMANDS = App.COMMANDS | {_scenario_commands}
     MODES = {
         "panel": _home_screen,
-        "webconfig": _load_surface("webconfig"),
-        "cloud": _load_surface("cloud"),
+        "webconfig": _webconfig_screen,
+        "cloud": _cloud_screen,
     }
     DEFAULT_MODE = "panel"
     BINDINGS = [
@@ -125,15 +100,8 @@ class PanelApp(App[None]):
 
     language: reactive[str] = reactive("en", init=False)
 
-    def __init__(
-        self,
-        device: Device,
-        config: AppConfig | None = None,
-        *,
-        tick: bool = True,
-        cloud: bool = True,
-        icons: str | None = None,
-    ) -> None:
+    def __init__(self, device: Device, config: AppConfig | None = None, *, tick: bool = True,
+                 cloud: bool = True, icons: str | None = None) -> None:
         """`tick=False` and `cloud=False` are for tests: no 1 s timer, no embedded tenant.
 
         `icons` is "unicode", "ascii" or "auto" (default: $PANEL_TUI_ICONS, else auto: ASCII
@@ -148,63 +116,45 @@ class PanelApp(App[None]):
         self.register_theme(PANEL_16)
         self.device = device
         self.config = config or AppConfig(state_dir=device.state_dir)
-        self.cloud_link: Any = None
+        self.cloud_link: CloudLink | None = None
+        #: the app's one scenario runner (`panel_tui.scenario_runner.runner_for`)
+        self.scenario_runner: ScenarioRunner | None = None
+        #: a Cloud surface created now opens on this tab (the command palette's "Scenario: ...")
+        self.cloud_first_tab: str | None = None
+        #: every device event, on the loop, to every screen that subscribed (shown or not)
+        self.device_events: Signal[DeviceChanged] = Signal(self, "device-events")
+        #: the cloud link's state changes (`CloudLinkStatus`), to the screens that subscribed
+        self.link_events: Signal[CloudLinkStatus] = Signal(self, "link-events")
         self._tick_enabled = tick
         self._cloud_enabled = cloud
         self._unsubscribe: Callable[[], None] | None = None
-        #: device_model.notifications.NotificationDispatcher, running while the app is mounted
-        self.notifications: Any = None
+        #: Email Notification's sender, running while the app is mounted
+        self.notifications: NotificationDispatcher | None = None
         self._device_loop: asyncio.AbstractEventLoop | None = None
         self._was_logged_in = False
         self._home_on_return = False
-        #: `panel-tui --scenario ID`: applied once the cloud link is ready (panel_tui.cloud.scenario_runner)
+        #: `panel-tui --scenario ID`: applied once the cloud link is ready (panel_tui.scenario_runner)
         self.startup_scenario: str | None = None
-        self.set_reactive(PanelApp.language, device_language(device))
+        self.set_reactive(PanelApp.language, device.language)
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, plus the panel's own with their default for other themes."""
         variables = super().get_css_variables()
         dark = self.current_theme.dark if self.current_theme is not None else True
-        if dark:
-            # 256 colours: a grey box (text 8:1 on it); focused, a blue one (white text 5.8:1,
-            # 3:1 against the screen, so it shows on dialogs too)
-            defaults = {
-                "panel-field": "#3a3a3a",
-                "panel-field-foreground": variables.get("foreground", "#dadada"),
-                "panel-field-placeholder": "#a8a8a8",
-                "panel-field-focus": "#005fd7",
-                "panel-field-focus-foreground": "#ffffff",
-                "panel-field-focus-placeholder": "#e4e4e4",
-            }
-        else:
-            defaults = {
-                "panel-field": variables.get("boost", "transparent"),
-                "panel-field-foreground": variables.get("foreground", "black"),
-                "panel-field-placeholder": variables.get("text-muted", "grey"),
-                "panel-field-focus": variables.get("block-cursor-background", "blue"),
-                "panel-field-focus-foreground": variables.get("block-cursor-foreground", "white"),
-                "panel-field-focus-placeholder": variables.get("block-cursor-foreground", "white"),
-            }
-        defaults["panel-tile-border"] = variables.get("panel-lighten-2", "grey")
-        for name, value in defaults.items():
+        for name, value in panel_variables(variables, dark=dark).items():
             variables.setdefault(name, value)
         return variables
 
     # -- helpers screens use -------------------------------------------------
-    def t(self, key: Any, **params: Any) -> str:
+    def t(self, key: str | Msg, **params: object) -> str:
         """A catalog text in the device's current language."""
         return self.device.t(key, **params)
 
     @property
     def glyphs(self) -> Glyphs:
         """Status glyphs for this terminal (see `icons`)."""
-        if self.icons == "ascii":
-            return ASCII
-        if self.icons == "unicode":
-            return UNICODE
-        if not self.unicode_terminal:
-            return ASCII
-        return glyphs_for(self.console.color_system)
+        return choose_glyphs(self.icons, unicode_terminal=self.unicode_terminal,
+                             color_system=self.console.color_system)
 
     # -- lifecycle ---------------------------------------------------------------
     def notify(
@@ -220,6 +170,10 @@ class PanelApp(App[None]):
         replies and scenario errors, and one ``[/]`` in them would stop the app (MarkupError)."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    def _redraw_borders(self) -> None:
+        for widget in self.screen.walk_children():
+            widget.refresh()
+
     def on_mount(self) -> None:
         if is_16_colour(self.console.color_system) and not self.is_headless:
             # A real terminal with 16 colours: a theme of exactly those colours, readable on a
@@ -227,6 +181,8 @@ class PanelApp(App[None]):
             self.theme = PANEL_16.name
         if self.icons == "ascii" or (self.icons == "auto" and not self.unicode_terminal):
             self._undo_ascii_borders = use_ascii_borders()
+            # what was drawn before the switch (the first screen) is drawn again in ASCII
+            self.call_after_refresh(self._redraw_borders)
         self._device_loop = asyncio.get_running_loop()
         self._was_logged_in = bool(self.device.admin.logged_in)
         self._unsubscribe = self.device.subscribe(self._on_device_event)
@@ -236,23 +192,31 @@ class PanelApp(App[None]):
         self.notifications = NotificationDispatcher(self.device, loop=self._device_loop).start()
         from device_model.device import problem_notices
 
-        for problem in problem_notices(list(getattr(self.device, "startup_problems", ()))):
+        for problem in problem_notices(list(self.device.startup_problems)):
             # A corrupt state file was moved aside and replaced by defaults: say so once.
             self.notify(self.device.t(problem), severity="warning", timeout=10)
         if self._tick_enabled:
             self.set_interval(1.0, self.tick, name="device-tick")
         if self._cloud_enabled:
-            # Issue 4: the embedded tenant (or --cloud URL) starts after the first frame.
-            try:
-                from panel_tui import cloud_link
-            except ImportError:
-                log.info("cloud link not available")
-            else:
-                cloud_link.attach(self)
+            self._start_cloud_link()
         if self.startup_scenario:
             self._start_requested_scenario()
 
         self.call_after_refresh(self.check_size)
+
+    def _start_cloud_link(self) -> None:
+        """The embedded tenant (or --cloud URL, or Microsoft) starts after the first frame.
+
+        "After the first frame" means on the terminal, not just composed: `call_after_refresh`
+        runs once the frame is handed to Textual's writer thread, and a tenant starting then
+        (imports, SQLite, TLS: ~15 ms of CPU under the GIL) delayed the frame's own output.
+        """
+        from panel_tui.cloud_link import START_DELAY, CloudLink
+
+        if self.cloud_link is None:
+            self.cloud_link = CloudLink(self.device, self.config)
+        self.call_after_refresh(self.set_timer, START_DELAY, partial(self.cloud_link.start, self),
+                                name="cloud-link")
 
     # -- terminal size -------------------------------------------------------------
     def too_small(self) -> bool:
@@ -263,18 +227,10 @@ class PanelApp(App[None]):
         self.call_after_refresh(self.check_size)
 
     def check_size(self) -> None:
-        """Below 80×24 cover the surface with a notice (in the device's language) instead of a
-        cut layout; take it away once the terminal is large enough again."""
-        from panel_tui.screens.too_small import TooSmallScreen
+        """Below 80×24 cover the surface with a notice instead of a cut layout."""
+        from panel_tui.screens.too_small import cover_if_too_small
 
-        showing = isinstance(self.screen, TooSmallScreen)
-        if self.too_small():
-            if showing:
-                self.screen.refresh_text()
-            else:
-                self.push_screen(TooSmallScreen())
-        elif showing:
-            self.pop_screen()
+        cover_if_too_small(self, too_small=self.too_small())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While the notice shows, only quitting works: no surface or screen behind it changes.
@@ -282,13 +238,27 @@ class PanelApp(App[None]):
             return False
         return super().check_action(action, parameters)
 
-    def on_cloud_link_status(self, message: Any) -> None:
-        """The cloud link changed state (posted by the link): start a --scenario once it is ready."""
+    def on_cloud_link_status(self, message: CloudLinkStatus) -> None:
+        """The cloud link changed state (posted by the link, from its thread): tell the screens;
+        start a --scenario once it is ready."""
+        self.link_events.publish(message)
         if self.startup_scenario:
             self._start_requested_scenario()
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker the app runs itself (a scenario) failed unexpectedly: say so."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.worker_failed(event.worker.error)
+
+    def worker_failed(self, error: BaseException) -> None:
+        """The one place where a worker's unexpected failure (a bug) becomes words for the
+        person and a log entry; never swallowed (see `panel_tui.ui.workers.reported`)."""
+        from panel_tui.ui.text import describe_error
+
+        log.error("a worker failed", exc_info=error)
+        self.notify(describe_error(self, error), severity="error", timeout=10, markup=False)
 
     def _start_requested_scenario(self) -> None:
-        from panel_tui.cloud.scenario_runner import start_requested
+        from panel_tui.scenario_runner import start_requested
 
         start_requested(self)
 
@@ -297,9 +267,7 @@ class PanelApp(App[None]):
             self._undo_ascii_borders()
             self._undo_ascii_borders = None
         if self.cloud_link is not None:
-            from panel_tui import cloud_link
-
-            cloud_link.detach(self)
+            self.cloud_link.stop()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -307,38 +275,21 @@ class PanelApp(App[None]):
             self.notifications.stop()
             self.notifications = None
 
-    def _on_device_event(self, event: Any) -> None:
-        """Device callback, possibly from a worker thread: turn it into a Message on the loop.
-
-        Off the loop we hand the message over with `call_soon_threadsafe` rather than
-        `call_from_thread`: the device's thread must never wait for the UI (it may hold a
-        device lock the UI is about to take, or the UI may be waiting for that thread).
-        """
-        message = DeviceChanged(getattr(event, "kind", str(event)), getattr(event, "detail", None))
-        if threading.get_ident() == self._thread_id:
-            self.post_message(message)
-            return
-        loop = self._device_loop
-        if loop is None or loop.is_closed():
-            return
-        try:
-            loop.call_soon_threadsafe(self.post_message, message)
-        except RuntimeError:  # loop closed while shutting down
-            pass
+    def _on_device_event(self, event: DeviceEvent) -> None:
+        """Device callback, possibly from a worker thread: a `DeviceChanged` on the loop."""
+        post_from_any_thread(self, self._device_loop, DeviceChanged(event.kind, event.detail))
 
     @on(DeviceChanged)
     def _device_changed(self, message: DeviceChanged) -> None:
         if message.kind == "problem" and message.detail is not None:
             # a state file found bad while running (e.g. the token cache at a send): say so once
             self.notify(self.device.t(message.detail), severity="warning", timeout=10)
-        lang = device_language(self.device)
+        lang = self.device.language
         if lang != self.language:
             self.language = lang
-        self.refresh_status()
-        for screen in self.screen_stack:
-            handler = getattr(screen, "device_changed", None)
-            if handler is not None:
-                handler(message)
+        if message.kind != "jobs":  # a job's progress changes nothing the status bar shows
+            self.refresh_status()
+        self.device_events.publish(message)
 
     def tick(self) -> None:
         """Once a second: the clock, and the admin session's Operation Time Out."""
@@ -355,17 +306,16 @@ class PanelApp(App[None]):
         """Repaint status bars (clock, lock icon, network icon) on the visible screen."""
         from panel_tui.widgets.status_bar import StatusBar
 
-        for bar in self.screen.query(StatusBar):
-            bar.refresh_status()
+        for screen in self.screen_stack[-1:]:  # none for a moment while a surface is first made
+            for bar in screen.query(StatusBar):
+                bar.refresh_status()
 
     def note_login_change(self) -> None:
-        """Screens call this after login/logout so the timeout watcher knows the state."""
+        """Screens call this after login/logout so the timeout watcher knows the state.
+
+        (The padlocks follow the device's own "admin" event.)"""
         self._was_logged_in = bool(self.device.admin.logged_in)
         self.refresh_status()
-        for screen in self.screen_stack:
-            handler = getattr(screen, "lock_changed", None)
-            if handler is not None:
-                handler()
 
     async def on_event(self, event: events.Event) -> None:
         # Any key press is activity: it keeps the admin session alive (Operation Time Out),
@@ -378,12 +328,8 @@ class PanelApp(App[None]):
         await super().on_event(event)
 
     def watch_language(self, language: str) -> None:
-        """Re-render every visible string in the new language, no restart needed."""
+        """The key bindings' descriptions; screens watch `language` themselves."""
         self.refresh_bindings()
-        for screen in list(self.screen_stack):
-            relabel = getattr(screen, "language_changed", None)
-            if relabel is not None:
-                relabel()
 
     # -- actions -----------------------------------------------------------------
     def action_back(self) -> None:
@@ -432,16 +378,23 @@ class PanelApp(App[None]):
             self.pop_screen()
             return
         default = "panel.help.generic" if self.current_mode == "panel" else f"panel.help.{self.current_mode}"
+        # every screen of the panel names its help text; Textual's own (the palette) do not
         key = getattr(self.screen, "HELP_KEY", default)
         self.push_screen(HelpScreen(key))
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield SystemCommand(self.t("panel.command.panel"), self.t("panel.command.panel_help"),
-                            lambda: self.action_surface("panel"))
-        yield SystemCommand(self.t("panel.command.webconfig"), self.t("panel.command.webconfig_help"),
-                            lambda: self.action_surface("webconfig"))
-        yield SystemCommand(self.t("panel.command.cloud"), self.t("panel.command.cloud_help"),
-                            lambda: self.action_surface("cloud"))
-        yield SystemCommand(self.t("panel.command.home"), self.t("panel.command.home_help"), self.go_home)
-        yield SystemCommand(self.t("panel.command.help"), self.t("panel.command.help_help"), self.action_help)
-        yield SystemCommand(self.t("panel.command.quit"), self.t("panel.command.quit_help"), self.exit)
+    def open_item(self, item_id: str) -> None:
+        """Open a Home tile or a Settings item by id (the menu tree's screens, lazily)."""
+        from panel_tui.screens.registry import open_item
+
+        open_item(self, item_id)
+
+    def open_node(self, node: MenuNode) -> None:
+        """Open a Settings menu node (asks for the admin password first when it is locked)."""
+        from panel_tui.screens.registry import open_node
+
+        open_node(self, node)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from panel_tui.commands import system_commands
+
+        return system_commands(self)

@@ -31,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="An Epson printer control-panel emulator in the terminal.",
         epilog="Options may also be set in config.toml in the state dir; options given here win. "
         "`panel-tui scenarios list|run FILE|apply ID` reproduces the guide's error codes "
-        "(see docs/SCENARIOS.md).",
+        "(see docs/SCENARIOS.md). `panel-tui serve ssh|web|trainer` teaches a class "
+        "(README: Teaching a class).",
     )
     p.add_argument("--version", action="version", version=f"panel-tui {__version__}")
     p.add_argument(
@@ -42,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the platformdirs user state dir)",
     )
     p.add_argument("--lang", choices=LANGUAGES, help="panel language (kept as Basic Settings > Language)")
+    p.add_argument("--model", metavar="ID", help="device model to emulate, kept with the state dir "
+                   "(ids: panel-tui models)")
     p.add_argument("--no-mouse", action="store_true", default=None, help="disable mouse support")
     cloud = p.add_argument_group("cloud and email service")
     cloud.add_argument("--cloud", dest="cloud_url", metavar="URL", help="use a running simulated tenant")
@@ -84,6 +87,19 @@ def check_scenario(scenario_id: str | None) -> str | None:
         catalog.get(scenario_id)
     except KeyError as exc:
         return str(exc.args[0])
+    return None
+
+
+def check_model(model_id: str | None) -> str | None:
+    """None when ``--model`` names a catalogue model (or is not given), else the problem."""
+    if not model_id:
+        return None
+    from device_model import models
+
+    try:
+        models.get(model_id)
+    except models.UnknownModel as exc:
+        return f"--model: {exc.args[0]}"
     return None
 
 
@@ -131,6 +147,10 @@ def silence_stdout() -> None:
 
 def has_terminal() -> bool:
     """Both ends of the panel are a terminal (``ssh host panel-tui`` without -t has neither)."""
+    import os
+
+    if os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver"):
+        return True  # textual-serve (panel-tui serve web): the browser is the terminal
     try:
         return sys.stdin.isatty() and sys.stdout.isatty()
     except (AttributeError, ValueError):
@@ -265,7 +285,7 @@ def watch_terminal(app: Any, interval: float = 0.5) -> Callable[[], None]:
             return
         try:
             app.call_from_thread(app.exit, return_code=EXIT_HANGUP)
-        except Exception:
+        except RuntimeError:  # the app's loop has already stopped
             pass
         if not stopped.wait(5):
             os._exit(EXIT_HANGUP)
@@ -301,6 +321,15 @@ def _main(argv: Sequence[str] | None) -> int:
         return scenarios_main(arguments[1:])
     if arguments[:1] == ["reset"]:
         return reset_main(arguments[1:])
+    if arguments[:1] == ["serve"]:
+        from panel_tui.serve.cli import main as serve_main
+
+        return serve_main(arguments[1:])
+    if arguments[:1] == ["models"]:
+        from device_model import models
+
+        print(models.listing())
+        return 0
     try:
         config, args = parse(arguments)
     except ConfigError as exc:
@@ -309,6 +338,10 @@ def _main(argv: Sequence[str] | None) -> int:
     problem = check_scenario(args.scenario)
     if problem:
         print(f"panel-tui: --scenario: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    problem = check_model(config.model)
+    if problem:
+        print(f"panel-tui: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if not has_terminal():
         print("panel-tui: needs a terminal (use ssh -t)", file=sys.stderr)
@@ -319,7 +352,8 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"panel-tui: {exc}", file=sys.stderr)
         return EXIT_USAGE
     notice = tenant_preset_notice(config, args) if embedded_tenant(config) else None
-    from panel_tui.app import PanelApp, make_device
+    from panel_tui.app import PanelApp
+    from panel_tui.config import make_device
 
     device = make_device(config)
     if notice is not None:

@@ -19,26 +19,31 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from textual.message import Message
 
+from panel_tui.config import AppConfig
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from textual.app import App
+    import ssl
+
+    from textual.message_pump import MessagePump
+
+    from cloud_sim import TenantHandle
+    from cloud_sim.admin import TenantAdmin
+    from device_model import Device
+    from device_model.email import EmailServiceProfile
+    from panel_tui.remote_admin import RemoteTenantAdmin
 
 log = logging.getLogger(__name__)
 
-#: Microsoft's public endpoints (REFERENCE.md §2-3); used only with ``--email-service``.
-MICROSOFT_LOGIN = "https://login.microsoftonline.com"
-MICROSOFT_SERVICES: dict[str, dict[str, Any]] = {
-    "exchange-online": {"tenant": "organizations", "smtp_host": "smtp.office365.com"},
-    "outlook.com": {"tenant": "consumers", "smtp_host": "smtp-mail.outlook.com"},
-}
+#: the SMTP submission port when a remote tenant does not say (Microsoft's endpoints, used with
+#: ``--email-service``, are the device's email profiles: ``device_model.email.profiles``)
 SMTP_PORT = 587
-#: seconds between the first frame and the start of the embedded tenant (see :func:`attach`)
+#: seconds between the first frame and the start of the embedded tenant (see ``PanelApp.on_mount``)
 START_DELAY = 0.05
 
 STARTING = "starting"
@@ -89,11 +94,11 @@ class TenantInfo:
 class CloudLink:
     """Owns the tenant connection for one app run; see the module docstring.
 
-    Thread-safety: :meth:`start` runs the slow part in a daemon thread; listeners are called from
-    that thread, so UI listeners must only ``post_message`` (which is thread-safe in Textual).
+    Thread-safety: :meth:`start` runs the slow part in a daemon thread; each state change is
+    posted from there as a :class:`CloudLinkStatus` to the app (``post_message`` is thread-safe).
     """
 
-    def __init__(self, device: Any, config: Any) -> None:
+    def __init__(self, device: Device, config: AppConfig) -> None:
         self.device = device
         self.config = config
         self.mode = self._pick_mode(config)
@@ -101,60 +106,45 @@ class CloudLink:
         self.error: str | None = None
         self.info = TenantInfo()
         #: the embedded ``TenantHandle`` (None in the other modes)
-        self.handle: Any = None
-        #: a TenantAdmin-like object (embedded: ``handle.admin``; remote: over HTTP if offered)
-        self.admin: Any = None
-        self._listeners: list[Callable[[CloudLinkStatus], None]] = []
-        self._lock = threading.Lock()
+        self.handle: TenantHandle | None = None
+        #: the tenant's admin API (embedded: ``handle.admin``; remote: over HTTPS if offered)
+        self.admin: TenantAdmin | RemoteTenantAdmin | None = None
+        #: a Cloud surface had to create this link (the app was started without one)
+        self.owned_by_surface = False
+        #: False for a tenant someone else started (and stops)
+        self._owns_handle = True
+        #: where state changes are posted (the app), None: nowhere
+        self._target: MessagePump | None = None
         self._thread: threading.Thread | None = None
         self._stopping = False
 
     # -- wiring -------------------------------------------------------------------------
 
     @staticmethod
-    def _pick_mode(config: Any) -> str:
-        if getattr(config, "cloud_url", None):
+    def _pick_mode(config: AppConfig) -> str:
+        if config.cloud_url:
             return REMOTE
-        service = getattr(config, "email_service", None)
-        if service and service != "simulated" and getattr(config, "client_id", None):
+        service = config.email_service
+        if service and service != "simulated" and config.client_id:
             return MICROSOFT
         return EMBEDDED
-
-    def subscribe(self, callback: Callable[[CloudLinkStatus], None]) -> Callable[[], None]:
-        """Call ``callback`` on every state change (from any thread); returns the unsubscriber."""
-        with self._lock:
-            self._listeners.append(callback)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if callback in self._listeners:
-                    self._listeners.remove(callback)
-
-        return unsubscribe
 
     def _set_state(self, state: str, error: str | None = None) -> None:
         self.state = state
         self.error = error
-        message_args = (state, self.mode, error)
-        with self._lock:
-            listeners = list(self._listeners)
-        for callback in listeners:
-            try:
-                callback(CloudLinkStatus(*message_args))
-            except Exception:  # a listener must never stop the link
-                log.exception("cloud link listener failed")
+        if self._target is not None:
+            self._target.post_message(CloudLinkStatus(state, self.mode, error))
 
     # -- life cycle ---------------------------------------------------------------------
 
-    def start(self, app: App | None = None) -> None:
+    def start(self, target: MessagePump | None = None) -> None:
         """Start connecting in a daemon thread; returns at once.
 
-        With ``app``, every state change is also posted to the app as a :class:`CloudLinkStatus`.
-        Idempotent.
+        With ``target`` (the app), every state change is posted to it as a
+        :class:`CloudLinkStatus`. Idempotent.
         """
-        if app is not None and not getattr(self, "_app_subscribed", False):
-            self._app_subscribed = True
-            self.subscribe(app.post_message)
+        if target is not None:
+            self._target = target
         if self._thread is not None or self.state != IDLE:
             return
         self._set_state(STARTING)
@@ -209,13 +199,13 @@ class CloudLink:
         self._stop_handle()
 
     def _stop_handle(self) -> None:
-        if not getattr(self, "_owns_handle", True):
+        if not self._owns_handle:
             return
         handle, self.handle = self.handle, None
         if handle is not None:
             try:
                 handle.stop()
-            except Exception:
+            except Exception:  # a tenant that fails to stop must not keep the panel from exiting
                 log.exception("stopping the embedded tenant failed")
 
     # -- the three sources --------------------------------------------------------------
@@ -224,8 +214,8 @@ class CloudLink:
         from cloud_sim import start_tenant  # heavy (cryptography, aiosmtpd): only now
 
         state_dir = Path(self.config.state_dir) / "tenant"
-        preset = getattr(self.config, "tenant_preset", None) or "prepared"
-        kwargs = dict(getattr(self.config, "tenant_options", None) or {})
+        preset = self.config.tenant_preset or "prepared"
+        kwargs = dict(self.config.tenant_options)
         # Ports, URLs and CA at once; each server (and http.server, aiosmtpd, ...) is built by
         # its first connection: a panel session that never signs in or sends keeps ~3 MiB less.
         kwargs.setdefault("on_demand", True)
@@ -233,7 +223,7 @@ class CloudLink:
         self.adopt_handle(handle)
 
     @classmethod
-    def from_handle(cls, device: Any, config: Any, handle: Any) -> CloudLink:
+    def from_handle(cls, device: Device, config: AppConfig, handle: TenantHandle) -> CloudLink:
         """A ready link to a tenant someone else started and stops (tests, benchmarks).
 
         The device gets its profile at once; :meth:`stop` leaves the tenant running.
@@ -246,7 +236,7 @@ class CloudLink:
         link.state = READY
         return link
 
-    def adopt_handle(self, handle: Any) -> None:
+    def adopt_handle(self, handle: TenantHandle) -> None:
         """Use an already started ``TenantHandle`` (tests start one with short intervals)."""
         self.handle = handle
         self.admin = handle.admin
@@ -255,27 +245,25 @@ class CloudLink:
             verification_uri=handle.verification_uri,
             ca_cert_path=Path(handle.ca_cert_path),
             client_id=handle.client_id,
-            tenant_domain=getattr(handle, "tenant_domain", ""),
+            tenant_domain=handle.tenant_domain,
             smtp_host=handle.smtp_host,
             smtp_port=int(handle.smtp_port),
             accounts=[
-                DefaultAccountHint(
-                    a.username, a.password, a.role, getattr(a, "display_name", "") or ""
-                )
-                for a in getattr(handle, "accounts", [])
+                DefaultAccountHint(a.username, a.password, a.role, a.display_name)
+                for a in handle.accounts
             ],
         )
 
     def _connect_remote(self) -> None:
         base = str(self.config.cloud_url).rstrip("/")
-        ca = getattr(self.config, "cloud_ca", None)
+        ca = self.config.cloud_ca
         info = fetch_sim_info(base, Path(ca) if ca else None)
         host = urlsplit(base).hostname or "127.0.0.1"
         self.info = TenantInfo(
             base_url=base,
             verification_uri=info.get("verification_uri") or f"{base}/devicelogin",
             ca_cert_path=Path(ca) if ca else None,
-            client_id=getattr(self.config, "client_id", None) or info.get("client_id", ""),
+            client_id=self.config.client_id or info.get("client_id", ""),
             tenant_domain=info.get("tenant_domain", ""),
             smtp_host=info.get("smtp_host") or host,
             smtp_port=int(info.get("smtp_port") or SMTP_PORT),
@@ -284,23 +272,22 @@ class CloudLink:
         self.admin = _remote_admin(base, self.info.ca_cert_path)
 
     def _use_microsoft(self) -> None:
-        service = str(self.config.email_service)
-        if service not in MICROSOFT_SERVICES:
-            raise ValueError(f"unknown email service {service!r}")
-        known = MICROSOFT_SERVICES[service]
-        tenant = getattr(self.config, "tenant", None) or known["tenant"]
+        from device_model.email.profiles import MICROSOFT_DEVICE_LOGIN, microsoft_profile
+
+        profile = microsoft_profile(str(self.config.email_service), str(self.config.client_id),
+                                    tenant=getattr(self.config, "tenant", None))
         self.info = TenantInfo(
-            base_url=f"{MICROSOFT_LOGIN}/{tenant}",
-            verification_uri="https://microsoft.com/devicelogin",
+            base_url=profile.authority,
+            verification_uri=MICROSOFT_DEVICE_LOGIN,
             ca_cert_path=None,
             client_id=str(self.config.client_id),
-            smtp_host=known["smtp_host"],
-            smtp_port=SMTP_PORT,
+            smtp_host=profile.smtp_host,
+            smtp_port=profile.smtp_port,
         )
 
     # -- the profile --------------------------------------------------------------------
 
-    def build_profile(self) -> Any:
+    def build_profile(self) -> EmailServiceProfile:
         """The device's ``EmailServiceProfile`` for the current source.
 
         One profile: the device derives the other email service from it (``for_service``), so
@@ -311,7 +298,7 @@ class CloudLink:
         if self.mode == MICROSOFT:
             return EmailServiceProfile.microsoft(
                 self.info.client_id,
-                tenant=getattr(self.config, "tenant", None),
+                tenant=self.config.tenant,
                 service=str(self.config.email_service),
             )
         if self.info.ca_cert_path is None:
@@ -323,7 +310,7 @@ class CloudLink:
             ca_cert_path=self.info.ca_cert_path,
             smtp_host=_loopback_addr(self.info.smtp_host),
         )
-        tenant = getattr(self.config, "tenant", None)
+        tenant = self.config.tenant
         return profile.with_tenant(tenant) if tenant else profile
 
     def _apply_profile(self) -> None:
@@ -349,12 +336,10 @@ def _default_hints(domain: str) -> list[DefaultAccountHint]:
     """A running tenant does not publish passwords; its default accounts are documented."""
     if not domain:
         return []
-    try:
-        from cloud_sim.directory import default_accounts
-    except Exception:
-        return []
+    from cloud_sim.directory import default_accounts
+
     return [
-        DefaultAccountHint(a.username, a.password, a.role, getattr(a, "display_name", "") or "")
+        DefaultAccountHint(a.username, a.password, a.role, a.display_name)
         for a in default_accounts(domain)
     ]
 
@@ -364,7 +349,7 @@ def _loopback_addr(host: str) -> str:
     return host or "127.0.0.1"
 
 
-def _ssl_context(ca: Path | None) -> Any:
+def _ssl_context(ca: Path | None) -> ssl.SSLContext:
     import ssl  # only for --cloud URL: keeps the panel's start-up free of it
 
     return ssl.create_default_context(cafile=str(ca) if ca else None)
@@ -379,57 +364,11 @@ def fetch_sim_info(base_url: str, ca: Path | None, timeout: float = 10.0) -> dic
         return json.loads(reply.read().decode("utf-8"))
 
 
-def _remote_admin(base_url: str, ca: Path | None) -> Any:
+def _remote_admin(base_url: str, ca: Path | None) -> RemoteTenantAdmin | None:
     """The tenant's admin API over HTTPS when its secret is readable (same machine); else None."""
-    from panel_tui.cloud.remote_admin import RemoteTenantAdmin, find_admin_secret
+    from panel_tui.remote_admin import RemoteTenantAdmin, find_admin_secret
 
     secret = find_admin_secret(base_url, ca)
     if secret is None:
         return None
     return RemoteTenantAdmin(base_url, ca, secret)
-
-
-def attach(app: Any) -> CloudLink:
-    """Create the app's link and start it after the first frame; stop it when the app exits.
-
-    For the app shell: call once from ``PanelApp.on_mount``; the link is ``app.cloud_link``.
-    Stopping happens via :meth:`CloudLink.stop` from ``on_unmount`` (call :func:`detach`).
-    """
-    link = getattr(app, "cloud_link", None)
-    if link is None:
-        link = CloudLink(app.device, app.config)
-        app.cloud_link = link
-    # "After the first frame" means on the terminal, not just composed: `call_after_refresh`
-    # runs once the frame is handed to Textual's writer thread, and a tenant starting then
-    # (imports, SQLite, TLS: ~15 ms of CPU under the GIL) delayed the frame's own output.
-    app.call_after_refresh(app.set_timer, START_DELAY, partial(link.start, app), name="cloud-link")
-    return link
-
-
-def detach(app: Any) -> None:
-    """Stop the app's link (idempotent); for ``PanelApp.on_unmount``."""
-    link = getattr(app, "cloud_link", None)
-    if link is not None:
-        link.stop()
-
-
-def ensure_link(app: Any) -> CloudLink:
-    """The app's link; when the shell has not created one, create and start it now.
-
-    A link created here is stopped by :func:`release_fallback` (from the surfaces' unmount),
-    so that a forgotten wiring never leaves a tenant running after the app.
-    """
-    link = getattr(app, "cloud_link", None)
-    if link is None:
-        link = CloudLink(app.device, app.config)
-        link.owned_by_surface = True  # type: ignore[attr-defined]
-        app.cloud_link = link
-        link.start(app)
-    return link
-
-
-def release_fallback(app: Any) -> None:
-    """Stop a link that :func:`ensure_link` had to create (no-op for the shell's own link)."""
-    link = getattr(app, "cloud_link", None)
-    if link is not None and getattr(link, "owned_by_surface", False):
-        link.stop()

@@ -7,9 +7,13 @@ stay instant (harlequin reads its config the same way: tomllib in, plain datacla
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from device_model import Device
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +32,7 @@ def default_state_dir() -> Path:
 
 @dataclass(frozen=True)
 class AppConfig:
-    """Everything the panel needs to start; issue 4's options ride along untouched."""
+    """Everything the panel needs to start (from the command line and config.toml)."""
 
     state_dir: Path = field(default_factory=default_state_dir)
     lang: str | None = None
@@ -39,10 +43,25 @@ class AppConfig:
     client_id: str | None = None
     tenant: str | None = None
     tenant_preset: str = "prepared"
+    #: device model id (device_model/models); None: the one kept in the state dir, or the default
+    model: str | None = None
+    #: more `cloud_sim.start_tenant` options for the embedded tenant (tests and benchmarks set
+    #: these; config.toml cannot)
+    tenant_options: Mapping[str, Any] = field(default_factory=dict)
 
     def with_overrides(self, **values: Any) -> AppConfig:
         """A copy with the given non-None values set (CLI arguments win over the file)."""
         return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def make_device(config: AppConfig) -> Device:
+    """The Device for this config (its state dir; the session language if one was given)."""
+    from device_model import Device, models
+
+    device = Device(config.state_dir, profile=models.for_state_dir(config.state_dir, config.model))
+    if config.lang:
+        device.update("basic", language=config.lang)
+    return device
 
 
 class ConfigError(ValueError):
@@ -65,7 +84,7 @@ def read_config_file(state_dir: Path) -> dict[str, Any]:
             raw = tomllib.load(fh)
     except (OSError, ValueError, RecursionError) as exc:  # ValueError: TOML errors and bad UTF-8
         raise ConfigError(f"{path}: not a readable TOML file ({type(exc).__name__}: {str(exc)[:200]})") from exc
-    known = {f.name for f in fields(AppConfig)} - {"state_dir"}
+    known = {f.name for f in fields(AppConfig)} - {"state_dir", "tenant_options"}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         name = key.replace("-", "_")
@@ -79,7 +98,7 @@ def read_config_file(state_dir: Path) -> dict[str, Any]:
 #: The type each config.toml key must have (TOML has real types: ``cloud_ca = 5`` is an int).
 _TYPES: dict[str, type] = {
     "lang": str, "no_mouse": bool, "cloud_url": str, "cloud_ca": str, "email_service": str,
-    "client_id": str, "tenant": str, "tenant_preset": str,
+    "client_id": str, "tenant": str, "tenant_preset": str, "model": str,
 }
 
 

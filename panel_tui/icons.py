@@ -37,3 +37,15 @@ ASCII = Glyphs(locked="[#]", unlocked="[ ]", padlock="[#]", wired="<=>", wifi="(
 def glyphs_for(color_system: str | None) -> Glyphs:
     """Plain ASCII when the terminal has only the 16 standard colours (or none)."""
     return ASCII if color_system in (None, "standard", "windows") else UNICODE
+
+
+def choose_glyphs(icons: str, *, unicode_terminal: bool, color_system: str | None) -> Glyphs:
+    """The glyphs for `--icons` ("ascii", "unicode" or "auto": ASCII unless the locale says
+    UTF-8, then by the colour system)."""
+    if icons == "ascii":
+        return ASCII
+    if icons == "unicode":
+        return UNICODE
+    if not unicode_terminal:
+        return ASCII
+    return glyphs_for(color_system)

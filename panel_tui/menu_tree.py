@@ -4,6 +4,7 @@ Each node names its label by catalog key (`menu.<id>`), so the same tree shows i
 language. A node has children (a submenu), a screen id (a built screen, looked up in
 `panel_tui.screens.registry`), or neither: then the panel says the item is not available
 in this emulator yet, never a dead key. `locked=True` marks items behind the admin lock.
+`feature=` names a model feature (device_model/models): a model without it has no such item.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ class MenuNode:
     children: tuple[MenuNode, ...] = ()
     locked: bool = False
     screen: str | None = None
+    #: the model feature this item needs (None: every model has it)
+    feature: str | None = None
 
     @property
     def label_key(self) -> str:
@@ -31,8 +34,10 @@ class MenuNode:
         return bool(self.children)
 
 
-def _n(id: str, *children: MenuNode, locked: bool = False, screen: str | None = None) -> MenuNode:
-    return MenuNode(id, tuple(children), locked, screen)
+def _n(
+    id: str, *children: MenuNode, locked: bool = False, screen: str | None = None, feature: str | None = None
+) -> MenuNode:
+    return MenuNode(id, tuple(children), locked, screen, feature)
 
 
 SETTINGS: MenuNode = _n(
@@ -56,6 +61,8 @@ SETTINGS: MenuNode = _n(
                 _n("wifi_direct_status", screen="wifi_direct_status"),
                 _n("email_server_status", screen="email_server_status"),
                 _n("print_status_sheet", screen="print_status_sheet"),
+                _n("additional_network_status", screen="additional_network_status",
+                   feature="additional_network"),
             ),
             _n("connection_check", screen="connection_check"),
             _n(
@@ -74,6 +81,12 @@ SETTINGS: MenuNode = _n(
         ),
         _n("web_service_settings", locked=True),
         _n("scan_settings", screen="scan_settings"),
+        _n(
+            "fax_settings",
+            _n("fax_receive_sample", screen="fax_receive_sample"),
+            _n("fax_server_status", screen="fax_server_status", feature="fax_server"),
+            feature="fax",
+        ),
         _n(
             "system_administration",
             _n(
@@ -132,8 +145,14 @@ def path_to(node_id: str, root: MenuNode = SETTINGS) -> tuple[MenuNode, ...]:
     return found
 
 
-def visible_children(node: MenuNode, *, has_general_settings: bool = True) -> tuple[MenuNode, ...]:
-    """Children as a device shows them: simpler devices fold General Settings into Settings."""
+def visible_children(
+    node: MenuNode, *, has_general_settings: bool = True, features: frozenset[str] | None = None
+) -> tuple[MenuNode, ...]:
+    """Children as a device shows them: simpler devices fold General Settings into Settings, and
+    an item whose feature the model lacks is not there at all (``features`` None: show all)."""
+    children = node.children
     if not has_general_settings and node.id == "settings":
-        return tuple(c for child in node.children for c in child.children)
-    return node.children
+        children = tuple(c for child in node.children for c in child.children)
+    if features is None:
+        return children
+    return tuple(c for c in children if c.feature is None or c.feature in features)

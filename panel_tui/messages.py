@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from textual.message import Message
+from textual.message_pump import MessagePump
 
 
 class DeviceChanged(Message):
@@ -25,3 +27,25 @@ class DeviceChanged(Message):
             and message.kind == self.kind
             and message.detail == self.detail
         )
+
+
+def post_from_any_thread(target: MessagePump, loop: asyncio.AbstractEventLoop | None, message: Message) -> None:
+    """Post ``message`` to ``target`` (running on ``loop``) from whatever thread this is.
+
+    Off the loop the message is handed over with ``call_soon_threadsafe`` rather than
+    ``call_from_thread``: the device's thread must never wait for the UI (it may hold a device
+    lock the UI is about to take, or the UI may be waiting for that thread).
+    """
+    try:
+        on_loop = loop is not None and asyncio.get_running_loop() is loop
+    except RuntimeError:  # no loop runs in this thread
+        on_loop = False
+    if on_loop:
+        target.post_message(message)
+        return
+    if loop is None or loop.is_closed():
+        return
+    try:
+        loop.call_soon_threadsafe(target.post_message, message)
+    except RuntimeError:  # the loop closed while shutting down
+        pass

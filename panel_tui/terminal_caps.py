@@ -153,3 +153,29 @@ def use_ascii_borders() -> Callable[[], None]:
     ScrollBarRender.HORIZONTAL_BARS = [" "] * 8
     _border.get_box.cache_clear()
     return undo
+
+
+def panel_variables(variables: dict[str, str], *, dark: bool) -> dict[str, str]:
+    """The panel's own CSS variables (fields, focus, tiles) for a theme that does not set them."""
+    if dark:
+        # 256 colours: a grey box (text 8:1 on it); focused, a blue one (white text 5.8:1,
+        # 3:1 against the screen, so it shows on dialogs too)
+        defaults = {
+            "panel-field": "#3a3a3a",
+            "panel-field-foreground": variables.get("foreground", "#dadada"),
+            "panel-field-placeholder": "#a8a8a8",
+            "panel-field-focus": "#005fd7",
+            "panel-field-focus-foreground": "#ffffff",
+            "panel-field-focus-placeholder": "#e4e4e4",
+        }
+    else:
+        defaults = {
+            "panel-field": variables.get("boost", "transparent"),
+            "panel-field-foreground": variables.get("foreground", "black"),
+            "panel-field-placeholder": variables.get("text-muted", "grey"),
+            "panel-field-focus": variables.get("block-cursor-background", "blue"),
+            "panel-field-focus-foreground": variables.get("block-cursor-foreground", "white"),
+            "panel-field-focus-placeholder": variables.get("block-cursor-foreground", "white"),
+        }
+    defaults["panel-tile-border"] = variables.get("panel-lighten-2", "grey")
+    return defaults

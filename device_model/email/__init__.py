@@ -17,8 +17,10 @@ from .profiles import (
     profiles_from_tenant,
     simulated_profile,
 )
-from .sender import Attachment, EmailSendError
-from .signin import SignInAttempt, SignInStatus
+from .failures import EmailSendError
+from .message import Attachment
+from .signin import SignInAttempt
+from .token_store import SignInStatus
 
 __all__ = [
     "EXCHANGE_ONLINE",

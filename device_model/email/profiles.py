@@ -1,5 +1,10 @@
 """Where the device finds its email service: identity platform, SMTP server, CA, names.
 
+Microsoft's endpoints are written here and nowhere else in the device or the panel (the
+simulated tenant, which plays Microsoft, has its own copy of the names it answers to):
+Web Config's defaults (``settings.EMAIL_SERVICE_DEFAULTS``), the panel's ``--email-service``
+link and the scenarios' baseline all read them from this module.
+
 A real printer asks DNS for ``smtp.office365.com`` and trusts the system's CA store. The
 emulated printer does exactly the same unless its profile says otherwise: a profile built
 from a running simulated tenant resolves Microsoft's names to the tenant's loopback sockets
@@ -15,8 +20,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
+from ..jsontypes import JsonObject
 
-#: Service ids, as stored in the device's email server settings.
+#: Service ids, as stored in the device's email server settings (the one spelling; the
+#: command line's ``exchange-online`` / ``outlook.com`` are aliases, see :func:`normalize_service`).
 EXCHANGE_ONLINE = "exchange_online"
 OUTLOOK_COM = "outlook_com"
 SERVICES: tuple[str, ...] = (EXCHANGE_ONLINE, OUTLOOK_COM)
@@ -25,24 +32,33 @@ SERVICES: tuple[str, ...] = (EXCHANGE_ONLINE, OUTLOOK_COM)
 SMTP_SEND_SCOPE = "https://outlook.office.com/SMTP.Send"
 
 MICROSOFT_LOGIN_HOST = "login.microsoftonline.com"
+MICROSOFT_LOGIN = f"https://{MICROSOFT_LOGIN_HOST}"
+#: Where a person enters the device code with real Microsoft (the tenant's reply names it too).
+MICROSOFT_DEVICE_LOGIN = "https://microsoft.com/devicelogin"
+#: The SMTP submission port both services listen on (STARTTLS).
+SMTP_SUBMISSION_PORT = 587
 
-#: What Web Config fills in when an email service is chosen (REFERENCE.md §3).
-_SERVICE_DEFAULTS: dict[str, dict[str, Any]] = {
-    EXCHANGE_ONLINE: {
-        "display_name": "Microsoft Exchange Online",
-        "tenant": "organizations",
-        "smtp_host": "smtp.office365.com",
-        "smtp_port": 587,
-        "secure": "starttls",
-    },
-    OUTLOOK_COM: {
-        "display_name": "Outlook.com",
-        "tenant": "consumers",
-        "smtp_host": "smtp-mail.outlook.com",
-        "smtp_port": 587,
-        "secure": "starttls",
-    },
-}
+
+@dataclass(frozen=True)
+class ServiceEndpoints:
+    """What Web Config fills in when an email service is chosen (REFERENCE.md §3)."""
+
+    display_name: str
+    tenant: str  # msal's tenant segment of the authority
+    smtp_host: str
+    smtp_port: int = SMTP_SUBMISSION_PORT
+    secure: str = "starttls"
+
+
+SERVICE_ENDPOINTS: Mapping[str, ServiceEndpoints] = MappingProxyType({
+    EXCHANGE_ONLINE: ServiceEndpoints("Microsoft Exchange Online", "organizations", "smtp.office365.com"),
+    OUTLOOK_COM: ServiceEndpoints("Outlook.com", "consumers", "smtp-mail.outlook.com"),
+})
+
+
+def smtp_defaults() -> dict[str, tuple[str, int, str]]:
+    """Service id -> (SMTP server, port, secure connection), as Web Config fills them in."""
+    return {svc: (e.smtp_host, e.smtp_port, e.secure) for svc, e in SERVICE_ENDPOINTS.items()}
 
 #: Aliases accepted from the command line and config files.
 _ALIASES = {
@@ -133,17 +149,17 @@ class EmailServiceProfile:
         service = normalize_service(service)
         if service == self.service:
             return self
-        d = _SERVICE_DEFAULTS[service]
-        tenant = self.custom_tenant if (self.custom_tenant and service == EXCHANGE_ONLINE) else d["tenant"]
+        d = SERVICE_ENDPOINTS[service]
+        tenant = self.custom_tenant if (self.custom_tenant and service == EXCHANGE_ONLINE) else d.tenant
         return replace(
             self,
             service=service,
-            display_name=d["display_name"],
+            display_name=d.display_name,
             tenant=tenant,
             authority=f"{self.authority_base}/{tenant}",
-            smtp_host=d["smtp_host"],
-            smtp_port=d["smtp_port"],
-            secure=d["secure"],
+            smtp_host=d.smtp_host,
+            smtp_port=d.smtp_port,
+            secure=d.secure,
         )
 
     # -- named constructors (the panel's cloud link calls these) ------------------------
@@ -179,7 +195,7 @@ class EmailServiceProfile:
             smtp_port=handle.smtp_port, smtp_addr=handle.smtp_host,
         )
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self) -> JsonObject:
         """Plain facts for status screens and logs (no secrets live in a profile)."""
         return {
             "service": self.service,
@@ -203,16 +219,16 @@ def _profile(
 ) -> EmailServiceProfile:
     """The one place a profile is built: real and simulated differ only in these arguments."""
     service = normalize_service(service)
-    d = _SERVICE_DEFAULTS[service]
-    t = tenant or d["tenant"]
+    d = SERVICE_ENDPOINTS[service]
+    t = tenant or d.tenant
     return EmailServiceProfile(
         service=service,
-        display_name=d["display_name"],
+        display_name=d.display_name,
         authority=f"{authority_base.rstrip('/')}/{t}",
         tenant=t,
-        smtp_host=d["smtp_host"],
-        smtp_port=d["smtp_port"],
-        secure=d["secure"],
+        smtp_host=d.smtp_host,
+        smtp_port=d.smtp_port,
+        secure=d.secure,
         client_id=client_id,
         ca_path=ca_path,
         host_map=host_map,
@@ -225,7 +241,7 @@ def microsoft_profile(service: str, client_id: str, *, tenant: str | None = None
     """Real Microsoft: login.microsoftonline.com, real DNS, the system CA store."""
     return _profile(
         service,
-        authority_base=f"https://{MICROSOFT_LOGIN_HOST}",
+        authority_base=MICROSOFT_LOGIN,
         tenant=tenant,
         client_id=client_id,
         ca_path=None,
@@ -253,7 +269,7 @@ def simulated_profile(
         tenant=tenant,
         client_id=client_id,
         ca_path=Path(ca_path),
-        host_map={"smtp.office365.com": target, "smtp-mail.outlook.com": target},
+        host_map={e.smtp_host: target for e in SERVICE_ENDPOINTS.values()},
         simulated=True,
     )
 

@@ -27,158 +27,38 @@ import asyncio
 import logging
 import socket
 import ssl
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+from ..jsontypes import JsonObject
 
 if TYPE_CHECKING:  # the email package is imported when a message is built
     from email.message import Message
 
 from ..i18n import Msg
+
+# The failures and the message are their own modules; their names stay importable from here.
+from .failures import (
+    E_AUTH,
+    E_COMM,
+    E_DNS,
+    E_EXPIRED,
+    E_NOT_SET,
+    E_NOT_SIGNED_IN,
+    E_SIGN_IN_AGAIN,
+    E_SIZE,
+    EmailSendError,
+    classify,
+    not_set_error,
+    size_error,
+    with_finding,
+)
+from .message import Attachment, build_message, envelope, flatten, message_size
 from .profiles import EmailServiceProfile
-from .redact import redact_text
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 20.0
-
-# Codes of DESIGN.md §4 / the guide.
-E_DNS = 311
-E_AUTH = 312
-E_COMM = 313
-E_SIZE = 314
-E_NOT_SIGNED_IN = 360
-E_EXPIRED = 361
-E_SIGN_IN_AGAIN = 370
-#: No email server is set at all (a new device: Authentication Method Off, no SMTP server).
-#: Not a numbered error: the printer never tried, so it says "not set" rather than blaming DNS.
-E_NOT_SET: int | None = None
-
-
-class EmailSendError(Exception):
-    """A failed send: ``code`` for the job log (None: "not set"), ``reply`` = a server's exact
-    words when one answered ("" otherwise), ``note`` = the printer's own finding; never a token."""
-
-    def __init__(self, code: int | None, reply: str = "", *, kind: str = "", note: Msg | None = None) -> None:
-        self.code = code
-        self.reply = redact_text(reply)
-        #: finer reason for Connection Test messages: dns, refused, timeout, tls_verify,
-        #: tls_date, tls, no_starttls, starttls_required, auth, sender, size, signin, not_set ...
-        self.kind = kind
-        #: the printer's own finding (a catalog message), when no server said anything
-        self.note = note
-        detail = self.reply or (note.key if note is not None else "")
-        super().__init__(f"{code}: {detail}")
-
-
-def size_error(size: int, limit: int) -> EmailSendError:
-    """The printer refuses to send: over Scan Settings' Attached File Max Size (no server asked)."""
-    return EmailSendError(
-        E_SIZE, "", kind="size_device",
-        note=Msg.of("email.job.too_large", size=size, limit=limit, limit_mb=max(1, limit // (1024 * 1024))),
-    )
-
-
-def not_set_error(what: str = "smtp") -> EmailSendError:
-    """No SMTP (or POP3) server is set: the job ends "not set", not 311 (no name was looked up)."""
-    return EmailSendError(E_NOT_SET, "", kind="not_set", note=Msg.of(f"email.job.not_set_{what}"))
-
-
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    data: bytes
-    mime_type: str = "application/octet-stream"
-
-    @classmethod
-    def coerce(cls, item: Any) -> Attachment:
-        """Accept an Attachment, a path, or a ``(filename, bytes[, mime])`` tuple."""
-        if isinstance(item, Attachment):
-            return item
-        import mimetypes
-
-        if isinstance(item, (str, Path)):
-            p = Path(item)
-            mime = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
-            return cls(p.name, p.read_bytes(), mime)
-        if isinstance(item, tuple) and len(item) in (2, 3):
-            name, data = item[0], item[1]
-            mime = item[2] if len(item) == 3 else (mimetypes.guess_type(name)[0] or "application/octet-stream")
-            return cls(str(name), bytes(data), str(mime))
-        raise TypeError(f"not an attachment: {type(item).__name__}")
-
-
-def build_message(
-    *,
-    sender: str,
-    to: str | Sequence[str],
-    subject: str,
-    body: str,
-    attachments: Sequence[Attachment] = (),
-    date: datetime | None = None,
-    domain: str | None = None,
-) -> Message:
-    """The message a printer sends: a plain-text body and the attachments as MIME parts.
-
-    Built with the email package's classic (compat32) classes: about ten times faster than
-    ``EmailMessage``'s header registry, which matters when a send takes a few milliseconds.
-    Non-ASCII subjects (Latvian) are RFC 2047 encoded.
-    """
-    from email.header import Header
-    from email.mime.application import MIMEApplication
-    from email.mime.multipart import MIMEMultipart
-    from email.mime.text import MIMEText
-    from email.utils import format_datetime, make_msgid
-
-    text = MIMEText(body, "plain", "utf-8")
-    if attachments:
-        msg: Message = MIMEMultipart()
-        msg.attach(text)
-        for a in attachments:
-            maintype, _, subtype = a.mime_type.partition("/")
-            part = MIMEApplication(a.data, subtype or "octet-stream")
-            if maintype != "application":
-                part.replace_header("Content-Type", a.mime_type)
-            part.add_header("Content-Disposition", "attachment", filename=a.filename)
-            msg.attach(part)
-    else:
-        msg = text
-    msg["From"] = sender
-    msg["To"] = to if isinstance(to, str) else ", ".join(to)
-    msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
-    if date is not None:
-        msg["Date"] = format_datetime(date)
-    msg["Message-ID"] = make_msgid(domain=domain or (sender.rsplit("@", 1)[-1] if "@" in sender else "printer.local"))
-    msg["X-Mailer"] = "panel-tui emulated printer"
-    return msg
-
-
-def flatten(msg: Message) -> bytes:
-    """The message as octets on the wire (CRLF line ends): what DATA sends and SIZE counts."""
-    import io
-    from email.generator import BytesGenerator
-    from email.policy import compat32
-
-    buf = io.BytesIO()
-    BytesGenerator(buf, mangle_from_=False, policy=compat32.clone(linesep="\r\n")).flatten(msg)
-    return buf.getvalue()
-
-
-def message_size(msg: Message) -> int:
-    """Octets on the wire, as SIZE counts them."""
-    return len(flatten(msg))
-
-
-def envelope(msg: Message) -> tuple[str, list[str]]:
-    """MAIL FROM and RCPT TO addresses from the From/To/Cc/Bcc headers."""
-    from email.utils import getaddresses, parseaddr
-
-    sender = parseaddr(str(msg["From"] or ""))[1]
-    rcpts = [addr for _, addr in getaddresses([str(v) for k in ("To", "Cc", "Bcc") for v in msg.get_all(k, [])]) if addr]
-    return sender, rcpts
-
 
 class TokenProvider(Protocol):
     """Where XOAUTH2 tokens come from (the email client's msal session)."""
@@ -276,72 +156,6 @@ async def open_socket(
     return sock
 
 
-def _tls_kind(exc: BaseException) -> str:
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        text = str(exc).lower()
-        if "expired" in text or "not yet valid" in text:
-            return "tls_date"
-        return "tls_verify"
-    return "tls"
-
-
-def _reply(exc: Any) -> str:
-    code = getattr(exc, "code", None)
-    message = getattr(exc, "message", None) or str(exc)
-    return f"{code} {message}" if code else str(message)
-
-
-def classify(exc: BaseException) -> EmailSendError:
-    """Map an exception from connecting/authenticating/sending to Epson's code (DESIGN.md §4)."""
-    import aiosmtplib
-
-    if isinstance(exc, EmailSendError):
-        return exc
-    if isinstance(exc, socket.gaierror):
-        return EmailSendError(E_DNS, str(exc), kind="dns")
-    if isinstance(exc, ssl.SSLError):
-        return EmailSendError(E_COMM, f"TLS: {exc}", kind=_tls_kind(exc))
-    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
-        return EmailSendError(E_AUTH, _reply(exc), kind="auth")
-    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
-        first = exc.recipients[0] if exc.recipients else None
-        code = getattr(first, "code", 0)
-        return EmailSendError(E_SIZE if code == 552 else E_COMM, _reply(first) if first else str(exc), kind="recipient")
-    if isinstance(exc, aiosmtplib.SMTPResponseException):
-        code = exc.code
-        if code == 552 or (code in (452, 552, 554) and "5.3.4" in exc.message):
-            return EmailSendError(E_SIZE, _reply(exc), kind="size")
-        if code == 535:
-            return EmailSendError(E_AUTH, _reply(exc), kind="auth")
-        # send-as refused: the envelope sender (550 5.7.60) or the From header (554 5.2.252)
-        if (code == 554 and "5.2.252" in exc.message) or (code == 550 and "5.7.60" in exc.message):
-            return EmailSendError(E_COMM, _reply(exc), kind="sender")
-        # Exchange: 451 5.7.3 STARTTLS is required to send mail; others: 530 5.7.0 ...
-        if code in (451, 530) and "starttls" in exc.message.lower():
-            return EmailSendError(E_COMM, _reply(exc), kind="starttls_required")
-        if code == 530:
-            return EmailSendError(E_AUTH, _reply(exc), kind="auth")
-        return EmailSendError(E_COMM, _reply(exc), kind="reply")
-    if isinstance(exc, aiosmtplib.SMTPNotSupported):
-        text = str(exc).lower()
-        return EmailSendError(E_COMM, str(exc), kind="no_starttls" if "starttls" in text else "unsupported")
-    if isinstance(exc, aiosmtplib.SMTPException):
-        text = str(exc)
-        cause = exc.__cause__ or exc.__context__
-        if isinstance(cause, ssl.SSLError):
-            return EmailSendError(E_COMM, f"TLS: {cause}", kind=_tls_kind(cause))
-        if "xoauth2" in text.lower() or "authentication method" in text.lower():
-            return EmailSendError(E_AUTH, text, kind="no_auth")
-        if isinstance(exc, aiosmtplib.SMTPTimeoutError):
-            return EmailSendError(E_COMM, text, kind="timeout")
-        return EmailSendError(E_COMM, text, kind="disconnected")
-    if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
-        return EmailSendError(E_COMM, "timed out", kind="timeout")
-    if isinstance(exc, OSError):
-        return EmailSendError(E_COMM, str(exc), kind="refused")
-    return EmailSendError(E_COMM, f"{type(exc).__name__}: {exc}", kind="other")
-
-
 async def _session(
     cfg: SendConfig,
     tokens: TokenProvider | None,
@@ -354,7 +168,7 @@ async def _session(
     host = cfg.smtp_server.strip()
     addr, port = await resolve(host, int(cfg.smtp_port), cfg.profile)
     sock = await open_socket(addr, port, cfg.timeout, shown=(host, int(cfg.smtp_port)))
-    kwargs: dict[str, Any] = {}
+    kwargs: JsonObject = {}
     if cfg.auth_method == "oauth2":
         if tokens is None:
             sock.close()
@@ -385,27 +199,9 @@ async def _session(
         if isinstance(exc, EmailSendError):
             raise
         if isinstance(exc, Exception):
-            raise _with_finding(classify(exc), host, int(cfg.smtp_port)) from exc
+            raise with_finding(classify(exc), host, int(cfg.smtp_port)) from exc
         raise
     return smtp
-
-
-#: Connection failures the printer notices itself (no SMTP reply): a localized finding.
-_FINDINGS = {"tls": "email.job.tls", "tls_verify": "email.job.tls_verify", "tls_date": "email.job.tls_date",
-             "disconnected": "email.job.disconnected", "timeout": "email.job.no_answer"}
-
-
-def _with_finding(err: EmailSendError, host: str, port: int) -> EmailSendError:
-    """An error without an SMTP reply (TLS failed, the line dropped) as the printer's finding.
-
-    The library's text (OpenSSL's, aiosmtplib's) goes to the log; Job Details shows the
-    finding in the device's language instead of passing it off as the server's words.
-    """
-    key = _FINDINGS.get(err.kind)
-    if key is None or err.reply[:3].isdigit():
-        return err
-    log.info("connection to %s port %s failed: %s", host, port, err.reply)
-    return EmailSendError(err.code, "", kind=err.kind, note=Msg.of(key, host=host, port=port))
 
 
 async def pop_before_smtp(cfg: SendConfig) -> None:
@@ -519,7 +315,7 @@ async def deliver(
             errors, reply = await smtp.sendmail(sender, recipients, data)
         except EmailSendError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # whatever sending raised becomes Epson's code (classify)
             raise classify(exc) from exc
         if errors:
             first = next(iter(errors.values()))
@@ -552,7 +348,7 @@ async def _finish_shielded(future: asyncio.Future[Any]) -> None:
             if future.cancelled():
                 raise
             cancelled = True
-        except Exception:
+        except Exception:  # its own error: raised just below by future.result()
             break
     future.result()  # its error, if any
     if cancelled:

@@ -1,4 +1,4 @@
-"""OAuth 2.0 device-code sign-in with msal, and the device's committed token store.
+"""OAuth 2.0 device-code sign-in with msal (the committed result: :mod:`.token_store`).
 
 The guide's steps 6-12: Web Config asks the identity platform for a code, the administrator
 completes the sign-in elsewhere, and only Web Config's **OK** makes the result the printer's.
@@ -13,22 +13,19 @@ document); those functions say so and have ``async`` twins that run them in a th
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..i18n import Msg
-from ..storage import atomic_write_bytes, ensure_dir, load_document, write_document
 from .profiles import EmailServiceProfile
 from .redact import redact_text, remember_secret
+from ..jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +47,7 @@ _AADSTS = re.compile(r"AADSTS(\d+)")
 EXPIRED_CODES = frozenset({700082, 70008})
 
 
-def aad_code_of(result: dict[str, Any] | None) -> int | None:
+def aad_code_of(result: JsonObject | None) -> int | None:
     """The AADSTS number of an error response (``error_codes`` or the description)."""
     if not result:
         return None
@@ -64,7 +61,7 @@ def aad_code_of(result: dict[str, Any] | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def signin_error_msg(result: dict[str, Any]) -> Msg:
+def signin_error_msg(result: JsonObject) -> Msg:
     """What Web Config shows for a failed device-code sign-in (guide: Troubleshooting)."""
     code = aad_code_of(result)
     error = result.get("error", "")
@@ -109,12 +106,10 @@ class RequestCounter:
     def hook(self, response: Any, *args: Any, **kwargs: Any) -> Any:
         with self._lock:
             self.count += 1
-            try:
-                from urllib.parse import urlsplit
+            from urllib.parse import urlsplit
 
-                self.paths.append(f"{response.request.method} {urlsplit(response.request.url).path}")
-            except Exception:
-                pass
+            request = response.request
+            self.paths.append(f"{request.method} {urlsplit(request.url or '').path}")
         return response
 
 
@@ -171,7 +166,7 @@ def build_app(profile: EmailServiceProfile, cache: Any, session: Any) -> Any:
     )
 
 
-def account_name(result: dict[str, Any]) -> str:
+def account_name(result: JsonObject) -> str:
     """The signed-in user's address from a token response (id_token claims)."""
     claims = result.get("id_token_claims") or {}
     return str(claims.get("preferred_username") or claims.get("upn") or claims.get("email") or "")
@@ -197,7 +192,7 @@ class SignInAttempt:
         clock: Any,
         app: Any = None,
         cache: Any = None,
-        flow: dict[str, Any] | None = None,
+        flow: JsonObject | None = None,
         notify: Callable[[SignInAttempt], None] | None = None,
         counter: RequestCounter | None = None,
     ) -> None:
@@ -266,7 +261,7 @@ class SignInAttempt:
             return Msg.of("email.signin.expired")
         return self.error or Msg.of("email.signin.generic_nocode", description="")
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> JsonObject:
         """Secret-free facts for events, logs and tests."""
         return {
             "id": self.id,
@@ -301,7 +296,7 @@ class SignInAttempt:
         if self._notify is not None:
             try:
                 self._notify(self)
-            except Exception:
+            except Exception:  # a broken listener must not stop the sign-in
                 log.exception("sign-in listener failed")
         return True
 
@@ -337,7 +332,7 @@ class SignInAttempt:
             self._flow["expires_at"] = 0  # msal's own documented way to stop polling
         self._set(CANCELLED)
 
-    def _exit_condition(self, flow: dict[str, Any]) -> bool:
+    def _exit_condition(self, flow: JsonObject) -> bool:
         return self._cancel.is_set() or float(flow.get("expires_at", 0)) < time.time()
 
     def _poll(self) -> None:
@@ -367,170 +362,3 @@ class SignInAttempt:
         else:
             log.info("sign-in %s failed: %s", self.id, redact_text(str(result.get("error_description", error))))
             self._set(FAILED, aad_code=aad, error=signin_error_msg(result))
-
-
-# -- the committed store -----------------------------------------------------------------------
-
-SIGNIN_SCHEMA = 1
-
-
-@dataclass
-class SignInStatus:
-    """What the device holds after OK: ``state`` is signed_in | not_signed_in | expired."""
-
-    state: str
-    account: str | None = None
-    service: str | None = None
-    signed_in_at: datetime | None = None
-
-    @property
-    def msg(self) -> Msg:
-        return Msg.of(f"email.status.{self.state}")
-
-
-class TokenStore:
-    """The device's committed sign-in: ``state_dir/email/token_cache.json`` and ``signin.json``.
-
-    Both files are 0600 and written atomically. ``signin.json`` holds no secret: the service,
-    the account, when it was committed, and the device-clock bookkeeping that lets the device
-    decide ``force_refresh`` itself (msal reads wall time; the device clock may have travelled).
-    """
-
-    def __init__(self, state_dir: Path, report: Callable[[Msg], None] | None = None) -> None:
-        self.dir = Path(state_dir) / "email"
-        self.cache_path = self.dir / "token_cache.json"
-        self.meta_path = self.dir / "signin.json"
-        self.problems: list[Msg] = []
-        #: where problems found later (at a send) go too, so a running panel can show them
-        self._report = report
-        self._lock = threading.RLock()
-        self.meta: dict[str, Any] | None = None
-        loaded = load_document(self.meta_path, SIGNIN_SCHEMA, kind="email sign-in")
-        if loaded.problem is not None:
-            self._problem(loaded.problem)
-        if loaded.data and loaded.data.get("account") and self.cache_path.exists():
-            self.meta = loaded.data
-            # a cache of the wrong shape must read "not signed in" now, not fail every send later
-            self.read_cache_text()
-
-    def _problem(self, msg: Msg) -> None:
-        self.problems.append(msg)
-        if self._report is not None:
-            self._report(msg)
-
-    # -- reading ----------------------------------------------------------------------
-
-    def read_cache_text(self) -> str | None:
-        """The serialized msal cache, or None (missing or unreadable: moved aside, logged)."""
-        try:
-            text = self.cache_path.read_text("utf-8")
-            doc = json.loads(text)
-            # msal's cache is an object of objects; anything else fails every send (AttributeError)
-            if not isinstance(doc, dict) or not all(isinstance(v, dict) for v in doc.values()):
-                raise TypeError("not an msal token cache")
-            return text
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, TypeError, RecursionError) as exc:
-            from ..storage import move_aside
-
-            moved = move_aside(self.cache_path)
-            log.error("token cache unreadable (%s); moved aside to %s", type(exc).__name__, moved)
-            self._problem(
-                Msg(
-                    "device.problem.corrupt_file",
-                    {"file": self.cache_path.name, "moved_to": moved.name if moved else "-",
-                     "reason": type(exc).__name__, "kind": "email token cache"},
-                )
-            )
-            with self._lock:
-                self.meta = None
-            return None
-
-    def status(self, now: datetime) -> SignInStatus:
-        with self._lock:
-            meta = dict(self.meta) if self.meta else None
-        if not meta:
-            return SignInStatus("not_signed_in")
-        state = "signed_in"
-        last = _parse_time(meta.get("last_token_at"))
-        if meta.get("expired") or (last is not None and now - last > REFRESH_TOKEN_INACTIVITY):
-            state = "expired"
-        return SignInStatus(state, meta.get("account"), meta.get("service"), _parse_time(meta.get("committed_at")))
-
-    def access_token_stale(self, now: datetime) -> bool:
-        """True when the device clock says the cached access token is (nearly) expired."""
-        with self._lock:
-            at = _parse_time((self.meta or {}).get("at_expires_at"))
-        return at is None or now >= at - REFRESH_MARGIN
-
-    # -- writing ----------------------------------------------------------------------
-
-    def commit(self, attempt: SignInAttempt, now: datetime) -> None:
-        """Make a finished sign-in the device's (Web Config OK): cache + account to disk."""
-        if attempt.state != SIGNED_IN or attempt._cache is None:
-            raise ValueError("only a finished, successful sign-in can be saved")
-        with self._lock:
-            ensure_dir(self.dir)
-            atomic_write_bytes(self.cache_path, attempt._cache.serialize().encode("utf-8"))
-            received = attempt._token_received_at or now
-            expires_in = attempt._token_expires_in or 3600
-            self.meta = {
-                "service": attempt.service,
-                "account": attempt.account,
-                "client_id": attempt.profile.client_id,
-                "authority": attempt.profile.authority,
-                "committed_at": now.isoformat(),
-                "last_token_at": received.isoformat(),
-                "at_expires_at": (received + timedelta(seconds=expires_in)).isoformat(),
-                "expired": False,
-            }
-            write_document(self.meta_path, SIGNIN_SCHEMA, self.meta)
-
-    def save_cache(self, cache: Any) -> None:
-        """Persist the cache after msal changed it (a refresh rotates the refresh token)."""
-        with self._lock:
-            if self.meta is None:
-                return
-            if getattr(cache, "has_state_changed", True):
-                atomic_write_bytes(self.cache_path, cache.serialize().encode("utf-8"))
-                cache.has_state_changed = False
-
-    def note_token(self, now: datetime, expires_in: int) -> None:
-        """A token came from the identity platform: record when it expires on the device clock."""
-        with self._lock:
-            if self.meta is None:
-                return
-            self.meta.update(
-                last_token_at=now.isoformat(),
-                at_expires_at=(now + timedelta(seconds=int(expires_in))).isoformat(),
-                expired=False,
-            )
-            write_document(self.meta_path, SIGNIN_SCHEMA, self.meta)
-
-    def mark_expired(self) -> None:
-        """The identity platform said the refresh token expired (AADSTS700082)."""
-        with self._lock:
-            if self.meta is None:
-                return
-            self.meta["expired"] = True
-            write_document(self.meta_path, SIGNIN_SCHEMA, self.meta)
-
-    def clear(self) -> None:
-        """Sign out: forget the account and delete the token cache."""
-        with self._lock:
-            self.meta = None
-            for p in (self.cache_path, self.meta_path):
-                try:
-                    p.unlink()
-                except FileNotFoundError:
-                    pass
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        return None

@@ -10,17 +10,24 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.containers import Horizontal, VerticalScroll
+from textual.dom import DOMNode
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from panel_tui.cloud.widgets import TickBox
-from panel_tui.webconfig.common import tr
+from panel_tui.ui.host import host
+from panel_tui.ui.text import held_account, tr
+from panel_tui.ui.workers import call_in_ui
+from panel_tui.ui.widgets import TickBox
+
+if TYPE_CHECKING:
+    from cloud_sim.admin import TenantAdmin
+    from panel_tui.remote_admin import RemoteTenantAdmin
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +45,8 @@ SIZE_UNITS: dict[str, int] = {"kb": 1024, "mb": 1024 * 1024}
 class AdminPane(VerticalScroll, can_focus=False):
     """Entra ID / Exchange admin switches of the simulated tenant."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._state: dict[str, Any] = {}
         self._refreshing = False
         #: (amount, unit) last put in the size-limit fields; None: take the next state read
@@ -105,9 +112,9 @@ class AdminPane(VerticalScroll, can_focus=False):
         self.reload()
 
     @property
-    def admin(self) -> Any:
-        link = getattr(self.app, "cloud_link", None)
-        return getattr(link, "admin", None) if link is not None else None
+    def admin(self) -> TenantAdmin | RemoteTenantAdmin | None:
+        link = host(self).cloud_link
+        return link.admin if link is not None else None
 
     def focus_first(self) -> None:
         """Into the pane (Enter or Down on the tab bar): its first switch, Security defaults."""
@@ -131,16 +138,10 @@ class AdminPane(VerticalScroll, can_focus=False):
     def _load_state(self) -> None:
         try:
             state = self.admin.state()
-        except Exception as exc:
-            self._post(self._show_result, tr(self, "cloud.admin.failed", detail=f"{type(exc).__name__}: {exc}"))
+        except Exception as exc:  # a remote tenant over HTTPS may not answer: said on the pane
+            call_in_ui(self, self._show_result, tr(self, "cloud.admin.failed", detail=f"{type(exc).__name__}: {exc}"))
             return
-        self._post(self._apply_state, state)
-
-    def _post(self, callback: Any, *args: Any) -> None:
-        try:
-            self.app.call_from_thread(callback, *args)
-        except RuntimeError:
-            pass
+        call_in_ui(self, self._apply_state, state)
 
     def _apply_state(self, state: dict[str, Any]) -> None:
         self._state = state
@@ -187,7 +188,7 @@ class AdminPane(VerticalScroll, can_focus=False):
     def _default_user(self, upns: list[str]) -> str:
         """The account the printer is signed in with (what the guide's 370 acts on), else the
         printer's mailbox, else the first user."""
-        signed_in = _signed_in_account(self).lower()
+        signed_in = held_account(self).lower()
         for upn in upns:
             if signed_in and upn.lower() == signed_in:
                 return upn
@@ -203,7 +204,7 @@ class AdminPane(VerticalScroll, can_focus=False):
                 with select.prevent(Select.Changed):
                     select.value = "default" if value is None else ("on" if value else "off")
 
-    def _show_size_limit(self, size: Any) -> None:
+    def _show_size_limit(self, size: object) -> None:
         """The tenant's limit in whole MB when it is one, else in KB (rounded up), as typed."""
         if not isinstance(size, int) or size <= 0:
             return
@@ -219,12 +220,8 @@ class AdminPane(VerticalScroll, can_focus=False):
             select.value = unit
         self._shown_size = (amount, unit)
 
-    def _show_clocks(self, tenant_now: Any) -> None:
-        device = self.app.device
-        try:
-            device_now = device.format_datetime()
-        except Exception:
-            device_now = str(device.clock.now())
+    def _show_clocks(self, tenant_now: object) -> None:
+        device_now = host(self).device.format_datetime()
         tenant_text = str(tenant_now or "")[:16].replace("T", " ")
         self.query_one("#adm-clocks", Static).update(
             tr(self, "cloud.admin.clocks", tenant=tenant_text, device=device_now)
@@ -242,10 +239,10 @@ class AdminPane(VerticalScroll, can_focus=False):
                 self.app.cloud_link.advance_clock(*args)
             else:
                 getattr(self.admin, fn_name)(*args, **kwargs)
-        except Exception as exc:
-            self._post(self._change_failed, tr(self, "cloud.admin.failed", detail=f"{type(exc).__name__}: {exc}"))
+        except Exception as exc:  # refused by the tenant, or a remote one did not answer: said
+            call_in_ui(self, self._change_failed, tr(self, "cloud.admin.failed", detail=f"{type(exc).__name__}: {exc}"))
             return
-        self._post(self._changed, done_key)
+        call_in_ui(self, self._changed, done_key)
 
     def _changed(self, done_key: str) -> None:
         self._show_result(tr(self, done_key))
@@ -374,28 +371,20 @@ class AdminPane(VerticalScroll, can_focus=False):
         if not button_id.startswith("adm-advance-"):
             return
         step = button_id.removeprefix("adm-advance-")
-        if self.admin is None and getattr(getattr(self.app, "cloud_link", None), "mode", "") != "microsoft":
+        link = host(self).cloud_link
+        if self.admin is None and (link is None or link.mode != "microsoft"):
             return
         self._change("cloud.admin.advanced", "advance_clock", TIME_STEPS[step])
 
 
-def _policy_text(node: Any, policy: dict[str, Any]) -> str:
+def _policy_text(node: DOMNode, policy: dict[str, Any]) -> str:
     users = ", ".join(policy.get("users", [])) or "all"
     what = tr(node, "cloud.admin.ca_blocks_dcf" if policy.get("block_device_code_flow") else "cloud.admin.ca_blocks_signin")
     return f"{policy.get('name', '')}: {what} ({users})"
 
 
-def _signed_in_account(node: Any) -> str:
-    """The account of the sign-in the device holds (saved with OK), or ""."""
-    email = getattr(getattr(node.app, "device", None), "email", None)
-    try:
-        return str(email.status().account or "") if email is not None else ""
-    except Exception:  # an unreadable sign-in: no account to offer
-        return ""
-
-
-def _why_unavailable(node: Any) -> str:
-    link = getattr(node.app, "cloud_link", None)
+def _why_unavailable(node: DOMNode) -> str:
+    link = host(node).cloud_link
     if link is None:
         return tr(node, "cloud.link.none")
     if link.mode == "remote":

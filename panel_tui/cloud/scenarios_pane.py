@@ -3,24 +3,24 @@
 The catalog (code, title in the panel's language, id and description of the highlighted one);
 Enter applies the highlighted scenario to the running device and tenant, S also sends the Scan to
 Email and shows the job's code. Each step's outcome shows as it happens. The run itself belongs
-to the app's :class:`~panel_tui.cloud.scenario_runner.ScenarioRunner`, so it goes on when the
+to the app's :class:`~panel_tui.scenario_runner.ScenarioRunner`, so it goes on when the
 user switches surfaces and the pane shows it again on return.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.dom import DOMNode
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from panel_tui.cloud.scenario_runner import ScenarioRun, code_text, runner_for, unavailable_reason
+from panel_tui.scenario_runner import ScenarioRun, code_text, runner_for, unavailable_reason
 from panel_tui.scenarios import catalog
-from panel_tui.webconfig.common import tr
+from panel_tui.ui.host import host
+from panel_tui.ui.text import tr
 
 
 class ScenariosPane(Vertical):
@@ -68,15 +68,11 @@ class ScenariosPane(Vertical):
     }
     """
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._unsubscribe: Callable[[], None] = lambda: None
-
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
         yield Static(id="scn-unavailable", classes="page-note", markup=False)
         yield OptionList(
-            *(Option(f"{code_text(self.app, sc.code):<9} {t(sc.title)}", id=sc.id) for sc in catalog.SCENARIOS),
+            *(Option(f"{code_text(host(self), sc.code):<9} {t(sc.title)}", id=sc.id) for sc in catalog.SCENARIOS),
             id="scn-list",
         )
         yield Static(id="scn-description", classes="page-note", markup=False)
@@ -89,7 +85,7 @@ class ScenariosPane(Vertical):
 
     def on_mount(self) -> None:
         runner = runner_for(self.app)
-        self._unsubscribe = runner.subscribe(self.show_run)
+        runner.changed.subscribe(self, self.show_run)
         options = self.query_one("#scn-list", OptionList)
         if runner.run is not None:
             options.highlighted = self._index_of(runner.run.scenario.id)
@@ -99,9 +95,6 @@ class ScenariosPane(Vertical):
         self.reload()
         if runner.run is not None:
             self.show_run(runner.run)
-
-    def on_unmount(self) -> None:
-        self._unsubscribe()
 
     def focus_list(self) -> None:
         self.query_one("#scn-list", OptionList).focus()
@@ -118,7 +111,7 @@ class ScenariosPane(Vertical):
 
     def reload(self) -> None:
         """The link changed: say whether scenarios can run here."""
-        reason = unavailable_reason(getattr(self.app, "cloud_link", None))
+        reason = unavailable_reason(host(self).cloud_link)
         note = self.query_one("#scn-unavailable", Static)
         note.update(tr(self, reason) if reason is not None else "")
         note.display = reason is not None
@@ -137,7 +130,7 @@ class ScenariosPane(Vertical):
 
     def _describe(self) -> None:
         sc = self.selected
-        text = "" if sc is None else f"{sc.id} ({code_text(self.app, sc.code)}): {tr(self, sc.description)}"
+        text = "" if sc is None else f"{sc.id} ({code_text(host(self), sc.code)}): {tr(self, sc.description)}"
         self.query_one("#scn-description", Static).update(text)
 
     # -- actions ----------------------------------------------------------------------------
@@ -169,9 +162,7 @@ class ScenariosPane(Vertical):
     # -- the run ----------------------------------------------------------------------------
 
     def show_run(self, run: ScenarioRun) -> None:
-        """Show the outcomes so far (called by the runner after every step)."""
-        if not self.is_attached:
-            return
+        """Show the outcomes so far (the runner publishes the run after every step)."""
         if run.running and not run.outcomes:  # just started (maybe from the command palette)
             options = self.query_one("#scn-list", OptionList)
             index = self._index_of(run.scenario.id)
@@ -183,11 +174,11 @@ class ScenariosPane(Vertical):
         self.reload()
 
 
-def render_run(node: Any, run: ScenarioRun) -> str:
+def render_run(node: DOMNode, run: ScenarioRun) -> str:
     """The run as plain text lines: a header, one line per step outcome, then how it ended."""
     t = lambda key, **p: tr(node, key, **p)  # noqa: E731
     sc = run.scenario
-    code = code_text(node.app, sc.code)
+    code = code_text(host(node), sc.code)
     lines = [t("cloud.scenarios.header_send" if run.send else "cloud.scenarios.header", id=sc.id, title=t(sc.title))]
     for o in run.outcomes:
         mark = t("cloud.scenarios.mark_ok") if o.ok else t("cloud.scenarios.mark_fail")
@@ -198,9 +189,9 @@ def render_run(node: Any, run: ScenarioRun) -> str:
     if run.error is not None:
         lines.append(t("cloud.scenarios.error", error=run.error))
         return "\n".join(lines)
-    job = getattr(run.result, "job", None)
+    job = run.result.job if run.result is not None else None
     if run.send and job is not None:
-        device = node.app.device
+        device = host(node).device
         lines.append(t("cloud.scenarios.job", id=job.id, result=device.t(job.result_label)))
         if job.status == "error" and job.code is not None:
             lines.append(device.t(f"error.{job.code}.status"))

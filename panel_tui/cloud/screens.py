@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -15,14 +13,16 @@ from panel_tui.cloud.admin_pane import AdminPane
 from panel_tui.cloud.mail_pane import MailPane
 from panel_tui.cloud.scenarios_pane import ScenariosPane
 from panel_tui.cloud.signin_pane import SignInPane
-from panel_tui.cloud_link import CloudLinkStatus, ensure_link, release_fallback
-from panel_tui.webconfig.common import tr
+from panel_tui.cloud_link import CloudLink, CloudLinkStatus
+from panel_tui.messages import DeviceChanged
+from panel_tui.ui.host import follow_app, host
+from panel_tui.ui.text import tr
 
 
-class CloudScreen(Screen):
+class CloudScreen(Screen[None]):
     """Microsoft's pages and the tenant's admin centre (the ``cloud`` mode of the panel app)."""
 
-    CSS_PATH = ["../webconfig/webconfig.tcss", "cloud.tcss"]
+    CSS_PATH = ["../ui/web_page.tcss", "cloud.tcss"]
     HELP_KEY = "cloud.help"
     #: ← → go through the tabs wherever the focused widget has no use for them (a button, a
     #: tick box, a list): the key hints promise it, and the tab bar is not a Tab press away
@@ -34,14 +34,13 @@ class CloudScreen(Screen):
         Binding("down", "enter_tab", show=False),
     ]
 
-    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self._unsubscribe: Callable[[], None] = lambda: None
+    #: a code was offered while another surface was shown (open the sign-in tab on return)
+    _offered_while_away = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="cloud-header", markup=False)  # the tenant's URL and domain: data
         # the command palette's "Scenario: ..." opens a Cloud surface not created yet on its tab
-        first = getattr(self.app, "cloud_first_tab", None) or "signin"
+        first = host(self).cloud_first_tab or "signin"
         with TabbedContent(id="cloud-tabs", initial=f"cloud-{first}"):
             with TabPane(tr(self, "cloud.tab.signin"), id="cloud-signin"):
                 yield SignInPane(id="signin-pane")
@@ -54,8 +53,9 @@ class CloudScreen(Screen):
         yield Static(tr(self, "cloud.hints"), id="cloud-hints", classes="key-hints", markup=False)
 
     def on_mount(self) -> None:
-        link = ensure_link(self.app)
-        self._unsubscribe = link.subscribe(self.post_message)
+        link = self._ensure_link()
+        follow_app(self, device=self.device_changed, language=self.language_changed)
+        host(self).link_events.subscribe(self, self._link_status)
         self._refresh_header()
         if link.state == "ready":
             self.query_one(SignInPane).restart()
@@ -64,22 +64,32 @@ class CloudScreen(Screen):
 
     def on_screen_resume(self) -> None:
         """Back on the Cloud surface (F4): a sign-in Web Config started meanwhile is offered."""
-        self._follow_signin(switch=True)
-
-    def _follow_signin(self, switch: bool) -> None:
         pane = self.query_one(SignInPane)
-        if pane.follow_pending() and switch:
+        offered = pane.follow_pending() or self._offered_while_away
+        self._offered_while_away = False
+        if offered:
             tabs = self.query_one("#cloud-tabs", TabbedContent)
             if tabs.active != "cloud-signin":
                 tabs.active = "cloud-signin"
             pane.focus_field()
 
+    def _ensure_link(self) -> CloudLink:
+        """The app's link; when the app was started without one (tests: ``cloud=False``),
+        one made and started here, and stopped when this surface goes."""
+        panel = host(self)
+        if panel.cloud_link is None:
+            panel.cloud_link = CloudLink(panel.device, panel.config)
+            panel.cloud_link.owned_by_surface = True
+            panel.cloud_link.start(self.app)
+        return panel.cloud_link
+
     def on_unmount(self) -> None:
-        self._unsubscribe()
-        release_fallback(self.app)
+        link = host(self).cloud_link
+        if link is not None and link.owned_by_surface:
+            link.stop()
 
     def _refresh_header(self) -> None:
-        link = getattr(self.app, "cloud_link", None)
+        link = host(self).cloud_link
         if link is None:
             text = tr(self, "cloud.link.none")
         else:
@@ -117,7 +127,6 @@ class CloudScreen(Screen):
         """Open a tab: "signin", "admin", "mail" or "scenarios"."""
         self.query_one("#cloud-tabs", TabbedContent).active = f"cloud-{name}"
 
-    @on(CloudLinkStatus)
     def _link_status(self, message: CloudLinkStatus) -> None:
         self._refresh_header()
         self.query_one(SignInPane).link_changed()
@@ -140,13 +149,16 @@ class CloudScreen(Screen):
         elif pane_id == "cloud-scenarios":
             self.query_one(ScenariosPane).reload()
 
-    def device_changed(self, event: Any) -> None:
-        """The app forwards device events; a clock change shows on the admin pane."""
-        kind = getattr(event, "kind", "")
+    def device_changed(self, event: DeviceChanged) -> None:
+        """Every device event, shown or not: a clock change shows on the admin pane."""
+        kind = event.kind
         if kind == "clock":
             self.query_one(AdminPane).reload()
         elif kind == "signin":
-            self._follow_signin(switch=False)
+            offered = self.query_one(SignInPane).follow_pending()
+            if offered and self not in self.app.screen_stack:
+                # another surface is shown: the sign-in tab opens when the person comes back
+                self._offered_while_away = True
             self.query_one(AdminPane).reload()  # User / mailbox follows the printer's account
 
     def language_changed(self) -> None:

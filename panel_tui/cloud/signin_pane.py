@@ -8,16 +8,31 @@ sees: code -> account -> password -> "Permissions requested" -> "You have signed
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
+from textual.dom import DOMNode
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Static
+from textual.worker import Worker, WorkerState
 
-from panel_tui.cloud.widgets import TickBox
-from panel_tui.webconfig.common import tr
+from panel_tui.cloud.signin_texts import hint_for, page_text, unavailable_text
+from panel_tui.ui.host import host
+from panel_tui.ui.text import tr
+from panel_tui.ui.widgets import TickBox
+
+if TYPE_CHECKING:
+    from cloud_sim.signin import Page, SignInClient
+    from panel_tui.cloud_link import CloudLink
+
+#: one step on the tenant's pages: what the client is asked (None: open the code page afresh)
+Step = Callable[["SignInClient"], "Page"] | None
+#: the thread worker that walks the pages (one request at a time)
+PAGE_WORKERS = "cloud-signin"
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +44,10 @@ class SignInPane(VerticalScroll, can_focus=False):
     #: done, error, "unavailable" (no simulated tenant: real Microsoft or not ready)
     kind: reactive[str] = reactive("start", init=False)
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._client: Any = None
-        self.page: Any = None
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._client: SignInClient | None = None
+        self.page: Page | None = None
         self._account = ""
         #: the page kind the input field was last set up for: a new page starts it afresh, the
         #: same page again (after an error) leaves what the person typed
@@ -66,8 +81,8 @@ class SignInPane(VerticalScroll, can_focus=False):
     # -- the link -------------------------------------------------------------------------
 
     @property
-    def link(self) -> Any:
-        return getattr(self.app, "cloud_link", None)
+    def link(self) -> CloudLink | None:
+        return host(self).cloud_link
 
     def link_changed(self) -> None:
         """The tenant became ready (or failed): open the first page if nothing is shown yet."""
@@ -77,12 +92,12 @@ class SignInPane(VerticalScroll, can_focus=False):
     def restart(self) -> None:
         """Open the code page afresh (a new browser visit to the verification URL)."""
         link = self.link
-        if link is None or getattr(link, "state", "") != "ready" or link.mode == "microsoft":
+        if link is None or link.state != "ready" or link.mode == "microsoft":
             self.kind = "unavailable"
             self._render_page()
             return
         self._walk_code = ""
-        self._run_step("open")
+        self._run_step(None)
 
     def follow_pending(self) -> bool:
         """Offer the code of the sign-in Web Config is waiting for; True when it is a new one.
@@ -104,7 +119,7 @@ class SignInPane(VerticalScroll, can_focus=False):
         if not code or code == self._offered_code:
             return False
         link = self.link
-        if link is None or getattr(link, "state", "") != "ready" or link.mode == "microsoft":
+        if link is None or link.state != "ready" or link.mode == "microsoft":
             return False
         if code == self._walk_code and self.kind in ("account", "password", "consent"):
             return False
@@ -120,43 +135,47 @@ class SignInPane(VerticalScroll, can_focus=False):
 
     # -- steps ----------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="cloud-signin", exit_on_error=False)
-    def _run_step(self, step: str, *args: Any) -> None:
-        try:
-            if step == "open" or self._client is None:
-                from cloud_sim.signin import SignInClient
+    @work(thread=True, exclusive=True, group=PAGE_WORKERS, exit_on_error=False)
+    def _run_step(self, step: Step) -> Page:
+        """One request to the tenant's pages (blocking HTTP: a thread); the page comes back as
+        the worker's result (:meth:`_page_arrived`)."""
+        if step is None or self._client is None:
+            from cloud_sim.signin import SignInClient
 
-                if self._client is not None:
-                    self._client.close()
-                info = self.link.info
-                self._client = SignInClient(info.base_url, info.ca_cert_path)
-                page = self._client.open()
-                if step != "open":
-                    page = getattr(self._client, step)(*args)
-            else:
-                page = getattr(self._client, step)(*args)
-        except Exception as exc:  # network trouble: say so on the page
-            log.info("sign-in page step %s failed: %s", step, type(exc).__name__)
-            self._post(self._step_failed, f"{type(exc).__name__}: {exc}")
+            if self._client is not None:
+                self._client.close()
+            link = self.link
+            assert link is not None  # a walk starts only on a ready link (restart)
+            self._client = SignInClient(link.info.base_url, link.info.ca_cert_path)
+            page = self._client.open()
+            if step is None:
+                return page
+        return step(self._client)
+
+    @on(Worker.StateChanged)
+    def _page_arrived(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != PAGE_WORKERS:
             return
-        self._post(self.show_page, page)
-
-    def _post(self, callback: Any, *args: Any) -> None:
-        try:
-            self.app.call_from_thread(callback, *args)
-        except RuntimeError:
-            pass
+        event.stop()
+        if event.state == WorkerState.SUCCESS and worker.result is not None:
+            self.show_page(worker.result)
+        elif event.state == WorkerState.ERROR and worker.error is not None:
+            # network trouble (the tenant stopped, a TLS failure): said on the page
+            exc = worker.error
+            log.info("sign-in page step failed: %s", type(exc).__name__)
+            self._step_failed(f"{type(exc).__name__}: {exc}")
 
     def _step_failed(self, detail: str) -> None:
         self.page = None
         self.kind = "error"
         self._render_page(error=tr(self, "cloud.signin.unreachable", detail=detail))
 
-    def show_page(self, page: Any) -> None:
+    def show_page(self, page: Page) -> None:
         """Show a page the tenant answered with (tests may call this with a ``Page``)."""
         self.page = page
         self.kind = page.kind
-        if getattr(page, "account", ""):
+        if page.account:
             self._account = page.account
         self._prepare_field(page.kind)
         self._render_page()
@@ -193,12 +212,13 @@ class SignInPane(VerticalScroll, can_focus=False):
         value = self.query_one("#ms-input", Input).value.strip()
         if self.kind == "code":
             self._walk_code = value
-            self._run_step("enter_code", value)
+            self._run_step(lambda client: client.enter_code(value))
         elif self.kind == "account":
             self._account = value
-            self._run_step("submit_account", value)
+            self._run_step(lambda client: client.submit_account(value))
         elif self.kind == "password":
-            self._run_step("submit_password", self.query_one("#ms-input", Input).value)
+            password = self.query_one("#ms-input", Input).value
+            self._run_step(lambda client: client.submit_password(password))
         elif self.kind == "consent":
             self._consent(True)
 
@@ -216,7 +236,7 @@ class SignInPane(VerticalScroll, can_focus=False):
     def _consent(self, accept: bool) -> None:
         org = self.query_one("#ms-consent-org", Checkbox)
         on_behalf = bool(org.value and org.display)
-        self._run_step("consent", accept, on_behalf)
+        self._run_step(lambda client: client.consent(accept, on_behalf))
 
     @on(Button.Pressed, "#ms-restart")
     def _restart(self) -> None:
@@ -224,32 +244,15 @@ class SignInPane(VerticalScroll, can_focus=False):
 
     # -- rendering ------------------------------------------------------------------------
 
+    def _hint_for(self, kind: str) -> str:
+        """The hint under the page (a hook: Print Admin Serverless says whose code it is)."""
+        return hint_for(self, kind)
+
     def _pending_code(self) -> str:
         """The code Web Config is showing, if a sign-in is waiting (saves typing over SSH)."""
-        email = getattr(getattr(self.app, "device", None), "email", None)
-        attempt = getattr(email, "pending", None)
-        if attempt is not None and getattr(attempt, "state", "") == "waiting":
-            return str(getattr(attempt, "user_code", "") or "")
-        return ""
-
-    def _hint_for(self, kind: str) -> str:
-        link = self.link
-        accounts = list(getattr(getattr(link, "info", None), "accounts", []) or [])
-        if kind in ("account", "password") and accounts:
-            lines = [tr(self, "cloud.signin.hint_accounts")]
-            for a in accounts:
-                lines.append(
-                    tr(
-                        self,
-                        "cloud.signin.hint_account",
-                        username=a.username,
-                        password=a.password,
-                        role=tr(self, f"cloud.role.{_role_key(a.role)}"),
-                    )
-                )
-            return "\n".join(lines)
-        if kind == "code":
-            return tr(self, "cloud.signin.hint_code")
+        attempt = host(self).device.email.pending
+        if attempt is not None and attempt.state == "waiting":
+            return attempt.user_code
         return ""
 
     def focus_field(self) -> None:
@@ -274,8 +277,8 @@ class SignInPane(VerticalScroll, can_focus=False):
         """Whether this pane is on screen now (focusing a hidden pane would switch tabs)."""
         if not self.is_attached or not self.screen.is_current:
             return False
-        node: Any = self
-        while node is not None and node is not self.screen:
+        node: DOMNode | None = self
+        while isinstance(node, Widget) and node is not self.screen:
             if not node.display:
                 return False
             node = node.parent
@@ -290,7 +293,7 @@ class SignInPane(VerticalScroll, can_focus=False):
         org = self.query_one("#ms-consent-org", Checkbox)
         buttons = {b: self.query_one(f"#ms-{b}", Button) for b in ("next", "accept", "cancel", "restart")}
         link = self.link
-        url = getattr(getattr(link, "info", None), "verification_uri", "") if link else ""
+        url = link.info.verification_uri if link is not None else ""
         self.query_one("#ms-url", Static).update(url)
         account = self.query_one("#ms-account", Static)
         account.update(self._account if kind in ("password", "consent") else "")
@@ -301,14 +304,14 @@ class SignInPane(VerticalScroll, can_focus=False):
         org.display = False
         if kind == "unavailable":
             title.update(tr(self, "cloud.signin.unavailable_title"))
-            message.update(_unavailable_text(self))
+            message.update(unavailable_text(self))
             shown["restart"] = link is not None and link.mode != "microsoft"
         elif kind == "start":
             title.update(tr(self, "cloud.signin.starting"))
             message.update("")
         elif kind in ("code", "account", "password", "consent", "done", "error") and page is not None:
-            title.update(self._page_text(page, "title"))
-            message.update(self._page_text(page, "message") if kind != "error" else "")
+            title.update(page_text(self, page, "title"))
+            message.update(page_text(self, page, "message") if kind != "error" else "")
         elif kind == "error":
             title.update(tr(self, "cloud.signin.error_title"))
             message.update("")
@@ -325,7 +328,7 @@ class SignInPane(VerticalScroll, can_focus=False):
             if self._showing():
                 field.focus()
         if kind == "consent":
-            org.display = bool(getattr(page, "show_org_consent", False))
+            org.display = page is not None and page.show_org_consent
             # unticked, as on Microsoft's page: the guide's step 11 has the admin tick it
             org.value = False
             shown["accept"] = True
@@ -336,10 +339,10 @@ class SignInPane(VerticalScroll, can_focus=False):
             button.display = shown[name]
         error_text = error
         if error_text is None and page is not None and kind != "done":
-            error_text = self._page_text(page, "error")
+            error_text = page_text(self, page, "error")
             if kind == "error" and not error_text:
                 error_text = page.message
-            code = getattr(page, "error_code", None)
+            code = page.error_code
             if code and error_text:
                 error_text = f"{error_text} (AADSTS{code})"
             if code == 53003:
@@ -351,56 +354,7 @@ class SignInPane(VerticalScroll, can_focus=False):
         if kind in ("done", "error") and self._showing():
             buttons["restart"].focus()
 
-    def _page_text(self, page: Any, part: str) -> str:
-        """A page's title, message or error in the panel's language.
-
-        Microsoft shows its pages in the browser's language; here the tenant names the page and
-        its known text, and the catalog words it. A text the catalog does not know (another
-        tenant, a newer page) is shown as the tenant sent it.
-        """
-        app_name = getattr(page, "app", "") or ""
-        reason = getattr(page, "reason", "") or ""
-        if part == "error":
-            fallback = getattr(page, "error_text", "") or ""
-            key = f"cloud.page.reason.{reason}" if reason else ""
-        elif page.kind == "error":
-            fallback = page.title if part == "title" else page.message
-            key = f"cloud.page.reason.{reason}.title" if reason and part == "title" else ""
-        else:
-            fallback = page.title if part == "title" else page.message
-            if part == "message" and fallback == (getattr(page, "error_text", "") or None):
-                fallback = ""  # a page without a message of its own: its error is shown below
-            key = f"cloud.page.{page.kind}.{part}"
-        if not key:
-            return fallback
-        text = tr(self, key, app=app_name)
-        if text == key or "{app}" in tr(self, key) and not app_name:
-            return fallback  # unknown here, or it needs the app's name the tenant did not send
-        return text
-
     def on_unmount(self) -> None:
         if self._client is not None:
-            try:
-                self._client.close()
-            except Exception:
-                pass
+            self._client.close()
 
-
-def _role_key(role: str) -> str:
-    text = str(role).lower()
-    if "personal" in text:  # an Outlook.com account, outside the organisation
-        return "personal"
-    if "admin" in text:
-        return "global_admin"
-    return "user"
-
-
-def _unavailable_text(node: Any) -> str:
-    link = getattr(node.app, "cloud_link", None)
-    if link is None:
-        return tr(node, "cloud.link.none")
-    if link.mode == "microsoft":
-        return tr(node, "cloud.signin.real_microsoft", url="https://microsoft.com/devicelogin")
-    if link.state == "failed":
-        return tr(node, "cloud.link.failed", error=link.error or "")
-    return tr(node, "cloud.link.starting")

@@ -10,7 +10,7 @@ how large the PDF is, so a scan larger than Attached File Max Size (314) can be 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,8 +21,12 @@ from textual.widgets.option_list import Option
 
 from panel_tui.scan.history import last_address, remember_address
 from panel_tui.screens.base import PanelScreen
-from panel_tui.webconfig.common import job_outcome_text
+from panel_tui.ui.text import job_outcome_text
 from panel_tui.widgets.form import ARROW_FIELD_BINDINGS, arrow_moves_focus
+
+if TYPE_CHECKING:
+    from device_model.jobs import Job
+    from panel_tui.menu_tree import MenuNode
 
 #: Scan's destinations in the panel's order; only Email is emulated (the others say so).
 DESTINATIONS: tuple[str, ...] = ("email", "network_folder", "cloud", "memory_device", "computer")
@@ -40,7 +44,7 @@ class ScanMenuScreen(PanelScreen):
     HELP_KEY = "scan.menu.help"
     HINTS_KEY = "panel.hints.menu"
 
-    def __init__(self, node: Any = None) -> None:
+    def __init__(self, node: MenuNode | None = None) -> None:
         super().__init__(node)
         self._highlight = 0
 
@@ -114,9 +118,9 @@ class ScanScreen(PanelScreen):
     HINTS_KEY = "scan.hints"
     BINDINGS = [Binding("ctrl+j", "job_status", show=False), *ARROW_FIELD_BINDINGS]
 
-    def __init__(self, node: Any = None) -> None:
+    def __init__(self, node: MenuNode | None = None) -> None:
         super().__init__(node)
-        self.last_job: Any = None
+        self.last_job: Job | None = None
 
     def action_field_next(self) -> None:
         arrow_moves_focus(self, forward=True)
@@ -204,15 +208,13 @@ class ScanScreen(PanelScreen):
         else:
             self.last_job = job
             result.update(job_outcome_text(self, job))
-            result.set_class(getattr(job, "status", "") == "error", "-error")
+            result.set_class(job.status == "error", "-error")
         finally:
             self.query_one("#scan-start", Button).disabled = False
 
     @on(Button.Pressed, "#scan-jobs")
     def action_job_status(self) -> None:
-        from panel_tui.screens.registry import open_item
-
-        open_item(self.panel, "job_status")
+        self.panel.open_item("job_status")
 
 
 #: Kept for callers that name the screen by what it does.

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from device_model.i18n import Msg
+from device_model.settings import EMAIL_SERVICE_DEFAULTS
 
 #: the mailbox scenarios send to (a default account of the simulated tenant)
 DEFAULT_TO = "user@contoso.onmicrosoft.com"
@@ -28,12 +29,13 @@ DEFAULT_TO = "user@contoso.onmicrosoft.com"
 FREE_PORT = "free-port"
 
 #: what the device is set to by :class:`Baseline` (guide steps 4-5: OAuth2, Exchange Online)
+_SERVER, _PORT, _SECURE = EMAIL_SERVICE_DEFAULTS["exchange_online"]
 BASELINE_EMAIL_SERVER: Mapping[str, Any] = {
     "auth_method": "oauth2",
     "email_service": "exchange_online",
-    "smtp_server": "smtp.office365.com",
-    "smtp_port": 587,
-    "secure": "starttls",
+    "smtp_server": _SERVER,
+    "smtp_port": _PORT,
+    "secure": _SECURE,
     "sender_address": "",
 }
 BASELINE_SCAN: Mapping[str, Any] = {"attached_file_max_size_mb": 10}
@@ -96,7 +98,7 @@ class SignOut:
 
 @dataclass(frozen=True)
 class Tenant:
-    """One tenant admin operation (see ``tenant_ops.TENANT_OPS``); user names may be short (``admin``)."""
+    """One tenant admin operation (``cloud_sim.operations``); user names may be short (``admin``)."""
 
     op: str
     args: Mapping[str, Any] = field(default_factory=dict)
@@ -152,6 +154,14 @@ class SendScan:
         extra += f" --pages {self.pages}" if self.pages != 1 else ""
         extra += f" --size {self.max_size_mb}" if self.max_size_mb is not None else ""
         return f"scan-to-email {self.to}{extra}"
+
+
+@dataclass(frozen=True)
+class ReceiveFax:
+    """A fax arrives (the sample) and the Fax Server forwards it by email (a Fax job)."""
+
+    def describe(self) -> str:
+        return "receive-fax"
 
 
 @dataclass(frozen=True)
@@ -237,8 +247,8 @@ class Fault:
         return f"fault {self.kind}" + (f" {rest}" if rest else "")
 
 
-Step = Union[Baseline, SignIn, Commit, SignOut, Tenant, Advance, Settings, SendScan, ExpectJob, ExpectStatus,
-             ExpectSignIn, ExpectReply, ExpectPanel, ExpectMail, Fault]
+Step = Union[Baseline, SignIn, Commit, SignOut, Tenant, Advance, Settings, SendScan, ReceiveFax, ExpectJob,
+             ExpectStatus, ExpectSignIn, ExpectReply, ExpectPanel, ExpectMail, Fault]
 EXPECT_STEPS = (ExpectJob, ExpectStatus, ExpectSignIn, ExpectReply, ExpectPanel, ExpectMail)
 ATTEMPT_STATES = ("signed_in", "failed", "expired", "cancelled")
 SIGN_IN_STATES = ("signed_in", "not_signed_in", "expired")
@@ -292,12 +302,24 @@ class Scenario:
 
     @property
     def setup(self) -> tuple[Step, ...]:
-        last = max((i for i, s in enumerate(self.steps) if isinstance(s, SendScan)), default=len(self.steps))
+        last = max((i for i, s in enumerate(self.steps) if isinstance(s, (SendScan, ReceiveFax))),
+                   default=len(self.steps))
         return self.steps[:last]
 
 
 def _scenario(id: str, code: Union[int, str], *setup: Step, to: str = DEFAULT_TO) -> Scenario:
     return Scenario(id, (Baseline(), *setup, SendScan(to), ExpectJob(code)), code)
+
+
+def _fax_scenario(id: str, code: Union[int, str], *setup: Step) -> Scenario:
+    """The Fax Server forwards a received fax (Fax > Fax Server > Email Server Settings)."""
+    return Scenario(id, (Baseline(), *setup, ReceiveFax(), ExpectJob(code)), code)
+
+
+#: the Fax Server's settings of the fax scenarios: OAuth2 to Exchange Online, forwarded to user@
+FAX_SERVER_OAUTH2 = dict(auth_method="oauth2", email_service="exchange_online", smtp_server="",
+                         smtp_port=587, secure="starttls", sender_address="admin@contoso.onmicrosoft.com",
+                         forward_to="user@contoso.onmicrosoft.com")  # no server: the service's (profiles.py)
 
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -329,6 +351,11 @@ SCENARIOS: tuple[Scenario, ...] = (
     _scenario("313-smtp-busy", 313, SignIn("admin"), fault("smtp", code=451)),
     _scenario("313-smtp-unavailable", 313, SignIn("admin"), fault("smtp", code=421)),
     _scenario("360-identity-down", 360, fault("idp-down"), SignIn("admin", may_fail=True), ExpectSignIn("failed")),
+    # the Fax Server's own sign-in: the Email Server's (signed in) does not serve it
+    _fax_scenario("fax-360-not-signed-in", 360, SignIn("admin"), settings("fax_server", **FAX_SERVER_OAUTH2)),
+    _fax_scenario("fax-313-unreachable", 313,
+                  settings("fax_server", **{**FAX_SERVER_OAUTH2, "auth_method": "off", "email_service": None,
+                                            "smtp_server": "127.0.0.1", "smtp_port": FREE_PORT, "secure": "none"})),
 )
 
 BY_ID: Mapping[str, Scenario] = {s.id: s for s in SCENARIOS}

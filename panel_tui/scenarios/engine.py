@@ -40,6 +40,7 @@ from panel_tui.scenarios.catalog import (
     ExpectStatus,
     Fault,
     Scenario,
+    ReceiveFax,
     SendScan,
     Settings,
     SignIn,
@@ -47,9 +48,10 @@ from panel_tui.scenarios.catalog import (
     Step,
     Tenant,
 )
-from panel_tui.scenarios.tenant_ops import StepError, apply_fault, coerce_settings, run_op
+from panel_tui.scenarios.tenant_ops import StepError, apply_fault, coerce_settings, run_op, tenant_ops
 
-__all__ = ["Session", "StepError", "StepOutcome", "ScenarioResult", "apply", "run", "coerce_settings", "job_result"]
+__all__ = ["Session", "StepError", "StepOutcome", "ScenarioResult", "apply", "run", "coerce_settings", "job_result",
+           "tenant_ops"]
 
 log = logging.getLogger(__name__)
 
@@ -197,8 +199,9 @@ class Session:
             dev.update("basic", language=language)
         dev.update("email_server", **BASELINE_EMAIL_SERVER)
         dev.update("scan", **BASELINE_SCAN)
+        server = f"{BASELINE_EMAIL_SERVER['smtp_server']}:{BASELINE_EMAIL_SERVER['smtp_port']}"
         return True, ("tenant as prepared, no faults; device as from the factory, signed out, "
-                      "OAuth2 / Exchange Online, smtp.office365.com:587 STARTTLS")
+                      f"OAuth2 / Exchange Online, {server} STARTTLS")
 
     def _clear_faults(self) -> None:
         try:
@@ -319,6 +322,18 @@ class Session:
             text += f" ({_t(self.device, job.note)})"
         return True, text
 
+    async def _receive_fax(self, step: ReceiveFax) -> tuple[bool, str]:
+        from device_model.fax import fax_server_client
+
+        if self.mail_before is None:
+            self.mail_before = await asyncio.to_thread(checks.message_ids, self.tenant.admin)
+        job = await fax_server_client(self.device).receive_sample()
+        self.job = job
+        text = f"fax job {job.id} forwarded to {job.destination or '-'}: {job_result(job)}"
+        if job.reply:
+            text += f" ({job.reply.splitlines()[0]})"
+        return True, text
+
 
 _HANDLERS: dict[type, Callable[[Session, Any], Any]] = {
     Baseline: Session._baseline,
@@ -329,6 +344,7 @@ _HANDLERS: dict[type, Callable[[Session, Any], Any]] = {
     Advance: Session._advance,
     Settings: Session._settings,
     SendScan: Session._send_scan,
+    ReceiveFax: Session._receive_fax,
     Fault: Session._fault,
     ExpectJob: checks.expect_job,
     ExpectStatus: checks.expect_status,

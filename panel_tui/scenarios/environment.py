@@ -51,7 +51,7 @@ def connect_tenant(url: str, ca: Path) -> RunningTenant:
     import requests
 
     from cloud_sim.directory import default_accounts
-    from panel_tui.cloud.remote_admin import RemoteTenantAdmin, find_admin_secret
+    from panel_tui.remote_admin import RemoteTenantAdmin, find_admin_secret
 
     base = url.rstrip("/")
     ca = Path(ca).expanduser()
@@ -126,7 +126,7 @@ def environment(state_dir: Path | None = None, *, keep: bool = False, preset: st
     handle = None
     try:
         from cloud_sim import start_tenant
-        from device_model import Device
+        from device_model import Device, models
         from device_model.email import EmailServiceProfile
 
         state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -138,7 +138,7 @@ def environment(state_dir: Path | None = None, *, keep: bool = False, preset: st
             except (OSError, ValueError) as exc:
                 raise EnvironmentProblem(f"the simulated tenant did not start: {exc}") from None
             tenant = handle
-        device = Device(state_dir)
+        device = Device(state_dir, profile=models.for_state_dir(state_dir))
         device.email.set_profile(EmailServiceProfile.from_tenant(tenant), warm_up=False)
         out(f"state dir {state_dir}; simulated tenant {tenant.base_url} (SMTP {tenant.smtp_host}:{tenant.smtp_port})")
         yield Environment(state_dir, device, tenant)

@@ -4,7 +4,7 @@ One command a line; ``#`` starts a comment; words are split like a shell does (q
 
     scenario 361-expired [--send]   baseline   sign-in admin [--no-commit] [--decline] [--may-fail]   commit
     sign-out   advance 91d [--tenant-only | --device-only]   tenant OPERATION ...   set email_server.smtp_port 25
-    scan-to-email ADDRESS [--dpi 600] [--pages 3] [--size MB]
+    scan-to-email ADDRESS [--dpi 600] [--pages 3] [--size MB]   receive-fax
     fault latency smtp 3000 | fault reset idp 200 | fault hang smtp | fault idp-down | fault smtp 451 | fault clear
     expect job 361 | status expired | sign-in failed 53003 | reply ~ REGEX | panel ~ TEXT
     expect mail to=user@contoso.onmicrosoft.com subject~Scan attachment~pdf size<200000
@@ -36,6 +36,7 @@ from panel_tui.scenarios.catalog import (
     ExpectSignIn,
     ExpectStatus,
     Fault,
+    ReceiveFax,
     SendScan,
     SignIn,
     SignOut,
@@ -355,6 +356,7 @@ COMMAND_TABLE: dict[str, Callable[[_Words], Any]] = {
     "tenant": lambda w: (_parse_tenant(w.n, w.args),),  # script_tenant.py
     "set": _set,
     "scan-to-email": _scan,
+    "receive-fax": _plain(ReceiveFax()),
     "fault": _fault,
     "expect": _expect,
     "case": _case,

@@ -97,13 +97,12 @@ class ResetPasswordScreen(ConfirmScreen):
     MESSAGE_KEY = "panel.admin.reset_confirm"
 
     def confirmed(self) -> None:
+        from device_model.admin import AdminError
+
         try:
             self.device.admin.reset_password()
-        except Exception as exc:
-            msg = getattr(exc, "msg", None)
-            if msg is None:
-                raise
-            self.query_one("#confirm-result", Static).update(self.device.t(msg))
+        except AdminError as exc:
+            self.query_one("#confirm-result", Static).update(self.device.t(exc.msg))
             return
         self.notify(self.t("panel.admin.reset_done"))
         self.app.pop_screen()
@@ -131,6 +130,9 @@ class RestoreDefaultSettingsScreen(ConfirmScreen):
 class LockSettingScreen(FormScreen):
     """Lock Setting On/Off."""
 
+    #: Lock Setting was just turned on while logged out: OK says so and goes Home
+    _lock_engaged = False
+
     SECTION = "admin"
     HELP_KEY = "panel.help.lock_setting"
 
@@ -150,7 +152,7 @@ class LockSettingScreen(FormScreen):
         self.panel.note_login_change()
 
     def dismiss_form(self) -> None:
-        if getattr(self, "_lock_engaged", False):
+        if self._lock_engaged:
             self._lock_engaged = False
             self.notify(self.t("panel.lock.engaged"), timeout=5)
             self.panel.go_home()

@@ -3,25 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
 
-from panel_tui.screens.registry import crumb_labels
+from panel_tui import menu_tree
+from panel_tui.ui.host import PanelHost, follow_app, host
 from panel_tui.widgets.chrome import Breadcrumbs, KeyHints
 from panel_tui.widgets.status_bar import LockIcon, StatusBar
 
 if TYPE_CHECKING:
     from device_model import Device
-
-    from panel_tui.app import PanelApp
+    from device_model.i18n import Msg
     from panel_tui.menu_tree import MenuNode
+    from panel_tui.messages import DeviceChanged
 
 
-class PanelScreen(Screen[Any]):
+def is_locked(device: Device, node: MenuNode) -> bool:
+    """Whether selecting `node` needs the admin password now."""
+    admin = device.admin
+    if not admin.lock_active or admin.logged_in:
+        return False
+    return node.locked or device.profile.is_locked_item(node.id)
+
+
+def crumb_labels(panel: PanelHost, node: MenuNode) -> list[str]:
+    """Breadcrumb labels from Settings down to `node`, in the current language."""
+    has_gs = panel.device.profile.has_general_settings
+    return [
+        panel.t(n.label_key)
+        for n in menu_tree.path_to(node.id)
+        if has_gs or n.id != "general_settings"
+    ]
+
+
+class PanelScreen(Screen[object]):
     """Base of every panel screen.
 
     Subclasses implement `compose_body()`; everything they show is taken from the catalog in
@@ -41,14 +60,14 @@ class PanelScreen(Screen[Any]):
         self._focus_before_lock: Widget | None = None
 
     @property
-    def panel(self) -> PanelApp:
-        return self.app  # type: ignore[return-value]
+    def panel(self) -> PanelHost:
+        return host(self)
 
     @property
     def device(self) -> Device:
         return self.panel.device
 
-    def t(self, key: Any, **params: Any) -> str:
+    def t(self, key: str | Msg, **params: object) -> str:
         return self.panel.t(key, **params)
 
     def crumbs(self) -> Sequence[str]:
@@ -66,8 +85,15 @@ class PanelScreen(Screen[Any]):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
+    @on(events.Mount)
+    def _follow_app(self) -> None:
+        follow_app(self, device=self.device_changed, language=self.language_changed)
+
+    def device_changed(self, message: DeviceChanged) -> None:
+        """Every device event, shown or not; screens that show device state override this."""
+
     def language_changed(self) -> None:
-        """Called by the app when the language changes; recompose if we are showing."""
+        """After a language switch: recompose now if shown, else when shown again."""
         if self.is_current:
             self.refresh(recompose=True)
 

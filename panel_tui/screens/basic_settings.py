@@ -47,9 +47,7 @@ class LanguageScreen(PanelScreen):
     @on(OptionList.OptionSelected, "#languages")
     def _select(self, event: OptionList.OptionSelected) -> None:
         code = str(event.option.id)
-        from panel_tui.app import set_device_language
-
-        set_device_language(self.device, code)
+        self.device.update("basic", language=code)
         self.panel.language = code
 
 

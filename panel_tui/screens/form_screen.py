@@ -107,6 +107,7 @@ class FormScreen(PanelScreen):
         self.device.update(self.SECTION, **values)
 
     def action_save(self) -> None:
+        from device_model.admin import AdminError
         from device_model.validation import ValidationError
 
         try:
@@ -114,11 +115,8 @@ class FormScreen(PanelScreen):
         except ValidationError as exc:
             show_errors(self, self.fields(), {name: self.device.t(msg) for name, msg in exc.errors.items()})
             return
-        except Exception as exc:  # AdminError and friends carry a translatable msg
-            msg = getattr(exc, "msg", None)
-            if msg is None:
-                raise
-            show_errors(self, self.fields(), {"_": self.device.t(msg)})
+        except AdminError as exc:  # a refused password change says why
+            show_errors(self, self.fields(), {"_": self.device.t(exc.msg)})
             return
         show_errors(self, self.fields(), {})
         self.notify(self.t("panel.common.saved"))

@@ -110,6 +110,14 @@ class TileGrid(Grid, can_focus=True):
         self.cursor = ids.index(tile_id)
 
 
+def model_tiles(profile: object) -> tuple[tuple[str, str], ...]:
+    """Tiles only some models have (Epson Print Admin Serverless)."""
+    has = getattr(profile, "has", None)
+    if callable(has) and has("print_admin_serverless"):
+        return (("pas", "panel.home.tile.pas"),)
+    return ()
+
+
 class HomeScreen(PanelScreen):
     """The panel's Home screen; arrows move between tiles, Enter opens one."""
 
@@ -124,7 +132,7 @@ class HomeScreen(PanelScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(self.t("panel.home.title"), id="home-title", markup=False)
         with TileGrid(id="tiles"):
-            for tile_id, key in TILES:
+            for tile_id, key in TILES + model_tiles(self.device.profile):
                 yield Tile(tile_id, self.t(key))
 
     def on_mount(self) -> None:
@@ -164,6 +172,4 @@ class HomeScreen(PanelScreen):
         if event.tile_id == "webconfig":
             self.panel.action_surface("webconfig")
             return
-        from panel_tui.screens.registry import open_item
-
-        open_item(self.panel, event.tile_id)
+        self.panel.open_item(event.tile_id)

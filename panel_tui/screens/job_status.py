@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -15,11 +15,12 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from panel_tui.messages import DeviceChanged
 from panel_tui.screens.base import PanelScreen
+from panel_tui.ui.host import host
 from panel_tui.widgets.facts import Facts
 
-
-def _jobs(value: Any) -> list[Any]:
-    return list(value() if callable(value) else value)
+if TYPE_CHECKING:
+    from device_model.jobs import Job
+    from panel_tui.menu_tree import MenuNode
 
 
 class JobStatusScreen(PanelScreen):
@@ -28,7 +29,7 @@ class JobStatusScreen(PanelScreen):
     HELP_KEY = "panel.help.job_status"
     HINTS_KEY = "panel.hints.job_status"
 
-    def __init__(self, node: Any = None) -> None:
+    def __init__(self, node: MenuNode | None = None) -> None:
         super().__init__()
 
     def crumbs(self) -> list[str]:
@@ -65,7 +66,7 @@ class JobStatusScreen(PanelScreen):
             (self.t("panel.jobs.printer_firmware"), profile.firmware_version),
         ]
 
-    def _row(self, job: Any) -> tuple[Text, Text, Text, Text]:
+    def _row(self, job: Job) -> tuple[Text, Text, Text, Text]:
         """One list row; Text, because a DataTable reads a plain str as markup (the destination is data)."""
         when = job.finished or job.started
         return (
@@ -77,7 +78,7 @@ class JobStatusScreen(PanelScreen):
 
     def _fill(self) -> None:
         jobs = self.device.jobs
-        for table_id, items in (("#active-table", _jobs(jobs.active)), ("#log-table", _jobs(jobs.log))):
+        for table_id, items in (("#active-table", jobs.active), ("#log-table", jobs.log)):
             table = self.query_one(table_id, DataTable)
             cursor = table.cursor_row
             table.clear()
@@ -125,12 +126,12 @@ class JobDetailScreen(ModalScreen[None]):
     JobDetailScreen #detail-reply { padding: 0 0 0 2; }
     """
 
-    def __init__(self, job: Any) -> None:
+    def __init__(self, job: Job) -> None:
         super().__init__()
         self.job = job
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
+        app = host(self)
         device = app.device
         job = self.job
         outcome: list[tuple[str, str]] = [(app.t("panel.jobs.col_result"), device.t(job.result_label))]
@@ -138,7 +139,7 @@ class JobDetailScreen(ModalScreen[None]):
         if entry is not None:
             outcome.append((app.t("panel.jobs.status"), device.t(entry.status)))
             outcome.append((app.t("panel.jobs.solution"), device.t(entry.solution)))
-        note = getattr(job, "note", None)
+        note = job.note
         if note is not None and not job.reply:
             outcome.append((app.t("panel.jobs.note"), device.t(note)))
         facts: list[tuple[str, str]] = [

@@ -8,7 +8,7 @@ retries the wait is shown and OK is refused until it has passed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,18 +17,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from panel_tui.ui.host import host
 
-def login_outcome(result: Any) -> tuple[bool, float]:
+if TYPE_CHECKING:
+    from device_model.admin import LoginResult
+
+
+def login_outcome(result: LoginResult) -> tuple[bool, float]:
     """(succeeded, seconds to wait before the next try) from the device's LoginResult."""
-    if isinstance(result, bool):
-        return result, 0.0
-    ok = bool(getattr(result, "ok", getattr(result, "success", False)))
-    wait = getattr(result, "wait_seconds", None)
-    if wait is None:
-        wait = getattr(result, "retry_after", 0) or 0
-    if hasattr(wait, "total_seconds"):
-        wait = wait.total_seconds()
-    return ok, float(wait)
+    return result.ok, float(result.retry_after)
 
 
 class KeypadScreen(ModalScreen[bool]):
@@ -56,8 +53,8 @@ class KeypadScreen(ModalScreen[bool]):
         super().__init__()
         self.title_key = title_key
 
-    def t(self, key: str, **params: Any) -> str:
-        return self.app.t(key, **params)  # type: ignore[attr-defined]
+    def t(self, key: str, **params: object) -> str:
+        return host(self).t(key, **params)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -98,7 +95,7 @@ class KeypadScreen(ModalScreen[bool]):
         self._submit(event.value)
 
     def _submit(self, password: str) -> None:
-        device: Any = self.app.device  # type: ignore[attr-defined]
+        device = host(self).device
         message = self.query_one("#kp-message", Static)
         field = self.query_one("#kp-input", Input)
         result = device.admin.login(password)
@@ -107,12 +104,12 @@ class KeypadScreen(ModalScreen[bool]):
             self.dismiss(True)
             return
         field.value = ""
-        status = getattr(result, "status", "wrong")
+        status = result.status
         lines = []
         if status == "throttled":
             lines.append(self.t("panel.keypad.throttled", seconds=int(wait + 0.999)))
         else:
-            msg = getattr(result, "message", None)
+            msg = result.message
             lines.append(device.t(msg) if msg is not None else self.t("panel.keypad.wrong"))
             if wait > 0:
                 lines.append(self.t("panel.keypad.throttled", seconds=int(wait + 0.999)))

@@ -10,8 +10,7 @@ from textual.widgets.option_list import Option
 
 from panel_tui.menu_tree import MenuNode, visible_children
 from panel_tui.messages import DeviceChanged
-from panel_tui.screens.base import PanelScreen
-from panel_tui.screens.registry import crumb_labels, is_locked, open_node
+from panel_tui.screens.base import PanelScreen, crumb_labels, is_locked
 
 
 class MenuScreen(PanelScreen):
@@ -29,14 +28,17 @@ class MenuScreen(PanelScreen):
         return crumb_labels(self.panel, self.node)
 
     def items(self) -> tuple[MenuNode, ...]:
+        profile = self.device.profile
         return visible_children(
-            self.node, has_general_settings=getattr(self.device.profile, "has_general_settings", True)
+            self.node,
+            has_general_settings=self.device.profile.has_general_settings,
+            features=self.device.profile.features,
         )
 
     def _prompt(self, child: MenuNode) -> Text:
         g = self.panel.glyphs
         text = Text(self.t(child.label_key))
-        if is_locked(self.panel, child):
+        if is_locked(self.device, child):
             text.append(f"  {g.padlock}", style="bold")
             text.append(f" {self.t('panel.menu.locked')}", style="dim")
         if child.children:
@@ -62,7 +64,7 @@ class MenuScreen(PanelScreen):
             menu.highlighted = min(self._highlight, menu.option_count - 1)
         menu.focus()
 
-    def lock_changed(self) -> None:
+    def _redraw_padlocks(self) -> None:
         """Padlocks appear or disappear with login/logout."""
         menu = self.query_one("#menu", OptionList)
         highlighted = menu.highlighted
@@ -72,13 +74,8 @@ class MenuScreen(PanelScreen):
 
     def device_changed(self, message: DeviceChanged) -> None:
         """Login, logout, timeout or Lock Setting changed elsewhere: redraw the padlocks."""
-        if message.kind in ("admin", "settings") and self.is_mounted and self.query("#menu"):
-            self.lock_changed()
-
-    def on_screen_resume(self) -> None:
-        # (PanelScreen.on_screen_resume runs too: Textual calls each class's handler.)
-        if self.is_mounted and self.query("#menu"):
-            self.lock_changed()
+        if message.kind in ("admin", "settings") and self.query("#menu"):
+            self._redraw_padlocks()
 
     @on(OptionList.OptionHighlighted, "#menu")
     def _remember(self, event: OptionList.OptionHighlighted) -> None:
@@ -87,7 +84,7 @@ class MenuScreen(PanelScreen):
     @on(OptionList.OptionSelected, "#menu")
     def _select(self, event: OptionList.OptionSelected) -> None:
         child = next(c for c in self.items() if c.id == event.option.id)
-        open_node(self.panel, child)
+        self.panel.open_node(child)
 
     def language_changed(self) -> None:
         super().language_changed()

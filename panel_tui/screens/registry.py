@@ -1,20 +1,24 @@
 """Where menu items and Home tiles lead: screen ids to lazily imported screen classes.
 
 The menu tree names screens by id; this table maps an id to "module:Class" so that a
-screen's module is imported only when the user opens it. Issue 4 may add entries
-(e.g. "scan") with `register()`.
+screen's module is imported only when the user opens it; other parts add entries with
+`register()`. The app's `open_item` / `open_node` come here, so screens need not.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from panel_tui import menu_tree
 from panel_tui.menu_tree import MenuNode
+from panel_tui.screens.base import is_locked
+from panel_tui.ui.host import host
 
 if TYPE_CHECKING:
-    from panel_tui.app import PanelApp
+    from textual.app import App
+    from textual.screen import Screen
+
 
 SCREENS: dict[str, str] = {
     "job_status": "panel_tui.screens.job_status:JobStatusScreen",
@@ -22,6 +26,10 @@ SCREENS: dict[str, str] = {
     "wifi_direct_status": "panel_tui.screens.network_status:WifiDirectStatusScreen",
     "email_server_status": "panel_tui.screens.network_status:EmailServerStatusScreen",
     "print_status_sheet": "panel_tui.screens.network_status:PrintStatusSheetScreen",
+    "additional_network_status": "panel_tui.screens.additional_network:AdditionalNetworkStatusScreen",
+    "fax_receive_sample": "panel_tui.screens.fax:FaxReceiveSampleScreen",
+    "pas": "panel_tui.screens.pas:PasScreen",
+    "fax_server_status": "panel_tui.screens.fax:FaxServerStatusScreen",
     "device_name": "panel_tui.screens.settings_forms:DeviceNameScreen",
     "tcpip": "panel_tui.screens.settings_forms:TcpIpScreen",
     "email_server_settings": "panel_tui.screens.settings_forms:EmailServerSettingsScreen",
@@ -36,45 +44,29 @@ SCREENS: dict[str, str] = {
     "restore_default_settings": "panel_tui.screens.admin_settings:RestoreDefaultSettingsScreen",
     "connection_check": "panel_tui.screens.connection_check:NetworkConnectionCheckScreen",
     "email_connection_check": "panel_tui.screens.connection_check:EmailConnectionCheckScreen",
-    # Issue 4 builds Scan to Email here; until then the tile says "not available yet".
     "scan": "panel_tui.scan.screens:ScanMenuScreen",
 }
 
-#: Screens from other parts that may not exist yet: a failed import means "not available".
-OPTIONAL = frozenset({"scan"})
-
 #: Home tiles that are not menu nodes: tile id -> screen id (None: not built yet).
-TILES: dict[str, str | None] = {"job_status": "job_status", "scan": "scan"}
+TILES: dict[str, str | None] = {"job_status": "job_status", "scan": "scan", "pas": "pas"}
 
 
 def register(screen_id: str, target: str) -> None:
-    """Let another part (issue 4) provide a screen: `register("scan", "pkg.mod:Class")`."""
+    """Let another part provide a screen: `register("fax", "pkg.mod:Class")`."""
     SCREENS[screen_id] = target
 
 
-def screen_class(screen_id: str) -> type[Any] | None:
+def screen_class(screen_id: str) -> type[Screen[object]] | None:
+    """The screen class for an id (its module imported now), None for an id nobody built."""
     target = SCREENS.get(screen_id)
     if target is None:
         return None
     module, _, attr = target.partition(":")
-    if screen_id in OPTIONAL:
-        try:
-            return getattr(import_module(module), attr)
-        except (ImportError, AttributeError):
-            return None
-    return getattr(import_module(module), attr)
+    cls: type[Screen[object]] = getattr(import_module(module), attr)
+    return cls
 
 
-def is_locked(app: PanelApp, node: MenuNode) -> bool:
-    """Whether selecting `node` needs the admin password now."""
-    device = app.device
-    admin = device.admin
-    if not admin.lock_active or admin.logged_in:
-        return False
-    return node.locked or device.profile.is_locked_item(node.id)
-
-
-def open_item(app: PanelApp, item_id: str) -> None:
+def open_item(app: App[None], item_id: str) -> None:
     """Open a Home tile or a menu node by id."""
     if item_id in TILES:
         screen_id = TILES[item_id]
@@ -89,14 +81,14 @@ def open_item(app: PanelApp, item_id: str) -> None:
     open_node(app, menu_tree.find(item_id))
 
 
-def open_node(app: PanelApp, node: MenuNode) -> None:
+def open_node(app: App[None], node: MenuNode) -> None:
     """Open a menu node: ask for the password first if it is locked."""
-    if is_locked(app, node):
+    if is_locked(host(app).device, node):
         from panel_tui.screens.keypad import KeypadScreen
 
         def after_login(ok: bool | None) -> None:
             if ok:
-                app.note_login_change()
+                host(app).note_login_change()
                 open_node(app, node)
 
         app.push_screen(KeypadScreen(), after_login)
@@ -115,11 +107,3 @@ def open_node(app: PanelApp, node: MenuNode) -> None:
         app.push_screen(cls(node))
 
 
-def crumb_labels(app: PanelApp, node: MenuNode) -> list[str]:
-    """Breadcrumb labels from Settings down to `node`, in the current language."""
-    has_gs = getattr(app.device.profile, "has_general_settings", True)
-    return [
-        app.t(n.label_key)
-        for n in menu_tree.path_to(node.id)
-        if has_gs or n.id != "general_settings"
-    ]

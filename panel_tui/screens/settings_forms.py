@@ -53,7 +53,7 @@ class TcpIpScreen(FormScreen):
         lease = self.device.profile.dhcp_lease
         for name in ("ip", "subnet_mask", "gateway", "dns_primary", "dns_secondary"):
             if not values.get(name):
-                values[name] = getattr(lease, name, "")
+                values[name] = getattr(lease, name)  # the lease has each of these fields
         return values
 
 
@@ -90,7 +90,7 @@ class EmailServerSettingsScreen(FormScreen):
 
     def fields(self) -> Sequence[FieldSpec]:
         methods = AUTH_METHODS
-        if not getattr(self.device.profile, "supports_oauth2", True):
+        if not self.device.profile.supports_oauth2:
             methods = tuple(m for m in methods if m[1] != "oauth2")
         return (
             FieldSpec("auth_method", "panel.field.auth_method", choices=methods),

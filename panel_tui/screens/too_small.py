@@ -6,10 +6,12 @@ notice in the device's language says what is needed and what the terminal has no
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Center, Middle
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from panel_tui.ui.host import follow_app, host
 
 
 class TooSmallScreen(ModalScreen[None]):
@@ -23,15 +25,28 @@ class TooSmallScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static(self._text(), id="too-small", markup=False)
 
+    def on_mount(self) -> None:
+        follow_app(self, language=self.refresh_text)
+
     def _text(self) -> str:
-        app = self.app
-        width, height = app.size
-        x = "×" if getattr(app, "unicode_terminal", True) else "x"
-        return app.t("panel.size.too_small", x=x, cols=width, rows=height)  # type: ignore[attr-defined]
+        panel = host(self)
+        width, height = self.app.size
+        x = "×" if panel.unicode_terminal else "x"
+        return panel.t("panel.size.too_small", x=x, cols=width, rows=height)
 
     def refresh_text(self) -> None:
         for notice in self.query("#too-small").results(Static):  # none yet while composing
             notice.update(self._text())
 
-    def language_changed(self) -> None:
-        self.refresh_text()
+
+def cover_if_too_small(app: App[None], *, too_small: bool) -> None:
+    """Below 80×24 cover the surface with the notice (in the device's language) instead of a
+    cut layout; take it away once the terminal is large enough again."""
+    showing = isinstance(app.screen, TooSmallScreen)
+    if too_small:
+        if isinstance(app.screen, TooSmallScreen):
+            app.screen.refresh_text()
+        else:
+            app.push_screen(TooSmallScreen())
+    elif showing:
+        app.pop_screen()

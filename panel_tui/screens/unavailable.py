@@ -1,4 +1,4 @@
-"""Screens for what is not built yet: never a dead key, always a message and a way back."""
+"""A screen for what is not built yet: never a dead key, always a message and a way back."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from panel_tui.menu_tree import MenuNode
-from panel_tui.screens.base import PanelScreen
-from panel_tui.screens.registry import crumb_labels
+from panel_tui.screens.base import PanelScreen, crumb_labels
 
 
 class NotAvailableScreen(PanelScreen):
@@ -31,23 +30,3 @@ class NotAvailableScreen(PanelScreen):
             classes="message", markup=False,
         )
 
-
-class SurfaceUnavailableScreen(PanelScreen):
-    """Base screen of a surface (Web Config, Cloud) whose package is not installed yet."""
-
-    HELP_KEY = "panel.help.not_available"
-    HINTS_KEY = "panel.hints.surface"
-
-    def __init__(self, mode: str) -> None:
-        super().__init__()
-        self.mode = mode
-
-    def crumbs(self) -> list[str]:
-        return [self.t(f"panel.surface.{self.mode}")]
-
-    def compose_body(self) -> ComposeResult:
-        yield Static(
-            self.t("panel.surface.not_available", surface=self.t(f"panel.surface.{self.mode}")),
-            id="not-available",
-            classes="message", markup=False,
-        )

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
-from panel_tui.webconfig.common import describe_error, tr
+from panel_tui.ui.text import describe_error, tr
 
 
 class ConnectionTestPage(Vertical):
@@ -32,7 +32,7 @@ class ConnectionTestPage(Vertical):
         try:
             msg = await self.app.device.email.connection_test()
             result.update(tr(self, msg))
-        except Exception as exc:
+        except Exception as exc:  # a test that could not even start (no service yet): said here
             result.update(describe_error(self, exc))
         finally:
             self.query_one("#ct-start", Button).disabled = False

@@ -8,28 +8,30 @@ pending OAuth2 sign-in to the printer. A test email can be sent from here as wel
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
-from panel_tui.webconfig.common import describe_error, job_outcome_text, tr
-from panel_tui.webconfig.pages import trainer_hints_on
+from device_model.settings import EMAIL_SERVICE_DEFAULTS
+
+from panel_tui.ui.host import host
+from panel_tui.ui.text import describe_error, job_outcome_text, tr, trainer_hints_on
+from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
+from panel_tui.webconfig.signin_status import signed_in_account, status_texts
+
+if TYPE_CHECKING:
+    from panel_tui.webconfig.session import SignInSession
 
 log = logging.getLogger(__name__)
 
 AUTH_METHODS = ("off", "smtp_auth", "pop_before_smtp", "oauth2")
 SERVICES = ("exchange_online", "outlook_com")
 SECURE = ("none", "ssl_tls", "starttls")
-#: What choosing an email service fills in (the names users see; the simulated tenant maps them)
-SERVICE_DEFAULTS: dict[str, tuple[str, int, str]] = {
-    "exchange_online": ("smtp.office365.com", 587, "starttls"),
-    "outlook_com": ("smtp-mail.outlook.com", 587, "starttls"),
-}
-
 #: settings field -> the widget id that shows it (and where its validation message goes)
 FIELDS = {
     "auth_method": "eb-auth-method",
@@ -41,23 +43,16 @@ FIELDS = {
     "smtp_server": "eb-smtp-server",
     "smtp_port": "eb-smtp-port",
     "secure": "eb-secure",
+    # OAuth2 refused while email uses the additional network: said at Authentication Method
+    "network": "eb-auth-method",
 }
-
-
-def _service_defaults() -> dict[str, tuple[str, int, str]]:
-    try:
-        from device_model.settings import EMAIL_SERVICE_DEFAULTS
-
-        return dict(EMAIL_SERVICE_DEFAULTS)
-    except Exception:  # pragma: no cover - before the device model lands
-        return SERVICE_DEFAULTS
 
 
 class Field(Horizontal):
     """One labelled row of the page with its validation message underneath."""
 
     def __init__(
-        self, label: str, widget: Any, *, name: str, id: str | None = None, classes: str = ""
+        self, label: str, widget: Widget, *, name: str, id: str | None = None, classes: str = ""
     ) -> None:
         super().__init__(id=id, classes=f"field-row {classes}".strip())
         self._label = label
@@ -75,6 +70,13 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
     Not a focus stop itself (the page has no focus style): Tab goes from field to field and
     the page scrolls to the focused one.
     """
+
+    def __init__(self, session: SignInSession, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: Web Config's pending sign-in (owned by the Web Config screen)
+        self.session = session
+        #: the fields are being filled from the settings (a change is not the person's)
+        self._loading = False
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
@@ -176,24 +178,20 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         yield Static(id="eb-test-result", classes="page-result", markup=False)
 
     def on_mount(self) -> None:
-        screen = self.screen
-        self.watch(screen, "attempt_rev", self._attempt_changed, init=False)
+        self.session.changed.subscribe(self, self._attempt_changed)
         self.load_settings()
 
     # -- values -------------------------------------------------------------------------
 
     def load_settings(self) -> None:
         """Show what the printer holds now (also after a Cancel of unsaved edits)."""
-        try:
-            es = self.app.device.settings.email_server
-        except Exception:
-            return
+        es = host(self).device.settings.email_server
         self._loading = True
         self.query_one("#eb-auth-method", Select).value = es.auth_method or "off"
         self.query_one("#eb-service", Select).value = es.email_service or "exchange_online"
         self.query_one("#eb-account", Input).value = es.account or ""
         self.query_one("#eb-password", Input).value = es.password or ""
-        self.query_one("#eb-pop3-server", Input).value = getattr(es, "pop3_server", "") or ""
+        self.query_one("#eb-pop3-server", Input).value = es.pop3_server or ""
         self.query_one("#eb-sender", Input).value = es.sender_address or ""
         self.query_one("#eb-smtp-server", Input).value = es.smtp_server or ""
         self.query_one("#eb-smtp-port", Input).value = str(es.smtp_port or "")
@@ -211,7 +209,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         port: Any = int(port_text) if port_text.isascii() and port_text.isdigit() and len(port_text) < 10 else port_text
         sender = self.query_one("#eb-sender", Input).value.strip()
         if not sender and method == "oauth2":
-            sender = self.signed_in_account(self.screen)
+            sender = signed_in_account(self, self.session)
         values: dict[str, Any] = {
             "auth_method": method,
             "sender_address": sender,
@@ -236,18 +234,18 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
     @on(Select.Changed, "#eb-auth-method")
     def _method_changed(self, event: Select.Changed) -> None:
         self._apply_method(event.value)
-        if event.value == "oauth2" and not getattr(self, "_loading", False):
+        if event.value == "oauth2" and not self._loading:
             self._fill_from_service(self.query_one("#eb-service", Select).value)
         self._attempt_changed()
 
     @on(Select.Changed, "#eb-service")
     def _service_changed(self, event: Select.Changed) -> None:
-        if not getattr(self, "_loading", False):
+        if not self._loading:
             self._fill_from_service(event.value)
 
     def _fill_from_service(self, service: Any) -> None:
         """Choosing a service fills SMTP server, port and Secure Connection (editable after)."""
-        defaults = _service_defaults().get(str(service))
+        defaults = EMAIL_SERVICE_DEFAULTS.get(str(service))
         if defaults is None:
             return
         host, port, secure = defaults
@@ -257,9 +255,8 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
 
     # -- Current Status -----------------------------------------------------------------
 
-    def _attempt_changed(self, *_args: Any) -> None:
-        screen: Any = self.screen
-        status_text, note, can_cancel = self.status_texts(screen)
+    def _attempt_changed(self, _session: SignInSession | None = None) -> None:
+        status_text, note, can_cancel = status_texts(self, self.session)
         status_row = self.query_one("#row-status")
         self.query_one("#eb-status", Static).update(Text(status_text))  # the account is data
         status_row.set_class(not status_text, "-none")
@@ -267,122 +264,61 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         note_widget.update(note)
         note_widget.set_class(not note, "-empty")
         self.query_one("#eb-sign-in-cancel", Button).display = can_cancel
-        self._offer_account_as_sender(screen)
+        self._offer_account_as_sender()
 
-    def signed_in_account(self, screen: Any) -> str:
-        """The account of the pending sign-in, else the one the printer holds ("" if none)."""
-        attempt = getattr(screen, "attempt", None)
-        if getattr(attempt, "state", None) == "signed_in":
-            return str(getattr(attempt, "account", "") or "")
-        try:
-            status = self.app.device.email.status()
-        except Exception:
-            return ""
-        if getattr(status, "state", "") in ("signed_in", "expired"):
-            return str(getattr(status, "account", "") or "")
-        return ""
-
-    def _offer_account_as_sender(self, screen: Any) -> None:
+    def _offer_account_as_sender(self) -> None:
         """With OAuth2 the sender is the signed-in mailbox unless the person typed another one:
         an empty Sender's Email Address is filled with it, and the account is its placeholder."""
         sender = self.query_one("#eb-sender", Input)
-        account = self.signed_in_account(screen) if self.has_class("-oauth2") else ""
+        account = signed_in_account(self, self.session) if self.has_class("-oauth2") else ""
         sender.placeholder = account or tr(self, "webconfig.email.sender_placeholder")
-        attempt = getattr(screen, "attempt", None)
-        if account and not sender.value.strip() and getattr(attempt, "state", None) == "signed_in":
+        if account and not sender.value.strip() and self.session.signed_in:
             sender.value = account
-
-    def status_texts(self, screen: Any) -> tuple[str, str, bool]:
-        """(Current Status, a note, whether Cancel is offered); Current Status "" = not shown.
-
-        As on the printer: no Current Status until signed in (the guide's "no Current Status
-        and a Sign In button: sign in"), and "Signed in" with no word about OK (the guide's
-        "Current Status is Signed in, but OK was not clicked" trap). The explanations a class
-        needs are shown only with the device's trainer-hints setting on.
-        """
-        hints = trainer_hints_on(self)
-        attempt = getattr(screen, "attempt", None)
-        state = getattr(attempt, "state", None)
-        if state == "signed_in":
-            return (
-                tr(self, "webconfig.status.signed_in_account", account=attempt.account or ""),
-                tr(self, "webconfig.status.not_saved") if hints else "",
-                False,
-            )
-        if state == "waiting":
-            note = tr(self, "webconfig.status.waiting")
-            if hints:
-                note += " " + tr(self, "webconfig.status.waiting_note")
-            return "", note, True
-        if getattr(screen, "starting_sign_in", False):
-            return "", tr(self, "webconfig.status.starting"), False
-        note = ""
-        if state in ("failed", "expired", "cancelled"):
-            note = signin_outcome_text(self, attempt)
-        try:
-            status = self.app.device.email.status()
-        except Exception:
-            return "", note, False
-        device_state = getattr(status, "state", "not_signed_in")
-        if device_state == "signed_in":
-            return tr(self, "webconfig.status.signed_in_account", account=status.account or ""), note, False
-        if device_state == "expired":
-            return tr(self, "webconfig.status.expired", account=status.account or ""), note, False
-        return "", note, False
 
     @on(Button.Pressed, "#eb-sign-in")
     def _sign_in(self) -> None:
         from panel_tui.webconfig.signin import SignInModal
 
         service = self.query_one("#eb-service", Select).value
-        self.app.push_screen(SignInModal(str(service)))
+        self.app.push_screen(SignInModal(str(service), self.session))
 
     @on(Button.Pressed, "#eb-sign-in-cancel")
     def _cancel_sign_in(self) -> None:
-        self.screen.cancel_sign_in()  # type: ignore[attr-defined]
+        if self.session.cancel():
+            self.session.announce()
 
     # -- OK -----------------------------------------------------------------------------
 
     def _clear_errors(self) -> None:
-        for widget_id in FIELDS.values():
-            error = self.query_one(f"#{widget_id}-error", Static)
-            error.update("")
-            error.remove_class("-shown")
+        clear_field_errors(self, FIELDS.values())
 
     @on(Button.Pressed, "#eb-ok")
     def press_ok(self) -> None:
         """Guide step 12: send the settings (and a pending sign-in) to the printer."""
-        from device_model.validation import ValidationError  # type: ignore[import-not-found]
+        from device_model.validation import ValidationError
 
         self._clear_errors()
         result = self.query_one("#eb-result", Static)
         values = self.values()
-        device = self.app.device
+        device = host(self).device
         try:
             device.update("email_server", **values)
         except ValidationError as exc:
-            first = None
-            for name, msg in exc.errors.items():
-                widget_id = FIELDS.get(name)
-                if widget_id is None:
-                    continue
-                error = self.query_one(f"#{widget_id}-error", Static)
-                error.update(tr(self, msg))
-                error.add_class("-shown")
-                first = first or widget_id
+            messages = {FIELDS[name]: tr(self, msg) for name, msg in exc.errors.items() if name in FIELDS}
             result.update(tr(self, "webconfig.email.invalid"))
             result.set_class(True, "-error")
-            if first is not None:
-                self.query_one(f"#{first}").focus()
+            show_field_errors(self, messages)
             return
         committed = False
         if values.get("auth_method") == "oauth2":
             try:
-                committed = self.screen.commit_pending()  # type: ignore[attr-defined]
-            except Exception as exc:
+                committed = self.session.commit()
+            except Exception as exc:  # the token cache could not be written: said on the page
                 result.update(describe_error(self, exc))
                 result.set_class(True, "-error")
                 return
+            if committed:
+                self.session.announce()
         result.set_class(False, "-error")
         key = "webconfig.email.saved_signin" if committed else "webconfig.email.saved"
         if (
@@ -398,10 +334,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         self._attempt_changed()
 
     def _device_signed_in(self) -> bool:
-        try:
-            return getattr(self.app.device.email.status(), "state", "") == "signed_in"
-        except Exception:
-            return False
+        return host(self).device.email.status().state == "signed_in"
 
     # -- test email ---------------------------------------------------------------------
 
@@ -421,30 +354,11 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
     async def _send_test_worker(self, to: str) -> None:
         result = self.query_one("#eb-test-result", Static)
         try:
-            email = self.app.device.email
-            if hasattr(email, "send_test_email"):
-                job = await email.send_test_email(to)
-            else:
-                job = await email.send(
-                    to, tr(self, "webconfig.test_email.subject"), tr(self, "webconfig.test_email.body")
-                )
-        except Exception as exc:
+            job = await host(self).device.email.send_test_email(to)
+        except Exception as exc:  # a send that could not even start (no profile): said on the page
             result.update(describe_error(self, exc))
         else:
             result.update(job_outcome_text(self, job))
         finally:
             self.query_one("#eb-test-send", Button).disabled = False
 
-
-def signin_outcome_text(node: Any, attempt: Any) -> str:
-    """Why a sign-in ended without success, with the guide's Conditional Access advice."""
-    state = getattr(attempt, "state", "")
-    if state == "expired":
-        return tr(node, "webconfig.signin.expired")
-    if state == "cancelled":
-        return tr(node, "webconfig.signin.cancelled")
-    error = getattr(attempt, "error", None)
-    text = tr(node, error) if error is not None else tr(node, "webconfig.signin.failed")
-    if getattr(attempt, "aad_code", None) == 53003:
-        text = f"{text}\n{tr(node, 'webconfig.signin.conditional_access')}"
-    return text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,7 +11,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from panel_tui.webconfig.common import tr
+from panel_tui.ui.host import host
+from panel_tui.ui.text import tr
+from panel_tui.ui.workers import call_in_ui, reported
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from device_model.admin import LoginResult
 
 
 class LoginModal(ModalScreen[bool]):
@@ -21,7 +28,7 @@ class LoginModal(ModalScreen[bool]):
     dialog shows the device's answer as it is.
     """
 
-    CSS_PATH = "webconfig.tcss"
+    CSS_PATH = "../ui/web_page.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:
@@ -44,13 +51,14 @@ class LoginModal(ModalScreen[bool]):
         self.query_one("#login-ok", Button).disabled = True
         self._verify(password)
 
-    @work(thread=True, exclusive=True, group="webconfig-login")
+    @work(thread=True, exclusive=True, group="webconfig-login", exit_on_error=False)
+    @reported
     def _verify(self, password: str) -> None:
         # verify() may sleep to throttle repeated failures: keep it off the event loop
-        result = _verify_admin(self.app.device, password)
-        self.app.call_from_thread(self._verified, result)
+        result = host(self).device.admin.verify(password)
+        call_in_ui(self, self._verified, result)
 
-    def _verified(self, result: Any) -> None:
+    def _verified(self, result: LoginResult) -> None:
         ok, message = _interpret(self, result)
         if ok:
             self.dismiss(True)
@@ -66,26 +74,14 @@ class LoginModal(ModalScreen[bool]):
         self.dismiss(False)
 
 
-def _verify_admin(device: Any, password: str) -> Any:
-    admin = device.admin
-    if hasattr(admin, "verify"):
-        return admin.verify(password)
-    return admin.login(password)
-
-
-def _interpret(node: Any, result: Any) -> tuple[bool, str]:
-    """(accepted, message) from whatever the admin lock answered (bool or a LoginResult)."""
-    if isinstance(result, bool):
-        return result, "" if result else tr(node, "webconfig.login.wrong")
-    ok = bool(getattr(result, "ok", False) or getattr(result, "success", False))
-    if ok:
+def _interpret(node: DOMNode, result: LoginResult) -> tuple[bool, str]:
+    """(accepted, message) from the admin lock's answer."""
+    if result.ok:
         return True, ""
-    msg = getattr(result, "message", None) or getattr(result, "msg", None)
-    wait = getattr(result, "retry_after", None) or getattr(result, "wait_seconds", None)
-    if msg is not None:
-        return False, tr(node, msg)
-    if wait:
-        return False, tr(node, "webconfig.login.throttled", seconds=int(wait))
+    if result.message is not None:
+        return False, tr(node, result.message)
+    if result.retry_after:
+        return False, tr(node, "webconfig.login.throttled", seconds=int(result.retry_after))
     return False, tr(node, "webconfig.login.wrong")
 
 
@@ -94,7 +90,7 @@ class LogoutModal(ModalScreen[bool]):
     button in the Tab order (Connection Test's Start), so one stray Tab + Enter must not end the
     session and lose a sign-in not yet sent with OK."""
 
-    CSS_PATH = "webconfig.tcss"
+    CSS_PATH = "../ui/web_page.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:

@@ -17,8 +17,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
-from panel_tui.cloud.widgets import TickBox
-from panel_tui.webconfig.common import describe_error, job_outcome_text, tr
+from panel_tui.ui.host import host
+from panel_tui.ui.text import describe_error, job_outcome_text, tr
+from panel_tui.ui.widgets import TickBox
+from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +68,12 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
 
     def load_settings(self) -> None:
         """Show what the printer holds now (a page left without OK forgets its edits)."""
-        try:
-            ns = self.app.device.settings.notifications
-        except Exception:
-            return
+        ns = host(self).device.settings.notifications
         for n in range(1, SLOTS + 1):
-            self.query_one(f"#{address_id(n)}", Input).value = getattr(ns, f"address_{n}", "") or ""
+            # the slots are numbered fields of NotificationSettings: address_1..4, <event>_1..4
+            self.query_one(f"#{address_id(n)}", Input).value = getattr(ns, f"address_{n}") or ""
             for event in EVENTS:
-                self.query_one(f"#{event_id(event, n)}", TickBox).value = bool(getattr(ns, f"{event}_{n}", False))
+                self.query_one(f"#{event_id(event, n)}", TickBox).value = bool(getattr(ns, f"{event}_{n}"))
         self._clear_errors()
 
     def values(self) -> dict[str, Any]:
@@ -86,10 +86,7 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
         return values
 
     def _clear_errors(self) -> None:
-        for n in range(1, SLOTS + 1):
-            error = self.query_one(f"#{address_id(n)}-error", Static)
-            error.update("")
-            error.remove_class("-shown")
+        clear_field_errors(self, (address_id(n) for n in range(1, SLOTS + 1)))
 
     # -- OK -----------------------------------------------------------------------------
 
@@ -103,19 +100,11 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
         try:
             self.app.device.update("notifications", **self.values())
         except ValidationError as exc:
-            first: str | None = None
-            for name, msg in exc.errors.items():
-                if not name.startswith("address_"):
-                    continue
-                widget_id = address_id(int(name.rsplit("_", 1)[1]))
-                error = self.query_one(f"#{widget_id}-error", Static)
-                error.update(tr(self, msg))
-                error.add_class("-shown")
-                first = first or widget_id
+            messages = {address_id(int(name.rsplit("_", 1)[1])): tr(self, msg)
+                        for name, msg in exc.errors.items() if name.startswith("address_")}
             result.update(tr(self, "webconfig.notify.invalid"))
             result.set_class(True, "-error")
-            if first is not None:
-                self.query_one(f"#{first}").focus()
+            show_field_errors(self, messages)
             return
         result.set_class(False, "-error")
         result.update(tr(self, "webconfig.notify.saved"))
@@ -151,7 +140,7 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
         result = self.query_one("#en-test-result", Static)
         try:
             job = await send_notification(self.app.device, "test", to)
-        except Exception as exc:
+        except Exception as exc:  # a send that could not even start (no service yet): said here
             log.info("test notification failed: %s", type(exc).__name__)
             result.update(describe_error(self, exc))
         else:

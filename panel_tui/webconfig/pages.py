@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.dom import DOMNode
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from panel_tui.cloud.widgets import TickBox
-from panel_tui.webconfig.common import tr
+from panel_tui.ui.widgets import TickBox
+from panel_tui.ui.host import host
+from panel_tui.ui.text import tr, trainer_hints_on
+
+
+def device_ip(node: DOMNode) -> str:
+    """The IP shown at Wired LAN/Wi-Fi Status: Web Config is reached there (guide step 1)."""
+    return host(node).device.network_status().ip or "0.0.0.0"
 
 
 class LoginRequiredPage(Vertical):
@@ -56,8 +61,7 @@ class ProductStatusPage(VerticalScroll, can_focus=False):
     def refresh_status(self) -> None:
         device = self.app.device
         profile = device.profile
-        ip_address = getattr(self.screen, "ip_address", None)
-        ip = ip_address() if callable(ip_address) else ""
+        ip = device_ip(self)
         rows = [
             ("webconfig.status_page.printer_status", tr(self, "webconfig.status_page.available")),
             ("webconfig.status_page.model", profile.model),
@@ -102,10 +106,3 @@ class TrainerHintsPage(Vertical):
         self.app.device.update("basic", trainer_hints=bool(value))
         self.query_one("#th-result", Static).update(tr(self, "webconfig.trainer_hints.saved"))
 
-
-def trainer_hints_on(node: Any) -> bool:
-    """Whether the device's trainer-hints setting is on (False if the device has none)."""
-    try:
-        return bool(getattr(node.app.device.settings.basic, "trainer_hints", False))
-    except Exception:
-        return False

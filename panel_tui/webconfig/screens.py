@@ -1,15 +1,15 @@
 """The Web Config surface: URL bar, Log in, tabs, and the Network > Email Server pages.
 
 ``WebConfigScreen`` is also the Web Config *session*. It holds the administrator login (separate
-from the panel's, as on a real printer) and the pending OAuth2 sign-in: a finished sign-in is
-only the printer's after OK (guide step 12), so the "Signed in, but not saved" trouble case of
-the guide is reproducible by leaving the page without OK.
+from the panel's, as on a real printer) and the pending OAuth2 sign-in (``SignInSession``): a
+finished sign-in is only the printer's after OK (guide step 12), so the "Signed in, but not
+saved" trouble case of the guide is reproducible by leaving the page without OK.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,71 +19,38 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from panel_tui.messages import DeviceChanged
-from panel_tui.webconfig.common import describe_error, tr
+from panel_tui.ui.host import follow_app, host
+from panel_tui.ui.text import describe_error, tr
 from panel_tui.webconfig.connection_test import ConnectionTestPage
 from panel_tui.webconfig.email_basic import EmailBasicPage
 from panel_tui.webconfig.notifications import EmailNotificationPage
-from panel_tui.webconfig.pages import LoginRequiredPage, NotEmulatedPage, ProductStatusPage, TrainerHintsPage
+from panel_tui.webconfig.pages import (
+    LoginRequiredPage,
+    NotEmulatedPage,
+    ProductStatusPage,
+    TrainerHintsPage,
+    device_ip,
+)
+from panel_tui.webconfig.session import SignInSession
+from panel_tui.webconfig.site_map import ADMIN_PAGES, EMULATED, EXTRA_PAGES, NAV, NAV_FEATURES, NAV_SHORT, TABS
 from panel_tui.webconfig.tabstrip import TabStrip
+
+if TYPE_CHECKING:
+    from device_model.email import SignInAttempt
 
 log = logging.getLogger(__name__)
 
-#: Web Config's top tabs, in the printer's order.
-TABS: tuple[str, ...] = (
-    "status",
-    "print",
-    "scan_copy",
-    "fax",
-    "network",
-    "network_security",
-    "product_security",
-    "device_management",
-)
-
-#: The left menu of each tab: (page id, URL path). Only the email server pages are emulated.
-NAV: dict[str, tuple[tuple[str, str], ...]] = {
-    "status": (("product_status", "INFO_PRTINFO"), ("network_status", "INFO_NWINFO")),
-    "print": (("paper_source", "PRT_PAPERSOURCE"),),
-    "scan_copy": (("scan_destination", "SCN_DESTINATION"),),
-    "fax": (("fax_server_email", "FAX_EMAILSERVER"),),
-    "network": (
-        ("email_server", ""),
-        ("email_basic", "NWS_EMAIL_BASIC"),
-        ("connection_test", "NWS_EMAIL_CONNECTIONTEST"),
-        ("wired_lan", "NWS_WIREDLAN"),
-        ("wifi", "NWS_WIFI"),
-        ("ldap", "NWS_LDAP"),
-    ),
-    "network_security": (("ssl_tls", "NWS_SSLTLS"),),
-    "product_security": (("admin_password", "PRD_ADMINPASSWORD"),),
-    "device_management": (
-        ("firmware_update", "DVM_FIRMWARE"),
-        ("email_notification", "DVM_EMAILNOTIFICATION"),
-        ("trainer_hints", "DVM_TRAINERHINTS"),
-    ),
-}
-
-#: Pages shown indented under their heading in the menu (short label)
-NAV_SHORT = frozenset({"email_basic", "connection_test"})
-
-#: Pages that need the administrator login (all Network pages on a real printer do).
-ADMIN_PAGES = frozenset({"email_basic", "connection_test", "email_notification", "trainer_hints"})
-EMULATED = {
-    "product_status": "page-product-status",
-    "trainer_hints": "page-trainer-hints",
-    "email_basic": "page-email-basic",
-    "connection_test": "page-connection-test",
-    "email_notification": "page-email-notification",
-}
+#: the thread worker that asks the identity platform for a code
+SIGNIN_WORKERS = "webconfig-signin"
 
 
-class WebConfigScreen(Screen):
+class WebConfigScreen(Screen[None]):
     """The printer's admin web pages (the ``webconfig`` mode of the panel app)."""
 
-    CSS_PATH = "webconfig.tcss"
-    HELP_KEY = "webconfig.help"
+    CSS_PATH = "../ui/web_page.tcss"
     AUTO_FOCUS = "#wc-nav"
     #: Where Web Config opens, as a real printer's does: its status page (not a settings page)
     START_TAB = "status"
@@ -94,19 +61,18 @@ class WebConfigScreen(Screen):
     ]
 
     logged_in: reactive[bool] = reactive(False)
-    #: bumped whenever the pending sign-in changes (the Basic page and the modal watch it)
-    attempt_rev: reactive[int] = reactive(0)
     tab: reactive[str] = reactive(START_TAB)
     page: reactive[str] = reactive(START_PAGE)
 
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        #: the pending sign-in of this Web Config session (None: none started)
-        self.attempt: Any = None
-        #: why starting a sign-in failed (shown in the modal), or None
-        self.begin_error: str | None = None
-        #: a sign-in request is on its way to the identity platform
-        self.starting_sign_in = False
+        #: the pending sign-in of this Web Config session
+        self.session = SignInSession(host(self).device, self, self.begin_sign_in)
+
+    @property
+    def attempt(self) -> SignInAttempt | None:
+        """The session's pending sign-in (None: none started)."""
+        return self.session.attempt
 
     # -- layout -------------------------------------------------------------------------
 
@@ -123,23 +89,30 @@ class WebConfigScreen(Screen):
                 yield ProductStatusPage(id="page-product-status")
                 yield TrainerHintsPage(id="page-trainer-hints")
                 yield LoginRequiredPage(id="page-login-required")
-                yield EmailBasicPage(id="page-email-basic")
+                yield EmailBasicPage(self.session, id="page-email-basic")
                 yield ConnectionTestPage(id="page-connection-test")
                 yield EmailNotificationPage(id="page-email-notification")
                 yield NotEmulatedPage(id="page-not-emulated")
+                for widget_id, target in EXTRA_PAGES.values():
+                    yield _page_class(target)(id=widget_id)
         yield Static(tr(self, "webconfig.hints"), id="wc-hints", classes="key-hints", markup=False)
+
+    @property
+    def HELP_KEY(self) -> str:  # noqa: N802 - the name every screen's F1 help is read from
+        """F1: a page built in its own module has its own help; the rest share Web Config's."""
+        return f"webconfig.page_help.{self.page}" if self.page in EXTRA_PAGES else "webconfig.help"
 
     def tabs(self) -> tuple[str, ...]:
         """The top tabs this model shows (no Fax tab on a model without fax)."""
-        has_fax = getattr(getattr(self.app.device, "profile", None), "has_fax", True)
+        has_fax = host(self).device.profile.has_fax
         return tuple(t for t in TABS if t != "fax" or has_fax)
 
     def _brand(self) -> str:
-        profile = getattr(self.app.device, "profile", None)
-        model = getattr(profile, "model_name", None) or getattr(profile, "model", None) or "EPSON"
-        return f"EPSON {model}" if not str(model).upper().startswith("EPSON") else str(model)
+        model = host(self).device.profile.model or "EPSON"
+        return f"EPSON {model}" if not model.upper().startswith("EPSON") else model
 
     def on_mount(self) -> None:
+        follow_app(self, device=self.device_changed, language=self.language_changed)
         self._fill_nav()
         self._show_page()
         self._refresh_header()
@@ -151,15 +124,7 @@ class WebConfigScreen(Screen):
 
     def ip_address(self) -> str:
         """The IP shown at Wired LAN/Wi-Fi Status: Web Config is reached there (guide step 1)."""
-        try:
-            status = self.app.device.network_status()
-        except Exception:
-            return "0.0.0.0"
-        for name in ("ip_address", "ip", "ipv4"):
-            value = getattr(status, name, None)
-            if value:
-                return str(value)
-        return "0.0.0.0"
+        return device_ip(self)
 
     def url_for(self, page: str) -> str:
         path = dict(NAV.get(self.tab, ())).get(page, "TOP")
@@ -180,18 +145,27 @@ class WebConfigScreen(Screen):
 
         return glyphs_for(self.app.console.color_system).padlock
 
+    def nav_pages(self) -> tuple[tuple[str, str], ...]:
+        """This tab's left menu for this model (a page of a feature the model lacks is absent)."""
+        profile = getattr(self.app.device, "profile", None)
+        has = getattr(profile, "has", None)
+        return tuple(
+            (page, path) for page, path in NAV.get(self.tab, ())
+            if page not in NAV_FEATURES or (callable(has) and has(NAV_FEATURES[page]))
+        )
+
     def _fill_nav(self) -> None:
         nav = self.query_one("#wc-nav", OptionList)
         nav.clear_options()
-        for page, path in NAV.get(self.tab, ()):
+        for page, path in self.nav_pages():
             if not path:  # a heading of the menu (e.g. "Email Server")
                 nav.add_option(Option(tr(self, f"webconfig.nav.{page}"), id=page, disabled=True))
             elif page in NAV_SHORT:
                 nav.add_option(Option("  " + tr(self, f"webconfig.nav.short.{page}"), id=page))
             else:
                 nav.add_option(Option(tr(self, f"webconfig.nav.{page}"), id=page))
-        pages = [p for p, _ in NAV.get(self.tab, ())]
-        selectable = [p for p, path in NAV.get(self.tab, ()) if path]
+        pages = [p for p, _ in self.nav_pages()]
+        selectable = [p for p, path in self.nav_pages() if path]
         if self.page not in selectable and selectable:
             self.page = selectable[0]
         if self.page in pages:
@@ -201,6 +175,10 @@ class WebConfigScreen(Screen):
         switcher = self.query_one("#wc-pages", ContentSwitcher)
         if self.page in ADMIN_PAGES and not self.logged_in:
             switcher.current = "page-login-required"
+        elif self.page in EXTRA_PAGES:
+            widget_id = EXTRA_PAGES[self.page][0]
+            switcher.current = widget_id
+            self.query_one(f"#{widget_id}").load_settings()  # type: ignore[attr-defined]
         elif self.page in EMULATED:
             switcher.current = EMULATED[self.page]
             if self.page == "email_basic":
@@ -283,10 +261,9 @@ class WebConfigScreen(Screen):
     def log_out(self) -> None:
         """End the administrator session: what OK has not sent is lost, as when closing the
         browser."""
-        self.cancel_sign_in()
-        self.attempt = None
+        self.session.end()
         self.logged_in = False
-        self._bump()
+        self.session.announce()
 
     def _login_result(self, ok: bool | None) -> None:
         if ok:
@@ -311,98 +288,81 @@ class WebConfigScreen(Screen):
             self.query_one(EmailNotificationPage).press_ok()
         elif self.page == "trainer_hints" and self.logged_in:
             self.query_one(TrainerHintsPage).press_ok()
+        elif self.page in EXTRA_PAGES and self.logged_in:
+            self.query_one(f"#{EXTRA_PAGES[self.page][0]}").press_ok()  # type: ignore[attr-defined]
 
     # -- the pending sign-in (guide steps 6-12) -----------------------------------------
 
-    def _bump(self) -> None:
-        self.attempt_rev += 1
-
     def begin_sign_in(self, service: str) -> None:
-        """"Sign in with Microsoft": ask the device for a code (msal blocks: in a thread)."""
-        if self.attempt is not None and getattr(self.attempt, "state", "") == "waiting":
+        """"Sign in with Microsoft": ask the device for a code (msal blocks: a thread worker)."""
+        session = self.session
+        if session.waiting:
             return
-        self.attempt = None
-        self.begin_error = None
-        link = getattr(self.app, "cloud_link", None)
-        link_state = getattr(link, "state", "ready")
-        if link_state in ("idle", "starting"):
-            self.begin_error = tr(self, "cloud.link.starting")
-        elif link_state == "failed":
-            self.begin_error = tr(self, "cloud.link.failed", error=getattr(link, "error", "") or "")
-        if self.begin_error is not None:
-            self._bump()
+        session.start()
+        link = host(self).cloud_link
+        if link is not None and link.state in ("idle", "starting"):
+            session.refuse(tr(self, "cloud.link.starting"))
+        elif link is not None and link.state == "failed":
+            session.refuse(tr(self, "cloud.link.failed", error=link.error or ""))
+        else:
+            self._ask_for_code(service)
+        session.announce()
+
+    @work(thread=True, group=SIGNIN_WORKERS, exit_on_error=False)
+    def _ask_for_code(self, service: str) -> SignInAttempt:
+        return host(self).device.email.begin_sign_in(service)
+
+    @on(Worker.StateChanged)
+    def _code_arrived(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != SIGNIN_WORKERS:
             return
-        self.starting_sign_in = True
-        self._bump()
-        self._begin_worker(service)
-
-    @work(thread=True, group="webconfig-signin", exit_on_error=False)
-    def _begin_worker(self, service: str) -> None:
-        try:
-            attempt = self.app.device.email.begin_sign_in(service)
-        except Exception as exc:  # shown in the modal
-            log.info("sign-in could not start: %s", type(exc).__name__)
-            self._from_thread(self._begin_failed, exc)
+        event.stop()
+        if event.state == WorkerState.SUCCESS and worker.result is not None:
+            attempt: SignInAttempt = worker.result
+            attempt.start()  # msal polls in the attempt's thread; its changes are "signin" events
+            self.session.begun(attempt)
+        elif event.state == WorkerState.ERROR and worker.error is not None:
+            # the device reports service trouble as a failed attempt, so this is a bug: logged,
+            # and said where the person waits for the code
+            log.error("sign-in could not start", exc_info=worker.error)
+            self.session.refuse(describe_error(self, worker.error))
+        else:
             return
-        self._from_thread(self.set_attempt, attempt)
-        try:
-            attempt.wait()
-        except Exception:
-            log.exception("waiting for the sign-in failed")
-        self._from_thread(self._bump)
+        self.session.announce()
 
-    def _from_thread(self, callback: Any, *args: Any) -> None:
-        try:
-            self.app.call_from_thread(callback, *args)
-        except RuntimeError:  # the app is shutting down
-            pass
-
-    def _begin_failed(self, exc: Exception) -> None:
-        self.starting_sign_in = False
-        self.begin_error = describe_error(self, exc)
-        self._bump()
-
-    def set_attempt(self, attempt: Any) -> None:
-        """Make ``attempt`` this session's pending sign-in (tests set it directly too)."""
-        self.starting_sign_in = False
-        self.begin_error = None
-        self.attempt = attempt
-        self._bump()
+    def set_attempt(self, attempt: SignInAttempt) -> None:
+        """Make ``attempt`` this session's pending sign-in (tests set it directly)."""
+        self.session.begun(attempt)
+        self.session.announce()
 
     def cancel_sign_in(self) -> None:
         """The Cancel button: stop waiting for the code to be entered."""
-        attempt = self.attempt
-        if attempt is not None and getattr(attempt, "state", "") == "waiting":
-            try:
-                attempt.cancel()
-            except Exception:
-                log.exception("cancelling the sign-in failed")
-            self._bump()
+        if self.session.cancel():
+            self.session.announce()
 
     def pending_signed_in(self) -> bool:
         """A finished sign-in that OK has not sent to the printer yet."""
-        return self.attempt is not None and getattr(self.attempt, "state", "") == "signed_in"
+        return self.session.signed_in
 
     def commit_pending(self) -> bool:
         """Send the pending sign-in to the printer (part of OK); True when one was sent."""
-        if not self.pending_signed_in():
-            return False
-        self.app.device.email.commit_sign_in(self.attempt)
-        self.attempt = None
-        self._bump()
-        return True
+        committed = self.session.commit()
+        if committed:
+            self.session.announce()
+        return committed
 
     # -- device events ------------------------------------------------------------------
 
     def device_changed(self, event: DeviceChanged) -> None:
-        """Called by the app for every device event while this surface's stack is active."""
+        """Every device event, shown or not: the sign-in's progress, settings saved elsewhere."""
         if event.kind in ("signin", "settings", "email"):
-            self._bump()
+            self.session.announce()
         if event.kind == "settings" and event.detail == "network":
             self._refresh_header()
 
     def language_changed(self) -> None:
-        """Called by the app after a language switch: rebuild every label, keep the session."""
+        """After a language switch: rebuild every label, keep the session."""
         self.call_later(self._relabel)
 
     async def _relabel(self) -> None:
@@ -411,10 +371,13 @@ class WebConfigScreen(Screen):
         self._fill_nav()
         self._show_page()
 
-    def on_screen_resume(self) -> None:
-        if self.is_mounted:
-            self._refresh_header()
-            self._bump()
+
+def _page_class(target: str) -> Any:
+    """The page class named "module:Class" (imported when Web Config is first shown)."""
+    from importlib import import_module
+
+    module, _, name = target.partition(":")
+    return getattr(import_module(module), name)
 
 
 class WebNav(OptionList):

@@ -1,12 +1,13 @@
 """The "Sign In" dialog: "Sign in with Microsoft", then the code and the URL (guide steps 6-7).
 
-The dialog only shows the Web Config session's pending sign-in (``WebConfigScreen.attempt``);
+The dialog only shows the Web Config session's pending sign-in (``SignInSession``);
 closing it does not stop the sign-in, and the Basic page's Current Status keeps updating.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -16,37 +17,27 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from panel_tui.webconfig.common import tr
-from panel_tui.webconfig.email_basic import signin_outcome_text
-from panel_tui.webconfig.pages import trainer_hints_on
+from panel_tui.ui.text import signin_outcome_text, tr, trainer_hints_on
+
+if TYPE_CHECKING:
+    from panel_tui.webconfig.session import SignInSession
 
 
 class SignInModal(ModalScreen[None]):
     """Sign in with Microsoft: shows the code to copy and the URL to open."""
 
-    CSS_PATH = "webconfig.tcss"
+    CSS_PATH = "../ui/web_page.tcss"
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("c", "copy_code", "Copy code"),
         Binding("u", "copy_url", "Copy URL"),
     ]
 
-    def __init__(self, service: str, session: Any = None) -> None:
+    def __init__(self, service: str, session: SignInSession) -> None:
         super().__init__()
         self.service = service
-        self._session = session
-
-    @property
-    def session(self) -> Any:
-        """The Web Config screen below this dialog (it owns the pending sign-in)."""
-        if self._session is None:
-            from panel_tui.webconfig.screens import WebConfigScreen
-
-            for screen in reversed(self.app.screen_stack):
-                if isinstance(screen, WebConfigScreen):
-                    self._session = screen
-                    break
-        return self._session
+        #: Web Config's pending sign-in (the screen below owns it; closing leaves it going)
+        self.session = session
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
@@ -70,15 +61,14 @@ class SignInModal(ModalScreen[None]):
                 yield Button(t("webconfig.close"), id="signin-close", compact=True)
 
     def on_mount(self) -> None:
-        if self.session is not None:
-            self.watch(self.session, "attempt_rev", self._render_attempt, init=False)
+        self.session.changed.subscribe(self, self._render_attempt)
         self._render_attempt()
         self.query_one("#signin-start", Button).focus()
 
-    def _render_attempt(self, *_args: Any) -> None:
+    def _render_attempt(self, _session: SignInSession | None = None) -> None:
         session = self.session
-        attempt = getattr(session, "attempt", None)
-        state = getattr(attempt, "state", None)
+        attempt = session.attempt
+        state = session.state
         start = self.query_one("#signin-start", Button)
         copy = self.query_one("#signin-copy", Button)
         cancel = self.query_one("#signin-cancel", Button)
@@ -88,31 +78,31 @@ class SignInModal(ModalScreen[None]):
         expires = self.query_one("#signin-expires", Static)
         status = self.query_one("#signin-state", Static)
         waiting = state == "waiting"
-        has_code = attempt is not None and bool(getattr(attempt, "user_code", ""))
+        has_code = attempt is not None and bool(attempt.user_code)
         start.display = not waiting and state != "signed_in"
-        start.disabled = bool(getattr(session, "starting_sign_in", False))
+        start.disabled = session.starting
         copy.display = waiting and has_code
         cancel.display = waiting
         for widget in (instructions, url, code, expires, self.query_one("#signin-keys", Static)):
             widget.display = waiting and has_code
-        if waiting and has_code:
+        if attempt is not None and waiting and has_code:
             instructions.update(tr(self, "webconfig.signin.instructions"))
             url.update(Text(str(attempt.verification_uri)))  # from the server: text, not markup
             code.update(Text(tr(self, "webconfig.signin.code", code=attempt.user_code)))
             expires.update(tr(self, "webconfig.signin.expires", time=_hhmm(attempt.expires_at)))
-        if getattr(session, "starting_sign_in", False):
+        if session.starting:
             status.update(tr(self, "webconfig.status.starting"))
-        elif getattr(session, "begin_error", None):
+        elif session.begin_error:
             status.update(session.begin_error)
         elif waiting:
             status.update(tr(self, "webconfig.status.waiting"))
-        elif state == "signed_in":
+        elif attempt is not None and state == "signed_in":
             text = tr(self, "webconfig.status.signed_in_account", account=attempt.account or "")
             if trainer_hints_on(self):
                 text += "\n" + tr(self, "webconfig.status.not_saved")
             status.update(Text(text))
             self.query_one("#signin-close", Button).focus()
-        elif state in ("failed", "expired", "cancelled"):
+        elif attempt is not None and state in ("failed", "expired", "cancelled"):
             status.update(signin_outcome_text(self, attempt))
         else:
             status.update("")
@@ -134,34 +124,30 @@ class SignInModal(ModalScreen[None]):
 
     @on(Button.Pressed, "#signin-start")
     def _start(self) -> None:
-        if self.session is not None:
-            self.session.begin_sign_in(self.service)
+        self.session.ask_for_code(self.service)
 
     @on(Button.Pressed, "#signin-copy")
     def action_copy_code(self) -> None:
-        attempt = getattr(self.session, "attempt", None)
-        if attempt is not None and getattr(attempt, "user_code", ""):
+        attempt = self.session.attempt
+        if attempt is not None and attempt.user_code:
             self.app.copy_to_clipboard(attempt.user_code)
             self.notify(tr(self, "webconfig.signin.copied_code"))
 
     def action_copy_url(self) -> None:
-        attempt = getattr(self.session, "attempt", None)
-        if attempt is not None and getattr(attempt, "verification_uri", ""):
+        attempt = self.session.attempt
+        if attempt is not None and attempt.verification_uri:
             self.app.copy_to_clipboard(str(attempt.verification_uri))
             self.notify(tr(self, "webconfig.signin.copied_url"))
 
     @on(Button.Pressed, "#signin-cancel")
     def _cancel(self) -> None:
-        if self.session is not None:
-            self.session.cancel_sign_in()
+        if self.session.cancel():
+            self.session.announce()
 
     @on(Button.Pressed, "#signin-close")
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-def _hhmm(when: Any) -> str:
-    try:
-        return when.strftime("%H:%M")
-    except Exception:
-        return str(when or "")
+def _hhmm(when: datetime | None) -> str:
+    return when.strftime("%H:%M") if when is not None else ""

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from textual.widgets import Static
 
+from panel_tui.ui.host import host
+
 
 def fit_breadcrumbs(parts: Sequence[str], width: int, sep: str = " > ", ellipsis: str = "…") -> str:
     """Join the path; when it is too wide, drop leading parts behind an ellipsis."""
@@ -43,8 +45,7 @@ class Breadcrumbs(Static):
 
     def _render_parts(self) -> None:
         width = max(self.size.width - 2, 20) if self.size.width else 78
-        glyphs = getattr(self.app, "glyphs", None)
-        self.update(fit_breadcrumbs(self.parts, width, ellipsis=getattr(glyphs, "ellipsis", "…")))
+        self.update(fit_breadcrumbs(self.parts, width, ellipsis=host(self).glyphs.ellipsis))
 
 
 class KeyHints(Static):

@@ -10,6 +10,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -23,7 +24,7 @@ ARROW_FIELD_BINDINGS = [
 ]
 
 
-def arrow_moves_focus(screen: Screen[Any], forward: bool) -> None:
+def arrow_moves_focus(screen: Screen[object], forward: bool) -> None:
     """Move the focus to the next/previous field when the focused widget has no use for Up/Down."""
     focused = screen.focused
     if not isinstance(focused, (Input, Button, Select)):
@@ -81,7 +82,7 @@ def _widget(spec: FieldSpec, value: Any, t: Callable[..., str]) -> Input | Selec
     )
 
 
-def read_fields(container: Any, specs: Sequence[FieldSpec]) -> dict[str, Any]:
+def read_fields(container: DOMNode, specs: Sequence[FieldSpec]) -> dict[str, Any]:
     """Current values of the form's widgets (Inputs as typed, Selects as their values)."""
     values: dict[str, Any] = {}
     for spec in specs:
@@ -90,7 +91,7 @@ def read_fields(container: Any, specs: Sequence[FieldSpec]) -> dict[str, Any]:
     return values
 
 
-def show_errors(container: Any, specs: Sequence[FieldSpec], errors: dict[str, str]) -> None:
+def show_errors(container: DOMNode, specs: Sequence[FieldSpec], errors: dict[str, str]) -> None:
     """Put each message under its field; clear the others. Unknown fields go to #form-error."""
     names = {spec.name for spec in specs}
     for spec in specs:
@@ -108,7 +109,7 @@ def show_errors(container: Any, specs: Sequence[FieldSpec], errors: dict[str, st
         container.query_one(f"#field-{first}").focus()
 
 
-def apply_enabled(container: Any, specs: Sequence[FieldSpec]) -> None:
+def apply_enabled(container: DOMNode, specs: Sequence[FieldSpec]) -> None:
     """Disable fields whose `enabled_when` is false for the current values."""
     values = read_fields(container, specs)
     for spec in specs:

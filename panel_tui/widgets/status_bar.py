@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Static
+
+from panel_tui.ui.host import host
 
 
 class LockIcon(Button):
@@ -51,6 +51,11 @@ class StatusBar(Horizontal):
     StatusBar > #clock { width: auto; padding: 0 1; }
     """
 
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        #: what each part shows now (see `_put`)
+        self._shown: dict[str, str] = {}
+
     def compose(self) -> ComposeResult:
         yield Static(id="net", markup=False)
         yield Static(id="device-name", markup=False)
@@ -68,20 +73,19 @@ class StatusBar(Horizontal):
         """
         if not self.is_mounted or not self.query("#clock"):
             return
-        app: Any = self.app
+        app = host(self)
         device = app.device
         g = app.glyphs
         net = device.network_status()
-        connected = bool(getattr(net, "connected", True))
-        kind = str(getattr(net, "connection", "wired"))
-        if not connected:
+        kind = net.connection
+        if not net.connected:
             text = f"{g.offline} {app.t('panel.status.offline')}"
         elif kind == "wifi":
             text = f"{g.wifi} {app.t('panel.status.wifi')}"
         else:
             text = f"{g.wired} {app.t('panel.status.wired')}"
-        self.query_one("#net", Static).update(text)
-        self.query_one("#device-name", Static).update(str(net.device_name))
+        self._put("#net", text)
+        self._put("#device-name", str(net.device_name))
         lock = self.query_one(LockIcon)
         admin = device.admin
         lock.display = bool(admin.lock_active)
@@ -99,6 +103,11 @@ class StatusBar(Horizontal):
             lock.label = f"{g.cursor_left}{label}{g.cursor_right}"
         else:
             lock.label = f"{' ' * len(g.cursor_left)}{label}{' ' * len(g.cursor_right)}"
-        fmt = getattr(device, "format_datetime", None)
-        text = fmt() if callable(fmt) else device.clock.now().strftime("%Y-%m-%d %H:%M")
-        self.query_one("#clock", Static).update(text)
+        self._put("#clock", device.format_datetime())
+
+    def _put(self, selector: str, text: str) -> None:
+        """Update a part only when its text changed: ``Static.update`` asks for a layout of
+        the whole screen, and the bar is refreshed on every tick and device event."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, Static).update(text)

@@ -16,7 +16,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +82,9 @@ class Cell:
 class Terminal:
     """One program in an 80×24 pseudo-terminal, seen through a VT100 emulator."""
 
+    #: how long a read waits when there is nothing to wait for (seconds)
+    IDLE_READ = 0.01
+
     def __init__(
         self,
         argv: Iterable[str],
@@ -108,18 +111,22 @@ class Terminal:
         while not self.child.closed:  # after wait_exit() the screen stays readable
             remaining = max(0.0, deadline - time.monotonic())
             try:
-                data = self.child.read_nonblocking(65536, timeout=min(remaining, 0.05) or 0.01)
+                data = self.child.read_nonblocking(65536, timeout=min(remaining, 0.05) or self.IDLE_READ)
             except pexpect.TIMEOUT:
                 data = b""
             except pexpect.EOF:
                 self._reap()
                 return
             if data:
-                self.output += data
-                self.stream.feed(data)
+                self._received(data)
                 continue
             if time.monotonic() >= deadline:
                 return
+
+    def _received(self, data: bytes) -> None:
+        """What the program wrote, into the record and the emulator (a bench times it here)."""
+        self.output += data
+        self.stream.feed(data)
 
     def text(self) -> str:
         """The screen as a person reads it: 24 lines of 80 characters."""
@@ -164,6 +171,20 @@ class Terminal:
                 return screen
             if time.monotonic() > deadline:
                 raise ScreenTimeout(self._report(f"waited {timeout:.0f}s for {needle!r} to go", screen))
+
+    def wait_until(self, condition: Callable[[], object], what: str, timeout: float | None = None) -> str:
+        """Wait until `condition()` holds on the screen (colours, cells); fail with the screen.
+
+        A repaint under load can come later than any fixed pause, so checks on colours poll.
+        """
+        timeout = STEP_TIMEOUT if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        while True:
+            self.pump(0.05)
+            if condition():
+                return self.text()
+            if time.monotonic() > deadline:
+                raise ScreenTimeout(self._report(f"waited {timeout:.0f}s until {what}", self.text()))
 
     def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> str:
         """Wait until the program has written nothing for `quiet` seconds (a repaint is done)."""

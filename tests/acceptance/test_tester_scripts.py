@@ -11,10 +11,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_tester_lists_the_scenarios_in_english_and_latvian(launch: Launch) -> None:
-    listing = launch("panel-tui", "scenarios", "list")
+    listing = launch("panel-tui", "scenarios", "list", rows=60)
     listing.wait_for("361-expired", "370-revoked", "314-too-large")
     assert listing.wait_exit() == 0
-    lv = launch("panel-tui", "scenarios", "list", "--lang", "lv")
+    lv = launch("panel-tui", "scenarios", "list", "--lang", "lv", rows=60)
     screen = lv.wait_for("361-expired")
     assert lv.wait_exit() == 0
     assert "Signed in and saved" not in screen, "the Latvian list must not fall back to English"

@@ -127,7 +127,7 @@ async def test_cached_token_is_read_on_the_loop_and_the_job_is_on_disk_on_return
     for _ in range(3):
         job = await dev.email.scan_to_email(USER)
         assert job.status == "completed", job
-        on_disk = json.loads((dev.state_dir / "joblog.json").read_text())["data"]["log"][0]
+        on_disk = json.loads((dev.state_dir / "joblog.journal").read_text().splitlines()[-1])["job"]
         assert (on_disk["id"], on_disk["status"], on_disk["reply"]) == (job.id, "completed", job.reply)
     assert slow == [False]  # only the first send went through msal in a thread
     assert dev.email._cached_token() == real(dev.email)  # what msal itself hands out
@@ -402,7 +402,7 @@ async def test_no_secret_in_logs_jobs_status_or_files(
 
     texts = {
         "log": caplog.text,
-        "joblog": (dev.state_dir / "joblog.json").read_text(),
+        "joblog": (dev.state_dir / "joblog.journal").read_text(),
         "signin": (dev.state_dir / "email" / "signin.json").read_text(),
         "settings": (dev.state_dir / "settings.json").read_text(),
         "status": repr(dev.email.status()) + repr(dev.email_server_status()),

@@ -72,9 +72,9 @@ def test_admin_api_odd_json_is_a_clean_4xx(tenant: TenantHandle, op: str, body: 
 
 
 def test_body_shorter_than_content_length_is_a_4xx(tenant: TenantHandle, monkeypatch) -> None:
-    from cloud_sim import idp_http
+    from cloud_sim import http_base
 
-    monkeypatch.setattr(idp_http, "BODY_TIMEOUT", 1.0)
+    monkeypatch.setattr(http_base, "BODY_TIMEOUT", 1.0)
     c = _conn(tenant)
     c.putrequest("POST", "/organizations/oauth2/v2.0/token")
     c.putheader("Content-Type", "application/x-www-form-urlencoded")
@@ -419,7 +419,7 @@ def test_pending_device_codes_per_app_are_capped(tenant: TenantHandle) -> None:
     import datetime as dt
     from urllib.parse import urlencode
 
-    from cloud_sim.idp_http import MAX_PENDING_DEVICE_CODES
+    from cloud_sim.idp_handler import MAX_PENDING_DEVICE_CODES
 
     def ask(c: http.client.HTTPSConnection) -> tuple[int, dict]:
         c.request("POST", "/organizations/oauth2/v2.0/devicecode",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,3 +41,20 @@ def device(tmp_path: Path) -> Device:
 @pytest.fixture
 def locked_device(tmp_path: Path) -> Device:
     return make_device(tmp_path / "state", lock=True)
+
+
+@pytest.fixture
+def tenant(tmp_path: Path) -> Iterator[Any]:
+    from cloud_sim import start_tenant
+
+    handle = start_tenant(tmp_path / "tenant", preset="prepared", device_code_interval=1)
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+@pytest.fixture
+def live_device(tmp_path: Path) -> Device:
+    """A device on real time (tokens are checked against the tenant's real clock)."""
+    return Device(tmp_path / "device", profile=DeviceProfile.default())

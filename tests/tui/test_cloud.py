@@ -15,21 +15,19 @@ from textual.widgets import Input, Select
 
 from device_model import Device
 from panel_tui.cloud.admin_pane import AdminPane
-from panel_tui.cloud.remote_admin import RemoteTenantAdmin
+from panel_tui.remote_admin import RemoteTenantAdmin
 from panel_tui.cloud.screens import CloudScreen
 from panel_tui.cloud.signin_pane import SignInPane
-from panel_tui.cloud.widgets import TickBox
-from panel_tui.cloud_link import FAILED, MICROSOFT, READY, REMOTE, CloudLink
+from panel_tui.ui.widgets import TickBox
+from panel_tui.cloud_link import CloudLinkStatus, FAILED, MICROSOFT, READY, REMOTE, CloudLink
 from panel_tui.config import AppConfig
 from panel_tui.webconfig.screens import WebConfigScreen
 
 from .helpers import screen_text, static_text
-from .test_webconfig_support import (  # noqa: F401  (fixtures)
+from .test_webconfig_support import (
     press_button,
     PRINTER,
     linked_app,
-    live_device,
-    tenant,
     wait_until,
 )
 
@@ -126,8 +124,9 @@ async def test_sign_in_tab_follows_a_waiting_sign_in_and_tab_reaches_its_field(
         await wait_until(pilot, lambda: web.attempt is not None and web.attempt.state == "waiting", "a code")
         await app.switch_mode("cloud")
         field = cloud.query_one("#ms-input", Input)
-        await wait_until(pilot, lambda: field.value == web.attempt.user_code, "the code offered")
-        assert cloud.query_one("#cloud-tabs").active == "cloud-signin"
+        # the hidden surface took the code at once; its sign-in tab opens as it is shown again
+        await wait_until(pilot, lambda: cloud.query_one("#cloud-tabs").active == "cloud-signin", "the sign-in tab")
+        assert field.value == web.attempt.user_code
         assert app.focused is field
 
         cloud.query_one(Tabs).focus()
@@ -375,8 +374,15 @@ def test_embedded_tenant_starts_in_a_thread_and_stops(tmp_path: Path, live_devic
     config = AppConfig(state_dir=tmp_path / "app")
     link = CloudLink(live_device, config)
     seen: list[str] = []
-    link.subscribe(lambda message: seen.append(message.state))
-    link.start()
+
+    class Inbox:
+        """Stands in for the app: the link posts its state changes to it."""
+
+        def post_message(self, message: CloudLinkStatus) -> bool:
+            seen.append(message.state)
+            return True
+
+    link.start(Inbox())  # type: ignore[arg-type]
     assert link.wait_ready(timeout=60), link.error
     assert seen == ["starting", "ready"]
     handle = link.handle
@@ -418,7 +424,7 @@ async def test_admin_user_follows_the_sign_in_until_the_person_picks_one(
     admin = "admin@contoso.onmicrosoft.com"
     user = "user@contoso.onmicrosoft.com"
     account = {"upn": ""}
-    monkeypatch.setattr(admin_pane, "_signed_in_account", lambda node: account["upn"])
+    monkeypatch.setattr(admin_pane, "held_account", lambda node: account["upn"])
     app = linked_app(live_device, tenant)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.switch_mode("cloud")
@@ -438,3 +444,38 @@ async def test_admin_user_follows_the_sign_in_until_the_person_picks_one(
         await pilot.pause(0.5)
         await wait_until(pilot, lambda: pane._state.get("users"), "the state re-read")
         assert select.value == user
+
+
+async def test_a_long_mailbox_opens_on_its_newest_page_and_reads_on_at_the_end(
+    live_device: Device, tenant: Any
+) -> None:
+    """Listed once, newest first, a page at a time: the count is the whole mailbox's, the first
+    row is the newest message, and the cursor at the last row brings the next page."""
+    from textual.widgets import DataTable
+
+    from panel_tui.cloud.mail_pane import PAGE, MailPane
+
+    user = "user@contoso.onmicrosoft.com"
+    total = PAGE + 10
+    for i in range(total):
+        _deliver(tenant, user, f"Scan {i:03d}", PRINTER, pdf=10 if i % 2 else 0)
+    app = linked_app(live_device, tenant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("cloud")
+        cloud = app.screen
+        await pilot.pause()
+        cloud.show_tab("mail")
+        pane = cloud.query_one(MailPane)
+        table = pane.query_one("#mail-table", DataTable)
+        await wait_until(pilot, lambda: table.row_count == PAGE, "the first page")
+        assert f"{total} message(s)" in static_text(app, "#mail-detail")
+        await pilot.pause()
+        text = screen_text(app)
+        assert f"Scan {total - 1:03d}" in text and "scan0001.pdf" in text  # newest first
+        table.focus()
+        await pilot.press(*["down"] * (PAGE - 1))
+        await wait_until(pilot, lambda: table.row_count == total, "the next page")
+        await pilot.press(*["down"] * 10)
+        await pilot.pause()
+        assert "Scan 000" in screen_text(app)  # the oldest, last
+        assert table.row_count == total

@@ -43,8 +43,8 @@ async def test_job_events_from_another_thread_update_the_table(device: Device) -
         worker.start()
         worker.join()
         # The event crosses threads with call_soon_threadsafe; let the loop run until it lands.
-        for _ in range(50):
-            await pilot.pause()
+        for _ in range(100):  # up to 5 s: a loaded machine may take a while to run the loop
+            await pilot.pause(0.05)
             if "No jobs" not in screen_text(app):
                 break
         assert table.row_count == 1 and "Status Sheet" in screen_text(app)

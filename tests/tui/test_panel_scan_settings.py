@@ -12,13 +12,11 @@ from panel_tui.screens.settings_forms import ScanSettingsScreen
 
 from .conftest import make_app
 from .helpers import screen_text, static_text
-from .test_webconfig_support import (  # noqa: F401  (fixtures)
+from .test_webconfig_support import (
     ADMIN,
     complete_sign_in,
     linked_app,
-    live_device,
     press_button,
-    tenant,
     wait_until,
 )
 

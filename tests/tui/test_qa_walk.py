@@ -123,6 +123,8 @@ class _Page:
     show_org_consent: bool = False
     error_text: str = ""
     account: str = ""
+    reason: str = ""
+    app: str = ""
 
 
 async def test_cloud_signin_input_cursor_and_sign_in_button(device: Device) -> None:
@@ -177,7 +179,7 @@ async def test_job_details_label_every_row_in_both_languages(tmp_path: Any) -> N
 
 
 async def test_scan_outcome_only_points_to_a_reply_that_exists(device: Device) -> None:
-    from panel_tui.webconfig.common import job_outcome_text
+    from panel_tui.ui.text import job_outcome_text
 
     no_reply = device.jobs.record("scan_to_email", "user@contoso.onmicrosoft.com", status="error", code=360)
     with_reply = device.jobs.record(
@@ -245,6 +247,8 @@ async def test_mailbox_shows_the_pdf_of_the_highlighted_message_at_80_columns(de
 
     from panel_tui.cloud.mail_pane import MailPane
 
+    from .test_webconfig_support import wait_until
+
     message = EmailMessage()
     message["From"] = "printer@contoso.onmicrosoft.com"
     message["To"] = "user@contoso.onmicrosoft.com"
@@ -259,12 +263,8 @@ async def test_mailbox_shows_the_pdf_of_the_highlighted_message_at_80_columns(de
         await pilot.pause()
         pane = app.screen.query_one(MailPane)
         pane.show_messages(["user@contoso.onmicrosoft.com"], "user@contoso.onmicrosoft.com", [message])
-        await pilot.pause()
-        await pilot.pause()
-        text = screen_text(app)
-        assert "scan0001.pdf" in text
-        assert "Scanned document from EPSON123456" in text
-        assert "1 message(s)" in text and "user@contoso.onmicrosoft.com" in text
+        wanted = ("scan0001.pdf", "Scanned document from EPSON123456", "1 message(s)", "user@contoso.onmicrosoft.com")
+        await wait_until(pilot, lambda: all(w in screen_text(app) for w in wanted), "the message and its PDF")
 
 
 async def test_turning_the_lock_on_closes_the_locked_menus(device: Device) -> None:
@@ -323,7 +323,7 @@ async def test_sign_in_dialog_keeps_a_focused_button_as_it_changes(device: Devic
         screen = app.screen
         screen.logged_in = True
         await pilot.pause()
-        await app.push_screen(SignInModal("exchange_online"))
+        await app.push_screen(SignInModal("exchange_online", screen.session))
         await pilot.pause()
         assert app.focused is not None and app.focused.id == "signin-start"
         # "Sign in with Microsoft" pressed: the code shows and that button goes away
@@ -337,7 +337,7 @@ async def test_sign_in_dialog_keeps_a_focused_button_as_it_changes(device: Devic
         assert app.focused is not None and app.focused in app.screen.focus_chain
         assert app.focused.id == "signin-copy"
         screen.attempt.state = "expired"
-        screen._bump()
+        screen.session.announce()
         await pilot.pause()
         await pilot.pause()
         assert app.focused is not None and app.focused in app.screen.focus_chain

@@ -15,14 +15,12 @@ from panel_tui.screens.registry import open_item
 
 from .conftest import make_app, make_device
 from .helpers import static_text
-from .test_webconfig_support import (  # noqa: F401  (fixtures)
+from .test_webconfig_support import (
     press_button,
     ADMIN,
     PRINTER,
     complete_sign_in,
     linked_app,
-    live_device,
-    tenant,
     wait_until,
 )
 

@@ -15,7 +15,7 @@ from textual.widgets import Button, OptionList, TabbedContent
 
 from device_model import Device, DeviceProfile
 from panel_tui.app import PanelApp
-from panel_tui.cloud.scenario_runner import runner_for
+from panel_tui.scenario_runner import runner_for
 from panel_tui.cloud.screens import CloudScreen
 from panel_tui.cloud.signin_pane import SignInPane
 from panel_tui.cloud_link import READY, CloudLink
@@ -23,11 +23,9 @@ from panel_tui.config import AppConfig
 from panel_tui.scenarios import catalog
 
 from .helpers import screen_text, static_text
-from .test_webconfig_support import (  # noqa: F401  (fixtures)
+from .test_webconfig_support import (
     ADMIN,
     linked_app,
-    live_device,
-    tenant,
     wait_until,
 )
 
@@ -82,6 +80,8 @@ async def test_apply_and_send_from_the_scenarios_tab(live_device: Device, tenant
         await wait_until(pilot, lambda: finished(app), "360-not-saved to be set up", timeout=60)
         run = runner_for(app).run
         assert run.ok and not run.send and run.error is None
+        # the pane hears the runner's signal one message after the run ends
+        await wait_until(pilot, lambda: "Set up." in static_text(app, "#scn-log"), "the log's last line")
         log = static_text(app, "#scn-log")
         assert "360-not-saved: Signed in but not saved with OK (360)" in log
         assert "ok    baseline:" in log
@@ -103,6 +103,7 @@ async def test_apply_and_send_from_the_scenarios_tab(live_device: Device, tenant
         assert (job.status, job.code) == ("error", 313)
         assert device.email.status().state == "signed_in"
         assert device.settings.email_server.smtp_server == "127.0.0.1"
+        await wait_until(pilot, lambda: "As expected" in static_text(app, "#scn-log"), "the log's last line")
         log = static_text(app, "#scn-log")
         assert f"Job {job.id}: Error 313" in log
         assert "A communication error occurred." in log
@@ -193,7 +194,7 @@ async def test_remote_tenant_without_admin_says_why_in_latvian(tmp_path: Path) -
         assert runner_for(app).run is None
 
         # how a step that could not run is shown (brackets are text, not markup)
-        from panel_tui.cloud.scenario_runner import ScenarioRun
+        from panel_tui.scenario_runner import ScenarioRun
 
         run = ScenarioRun(catalog.get("313-unreachable"), True, running=False, error="smtp_port: [1-65535]")
         cloud.query_one("#scenarios-pane").show_run(run)
@@ -205,7 +206,7 @@ async def test_remote_tenant_without_admin_says_why_in_latvian(tmp_path: Path) -
 
 async def test_remote_tenant_with_admin_over_https(tmp_path: Path, live_device: Device, tenant: Any) -> None:
     """`--cloud URL` on this machine: the admin API over HTTPS is enough for scenarios."""
-    from panel_tui.cloud.scenario_runner import LinkTenant, tenant_for
+    from panel_tui.scenario_runner import LinkTenant, tenant_for
 
     device = live_device
     config = AppConfig(state_dir=tmp_path / "app", cloud_url=tenant.base_url, cloud_ca=tenant.ca_cert_path)
@@ -224,13 +225,14 @@ async def test_remote_tenant_with_admin_over_https(tmp_path: Path, live_device: 
         run = runner_for(app).run
         assert run.ok and run.result.code == 370, run.outcomes
         assert device.jobs.log[0].code == 370
+        await wait_until(pilot, lambda: "As expected" in static_text(app, "#scn-log"), "the log's last line")
         assert "As expected: 370." in static_text(app, "#scn-log")
 
 
 def test_why_scenarios_cannot_run() -> None:
     from types import SimpleNamespace
 
-    from panel_tui.cloud.scenario_runner import tenant_for, unavailable_reason
+    from panel_tui.scenario_runner import tenant_for, unavailable_reason
 
     def link(**kw: Any) -> Any:
         base = dict(state=READY, mode="remote", handle=None, admin=None, error=None,

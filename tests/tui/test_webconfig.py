@@ -18,16 +18,14 @@ from panel_tui.webconfig.signin import SignInModal
 
 from .helpers import screen_text, static_text
 from .test_webconfig_support import text_of
-from .test_webconfig_support import (  # noqa: F401  (fixtures)
+from .test_webconfig_support import (
     press_button,
     ADMIN,
     PRINTER,
     SERIAL,
     complete_sign_in,
     linked_app,
-    live_device,
     log_in_webconfig,
-    tenant,
     wait_until,
 )
 

@@ -159,7 +159,7 @@ async def test_sign_in_window_shows_copy_keys_at_80x24(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _basic_page(app, pilot)
         screen.set_attempt(_attempt("waiting"))
-        await app.push_screen(SignInModal("exchange_online"))
+        await app.push_screen(SignInModal("exchange_online", screen.session))
         await pilot.pause()
         text = screen_text(app)
         assert "FQ7K-M2XD" in text and "devicelogin" in text
@@ -207,7 +207,7 @@ async def test_latvian_screens_use_one_language(tmp_path: Path) -> None:
         screen.set_attempt(_attempt("waiting"))
         await pilot.pause()
         texts = [screen_text(app)]
-        await app.push_screen(SignInModal("exchange_online"))
+        await app.push_screen(SignInModal("exchange_online", screen.session))
         await pilot.pause()
         texts.append(screen_text(app))
         app.pop_screen()

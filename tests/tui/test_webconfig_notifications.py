@@ -11,7 +11,7 @@ from typing import Any
 from textual.widgets import Input, OptionList
 
 from device_model import Device
-from panel_tui.cloud.widgets import TickBox
+from panel_tui.ui.widgets import TickBox
 from panel_tui.webconfig.notifications import EmailNotificationPage
 from panel_tui.webconfig.screens import WebConfigScreen
 

@@ -66,7 +66,7 @@ def test_sign_in_window_shows_code(snap_compare: Any, tmp_path: Path) -> None:
         screen.open_page("network", "email_basic")
         await pilot.pause()
         screen.set_attempt(_waiting_attempt())
-        await app.push_screen(SignInModal("exchange_online"))
+        await app.push_screen(SignInModal("exchange_online", screen.session))
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

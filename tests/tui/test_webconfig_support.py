@@ -1,4 +1,6 @@
-"""Shared pieces of the issue-4 surface tests (Web Config, Cloud, Scan to Email); no tests here.
+"""Shared helpers of the surface tests (Web Config, Cloud, Scan to Email); no tests here.
+
+The fixtures (`tenant`, `live_device`) are in conftest.py.
 
 The real stack: a simulated tenant on loopback (1 s device-code interval), a device whose email
 client talks to it over HTTPS and SMTP, and the app wired to it through a ready ``CloudLink``.
@@ -8,10 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
-from typing import Any, Callable, Iterator
-
-import pytest
+from typing import Any, Callable
 
 from device_model import Device, DeviceProfile
 from panel_tui.app import PanelApp
@@ -22,23 +21,6 @@ SERIAL = DeviceProfile.default().serial_number
 PRINTER = "printer@contoso.onmicrosoft.com"
 PRINTER_PW = "Contoso-Printer-2025"
 ADMIN = "admin@contoso.onmicrosoft.com"
-
-
-@pytest.fixture
-def tenant(tmp_path: Path) -> Iterator[Any]:
-    from cloud_sim import start_tenant
-
-    handle = start_tenant(tmp_path / "tenant", preset="prepared", device_code_interval=1)
-    try:
-        yield handle
-    finally:
-        handle.stop()
-
-
-@pytest.fixture
-def live_device(tmp_path: Path) -> Device:
-    """A device on real time (tokens are checked against the tenant's real clock)."""
-    return Device(tmp_path / "device", profile=DeviceProfile.default())
 
 
 def linked_app(device: Device, tenant: Any) -> PanelApp:

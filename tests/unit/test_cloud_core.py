@@ -366,3 +366,70 @@ def test_state_dir_from_before_authorities_migrates(tmp_path):
         assert idp.find_user_code(new["user_code"]).authority == d.tenant_id
     finally:
         store.close()
+
+
+def test_smtp_auth_asks_the_database_little(idp):
+    """One SMTP AUTH XOAUTH2 of a live token: the token's row, the account and the tenant's
+    switches, not a query per check (and no clock read from the database)."""
+    d = idp.dir
+    printer = "printer@contoso.onmicrosoft.com"
+    tok = _token_for(idp, printer)["access_token"]
+    assert d.authorize_xoauth2(printer, tok).verdict is AuthVerdict.OK  # keys loaded
+    queries: list[str] = []
+    d.store._db.set_trace_callback(queries.append)
+    try:
+        assert d.authorize_xoauth2(printer, tok).verdict is AuthVerdict.OK
+    finally:
+        d.store._db.set_trace_callback(None)
+    assert len(queries) <= 3, queries
+    assert not any("clock_offset" in q for q in queries)
+
+
+def test_the_simulators_accounts_hash_lighter_than_chosen_passwords(directory):
+    from cloud_sim.store import PASSWORD_SCRYPT_N, SIMULATOR_SCRYPT_N
+
+    def cost(upn):
+        return int(directory.store.one("SELECT password_hash FROM users WHERE upn=?", (upn,))[0].split("$")[1])
+
+    printer = "printer@contoso.onmicrosoft.com"
+    assert cost(printer) == SIMULATOR_SCRYPT_N < PASSWORD_SCRYPT_N
+    directory.set_password(printer, "A-chosen-one-2026")
+    assert cost(printer) == PASSWORD_SCRYPT_N and directory.check_password(printer, "A-chosen-one-2026")
+    directory.set_password_cost(2**12)
+    directory.set_password(printer, "Another-2026")
+    assert cost(printer) == 2**12 and directory.check_password(printer, "Another-2026")
+    with pytest.raises(ValueError):
+        directory.set_password_cost(3000)
+
+
+def test_token_verification_refuses_every_forgery(idp):
+    """The tenant checks access tokens itself (PyJWT's base64 check cost ~1 ms per SMTP AUTH):
+    the same refusals as PyJWT for a changed payload or signature, another algorithm, audience
+    or issuer, and garbage."""
+    import base64
+    import json
+
+    d = idp.dir
+    tok = _token_for(idp, "printer@contoso.onmicrosoft.com")["access_token"]
+    aud, iss = ["https://outlook.office.com"], f"https://sts.windows.net/{d.tenant_id}/"
+    assert d.keys.verify(tok, audience=aud, issuer=iss)["upn"] == "printer@contoso.onmicrosoft.com"
+    head, body, sig = tok.split(".")
+
+    def b64(obj):
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+    claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    forged = [
+        f"{head}.{b64({**claims, 'upn': 'admin@contoso.onmicrosoft.com'})}.{sig}",
+        f"{head}.{body}.{sig[:-4]}AAAA",
+        f"{b64({**header, 'alg': 'none'})}.{body}.",
+        f"{b64({**header, 'alg': 'HS256'})}.{body}.{sig}",
+        f"{head}.{body}.{sig}.extra",
+        f"{head}.{body}.{sig}=",
+        "garbage", "", "a.b.c", "e30.e30.e30",
+    ]
+    for bad in forged:
+        assert d.keys.verify(bad, audience=aud, issuer=iss) is None, bad
+    assert d.keys.verify(tok, audience=["https://graph.microsoft.com"], issuer=iss) is None
+    assert d.keys.verify(tok, audience=aud, issuer="https://sts.windows.net/other/") is None

@@ -225,6 +225,16 @@ def test_ehlo_before_tls_offers_starttls_and_size_but_no_auth(server, ca) -> Non
         client.close()
 
 
+def test_a_multi_line_reply_is_one_write(server) -> None:
+    """EHLO's eleven lines leave in one write: one TCP segment (one TLS record after STARTTLS),
+    not one per line; the reply is read whole by a single recv on loopback."""
+    with socket.create_connection((server.host, server.port), timeout=30) as s:
+        s.makefile("rb").readline()  # the banner
+        s.sendall(b"EHLO client.example\r\n")
+        first = s.recv(65536).decode()  # what the first segment brought
+    assert first.startswith("250-") and first.endswith("250 SMTPUTF8\r\n"), first
+
+
 def test_mail_before_tls_requires_starttls(server, ca) -> None:
     client = connect(server, ca, tls=False)
     try:

@@ -118,7 +118,22 @@ def test_state_files_are_0600_and_dir_0700(tmp_path: Path) -> None:
     dev.print_status_sheet()
     assert _mode(state) == 0o700
     files = [p for p in state.rglob("*") if p.is_file()]
-    assert {"settings.json", "admin.json", "joblog.json"} <= {p.name for p in files}
+    assert {"settings.json", "admin.json", "joblog.journal"} <= {p.name for p in files}
+    dev.jobs.compact()  # the journal folded into the snapshot
+    files = [p for p in state.rglob("*") if p.is_file()]
+    assert "joblog.json" in {p.name for p in files}
     for p in files:
         assert _mode(p) == 0o600, p
     assert _mode(state / "prints") == 0o700
+
+
+def test_an_oversized_state_file_is_set_aside_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start-up does not grow with a state file's size: one larger than any we write is not parsed."""
+    from device_model import storage
+
+    Device(tmp_path, clock=FrozenClock()).update("network", proxy_port=3128)
+    monkeypatch.setattr(storage, "MAX_STATE_FILE", 64)
+    dev = Device(tmp_path, clock=FrozenClock())
+    assert any("settings.json" in dev.t(p) for p in dev.startup_problems)
+    assert dev.settings.network.proxy_port != 3128
+    assert list(tmp_path.glob("settings.json.corrupt-*"))

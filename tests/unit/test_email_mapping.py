@@ -19,7 +19,8 @@ import pytest
 from device_model.device import Device
 from device_model.email import EmailServiceProfile
 from device_model.email import signin as S
-from device_model.email.client import EmailClient, _conntest_msg
+from device_model.email.client import EmailClient
+from device_model.email.conntest import conntest_msg as _conntest_msg
 from device_model.email.sender import (
     Attachment,
     EmailSendError,
@@ -168,7 +169,7 @@ def _client(tmp_path: Path, result: Any) -> tuple[Device, EmailClient, FakeApp]:
     attempt.state, attempt.account, attempt._token_expires_in = S.SIGNED_IN, "admin@contoso.com", 3600
     client.store.commit(attempt, dev.clock.now())
     app = FakeApp(result)
-    client._app, client._cache, client._app_profile = app, FakeCache(), PROFILE
+    client.tokens.app, client.tokens.cache, client.tokens.profile = app, FakeCache(), PROFILE
     return dev, client, app
 
 

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from device_model.clock import FrozenClock
+from device_model.email.token_store import TokenStore
 from device_model.email import EmailServiceProfile, normalize_service, profiles_from_tenant
 from device_model.email import signin as S
 from device_model.email.redact import RedactingFilter, redact_mapping, redact_text, remember_secret
@@ -75,10 +76,10 @@ class _Cache:
         return json.dumps({"RefreshToken": {"k": {"secret": "rt-very-secret"}}})
 
 
-def _committed(tmp_path: Path) -> tuple[S.TokenStore, FrozenClock]:
+def _committed(tmp_path: Path) -> tuple[TokenStore, FrozenClock]:
     clock = FrozenClock()
     profile = EmailServiceProfile.microsoft("cid")
-    store = S.TokenStore(tmp_path / "state")
+    store = TokenStore(tmp_path / "state")
     attempt = S.SignInAttempt(service="exchange_online", profile=profile, clock=clock, cache=_Cache())
     attempt.state, attempt.account, attempt._token_expires_in = S.SIGNED_IN, "admin@contoso.com", 3600
     store.commit(attempt, clock.now())
@@ -93,7 +94,7 @@ def test_commit_writes_owner_only_files_without_secrets_in_meta(tmp_path: Path) 
     assert "rt-very-secret" not in store.meta_path.read_text()
     st = store.status(clock.now())
     assert (st.state, st.account, st.service) == ("signed_in", "admin@contoso.com", "exchange_online")
-    again = S.TokenStore(tmp_path / "state")  # survives a restart
+    again = TokenStore(tmp_path / "state")  # survives a restart
     assert again.status(clock.now()).state == "signed_in"
 
 
@@ -111,7 +112,7 @@ def test_status_and_staleness_follow_the_device_clock(tmp_path: Path) -> None:
 
 
 def test_uncommitted_attempt_cannot_be_saved(tmp_path: Path) -> None:
-    store = S.TokenStore(tmp_path / "state")
+    store = TokenStore(tmp_path / "state")
     attempt = S.SignInAttempt(service="exchange_online", profile=EmailServiceProfile.microsoft("c"), clock=FrozenClock())
     with pytest.raises(ValueError):
         store.commit(attempt, FrozenClock().now())
@@ -126,7 +127,7 @@ def test_corrupt_files_are_moved_aside(tmp_path: Path) -> None:
     assert list(store.dir.glob("token_cache.json.corrupt-*"))
     assert store.status(clock.now()).state == "not_signed_in"
     store.meta_path.write_text("garbage")
-    fresh = S.TokenStore(tmp_path / "state")
+    fresh = TokenStore(tmp_path / "state")
     assert fresh.problems and fresh.status(clock.now()).state == "not_signed_in"
 
 

@@ -16,11 +16,25 @@ admin access, :func:`unavailable_reason` says why.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, cast
+
+from textual.signal import Signal
 
 from device_model.i18n import Msg
+from panel_tui.ui.host import PanelHost
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.command import Provider
+
+    from cloud_sim import TenantHandle
+    from cloud_sim.admin import TenantAdmin
+    from panel_tui.cloud_link import CloudLink, DefaultAccountHint
+    from panel_tui.remote_admin import RemoteTenantAdmin
+    from panel_tui.scenarios.catalog import Scenario
+    from panel_tui.scenarios.engine import ScenarioResult, StepOutcome
 
 log = logging.getLogger(__name__)
 
@@ -33,32 +47,30 @@ class LinkTenant:
     """What the engine needs of a tenant, from a remote link that has an admin API."""
 
     base_url: str
-    ca_cert_path: Any
-    accounts: list[Any]
-    admin: Any
+    ca_cert_path: Path | None
+    accounts: list[DefaultAccountHint]
+    admin: TenantAdmin | RemoteTenantAdmin
 
 
-def tenant_for(link: Any) -> Any | None:
+def tenant_for(link: CloudLink | None) -> TenantHandle | LinkTenant | None:
     """The engine's tenant for this cloud link, or None (see :func:`unavailable_reason`)."""
-    if link is None or getattr(link, "state", "") != "ready":
+    if link is None or link.state != "ready":
         return None
-    handle = getattr(link, "handle", None)
-    if handle is not None:
-        return handle
-    admin = getattr(link, "admin", None)
-    if admin is None or not link.info.accounts:
+    if link.handle is not None:
+        return link.handle
+    if link.admin is None or not link.info.accounts:
         return None
-    return LinkTenant(link.info.base_url, link.info.ca_cert_path, list(link.info.accounts), admin)
+    return LinkTenant(link.info.base_url, link.info.ca_cert_path, list(link.info.accounts), link.admin)
 
 
-def unavailable_reason(link: Any) -> Msg | None:
+def unavailable_reason(link: CloudLink | None) -> Msg | None:
     """Why scenarios cannot run on this link right now (a message), or None when they can."""
     if link is None:
         return Msg.of("cloud.link.none")
-    state = getattr(link, "state", "")
+    state = link.state
     if state == "failed":
         return Msg.of("cloud.link.failed", error=link.error or "")
-    if getattr(link, "mode", "") == "microsoft":
+    if link.mode == "microsoft":
         return Msg.of("cloud.scenarios.microsoft")
     if state != "ready":
         return Msg.of("cloud.link.starting")
@@ -71,51 +83,47 @@ def unavailable_reason(link: Any) -> Msg | None:
 class ScenarioRun:
     """One run: its outcomes so far, the step being carried out, and how it ended."""
 
-    scenario: Any
+    scenario: Scenario
     send: bool
-    outcomes: list[Any] = field(default_factory=list)
+    outcomes: list[StepOutcome] = field(default_factory=list)
     current: str = ""
     running: bool = True
     #: a step that could not be carried out (engine.StepError's text)
     error: str | None = None
-    result: Any = None
+    result: ScenarioResult | None = None
 
     @property
     def ok(self) -> bool:
         return not self.running and self.error is None and all(o.ok for o in self.outcomes)
 
 
-class ScenarioRunner:
-    """Runs scenarios on the app's device and tenant; tells listeners (on the app's loop)."""
+class RunnerHost(PanelHost, Protocol):
+    """The app as the runner needs it: the panel host, plus the runner's own attributes."""
 
-    def __init__(self, app: Any) -> None:
+    scenario_runner: ScenarioRunner | None
+    startup_scenario: str | None
+
+
+def _host(app: App[None]) -> RunnerHost:
+    return cast("RunnerHost", app)
+
+
+class ScenarioRunner:
+    """Runs scenarios on the app's device and tenant; publishes each change on ``changed``."""
+
+    def __init__(self, app: App[None]) -> None:
         self.app = app
         self.run: ScenarioRun | None = None
-        self._listeners: list[Callable[[ScenarioRun], None]] = []
+        #: the run after every change, on the app's loop (the Scenarios tab subscribes)
+        self.changed: Signal[ScenarioRun] = Signal(app, "scenario-run")
 
     @property
     def busy(self) -> bool:
         return self.run is not None and self.run.running
 
-    def subscribe(self, callback: Callable[[ScenarioRun], None]) -> Callable[[], None]:
-        """Call ``callback(run)`` after every change of the current run; returns the unsubscriber."""
-        self._listeners.append(callback)
-
-        def unsubscribe() -> None:
-            if callback in self._listeners:
-                self._listeners.remove(callback)
-
-        return unsubscribe
-
     def _changed(self) -> None:
-        run = self.run
-        if run is None:
-            return
-        for callback in list(self._listeners):
-            try:
-                callback(run)
-            except Exception:  # a listener (a pane being removed) must never stop the run
-                log.exception("scenario listener failed")
+        if self.run is not None:
+            self.changed.publish(self.run)
 
     def start(self, scenario_id: str, *, send: bool = False) -> bool:
         """Apply the scenario (with ``send``, also Scan to Email and the check) in a worker.
@@ -125,27 +133,27 @@ class ScenarioRunner:
         """
         from panel_tui.scenarios import catalog
 
-        app = self.app
+        app = _host(self.app)
         scenario = catalog.get(scenario_id)
-        if self.busy:
-            app.notify(app.t("cloud.scenarios.busy", id=self.run.scenario.id), severity="warning")
+        if self.run is not None and self.run.running:
+            self.app.notify(app.t("cloud.scenarios.busy", id=self.run.scenario.id), severity="warning")
             return False
-        link = getattr(app, "cloud_link", None)
+        link = app.cloud_link
         reason = unavailable_reason(link)
         if reason is not None:
-            app.notify(app.t("cloud.scenarios.cannot", reason=reason), severity="warning", timeout=8, markup=False)
+            self.app.notify(app.t("cloud.scenarios.cannot", reason=reason), severity="warning", timeout=8,
+                            markup=False)
             return False
         self.run = ScenarioRun(scenario, send)
         self._changed()
-        app.run_worker(self._run(self.run, tenant_for(link)), group=WORKER_GROUP, exit_on_error=False,
+        self.app.run_worker(self._run(self.run, tenant_for(link)), group=WORKER_GROUP, exit_on_error=False,
                        name=f"scenario {scenario.id}")
         return True
 
-    async def _run(self, run: ScenarioRun, tenant: Any) -> None:
+    async def _run(self, run: ScenarioRun, tenant: TenantHandle | LinkTenant | None) -> None:
         from panel_tui.scenarios import engine
 
-        app = self.app
-        device = app.device
+        device = _host(self.app).device
         session = engine.Session(device, tenant)
         result = engine.ScenarioResult(run.scenario.id)
         steps = run.scenario.steps if run.send else run.scenario.setup
@@ -158,7 +166,7 @@ class ScenarioRunner:
                 result.outcomes.append(outcome)
         except engine.StepError as exc:
             run.error = str(exc)
-        except Exception as exc:  # pragma: no cover - the engine turns failures into StepError
+        except Exception as exc:  # pragma: no cover - a bug in the engine: shown as the run's error, not a crash
             log.exception("scenario %s failed", run.scenario.id)
             run.error = engine._describe_error(exc)
         finally:
@@ -170,73 +178,76 @@ class ScenarioRunner:
         self._notify_end(run)
 
     def _notify_end(self, run: ScenarioRun) -> None:
-        app = self.app
+        app = _host(self.app)
+        notify = self.app.notify
         sid = run.scenario.id
         if run.error is not None:
-            app.notify(app.t("cloud.scenarios.notify_error", id=sid, error=run.error), severity="error", timeout=10,
+            notify(app.t("cloud.scenarios.notify_error", id=sid, error=run.error), severity="error", timeout=10,
                        markup=False)
         elif not run.ok:
-            app.notify(app.t("cloud.scenarios.notify_failed", id=sid), severity="warning", timeout=8)
-        elif run.send:
-            app.notify(app.t("cloud.scenarios.notify_sent", id=sid, code=code_text(app, run.result.code)), timeout=6)
+            notify(app.t("cloud.scenarios.notify_failed", id=sid), severity="warning", timeout=8)
+        elif run.send and run.result is not None:
+            notify(app.t("cloud.scenarios.notify_sent", id=sid, code=code_text(app, run.result.code)), timeout=6)
         else:
-            app.notify(app.t("cloud.scenarios.notify_applied", id=sid), timeout=6)
+            notify(app.t("cloud.scenarios.notify_applied", id=sid), timeout=6)
 
 
-def code_text(app: Any, code: Any) -> str:
+def code_text(app: PanelHost, code: int | str) -> str:
     """An expected or resulting code as the panel says it: ``360``, or "Completed"."""
     if isinstance(code, str) and not code.isdigit():
         return str(app.t(f"device.job.status.{code}"))
     return str(code)
 
 
-def runner_for(app: Any) -> ScenarioRunner:
+def runner_for(app: App[None]) -> ScenarioRunner:
     """The app's runner (created on first use)."""
-    runner = getattr(app, "scenario_runner", None)
-    if runner is None:
-        runner = ScenarioRunner(app)
-        app.scenario_runner = runner
-    return runner
+    panel = _host(app)
+    if panel.scenario_runner is None:
+        panel.scenario_runner = ScenarioRunner(app)
+    return panel.scenario_runner
 
 
-async def open_and_apply(app: Any, scenario_id: str, *, send: bool = False) -> None:
+async def open_and_apply(app: App[None], scenario_id: str, *, send: bool = False) -> None:
     """Apply a scenario and show its outcomes on the Cloud surface's Scenarios tab."""
     started = runner_for(app).start(scenario_id, send=send)
+    panel = _host(app)
     if app.current_mode != "cloud":
         # A Cloud screen made now opens on the Scenarios tab: setting the tab right after its
         # mount would race with the tab bar's own first activation.
-        app.cloud_first_tab = "scenarios"
+        panel.cloud_first_tab = "scenarios"
         try:
             await app.switch_mode("cloud")
         finally:
-            app.cloud_first_tab = None
-    show = getattr(app.screen, "show_tab", None)
-    if show is not None:
-        show("scenarios")
-        for pane in app.screen.query("#scenarios-pane"):
-            pane.focus_list()
+            panel.cloud_first_tab = None
+    from textual.widgets import TabbedContent
+
+    for tabs in app.screen.query("#cloud-tabs").results(TabbedContent):  # none under a dialog
+        tabs.active = "cloud-scenarios"
+        for scenarios in app.screen.query("#scn-list"):
+            scenarios.focus()
     if not started:
         log.info("scenario %s not started", scenario_id)
 
 
-def start_requested(app: Any) -> None:
+def start_requested(app: App[None]) -> None:
     """``panel-tui --scenario ID``: apply it once the tenant is ready (called again on each link change)."""
-    scenario_id = getattr(app, "startup_scenario", None)
+    panel = _host(app)
+    scenario_id = panel.startup_scenario
     if not scenario_id:
         return
-    link = getattr(app, "cloud_link", None)
-    state = getattr(link, "state", "")
-    if state not in ("ready", "failed"):
+    link = panel.cloud_link
+    if link is None or link.state not in ("ready", "failed"):
         return  # wait for the next CloudLinkStatus
-    app.startup_scenario = None
+    panel.startup_scenario = None
     runner_for(app).start(scenario_id)
 
 
 # -- the command palette ------------------------------------------------------------------------
 
 
-def scenario_commands() -> type:
+def scenario_commands() -> type[Provider]:
     """The command palette's provider class (imported only when the palette opens)."""
+    from collections.abc import Awaitable, Callable
     from functools import partial
 
     from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -246,13 +257,13 @@ def scenario_commands() -> type:
     class ScenarioCommands(Provider):
         """ "Scenario: <title>": apply it and watch the outcomes on the Scenarios tab."""
 
-        def _entries(self) -> list[tuple[str, str, Any]]:
-            app = self.app
+        def _entries(self) -> list[tuple[str, str, Callable[[], Awaitable[None]]]]:
+            app = _host(self.app)
             entries = []
             for sc in catalog.SCENARIOS:
                 name = app.t("cloud.scenarios.command", title=app.t(sc.title))
                 help_text = app.t("cloud.scenarios.command_help", id=sc.id, code=code_text(app, sc.code))
-                entries.append((name, help_text, partial(open_and_apply, app, sc.id)))
+                entries.append((name, help_text, partial(open_and_apply, self.app, sc.id)))
             return entries
 
         async def discover(self) -> Hits:

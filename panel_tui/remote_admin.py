@@ -14,8 +14,11 @@ import logging
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from cloud_sim.operations import wire_args
 
 log = logging.getLogger(__name__)
 
@@ -52,75 +55,82 @@ class RemoteTenantAdmin:
         self._session.headers["Authorization"] = f"Bearer {secret}"
         self._timeout = timeout
 
-    def _op(self, op: str, **args: Any) -> Any:
-        reply = self._session.post(f"{self.base_url}/_sim/admin/{op}", json=args, timeout=self._timeout)
+    def dispatch(self, op: str, args: Mapping[str, Any]) -> Any:
+        """``TenantAdmin.dispatch`` over HTTPS: the same operation names and JSON answers."""
+        reply = self._session.post(f"{self.base_url}/_sim/admin/{op}", json=dict(args), timeout=self._timeout)
         body = reply.json()
         if reply.status_code >= 400:
             raise ValueError(body.get("error_description") or body.get("error") or str(reply.status_code))
         return body
 
-    def dispatch(self, op: str, args: dict[str, Any]) -> Any:
-        """``TenantAdmin.dispatch`` over HTTPS: one admin operation by name."""
-        return self._op(op, **args)
+    def _call(self, method: str, **kwargs: Any) -> Any:
+        """A ``TenantAdmin`` method call as its operation in the tenant's table."""
+        op, args = wire_args(method, kwargs)
+        return self.dispatch(op, args)
 
     # the subset of TenantAdmin the Cloud surface uses
     def state(self) -> dict[str, Any]:
-        return self._op("state")
+        return self._call("state")
 
     def list_users(self) -> list[dict[str, Any]]:
-        return self._op("users")
+        return self._call("list_users")
 
     def set_security_defaults(self, enabled: bool) -> None:
-        self._op("security-defaults", enabled=enabled)
+        self._call("set_security_defaults", enabled=enabled)
 
     def set_org_smtp_auth(self, enabled: bool) -> None:
-        self._op("org-smtp-auth", enabled=enabled)
+        self._call("set_org_smtp_auth", enabled=enabled)
 
     def set_mailbox_smtp_auth(self, upn: str, value: bool | None) -> None:
-        self._op("mailbox-smtp-auth", upn=upn, value=value)
+        self._call("set_mailbox_smtp_auth", upn=upn, value=value)
 
     def set_public_client_flows(self, enabled: bool) -> None:
-        self._op("public-client-flows", enabled=enabled)
+        self._call("set_public_client_flows", enabled=enabled)
 
     def add_conditional_access_policy(
         self, name: str, *, users: tuple[str, ...] | list[str] = ("all",), block_device_code_flow: bool = False
     ) -> str:
-        return str(
-            self._op("ca-add", name=name, users=list(users), block_device_code_flow=block_device_code_flow)["id"]
-        )
+        return str(self._call("add_conditional_access_policy", name=name, users=list(users),
+                              block_device_code_flow=block_device_code_flow)["id"])
 
     def remove_conditional_access_policy(self, policy_id: str) -> None:
-        self._op("ca-remove", id=policy_id)
+        self._call("remove_conditional_access_policy", policy_id=policy_id)
 
     def conditional_access_policies(self) -> list[dict[str, Any]]:
-        return self._op("ca-list")
+        return self._call("conditional_access_policies")
 
     def grant_admin_consent(self, client_id: str | None = None) -> None:
-        self._op("consent-grant", client_id=client_id)
+        self._call("grant_admin_consent", client_id=client_id)
 
     def revoke_admin_consent(self, client_id: str | None = None) -> None:
-        self._op("consent-revoke", client_id=client_id)
+        self._call("revoke_admin_consent", client_id=client_id)
 
     def has_admin_consent(self, client_id: str | None = None) -> bool:
         return bool(self.state().get("admin_consent"))
 
     def revoke_sessions(self, upn: str) -> None:
-        self._op("revoke-sessions", upn=upn)
+        self._call("revoke_sessions", upn=upn)
 
     def set_password(self, upn: str, password: str) -> None:
-        self._op("set-password", upn=upn, password=password)
+        self._call("set_password", upn=upn, password=password)
 
     def set_message_size_limit(self, size: int) -> None:
-        self._op("message-size-limit", size=int(size))
+        self._call("set_message_size_limit", size=int(size))
 
     def advance_clock(self, delta: dt.timedelta) -> dt.datetime:
-        return dt.datetime.fromisoformat(self._op("advance", duration=_duration(delta))["now"])
+        return dt.datetime.fromisoformat(self._call("advance_clock", delta=_duration(delta))["now"])
 
     def now(self) -> dt.datetime:
-        return dt.datetime.fromisoformat(self._op("now")["now"])
+        return dt.datetime.fromisoformat(self._call("now")["now"])
 
     def mail_list(self, upn: str | None = None) -> list[dict[str, Any]]:
-        return self._op("mail-list", mailbox=upn)
+        return self._call("mail_list", upn=upn)
+
+    def mail_summary(self) -> list[dict[str, Any]]:
+        return self._call("mail_summary")
+
+    def mail_page(self, upn: str, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        return self._call("mail_page", upn=upn, offset=offset, limit=limit)
 
     def messages(self, upn: str) -> list[EmailMessage]:
         """The mailbox's messages, read from the Maildir files the tenant names (same machine)."""

@@ -1,0 +1,74 @@
+"""Fax > Fax Server: forwarding a received fax by email through the Fax Server's own settings.
+
+Guide p. 8: on models that forward received faxes by email (to an Internet fax provider's fax
+server), the provider's server may need OAuth 2.0; it is set in Web Config > Fax > Fax Server >
+Email Server Settings, independent of Network > Email Server. So the Fax Server has its own
+settings section (``fax_server``), its own committed sign-in (``state_dir/fax_server/email/``),
+and its own email client: the same msal/aiosmtplib code as the device's email, reading the
+other section. A forwarded fax is a job of kind "fax" and fails with the same codes (360, 361,
+370, 311-314) in Job Status.
+
+There is no phone line in an emulator: :meth:`FaxServerEmail.receive_sample` makes a sample
+received fax (a PDF) and forwards it, as the printer does when a fax arrives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from .email.second_client import SecondEmailClient
+from .email.message import Attachment
+
+#: the calling number a sample fax "comes from" (display only)
+SAMPLE_SENDER_NUMBER = "+371 6700 0000"
+
+
+class FaxServerEmail(SecondEmailClient):
+    """The Fax Server's email client: its settings section and its own sign-in.
+
+    Endpoints (the email service profile) are the device's: the cloud link sets them once on
+    ``device.email``; this client follows them unless given its own.
+    """
+
+    def token_dir(self, device: Any) -> Path:
+        return Path(device.state_dir) / "fax_server"
+
+    def server_settings(self) -> Any:
+        return self.device.settings.fax_server
+
+    async def receive_sample(self, *, pages: int = 1, number: str = SAMPLE_SENDER_NUMBER) -> Any:
+        """A fax "arrives" (a generated sample) and is forwarded by email; returns the Job."""
+        from .email.scan import cached_sample_scan_pdf, sample_scan_pdf
+
+        dev = self.device
+        to = self.server_settings().forward_to
+
+        async def compose() -> tuple[str, str, Sequence[Any]]:
+            now = dev.clock.now()
+            when = dev.format_datetime(now)
+            doc = {"title": dev.t("fax.sample.doc_title"), "line": dev.t("fax.sample.doc_line", number=number, time=when),
+                   "pages": pages, "seed": 11}
+            pdf = cached_sample_scan_pdf(**doc)
+            if pdf is None:
+                pdf = await asyncio.to_thread(partial(sample_scan_pdf, **doc))
+            filename = f"FAX_{now.strftime('%Y%m%d%H%M%S')}.pdf"
+            return (
+                dev.t("fax.sample.subject", number=number),
+                dev.t("fax.sample.body", number=number, time=when, pages=pages),
+                [Attachment(filename, pdf, "application/pdf")],
+            )
+
+        return await self._send_job(to, "fax", compose)
+
+
+def fax_server_client(device: Any) -> FaxServerEmail:
+    """The device's Fax Server client, made on first use and kept on the device."""
+    client = getattr(device, "_fax_server_email", None)
+    if client is None:
+        client = FaxServerEmail(device)
+        device._fax_server_email = client
+    return client

@@ -1,0 +1,152 @@
+"""Epson Print Admin Serverless: the printer's own user accounts and "To Email" per user.
+
+Guide p. 9: when Print Admin Serverless uses "User's email address" as the Sender's Email
+Address, each user signs in with their own Microsoft account the first time they pick "To
+Email"; the administrator signs in first with "Consent on behalf of your organization" (until
+then an ordinary user gets "Need admin approval" from Entra ID). Tokens are kept per user
+(``state_dir/pas/<user id>/email/``, owner-only), refreshed silently, and expire per user: a
+361 is that user's alone.
+
+Users are data (``state_dir/pas.json``, 0600): an ID, a name, a password (scrypt) or a card
+number, and their email address. The email server itself is Network > Email Server's; only the
+sign-in and (with sender mode "user") the From address are the user's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import storage
+from .email.second_client import SecondEmailClient
+
+FILE_NAME = "pas.json"
+SENDER_MODES = ("device", "user")  # the Email Server's Sender's Email Address, or the user's own
+
+
+@dataclass(frozen=True)
+class PasUser:
+    """One account of the printer's authentication (ID and password, or a card)."""
+
+    id: str
+    name: str
+    email: str
+    card: str = ""
+    admin: bool = False
+    password: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
+
+
+#: the users a new printer has (emulator data; the README lists them)
+DEFAULT_USERS: tuple[tuple[str, str, str, str, str, bool], ...] = (
+    # id, name, password, card, email, admin rights on the printer
+    ("1001", "Printer Admin", "admin-1001", "04A1B2C3", "admin@contoso.onmicrosoft.com", True),
+    ("1002", "Ordinary User", "user-1002", "04D4E5F6", "user@contoso.onmicrosoft.com", False),
+    ("1003", "Printer Mailbox", "printer-1003", "04070809", "printer@contoso.onmicrosoft.com", False),
+)
+
+
+def _hash(password: str) -> dict[str, Any]:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=2**12, r=8, p=1)
+    return {"alg": "scrypt", "n": 2**12, "r": 8, "p": 1, "salt": salt.hex(), "hash": digest.hex()}
+
+
+def _check(password: str, record: dict[str, Any]) -> bool:
+    try:
+        digest = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(record["salt"]),
+                                n=int(record["n"]), r=int(record["r"]), p=int(record["p"]))
+        return hmac.compare_digest(digest.hex(), str(record["hash"]))
+    except (KeyError, ValueError, TypeError):
+        return False
+
+
+class PrintAdminServerless:
+    """The printer's PAS users, the sender mode, and a "To Email" client per user."""
+
+    def __init__(self, device: Any) -> None:
+        self.device = device
+        self.path = Path(device.state_dir) / FILE_NAME
+        self.sender_mode = "user"
+        self.users: dict[str, PasUser] = {}
+        self._clients: dict[str, PasEmail] = {}
+        self._load()
+
+    def _load(self) -> None:
+        import json
+
+        try:
+            raw = json.loads(self.path.read_text("utf-8"))["data"]
+            self.sender_mode = raw["sender_mode"] if raw.get("sender_mode") in SENDER_MODES else "user"
+            self.users = {
+                str(u["id"]): PasUser(str(u["id"]), str(u["name"]), str(u["email"]), str(u.get("card", "")),
+                                      bool(u.get("admin", False)), dict(u.get("password") or {}))
+                for u in raw["users"]
+            }
+            return
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        self.users = {uid: PasUser(uid, name, email, card, admin, _hash(pw))
+                      for uid, name, pw, card, email, admin in DEFAULT_USERS}
+        self._save()
+
+    def _save(self) -> None:
+        storage.atomic_write_json(self.path, {"schema_version": 1, "data": {
+            "sender_mode": self.sender_mode,
+            "users": [dataclasses.asdict(u) for u in self.users.values()],
+        }})
+
+    def set_sender_mode(self, mode: str) -> None:
+        if mode not in SENDER_MODES:
+            raise ValueError(mode)
+        self.sender_mode = mode
+        self._save()
+        self.device.emit("settings", "pas")
+
+    def authenticate(self, user_id: str, password: str = "", *, card: str = "") -> PasUser | None:
+        """The user for this ID and password, or this card number; None if neither matches."""
+        if card:
+            return next((u for u in self.users.values() if u.card and hmac.compare_digest(u.card, card.strip())), None)
+        user = self.users.get(user_id.strip())
+        if user is not None and _check(password, user.password):
+            return user
+        return None
+
+    def client(self, user: PasUser) -> "PasEmail":
+        """The user's "To Email" client (their own sign-in; made on first use)."""
+        client = self._clients.get(user.id)
+        if client is None:
+            client = self._clients[user.id] = PasEmail(self.device, user, self)
+        return client
+
+
+class PasEmail(SecondEmailClient):
+    """To Email for one PAS user: the Email Server's settings, the user's own sign-in, and (with
+    sender mode "user") the user's address as Sender's Email Address."""
+
+    def __init__(self, device: Any, user: PasUser, pas: PrintAdminServerless) -> None:
+        self.user = user
+        self.pas = pas
+        super().__init__(device)
+
+    def token_dir(self, device: Any) -> Path:
+        return Path(device.state_dir) / "pas" / self.user.id
+
+    def server_settings(self) -> Any:
+        settings = self.device.settings.email_server
+        if self.pas.sender_mode == "user":
+            return dataclasses.replace(settings, sender_address=self.user.email)
+        return settings
+
+
+def pas_for(device: Any) -> PrintAdminServerless:
+    """The device's Print Admin Serverless (made on first use, kept on the device)."""
+    pas = getattr(device, "_pas", None)
+    if pas is None:
+        pas = PrintAdminServerless(device)
+        device._pas = pas
+    return pas

@@ -1,0 +1,84 @@
+"""How the tenant's sign-in pages read in the panel's language: titles, messages, errors and
+the hints beside them (the default accounts, where to find the code)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.dom import DOMNode
+
+from panel_tui.ui.host import host
+from panel_tui.ui.text import tr
+
+if TYPE_CHECKING:
+    from cloud_sim.signin import Page
+
+
+def hint_for(node: DOMNode, kind: str) -> str:
+    """The hint beside a page: the default accounts (account, password pages), where the code is."""
+    link = host(node).cloud_link
+    accounts = link.info.accounts if link is not None else []
+    if kind in ("account", "password") and accounts:
+        lines = [tr(node, "cloud.signin.hint_accounts")]
+        for a in accounts:
+            lines.append(
+                tr(
+                    node,
+                    "cloud.signin.hint_account",
+                    username=a.username,
+                    password=a.password,
+                    role=tr(node, f"cloud.role.{_role_key(a.role)}"),
+                )
+            )
+        return "\n".join(lines)
+    if kind == "code":
+        return tr(node, "cloud.signin.hint_code")
+    return ""
+
+
+def page_text(node: DOMNode, page: Page, part: str) -> str:
+    """A page's title, message or error in the panel's language.
+
+    Microsoft shows its pages in the browser's language; here the tenant names the page and
+    its known text, and the catalog words it. A text the catalog does not know (another
+    tenant, a newer page) is shown as the tenant sent it.
+    """
+    app_name = page.app
+    reason = page.reason or ""
+    if part == "error":
+        fallback = page.error_text or ""
+        key = f"cloud.page.reason.{reason}" if reason else ""
+    elif page.kind == "error":
+        fallback = page.title if part == "title" else page.message
+        key = f"cloud.page.reason.{reason}.title" if reason and part == "title" else ""
+    else:
+        fallback = page.title if part == "title" else page.message
+        if part == "message" and fallback == (page.error_text or None):
+            fallback = ""  # a page without a message of its own: its error is shown below
+        key = f"cloud.page.{page.kind}.{part}"
+    if not key:
+        return fallback
+    text = tr(node, key, app=app_name)
+    if text == key or "{app}" in tr(node, key) and not app_name:
+        return fallback  # unknown here, or it needs the app's name the tenant did not send
+    return text
+
+
+def _role_key(role: str) -> str:
+    text = str(role).lower()
+    if "personal" in text:  # an Outlook.com account, outside the organisation
+        return "personal"
+    if "admin" in text:
+        return "global_admin"
+    return "user"
+
+
+def unavailable_text(node: DOMNode) -> str:
+    link = host(node).cloud_link
+    if link is None:
+        return tr(node, "cloud.link.none")
+    if link.mode == "microsoft":
+        return tr(node, "cloud.signin.real_microsoft", url=link.info.verification_uri)
+    if link.state == "failed":
+        return tr(node, "cloud.link.failed", error=link.error or "")
+    return tr(node, "cloud.link.starting")

@@ -1,0 +1,22 @@
+"""The command palette's own entries (Ctrl+P): the three surfaces, Home, Help and Quit, in the
+device's language. Scenarios add theirs (`panel_tui.scenario_runner.scenario_commands`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from textual.app import App, SystemCommand
+
+from panel_tui.ui.host import host
+
+
+def system_commands(app: App[None]) -> Iterator[SystemCommand]:
+    """What `PanelApp.get_system_commands` offers instead of Textual's defaults."""
+    panel = host(app)
+    t = panel.t
+    for mode in ("panel", "webconfig", "cloud"):
+        yield SystemCommand(t(f"panel.command.{mode}"), t(f"panel.command.{mode}_help"),
+                            lambda mode=mode: panel.action_surface(mode))
+    yield SystemCommand(t("panel.command.home"), t("panel.command.home_help"), panel.go_home)
+    yield SystemCommand(t("panel.command.help"), t("panel.command.help_help"), panel.action_help)
+    yield SystemCommand(t("panel.command.quit"), t("panel.command.quit_help"), app.exit)

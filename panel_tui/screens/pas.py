@@ -1,0 +1,239 @@
+"""Epson Print Admin Serverless on the panel (models with it): log in, then To Email.
+
+The user logs in with the printer's authentication (ID and password, or a card number). The
+first time a user picks To Email, the panel walks Microsoft's sign-in pages for that user (the
+same pages F4 shows, here in the panel, with the code already filled in); after that the user
+sends From their own address. Before the administrator has signed in with "Consent on behalf of
+your organization", an ordinary user gets "Need admin approval" (guide p. 9).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from panel_tui.cloud.signin_pane import SignInPane
+from panel_tui.menu_tree import MenuNode
+from panel_tui.screens.base import PanelScreen
+
+log = logging.getLogger(__name__)
+
+
+class PasSignInPane(SignInPane):
+    """Microsoft's pages for the PAS user's own sign-in (the code is this user's, not Web
+    Config's)."""
+
+    attempt: Any = None
+
+    def _hint_for(self, kind: str) -> str:
+        if kind == "code":  # the code is this user's To Email sign-in, already filled in
+            return self.app.device.t("panel.pas.hint_code")
+        return super()._hint_for(kind)
+
+    def _pending_code(self) -> str:
+        attempt = self.attempt
+        if attempt is not None and getattr(attempt, "state", "") == "waiting":
+            return str(getattr(attempt, "user_code", "") or "")
+        return ""
+
+
+class PasScreen(PanelScreen):
+    """States: login -> menu -> (signin ->) send."""
+
+    HELP_KEY = "panel.help.pas"
+    HINTS_KEY = "panel.hints.confirm"
+    DEFAULT_CSS = """
+    PasScreen .pas-part { height: auto; padding: 0 2; }
+    PasScreen #pas-signin { height: 1fr; }
+    PasScreen .field-row { height: 1; }
+    PasScreen .field-row Label { width: 22; }
+    PasScreen .field-row Input { width: 1fr; }
+    """
+
+    def __init__(self, node: MenuNode | None = None) -> None:
+        super().__init__(node)
+        self.user: Any = None
+        self.attempt: Any = None
+        self.state = "login"
+
+    def crumbs(self) -> list[str]:
+        return [self.t("panel.home.tile.pas")]
+
+    def compose_body(self) -> ComposeResult:
+        t = self.t
+        with Vertical(id="pas-login", classes="pas-part"):
+            yield Static(t("panel.pas.login_intro"), markup=False)
+            with Horizontal(classes="field-row"):
+                yield Label(t("panel.pas.user_id"), markup=False)
+                yield Input(id="pas-id", compact=True)
+            with Horizontal(classes="field-row"):
+                yield Label(t("panel.pas.password"), markup=False)
+                yield Input(id="pas-password", password=True, compact=True)
+            with Horizontal(classes="field-row"):
+                yield Label(t("panel.pas.card"), markup=False)
+                yield Input(id="pas-card", compact=True)
+            with Horizontal(classes="form-buttons"):
+                yield Button(t("panel.pas.log_in"), id="pas-log-in", compact=True)
+        with Vertical(id="pas-menu", classes="pas-part"):
+            yield Static(id="pas-who", markup=False)
+            with Horizontal(classes="form-buttons"):
+                yield Button(t("panel.pas.to_email"), id="pas-to-email", compact=True)
+                yield Button(t("panel.pas.log_out"), id="pas-log-out", compact=True)
+        with Vertical(id="pas-send", classes="pas-part"):
+            with Horizontal(classes="field-row"):
+                yield Label(t("panel.pas.to"), markup=False)
+                yield Input(id="pas-to", compact=True)
+            with Horizontal(classes="form-buttons"):
+                yield Button(t("panel.pas.send"), id="pas-send-button", compact=True)
+        yield Static(id="pas-message", classes="pas-part", markup=False)
+        yield PasSignInPane(id="pas-signin")
+
+    def on_mount(self) -> None:
+        self._show("login")
+
+    def _show(self, state: str) -> None:
+        self.state = state
+        self.query_one("#pas-login").display = state == "login"
+        self.query_one("#pas-menu").display = state in ("menu", "send", "signin")
+        self.query_one("#pas-send").display = state == "send"
+        self.query_one("#pas-signin").display = state == "signin"
+        focus = {"login": "#pas-id", "menu": "#pas-to-email", "send": "#pas-to"}.get(state)
+        if focus:
+            self.query_one(focus).focus()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#pas-message", Static).update(text)
+
+    def pas(self) -> Any:
+        from device_model.pas import pas_for
+
+        return pas_for(self.device)
+
+    # -- log in ---------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#pas-log-in")
+    @on(Input.Submitted, "#pas-id, #pas-password, #pas-card")
+    def log_in(self) -> None:
+        user = self.pas().authenticate(
+            self.query_one("#pas-id", Input).value, self.query_one("#pas-password", Input).value,
+            card=self.query_one("#pas-card", Input).value,
+        )
+        self.query_one("#pas-password", Input).value = ""
+        self.query_one("#pas-card", Input).value = ""
+        if user is None:
+            self._say(self.t("panel.pas.wrong"))
+            return
+        self.user = user
+        self.query_one("#pas-who", Static).update(self.t("panel.pas.logged_in", name=user.name, email=user.email))
+        self._say("")
+        self._show("menu")
+
+    @on(Button.Pressed, "#pas-log-out")
+    def log_out(self) -> None:
+        self._cancel_attempt()
+        self.user = None
+        self._say("")
+        self._show("login")
+
+    # -- To Email -------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#pas-to-email")
+    def to_email(self) -> None:
+        if self.user is None:
+            return
+        client = self.pas().client(self.user)
+        if client.status().state == "signed_in":
+            self._say(self.t("panel.pas.from", email=self.user.email))
+            self._show("send")
+            return
+        self._say(self.t("panel.pas.signin_first", email=self.user.email))
+        self._begin(client)
+
+    @work(thread=True, exclusive=True, group="pas-signin", exit_on_error=False)
+    def _begin(self, client: Any) -> None:
+        try:
+            attempt = client.begin_sign_in()
+        except Exception as exc:
+            log.info("PAS sign-in could not start: %s", type(exc).__name__)
+            self._post(self._say, self.t("panel.pas.signin_unavailable", reason=type(exc).__name__))
+            return
+        self._post(self._walk, attempt)
+        try:
+            attempt.wait()
+        except Exception:
+            log.exception("waiting for the PAS sign-in failed")
+        self._post(self._finished, client, attempt)
+
+    def _post(self, callback: Any, *args: Any) -> None:
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass
+
+    def _walk(self, attempt: Any) -> None:
+        """Show Microsoft's pages in the panel, the code already filled in."""
+        self.attempt = attempt
+        pane = self.query_one(PasSignInPane)
+        pane.attempt = attempt
+        self._show("signin")
+        pane.follow_pending()
+        pane.restart()
+        pane.focus_first()
+
+    def _finished(self, client: Any, attempt: Any) -> None:
+        if self.attempt is not attempt:
+            return
+        self.attempt = None
+        if attempt.state == "signed_in":
+            client.commit_sign_in(attempt)  # the user's own sign-in, kept for this user only
+            self._say(self.t("panel.pas.signed_in", email=attempt.account or self.user.email))
+            self._show("send")
+            return
+        from panel_tui.ui.text import signin_outcome_text
+
+        text = signin_outcome_text(self, attempt)
+        if getattr(attempt, "aad_code", None) in (65001, 90094, 90095):
+            text = f"{text}\n{self.t('panel.pas.need_admin')}"
+        self._say(text)
+        self._show("menu")
+
+    def _cancel_attempt(self) -> None:
+        attempt, self.attempt = self.attempt, None
+        if attempt is not None and getattr(attempt, "state", "") == "waiting":
+            try:
+                attempt.cancel()
+            except Exception:
+                log.exception("cancelling the PAS sign-in failed")
+
+    def on_unmount(self) -> None:
+        self._cancel_attempt()
+
+    # -- send -----------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#pas-send-button")
+    @on(Input.Submitted, "#pas-to")
+    def send(self) -> None:
+        to = self.query_one("#pas-to", Input).value.strip()
+        if not to or self.user is None:
+            self._say(self.t("panel.pas.need_to"))
+            return
+        self._say(self.t("panel.pas.sending"))
+        self._send_worker(self.pas().client(self.user), to)
+
+    @work(exclusive=True, group="pas-send", exit_on_error=False)
+    async def _send_worker(self, client: Any, to: str) -> None:
+        try:
+            job = await client.scan_to_email(to)
+        except Exception as exc:
+            self._say(f"{type(exc).__name__}: {exc}")
+            return
+        outcome = self.t(job.result_label)
+        entry = self.device.errors.for_job(job) if job.status == "error" else None
+        if entry is not None:
+            outcome = f"{outcome}\n{self.t(entry.status)}\n{self.t(entry.solution)}"
+        self._say(self.t("panel.pas.sent", to=to, outcome=outcome))

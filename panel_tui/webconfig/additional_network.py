@@ -1,0 +1,84 @@
+"""Network > Additional Network: the second interface of models that have one.
+
+Shows the interface's status and which network email goes out on. Choosing the additional
+network while the Email Server uses OAuth2 is refused with Epson's message, and the page says the
+guide's note (p. 5): the additional network does not support OAuth 2.0; use the standard one.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Label, Select, Static
+
+from panel_tui.ui.text import tr
+
+
+class AdditionalNetworkPage(VerticalScroll, can_focus=False):
+    """Status rows, the guide's note, and Network used for email (log-in required)."""
+
+    def compose(self) -> ComposeResult:
+        t = lambda key, **p: tr(self, key, **p)  # noqa: E731
+        yield Static(t("webconfig.nav.additional_network"), classes="page-title", markup=False)
+        yield Static(id="an-rows", markup=False)
+        yield Static(t("addnet.guide_note"), classes="page-note", markup=False)
+        with Horizontal(classes="field-row"):
+            yield Label(t("addnet.email_network"), classes="field-label", markup=False)
+            yield Select(
+                [(t(f"addnet.network.{n}"), n) for n in ("standard", "additional")],
+                allow_blank=False, value="standard", id="an-network", compact=True,
+            )
+        yield Static(id="an-network-error", classes="field-error", markup=False)
+        with Horizontal(classes="button-row"):
+            yield Button(t("webconfig.ok"), id="an-ok", compact=True)
+        yield Static(id="an-result", classes="page-result", markup=False)
+
+    def on_mount(self) -> None:
+        self.load_settings()
+
+    def _show_rows(self) -> None:
+        from device_model.additional_network import status_rows
+
+        device = self.app.device
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=22, style="bold")
+        grid.add_column(ratio=1)
+        for row in status_rows(device)[:-2]:  # network and OAuth2 are the field and note below
+            value = row.value if isinstance(row.value, str) else device.t(row.value)
+            grid.add_row(Text(device.t(row.label)), Text(value))
+        self.query_one("#an-rows", Static).update(grid)
+
+    def load_settings(self) -> None:
+        """What the printer holds now (a page left without OK forgets its edits)."""
+        self._show_rows()
+        network = getattr(self.app.device.settings.email_server, "network", "standard")
+        self.query_one("#an-network", Select).value = network
+        error = self.query_one("#an-network-error", Static)
+        error.update("")
+        error.remove_class("-shown")
+        self.query_one("#an-result", Static).update("")
+
+    @on(Button.Pressed, "#an-ok")
+    def press_ok(self) -> None:
+        from device_model.validation import ValidationError
+
+        error = self.query_one("#an-network-error", Static)
+        result = self.query_one("#an-result", Static)
+        network = self.query_one("#an-network", Select).value
+        try:
+            self.app.device.update("email_server", network=network)
+        except ValidationError as exc:
+            msg = exc.errors.get("network")
+            error.update(tr(self, msg) if msg is not None else "")
+            error.set_class(msg is not None, "-shown")
+            result.update(tr(self, "webconfig.email.invalid"))
+            result.set_class(True, "-error")
+            return
+        error.update("")
+        error.remove_class("-shown")
+        result.set_class(False, "-error")
+        result.update(tr(self, "webconfig.email.saved"))
+        self._show_rows()

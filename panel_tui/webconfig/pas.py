@@ -1,0 +1,56 @@
+"""Device Management > Print Admin Serverless (models with it): the printer's users and the
+sender mode of To Email ("User's email address", guide p. 9, or the Email Server's address)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Label, Select, Static
+
+from panel_tui.ui.text import tr
+
+
+class PasPage(VerticalScroll, can_focus=False):
+    """Users (read-only here: kept as data in the state dir) and Sender's Email Address."""
+
+    def compose(self) -> ComposeResult:
+        t = lambda key, **p: tr(self, key, **p)  # noqa: E731
+        yield Static(t("webconfig.nav.pas"), classes="page-title", markup=False)
+        yield Static(t("webconfig.pas.intro"), classes="page-note", markup=False)
+        with Horizontal(classes="field-row"):
+            yield Label(t("webconfig.email.sender"), classes="field-label", markup=False)
+            yield Select([(t(f"webconfig.pas.sender.{m}"), m) for m in ("user", "device")],
+                         allow_blank=False, value="user", id="pas-sender", compact=True)
+        with Horizontal(classes="button-row"):
+            yield Button(t("webconfig.ok"), id="pas-ok", compact=True)
+        yield Static(id="pas-result", classes="page-result", markup=False)
+        yield Static(t("webconfig.pas.users"), classes="page-subtitle", markup=False)
+        yield Static(id="pas-users", markup=False)
+
+    def on_mount(self) -> None:
+        self.load_settings()
+
+    def load_settings(self) -> None:
+        from device_model.pas import pas_for
+
+        pas = pas_for(self.app.device)
+        self.query_one("#pas-sender", Select).value = pas.sender_mode
+        grid = Table.grid(padding=(0, 1))
+        for _ in range(3):
+            grid.add_column()
+        for user in pas.users.values():
+            signed = pas.client(user).status().state == "signed_in"
+            state = tr(self, "webconfig.status.signed_in_account", account=user.email) if signed else user.email
+            grid.add_row(Text(user.id), Text(user.name), Text(state))  # data, never markup
+        self.query_one("#pas-users", Static).update(grid)
+        self.query_one("#pas-result", Static).update("")
+
+    @on(Button.Pressed, "#pas-ok")
+    def press_ok(self) -> None:
+        from device_model.pas import pas_for
+
+        pas_for(self.app.device).set_sender_mode(str(self.query_one("#pas-sender", Select).value))
+        self.query_one("#pas-result", Static).update(tr(self, "webconfig.email.saved"))

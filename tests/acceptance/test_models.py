@@ -1,0 +1,70 @@
+"""Device models from the command line: `panel-tui models` lists them, `--model` picks one, the
+state dir keeps it, and a model's features decide what Web Config shows."""
+
+from __future__ import annotations
+
+from tests.acceptance.conftest import Launch
+
+
+def test_models_listed_chosen_and_kept(launch: Launch) -> None:
+    listing = launch("panel-tui", "models")
+    listing.wait_for("wf-c5890", "(default)", "am-c4000", "wf-c879r", "Fax Server email")
+    assert listing.wait_exit() == 0
+
+    panel = launch("panel-tui", "--model", "am-c4000")
+    panel.wait_for("Web Config (F3)")
+    panel.press("f3")
+    screen = panel.wait_for("EPSON AM-C4000 Series", "X7QA020406")
+    assert " Fax " in screen  # a fax model has Web Config's Fax tab
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0
+
+    again = launch("panel-tui")  # the same state dir, no --model: the same printer
+    again.wait_for("Web Config (F3)")
+    again.press("f3")
+    again.wait_for("EPSON AM-C4000 Series")
+    again.press("ctrl+q")
+    assert again.wait_exit() == 0
+
+
+def test_default_model_has_no_fax_tab(launch: Launch) -> None:
+    panel = launch("panel-tui")
+    panel.wait_for("Web Config (F3)")
+    panel.press("f3")
+    screen = panel.wait_for("EPSON WF-C5890 Series", "Network Security")
+    assert " Fax " not in screen
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0
+
+
+def test_unknown_model_is_refused_with_the_ids(launch: Launch) -> None:
+    panel = launch("panel-tui", "--model", "lx-9000")
+    panel.wait_for("unknown model 'lx-9000'", "wf-c5890")
+    assert panel.wait_exit() == 2
+
+
+def test_oauth2_is_refused_on_the_additional_network(launch: Launch) -> None:
+    """Guide p. 5 as a trainer shows it: a model with an additional network, OAuth2 on the Email
+    Server, then Network > Additional Network: choosing it for email is refused with the note."""
+    panel = launch("panel-tui", "--model", "wf-c879r")
+    panel.wait_for("Web Config (F3)")
+    panel.press("f3")
+    panel.wait_for("EPSON WF-C879R Series", "Log in")
+    panel.press("ctrl+l")
+    panel.type("X3HC087900")
+    panel.press("enter")
+    panel.wait_for("Log out")
+    panel.press("right", "right", "right")
+    panel.wait_for("Additional Network", "Authentication Method")  # the model's extra page
+    panel.press("enter", "enter", "down", "down", "down", "enter")  # Basic: OAuth2
+    panel.wait_for("Microsoft Exchange Online")
+    panel.press("ctrl+o")
+    panel.wait_for("Setup complete")
+    panel.press("shift+tab")  # back to the left menu
+    panel.press("down", "down", "down", "down", "enter")
+    panel.wait_for("10.20.30.41", "The additional network does not")
+    panel.press("enter", "down", "enter")  # Network used for email: Additional network
+    panel.press("ctrl+o")
+    panel.wait_for("OAuth2 cannot be used")
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0

@@ -1,0 +1,169 @@
+"""`panel-tui serve ssh`: students connect with an SSH client (asyncssh, no system ssh), each
+gets their own panel and state dir, and nothing is left running when they leave."""
+
+from __future__ import annotations
+
+import asyncio
+import stat
+from pathlib import Path
+
+import asyncssh
+import pytest
+
+from tests.integration.serve_helpers import ClassServerProcess, Student, panels_of, wait_no_panel
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    s = ClassServerProcess(tmp_path / "class")
+    yield s
+    assert s.stop() == 0
+    assert not panels_of(tmp_path / "class" / "students")
+
+
+async def test_student_sees_home_presses_keys_resizes_and_leaves_nothing_running(
+        server: ClassServerProcess) -> None:
+    ann = await Student.connect(server.port, "ann")
+    await ann.wait_for("Home", "Scan", "Settings", "F4 Cloud")
+    assert len(ann.screen.display[0]) == 80
+    await ann.press("f1")
+    await ann.wait_for("Esc")
+    await ann.press("escape")
+    await ann.wait_for("Home", "Job/Status")
+    # Ctrl+C is the panel's key, not the end of the session
+    await ann.press("ctrl+c")
+    await asyncio.sleep(0.5)
+    assert panels_of(server.root / "students" / "ann")
+    # a wider window: the panel redraws at the new size (the clock moves to the right edge)
+    await ann.resize(100, 30)
+    deadline = asyncio.get_running_loop().time() + 15
+    while asyncio.get_running_loop().time() < deadline:
+        top = ann.screen.display[0]
+        if top.rstrip().endswith(tuple("0123456789")) and len(top.rstrip()) > 85:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError(ann.text())
+    await ann.close()
+    await wait_no_panel(server.root / "students" / "ann")
+    assert (server.root / "students" / "ann").is_dir()
+
+
+async def test_two_students_have_their_own_printers_and_come_back_to_theirs(
+        server: ClassServerProcess) -> None:
+    ann = await Student.connect(server.port, "Ann")
+    bob = await Student.connect(server.port, "bob", command="lv")  # ssh -t bob@host lv
+    await asyncio.gather(ann.wait_for("Home", "Scan"), bob.wait_for("Sākums", "Mākonis"))
+    students = server.root / "students"
+    assert panels_of(students / "ann") and panels_of(students / "bob")
+    assert set(panels_of(students / "ann")).isdisjoint(panels_of(students / "bob"))
+    # Ctrl+Q in the panel ends the session with the panel's own status
+    await ann.press("ctrl+q")
+    assert await ann.wait_exit() == 0
+    await wait_no_panel(students / "ann")
+    assert panels_of(students / "bob")
+    # ann again: the same printer (her state dir), not a busy or a new one
+    again = await Student.connect(server.port, "ann")
+    await again.wait_for("Home", "Scan")
+    assert sorted(p.name for p in students.iterdir()) == ["ann", "bob"]
+    await again.close()
+    await bob.close()
+    await wait_no_panel(students)
+
+
+async def test_same_name_again_takes_the_session_over(server: ClassServerProcess) -> None:
+    first = await Student.connect(server.port, "cara")
+    await first.wait_for("Home")
+    second = await Student.connect(server.port, "cara")
+    await second.wait_for("Home", "Scan")
+    await first.wait_exit()
+    assert b"connected again" in first.stderr
+    assert len(panels_of(server.root / "students" / "cara")) == 1
+    await second.close()
+    await first.close()
+
+
+async def test_wrong_password_and_unusable_names_are_refused(server: ClassServerProcess) -> None:
+    with pytest.raises(asyncssh.PermissionDenied):
+        await Student.connect(server.port, "ann", password="not-the-class-password")
+    with pytest.raises(asyncssh.PermissionDenied):
+        await Student.connect(server.port, "...")
+    assert not (server.root / "students").exists() or not any((server.root / "students").iterdir())
+
+
+async def test_the_tenants_own_account_names_are_not_student_names(server: ClassServerProcess) -> None:
+    admin = await Student.connect(server.port, "Admin")
+    assert await admin.wait_exit() == 2
+    assert b"connect with your own name" in admin.stderr
+    await admin.close()
+    assert not (server.root / "students" / "admin").exists()
+
+
+async def test_without_a_terminal_the_student_is_told_to_use_ssh_t(server: ClassServerProcess) -> None:
+    async with asyncssh.connect("127.0.0.1", server.port, username="dan", password="class-pass-42",
+                                known_hosts=None, client_keys=None, agent_path=None) as conn:
+        result = await conn.run(None, term_type=None, encoding="utf-8", timeout=15)
+    assert result.exit_status == 2
+    assert "ssh -t" in result.stderr
+    assert not panels_of(server.root / "students" / "dan")
+
+
+def test_the_host_key_is_kept_private_and_the_password_only_as_a_hash(
+        server: ClassServerProcess) -> None:
+    key = server.root / "ssh_host_ed25519_key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    stored = (server.root / "class-password.json").read_text()
+    assert "class-pass-42" not in stored and "scrypt" in stored
+    assert stat.S_IMODE((server.root / "class-password.json").stat().st_mode) == 0o600
+    assert not any("class-pass-42" in line for line in server.lines)
+
+
+async def test_a_full_class_and_an_idle_student(tmp_path: Path) -> None:
+    s = ClassServerProcess(tmp_path / "class", "--max-sessions", "1", "--idle-timeout", "0.05")
+    try:
+        ann = await Student.connect(s.port, "ann")
+        await ann.wait_for("Home")
+        bob = await Student.connect(s.port, "bob")
+        assert await bob.wait_exit() == 2
+        assert b"class is full" in bob.stderr
+        await bob.close()
+        # ann presses nothing for 3 s (the limit): her session ends, her printer stays
+        assert await ann.wait_exit(timeout=15) is not None
+        assert b"no key pressed" in ann.stderr
+        await wait_no_panel(s.root / "students" / "ann")
+        assert (s.root / "students" / "ann").is_dir()
+        await ann.close()
+    finally:
+        assert s.stop() == 0
+
+
+async def test_many_students_at_once(server: ClassServerProcess) -> None:
+    """SERVE_STUDENTS=30 for a full class (default 3, to stay fast): each on their own Home."""
+    import os
+
+    n = int(os.environ.get("SERVE_STUDENTS", "3"))
+    students = await asyncio.gather(*(Student.connect(server.port, f"s{i:02d}") for i in range(n)))
+    await asyncio.gather(*(s.wait_for("Home", "Job/Status", timeout=30 + 3 * n) for s in students))
+    assert len({tuple(panels_of(server.root / "students" / f"s{i:02d}")) for i in range(n)}) == n
+    await asyncio.gather(*(s.close() for s in students))
+    await wait_no_panel(server.root / "students", timeout=15 + n)
+
+
+async def test_a_killed_server_leaves_no_panel_running(tmp_path: Path) -> None:
+    """kill -9 of the server closes each panel's terminal: the panels hang up and end."""
+    import os
+    import signal
+
+    s = ClassServerProcess(tmp_path / "class")
+    ann = await Student.connect(s.port, "ann")
+    await ann.wait_for("Home")
+    assert panels_of(s.root / "students" / "ann")
+    os.kill(s.proc.pid, signal.SIGKILL)
+    s.proc.wait(timeout=10)
+    await wait_no_panel(s.root / "students", timeout=15)
+    await ann.close()
+    # and the class starts again on the same dir (no lock left behind)
+    again = ClassServerProcess(tmp_path / "class")
+    assert again.stop() == 0

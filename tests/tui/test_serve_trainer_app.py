@@ -1,0 +1,90 @@
+"""The trainer's screen (Pilot at 80x24): one row per student with their step of the guide, the
+summary line, and a scenario pushed to one student through the class tenant's admin API."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cloud_sim import start_tenant
+from panel_tui.serve import trainer
+from panel_tui.serve.trainer_app import PushScreen, TrainerApp
+
+
+def write(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+
+
+@pytest.fixture
+def class_root(tmp_path: Path):
+    root = tmp_path / "class"
+    handle = start_tenant(root / "tenant")
+    handle.admin.ensure_user("ann@contoso.onmicrosoft.com", "Contoso-Student-2025")
+    handle.admin.ensure_user("bob@contoso.onmicrosoft.com", "Contoso-Student-2025")
+    (root / "students" / "bob").mkdir(parents=True)
+    write(root / "students" / "ann" / "email" / "signin.json",
+          {"schema_version": 1, "data": {"account": "ann@contoso.onmicrosoft.com",
+                                         "committed_at": "2026-11-28T04:00:00+00:00"}})
+    write(root / "students" / "ann" / "joblog.json", {"schema_version": 1, "data": {"log": [
+        {"id": 1, "kind": "scan_to_email", "status": "completed", "code": None},
+        {"id": 2, "kind": "scan_to_email", "status": "error", "code": 370}]}})
+    write(root / "sessions.json", {"sessions": [{"name": "bob", "since": 0, "pid": None}]})
+    yield root
+    handle.stop()
+
+
+def option_ids(app: TrainerApp) -> list[str | None]:
+    from textual.widgets import OptionList
+
+    options = app.screen.query_one(OptionList)
+    return [options.get_option_at_index(i).id for i in range(options.option_count)]
+
+
+def cells(app: TrainerApp) -> dict[str, list[str]]:
+    from textual.widgets import DataTable
+
+    table = app.query_one(DataTable)
+    return {str(k.value): [str(c) for c in table.get_row(k)] for k in table.rows}
+
+
+async def test_the_class_table_and_a_push_to_one_student(class_root: Path) -> None:
+    app = TrainerApp(class_root, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        rows = cells(app)
+        assert rows["ann"] == ["ann", "scan sent", "-", "yes", "yes", "yes", "370"]
+        assert rows["bob"] == ["bob", "connected", "yes", "-", "-", "-", "-"]
+        assert "1 of 2 students have sent their first scan" in str(app.query_one("#summary").render())
+        await pilot.press("enter")  # ann: the first row
+        await pilot.pause()
+        assert isinstance(app.screen, PushScreen)
+        assert "expire" not in option_ids(app)
+        await pilot.press("down", "enter")  # block the account
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "Pushed" in str(app.query_one("#message").render()):
+                break
+        assert "ann" in str(app.query_one("#message").render())
+    from cloud_sim.cli import call_admin  # the push went through the class tenant's admin API
+
+    names = [p["name"] for p in call_admin(class_root / "tenant", "ca-list", {})]
+    assert names == [trainer.BLOCK_POLICY + "ann@contoso.onmicrosoft.com"]
+
+
+async def test_latvian_and_an_empty_class(tmp_path: Path) -> None:
+    (tmp_path / "join.txt").write_text("ssh -t -p 2222 YOURNAME@127.0.0.1\n")
+    app = TrainerApp(tmp_path, "lv")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        summary = str(app.query_one("#summary").render())
+        assert "Neviens students" in summary and "ssh -t -p 2222" in summary
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, PushScreen)
+        assert "expire" in option_ids(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, PushScreen)

@@ -1,0 +1,111 @@
+"""Device models as data: the catalogue, the default kept exactly as before, the model kept with
+the state dir, and features that decide what a model shows."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from device_model import Device, models
+from device_model.profile import DeviceProfile
+
+
+def test_catalogue_has_a_full_model_the_default_and_an_additional_network() -> None:
+    entries = models.catalogue()
+    assert entries[0].default and entries[0].id == "wf-c5890"
+    features = {e.id: e.profile.features for e in entries}
+    assert features["wf-c5890"] == frozenset()
+    assert features["am-c4000"] == {"fax", "fax_server", "print_admin_serverless", "additional_network"}
+    assert "additional_network" in features["wf-c879r"] and "fax" not in features["wf-c879r"]
+    assert len({e.profile.serial_number for e in entries}) == len(entries)
+
+
+def test_default_model_is_the_profile_panel_tui_always_had() -> None:
+    """Existing state dirs and snapshots: the default model changes nothing."""
+    assert models.default() == DeviceProfile()
+    assert models.get("ds-c490").has_general_settings is False
+
+
+def test_model_is_kept_with_the_state_dir(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    assert models.for_state_dir(state).model_id == "wf-c5890"  # nothing written for the default
+    assert not (state / models.MODEL_FILE).exists()
+    assert models.for_state_dir(state, "AM-C4000").model_id == "am-c4000"
+    assert stat.S_IMODE((state / models.MODEL_FILE).stat().st_mode) == 0o600
+    assert models.for_state_dir(state).model_id == "am-c4000"  # a later start without --model
+    dev = Device(state, profile=models.for_state_dir(state))
+    assert dev.profile.serial_number == "X7QA020406"
+
+
+def test_unknown_model_names_the_choices(tmp_path: Path) -> None:
+    with pytest.raises(models.UnknownModel, match="wf-c5890"):
+        models.for_state_dir(tmp_path, "lx-9000")
+    (tmp_path / models.MODEL_FILE).write_text("{not json")
+    assert models.for_state_dir(tmp_path).model_id == "wf-c5890"  # a broken file: the default
+
+
+def test_listing_names_every_model_and_its_features() -> None:
+    text = models.listing()
+    for entry in models.catalogue():
+        assert entry.id in text and entry.profile.model in text
+    assert "Fax Server email" in text and "(default)" in text
+
+
+def test_oauth2_over_the_additional_network_is_refused(tmp_path: Path) -> None:
+    from device_model.validation import ValidationError
+
+    dev = Device(tmp_path, profile=models.get("wf-c879r"))
+    dev.update("email_server", network="additional")  # fine with SMTP AUTH / Off
+    with pytest.raises(ValidationError) as info:
+        dev.update("email_server", auth_method="oauth2", email_service="exchange_online")
+    assert info.value.errors["network"].key == "addnet.oauth2_refused"
+    assert dev.settings.email_server.auth_method == "off"  # nothing saved
+    assert "does not support OAuth" in dev.t("addnet.guide_note")
+    dev.update("basic", language="lv")
+    assert "neatbalsta OAuth2.0" in dev.t("addnet.guide_note")
+
+
+def test_status_sheet_names_the_model_and_its_additional_network(tmp_path: Path) -> None:
+    from device_model.status_sheet import sheet_sections
+
+    def facts(dev: Device) -> list[str]:
+        return [dev.t(h) for h, _ in sheet_sections(dev)] + [
+            str(r.value) for _, rows in sheet_sections(dev) for r in rows
+        ]
+
+    full = facts(Device(tmp_path / "a", profile=models.get("am-c4000")))
+    assert "EPSON AM-C4000 Series (simulated)" in full and "Additional Network Status" in full
+    assert "10.20.30.42" in full
+    plain = facts(Device(tmp_path / "b", profile=models.default()))
+    assert "Additional Network Status" not in plain
+
+
+def test_restore_default_settings_forgets_fax_pas_and_ca_but_keeps_the_model(tmp_path: Path) -> None:
+    from cloud_sim.ca import ensure_ca
+    from device_model.pas import pas_for
+
+    state = tmp_path / "state"
+    dev = Device(state, profile=models.for_state_dir(state, "am-c4000"))
+    (tmp_path / "relay").mkdir(mode=0o700)
+    dev.trust.import_file(ensure_ca(tmp_path / "relay").ca_cert)
+    pas_for(dev).set_sender_mode("device")
+    dev.update("fax_server", forward_to="faxes@provider.example")
+    (state / "fax_server" / "email").mkdir(parents=True)
+    (state / "fax_server" / "email" / "signin.json").write_text("{}")
+    dev.factory_reset()
+    assert dev.trust.list() == [] and not (state / "fax_server").exists()
+    assert pas_for(dev).sender_mode == "user"
+    assert dev.settings.fax_server.forward_to == ""
+    assert models.for_state_dir(state).model_id == "am-c4000"
+
+
+def test_scripts_know_receive_fax() -> None:
+    from panel_tui.scenarios import catalog, script
+
+    lines = script.parse("baseline\nset fax_server.forward_to user@contoso.onmicrosoft.com\nreceive-fax\nexpect job 360\n")
+    steps = [s for line in lines for s in line.steps]
+    assert any(isinstance(s, catalog.ReceiveFax) for s in steps)
+    assert catalog.get("fax-360-not-signed-in").setup[-1] == catalog.settings(
+        "fax_server", **catalog.FAX_SERVER_OAUTH2)  # apply stops before the fax arrives
