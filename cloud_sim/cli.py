@@ -119,7 +119,19 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS)
     msub = m.add_subparsers(dest="mail_cmd", required=True)
     msub.add_parser("list").add_argument("--mailbox", default=None)
+    _state_dir_anywhere(p)
     return p
+
+
+def _state_dir_anywhere(parser: argparse.ArgumentParser) -> None:
+    """``--state-dir`` is taken after any command word too (``cloud-sim admin faults --state-dir
+    X``), as people type it after reading ``--help`` of the command they want."""
+    for action in parser._actions:  # argparse keeps subcommands only here
+        if isinstance(action, argparse._SubParsersAction):
+            for child in set(action.choices.values()):
+                if not any("--state-dir" in a.option_strings for a in child._actions):
+                    child.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS)
+                _state_dir_anywhere(child)
 
 
 #: read-only admin operations: they never take the state dir's lock (see LOCK_FILE)

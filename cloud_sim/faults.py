@@ -237,7 +237,8 @@ def describe(kind: str, args: dict[str, Any]) -> str:
     if kind == "idp-down":
         return "identity platform down: 503 temporarily_unavailable (AADSTS90033)"
     if kind == "smtp":
-        times = f", {args['times']} times" if "times" in args else ""
+        n = args.get("times")
+        times = "" if n is None else (" (once)" if n == 1 else f" ({n} times)")
         return f"smtp: MAIL FROM gets {SMTP_TEMPORARY[int(args['code'])]}{times}"
     return kind
 

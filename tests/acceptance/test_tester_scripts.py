@@ -71,3 +71,28 @@ def test_tester_gets_json_lines_and_sees_the_fault_scenarios(launch: Launch, tmp
     listing = launch("panel-tui", "scenarios", "list", cols=120)
     listing.wait_for("313-smtp-no-answer", "360-identity-down", "ok-slow-network")
     assert listing.wait_exit() == 0
+
+
+def test_a_script_runs_against_the_cloud_sim_a_tester_started(launch: Launch, tmp_path: Path,
+                                                               state_dir: Path) -> None:
+    """`cloud-sim serve` in one terminal, `panel-tui-script --cloud URL --cloud-ca PATH` in another:
+    the script's fault and send act on that running tenant (its own admin command sees the fault)."""
+    tenant_dir = tmp_path / "tenant"
+    sim = launch("cloud-sim", "--state-dir", str(tenant_dir), "serve", cols=120)
+    sim.wait_for("Press Ctrl+C to stop.", timeout=60)
+    url = sim.line("Verification URL").split()[-1].removesuffix("/devicelogin")
+    ca = sim.line("CA certificate").split()[-1]
+    script = tmp_path / "busy.panel"
+    script.write_text("scenario ok-signed-in\nfault smtp 451\nscan-to-email user@contoso.onmicrosoft.com\n"
+                      "expect job 313\nexpect reply ~ \"^451 4\\.7\\.500\"\n")
+    run = launch("panel-tui-script", str(script), "--cloud", url, "--cloud-ca", ca, "--state-dir", str(state_dir),
+                 cols=200)
+    run.wait_for(f"simulated tenant {url}", timeout=30)
+    run.wait_for("2 checks: all passed", timeout=90)
+    assert run.wait_exit() == 0
+    faults = launch("cloud-sim", "--state-dir", str(tenant_dir), "admin", "faults", cols=120)
+    faults.wait_for('"code": 451')
+    assert faults.wait_exit() == 0
+    sim.press("ctrl+c")
+    assert sim.wait_exit(timeout=30) in (0, 130)
+    assert "Traceback" not in sim.text()

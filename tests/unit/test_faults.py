@@ -75,3 +75,10 @@ def test_the_device_gives_up_on_an_identity_platform_that_never_answers(monkeypa
 
 class _Profile:
     ca_path = None
+
+
+def test_a_fault_in_words_counts_like_a_person() -> None:
+    faults = Faults()
+    assert faults.set("smtp", {"code": 421, "times": 1}).endswith("closing transmission channel (once)")
+    assert faults.set("smtp", {"code": 451, "times": 3}).endswith("try again later. (3 times)")
+    assert faults.set("smtp", {"code": 451}).endswith("Please try again later.")
