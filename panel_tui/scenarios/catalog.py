@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Union
 
 from device_model.i18n import Msg
 from device_model.settings import EMAIL_SERVICE_DEFAULTS
+from panel_tui.scenarios.seams import ArgValue
 
 #: the mailbox scenarios send to (a default account of the simulated tenant)
 DEFAULT_TO = "user@contoso.onmicrosoft.com"
@@ -30,7 +31,7 @@ FREE_PORT = "free-port"
 
 #: what the device is set to by :class:`Baseline` (guide steps 4-5: OAuth2, Exchange Online)
 _SERVER, _PORT, _SECURE = EMAIL_SERVICE_DEFAULTS["exchange_online"]
-BASELINE_EMAIL_SERVER: Mapping[str, Any] = {
+BASELINE_EMAIL_SERVER: Mapping[str, ArgValue] = {
     "auth_method": "oauth2",
     "email_service": "exchange_online",
     "smtp_server": _SERVER,
@@ -38,10 +39,10 @@ BASELINE_EMAIL_SERVER: Mapping[str, Any] = {
     "secure": _SECURE,
     "sender_address": "",
 }
-BASELINE_SCAN: Mapping[str, Any] = {"attached_file_max_size_mb": 10}
+BASELINE_SCAN: Mapping[str, ArgValue] = {"attached_file_max_size_mb": 10}
 
 
-def _fmt_args(args: Mapping[str, Any]) -> str:
+def _fmt_args(args: Mapping[str, ArgValue]) -> str:
     parts = []
     for k, v in args.items():
         if k == "password":
@@ -101,7 +102,7 @@ class Tenant:
     """One tenant admin operation (``cloud_sim.operations``); user names may be short (``admin``)."""
 
     op: str
-    args: Mapping[str, Any] = field(default_factory=dict)
+    args: Mapping[str, ArgValue] = field(default_factory=dict)
 
     def describe(self) -> str:
         rest = _fmt_args(self.args)
@@ -129,7 +130,7 @@ class Settings:
     """``Device.update(section, **values)``; ``FREE_PORT`` as a value picks a closed loopback port."""
 
     section: str
-    values: Mapping[str, Any] = field(default_factory=dict)
+    values: Mapping[str, ArgValue] = field(default_factory=dict)
 
     def describe(self) -> str:
         return f"set {self.section} {_fmt_args(self.values)}"
@@ -240,7 +241,7 @@ class Fault:
     removes every fault."""
 
     kind: str
-    args: Mapping[str, Any] = field(default_factory=dict)
+    args: Mapping[str, ArgValue] = field(default_factory=dict)
 
     def describe(self) -> str:
         rest = _fmt_args(self.args)
@@ -258,17 +259,17 @@ def _num(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
-def tenant(op: str, **args: Any) -> Tenant:
+def tenant(op: str, **args: ArgValue) -> Tenant:
     """``tenant("security-defaults", enabled=True)``: a :class:`Tenant` step."""
     return Tenant(op, dict(args))
 
 
-def fault(kind: str, **args: Any) -> Fault:
+def fault(kind: str, **args: ArgValue) -> Fault:
     """``fault("latency", endpoint="smtp", ms=1500)``: a :class:`Fault` step (cloud_sim.faults)."""
     return Fault(kind, dict(args))
 
 
-def settings(section: str, **values: Any) -> Settings:
+def settings(section: str, **values: ArgValue) -> Settings:
     """``settings("email_server", smtp_port=2525)``: a :class:`Settings` step."""
     return Settings(section, dict(values))
 

@@ -9,7 +9,8 @@ never a token or a password (replies are the device's redacted ones).
 from __future__ import annotations
 
 import re
-from typing import Any
+from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 from panel_tui.scenarios.catalog import (
     ATTEMPT_STATES,
@@ -21,26 +22,30 @@ from panel_tui.scenarios.catalog import (
     ExpectSignIn,
     ExpectStatus,
 )
+from panel_tui.scenarios.seams import TenantAdminLike
 from panel_tui.scenarios.tenant_ops import StepError
 
+if TYPE_CHECKING:
+    from device_model import Device
+    from device_model.i18n import Msg
+    from device_model.jobs import Job
+    from panel_tui.scenarios.engine import Session
 
-def job_result(job: Any) -> int | str:
+
+def job_result(job: Job) -> int | str:
     """The job's result as checks compare it: its error code, or its status word."""
     if job.status == "error" and job.code is not None:
         return int(job.code)
     return str(job.status)
 
 
-def translate(device: Any, msg: Any) -> str:
+def translate(device: Device, msg: Msg | None) -> str:
     if msg is None:
         return ""
-    try:
-        return str(device.t(msg))
-    except Exception:
-        return str(getattr(msg, "key", msg))
+    return device.t(msg)  # never raises: an unknown key shows as the key
 
 
-def reply_of(device: Any, job: Any) -> str:
+def reply_of(device: Device, job: Job) -> str:
     """The server's reply (first line), or the printer's own finding when no server answered."""
     if job.reply:
         return str(job.reply.splitlines()[0])
@@ -48,11 +53,11 @@ def reply_of(device: Any, job: Any) -> str:
     return translate(device, note) if note is not None else ""
 
 
-def _no_job(session: Any) -> tuple[bool, str] | None:
+def _no_job(session: Session) -> tuple[bool, str] | None:
     return None if session.job is not None else (False, "no job has run in this script yet")
 
 
-async def expect_job(session: Any, step: ExpectJob) -> tuple[bool, str]:
+async def expect_job(session: Session, step: ExpectJob) -> tuple[bool, str]:
     if (missing := _no_job(session)) is not None:
         return missing
     job = session.job
@@ -63,7 +68,7 @@ async def expect_job(session: Any, step: ExpectJob) -> tuple[bool, str]:
     return False, f"job {job.id}: expected {step.expected}, got {got}" + (f" ({reply})" if reply else "")
 
 
-async def expect_reply(session: Any, step: ExpectReply) -> tuple[bool, str]:
+async def expect_reply(session: Session, step: ExpectReply) -> tuple[bool, str]:
     if (missing := _no_job(session)) is not None:
         return missing
     reply = reply_of(session.device, session.job)
@@ -72,7 +77,7 @@ async def expect_reply(session: Any, step: ExpectReply) -> tuple[bool, str]:
     return False, f"reply: expected ~ {step.pattern}, got {reply or '(none)'}"
 
 
-def panel_text(device: Any, job: Any) -> str:
+def panel_text(device: Device, job: Job) -> str:
     """What the panel shows for a job: the Log column, the status text, the solution and the
     message shown when it fails (Job Details), in the device's language, one line."""
     from device_model.errors import ErrorCatalog
@@ -89,7 +94,7 @@ def panel_text(device: Any, job: Any) -> str:
     return " | ".join(p for p in parts if p)
 
 
-async def expect_panel(session: Any, step: ExpectPanel) -> tuple[bool, str]:
+async def expect_panel(session: Session, step: ExpectPanel) -> tuple[bool, str]:
     if (missing := _no_job(session)) is not None:
         return missing
     shown = panel_text(session.device, session.job)
@@ -98,7 +103,7 @@ async def expect_panel(session: Any, step: ExpectPanel) -> tuple[bool, str]:
     return False, f"panel: expected ~ {step.pattern}, got {shown}"
 
 
-async def expect_status(session: Any, step: ExpectStatus) -> tuple[bool, str]:
+async def expect_status(session: Session, step: ExpectStatus) -> tuple[bool, str]:
     if step.state not in SIGN_IN_STATES:
         raise StepError(f"unknown status {step.state!r} (one of {', '.join(SIGN_IN_STATES)})")
     st = session.device.email.status()
@@ -108,7 +113,7 @@ async def expect_status(session: Any, step: ExpectStatus) -> tuple[bool, str]:
     return False, f"status: expected {step.state}, got {st.state}{who}"
 
 
-async def expect_sign_in(session: Any, step: ExpectSignIn) -> tuple[bool, str]:
+async def expect_sign_in(session: Session, step: ExpectSignIn) -> tuple[bool, str]:
     if step.state not in ATTEMPT_STATES:
         raise StepError(f"unknown sign-in state {step.state!r} (one of {', '.join(ATTEMPT_STATES)})")
     attempt = session.attempt
@@ -123,28 +128,31 @@ async def expect_sign_in(session: Any, step: ExpectSignIn) -> tuple[bool, str]:
 # -- mail ----------------------------------------------------------------------------------------
 
 
-def _messages(admin: Any) -> list[Any]:
+def _messages(admin: TenantAdminLike) -> list[EmailMessage]:
     """Every delivered message (``email.message.EmailMessage``) of every mailbox, oldest first
     (``mail_list`` names their files: the tenant runs on this machine)."""
     import email.policy
     from email.parser import BytesParser
 
     parser = BytesParser(policy=email.policy.default)
-    out: list[Any] = []
-    try:
-        listed = admin.mail_list(None)
-    except AttributeError:
-        raise StepError("expect mail needs a tenant whose mailboxes this machine can read") from None
+    out: list[EmailMessage] = []
+    from cloud_sim.operations import wire_args
+
+    listed = admin.dispatch(*wire_args("mail_list", {"upn": None}))
+    if not isinstance(listed, list):
+        raise StepError("expect mail needs a tenant whose mailboxes this machine can read")
     for info in sorted(listed, key=lambda i: str(i.get("delivered", ""))):
         try:
             with open(str(info["path"]), "rb") as fh:
-                out.append(parser.parse(fh))
+                msg = parser.parse(fh)
         except (OSError, KeyError):
             continue  # removed meanwhile
+        if isinstance(msg, EmailMessage):  # always, with policy.default
+            out.append(msg)
     return out
 
 
-def message_ids(admin: Any) -> set[str]:
+def message_ids(admin: TenantAdminLike) -> set[str]:
     """The Message-IDs already delivered (so ``expect mail`` can skip them); empty if unreadable."""
     try:
         return {str(m.get("Message-ID", "")) for m in _messages(admin)}
@@ -152,7 +160,7 @@ def message_ids(admin: Any) -> set[str]:
         return set()
 
 
-def _attachments(msg: Any) -> list[tuple[str, int]]:
+def _attachments(msg: EmailMessage) -> list[tuple[str, int]]:
     out = []
     for part in msg.iter_attachments():
         payload = part.get_payload(decode=True) or b""
@@ -160,7 +168,7 @@ def _attachments(msg: Any) -> list[tuple[str, int]]:
     return out
 
 
-def _matches(msg: Any, field: str, op: str, value: str) -> bool:
+def _matches(msg: EmailMessage, field: str, op: str, value: str) -> bool:
     if field == "size":
         size = len(msg.as_bytes())
         return size < int(value) if op == "<" else size > int(value) if op == ">" else size == int(value)
@@ -179,12 +187,12 @@ def _matches(msg: Any, field: str, op: str, value: str) -> bool:
     return text == value
 
 
-def _describe(msg: Any) -> str:
+def _describe(msg: EmailMessage) -> str:
     files = ", ".join(f"{n} ({b} bytes)" for n, b in _attachments(msg)) or "no attachment"
     return f"to {msg.get('To', '')}, from {msg.get('From', '')}, subject {msg.get('Subject', '')!r}, {files}"
 
 
-async def expect_mail(session: Any, step: ExpectMail) -> tuple[bool, str]:
+async def expect_mail(session: Session, step: ExpectMail) -> tuple[bool, str]:
     import asyncio
 
     before = session.mail_before or set()

@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
 from panel_tui.scenarios import checks
+from panel_tui.scenarios.seams import TenantLike
 from panel_tui.scenarios.checks import job_result
 from panel_tui.scenarios.checks import translate as _t
 from panel_tui.scenarios.catalog import (
@@ -53,19 +54,18 @@ from panel_tui.scenarios.tenant_ops import StepError, apply_fault, coerce_settin
 __all__ = ["Session", "StepError", "StepOutcome", "ScenarioResult", "apply", "run", "coerce_settings", "job_result",
            "tenant_ops"]
 
+if TYPE_CHECKING:
+    from cloud_sim.signin import Page
+    from device_model import Device
+    from device_model.email.signin import SignInAttempt
+    from device_model.jobs import Job
+
 log = logging.getLogger(__name__)
 
 #: how long a sign-in may take once the browser part is done (msal polls every interval)
 SIGN_IN_TIMEOUT = 60.0
 #: after a browser part that did not finish, how long the device may still take to notice
 SIGN_IN_GRACE = 15.0
-
-
-class TenantLike(Protocol):
-    base_url: str
-    ca_cert_path: Any
-    accounts: Any
-    admin: Any
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class ScenarioResult:
 
     scenario_id: str
     outcomes: list[StepOutcome] = field(default_factory=list)
-    job: Any = None
+    job: Job | None = None
 
     @property
     def ok(self) -> bool:
@@ -121,14 +121,14 @@ class Session:
     ``set-password`` (so a later ``SignIn`` uses the new one) and the newest job.
     """
 
-    def __init__(self, device: Any, tenant: TenantLike, *, on_outcome: Callable[[StepOutcome], None] | None = None):
+    def __init__(self, device: Device, tenant: TenantLike, *, on_outcome: Callable[[StepOutcome], None] | None = None):
         self.device = device
         self.tenant = tenant
         self.on_outcome = on_outcome
         self.passwords: dict[str, str] = {}
-        self.attempt: Any = None
+        self.attempt: SignInAttempt | None = None
         #: the newest job this session sent: ``expect`` never looks at jobs of earlier runs
-        self.job: Any = None
+        self.job: Job | None = None
         #: Message-IDs delivered before this session's first send: ``expect mail`` skips them
         self.mail_before: set[str] | None = None
 
@@ -229,7 +229,7 @@ class Session:
             raise StepError(text)
         attempt.start()
 
-        def browser() -> Any:
+        def browser() -> Page:
             with SignInClient(self.tenant.base_url, self.tenant.ca_cert_path) as c:
                 return c.sign_in(attempt.user_code, upn, pw, accept=step.accept, on_behalf_of_org=True)
 
@@ -335,7 +335,8 @@ class Session:
         return True, text
 
 
-_HANDLERS: dict[type, Callable[[Session, Any], Any]] = {
+#: each step's handler; a handler takes its own step type (the table pairs them)
+_HANDLERS: dict[type, Callable[[Session, Step], Awaitable[tuple[bool, str]]]] = {  # type: ignore[dict-item]
     Baseline: Session._baseline,
     SignIn: Session._sign_in,
     Commit: Session._commit,
@@ -377,7 +378,7 @@ def _describe_error(exc: BaseException) -> str:
 # -- the API -------------------------------------------------------------------------------------
 
 
-async def apply(scenario: Scenario, device: Any, tenant: TenantLike, *, send: bool = False,
+async def apply(scenario: Scenario, device: Device, tenant: TenantLike, *, send: bool = False,
                 on_outcome: Callable[[StepOutcome], None] | None = None) -> ScenarioResult:
     """Set the scenario up on ``device`` and ``tenant``: every step before its final send.
 
@@ -393,7 +394,7 @@ async def apply(scenario: Scenario, device: Any, tenant: TenantLike, *, send: bo
     return result
 
 
-async def run(scenario: Scenario, device: Any, tenant: TenantLike, *,
+async def run(scenario: Scenario, device: Device, tenant: TenantLike, *,
               on_outcome: Callable[[StepOutcome], None] | None = None) -> ScenarioResult:
     """Set up, send and check: ``result.ok`` says whether the job gave ``scenario.code``."""
     return await apply(scenario, device, tenant, send=True, on_outcome=on_outcome)

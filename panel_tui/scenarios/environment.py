@@ -15,7 +15,13 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    from cloud_sim.directory import DefaultAccount
+    from cloud_sim.runtime import TenantHandle
+    from device_model import Device
+    from panel_tui.remote_admin import RemoteTenantAdmin
 
 #: the CLI does not wait 5 s between polls like Entra ID: scenarios sign in many times
 DEVICE_CODE_INTERVAL = 1
@@ -28,8 +34,8 @@ class EnvironmentProblem(Exception):
 @dataclass
 class Environment:
     state_dir: Path
-    device: Any
-    tenant: Any
+    device: Device
+    tenant: Union[TenantHandle, RunningTenant]
 
 
 @dataclass
@@ -42,8 +48,8 @@ class RunningTenant:
     client_id: str
     smtp_host: str
     smtp_port: int
-    accounts: Any
-    admin: Any
+    accounts: list[DefaultAccount]
+    admin: RemoteTenantAdmin
 
 
 def connect_tenant(url: str, ca: Path) -> RunningTenant:
@@ -131,7 +137,7 @@ def environment(state_dir: Path | None = None, *, keep: bool = False, preset: st
 
         state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         if cloud:
-            tenant: Any = running
+            tenant: TenantHandle | RunningTenant = running
         else:
             try:
                 handle = start_tenant(tenant_dir(state_dir), preset=preset, device_code_interval=DEVICE_CODE_INTERVAL)

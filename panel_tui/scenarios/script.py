@@ -20,8 +20,8 @@ import re
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from device_model.i18n import Msg
 from panel_tui.scenarios import catalog
 from panel_tui.scenarios.catalog import (
     Advance,
@@ -77,7 +77,7 @@ class Line:
     number: int
     text: str
     steps: tuple[Step, ...]
-    title: Any = None  # a scenario's title Msg, shown before its steps
+    title: Msg | None = None  # a scenario's title, shown before its steps
     case: str | None = None  # a ``case NAME`` line: a test case starts here
 
 
@@ -149,9 +149,9 @@ class _Words:
     def fail(self, message: str) -> ScriptError:
         return ScriptError(self.n, message)
 
-    def options(self, flags: Sequence[str] = (), valued: Sequence[str] = ()) -> tuple[list[str], dict[str, Any]]:
+    def options(self, flags: Sequence[str] = (), valued: Sequence[str] = ()) -> tuple[list[str], dict[str, str]]:
         pos: list[str] = []
-        seen: dict[str, Any] = {}
+        seen: dict[str, str] = {}  # an option's value; a flag's is the flag itself
         i = 0
         while i < len(self.args):
             w = self.args[i]
@@ -165,7 +165,7 @@ class _Words:
                 if w not in flags:
                     known = ", ".join([*flags, *valued]) or "none"
                     raise self.fail(f"unknown option {w} for {self.cmd} (options: {known})")
-                seen[w] = True
+                seen[w] = w
             else:
                 pos.append(w)
             i += 1
@@ -261,7 +261,7 @@ def _case(w: _Words) -> Line:
 
 
 #: every command: its parser (words -> steps, or a whole Line)
-COMMAND_TABLE: dict[str, Callable[[_Words], Any]] = {
+COMMAND_TABLE: dict[str, Callable[[_Words], Line | tuple[Step, ...]]] = {
     "scenario": _scenario,
     "baseline": _plain(Baseline()),
     "reset": _plain(Baseline()),

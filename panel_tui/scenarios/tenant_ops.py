@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import fields
-from typing import Any
+from typing import TYPE_CHECKING
 
-from panel_tui.scenarios.catalog import FREE_PORT
+from panel_tui.scenarios.catalog import FREE_PORT, Fault
+from panel_tui.scenarios.seams import ArgValue
+
+if TYPE_CHECKING:
+    from panel_tui.scenarios.engine import Session
 
 
 class StepError(Exception):
     """A step could not be carried out (bad value, unknown user, ...): a message, never a trace."""
 
 
-def parse_on_off(value: Any) -> bool:
+def parse_on_off(value: object) -> bool:
     from cloud_sim.operations import parse_bool  # here: `scenarios list` must not import cloud_sim
 
     try:
@@ -34,7 +38,7 @@ def tenant_ops() -> dict[str, str]:
     return {op.name: " ".join(filter(None, (op.usage(), op.help))) for op in SCENARIO_OPS}
 
 
-def apply_fault(session: Any, step: Any) -> str:
+def apply_fault(session: Session, step: Fault) -> str:
     """A ``fault`` step: through the admin API's ``fault-set`` / ``fault-clear`` (blocking)."""
     admin = session.tenant.admin
     try:
@@ -48,7 +52,7 @@ def apply_fault(session: Any, step: Any) -> str:
         raise StepError(str(exc)) from None
 
 
-def run_op(session: Any, name: str, args: dict[str, Any]) -> str:
+def run_op(session: Session, name: str, args: dict[str, ArgValue]) -> str:
     """One operation of the tenant's table through ``admin.dispatch`` (in-process or over HTTP
     alike; blocking: call it in a worker thread). Short user names (``admin``) become the
     tenant's UPNs first. ``reset`` also withdraws consent and gives the default accounts their
@@ -80,7 +84,7 @@ def run_op(session: Any, name: str, args: dict[str, Any]) -> str:
     return text + ", no consent, default passwords" if op.name == "reset" else text
 
 
-def _reset_accounts(session: Any) -> None:
+def _reset_accounts(session: Session) -> None:
     """No consent (a first sign-in as an administrator grants it) and the default accounts'
     published passwords, through the same table."""
     from cloud_sim.operations import BY_METHOD, wire_args
@@ -96,7 +100,7 @@ def _reset_accounts(session: Any) -> None:
 # -- device settings from a script ----------------------------------------------------------------
 
 
-def coerce_settings(section: str, values: Mapping[str, Any]) -> dict[str, Any]:
+def coerce_settings(section: str, values: Mapping[str, ArgValue]) -> dict[str, ArgValue]:
     """Text values (from a script) to the field's type, by the section's defaults.
 
     Unknown sections and fields are refused here with the known names, so a typo in a script
@@ -108,7 +112,7 @@ def coerce_settings(section: str, values: Mapping[str, Any]) -> dict[str, Any]:
     if cls is None:
         raise StepError(f"unknown settings section {section!r} (known: {', '.join(SECTION_TYPES)})")
     defaults = {f.name: f.default for f in fields(cls)}
-    out: dict[str, Any] = {}
+    out: dict[str, ArgValue] = {}
     for name, value in values.items():
         if name not in defaults:
             raise StepError(f"{section} has no field {name!r} (fields: {', '.join(defaults)})")
