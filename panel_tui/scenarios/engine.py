@@ -170,7 +170,7 @@ class Session:
             ok, text = await handler(self, step)
         except StepError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # whatever failed (device, msal, tenant): one line, never a traceback
             raise StepError(_describe_error(exc)) from exc
         outcome = StepOutcome(step, ok, text, is_check=isinstance(step, EXPECT_STEPS))
         log.info("scenario step %s: %s", step.describe(), "ok" if ok else "FAILED")

@@ -18,9 +18,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from email.message import EmailMessage
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
+
+if TYPE_CHECKING:
+    from cloud_sim import TenantHandle
+    from device_model import Device
+    from panel_tui.scenarios.engine import Session
+    from panel_tui.scenarios.script import Case
+
+
+class _Record(Protocol):
+    """What a failure report reads: a run's record, or a script that did not parse."""
+
+    def failure_message(self) -> str: ...
+
+    def transcript(self) -> str: ...
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -32,7 +47,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 class ScriptFailed(Exception):
     """A script's expect failed or a step could not run; carries the run's record."""
 
-    def __init__(self, record: Any) -> None:
+    def __init__(self, record: _Record) -> None:
         super().__init__(record.failure_message())
         self.record = record
 
@@ -55,7 +70,8 @@ class PanelScriptFile(pytest.File):
 
 
 class PanelScriptItem(pytest.Item):
-    def __init__(self, *, case: Any, problem: str | None = None, **kwargs: Any) -> None:
+    # kwargs: pytest's own (parent, name ...), passed through as from_parent requires
+    def __init__(self, *, case: Case | None, problem: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.case = case
         self.problem = problem
@@ -70,6 +86,7 @@ class PanelScriptItem(pytest.Item):
 
         if self.problem is not None:
             raise ScriptFailed(_Problem(self.problem))
+        assert self.case is not None  # an item without a case always has its problem
         name = self.path.name
         record = results.Suite(name).case(self.case.name, self.case.line)
         with environment(None, out=lambda s: None) as env:
@@ -78,7 +95,7 @@ class PanelScriptItem(pytest.Item):
         if result.exit_code:
             raise ScriptFailed(record)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: str | None = None) -> str:
         if isinstance(excinfo.value, ScriptFailed):
             record = excinfo.value.record
             return f"{record.failure_message()}\n\n{record.transcript()}"
@@ -113,30 +130,30 @@ class Mailbox:
     """What the tenant delivered: ``messages(to=None)`` (``email.message.EmailMessage``, oldest
     first), ``newest(to=None)``, ``attachments(msg)`` as ``[(name, size)]``."""
 
-    def __init__(self, tenant: Any) -> None:
+    def __init__(self, tenant: TenantHandle) -> None:
         self.tenant = tenant
 
-    def messages(self, to: str | None = None) -> list[Any]:
+    def messages(self, to: str | None = None) -> list[EmailMessage]:
         from panel_tui.scenarios.checks import _messages
 
         found = _messages(self.tenant.admin)
         return [m for m in found if to is None or to.lower() in str(m.get("To", "")).lower()]
 
-    def newest(self, to: str | None = None) -> Any:
+    def newest(self, to: str | None = None) -> EmailMessage:
         found = self.messages(to)
         if not found:
             raise AssertionError(f"no mail was delivered{f' to {to}' if to else ''}")
         return found[-1]
 
     @staticmethod
-    def attachments(msg: Any) -> list[tuple[str, int]]:
+    def attachments(msg: EmailMessage) -> list[tuple[str, int]]:
         from panel_tui.scenarios.checks import _attachments
 
         return _attachments(msg)
 
 
 @pytest.fixture
-def tenant(tmp_path: Path) -> Iterator[Any]:
+def tenant(tmp_path: Path) -> Iterator[TenantHandle]:
     """The simulated tenant in ``tmp_path/state/tenant`` (prepared preset), stopped afterwards."""
     from cloud_sim import start_tenant
     from panel_tui.scenarios.environment import DEVICE_CODE_INTERVAL
@@ -149,7 +166,7 @@ def tenant(tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
-def panel_device(tenant: Any, tmp_path: Path) -> Any:
+def panel_device(tenant: TenantHandle, tmp_path: Path) -> Device:
     """A factory Device in ``tmp_path/state``, its email service pointed at ``tenant``."""
     from device_model import Device
     from device_model.email import EmailServiceProfile
@@ -160,12 +177,12 @@ def panel_device(tenant: Any, tmp_path: Path) -> Any:
 
 
 @pytest.fixture
-def mailbox(tenant: Any) -> Mailbox:
+def mailbox(tenant: TenantHandle) -> Mailbox:
     return Mailbox(tenant)
 
 
 @pytest.fixture
-def panel_session(panel_device: Any, tenant: Any) -> Any:
+def panel_session(panel_device: Device, tenant: TenantHandle) -> Session:
     """A scenario session: ``await panel_session.step(catalog.SignIn("admin"))``."""
     from panel_tui.scenarios.engine import Session
 

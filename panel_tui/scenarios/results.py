@@ -15,7 +15,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from panel_tui.scenarios.engine import StepOutcome
 
 _NORMALISE = (
     (re.compile(r"<[^<>\s]+@[^<>\s]+>"), "<ID>"),  # a Message-ID in "250 2.0.0 OK <...>"
@@ -36,13 +39,13 @@ def normalise(text: str) -> str:
     return text
 
 
-def dumps(obj: dict[str, Any]) -> str:
+def dumps(obj: dict[str, object]) -> str:
     return json.dumps(obj, sort_keys=True, ensure_ascii=False)
 
 
 class Reporter(Protocol):
     def title(self, line: int, text: str) -> None: ...
-    def step(self, line: int, outcome: Any) -> None: ...
+    def step(self, line: int, outcome: StepOutcome) -> None: ...
     def error(self, line: int, step: str, text: str) -> None: ...
     def summary(self, exit_code: int, text: str) -> None: ...
 
@@ -58,7 +61,7 @@ class TextReporter:
     def title(self, line: int, text: str) -> None:
         self.out(f"{self.name}:{line}: == {text} ==")
 
-    def step(self, line: int, outcome: Any) -> None:
+    def step(self, line: int, outcome: StepOutcome) -> None:
         self.out(f"{self.name}:{line}: {'ok  ' if outcome.ok else 'FAIL'} {outcome.label}: {outcome.text}")
 
     def error(self, line: int, step: str, text: str) -> None:
@@ -74,13 +77,13 @@ class JsonReporter:
     def __init__(self, out: Callable[[str], None], name: str, case: str | None = None) -> None:
         self.out, self.base = out, {"script": name, "case": case}
 
-    def _emit(self, **fields: Any) -> None:
+    def _emit(self, **fields: object) -> None:
         self.out(dumps({**self.base, **fields}))
 
     def title(self, line: int, text: str) -> None:
         self._emit(event="title", line=line, text=text)
 
-    def step(self, line: int, outcome: Any) -> None:
+    def step(self, line: int, outcome: StepOutcome) -> None:
         self._emit(event="step", line=line, step=normalise(outcome.label), check=bool(outcome.is_check),
                    ok=bool(outcome.ok), text=normalise(outcome.text))
 
@@ -92,14 +95,14 @@ class JsonReporter:
 
 
 class Tee:
-    def __init__(self, *reporters: Any) -> None:
+    def __init__(self, *reporters: Reporter) -> None:
         self.reporters = reporters
 
     def title(self, line: int, text: str) -> None:
         for r in self.reporters:
             r.title(line, text)
 
-    def step(self, line: int, outcome: Any) -> None:
+    def step(self, line: int, outcome: StepOutcome) -> None:
         for r in self.reporters:
             r.step(line, outcome)
 
@@ -125,7 +128,7 @@ class CaseRecord:
     def title(self, line: int, text: str) -> None:
         self.steps.append((line, "==", text, ""))
 
-    def step(self, line: int, outcome: Any) -> None:
+    def step(self, line: int, outcome: StepOutcome) -> None:
         self.steps.append((line, "ok" if outcome.ok else "FAIL", outcome.label, outcome.text))
 
     def error(self, line: int, step: str, text: str) -> None:

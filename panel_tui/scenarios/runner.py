@@ -10,11 +10,12 @@ environment is unusable or a step could not run.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, NoReturn
 
 from panel_tui.scenarios import results
 from panel_tui.scenarios.script import (
@@ -27,21 +28,27 @@ from panel_tui.scenarios.script import (
     cases,
     parse,
 )
+from panel_tui.scenarios.seams import TenantLike
+
+if TYPE_CHECKING:
+    from device_model import Device
+    from panel_tui.scenarios.engine import StepOutcome
+    from panel_tui.scenarios.script import Case
 
 
 @dataclass
 class ScriptResult:
     """Outcomes with their line numbers; ``error`` is set when a step could not run."""
 
-    outcomes: list[tuple[int, Any]] = field(default_factory=list)
+    outcomes: list[tuple[int, StepOutcome]] = field(default_factory=list)
     error: ScriptError | None = None
 
     @property
-    def checks(self) -> list[Any]:
+    def checks(self) -> list[StepOutcome]:
         return [o for _, o in self.outcomes if o.is_check]
 
     @property
-    def failed(self) -> list[tuple[int, Any]]:
+    def failed(self) -> list[tuple[int, StepOutcome]]:
         return [(n, o) for n, o in self.outcomes if not o.ok]
 
     @property
@@ -51,7 +58,7 @@ class ScriptResult:
         return EXIT_EXPECT_FAILED if self.failed else EXIT_OK
 
 
-async def run_lines(lines: Sequence[Line], device: Any, tenant_handle: Any, *,
+async def run_lines(lines: Sequence[Line], device: Device, tenant_handle: TenantLike, *,
                     out: Callable[[str], None] = print, name: str = "script",
                     report: results.Reporter | None = None) -> ScriptResult:
     """Carry the parsed lines out, reporting each step's outcome as it comes."""
@@ -106,16 +113,15 @@ def quiet_logging() -> None:
         root.addHandler(logging.NullHandler())
 
 
-def one_line_parser(**kwargs: Any) -> Any:
+class OneLineParser(argparse.ArgumentParser):
     """An ArgumentParser whose usage errors are one line on stderr (``prog: error: ...``, exit 2);
     ``--help`` still shows the whole usage."""
-    import argparse
 
-    class OneLine(argparse.ArgumentParser):
-        def error(self, message: str) -> Any:  # type: ignore[override]
-            self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
-    return OneLine(**kwargs)
+
+one_line_parser = OneLineParser  # the name the scenarios CLI uses
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -134,7 +140,7 @@ def _main(argv: Sequence[str] | None) -> int:
                     cloud=args.cloud, cloud_ca=args.cloud_ca)
 
 
-def add_env_options(p: Any) -> None:
+def add_env_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--state-dir", type=Path, metavar="DIR",
                    help="device state in DIR, the tenant in DIR/tenant (as the panel keeps them); "
                         "default: a new temporary dir per run (per case), removed afterwards unless --keep")
@@ -156,9 +162,9 @@ _add_env_options = add_env_options  # the name the scenarios CLI used
 def run_file(path: Path, *, state_dir: Path | None = None, keep: bool = False, check_only: bool = False,
              preset: str = "prepared", out: Callable[[str], None] = print,
              err: Callable[[str], None] | None = None, json_out: bool = False, junit: Path | None = None,
-             **env: Any) -> int:
+             cloud: str | None = None, cloud_ca: Path | None = None) -> int:
     """Read, check and run a script file (each case in its own environment); the exit status.
-    ``env``: ``cloud``/``cloud_ca`` for a tenant already running."""
+    ``cloud``/``cloud_ca``: a tenant already running instead of one started per case."""
     err = err or (lambda s: print(s, file=sys.stderr))
     name = str(path)
     try:
@@ -167,13 +173,13 @@ def run_file(path: Path, *, state_dir: Path | None = None, keep: bool = False, c
         err(f"{name}: cannot read the script: {exc.strerror if isinstance(exc, OSError) else exc}")
         return EXIT_ERROR
     return run_text(text, name, state_dir=state_dir, keep=keep, check_only=check_only, preset=preset, out=out,
-                    err=err, json_out=json_out, junit=junit, **env)
+                    err=err, json_out=json_out, junit=junit, cloud=cloud, cloud_ca=cloud_ca)
 
 
 def run_text(text: str, name: str, *, state_dir: Path | None = None, keep: bool = False, check_only: bool = False,
              preset: str = "prepared", out: Callable[[str], None] = print,
              err: Callable[[str], None] | None = None, json_out: bool = False, junit: Path | None = None,
-             **env: Any) -> int:
+             cloud: str | None = None, cloud_ca: Path | None = None) -> int:
     """Check and run a script's text (``name`` in messages); the exit status."""
     err = err or (lambda s: print(s, file=sys.stderr))
     try:
@@ -194,7 +200,7 @@ def run_text(text: str, name: str, *, state_dir: Path | None = None, keep: bool 
     worst = EXIT_OK
     for case in cases(lines):
         status = run_case(case, name, suite, state_dir=state_dir, keep=keep, preset=preset, out=out, err=err,
-                          json_out=json_out, **env)
+                          json_out=json_out, cloud=cloud, cloud_ca=cloud_ca)
         worst = max(worst, status)
     if junit is not None:
         try:
@@ -205,8 +211,9 @@ def run_text(text: str, name: str, *, state_dir: Path | None = None, keep: bool 
     return worst
 
 
-def run_case(case: Any, name: str, suite: results.Suite, *, state_dir: Path | None, keep: bool, preset: str,
-             out: Callable[[str], None], err: Callable[[str], None], json_out: bool, **env: Any) -> int:
+def run_case(case: Case, name: str, suite: results.Suite, *, state_dir: Path | None, keep: bool, preset: str,
+             out: Callable[[str], None], err: Callable[[str], None], json_out: bool,
+             cloud: str | None = None, cloud_ca: Path | None = None) -> int:
     import asyncio
 
     from panel_tui.scenarios.environment import EnvironmentProblem, environment
@@ -217,7 +224,7 @@ def run_case(case: Any, name: str, suite: results.Suite, *, state_dir: Path | No
     report = results.Tee(report, record)
     try:
         with environment(state_dir, keep=keep, preset=preset, out=(lambda s: None) if json_out else out,
-                         cloud=env.get("cloud"), cloud_ca=env.get("cloud_ca")) as where:
+                         cloud=cloud, cloud_ca=cloud_ca) as where:
             result = asyncio.run(run_lines(case.lines, where.device, where.tenant, name=name, report=report))
     except EnvironmentProblem as exc:
         record.error(0, "environment", str(exc))
