@@ -103,7 +103,7 @@ class Directory:
                            (hash_password(password, self.password_cost()), upn.lower()))
         self.revoke_sessions(upn)
 
-    def adduser_from_row(self, upn: str, password: str, *, display_name: str = "",
+    def add_user(self, upn: str, password: str, *, display_name: str = "",
                  role: str = USER) -> User:
         upn = upn.strip().lower()
         if "@" not in upn:
