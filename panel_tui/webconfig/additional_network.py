@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Label, Select, Static
 
+from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
 
 
@@ -42,7 +43,7 @@ class AdditionalNetworkPage(VerticalScroll, can_focus=False):
     def _show_rows(self) -> None:
         from device_model.additional_network import status_rows
 
-        device = self.app.device
+        device = host(self).device
         grid = Table.grid(padding=(0, 1))
         grid.add_column(width=22, style="bold")
         grid.add_column(ratio=1)
@@ -54,7 +55,7 @@ class AdditionalNetworkPage(VerticalScroll, can_focus=False):
     def load_settings(self) -> None:
         """What the printer holds now (a page left without OK forgets its edits)."""
         self._show_rows()
-        network = getattr(self.app.device.settings.email_server, "network", "standard")
+        network = host(self).device.settings.email_server.network
         self.query_one("#an-network", Select).value = network
         error = self.query_one("#an-network-error", Static)
         error.update("")
@@ -69,7 +70,7 @@ class AdditionalNetworkPage(VerticalScroll, can_focus=False):
         result = self.query_one("#an-result", Static)
         network = self.query_one("#an-network", Select).value
         try:
-            self.app.device.update("email_server", network=network)
+            host(self).device.update("email_server", network=network)
         except ValidationError as exc:
             msg = exc.errors.get("network")
             error.update(tr(self, msg) if msg is not None else "")

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, tr
 
 
@@ -30,7 +31,7 @@ class ConnectionTestPage(Vertical):
     async def _run(self) -> None:
         result = self.query_one("#ct-result", Static)
         try:
-            msg = await self.app.device.email.connection_test()
+            msg = await host(self).device.email.connection_test()
             result.update(tr(self, msg))
         except Exception as exc:  # a test that could not even start (no service yet): said here
             result.update(describe_error(self, exc))

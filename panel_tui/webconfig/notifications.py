@@ -98,7 +98,7 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
         self._clear_errors()
         result = self.query_one("#en-result", Static)
         try:
-            self.app.device.update("notifications", **self.values())
+            host(self).device.update("notifications", **self.values())
         except ValidationError as exc:
             messages = {address_id(int(name.rsplit("_", 1)[1])): tr(self, msg)
                         for name, msg in exc.errors.items() if name.startswith("address_")}
@@ -139,7 +139,7 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
 
         result = self.query_one("#en-test-result", Static)
         try:
-            job = await send_notification(self.app.device, "test", to)
+            job = await send_notification(host(self).device, "test", to)
         except Exception as exc:  # a send that could not even start (no service yet): said here
             log.info("test notification failed: %s", type(exc).__name__)
             result.update(describe_error(self, exc))

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Label, Select, Static
 
+from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
 
 
@@ -36,7 +37,7 @@ class PasPage(VerticalScroll, can_focus=False):
     def load_settings(self) -> None:
         from device_model.pas import pas_for
 
-        pas = pas_for(self.app.device)
+        pas = pas_for(host(self).device)
         self.query_one("#pas-sender", Select).value = pas.sender_mode
         grid = Table.grid(padding=(0, 1))
         for _ in range(3):
@@ -52,5 +53,5 @@ class PasPage(VerticalScroll, can_focus=False):
     def press_ok(self) -> None:
         from device_model.pas import pas_for
 
-        pas_for(self.app.device).set_sender_mode(str(self.query_one("#pas-sender", Select).value))
+        pas_for(host(self).device).set_sender_mode(str(self.query_one("#pas-sender", Select).value))
         self.query_one("#pas-result", Static).update(tr(self, "webconfig.email.saved"))
