@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -39,6 +40,11 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from panel_tui.remote_admin import RemoteTenantAdmin
 
 log = logging.getLogger(__name__)
+
+#: What asking the tenant's admin may raise, embedded or remote; the Cloud panes say it on the
+#: pane: a refused or malformed request (ValueError, KeyError), its files and a remote tenant's
+#: HTTPS (OSError: requests' errors are OSErrors too), the embedded tenant's SQLite store.
+ADMIN_FAILURES: tuple[type[Exception], ...] = (OSError, ValueError, LookupError, sqlite3.Error)
 
 #: the SMTP submission port when a remote tenant does not say (Microsoft's endpoints, used with
 #: ``--email-service``, are the device's email profiles: ``device_model.email.profiles``)
