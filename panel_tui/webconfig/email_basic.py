@@ -21,6 +21,7 @@ from device_model.settings import EMAIL_SERVICE_DEFAULTS
 
 from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, job_outcome_text, tr, trainer_hints_on
+from panel_tui.ui.workers import reported
 from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
 from panel_tui.webconfig.signin_status import signed_in_account, status_texts
 
@@ -313,7 +314,8 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         if values.get("auth_method") == "oauth2":
             try:
                 committed = self.session.commit()
-            except Exception as exc:  # the token cache could not be written: said on the page
+            except (OSError, ValueError) as exc:  # the token cache could not be written, or the
+                # sign-in ended meanwhile (no finished sign-in to save): said on the page
                 result.update(describe_error(self, exc))
                 result.set_class(True, "-error")
                 return
@@ -351,11 +353,12 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         self._send_test_worker(to)
 
     @work(exclusive=True, group="webconfig-test-email", exit_on_error=False)
+    @reported
     async def _send_test_worker(self, to: str) -> None:
         result = self.query_one("#eb-test-result", Static)
         try:
             job = await host(self).device.email.send_test_email(to)
-        except Exception as exc:  # a send that could not even start (no profile): said on the page
+        except OSError as exc:  # the job log could not be written (send failures end in the job)
             result.update(describe_error(self, exc))
         else:
             result.update(job_outcome_text(self, job))

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Static
 from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, job_outcome_text, tr
 from panel_tui.ui.widgets import TickBox
+from panel_tui.ui.workers import reported
 from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
 
 log = logging.getLogger(__name__)
@@ -134,13 +135,14 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
         self._send_test_worker(to)
 
     @work(exclusive=True, group="webconfig-test-notification", exit_on_error=False)
+    @reported
     async def _send_test_worker(self, to: list[str]) -> None:
         from device_model.notifications import send_notification
 
         result = self.query_one("#en-test-result", Static)
         try:
             job = await send_notification(host(self).device, "test", to)
-        except Exception as exc:  # a send that could not even start (no service yet): said here
+        except OSError as exc:  # the job log could not be written (send failures end in the job)
             log.info("test notification failed: %s", type(exc).__name__)
             result.update(describe_error(self, exc))
         else:
