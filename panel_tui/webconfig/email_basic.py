@@ -8,7 +8,7 @@ pending OAuth2 sign-in to the printer. A test email can be sent from here as wel
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -22,6 +22,7 @@ from device_model.settings import EMAIL_SERVICE_DEFAULTS
 from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, job_outcome_text, tr, trainer_hints_on
 from panel_tui.ui.workers import reported
+from panel_tui.widgets.form import FieldValue, FormValues
 from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
 from panel_tui.webconfig.signin_status import signed_in_account, status_texts
 
@@ -202,16 +203,16 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         self._apply_method(es.auth_method or "off")
         self._attempt_changed()
 
-    def values(self) -> dict[str, Any]:
+    def values(self) -> FormValues:
         """The page's fields as ``email_server`` settings values."""
         method = self.query_one("#eb-auth-method", Select).value
         port_text = self.query_one("#eb-smtp-port", Input).value.strip()
         # ASCII only: "²".isdigit() is True but int("²") raises; the device says "not a number"
-        port: Any = int(port_text) if port_text.isascii() and port_text.isdigit() and len(port_text) < 10 else port_text
+        port: FieldValue = int(port_text) if port_text.isascii() and port_text.isdigit() and len(port_text) < 10 else port_text
         sender = self.query_one("#eb-sender", Input).value.strip()
         if not sender and method == "oauth2":
             sender = signed_in_account(self, self.session)
-        values: dict[str, Any] = {
+        values: FormValues = {
             "auth_method": method,
             "sender_address": sender,
             "smtp_server": self.query_one("#eb-smtp-server", Input).value.strip(),
@@ -227,7 +228,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
             values["pop3_server"] = self.query_one("#eb-pop3-server", Input).value.strip()
         return values
 
-    def _apply_method(self, method: Any) -> None:
+    def _apply_method(self, method: object) -> None:
         self.set_class(method == "oauth2", "-oauth2")
         self.set_class(method in ("smtp_auth", "pop_before_smtp"), "-basic-auth")
         self.set_class(method == "pop_before_smtp", "-pop")
@@ -244,7 +245,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         if not self._loading:
             self._fill_from_service(event.value)
 
-    def _fill_from_service(self, service: Any) -> None:
+    def _fill_from_service(self, service: object) -> None:
         """Choosing a service fills SMTP server, port and Secure Connection (editable after)."""
         defaults = EMAIL_SERVICE_DEFAULTS.get(str(service))
         if defaults is None:

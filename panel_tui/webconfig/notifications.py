@@ -10,7 +10,6 @@ notification to the addresses typed in now (so a trainer can try before saving).
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,6 +20,7 @@ from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, job_outcome_text, tr
 from panel_tui.ui.widgets import TickBox
 from panel_tui.ui.workers import reported
+from panel_tui.widgets.form import FormValues
 from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
 
 log = logging.getLogger(__name__)
@@ -77,9 +77,9 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
                 self.query_one(f"#{event_id(event, n)}", TickBox).value = bool(getattr(ns, f"{event}_{n}"))
         self._clear_errors()
 
-    def values(self) -> dict[str, Any]:
+    def values(self) -> FormValues:
         """The page's fields as ``notifications`` settings values."""
-        values: dict[str, Any] = {}
+        values: FormValues = {}
         for n in range(1, SLOTS + 1):
             values[f"address_{n}"] = self.query_one(f"#{address_id(n)}", Input).value.strip()
             for event in EVENTS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import cast
 
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -35,21 +35,28 @@ def arrow_moves_focus(screen: Screen[object], forward: bool) -> None:
         screen.focus_previous()
 
 
+#: A settings field's value as a form holds it: the text typed, or the value of a Select's
+#: choice (a bool for On/Off, an int, a string; None where the setting is unset).
+FieldValue = str | int | bool | None
+#: A form's values by settings field name, as ``Device.update(section, **values)`` takes them.
+FormValues = dict[str, FieldValue]
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One field: `name` is the settings field it edits; `choices` makes it a Select."""
 
     name: str
     label_key: str
-    choices: Sequence[tuple[str, Any]] = ()  # (label key, value)
+    choices: Sequence[tuple[str, FieldValue]] = ()  # (label key, value)
     password: bool = False
     max_length: int = 0
     #: The field is editable only when this returns True for the form's current values.
-    enabled_when: Callable[[dict[str, Any]], bool] | None = field(default=None, compare=False)
+    enabled_when: Callable[[FormValues], bool] | None = field(default=None, compare=False)
 
 
 def compose_fields(
-    specs: Sequence[FieldSpec], values: dict[str, Any], t: Callable[..., str]
+    specs: Sequence[FieldSpec], values: FormValues, t: Callable[..., str]
 ) -> ComposeResult:
     """Label, widget and (hidden until needed) error line for each field."""
     for spec in specs:
@@ -62,7 +69,7 @@ def compose_fields(
             yield error
 
 
-def _widget(spec: FieldSpec, value: Any, t: Callable[..., str]) -> Input | Select[Any]:
+def _widget(spec: FieldSpec, value: FieldValue, t: Callable[..., str]) -> Input | Select[FieldValue]:
     if spec.choices:
         options = [(t(key), v) for key, v in spec.choices]
         known = [v for _, v in spec.choices]
@@ -82,12 +89,12 @@ def _widget(spec: FieldSpec, value: Any, t: Callable[..., str]) -> Input | Selec
     )
 
 
-def read_fields(container: DOMNode, specs: Sequence[FieldSpec]) -> dict[str, Any]:
+def read_fields(container: DOMNode, specs: Sequence[FieldSpec]) -> FormValues:
     """Current values of the form's widgets (Inputs as typed, Selects as their values)."""
-    values: dict[str, Any] = {}
+    values: FormValues = {}
     for spec in specs:
-        widget = container.query_one(f"#field-{spec.name}")
-        values[spec.name] = widget.value
+        widget = cast("Input | Select[FieldValue]", container.query_one(f"#field-{spec.name}"))
+        values[spec.name] = cast(FieldValue, widget.value)  # a Select here never allows a blank
     return values
 
 
