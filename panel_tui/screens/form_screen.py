@@ -99,7 +99,7 @@ class FormScreen(PanelScreen):
         return {
             spec.name: values[spec.name]
             for spec in self.fields()
-            if not self.query_one(f"#field-{spec.name}").disabled
+            if not self.query_one(f"#{spec.id}").disabled
         }
 
     def save(self, values: FormValues) -> None:

@@ -53,6 +53,19 @@ class FieldSpec:
     max_length: int = 0
     #: The field is editable only when this returns True for the form's current values.
     enabled_when: Callable[[FormValues], bool] | None = field(default=None, compare=False)
+    #: the widget's id (default ``field-<name>``); Web Config's pages name theirs per page
+    widget_id: str = ""
+    #: an Input's placeholder (a catalog key) and the characters it accepts (a regex)
+    placeholder_key: str = ""
+    restrict: str | None = None
+    #: the row's id and classes, where a page shows or hides rows (Web Config's ``-oauth2``)
+    row_id: str | None = None
+    row_classes: str = ""
+
+    @property
+    def id(self) -> str:
+        """The id of the field's widget; its message line is ``<id>-error`` on Web Config."""
+        return self.widget_id or f"field-{self.name}"
 
 
 def compose_fields(
@@ -63,13 +76,15 @@ def compose_fields(
         with Vertical(classes="form-field"):
             with Horizontal(classes="form-row", id=f"row-{spec.name}"):
                 yield Label(t(spec.label_key), id=f"label-{spec.name}", markup=False)
-                yield _widget(spec, values.get(spec.name), t)
+                yield field_widget(spec, values.get(spec.name), t)
             error = Static("", id=f"error-{spec.name}", classes="field-error", markup=False)
             error.display = False
             yield error
 
 
-def _widget(spec: FieldSpec, value: FieldValue, t: Callable[..., str]) -> Input | Select[FieldValue]:
+def field_widget(spec: FieldSpec, value: FieldValue, t: Callable[..., str]) -> Input | Select[FieldValue]:
+    """The field's widget: a Select of its choices (the first when ``value`` is none of them),
+    else an Input showing ``value``."""
     if spec.choices:
         options = [(t(key), v) for key, v in spec.choices]
         known = [v for _, v in spec.choices]
@@ -77,14 +92,16 @@ def _widget(spec: FieldSpec, value: FieldValue, t: Callable[..., str]) -> Input 
             options,
             value=value if value in known else known[0],
             allow_blank=False,
-            id=f"field-{spec.name}",
+            id=spec.id,
             compact=True,
         )
     return Input(
         "" if value is None else str(value),
+        placeholder=t(spec.placeholder_key) if spec.placeholder_key else "",
         password=spec.password,
+        restrict=spec.restrict,
         max_length=spec.max_length,
-        id=f"field-{spec.name}",
+        id=spec.id,
         compact=True,
     )
 
@@ -93,7 +110,7 @@ def read_fields(container: DOMNode, specs: Sequence[FieldSpec]) -> FormValues:
     """Current values of the form's widgets (Inputs as typed, Selects as their values)."""
     values: FormValues = {}
     for spec in specs:
-        widget = cast("Input | Select[FieldValue]", container.query_one(f"#field-{spec.name}"))
+        widget = cast("Input | Select[FieldValue]", container.query_one(f"#{spec.id}"))
         values[spec.name] = cast(FieldValue, widget.value)  # a Select here never allows a blank
     return values
 
@@ -121,4 +138,4 @@ def apply_enabled(container: DOMNode, specs: Sequence[FieldSpec]) -> None:
     values = read_fields(container, specs)
     for spec in specs:
         if spec.enabled_when is not None:
-            container.query_one(f"#field-{spec.name}").disabled = not spec.enabled_when(values)
+            container.query_one(f"#{spec.id}").disabled = not spec.enabled_when(values)
