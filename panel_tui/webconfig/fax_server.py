@@ -15,14 +15,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.dom import DOMNode
-from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, job_outcome_text, tr
 from panel_tui.ui.workers import call_in_ui, reported
 from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
+from panel_tui.webconfig.fields import compose_rows, widget_ids
 from panel_tui.webconfig.pages import trainer_hints_on
+from panel_tui.widgets.form import FieldSpec
 
 if TYPE_CHECKING:
     from device_model.email.signin import SignInAttempt
@@ -31,18 +32,27 @@ if TYPE_CHECKING:
 AUTH_METHODS = ("off", "smtp_auth", "oauth2")
 SERVICES = ("exchange_online", "outlook_com")
 SECURE = ("none", "ssl_tls", "starttls")
+#: The page's fields above Current Status and Sign In (shown with OAuth2) ...
+METHOD_FIELDS = (
+    FieldSpec("auth_method", "webconfig.email.auth_method", widget_id="fs-auth-method",
+              choices=tuple((f"webconfig.email.auth.{m}", m) for m in AUTH_METHODS)),
+    FieldSpec("email_service", "webconfig.email.service", widget_id="fs-service", row_id="fs-row-service",
+              choices=tuple((f"webconfig.email.service.{s}", s) for s in SERVICES)),
+)
+#: ... and below them
+SERVER_FIELDS = (
+    FieldSpec("account", "webconfig.email.account", widget_id="fs-account", row_id="fs-row-account"),
+    FieldSpec("password", "webconfig.email.password", widget_id="fs-password", password=True,
+              row_id="fs-row-password"),
+    FieldSpec("sender_address", "webconfig.email.sender", widget_id="fs-sender"),
+    FieldSpec("smtp_server", "webconfig.email.smtp_server", widget_id="fs-smtp-server"),
+    FieldSpec("smtp_port", "webconfig.email.smtp_port", widget_id="fs-smtp-port"),
+    FieldSpec("secure", "webconfig.email.secure", widget_id="fs-secure",
+              choices=tuple((f"webconfig.email.secure.{s}", s) for s in SECURE)),
+    FieldSpec("forward_to", "webconfig.fax.forward_to", widget_id="fs-forward-to"),
+)
 #: settings field -> widget id (its message goes to ``<id>-error``)
-FIELDS = {
-    "auth_method": "fs-auth-method",
-    "email_service": "fs-service",
-    "account": "fs-account",
-    "password": "fs-password",
-    "sender_address": "fs-sender",
-    "smtp_server": "fs-smtp-server",
-    "smtp_port": "fs-smtp-port",
-    "secure": "fs-secure",
-    "forward_to": "fs-forward-to",
-}
+FIELDS = widget_ids((*METHOD_FIELDS, *SERVER_FIELDS))
 
 
 def fax_client(node: DOMNode) -> FaxServerEmail:
@@ -63,42 +73,18 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
         super().__init__(id=id, classes=classes)
         self.attempt: SignInAttempt | None = None
 
-    def _row(self, label: str, widget: Widget, row_id: str | None = None) -> Horizontal:
-        return Horizontal(Label(label, classes="field-label", markup=False), widget, classes="field-row", id=row_id)
-
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
         yield Static(t("webconfig.nav.fax_server_email"), classes="page-title", markup=False)
         yield Static(t("webconfig.fax.intro"), classes="page-note", markup=False)
-        yield self._row(t("webconfig.email.auth_method"), Select(
-            [(t(f"webconfig.email.auth.{m}"), m) for m in AUTH_METHODS], allow_blank=False, value="off",
-            id="fs-auth-method", compact=True))
-        yield Static(id="fs-auth-method-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.email.service"), Select(
-            [(t(f"webconfig.email.service.{s}"), s) for s in SERVICES], allow_blank=False,
-            value="exchange_online", id="fs-service", compact=True), row_id="fs-row-service")
-        yield Static(id="fs-service-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.email.current_status"), Static(id="fs-status", markup=False), row_id="fs-row-status")
+        yield from compose_rows(METHOD_FIELDS, t)
+        with Horizontal(classes="field-row", id="fs-row-status"):
+            yield Label(t("webconfig.email.current_status"), classes="field-label", markup=False)
+            yield Static(id="fs-status", markup=False)
         with Horizontal(classes="button-row", id="fs-row-signin"):
             yield Button(t("webconfig.signin.button"), id="fs-sign-in", compact=True)
         yield Static(id="fs-signin-note", classes="page-note", markup=False)
-        yield self._row(t("webconfig.email.account"), Input(id="fs-account", compact=True), row_id="fs-row-account")
-        yield Static(id="fs-account-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.email.password"), Input(id="fs-password", password=True, compact=True),
-                        row_id="fs-row-password")
-        yield Static(id="fs-password-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.email.sender"), Input(id="fs-sender", compact=True))
-        yield Static(id="fs-sender-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.email.smtp_server"), Input(id="fs-smtp-server", compact=True))
-        yield Static(id="fs-smtp-server-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.email.smtp_port"), Input(id="fs-smtp-port", compact=True))
-        yield Static(id="fs-smtp-port-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.email.secure"), Select(
-            [(t(f"webconfig.email.secure.{s}"), s) for s in SECURE], allow_blank=False, value="none",
-            id="fs-secure", compact=True))
-        yield Static(id="fs-secure-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.fax.forward_to"), Input(id="fs-forward-to", compact=True))
-        yield Static(id="fs-forward-to-error", classes="field-error", markup=False)
+        yield from compose_rows(SERVER_FIELDS, t)
         with Horizontal(classes="button-row"):
             yield Button(t("webconfig.ok"), id="fs-ok", compact=True)
             yield Button(t("webconfig.fax.receive"), id="fs-receive", compact=True)
