@@ -12,10 +12,16 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Label, Select, Static
+from textual.widgets import Button, Select, Static
 
 from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
+from panel_tui.webconfig.fields import compose_rows
+from panel_tui.widgets.form import FieldSpec
+
+#: Network used for email (the Email Server's ``network`` setting)
+NETWORK = FieldSpec("network", "addnet.email_network", widget_id="an-network",
+                    choices=tuple((f"addnet.network.{n}", n) for n in ("standard", "additional")))
 
 
 class AdditionalNetworkPage(VerticalScroll, can_focus=False):
@@ -26,13 +32,7 @@ class AdditionalNetworkPage(VerticalScroll, can_focus=False):
         yield Static(t("webconfig.nav.additional_network"), classes="page-title", markup=False)
         yield Static(id="an-rows", markup=False)
         yield Static(t("addnet.guide_note"), classes="page-note", markup=False)
-        with Horizontal(classes="field-row"):
-            yield Label(t("addnet.email_network"), classes="field-label", markup=False)
-            yield Select(
-                [(t(f"addnet.network.{n}"), n) for n in ("standard", "additional")],
-                allow_blank=False, value="standard", id="an-network", compact=True,
-            )
-        yield Static(id="an-network-error", classes="field-error", markup=False)
+        yield from compose_rows((NETWORK,), t)
         with Horizontal(classes="button-row"):
             yield Button(t("webconfig.ok"), id="an-ok", compact=True)
         yield Static(id="an-result", classes="page-result", markup=False)
