@@ -8,7 +8,6 @@ in a worker thread; the pane re-reads the tenant's state after each change.
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -30,8 +29,6 @@ if TYPE_CHECKING:
     from cloud_sim.admin import TenantAdmin
     from cloud_sim.jsontypes import JsonObject
     from panel_tui.remote_admin import RemoteTenantAdmin
-
-log = logging.getLogger(__name__)
 
 #: Time-travel steps offered (the guide's 91 days is the refresh-token inactivity limit).
 TIME_STEPS: dict[str, timedelta] = {
@@ -133,15 +130,12 @@ class AdminPane(VerticalScroll, can_focus=False):
         note = self.query_one("#adm-unavailable", Static)
         note.update("" if available else _why_unavailable(self))
         note.display = not available
-        if available:
-            self._load_state()
+        if admin is not None:
+            self._load_state(admin)
 
     @work(thread=True, exclusive=True, group="cloud-admin-read", exit_on_error=False)
     @reported
-    def _load_state(self) -> None:
-        admin = self.admin
-        if admin is None:  # the link went away meanwhile
-            return
+    def _load_state(self, admin: TenantAdmin | RemoteTenantAdmin) -> None:
         try:
             state = admin.state()
         except ADMIN_FAILURES as exc:  # a remote tenant over HTTPS may not answer: said on the pane
@@ -241,8 +235,7 @@ class AdminPane(VerticalScroll, can_focus=False):
     @work(thread=True, group="cloud-admin-write", exit_on_error=False)
     @reported
     def _change(self, done_key: str, fn_name: str, *args: object, **kwargs: object) -> None:
-        """Call the tenant admin's ``fn_name`` (time travel: the link's, which moves the device's
-        clock too) with arguments the buttons built."""
+        """The tenant admin's ``fn_name`` (time travel: the link's, moving the device's clock too)."""
         link = host(self).cloud_link
         try:
             if fn_name == "advance_clock" and link is not None:
