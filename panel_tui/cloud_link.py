@@ -282,7 +282,7 @@ class CloudLink:
         from device_model.email.profiles import MICROSOFT_DEVICE_LOGIN, microsoft_profile
 
         profile = microsoft_profile(str(self.config.email_service), str(self.config.client_id),
-                                    tenant=getattr(self.config, "tenant", None))
+                                    tenant=self.config.tenant)
         self.info = TenantInfo(
             base_url=profile.authority,
             verification_uri=MICROSOFT_DEVICE_LOGIN,

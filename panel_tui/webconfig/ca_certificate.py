@@ -51,7 +51,7 @@ class CaCertificatePage(VerticalScroll, can_focus=False):
         listing.clear_options()
         certs = device.trust.list()
         for cert in certs:
-            when = device.format_datetime(cert.not_after) if hasattr(device, "format_datetime") else str(cert.not_after)
+            when = device.format_datetime(cert.not_after)
             line = Text(cert.subject, style="bold")  # text from a file: never markup
             line.append(f"\n  {tr(self, 'webconfig.ca.issuer')} {cert.issuer}")
             line.append(f"\n  {tr(self, 'webconfig.ca.expires')} {when}")
