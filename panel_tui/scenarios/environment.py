@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
-    from cloud_sim.directory import DefaultAccount
+    from cloud_sim.accounts import DefaultAccount
     from cloud_sim.runtime import TenantHandle
     from device_model import Device
     from panel_tui.remote_admin import RemoteTenantAdmin
@@ -56,7 +56,7 @@ def connect_tenant(url: str, ca: Path) -> RunningTenant:
     """The running tenant at ``url`` (its CA at ``ca``), or EnvironmentProblem saying why not."""
     import requests
 
-    from cloud_sim.directory import default_accounts
+    from cloud_sim.accounts import default_accounts
     from panel_tui.remote_admin import RemoteTenantAdmin, find_admin_secret
 
     base = url.rstrip("/")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, Union
 
 if TYPE_CHECKING:
-    from cloud_sim.directory import DefaultAccount
+    from cloud_sim.accounts import DefaultAccount
 
 #: a value a script or scenario hands the tenant's admin API or a device setting (from text, or
 #: a scenario's literal)
