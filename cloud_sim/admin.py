@@ -78,6 +78,19 @@ class TenantAdmin:
             self._dir.set_mailbox_smtp_auth(user.upn, True if user.upn.lower().startswith("printer@") else None)
         self.clear_conditional_access()
 
+    def restore_default_passwords(self) -> int:
+        """The default accounts' published passwords again, where one was changed (a scenario's
+        baseline); an unchanged account keeps its hash and its sessions. How many changed."""
+        from cloud_sim.accounts import default_accounts
+
+        changed = 0
+        for acct in default_accounts(self._dir.domain):
+            if self._dir.user(acct.username) is None or self._dir.check_password(acct.username, acct.password):
+                continue
+            self._dir.set_password(acct.username, acct.password)
+            changed += 1
+        return changed
+
     def conditional_access_policies(self) -> list[JsonObject]:
         return [p.as_dict() for p in self._dir.policies()]
 

@@ -87,13 +87,13 @@ def run_op(session: Session, name: str, args: dict[str, ArgValue]) -> str:
 def _reset_accounts(session: Session) -> None:
     """No consent (a first sign-in as an administrator grants it) and the default accounts'
     published passwords, through the same table."""
-    from cloud_sim.operations import BY_METHOD, wire_args
+    from cloud_sim.operations import wire_args
 
     admin = session.tenant.admin
     admin.dispatch(*wire_args("revoke_admin_consent", {"client_id": None}))
-    op = BY_METHOD["set_password"]
-    for acct in session.tenant.accounts:
-        admin.dispatch(op.name, {"upn": str(acct.username), "password": str(acct.password)})
+    # only a changed password is set again: an unchanged account keeps its sessions (other
+    # printers on a shared tenant stay signed in)
+    admin.dispatch("default-passwords", {})
     session.passwords.clear()
 
 
