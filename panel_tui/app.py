@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
+from panel_tui.class_options import ClassOptions
 from panel_tui.config import AppConfig
 from panel_tui.icons import Glyphs, choose_glyphs
 from panel_tui.messages import DeviceChanged, post_from_any_thread
@@ -101,12 +102,13 @@ class PanelApp(App[None]):
     language: reactive[str] = reactive("en", init=False)
 
     def __init__(self, device: Device, config: AppConfig | None = None, *, tick: bool = True,
-                 cloud: bool = True, icons: str | None = None) -> None:
+                 cloud: bool = True, icons: str | None = None,
+                 class_options: ClassOptions | None = None) -> None:
         """`tick=False` and `cloud=False` are for tests: no 1 s timer, no embedded tenant.
 
         `icons` is "unicode", "ascii" or "auto" (default: $PANEL_TUI_ICONS, else auto: ASCII
         when the terminal has only 16 colours or the locale's encoding is not UTF-8). Tests pin
-        it so snapshots don't depend on $TERM or $LANG.
+        it so snapshots don't depend on $TERM or $LANG. `class_options` default: $PANEL_TUI_*.
         """
         super().__init__()
         self.icons = icons or os.environ.get("PANEL_TUI_ICONS", "auto")
@@ -117,6 +119,7 @@ class PanelApp(App[None]):
         self.device = device
         self.config = config or AppConfig(state_dir=device.state_dir)
         self.cloud_link: CloudLink | None = None
+        self.class_options = class_options or ClassOptions.from_environ()
         #: the app's one scenario runner (`panel_tui.scenario_runner.runner_for`)
         self.scenario_runner: ScenarioRunner | None = None
         #: a Cloud surface created now opens on this tab (the command palette's "Scenario: ...")

@@ -166,7 +166,8 @@ async def _run(args: argparse.Namespace, root: Path, password: Any, keys: Any) -
                                       password=password, authorized_keys=keys,
                                       max_sessions=args.max_sessions,
                                       idle_timeout=max(0.0, args.idle_timeout) * 60,
-                                      lang=args.lang, on_student=tenant.ensure_student))
+                                      lang=args.lang, on_student=tenant.ensure_student,
+                                      student_password=STUDENT_PASSWORD))
     try:
         try:
             port = await server.start(args.bind, args.port, host_key(root))

@@ -23,12 +23,14 @@ import subprocess
 import sys
 import termios
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncssh
 
+from panel_tui.class_options import ClassOptions
 from panel_tui.serve.auth import check_password
 from panel_tui.serve.students import RESERVED_NAMES, BadStudentName, student_dir, student_name
 
@@ -55,8 +57,13 @@ class ServeOptions:
     max_sessions: int = 40
     idle_timeout: float = 0.0
     lang: str | None = None
-    #: called with the student's name before their panel starts (the class tenant's account)
-    on_student: Any = None
+    #: called with the student's name before their panel starts: makes and returns the
+    #: student's account in the class tenant (their F4 sign-in hint names it)
+    on_student: Callable[[str], str] | None = None
+    #: the student accounts' password, shown beside the account in F4's hint
+    student_password: str = ""
+    #: the trainer's choices for every panel (guided mode, key overlay, theme)
+    panel_options: ClassOptions = field(default_factory=ClassOptions)
     #: the command that runs a student's panel (tests and benchmarks may wrap it)
     panel_command: list[str] = field(default_factory=lambda: [sys.executable, "-m", "panel_tui"])
 
@@ -336,11 +343,12 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
             self.server.forget(self)
             return
         try:
+            account = ""
             if opts.on_student is not None:
                 # the tenant hashes the new account's password (scrypt): on the same one thread
-                await asyncio.get_running_loop().run_in_executor(self.server._checker, _trimmed,
-                                                                 opts.on_student, self.name)
-            self._spawn(student_dir(opts.root, self.login))
+                account = await asyncio.get_running_loop().run_in_executor(
+                    self.server._checker, _trimmed, opts.on_student, self.name)
+            self._spawn(student_dir(opts.root, self.login), account)
         except Exception as exc:  # shown to the student as one line, logged for the trainer
             self.server.forget(self)
             log.warning("cannot start a panel for %s: %s", self.name, exc)
@@ -349,7 +357,7 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         self.server._publish()
         log.info("%s connected (pid %s)", self.name, self.proc.pid if self.proc else "?")
 
-    def _spawn(self, state_dir: Path) -> None:
+    def _spawn(self, state_dir: Path, account: str = "") -> None:
         from device_model.storage import ensure_dir
 
         ensure_dir(state_dir.parent)
@@ -365,6 +373,8 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         master, slave = os.openpty()
         _set_winsize(slave, *self.size)
         env = _child_env(self.term_type, self.chan.get_environment() if self.chan else {})
+        env.update(replace(opts.panel_options, student=account,
+                           student_password=opts.student_password if account else "").environ())
         try:
             self.proc = subprocess.Popen(
                 argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(state_dir),
@@ -443,7 +453,10 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
                 pass
 
 
-def _trimmed(fn: Any, *args: Any) -> Any:
+_T = TypeVar("_T")
+
+
+def _trimmed(fn: Callable[..., _T], *args: object) -> _T:
     """``fn(*args)``, then give the freed scrypt buffers back to the OS (glibc keeps them)."""
     try:
         return fn(*args)
