@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
+from panel_tui.class_aids import ClassAids
 from panel_tui.class_options import ClassOptions
 from panel_tui.config import AppConfig
 from panel_tui.icons import Glyphs, choose_glyphs
@@ -120,6 +121,8 @@ class PanelApp(App[None]):
         self.config = config or AppConfig(state_dir=device.state_dir)
         self.cloud_link: CloudLink | None = None
         self.class_options = class_options or ClassOptions.from_environ()
+        #: the trainer aids: key box, guided mode, high-contrast theme (panel_tui.class_aids)
+        self.aids = ClassAids(self)
         #: the app's one scenario runner (`panel_tui.scenario_runner.runner_for`)
         self.scenario_runner: ScenarioRunner | None = None
         #: a Cloud surface created now opens on this tab (the command palette's "Scenario: ...")
@@ -182,6 +185,7 @@ class PanelApp(App[None]):
             # A real terminal with 16 colours: a theme of exactly those colours, readable on a
             # projector. (Headless test runs keep the default theme, whatever $TERM says.)
             self.theme = PANEL_16.name
+        self.aids.start()
         if self.icons == "ascii" or (self.icons == "auto" and not self.unicode_terminal):
             self._undo_ascii_borders = use_ascii_borders()
             # what was drawn before the switch (the first screen) is drawn again in ASCII
@@ -292,6 +296,7 @@ class PanelApp(App[None]):
             self.language = lang
         if message.kind != "jobs":  # a job's progress changes nothing the status bar shows
             self.refresh_status()
+        self.aids.heard(message)
         self.device_events.publish(message)
 
     def tick(self) -> None:
@@ -328,6 +333,7 @@ class PanelApp(App[None]):
             admin.expire_if_idle()
             if admin.logged_in:
                 admin.touch()
+            self.aids.key(event)
         await super().on_event(event)
 
     def watch_language(self, language: str) -> None:
