@@ -10,22 +10,20 @@ is docked above the footer and takes one line of the screen while guided mode is
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING
 
 from textual import events
-from textual.app import ScreenStackError
+from textual.app import App, ScreenStackError
 from textual.containers import Container
 from textual.screen import Screen, SystemModalScreen
 from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from panel_tui.class_options import ClassOptions
 from panel_tui.guided import GuideProgress
 from panel_tui.messages import DeviceChanged
 from panel_tui.terminal_caps import PANEL_16, is_16_colour
-
-if TYPE_CHECKING:
-    from panel_tui.app import PanelApp
+from panel_tui.ui.host import host
 
 #: seconds the key box stays after the last key
 KEY_FADE = 3.0
@@ -145,9 +143,10 @@ class GuideLine(Static):
 class ClassAids:
     """The app's aids: which are on, the keys pressed, the guide's progress."""
 
-    def __init__(self, app: PanelApp) -> None:
+    def __init__(self, app: App[None], options: ClassOptions) -> None:
         self.app = app
-        opts = app.class_options
+        self.options = options
+        opts = options
         self.show_keys = opts.show_keys
         self.guided = opts.guided
         self.keys: deque[str] = deque(maxlen=KEY_COUNT)
@@ -157,7 +156,7 @@ class ClassAids:
     def start(self) -> None:
         """On the app's mount: the theme, then the aids on every screen shown from now on."""
         self.app.register_theme(HIGH_CONTRAST)
-        if self.app.class_options.theme == HIGH_CONTRAST.name:
+        if self.options.theme == HIGH_CONTRAST.name:
             self.set_high_contrast(True)
         self.app.screen_change_signal.subscribe(self.app, lambda _screen: self.place())
         self.app.call_after_refresh(self.place)
@@ -210,7 +209,7 @@ class ClassAids:
         want_line = self.guided and not isinstance(screen, SystemModalScreen)
         if want_line and not lines:
             if self.progress is None:
-                self.progress = GuideProgress.of(self.app.device)
+                self.progress = GuideProgress.of(host(self.app).device)
             line = GuideLine(self._guide_text(), markup=False)
             screen.mount(line)
         elif not want_line:
@@ -223,8 +222,8 @@ class ClassAids:
     def _guide_text(self) -> str:
         step = self.progress.next_step if self.progress is not None else None
         if step is None:
-            return self.app.t("panel.guided.done")
-        return self.app.t("panel.guided.next", step=self.app.t(f"panel.guided.step.{step}"))
+            return host(self.app).t("panel.guided.done")
+        return host(self.app).t("panel.guided.next", step=host(self.app).t(f"panel.guided.step.{step}"))
 
     # -- what the app hears -----------------------------------------------------------------
     def key(self, event: events.Key) -> None:
@@ -251,9 +250,9 @@ class ClassAids:
         if not self.guided:
             return
         if self.progress is None:
-            self.progress = GuideProgress.of(self.app.device)
+            self.progress = GuideProgress.of(host(self.app).device)
         changed = self.progress.hear(message.kind, message.detail)
         if message.kind == "jobs":
-            self.progress.note_jobs(self.app.device)
+            self.progress.note_jobs(host(self.app).device)
         if changed:
             self.place()

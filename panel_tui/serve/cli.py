@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from panel_tui.class_options import ClassOptions
+
 EXIT_USAGE = 2
 SERVE_LOCK = "serve.lock"
 #: the default port of the class tenant's sign-in pages (SMTP: the next one)
@@ -74,6 +76,12 @@ def _class_options(s: argparse.ArgumentParser) -> None:
                    help="a new class tenant's first state")
     s.add_argument("--max-sessions", type=int, default=40, help="students at once (default 40)")
     s.add_argument("--lang", choices=("en", "lv"), help="the panels' language")
+    s.add_argument("--guided", action="store_true",
+                   help="every panel shows the guide's next step above its footer")
+    s.add_argument("--show-keys", action="store_true",
+                   help="every panel shows the last keys pressed in a corner (for a projector)")
+    s.add_argument("--theme", choices=("high-contrast",),
+                   help="every panel's theme: high-contrast is bold black, white and yellow")
     s.add_argument("--student-admin", action="store_true",
                    help="give every student F4's Admin centre and Mailboxes on the class tenant "
                    "(its switches and clock then act on the whole class)")
@@ -92,6 +100,11 @@ def main(argv: Sequence[str]) -> int:
     if args.command == "trainer":
         return trainer_main(args)
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
+
+
+def panel_options(args: argparse.Namespace) -> ClassOptions:
+    """The trainer's aids for every student's panel (``--guided``, ``--show-keys``, ``--theme``)."""
+    return ClassOptions(guided=args.guided, show_keys=args.show_keys, theme=args.theme or "")
 
 
 def read_new_password() -> str:
@@ -167,7 +180,8 @@ async def _run(args: argparse.Namespace, root: Path, password: Any, keys: Any) -
                                       max_sessions=args.max_sessions,
                                       idle_timeout=max(0.0, args.idle_timeout) * 60,
                                       lang=args.lang, on_student=tenant.ensure_student,
-                                      student_password=STUDENT_PASSWORD))
+                                      student_password=STUDENT_PASSWORD,
+                                      panel_options=panel_options(args)))
     try:
         try:
             port = await server.start(args.bind, args.port, host_key(root))

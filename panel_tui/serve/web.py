@@ -17,6 +17,8 @@ from typing import Any
 from aiohttp import web
 from textual_serve.server import Server
 
+from panel_tui.class_options import ClassOptions
+
 #: browser-friendly key -> the panel's key, as terminal bytes (xterm sequences)
 BROWSER_KEYS: dict[str, str] = {
     "\x1b[19~": "\x1bOP",  # F8  -> F1  Help
@@ -96,8 +98,11 @@ class ClassWebServer(Server):
         """Quiet: the class server prints its own join line."""
 
 
-def session_command(root: Path, cloud_url: str, cloud_ca: Path, lang: str | None) -> str:
+def session_command(root: Path, cloud_url: str, cloud_ca: Path, lang: str | None,
+                    options: ClassOptions | None = None) -> str:
     argv = [sys.executable, "-m", "panel_tui.serve.web_session", str(root), cloud_url, str(cloud_ca)]
+    for name, value in (options.environ() if options is not None else {}).items():
+        argv += ["--env", f"{name}={value}"]
     if lang:
         argv += ["--lang", lang]
     return shlex.join(argv)
@@ -105,6 +110,7 @@ def session_command(root: Path, cloud_url: str, cloud_ca: Path, lang: str | None
 
 async def run_web(args: Any, root: Path) -> int:
     """Run until SIGINT/SIGTERM: the class tenant, then the web server."""
+    from panel_tui.serve.cli import panel_options
     from panel_tui.serve.tenant import STUDENT_PASSWORD, ClassTenant
 
     try:
@@ -114,7 +120,7 @@ async def run_web(args: Any, root: Path) -> int:
         print(f"panel-tui serve: cannot start the class tenant: {exc}", file=sys.stderr)
         return 2
     server = ClassWebServer(session_command(root, tenant.url, tenant.student_ca(args.student_admin),
-                                            args.lang),
+                                            args.lang, panel_options(args)),
                             host=args.bind, port=args.port, max_sessions=args.max_sessions,
                             ca_path=tenant.ca_path,
                             title=f"panel-tui — {KEYS_TITLE}")

@@ -71,3 +71,18 @@ def test_a_student_is_told_their_own_account_and_who_holds_the_admin_centre(laun
         assert t.wait_exit() == 0
     finally:
         assert server.stop() == 0
+
+
+def test_the_trainers_aids_reach_every_students_panel(launch: Launch, tmp_path: Path) -> None:
+    """serve ssh --guided --show-keys: a student's panel shows the guide's next step and the keys
+    they press (the trainer projects one student's screen)."""
+    server = ClassServerProcess(tmp_path / "class", "--guided", "--show-keys")
+    try:
+        t = launch("python", CLIENT, str(server.port), "ann", PASSWORD)
+        t.wait_for("Home", "Next step: F3 Web Config, Ctrl+L: log in as administrator")
+        t.press("down", "down")
+        t.wait_for("Down Down")
+        t.press("ctrl+q")
+        assert t.wait_exit() == 0
+    finally:
+        assert server.stop() == 0
