@@ -8,9 +8,14 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from panel_tui.class_options import ClassOptions
+
+if TYPE_CHECKING:
+    from asyncssh import SSHAuthorizedKeys
+
+    from panel_tui.serve.auth import PasswordRecord
 
 EXIT_USAGE = 2
 SERVE_LOCK = "serve.lock"
@@ -138,9 +143,7 @@ def serve_ssh(args: argparse.Namespace) -> int:
         lock = storage.StateLock(root / SERVE_LOCK).acquire(storage.command_line())
     except OSError as exc:
         return fail(f"cannot use the state dir {root}: {exc.strerror or exc}")
-    except Exception as exc:  # StateDirBusy
-        if type(exc).__name__ != "StateDirBusy":
-            raise
+    except storage.StateDirBusy as exc:
         return fail(f"{exc}; a class server already runs there")
     try:
         try:
@@ -163,7 +166,8 @@ def serve_ssh(args: argparse.Namespace) -> int:
         lock.release()
 
 
-async def _run(args: argparse.Namespace, root: Path, password: Any, keys: Any) -> int:
+async def _run(args: argparse.Namespace, root: Path, password: PasswordRecord | None,
+               keys: SSHAuthorizedKeys | None) -> int:
     from panel_tui.serve.auth import host_key
     from panel_tui.serve.ssh import ClassServer, ServeOptions
     from panel_tui.serve.tenant import STUDENT_PASSWORD, ClassTenant
@@ -279,9 +283,7 @@ def serve_web(args: argparse.Namespace) -> int:
         print(f"panel-tui serve: cannot use the state dir {root}: {exc.strerror or exc}",
               file=sys.stderr)
         return EXIT_USAGE
-    except Exception as exc:  # StateDirBusy
-        if type(exc).__name__ != "StateDirBusy":
-            raise
+    except storage.StateDirBusy as exc:
         print(f"panel-tui serve: {exc}; a class server already runs there", file=sys.stderr)
         return EXIT_USAGE
     try:

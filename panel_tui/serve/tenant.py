@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from panel_tui.serve.students import TENANT_DIR
+
+if TYPE_CHECKING:
+    from cloud_sim.runtime import TenantHandle
 
 #: the CA certificate handed to the students' panels (and offered to their browsers)
 CLASS_CA = "class-ca.pem"
@@ -43,7 +46,7 @@ class ClassTenant:
         tdir = self.root / TENANT_DIR
         self._lock = claim(tdir)
         try:
-            self.handle: Any = start_tenant(tdir, preset=preset, bind=bind, allow_remote=allow_remote,
+            self.handle: TenantHandle = start_tenant(tdir, preset=preset, bind=bind, allow_remote=allow_remote,
                                             port_http=port, port_smtp=port + 1 if port else 0)
         except BaseException:
             self._lock.release()

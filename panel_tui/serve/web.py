@@ -9,12 +9,13 @@ expects: :data:`BROWSER_KEYS`. The page's title lists them.
 
 from __future__ import annotations
 
+import argparse
 import shlex
 import sys
 from pathlib import Path
-from typing import Any
 
 from aiohttp import web
+from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from panel_tui.class_options import ClassOptions
@@ -42,8 +43,8 @@ class ClassWebServer(Server):
     """textual-serve's server with a session limit and the browser key map."""
 
     def __init__(self, command: str, *, max_sessions: int, ca_path: Path | None = None,
-                 **kwargs: Any) -> None:
-        super().__init__(command, **kwargs)
+                 host: str = "localhost", port: int = 8000, title: str | None = None) -> None:
+        super().__init__(command, host=host, port=port, title=title)
         self.max_sessions = max_sessions
         self.active = 0
         self.ca_path = ca_path
@@ -60,7 +61,7 @@ class ClassWebServer(Server):
             "Content-Type": "application/x-pem-file",
             "Content-Disposition": f'attachment; filename="{CA_ROUTE}"'})
 
-    async def _process_messages(self, websocket: web.WebSocketResponse, app_service: Any) -> None:
+    async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
         send_bytes = app_service.send_bytes
 
         async def send_translated(data: bytes) -> bool:
@@ -108,7 +109,7 @@ def session_command(root: Path, cloud_url: str, cloud_ca: Path, lang: str | None
     return shlex.join(argv)
 
 
-async def run_web(args: Any, root: Path) -> int:
+async def run_web(args: argparse.Namespace, root: Path) -> int:
     """Run until SIGINT/SIGTERM: the class tenant, then the web server."""
     from panel_tui.serve.cli import panel_options
     from panel_tui.serve.tenant import STUDENT_PASSWORD, ClassTenant
