@@ -4,7 +4,8 @@ guide's next step in a line above the footer, and a high-contrast theme.
 The aids are widgets mounted into whichever screen is shown (Textual draws only the current
 screen), never focusable: they take no key and move no focus. The key box sits on the toast
 layer (over the screen, not in its layout) and goes after ``KEY_FADE`` seconds; the guide line
-is docked above the footer and takes one line of the screen while guided mode is on.
+is docked above the footer (the screen's last line stays its key hints) and takes a line of the
+screen while guided mode is on.
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ class GuideLine(Static):
     DEFAULT_CSS = """
     GuideLine {
         dock: bottom;
+        margin-bottom: 1;  /* docked widgets overlap: the screen's key hints keep the last line */
         width: 1fr;
         height: 1;
         padding: 0 1;

@@ -67,6 +67,8 @@ def test_a_student_is_told_their_own_account_and_who_holds_the_admin_centre(laun
         assert "--cloud-ca" not in screen and "admin access" not in screen, screen
         t.press("right")  # Mailboxes
         t.wait_for("Your trainer reads the class's mailboxes")
+        t.press("right")  # Scenarios
+        t.wait_for("Your trainer pushes scenarios to the class")
         t.press("ctrl+q")
         assert t.wait_exit() == 0
     finally:

@@ -51,3 +51,14 @@ def test_guide_moves_on_with_the_devices_events() -> None:
     assert g.next_step is None
     # the furthest step counts: logging in again after OK does not send the student back
     assert not g.hear("webconfig", "login")
+
+
+async def test_connection_test_is_a_device_event(tmp_path: Path) -> None:
+    """Guided mode hears Web Config's Connection Test through the device's events."""
+    from device_model import Device
+
+    device = Device(tmp_path / "state")
+    heard: list[tuple[str, object]] = []
+    device.subscribe(lambda e: heard.append((e.kind, e.detail)))
+    msg = await device.email.connection_test()
+    assert ("conntest", msg.key) in heard
