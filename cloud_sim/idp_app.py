@@ -4,7 +4,7 @@ document, the signing keys and OpenID Connect userinfo, for one tenant's authori
 from __future__ import annotations
 
 from collections.abc import Callable
-
+from pathlib import Path
 
 from cloud_sim.admin import TenantAdmin
 from cloud_sim.idp import KNOWN_TENANTS, MSA_TENANT_ID, IdentityPlatform
@@ -19,8 +19,12 @@ class IdpApp:
     """What the handler needs: the platform, the pages, the admin API and its secret."""
 
     def __init__(self, idp: IdentityPlatform, pages: SignInPages, admin: TenantAdmin,
-                 admin_secret: str, info: Callable[[], JsonObject]):
+                 admin_secret: str, info: Callable[[], JsonObject],
+                 ca_cert: Path | None = None):
         self.idp = idp
+        #: the tenant's CA certificate (never its key), offered on the sign-in help page so a
+        #: student's browser or the class's machines can trust the tenant's TLS
+        self.ca_cert = ca_cert
         self.pages = pages
         self.admin = admin
         self.admin_secret = admin_secret

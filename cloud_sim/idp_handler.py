@@ -96,6 +96,11 @@ class IdpHandler(TenantRequestHandler):
         if path == "/devicelogin/help":
             self._page(app.pages.help())
             return
+        if path == "/ca.pem" and app.ca_cert is not None:
+            # only the certificate: the CA's key stays in the state dir (ca-key.pem)
+            self._send(200, app.ca_cert.read_bytes(), "application/x-pem-file",
+                       {"Content-Disposition": 'attachment; filename="class-ca.pem"'})
+            return
         if path == "/favicon.ico" or path.startswith("/static/"):
             name = path.rsplit("/", 1)[1]
             if name not in _STATIC:

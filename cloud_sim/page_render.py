@@ -96,7 +96,10 @@ def render_page(v: PageView, template: string.Template, *, tenant: str, app: str
                 '<button type="submit" name="action" value="cancel" class="secondary">'
                 'Cancel</button><button type="submit" name="action" value="accept">Accept'
                 '</button></div></form>')
-    elif v.kind in ("error", "help"):
+    elif v.kind == "help":
+        body = ('<p><a id="ca" href="/ca.pem" download="class-ca.pem">Download the tenant&#39;s '
+                'CA certificate (ca.pem)</a></p><p><a href="/devicelogin">Start over</a></p>')
+    elif v.kind == "error":
         body = '<p><a href="/devicelogin">Start over</a></p>'
     error = ""
     if v.error_text:

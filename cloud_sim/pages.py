@@ -144,7 +144,9 @@ class SignInPages:
         return PageView("help", "Can't access your account?",
                         "This is a simulated tenant: its administrator resets passwords "
                         "(cloud-sim admin set-password UPN PASSWORD), and its accounts and "
-                        "their passwords are printed when cloud-sim starts.", reason="help")
+                        "their passwords are printed when cloud-sim starts. A browser that warns about "
+                        "this page's certificate trusts it once it has the tenant's CA "
+                        "certificate below (a class: the trainer's class CA).", reason="help")
 
     def _code_problem(self, user_code: str, ctx: str) -> PageView | None:
         row = self.idp.find_user_code(user_code)

@@ -168,7 +168,8 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
             idp = IdentityPlatform(directory, base_url=base_url, verification_uri=verification_uri,
                                    device_code_expires_in=device_code_expires_in,
                                    device_code_interval=device_code_interval)
-            app = IdpApp(idp, SignInPages(idp), admin, admin_secret, lambda: info_box[0].info())
+            app = IdpApp(idp, SignInPages(idp), admin, admin_secret, lambda: info_box[0].info(),
+                         ca_cert=ca_files.ca_cert)
             server = IdpServer(http_bind, http_port, tls(), app, sock=sock)
             server.start()
             return server

@@ -27,6 +27,8 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
+from panel_tui.class_aids import ClassAids
+from panel_tui.class_options import ClassOptions
 from panel_tui.config import AppConfig
 from panel_tui.icons import Glyphs, choose_glyphs
 from panel_tui.messages import DeviceChanged, post_from_any_thread
@@ -101,12 +103,13 @@ class PanelApp(App[None]):
     language: reactive[str] = reactive("en", init=False)
 
     def __init__(self, device: Device, config: AppConfig | None = None, *, tick: bool = True,
-                 cloud: bool = True, icons: str | None = None) -> None:
+                 cloud: bool = True, icons: str | None = None,
+                 class_options: ClassOptions | None = None) -> None:
         """`tick=False` and `cloud=False` are for tests: no 1 s timer, no embedded tenant.
 
         `icons` is "unicode", "ascii" or "auto" (default: $PANEL_TUI_ICONS, else auto: ASCII
         when the terminal has only 16 colours or the locale's encoding is not UTF-8). Tests pin
-        it so snapshots don't depend on $TERM or $LANG.
+        it so snapshots don't depend on $TERM or $LANG. `class_options` default: $PANEL_TUI_*.
         """
         super().__init__()
         self.icons = icons or os.environ.get("PANEL_TUI_ICONS", "auto")
@@ -117,6 +120,9 @@ class PanelApp(App[None]):
         self.device = device
         self.config = config or AppConfig(state_dir=device.state_dir)
         self.cloud_link: CloudLink | None = None
+        self.class_options = class_options or ClassOptions.from_environ()
+        #: the trainer aids: key box, guided mode, high-contrast theme (panel_tui.class_aids)
+        self.aids = ClassAids(self, self.class_options)
         #: the app's one scenario runner (`panel_tui.scenario_runner.runner_for`)
         self.scenario_runner: ScenarioRunner | None = None
         #: a Cloud surface created now opens on this tab (the command palette's "Scenario: ...")
@@ -179,6 +185,7 @@ class PanelApp(App[None]):
             # A real terminal with 16 colours: a theme of exactly those colours, readable on a
             # projector. (Headless test runs keep the default theme, whatever $TERM says.)
             self.theme = PANEL_16.name
+        self.aids.start()
         if self.icons == "ascii" or (self.icons == "auto" and not self.unicode_terminal):
             self._undo_ascii_borders = use_ascii_borders()
             # what was drawn before the switch (the first screen) is drawn again in ASCII
@@ -289,6 +296,7 @@ class PanelApp(App[None]):
             self.language = lang
         if message.kind != "jobs":  # a job's progress changes nothing the status bar shows
             self.refresh_status()
+        self.aids.heard(message)
         self.device_events.publish(message)
 
     def tick(self) -> None:
@@ -325,6 +333,7 @@ class PanelApp(App[None]):
             admin.expire_if_idle()
             if admin.logged_in:
                 admin.touch()
+            self.aids.key(event)
         await super().on_event(event)
 
     def watch_language(self, language: str) -> None:

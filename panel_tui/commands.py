@@ -19,4 +19,9 @@ def system_commands(app: App[None]) -> Iterator[SystemCommand]:
                             lambda mode=mode: panel.action_surface(mode))
     yield SystemCommand(t("panel.command.home"), t("panel.command.home_help"), panel.go_home)
     yield SystemCommand(t("panel.command.help"), t("panel.command.help_help"), panel.action_help)
+    aids = panel.aids
+    yield SystemCommand(t("panel.command.keys"), t("panel.command.keys_help"), aids.toggle_keys)
+    yield SystemCommand(t("panel.command.guided"), t("panel.command.guided_help"), aids.toggle_guided)
+    yield SystemCommand(t("panel.command.contrast"), t("panel.command.contrast_help"),
+                        lambda: aids.set_high_contrast(app.theme != "high-contrast"))
     yield SystemCommand(t("panel.command.quit"), t("panel.command.quit_help"), app.exit)

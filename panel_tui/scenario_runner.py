@@ -75,6 +75,10 @@ def unavailable_reason(link: CloudLink | None) -> Msg | None:
     if state != "ready":
         return Msg.of("cloud.link.starting")
     if tenant_for(link) is None:
+        from panel_tui.class_options import ClassOptions
+
+        if ClassOptions.from_environ().student:  # a student in a class: plain words, no paths
+            return Msg.of("cloud.scenarios.class_student")
         return Msg.of("cloud.scenarios.remote_unavailable")
     return None
 

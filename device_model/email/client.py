@@ -385,5 +385,9 @@ class EmailClient:
         try:
             cfg, tokens, sender = self._send_config()
         except EmailSendError as err:
-            return conntest_msg(err, "none")
-        return await connection_test(cfg, tokens, sender)
+            msg = conntest_msg(err, "none")
+        else:
+            msg = await connection_test(cfg, tokens, sender)
+        # the guided mode and anyone else following the guide's step 13 hear the outcome
+        self.device.emit("conntest", msg.key)
+        return msg

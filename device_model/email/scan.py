@@ -21,6 +21,10 @@ from collections import OrderedDict
 from typing import Any
 
 
+#: the PDF's Creator
+CREATOR = "panel-tui emulated printer"
+
+
 def _latin1(text: str) -> str:
     """fpdf2's core fonts are Latin-1: fold other letters (ē -> e) rather than fail."""
     folded = unicodedata.normalize("NFKD", text)
@@ -97,11 +101,15 @@ def _grain(dpi: int, seed: int) -> Any:
 
 
 def _render(title: str, line: str, pages: int, seed: int, dpi: int = DEFAULT_DPI) -> bytes:
+    if dpi <= DEFAULT_DPI:  # no raster: written directly, without fpdf2's ~40 MiB import
+        from .vector_pdf import vector_scan_pdf
+
+        return vector_scan_pdf(_latin1(title), _latin1(line), pages, seed, CREATOR)
     from fpdf import FPDF
 
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_compression(True)
-    pdf.set_creator("panel-tui emulated printer")
+    pdf.set_creator(CREATOR)
     pdf.set_title(_latin1(title))
     rnd = random.Random(seed)
     for page in range(max(1, pages)):

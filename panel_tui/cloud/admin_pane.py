@@ -391,6 +391,8 @@ def _why_unavailable(node: DOMNode) -> str:
     if link is None:
         return tr(node, "cloud.link.none")
     if link.mode == "remote":
+        if host(node).class_options.student:
+            return tr(node, "cloud.admin.class_student")
         return tr(node, "cloud.admin.remote_unavailable")
     if link.mode == "microsoft":
         return tr(node, "cloud.admin.microsoft")

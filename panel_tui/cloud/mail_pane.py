@@ -76,7 +76,9 @@ class MailPane(Vertical):
         admin = self.admin
         self.set_class(admin is None, "-unavailable")
         note = self.query_one("#mail-unavailable", Static)
-        note.update("" if admin is not None else tr(self, "cloud.mail.unavailable"))
+        note.update("" if admin is not None else tr(
+            self, "cloud.mail.class_student" if host(self).class_options.student
+            else "cloud.mail.unavailable"))
         note.display = admin is None
         if admin is not None:
             self._load(self.query_one("#mail-box", Select).value, follow=True)

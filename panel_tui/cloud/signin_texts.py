@@ -17,6 +17,11 @@ if TYPE_CHECKING:
 def hint_for(node: DOMNode, kind: str) -> str:
     """The hint beside a page: the default accounts (account, password pages), where the code is."""
     link = host(node).cloud_link
+    student = host(node).class_options
+    if kind in ("account", "password") and student.student:
+        # a class: the student signs in as themselves, not as the tenant's admin
+        return "\n".join([tr(node, "cloud.signin.hint_student"),
+                          f"  {student.student}  {student.student_password}"])
     accounts = link.info.accounts if link is not None else []
     if kind in ("account", "password") and accounts:
         lines = [tr(node, "cloud.signin.hint_accounts")]

@@ -21,6 +21,7 @@ class HelpScreen(ModalScreen[None]):
     }
     HelpScreen #help-title { text-style: bold; }
     HelpScreen #help-keys { color: $text-muted; margin-top: 1; }
+    HelpScreen #help-aids { color: $text-muted; margin-top: 1; }
     """
 
     def __init__(self, key: str) -> None:
@@ -33,6 +34,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(t("panel.help.title"), id="help-title", markup=False)
             yield Static(t(self.key), id="help-text", markup=False)
             yield Static(t("panel.help.keys"), id="help-keys", markup=False)
+            yield Static(t("panel.help.class_aids"), id="help-aids", markup=False)
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

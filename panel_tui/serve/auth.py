@@ -14,9 +14,16 @@ import json
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from device_model.storage import atomic_write_json, ensure_dir
+
+if TYPE_CHECKING:
+    from asyncssh import SSHAuthorizedKeys, SSHKey
+
+#: a stored class password: scheme, scrypt's n/r/p, salt and digest (hex); JSON-shaped, read
+#: back from a file a person may have edited, so its values are checked where they are used
+PasswordRecord = dict[str, object]
 
 PASSWORD_FILE = "class-password.json"
 HOST_KEY_FILE = "ssh_host_ed25519_key"
@@ -30,7 +37,7 @@ class AuthProblem(Exception):
     """A one-line reason the server cannot set up authentication."""
 
 
-def hash_password(password: str, salt: bytes | None = None, **cost: int) -> dict[str, Any]:
+def hash_password(password: str, salt: bytes | None = None, **cost: int) -> PasswordRecord:
     """A storable record of ``password``: scrypt parameters, salt and digest (hex)."""
     params = {**SCRYPT, **cost}
     salt = salt if salt is not None else secrets.token_bytes(16)
@@ -39,12 +46,12 @@ def hash_password(password: str, salt: bytes | None = None, **cost: int) -> dict
     return {"scheme": "scrypt", **params, "salt": salt.hex(), "hash": digest.hex()}
 
 
-def check_password(record: dict[str, Any], password: str) -> bool:
+def check_password(record: PasswordRecord, password: str) -> bool:
     """True when ``password`` matches ``record`` (constant-time compare; a bad record is False)."""
     try:
         salt = bytes.fromhex(str(record["salt"]))
         expected = bytes.fromhex(str(record["hash"]))
-        cost = {k: int(record[k]) for k in ("n", "r", "p")}
+        cost = {k: int(str(record[k])) for k in ("n", "r", "p")}
         actual = hash_password(password, salt, **cost)["hash"]
     except (KeyError, ValueError, TypeError):
         return False
@@ -59,7 +66,7 @@ def store_password(root: Path, password: str) -> None:
     atomic_write_json(Path(root) / PASSWORD_FILE, hash_password(password))
 
 
-def load_password(root: Path) -> dict[str, Any] | None:
+def load_password(root: Path) -> PasswordRecord | None:
     """The stored class password record, or None when none was set (or it is unreadable)."""
     try:
         record = json.loads((Path(root) / PASSWORD_FILE).read_text(encoding="utf-8"))
@@ -68,7 +75,7 @@ def load_password(root: Path) -> dict[str, Any] | None:
     return record if isinstance(record, dict) and "hash" in record else None
 
 
-def host_key(root: Path) -> Any:
+def host_key(root: Path) -> SSHKey:
     """The server's SSH host key: read from ``STATE/ssh_host_ed25519_key``, or made once (0600).
 
     Kept so that students' ``known_hosts`` stays valid across restarts of the server.
@@ -87,7 +94,7 @@ def host_key(root: Path) -> Any:
     return key
 
 
-def authorized_keys(path: Path | None) -> Any:
+def authorized_keys(path: Path | None) -> SSHAuthorizedKeys | None:
     """The keys of ``--authorized-keys FILE`` (any of them may join under any student name)."""
     if path is None:
         return None

@@ -8,7 +8,14 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+from panel_tui.class_options import ClassOptions
+
+if TYPE_CHECKING:
+    from asyncssh import SSHAuthorizedKeys
+
+    from panel_tui.serve.auth import PasswordRecord
 
 EXIT_USAGE = 2
 SERVE_LOCK = "serve.lock"
@@ -74,6 +81,12 @@ def _class_options(s: argparse.ArgumentParser) -> None:
                    help="a new class tenant's first state")
     s.add_argument("--max-sessions", type=int, default=40, help="students at once (default 40)")
     s.add_argument("--lang", choices=("en", "lv"), help="the panels' language")
+    s.add_argument("--guided", action="store_true",
+                   help="every panel shows the guide's next step above its footer")
+    s.add_argument("--show-keys", action="store_true",
+                   help="every panel shows the last keys pressed in a corner (for a projector)")
+    s.add_argument("--theme", choices=("high-contrast",),
+                   help="every panel's theme: high-contrast is bold black, white and yellow")
     s.add_argument("--student-admin", action="store_true",
                    help="give every student F4's Admin centre and Mailboxes on the class tenant "
                    "(its switches and clock then act on the whole class)")
@@ -92,6 +105,11 @@ def main(argv: Sequence[str]) -> int:
     if args.command == "trainer":
         return trainer_main(args)
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
+
+
+def panel_options(args: argparse.Namespace) -> ClassOptions:
+    """The trainer's aids for every student's panel (``--guided``, ``--show-keys``, ``--theme``)."""
+    return ClassOptions(guided=args.guided, show_keys=args.show_keys, theme=args.theme or "")
 
 
 def read_new_password() -> str:
@@ -125,9 +143,7 @@ def serve_ssh(args: argparse.Namespace) -> int:
         lock = storage.StateLock(root / SERVE_LOCK).acquire(storage.command_line())
     except OSError as exc:
         return fail(f"cannot use the state dir {root}: {exc.strerror or exc}")
-    except Exception as exc:  # StateDirBusy
-        if type(exc).__name__ != "StateDirBusy":
-            raise
+    except storage.StateDirBusy as exc:
         return fail(f"{exc}; a class server already runs there")
     try:
         try:
@@ -150,7 +166,8 @@ def serve_ssh(args: argparse.Namespace) -> int:
         lock.release()
 
 
-async def _run(args: argparse.Namespace, root: Path, password: Any, keys: Any) -> int:
+async def _run(args: argparse.Namespace, root: Path, password: PasswordRecord | None,
+               keys: SSHAuthorizedKeys | None) -> int:
     from panel_tui.serve.auth import host_key
     from panel_tui.serve.ssh import ClassServer, ServeOptions
     from panel_tui.serve.tenant import STUDENT_PASSWORD, ClassTenant
@@ -166,7 +183,9 @@ async def _run(args: argparse.Namespace, root: Path, password: Any, keys: Any) -
                                       password=password, authorized_keys=keys,
                                       max_sessions=args.max_sessions,
                                       idle_timeout=max(0.0, args.idle_timeout) * 60,
-                                      lang=args.lang, on_student=tenant.ensure_student))
+                                      lang=args.lang, on_student=tenant.ensure_student,
+                                      student_password=STUDENT_PASSWORD,
+                                      panel_options=panel_options(args)))
     try:
         try:
             port = await server.start(args.bind, args.port, host_key(root))
@@ -264,9 +283,7 @@ def serve_web(args: argparse.Namespace) -> int:
         print(f"panel-tui serve: cannot use the state dir {root}: {exc.strerror or exc}",
               file=sys.stderr)
         return EXIT_USAGE
-    except Exception as exc:  # StateDirBusy
-        if type(exc).__name__ != "StateDirBusy":
-            raise
+    except storage.StateDirBusy as exc:
         print(f"panel-tui serve: {exc}; a class server already runs there", file=sys.stderr)
         return EXIT_USAGE
     try:

@@ -14,7 +14,6 @@ import json
 import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from panel_tui.serve.students import STUDENTS_DIR, TENANT_DIR, known_students
 
@@ -50,11 +49,11 @@ class StudentProgress:
     def done(self) -> bool:
         return self.scan_sent
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "step": self.step}
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Path) -> object:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
@@ -68,7 +67,7 @@ def connected_students(root: Path) -> set[str]:
     return {str(s.get("name")) for s in data["sessions"] if isinstance(s, dict)}
 
 
-def write_sessions(root: Path, sessions: list[dict[str, Any]]) -> None:
+def write_sessions(root: Path, sessions: list[dict[str, object]]) -> None:
     """The server's list of connected students (read by :func:`progress`)."""
     from device_model.storage import atomic_write_json
 
@@ -171,7 +170,7 @@ def push(root: Path, what: str, students: list[str] | None = None) -> list[str]:
     from cloud_sim.cli import call_admin
     from cloud_sim.operations import wire_args
 
-    def admin(method: str, **kwargs: Any) -> Any:
+    def admin(method: str, **kwargs: object) -> object:
         """A ``TenantAdmin`` method on the class tenant, by the operations table's wire name."""
         return call_admin(tenant, *wire_args(method, kwargs))
 

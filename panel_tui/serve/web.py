@@ -9,13 +9,16 @@ expects: :data:`BROWSER_KEYS`. The page's title lists them.
 
 from __future__ import annotations
 
+import argparse
 import shlex
 import sys
 from pathlib import Path
-from typing import Any
 
 from aiohttp import web
+from textual_serve.app_service import AppService
 from textual_serve.server import Server
+
+from panel_tui.class_options import ClassOptions
 
 #: browser-friendly key -> the panel's key, as terminal bytes (xterm sequences)
 BROWSER_KEYS: dict[str, str] = {
@@ -40,8 +43,8 @@ class ClassWebServer(Server):
     """textual-serve's server with a session limit and the browser key map."""
 
     def __init__(self, command: str, *, max_sessions: int, ca_path: Path | None = None,
-                 **kwargs: Any) -> None:
-        super().__init__(command, **kwargs)
+                 host: str = "localhost", port: int = 8000, title: str | None = None) -> None:
+        super().__init__(command, host=host, port=port, title=title)
         self.max_sessions = max_sessions
         self.active = 0
         self.ca_path = ca_path
@@ -58,7 +61,7 @@ class ClassWebServer(Server):
             "Content-Type": "application/x-pem-file",
             "Content-Disposition": f'attachment; filename="{CA_ROUTE}"'})
 
-    async def _process_messages(self, websocket: web.WebSocketResponse, app_service: Any) -> None:
+    async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
         send_bytes = app_service.send_bytes
 
         async def send_translated(data: bytes) -> bool:
@@ -96,15 +99,19 @@ class ClassWebServer(Server):
         """Quiet: the class server prints its own join line."""
 
 
-def session_command(root: Path, cloud_url: str, cloud_ca: Path, lang: str | None) -> str:
+def session_command(root: Path, cloud_url: str, cloud_ca: Path, lang: str | None,
+                    options: ClassOptions | None = None) -> str:
     argv = [sys.executable, "-m", "panel_tui.serve.web_session", str(root), cloud_url, str(cloud_ca)]
+    for name, value in (options.environ() if options is not None else {}).items():
+        argv += ["--env", f"{name}={value}"]
     if lang:
         argv += ["--lang", lang]
     return shlex.join(argv)
 
 
-async def run_web(args: Any, root: Path) -> int:
+async def run_web(args: argparse.Namespace, root: Path) -> int:
     """Run until SIGINT/SIGTERM: the class tenant, then the web server."""
+    from panel_tui.serve.cli import panel_options
     from panel_tui.serve.tenant import STUDENT_PASSWORD, ClassTenant
 
     try:
@@ -114,7 +121,7 @@ async def run_web(args: Any, root: Path) -> int:
         print(f"panel-tui serve: cannot start the class tenant: {exc}", file=sys.stderr)
         return 2
     server = ClassWebServer(session_command(root, tenant.url, tenant.student_ca(args.student_admin),
-                                            args.lang),
+                                            args.lang, panel_options(args)),
                             host=args.bind, port=args.port, max_sessions=args.max_sessions,
                             ca_path=tenant.ca_path,
                             title=f"panel-tui — {KEYS_TITLE}")

@@ -16,6 +16,11 @@ from pathlib import Path
 
 def main(argv: list[str]) -> int:
     root, cloud, ca, *extra = argv
+    while extra[:1] == ["--env"] and len(extra) >= 2:  # the trainer's aids (PANEL_TUI_*=...)
+        name, _, value = extra[1].partition("=")
+        if name.startswith("PANEL_TUI_"):
+            os.environ[name] = value
+        extra = extra[2:]
     from device_model.storage import ensure_dir
     from panel_tui.serve.students import student_dir
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
     from device_model import Device
     from device_model.i18n import Msg
+    from panel_tui.class_aids import ClassAids
+    from panel_tui.class_options import ClassOptions
     from panel_tui.cloud_link import CloudLink, CloudLinkStatus
     from panel_tui.config import AppConfig
     from panel_tui.icons import Glyphs
@@ -37,6 +39,10 @@ class PanelHost(Protocol):
     cloud_link: CloudLink | None
     #: a Cloud surface created now opens on this tab (the command palette's "Scenario: ...")
     cloud_first_tab: str | None
+    #: what a trainer set for this panel (the student's account, guided mode, key overlay, theme)
+    class_options: ClassOptions
+    #: the trainer aids shown on the panel (key box, guided mode, high-contrast theme)
+    aids: ClassAids
     #: every device event, on the app's loop: ``host(self).device_events.subscribe(self, cb)``
     device_events: Signal[DeviceChanged]
     #: the cloud link's state changes (Web Config's sign-in, the Cloud surface)

@@ -265,10 +265,13 @@ class WebConfigScreen(Screen[None]):
         self.session.end()
         self.logged_in = False
         self.session.announce()
+        host(self).device.emit("webconfig", "logout")
 
     def _login_result(self, ok: bool | None) -> None:
         if ok:
             self.logged_in = True
+            # an event of the device (its web server's session), heard by the guided mode
+            host(self).device.emit("webconfig", "login")
 
     def watch_logged_in(self, _old: bool, new: bool) -> None:
         if self.is_mounted:

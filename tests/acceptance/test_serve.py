@@ -44,3 +44,47 @@ def test_a_student_walks_the_guide_over_ssh_and_the_trainer_sees_it(launch: Laun
         assert t.wait_exit() == 0
     finally:
         assert server.stop() == 0
+
+
+def test_a_student_is_told_their_own_account_and_who_holds_the_admin_centre(launch: Launch, tmp_path: Path) -> None:
+    """A student signs in as NAME@domain, so F4's hint names that account, not the tenant's
+    admin; without --student-admin the Admin centre and Mailboxes say in plain words that the
+    trainer holds them (no "admin access", no --cloud-ca PATH)."""
+    server = ClassServerProcess(tmp_path / "class")
+    try:
+        w = WORDS["en"]
+        t = launch("python", CLIENT, str(server.port), "ann", PASSWORD)
+        t.wait_for("Home", "Job/Status")
+        code = steps_2_to_7_start_the_sign_in(t, w, step_1_read_the_ip(t, w))
+        t.press("f4")
+        t.wait_for(w["enter_code"], code)
+        t.press("enter")
+        screen = t.wait_for(w["account_page"], "Your account in the class tenant:",
+                            "ann@contoso.onmicrosoft.com  Contoso-Student-2025")
+        assert "admin@" not in screen, screen
+        t.press("shift+tab", "right")  # the tab bar: Admin centre
+        screen = t.wait_for("Your trainer controls these settings for the class")
+        assert "--cloud-ca" not in screen and "admin access" not in screen, screen
+        t.press("right")  # Mailboxes
+        t.wait_for("Your trainer reads the class's mailboxes")
+        t.press("right")  # Scenarios
+        t.wait_for("Your trainer pushes scenarios to the class")
+        t.press("ctrl+q")
+        assert t.wait_exit() == 0
+    finally:
+        assert server.stop() == 0
+
+
+def test_the_trainers_aids_reach_every_students_panel(launch: Launch, tmp_path: Path) -> None:
+    """serve ssh --guided --show-keys: a student's panel shows the guide's next step and the keys
+    they press (the trainer projects one student's screen)."""
+    server = ClassServerProcess(tmp_path / "class", "--guided", "--show-keys")
+    try:
+        t = launch("python", CLIENT, str(server.port), "ann", PASSWORD)
+        t.wait_for("Home", "Next step: F3 Web Config, Ctrl+L: log in as administrator")
+        t.press("down", "down")
+        t.wait_for("Down Down")
+        t.press("ctrl+q")
+        assert t.wait_exit() == 0
+    finally:
+        assert server.stop() == 0

@@ -91,3 +91,19 @@ def test_aadsts_codes_under_the_error_details_not_inline(tenant):
     lookup = http(tenant).get(tenant.base_url + "/error?code=90094").text
     assert "AADSTS90094" in lookup and "admin" in lookup
     assert http(tenant).get(tenant.base_url + "/error?code=<b>").status_code == 200
+
+
+def test_help_page_offers_the_ca_certificate_and_never_its_key(tenant):
+    """A class's students reach the sign-in pages in their own browsers: the help link offers
+    the tenant's CA so the browser can trust it; the download is the certificate only."""
+    import ssl
+    from pathlib import Path
+
+    s = http(tenant)  # verifies TLS against the tenant's CA
+    html = s.get(tenant.base_url + "/devicelogin/help").text
+    assert re.search(r'<a id="ca" href="/ca.pem"', html)
+    r = s.get(tenant.base_url + "/ca.pem")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/x-pem-file"
+    assert r.content == Path(tenant.ca_cert_path).read_bytes()
+    assert b"PRIVATE KEY" not in r.content
+    ssl.create_default_context(cadata=r.text)  # a usable trust anchor

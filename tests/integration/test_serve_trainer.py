@@ -76,7 +76,7 @@ async def test_students_progress_and_pushed_scenarios(server: ClassServerProcess
     await ann.wait_for(url)
     # the class tenant's admin centre and mailboxes are the trainer's (no --student-admin)
     await ann.press("\x1b[Z", "\x1b[C", "\x1b[C")  # Shift+Tab to the tabs, Right, Right
-    await ann.wait_for("only for the simulated tenant's admin")
+    await ann.wait_for("Your trainer reads the class's mailboxes")
     assert status(root)["ann"]["connected"] is True
     assert status(root)["ann"]["step"] == "connected"
     await ann.close()

@@ -11,6 +11,7 @@ import pytest
 
 from device_model import Device, DeviceProfile, FrozenClock
 from panel_tui.app import PanelApp
+from panel_tui.class_options import ClassOptions
 from panel_tui.config import AppConfig
 
 FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
@@ -41,7 +42,8 @@ def make_oauth2_device(state_dir: Path, *, lang: str = "en", sender: str = "", h
 def make_app(device: Device) -> PanelApp:
     """The app without its 1 s timer (tests call `app.tick()`), without the embedded tenant,
     and with Unicode icons whatever $TERM says (snapshots must not depend on the terminal)."""
-    return PanelApp(device, AppConfig(state_dir=device.state_dir), tick=False, cloud=False, icons="unicode")
+    return PanelApp(device, AppConfig(state_dir=device.state_dir), tick=False, cloud=False, icons="unicode",
+                    class_options=ClassOptions())  # no $PANEL_TUI_* aids from the environment
 
 
 @pytest.fixture

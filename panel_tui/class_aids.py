@@ -1,0 +1,260 @@
+"""Trainer aids on the panel itself, for a projector: the keys just pressed in a corner, the
+guide's next step in a line above the footer, and a high-contrast theme.
+
+The aids are widgets mounted into whichever screen is shown (Textual draws only the current
+screen), never focusable: they take no key and move no focus. The key box sits on the toast
+layer (over the screen, not in its layout) and goes after ``KEY_FADE`` seconds; the guide line
+is docked above the footer (the screen's last line stays its key hints) and takes a line of the
+screen while guided mode is on.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from textual import events
+from textual.app import App, ScreenStackError
+from textual.containers import Container
+from textual.screen import Screen, SystemModalScreen
+from textual.theme import Theme
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from panel_tui.class_options import ClassOptions
+from panel_tui.guided import GuideProgress
+from panel_tui.messages import DeviceChanged
+from panel_tui.terminal_caps import PANEL_16, is_16_colour
+from panel_tui.ui.host import host
+
+#: seconds the key box stays after the last key
+KEY_FADE = 3.0
+#: keys the box shows at most (the newest last)
+KEY_COUNT = 6
+
+#: The high-contrast theme: only black, white and bright yellow (the 16-colour palette's own,
+#: so a projector shows it the same), every text bold through ``App.-high-contrast``. A terminal
+#: cannot make its letters larger: "large" here means bold and stronger contrast, nothing more.
+HIGH_CONTRAST = Theme(
+    name="high-contrast",
+    primary="#FFFF55",
+    secondary="#FFFFFF",
+    accent="#FFFF55",
+    warning="#FFFF55",
+    error="#FF5555",
+    success="#55FF55",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#000000",
+    boost="#000000",
+    dark=True,
+    variables={
+        **(PANEL_16.variables or {}),
+        "text-muted": "#FFFFFF",
+        "foreground-muted": "#FFFFFF",
+        "text-primary": "#FFFF55",
+        "text-secondary": "#FFFFFF",
+        "border": "#FFFF55",
+        "border-blurred": "#FFFFFF",
+        "block-cursor-foreground": "#000000",
+        "block-cursor-background": "#FFFF55",
+        "block-cursor-blurred-foreground": "#000000",
+        "block-cursor-blurred-background": "#FFFFFF",
+        "panel-tile-border": "#FFFFFF",
+        "panel-field": "#FFFFFF",
+        "panel-field-focus": "#FFFF55",
+        "footer-key-foreground": "#FFFF55",
+        "link-color": "#FFFF55",
+    },
+)
+
+#: how a key reads in the box (Textual's names are for programs)
+_KEY_NAMES = {
+    "up": "Up", "down": "Down", "left": "Left", "right": "Right", "enter": "Enter",
+    "escape": "Esc", "tab": "Tab", "shift+tab": "Shift+Tab", "space": "Space",
+    "backspace": "Backspace", "delete": "Del", "home": "Home", "end": "End",
+    "pageup": "PgUp", "pagedown": "PgDn",
+}
+
+
+def key_label(event: events.Key, secret: bool) -> str:
+    """``ctrl+l`` -> ``Ctrl+L``; a typed character as itself, or ``*`` in a password field."""
+    if event.is_printable and event.character and event.key != "space":
+        return "*" if secret else event.character
+    if event.key in _KEY_NAMES:
+        return _KEY_NAMES[event.key]
+    parts = event.key.split("+")
+    return "+".join(p.upper() if len(p) <= 3 and p[:1] == "f" or len(p) == 1 else p.capitalize()
+                    for p in parts)
+
+
+class KeyBox(Static):
+    """The last keys, plain text, in the bottom-right corner."""
+
+    DEFAULT_CSS = """
+    KeyBox {
+        visibility: visible;
+        width: auto;
+        height: 1;
+        padding: 0 1;
+        background: $foreground;
+        color: $background;
+        text-style: bold;
+        display: none;
+    }
+    """
+    can_focus = False
+
+
+class AidsRack(Container):
+    """The toast layer's strip over the screen's bottom lines that holds the key box."""
+
+    DEFAULT_CSS = """
+    AidsRack {
+        layer: _toastrack;
+        dock: bottom;
+        width: 1fr;
+        height: auto;
+        align: right bottom;
+        visibility: hidden;
+        margin-bottom: 1;
+    }
+    AidsRack.-guided { margin-bottom: 2; }
+    """
+    can_focus = False
+
+
+class GuideLine(Static):
+    """Guided mode: the guide's next step, above the footer."""
+
+    DEFAULT_CSS = """
+    GuideLine {
+        dock: bottom;
+        margin-bottom: 1;  /* docked widgets overlap: the screen's key hints keep the last line */
+        width: 1fr;
+        height: 1;
+        padding: 0 1;
+        background: $accent;
+        color: $background;
+        text-style: bold;
+    }
+    """
+    can_focus = False
+
+
+class ClassAids:
+    """The app's aids: which are on, the keys pressed, the guide's progress."""
+
+    def __init__(self, app: App[None], options: ClassOptions) -> None:
+        self.app = app
+        self.options = options
+        opts = options
+        self.show_keys = opts.show_keys
+        self.guided = opts.guided
+        self.keys: deque[str] = deque(maxlen=KEY_COUNT)
+        self.progress: GuideProgress | None = None
+        self._fade: Timer | None = None
+
+    def start(self) -> None:
+        """On the app's mount: the theme, then the aids on every screen shown from now on."""
+        self.app.register_theme(HIGH_CONTRAST)
+        if self.options.theme == HIGH_CONTRAST.name:
+            self.set_high_contrast(True)
+        self.app.screen_change_signal.subscribe(self.app, lambda _screen: self.place())
+        self.app.call_after_refresh(self.place)
+
+    # -- toggles (the command palette) ------------------------------------------------------
+    def set_high_contrast(self, on: bool) -> None:
+        self.app.set_class(on, "-high-contrast")
+        if on:
+            self.app.theme = HIGH_CONTRAST.name
+        elif self.app.theme == HIGH_CONTRAST.name:
+            real_16 = is_16_colour(self.app.console.color_system) and not self.app.is_headless
+            self.app.theme = PANEL_16.name if real_16 else "textual-dark"
+
+    def toggle_keys(self) -> None:
+        self.show_keys = not self.show_keys
+        self.keys.clear()
+        self.place()
+
+    def toggle_guided(self) -> None:
+        self.guided = not self.guided
+        self.place()
+
+    # -- the widgets on the shown screen ----------------------------------------------------
+    def place(self) -> None:
+        """Mount (or remove) the aids on the current screen, and bring them up to date."""
+        try:
+            screen: Screen[object] = self.app.screen
+        except ScreenStackError:  # no screen yet, or none any more (the app is ending)
+            return
+        if isinstance(screen, SystemModalScreen) and not self.show_keys:
+            return
+        racks = list(screen.query_children(AidsRack))
+        if self.show_keys and not racks:
+            box = KeyBox(" ".join(self.keys), markup=False)
+            box.display = bool(self.keys)
+            rack = AidsRack(box)
+            rack.set_class(self.guided, "-guided")
+            screen.mount(rack)
+        elif not self.show_keys:
+            for rack in racks:
+                rack.remove()
+        for rack in racks:
+            rack.set_class(self.guided, "-guided")
+        text = " ".join(self.keys)
+        for box in screen.query(KeyBox):
+            box.update(text)
+            box.display = bool(text)
+        lines = list(screen.query_children(GuideLine))
+        # every screen but the command palette: a dialog hides the screen below it
+        want_line = self.guided and not isinstance(screen, SystemModalScreen)
+        if want_line and not lines:
+            if self.progress is None:
+                self.progress = GuideProgress.of(host(self.app).device)
+            line = GuideLine(self._guide_text(), markup=False)
+            screen.mount(line)
+        elif not want_line:
+            for line in lines:
+                line.remove()
+        else:
+            for line in lines:
+                line.update(self._guide_text())
+
+    def _guide_text(self) -> str:
+        step = self.progress.next_step if self.progress is not None else None
+        if step is None:
+            return host(self.app).t("panel.guided.done")
+        return host(self.app).t("panel.guided.next", step=host(self.app).t(f"panel.guided.step.{step}"))
+
+    # -- what the app hears -----------------------------------------------------------------
+    def key(self, event: events.Key) -> None:
+        """A key for the app: shown in the box (the key goes on to its widget as before)."""
+        if not self.show_keys:
+            return
+        focused = self.app.focused
+        secret = isinstance(focused, Input) and focused.password
+        self.keys.append(key_label(event, secret))
+        self.app.call_after_refresh(self._show_keys)
+
+    def _show_keys(self) -> None:
+        self.place()
+        if self._fade is not None:
+            self._fade.stop()
+        self._fade = self.app.set_timer(KEY_FADE, self._hide_keys)
+
+    def _hide_keys(self) -> None:
+        self.keys.clear()
+        self.place()
+
+    def heard(self, message: DeviceChanged) -> None:
+        """A device event: the guide may have moved on."""
+        if not self.guided:
+            return
+        if self.progress is None:
+            self.progress = GuideProgress.of(host(self.app).device)
+        changed = self.progress.hear(message.kind, message.detail)
+        if message.kind == "jobs":
+            self.progress.note_jobs(host(self.app).device)
+        if changed:
+            self.place()

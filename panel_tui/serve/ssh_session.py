@@ -1,0 +1,355 @@
+"""One student's SSH session: their panel in a pseudo-terminal, wired to one SSH channel.
+
+The child runs in its own session with the PTY as controlling terminal (a resize reaches it as
+SIGWINCH); keys go in unchanged and output comes back unchanged. Ending it hangs the session
+up, then terminates and kills it if it lingers, and always reaps it (:func:`stop_child`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import fcntl
+import logging
+import os
+import signal
+import struct
+import subprocess
+import termios
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import asyncssh
+
+from panel_tui.serve.students import RESERVED_NAMES, student_dir, student_name
+
+if TYPE_CHECKING:
+    from panel_tui.serve.ssh import ClassServer
+
+log = logging.getLogger("panel_tui.serve.ssh")
+
+#: seconds a panel has to end after SIGHUP (it saves and exits), then after SIGTERM
+HANGUP_GRACE = 5.0
+TERM_GRACE = 2.0
+#: keys waiting for a panel that does not read them, at most (then they are dropped)
+MAX_PENDING = 1 << 20
+#: the languages a student may ask for as the SSH command (``ssh -t ann@host lv``)
+LANGS = ("en", "lv")
+
+
+class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
+    """One student's panel in a PTY, wired to one SSH channel."""
+
+    def __init__(self, server: ClassServer, login: str) -> None:
+        self.server = server
+        self.login = login
+        self.name = student_name(login)
+        self.chan: asyncssh.SSHServerChannel[bytes] | None = None
+        self.term_type = "xterm-256color"
+        self.size = (80, 24)
+        self.has_pty = False
+        self.lang = server.options.lang
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.master: int | None = None
+        self.last_input = time.monotonic()
+        self.started = time.time()
+        self._ending: asyncio.Task[None] | None = None
+        self._closed = False
+        #: keys the PTY could not take yet (see _flush)
+        self._pending = bytearray()
+
+    # -- asyncssh callbacks ---------------------------------------------------------------
+
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:  # type: ignore[override]
+        self.chan = chan
+
+    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int],
+                      term_modes: Mapping[int, int]) -> bool:
+        self.has_pty = True
+        if term_type:
+            self.term_type = term_type
+        cols, rows = int(term_size[0] or 80), int(term_size[1] or 24)
+        self.size = (cols, rows)
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        """``ssh -t ann@host lv``: the panel's language; nothing else is run."""
+        word = command.strip().lower().removeprefix("--lang").strip()
+        if word and word not in LANGS:
+            return False
+        if word:
+            self.lang = word
+        return True
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        return False
+
+    def session_started(self) -> None:
+        asyncio.get_running_loop().create_task(self._start())
+
+    def data_received(self, data: bytes, datatype: int | None) -> None:
+        self.last_input = time.monotonic()
+        if self.master is None:
+            return
+        if self._pending:  # keys already waiting: keep their order
+            self._pending += data
+            return
+        self._pending = bytearray(data)
+        self._flush()
+
+    def _flush(self) -> None:
+        """Write waiting keys to the panel; what the PTY cannot take now waits for it (a paste
+        larger than the terminal's buffer is neither lost nor blocking the other students)."""
+        if self.master is None:
+            self._pending.clear()
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            while self._pending:
+                written = os.write(self.master, self._pending)
+                del self._pending[:written]
+        except BlockingIOError:
+            if len(self._pending) > MAX_PENDING:  # a panel that reads nothing: drop, never hoard
+                self._pending.clear()
+            else:
+                loop.add_writer(self.master, self._flush)
+                return
+        except OSError:
+            self._pending.clear()
+        loop.remove_writer(self.master)
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        self.size = (int(width or self.size[0]), int(height or self.size[1]))
+        if self.master is not None:
+            _set_winsize(self.master, *self.size)
+
+    def break_received(self, msec: int) -> bool:
+        self.data_received(b"\x03", None)
+        return True
+
+    def signal_received(self, signal_name: str) -> None:
+        if signal_name == "INT":
+            self.data_received(b"\x03", None)
+
+    def eof_received(self) -> bool:
+        return True  # keep the channel open until the panel ends
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._closed = True
+        asyncio.get_running_loop().create_task(self.end(None))
+
+    # -- the child --------------------------------------------------------------------------
+
+    async def _start(self) -> None:
+        if not self.has_pty:
+            self._refuse("the panel needs a terminal: use ssh -t")
+            return
+        opts = self.server.options
+        if self.name in RESERVED_NAMES:
+            self._refuse(f"{self.name!r} is one of the class tenant's own accounts; connect "
+                         "with your own name")
+            return
+        old = self.server.sessions.get(self.name)
+        if old is None and len(self.server.sessions) >= opts.max_sessions:
+            self._refuse(f"the class is full ({opts.max_sessions} sessions); try again later")
+            return
+        replaced = self.server.register(self)
+        if replaced is not None:
+            await replaced.end("you connected again from another window: this one is closed")
+        if self._closed:
+            self.server.forget(self)
+            return
+        try:
+            account = ""
+            if opts.on_student is not None:
+                # the tenant hashes the new account's password (scrypt): on the same one thread
+                account = await asyncio.get_running_loop().run_in_executor(
+                    self.server._checker, trimmed, opts.on_student, self.name)
+            self._spawn(student_dir(opts.root, self.login), account)
+        # any failure here (the tenant's database making the account, the state dir, the
+        # process) ends this one student's session with a line and a log entry: the server,
+        # and every other student's panel, carry on
+        except Exception as exc:  # noqa: BLE001
+            self.server.forget(self)
+            log.warning("cannot start a panel for %s: %s", self.name, exc)
+            self._refuse("the panel could not start; tell the trainer")
+            return
+        self.server._publish()
+        log.info("%s connected (pid %s)", self.name, self.proc.pid if self.proc else "?")
+
+    def _spawn(self, state_dir: Path, account: str = "") -> None:
+        from device_model.storage import ensure_dir
+
+        ensure_dir(state_dir.parent)
+        ensure_dir(state_dir)
+        opts = self.server.options
+        argv = [*opts.panel_command, "--state-dir", str(state_dir)]
+        if opts.cloud_url:
+            argv += ["--cloud", opts.cloud_url]
+            if opts.cloud_ca is not None:
+                argv += ["--cloud-ca", str(opts.cloud_ca)]
+        if self.lang:
+            argv += ["--lang", self.lang]
+        master, slave = os.openpty()
+        _set_winsize(slave, *self.size)
+        env = _child_env(self.term_type, self.chan.get_environment() if self.chan else {})
+        env.update(replace(opts.panel_options, student=account,
+                           student_password=opts.student_password if account else "").environ())
+        try:
+            self.proc = subprocess.Popen(
+                argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(state_dir),
+                close_fds=True, preexec_fn=_become_session_leader,
+            )
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            os.close(slave)
+        os.set_blocking(master, False)
+        self.master = master
+        asyncio.get_running_loop().add_reader(master, self._pump)
+
+    def _pump(self) -> None:
+        """Panel output → the student's terminal; at end of output the panel has ended."""
+        assert self.master is not None
+        try:
+            data = os.read(self.master, 65536)
+        except BlockingIOError:
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EIO, errno.EBADF):
+                log.warning("reading %s's panel: %s", self.name, exc)
+            data = b""
+        if data:
+            if not self._closed and self.chan is not None:
+                try:
+                    self.chan.write(data)
+                except (OSError, asyncssh.Error):  # the client just went away
+                    pass
+            return
+        asyncio.get_running_loop().create_task(self.end(None))
+
+    def _refuse(self, message: str) -> None:
+        if self.chan is None:
+            return
+        try:
+            self.chan.write_stderr(f"panel-tui serve: {message}\r\n".encode())
+            self.chan.exit(2)
+        except (OSError, asyncssh.Error):  # the client is already gone: nobody to tell
+            pass
+
+    async def end(self, message: str | None) -> None:
+        """End the panel (saved, reaped) and the channel; idempotent, concurrent calls share it."""
+        if self._ending is None:
+            self._ending = asyncio.get_running_loop().create_task(self._end(message))
+        await asyncio.shield(self._ending)
+
+    async def _end(self, message: str | None) -> None:
+        proc = self.proc
+        code = await stop_child(proc) if proc is not None else 2
+        if self.master is not None:
+            loop = asyncio.get_running_loop()
+            try:
+                # what the panel wrote while leaving (the terminal restored) still goes out
+                while True:
+                    chunk = os.read(self.master, 65536)
+                    if not chunk:
+                        break
+                    if not self._closed and self.chan is not None:
+                        self.chan.write(chunk)
+            except OSError:
+                pass
+            loop.remove_reader(self.master)
+            loop.remove_writer(self.master)
+            os.close(self.master)
+            self.master = None
+        self.server.forget(self)
+        if proc is not None:
+            log.info("%s's panel ended (%s)", self.name, code)
+        if not self._closed and self.chan is not None:
+            try:
+                if message:
+                    self.chan.write_stderr(f"\r\npanel-tui serve: {message}\r\n".encode())
+                self.chan.exit(code if code >= 0 else 128 - code)
+            except (OSError, asyncssh.Error):  # the client is already gone
+                pass
+
+
+_T = TypeVar("_T")
+
+
+def trimmed(fn: Callable[..., _T], *args: object) -> _T:
+    """``fn(*args)``, then give the freed scrypt buffers back to the OS (glibc keeps them)."""
+    try:
+        return fn(*args)
+    finally:
+        _malloc_trim()
+
+
+def _malloc_trim() -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to give back this way
+        pass
+
+
+async def stop_child(proc: subprocess.Popen[bytes]) -> int:
+    """Hang up the panel's session, then terminate, then kill; always reap. Returns its status."""
+    for sig, grace in ((signal.SIGHUP, HANGUP_GRACE), (signal.SIGTERM, TERM_GRACE),
+                       (signal.SIGKILL, 5.0)):
+        if proc.poll() is not None:
+            break
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            proc.send_signal(sig)
+        deadline = time.monotonic() + grace
+        while proc.poll() is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+    code = proc.poll()
+    if code is None:  # pragma: no cover - SIGKILL always ends a process we started
+        code = proc.wait()
+    return int(code)
+
+
+def _become_session_leader() -> None:  # pragma: no cover - runs in the child before exec
+    """The child's own session, with the PTY (its stdin) as controlling terminal."""
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+def _set_winsize(fd: int, cols: int, rows: int) -> None:
+    cols = max(1, min(int(cols), 1000))
+    rows = max(1, min(int(rows), 1000))
+    try:
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    except OSError:
+        pass
+
+
+#: environment variables of the server that a student's panel keeps
+KEEP_ENV = ("PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV", "TZ")
+
+
+def _child_env(term_type: str, client_env: Mapping[object, object]) -> dict[str, str]:
+    """A small, predictable environment: the client's TERM and (UTF-8) locale, nothing secret."""
+    env = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
+    env["TERM"] = term_type or "xterm-256color"
+    # the client's environment comes as str or bytes keys and values (asyncssh passes them on)
+    raw = client_env.get("LANG", client_env.get(b"LANG", ""))
+    lang = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    env["LANG"] = lang if lang and "utf" in lang.lower() and lang.isprintable() else "C.UTF-8"
+    colorterm = os.environ.get("COLORTERM")
+    if colorterm:
+        env["COLORTERM"] = colorterm
+    return env

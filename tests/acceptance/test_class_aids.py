@@ -1,0 +1,53 @@
+"""Trainer aids on a projector: the keys just pressed in a corner (gone after a few seconds,
+taking no key), guided mode's next step above the footer moving on as the device does things,
+and the high-contrast theme. Through the installed panel at 80×24, as a person sees it."""
+
+from __future__ import annotations
+
+from tests.acceptance.conftest import Launch
+from tests.acceptance.journeys import WORDS, choose_oauth2, sign_in_with_microsoft, web_config_basic_page
+
+
+def test_key_box_shows_the_last_keys_hides_passwords_and_fades(launch: Launch) -> None:
+    t = launch("panel-tui", env={"PANEL_TUI_SHOW_KEYS": "1"}, term="xterm-16color")
+    t.wait_for("Home")
+    t.press("f3")
+    t.wait_for("Log in")
+    t.press("ctrl+l")
+    t.wait_for("Current password")
+    t.wait_for("F3 Ctrl+L")
+    row = t.line("F3 Ctrl+L")
+    assert row.endswith("F3 Ctrl+L") and len(row) >= 78, t.text()  # the bottom-right corner
+    t.type("secret")
+    t.wait_for("* * * * * *")  # the last six keys, the password hidden
+    assert "secret" not in t.text()
+    t.press("escape")  # the key reached the dialog: the box took nothing
+    t.wait_gone("Current password")
+    t.wait_gone("Ctrl+L", timeout=8)  # faded
+
+
+def test_guided_mode_follows_the_device(launch: Launch) -> None:
+    """The line names the next step, and moves on when the device does it (Web Config's log-in,
+    a sign-in code shown), in Latvian."""
+    w = WORDS["lv"]
+    t = launch("panel-tui", "--lang", "lv", env={"PANEL_TUI_GUIDED": "1"})
+    t.wait_for("Nākamā darbība: F3 Web Config, Ctrl+L: piesakieties kā administrators")
+    web_config_basic_page(t, w)
+    t.wait_for("Nākamā darbība: Network > Email Server > Basic: OAuth2, tad Sign In")
+    choose_oauth2(t)
+    t.press("tab")
+    sign_in_with_microsoft(t)
+    t.wait_for("Nākamā darbība: Sign in with Microsoft: F4, ievadiet kodu")
+
+
+def test_high_contrast_theme_is_bold_black_white_yellow(launch: Launch) -> None:
+    """Every letter bold (the status bar and the footer too) and only black, bright white and
+    bright yellow on the 16-colour Home screen (the default has grey and blue)."""
+    t = launch("panel-tui", env={"PANEL_TUI_THEME": "high-contrast"}, term="xterm-16color")
+    t.wait_for("Home", "Job/Status", "F1")
+    for row in range(24):
+        cells = [c for c in t.cells(row) if c.char.strip()]
+        colours = {c.fg for c in cells} | {c.bg for c in cells}
+        assert colours <= {"black", "brightwhite", "brightbrown"}, (row, colours, t.text())
+        if cells and cells[0].char.isalpha():  # a line of text, not a tile's border
+            assert all(c.bold for c in cells if c.char.isalpha()), (row, t.text())

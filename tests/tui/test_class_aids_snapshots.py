@@ -1,0 +1,33 @@
+"""Trainer aids at 80x24: guided mode's line above the footer with the key box over the screen's
+corner, and the high-contrast theme (panel_tui.class_aids)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from panel_tui.app import PanelApp
+from panel_tui.class_options import ClassOptions
+from panel_tui.config import AppConfig
+
+from .conftest import make_device
+
+
+def _app(tmp_path: Path, options: ClassOptions) -> PanelApp:
+    device = make_device(tmp_path / "state")
+    return PanelApp(device, AppConfig(state_dir=device.state_dir), tick=False, cloud=False,
+                    icons="unicode", class_options=options)
+
+
+def test_guided_line_and_key_box(snap_compare, tmp_path: Path) -> None:
+    async def keys(pilot: Pilot) -> None:
+        await pilot.press("down", "up")
+        await pilot.pause()
+
+    app = _app(tmp_path, ClassOptions(guided=True, show_keys=True))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys)
+
+
+def test_high_contrast_home(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(_app(tmp_path, ClassOptions(theme="high-contrast")), terminal_size=(80, 24))
