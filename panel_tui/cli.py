@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from panel_tui import __version__
+from panel_tui.class_options import THEMES, ClassOptions
 from panel_tui.config import (
     EMAIL_SERVICES,
     LANGUAGES,
@@ -55,11 +57,22 @@ def build_parser() -> argparse.ArgumentParser:
     cloud.add_argument("--tenant-preset", choices=TENANT_PRESETS, help="preset of the embedded tenant")
     cloud.add_argument("--scenario", metavar="ID", help="apply this troubleshooting scenario once the tenant is "
                        "ready (ids: panel-tui scenarios list)")
+    aids = p.add_argument_group("trainer aids (also $PANEL_TUI_GUIDED, $PANEL_TUI_SHOW_KEYS, $PANEL_TUI_THEME)")
+    aids.add_argument("--guided", action="store_true", help="name the guide's next step above the key line")
+    aids.add_argument("--show-keys", action="store_true", help="show the keys pressed in a corner (a projector)")
+    aids.add_argument("--theme", choices=[t for t in THEMES if t], help="bold black, white and yellow")
     return p
 
 
 #: options of this run only: not AppConfig fields, never read from config.toml
-RUN_ONLY = ("state_dir", "scenario")
+RUN_ONLY = ("state_dir", "scenario", "guided", "show_keys", "theme")
+
+
+def class_options(args: argparse.Namespace) -> ClassOptions:
+    """The environment's trainer aids, with those asked for on the command line added."""
+    env = ClassOptions.from_environ()
+    return replace(env, guided=env.guided or args.guided, show_keys=env.show_keys or args.show_keys,
+                   theme=args.theme or env.theme)
 
 
 def parse(argv: Sequence[str] | None = None) -> tuple[AppConfig, argparse.Namespace]:
@@ -367,7 +380,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if notice is not None:
         print(f"panel-tui: {device.t(notice)}", file=sys.stderr)
         device.startup_problems.append(notice)
-    app = PanelApp(device, config)
+    app = PanelApp(device, config, class_options=class_options(args))
     app.startup_scenario = args.scenario
     stop_watching = watch_terminal(app)
     try:

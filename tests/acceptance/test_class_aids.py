@@ -51,3 +51,15 @@ def test_high_contrast_theme_is_bold_black_white_yellow(launch: Launch) -> None:
         assert colours <= {"black", "brightwhite", "brightbrown"}, (row, colours, t.text())
         if cells and cells[0].char.isalpha():  # a line of text, not a tile's border
             assert all(c.bold for c in cells if c.char.isalpha()), (row, t.text())
+
+
+def test_the_aids_are_command_line_options_too(launch: Launch) -> None:
+    """`panel-tui --show-keys --theme high-contrast` (a trainer on their own laptop, no serve)."""
+    t = launch("panel-tui", "--show-keys", "--theme", "high-contrast", term="xterm-16color")
+    t.wait_for("Home", "Job/Status")
+    t.press("down")
+    t.wait_until(lambda: any(line.rstrip().endswith(("Down", "↓")) for line in t.text().splitlines()[-6:]),
+                 "the key box shows the Down key in the bottom-right corner")
+    row = next(r for r in range(24) if "Home" in t.text().splitlines()[r])
+    colours = {c.bg for c in t.cells(row) if c.char.strip()}
+    assert colours <= {"black", "brightwhite", "brightbrown"}, (colours, t.text())
