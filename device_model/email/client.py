@@ -46,7 +46,8 @@ if TYPE_CHECKING:  # the device's parts, typed without importing them at run tim
     import ssl
 
     from ..clock import Clock
-    from ..jobs import Job, JobLog
+    from ..job import Job
+    from ..jobs import JobLog
     from ..profile import DeviceProfile
     from ..settings import Settings
 

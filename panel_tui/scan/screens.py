@@ -25,7 +25,7 @@ from panel_tui.ui.text import job_outcome_text
 from panel_tui.widgets.form import ARROW_FIELD_BINDINGS, arrow_moves_focus
 
 if TYPE_CHECKING:
-    from device_model.jobs import Job
+    from device_model.job import Job
     from panel_tui.menu_tree import MenuNode
 
 #: Scan's destinations in the panel's order; only Email is emulated (the others say so).

@@ -11,7 +11,7 @@ from panel_tui.ui.host import host
 if TYPE_CHECKING:
     from device_model.email import SignInAttempt
     from device_model.i18n import Msg
-    from device_model.jobs import Job
+    from device_model.job import Job
 
 
 def tr(node: DOMNode, key: str | Msg, **params: object) -> str:
