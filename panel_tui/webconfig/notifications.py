@@ -113,7 +113,7 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
 
     def test_recipients(self) -> list[str]:
         """The typed addresses that pass the sender-address rules (the test goes only there)."""
-        from device_model.validation import check_sender_address
+        from device_model.checks import check_sender_address
 
         out: list[str] = []
         for n in range(1, SLOTS + 1):
