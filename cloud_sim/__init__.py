@@ -13,7 +13,7 @@ __all__ = ["start_tenant", "TenantHandle", "TenantAdmin", "DefaultAccount", "CLI
 
 if TYPE_CHECKING:  # pragma: no cover
     from cloud_sim.admin import TenantAdmin
-    from cloud_sim.directory import CLIENT_ID, TENANT_DOMAIN, DefaultAccount
+    from cloud_sim.accounts import CLIENT_ID, TENANT_DOMAIN, DefaultAccount
     from cloud_sim.runtime import TenantHandle, start_tenant
 
 
@@ -28,7 +28,7 @@ def __getattr__(name: str) -> Any:
 
         return TenantAdmin
     if name in ("DefaultAccount", "CLIENT_ID", "TENANT_DOMAIN"):
-        from cloud_sim import directory
+        from cloud_sim import accounts
 
-        return getattr(directory, name)
+        return getattr(accounts, name)
     raise AttributeError(f"module 'cloud_sim' has no attribute {name!r}")

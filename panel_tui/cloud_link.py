@@ -336,7 +336,7 @@ def _default_hints(domain: str) -> list[DefaultAccountHint]:
     """A running tenant does not publish passwords; its default accounts are documented."""
     if not domain:
         return []
-    from cloud_sim.directory import default_accounts
+    from cloud_sim.accounts import default_accounts
 
     return [
         DefaultAccountHint(a.username, a.password, a.role, a.display_name)
