@@ -17,7 +17,7 @@ import shutil
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import reset, storage
 from .admin import AdminLock
@@ -29,7 +29,7 @@ from .jobs import JobLog
 from .network import EmailServerStatus, NetworkStatus
 from .profile import DeviceProfile
 from .trust import CaCertificates
-from .settings import SECTION_TYPES, NetworkSettings, Settings
+from .settings import SECTION_TYPES, NetworkSettings, Section, Settings
 from .validation import ValidationError, section_from_dict, validate_section
 from .jsontypes import JsonObject
 
@@ -260,12 +260,12 @@ class Device:
         """A frozen snapshot of all settings."""
         return self._settings
 
-    def validate(self, section: str, **values: Any) -> Any:
+    def validate(self, section: str, **values: object) -> Section:
         """Check a change without saving it; returns the new section or raises ValidationError."""
         return validate_section(section, self._settings.section(section) if section in SECTION_TYPES else None,
                                 values)
 
-    def update(self, section: str, **values: Any) -> None:
+    def update(self, section: str, **values: object) -> None:
         """Validate every field, then save atomically and emit ``DeviceEvent("settings", section)``.
 
         Raises :class:`~device_model.validation.ValidationError` (``errors: dict[field, Msg]``)
@@ -325,7 +325,7 @@ class Device:
     def language(self) -> str:
         return self._settings.basic.language
 
-    def t(self, key: "str | Msg", **params: Any) -> str:
+    def t(self, key: "str | Msg", **params: object) -> str:
         """A message in the device's current language (never raises; unknown keys show the key)."""
         return self.catalog.translate(self.language, key, **params)
 

@@ -37,7 +37,10 @@ from .settings import (
     SECTION_TYPES,
     SECURE_CONNECTIONS,
     TIME_FORMATS,
+    EmailServerSettings,
+    NetworkSettings,
     NotificationSettings,
+    Section,
 )
 from .jsontypes import JsonObject
 
@@ -57,7 +60,7 @@ class _Invalid(Exception):
 
 # -- coercion -------------------------------------------------------------------------------
 
-def _to_str(value: Any) -> str:
+def _to_str(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
@@ -67,11 +70,11 @@ def _to_str(value: Any) -> str:
     return str(value)
 
 
-def _to_stripped(value: Any) -> str:
+def _to_stripped(value: object) -> str:
     return _to_str(value).strip()
 
 
-def _to_int(value: Any) -> int:
+def _to_int(value: object) -> int:
     if isinstance(value, bool):
         raise _Invalid(Msg.of("validation.integer"))
     if isinstance(value, int):
@@ -85,7 +88,7 @@ _TRUE = {"true", "on", "yes", "1", "enable", "enabled"}
 _FALSE = {"false", "off", "no", "0", "disable", "disabled"}
 
 
-def _to_bool(value: Any) -> bool:
+def _to_bool(value: object) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, int) and value in (0, 1):
@@ -95,8 +98,8 @@ def _to_bool(value: Any) -> bool:
     raise _Invalid(Msg.of("validation.boolean"))
 
 
-def _choice(choices: tuple[str, ...], *, optional: bool = False) -> Callable[[Any], Any]:
-    def coerce(value: Any) -> Any:
+def _choice(choices: tuple[str, ...], *, optional: bool = False) -> Callable[[object], str | None]:
+    def coerce(value: object) -> str | None:
         if optional and (value is None or value == ""):
             return None
         text = _to_stripped(value).lower().replace("-", "_").replace("/", "_").replace(".", "_")
@@ -109,7 +112,7 @@ def _choice(choices: tuple[str, ...], *, optional: bool = False) -> Callable[[An
     return coerce
 
 
-def _service(value: Any) -> str | None:
+def _service(value: object) -> str | None:
     """An email service id; its other spellings (``outlook.com``, ``exchange``) are the email
     profiles' aliases."""
     if value is None or value == "":
@@ -129,8 +132,9 @@ def _len_ascii(lo: int, hi: int) -> Callable[[str], Msg | None]:
     return lambda v: check_length(v, lo, hi) or check_ascii(v)
 
 
-# (coercer, check) per field; check gets the coerced value and returns a Msg or None.
-_Spec = tuple[Callable[[Any], Any], Callable[[Any], Msg | None] | None]
+# (coercer, check) per field; check gets the coerced value and returns a Msg or None. Any: the
+# coerced value's type is the field's own (str, int, bool), one per row of the table below.
+_Spec = tuple[Callable[[object], Any], Callable[[Any], Msg | None] | None]
 
 FIELD_SPECS: dict[str, dict[str, _Spec]] = {
     "network": {
@@ -201,9 +205,9 @@ FIELD_SPECS: dict[str, dict[str, _Spec]] = {
 }
 
 
-def _cross_checks(section: str, new: Any) -> dict[str, Msg]:
+def _cross_checks(new: Section) -> dict[str, Msg]:
     errors: dict[str, Msg] = {}
-    if section == "network":
+    if isinstance(new, NetworkSettings):
         dns_manual = (not new.dhcp) or (not new.dns_auto)
         if not new.dhcp:
             for name, value in (("ip", new.ip), ("gateway", new.gateway)):
@@ -228,13 +232,13 @@ def _cross_checks(section: str, new: Any) -> dict[str, Msg]:
                 errors["dns_primary"] = err
         if new.proxy_enabled and not new.proxy_server:
             errors["proxy_server"] = Msg.of("validation.required")
-    if section == "email_server":
+    if isinstance(new, EmailServerSettings):
         from .additional_network import check_email_network
 
         refused = check_email_network(new.auth_method, new.network)
         if refused is not None:
             errors["network"] = refused
-    if section == "notifications":
+    if isinstance(new, NotificationSettings):
         # an event ticked for an empty slot would silently go nowhere: ask for the address
         for n in range(1, NOTIFICATION_SLOTS + 1):
             # getattr: the slots are numbered fields (address_1 ... address_4, ..._1 ...)
@@ -243,14 +247,14 @@ def _cross_checks(section: str, new: Any) -> dict[str, Msg]:
     return errors
 
 
-def validate_section(section: str, current: Any, changes: Mapping[str, Any]) -> Any:
+def validate_section(section: str, current: Section | None, changes: Mapping[str, object]) -> Section:
     """Apply ``changes`` to ``current`` (a section dataclass) after coercing and checking them.
 
     Returns the new frozen section. Raises :class:`ValidationError` listing every bad field,
     including unknown field names (``validation.unknown_field``) and an unknown section
     (field ``"section"``).
     """
-    if section not in SECTION_TYPES:
+    if section not in SECTION_TYPES or current is None:  # None: the caller found no such section
         raise ValidationError({"section": Msg.of("validation.unknown_section", section=section)})
     errors: dict[str, Msg] = {}
     coerced: JsonObject = {}
@@ -261,14 +265,14 @@ def validate_section(section: str, current: Any, changes: Mapping[str, Any]) -> 
         else:
             coerced[name] = value
     new = dataclasses.replace(current, **coerced)
-    for name, msg in _cross_checks(section, new).items():
+    for name, msg in _cross_checks(new).items():
         errors.setdefault(name, msg)  # a field's own message wins over a cross-field one
     if errors:
         raise ValidationError(errors)
     return new
 
 
-def _check_field(section: str, name: str, raw: Any) -> tuple[Any, Msg | None]:
+def _check_field(section: str, name: str, raw: object) -> tuple[Any, Msg | None]:
     spec = FIELD_SPECS[section].get(name)
     if spec is None:
         return None, Msg.of("validation.unknown_field", field=name)
@@ -280,7 +284,7 @@ def _check_field(section: str, name: str, raw: Any) -> tuple[Any, Msg | None]:
     return value, (check(value) if check else None)
 
 
-def section_from_dict(section: str, data: Mapping[str, Any], default: Any) -> tuple[Any, dict[str, Msg]]:
+def section_from_dict(section: str, data: Mapping[str, object], default: Section) -> tuple[Section, dict[str, Msg]]:
     """Rebuild a section from stored JSON, keeping every valid field and defaulting the rest.
 
     Used on load: a stored value that no longer validates (hand-edited file, older version) is
@@ -299,7 +303,7 @@ def section_from_dict(section: str, data: Mapping[str, Any], default: Any) -> tu
         else:
             good[name] = value
     result = dataclasses.replace(default, **good)
-    cross = _cross_checks(section, result)
+    cross = _cross_checks(result)
     if cross:
         bad.update(cross)
         result = default
