@@ -35,6 +35,8 @@ from .jsontypes import JsonObject
 
 if TYPE_CHECKING:
     from .email import EmailClient
+    from .fax import FaxServerEmail
+    from .pas import PrintAdminServerless
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,9 @@ class Device:
         self._sub_lock = threading.Lock()
         self._settings_lock = threading.RLock()
         self._email: EmailClient | None = None
+        #: the Fax Server's client and Print Admin Serverless, made on first use as ``email`` is
+        self._fax_server_email: FaxServerEmail | None = None
+        self._pas: PrintAdminServerless | None = None
         self._email_lock = threading.RLock()
 
         self._clock_given = clock is not None
@@ -303,16 +308,14 @@ class Device:
         if the process dies halfway, the next start finishes the reset.
         """
         reset.begin(self.state_dir)
-        client = self.email
-        if client is not None:
-            try:
-                client.sign_out()
-            except Exception:  # the journal still clears its files at the next start
-                log.exception("sign-out during the factory reset failed")
+        try:
+            self.email.sign_out()
+        except Exception:  # the journal still clears its files at the next start
+            log.exception("sign-out during the factory reset failed")
         self.jobs.clear()
         # the Fax Server's and the Print Admin Serverless users' sign-ins, the CA certificates
-        for name in ("_fax_server_email", "_pas"):
-            self.__dict__.pop(name, None)
+        with self._email_lock:
+            self._fax_server_email = self._pas = None
         for name in reset.DEVICE_DIRS[1:]:
             shutil.rmtree(self.state_dir / name, ignore_errors=True)
         (self.state_dir / "pas.json").unlink(missing_ok=True)
@@ -339,12 +342,8 @@ class Device:
 
     def email_server_status(self) -> EmailServerStatus:
         """Email Server Status, including the OAuth2 sign-in the device holds (if any)."""
-        state, account = "not_signed_in", ""
-        client = self.email
-        if client is not None:
-            st = client.status()
-            state, account = st.state, st.account or ""
-        return EmailServerStatus.from_settings(self._settings, state, account)
+        signin = self.email.status()
+        return EmailServerStatus.from_settings(self._settings, signin.state, signin.account or "")
 
     def print_status_sheet(self) -> Path:
         """"Print" the network status sheet as a PDF under ``state_dir/prints``; logs a print job."""
@@ -376,3 +375,21 @@ class Device:
         """Install an email client explicitly (tests, or the CLI with a service profile)."""
         with self._email_lock:
             self._email = client
+
+    @property
+    def fax_server_email(self) -> FaxServerEmail:
+        """Fax > Fax Server's own email client (its section and sign-in), made on first use."""
+        from .fax import FaxServerEmail  # at first use, as ``email``
+        with self._email_lock:
+            if self._fax_server_email is None:
+                self._fax_server_email = FaxServerEmail(self)
+            return self._fax_server_email
+
+    @property
+    def pas(self) -> PrintAdminServerless:
+        """Print Admin Serverless: its users and their "To Email" clients, made on first use."""
+        from .pas import PrintAdminServerless  # at first use, as ``email``
+        with self._email_lock:
+            if self._pas is None:
+                self._pas = PrintAdminServerless(self)
+            return self._pas

@@ -20,10 +20,15 @@ import hmac
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 from . import storage
-from .email.second_client import SecondEmailClient
+from .email.client import EmailHost
+from .email.second_client import MainEmailHost, SecondEmailClient
+from .jsontypes import JsonObject
+
+if TYPE_CHECKING:
+    from .settings import EmailServerSettings
 
 FILE_NAME = "pas.json"
 SENDER_MODES = ("device", "user")  # the Email Server's Sender's Email Address, or the user's own
@@ -38,7 +43,7 @@ class PasUser:
     email: str
     card: str = ""
     admin: bool = False
-    password: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
+    password: JsonObject = dataclasses.field(default_factory=dict, repr=False)
 
 
 #: the users a new printer has (emulator data; the README lists them)
@@ -50,13 +55,13 @@ DEFAULT_USERS: tuple[tuple[str, str, str, str, str, bool], ...] = (
 )
 
 
-def _hash(password: str) -> dict[str, Any]:
+def _hash(password: str) -> JsonObject:
     salt = os.urandom(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=2**12, r=8, p=1)
     return {"alg": "scrypt", "n": 2**12, "r": 8, "p": 1, "salt": salt.hex(), "hash": digest.hex()}
 
 
-def _check(password: str, record: dict[str, Any]) -> bool:
+def _check(password: str, record: JsonObject) -> bool:
     try:
         digest = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(record["salt"]),
                                 n=int(record["n"]), r=int(record["r"]), p=int(record["p"]))
@@ -68,7 +73,7 @@ def _check(password: str, record: dict[str, Any]) -> bool:
 class PrintAdminServerless:
     """The printer's PAS users, the sender mode, and a "To Email" client per user."""
 
-    def __init__(self, device: Any) -> None:
+    def __init__(self, device: MainEmailHost) -> None:
         self.device = device
         self.path = Path(device.state_dir) / FILE_NAME
         self.sender_mode = "user"
@@ -128,25 +133,28 @@ class PasEmail(SecondEmailClient):
     """To Email for one PAS user: the Email Server's settings, the user's own sign-in, and (with
     sender mode "user") the user's address as Sender's Email Address."""
 
-    def __init__(self, device: Any, user: PasUser, pas: PrintAdminServerless) -> None:
+    def __init__(self, device: MainEmailHost, user: PasUser, pas: PrintAdminServerless) -> None:
         self.user = user
         self.pas = pas
         super().__init__(device)
 
-    def token_dir(self, device: Any) -> Path:
+    def token_dir(self, device: EmailHost) -> Path:
         return Path(device.state_dir) / "pas" / self.user.id
 
-    def server_settings(self) -> Any:
+    def server_settings(self) -> EmailServerSettings:
         settings = self.device.settings.email_server
         if self.pas.sender_mode == "user":
             return dataclasses.replace(settings, sender_address=self.user.email)
         return settings
 
 
-def pas_for(device: Any) -> PrintAdminServerless:
-    """The device's Print Admin Serverless (made on first use, kept on the device)."""
-    pas = getattr(device, "_pas", None)
-    if pas is None:
-        pas = PrintAdminServerless(device)
-        device._pas = pas
-    return pas
+class PasHost(Protocol):
+    """A device with Print Admin Serverless (the ``Device``)."""
+
+    @property
+    def pas(self) -> PrintAdminServerless: ...
+
+
+def pas_for(device: PasHost) -> PrintAdminServerless:
+    """The device's Print Admin Serverless (``Device.pas``, made on first use)."""
+    return device.pas

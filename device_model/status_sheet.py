@@ -22,6 +22,7 @@ from .i18n import Msg
 from .jobs import JobLog
 from .network import EmailServerStatus, NetworkStatus, StatusRow
 from .profile import DeviceProfile
+from .settings import Settings
 from .storage import atomic_write_bytes, ensure_dir
 
 FONT_DIR = Path(__file__).with_name("fonts")
@@ -39,6 +40,9 @@ class SheetSource(Protocol):
 
     @property
     def language(self) -> str: ...
+
+    @property
+    def settings(self) -> Settings: ...
 
     @property
     def prints_dir(self) -> Path: ...

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..i18n import Msg
 from . import signin as _signin
@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # the device's parts, typed without importing them at run tim
     from ..job import Job
     from ..jobs import JobLog
     from ..profile import DeviceProfile
-    from ..settings import Settings
+    from ..settings import SendingSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ class EmailClient:
         Serverless user's clients keep theirs apart)."""
         return Path(device.state_dir)
 
-    def server_settings(self) -> Any:
+    def server_settings(self) -> SendingSettings:
         """The settings section this client sends with (Network > Email Server; the Fax
         Server's client reads its own section)."""
         return self.device.settings.email_server
