@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # the device's parts, typed without importing them at run tim
     from ..jobs import JobLog
     from ..profile import DeviceProfile
     from ..settings import SendingSettings, Settings
+    from ..trust import CaCertificates
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class EmailHost(Protocol):
     profile: DeviceProfile
     clock: Clock
     jobs: JobLog
+    trust: CaCertificates
 
     @property
     def settings(self) -> Settings: ...
@@ -241,14 +243,13 @@ class EmailClient:
     def _tls_context(self, profile: EmailServiceProfile | None) -> ssl.SSLContext:
         """The verifying TLS context for the profile's CA, cached (an unreadable CA file: 313)."""
         key = str(profile.ca_path) if profile is not None and profile.ca_path else ""
-        trust = getattr(self.device, "trust", None)  # Network Security > CA Certificate
-        key += "|" + (trust.revision() if trust is not None else "")
+        trust = self.device.trust  # Network Security > CA Certificate
+        key += "|" + trust.revision()
         ctx = self._tls.get(key)
         if ctx is None:
             try:
                 ctx = tls_context_for(profile)
-                if trust is not None:
-                    trust.apply(ctx)
+                trust.apply(ctx)
                 self._tls[key] = ctx
             except (OSError, ValueError) as exc:
                 raise EmailSendError(E_COMM, f"CA certificate unusable: {exc}", kind="tls_verify") from exc
