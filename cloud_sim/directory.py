@@ -148,7 +148,7 @@ class Directory:
         the caller that names it."""
         return self.store.get(key)
 
-    def set_setting(self, key: str, value: Any) -> None:
+    def set_setting(self, key: str, value: object) -> None:
         self.store.put(key, value)
 
     def set_mailbox_smtp_auth(self, upn: str, value: bool | None) -> None:
