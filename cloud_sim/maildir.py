@@ -88,7 +88,7 @@ def deliver(root: Path, upn: str, data: bytes) -> Path:
     key = (f"{int(now)}.M{int(now % 1 * 1e6)}P{os.getpid()}Q{_counter}"
            f"R{secrets.token_hex(4)}.{_HOST}")
     tmp = box_path / "tmp" / key
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     try:
         os.fchmod(fd, 0o600)  # whatever the umask
         with os.fdopen(fd, "wb") as fh:

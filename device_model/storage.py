@@ -73,7 +73,7 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException:  # cleaned up on any way out (Ctrl+C too), then raised again
         try:
             os.unlink(tmp_name)
         except OSError:
@@ -345,7 +345,7 @@ class StateLock:
             pid, holder = read_lock_holder(fd)
             os.close(fd)
             raise StateDirBusy(self.path, pid, holder) from None
-        except BaseException:
+        except BaseException:  # cleaned up on any way out (Ctrl+C too), then raised again
             os.close(fd)
             raise
         record = json.dumps({"pid": os.getpid(), "command": command}).encode("utf-8")
