@@ -1,9 +1,8 @@
-"""Who the tenant knows: its accounts (the default ones every tenant starts with, work and
-personal), a user and a Conditional Access policy as records, and the tenant's fixed names.
+"""Who a tenant's directory holds: its accounts (work and personal), their roles, and its
+Conditional Access policies, as plain records.
 
-Apart from :mod:`cloud_sim.directory` (which keeps them in the store and answers who may do
-what) because the handle, the CLI and the panel's tenant link need the default accounts and the
-records without a store.
+Apart from the directory's rules (``directory.py``) so that the CLI, the class server and the
+identity platform's pages can name the default accounts and read a user without the store.
 """
 
 from __future__ import annotations
@@ -26,6 +25,9 @@ USER = "User"
 PERSONAL = "Personal account"
 PERSONAL_DOMAIN = "outlook.com"
 ROLE_TEMPLATE_IDS = {GLOBAL_ADMIN: "62e90394-69f5-4237-9190-012177145e10"}
+
+ORG_PRINCIPAL = "*"  # the consents row that stands for "on behalf of your organization"
+DEFAULT_MESSAGE_SIZE_LIMIT = 35 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,6 @@ class CaPolicy:
 
 
 def user_from_row(row: sqlite3.Row) -> User:
-    """A user from a ``users`` row (``smtp_auth`` is stored as NULL, 0 or 1)."""
     smtp = row["smtp_auth"]
     return User(upn=row["upn"], display_name=row["display_name"], role=row["role"],
                 oid=row["oid"], smtp_auth=None if smtp is None else bool(smtp),
@@ -107,5 +108,4 @@ def new_user_code() -> str:
 
 
 def utc(ts: float) -> dt.datetime:
-    """A timestamp of the tenant's clock as an aware UTC datetime."""
     return dt.datetime.fromtimestamp(ts, dt.timezone.utc)

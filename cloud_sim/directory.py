@@ -15,8 +15,9 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from cloud_sim.accounts import (APP_NAME, CLIENT_ID, TENANT_DOMAIN, USER, CaPolicy, User, default_accounts,
-                                personal_accounts, user_from_row)
+from cloud_sim.accounts import (APP_NAME, CLIENT_ID, DEFAULT_MESSAGE_SIZE_LIMIT, ORG_PRINCIPAL,
+                                TENANT_DOMAIN, USER, CaPolicy, User, default_accounts, personal_accounts,
+                                user_from_row)
 from cloud_sim.clock import TenantClock
 from cloud_sim.smtp_auth import AuthDecision, AuthVerdict
 from cloud_sim.store import (PASSWORD_SCRYPT_N, SCHEMA_VERSION, SIMULATOR_SCRYPT_N, Store, hash_password,
@@ -26,10 +27,6 @@ from cloud_sim.tokens import SMTP_AUDIENCES, SMTP_SCOPE
 from cloud_sim.jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
-
-ORG_PRINCIPAL = "*"  # the consents row that stands for "on behalf of your organization"
-DEFAULT_MESSAGE_SIZE_LIMIT = 35 * 1024 * 1024
-
 
 class Directory:
     """Everything the tenant knows about who may do what. Thread-safe through the store."""
@@ -144,8 +141,7 @@ class Directory:
 
     # -- settings ----------------------------------------------------------------------------
     def setting(self, key: str) -> Any:
-        """A tenant switch by name; Any: each has its own JSON type (bool, int, str), known to
-        the caller that names it."""
+        # Any: a setting is whatever JSON value the store keeps under `key`; callers know which
         return self.store.get(key)
 
     def set_setting(self, key: str, value: object) -> None:
@@ -317,9 +313,8 @@ class Directory:
         return int(self.store.get("message_size_limit") or DEFAULT_MESSAGE_SIZE_LIMIT)
 
 
-def _meta_value(raw: str | None) -> Any:
-    """A ``meta`` value (JSON text; None when absent) as :meth:`Store.get` returns it; Any: as
-    ``setting``, each switch has its own JSON type."""
+def _meta_value(raw: str | None) -> object:
+    """A ``meta`` value as :meth:`Store.get` returns it (JSON text; None when absent)."""
     import json
 
     return None if raw is None else json.loads(raw)
@@ -327,5 +322,3 @@ def _meta_value(raw: str | None) -> Any:
 
 def _tri(value: bool | None) -> int | None:
     return None if value is None else int(bool(value))
-
-

@@ -11,8 +11,7 @@ from .clock import Clock, FrozenClock
 from .device import Device, DeviceEvent
 from .errors import ERROR_CODES, ErrorCatalog, ErrorEntry
 from .i18n import Catalog, Msg, languages, translate
-from .job import Job
-from .jobs import JobLog
+from .jobs import Job, JobLog
 from .network import EmailServerStatus, NetworkStatus, StatusRow
 from .profile import DeviceProfile
 from .settings import Settings

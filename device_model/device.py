@@ -98,10 +98,9 @@ class Device:
         self._sub_lock = threading.Lock()
         self._settings_lock = threading.RLock()
         self._email: EmailClient | None = None
-        #: the Fax Server's client and Print Admin Serverless, made on first use as ``email`` is
         self._fax_server_email: FaxServerEmail | None = None
         self._pas: PrintAdminServerless | None = None
-        self._email_lock = threading.RLock()
+        self._email_lock = threading.RLock()  # guards the three clients' lazy creation
 
         self._clock_given = clock is not None
         self.clock = clock or Clock()
@@ -315,7 +314,8 @@ class Device:
         self.jobs.clear()
         # the Fax Server's and the Print Admin Serverless users' sign-ins, the CA certificates
         with self._email_lock:
-            self._fax_server_email = self._pas = None
+            self._fax_server_email = None
+            self._pas = None
         for name in reset.DEVICE_DIRS[1:]:
             shutil.rmtree(self.state_dir / name, ignore_errors=True)
         (self.state_dir / "pas.json").unlink(missing_ok=True)
@@ -378,18 +378,20 @@ class Device:
 
     @property
     def fax_server_email(self) -> FaxServerEmail:
-        """Fax > Fax Server's own email client (its section and sign-in), made on first use."""
-        from .fax import FaxServerEmail  # at first use, as ``email``
+        """The Fax Server's email client (Web Config > Fax > Fax Server), made on first use."""
         with self._email_lock:
             if self._fax_server_email is None:
+                from .fax import FaxServerEmail
+
                 self._fax_server_email = FaxServerEmail(self)
             return self._fax_server_email
 
     @property
     def pas(self) -> PrintAdminServerless:
         """Print Admin Serverless: its users and their "To Email" clients, made on first use."""
-        from .pas import PrintAdminServerless  # at first use, as ``email``
         with self._email_lock:
             if self._pas is None:
+                from .pas import PrintAdminServerless
+
                 self._pas = PrintAdminServerless(self)
             return self._pas

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .i18n import Msg
-from .job import Job
+from .jobs import Job
 
 #: Codes the catalog describes, in display order.
 ERROR_CODES: tuple[int, ...] = (311, 312, 313, 314, 315, 360, 361, 370)

@@ -18,14 +18,15 @@ import asyncio
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from .email.client import EmailHost
 from .email.message import Attachment
 from .email.second_client import SecondEmailClient
 
 if TYPE_CHECKING:
-    from .job import Job
+    from .device import Device
+    from .jobs import Job
     from .settings import FaxServerSettings
 
 #: the calling number a sample fax "comes from" (display only)
@@ -42,7 +43,7 @@ class FaxServerEmail(SecondEmailClient):
     def token_dir(self, device: EmailHost) -> Path:
         return Path(device.state_dir) / "fax_server"
 
-    def server_settings(self) -> FaxServerSettings:
+    def server_settings(self) -> FaxServerSettings:  # type: ignore[override]
         return self.device.settings.fax_server
 
     async def receive_sample(self, *, pages: int = 1, number: str = SAMPLE_SENDER_NUMBER) -> Job:
@@ -70,13 +71,6 @@ class FaxServerEmail(SecondEmailClient):
         return await self._send_job(to, "fax", compose)
 
 
-class FaxServerHost(Protocol):
-    """A device with a Fax Server (the ``Device``)."""
-
-    @property
-    def fax_server_email(self) -> FaxServerEmail: ...
-
-
-def fax_server_client(device: FaxServerHost) -> FaxServerEmail:
-    """The device's Fax Server client (``Device.fax_server_email``, made on first use)."""
+def fax_server_client(device: Device) -> FaxServerEmail:
+    """The device's Fax Server client (kept on the device, made on first use)."""
     return device.fax_server_email

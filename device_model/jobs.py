@@ -30,11 +30,13 @@ from pathlib import Path
 from typing import Callable
 
 from .i18n import Msg
-from .job import DELIVERY_KINDS, JOB_STATUSES, MAX_ID, Job
-from .job_journal import FLUSHER, SNAPSHOT_READ_LIMIT, read_journal, salvage
+from .job_files import FLUSHER, SNAPSHOT_READ_LIMIT, read_journal_tail, salvage
+from .job_record import DELIVERY_KINDS, JOB_KINDS, JOB_STATUSES, MAX_ID, Job
+from .jsontypes import JsonObject
 from .redact import redact_text
 from .storage import BAD_CONTENT, bounded_int, ensure_dir, read_state, write_document
-from .jsontypes import JsonObject
+
+__all__ = ["DELIVERY_KINDS", "JOB_KINDS", "JOB_STATUSES", "MAX_LOG", "Job", "JobLog"]
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ class JobLog:
         self,
         path: Path,
         now: Callable[[], datetime],
-        emit: Callable[[str, int | None], None],
+        emit: Callable[[str, object], None],
         report_problem: Callable[[Msg], None],
         max_log: int = MAX_LOG,
     ) -> None:
@@ -109,7 +111,7 @@ class JobLog:
         cut) is skipped.
         """
         try:
-            raw = read_journal(self._journal)
+            raw = read_journal_tail(self._journal)
         except FileNotFoundError:
             return 0
         except OSError as exc:
@@ -272,7 +274,7 @@ class JobLog:
             if self._fd is None:
                 ensure_dir(self._journal.parent)
                 self._fd = os.open(self._journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT
-                                   | os.O_CLOEXEC, 0o600)
+                                   | getattr(os, "O_CLOEXEC", 0), 0o600)
                 os.fchmod(self._fd, 0o600)
             os.write(self._fd, line.encode("utf-8"))
         except OSError as exc:  # a full disk must not kill the job that just finished
@@ -281,9 +283,8 @@ class JobLog:
         self._appended += 1
         FLUSHER.mark(self)
 
-    def sync(self) -> None:
-        """The journal to disk, and a new snapshot when it grew long: on the flusher thread a
-        moment after a write, or at once (tests; a clean shutdown)."""
+    def _flush(self) -> None:
+        """On the flusher thread: the journal to disk, and a new snapshot when it grew long."""
         fd = self._fd
         if fd is not None:
             try:
@@ -295,6 +296,10 @@ class JobLog:
                 if self._appended >= self._compact_every:
                     self._save_locked()
 
+    def sync(self) -> None:
+        """Write everything pending to disk now (tests; a clean shutdown)."""
+        self._flush()
+
     def compact(self) -> None:
         """Fold the journal into the snapshot now (the start-up does it too)."""
         with self._lock:
@@ -303,13 +308,13 @@ class JobLog:
     def close(self) -> None:
         """Sync and close the journal (a new change reopens it)."""
         with self._lock:
-            self.sync()
+            self._flush()
             fd, self._fd = self._fd, None
         if fd is not None:
             os.close(fd)
 
     def __del__(self) -> None:
-        fd = getattr(self, "_fd", None)  # getattr: __init__ may have raised before setting it
+        fd = getattr(self, "_fd", None)
         if fd is not None:
             try:
                 os.close(fd)
@@ -336,3 +341,4 @@ class JobLog:
             self._appended = 0
         except OSError as exc:
             log.error("cannot empty the job journal: %s", exc)
+

@@ -37,7 +37,7 @@ from .settings import NOTIFICATION_EVENTS
 
 if TYPE_CHECKING:  # the device's parts, typed without importing them at run time
     from .email.client import EmailClient
-    from .job import Job
+    from .jobs import Job
     from .jobs import JobLog
     from .settings import Settings
 

@@ -20,14 +20,14 @@ import hmac
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any
 
 from . import storage
 from .email.client import EmailHost
-from .email.second_client import MainEmailHost, SecondEmailClient
-from .jsontypes import JsonObject
+from .email.second_client import SecondEmailClient
 
 if TYPE_CHECKING:
+    from .device import Device
     from .settings import EmailServerSettings
 
 FILE_NAME = "pas.json"
@@ -43,7 +43,8 @@ class PasUser:
     email: str
     card: str = ""
     admin: bool = False
-    password: JsonObject = dataclasses.field(default_factory=dict, repr=False)
+    #: scrypt's salt, n, r, p and hash, as kept in pas.json (Any: checked where read, `_check`)
+    password: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
 
 
 #: the users a new printer has (emulator data; the README lists them)
@@ -55,13 +56,13 @@ DEFAULT_USERS: tuple[tuple[str, str, str, str, str, bool], ...] = (
 )
 
 
-def _hash(password: str) -> JsonObject:
+def _hash(password: str) -> dict[str, Any]:
     salt = os.urandom(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=2**12, r=8, p=1)
     return {"alg": "scrypt", "n": 2**12, "r": 8, "p": 1, "salt": salt.hex(), "hash": digest.hex()}
 
 
-def _check(password: str, record: JsonObject) -> bool:
+def _check(password: str, record: dict[str, Any]) -> bool:
     try:
         digest = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(record["salt"]),
                                 n=int(record["n"]), r=int(record["r"]), p=int(record["p"]))
@@ -73,7 +74,7 @@ def _check(password: str, record: JsonObject) -> bool:
 class PrintAdminServerless:
     """The printer's PAS users, the sender mode, and a "To Email" client per user."""
 
-    def __init__(self, device: MainEmailHost) -> None:
+    def __init__(self, device: Device) -> None:
         self.device = device
         self.path = Path(device.state_dir) / FILE_NAME
         self.sender_mode = "user"
@@ -133,7 +134,7 @@ class PasEmail(SecondEmailClient):
     """To Email for one PAS user: the Email Server's settings, the user's own sign-in, and (with
     sender mode "user") the user's address as Sender's Email Address."""
 
-    def __init__(self, device: MainEmailHost, user: PasUser, pas: PrintAdminServerless) -> None:
+    def __init__(self, device: Device, user: PasUser, pas: PrintAdminServerless) -> None:
         self.user = user
         self.pas = pas
         super().__init__(device)
@@ -148,13 +149,6 @@ class PasEmail(SecondEmailClient):
         return settings
 
 
-class PasHost(Protocol):
-    """A device with Print Admin Serverless (the ``Device``)."""
-
-    @property
-    def pas(self) -> PrintAdminServerless: ...
-
-
-def pas_for(device: PasHost) -> PrintAdminServerless:
-    """The device's Print Admin Serverless (``Device.pas``, made on first use)."""
+def pas_for(device: Device) -> PrintAdminServerless:
+    """The device's Print Admin Serverless (kept on the device, made on first use)."""
     return device.pas

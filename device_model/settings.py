@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+
 from .email.profiles import SERVICES, smtp_defaults
 from .jsontypes import JsonObject
 

@@ -3,8 +3,7 @@
 Surfaces hand over what the user typed, often as strings ("587"); :func:`validate_section`
 coerces each value, checks every field (not just the first bad one, so each field can show its
 own message), runs the cross-field checks, and either returns the new section or raises
-:class:`ValidationError` with ``errors: dict[field, Msg]``. Nothing is saved on error. The
-single-value checks it uses are in :mod:`device_model.checks`.
+:class:`ValidationError` with ``errors: dict[field, Msg]``. Nothing is saved on error.
 """
 
 from __future__ import annotations
@@ -12,19 +11,19 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import re
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
-from .checks import (
-    check_ascii,
-    check_device_name,
-    check_host_ip,
-    check_hostname,
-    check_ipv4,
-    check_length,
-    check_sender_address,
-    check_subnet_mask,
-)
 from .email.profiles import normalize_service
+from .field_checks import (
+    check_length,
+    check_ascii,
+    check_ipv4,
+    check_host_ip,
+    check_subnet_mask,
+    check_hostname,
+    check_sender_address,
+    check_device_name,
+)
 from .i18n import Msg
 from .settings import (
     AUTH_METHODS,
@@ -37,12 +36,13 @@ from .settings import (
     SECTION_TYPES,
     SECURE_CONNECTIONS,
     TIME_FORMATS,
-    EmailServerSettings,
-    NetworkSettings,
     NotificationSettings,
-    Section,
 )
 from .jsontypes import JsonObject
+
+
+#: a settings section (a frozen dataclass); what goes in comes back changed
+S = TypeVar("S")
 
 
 class ValidationError(ValueError):
@@ -132,8 +132,8 @@ def _len_ascii(lo: int, hi: int) -> Callable[[str], Msg | None]:
     return lambda v: check_length(v, lo, hi) or check_ascii(v)
 
 
-# (coercer, check) per field; check gets the coerced value and returns a Msg or None. Any: the
-# coerced value's type is the field's own (str, int, bool), one per row of the table below.
+# (coercer, check) per field; check gets the coerced value and returns a Msg or None. The coerced
+# value's type differs per field (str, int, bool, None), hence Any in the check's argument.
 _Spec = tuple[Callable[[object], Any], Callable[[Any], Msg | None] | None]
 
 FIELD_SPECS: dict[str, dict[str, _Spec]] = {
@@ -205,9 +205,10 @@ FIELD_SPECS: dict[str, dict[str, _Spec]] = {
 }
 
 
-def _cross_checks(new: Section) -> dict[str, Msg]:
+def _cross_checks(section: str, new: Any) -> dict[str, Msg]:
+    # Any: `new` is whichever section dataclass `section` names; each branch reads its own fields.
     errors: dict[str, Msg] = {}
-    if isinstance(new, NetworkSettings):
+    if section == "network":
         dns_manual = (not new.dhcp) or (not new.dns_auto)
         if not new.dhcp:
             for name, value in (("ip", new.ip), ("gateway", new.gateway)):
@@ -232,13 +233,13 @@ def _cross_checks(new: Section) -> dict[str, Msg]:
                 errors["dns_primary"] = err
         if new.proxy_enabled and not new.proxy_server:
             errors["proxy_server"] = Msg.of("validation.required")
-    if isinstance(new, EmailServerSettings):
+    if section == "email_server":
         from .additional_network import check_email_network
 
         refused = check_email_network(new.auth_method, new.network)
         if refused is not None:
             errors["network"] = refused
-    if isinstance(new, NotificationSettings):
+    if section == "notifications":
         # an event ticked for an empty slot would silently go nowhere: ask for the address
         for n in range(1, NOTIFICATION_SLOTS + 1):
             # getattr: the slots are numbered fields (address_1 ... address_4, ..._1 ...)
@@ -247,14 +248,14 @@ def _cross_checks(new: Section) -> dict[str, Msg]:
     return errors
 
 
-def validate_section(section: str, current: Section | None, changes: Mapping[str, object]) -> Section:
+def validate_section(section: str, current: S, changes: Mapping[str, object]) -> S:
     """Apply ``changes`` to ``current`` (a section dataclass) after coercing and checking them.
 
     Returns the new frozen section. Raises :class:`ValidationError` listing every bad field,
     including unknown field names (``validation.unknown_field``) and an unknown section
     (field ``"section"``).
     """
-    if section not in SECTION_TYPES or current is None:  # None: the caller found no such section
+    if section not in SECTION_TYPES:
         raise ValidationError({"section": Msg.of("validation.unknown_section", section=section)})
     errors: dict[str, Msg] = {}
     coerced: JsonObject = {}
@@ -265,14 +266,14 @@ def validate_section(section: str, current: Section | None, changes: Mapping[str
         else:
             coerced[name] = value
     new = dataclasses.replace(current, **coerced)
-    for name, msg in _cross_checks(new).items():
+    for name, msg in _cross_checks(section, new).items():
         errors.setdefault(name, msg)  # a field's own message wins over a cross-field one
     if errors:
         raise ValidationError(errors)
     return new
 
 
-def _check_field(section: str, name: str, raw: object) -> tuple[Any, Msg | None]:
+def _check_field(section: str, name: str, raw: object) -> tuple[object, Msg | None]:
     spec = FIELD_SPECS[section].get(name)
     if spec is None:
         return None, Msg.of("validation.unknown_field", field=name)
@@ -284,7 +285,7 @@ def _check_field(section: str, name: str, raw: object) -> tuple[Any, Msg | None]
     return value, (check(value) if check else None)
 
 
-def section_from_dict(section: str, data: Mapping[str, object], default: Section) -> tuple[Section, dict[str, Msg]]:
+def section_from_dict(section: str, data: Mapping[str, object], default: S) -> tuple[S, dict[str, Msg]]:
     """Rebuild a section from stored JSON, keeping every valid field and defaulting the rest.
 
     Used on load: a stored value that no longer validates (hand-edited file, older version) is
@@ -303,7 +304,7 @@ def section_from_dict(section: str, data: Mapping[str, object], default: Section
         else:
             good[name] = value
     result = dataclasses.replace(default, **good)
-    cross = _cross_checks(result)
+    cross = _cross_checks(section, result)
     if cross:
         bad.update(cross)
         result = default

@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # the device's parts, typed without importing them at run tim
     import ssl
 
     from ..clock import Clock
-    from ..job import Job
+    from ..jobs import Job
     from ..jobs import JobLog
     from ..profile import DeviceProfile
     from ..settings import SendingSettings, Settings

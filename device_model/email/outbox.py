@@ -21,8 +21,7 @@ from datetime import datetime
 from functools import partial
 
 from ..i18n import Msg
-from ..job import Job
-from ..jobs import JobLog
+from ..jobs import Job, JobLog
 from .failures import E_COMM, EmailSendError, not_set_error, size_error
 from .message import Attachment, build_message
 from .redact import redact_text
@@ -101,7 +100,7 @@ def note_details(note: Msg | None) -> dict[str, str]:
     """The printer's own finding as job details: ``note`` (the catalog key), ``note.<param>``.
 
     Job details are plain strings (the job log is JSON); Job Details rebuilds the Msg with
-    :attr:`device_model.job.Job.note` and shows it in the device's language at that moment.
+    :attr:`device_model.jobs.Job.note` and shows it in the device's language at that moment.
     """
     if note is None:
         return {}

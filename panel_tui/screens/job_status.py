@@ -19,7 +19,7 @@ from panel_tui.ui.host import host
 from panel_tui.widgets.facts import Facts
 
 if TYPE_CHECKING:
-    from device_model.job import Job
+    from device_model.jobs import Job
     from panel_tui.menu_tree import MenuNode
 
 

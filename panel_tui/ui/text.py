@@ -11,7 +11,7 @@ from panel_tui.ui.host import host
 if TYPE_CHECKING:
     from device_model.email import SignInAttempt
     from device_model.i18n import Msg
-    from device_model.job import Job
+    from device_model.jobs import Job
 
 
 def tr(node: DOMNode, key: str | Msg, **params: object) -> str:
@@ -25,7 +25,7 @@ def describe_error(node: DOMNode, exc: BaseException) -> str:
     Never includes tokens: the device's exceptions carry translatable ``Msg`` objects and the
     fallback shows only the exception's class and its (token-free) text.
     """
-    # Any exception may reach here (a worker's failure), so its ``msg`` is looked up, not assumed.
+    # Every exception may reach here (a worker's failure), so its ``msg`` is looked up, not assumed.
     msg = getattr(exc, "msg", None)
     if msg is not None and not isinstance(msg, str):
         return tr(node, msg)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from device_model import Device, FrozenClock
 from device_model.i18n import Msg
 from device_model.settings import SECTION_TYPES, section_fields
-from device_model.checks import check_ipv4
+from device_model.field_checks import check_ipv4
 from device_model.validation import ValidationError, validate_section
 from tests.reliability.conftest import SCALE, record_count
 

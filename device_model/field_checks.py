@@ -1,9 +1,7 @@
 """Single-value checks with the limits Epson documents (REFERENCE.md §1).
 
-Each returns a :class:`Msg` saying what is wrong, or None. Apart from
-:mod:`device_model.validation` (which coerces whole sections and checks fields together) because
-surfaces check as the user types: Web Config's pages and the admin password keypad call these
-directly, with no section in hand.
+Apart from the section rules (``validation.py``): Web Config and the admin keypad check one
+field as it is typed, with the same words the save gives.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""One job of the queue and its outcome vocabulary (kinds, statuses, which kinds deliver mail).
+"""A job as Job Status shows it and the log keeps it: kind, outcome, Epson code, server reply.
 
-Apart from :mod:`device_model.jobs` (the log that keeps them) so that the screens, the error
-catalogue and the email client can name a job without the log's persistence machinery.
+Apart from the log (``jobs.py``) so that screens and the email client can speak of a job
+without the log's files and threads.
 """
 
 from __future__ import annotations
@@ -118,3 +118,5 @@ def _text(value: object, name: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} is not text")
     return value[:_MAX_TEXT]
+
+

@@ -1,10 +1,8 @@
-"""The job log's files, read and written without a ``JobLog``: the journal's bounded tail,
-a huge snapshot's newest entries, and the one thread that fsyncs every journal.
+"""The job log's files read in bounded time, and the thread that fsyncs their journals.
 
-Why apart from :mod:`device_model.jobs`: these are the on-disk format's rules (read limits, the
-salvage of an oversized snapshot) and a process-wide thread; the log itself is the queue's
-in-memory rules. Tools that read a state dir they do not own (the class trainer's progress
-table) use :func:`journal_finished` without a ``Device``.
+``joblog.json`` is a snapshot and ``joblog.journal`` the changes since (see ``jobs.py``). Kept
+apart from the log itself: these are the parts that know byte limits, torn lines and fsync, and
+a tool that reads a state dir it does not own (the class trainer's table) needs only them.
 """
 
 from __future__ import annotations
@@ -29,8 +27,8 @@ SNAPSHOT_READ_LIMIT = 4 << 20
 JOURNAL_READ_LIMIT = 4 << 20
 
 
-def read_journal(journal: Path) -> bytes:
-    """The journal's last ``JOURNAL_READ_LIMIT`` bytes, from a whole line on; raises OSError."""
+def read_journal_tail(journal: Path) -> bytes:
+    """The journal's last ``JOURNAL_READ_LIMIT`` bytes, from a line start. Raises OSError."""
     with open(journal, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if size > JOURNAL_READ_LIMIT:
@@ -44,7 +42,7 @@ def journal_finished(path: Path) -> list[JsonObject]:
     ``joblog.json`` read without a ``Device`` (bounded, damaged lines skipped), for tools that
     read a state dir they do not own (the class trainer's progress table)."""
     try:
-        raw = read_journal(Path(path).with_suffix(".journal"))
+        raw = read_journal_tail(Path(path).with_suffix(".journal"))
     except OSError:
         return []
     out: list[JsonObject] = []
@@ -59,10 +57,10 @@ def journal_finished(path: Path) -> list[JsonObject]:
     return out
 
 
-class Syncable(Protocol):
-    """What the flusher needs of a job log: write what is pending to disk."""
+class Flushable(Protocol):
+    """What the flusher needs of a job log."""
 
-    def sync(self) -> None: ...
+    def _flush(self) -> None: ...
 
 
 class Flusher:
@@ -71,10 +69,10 @@ class Flusher:
 
     def __init__(self) -> None:
         self._cv = threading.Condition()
-        self._dirty: dict[int, Syncable] = {}
+        self._dirty: dict[int, Flushable] = {}
         self._thread: threading.Thread | None = None
 
-    def mark(self, job_log: Syncable) -> None:
+    def mark(self, job_log: Flushable) -> None:
         with self._cv:
             self._dirty[id(job_log)] = job_log
             if self._thread is None or not self._thread.is_alive():
@@ -90,17 +88,14 @@ class Flusher:
                 batch = list(self._dirty.values())
                 self._dirty.clear()
             for job_log in batch:
-                # one log's failure must not stop the thread that serves every log: logged,
-                # and its next job retries
                 try:
-                    job_log.sync()
-                except Exception:  # pragma: no cover
+                    job_log._flush()
+                except Exception:  # pragma: no cover - a thread must outlive any one log's failure; logged, the next job retries
                     log.exception("job journal flush failed")
             del batch, job_log
 
 
 FLUSHER = Flusher()
-
 
 def salvage(path: Path, limit: int, nbytes: int) -> JsonObject | None:
     """The newest ``limit`` entries of an oversized snapshot, parsed from its first ``nbytes``.
