@@ -99,6 +99,9 @@ OPERATIONS: tuple[TenantOperation, ...] = (
                          "on, no CA policies)",
                     says=lambda a, r: "security defaults off, SMTP AUTH on (printer mailbox on), "
                                       "no Conditional Access policies"),
+    TenantOperation("default-passwords", "restore_default_passwords",
+                    help="the default accounts' published passwords again (only changed ones; their sessions end)",
+                    says=lambda a, r: f"{r['restored']} default passwords restored", wraps="restored"),
     TenantOperation("security-defaults", "set_security_defaults", (Param("enabled", Kind.BOOL),),
                     help="Entra ID's security defaults",
                     says=lambda a, r: f"security defaults {_on(a['enabled'])}"),

@@ -32,8 +32,9 @@ def test_the_remote_admin_speaks_the_table() -> None:
 
 
 def test_cli_and_scenarios_read_the_table() -> None:
-    assert cli.READ_ONLY_OPS == READ_ONLY == {"state", "users", "now", "ca-list", "mail-list", "mail-summary",
-                                              "mail-page", "signing-keys"}
+    assert READ_ONLY == {"state", "users", "now", "ca-list", "mail-list", "mail-summary", "mail-page",
+                         "signing-keys"}
+    assert cli.READ_ONLY_OPS == READ_ONLY | {"faults"}  # network faults live beside the table
     assert all(operation(name) for name in cli.TOP_LEVEL_OPS + cli.ON_OFF_SETTINGS)
     assert set(tenant_ops()) == {op.name for op in SCENARIO_OPS}
     assert {"reset", "ca-clear", "security-defaults", "set-password"} <= set(tenant_ops())
@@ -43,6 +44,7 @@ def test_no_other_module_spells_an_operation_table() -> None:
     """The wire names of changing operations appear as string literals only in the table (and
     in the CLI's and scripts' own command words)."""
     allowed = {"cloud_sim/operations.py", "cloud_sim/cli.py", "panel_tui/scenarios/script.py",
+               "panel_tui/scenarios/script_tenant.py",  # the script parser's tenant words
                "panel_tui/scenarios/catalog.py"}
     for path in [*ROOT.glob("cloud_sim/**/*.py"), *ROOT.glob("panel_tui/**/*.py")]:
         rel = path.relative_to(ROOT).as_posix()
@@ -77,3 +79,29 @@ def test_microsofts_endpoints_are_written_only_in_the_email_profiles() -> None:
         text = path.read_text(encoding="utf-8")
         for name in names:
             assert name not in text, f"{rel} writes {name}"
+
+
+def test_default_passwords_restore_only_changed_accounts(tmp_path: Path) -> None:
+    """A baseline's password reset re-hashes and signs out only an account whose password was
+    changed; the others keep their hash and their sessions (another printer on the tenant)."""
+    from cloud_sim.clock import TenantClock
+    from cloud_sim.directory import Directory, default_accounts
+    from cloud_sim.store import Store
+
+    store = Store(tmp_path / "tenant.sqlite3")
+    try:
+        clock = TenantClock(lambda: float(store.get("clock_offset", 0.0)),
+                            lambda v: store.put("clock_offset", float(v)))
+        directory = Directory(store, clock, preset="prepared")
+        admin = TenantAdmin(directory, clock, tmp_path / "maildir")
+        admin_acct, *others = default_accounts(directory.domain)
+        other = others[0]
+        admin.set_password(other.username, "Changed-Passw0rd-1")
+        hash_of = "SELECT password_hash, tokens_valid_from FROM users WHERE upn=?"
+        before = tuple(store.one(hash_of, (admin_acct.username.lower(),)))
+        assert admin.dispatch("default-passwords", {}) == {"restored": 1}
+        assert directory.check_password(other.username, other.password)
+        assert tuple(store.one(hash_of, (admin_acct.username.lower(),))) == before
+        assert admin.dispatch("default-passwords", {}) == {"restored": 0}
+    finally:
+        store.close()
