@@ -28,7 +28,7 @@ def __getattr__(name: str) -> Any:
 
         return TenantAdmin
     if name in ("DefaultAccount", "CLIENT_ID", "TENANT_DOMAIN"):
-        from cloud_sim import directory
+        from cloud_sim import accounts
 
-        return getattr(directory, name)
+        return getattr(accounts, name)
     raise AttributeError(f"module 'cloud_sim' has no attribute {name!r}")

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 from cloud_sim.errors import AadError, missing
@@ -102,7 +102,7 @@ class AuthorizationCodeFlow:
 
         def bad_credentials(self, upn: str | None) -> AadError: ...
 
-        def issue(self, user: User, client_id: str, scopes: list[str], **kw: Any) -> JsonObject: ...
+        def issue(self, user: User, client_id: str, scopes: list[str], **kw: object) -> JsonObject: ...
 
     def authorize_request(self, params: dict[str, str], tenant: str = "common") -> AuthRequest:
         """Validate an ``/authorize`` request. Errors before the redirect URI is known good

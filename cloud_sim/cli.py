@@ -32,11 +32,15 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cloud_sim.faults import FAULT_OPS, FAULT_READ_ONLY
-from cloud_sim.operations import READ_ONLY, operation
+from cloud_sim.operations import READ_ONLY, JsonValue, operation
 from cloud_sim.jsontypes import JsonObject
+
+if TYPE_CHECKING:  # imported by the commands that need them (the CLI starts fast)
+    from cloud_sim.fsutil import StateLock
+    from cloud_sim.runtime import TenantHandle
 
 SUBCOMMANDS = {"serve", "admin", "mail", "info"}
 #: the operations of the tenant's table that are ``cloud-sim admin`` commands of their own; the
@@ -161,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         return 141
 
 
-def claim(state_dir: Path) -> Any:
+def claim(state_dir: Path) -> StateLock:
     """Own the tenant's state dir for this process's life; ValueError (one line) if it cannot be."""
     from cloud_sim.fsutil import StateDirBusy, StateLock, command_line
 
@@ -231,7 +235,7 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def banner(h: Any) -> str:
+def banner(h: TenantHandle) -> str:
     lines = [
         f"Simulated Microsoft 365 tenant {h.tenant_domain} ({h.tenant_id}), preset {h.preset}",
         f"  Authority         {h.authority('organizations')}",
@@ -305,7 +309,7 @@ def _running(state_dir: Path) -> JsonObject | None:
         "admin_secret", "")}
 
 
-def call_admin(state_dir: Path, op: str, payload: JsonObject) -> Any:
+def call_admin(state_dir: Path, op: str, payload: JsonObject) -> JsonValue:
     """Run ``op`` on the running tenant (HTTPS admin API), or offline on its state dir."""
     info = _running(state_dir)
     if info is None and op in FAULT_OPS:
@@ -342,7 +346,7 @@ def call_admin(state_dir: Path, op: str, payload: JsonObject) -> Any:
             raise ValueError(str(exc)) from None
 
 
-def _offline(state_dir: Path, op: str, payload: JsonObject) -> Any:
+def _offline(state_dir: Path, op: str, payload: JsonObject) -> JsonValue:
     from cloud_sim.admin import TenantAdmin
     from cloud_sim.clock import TenantClock
     from cloud_sim.directory import Directory
@@ -361,7 +365,7 @@ def _offline(state_dir: Path, op: str, payload: JsonObject) -> Any:
         store.close()
 
 
-def _print_result(args: argparse.Namespace, result: Any) -> None:
+def _print_result(args: argparse.Namespace, result: JsonValue) -> None:
     if args.command == "admin" and args.admin_cmd == "users":
         for u in result:
             smtp = {True: "on", False: "off", None: "default"}[u["smtp_auth"]]

@@ -11,7 +11,6 @@ import logging
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -32,7 +31,7 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException:  # cleaned up on any way out (Ctrl+C too), then raised again
         try:
             os.unlink(tmp)
         except FileNotFoundError:
@@ -45,7 +44,7 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
         os.close(dir_fd)
 
 
-def atomic_write_json(path: Path, obj: Any, mode: int = 0o600) -> None:
+def atomic_write_json(path: Path, obj: object, mode: int = 0o600) -> None:
     atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=True) + "\n").encode(), mode)
 
 
@@ -94,7 +93,7 @@ class StateLock:
             pid, holder = read_lock_holder(fd)
             os.close(fd)
             raise StateDirBusy(self.path, pid, holder) from None
-        except BaseException:
+        except BaseException:  # cleaned up on any way out (Ctrl+C too), then raised again
             os.close(fd)
             raise
         record = json.dumps({"pid": os.getpid(), "command": command}).encode("utf-8")

@@ -10,12 +10,15 @@ import logging
 import re
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import parse_qs, urlsplit
 
 from cloud_sim.errors import AadError
 from cloud_sim.http_base import _PAGE_HEADERS, TenantRequestHandler
 from cloud_sim.jsontypes import JsonObject
+
+if TYPE_CHECKING:
+    from cloud_sim.page_render import PageView
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +66,7 @@ _ROUTES = [
 
 
 
-def _no_constant(name: str) -> Any:
+def _no_constant(name: str) -> NoReturn:
     """JSON's non-standard Infinity/NaN: refused like any other invalid JSON."""
     raise ValueError(f"{name} is not JSON")
 
@@ -159,7 +162,7 @@ class IdpHandler(TenantRequestHandler):
         raise AadError("invalid_request", 90056,
                        f"The requested endpoint '{path[:100]}' does not exist.", status=404)
 
-    def _page(self, view: Any) -> None:
+    def _page(self, view: PageView) -> None:
         if view.kind == "redirect" and view.form is not None:
             import base64
             import hashlib

@@ -63,7 +63,7 @@ class _TlsThreadingServer(ThreadingHTTPServer):
             return
         try:
             super().process_request(request, client_address)
-        except BaseException:
+        except BaseException:  # cleaned up on any way out (Ctrl+C too), then raised again
             self._slots.release()
             raise
 

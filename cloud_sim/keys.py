@@ -18,10 +18,12 @@ import hashlib
 import json
 import re
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 from cloud_sim.jsontypes import JsonObject
 
 if TYPE_CHECKING:  # pragma: no cover
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
+
     from cloud_sim.store import Store
 
 #: how long a rolled-over key stays in the JWKS (tenant clock)
@@ -46,8 +48,8 @@ class SigningKeys:
         self._store = store
         self._now = now
         self._lock = threading.Lock()
-        self._private: JsonObject = {}  # kid -> cryptography private key
-        self._public: JsonObject = {}  # kid -> cryptography public key
+        self._private: dict[str, PrivateKeyTypes] = {}  # by kid
+        self._public: dict[str, PublicKeyTypes] = {}  # by kid
         #: the records as last read (verify needs them on every SMTP AUTH and token request);
         #: only this object writes them, and it forgets this copy when it does
         self._seen: list[JsonObject] | None = None
@@ -194,7 +196,7 @@ class SigningKeys:
         return claims
 
     # -- loaded key objects -----------------------------------------------------------------
-    def _private_key(self, rec: JsonObject) -> Any:
+    def _private_key(self, rec: JsonObject) -> PrivateKeyTypes:
         key = self._private.get(rec["kid"])
         if key is None:
             from cryptography.hazmat.primitives.serialization import load_pem_private_key
@@ -203,7 +205,7 @@ class SigningKeys:
             self._private[rec["kid"]] = key
         return key
 
-    def _public_key(self, rec: JsonObject) -> Any:
+    def _public_key(self, rec: JsonObject) -> PublicKeyTypes:
         key = self._public.get(rec["kid"])
         if key is None:
             from cryptography import x509

@@ -22,10 +22,10 @@ import stat
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser
 from pathlib import Path
-from typing import Any
+from typing import BinaryIO
 
 OUTBOUND = "_outbound"
 
@@ -88,7 +88,7 @@ def deliver(root: Path, upn: str, data: bytes) -> Path:
     key = (f"{int(now)}.M{int(now % 1 * 1e6)}P{os.getpid()}Q{_counter}"
            f"R{secrets.token_hex(4)}.{_HOST}")
     tmp = box_path / "tmp" / key
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     try:
         os.fchmod(fd, 0o600)  # whatever the umask
         with os.fdopen(fd, "wb") as fh:
@@ -97,7 +97,7 @@ def deliver(root: Path, upn: str, data: bytes) -> Path:
             os.fsync(fh.fileno())
         path = box_path / "new" / key
         os.rename(tmp, path)
-    except BaseException:
+    except BaseException:  # cleaned up on any way out (Ctrl+C too), then raised again
         tmp.unlink(missing_ok=True)
         raise
     return path
@@ -179,7 +179,7 @@ def _scan(box_path: Path) -> list[tuple[int, str, str]]:
 _HEADERS_END = re.compile(rb"\r?\n\r?\n")
 
 
-def _read_head(fh: Any) -> bytes:
+def _read_head(fh: BinaryIO) -> bytes:
     """The message's header block only (up to the first empty line, at most 1 MiB)."""
     buf = b""
     while len(buf) < 1 << 20:
@@ -221,7 +221,7 @@ def _info(name: str, folder: str, *, attachments: bool = False) -> MessageInfo |
     )
 
 
-def _header_text(msg: Any, name: str) -> str:
+def _header_text(msg: Message, name: str) -> str:
     """A header as a person reads it: RFC 2047 words (``=?utf-8?q?...?=``) decoded."""
     try:
         return _decoded(str(msg.get(name, "") or ""))
@@ -240,7 +240,7 @@ def _decoded(value: str) -> str:
         return value
 
 
-def _attachment_names(msg: Any) -> list[str]:
+def _attachment_names(msg: Message) -> list[str]:
     """File names (or content types) of the parts a mail client lists as attachments."""
     out: list[str] = []
     if not msg.is_multipart():
@@ -250,7 +250,7 @@ def _attachment_names(msg: Any) -> list[str]:
             continue
         try:
             name = part.get_filename()
-        except Exception:
+        except Exception:  # a malformed filename parameter: named by its type below
             name = None
         disposition = str(part.get("Content-Disposition", "") or "").strip().lower()
         if name or disposition.startswith("attachment"):

@@ -14,9 +14,21 @@ import logging
 import selectors
 import socket
 import threading
-from typing import Any, Callable
+from typing import Callable, Protocol
 
 log = logging.getLogger(__name__)
+
+
+class Stoppable(Protocol):
+    """A running server: the identity platform's HTTPS server, or the SMTP handle."""
+
+    def stop(self) -> None: ...
+
+
+class Listening(Stoppable, Protocol):
+    """A server (or an ``OnDemand`` standing for it) and the port it listens on."""
+
+    port: int
 
 
 class OnDemand:
@@ -26,11 +38,11 @@ class OnDemand:
     thread. ``stop()`` stops that server, or just closes the socket if none was needed.
     """
 
-    def __init__(self, sock: socket.socket, start: Callable[[socket.socket], Any], name: str) -> None:
+    def __init__(self, sock: socket.socket, start: Callable[[socket.socket], Stoppable], name: str) -> None:
         self.sock = sock
         self.port: int = sock.getsockname()[1]
         self._start = start
-        self._server: Any = None
+        self._server: Stoppable | None = None
         self._lock = threading.Lock()
         self._stopped = False
         self._wake_r, self._wake_w = socket.socketpair()

@@ -70,7 +70,7 @@ class TenantOperation:
     help: str = ""
     #: the sentence a tester reads after the change (scenarios, scripts), from the parsed
     #: arguments and ``dispatch``'s JSON answer
-    says: Callable[[Mapping[str, Any], Any], str] | None = None
+    says: Callable[[Mapping[str, JsonValue], JsonValue], str] | None = None
     #: what the JSON answer holds when the method returns a bare value
     wraps: str = ""
 
@@ -79,12 +79,12 @@ class TenantOperation:
                         for p in self.params)
 
 
-def _smtp_for_mailbox(a: Mapping[str, Any], _: Any) -> str:
+def _smtp_for_mailbox(a: Mapping[str, JsonValue], _: JsonValue) -> str:
     value = a["value"]
     return f"SMTP AUTH for {a['upn']}: " + ("follows the organization" if value is None else _on(value))
 
 
-def _ca_added(a: Mapping[str, Any], result: Any) -> str:
+def _ca_added(a: Mapping[str, JsonValue], result: JsonValue) -> str:
     what = ("blocks the device code flow at sign-in" if a["block_device_code_flow"]
             else "blocks token refresh")
     return (f"Conditional Access policy {a['name']!r} ({result['id']}) for {', '.join(a['users'])}: "
@@ -182,7 +182,7 @@ def operation(name: str) -> TenantOperation:
         raise KeyError(f"unknown admin operation: {name}") from None
 
 
-def wire_args(method: str, kwargs: Mapping[str, Any]) -> tuple[str, JsonObject]:
+def wire_args(method: str, kwargs: Mapping[str, JsonValue]) -> tuple[str, JsonObject]:
     """A ``TenantAdmin`` call as the admin API's operation and JSON arguments (the remote admin)."""
     op = BY_METHOD[method]
     by_kwarg = {p.keyword: p.name for p in op.params}

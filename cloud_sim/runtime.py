@@ -12,7 +12,7 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Callable
 
 from cloud_sim.admin import TenantAdmin
 from cloud_sim.ca import ensure_ca, server_ssl_context
@@ -22,6 +22,13 @@ from cloud_sim.directory import Directory
 from cloud_sim.fsutil import atomic_write_json, ensure_private_dir
 from cloud_sim.store import Store
 from cloud_sim.jsontypes import JsonObject
+
+if TYPE_CHECKING:  # the servers are imported when they start (on demand: at the first connection)
+    import ssl
+
+    from cloud_sim.idp_http import IdpServer
+    from cloud_sim.ondemand import Listening, Stoppable
+    from cloud_sim.smtp_server import SmtpHandle
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +58,7 @@ class TenantHandle:
     admin: TenantAdmin
     state_dir: Path
     preset: str
-    _stoppers: list[Any] = field(default_factory=list, repr=False)
+    _stoppers: list[Callable[[], None]] = field(default_factory=list, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _stopped: bool = field(default=False, repr=False)
 
@@ -121,10 +128,10 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
     state_dir = ensure_private_dir(Path(state_dir))
     extra = () if bind in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "::") else (bind,)
     ca_files = ensure_ca(state_dir, extra)
-    ctx_box: list[Any] = []
+    ctx_box: list[ssl.SSLContext] = []
     ctx_lock = threading.Lock()
 
-    def tls() -> Any:
+    def tls() -> ssl.SSLContext:
         """The servers' TLS context, shared; built by the first server (on_demand: ~0.9 MiB)."""
         with ctx_lock:
             if not ctx_box:
@@ -135,7 +142,7 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
         tls()
 
     store = Store(state_dir / "tenant.sqlite3")
-    stoppers: list[Any] = [store.close]
+    stoppers: list[Callable[[], None]] = [store.close]
     try:
         clock = TenantClock(lambda: float(store.get("clock_offset", 0.0)),
                             lambda v: store.put("clock_offset", float(v)))
@@ -160,7 +167,7 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
         info_box: list[TenantHandle] = []
         http_bind = "127.0.0.1" if bind == "localhost" else bind
 
-        def serve_http(sock: socket.socket | None = None) -> Any:
+        def serve_http(sock: socket.socket | None = None) -> IdpServer:
             from cloud_sim.idp import IdentityPlatform
             from cloud_sim.idp_http import IdpApp, IdpServer
             from cloud_sim.pages import SignInPages
@@ -177,7 +184,7 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
         if on_demand:
             from cloud_sim.ondemand import OnDemand
 
-            server: Any = OnDemand(_listen(http_bind, http_port), serve_http, "cloud-sim-idp")
+            server: Stoppable = OnDemand(_listen(http_bind, http_port), serve_http, "cloud-sim-idp")
         else:
             server = serve_http()
         stoppers.append(server.stop)
@@ -186,7 +193,7 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
         if smtp:
             smtp_bind = "127.0.0.1" if bind == "localhost" else bind
 
-            def serve_smtp(sock: socket.socket | None = None) -> Any:
+            def serve_smtp(sock: socket.socket | None = None) -> SmtpHandle:
                 from cloud_sim.smtp_server import start_smtp
 
                 return start_smtp(smtp_bind, port_smtp, directory, tls(), maildir_root,
@@ -196,7 +203,7 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
             if on_demand:
                 from cloud_sim.ondemand import OnDemand
 
-                handle: Any = OnDemand(_listen(smtp_bind, port_smtp), serve_smtp, "cloud-sim-smtp")
+                handle: Listening = OnDemand(_listen(smtp_bind, port_smtp), serve_smtp, "cloud-sim-smtp")
             else:
                 if not port_smtp:
                     port_smtp = free_port(smtp_bind)
@@ -222,7 +229,7 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
         log.info("simulated tenant %s at %s (SMTP %s:%s)", h.tenant_domain, base_url,
                  h.smtp_host, smtp_port)
         return h
-    except BaseException:
+    except BaseException:  # whatever stopped the start (Ctrl+C too): stop what started, raise it
         for stop in reversed(stoppers):
             try:
                 stop()

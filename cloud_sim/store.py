@@ -195,16 +195,17 @@ class Store:
         with self._lock:
             self._db.close()
 
-    # -- raw helpers -------------------------------------------------------------------------
-    def execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
+    # -- raw helpers (params: SQLite's own values; a meta value: whatever JSON holds, its type
+    # known to the caller that names the key, hence Any) ------------------------------------
+    def execute(self, sql: str, params: Iterable[object] = ()) -> sqlite3.Cursor:
         with self._lock:
             return self._db.execute(sql, tuple(params))
 
-    def one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+    def one(self, sql: str, params: Iterable[object] = ()) -> sqlite3.Row | None:
         with self._lock:
             return self._db.execute(sql, tuple(params)).fetchone()
 
-    def all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    def all(self, sql: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self._db.execute(sql, tuple(params)).fetchall()
 
@@ -217,7 +218,7 @@ class Store:
         row = self.one("SELECT value FROM meta WHERE key=?", (key,))
         return default if row is None else json.loads(row["value"])
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: object) -> None:
         self.execute("INSERT INTO meta(key, value) VALUES(?, ?) "
                      "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                      (key, json.dumps(value)))

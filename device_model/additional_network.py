@@ -7,21 +7,34 @@ which network email uses, and :func:`check_email_network` refuses OAuth2 over th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 from .i18n import Msg
 from .network import StatusRow
+
+if TYPE_CHECKING:
+    from .profile import DeviceProfile
+    from .settings import Settings
 
 #: the networks email may go out on (Email Server settings ``network``)
 EMAIL_NETWORKS: tuple[str, ...] = ("standard", "additional")
 
 
-def status_rows(device: Any) -> list[StatusRow]:
+class NetworkHost(Protocol):
+    """What the status needs of its device (the ``Device``, or the status sheet's source)."""
+
+    profile: DeviceProfile
+
+    @property
+    def settings(self) -> Settings: ...
+
+
+def status_rows(device: NetworkHost) -> list[StatusRow]:
     """Additional Network Status, the same facts for the panel, Web Config and the sheet."""
     extra = device.profile.additional_network
     if extra is None:
         return []
-    network = getattr(device.settings.email_server, "network", "standard")
+    network = device.settings.email_server.network
     return [
         StatusRow("an_connection", Msg.of("addnet.connection"), Msg.of("addnet.connected")),
         StatusRow("an_ip", Msg.of("addnet.ip"), extra.ip),

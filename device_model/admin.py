@@ -18,7 +18,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from .clock import Clock
 from .i18n import Msg
@@ -161,7 +161,7 @@ class AdminHost(Protocol):
     @property
     def settings(self) -> Settings: ...
 
-    def update(self, section: str, **values: Any) -> None: ...
+    def update(self, section: str, **values: object) -> None: ...
 
     def emit(self, kind: str, detail: object = None) -> None: ...
 

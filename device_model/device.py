@@ -17,7 +17,7 @@ import shutil
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import reset, storage
 from .admin import AdminLock
@@ -29,7 +29,7 @@ from .jobs import JobLog
 from .network import EmailServerStatus, NetworkStatus
 from .profile import DeviceProfile
 from .trust import CaCertificates
-from .settings import SECTION_TYPES, NetworkSettings, Settings
+from .settings import SECTION_TYPES, NetworkSettings, Section, Settings
 from .validation import ValidationError, section_from_dict, validate_section
 from .jsontypes import JsonObject
 
@@ -264,12 +264,12 @@ class Device:
         """A frozen snapshot of all settings."""
         return self._settings
 
-    def validate(self, section: str, **values: Any) -> Any:
+    def validate(self, section: str, **values: object) -> Section:
         """Check a change without saving it; returns the new section or raises ValidationError."""
         return validate_section(section, self._settings.section(section) if section in SECTION_TYPES else None,
                                 values)
 
-    def update(self, section: str, **values: Any) -> None:
+    def update(self, section: str, **values: object) -> None:
         """Validate every field, then save atomically and emit ``DeviceEvent("settings", section)``.
 
         Raises :class:`~device_model.validation.ValidationError` (``errors: dict[field, Msg]``)
@@ -307,12 +307,10 @@ class Device:
         if the process dies halfway, the next start finishes the reset.
         """
         reset.begin(self.state_dir)
-        client = self.email
-        if client is not None:
-            try:
-                client.sign_out()
-            except Exception:  # the journal still clears its files at the next start
-                log.exception("sign-out during the factory reset failed")
+        try:
+            self.email.sign_out()
+        except Exception:  # the journal still clears its files at the next start
+            log.exception("sign-out during the factory reset failed")
         self.jobs.clear()
         # the Fax Server's and the Print Admin Serverless users' sign-ins, the CA certificates
         with self._email_lock:
@@ -330,7 +328,7 @@ class Device:
     def language(self) -> str:
         return self._settings.basic.language
 
-    def t(self, key: "str | Msg", **params: Any) -> str:
+    def t(self, key: "str | Msg", **params: object) -> str:
         """A message in the device's current language (never raises; unknown keys show the key)."""
         return self.catalog.translate(self.language, key, **params)
 
@@ -344,12 +342,8 @@ class Device:
 
     def email_server_status(self) -> EmailServerStatus:
         """Email Server Status, including the OAuth2 sign-in the device holds (if any)."""
-        state, account = "not_signed_in", ""
-        client = self.email
-        if client is not None:
-            st = client.status()
-            state, account = st.state, st.account or ""
-        return EmailServerStatus.from_settings(self._settings, state, account)
+        signin = self.email.status()
+        return EmailServerStatus.from_settings(self._settings, signin.state, signin.account or "")
 
     def print_status_sheet(self) -> Path:
         """"Print" the network status sheet as a PDF under ``state_dir/prints``; logs a print job."""

@@ -20,7 +20,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Mapping
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +32,15 @@ DEFAULT_LANGUAGE = "en"
 class Msg:
     """A message key plus its parameters, translated late (at display time).
 
-    Parameters may themselves be ``Msg`` objects; they are translated in the same language.
+    Parameters may themselves be ``Msg`` objects; they are translated in the same language. Any
+    other parameter is shown as ``str.format`` shows it (numbers, text), so they are ``object``.
     """
 
     key: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, key: str, **params: Any) -> "Msg":
+    def of(cls, key: str, **params: object) -> "Msg":
         """Shorthand: ``Msg.of("validation.port_range", min=1, max=65535)``."""
         return cls(key, dict(params))
 
@@ -52,7 +53,7 @@ class _SafeDict(dict):
         return "{" + key + "}"
 
 
-def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, str]) -> None:
+def _flatten(prefix: str, table: Mapping[str, object], out: dict[str, str]) -> None:
     for key, value in table.items():
         full = f"{prefix}.{key}" if prefix else str(key)
         if isinstance(value, Mapping):
@@ -133,7 +134,7 @@ class Catalog:
     def has(self, lang: str, key: str) -> bool:
         return key in self.messages(lang)
 
-    def translate(self, lang: str, key_or_msg: "str | Msg", **params: Any) -> str:
+    def translate(self, lang: str, key_or_msg: "str | Msg", **params: object) -> str:
         """Text for a key (or ``Msg``) in ``lang``; falls back to English, then to the key itself."""
         if isinstance(key_or_msg, Msg):
             key = key_or_msg.key
@@ -171,8 +172,8 @@ def _cache_file(folder: Path) -> Path:
     return folder / "__pycache__" / "catalog.json"
 
 
-def _signature(paths: list[Path]) -> list[list[Any]]:
-    sig: list[list[Any]] = []
+def _signature(paths: list[Path]) -> list[list[str | int]]:
+    sig: list[list[str | int]] = []
     for path in paths:
         st = path.stat()
         sig.append([path.name, st.st_size, st.st_mtime_ns])
@@ -218,7 +219,7 @@ def default_catalog() -> Catalog:
         return _default_catalog
 
 
-def translate(lang: str, key_or_msg: "str | Msg", **params: Any) -> str:
+def translate(lang: str, key_or_msg: "str | Msg", **params: object) -> str:
     """Translate with the package catalog; never raises."""
     return default_catalog().translate(lang, key_or_msg, **params)
 

@@ -274,7 +274,7 @@ class JobLog:
             if self._fd is None:
                 ensure_dir(self._journal.parent)
                 self._fd = os.open(self._journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT
-                                   | getattr(os, "O_CLOEXEC", 0), 0o600)
+                                   | os.O_CLOEXEC, 0o600)
                 os.fchmod(self._fd, 0o600)
             os.write(self._fd, line.encode("utf-8"))
         except OSError as exc:  # a full disk must not kill the job that just finished
@@ -314,7 +314,7 @@ class JobLog:
             os.close(fd)
 
     def __del__(self) -> None:
-        fd = getattr(self, "_fd", None)
+        fd = getattr(self, "_fd", None)  # getattr: __init__ may have raised before setting it
         if fd is not None:
             try:
                 os.close(fd)

@@ -28,11 +28,34 @@ import asyncio
 import concurrent.futures
 import logging
 import threading
-from typing import Any, Callable, Sequence
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 from .events import DeviceEvent
 from .i18n import Msg
 from .settings import NOTIFICATION_EVENTS
+
+if TYPE_CHECKING:  # the device's parts, typed without importing them at run time
+    from .email.client import EmailClient
+    from .jobs import Job
+    from .jobs import JobLog
+    from .settings import Settings
+
+
+class NotificationHost(Protocol):
+    """What notifications need of their device (the ``Device``): typed here so that they do not
+    import the device whose events they follow."""
+
+    jobs: JobLog
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def email(self) -> EmailClient: ...
+
+    def subscribe(self, callback: Callable[[DeviceEvent], None]) -> Callable[[], None]: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +70,7 @@ def event_message(event: str) -> Msg:
     return Msg.of(f"notifications.event.{event}")
 
 
-def classify(device: Any, kind: str, detail: Any) -> str | None:
+def classify(device: NotificationHost, kind: str, detail: object) -> str | None:
     """Which notification event (one of ``NOTIFICATION_EVENTS``) a device event is, if any.
 
     ``jobs`` events carry only a job id: the job is looked up to see whether it just ended, and
@@ -70,7 +93,7 @@ def classify(device: Any, kind: str, detail: Any) -> str | None:
     return None
 
 
-async def send_notification(device: Any, event: str | Msg, to: Sequence[str]) -> Any:
+async def send_notification(device: NotificationHost, event: str | Msg, to: Sequence[str]) -> Job | None:
     """Send one notification job for ``event`` (an event id or a ``Msg``) to ``to``.
 
     Returns the finished Job (or None when there is nobody to send to). Web Config's "Send test
@@ -86,14 +109,14 @@ async def send_notification(device: Any, event: str | Msg, to: Sequence[str]) ->
 class NotificationDispatcher:
     """Subscribes to a device's events and sends notifications without blocking the emitter."""
 
-    def __init__(self, device: Any, *, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def __init__(self, device: NotificationHost, *, loop: asyncio.AbstractEventLoop | None = None) -> None:
         self.device = device
         self._loop = loop
         self._own_loop: asyncio.AbstractEventLoop | None = None
         self._own_thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._unsubscribe: Callable[[], None] | None = None
-        self._pending: set[concurrent.futures.Future[Any]] = set()
+        self._pending: set[concurrent.futures.Future[Job | None]] = set()
         #: job ids already notified: a job's "jobs" event may fire more than once after it ended
         self._seen_jobs: set[int] = set()
         #: the held sign-in was reported expired; a new sign-in (commit) re-arms it. Each refused
@@ -121,7 +144,7 @@ class NotificationDispatcher:
             thread.join(timeout=10)
             loop.close()
 
-    def wait_idle(self, timeout: float | None = None) -> list[Any]:
+    def wait_idle(self, timeout: float | None = None) -> list[Job | None]:
         """Block until every scheduled send has finished; their results (Jobs), oldest first.
 
         For scripts and tests outside the sending loop; never call it on that loop itself.
@@ -161,7 +184,7 @@ class NotificationDispatcher:
         """Who asked for ``event`` in the saved ``notifications`` settings."""
         return self.device.settings.notifications.recipients(event)
 
-    def dispatch(self, event: str) -> concurrent.futures.Future[Any] | None:
+    def dispatch(self, event: str) -> concurrent.futures.Future[Job | None] | None:
         """Schedule the notification for ``event`` to its recipients; None when nobody wants it."""
         if event not in NOTIFICATION_EVENTS:
             raise ValueError(f"unknown notification event {event!r}")
@@ -171,7 +194,7 @@ class NotificationDispatcher:
         log.info("notification %s to %d recipient(s)", event, len(to))
         return self.schedule(send_notification(self.device, event, to))
 
-    def schedule(self, coro: Any) -> concurrent.futures.Future[Any]:
+    def schedule(self, coro: Coroutine[object, object, Job | None]) -> concurrent.futures.Future[Job | None]:
         """Run ``coro`` on the panel's loop if it is running, else on the own loop thread."""
         loop = self._loop
         if loop is None or loop.is_closed() or not loop.is_running():
@@ -182,7 +205,7 @@ class NotificationDispatcher:
         future.add_done_callback(self._done)
         return future
 
-    def _done(self, future: concurrent.futures.Future[Any]) -> None:
+    def _done(self, future: concurrent.futures.Future[Job | None]) -> None:
         with self._lock:
             self._pending.discard(future)
         if not future.cancelled() and future.exception() is not None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
 
 from .email.profiles import SERVICES, smtp_defaults
 from .jsontypes import JsonObject
@@ -174,7 +173,13 @@ class NotificationSettings:
         return out
 
 
-SECTION_TYPES: dict[str, type] = {
+#: any one section (what ``Settings.section`` gives and validation takes and returns)
+Section = (NetworkSettings | EmailServerSettings | BasicSettings | AdminSettings | ScanSettings
+           | NotificationSettings | FaxServerSettings)
+#: a section an email client sends with: Network > Email Server, or the Fax Server's own
+SendingSettings = EmailServerSettings | FaxServerSettings
+
+SECTION_TYPES: dict[str, type[Section]] = {
     "network": NetworkSettings,
     "email_server": EmailServerSettings,
     "basic": BasicSettings,
@@ -197,13 +202,13 @@ class Settings:
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     fax_server: FaxServerSettings = field(default_factory=FaxServerSettings)
 
-    def section(self, name: str) -> Any:
+    def section(self, name: str) -> Section:
         """The dataclass of section ``name`` (KeyError for an unknown section)."""
         if name not in SECTION_TYPES:
             raise KeyError(name)
         return getattr(self, name)  # getattr: a section by its name (forms, scripts, JSON)
 
-    def with_section(self, name: str, value: Any) -> "Settings":
+    def with_section(self, name: str, value: Section) -> "Settings":
         """A copy with one section replaced."""
         return dataclasses.replace(self, **{name: value})
 

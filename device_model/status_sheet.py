@@ -13,14 +13,16 @@ Never on the sheet: the SMTP password, the proxy password, any OAuth token.
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from .clock import Clock
 from .i18n import Msg
 from .jobs import JobLog
 from .network import EmailServerStatus, NetworkStatus, StatusRow
 from .profile import DeviceProfile
+from .settings import Settings
 from .storage import atomic_write_bytes, ensure_dir
 
 FONT_DIR = Path(__file__).with_name("fonts")
@@ -40,15 +42,18 @@ class SheetSource(Protocol):
     def language(self) -> str: ...
 
     @property
+    def settings(self) -> Settings: ...
+
+    @property
     def prints_dir(self) -> Path: ...
 
-    def t(self, key: "str | Msg", **params: Any) -> str: ...
+    def t(self, key: "str | Msg", **params: object) -> str: ...
 
     def network_status(self) -> NetworkStatus: ...
 
     def email_server_status(self) -> EmailServerStatus: ...
 
-    def format_datetime(self, when: Any = None, *, seconds: bool = False) -> str: ...
+    def format_datetime(self, when: datetime | None = None, *, seconds: bool = False) -> str: ...
 
 
 def ascii_safe(text: str) -> str:

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Callable, TypeVar
 
 from .i18n import Msg
 from .jsontypes import JsonObject
@@ -73,7 +73,7 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException:  # cleaned up on any way out (Ctrl+C too), then raised again
         try:
             os.unlink(tmp_name)
         except OSError:
@@ -87,7 +87,7 @@ def atomic_write_text(path: Path, text: str, mode: int = FILE_MODE) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), mode)
 
 
-def atomic_write_json(path: Path, obj: Any, mode: int = FILE_MODE, *, pretty: bool = True) -> None:
+def atomic_write_json(path: Path, obj: object, mode: int = FILE_MODE, *, pretty: bool = True) -> None:
     """Write ``obj`` as stable JSON (sorted keys) atomically.
 
     ``pretty=False`` is for documents rewritten on a hot path (the job log after every job):
@@ -218,7 +218,7 @@ def read_state(
     return None
 
 
-def bounded_int(value: Any, lo: int, hi: int, name: str = "value") -> int:
+def bounded_int(value: object, lo: int, hi: int, name: str = "value") -> int:
     """``value`` as an int in ``lo..hi`` (ValueError otherwise): JSON ints only, no floats or bools."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} is not an integer")
@@ -227,7 +227,7 @@ def bounded_int(value: Any, lo: int, hi: int, name: str = "value") -> int:
     return value
 
 
-def bounded_float(value: Any, lo: float, hi: float, name: str = "value") -> float:
+def bounded_float(value: object, lo: float, hi: float, name: str = "value") -> float:
     """``value`` as a finite number in ``lo..hi`` (ValueError otherwise; NaN and infinities too)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} is not a number")
@@ -239,7 +239,7 @@ def bounded_float(value: Any, lo: float, hi: float, name: str = "value") -> floa
     return number
 
 
-def aware_datetime(value: Any, name: str = "time", *, bounded: bool = True) -> datetime:
+def aware_datetime(value: object, name: str = "time", *, bounded: bool = True) -> datetime:
     """An ISO 8601 time as an aware datetime; a naive one is taken as UTC (older files).
 
     ``bounded``: the year must be 1971–9000, so that shifting the time into any time zone for
@@ -345,7 +345,7 @@ class StateLock:
             pid, holder = read_lock_holder(fd)
             os.close(fd)
             raise StateDirBusy(self.path, pid, holder) from None
-        except BaseException:
+        except BaseException:  # cleaned up on any way out (Ctrl+C too), then raised again
             os.close(fd)
             raise
         record = json.dumps({"pid": os.getpid(), "command": command}).encode("utf-8")

@@ -18,10 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from . import storage
 from .i18n import Msg
+
+if TYPE_CHECKING:  # imported at run time only where a certificate is read
+    from cryptography import x509
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +59,7 @@ class CaCertificate:
         return ":".join(self.id[i : i + 2] for i in range(0, 16, 2)).upper()
 
 
-def _name(name: Any) -> str:
+def _name(name: x509.Name) -> str:
     from cryptography.x509.oid import NameOID
 
     cn = name.get_attributes_for_oid(NameOID.COMMON_NAME)
@@ -94,7 +97,7 @@ def parse_pem(data: str | bytes) -> list[CaCertificate]:
     return out
 
 
-def _is_ca(cert: Any) -> bool:
+def _is_ca(cert: x509.Certificate) -> bool:
     """A CA (Basic Constraints CA:TRUE) or a self-signed certificate (trusted as its own anchor)."""
     from cryptography import x509
 
@@ -107,7 +110,7 @@ def _is_ca(cert: Any) -> bool:
 class CaCertificates:
     """The device's imported CA store. Changes fire ``DeviceEvent("settings", "ca_certificates")``."""
 
-    def __init__(self, directory: Path, emit: Callable[[str, Any], None] | None = None,
+    def __init__(self, directory: Path, emit: Callable[[str, object], None] | None = None,
                  now: Callable[[], datetime] | None = None) -> None:
         self.directory = Path(directory)
         self._emit = emit

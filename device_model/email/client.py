@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..i18n import Msg
 from . import signin as _signin
@@ -46,9 +46,11 @@ if TYPE_CHECKING:  # the device's parts, typed without importing them at run tim
     import ssl
 
     from ..clock import Clock
-    from ..jobs import Job, JobLog
+    from ..jobs import Job
+    from ..jobs import JobLog
     from ..profile import DeviceProfile
-    from ..settings import Settings
+    from ..settings import SendingSettings, Settings
+    from ..trust import CaCertificates
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +62,12 @@ class EmailHost(Protocol):
     profile: DeviceProfile
     clock: Clock
     jobs: JobLog
+    trust: CaCertificates
 
     @property
     def settings(self) -> Settings: ...
 
-    def t(self, key: str | Msg, **params: Any) -> str: ...
+    def t(self, key: str | Msg, **params: object) -> str: ...
 
     def format_datetime(self, when: datetime | None = None, *, seconds: bool = False) -> str: ...
 
@@ -130,7 +133,7 @@ class EmailClient:
         Serverless user's clients keep theirs apart)."""
         return Path(device.state_dir)
 
-    def server_settings(self) -> Any:
+    def server_settings(self) -> SendingSettings:
         """The settings section this client sends with (Network > Email Server; the Fax
         Server's client reads its own section)."""
         return self.device.settings.email_server
@@ -240,14 +243,13 @@ class EmailClient:
     def _tls_context(self, profile: EmailServiceProfile | None) -> ssl.SSLContext:
         """The verifying TLS context for the profile's CA, cached (an unreadable CA file: 313)."""
         key = str(profile.ca_path) if profile is not None and profile.ca_path else ""
-        trust = getattr(self.device, "trust", None)  # Network Security > CA Certificate
-        key += "|" + (trust.revision() if trust is not None else "")
+        trust = self.device.trust  # Network Security > CA Certificate
+        key += "|" + trust.revision()
         ctx = self._tls.get(key)
         if ctx is None:
             try:
                 ctx = tls_context_for(profile)
-                if trust is not None:
-                    trust.apply(ctx)
+                trust.apply(ctx)
                 self._tls[key] = ctx
             except (OSError, ValueError) as exc:
                 raise EmailSendError(E_COMM, f"CA certificate unusable: {exc}", kind="tls_verify") from exc

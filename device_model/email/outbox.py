@@ -100,7 +100,7 @@ def note_details(note: Msg | None) -> dict[str, str]:
     """The printer's own finding as job details: ``note`` (the catalog key), ``note.<param>``.
 
     Job details are plain strings (the job log is JSON); Job Details rebuilds the Msg with
-    :func:`device_model.jobs.job_note` and shows it in the device's language at that moment.
+    :attr:`device_model.jobs.Job.note` and shows it in the device's language at that moment.
     """
     if note is None:
         return {}

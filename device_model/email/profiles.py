@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Protocol
 from urllib.parse import urlsplit
 from ..jsontypes import JsonObject
 
@@ -80,6 +80,26 @@ def normalize_service(service: str) -> str:
         return _ALIASES[key]
     except KeyError:
         raise ValueError(f"unknown email service {service!r}; use one of {SERVICES}") from None
+
+
+class TenantEndpoints(Protocol):
+    """What a profile reads of a running simulated tenant (a ``cloud_sim.TenantHandle``), typed
+    here because device_model never imports cloud_sim."""
+
+    @property
+    def base_url(self) -> str: ...
+
+    @property
+    def smtp_host(self) -> str: ...
+
+    @property
+    def smtp_port(self) -> int: ...
+
+    @property
+    def ca_cert_path(self) -> Path: ...
+
+    @property
+    def client_id(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -188,8 +208,8 @@ class EmailServiceProfile:
         )
 
     @classmethod
-    def from_tenant(cls, handle: Any, service: str = EXCHANGE_ONLINE) -> EmailServiceProfile:
-        """From a ``cloud_sim.TenantHandle`` (duck-typed: device_model never imports cloud_sim)."""
+    def from_tenant(cls, handle: TenantEndpoints, service: str = EXCHANGE_ONLINE) -> EmailServiceProfile:
+        """From a ``cloud_sim.TenantHandle`` (device_model never imports cloud_sim)."""
         return simulated_profile(
             service, base_url=handle.base_url, ca_path=handle.ca_cert_path, client_id=handle.client_id,
             smtp_port=handle.smtp_port, smtp_addr=handle.smtp_host,
@@ -274,7 +294,7 @@ def simulated_profile(
     )
 
 
-def profiles_from_tenant(handle: Any) -> dict[str, EmailServiceProfile]:
+def profiles_from_tenant(handle: TenantEndpoints) -> dict[str, EmailServiceProfile]:
     """Both services from a ``cloud_sim.TenantHandle``."""
     base = EmailServiceProfile.from_tenant(handle)
     return {svc: base.for_service(svc) for svc in SERVICES}

@@ -91,7 +91,9 @@ def redact_text(text: str, extra: Iterable[str] = ()) -> str:
 
 
 def redact_mapping(obj: Any) -> Any:
-    """A copy of ``obj`` (dicts/lists nested) with secret keys masked and strings redacted."""
+    """A copy of ``obj`` (dicts/lists nested) with secret keys masked and strings redacted.
+
+    Any: the copy has the shape of what it was given (msal's replies, JSON), whatever that is."""
     if isinstance(obj, Mapping):
         return {
             k: (MASK if str(k).lower() in SECRET_KEYS and v not in (None, "") else redact_mapping(v))
@@ -138,7 +140,7 @@ def install_log_redaction() -> None:
     old_factory = logging.getLogRecordFactory()
     flt = RedactingFilter()
 
-    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:  # Any: logging's own signature
         record = old_factory(*args, **kwargs)
         name = record.name
         if name.startswith(("msal", "aiosmtplib", "device_model", "urllib3", "requests")):

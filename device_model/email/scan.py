@@ -18,7 +18,10 @@ import random
 import threading
 import unicodedata
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Pillow is imported only for a page above the default resolution
+    from PIL import Image
 
 
 #: the PDF's Creator
@@ -82,7 +85,7 @@ def sample_scan_pdf(
     return pdf
 
 
-def _grain(dpi: int, seed: int) -> Any:
+def _grain(dpi: int, seed: int) -> Image.Image | None:
     """A light-grey noise raster for one page above the default resolution (None at or below).
 
     Noise, so Flate cannot shrink it away: its size follows the resolution as a scan's would.

@@ -29,11 +29,13 @@ import socket
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 from ..jsontypes import JsonObject
 
-if TYPE_CHECKING:  # the email package is imported when a message is built
+if TYPE_CHECKING:  # the email package is imported when a message is built, aiosmtplib when one is sent
     from email.message import Message
+
+    import aiosmtplib
 
 from ..i18n import Msg
 
@@ -161,7 +163,7 @@ async def _session(
     tokens: TokenProvider | None,
     *,
     force_refresh: bool,
-) -> Any:
+) -> aiosmtplib.SMTP:
     """A connected, secured and authenticated aiosmtplib.SMTP (caller quits it)."""
     import aiosmtplib
 
@@ -267,7 +269,7 @@ def _worth_a_fresh_token(err: EmailSendError) -> bool:
     return "5.7.139" in reply and "criteria" in reply
 
 
-async def open_authenticated(cfg: SendConfig, tokens: TokenProvider | None) -> Any:
+async def open_authenticated(cfg: SendConfig, tokens: TokenProvider | None) -> aiosmtplib.SMTP:
     """Connect and authenticate; refresh the token once and retry when :func:`_worth_a_fresh_token`."""
     if cfg.auth_method == "pop_before_smtp":
         await pop_before_smtp(cfg)
@@ -285,8 +287,8 @@ async def deliver(
     cfg: SendConfig,
     tokens: TokenProvider | None,
     *,
-    session: Awaitable[Any] | None = None,
-    on_accepted: Callable[[str], Awaitable[Any]] | None = None,
+    session: Awaitable[aiosmtplib.SMTP] | None = None,
+    on_accepted: Callable[[str], Awaitable[object]] | None = None,
 ) -> str:
     """Send ``message``; return the server's final reply. Raises :class:`EmailSendError`.
 
@@ -335,7 +337,7 @@ async def deliver(
             smtp.close()
 
 
-async def _finish_shielded(future: asyncio.Future[Any]) -> None:
+async def _finish_shielded(future: asyncio.Future[object]) -> None:
     """Await ``future`` to its end even if the awaiting task is cancelled meanwhile.
 
     Its own error wins; a cancellation that arrived while waiting is raised after it ended.
@@ -355,7 +357,7 @@ async def _finish_shielded(future: asyncio.Future[Any]) -> None:
         raise asyncio.CancelledError
 
 
-async def discard_session(task: asyncio.Task[Any]) -> None:
+async def discard_session(task: asyncio.Task[aiosmtplib.SMTP]) -> None:
     """Abandon a session being opened (the job failed before sending): cancel or close it."""
     if not task.done():
         task.cancel()

@@ -20,12 +20,23 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..i18n import Msg
 from .profiles import EmailServiceProfile
 from .redact import redact_text, remember_secret
 from ..jsontypes import JsonObject
+
+if TYPE_CHECKING:
+    from ..clock import Clock
+
+#: msal's objects (``PublicClientApplication``, ``SerializableTokenCache``) and requests' (a
+#: ``Session``, a ``Response``) are untyped, and both libraries are imported only when a sign-in
+#: or a send needs them (not in the panel's first frame): so these names stand for ``Any``.
+MsalApp = Any
+MsalCache = Any
+HttpSession = Any
+HttpResponse = Any
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +114,7 @@ class RequestCounter:
         #: the most recent requests as "METHOD /path" (no query, no body: nothing secret)
         self.paths: deque[str] = deque(maxlen=200)
 
-    def hook(self, response: Any, *args: Any, **kwargs: Any) -> Any:
+    def hook(self, response: HttpResponse, *args: object, **kwargs: object) -> HttpResponse:
         with self._lock:
             self.count += 1
             from urllib.parse import urlsplit
@@ -113,7 +124,7 @@ class RequestCounter:
         return response
 
 
-def make_http_session(profile: EmailServiceProfile, counter: RequestCounter | None = None) -> Any:
+def make_http_session(profile: EmailServiceProfile, counter: RequestCounter | None = None) -> HttpSession:
     """A ``requests.Session`` for msal that trusts exactly the profile's CA.
 
     ``trust_env = False``: with ``REQUESTS_CA_BUNDLE`` set in the environment requests would
@@ -130,7 +141,7 @@ def make_http_session(profile: EmailServiceProfile, counter: RequestCounter | No
     # sign-in and every send for ever; the printer gives up as it does with SMTP (313)
     request = session.request
 
-    def request_with_timeout(method: str, url: str, **kwargs: Any) -> Any:
+    def request_with_timeout(method: str, url: str, **kwargs: Any) -> HttpResponse:  # Any: requests' own keywords
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = IDENTITY_TIMEOUT
         return request(method, url, **kwargs)
@@ -143,7 +154,7 @@ def make_http_session(profile: EmailServiceProfile, counter: RequestCounter | No
 IDENTITY_TIMEOUT = 20.0
 
 
-def new_token_cache(serialized: str | None = None) -> Any:
+def new_token_cache(serialized: str | None = None) -> MsalCache:
     """An msal ``SerializableTokenCache``, optionally loaded from its JSON."""
     import msal
 
@@ -153,7 +164,7 @@ def new_token_cache(serialized: str | None = None) -> Any:
     return cache
 
 
-def build_app(profile: EmailServiceProfile, cache: Any, session: Any) -> Any:
+def build_app(profile: EmailServiceProfile, cache: MsalCache, session: HttpSession) -> MsalApp:
     """Construct msal's ``PublicClientApplication``. Blocking: fetches the discovery document."""
     import msal
 
@@ -189,9 +200,9 @@ class SignInAttempt:
         *,
         service: str,
         profile: EmailServiceProfile,
-        clock: Any,
-        app: Any = None,
-        cache: Any = None,
+        clock: Clock,
+        app: MsalApp = None,
+        cache: MsalCache = None,
         flow: JsonObject | None = None,
         notify: Callable[[SignInAttempt], None] | None = None,
         counter: RequestCounter | None = None,
@@ -229,7 +240,7 @@ class SignInAttempt:
 
     @classmethod
     def failed(
-        cls, *, service: str, profile: EmailServiceProfile, clock: Any, error: Msg, aad_code: int | None = None
+        cls, *, service: str, profile: EmailServiceProfile, clock: Clock, error: Msg, aad_code: int | None = None
     ) -> SignInAttempt:
         """An attempt that could not even get a code (tenant unreachable, AADSTS7000218 ...)."""
         attempt = cls(service=service, profile=profile, clock=clock)
@@ -278,7 +289,7 @@ class SignInAttempt:
     def __repr__(self) -> str:  # never the flow or the result (they hold the device code/tokens)
         return f"SignInAttempt(id={self.id!r}, service={self.service!r}, state={self.state!r}, account={self.account!r})"
 
-    def _set(self, state: str, **fields: Any) -> bool:
+    def _set(self, state: str, **fields: object) -> bool:
         """Move to ``state`` (with ``fields``) unless already finished; notify. Thread-safe.
 
         The first finishing state wins: a Cancel is final even if msal's poll, still sleeping,

@@ -13,11 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from ..i18n import Msg
 from ..storage import atomic_write_bytes, ensure_dir, load_document, write_document
-from .signin import REFRESH_MARGIN, REFRESH_TOKEN_INACTIVITY, SIGNED_IN, SignInAttempt
+from .signin import REFRESH_MARGIN, REFRESH_TOKEN_INACTIVITY, SIGNED_IN, MsalCache, SignInAttempt
 from ..jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
@@ -142,13 +141,12 @@ class TokenStore:
             }
             write_document(self.meta_path, SIGNIN_SCHEMA, self.meta)
 
-    def save_cache(self, cache: Any) -> None:
+    def save_cache(self, cache: MsalCache) -> None:
         """Persist the cache after msal changed it (a refresh rotates the refresh token)."""
         with self._lock:
             if self.meta is None:
                 return
-            # getattr: msal's SerializableTokenCache tracks changes; a plain cache does not
-            if getattr(cache, "has_state_changed", True):
+            if cache.has_state_changed:  # msal's SerializableTokenCache tracks its changes
                 atomic_write_bytes(self.cache_path, cache.serialize().encode("utf-8"))
                 cache.has_state_changed = False
 
@@ -183,7 +181,7 @@ class TokenStore:
                     pass
 
 
-def _parse_time(value: Any) -> datetime | None:
+def _parse_time(value: object) -> datetime | None:
     if not value:
         return None
     try:

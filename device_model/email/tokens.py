@@ -14,14 +14,13 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from ..i18n import Msg
 from . import signin as _signin
 from .failures import E_COMM, E_DNS, E_EXPIRED, E_NOT_SIGNED_IN, E_SIGN_IN_AGAIN, EmailSendError
 from .profiles import EmailServiceProfile
 from .redact import redact_text, remember_secret
-from .signin import RequestCounter
+from .signin import MsalApp, MsalCache, RequestCounter
 from .token_store import TokenStore
 from ..jsontypes import JsonObject
 
@@ -33,10 +32,6 @@ SIGN_IN_AGAIN_ERRORS = frozenset(
      "login_required", "invalid_scope", "access_denied"}
 )
 
-#: msal's objects (``PublicClientApplication``, ``SerializableTokenCache``) are untyped; msal is
-#: imported only when a sign-in or a send needs it, so these stay ``Any`` here.
-MsalApp = Any
-MsalCache = Any
 
 
 class TokenSession:

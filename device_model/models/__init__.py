@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from ..jsontypes import JsonObject
 
 from ..profile import FEATURES, AdditionalNetwork, DeviceProfile
 
@@ -35,7 +35,7 @@ class ModelEntry:
     default: bool = False
 
 
-def _profile(raw: dict[str, Any], source: str) -> DeviceProfile:
+def _profile(raw: JsonObject, source: str) -> DeviceProfile:
     features = raw.get("features", {})
     unknown = set(features) - set(FEATURES)
     if unknown:
@@ -44,7 +44,7 @@ def _profile(raw: dict[str, Any], source: str) -> DeviceProfile:
     additional = None
     if features.get("additional_network"):
         additional = AdditionalNetwork(**extra) if isinstance(extra, dict) else AdditionalNetwork()
-    fields: dict[str, Any] = {
+    fields: dict[str, object] = {
         "model_id": str(raw["id"]),
         "model": str(raw["model"]),
         "serial_number": str(raw["serial_number"]),

@@ -8,7 +8,8 @@ import time
 import pytest
 
 from cloud_sim.clock import TenantClock, parse_duration
-from cloud_sim.directory import CLIENT_ID, Directory
+from cloud_sim.accounts import CLIENT_ID
+from cloud_sim.directory import Directory
 from cloud_sim.idp import IdentityPlatform
 from cloud_sim.pages import PageView, SignInPages
 from cloud_sim.smtp_auth import AuthVerdict

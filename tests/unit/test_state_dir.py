@@ -78,3 +78,18 @@ def test_device_factory_reset_clears_settings_password_signin_and_jobs(tmp_path:
 
 def _jobs(dev: Device) -> list[object]:
     return list(dev.jobs.log)
+
+
+def test_the_fax_server_and_pas_are_the_devices_own_until_a_factory_reset(tmp_path: Path) -> None:
+    """The Fax Server's client and Print Admin Serverless are made once per device, and a
+    factory reset drops them with their sign-ins, so the next use starts from the factory."""
+    from device_model.fax import fax_server_client
+    from device_model.pas import pas_for
+
+    dev = Device(tmp_path)
+    fax, pas = fax_server_client(dev), pas_for(dev)
+    assert fax_server_client(dev) is fax is dev.fax_server_email and pas_for(dev) is pas is dev.pas
+    pas.set_sender_mode("device")
+    dev.factory_reset()
+    assert fax_server_client(dev) is not fax and pas_for(dev) is not pas
+    assert pas_for(dev).sender_mode == "user"
