@@ -169,11 +169,16 @@ def render_pdf(device: SheetSource) -> bytes:
     import subprocess
     import sys
 
+    import os
+
     spec = json.dumps(sheet_spec(device)).encode()
+    env = dict(os.environ)  # this package importable in the child however the parent found it
+    package_root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
     try:
         child = subprocess.run(
             [sys.executable, "-m", "device_model.status_sheet"], input=spec, capture_output=True,
-            timeout=RENDER_TIMEOUT_S, check=False,
+            timeout=RENDER_TIMEOUT_S, check=False, env=env,
         )
     except OSError:
         return render_spec(json.loads(spec))
