@@ -284,9 +284,11 @@ def run_levels(levels: list[int], sends_per_level: int) -> int:
             h.stop()
     for note in notes:
         print("NOTE:", note)
+    from cloud_sim import idp_http
+
     print("sign-in latency includes up to one 1 s poll interval of msal's waiting; each sign-in holds "
-          "two HTTPS connections (msal polling, the pages) and the identity platform serves at most "
-          "64 at once (MAX_HANDLERS), refusing more")
+          "two HTTPS connections (msal polling, the pages); the identity platform serves "
+          f"{idp_http.MAX_HANDLERS} at once (MAX_HANDLERS) and queues more")
     return 1 if failures else 0
 
 

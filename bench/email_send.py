@@ -8,10 +8,10 @@ flow (the tenant's HTML forms posted by ``SignInClient``, as a browser would) an
 
 * **device**: ``await dev.email.scan_to_email(to)``: the job (Active and its start in the job
   journal, then its finish there: one ``write()`` each, the fsync batched on a background
-  thread), the sample PDF rendered by fpdf2 (the device's memo of renderings is emptied before
+  thread), the sample PDF rendered (written directly by the scan module; the device's memo of renderings is emptied before
   every job, so each job renders, as jobs a minute apart do), the message, the token from
   msal's cache, name mapping, STARTTLS verified against smtp.office365.com, XOAUTH2, DATA;
-* **bare**: the same page rendered by fpdf2 (the scan module's drawing code, called directly),
+* **bare**: the same page rendered (the scan module's drawing code, called directly),
   then ``aiosmtplib.send`` of the very message the device built (captured once during warm-up:
   the same bytes on the wire) to the same server, same token, STARTTLS verified with the same
   kind of TLS context + XOAUTH2 (``oauth_token_generator``), nothing else. ``aiosmtplib.send``
@@ -176,7 +176,7 @@ async def _run(runs: int, tmp: Path, job_log: int = 0, render: bool = True) -> i
         d_med, b_med = statistics.median(device_t), statistics.median(bare_t)
         pdf = built[-1].get_payload()[1].get_payload(decode=True)
         print(f"runs: {runs} each, interleaved; the same {size}-byte message (a {len(pdf)}-byte PDF, "
-              f"{'rendered by fpdf2 for every job on both sides' if render else 'not rendered'}); "
+              f"{'rendered for every job on both sides' if render else 'not rendered'}); "
               f"job log: {len(dev.jobs.log)} entries at the end")
         bare_name = "bare render + send" if render else "bare aiosmtplib.send"
         print(f"device scan_to_email : median {d_med * 1000:7.2f} ms   p95 {_p95(device_t) * 1000:7.2f} ms")

@@ -49,8 +49,10 @@ _ERROR_HELP = {
     7000218: "The request body must contain the parameter 'client_assertion' or "
              "'client_secret' (public client flows are off).",
 }
-#: unexpired, unused device codes one app may hold (more: 429 AADSTS50196)
-MAX_PENDING_DEVICE_CODES = 50
+#: unexpired, unused device codes one app may hold (more: 429 AADSTS50196). Every device of a
+#: tenant signs in with the same app (Epson's client id), so a class or a fleet signing in at
+#: once must fit; a client asking in a loop still stops here, long before the database fills
+MAX_PENDING_DEVICE_CODES = 500
 _TENANT = r"(?P<tenant>[A-Za-z0-9.\-]{1,100})"
 _ROUTES = [
     ("discovery", re.compile(rf"^/{_TENANT}/v2\.0/\.well-known/openid-configuration$")),

@@ -12,6 +12,7 @@ import logging
 import socket
 import ssl
 import threading
+import time
 from http.server import ThreadingHTTPServer
 
 from cloud_sim.idp_app import IdpApp as IdpApp  # re-exported: the runtime builds both from here
@@ -21,10 +22,11 @@ log = logging.getLogger(__name__)
 
 #: how long a connection may stay silent (TLS handshake, headers, keep-alive) before it is cut
 CONNECTION_TIMEOUT = 30.0
-#: unexpired, unused device codes one app may hold (more: 429 AADSTS50196)
-MAX_PENDING_DEVICE_CODES = 50
-#: concurrent connections (one handler thread each); more are closed at once
-MAX_HANDLERS = 64
+#: concurrent connections (one handler thread each). A connection beyond them waits in the
+#: accept queue (the kernel's backlog behind it) until one ends, at most QUEUE_WAIT seconds,
+#: then is closed: a class of devices polling at once is served, a flood stays bounded
+MAX_HANDLERS = 512
+QUEUE_WAIT = CONNECTION_TIMEOUT
 class _TlsThreadingServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -37,6 +39,8 @@ class _TlsThreadingServer(ThreadingHTTPServer):
         self._conns = set()
         self._conns_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(MAX_HANDLERS)
+        #: set by IdpServer.stop: a connection waiting for a slot is closed, not served
+        self.stopping = threading.Event()
         super().__init__(addr, handler, bind_and_activate=sock is None)
         if sock is not None:  # already bound and listening (cloud_sim.ondemand)
             self.socket.close()
@@ -55,12 +59,18 @@ class _TlsThreadingServer(ThreadingHTTPServer):
                 pass
 
     def process_request(self, request, client_address):
-        """One thread per connection, but at most MAX_HANDLERS at once: a flood of slow
-        connections is refused (closed) instead of growing threads without bound."""
+        """One thread per connection, at most MAX_HANDLERS at once. When all are busy the
+        accept loop waits for one to end (backpressure: later connections queue in the
+        listen backlog) rather than refusing; after QUEUE_WAIT seconds, or when the server
+        stops, the waiting connection is closed instead."""
         if not self._slots.acquire(blocking=False):
-            log.warning("too many connections (%d); refusing %s", MAX_HANDLERS, client_address)
-            self.shutdown_request(request)
-            return
+            deadline = time.monotonic() + QUEUE_WAIT
+            while not self._slots.acquire(timeout=0.05):
+                if self.stopping.is_set() or time.monotonic() > deadline:
+                    log.warning("all %d connections busy for %.0f s; closing %s",
+                                MAX_HANDLERS, QUEUE_WAIT, client_address)
+                    self.shutdown_request(request)
+                    return
         try:
             super().process_request(request, client_address)
         except BaseException:  # cleaned up on any way out (Ctrl+C too), then raised again
@@ -128,6 +138,7 @@ class IdpServer:
         if self._stopped:
             return
         self._stopped = True
+        self._server.stopping.set()
         self._server.shutdown()
         self._server.server_close()
         self._server.close_connections()

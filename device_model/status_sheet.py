@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .clock import Clock
+from .jsontypes import JsonObject
 from .i18n import Msg
 from .jobs import JobLog
 from .network import EmailServerStatus, NetworkStatus, StatusRow
@@ -103,8 +104,27 @@ def sheet_sections(device: SheetSource) -> list[tuple[Msg, list[StatusRow]]]:
     return sections
 
 
-def render_pdf(device: SheetSource) -> bytes:
-    """The sheet as PDF bytes (fpdf2 imported here: it is not needed for the first frame)."""
+def sheet_spec(device: SheetSource) -> JsonObject:
+    """The sheet's words, translated, as plain JSON: what :func:`render_spec` lays out."""
+    return {
+        "title": device.t(Msg.of("status.sheet.title")),
+        "doc_title": f"{device.t(Msg.of('status.sheet.title'))} - {device.network_status().device_name}",
+        "simulated": device.t(Msg.of("status.sheet.simulated")),
+        "language": device.language,
+        "created": device.clock.now().isoformat(),
+        "sections": [
+            [device.t(heading), [[device.t(r.label) if isinstance(r.label, Msg) else str(r.label),
+                                  device.t(r.value) if isinstance(r.value, Msg) else str(r.value)]
+                                 for r in rows]]
+            for heading, rows in sheet_sections(device)
+        ],
+    }
+
+
+def render_spec(spec: JsonObject) -> bytes:
+    """Lay out :func:`sheet_spec`'s words with fpdf2 (imported here; run in a child process)."""
+    from datetime import datetime
+
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
@@ -113,29 +133,64 @@ def render_pdf(device: SheetSource) -> bytes:
         pdf.add_font(FONT_FAMILY, style, str(FONT_DIR / name))
     covered = frozenset(pdf.fonts[FONT_FAMILY.lower()].cmap) if FONT_FAMILY.lower() in pdf.fonts else frozenset()
 
-    def tr(value: "str | Msg") -> str:
-        return _printable(device.t(value) if isinstance(value, Msg) else str(value), covered)
+    def tr(value: object) -> str:
+        return _printable(str(value), covered)
 
     pdf.set_creator("panel-tui (simulated Epson device)")
-    pdf.set_title(tr(f"{device.t(Msg.of('status.sheet.title'))} - {device.network_status().device_name}"))
-    pdf.set_lang(device.language)
-    created = device.clock.now()
-    pdf.set_creation_date(created)
+    pdf.set_title(tr(spec["doc_title"]))
+    pdf.set_lang(str(spec["language"]))
+    pdf.set_creation_date(datetime.fromisoformat(str(spec["created"])))
     pdf.add_page()
     pdf.set_font(FONT_FAMILY, "B", 15)
-    pdf.cell(0, 9, tr(Msg.of("status.sheet.title")), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 9, tr(spec["title"]), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT_FAMILY, "", 9)
-    pdf.cell(0, 5, tr(Msg.of("status.sheet.simulated")), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, tr(spec["simulated"]), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    for heading, rows in sheet_sections(device):
+    for heading, rows in spec["sections"]:  # type: ignore[union-attr]
         pdf.set_font(FONT_FAMILY, "B", 11)
         pdf.cell(0, 7, tr(heading), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT_FAMILY, "", 10)
-        for row in rows:
-            pdf.cell(70, 5.5, tr(row.label))
-            pdf.cell(0, 5.5, tr(row.value), new_x="LMARGIN", new_y="NEXT")
+        for label, value in rows:
+            pdf.cell(70, 5.5, tr(label))
+            pdf.cell(0, 5.5, tr(value), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
     return bytes(pdf.output())
+
+
+#: A child that has not written the sheet by then is stuck: the print fails instead of hanging.
+RENDER_TIMEOUT_S = 60.0
+
+
+def render_pdf(device: SheetSource) -> bytes:
+    """The sheet as PDF bytes, laid out by fpdf2 in a short-lived child process.
+
+    fpdf2 imports fontTools, PIL and cryptography at import (about 44 MiB resident, a quarter
+    of a second): in the panel's process they would stay for the whole session after one print.
+    The child (``python -m device_model.status_sheet``) reads the words as JSON on stdin and
+    writes the PDF on stdout, then exits, giving the memory back. If no child can be started
+    (no interpreter to run), the sheet is laid out here instead.
+    """
+    import json
+    import subprocess
+    import sys
+
+    import os
+
+    spec = json.dumps(sheet_spec(device)).encode()
+    env = dict(os.environ)  # this package importable in the child however the parent found it
+    package_root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+    try:
+        child = subprocess.run(
+            [sys.executable, "-m", "device_model.status_sheet"], input=spec, capture_output=True,
+            timeout=RENDER_TIMEOUT_S, check=False, env=env,
+        )
+    except OSError:
+        return render_spec(json.loads(spec))
+    if child.returncode != 0 or not child.stdout.startswith(b"%PDF"):
+        detail = child.stderr.decode(errors="replace").strip().splitlines()[-1:] or [f"exit {child.returncode}"]
+        raise RuntimeError(f"status sheet renderer failed: {detail[0]}")
+    return child.stdout
 
 
 def print_status_sheet(device: SheetSource) -> Path:
@@ -159,3 +214,15 @@ def print_status_sheet(device: SheetSource) -> Path:
         raise
     device.jobs.finish(job, "completed", file=str(path))
     return path
+
+
+def _main() -> None:
+    """The child of :func:`render_pdf`: JSON words on stdin, PDF bytes on stdout."""
+    import json
+    import sys
+
+    sys.stdout.buffer.write(render_spec(json.loads(sys.stdin.buffer.read())))
+
+
+if __name__ == "__main__":
+    _main()

@@ -2,8 +2,8 @@
 
 There is no scanner glass in an emulator; a Scan to Email job still needs a real document so the
 recipient (and the tests) can open the attachment. The page is drawn with filled rectangles as
-"text lines" (about a millisecond with fpdf2) plus a heading naming the device and the time.
-fpdf2 is imported here, lazily, so importing the device stays fast.
+"text lines" plus a heading naming the device and the time, written directly as PDF (a few
+hundred lines of PDF operators; no PDF library, see :func:`_render`).
 
 Resolution: at the default 200 dpi the page stays that small vector drawing. Above it each page
 also carries a greyscale "paper" raster whose size grows with the square of the resolution, so
@@ -17,19 +17,12 @@ import math
 import random
 import threading
 import unicodedata
+import zlib
 from collections import OrderedDict
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # Pillow is imported only for a page above the default resolution
-    from PIL import Image
-
-
-#: the PDF's Creator
-CREATOR = "panel-tui emulated printer"
 
 
 def _latin1(text: str) -> str:
-    """fpdf2's core fonts are Latin-1: fold other letters (ē -> e) rather than fail."""
+    """The core fonts are Latin-1: fold other letters (ē -> e) rather than fail."""
     folded = unicodedata.normalize("NFKD", text)
     return folded.encode("latin-1", "ignore").decode("latin-1")
 
@@ -70,8 +63,8 @@ def sample_scan_pdf(
 
     Deterministic for its arguments, so it is memoised: jobs within the same minute (the
     heading names the device and the minute) share one rendering instead of spending ~1 ms of
-    GIL-bound fpdf2 work each, which would stall the event loop's SMTP work beside it.
-    Blocking when not memoised (fpdf2's first import alone takes a quarter of a second).
+    GIL-bound rendering work each, which would stall the event loop's SMTP work beside it.
+    Blocking when not memoised (15 ms a page above 200 dpi).
     """
     pdf = cached_sample_scan_pdf(title=title, line=line, pages=pages, seed=seed, dpi=dpi)
     if pdf is None:
@@ -85,49 +78,104 @@ def sample_scan_pdf(
     return pdf
 
 
-def _grain(dpi: int, seed: int) -> Image.Image | None:
-    """A light-grey noise raster for one page above the default resolution (None at or below).
+def _grain(dpi: int, seed: int) -> tuple[int, int, bytes] | None:
+    """A light-grey noise raster (width, height, 8-bit grey samples) for one page above the
+    default resolution (None at or below).
 
     Noise, so Flate cannot shrink it away: its size follows the resolution as a scan's would.
-    Each page gets its own seed, as fpdf2 would embed one identical image only once.
+    Each page gets its own seed, so pages are not one shared image.
     """
     if dpi <= DEFAULT_DPI:
         return None
-    from PIL import Image
-
     size = int((dpi / 300) ** 2 * _RASTER_BYTES_300)
     width = max(1, math.isqrt(size * 210 // 297))
     height = max(1, size // width)
     table = bytes(232 + (b % 24) for b in range(256))
     data = random.Random(seed).randbytes(width * height).translate(table)
-    return Image.frombytes("L", (width, height), data)
+    return width, height, data
+
+
+#: Points per millimetre (PDF user space is 1/72 inch).
+_K = 72 / 25.4
+_PAGE_W, _PAGE_H = 210.0, 297.0  # A4 in mm
+
+
+def _pdf_text(text: str) -> bytes:
+    """A PDF literal string in WinAnsi (Latin-1 folded; C1 controls dropped), escaped."""
+    raw = "".join(ch for ch in _latin1(text) if not 0x80 <= ord(ch) < 0xA0).encode("latin-1")
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def _pdf_info_text(text: str) -> bytes:
+    """A PDF text string for the document information (UTF-16BE: any script stays readable)."""
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
 
 
 def _render(title: str, line: str, pages: int, seed: int, dpi: int = DEFAULT_DPI) -> bytes:
-    if dpi <= DEFAULT_DPI:  # no raster: written directly, without fpdf2's ~40 MiB import
-        from .vector_pdf import vector_scan_pdf
+    """The sample scan as PDF 1.4 bytes, written directly: core Helvetica text, filled
+    rectangles and (above 200 dpi) one Flate-compressed grey image per page.
 
-        return vector_scan_pdf(_latin1(title), _latin1(line), pages, seed, CREATOR)
-    from fpdf import FPDF
+    No PDF library: fpdf2 imports fontTools, PIL and cryptography at import (about 44 MiB of
+    a panel's memory) for a page that needs none of them. The drawing is the one fpdf2 made.
+    """
+    n_pages = max(1, pages)
+    objects: list[bytes] = []  # object i+1 is objects[i]
 
-    pdf = FPDF(unit="mm", format="A4")
-    pdf.set_compression(True)
-    pdf.set_creator(CREATOR)
-    pdf.set_title(_latin1(title))
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    def stream(head: bytes, data: bytes) -> bytes:
+        return head + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+    catalog = add(b"")  # filled in last
+    pages_obj = add(b"")
+    bold = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
+    regular = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     rnd = random.Random(seed)
-    for page in range(max(1, pages)):
-        pdf.add_page()
+    kids: list[int] = []
+    for page in range(n_pages):
+        ops: list[bytes] = []
+        xobjects = b""
         grain = _grain(dpi, seed * 1000 + page)
         if grain is not None:
-            pdf.image(grain, 0, 0, 210, 297)
-        pdf.set_font("Helvetica", "B", 16)
-        pdf.text(20, 25, _latin1(title))
-        pdf.set_font("Helvetica", size=10)
-        pdf.text(20, 33, _latin1(f"{line}  ({page + 1}/{max(1, pages)})"))
-        pdf.set_fill_color(90, 90, 90)
+            width, height, data = grain
+            image = add(stream(
+                b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray"
+                b" /BitsPerComponent 8 /Filter /FlateDecode" % (width, height),
+                zlib.compress(data),
+            ))
+            xobjects = b" /XObject << /I1 %d 0 R >>" % image
+            ops.append(b"q %.2f 0 0 %.2f 0 0 cm /I1 Do Q" % (_PAGE_W * _K, _PAGE_H * _K))
+        ops.append(b"BT /F1 16 Tf %.2f %.2f Td %s Tj ET" % (20 * _K, (_PAGE_H - 25) * _K, _pdf_text(title)))
+        ops.append(b"BT /F2 10 Tf %.2f %.2f Td %s Tj ET"
+                   % (20 * _K, (_PAGE_H - 33) * _K, _pdf_text(f"{line}  ({page + 1}/{n_pages})")))
+        ops.append(b"0.353 g")
         y = 45.0
         while y < 270:
-            width = 170 if rnd.random() > 0.15 else rnd.uniform(40, 160)
-            pdf.rect(20, y, width, 2.2, style="F")
+            width_mm = 170 if rnd.random() > 0.15 else rnd.uniform(40, 160)
+            ops.append(b"%.2f %.2f %.2f %.2f re f" % (20 * _K, (_PAGE_H - y) * _K, width_mm * _K, -2.2 * _K))
             y += 5 if rnd.random() > 0.1 else 10
-    return bytes(pdf.output())
+        content = add(stream(b"<< /Filter /FlateDecode", zlib.compress(b"\n".join(ops))))
+        kids.append(add(
+            b"<< /Type /Page /Parent %d 0 R /Contents %d 0 R /Resources << /Font << /F1 %d 0 R"
+            b" /F2 %d 0 R >>%s >> >>" % (pages_obj, content, bold, regular, xobjects)
+        ))
+    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % pages_obj
+    objects[pages_obj - 1] = (
+        b"<< /Type /Pages /Count %d /Kids [%s] /MediaBox [0 0 %.2f %.2f] >>"
+        % (n_pages, b" ".join(b"%d 0 R" % k for k in kids), _PAGE_W * _K, _PAGE_H * _K)
+    )
+    info = add(b"<< /Creator %s /Title %s >>" % (_pdf_info_text("panel-tui emulated printer"), _pdf_info_text(title)))
+
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, catalog, info, xref)
+    return bytes(out)

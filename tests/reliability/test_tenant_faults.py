@@ -203,6 +203,35 @@ def test_slow_connections_are_capped_and_dropped(tmp_path: Path, monkeypatch) ->
         h.stop()
 
 
+def test_a_connection_beyond_the_handler_bound_waits_for_one_instead_of_being_refused(
+        tmp_path: Path, monkeypatch) -> None:
+    """Devices polling at once (msal keeps its connection alive between polls) must be served:
+    the next connection queues until a handler is free, it is not closed on arrival."""
+    import threading
+    import time
+
+    from cloud_sim import idp_http
+
+    monkeypatch.setattr(idp_http, "MAX_HANDLERS", 4)
+    h = start_tenant(tmp_path / "t", preset="prepared", smtp=False)
+    try:
+        busy = [_conn(h) for _ in range(4)]
+        for c in busy:  # four kept-alive connections hold every handler
+            c.request("GET", "/organizations/v2.0/.well-known/openid-configuration")
+            assert c.getresponse().read()
+        threading.Timer(0.5, busy[0].close).start()  # one device finishes a little later
+        t0 = time.monotonic()
+        late = _conn(h)
+        late.request("GET", "/organizations/v2.0/.well-known/openid-configuration")
+        assert late.getresponse().status == 200
+        assert time.monotonic() - t0 >= 0.4  # it waited for the free handler
+        late.close()
+        for c in busy[1:]:
+            c.close()
+    finally:
+        h.stop()
+
+
 # --- damaged keys and certificates -----------------------------------------------------------
 @pytest.mark.parametrize("name", ["server-key.pem", "server.pem", "ca.pem", "ca-key.pem"])
 def test_a_damaged_certificate_or_key_is_moved_aside_and_reissued(tmp_path: Path, name: str,

@@ -165,3 +165,31 @@ def test_scanner_profile() -> None:
     p = DeviceProfile.scanner()
     assert not p.has_general_settings and not p.has_security_settings
     assert DeviceProfile.default().is_locked_item("network_settings")
+
+
+def test_printing_the_sheet_leaves_fpdf2_out_of_the_printer_process(tmp_path: Path) -> None:
+    """fpdf2 (with fontTools, PIL, cryptography: about 44 MiB) lays the sheet out in a child
+    process that exits, so one print does not grow the panel for the rest of its session."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from device_model import Device, FrozenClock; "
+        f"p = Device(Path({str(tmp_path)!r}), clock=FrozenClock()).print_status_sheet(); "
+        "assert p.read_bytes().startswith(b'%PDF'); "
+        "print([m for m in ('fpdf', 'PIL', 'fontTools') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_failing_sheet_renderer_fails_the_print_job(dev: Device, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child that dies without a PDF ends the print job as failed, with the reason raised."""
+    import subprocess
+    import sys
+
+    original = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda argv, **kw: original([sys.executable, "-c", "raise SystemExit(3)"], **kw))
+    with pytest.raises(RuntimeError, match="status sheet renderer failed"):
+        dev.print_status_sheet()
+    assert dev.jobs.log[0].status == "error"
