@@ -1,0 +1,71 @@
+"""The Fax Server's and Print Admin Serverless users' sign-ins, as a person meets them at 80x24:
+whoever started a sign-in, F4's sign-in page has its code and says where it was started."""
+
+from __future__ import annotations
+
+import re
+
+from tests.acceptance.conftest import Launch
+from tests.acceptance.terminal import Terminal
+
+FAX_MODEL = ("--model", "am-c4000")
+ADMIN_PASSWORD = "X7QA020406"
+
+
+def _code_on(screen: str) -> str:
+    match = re.search(r"(?:Enter code|Ievadiet kodu) ([A-Z0-9]{6,})", screen)
+    assert match, screen
+    return match.group(1)
+
+
+def _fax_server_sign_in(panel: Terminal) -> str:
+    """Web Config > Fax > Fax Server > Email Server Settings: OAuth2, Sign In; the code shown."""
+    panel.wait_for("Web Config (F3)")
+    panel.press("f3")
+    panel.wait_for("EPSON AM-C4000 Series", "Log in")
+    panel.press("ctrl+l")
+    panel.type(ADMIN_PASSWORD)
+    panel.press("enter")
+    panel.wait_for("Log out")
+    panel.press("right", "right", "right")
+    panel.wait_for("Fax Server > Email Server Settings")
+    panel.press("enter", "enter", "down", "down", "enter")  # Authentication Method: OAuth2
+    panel.wait_for("Microsoft Exchange Online", "Sign In")
+    panel.press("tab", "tab", "enter")  # Sign In
+    return _code_on(panel.wait_for(r"Enter code [A-Z0-9]{6,} at", regex=True))
+
+
+def test_f4_offers_the_fax_servers_waiting_code_and_says_where_it_was_started(launch: Launch) -> None:
+    panel = launch("panel-tui", *FAX_MODEL)
+    code = _fax_server_sign_in(panel)
+    panel.press("f4")
+    screen = panel.wait_for("Enter code", code, "for the Fax Server (Fax > Fax Server >")
+    assert "Network > Email Server > Basic" not in screen
+    panel.press("enter")  # the code is in the field: Next
+    panel.wait_for("Sign in", "Email, phone, or Skype")
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0
+
+
+def test_f4_offers_a_pas_users_to_email_code(launch: Launch) -> None:
+    """An ordinary user's To Email on the panel starts a sign-in; F4 has the same code and names
+    the user (the page in the panel and F4 are two doors to the same sign-in)."""
+    panel = launch("panel-tui", *FAX_MODEL)
+    panel.wait_for("Print Admin Serverless")
+    panel.press("left", "down", "down", "enter")  # Home opens on Settings; the fifth tile is under Scan
+    panel.wait_for("User ID")
+    panel.type("1002")
+    panel.press("tab")
+    panel.type("user-1002")
+    panel.press("enter")
+    panel.wait_for("To Email")
+    panel.press("enter")
+    screen = panel.wait_for("The code of your To Email sign-in is filled in")
+    match = re.search(r"\b([A-Z0-9]{9})\b", screen)
+    assert match, screen
+    code = match.group(1)
+    panel.press("f4")
+    screen = panel.wait_for("Microsoft 365 (simulated", "Enter code", code, "Ordinary User's To Email sign-in")
+    assert "Network > Email Server > Basic" not in screen
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0
