@@ -50,7 +50,6 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
     """The page; ``attempt`` is its pending sign-in (sent to the printer by OK)."""
 
     DEFAULT_CSS = """
-    FaxServerEmailPage #fs-row-status { height: auto; }
     FaxServerEmailPage #fs-status { height: auto; }
     """
 
@@ -120,6 +119,18 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
         self.query_one("#fs-result", Static).update("")
         self._apply_method(fs.auth_method)
         self.refresh_status()
+        self.call_after_refresh(self._fields_from_start)
+
+    def _fields_from_start(self) -> None:
+        """Fields not being edited show their text from its first character, as a browser does
+        (a value put in moves the cursor to its end, scrolling a long address by one)."""
+        for field in self.query(Input):
+            if not field.has_focus:
+                field.scroll_home(animate=False, immediate=True)
+
+    @on(Input.Blurred)
+    def _field_left(self, event: Input.Blurred) -> None:
+        event.input.scroll_home(animate=False, immediate=True)
 
     def values(self) -> dict[str, Any]:
         method = str(self.query_one("#fs-auth-method", Select).value)

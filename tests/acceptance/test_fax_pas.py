@@ -69,3 +69,35 @@ def test_f4_offers_a_pas_users_to_email_code(launch: Launch) -> None:
     assert "Network > Email Server > Basic" not in screen
     panel.press("ctrl+q")
     assert panel.wait_exit() == 0
+
+
+def test_fax_server_status_names_the_account_and_the_sender_shows_whole(launch: Launch) -> None:
+    """Fax Server walk steps 2-4: after the sign-in Current Status names the account (as Network >
+    Email Server does), and the Sender's Email Address reads from its first character."""
+    panel = launch("panel-tui", *FAX_MODEL)
+    _fax_server_sign_in(panel)
+    panel.press("f4")
+    panel.wait_for("for the Fax Server (Fax > Fax Server >")
+    panel.press("enter")
+    panel.wait_for("Email, phone, or Skype")
+    panel.type("admin@contoso.onmicrosoft.com")
+    panel.press("enter")
+    panel.wait_for("Enter password")
+    panel.type("Contoso-Admin-2025")
+    panel.press("enter")
+    panel.wait_for("Permissions requested")
+    panel.press("space", "tab", "enter")  # Consent on behalf of your organization, Accept
+    panel.wait_for("You have signed in")
+    panel.press("f3")
+    screen = panel.wait_for("Current Status", "admin@contoso.onmicrosoft.com")
+    assert "Waiting" not in screen
+    panel.press("tab")  # Sender's Email Address
+    panel.type("admin@contoso.onmicrosoft.com")
+    panel.press("ctrl+o")
+    panel.wait_for("Setup complete")
+    panel.press("tab")  # on to SMTP Server Address: the address left behind reads whole
+    panel.settle()
+    sender = panel.line("Sender's Email Address")
+    assert "admin@contoso.onmicrosoft.com" in sender, panel.text()
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0
