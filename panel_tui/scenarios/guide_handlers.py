@@ -1,0 +1,101 @@
+"""How the engine carries out the guide's Print Admin Serverless and refused-setting steps
+(:class:`~panel_tui.scenarios.catalog.PasSignIn` and its kin; registered in the engine's table)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from panel_tui.scenarios.engine import SIGN_IN_GRACE, SIGN_IN_TIMEOUT, StepError, _t, coerce_settings, job_result
+from panel_tui.scenarios.catalog import PasSend, PasSignIn, PasSignOut, SettingsRefused
+
+
+def _pas_user(session: Any, user_id: str) -> Any:
+    from device_model.pas import pas_for
+
+    pas = pas_for(session.device)
+    user = pas.users.get(user_id)
+    if user is None:
+        raise StepError(f"no Print Admin Serverless user {user_id!r} (known: {', '.join(pas.users)})")
+    return pas, user
+
+
+async def pas_sign_out(session: Any, step: PasSignOut) -> tuple[bool, str]:
+    from device_model.pas import pas_for
+
+    pas = pas_for(session.device)
+    for user in pas.users.values():
+        pas.client(user).sign_out()
+    return True, "no Print Admin Serverless user holds a sign-in"
+
+
+async def pas_sign_in(session: Any, step: PasSignIn) -> tuple[bool, str]:
+    """The user's To Email sign-in: the device asks for a code, the browser part walks the
+    tenant's pages as ``account``; a finished sign-in is kept for this user only."""
+    from cloud_sim.signin import SignInClient
+
+    pas, user = _pas_user(session, step.user)
+    client = pas.client(user)
+    upn = session.upn(step.account)
+    pw = session.password(upn)
+    attempt = await asyncio.to_thread(client.begin_sign_in, None)
+    session.attempt = attempt
+    if attempt.state != "waiting":
+        raise StepError(f"sign-in could not start: {_t(session.device, attempt.error)}")
+    attempt.start()
+
+    def browser() -> Any:
+        with SignInClient(session.tenant.base_url, session.tenant.ca_cert_path) as c:
+            return c.sign_in(attempt.user_code, upn, pw, accept=True, on_behalf_of_org=step.org)
+
+    try:
+        page = await asyncio.to_thread(browser)
+    except BaseException:
+        attempt.cancel()
+        raise
+    state = await asyncio.to_thread(attempt.wait, SIGN_IN_TIMEOUT if page.kind == "done" else SIGN_IN_GRACE)
+    if state == "waiting":
+        attempt.cancel()
+        state = attempt.state
+    if state != "signed_in":
+        why = _t(session.device, attempt.error) if attempt.error is not None else (page.message or page.kind)
+        code = attempt.aad_code or page.error_code
+        if code and f"AADSTS{code}" not in why:
+            why += f" (AADSTS{code})"
+        text = f"user {user.id}'s sign-in as {upn} ended {state}: {why}"
+        if step.may_fail:
+            return True, text
+        raise StepError(text)
+    client.commit_sign_in(attempt)
+    return True, f"user {user.id} signed in as {attempt.account} (kept for this user only)"
+
+
+async def pas_send(session: Any, step: PasSend) -> tuple[bool, str]:
+    pas, user = _pas_user(session, step.user)
+    job = await pas.client(user).scan_to_email(step.to)
+    session.job = job
+    text = f"user {user.id}'s To Email job {job.id} to {job.destination}: {job_result(job)}"
+    if job.reply:
+        text += f" ({job.reply.splitlines()[0]})"
+    return True, text
+
+
+async def settings_refused(session: Any, step: SettingsRefused) -> tuple[bool, str]:
+    from device_model.validation import ValidationError
+
+    values = coerce_settings(step.section, step.values)
+    try:
+        session.device.update(step.section, **values)
+    except ValidationError as exc:
+        problems = "; ".join(f"{k}: {_t(session.device, m)}" for k, m in exc.errors.items())
+        return True, f"refused as expected: {problems}"
+    return False, f"{step.section}: the device accepted {values} (it should refuse)"
+
+
+HANDLERS: dict[type, Callable[[Any, Any], Any]] = {
+    PasSignOut: pas_sign_out,
+    PasSignIn: pas_sign_in,
+    PasSend: pas_send,
+    SettingsRefused: settings_refused,
+}
