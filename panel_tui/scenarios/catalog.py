@@ -206,6 +206,23 @@ class SettingsRefused:
 
 
 @dataclass(frozen=True)
+class Relay:
+    """A mail relay on this machine with its own CA (STARTTLS, no authentication; started once
+    per process), and the Email Server set to it; the relay's CA is not trusted until imported."""
+
+    def describe(self) -> str:
+        return "relay with its own CA (Email Server: Off, STARTTLS)"
+
+
+@dataclass(frozen=True)
+class ImportRelayCa:
+    """Network Security > CA Certificate: import the relay's CA certificate (its PEM file)."""
+
+    def describe(self) -> str:
+        return "import the relay's CA certificate"
+
+
+@dataclass(frozen=True)
 class ExpectJob:
     """The newest job ended with this error code, or ``"completed"``."""
 
@@ -346,6 +363,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     _pas_scenario("pas-361-one-user", 361, PasSignIn("1001", "admin", org=True), PasSignIn("1002", "user"),
                   Advance(days=60), PasSend(user="1002"), ExpectJob("completed"), Advance(days=31),
                   PasSend(user="1002"), ExpectJob("completed"), user="1001"),
+    # a relay with its own CA: untrusted until Network Security > CA Certificate imports its CA
+    _scenario("313-untrusted-relay", 313, Relay()),
+    _scenario("relay-ca-imported", "completed", Relay(), ImportRelayCa()),
     # guide p. 5: OAuth2 email is refused on the additional network; the standard network still sends
     _scenario("additional-network-oauth2-refused", "completed", SignIn("admin"),
               SettingsRefused("email_server", {"network": "additional"})),
