@@ -40,6 +40,23 @@ FIELDS = {
 }
 
 
+class _Note:
+    """The note under Sign In (the code and URL, an outcome): no empty line when there is none,
+    so the page fits 80x24 without a scroll bar narrowing its fields."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.widget = page.query_one("#fs-signin-note", Static)
+
+    def update(self, text: str) -> None:
+        self.widget.update(text)
+        self.page._note_text = text
+        self.show(str(self.page.query_one("#fs-auth-method", Select).value) == "oauth2")
+
+    def show(self, oauth2: bool) -> None:
+        self.widget.display = oauth2 and bool(getattr(self.page, "_note_text", ""))
+
+
 def fax_client(node: Any) -> Any:
     from device_model.fax import fax_server_client
 
@@ -148,8 +165,9 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
 
     def _apply_method(self, method: Any) -> None:
         oauth2 = method == "oauth2"
-        for row in ("#fs-row-service", "#fs-row-status", "#fs-row-signin", "#fs-signin-note"):
+        for row in ("#fs-row-service", "#fs-row-status", "#fs-row-signin"):
             self.query_one(row).display = oauth2
+        _Note(self).show(oauth2)
         for row in ("#fs-row-account", "#fs-row-password"):
             self.query_one(row).display = method == "smtp_auth"
 
@@ -180,7 +198,7 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
     def refresh_status(self) -> None:
         """Current Status: the pending sign-in first, else what the Fax Server holds."""
         status = self.query_one("#fs-status", Static)
-        note = self.query_one("#fs-signin-note", Static)
+        note = _Note(self)
         state = getattr(self.attempt, "state", None)
         if state == "waiting":
             status.update(tr(self, "webconfig.status.waiting"))
