@@ -13,7 +13,7 @@ __all__ = ["start_tenant", "TenantHandle", "TenantAdmin", "DefaultAccount", "CLI
 
 if TYPE_CHECKING:  # pragma: no cover
     from cloud_sim.admin import TenantAdmin
-    from cloud_sim.directory import CLIENT_ID, TENANT_DOMAIN, DefaultAccount
+    from cloud_sim.accounts import CLIENT_ID, TENANT_DOMAIN, DefaultAccount
     from cloud_sim.runtime import TenantHandle, start_tenant
 
 

@@ -20,7 +20,8 @@ from cloud_sim.store import hash_secret
 from cloud_sim.jsontypes import JsonObject
 
 if TYPE_CHECKING:
-    from cloud_sim.directory import Directory, User
+    from cloud_sim.accounts import User
+    from cloud_sim.directory import Directory
 
 AUTH_CODE_LIFETIME = 600
 RESPONSE_MODES = ("query", "fragment", "form_post")

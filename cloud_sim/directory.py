@@ -2,7 +2,7 @@
 and the SMTP authorizer that Exchange Online asks (the :mod:`cloud_sim.smtp_auth` seam).
 
 Besides the organisation's work accounts it holds personal Microsoft accounts (Outlook.com,
-role :data:`PERSONAL`): they sign in at the ``/consumers`` authority and send through
+role :data:`cloud_sim.accounts.PERSONAL`): they sign in at the ``/consumers`` authority and send through
 ``smtp-mail.outlook.com``. None of the organisation's switches (security defaults, SMTP AUTH,
 Conditional Access, admin consent) apply to them, as none of a tenant's settings apply to a
 personal account at Microsoft.
@@ -10,13 +10,14 @@ personal account at Microsoft.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import secrets
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
+from cloud_sim.accounts import (APP_NAME, CLIENT_ID, DEFAULT_MESSAGE_SIZE_LIMIT, ORG_PRINCIPAL,
+                                TENANT_DOMAIN, USER, CaPolicy, User, default_accounts, personal_accounts,
+                                user_from_row)
 from cloud_sim.clock import TenantClock
 from cloud_sim.smtp_auth import AuthDecision, AuthVerdict
 from cloud_sim.store import (PASSWORD_SCRYPT_N, SCHEMA_VERSION, SIMULATOR_SCRYPT_N, Store, hash_password,
@@ -26,86 +27,6 @@ from cloud_sim.tokens import SMTP_AUDIENCES, SMTP_SCOPE
 from cloud_sim.jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
-
-TENANT_DOMAIN = "contoso.onmicrosoft.com"
-#: The registered printer app (public client). Stable, so it can be panel-tui's default.
-CLIENT_ID = "3c6e9f0a-52d4-4b8e-9a71-0e5d2f6b8c41"
-APP_NAME = "Epson Printer Email (simulated)"
-
-GLOBAL_ADMIN = "Global Administrator"
-USER = "User"
-#: a personal Microsoft account (Outlook.com): not a member of the organisation
-PERSONAL = "Personal account"
-PERSONAL_DOMAIN = "outlook.com"
-ROLE_TEMPLATE_IDS = {GLOBAL_ADMIN: "62e90394-69f5-4237-9190-012177145e10"}
-
-ORG_PRINCIPAL = "*"  # the consents row that stands for "on behalf of your organization"
-DEFAULT_MESSAGE_SIZE_LIMIT = 35 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class DefaultAccount:
-    username: str
-    password: str
-    role: str
-    display_name: str
-
-
-def default_accounts(domain: str = TENANT_DOMAIN) -> list[DefaultAccount]:
-    """The accounts every new tenant starts with (printed at start and in the README)."""
-    return [
-        DefaultAccount(f"admin@{domain}", "Contoso-Admin-2025", GLOBAL_ADMIN, "Adele Vance"),
-        DefaultAccount(f"printer@{domain}", "Contoso-Printer-2025", GLOBAL_ADMIN,
-                       "Printer Administrator"),
-        DefaultAccount(f"user@{domain}", "Contoso-User-2025", USER, "Alex Wilber"),
-        *personal_accounts(),
-    ]
-
-
-def personal_accounts() -> list[DefaultAccount]:
-    """The personal (Outlook.com) accounts every tenant's simulation also knows."""
-    return [DefaultAccount(f"someone@{PERSONAL_DOMAIN}", "Outlook-Someone-2025", PERSONAL,
-                           "Someone Personal")]
-
-
-@dataclass(frozen=True)
-class User:
-    upn: str
-    display_name: str
-    role: str
-    oid: str
-    smtp_auth: bool | None  # per-mailbox SmtpClientAuthentication: None follows the org
-    tokens_valid_from: float
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == GLOBAL_ADMIN
-
-    @property
-    def is_personal(self) -> bool:
-        """A personal Microsoft account (Outlook.com), outside the organisation."""
-        return self.role == PERSONAL
-
-    def as_dict(self) -> JsonObject:
-        return {"upn": self.upn, "display_name": self.display_name, "role": self.role,
-                "oid": self.oid, "smtp_auth": self.smtp_auth}
-
-
-@dataclass(frozen=True)
-class CaPolicy:
-    id: str
-    name: str
-    users: tuple[str, ...]
-    block_device_code_flow: bool
-
-    def applies_to(self, upn: str) -> bool:
-        return "all" in self.users or upn.lower() in self.users
-
-    def as_dict(self) -> JsonObject:
-        return {"id": self.id, "name": self.name, "users": list(self.users),
-                "block_device_code_flow": self.block_device_code_flow,
-                "grant": "block"}
-
 
 class Directory:
     """Everything the tenant knows about who may do what. Thread-safe through the store."""
@@ -164,10 +85,10 @@ class Directory:
     # -- users -------------------------------------------------------------------------------
     def user(self, upn: str) -> User | None:
         row = self.store.one("SELECT * FROM users WHERE upn=?", ((upn or "").strip().lower(),))
-        return None if row is None else _user(row)
+        return None if row is None else user_from_row(row)
 
     def users(self) -> list[User]:
-        return [_user(r) for r in self.store.all("SELECT * FROM users ORDER BY upn")]
+        return [user_from_row(r) for r in self.store.all("SELECT * FROM users ORDER BY upn")]
 
     def check_password(self, upn: str, password: str) -> bool:
         row = self.store.one("SELECT password_hash FROM users WHERE upn=?", (upn.lower(),))
@@ -220,9 +141,10 @@ class Directory:
 
     # -- settings ----------------------------------------------------------------------------
     def setting(self, key: str) -> Any:
+        # Any: a setting is whatever JSON value the store keeps under `key`; callers know which
         return self.store.get(key)
 
-    def set_setting(self, key: str, value: Any) -> None:
+    def set_setting(self, key: str, value: object) -> None:
         self.store.put(key, value)
 
     def set_mailbox_smtp_auth(self, upn: str, value: bool | None) -> None:
@@ -298,7 +220,7 @@ class Directory:
                                (client_id, upn.lower()))
 
     # -- Exchange Online's questions (SmtpAuthorizer) ----------------------------------------
-    def validate_access_token(self, token: str, *, audiences: Any = SMTP_AUDIENCES,
+    def validate_access_token(self, token: str, *, audiences: Iterable[str] = SMTP_AUDIENCES,
                               scope: str = SMTP_SCOPE) -> JsonObject | None:
         """Claims of a live access token of this tenant (signed by one of its published
         keys, its issuer, for ``audiences`` with ``scope``), else None."""
@@ -311,7 +233,7 @@ class Directory:
             return None
         return claims
 
-    def _signed_claims(self, token: str, audiences: Any, scope: str) -> dict[str, Any] | None:
+    def _signed_claims(self, token: str, audiences: Iterable[str], scope: str) -> JsonObject | None:
         """The claims if signature, issuer, audience, scope and times are right (no query)."""
         claims = self.keys.verify(token, audience=audiences,
                                   issuer=f"https://sts.windows.net/{self.tenant_id}/")
@@ -344,7 +266,7 @@ class Directory:
             (upn, str(claims.get("jti"))))
         if row is None or row["token_revoked"] or row["upn"] is None:
             return AuthDecision(AuthVerdict.BAD_TOKEN)
-        account = _user(row)
+        account = user_from_row(row)
         if account.is_personal:  # Outlook.com: no organisation, no switches
             return AuthDecision(AuthVerdict.OK, mailbox=upn)
         if _meta_value(row["m_security_defaults"]):
@@ -391,7 +313,7 @@ class Directory:
         return int(self.store.get("message_size_limit") or DEFAULT_MESSAGE_SIZE_LIMIT)
 
 
-def _meta_value(raw: Any) -> Any:
+def _meta_value(raw: str | None) -> object:
     """A ``meta`` value as :meth:`Store.get` returns it (JSON text; None when absent)."""
     import json
 
@@ -400,20 +322,3 @@ def _meta_value(raw: Any) -> Any:
 
 def _tri(value: bool | None) -> int | None:
     return None if value is None else int(bool(value))
-
-
-def _user(row) -> User:
-    smtp = row["smtp_auth"]
-    return User(upn=row["upn"], display_name=row["display_name"], role=row["role"],
-                oid=row["oid"], smtp_auth=None if smtp is None else bool(smtp),
-                tokens_valid_from=row["tokens_valid_from"])
-
-
-def new_user_code() -> str:
-    """Nine upper-case letters and digits, without look-alikes, as Microsoft's user codes."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(9))
-
-
-def utc(ts: float) -> dt.datetime:
-    return dt.datetime.fromtimestamp(ts, dt.timezone.utc)

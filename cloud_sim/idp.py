@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from cloud_sim.auth_code import AuthorizationCodeFlow
 from cloud_sim.auth_code import AuthRequest as AuthRequest  # re-exported for the sign-in pages
 from cloud_sim.auth_code import Redirect as Redirect  # re-exported for the sign-in pages
-from cloud_sim.directory import ROLE_TEMPLATE_IDS, Directory, User, new_user_code, utc
+from cloud_sim.accounts import ROLE_TEMPLATE_IDS, User, new_user_code, utc
+from cloud_sim.directory import Directory
 from cloud_sim.errors import AadError, ca_blocked, missing
 from cloud_sim.store import hash_secret
 from cloud_sim.tokens import (GRAPH_AUDIENCE, GRAPH_SCOPES, SMTP_AUDIENCE, access_token_claims,

@@ -17,7 +17,8 @@ from typing import Any
 from cloud_sim.admin import TenantAdmin
 from cloud_sim.ca import ensure_ca, server_ssl_context
 from cloud_sim.clock import TenantClock
-from cloud_sim.directory import DefaultAccount, Directory, default_accounts
+from cloud_sim.accounts import DefaultAccount, default_accounts
+from cloud_sim.directory import Directory
 from cloud_sim.fsutil import atomic_write_json, ensure_private_dir
 from cloud_sim.store import Store
 from cloud_sim.jsontypes import JsonObject

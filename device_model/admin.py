@@ -25,7 +25,8 @@ from .i18n import Msg
 from .profile import DeviceProfile
 from .settings import Settings
 from .storage import aware_datetime, bounded_int, read_state, write_document
-from .validation import ValidationError, check_admin_password
+from .field_checks import check_admin_password
+from .validation import ValidationError
 from .jsontypes import JsonObject
 
 log = logging.getLogger(__name__)

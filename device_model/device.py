@@ -35,6 +35,8 @@ from .jsontypes import JsonObject
 
 if TYPE_CHECKING:
     from .email import EmailClient
+    from .fax import FaxServerEmail
+    from .pas import PrintAdminServerless
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +98,9 @@ class Device:
         self._sub_lock = threading.Lock()
         self._settings_lock = threading.RLock()
         self._email: EmailClient | None = None
-        self._email_lock = threading.RLock()
+        self._fax_server_email: FaxServerEmail | None = None
+        self._pas: PrintAdminServerless | None = None
+        self._email_lock = threading.RLock()  # guards the three clients' lazy creation
 
         self._clock_given = clock is not None
         self.clock = clock or Clock()
@@ -311,8 +315,9 @@ class Device:
                 log.exception("sign-out during the factory reset failed")
         self.jobs.clear()
         # the Fax Server's and the Print Admin Serverless users' sign-ins, the CA certificates
-        for name in ("_fax_server_email", "_pas"):
-            self.__dict__.pop(name, None)
+        with self._email_lock:
+            self._fax_server_email = None
+            self._pas = None
         for name in reset.DEVICE_DIRS[1:]:
             shutil.rmtree(self.state_dir / name, ignore_errors=True)
         (self.state_dir / "pas.json").unlink(missing_ok=True)
@@ -376,3 +381,23 @@ class Device:
         """Install an email client explicitly (tests, or the CLI with a service profile)."""
         with self._email_lock:
             self._email = client
+
+    @property
+    def fax_server_email(self) -> FaxServerEmail:
+        """The Fax Server's email client (Web Config > Fax > Fax Server), made on first use."""
+        with self._email_lock:
+            if self._fax_server_email is None:
+                from .fax import FaxServerEmail
+
+                self._fax_server_email = FaxServerEmail(self)
+            return self._fax_server_email
+
+    @property
+    def pas(self) -> PrintAdminServerless:
+        """Print Admin Serverless: its users and their "To Email" clients, made on first use."""
+        with self._email_lock:
+            if self._pas is None:
+                from .pas import PrintAdminServerless
+
+                self._pas = PrintAdminServerless(self)
+            return self._pas

@@ -18,10 +18,16 @@ import asyncio
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from .email.second_client import SecondEmailClient
+from .email.client import EmailHost
 from .email.message import Attachment
+from .email.second_client import SecondEmailClient
+
+if TYPE_CHECKING:
+    from .device import Device
+    from .jobs import Job
+    from .settings import FaxServerSettings
 
 #: the calling number a sample fax "comes from" (display only)
 SAMPLE_SENDER_NUMBER = "+371 6700 0000"
@@ -34,20 +40,20 @@ class FaxServerEmail(SecondEmailClient):
     ``device.email``; this client follows them unless given its own.
     """
 
-    def token_dir(self, device: Any) -> Path:
+    def token_dir(self, device: EmailHost) -> Path:
         return Path(device.state_dir) / "fax_server"
 
-    def server_settings(self) -> Any:
+    def server_settings(self) -> FaxServerSettings:  # type: ignore[override]
         return self.device.settings.fax_server
 
-    async def receive_sample(self, *, pages: int = 1, number: str = SAMPLE_SENDER_NUMBER) -> Any:
+    async def receive_sample(self, *, pages: int = 1, number: str = SAMPLE_SENDER_NUMBER) -> Job:
         """A fax "arrives" (a generated sample) and is forwarded by email; returns the Job."""
         from .email.scan import cached_sample_scan_pdf, sample_scan_pdf
 
         dev = self.device
         to = self.server_settings().forward_to
 
-        async def compose() -> tuple[str, str, Sequence[Any]]:
+        async def compose() -> tuple[str, str, Sequence[Attachment]]:
             now = dev.clock.now()
             when = dev.format_datetime(now)
             doc = {"title": dev.t("fax.sample.doc_title"), "line": dev.t("fax.sample.doc_line", number=number, time=when),
@@ -65,10 +71,6 @@ class FaxServerEmail(SecondEmailClient):
         return await self._send_job(to, "fax", compose)
 
 
-def fax_server_client(device: Any) -> FaxServerEmail:
-    """The device's Fax Server client, made on first use and kept on the device."""
-    client = getattr(device, "_fax_server_email", None)
-    if client is None:
-        client = FaxServerEmail(device)
-        device._fax_server_email = client
-    return client
+def fax_server_client(device: Device) -> FaxServerEmail:
+    """The device's Fax Server client (kept on the device, made on first use)."""
+    return device.fax_server_email

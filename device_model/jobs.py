@@ -25,132 +25,23 @@ import json
 import logging
 import os
 import threading
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from .i18n import Msg
-from .redact import redact_text
-from .storage import BAD_CONTENT, aware_datetime, bounded_int, ensure_dir, read_state, write_document
+from .job_files import FLUSHER, SNAPSHOT_READ_LIMIT, read_journal_tail, salvage
+from .job_record import DELIVERY_KINDS, JOB_KINDS, JOB_STATUSES, MAX_ID, Job
 from .jsontypes import JsonObject
+from .redact import redact_text
+from .storage import BAD_CONTENT, bounded_int, ensure_dir, read_state, write_document
+
+__all__ = ["DELIVERY_KINDS", "JOB_KINDS", "JOB_STATUSES", "MAX_LOG", "Job", "JobLog"]
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 MAX_LOG = 200
-
-JOB_KINDS = ("scan_to_email", "print", "email", "notification", "connection_test", "scan", "fax")
-#: "interrupted": the process died while the job was running (a mail may have gone out).
-JOB_STATUSES = ("active", "completed", "canceled", "error", "interrupted")
-#: Jobs that hand a message to a server: recorded on disk as soon as they start, so that a kill
-#: between the server's acceptance and the log's write still leaves a record ("interrupted").
-DELIVERY_KINDS = frozenset({"scan_to_email", "email", "notification", "fax"})
-MAX_ID = 2**53  # what any JSON reader keeps exactly
-_MAX_TEXT = 4000
-#: the most of the snapshot read whole; a larger one (a log kept by another version, say) gives
-#: its newest entries from its first bytes (see :func:`_salvage`)
-SNAPSHOT_READ_LIMIT = 4 << 20
-#: the most of the journal read at start-up: its last bytes (a longer one is cut short by a
-#: kill between two compactions only if jobs carry huge replies)
-JOURNAL_READ_LIMIT = 4 << 20
-
-
-@dataclass(frozen=True)
-class Job:
-    """One job. Frozen: :meth:`JobLog.finish` returns the finished copy.
-
-    ``code`` is the Epson error code (311–315, 360, 361, 370) when ``status == "error"``;
-    ``reply`` is the server's reply (e.g. ``535 5.7.139 Authentication unsuccessful ...``);
-    ``details`` holds extra facts for the job details screen (strings only, never secrets).
-    """
-
-    id: int
-    kind: str
-    destination: str
-    started: datetime
-    finished: datetime | None = None
-    status: str = "active"
-    code: int | None = None
-    reply: str = ""
-    details: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def active(self) -> bool:
-        return self.status == "active"
-
-    @property
-    def result_label(self) -> Msg:
-        """What the Log column shows: "Completed", "Canceled", the error code, or "Active".
-
-        A job that never started because no email server is set shows "Not set" (the word
-        Epson's status pages use for an empty setting), not an error code the printer never
-        met.
-        """
-        if self.status == "error" and self.code is not None:
-            return Msg.of("device.job.status.error_code", code=self.code)
-        if self.status == "error" and self.details.get("error") == "not_set":
-            return Msg.of("device.job.status.not_set")
-        return Msg.of(f"device.job.status.{self.status}")
-
-    @property
-    def note(self) -> Msg | None:
-        """The printer's own finding (no server said anything), rebuilt from the details.
-
-        The email client stores it as ``note`` (a catalog key) and ``note.<param>`` details,
-        so it is shown in whatever language the device speaks when Job Details opens.
-        """
-        key = self.details.get("note")
-        if not key:
-            return None
-        params = {k[5:]: v for k, v in self.details.items() if k.startswith("note.")}
-        return Msg.of(key, **params)
-
-    @property
-    def kind_label(self) -> Msg:
-        return Msg.of(f"device.job.kind.{self.kind}")
-
-    def to_dict(self) -> JsonObject:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "destination": self.destination,
-            "started": self.started.isoformat(),
-            "finished": self.finished.isoformat() if self.finished else None,
-            "status": self.status,
-            "code": self.code,
-            "reply": self.reply,
-            "details": dict(self.details),
-        }
-
-    @classmethod
-    def from_dict(cls, d: JsonObject) -> "Job":
-        """A job from the log file, every type and bound checked (see ``storage.read_state``)."""
-        if not isinstance(d, dict):
-            raise TypeError("job entry is not an object")
-        details = d.get("details") or {}
-        if not isinstance(details, dict):
-            raise TypeError("job details are not an object")
-        status = _text(d.get("status", "completed"), "status")
-        if status not in JOB_STATUSES:
-            raise ValueError(f"unknown job status {status[:20]!r}")
-        return cls(
-            id=bounded_int(d["id"], 1, MAX_ID, "id"),
-            kind=_text(d["kind"], "kind")[:64],
-            destination=_text(d.get("destination", ""), "destination"),
-            started=aware_datetime(d["started"], "started"),
-            finished=aware_datetime(d["finished"], "finished") if d.get("finished") else None,
-            status=status,
-            code=bounded_int(d["code"], 0, 99999, "code") if d.get("code") is not None else None,
-            reply=_text(d.get("reply", ""), "reply"),
-            details={_text(k, "detail"): _text(v, "detail") for k, v in details.items()},
-        )
-
-
-def _text(value: Any, name: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} is not text")
-    return value[:_MAX_TEXT]
 
 
 class JobLog:
@@ -160,7 +51,7 @@ class JobLog:
         self,
         path: Path,
         now: Callable[[], datetime],
-        emit: Callable[[str, Any], None],
+        emit: Callable[[str, object], None],
         report_problem: Callable[[Msg], None],
         max_log: int = MAX_LOG,
     ) -> None:
@@ -201,9 +92,9 @@ class JobLog:
         except OSError:
             size = 0
         if size > SNAPSHOT_READ_LIMIT:
-            data = _salvage(self._path, self._max, 512 << 10)  # usually enough for MAX_LOG entries
+            data = salvage(self._path, self._max, 512 << 10)  # usually enough for MAX_LOG entries
             if data is None or len(data["log"]) < self._max:
-                data = _salvage(self._path, self._max, SNAPSHOT_READ_LIMIT)
+                data = salvage(self._path, self._max, SNAPSHOT_READ_LIMIT)
             if data is not None:
                 try:
                     self._salvaged = True
@@ -220,12 +111,7 @@ class JobLog:
         cut) is skipped.
         """
         try:
-            with open(self._journal, "rb") as fh:
-                size = os.fstat(fh.fileno()).st_size
-                if size > JOURNAL_READ_LIMIT:
-                    fh.seek(size - JOURNAL_READ_LIMIT)
-                    fh.readline()  # a line cut by the seek
-                raw = fh.read()
+            raw = read_journal_tail(self._journal)
         except FileNotFoundError:
             return 0
         except OSError as exc:
@@ -395,7 +281,7 @@ class JobLog:
             log.error("cannot write the job journal: %s", exc)
             return
         self._appended += 1
-        _FLUSHER.mark(self)
+        FLUSHER.mark(self)
 
     def _flush(self) -> None:
         """On the flusher thread: the journal to disk, and a new snapshot when it grew long."""
@@ -456,130 +342,3 @@ class JobLog:
         except OSError as exc:
             log.error("cannot empty the job journal: %s", exc)
 
-
-def journal_finished(path: Path) -> list[dict[str, Any]]:
-    """Jobs finished since the snapshot, newest first, as JSON objects: the journal beside
-    ``joblog.json`` read without a ``Device`` (bounded, damaged lines skipped), for tools that
-    read a state dir they do not own (the class trainer's progress table)."""
-    journal = Path(path).with_suffix(".journal")
-    try:
-        with open(journal, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > JOURNAL_READ_LIMIT:
-                fh.seek(size - JOURNAL_READ_LIMIT)
-                fh.readline()
-            raw = fh.read()
-    except OSError:
-        return []
-    out: list[dict[str, Any]] = []
-    for line in raw.splitlines():
-        try:
-            rec = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(rec, dict) and rec.get("op") == "finish" and isinstance(rec.get("job"), dict):
-            out.append(rec["job"])
-    out.reverse()
-    return out
-
-
-class _Flusher:
-    """One daemon thread for every job log: fsyncs journals a moment after their writes,
-    batching the jobs that finished meanwhile, and compacts them; never on a job's path."""
-
-    def __init__(self) -> None:
-        self._cv = threading.Condition()
-        self._dirty: dict[int, JobLog] = {}
-        self._thread: threading.Thread | None = None
-
-    def mark(self, job_log: JobLog) -> None:
-        with self._cv:
-            self._dirty[id(job_log)] = job_log
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="joblog-fsync", daemon=True)
-                self._thread.start()
-            self._cv.notify()
-
-    def _run(self) -> None:
-        while True:
-            with self._cv:
-                while not self._dirty:
-                    self._cv.wait()
-                batch = list(self._dirty.values())
-                self._dirty.clear()
-            for job_log in batch:
-                try:
-                    job_log._flush()
-                except Exception:  # pragma: no cover - logged; the next job retries
-                    log.exception("job journal flush failed")
-            del batch, job_log
-
-
-_FLUSHER = _Flusher()
-
-
-def _salvage(path: Path, limit: int, nbytes: int) -> dict[str, Any] | None:
-    """The newest ``limit`` entries of an oversized snapshot, parsed from its first ``nbytes``.
-
-    The snapshot is written with sorted keys, newest entry first (``{"data":{"active":[...],
-    "log":[...],"next_id":N},...}``), so its first bytes hold what the log keeps. None when they
-    do not look like one.
-    """
-    import re
-
-    try:
-        with open(path, "rb") as fh:
-            text = fh.read(nbytes).decode("utf-8", "ignore")
-    except OSError:
-        return None
-    dec = json.JSONDecoder()
-    ws = re.compile(r"[ \t\r\n]*")
-
-    def skip(i: int) -> int:
-        return ws.match(text, i).end()  # type: ignore[union-attr]
-
-    m = re.match(r'\s*\{\s*"data"\s*:\s*\{', text)
-    if not m:
-        return None
-    out: dict[str, Any] = {}
-    i = m.end()
-    try:
-        while True:
-            i = skip(i)
-            if text[i] == "}":
-                break
-            key, i = dec.raw_decode(text, i)
-            i = skip(i)
-            if text[i] != ":":
-                break
-            i = skip(i + 1)
-            if key != "log":
-                out[key], i = dec.raw_decode(text, i)
-            else:
-                entries: list[Any] = []
-                out["log"] = entries
-                if text[i] != "[":
-                    break
-                i += 1
-                while len(entries) < limit:
-                    i = skip(i)
-                    if text[i] == "]":
-                        i += 1
-                        break
-                    entry, i = dec.raw_decode(text, i)
-                    entries.append(entry)
-                    i = skip(i)
-                    if text[i] == ",":
-                        i += 1
-                if len(entries) >= limit:
-                    break
-            i = skip(i)
-            if text[i] == ",":
-                i += 1
-    except (IndexError, ValueError):  # the read limit cut the document: keep what was read
-        pass
-    if not isinstance(out.get("log"), list):
-        return None
-    if not isinstance(out.get("next_id"), int):
-        out.pop("next_id", None)
-    return out

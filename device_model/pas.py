@@ -20,10 +20,15 @@ import hmac
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import storage
+from .email.client import EmailHost
 from .email.second_client import SecondEmailClient
+
+if TYPE_CHECKING:
+    from .device import Device
+    from .settings import EmailServerSettings
 
 FILE_NAME = "pas.json"
 SENDER_MODES = ("device", "user")  # the Email Server's Sender's Email Address, or the user's own
@@ -38,6 +43,7 @@ class PasUser:
     email: str
     card: str = ""
     admin: bool = False
+    #: scrypt's salt, n, r, p and hash, as kept in pas.json (Any: checked where read, `_check`)
     password: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
 
 
@@ -68,7 +74,7 @@ def _check(password: str, record: dict[str, Any]) -> bool:
 class PrintAdminServerless:
     """The printer's PAS users, the sender mode, and a "To Email" client per user."""
 
-    def __init__(self, device: Any) -> None:
+    def __init__(self, device: Device) -> None:
         self.device = device
         self.path = Path(device.state_dir) / FILE_NAME
         self.sender_mode = "user"
@@ -132,25 +138,21 @@ class PasEmail(SecondEmailClient):
     """To Email for one PAS user: the Email Server's settings, the user's own sign-in, and (with
     sender mode "user") the user's address as Sender's Email Address."""
 
-    def __init__(self, device: Any, user: PasUser, pas: PrintAdminServerless) -> None:
+    def __init__(self, device: Device, user: PasUser, pas: PrintAdminServerless) -> None:
         self.user = user
         self.pas = pas
         super().__init__(device)
 
-    def token_dir(self, device: Any) -> Path:
+    def token_dir(self, device: EmailHost) -> Path:
         return Path(device.state_dir) / "pas" / self.user.id
 
-    def server_settings(self) -> Any:
+    def server_settings(self) -> EmailServerSettings:
         settings = self.device.settings.email_server
         if self.pas.sender_mode == "user":
             return dataclasses.replace(settings, sender_address=self.user.email)
         return settings
 
 
-def pas_for(device: Any) -> PrintAdminServerless:
-    """The device's Print Admin Serverless (made on first use, kept on the device)."""
-    pas = getattr(device, "_pas", None)
-    if pas is None:
-        pas = PrintAdminServerless(device)
-        device._pas = pas
-    return pas
+def pas_for(device: Device) -> PrintAdminServerless:
+    """The device's Print Admin Serverless (kept on the device, made on first use)."""
+    return device.pas

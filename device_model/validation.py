@@ -11,9 +11,19 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import re
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 from .email.profiles import normalize_service
+from .field_checks import (
+    check_length,
+    check_ascii,
+    check_ipv4,
+    check_host_ip,
+    check_subnet_mask,
+    check_hostname,
+    check_sender_address,
+    check_device_name,
+)
 from .i18n import Msg
 from .settings import (
     AUTH_METHODS,
@@ -31,6 +41,10 @@ from .settings import (
 from .jsontypes import JsonObject
 
 
+#: a settings section (a frozen dataclass); what goes in comes back changed
+S = TypeVar("S")
+
+
 class ValidationError(ValueError):
     """One or more fields are invalid; ``errors`` maps field name -> message (a ``Msg``)."""
 
@@ -44,128 +58,9 @@ class _Invalid(Exception):
         self.msg = msg
 
 
-# -- single-value checks (public: Web Config and the admin keypad reuse them) -------------------
-
-_PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]*$")
-_HOST_CHARS = re.compile(r"^[A-Za-z0-9.\-]*$")
-_DEVICE_NAME = re.compile(r"^[A-Za-z0-9\-]*$")
-_SENDER_FORBIDDEN = set(":()<>[];")
-_ASCII_DIGITS = re.compile(r"[0-9]{1,3}")
-
-
-def check_length(value: str, lo: int, hi: int) -> Msg | None:
-    if not lo <= len(value) <= hi:
-        if lo == 0:
-            return Msg.of("validation.max_length", max=hi)
-        return Msg.of("validation.length", min=lo, max=hi)
-    return None
-
-
-def check_ascii(value: str) -> Msg | None:
-    """Single-byte printable ASCII (what Epson calls "ASCII" in its field limits)."""
-    return None if _PRINTABLE_ASCII.match(value) else Msg.of("validation.ascii")
-
-
-def check_ipv4(value: str, *, required: bool = True) -> Msg | None:
-    """A dotted-quad IPv4 address (no leading zeros, each part 0–255)."""
-    if not value:
-        return Msg.of("validation.required") if required else None
-    parts = value.split(".")
-    # ASCII digits only: str.isdigit() also accepts "²" and Arabic-Indic digits, which int()
-    # then refuses (or reads as a different address than the one shown)
-    if len(parts) != 4 or not all(_ASCII_DIGITS.fullmatch(p) for p in parts):
-        return Msg.of("validation.ipv4")
-    if any(int(p) > 255 or (len(p) > 1 and p[0] == "0") for p in parts):
-        return Msg.of("validation.ipv4")
-    return None
-
-
-def check_host_ip(value: str, *, required: bool = True) -> Msg | None:
-    """An IPv4 address a device may use: not 0.x, loopback, multicast or broadcast."""
-    err = check_ipv4(value, required=required)
-    if err or not value:
-        return err
-    addr = ipaddress.IPv4Address(value)
-    if addr.is_loopback or addr.is_multicast or addr.is_unspecified or value.startswith("0.") or (
-        value == "255.255.255.255" or addr.is_reserved
-    ):
-        return Msg.of("validation.ip_reserved")
-    return None
-
-
-def check_subnet_mask(value: str) -> Msg | None:
-    err = check_ipv4(value)
-    if err:
-        return err if err.key == "validation.required" else Msg.of("validation.subnet_mask")
-    bits = int(ipaddress.IPv4Address(value))
-    inverted = (~bits) & 0xFFFFFFFF
-    # contiguous ones: inverted+1 is a power of two; 0.0.0.0 and 255.255.255.255 are not usable
-    if bits == 0 or inverted == 0 or (inverted & (inverted + 1)) != 0:
-        return Msg.of("validation.subnet_mask")
-    return None
-
-
-def check_hostname(value: str, *, lo: int = 0, hi: int = 255) -> Msg | None:
-    """A server address: ``lo``–``hi`` of A–Z a–z 0–9 . - forming an IPv4 address or an FQDN."""
-    err = check_length(value, lo, hi)
-    if err:
-        return err
-    if not value:
-        return None
-    if not _HOST_CHARS.match(value):
-        return Msg.of("validation.host_chars")
-    if re.fullmatch(r"[0-9.]+", value):
-        return None if check_ipv4(value) is None else Msg.of("validation.host_format")
-    labels = value.rstrip(".").split(".")
-    for label in labels:
-        if not 1 <= len(label) <= 63 or label.startswith("-") or label.endswith("-"):
-            return Msg.of("validation.host_format")
-    if labels[-1].isdigit():
-        return Msg.of("validation.host_format")
-    return None
-
-
-def check_sender_address(value: str) -> Msg | None:
-    """Sender's Email Address: 0–255 ASCII except ``: ( ) < > [ ] ;``, not starting with "."."""
-    err = check_length(value, 0, 255) or check_ascii(value)
-    if err:
-        return err
-    if not value:
-        return None
-    bad = sorted(set(value) & _SENDER_FORBIDDEN)
-    if bad:
-        return Msg.of("validation.sender_chars", chars=" ".join(bad))
-    if value.startswith("."):
-        return Msg.of("validation.sender_leading_dot")
-    if " " in value:
-        return Msg.of("validation.sender_format")
-    local, at, domain = value.rpartition("@")
-    if not at or not local or not domain:
-        return Msg.of("validation.sender_format")
-    return None
-
-
-def check_device_name(value: str) -> Msg | None:
-    """Device Name: 2–53 of A–Z a–z 0–9 and "-", not starting or ending with "-" (a host name)."""
-    if not 2 <= len(value) <= 53 or not _DEVICE_NAME.match(value):
-        return Msg.of("validation.device_name")
-    if value.startswith("-") or value.endswith("-"):
-        return Msg.of("validation.device_name_hyphen")
-    return None
-
-
-def check_admin_password(value: str) -> Msg | None:
-    """A new administrator password: 8–20 single-byte printable characters (no spaces at ends)."""
-    if not 8 <= len(value) <= 20:
-        return Msg.of("validation.password_length", min=8, max=20)
-    if not re.fullmatch(r"[\x21-\x7e][\x20-\x7e]*[\x21-\x7e]", value):
-        return Msg.of("validation.password_chars")
-    return None
-
-
 # -- coercion -------------------------------------------------------------------------------
 
-def _to_str(value: Any) -> str:
+def _to_str(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
@@ -175,11 +70,11 @@ def _to_str(value: Any) -> str:
     return str(value)
 
 
-def _to_stripped(value: Any) -> str:
+def _to_stripped(value: object) -> str:
     return _to_str(value).strip()
 
 
-def _to_int(value: Any) -> int:
+def _to_int(value: object) -> int:
     if isinstance(value, bool):
         raise _Invalid(Msg.of("validation.integer"))
     if isinstance(value, int):
@@ -193,7 +88,7 @@ _TRUE = {"true", "on", "yes", "1", "enable", "enabled"}
 _FALSE = {"false", "off", "no", "0", "disable", "disabled"}
 
 
-def _to_bool(value: Any) -> bool:
+def _to_bool(value: object) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, int) and value in (0, 1):
@@ -203,8 +98,8 @@ def _to_bool(value: Any) -> bool:
     raise _Invalid(Msg.of("validation.boolean"))
 
 
-def _choice(choices: tuple[str, ...], *, optional: bool = False) -> Callable[[Any], Any]:
-    def coerce(value: Any) -> Any:
+def _choice(choices: tuple[str, ...], *, optional: bool = False) -> Callable[[object], str | None]:
+    def coerce(value: object) -> str | None:
         if optional and (value is None or value == ""):
             return None
         text = _to_stripped(value).lower().replace("-", "_").replace("/", "_").replace(".", "_")
@@ -217,7 +112,7 @@ def _choice(choices: tuple[str, ...], *, optional: bool = False) -> Callable[[An
     return coerce
 
 
-def _service(value: Any) -> str | None:
+def _service(value: object) -> str | None:
     """An email service id; its other spellings (``outlook.com``, ``exchange``) are the email
     profiles' aliases."""
     if value is None or value == "":
@@ -237,8 +132,9 @@ def _len_ascii(lo: int, hi: int) -> Callable[[str], Msg | None]:
     return lambda v: check_length(v, lo, hi) or check_ascii(v)
 
 
-# (coercer, check) per field; check gets the coerced value and returns a Msg or None.
-_Spec = tuple[Callable[[Any], Any], Callable[[Any], Msg | None] | None]
+# (coercer, check) per field; check gets the coerced value and returns a Msg or None. The coerced
+# value's type differs per field (str, int, bool, None), hence Any in the check's argument.
+_Spec = tuple[Callable[[object], Any], Callable[[Any], Msg | None] | None]
 
 FIELD_SPECS: dict[str, dict[str, _Spec]] = {
     "network": {
@@ -310,6 +206,7 @@ FIELD_SPECS: dict[str, dict[str, _Spec]] = {
 
 
 def _cross_checks(section: str, new: Any) -> dict[str, Msg]:
+    # Any: `new` is whichever section dataclass `section` names; each branch reads its own fields.
     errors: dict[str, Msg] = {}
     if section == "network":
         dns_manual = (not new.dhcp) or (not new.dns_auto)
@@ -351,7 +248,7 @@ def _cross_checks(section: str, new: Any) -> dict[str, Msg]:
     return errors
 
 
-def validate_section(section: str, current: Any, changes: Mapping[str, Any]) -> Any:
+def validate_section(section: str, current: S, changes: Mapping[str, object]) -> S:
     """Apply ``changes`` to ``current`` (a section dataclass) after coercing and checking them.
 
     Returns the new frozen section. Raises :class:`ValidationError` listing every bad field,
@@ -376,7 +273,7 @@ def validate_section(section: str, current: Any, changes: Mapping[str, Any]) -> 
     return new
 
 
-def _check_field(section: str, name: str, raw: Any) -> tuple[Any, Msg | None]:
+def _check_field(section: str, name: str, raw: object) -> tuple[object, Msg | None]:
     spec = FIELD_SPECS[section].get(name)
     if spec is None:
         return None, Msg.of("validation.unknown_field", field=name)
@@ -388,7 +285,7 @@ def _check_field(section: str, name: str, raw: Any) -> tuple[Any, Msg | None]:
     return value, (check(value) if check else None)
 
 
-def section_from_dict(section: str, data: Mapping[str, Any], default: Any) -> tuple[Any, dict[str, Msg]]:
+def section_from_dict(section: str, data: Mapping[str, object], default: S) -> tuple[S, dict[str, Msg]]:
     """Rebuild a section from stored JSON, keeping every valid field and defaulting the rest.
 
     Used on load: a stored value that no longer validates (hand-edited file, older version) is

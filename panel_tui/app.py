@@ -318,7 +318,7 @@ class PanelApp(App[None]):
         self.refresh_status()
 
     async def on_event(self, event: events.Event) -> None:
-        # Any key press is activity: it keeps the admin session alive (Operation Time Out),
+        # Every key press is activity: it keeps the admin session alive (Operation Time Out),
         # unless the session has already run out.
         if isinstance(event, events.Key) and not event.is_forwarded:
             admin = self.device.admin

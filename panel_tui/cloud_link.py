@@ -16,11 +16,12 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from textual.message import Message
@@ -34,11 +35,17 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from cloud_sim import TenantHandle
     from cloud_sim.admin import TenantAdmin
+    from cloud_sim.jsontypes import JsonObject
     from device_model import Device
     from device_model.email import EmailServiceProfile
     from panel_tui.remote_admin import RemoteTenantAdmin
 
 log = logging.getLogger(__name__)
+
+#: What asking the tenant's admin may raise, embedded or remote; the Cloud panes say it on the
+#: pane: a refused or malformed request (ValueError, KeyError), its files and a remote tenant's
+#: HTTPS (OSError: requests' errors are OSErrors too), the embedded tenant's SQLite store.
+ADMIN_FAILURES: tuple[type[Exception], ...] = (OSError, ValueError, LookupError, sqlite3.Error)
 
 #: the SMTP submission port when a remote tenant does not say (Microsoft's endpoints, used with
 #: ``--email-service``, are the device's email profiles: ``device_model.email.profiles``)
@@ -219,7 +226,7 @@ class CloudLink:
         # Ports, URLs and CA at once; each server (and http.server, aiosmtpd, ...) is built by
         # its first connection: a panel session that never signs in or sends keeps ~3 MiB less.
         kwargs.setdefault("on_demand", True)
-        handle = start_tenant(state_dir, preset=preset, **kwargs)
+        handle = start_tenant(state_dir, preset=preset, **kwargs)  # type: ignore[arg-type]  # tests' and benches' own options
         self.adopt_handle(handle)
 
     @classmethod
@@ -275,7 +282,7 @@ class CloudLink:
         from device_model.email.profiles import MICROSOFT_DEVICE_LOGIN, microsoft_profile
 
         profile = microsoft_profile(str(self.config.email_service), str(self.config.client_id),
-                                    tenant=getattr(self.config, "tenant", None))
+                                    tenant=self.config.tenant)
         self.info = TenantInfo(
             base_url=profile.authority,
             verification_uri=MICROSOFT_DEVICE_LOGIN,
@@ -336,7 +343,7 @@ def _default_hints(domain: str) -> list[DefaultAccountHint]:
     """A running tenant does not publish passwords; its default accounts are documented."""
     if not domain:
         return []
-    from cloud_sim.directory import default_accounts
+    from cloud_sim.accounts import default_accounts
 
     return [
         DefaultAccountHint(a.username, a.password, a.role, a.display_name)
@@ -355,13 +362,16 @@ def _ssl_context(ca: Path | None) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(ca) if ca else None)
 
 
-def fetch_sim_info(base_url: str, ca: Path | None, timeout: float = 10.0) -> dict[str, Any]:
+def fetch_sim_info(base_url: str, ca: Path | None, timeout: float = 10.0) -> JsonObject:
     """Read ``{url}/_sim/info`` (client id, SMTP port, accounts) from a running tenant."""
     import urllib.request
 
     request = urllib.request.Request(f"{base_url}/_sim/info", headers={"Accept": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout, context=_ssl_context(ca)) as reply:
-        return json.loads(reply.read().decode("utf-8"))
+        info = json.loads(reply.read().decode("utf-8"))
+    if not isinstance(info, dict):
+        raise ValueError(f"{base_url}/_sim/info: not a JSON object")
+    return info
 
 
 def _remote_admin(base_url: str, ca: Path | None) -> RemoteTenantAdmin | None:

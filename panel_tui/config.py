@@ -10,7 +10,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from device_model import Device
@@ -47,9 +47,9 @@ class AppConfig:
     model: str | None = None
     #: more `cloud_sim.start_tenant` options for the embedded tenant (tests and benchmarks set
     #: these; config.toml cannot)
-    tenant_options: Mapping[str, Any] = field(default_factory=dict)
+    tenant_options: Mapping[str, object] = field(default_factory=dict)
 
-    def with_overrides(self, **values: Any) -> AppConfig:
+    def with_overrides(self, **values: object) -> AppConfig:
         """A copy with the given non-None values set (CLI arguments win over the file)."""
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
@@ -68,7 +68,7 @@ class ConfigError(ValueError):
     """A config.toml value that cannot be used; the CLI prints it and exits with status 2."""
 
 
-def read_config_file(state_dir: Path) -> dict[str, Any]:
+def read_config_file(state_dir: Path) -> dict[str, object]:
     """Read `config.toml` in the state dir, if any: a flat table of AppConfig field names.
 
     Keys may use dashes or underscores (`email-service` or `email_service`). Unknown keys
@@ -85,7 +85,7 @@ def read_config_file(state_dir: Path) -> dict[str, Any]:
     except (OSError, ValueError, RecursionError) as exc:  # ValueError: TOML errors and bad UTF-8
         raise ConfigError(f"{path}: not a readable TOML file ({type(exc).__name__}: {str(exc)[:200]})") from exc
     known = {f.name for f in fields(AppConfig)} - {"state_dir", "tenant_options"}
-    values: dict[str, Any] = {}
+    values: dict[str, object] = {}
     for key, value in raw.items():
         name = key.replace("-", "_")
         if name not in known:
@@ -102,7 +102,7 @@ _TYPES: dict[str, type] = {
 }
 
 
-def _coerce(values: dict[str, Any], source: Path | str) -> dict[str, Any]:
+def _coerce(values: dict[str, object], source: Path | str) -> dict[str, object]:
     """Check types and choices and turn paths into Path objects.
 
     Every fault is a :class:`ConfigError` naming the key, so the CLI says what to fix instead of
@@ -119,7 +119,7 @@ def _coerce(values: dict[str, Any], source: Path | str) -> dict[str, Any]:
         if name in values and values[name] not in choices:
             raise ConfigError(f"{source}: {name} must be one of {', '.join(choices)}")
     if "cloud_ca" in values and values["cloud_ca"] is not None:
-        values["cloud_ca"] = Path(values["cloud_ca"]).expanduser()
+        values["cloud_ca"] = Path(str(values["cloud_ca"])).expanduser()  # a str: checked above
     if "no_mouse" in values:
         values["no_mouse"] = bool(values["no_mouse"])
     return values

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from textual.message import Message
 from textual.message_pump import MessagePump
@@ -16,7 +15,7 @@ class DeviceChanged(Message):
     (toolong's `can_replace`), so a busy device cannot flood the panel.
     """
 
-    def __init__(self, kind: str, detail: Any = None) -> None:
+    def __init__(self, kind: str, detail: object = None) -> None:
         super().__init__()
         self.kind = kind
         self.detail = detail

@@ -16,8 +16,9 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import cast
 
+from cloud_sim.jsontypes import JsonObject
 from cloud_sim.operations import wire_args
 
 log = logging.getLogger(__name__)
@@ -55,25 +56,40 @@ class RemoteTenantAdmin:
         self._session.headers["Authorization"] = f"Bearer {secret}"
         self._timeout = timeout
 
-    def dispatch(self, op: str, args: Mapping[str, Any]) -> Any:
+    def dispatch(self, op: str, args: Mapping[str, object]) -> object:
         """``TenantAdmin.dispatch`` over HTTPS: the same operation names and JSON answers."""
         reply = self._session.post(f"{self.base_url}/_sim/admin/{op}", json=dict(args), timeout=self._timeout)
-        body = reply.json()
+        body: object = reply.json()
         if reply.status_code >= 400:
-            raise ValueError(body.get("error_description") or body.get("error") or str(reply.status_code))
+            error = body if isinstance(body, dict) else {}
+            raise ValueError(error.get("error_description") or error.get("error") or str(reply.status_code))
         return body
 
-    def _call(self, method: str, **kwargs: Any) -> Any:
+    def _call(self, method: str, **kwargs: object) -> object:
         """A ``TenantAdmin`` method call as its operation in the tenant's table."""
         op, args = wire_args(method, kwargs)
         return self.dispatch(op, args)
 
-    # the subset of TenantAdmin the Cloud surface uses
-    def state(self) -> dict[str, Any]:
-        return self._call("state")
+    def _object(self, method: str, **kwargs: object) -> JsonObject:
+        """An operation that answers a JSON object (checked: a wrong answer is a ValueError)."""
+        body = self._call(method, **kwargs)
+        if not isinstance(body, dict):
+            raise ValueError(f"{method}: the tenant answered {type(body).__name__}, not an object")
+        return body
 
-    def list_users(self) -> list[dict[str, Any]]:
-        return self._call("list_users")
+    def _objects(self, method: str, **kwargs: object) -> list[JsonObject]:
+        """An operation that answers a list of JSON objects (checked as ``_object``)."""
+        body = self._call(method, **kwargs)
+        if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
+            raise ValueError(f"{method}: the tenant answered {type(body).__name__}, not a list of objects")
+        return cast("list[JsonObject]", body)
+
+    # the subset of TenantAdmin the Cloud surface uses
+    def state(self) -> JsonObject:
+        return self._object("state")
+
+    def list_users(self) -> list[JsonObject]:
+        return self._objects("list_users")
 
     def set_security_defaults(self, enabled: bool) -> None:
         self._call("set_security_defaults", enabled=enabled)
@@ -90,14 +106,14 @@ class RemoteTenantAdmin:
     def add_conditional_access_policy(
         self, name: str, *, users: tuple[str, ...] | list[str] = ("all",), block_device_code_flow: bool = False
     ) -> str:
-        return str(self._call("add_conditional_access_policy", name=name, users=list(users),
+        return str(self._object("add_conditional_access_policy", name=name, users=list(users),
                               block_device_code_flow=block_device_code_flow)["id"])
 
     def remove_conditional_access_policy(self, policy_id: str) -> None:
         self._call("remove_conditional_access_policy", policy_id=policy_id)
 
-    def conditional_access_policies(self) -> list[dict[str, Any]]:
-        return self._call("conditional_access_policies")
+    def conditional_access_policies(self) -> list[JsonObject]:
+        return self._objects("conditional_access_policies")
 
     def grant_admin_consent(self, client_id: str | None = None) -> None:
         self._call("grant_admin_consent", client_id=client_id)
@@ -118,19 +134,19 @@ class RemoteTenantAdmin:
         self._call("set_message_size_limit", size=int(size))
 
     def advance_clock(self, delta: dt.timedelta) -> dt.datetime:
-        return dt.datetime.fromisoformat(self._call("advance_clock", delta=_duration(delta))["now"])
+        return dt.datetime.fromisoformat(str(self._object("advance_clock", delta=_duration(delta))["now"]))
 
     def now(self) -> dt.datetime:
-        return dt.datetime.fromisoformat(self._call("now")["now"])
+        return dt.datetime.fromisoformat(str(self._object("now")["now"]))
 
-    def mail_list(self, upn: str | None = None) -> list[dict[str, Any]]:
-        return self._call("mail_list", upn=upn)
+    def mail_list(self, upn: str | None = None) -> list[JsonObject]:
+        return self._objects("mail_list", upn=upn)
 
-    def mail_summary(self) -> list[dict[str, Any]]:
-        return self._call("mail_summary")
+    def mail_summary(self) -> list[JsonObject]:
+        return self._objects("mail_summary")
 
-    def mail_page(self, upn: str, offset: int = 0, limit: int = 50) -> dict[str, Any]:
-        return self._call("mail_page", upn=upn, offset=offset, limit=limit)
+    def mail_page(self, upn: str, offset: int = 0, limit: int = 50) -> JsonObject:
+        return self._object("mail_page", upn=upn, offset=offset, limit=limit)
 
     def messages(self, upn: str) -> list[EmailMessage]:
         """The mailbox's messages, read from the Maildir files the tenant names (same machine)."""

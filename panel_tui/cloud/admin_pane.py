@@ -8,9 +8,8 @@ in a worker thread; the pane re-reads the tenant's state after each change.
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,16 +19,16 @@ from textual.dom import DOMNode
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from panel_tui.cloud_link import ADMIN_FAILURES
 from panel_tui.ui.host import host
 from panel_tui.ui.text import held_account, tr
-from panel_tui.ui.workers import call_in_ui
+from panel_tui.ui.workers import call_in_ui, reported
 from panel_tui.ui.widgets import TickBox
 
 if TYPE_CHECKING:
     from cloud_sim.admin import TenantAdmin
+    from cloud_sim.jsontypes import JsonObject
     from panel_tui.remote_admin import RemoteTenantAdmin
-
-log = logging.getLogger(__name__)
 
 #: Time-travel steps offered (the guide's 91 days is the refresh-token inactivity limit).
 TIME_STEPS: dict[str, timedelta] = {
@@ -47,7 +46,7 @@ class AdminPane(VerticalScroll, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._state: dict[str, Any] = {}
+        self._state: JsonObject = {}
         self._refreshing = False
         #: (amount, unit) last put in the size-limit fields; None: take the next state read
         self._shown_size: tuple[str, str] | None = None
@@ -131,19 +130,20 @@ class AdminPane(VerticalScroll, can_focus=False):
         note = self.query_one("#adm-unavailable", Static)
         note.update("" if available else _why_unavailable(self))
         note.display = not available
-        if available:
-            self._load_state()
+        if admin is not None:
+            self._load_state(admin)
 
     @work(thread=True, exclusive=True, group="cloud-admin-read", exit_on_error=False)
-    def _load_state(self) -> None:
+    @reported
+    def _load_state(self, admin: TenantAdmin | RemoteTenantAdmin) -> None:
         try:
-            state = self.admin.state()
-        except Exception as exc:  # a remote tenant over HTTPS may not answer: said on the pane
+            state = admin.state()
+        except ADMIN_FAILURES as exc:  # a remote tenant over HTTPS may not answer: said on the pane
             call_in_ui(self, self._show_result, tr(self, "cloud.admin.failed", detail=f"{type(exc).__name__}: {exc}"))
             return
         call_in_ui(self, self._apply_state, state)
 
-    def _apply_state(self, state: dict[str, Any]) -> None:
+    def _apply_state(self, state: JsonObject) -> None:
         self._state = state
         settings = state.get("settings", {})
         self._refreshing = True
@@ -233,13 +233,16 @@ class AdminPane(VerticalScroll, can_focus=False):
     # -- changing ---------------------------------------------------------------------------
 
     @work(thread=True, group="cloud-admin-write", exit_on_error=False)
-    def _change(self, done_key: str, fn_name: str, *args: Any, **kwargs: Any) -> None:
+    @reported
+    def _change(self, done_key: str, fn_name: str, *args: object, **kwargs: object) -> None:
+        """The tenant admin's ``fn_name`` (time travel: the link's, moving the device's clock too)."""
+        link = host(self).cloud_link
         try:
-            if fn_name == "advance_clock":
-                self.app.cloud_link.advance_clock(*args)
+            if fn_name == "advance_clock" and link is not None:
+                link.advance_clock(*args)  # type: ignore[arg-type]  # a TIME_STEPS timedelta
             else:
                 getattr(self.admin, fn_name)(*args, **kwargs)
-        except Exception as exc:  # refused by the tenant, or a remote one did not answer: said
+        except ADMIN_FAILURES as exc:  # refused by the tenant, or a remote one did not answer: said
             call_in_ui(self, self._change_failed, tr(self, "cloud.admin.failed", detail=f"{type(exc).__name__}: {exc}"))
             return
         call_in_ui(self, self._changed, done_key)
@@ -377,7 +380,7 @@ class AdminPane(VerticalScroll, can_focus=False):
         self._change("cloud.admin.advanced", "advance_clock", TIME_STEPS[step])
 
 
-def _policy_text(node: DOMNode, policy: dict[str, Any]) -> str:
+def _policy_text(node: DOMNode, policy: JsonObject) -> str:
     users = ", ".join(policy.get("users", [])) or "all"
     what = tr(node, "cloud.admin.ca_blocks_dcf" if policy.get("block_device_code_flow") else "cloud.admin.ca_blocks_signin")
     return f"{policy.get('name', '')}: {what} ({users})"

@@ -2,28 +2,28 @@
 
 Reads the tenant's Maildir through ``TenantAdmin`` so a trainer can show that a Scan to Email
 arrived From the signed-in address with its PDF attached: the list opens on the mailbox that
-received mail last, and Enter opens a message (headers, body text, attachments with sizes).
-Everything in a message is the sender's data and is shown as text, never markup.
+received mail last and is read a page at a time; Enter opens a message
+(:mod:`panel_tui.cloud.mail_message`). Everything in a message is the sender's data and is shown
+as text, never markup.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from email.message import EmailMessage
-from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Label, Select, Static
 
+from panel_tui.cloud.mail_message import MALFORMED, MailMessageScreen, MailView, mail_view, row_view
+from panel_tui.cloud_link import ADMIN_FAILURES
 from panel_tui.ui.host import host
 from panel_tui.ui.text import held_account, tr
-from panel_tui.ui.workers import call_in_ui
+from panel_tui.ui.workers import call_in_ui, reported
 
 if TYPE_CHECKING:
     from cloud_sim.admin import TenantAdmin
@@ -36,198 +36,11 @@ OUTBOUND = "_outbound"
 PAGE = 50
 
 
-@dataclass(frozen=True)
-class Attachment:
-    name: str
-    content_type: str
-    size: int
-
-
-@dataclass
-class MailView:
-    """One message as the pane shows it (plain strings, read in the worker thread)."""
-
-    sender: str
-    to: str
-    subject: str
-    date: str
-    date_short: str
-    body: str
-    attachments: list[Attachment] = field(default_factory=list)
-    #: a listing row (headers only): the message file, read whole when the row is opened
-    path: str = ""
-
-
-def row_view(entry: dict[str, Any]) -> MailView:
-    """A listing row from the tenant's ``mail_page``: headers and attachment names, no body."""
-    raw = str(entry.get("date", "") or "")
-    try:
-        when = parsedate_to_datetime(raw)
-        date, short = when.strftime("%Y-%m-%d %H:%M"), when.strftime("%m-%d %H:%M")
-    except Exception:
-        date, short = raw, raw[:11]
-    return MailView(
-        sender=str(entry.get("from", "")), to=str(entry.get("to", "")),
-        subject=str(entry.get("subject", "")), date=date, date_short=short, body="",
-        attachments=[Attachment(str(n), "", 0) for n in entry.get("attachments") or ()],
-        path=str(entry.get("path", "")),
-    )
-
-
-def attachment_names(message: EmailMessage) -> list[str]:
-    """File names of a message's attachments."""
-    return [a.name for a in attachments_of(message)]
-
-
-def attachments_of(message: EmailMessage) -> list[Attachment]:
-    """A message's attachments: file name (or type), content type and decoded size in bytes."""
-    out = []
-    try:
-        parts = list(message.iter_attachments())
-    except Exception:  # a broken MIME structure: no attachments to list
-        parts = []
-    for part in parts:
-        try:
-            payload = part.get_payload(decode=True)
-        except Exception:  # a part the parser cannot decode: listed with size 0
-            payload = None
-        size = len(payload) if isinstance(payload, (bytes, bytearray)) else 0
-        content_type = part.get_content_type()
-        out.append(Attachment(str(part.get_filename() or content_type), content_type, size))
-    return out
-
-
-def body_text(message: EmailMessage) -> str:
-    """The message's text (text/plain, else text/html with its tags dropped)."""
-    try:
-        part = message.get_body(preferencelist=("plain", "html"))
-        if part is None:
-            return ""
-        text = part.get_content()
-    except Exception:  # mail from anywhere may be malformed: no text rather than a crash
-        return ""
-    if not isinstance(text, str):
-        return ""
-    if part.get_content_subtype() == "html":
-        import html
-        import re
-
-        text = html.unescape(re.sub(r"<[^>]*>", " ", text))
-    return text.strip()
-
-
-def _header(message: EmailMessage, name: str) -> str:
-    try:
-        return str(message.get(name, "") or "")
-    except Exception:  # a malformed header the parser kept as a defect
-        return ""
-
-
-def _dates(message: EmailMessage) -> tuple[str, str]:
-    raw = _header(message, "Date")
-    try:
-        when = parsedate_to_datetime(raw)
-    except Exception:  # no or a malformed Date: shown as it came
-        return raw, raw[:11]
-    return when.strftime("%Y-%m-%d %H:%M"), when.strftime("%m-%d %H:%M")
-
-
-def mail_view(message: EmailMessage) -> MailView:
-    date, short = _dates(message)
-    return MailView(
-        sender=_header(message, "From"),
-        to=_header(message, "To"),
-        subject=_header(message, "Subject"),
-        date=date,
-        date_short=short,
-        body=body_text(message),
-        attachments=attachments_of(message),
-    )
-
-
-def size_text(node: Any, size: int) -> str:
-    """A size as people read it: bytes, KB or MB (1024-based, as mail clients show them)."""
-    if size < 1024:
-        return tr(node, "cloud.mail.size_b", n=size)
-    if size < 1024 * 1024:
-        return tr(node, "cloud.mail.size_kb", n=_decimal(node, size / 1024))
-    return tr(node, "cloud.mail.size_mb", n=_decimal(node, size / (1024 * 1024)))
-
-
-def _decimal(node: Any, value: float) -> str:
-    text = f"{value:.1f}" if value < 10 else f"{value:.0f}"
-    return text.replace(".", tr(node, "cloud.mail.decimal_point"))
-
-
-def attachments_text(node: Any, view: MailView) -> str:
-    if not view.attachments:
-        return "-"
-    return ", ".join(f"{a.name} ({size_text(node, a.size)})" for a in view.attachments)
-
-
-class MailMessageScreen(ModalScreen[None]):
-    """One message opened: From, To, Subject, Date, the attachments and the body text."""
-
-    BINDINGS = [Binding("escape", "dismiss_message", "Close", show=False)]
-
-    DEFAULT_CSS = """
-    MailMessageScreen {
-        align: center middle;
-    }
-    MailMessageScreen > Vertical {
-        width: 78;
-        height: 22;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    MailMessageScreen #msg-headers {
-        height: auto;
-    }
-    MailMessageScreen #msg-body-box {
-        height: 1fr;
-        border-top: solid $primary;
-    }
-    MailMessageScreen #msg-close {
-        width: auto;
-        min-width: 8;
-    }
-    """
-
-    def __init__(self, view: MailView) -> None:
-        super().__init__()
-        self.view = view
-
-    def compose(self) -> ComposeResult:
-        v = self.view
-        headers = tr(
-            self,
-            "cloud.mail.headers",
-            sender=v.sender,
-            to=v.to,
-            subject=v.subject,
-            date=v.date,
-            attachments=attachments_text(self, v),
-        )
-        with Vertical():
-            yield Static(headers, id="msg-headers", markup=False)
-            with VerticalScroll(id="msg-body-box"):
-                yield Static(v.body or tr(self, "cloud.mail.no_body"), id="msg-body", markup=False)
-            yield Button(tr(self, "cloud.mail.close"), id="msg-close", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#msg-body-box").focus()
-
-    @on(Button.Pressed, "#msg-close")
-    def action_dismiss_message(self) -> None:
-        self.dismiss(None)
-
-
 class MailPane(Vertical):
     """Messages received by one mailbox of the tenant."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self._rows: list[MailView] = []
         self._count_text = ""
         #: the newest delivery seen (epoch seconds): newer mail makes the pane follow it
@@ -269,7 +82,8 @@ class MailPane(Vertical):
             self._load(self.query_one("#mail-box", Select).value, follow=True)
 
     @work(thread=True, exclusive=True, group="cloud-mail", exit_on_error=False)
-    def _load(self, mailbox: Any, follow: bool = False) -> None:
+    @reported
+    def _load(self, mailbox: object, follow: bool = False) -> None:
         """Read the mailbox list and one mailbox's messages (in a thread: files, maybe HTTPS).
 
         Which mailbox: the one picked; but when mail arrived since the last look (``follow``),
@@ -277,8 +91,10 @@ class MailPane(Vertical):
         sender's, else the printer's.
         """
         admin = self.admin
+        if admin is None:  # the link went away meanwhile: nothing to list
+            return
         try:
-            users = [u["upn"] for u in admin.list_users()]
+            users = [str(u["upn"]) for u in admin.list_users()]
             boxes = admin.mail_summary()  # counts and newest delivery: file names only
             for entry in boxes:
                 box = str(entry.get("mailbox", ""))
@@ -296,23 +112,28 @@ class MailPane(Vertical):
                 box = sender if sender in users else (printer[0] if printer else (users[0] if users else ""))
             page = admin.mail_page(box, 0, PAGE) if box else {"total": 0, "messages": []}
             views = [row_view(m) for m in page["messages"]]
-        except Exception as exc:  # files or a remote tenant's HTTPS: the failure is said on the pane
+        except ADMIN_FAILURES as exc:  # files or a remote tenant's HTTPS: said on the pane
             call_in_ui(self, self._failed, f"{type(exc).__name__}: {exc}")
             return
         call_in_ui(self, self.show_messages, users, box, views, newest_at, int(page["total"]))
 
     @work(thread=True, exclusive=True, group="cloud-mail-more", exit_on_error=False)
+    @reported
     def _load_more(self, box: str, offset: int) -> None:
         """The next page of the list, read when the cursor reaches its last row."""
+        admin = self.admin
+        if admin is None:
+            return
         try:
-            page = self.admin.mail_page(box, offset, PAGE)
+            page = admin.mail_page(box, offset, PAGE)
             views = [row_view(m) for m in page["messages"]]
-        except Exception as exc:  # files or a remote tenant's HTTPS: the failure is said on the pane
+        except ADMIN_FAILURES as exc:  # files or a remote tenant's HTTPS: said on the pane
             call_in_ui(self, self._failed, f"{type(exc).__name__}: {exc}")
             return
         call_in_ui(self, self._append, box, offset, views, int(page["total"]))
 
     @work(thread=True, exclusive=True, group="cloud-mail-open", exit_on_error=False)
+    @reported
     def _open_file(self, view: MailView) -> None:
         """Read one listed message whole (body, attachment sizes) and open it."""
         from email import policy
@@ -322,7 +143,7 @@ class MailPane(Vertical):
             with open(view.path, "rb") as fh:
                 message = BytesParser(policy=policy.default).parse(fh)
             full = mail_view(message)  # type: ignore[arg-type]
-        except Exception:  # removed or unreadable meanwhile: what the list knew
+        except (OSError, *MALFORMED):  # removed, unreadable or unparsable: what the list knew
             full = view
         call_in_ui(self, self.app.push_screen, MailMessageScreen(full))
 
@@ -332,8 +153,8 @@ class MailPane(Vertical):
     def _box_label(self, box: str) -> str:
         return tr(self, "cloud.mail.outbound") if box == OUTBOUND else box
 
-    def show_messages(self, users: list[str], box: str, views: list[Any], newest_at: float = 0.0,
-                      total: int | None = None) -> None:
+    def show_messages(self, users: list[str], box: str, views: Sequence[MailView | EmailMessage],
+                      newest_at: float = 0.0, total: int | None = None) -> None:
         """Show ``box``'s messages (``MailView`` or ``EmailMessage``, newest first); ``total``:
         how many the mailbox holds when ``views`` is its first page."""
         if newest_at > self._newest_seen:

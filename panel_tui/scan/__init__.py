@@ -1,1 +1,1 @@
-"""Scan on the panel: Scan to Email (issue 4). The Home Scan tile opens ``ScanScreen``."""
+"""Scan on the panel: Scan to Email. The Home Scan tile opens ``ScanScreen``."""

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from panel_tui.scan.history import last_address, remember_address
 from panel_tui.screens.base import PanelScreen
 from panel_tui.ui.text import job_outcome_text
+from panel_tui.ui.workers import reported
 from panel_tui.widgets.form import ARROW_FIELD_BINDINGS, arrow_moves_focus
 
 if TYPE_CHECKING:
@@ -195,14 +196,12 @@ class ScanScreen(PanelScreen):
         self._scan(to, int(pages) if isinstance(pages, int) else 1, int(dpi) if isinstance(dpi, int) else None)
 
     @work(exclusive=True, group="scan-to-email", exit_on_error=False)
+    @reported
     async def _scan(self, to: str, pages: int = 1, dpi: int | None = None) -> None:
         result = self.query_one("#scan-result", Static)
         try:
-            email = self.device.email
-            if email is None:
-                raise RuntimeError("email is not available")
-            job = await email.scan_to_email(to, pages=pages, dpi=dpi)
-        except Exception as exc:  # the device ends its job itself; this is a last resort
+            job = await self.device.email.scan_to_email(to, pages=pages, dpi=dpi)
+        except OSError as exc:  # the job log could not be written (send failures end in the job)
             result.update(self.t("scan.email.crashed", detail=type(exc).__name__))
             result.set_class(True, "-error")
         else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,7 +11,7 @@ from textual.widgets import Button, Static
 
 from panel_tui.screens.base import PanelScreen
 from panel_tui.screens.form_screen import FormScreen
-from panel_tui.widgets.form import FieldSpec
+from panel_tui.widgets.form import FieldSpec, FormValues
 
 
 def _confirm_or_raise(new: str, confirm: str) -> None:
@@ -35,7 +34,7 @@ class _PasswordScreen(FormScreen):
     def fields(self) -> Sequence[FieldSpec]:
         return (_password_field("new_password"), _password_field("confirm_password"))
 
-    def current_values(self) -> dict[str, Any]:
+    def current_values(self) -> FormValues:
         return {}
 
     def intro(self) -> str | None:
@@ -45,7 +44,7 @@ class _PasswordScreen(FormScreen):
 class RegisterPasswordScreen(_PasswordScreen):
     """Register an admin password where none is registered."""
 
-    def save(self, values: dict[str, Any]) -> None:
+    def save(self, values: FormValues) -> None:
         _confirm_or_raise(values["new_password"], values["confirm_password"])
         self.device.admin.register_password(values["new_password"])
 
@@ -56,7 +55,7 @@ class ChangePasswordScreen(_PasswordScreen):
     def fields(self) -> Sequence[FieldSpec]:
         return (_password_field("old_password"), *super().fields())
 
-    def save(self, values: dict[str, Any]) -> None:
+    def save(self, values: FormValues) -> None:
         _confirm_or_raise(values["new_password"], values["confirm_password"])
         self.device.admin.change_password(values["old_password"], values["new_password"])
 
@@ -142,7 +141,7 @@ class LockSettingScreen(FormScreen):
                       choices=(("panel.field.on", True), ("panel.field.off", False))),
         )
 
-    def save(self, values: dict[str, Any]) -> None:
+    def save(self, values: FormValues) -> None:
         admin = self.device.admin
         admin.set_lock(bool(values["lock_setting"]))
         # Turned on without an admin session (the lock was off, nobody logged in): the user

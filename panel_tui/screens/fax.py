@@ -16,6 +16,7 @@ from panel_tui.menu_tree import MenuNode
 from panel_tui.messages import DeviceChanged
 from panel_tui.screens.network_status import StatusScreen
 from panel_tui.screens.base import PanelScreen
+from panel_tui.ui.workers import reported
 
 
 class FaxReceiveSampleScreen(PanelScreen):
@@ -51,13 +52,14 @@ class FaxReceiveSampleScreen(PanelScreen):
         self._receive_worker()
 
     @work(exclusive=True, group="panel-fax-receive", exit_on_error=False)
+    @reported
     async def _receive_worker(self) -> None:
         from device_model.fax import fax_server_client
 
         message = self.query_one("#fax-message", Static)
         try:
             job = await fax_server_client(self.device).receive_sample()
-        except Exception as exc:  # shown, never a crash
+        except OSError as exc:  # the job log could not be written (send failures end in the job)
             message.update(self.t("panel.fax.failed", reason=f"{type(exc).__name__}: {exc}"))
         else:
             outcome = self.t(job.result_label)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,6 +15,7 @@ from panel_tui.screens.base import PanelScreen
 from panel_tui.widgets.form import (
     ARROW_FIELD_BINDINGS,
     FieldSpec,
+    FormValues,
     apply_enabled,
     arrow_moves_focus,
     compose_fields,
@@ -34,12 +34,12 @@ class FormScreen(PanelScreen):
 
     def __init__(self, node: MenuNode | None = None) -> None:
         super().__init__(node)
-        self._draft: dict[str, Any] | None = None
+        self._draft: FormValues | None = None
 
     def fields(self) -> Sequence[FieldSpec]:
         raise NotImplementedError
 
-    def current_values(self) -> dict[str, Any]:
+    def current_values(self) -> FormValues:
         section = self.device.settings.section(self.SECTION)
         return {spec.name: getattr(section, spec.name) for spec in self.fields()}
 
@@ -93,16 +93,16 @@ class FormScreen(PanelScreen):
     def _cancel_pressed(self) -> None:
         self.dismiss_form()
 
-    def values_to_save(self) -> dict[str, Any]:
+    def values_to_save(self) -> FormValues:
         """Only enabled fields are sent: a disabled manual IP keeps its stored value."""
         values = read_fields(self, self.fields())
         return {
             spec.name: values[spec.name]
             for spec in self.fields()
-            if not self.query_one(f"#field-{spec.name}").disabled
+            if not self.query_one(f"#{spec.id}").disabled
         }
 
-    def save(self, values: dict[str, Any]) -> None:
+    def save(self, values: FormValues) -> None:
         """Hand the values to the device; raises ValidationError (or AdminError) on refusal."""
         self.device.update(self.SECTION, **values)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +15,10 @@ from textual.widgets import Static
 
 from panel_tui.screens.base import PanelScreen
 
-#: (tile id, label key): what Home offers. Issue 4 gives Scan its Scan to Email screen.
+if TYPE_CHECKING:
+    from device_model.profile import DeviceProfile
+
+#: (tile id, label key): what Home offers; Scan opens its destinations (Email is emulated).
 TILES: tuple[tuple[str, str], ...] = (
     ("scan", "panel.home.tile.scan"),
     ("settings", "panel.home.tile.settings"),
@@ -110,10 +115,9 @@ class TileGrid(Grid, can_focus=True):
         self.cursor = ids.index(tile_id)
 
 
-def model_tiles(profile: object) -> tuple[tuple[str, str], ...]:
+def model_tiles(profile: DeviceProfile) -> tuple[tuple[str, str], ...]:
     """Tiles only some models have (Epson Print Admin Serverless)."""
-    has = getattr(profile, "has", None)
-    if callable(has) and has("print_admin_serverless"):
+    if profile.has("print_admin_serverless"):
         return (("pas", "panel.home.tile.pas"),)
     return ()
 

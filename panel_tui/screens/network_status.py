@@ -13,6 +13,7 @@ from textual.widgets import Button, Static
 from panel_tui.menu_tree import MenuNode
 from panel_tui.messages import DeviceChanged
 from panel_tui.screens.base import PanelScreen
+from panel_tui.ui.workers import reported
 from panel_tui.widgets.facts import Facts, translate_rows
 
 
@@ -121,12 +122,13 @@ class PrintStatusSheetScreen(PanelScreen):
         self.query_one("#print", Button).display = False
         self._print_worker()
 
-    @work(thread=True, exclusive=True, group="print-sheet")
+    @work(thread=True, exclusive=True, group="print-sheet", exit_on_error=False)
+    @reported
     def _print_worker(self) -> None:
         """fpdf2 is slow to import and to render: keep it off the event loop."""
         try:
             path = self.device.print_status_sheet()
-        except Exception as exc:  # reported on screen, never a crash
+        except OSError as exc:  # the sheet or its print job could not be written: on screen
             self.post_message(self.Printed(None, str(exc)))
             return
         self.post_message(self.Printed(Path(path)))

@@ -9,8 +9,7 @@ your organization", an ordinary user gets "Need admin approval" (guide p. 9).
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,25 +19,28 @@ from textual.widgets import Button, Input, Label, Static
 from panel_tui.cloud.signin_pane import SignInPane
 from panel_tui.menu_tree import MenuNode
 from panel_tui.screens.base import PanelScreen
+from panel_tui.ui.host import host
+from panel_tui.ui.workers import call_in_ui, reported
 
-log = logging.getLogger(__name__)
-
+if TYPE_CHECKING:
+    from device_model.email.signin import SignInAttempt
+    from device_model.pas import PasEmail, PasUser, PrintAdminServerless
 
 class PasSignInPane(SignInPane):
     """Microsoft's pages for the PAS user's own sign-in (the code is this user's, not Web
     Config's)."""
 
-    attempt: Any = None
+    attempt: SignInAttempt | None = None
 
     def _hint_for(self, kind: str) -> str:
         if kind == "code":  # the code is this user's To Email sign-in, already filled in
-            return self.app.device.t("panel.pas.hint_code")
+            return host(self).device.t("panel.pas.hint_code")
         return super()._hint_for(kind)
 
     def _pending_code(self) -> str:
         attempt = self.attempt
-        if attempt is not None and getattr(attempt, "state", "") == "waiting":
-            return str(getattr(attempt, "user_code", "") or "")
+        if attempt is not None and attempt.state == "waiting":
+            return attempt.user_code
         return ""
 
 
@@ -57,8 +59,8 @@ class PasScreen(PanelScreen):
 
     def __init__(self, node: MenuNode | None = None) -> None:
         super().__init__(node)
-        self.user: Any = None
-        self.attempt: Any = None
+        self.user: PasUser | None = None
+        self.attempt: SignInAttempt | None = None
         self.state = "login"
 
     def crumbs(self) -> list[str]:
@@ -109,7 +111,7 @@ class PasScreen(PanelScreen):
     def _say(self, text: str) -> None:
         self.query_one("#pas-message", Static).update(text)
 
-    def pas(self) -> Any:
+    def pas(self) -> PrintAdminServerless:
         from device_model.pas import pas_for
 
         return pas_for(self.device)
@@ -155,27 +157,16 @@ class PasScreen(PanelScreen):
         self._begin(client)
 
     @work(thread=True, exclusive=True, group="pas-signin", exit_on_error=False)
-    def _begin(self, client: Any) -> None:
-        try:
-            attempt = client.begin_sign_in()
-        except Exception as exc:
-            log.info("PAS sign-in could not start: %s", type(exc).__name__)
-            self._post(self._say, self.t("panel.pas.signin_unavailable", reason=type(exc).__name__))
-            return
-        self._post(self._walk, attempt)
-        try:
-            attempt.wait()
-        except Exception:
-            log.exception("waiting for the PAS sign-in failed")
-        self._post(self._finished, client, attempt)
+    @reported
+    def _begin(self, client: PasEmail) -> None:
+        # the device never raises for service trouble (the attempt comes back "failed"):
+        # anything raised here is a bug, said by the app (@reported)
+        attempt = client.begin_sign_in()
+        call_in_ui(self, self._walk, attempt)
+        attempt.wait()
+        call_in_ui(self, self._finished, client, attempt)
 
-    def _post(self, callback: Any, *args: Any) -> None:
-        try:
-            self.app.call_from_thread(callback, *args)
-        except RuntimeError:
-            pass
-
-    def _walk(self, attempt: Any) -> None:
+    def _walk(self, attempt: SignInAttempt) -> None:
         """Show Microsoft's pages in the panel, the code already filled in."""
         self.attempt = attempt
         pane = self.query_one(PasSignInPane)
@@ -185,30 +176,28 @@ class PasScreen(PanelScreen):
         pane.restart()
         pane.focus_first()
 
-    def _finished(self, client: Any, attempt: Any) -> None:
+    def _finished(self, client: PasEmail, attempt: SignInAttempt) -> None:
         if self.attempt is not attempt:
             return
         self.attempt = None
         if attempt.state == "signed_in":
             client.commit_sign_in(attempt)  # the user's own sign-in, kept for this user only
-            self._say(self.t("panel.pas.signed_in", email=attempt.account or self.user.email))
+            email = attempt.account or (self.user.email if self.user is not None else "")
+            self._say(self.t("panel.pas.signed_in", email=email))
             self._show("send")
             return
         from panel_tui.ui.text import signin_outcome_text
 
         text = signin_outcome_text(self, attempt)
-        if getattr(attempt, "aad_code", None) in (65001, 90094, 90095):
+        if attempt.aad_code in (65001, 90094, 90095):
             text = f"{text}\n{self.t('panel.pas.need_admin')}"
         self._say(text)
         self._show("menu")
 
     def _cancel_attempt(self) -> None:
         attempt, self.attempt = self.attempt, None
-        if attempt is not None and getattr(attempt, "state", "") == "waiting":
-            try:
-                attempt.cancel()
-            except Exception:
-                log.exception("cancelling the PAS sign-in failed")
+        if attempt is not None and attempt.state == "waiting":
+            attempt.cancel()
 
     def on_unmount(self) -> None:
         self._cancel_attempt()
@@ -226,10 +215,11 @@ class PasScreen(PanelScreen):
         self._send_worker(self.pas().client(self.user), to)
 
     @work(exclusive=True, group="pas-send", exit_on_error=False)
-    async def _send_worker(self, client: Any, to: str) -> None:
+    @reported
+    async def _send_worker(self, client: PasEmail, to: str) -> None:
         try:
             job = await client.scan_to_email(to)
-        except Exception as exc:
+        except OSError as exc:  # the job log could not be written (send failures end in the job)
             self._say(f"{type(exc).__name__}: {exc}")
             return
         outcome = self.t(job.result_label)

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from panel_tui.screens.form_screen import FormScreen
-from panel_tui.widgets.form import FieldSpec
+from panel_tui.widgets.form import FieldSpec, FormValues
 
 AUTO_MANUAL = (("panel.field.auto", True), ("panel.field.manual", False))
 
 
-def _manual(name: str) -> Any:
+def _manual(name: str) -> Callable[[FormValues], bool]:
     return lambda values: values.get(name) is False
 
 
-def _dns_manual(values: dict[str, Any]) -> bool:
+def _dns_manual(values: FormValues) -> bool:
     """A manual IP address means manual DNS too (as on the device)."""
     return values.get("dhcp") is False or values.get("dns_auto") is False
 
@@ -47,7 +46,7 @@ class TcpIpScreen(FormScreen):
             FieldSpec("dns_secondary", "panel.field.dns_secondary", max_length=15, enabled_when=_dns_manual),
         )
 
-    def current_values(self) -> dict[str, Any]:
+    def current_values(self) -> FormValues:
         """Show the DHCP lease's address in the manual fields when nothing manual is stored."""
         values = super().current_values()
         lease = self.device.profile.dhcp_lease
@@ -74,7 +73,7 @@ SECURE = (
 )
 
 
-def _needs_account(values: dict[str, Any]) -> bool:
+def _needs_account(values: FormValues) -> bool:
     return values.get("auth_method") in ("smtp_auth", "pop_before_smtp")
 
 

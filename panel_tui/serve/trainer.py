@@ -98,7 +98,7 @@ def _device(student_dir: Path, row: StudentProgress) -> None:
         row.ok_pressed = True
         row.signed_in = True
         row.account = str(data.get("account") or "")[:200]
-    from device_model.jobs import journal_finished
+    from device_model.job_files import journal_finished
 
     log = _read_json(student_dir / "joblog.json")
     data = log.get("data") if isinstance(log, dict) else None

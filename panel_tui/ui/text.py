@@ -25,7 +25,7 @@ def describe_error(node: DOMNode, exc: BaseException) -> str:
     Never includes tokens: the device's exceptions carry translatable ``Msg`` objects and the
     fallback shows only the exception's class and its (token-free) text.
     """
-    # Any exception may reach here (a worker's failure), so its ``msg`` is looked up, not assumed.
+    # Every exception may reach here (a worker's failure), so its ``msg`` is looked up, not assumed.
     msg = getattr(exc, "msg", None)
     if msg is not None and not isinstance(msg, str):
         return tr(node, msg)

@@ -12,9 +12,16 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Label, Select, Static
+from textual.widgets import Button, Select, Static
 
+from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
+from panel_tui.webconfig.fields import compose_rows
+from panel_tui.widgets.form import FieldSpec
+
+#: Network used for email (the Email Server's ``network`` setting)
+NETWORK = FieldSpec("network", "addnet.email_network", widget_id="an-network",
+                    choices=tuple((f"addnet.network.{n}", n) for n in ("standard", "additional")))
 
 
 class AdditionalNetworkPage(VerticalScroll, can_focus=False):
@@ -25,13 +32,7 @@ class AdditionalNetworkPage(VerticalScroll, can_focus=False):
         yield Static(t("webconfig.nav.additional_network"), classes="page-title", markup=False)
         yield Static(id="an-rows", markup=False)
         yield Static(t("addnet.guide_note"), classes="page-note", markup=False)
-        with Horizontal(classes="field-row"):
-            yield Label(t("addnet.email_network"), classes="field-label", markup=False)
-            yield Select(
-                [(t(f"addnet.network.{n}"), n) for n in ("standard", "additional")],
-                allow_blank=False, value="standard", id="an-network", compact=True,
-            )
-        yield Static(id="an-network-error", classes="field-error", markup=False)
+        yield from compose_rows((NETWORK,), t)
         with Horizontal(classes="button-row"):
             yield Button(t("webconfig.ok"), id="an-ok", compact=True)
         yield Static(id="an-result", classes="page-result", markup=False)
@@ -42,7 +43,7 @@ class AdditionalNetworkPage(VerticalScroll, can_focus=False):
     def _show_rows(self) -> None:
         from device_model.additional_network import status_rows
 
-        device = self.app.device
+        device = host(self).device
         grid = Table.grid(padding=(0, 1))
         grid.add_column(width=22, style="bold")
         grid.add_column(ratio=1)
@@ -54,7 +55,7 @@ class AdditionalNetworkPage(VerticalScroll, can_focus=False):
     def load_settings(self) -> None:
         """What the printer holds now (a page left without OK forgets its edits)."""
         self._show_rows()
-        network = getattr(self.app.device.settings.email_server, "network", "standard")
+        network = host(self).device.settings.email_server.network
         self.query_one("#an-network", Select).value = network
         error = self.query_one("#an-network-error", Static)
         error.update("")
@@ -69,7 +70,7 @@ class AdditionalNetworkPage(VerticalScroll, can_focus=False):
         result = self.query_one("#an-result", Static)
         network = self.query_one("#an-network", Select).value
         try:
-            self.app.device.update("email_server", network=network)
+            host(self).device.update("email_server", network=network)
         except ValidationError as exc:
             msg = exc.errors.get("network")
             error.update(tr(self, msg) if msg is not None else "")

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
 
 
@@ -45,12 +46,12 @@ class CaCertificatePage(VerticalScroll, can_focus=False):
 
     def load_settings(self) -> None:
         """List what the printer trusts now."""
-        device = self.app.device
+        device = host(self).device
         listing = self.query_one("#ca-list", OptionList)
         listing.clear_options()
         certs = device.trust.list()
         for cert in certs:
-            when = device.format_datetime(cert.not_after) if hasattr(device, "format_datetime") else str(cert.not_after)
+            when = device.format_datetime(cert.not_after)
             line = Text(cert.subject, style="bold")  # text from a file: never markup
             line.append(f"\n  {tr(self, 'webconfig.ca.issuer')} {cert.issuer}")
             line.append(f"\n  {tr(self, 'webconfig.ca.expires')} {when}")
@@ -79,7 +80,7 @@ class CaCertificatePage(VerticalScroll, can_focus=False):
             self._say(tr(self, "webconfig.ca.need_file"), error=True)
             return
         try:
-            certs = self.app.device.trust.import_file(path)
+            certs = host(self).device.trust.import_file(path)
         except TrustError as exc:
             self._say(tr(self, exc.msg), error=True)
             return
@@ -95,7 +96,7 @@ class CaCertificatePage(VerticalScroll, can_focus=False):
         if option is None or option.id is None:
             self._say(tr(self, "webconfig.ca.choose_first"), error=True)
             return
-        subject = next((c.subject for c in self.app.device.trust.list() if c.id == option.id), option.id[:16])
-        self.app.device.trust.delete(option.id)
+        subject = next((c.subject for c in host(self).device.trust.list() if c.id == option.id), option.id[:16])
+        host(self).device.trust.delete(option.id)
         self.load_settings()
         self._say(tr(self, "webconfig.ca.deleted", subject=subject), error=False)

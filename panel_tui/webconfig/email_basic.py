@@ -8,21 +8,23 @@ pending OAuth2 sign-in to the printer. A test email can be sent from here as wel
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from device_model.settings import EMAIL_SERVICE_DEFAULTS
 
 from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, job_outcome_text, tr, trainer_hints_on
+from panel_tui.ui.workers import reported
 from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
+from panel_tui.webconfig.fields import compose_rows, widget_ids
 from panel_tui.webconfig.signin_status import signed_in_account, status_texts
+from panel_tui.widgets.form import FieldSpec, FieldValue, FormValues
 
 if TYPE_CHECKING:
     from panel_tui.webconfig.session import SignInSession
@@ -32,36 +34,33 @@ log = logging.getLogger(__name__)
 AUTH_METHODS = ("off", "smtp_auth", "pop_before_smtp", "oauth2")
 SERVICES = ("exchange_online", "outlook_com")
 SECURE = ("none", "ssl_tls", "starttls")
+
+#: The page's fields above Current Status and Sign In (shown with OAuth2)
+METHOD_FIELDS = (
+    FieldSpec("auth_method", "webconfig.email.auth_method", widget_id="eb-auth-method",
+              choices=tuple((f"webconfig.email.auth.{m}", m) for m in AUTH_METHODS)),
+    FieldSpec("email_service", "webconfig.email.service", widget_id="eb-service", row_id="row-service",
+              row_classes="oauth2-only", choices=tuple((f"webconfig.email.service.{s}", s) for s in SERVICES)),
+)
+#: ... and below them (each row shown for the methods its class names)
+SERVER_FIELDS = (
+    FieldSpec("account", "webconfig.email.account", widget_id="eb-account", row_classes="basic-auth-only"),
+    FieldSpec("password", "webconfig.email.password", widget_id="eb-password", password=True,
+              row_classes="basic-auth-only"),
+    FieldSpec("pop3_server", "webconfig.email.pop3_server", widget_id="eb-pop3-server", row_classes="pop-only"),
+    FieldSpec("sender_address", "webconfig.email.sender", widget_id="eb-sender", max_length=255,
+              placeholder_key="webconfig.email.sender_placeholder"),
+    FieldSpec("smtp_server", "webconfig.email.smtp_server", widget_id="eb-smtp-server"),
+    FieldSpec("smtp_port", "webconfig.email.smtp_port", widget_id="eb-smtp-port", restrict=r"[0-9]*", max_length=5),
+    FieldSpec("secure", "webconfig.email.secure", widget_id="eb-secure",
+              choices=tuple((f"webconfig.email.secure.{s}", s) for s in SECURE)),
+)
 #: settings field -> the widget id that shows it (and where its validation message goes)
 FIELDS = {
-    "auth_method": "eb-auth-method",
-    "email_service": "eb-service",
-    "account": "eb-account",
-    "password": "eb-password",
-    "pop3_server": "eb-pop3-server",
-    "sender_address": "eb-sender",
-    "smtp_server": "eb-smtp-server",
-    "smtp_port": "eb-smtp-port",
-    "secure": "eb-secure",
+    **widget_ids((*METHOD_FIELDS, *SERVER_FIELDS)),
     # OAuth2 refused while email uses the additional network: said at Authentication Method
     "network": "eb-auth-method",
 }
-
-
-class Field(Horizontal):
-    """One labelled row of the page with its validation message underneath."""
-
-    def __init__(
-        self, label: str, widget: Widget, *, name: str, id: str | None = None, classes: str = ""
-    ) -> None:
-        super().__init__(id=id, classes=f"field-row {classes}".strip())
-        self._label = label
-        self._widget = widget
-        self.field_name = name
-
-    def compose(self) -> ComposeResult:
-        yield Label(self._label, classes="field-label", markup=False)
-        yield self._widget
 
 
 class EmailBasicPage(VerticalScroll, can_focus=False):
@@ -81,32 +80,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
         yield Static(t("webconfig.nav.email_basic"), classes="page-title", markup=False)
-        yield Field(
-            t("webconfig.email.auth_method"),
-            Select(
-                [(t(f"webconfig.email.auth.{m}"), m) for m in AUTH_METHODS],
-                allow_blank=False,
-                value="off",
-                id="eb-auth-method",
-                compact=True,
-            ),
-            name="auth_method",
-        )
-        yield Static(id="eb-auth-method-error", classes="field-error", markup=False)
-        yield Field(
-            t("webconfig.email.service"),
-            Select(
-                [(t(f"webconfig.email.service.{s}"), s) for s in SERVICES],
-                allow_blank=False,
-                value="exchange_online",
-                id="eb-service",
-                compact=True,
-            ),
-            name="email_service",
-            id="row-service",
-            classes="oauth2-only",
-        )
-        yield Static(id="eb-service-error", classes="field-error", markup=False)
+        yield from compose_rows(METHOD_FIELDS, t)
         # Current Status is shown only once signed in (or expired), as on the printer: the
         # guide's "no Current Status and a Sign In button: sign in" depends on it
         with Horizontal(classes="field-row oauth2-only", id="row-status"):
@@ -117,55 +91,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
             yield Button(t("webconfig.signin.button"), id="eb-sign-in", compact=True)
             yield Button(t("webconfig.cancel"), id="eb-sign-in-cancel", compact=True)
         yield Static(id="eb-status-note", classes="page-note oauth2-only", markup=False)
-        yield Field(
-            t("webconfig.email.account"),
-            Input(id="eb-account", compact=True),
-            name="account",
-            classes="basic-auth-only",
-        )
-        yield Static(id="eb-account-error", classes="field-error", markup=False)
-        yield Field(
-            t("webconfig.email.password"),
-            Input(id="eb-password", password=True, compact=True),
-            name="password",
-            classes="basic-auth-only",
-        )
-        yield Static(id="eb-password-error", classes="field-error", markup=False)
-        yield Field(
-            t("webconfig.email.pop3_server"),
-            Input(id="eb-pop3-server", compact=True),
-            name="pop3_server",
-            classes="pop-only",
-        )
-        yield Static(id="eb-pop3-server-error", classes="field-error", markup=False)
-        yield Field(
-            t("webconfig.email.sender"),
-            Input(id="eb-sender", compact=True, max_length=255, placeholder=t("webconfig.email.sender_placeholder")),
-            name="sender_address",
-        )
-        yield Static(id="eb-sender-error", classes="field-error", markup=False)
-        yield Field(
-            t("webconfig.email.smtp_server"), Input(id="eb-smtp-server", compact=True), name="smtp_server"
-        )
-        yield Static(id="eb-smtp-server-error", classes="field-error", markup=False)
-        yield Field(
-            t("webconfig.email.smtp_port"),
-            Input(id="eb-smtp-port", compact=True, restrict=r"[0-9]*", max_length=5),
-            name="smtp_port",
-        )
-        yield Static(id="eb-smtp-port-error", classes="field-error", markup=False)
-        yield Field(
-            t("webconfig.email.secure"),
-            Select(
-                [(t(f"webconfig.email.secure.{s}"), s) for s in SECURE],
-                allow_blank=False,
-                value="none",
-                id="eb-secure",
-                compact=True,
-            ),
-            name="secure",
-        )
-        yield Static(id="eb-secure-error", classes="field-error", markup=False)
+        yield from compose_rows(SERVER_FIELDS, t)
         with Horizontal(classes="button-row"):
             yield Button(t("webconfig.ok"), id="eb-ok", compact=True)
         yield Static(id="eb-result", classes="page-result", markup=False)
@@ -201,16 +127,16 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         self._apply_method(es.auth_method or "off")
         self._attempt_changed()
 
-    def values(self) -> dict[str, Any]:
+    def values(self) -> FormValues:
         """The page's fields as ``email_server`` settings values."""
         method = self.query_one("#eb-auth-method", Select).value
         port_text = self.query_one("#eb-smtp-port", Input).value.strip()
         # ASCII only: "²".isdigit() is True but int("²") raises; the device says "not a number"
-        port: Any = int(port_text) if port_text.isascii() and port_text.isdigit() and len(port_text) < 10 else port_text
+        port: FieldValue = int(port_text) if port_text.isascii() and port_text.isdigit() and len(port_text) < 10 else port_text
         sender = self.query_one("#eb-sender", Input).value.strip()
         if not sender and method == "oauth2":
             sender = signed_in_account(self, self.session)
-        values: dict[str, Any] = {
+        values: FormValues = {
             "auth_method": method,
             "sender_address": sender,
             "smtp_server": self.query_one("#eb-smtp-server", Input).value.strip(),
@@ -226,7 +152,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
             values["pop3_server"] = self.query_one("#eb-pop3-server", Input).value.strip()
         return values
 
-    def _apply_method(self, method: Any) -> None:
+    def _apply_method(self, method: object) -> None:
         self.set_class(method == "oauth2", "-oauth2")
         self.set_class(method in ("smtp_auth", "pop_before_smtp"), "-basic-auth")
         self.set_class(method == "pop_before_smtp", "-pop")
@@ -243,7 +169,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         if not self._loading:
             self._fill_from_service(event.value)
 
-    def _fill_from_service(self, service: Any) -> None:
+    def _fill_from_service(self, service: object) -> None:
         """Choosing a service fills SMTP server, port and Secure Connection (editable after)."""
         defaults = EMAIL_SERVICE_DEFAULTS.get(str(service))
         if defaults is None:
@@ -313,7 +239,8 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         if values.get("auth_method") == "oauth2":
             try:
                 committed = self.session.commit()
-            except Exception as exc:  # the token cache could not be written: said on the page
+            except (OSError, ValueError) as exc:  # the token cache could not be written, or the
+                # sign-in ended meanwhile (no finished sign-in to save): said on the page
                 result.update(describe_error(self, exc))
                 result.set_class(True, "-error")
                 return
@@ -351,11 +278,12 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         self._send_test_worker(to)
 
     @work(exclusive=True, group="webconfig-test-email", exit_on_error=False)
+    @reported
     async def _send_test_worker(self, to: str) -> None:
         result = self.query_one("#eb-test-result", Static)
         try:
             job = await host(self).device.email.send_test_email(to)
-        except Exception as exc:  # a send that could not even start (no profile): said on the page
+        except OSError as exc:  # the job log could not be written (send failures end in the job)
             result.update(describe_error(self, exc))
         else:
             result.update(job_outcome_text(self, job))

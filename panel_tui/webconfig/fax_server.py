@@ -9,58 +9,73 @@ outcome, an error code included, is in Job Status with Fax as the job type.
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.dom import DOMNode
 from textual.widgets import Button, Input, Label, Select, Static
 
+from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, job_outcome_text, tr
+from panel_tui.ui.workers import call_in_ui, reported
 from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
+from panel_tui.webconfig.fields import compose_rows, widget_ids
 from panel_tui.webconfig.pages import trainer_hints_on
+from panel_tui.widgets.form import FieldSpec
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from device_model.email.signin import SignInAttempt
+    from device_model.fax import FaxServerEmail
 
 AUTH_METHODS = ("off", "smtp_auth", "oauth2")
 SERVICES = ("exchange_online", "outlook_com")
 SECURE = ("none", "ssl_tls", "starttls")
+#: The page's fields above Current Status and Sign In (shown with OAuth2) ...
+METHOD_FIELDS = (
+    FieldSpec("auth_method", "webconfig.email.auth_method", widget_id="fs-auth-method",
+              choices=tuple((f"webconfig.email.auth.{m}", m) for m in AUTH_METHODS)),
+    FieldSpec("email_service", "webconfig.email.service", widget_id="fs-service", row_id="fs-row-service",
+              choices=tuple((f"webconfig.email.service.{s}", s) for s in SERVICES)),
+)
+#: ... and below them
+SERVER_FIELDS = (
+    FieldSpec("account", "webconfig.email.account", widget_id="fs-account", row_id="fs-row-account"),
+    FieldSpec("password", "webconfig.email.password", widget_id="fs-password", password=True,
+              row_id="fs-row-password"),
+    FieldSpec("sender_address", "webconfig.email.sender", widget_id="fs-sender"),
+    FieldSpec("smtp_server", "webconfig.email.smtp_server", widget_id="fs-smtp-server"),
+    FieldSpec("smtp_port", "webconfig.email.smtp_port", widget_id="fs-smtp-port"),
+    FieldSpec("secure", "webconfig.email.secure", widget_id="fs-secure",
+              choices=tuple((f"webconfig.email.secure.{s}", s) for s in SECURE)),
+    FieldSpec("forward_to", "webconfig.fax.forward_to", widget_id="fs-forward-to"),
+)
 #: settings field -> widget id (its message goes to ``<id>-error``)
-FIELDS = {
-    "auth_method": "fs-auth-method",
-    "email_service": "fs-service",
-    "account": "fs-account",
-    "password": "fs-password",
-    "sender_address": "fs-sender",
-    "smtp_server": "fs-smtp-server",
-    "smtp_port": "fs-smtp-port",
-    "secure": "fs-secure",
-    "forward_to": "fs-forward-to",
-}
+FIELDS = widget_ids((*METHOD_FIELDS, *SERVER_FIELDS))
 
 
 class _Note:
     """The note under Sign In (the code and URL, an outcome): no empty line when there is none,
     so the page fits 80x24 without a scroll bar narrowing its fields."""
 
-    def __init__(self, page: Any) -> None:
+    def __init__(self, page: FaxServerEmailPage) -> None:
         self.page = page
         self.widget = page.query_one("#fs-signin-note", Static)
 
     def update(self, text: str) -> None:
         self.widget.update(text)
-        self.page._note_text = text
+        self.page.note_text = text
         self.show(str(self.page.query_one("#fs-auth-method", Select).value) == "oauth2")
 
     def show(self, oauth2: bool) -> None:
-        self.widget.display = oauth2 and bool(getattr(self.page, "_note_text", ""))
+        self.widget.display = oauth2 and bool(self.page.note_text)
 
 
-def fax_client(node: Any) -> Any:
+def fax_client(node: DOMNode) -> FaxServerEmail:
     from device_model.fax import fax_server_client
 
-    return fax_server_client(node.app.device)
+    return fax_server_client(host(node).device)
 
 
 class FaxServerEmailPage(VerticalScroll, can_focus=False):
@@ -70,46 +85,24 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
     FaxServerEmailPage #fs-status { height: auto; }
     """
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.attempt: Any = None
-
-    def _row(self, label: str, widget: Any, row_id: str | None = None) -> Horizontal:
-        return Horizontal(Label(label, classes="field-label", markup=False), widget, classes="field-row", id=row_id)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.attempt: SignInAttempt | None = None
+        #: the note under Sign In ("": none, and no empty line for it)
+        self.note_text = ""
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
         yield Static(t("webconfig.nav.fax_server_email"), classes="page-title", markup=False)
         yield Static(t("webconfig.fax.intro"), classes="page-note", markup=False)
-        yield self._row(t("webconfig.email.auth_method"), Select(
-            [(t(f"webconfig.email.auth.{m}"), m) for m in AUTH_METHODS], allow_blank=False, value="off",
-            id="fs-auth-method", compact=True))
-        yield Static(id="fs-auth-method-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.email.service"), Select(
-            [(t(f"webconfig.email.service.{s}"), s) for s in SERVICES], allow_blank=False,
-            value="exchange_online", id="fs-service", compact=True), row_id="fs-row-service")
-        yield Static(id="fs-service-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.email.current_status"), Static(id="fs-status", markup=False), row_id="fs-row-status")
+        yield from compose_rows(METHOD_FIELDS, t)
+        with Horizontal(classes="field-row", id="fs-row-status"):
+            yield Label(t("webconfig.email.current_status"), classes="field-label", markup=False)
+            yield Static(id="fs-status", markup=False)
         with Horizontal(classes="button-row", id="fs-row-signin"):
             yield Button(t("webconfig.signin.button"), id="fs-sign-in", compact=True)
         yield Static(id="fs-signin-note", classes="page-note", markup=False)
-        yield self._row(t("webconfig.email.account"), Input(id="fs-account", compact=True), row_id="fs-row-account")
-        yield Static(id="fs-account-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.email.password"), Input(id="fs-password", password=True, compact=True),
-                        row_id="fs-row-password")
-        yield Static(id="fs-password-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.email.sender"), Input(id="fs-sender", compact=True))
-        yield Static(id="fs-sender-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.email.smtp_server"), Input(id="fs-smtp-server", compact=True))
-        yield Static(id="fs-smtp-server-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.email.smtp_port"), Input(id="fs-smtp-port", compact=True))
-        yield Static(id="fs-smtp-port-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.email.secure"), Select(
-            [(t(f"webconfig.email.secure.{s}"), s) for s in SECURE], allow_blank=False, value="none",
-            id="fs-secure", compact=True))
-        yield Static(id="fs-secure-error", classes="field-error", markup=False)
-        yield self._row(t("webconfig.fax.forward_to"), Input(id="fs-forward-to", compact=True))
-        yield Static(id="fs-forward-to-error", classes="field-error", markup=False)
+        yield from compose_rows(SERVER_FIELDS, t)
         with Horizontal(classes="button-row"):
             yield Button(t("webconfig.ok"), id="fs-ok", compact=True)
             yield Button(t("webconfig.fax.receive"), id="fs-receive", compact=True)
@@ -122,7 +115,7 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
 
     def load_settings(self) -> None:
         """What the printer holds now (a page left without OK forgets its edits)."""
-        fs = self.app.device.settings.fax_server
+        fs = host(self).device.settings.fax_server
         self.query_one("#fs-auth-method", Select).value = fs.auth_method
         self.query_one("#fs-service", Select).value = fs.email_service or "exchange_online"
         self.query_one("#fs-account", Input).value = fs.account
@@ -149,7 +142,7 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
     def _field_left(self, event: Input.Blurred) -> None:
         event.input.scroll_home(animate=False, immediate=True)
 
-    def values(self) -> dict[str, Any]:
+    def values(self) -> dict[str, str | None]:
         method = str(self.query_one("#fs-auth-method", Select).value)
         return {
             "auth_method": method,
@@ -163,7 +156,7 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
             "forward_to": self.query_one("#fs-forward-to", Input).value.strip(),
         }
 
-    def _apply_method(self, method: Any) -> None:
+    def _apply_method(self, method: object) -> None:
         oauth2 = method == "oauth2"
         for row in ("#fs-row-service", "#fs-row-status", "#fs-row-signin"):
             self.query_one(row).display = oauth2
@@ -182,7 +175,7 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
         if self.query_one("#fs-auth-method", Select).value == "oauth2":
             self._fill_from_service(event.value)
 
-    def _fill_from_service(self, service: Any) -> None:
+    def _fill_from_service(self, service: object) -> None:
         from device_model.settings import EMAIL_SERVICE_DEFAULTS  # Microsoft's names: from the profiles
 
         server, port, secure = EMAIL_SERVICE_DEFAULTS.get(str(service), ("", 587, "starttls"))
@@ -199,21 +192,22 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
         """Current Status: the pending sign-in first, else what the Fax Server holds."""
         status = self.query_one("#fs-status", Static)
         note = _Note(self)
-        state = getattr(self.attempt, "state", None)
-        if state == "waiting":
+        attempt = self.attempt
+        state = attempt.state if attempt is not None else None
+        if attempt is not None and state == "waiting":
             status.update(tr(self, "webconfig.status.waiting"))
-            note.update(tr(self, "webconfig.fax.code", code=self.attempt.user_code, url=self.attempt.verification_uri))
+            note.update(tr(self, "webconfig.fax.code", code=attempt.user_code, url=attempt.verification_uri))
             return
-        if state == "signed_in":
-            status.update(tr(self, "webconfig.status.signed_in_account", account=self.attempt.account or ""))
+        if attempt is not None and state == "signed_in":
+            status.update(tr(self, "webconfig.status.signed_in_account", account=attempt.account or ""))
             # as on the Email Server page: a printer does not explain the OK trap; a class may
             note.update(tr(self, "webconfig.status.not_saved") if trainer_hints_on(self) else "")
             return
         note.update("")
-        if state in ("failed", "expired", "cancelled"):
+        if attempt is not None and state in ("failed", "expired", "cancelled"):
             from panel_tui.webconfig.email_basic import signin_outcome_text
 
-            note.update(signin_outcome_text(self, self.attempt))
+            note.update(signin_outcome_text(self, attempt))
         held = fax_client(self).status()
         if held.state == "signed_in":
             status.update(tr(self, "webconfig.status.signed_in_account", account=held.account or ""))
@@ -224,44 +218,29 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
 
     @on(Button.Pressed, "#fs-sign-in")
     def sign_in(self) -> None:
-        if getattr(self.attempt, "state", None) == "waiting":
+        if self.attempt is not None and self.attempt.state == "waiting":
             return
         self.attempt = None
         self.query_one("#fs-status", Static).update(tr(self, "webconfig.status.starting"))
         self._sign_in_worker(str(self.query_one("#fs-service", Select).value))
 
     @work(thread=True, group="fax-server-signin", exclusive=True, exit_on_error=False)
+    @reported
     def _sign_in_worker(self, service: str) -> None:
-        client = fax_client(self)
-        try:
-            attempt = client.begin_sign_in(service)
-        except Exception as exc:
-            log.info("fax server sign-in could not start: %s", type(exc).__name__)
-            self._from_thread(self._say, describe_error(self, exc), True)
-            return
-        self._from_thread(self._set_attempt, attempt)
-        try:
-            attempt.wait()
-        except Exception:
-            log.exception("waiting for the fax server sign-in failed")
-        self._from_thread(self.refresh_status)
+        # the device never raises for service trouble (the attempt comes back "failed"):
+        # anything raised here is a bug, said by the app (@reported)
+        attempt = fax_client(self).begin_sign_in(service)
+        call_in_ui(self, self._set_attempt, attempt)
+        attempt.wait()
+        call_in_ui(self, self.refresh_status)
 
-    def _from_thread(self, callback: Any, *args: Any) -> None:
-        try:
-            self.app.call_from_thread(callback, *args)
-        except RuntimeError:  # shutting down
-            pass
-
-    def _set_attempt(self, attempt: Any) -> None:
+    def _set_attempt(self, attempt: SignInAttempt) -> None:
         self.attempt = attempt
         self.refresh_status()
 
     def on_unmount(self) -> None:
-        if getattr(self.attempt, "state", None) == "waiting":
-            try:
-                self.attempt.cancel()
-            except Exception:
-                log.exception("cancelling the fax server sign-in failed")
+        if self.attempt is not None and self.attempt.state == "waiting":
+            self.attempt.cancel()
 
     # -- OK and the sample fax -----------------------------------------------------------------
 
@@ -278,14 +257,14 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
         self._clear_errors()
         values = self.values()
         try:
-            self.app.device.update("fax_server", **values)
+            host(self).device.update("fax_server", **values)
         except ValidationError as exc:
             messages = {FIELDS[name]: tr(self, msg) for name, msg in exc.errors.items() if name in FIELDS}
             self._say(tr(self, "webconfig.email.invalid"), True)
             show_field_errors(self, messages)
             return
         committed = False
-        if values["auth_method"] == "oauth2" and getattr(self.attempt, "state", None) == "signed_in":
+        if values["auth_method"] == "oauth2" and self.attempt is not None and self.attempt.state == "signed_in":
             fax_client(self).commit_sign_in(self.attempt)
             self.attempt = None
             committed = True
@@ -299,13 +278,13 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
         self._receive_worker()
 
     @work(exclusive=True, group="fax-receive", exit_on_error=False)
+    @reported
     async def _receive_worker(self) -> None:
         try:
             job = await fax_client(self).receive_sample()
-        except Exception as exc:
-            log.info("sample fax failed: %s", type(exc).__name__)
+        except OSError as exc:  # the job log could not be written (send failures end in the job)
             self._say(describe_error(self, exc), True)
         else:
-            self._say(job_outcome_text(self, job), getattr(job, "status", "") == "error")
+            self._say(job_outcome_text(self, job), job.status == "error")
         finally:
             self.query_one("#fs-receive", Button).disabled = False

@@ -10,7 +10,6 @@ notification to the addresses typed in now (so a trainer can try before saving).
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +19,8 @@ from textual.widgets import Button, Input, Label, Static
 from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, job_outcome_text, tr
 from panel_tui.ui.widgets import TickBox
+from panel_tui.ui.workers import reported
+from panel_tui.widgets.form import FormValues
 from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
 
 log = logging.getLogger(__name__)
@@ -76,9 +77,9 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
                 self.query_one(f"#{event_id(event, n)}", TickBox).value = bool(getattr(ns, f"{event}_{n}"))
         self._clear_errors()
 
-    def values(self) -> dict[str, Any]:
+    def values(self) -> FormValues:
         """The page's fields as ``notifications`` settings values."""
-        values: dict[str, Any] = {}
+        values: FormValues = {}
         for n in range(1, SLOTS + 1):
             values[f"address_{n}"] = self.query_one(f"#{address_id(n)}", Input).value.strip()
             for event in EVENTS:
@@ -98,7 +99,7 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
         self._clear_errors()
         result = self.query_one("#en-result", Static)
         try:
-            self.app.device.update("notifications", **self.values())
+            host(self).device.update("notifications", **self.values())
         except ValidationError as exc:
             messages = {address_id(int(name.rsplit("_", 1)[1])): tr(self, msg)
                         for name, msg in exc.errors.items() if name.startswith("address_")}
@@ -113,7 +114,7 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
 
     def test_recipients(self) -> list[str]:
         """The typed addresses that pass the sender-address rules (the test goes only there)."""
-        from device_model.validation import check_sender_address
+        from device_model.field_checks import check_sender_address
 
         out: list[str] = []
         for n in range(1, SLOTS + 1):
@@ -134,13 +135,14 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
         self._send_test_worker(to)
 
     @work(exclusive=True, group="webconfig-test-notification", exit_on_error=False)
+    @reported
     async def _send_test_worker(self, to: list[str]) -> None:
         from device_model.notifications import send_notification
 
         result = self.query_one("#en-test-result", Static)
         try:
-            job = await send_notification(self.app.device, "test", to)
-        except Exception as exc:  # a send that could not even start (no service yet): said here
+            job = await send_notification(host(self).device, "test", to)
+        except OSError as exc:  # the job log could not be written (send failures end in the job)
             log.info("test notification failed: %s", type(exc).__name__)
             result.update(describe_error(self, exc))
         else:

@@ -59,7 +59,7 @@ class ProductStatusPage(VerticalScroll, can_focus=False):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        device = self.app.device
+        device = host(self).device
         profile = device.profile
         ip = device_ip(self)
         rows = [
@@ -103,6 +103,6 @@ class TrainerHintsPage(Vertical):
     @on(Button.Pressed, "#th-ok")
     def press_ok(self) -> None:
         value = self.query_one("#th-show", TickBox).value
-        self.app.device.update("basic", trainer_hints=bool(value))
+        host(self).device.update("basic", trainer_hints=bool(value))
         self.query_one("#th-result", Static).update(tr(self, "webconfig.trainer_hints.saved"))
 

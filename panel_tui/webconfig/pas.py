@@ -8,9 +8,16 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Label, Select, Static
+from textual.widgets import Button, Select, Static
 
+from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
+from panel_tui.webconfig.fields import compose_rows
+from panel_tui.widgets.form import FieldSpec
+
+#: Sender's Email Address of To Email: the user's own, or the Email Server's
+SENDER = FieldSpec("sender_mode", "webconfig.email.sender", widget_id="pas-sender",
+                   choices=tuple((f"webconfig.pas.sender.{m}", m) for m in ("user", "device")))
 
 
 class PasPage(VerticalScroll, can_focus=False):
@@ -20,10 +27,7 @@ class PasPage(VerticalScroll, can_focus=False):
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
         yield Static(t("webconfig.nav.pas"), classes="page-title", markup=False)
         yield Static(t("webconfig.pas.intro"), classes="page-note", markup=False)
-        with Horizontal(classes="field-row"):
-            yield Label(t("webconfig.email.sender"), classes="field-label", markup=False)
-            yield Select([(t(f"webconfig.pas.sender.{m}"), m) for m in ("user", "device")],
-                         allow_blank=False, value="user", id="pas-sender", compact=True)
+        yield from compose_rows((SENDER,), t, errors=False)  # either choice is valid
         with Horizontal(classes="button-row"):
             yield Button(t("webconfig.ok"), id="pas-ok", compact=True)
         yield Static(id="pas-result", classes="page-result", markup=False)
@@ -36,7 +40,7 @@ class PasPage(VerticalScroll, can_focus=False):
     def load_settings(self) -> None:
         from device_model.pas import pas_for
 
-        pas = pas_for(self.app.device)
+        pas = pas_for(host(self).device)
         self.query_one("#pas-sender", Select).value = pas.sender_mode
         grid = Table.grid(padding=(0, 1))
         for _ in range(3):
@@ -52,5 +56,5 @@ class PasPage(VerticalScroll, can_focus=False):
     def press_ok(self) -> None:
         from device_model.pas import pas_for
 
-        pas_for(self.app.device).set_sender_mode(str(self.query_one("#pas-sender", Select).value))
+        pas_for(host(self).device).set_sender_mode(str(self.query_one("#pas-sender", Select).value))
         self.query_one("#pas-result", Static).update(tr(self, "webconfig.email.saved"))

@@ -39,6 +39,8 @@ from panel_tui.webconfig.site_map import ADMIN_PAGES, EMULATED, EXTRA_PAGES, NAV
 from panel_tui.webconfig.tabstrip import TabStrip
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from device_model.email import SignInAttempt
 
 log = logging.getLogger(__name__)
@@ -147,11 +149,10 @@ class WebConfigScreen(Screen[None]):
 
     def nav_pages(self) -> tuple[tuple[str, str], ...]:
         """This tab's left menu for this model (a page of a feature the model lacks is absent)."""
-        profile = getattr(self.app.device, "profile", None)
-        has = getattr(profile, "has", None)
+        profile = host(self).device.profile
         return tuple(
             (page, path) for page, path in NAV.get(self.tab, ())
-            if page not in NAV_FEATURES or (callable(has) and has(NAV_FEATURES[page]))
+            if page not in NAV_FEATURES or profile.has(NAV_FEATURES[page])
         )
 
     def _fill_nav(self) -> None:
@@ -372,12 +373,13 @@ class WebConfigScreen(Screen[None]):
         self._show_page()
 
 
-def _page_class(target: str) -> Any:
+def _page_class(target: str) -> type[Widget]:
     """The page class named "module:Class" (imported when Web Config is first shown)."""
     from importlib import import_module
 
     module, _, name = target.partition(":")
-    return getattr(import_module(module), name)
+    page: type[Widget] = getattr(import_module(module), name)
+    return page
 
 
 class WebNav(OptionList):

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from device_model.i18n import Msg
+    from device_model.network import StatusRow
 
 
 def facts_table(rows: Iterable[tuple[str, str]]) -> Table:
@@ -21,7 +25,7 @@ def facts_table(rows: Iterable[tuple[str, str]]) -> Table:
     return table
 
 
-def translate_rows(rows: Iterable[Any], t: Callable[[Any], str]) -> list[tuple[str, str]]:
+def translate_rows(rows: Iterable[StatusRow], t: Callable[[Msg], str]) -> list[tuple[str, str]]:
     """StatusRow(id, label: Msg, value: str | Msg) -> translated (label, value) pairs."""
     out = []
     for row in rows:
@@ -37,8 +41,8 @@ class Facts(VerticalScroll):
     Facts { height: 1fr; padding: 1 2; }
     """
 
-    def __init__(self, rows: Iterable[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, rows: Iterable[tuple[str, str]], *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._rows = list(rows)
 
     def compose(self):  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import cast
 
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -35,34 +35,56 @@ def arrow_moves_focus(screen: Screen[object], forward: bool) -> None:
         screen.focus_previous()
 
 
+#: A settings field's value as a form holds it: the text typed, or the value of a Select's
+#: choice (a bool for On/Off, an int, a string; None where the setting is unset).
+FieldValue = str | int | bool | None
+#: A form's values by settings field name, as ``Device.update(section, **values)`` takes them.
+FormValues = dict[str, FieldValue]
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One field: `name` is the settings field it edits; `choices` makes it a Select."""
 
     name: str
     label_key: str
-    choices: Sequence[tuple[str, Any]] = ()  # (label key, value)
+    choices: Sequence[tuple[str, FieldValue]] = ()  # (label key, value)
     password: bool = False
     max_length: int = 0
     #: The field is editable only when this returns True for the form's current values.
-    enabled_when: Callable[[dict[str, Any]], bool] | None = field(default=None, compare=False)
+    enabled_when: Callable[[FormValues], bool] | None = field(default=None, compare=False)
+    #: the widget's id (default ``field-<name>``); Web Config's pages name theirs per page
+    widget_id: str = ""
+    #: an Input's placeholder (a catalog key) and the characters it accepts (a regex)
+    placeholder_key: str = ""
+    restrict: str | None = None
+    #: the row's id and classes, where a page shows or hides rows (Web Config's ``-oauth2``)
+    row_id: str | None = None
+    row_classes: str = ""
+
+    @property
+    def id(self) -> str:
+        """The id of the field's widget; its message line is ``<id>-error`` on Web Config."""
+        return self.widget_id or f"field-{self.name}"
 
 
 def compose_fields(
-    specs: Sequence[FieldSpec], values: dict[str, Any], t: Callable[..., str]
+    specs: Sequence[FieldSpec], values: FormValues, t: Callable[..., str]
 ) -> ComposeResult:
     """Label, widget and (hidden until needed) error line for each field."""
     for spec in specs:
         with Vertical(classes="form-field"):
             with Horizontal(classes="form-row", id=f"row-{spec.name}"):
                 yield Label(t(spec.label_key), id=f"label-{spec.name}", markup=False)
-                yield _widget(spec, values.get(spec.name), t)
+                yield field_widget(spec, values.get(spec.name), t)
             error = Static("", id=f"error-{spec.name}", classes="field-error", markup=False)
             error.display = False
             yield error
 
 
-def _widget(spec: FieldSpec, value: Any, t: Callable[..., str]) -> Input | Select[Any]:
+def field_widget(spec: FieldSpec, value: FieldValue, t: Callable[..., str]) -> Input | Select[FieldValue]:
+    """The field's widget: a Select of its choices (the first when ``value`` is none of them),
+    else an Input showing ``value``."""
     if spec.choices:
         options = [(t(key), v) for key, v in spec.choices]
         known = [v for _, v in spec.choices]
@@ -70,24 +92,26 @@ def _widget(spec: FieldSpec, value: Any, t: Callable[..., str]) -> Input | Selec
             options,
             value=value if value in known else known[0],
             allow_blank=False,
-            id=f"field-{spec.name}",
+            id=spec.id,
             compact=True,
         )
     return Input(
         "" if value is None else str(value),
+        placeholder=t(spec.placeholder_key) if spec.placeholder_key else "",
         password=spec.password,
+        restrict=spec.restrict,
         max_length=spec.max_length,
-        id=f"field-{spec.name}",
+        id=spec.id,
         compact=True,
     )
 
 
-def read_fields(container: DOMNode, specs: Sequence[FieldSpec]) -> dict[str, Any]:
+def read_fields(container: DOMNode, specs: Sequence[FieldSpec]) -> FormValues:
     """Current values of the form's widgets (Inputs as typed, Selects as their values)."""
-    values: dict[str, Any] = {}
+    values: FormValues = {}
     for spec in specs:
-        widget = container.query_one(f"#field-{spec.name}")
-        values[spec.name] = widget.value
+        widget = cast("Input | Select[FieldValue]", container.query_one(f"#{spec.id}"))
+        values[spec.name] = cast(FieldValue, widget.value)  # a Select here never allows a blank
     return values
 
 
@@ -114,4 +138,4 @@ def apply_enabled(container: DOMNode, specs: Sequence[FieldSpec]) -> None:
     values = read_fields(container, specs)
     for spec in specs:
         if spec.enabled_when is not None:
-            container.query_one(f"#field-{spec.name}").disabled = not spec.enabled_when(values)
+            container.query_one(f"#{spec.id}").disabled = not spec.enabled_when(values)

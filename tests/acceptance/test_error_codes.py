@@ -387,7 +387,7 @@ def test_job_details_in_latvian_are_latvian_and_the_reply_stays_verbatim(launch:
     panel.wait_for("Kļūda 312", timeout=40)
     panel.press("ctrl+j")
     panel.wait_for("Žurnāls")
-    assert "Kļūda 312" in panel.line(TO)
+    panel.wait_until(lambda: "Kļūda 312" in panel.line(TO), "the log's row of the job says Kļūda 312")
     panel.press("enter")
     panel.wait_for("Darba informācija")
     text = flat(panel.settle())
@@ -405,7 +405,7 @@ def test_a_new_printer_in_latvian_says_not_set_in_latvian(launch: Launch) -> Non
     assert "DNS" not in outcome
     panel.press("ctrl+j")
     panel.wait_for("Žurnāls")
-    assert "Neiestatīts" in panel.line(TO)
+    panel.wait_until(lambda: "Neiestatīts" in panel.line(TO), "the log's row of the job says Neiestatīts")
     panel.press("enter")
     panel.wait_for("Darba informācija")
     text = flat(panel.settle())

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from device_model import Device, FrozenClock
 from device_model.i18n import Msg
 from device_model.settings import SECTION_TYPES, section_fields
-from device_model.validation import ValidationError, check_ipv4, validate_section
+from device_model.field_checks import check_ipv4
+from device_model.validation import ValidationError, validate_section
 from tests.reliability.conftest import SCALE, record_count
 
 #: Digits that str.isdigit() accepts but are not ASCII: superscripts, Arabic-Indic, Devanagari, fullwidth.

@@ -27,6 +27,17 @@ def make_device(state_dir: Path, *, lock: bool = False, lang: str = "en") -> Dev
     return device
 
 
+def make_oauth2_device(state_dir: Path, *, lang: str = "en", sender: str = "", hints: bool = False) -> Device:
+    """A device set to OAuth2 with Exchange Online's server (guide steps 4-5 done, nobody
+    signed in yet); ``hints``: Web Config's trainer hints on."""
+    device = make_device(state_dir, lang=lang)
+    device.update("email_server", auth_method="oauth2", email_service="exchange_online", sender_address=sender,
+                  smtp_server="smtp.office365.com", smtp_port=587, secure="starttls")
+    if hints:
+        device.update("basic", trainer_hints=True)
+    return device
+
+
 def make_app(device: Device) -> PanelApp:
     """The app without its 1 s timer (tests call `app.tick()`), without the embedded tenant,
     and with Unicode icons whatever $TERM says (snapshots must not depend on the terminal)."""

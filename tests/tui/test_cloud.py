@@ -11,9 +11,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input, Select
+from textual.widgets import DataTable, Input, Select
 
 from device_model import Device
+from panel_tui.app import PanelApp
 from panel_tui.cloud.admin_pane import AdminPane
 from panel_tui.remote_admin import RemoteTenantAdmin
 from panel_tui.cloud.screens import CloudScreen
@@ -282,33 +283,50 @@ def _deliver(tenant: Any, upn: str, subject: str, sender: str, *, pdf: int = 0, 
         os.utime(path, (when, when))
 
 
-async def test_mailbox_opens_on_the_newest_mail_and_a_message_opens_by_keyboard(
-    live_device: Device, tenant: Any
-) -> None:
-    """Not the printer's mailbox by habit: the one just mailed. Server data is text, not markup."""
-    from textual.widgets import DataTable
+USER = "user@contoso.onmicrosoft.com"
 
-    from panel_tui.cloud.mail_pane import MailMessageScreen, MailPane
 
-    user = "user@contoso.onmicrosoft.com"
+def _two_mailboxes(tenant: Any) -> None:
+    """An older message to the printer, then a newer one to the user, its subject and sender
+    written like markup (server data: shown as text)."""
     _deliver(tenant, PRINTER, "An older message", PRINTER, age=600)
-    _deliver(tenant, user, "[/] Scanned [bold]document", '"[red]Printer" <admin@contoso.onmicrosoft.com>', pdf=3000)
+    _deliver(tenant, USER, "[/] Scanned [bold]document", '"[red]Printer" <admin@contoso.onmicrosoft.com>', pdf=3000)
+
+
+async def _mailboxes(app: PanelApp, pilot: Any) -> tuple[Select[str], DataTable[object]]:
+    """Cloud > Mailboxes, once its list shows the user's one message."""
+    from panel_tui.cloud.mail_pane import MailPane
+
+    await app.switch_mode("cloud")
+    await pilot.pause()
+    app.screen.show_tab("mail")
+    pane = app.screen.query_one(MailPane)
+    box, table = pane.query_one("#mail-box", Select), pane.query_one("#mail-table", DataTable)
+    await wait_until(pilot, lambda: box.value == USER and table.row_count == 1, "the newest mail's mailbox")
+    await pilot.pause()
+    return box, table
+
+
+async def test_mailbox_opens_on_the_newest_mail_shown_as_text(live_device: Device, tenant: Any) -> None:
+    """Not the printer's mailbox by habit: the one just mailed. Server data is text, not markup."""
+    _two_mailboxes(tenant)
     app = linked_app(live_device, tenant)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.switch_mode("cloud")
-        cloud = app.screen
-        await pilot.pause()
-        cloud.show_tab("mail")
-        pane = cloud.query_one(MailPane)
-        box = pane.query_one("#mail-box", Select)
-        table = pane.query_one("#mail-table", DataTable)
-        await wait_until(pilot, lambda: box.value == user and table.row_count == 1, "the newest mail's mailbox")
-        await pilot.pause()
+        await _mailboxes(app, pilot)
         text = screen_text(app)
         assert "[/] Scanned [bold]document" in text  # Subject and attachment on screen, uncut
         assert "scan0001.pdf" in text
         assert '"[red]Printer" <admin@contoso.onmicrosoft.com>' in text
 
+
+async def test_a_message_opens_by_keyboard_and_esc_closes_it(live_device: Device, tenant: Any) -> None:
+    from panel_tui.cloud.mail_message import MailMessageScreen
+
+    _two_mailboxes(tenant)
+    app = linked_app(live_device, tenant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        _box, table = await _mailboxes(app, pilot)
+        cloud = app.screen
         table.focus()
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, MailMessageScreen), "the message opened")
@@ -316,7 +334,7 @@ async def test_mailbox_opens_on_the_newest_mail_and_a_message_opens_by_keyboard(
         text = screen_text(app)
         for line in (
             'From: "[red]Printer" <admin@contoso.onmicrosoft.com>',
-            f"To: {user}",
+            f"To: {USER}",
             "Subject: [/] Scanned [bold]document",
             "Date: 2026-11-27 14:31",
             "Attachments: scan0001.pdf (2.9 KB)",
@@ -327,6 +345,12 @@ async def test_mailbox_opens_on_the_newest_mail_and_a_message_opens_by_keyboard(
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is cloud, "back to the list")
 
+
+async def test_no_mailbox_picked_lists_nothing_and_another_lists_its_own(live_device: Device, tenant: Any) -> None:
+    _two_mailboxes(tenant)
+    app = linked_app(live_device, tenant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        box, table = await _mailboxes(app, pilot)
         box.value = Select.NULL  # "Select a mailbox": no count of the mailbox shown before
         await wait_until(pilot, lambda: table.row_count == 0, "the list emptied")
         assert "1 message" not in static_text(app, "#mail-detail")

@@ -109,7 +109,6 @@ def test_every_panel_and_menu_key_exists_in_both_languages() -> None:
         keys |= set(re.findall(r"[\"'](panel\.[a-z0-9_.]+[a-z0-9_])[\"']", path.read_text()))
     keys |= {f"panel.language.{code}" for code in ("en", "lv")}
     keys |= {f"panel.home.tile.{t}" for t in ("scan", "settings", "job_status", "webconfig")}
-    keys |= {f"panel.surface.{m}" for m in ("webconfig", "cloud")}
     keys |= {f"panel.help.{m}" for m in ("webconfig", "cloud")}
     for lang in ("en", "lv"):
         missing = sorted(k for k in keys if not catalog.has(lang, k))

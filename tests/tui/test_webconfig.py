@@ -274,10 +274,10 @@ async def test_code_expiry_updates_the_page(tmp_path: Any, live_device: Device) 
 
 
 async def test_language_switch_keeps_the_session(tmp_path: Any) -> None:
-    from .conftest import make_app
-    from .test_webconfig_snapshots import _oauth2_device, _waiting_attempt
+    from .conftest import make_app, make_oauth2_device
+    from .test_webconfig_snapshots import PRINTER, _waiting_attempt
 
-    device = _oauth2_device(tmp_path)
+    device = make_oauth2_device(tmp_path / "state", sender=PRINTER)
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.switch_mode("webconfig")

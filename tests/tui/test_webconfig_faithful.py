@@ -21,19 +21,10 @@ from panel_tui.webconfig.screens import WebConfigScreen
 from panel_tui.webconfig.signin import SignInModal
 from panel_tui.webconfig.tabstrip import layout_tabs
 
-from .conftest import make_app, make_device
+from .conftest import make_app, make_device, make_oauth2_device
 from .helpers import screen_text, static_text
 
 PRINTER = "printer@contoso.onmicrosoft.com"
-
-
-def _oauth2_device(tmp_path: Path, *, lang: str = "en", sender: str = "", hints: bool = False) -> Device:
-    device = make_device(tmp_path / "state", lang=lang)
-    device.update("email_server", auth_method="oauth2", email_service="exchange_online", sender_address=sender,
-                  smtp_server="smtp.office365.com", smtp_port=587, secure="starttls")
-    if hints:
-        device.update("basic", trainer_hints=True)
-    return device
 
 
 def _attempt(state: str) -> Any:
@@ -97,7 +88,7 @@ async def test_log_out_asks_with_cancel_focused(device: Device) -> None:
 
 
 async def test_no_current_status_before_sign_in_and_no_ok_hint_after(tmp_path: Path) -> None:
-    app = make_app(_oauth2_device(tmp_path))
+    app = make_app(make_oauth2_device(tmp_path / "state"))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _basic_page(app, pilot)
         assert not screen.query_one("#row-status").display
@@ -111,7 +102,7 @@ async def test_no_current_status_before_sign_in_and_no_ok_hint_after(tmp_path: P
 
 
 async def test_trainer_hints_explain_the_trap_and_persist(tmp_path: Path) -> None:
-    device = _oauth2_device(tmp_path)
+    device = make_oauth2_device(tmp_path / "state")
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _basic_page(app, pilot)
@@ -130,7 +121,7 @@ async def test_trainer_hints_explain_the_trap_and_persist(tmp_path: Path) -> Non
 
 
 async def test_sender_is_offered_from_the_signed_in_account(tmp_path: Path) -> None:
-    app = make_app(_oauth2_device(tmp_path))
+    app = make_app(make_oauth2_device(tmp_path / "state"))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _basic_page(app, pilot)
         sender = screen.query_one("#eb-sender", Input)
@@ -141,7 +132,7 @@ async def test_sender_is_offered_from_the_signed_in_account(tmp_path: Path) -> N
 
 
 async def test_sender_error_is_in_latvian_and_keeps_what_was_typed(tmp_path: Path) -> None:
-    device = _oauth2_device(tmp_path, lang="lv", sender=PRINTER)
+    device = make_oauth2_device(tmp_path / "state", lang="lv", sender=PRINTER)
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _basic_page(app, pilot)
@@ -155,7 +146,7 @@ async def test_sender_error_is_in_latvian_and_keeps_what_was_typed(tmp_path: Pat
 
 
 async def test_sign_in_window_shows_copy_keys_at_80x24(tmp_path: Path) -> None:
-    app = make_app(_oauth2_device(tmp_path))
+    app = make_app(make_oauth2_device(tmp_path / "state"))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _basic_page(app, pilot)
         screen.set_attempt(_attempt("waiting"))
@@ -169,7 +160,7 @@ async def test_sign_in_window_shows_copy_keys_at_80x24(tmp_path: Path) -> None:
 
 
 async def test_basic_page_fits_80x24_and_focus_scrolls_into_view(tmp_path: Path) -> None:
-    app = make_app(_oauth2_device(tmp_path, hints=True))
+    app = make_app(make_oauth2_device(tmp_path / "state", hints=True))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _basic_page(app, pilot)
         screen.set_attempt(_attempt("signed_in"))
@@ -186,7 +177,7 @@ async def test_basic_page_fits_80x24_and_focus_scrolls_into_view(tmp_path: Path)
 
 
 async def test_basic_page_without_hints_needs_no_scrolling(tmp_path: Path) -> None:
-    app = make_app(_oauth2_device(tmp_path))
+    app = make_app(make_oauth2_device(tmp_path / "state"))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _basic_page(app, pilot)
         screen.set_attempt(_attempt("signed_in"))
@@ -201,7 +192,7 @@ FORBIDDEN_IN_LV = ("Cancel", "Close", "Log out", "Not signed in", "Copy code", "
 
 async def test_latvian_screens_use_one_language(tmp_path: Path) -> None:
     """Only the labels the Latvian guide quotes in English stay English (see the lv catalog)."""
-    app = make_app(_oauth2_device(tmp_path, lang="lv"))
+    app = make_app(make_oauth2_device(tmp_path / "state", lang="lv"))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _basic_page(app, pilot)
         screen.set_attempt(_attempt("waiting"))
@@ -226,7 +217,7 @@ async def test_latvian_screens_use_one_language(tmp_path: Path) -> None:
 
 async def test_dialogs_leave_no_page_text_at_their_edges(tmp_path: Path) -> None:
     """On a 16-colour terminal a see-through backdrop reads as stray words beside the dialog."""
-    app = make_app(_oauth2_device(tmp_path))
+    app = make_app(make_oauth2_device(tmp_path / "state"))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _basic_page(app, pilot)
         screen.logged_in = False
@@ -241,7 +232,7 @@ async def test_dialogs_leave_no_page_text_at_their_edges(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(("lang", "label"), [("en", "SMTP Server Port Number"), ("lv", "SMTP servera porta numurs")])
 async def test_labels_and_values_never_run_together(tmp_path: Path, lang: str, label: str) -> None:
-    app = make_app(_oauth2_device(tmp_path, lang=lang))
+    app = make_app(make_oauth2_device(tmp_path / "state", lang=lang))
     async with app.run_test(size=(80, 24)) as pilot:
         await _basic_page(app, pilot)
         line = next(line for line in screen_text(app).splitlines() if label in line)

@@ -11,29 +11,14 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from device_model import Device
 from device_model.email import SignInStatus
 from panel_tui import menu_tree
 from panel_tui.screens.registry import open_node
 from panel_tui.webconfig.signin import SignInModal
 
-from .conftest import make_app, make_device
+from .conftest import make_app, make_oauth2_device
 
 PRINTER = "printer@contoso.onmicrosoft.com"
-
-
-def _oauth2_device(tmp_path: Path) -> Device:
-    device = make_device(tmp_path / "state")
-    device.update(
-        "email_server",
-        auth_method="oauth2",
-        email_service="exchange_online",
-        sender_address=PRINTER,
-        smtp_server="smtp.office365.com",
-        smtp_port=587,
-        secure="starttls",
-    )
-    return device
 
 
 def _waiting_attempt() -> Any:
@@ -57,7 +42,7 @@ class _SignedInEmail:
 
 
 def test_sign_in_window_shows_code(snap_compare: Any, tmp_path: Path) -> None:
-    app = make_app(_oauth2_device(tmp_path))
+    app = make_app(make_oauth2_device(tmp_path / "state", sender=PRINTER))
 
     async def run_before(pilot: Any) -> None:
         await app.switch_mode("webconfig")
@@ -73,7 +58,7 @@ def test_sign_in_window_shows_code(snap_compare: Any, tmp_path: Path) -> None:
 
 
 def test_basic_page_waiting_for_sign_in(snap_compare: Any, tmp_path: Path) -> None:
-    app = make_app(_oauth2_device(tmp_path))
+    app = make_app(make_oauth2_device(tmp_path / "state", sender=PRINTER))
 
     async def run_before(pilot: Any) -> None:
         await app.switch_mode("webconfig")
@@ -88,7 +73,7 @@ def test_basic_page_waiting_for_sign_in(snap_compare: Any, tmp_path: Path) -> No
 
 
 def test_email_server_status_signed_in(snap_compare: Any, tmp_path: Path) -> None:
-    device = _oauth2_device(tmp_path)
+    device = make_oauth2_device(tmp_path / "state", sender=PRINTER)
     device.email = _SignedInEmail()
     app = make_app(device)
 

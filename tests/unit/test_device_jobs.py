@@ -87,12 +87,13 @@ def test_a_huge_log_gives_its_newest_entries_without_being_parsed_whole(tmp_path
     its first bytes; a whole-file parse would have failed on the damaged end."""
     import json
 
+    from device_model import job_files
     from device_model import jobs as jobs_mod
 
     n = 30_000
     doc = json.dumps({"data": {"active": [], "log": [_entry(i) for i in range(n, 0, -1)], "next_id": n + 1},
                       "schema_version": 1}, sort_keys=True, separators=(",", ":"))
-    assert len(doc) > jobs_mod.SNAPSHOT_READ_LIMIT
+    assert len(doc) > job_files.SNAPSHOT_READ_LIMIT
     (tmp_path / "joblog.json").write_text(doc[: len(doc) - 100] + "\0garbage")  # the end is damaged
     dev = Device(tmp_path, clock=FrozenClock())
     assert [dev.t(p) for p in dev.startup_problems] == []
@@ -100,7 +101,7 @@ def test_a_huge_log_gives_its_newest_entries_without_being_parsed_whole(tmp_path
     assert len(log) == jobs_mod.MAX_LOG and log[0].id == n and log[-1].id == n - jobs_mod.MAX_LOG + 1
     assert dev.jobs.record("print", "next").id == n + 1
     dev.jobs.compact()
-    assert (tmp_path / "joblog.json").stat().st_size < jobs_mod.SNAPSHOT_READ_LIMIT // 10  # cut to 200
+    assert (tmp_path / "joblog.json").stat().st_size < job_files.SNAPSHOT_READ_LIMIT // 10  # cut to 200
 
 
 def test_the_journal_is_replayed_and_a_torn_line_skipped(tmp_path: Path) -> None:
@@ -139,11 +140,11 @@ def test_the_journal_is_folded_in_as_it_grows(tmp_path: Path) -> None:
 def test_only_the_end_of_a_long_journal_is_read(tmp_path: Path, monkeypatch) -> None:
     import json
 
-    from device_model import jobs as jobs_mod
+    from device_model import job_files
 
     lines = [json.dumps({"op": "finish", "job": _entry(i)}) for i in range(1, 41)]
     (tmp_path / "joblog.journal").write_text("\n".join(lines) + "\n")
-    monkeypatch.setattr(jobs_mod, "JOURNAL_READ_LIMIT", 3 * len(lines[-1]) + 10)
+    monkeypatch.setattr(job_files, "JOURNAL_READ_LIMIT", 3 * len(lines[-1]) + 10)
     dev = Device(tmp_path, clock=FrozenClock())
     assert [j.id for j in dev.jobs.log] == [40, 39, 38]  # the last lines only; the cut one skipped
     assert [dev.t(p) for p in dev.startup_problems] == []
