@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from cloud_sim.clock import TenantClock
+from cloud_sim.faults import FAULT_OPS, Faults
 from cloud_sim.directory import DEFAULT_MESSAGE_SIZE_LIMIT, Directory
 from cloud_sim.operations import JsonValue, keywords, operation, parse_args
 from cloud_sim.operations import parse_bool as parse_bool  # the scenarios' on/off reader
@@ -20,6 +21,9 @@ from cloud_sim.jsontypes import JsonObject
 
 
 class TenantAdmin:
+    #: the tenant's network faults (set by start_tenant), or None (an admin without servers)
+    faults: Faults | None = None
+
     def __init__(self, directory: Directory, clock: TenantClock, maildir_root: Path,
                  on_size_limit: Callable[[int], None] | None = None):
         self._dir = directory
@@ -195,7 +199,10 @@ class TenantAdmin:
             raise ValueError(f"argument out of range: {exc}") from None
 
     def dispatch(self, name: str, args: Mapping[str, JsonValue]) -> Any:
-        """Run one admin operation named by the ``/_sim/admin/{op}`` path (JSON in and out)."""
+        """Run one admin operation named by the ``/_sim/admin/{op}`` path (JSON in and out).
+        The network faults' operations come first: they live beside the table, in memory."""
+        if name in FAULT_OPS and self.faults is not None:
+            return self.faults.dispatch(name, dict(args))
         op = operation(name)
         _, result = self.perform(name, args)
         if result is None:

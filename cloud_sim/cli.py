@@ -10,6 +10,8 @@
     cloud-sim admin ca add NAME [--user UPN ...] [--device-code-flow] | ca remove ID | ca list
     cloud-sim admin consent grant|revoke [--client-id ID]
     cloud-sim admin signing-keys | rotate-signing-key
+    cloud-sim admin fault latency smtp|idp|token|devicecode|discovery MS | fault reset ENDPOINT BYTES
+    cloud-sim admin fault hang ENDPOINT | fault idp-down | fault smtp 421|451 [--times N] | fault clear | faults
     cloud-sim mail list [--mailbox UPN]
 
 Admin commands talk to the running tenant named by ``STATE_DIR/run.json`` over its admin
@@ -32,6 +34,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from cloud_sim.faults import FAULT_OPS, FAULT_READ_ONLY
 from cloud_sim.operations import READ_ONLY, operation
 from cloud_sim.jsontypes import JsonObject
 
@@ -105,15 +108,34 @@ def _parser() -> argparse.ArgumentParser:
     cons.add_argument("action", choices=("grant", "revoke"))
     cons.add_argument("--client-id", default=None)
 
+    fa = asub.add_parser("fault", help="a network fault of the running tenant (cloud_sim.faults)")
+    fa.add_argument("words", nargs="+", metavar="KIND [ARGS]",
+                    help="latency ENDPOINT MS | reset ENDPOINT BYTES | hang ENDPOINT | idp-down | "
+                         "smtp 421|451 | clear")
+    fa.add_argument("--times", default=None, help="fault smtp: fail this many times, then work")
+    asub.add_parser("faults", help="the running tenant's network faults")
+
     m = sub.add_parser("mail", help="delivered mail")
     m.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS)
     msub = m.add_subparsers(dest="mail_cmd", required=True)
     msub.add_parser("list").add_argument("--mailbox", default=None)
+    _state_dir_anywhere(p)
     return p
 
 
+def _state_dir_anywhere(parser: argparse.ArgumentParser) -> None:
+    """``--state-dir`` is taken after any command word too (``cloud-sim admin faults --state-dir
+    X``), as people type it after reading ``--help`` of the command they want."""
+    for action in parser._actions:  # argparse keeps subcommands only here
+        if isinstance(action, argparse._SubParsersAction):
+            for child in set(action.choices.values()):
+                if not any("--state-dir" in a.option_strings for a in child._actions):
+                    child.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS)
+                _state_dir_anywhere(child)
+
+
 #: read-only admin operations: they never take the state dir's lock (see LOCK_FILE)
-READ_ONLY_OPS = READ_ONLY
+READ_ONLY_OPS = READ_ONLY | FAULT_READ_ONLY
 #: the lock file that makes one process the owner of a tenant's state dir (fcntl.flock, held
 #: while serving; the panel's embedded tenant takes the same one)
 LOCK_FILE = "cloud-sim.lock"
@@ -256,6 +278,16 @@ def _admin_op(args: argparse.Namespace) -> tuple[str, JsonObject]:
         return "ca-list", {}
     if c == "consent":
         return f"consent-{args.action}", {"client_id": args.client_id}
+    if c == "faults":
+        return "faults", {}
+    if c == "fault":
+        from cloud_sim.faults import FaultError, parse_fault
+
+        try:
+            kind, fargs = parse_fault(args.words, times=args.times)
+        except FaultError as exc:
+            raise ValueError(str(exc)) from None
+        return ("fault-clear", {}) if kind == "clear" else ("fault-set", {"kind": kind, **fargs})
     raise ValueError(f"unknown admin command {c}")  # pragma: no cover
 
 
@@ -276,6 +308,9 @@ def _running(state_dir: Path) -> JsonObject | None:
 def call_admin(state_dir: Path, op: str, payload: JsonObject) -> Any:
     """Run ``op`` on the running tenant (HTTPS admin API), or offline on its state dir."""
     info = _running(state_dir)
+    if info is None and op in FAULT_OPS:
+        raise ValueError(f"no tenant is running for {state_dir}: network faults live in a running "
+                         "tenant's memory")
     if info is None:
         if op in READ_ONLY_OPS:
             return _offline(state_dir, op, payload)

@@ -93,6 +93,9 @@ class TenantRequestHandler(BaseHTTPRequestHandler):
     def _dispatch(self, method: str) -> None:
         self._corr = self.headers.get("client-request-id") or str(uuid.uuid4())
         self._body = None
+        faults = self.app.admin.faults  # cloud_sim.faults: latency, hang, reset, down
+        if faults is not None and faults.http(self, urlsplit(self.path).path):
+            return
         try:
             self._route(method, urlsplit(self.path).path)
         except AadError as err:

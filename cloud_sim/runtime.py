@@ -147,6 +147,9 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
             log.info("removed unfinished deliveries (tmp/ files) from %s", maildir_root)
         # the SMTP server reads directory.message_size_limit per connection
         admin = TenantAdmin(directory, clock, maildir_root)
+        from cloud_sim.faults import Faults
+
+        faults = admin.faults = Faults()  # network faults, in memory (cloud_sim.faults)
         url_host = "127.0.0.1" if bind in ("0.0.0.0", "localhost") else (
             "::1" if bind == "::" else bind)
         url_host_fmt = f"[{url_host}]" if ":" in url_host else url_host
@@ -186,7 +189,8 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
                 from cloud_sim.smtp_server import start_smtp
 
                 return start_smtp(smtp_bind, port_smtp, directory, tls(), maildir_root,
-                                  directory.message_size_limit, clock=clock.now, sock=sock)
+                                  directory.message_size_limit, clock=clock.now, sock=sock,
+                                  faults=faults)
 
             if on_demand:
                 from cloud_sim.ondemand import OnDemand
@@ -212,6 +216,7 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
                                      "admin_secret": admin_secret,
                                      "started": dt.datetime.now(dt.timezone.utc).isoformat()})
         stoppers.insert(1, lambda: _remove_run_file(run_file, admin_secret))
+        stoppers.append(faults.clear)  # first: hung connections let go before the servers stop
         h._stoppers = stoppers
         log.info("simulated tenant %s at %s (SMTP %s:%s)", h.tenant_domain, base_url,
                  h.smtp_host, smtp_port)

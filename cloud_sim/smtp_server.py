@@ -62,13 +62,16 @@ import ssl
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloud_sim import replies
 from cloud_sim.smtp_auth import SmtpAuthorizer
 from cloud_sim.smtp_state import AUTH_LINE_LIMIT as AUTH_LINE_LIMIT  # noqa: F401 - tests read it here
 from cloud_sim.smtp_state import MAX_RECIPIENTS as MAX_RECIPIENTS  # noqa: F401 - tests read it here
 from cloud_sim.smtp_state import Clock, ServerState, SizeLimit
+
+if TYPE_CHECKING:
+    from cloud_sim.faults import Faults
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +147,7 @@ def start_smtp(
     ready_timeout: float = 15.0,
     idle_timeout: float = 300.0,
     sock: socket.socket | None = None,
+    faults: Faults | None = None,
 ) -> SmtpHandle:
     """Start the simulated Exchange submission port on ``host:port`` (0 = a free port).
 
@@ -161,6 +165,7 @@ def start_smtp(
     from cloud_sim.smtp_session import ExchangeSMTP
 
     state = ServerState(authorizer, Path(maildir_root), size_limit, hostname, clock or _utcnow)
+    state.faults = faults
     handler = DeliveryHandler(state)
     if sock is None:
         sock = _bind(host, port)

@@ -139,7 +139,12 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
             held = "\r\n".join(self._held) + "\r\n"
             self._held.clear()
             status = held + status if isinstance(status, str) else held.encode() + status
+        faults = self._state.faults  # network faults (cloud_sim.faults): latency, hang, reset
+        if faults is not None and not await faults.smtp_reply(self):
+            return
         await super().push(status)
+        if faults is not None:
+            faults.smtp_sent(self, len(status) + 2)
 
     def _translate(self, status: str) -> str:
         """Reword aiosmtpd's own replies (from code paths we do not override)."""
@@ -242,6 +247,12 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
 
     # ---- mail transaction ------------------------------------------------------------
     async def smtp_MAIL(self, arg: str | None) -> None:
+        busy = self._state.faults.smtp_mail() if self._state.faults is not None else None
+        if busy is not None:  # a temporary failure set by a fault (421 also closes)
+            await self.push(busy)
+            if busy.startswith("421"):
+                self._close_transport()
+            return
         if not self.session.host_name:
             await self.push(replies.SEND_HELLO_FIRST)
             return

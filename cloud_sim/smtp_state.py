@@ -14,6 +14,8 @@ from cloud_sim.smtp_auth import SmtpAuthorizer
 if TYPE_CHECKING:
     from asyncio import BaseProtocol
 
+    from cloud_sim.faults import Faults
+
 #: Longest AUTH line (or two-step AUTH response) accepted, in bytes.
 AUTH_LINE_LIMIT = 12 * 1024
 #: Exchange Online's recipient limit per message; RCPT beyond it gets 452 4.5.3
@@ -39,6 +41,8 @@ class ServerState:
         self.size_limit = size_limit
         self.hostname = hostname
         self.clock = clock
+        #: the tenant's network faults (set by start_smtp), or None
+        self.faults: Faults | None = None
         self.executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="cloud-sim-smtp")
         #: open connections (SMTP protocol objects), closed on stop
         self.connections: weakref.WeakSet[BaseProtocol] = weakref.WeakSet()

@@ -209,8 +209,26 @@ def claim_state_dir(state_dir: Path, *, tenant: bool) -> list[Any]:
             lock.release()
         if type(exc).__name__ != "StateDirBusy":
             raise
-        raise StateDirProblem(f"{exc}; close it first, or use another --state-dir") from None
+        raise StateDirProblem(f"{_name_the_owner(exc)}; close it first, or use another --state-dir") from None
     return locks
+
+
+def _name_the_owner(busy: Any, wait: float = 1.0) -> str:
+    """The refusal naming the lock's holder. Two runs started at once: the winner takes the lock
+    and only then writes its pid, so the loser may read an empty record; it re-reads briefly."""
+    import json
+    import time
+
+    deadline = time.monotonic() + wait
+    while getattr(busy, "pid", 1) is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+        try:
+            info = json.loads(Path(busy.path).read_text("utf-8") or "{}")
+            pid = int(info["pid"])
+        except (OSError, ValueError, TypeError, KeyError):
+            continue
+        return str(type(busy)(busy.path, pid, str(info.get("command") or "")))
+    return str(busy)
 
 
 def tenant_preset_notice(config: AppConfig, args: argparse.Namespace) -> Any:
@@ -295,23 +313,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     return guarded(_main, argv)
 
 
+def _models(argv: Sequence[str]) -> int:
+    from device_model import models
+
+    print(models.listing())
+    return 0
+
+
+#: ``panel-tui COMMAND ...``: the module and function each command word runs (imported only
+#: when asked for, so neither Textual nor the device model loads for them)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "scenarios": ("panel_tui.scenarios.cli", "main"),
+    "reset": ("panel_tui.reset_cli", "reset_main"),
+    "serve": ("panel_tui.serve.cli", "main"),
+    "models": ("panel_tui.cli", "_models"),
+}
+
+
 def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["scenarios"]:
-        from panel_tui.scenarios.cli import main as scenarios_main
+    if arguments[:1] and arguments[0] in SUBCOMMANDS:
+        import importlib
 
-        return scenarios_main(arguments[1:])
-    if arguments[:1] == ["reset"]:
-        return reset_main(arguments[1:])
-    if arguments[:1] == ["serve"]:
-        from panel_tui.serve.cli import main as serve_main
-
-        return serve_main(arguments[1:])
-    if arguments[:1] == ["models"]:
-        from device_model import models
-
-        print(models.listing())
-        return 0
+        module, function = SUBCOMMANDS[arguments[0]]
+        command: Callable[[Sequence[str]], int] = getattr(importlib.import_module(module), function)
+        return command(arguments[1:])
     try:
         config, args = parse(arguments)
     except ConfigError as exc:
@@ -351,90 +377,6 @@ def _main(argv: Sequence[str] | None) -> int:
         for lock in locks:
             lock.release()
     return app.return_code or 0
-
-
-# -- panel-tui reset -----------------------------------------------------------------------------
-
-
-def build_reset_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="panel-tui reset",
-        description="Restore factory state: settings, admin password, email sign-in and job log "
-        "(as the panel's Settings > General Settings > System Administration > Restore Default "
-        "Settings), and with --tenant the embedded simulated tenant too.",
-        epilog="Kept: config.toml and printed sheets. Refused while a panel or a script uses the "
-        "state dir. Exit status: 0 done, 2 refused or not possible.",
-    )
-    p.add_argument("--state-dir", type=Path, metavar="DIR", help="the state dir (as for panel-tui)")
-    p.add_argument("--tenant", action="store_true", help="also reset the embedded simulated tenant")
-    p.add_argument("--tenant-preset", choices=TENANT_PRESETS,
-                   help="the reset tenant's preset (implies --tenant; default: config.toml's, else prepared)")
-    p.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
-    return p
-
-
-def reset_main(argv: Sequence[str]) -> int:
-    """``panel-tui reset``: see :func:`build_reset_parser`."""
-    args = build_reset_parser().parse_args(list(argv))
-    state_dir = (args.state_dir or default_state_dir()).expanduser()
-    tenant = bool(args.tenant or args.tenant_preset)
-    if not state_dir.exists() and not tenant:
-        print(f"panel-tui reset: {state_dir}: nothing to reset (no state there)")
-        return 0
-    try:
-        preset = args.tenant_preset or read_config_file(state_dir).get("tenant_preset") or "prepared"
-        locks = claim_state_dir(state_dir, tenant=tenant)
-    except (ConfigError, StateDirProblem) as exc:
-        print(f"panel-tui reset: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        what = "settings, admin password, email sign-in and job log"
-        if tenant:
-            what += f", and the simulated tenant (as {preset!r})"
-        if not args.yes:
-            if not has_terminal():
-                print(f"panel-tui reset: this erases {what} in {state_dir}; add --yes to confirm",
-                      file=sys.stderr)
-                return EXIT_USAGE
-            print(f"This erases in {state_dir}:\n  {what}.")
-            try:
-                answer = input("Restore factory state? [y/N] ")
-            except EOFError:
-                answer = ""
-            if answer.strip().lower() not in ("y", "yes", "j", "jā", "ja"):
-                print("panel-tui reset: nothing changed")
-                return EXIT_USAGE
-        from device_model import reset
-
-        try:
-            reset.factory_reset(state_dir, tenant=tenant)
-            if tenant:
-                new_tenant(state_dir / reset.TENANT_DIR, preset)
-        except OSError as exc:
-            print(f"panel-tui reset: cannot reset {state_dir}: {exc.strerror or exc}", file=sys.stderr)
-            return EXIT_USAGE
-        print(f"panel-tui reset: {state_dir}: factory state restored ({what})")
-        return 0
-    finally:
-        for lock in locks:
-            lock.release()
-
-
-def new_tenant(tdir: Path, preset: str) -> None:
-    """Create the reset tenant now, so its preset holds whatever the next start is asked for."""
-    from cloud_sim.clock import TenantClock
-    from cloud_sim.directory import Directory
-    from cloud_sim.fsutil import ensure_private_dir
-    from cloud_sim.store import Store
-
-    ensure_private_dir(tdir)
-    store = Store(tdir / "tenant.sqlite3")
-    try:
-        clock = TenantClock(lambda: float(store.get("clock_offset", 0.0)),
-                            lambda v: store.put("clock_offset", float(v)))
-        Directory(store, clock, preset=preset)
-    finally:
-        store.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -126,7 +126,21 @@ def make_http_session(profile: EmailServiceProfile, counter: RequestCounter | No
     session.verify = str(profile.ca_path) if profile.ca_path is not None else True
     if counter is not None:
         session.hooks["response"].append(counter.hook)
+    # msal sets no timeout: an identity platform that accepts and never answers would hang the
+    # sign-in and every send for ever; the printer gives up as it does with SMTP (313)
+    request = session.request
+
+    def request_with_timeout(method: str, url: str, **kwargs: Any) -> Any:
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = IDENTITY_TIMEOUT
+        return request(method, url, **kwargs)
+
+    session.request = request_with_timeout  # type: ignore[method-assign]
     return session
+
+
+#: seconds the device waits for the identity platform (connect, and each read), like SMTP's
+IDENTITY_TIMEOUT = 20.0
 
 
 def new_token_cache(serialized: str | None = None) -> Any:

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Union
 
 from device_model.i18n import Msg
 from device_model.settings import EMAIL_SERVICE_DEFAULTS
+from panel_tui.scenarios.seams import ArgValue
 
 #: the mailbox scenarios send to (a default account of the simulated tenant)
 DEFAULT_TO = "user@contoso.onmicrosoft.com"
@@ -30,7 +31,7 @@ FREE_PORT = "free-port"
 
 #: what the device is set to by :class:`Baseline` (guide steps 4-5: OAuth2, Exchange Online)
 _SERVER, _PORT, _SECURE = EMAIL_SERVICE_DEFAULTS["exchange_online"]
-BASELINE_EMAIL_SERVER: Mapping[str, Any] = {
+BASELINE_EMAIL_SERVER: Mapping[str, ArgValue] = {
     "auth_method": "oauth2",
     "email_service": "exchange_online",
     "smtp_server": _SERVER,
@@ -38,10 +39,10 @@ BASELINE_EMAIL_SERVER: Mapping[str, Any] = {
     "secure": _SECURE,
     "sender_address": "",
 }
-BASELINE_SCAN: Mapping[str, Any] = {"attached_file_max_size_mb": 10}
+BASELINE_SCAN: Mapping[str, ArgValue] = {"attached_file_max_size_mb": 10}
 
 
-def _fmt_args(args: Mapping[str, Any]) -> str:
+def _fmt_args(args: Mapping[str, ArgValue]) -> str:
     parts = []
     for k, v in args.items():
         if k == "password":
@@ -101,7 +102,7 @@ class Tenant:
     """One tenant admin operation (``cloud_sim.operations``); user names may be short (``admin``)."""
 
     op: str
-    args: Mapping[str, Any] = field(default_factory=dict)
+    args: Mapping[str, ArgValue] = field(default_factory=dict)
 
     def describe(self) -> str:
         rest = _fmt_args(self.args)
@@ -129,7 +130,7 @@ class Settings:
     """``Device.update(section, **values)``; ``FREE_PORT`` as a value picks a closed loopback port."""
 
     section: str
-    values: Mapping[str, Any] = field(default_factory=dict)
+    values: Mapping[str, ArgValue] = field(default_factory=dict)
 
     def describe(self) -> str:
         return f"set {self.section} {_fmt_args(self.values)}"
@@ -137,12 +138,23 @@ class Settings:
 
 @dataclass(frozen=True)
 class SendScan:
-    """Scan to Email with the sample document (a job in Job Status)."""
+    """Scan to Email with the sample document (a job in Job Status).
+
+    ``dpi`` and ``pages`` set the attachment's size (Resolution, number of pages) and
+    ``max_size_mb`` Scan Settings > Attached File Max Size first, so the printer's own 314
+    (the attachment too large, nothing sent) can be scripted as well as the server's.
+    """
 
     to: str = DEFAULT_TO
+    dpi: int | None = None
+    pages: int = 1
+    max_size_mb: int | None = None
 
     def describe(self) -> str:
-        return f"scan-to-email {self.to}"
+        extra = f" --dpi {self.dpi}" if self.dpi else ""
+        extra += f" --pages {self.pages}" if self.pages != 1 else ""
+        extra += f" --size {self.max_size_mb}" if self.max_size_mb is not None else ""
+        return f"scan-to-email {self.to}{extra}"
 
 
 @dataclass(frozen=True)
@@ -254,9 +266,60 @@ class ExpectSignIn:
         return f"expect sign-in {self.state}" + (f" AADSTS{self.aad_code}" if self.aad_code else "")
 
 
+@dataclass(frozen=True)
+class ExpectReply:
+    """The newest job's server reply (or, when no server answered, the printer's finding)
+    matches ``pattern`` (a regular expression, searched)."""
+
+    pattern: str
+
+    def describe(self) -> str:
+        return f"expect reply ~ {self.pattern}"
+
+
+@dataclass(frozen=True)
+class ExpectPanel:
+    """What the panel shows for the newest job (its result, the status text and the message
+    Job Details explains it with, in the device's language) contains ``text`` (a regular
+    expression, searched, case-insensitive)."""
+
+    pattern: str
+
+    def describe(self) -> str:
+        return f"expect panel ~ {self.pattern}"
+
+
+@dataclass(frozen=True)
+class ExpectMail:
+    """A message delivered during this run matches every condition: ``(field, op, value)`` with
+    field to | from | subject | attachment | size, op ``=`` (equal; for attachment a name),
+    ``~`` (regex), ``<`` / ``>`` (size in bytes, of the message or the attachment)."""
+
+    conditions: tuple[tuple[str, str, str], ...] = ()
+    count: int | None = None  # "expect mail none": no message at all
+
+    def describe(self) -> str:
+        if self.count == 0:
+            return "expect mail none"
+        return "expect mail " + " ".join(f"{f}{op}{v}" for f, op, v in self.conditions)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A network fault of the simulated tenant (see ``cloud_sim.faults``); ``kind`` "clear"
+    removes every fault."""
+
+    kind: str
+    args: Mapping[str, ArgValue] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        rest = _fmt_args(self.args)
+        return f"fault {self.kind}" + (f" {rest}" if rest else "")
+
+
 Step = Union[Baseline, SignIn, Commit, SignOut, Tenant, Advance, Settings, SendScan, ReceiveFax, ExpectJob,
-             ExpectStatus, ExpectSignIn]
-EXPECT_STEPS = (ExpectJob, ExpectStatus, ExpectSignIn)
+             ExpectStatus, ExpectSignIn, ExpectReply, ExpectPanel, ExpectMail, Fault]
+EXPECT_STEPS = (ExpectJob, ExpectStatus, ExpectSignIn, ExpectReply, ExpectPanel, ExpectMail)
 ATTEMPT_STATES = ("signed_in", "failed", "expired", "cancelled")
 SIGN_IN_STATES = ("signed_in", "not_signed_in", "expired")
 
@@ -265,12 +328,17 @@ def _num(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
-def tenant(op: str, **args: Any) -> Tenant:
+def tenant(op: str, **args: ArgValue) -> Tenant:
     """``tenant("security-defaults", enabled=True)``: a :class:`Tenant` step."""
     return Tenant(op, dict(args))
 
 
-def settings(section: str, **values: Any) -> Settings:
+def fault(kind: str, **args: ArgValue) -> Fault:
+    """``fault("latency", endpoint="smtp", ms=1500)``: a :class:`Fault` step (cloud_sim.faults)."""
+    return Fault(kind, dict(args))
+
+
+def settings(section: str, **values: ArgValue) -> Settings:
     """``settings("email_server", smtp_port=2525)``: a :class:`Settings` step."""
     return Settings(section, dict(values))
 
@@ -351,6 +419,14 @@ SCENARIOS: tuple[Scenario, ...] = (
     _scenario("311-unknown-host", 311, SignIn("admin"),
               settings("email_server", smtp_server="smtp.contoso-nonexistent.example")),
     _scenario("314-too-large", 314, SignIn("admin"), tenant("message-size-limit", size=1500)),
+    # network faults of the simulated tenant (cloud_sim.faults)
+    _scenario("ok-slow-network", "completed", SignIn("admin"), fault("latency", endpoint="smtp", ms=1500),
+              fault("latency", endpoint="idp", ms=500)),
+    _scenario("313-smtp-no-answer", 313, SignIn("admin"), fault("hang", endpoint="smtp")),
+    _scenario("313-connection-reset", 313, SignIn("admin"), fault("reset", endpoint="smtp", bytes=100)),
+    _scenario("313-smtp-busy", 313, SignIn("admin"), fault("smtp", code=451)),
+    _scenario("313-smtp-unavailable", 313, SignIn("admin"), fault("smtp", code=421)),
+    _scenario("360-identity-down", 360, fault("idp-down"), SignIn("admin", may_fail=True), ExpectSignIn("failed")),
     # the Fax Server's own sign-in: the Email Server's (signed in) does not serve it
     _fax_scenario("fax-360-not-signed-in", 360, SignIn("admin"), settings("fax_server", **FAX_SERVER_OAUTH2)),
     _fax_scenario("fax-313-unreachable", 313,

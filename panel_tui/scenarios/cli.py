@@ -18,16 +18,22 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from panel_tui.scenarios import catalog
-from panel_tui.scenarios.script import EXIT_ERROR, EXIT_EXPECT_FAILED, EXIT_OK, _add_env_options, run_file
+from panel_tui.scenarios.runner import add_env_options as _add_env_options
+from panel_tui.scenarios.runner import run_file
+from panel_tui.scenarios.script import EXIT_ERROR, EXIT_EXPECT_FAILED, EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m panel_tui.scenarios",
+    from panel_tui.scenarios.runner import one_line_parser
+
+    p = one_line_parser(prog="panel-tui scenarios",
                                 description="Reproduce the guide's error codes on the emulated printer.")
     sub = p.add_subparsers(dest="command", required=True, metavar="list|run|apply")
     ls = sub.add_parser("list", help="the scenarios: id, expected code, title")
     ls.add_argument("--lang", choices=("en", "lv"), default="en")
     ls.add_argument("-v", "--verbose", action="store_true", help="also the description and the steps")
+    ls.add_argument("--json", action="store_true", help="one JSON object per scenario (id, code, title, "
+                    "description, steps)")
     rn = sub.add_parser("run", help="run a script file (see docs/SCENARIOS.md)")
     rn.add_argument("file", type=Path, metavar="FILE")
     _add_env_options(rn)
@@ -44,7 +50,9 @@ def main(argv: Sequence[str] | None = None, *, out: Callable[[str], None] = prin
     """``list`` reads only the catalog and takes no lock; ``run`` and ``apply`` own the state dir
     (and its tenant) while they run, like the panel, so neither can lose the other's changes."""
     from panel_tui.cli import guarded
+    from panel_tui.scenarios.runner import quiet_logging
 
+    quiet_logging()
     return guarded(_main, argv, out, err)
 
 
@@ -53,12 +61,23 @@ def _main(argv: Sequence[str] | None, out: Callable[[str], None],
     err = err or (lambda s: print(s, file=sys.stderr))
     args = build_parser().parse_args(argv)
     if args.command == "list":
+        if args.json:
+            return list_json(args.lang, out=out)
         return list_scenarios(args.lang, verbose=args.verbose, out=out)
     if args.command == "run":
         return run_file(args.file, state_dir=args.state_dir, keep=args.keep, check_only=args.check,
-                        preset=args.tenant_preset, out=out, err=err)
+                        preset=args.tenant_preset, out=out, err=err, json_out=args.json, junit=args.junit,
+                        cloud=args.cloud, cloud_ca=args.cloud_ca)
+    if args.json or args.junit:  # the scenario as a one-line script: the same reports
+        from panel_tui.scenarios.runner import run_text
+
+        if args.id not in catalog.BY_ID:
+            return apply_scenario(args.id, out=out, err=err)  # says which ids exist
+        return run_text(f"scenario {args.id}{' --send' if args.send else ''}\n", args.id, state_dir=args.state_dir,
+                        keep=args.keep, preset=args.tenant_preset, out=out, err=err, json_out=args.json,
+                        junit=args.junit, cloud=args.cloud, cloud_ca=args.cloud_ca)
     return apply_scenario(args.id, send=args.send, state_dir=args.state_dir, keep=args.keep,
-                          preset=args.tenant_preset, out=out, err=err)
+                          preset=args.tenant_preset, out=out, err=err, cloud=args.cloud, cloud_ca=args.cloud_ca)
 
 
 def list_scenarios(lang: str = "en", *, verbose: bool = False, out: Callable[[str], None] = print) -> int:
@@ -74,9 +93,21 @@ def list_scenarios(lang: str = "en", *, verbose: bool = False, out: Callable[[st
     return EXIT_OK
 
 
+def list_json(lang: str = "en", *, out: Callable[[str], None] = print) -> int:
+    """``scenarios list --json``: the catalogue for tools (F4's pane reads the same catalogue)."""
+    from device_model.i18n import translate
+    from panel_tui.scenarios.results import dumps
+
+    for sc in catalog.SCENARIOS:
+        out(dumps({"id": sc.id, "code": sc.code, "title": translate(lang, sc.title),
+                   "description": translate(lang, sc.description),
+                   "steps": [step.describe() for step in sc.steps]}))
+    return EXIT_OK
+
+
 def apply_scenario(scenario_id: str, *, send: bool = False, state_dir: Path | None = None, keep: bool = False,
                    preset: str = "prepared", out: Callable[[str], None] = print,
-                   err: Callable[[str], None] = print) -> int:
+                   err: Callable[[str], None] = print, cloud: str | None = None, cloud_ca: Path | None = None) -> int:
     import asyncio
 
     from panel_tui.scenarios import engine
@@ -91,7 +122,7 @@ def apply_scenario(scenario_id: str, *, send: bool = False, state_dir: Path | No
     if state_dir is None and not send and not keep:
         out("note: without --state-dir (or --keep) the state is removed at the end; only the outcome is shown")
     try:
-        with environment(state_dir, keep=keep, preset=preset, out=out) as env:
+        with environment(state_dir, keep=keep, preset=preset, out=out, cloud=cloud, cloud_ca=cloud_ca) as env:
             out(f"== {sc.id}: {env.device.t(sc.title)} ==")
 
             def show(o: engine.StepOutcome) -> None:

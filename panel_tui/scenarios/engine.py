@@ -16,23 +16,30 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
+from panel_tui.scenarios import checks
+from panel_tui.scenarios.seams import TenantLike
+from panel_tui.scenarios.checks import job_result
+from panel_tui.scenarios.checks import translate as _t
 from panel_tui.scenarios.catalog import (
     BASELINE_EMAIL_SERVER,
     BASELINE_SCAN,
+    EXPECT_STEPS,
     FREE_PORT,
-    SIGN_IN_STATES,
     Advance,
     Baseline,
     Commit,
-    ATTEMPT_STATES,
     ExpectJob,
+    ExpectMail,
+    ExpectPanel,
+    ExpectReply,
     ExpectSignIn,
     ExpectStatus,
+    Fault,
     Scenario,
     ReceiveFax,
     SendScan,
@@ -42,6 +49,16 @@ from panel_tui.scenarios.catalog import (
     Step,
     Tenant,
 )
+from panel_tui.scenarios.tenant_ops import StepError, apply_fault, coerce_settings, run_op, tenant_ops
+
+__all__ = ["Session", "StepError", "StepOutcome", "ScenarioResult", "apply", "run", "coerce_settings", "job_result",
+           "tenant_ops"]
+
+if TYPE_CHECKING:
+    from cloud_sim.signin import Page
+    from device_model import Device
+    from device_model.email.signin import SignInAttempt
+    from device_model.jobs import Job
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +66,6 @@ log = logging.getLogger(__name__)
 SIGN_IN_TIMEOUT = 60.0
 #: after a browser part that did not finish, how long the device may still take to notice
 SIGN_IN_GRACE = 15.0
-
-
-class TenantLike(Protocol):
-    base_url: str
-    ca_cert_path: Any
-    accounts: Any
-    admin: Any
-
-
-class StepError(Exception):
-    """A step could not be carried out (bad value, unknown user, ...): a message, never a trace."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,7 @@ class ScenarioResult:
 
     scenario_id: str
     outcomes: list[StepOutcome] = field(default_factory=list)
-    job: Any = None
+    job: Job | None = None
 
     @property
     def ok(self) -> bool:
@@ -98,36 +104,11 @@ class ScenarioResult:
         return job_result(self.job) if self.job is not None else None
 
 
-def job_result(job: Any) -> int | str:
-    if job.status == "error" and job.code is not None:
-        return int(job.code)
-    return str(job.status)
-
-
 def free_port() -> int:
     """A loopback port nothing listens on right now (bound, then released)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-# -- tenant operations ---------------------------------------------------------------------------
-
-def tenant_ops() -> dict[str, str]:
-    """The tenant operations a scenario or script may run, with their arguments (the table is
-    ``cloud_sim.operations``; imported here, not at the top: ``scenarios list`` stays light)."""
-    from cloud_sim.operations import SCENARIO_OPS
-
-    return {op.name: " ".join(filter(None, (op.usage(), op.help))) for op in SCENARIO_OPS}
-
-
-def _bool(value: Any) -> bool:
-    from cloud_sim.admin import parse_bool  # here: `scenarios list` must not import cloud_sim
-
-    try:
-        return parse_bool(value)
-    except ValueError:
-        raise StepError(f"not on/off: {value!r}") from None
 
 
 # -- the session ---------------------------------------------------------------------------------
@@ -140,13 +121,16 @@ class Session:
     ``set-password`` (so a later ``SignIn`` uses the new one) and the newest job.
     """
 
-    def __init__(self, device: Any, tenant: TenantLike, *, on_outcome: Callable[[StepOutcome], None] | None = None):
+    def __init__(self, device: Device, tenant: TenantLike, *, on_outcome: Callable[[StepOutcome], None] | None = None):
         self.device = device
         self.tenant = tenant
         self.on_outcome = on_outcome
         self.passwords: dict[str, str] = {}
-        self.attempt: Any = None
-        self.job: Any = None
+        self.attempt: SignInAttempt | None = None
+        #: the newest job this session sent: ``expect`` never looks at jobs of earlier runs
+        self.job: Job | None = None
+        #: Message-IDs delivered before this session's first send: ``expect mail`` skips them
+        self.mail_before: set[str] | None = None
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -186,9 +170,9 @@ class Session:
             ok, text = await handler(self, step)
         except StepError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # whatever failed (device, msal, tenant): one line, never a traceback
             raise StepError(_describe_error(exc)) from exc
-        outcome = StepOutcome(step, ok, text, is_check=isinstance(step, (ExpectJob, ExpectStatus, ExpectSignIn)))
+        outcome = StepOutcome(step, ok, text, is_check=isinstance(step, EXPECT_STEPS))
         log.info("scenario step %s: %s", step.describe(), "ok" if ok else "FAILED")
         if self.on_outcome is not None:
             self.on_outcome(outcome)
@@ -197,16 +181,36 @@ class Session:
     # -- handlers -------------------------------------------------------------------------
 
     async def _baseline(self, step: Baseline) -> tuple[bool, str]:
+        """A full reset: the tenant as prepared (no faults) and the device as from the factory
+        (its language kept), then set up as after guide steps 4-5. Nothing an earlier run did
+        (consent, passwords, settings, jobs) can change what follows."""
         await self._tenant(Tenant("reset"))
+        await asyncio.to_thread(self._clear_faults)
         dev = self.device
         if self.attempt is not None and not self.attempt.done:
             self.attempt.cancel()
         self.attempt = None
+        self.job = None
+        language = dev.settings.basic.language
         dev.email.sign_out()
+        dev.jobs.clear()
+        dev.restore_default_settings()
+        if language != dev.settings.basic.language:
+            dev.update("basic", language=language)
         dev.update("email_server", **BASELINE_EMAIL_SERVER)
         dev.update("scan", **BASELINE_SCAN)
         server = f"{BASELINE_EMAIL_SERVER['smtp_server']}:{BASELINE_EMAIL_SERVER['smtp_port']}"
-        return True, f"tenant as prepared; device signed out, OAuth2 / Exchange Online, {server} STARTTLS"
+        return True, ("tenant as prepared, no faults; device as from the factory, signed out, "
+                      f"OAuth2 / Exchange Online, {server} STARTTLS")
+
+    def _clear_faults(self) -> None:
+        try:
+            self.tenant.admin.dispatch("fault-clear", {})
+        except (AttributeError, KeyError):  # a tenant without network faults
+            pass
+
+    async def _fault(self, step: Fault) -> tuple[bool, str]:
+        return True, await asyncio.to_thread(apply_fault, self, step)
 
     async def _sign_in(self, step: SignIn) -> tuple[bool, str]:
         from cloud_sim.signin import SignInClient
@@ -217,10 +221,15 @@ class Session:
         attempt = await asyncio.to_thread(dev.email.begin_sign_in, None)
         self.attempt = attempt
         if attempt.state != "waiting":
-            raise StepError(f"sign-in could not start: {_t(dev, attempt.error)}")
+            text = f"sign-in could not start: {_t(dev, attempt.error)}"
+            if attempt.aad_code and f"AADSTS{attempt.aad_code}" not in text:
+                text += f" (AADSTS{attempt.aad_code})"
+            if step.may_fail or not step.accept:
+                return True, text
+            raise StepError(text)
         attempt.start()
 
-        def browser() -> Any:
+        def browser() -> Page:
             with SignInClient(self.tenant.base_url, self.tenant.ca_cert_path) as c:
                 return c.sign_in(attempt.user_code, upn, pw, accept=step.accept, on_behalf_of_org=True)
 
@@ -259,33 +268,8 @@ class Session:
         return True, "the device holds no sign-in"
 
     async def _tenant(self, step: Tenant) -> tuple[bool, str]:
-        text = await asyncio.to_thread(self._tenant_op, step.op, dict(step.args))
+        text = await asyncio.to_thread(run_op, self, step.op, dict(step.args))
         return True, text
-
-    def _tenant_op(self, name: str, args: dict[str, Any]) -> str:
-        """One operation of the tenant's table through ``admin.dispatch`` (in-process or over
-        HTTP alike); short user names (``admin``) become the tenant's UPNs first."""
-        from cloud_sim.operations import BY_NAME, Kind, parse_args
-
-        op = BY_NAME.get(name)
-        if op is None or op.says is None:
-            raise StepError(f"unknown tenant operation {name!r} (known: {', '.join(tenant_ops())})")
-        a = dict(args)
-        for p in op.params:
-            value = a.get(p.name)
-            if p.kind is Kind.USER and value is not None:
-                a[p.name] = self.upn(value)
-            elif p.kind is Kind.USERS and value:
-                users = [u.strip() for u in value.split(",") if u.strip()] if isinstance(value, str) else list(value)
-                a[p.name] = [u if u == "all" else self.upn(u) for u in users]
-        try:
-            parsed = parse_args(op, a)
-            result = self.tenant.admin.dispatch(op.name, a)
-        except (KeyError, ValueError) as exc:
-            raise StepError(f"tenant {name}: {exc.args[0] if exc.args else exc}") from None
-        if op.name == "set-password":  # a later sign-in uses the new password
-            self.passwords[str(parsed["upn"]).lower()] = str(parsed["password"])
-        return op.says(parsed, result)
 
     async def _advance(self, step: Advance) -> tuple[bool, str]:
         try:
@@ -324,7 +308,11 @@ class Session:
         return True, f"{step.section}: {shown}"
 
     async def _send_scan(self, step: SendScan) -> tuple[bool, str]:
-        job = await self.device.email.scan_to_email(step.to)
+        if self.mail_before is None:
+            self.mail_before = await asyncio.to_thread(checks.message_ids, self.tenant.admin)
+        if step.max_size_mb is not None:
+            self.device.update("scan", attached_file_max_size_mb=int(step.max_size_mb))
+        job = await self.device.email.scan_to_email(step.to, pages=step.pages, dpi=step.dpi)
         self.job = job
         result = job_result(job)
         text = f"job {job.id} to {job.destination}: {result}"
@@ -337,6 +325,8 @@ class Session:
     async def _receive_fax(self, step: ReceiveFax) -> tuple[bool, str]:
         from device_model.fax import fax_server_client
 
+        if self.mail_before is None:
+            self.mail_before = await asyncio.to_thread(checks.message_ids, self.tenant.admin)
         job = await fax_server_client(self.device).receive_sample()
         self.job = job
         text = f"fax job {job.id} forwarded to {job.destination or '-'}: {job_result(job)}"
@@ -344,42 +334,9 @@ class Session:
             text += f" ({job.reply.splitlines()[0]})"
         return True, text
 
-    async def _expect_job(self, step: ExpectJob) -> tuple[bool, str]:
-        job = self.job or (self.device.jobs.log[0] if self.device.jobs.log else None)
-        if job is None:
-            return False, "no job has run yet"
-        got = job_result(job)
-        want = step.expected
-        ok = str(got) == str(want)
-        if ok:
-            return True, f"job {job.id}: {got}"
-        reply = f" ({job.reply.splitlines()[0]})" if job.reply else ""
-        if not reply and getattr(job, "note", None) is not None:
-            reply = f" ({_t(self.device, job.note)})"
-        return False, f"job {job.id}: expected {want}, got {got}{reply}"
 
-    async def _expect_sign_in(self, step: ExpectSignIn) -> tuple[bool, str]:
-        if step.state not in ATTEMPT_STATES:
-            raise StepError(f"unknown sign-in state {step.state!r} (one of {', '.join(ATTEMPT_STATES)})")
-        attempt = self.attempt
-        if attempt is None:
-            return False, "no sign-in has been tried yet"
-        got = f"{attempt.state}" + (f" AADSTS{attempt.aad_code}" if attempt.aad_code else "")
-        ok = attempt.state == step.state and (step.aad_code is None or attempt.aad_code == step.aad_code)
-        want = step.state + (f" AADSTS{step.aad_code}" if step.aad_code else "")
-        return ok, (f"sign-in {got}" if ok else f"sign-in: expected {want}, got {got}")
-
-    async def _expect_status(self, step: ExpectStatus) -> tuple[bool, str]:
-        if step.state not in SIGN_IN_STATES:
-            raise StepError(f"unknown status {step.state!r} (one of {', '.join(SIGN_IN_STATES)})")
-        st = self.device.email.status()
-        who = f" ({st.account})" if st.account else ""
-        if st.state == step.state:
-            return True, f"status {st.state}{who}"
-        return False, f"status: expected {step.state}, got {st.state}{who}"
-
-
-_HANDLERS: dict[type, Callable[[Session, Any], Any]] = {
+#: each step's handler; a handler takes its own step type (the table pairs them)
+_HANDLERS: dict[type, Callable[[Session, Step], Awaitable[tuple[bool, str]]]] = {  # type: ignore[dict-item]
     Baseline: Session._baseline,
     SignIn: Session._sign_in,
     Commit: Session._commit,
@@ -389,52 +346,14 @@ _HANDLERS: dict[type, Callable[[Session, Any], Any]] = {
     Settings: Session._settings,
     SendScan: Session._send_scan,
     ReceiveFax: Session._receive_fax,
-    ExpectJob: Session._expect_job,
-    ExpectStatus: Session._expect_status,
-    ExpectSignIn: Session._expect_sign_in,
+    Fault: Session._fault,
+    ExpectJob: checks.expect_job,
+    ExpectStatus: checks.expect_status,
+    ExpectSignIn: checks.expect_sign_in,
+    ExpectReply: checks.expect_reply,
+    ExpectPanel: checks.expect_panel,
+    ExpectMail: checks.expect_mail,
 }
-
-
-def coerce_settings(section: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Text values (from a script) to the field's type, by the section's defaults.
-
-    Unknown sections and fields are refused here with the known names, so a typo in a script
-    reads as a typo and not as a validation message about something else.
-    """
-    from device_model.settings import SECTION_TYPES
-
-    cls = SECTION_TYPES.get(section)
-    if cls is None:
-        raise StepError(f"unknown settings section {section!r} (known: {', '.join(SECTION_TYPES)})")
-    defaults = {f.name: f.default for f in fields(cls)}
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if name not in defaults:
-            raise StepError(f"{section} has no field {name!r} (fields: {', '.join(defaults)})")
-        default = defaults[name]
-        if value == FREE_PORT or not isinstance(value, str):
-            out[name] = value
-        elif isinstance(default, bool):
-            out[name] = _bool(value)
-        elif isinstance(default, int):
-            try:
-                out[name] = int(value)
-            except ValueError:
-                raise StepError(f"{section}.{name} must be a number, not {value!r}") from None
-        elif default is None and value.strip().lower() in ("none", ""):
-            out[name] = None
-        else:
-            out[name] = value
-    return out
-
-
-def _t(device: Any, msg: Any) -> str:
-    if msg is None:
-        return ""
-    try:
-        return str(device.t(msg))
-    except Exception:
-        return str(getattr(msg, "key", msg))
 
 
 def _duration(delta: timedelta) -> str:
@@ -459,7 +378,7 @@ def _describe_error(exc: BaseException) -> str:
 # -- the API -------------------------------------------------------------------------------------
 
 
-async def apply(scenario: Scenario, device: Any, tenant: TenantLike, *, send: bool = False,
+async def apply(scenario: Scenario, device: Device, tenant: TenantLike, *, send: bool = False,
                 on_outcome: Callable[[StepOutcome], None] | None = None) -> ScenarioResult:
     """Set the scenario up on ``device`` and ``tenant``: every step before its final send.
 
@@ -475,7 +394,7 @@ async def apply(scenario: Scenario, device: Any, tenant: TenantLike, *, send: bo
     return result
 
 
-async def run(scenario: Scenario, device: Any, tenant: TenantLike, *,
+async def run(scenario: Scenario, device: Device, tenant: TenantLike, *,
               on_outcome: Callable[[StepOutcome], None] | None = None) -> ScenarioResult:
     """Set up, send and check: ``result.ok`` says whether the job gave ``scenario.code``."""
     return await apply(scenario, device, tenant, send=True, on_outcome=on_outcome)

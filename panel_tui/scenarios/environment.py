@@ -15,7 +15,13 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    from cloud_sim.accounts import DefaultAccount
+    from cloud_sim.runtime import TenantHandle
+    from device_model import Device
+    from panel_tui.remote_admin import RemoteTenantAdmin
 
 #: the CLI does not wait 5 s between polls like Entra ID: scenarios sign in many times
 DEVICE_CODE_INTERVAL = 1
@@ -28,8 +34,49 @@ class EnvironmentProblem(Exception):
 @dataclass
 class Environment:
     state_dir: Path
-    device: Any
-    tenant: Any
+    device: Device
+    tenant: Union[TenantHandle, RunningTenant]
+
+
+@dataclass
+class RunningTenant:
+    """A tenant already running (``cloud-sim``), as the engine needs it: its admin API over HTTPS
+    with the admin secret from its ``run.json`` (so only on the tenant's machine)."""
+
+    base_url: str
+    ca_cert_path: Path
+    client_id: str
+    smtp_host: str
+    smtp_port: int
+    accounts: list[DefaultAccount]
+    admin: RemoteTenantAdmin
+
+
+def connect_tenant(url: str, ca: Path) -> RunningTenant:
+    """The running tenant at ``url`` (its CA at ``ca``), or EnvironmentProblem saying why not."""
+    import requests
+
+    from cloud_sim.accounts import default_accounts
+    from panel_tui.remote_admin import RemoteTenantAdmin, find_admin_secret
+
+    base = url.rstrip("/")
+    ca = Path(ca).expanduser()
+    if not ca.is_file():
+        raise EnvironmentProblem(f"--cloud-ca {ca}: no such file (cloud-sim info prints ca_cert_path)")
+    session = requests.Session()
+    session.trust_env = False
+    try:
+        info = session.get(f"{base}/_sim/info", verify=str(ca), timeout=10).json()
+    except (requests.RequestException, ValueError) as exc:
+        raise EnvironmentProblem(f"no simulated tenant answers at {base}: {type(exc).__name__}") from None
+    secret = find_admin_secret(base, ca)
+    if secret is None:
+        raise EnvironmentProblem(f"cannot administer the tenant at {base}: its run.json (beside {ca}) is not "
+                                 "readable here; run scripts on the tenant's machine")
+    host = info.get("smtp_host") or "127.0.0.1"
+    return RunningTenant(base, ca, str(info.get("client_id", "")), str(host), int(info.get("smtp_port") or 587),
+                         default_accounts(str(info.get("tenant_domain") or "contoso.onmicrosoft.com")),
+                         RemoteTenantAdmin(base, ca, secret))
 
 
 def tenant_dir(state_dir: Path) -> Path:
@@ -58,8 +105,14 @@ def running_tenant_pid(state_dir: Path) -> int | None:
 
 @contextlib.contextmanager
 def environment(state_dir: Path | None = None, *, keep: bool = False, preset: str = "prepared",
-                out: Callable[[str], None] = print) -> Iterator[Environment]:
-    """Start the tenant in ``state_dir/tenant``, build the Device on ``state_dir``; clean up after."""
+                out: Callable[[str], None] = print, cloud: str | None = None,
+                cloud_ca: Path | None = None) -> Iterator[Environment]:
+    """Start the tenant in ``state_dir/tenant`` (or use the one running at ``cloud``), build the
+    Device on ``state_dir``; clean up after."""
+    if cloud:
+        if cloud_ca is None:
+            raise EnvironmentProblem("--cloud needs --cloud-ca PATH (cloud-sim info prints ca_cert_path)")
+        running = connect_tenant(cloud, cloud_ca)
     temporary = state_dir is None
     if temporary:
         state_dir = Path(tempfile.mkdtemp(prefix="panel-tui-script-"))
@@ -67,10 +120,10 @@ def environment(state_dir: Path | None = None, *, keep: bool = False, preset: st
     from panel_tui.cli import StateDirProblem, claim_state_dir
 
     try:  # one owner per state dir: a panel (or another script) on it would lose our changes
-        locks = claim_state_dir(state_dir, tenant=True)
+        locks = claim_state_dir(state_dir, tenant=not cloud)
     except StateDirProblem as exc:
         raise EnvironmentProblem(str(exc)) from None
-    pid = running_tenant_pid(state_dir)
+    pid = None if cloud else running_tenant_pid(state_dir)
     if pid is not None:
         for lock in locks:
             lock.release()
@@ -83,14 +136,18 @@ def environment(state_dir: Path | None = None, *, keep: bool = False, preset: st
         from device_model.email import EmailServiceProfile
 
         state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            handle = start_tenant(tenant_dir(state_dir), preset=preset, device_code_interval=DEVICE_CODE_INTERVAL)
-        except (OSError, ValueError) as exc:
-            raise EnvironmentProblem(f"the simulated tenant did not start: {exc}") from None
+        if cloud:
+            tenant: TenantHandle | RunningTenant = running
+        else:
+            try:
+                handle = start_tenant(tenant_dir(state_dir), preset=preset, device_code_interval=DEVICE_CODE_INTERVAL)
+            except (OSError, ValueError) as exc:
+                raise EnvironmentProblem(f"the simulated tenant did not start: {exc}") from None
+            tenant = handle
         device = Device(state_dir, profile=models.for_state_dir(state_dir))
-        device.email.set_profile(EmailServiceProfile.from_tenant(handle), warm_up=False)
-        out(f"state dir {state_dir}; simulated tenant {handle.base_url} (SMTP {handle.smtp_host}:{handle.smtp_port})")
-        yield Environment(state_dir, device, handle)
+        device.email.set_profile(EmailServiceProfile.from_tenant(tenant), warm_up=False)
+        out(f"state dir {state_dir}; simulated tenant {tenant.base_url} (SMTP {tenant.smtp_host}:{tenant.smtp_port})")
+        yield Environment(state_dir, device, tenant)
     finally:
         if handle is not None:
             handle.stop()

@@ -1,56 +1,33 @@
-"""A tiny line-based script language for testers, and the ``panel-tui-script`` command.
+"""A tiny line-based script language for testers (see docs/SCENARIOS.md for every command).
 
 One command a line; ``#`` starts a comment; words are split like a shell does (quotes allowed)::
 
-    scenario 361-expired            # a catalog scenario's setup (add --send: its send and check too)
-    baseline                        # tenant as prepared, device signed out, OAuth2 / Exchange Online
-    sign-in admin [--no-commit] [--decline] [--may-fail]    # --may-fail: a refusal is checked, not fatal
-    commit                          # Web Config OK for a sign-in made with --no-commit
-    sign-out
-    advance 91d [--tenant-only | --device-only]      # 91d, 2h, 30m, 1d12h
-    tenant security-defaults on|off
-    tenant smtp-auth on|off                          # the organization's switch
-    tenant smtp-auth --mailbox admin@contoso.onmicrosoft.com on|off|default
-    tenant public-client-flows on|off
-    tenant size-limit 1500                           # bytes (Exchange's message size limit)
-    tenant ca-add "Block printers" [--users admin,printer] [--block-device-code]
-    tenant ca-clear
-    tenant consent grant|revoke
-    tenant revoke-sessions admin
-    tenant set-password admin NEW-PASSWORD
-    tenant reset
-    set email_server.smtp_port 2525                  # free-port: a loopback port nobody listens on
-    scan-to-email user@contoso.onmicrosoft.com
-    expect job 361 | expect job completed
-    expect status signed_in|not_signed_in|expired
-    expect sign-in failed 53003                      # the newest sign-in attempt (and its AADSTS code)
+    scenario 361-expired [--send]   baseline   sign-in admin [--no-commit] [--decline] [--may-fail]   commit
+    sign-out   advance 91d [--tenant-only | --device-only]   tenant OPERATION ...   set email_server.smtp_port 25
+    scan-to-email ADDRESS [--dpi 600] [--pages 3] [--size MB]   receive-fax
+    fault latency smtp 3000 | fault reset idp 200 | fault hang smtp | fault idp-down | fault smtp 451 | fault clear
+    expect job 361 | status expired | sign-in failed 53003 | reply ~ REGEX | panel ~ TEXT
+    expect mail to=user@contoso.onmicrosoft.com subject~Scan attachment~pdf size<200000
+    case NAME                            a test case of its own (the lines before the first case run first)
 
-The whole file is checked before anything runs; every bad line is reported as
-``FILE:LINE: message``. While running, each step prints its outcome; a failed ``expect`` is
-reported and the script goes on; a step that cannot be carried out stops it. Exit status: 0 all
-expectations held, 1 an expectation failed, 2 the script is malformed or a step could not run.
+The whole file is checked before anything runs; every bad line is reported as ``FILE:LINE: message``
+(only :class:`ScriptErrors`, whatever the line). Running is :mod:`panel_tui.scenarios.runner`.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
 
+from device_model.i18n import Msg
 from panel_tui.scenarios import catalog
 from panel_tui.scenarios.catalog import (
-    ATTEMPT_STATES,
-    SIGN_IN_STATES,
     Advance,
     Baseline,
     Commit,
-    ExpectJob,
-    ExpectSignIn,
-    ExpectStatus,
+    Fault,
     ReceiveFax,
     SendScan,
     SignIn,
@@ -59,17 +36,12 @@ from panel_tui.scenarios.catalog import (
     settings,
     tenant,
 )
+from panel_tui.scenarios.script_expect import parse_expect
 
 EXIT_OK, EXIT_EXPECT_FAILED, EXIT_ERROR = 0, 1, 2
 
-COMMANDS = ("scenario", "baseline", "reset", "sign-in", "commit", "sign-out", "advance", "tenant", "set",
-            "scan-to-email", "receive-fax", "expect")
-TENANT_COMMANDS = ("security-defaults", "smtp-auth", "public-client-flows", "size-limit", "message-size-limit",
-                   "ca-add", "ca-clear", "consent", "revoke-sessions", "set-password", "reset")
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?$")
-_ON_OFF = {"on": True, "off": False, "true": True, "false": False, "yes": True, "no": False,
-           "enabled": True, "disabled": False}
 
 
 class ScriptError(ValueError):
@@ -105,29 +77,18 @@ class Line:
     number: int
     text: str
     steps: tuple[Step, ...]
-    title: Any = None  # a scenario's title Msg, shown before its steps
+    title: Msg | None = None  # a scenario's title, shown before its steps
+    case: str | None = None  # a ``case NAME`` line: a test case starts here
 
 
-@dataclass
-class ScriptResult:
-    """Outcomes with their line numbers; ``error`` is set when a step could not run."""
+@dataclass(frozen=True)
+class Case:
+    """A test case of a script: its name (None: the whole script), its first line and its lines
+    (the lines before the first ``case`` first: they are every case's setup)."""
 
-    outcomes: list[tuple[int, Any]] = field(default_factory=list)
-    error: ScriptError | None = None
-
-    @property
-    def checks(self) -> list[Any]:
-        return [o for _, o in self.outcomes if o.is_check]
-
-    @property
-    def failed(self) -> list[tuple[int, Any]]:
-        return [(n, o) for n, o in self.outcomes if not o.ok]
-
-    @property
-    def exit_code(self) -> int:
-        if self.error is not None:
-            return EXIT_ERROR
-        return EXIT_EXPECT_FAILED if self.failed else EXIT_OK
+    name: str | None
+    line: int
+    lines: tuple[Line, ...]
 
 
 # -- parsing -------------------------------------------------------------------------------------
@@ -137,6 +98,7 @@ def parse(text: str) -> list[Line]:
     """The script's lines as steps; raises :class:`ScriptErrors` listing every bad line."""
     lines: list[Line] = []
     errors: list[ScriptError] = []
+    seen_cases: set[str] = set()
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
@@ -149,211 +111,192 @@ def parse(text: str) -> list[Line]:
         if not words:
             continue
         try:
-            lines.append(_parse_line(number, stripped, words))
+            line = _parse_line(number, stripped, words)
+            if line.case is not None:
+                if line.case in seen_cases:
+                    raise ScriptError(number, f"a second case named {line.case!r}")
+                seen_cases.add(line.case)
+            lines.append(line)
         except ScriptError as exc:
             errors.append(ScriptError(number, exc.message, text=stripped))
+        except (ValueError, OverflowError, re.error) as exc:  # belt and braces: never a traceback
+            errors.append(ScriptError(number, f"cannot read the line: {exc}", text=stripped))
     if errors:
         raise ScriptErrors(errors)
     return lines
 
 
-def _parse_line(n: int, text: str, words: list[str]) -> Line:
-    cmd, args = words[0].lower(), words[1:]
+def cases(lines: Sequence[Line]) -> list[Case]:
+    """The test cases: one per ``case`` line (each after the lines before the first case), or
+    the whole script as one case named None."""
+    starts = [i for i, line in enumerate(lines) if line.case is not None]
+    if not starts:
+        return [Case(None, lines[0].number if lines else 1, tuple(lines))]
+    prelude = tuple(lines[:starts[0]])
+    out = []
+    for k, i in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        out.append(Case(lines[i].case, lines[i].number, prelude + tuple(lines[i + 1:end])))
+    return out
 
-    def fail(message: str) -> ScriptError:
-        return ScriptError(n, message)
 
-    def flags(allowed: Sequence[str]) -> tuple[list[str], set[str]]:
-        pos, seen = [], set()
-        for w in args:
-            if w.startswith("--"):
-                if w not in allowed:
-                    ok = ", ".join(allowed) if allowed else "none"
-                    raise fail(f"unknown option {w} for {cmd} (options: {ok})")
-                seen.add(w)
+class _Words:
+    """One line's words after the command, with the helpers every command's parser uses."""
+
+    def __init__(self, n: int, cmd: str, args: list[str]) -> None:
+        self.n, self.cmd, self.args = n, cmd, args
+
+    def fail(self, message: str) -> ScriptError:
+        return ScriptError(self.n, message)
+
+    def options(self, flags: Sequence[str] = (), valued: Sequence[str] = ()) -> tuple[list[str], dict[str, str]]:
+        pos: list[str] = []
+        seen: dict[str, str] = {}  # an option's value; a flag's is the flag itself
+        i = 0
+        while i < len(self.args):
+            w = self.args[i]
+            if w.startswith("--") and len(w) > 2:
+                if w in valued:
+                    if i + 1 >= len(self.args):
+                        raise self.fail(f"{w} needs a value")
+                    seen[w] = self.args[i + 1]
+                    i += 2
+                    continue
+                if w not in flags:
+                    known = ", ".join([*flags, *valued]) or "none"
+                    raise self.fail(f"unknown option {w} for {self.cmd} (options: {known})")
+                seen[w] = w
             else:
                 pos.append(w)
+            i += 1
         return pos, seen
 
-    def count(pos: list[str], k: int, usage: str) -> None:
+    def count(self, pos: list[str], k: int, usage: str) -> None:
         if len(pos) != k:
-            raise fail(f"usage: {usage}")
+            raise self.fail(f"usage: {usage}")
 
-    if cmd == "scenario":
-        pos, seen = flags(["--send"])
-        count(pos, 1, "scenario ID [--send]")
-        try:
-            sc = catalog.get(pos[0])
-        except KeyError as exc:
-            raise fail(str(exc.args[0])) from None
-        return Line(n, text, sc.steps if "--send" in seen else sc.setup, title=sc.title)
-    if cmd in ("baseline", "reset"):
-        count(flags([])[0], 0, cmd)
-        return Line(n, text, (Baseline(),))
-    if cmd == "sign-in":
-        pos, seen = flags(["--no-commit", "--decline", "--may-fail"])
-        if len(pos) > 1:
-            raise fail("usage: sign-in [ACCOUNT] [--no-commit] [--decline] [--may-fail]")
-        return Line(n, text, (SignIn(pos[0] if pos else "admin", commit="--no-commit" not in seen,
-                                     accept="--decline" not in seen, may_fail="--may-fail" in seen),))
-    if cmd == "commit":
-        count(flags([])[0], 0, "commit")
-        return Line(n, text, (Commit(),))
-    if cmd == "sign-out":
-        count(flags([])[0], 0, "sign-out")
-        return Line(n, text, (SignOut(),))
-    if cmd == "advance":
-        pos, seen = flags(["--tenant-only", "--device-only"])
-        count(pos, 1, "advance DURATION [--tenant-only | --device-only]   (e.g. 91d, 2h, 30m, 1d12h)")
-        if seen == {"--tenant-only", "--device-only"}:
-            raise fail("--tenant-only and --device-only exclude each other")
-        d, h, m = parse_duration(pos[0], n)
-        return Line(n, text, (Advance(days=d, hours=h, minutes=m, tenant="--device-only" not in seen,
-                                      device="--tenant-only" not in seen),))
-    if cmd == "tenant":
-        return Line(n, text, (_parse_tenant(n, args),))
-    if cmd == "set":
-        pos, _ = flags([])
-        count(pos, 2, "set SECTION.FIELD VALUE   (e.g. set email_server.smtp_port 2525)")
-        section, dot, name = pos[0].partition(".")
-        if not dot or not section or not name:
-            raise fail(f"say which setting as SECTION.FIELD, not {pos[0]!r}")
-        from panel_tui.scenarios.engine import StepError, coerce_settings
+    def number(self, value: str, what: str, low: int = 1, high: int = 10**6) -> int:
+        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+            raise self.fail(f"{what} is a whole number from {low} to {high}, not {value!r}")
+        return int(value)
 
-        try:
-            coerce_settings(section, {name: pos[1]})
-        except StepError as exc:
-            raise fail(str(exc)) from None
-        return Line(n, text, (settings(section, **{name: pos[1]}),))
-    if cmd == "scan-to-email":
-        pos, _ = flags([])
-        count(pos, 1, "scan-to-email ADDRESS")
-        if not _ADDRESS.match(pos[0]):
-            raise fail(f"not an email address: {pos[0]!r}")
-        return Line(n, text, (SendScan(pos[0]),))
-    if cmd == "receive-fax":
-        count(flags([])[0], 0, "receive-fax")
-        return Line(n, text, (ReceiveFax(),))
-    if cmd == "expect":
-        pos, _ = flags([])
-        if pos[:1] == ["sign-in"] and len(pos) in (2, 3):
-            state = pos[1].lower().replace("-", "_")
-            if state not in ATTEMPT_STATES:
-                raise fail(f"expect sign-in takes one of {', '.join(ATTEMPT_STATES)}, not {pos[1]!r}")
-            code = None
-            if len(pos) == 3:
-                digits = pos[2].upper().removeprefix("AADSTS")
-                if not (digits.isascii() and digits.isdigit()):
-                    raise fail(f"an AADSTS code is a number (e.g. 53003), not {pos[2]!r}")
-                code = int(digits)
-            return Line(n, text, (ExpectSignIn(state, code),))
-        if len(pos) != 2 or pos[0] not in ("job", "status"):
-            raise fail("usage: expect job CODE|completed, expect status signed_in|not_signed_in|expired, "
-                       "or expect sign-in signed_in|failed|expired|cancelled [AADSTS-CODE]")
-        if pos[0] == "job":
-            value = pos[1].lower()
-            if value.isascii() and value.isdigit():
-                return Line(n, text, (ExpectJob(int(value)),))
-            if value in ("completed", "canceled", "cancelled"):
-                return Line(n, text, (ExpectJob("canceled" if value == "cancelled" else value),))
-            raise fail(f"expect job takes an error code (e.g. 361) or completed, not {pos[1]!r}")
-        state = pos[1].lower().replace("-", "_")
-        if state not in SIGN_IN_STATES:
-            raise fail(f"expect status takes one of {', '.join(SIGN_IN_STATES)}, not {pos[1]!r}")
-        return Line(n, text, (ExpectStatus(state),))
-    hint = _closest(cmd, COMMANDS)
-    raise fail(f"unknown command {words[0]!r}" + (f" (did you mean {hint!r}?)" if hint else "")
-               + f"; commands: {', '.join(COMMANDS)}")
+
+def _scenario(w: _Words) -> Line | tuple[Step, ...]:
+    pos, seen = w.options(["--send"])
+    w.count(pos, 1, "scenario ID [--send]")
+    try:
+        sc = catalog.get(pos[0])
+    except KeyError as exc:
+        raise w.fail(str(exc.args[0])) from None
+    return Line(w.n, "", sc.steps if "--send" in seen else sc.setup, title=sc.title)
+
+
+def _plain(step: Step) -> Callable[[_Words], tuple[Step, ...]]:
+    def parse_it(w: _Words) -> tuple[Step, ...]:
+        w.count(w.options()[0], 0, w.cmd)
+        return (step,)
+
+    return parse_it
+
+
+def _sign_in(w: _Words) -> tuple[Step, ...]:
+    pos, seen = w.options(["--no-commit", "--decline", "--may-fail"])
+    if len(pos) > 1:
+        raise w.fail("usage: sign-in [ACCOUNT] [--no-commit] [--decline] [--may-fail]")
+    return (SignIn(pos[0] if pos else "admin", commit="--no-commit" not in seen,
+                   accept="--decline" not in seen, may_fail="--may-fail" in seen),)
+
+
+def _advance(w: _Words) -> tuple[Step, ...]:
+    pos, seen = w.options(["--tenant-only", "--device-only"])
+    w.count(pos, 1, "advance DURATION [--tenant-only | --device-only]   (e.g. 91d, 2h, 30m, 1d12h)")
+    if {"--tenant-only", "--device-only"} <= set(seen):
+        raise w.fail("--tenant-only and --device-only exclude each other")
+    d, h, m = parse_duration(pos[0], w.n)
+    return (Advance(days=d, hours=h, minutes=m, tenant="--device-only" not in seen,
+                    device="--tenant-only" not in seen),)
+
+
+def _set(w: _Words) -> tuple[Step, ...]:
+    pos, _ = w.options()
+    w.count(pos, 2, "set SECTION.FIELD VALUE   (e.g. set email_server.smtp_port 2525)")
+    section, dot, name = pos[0].partition(".")
+    if not dot or not section or not name:
+        raise w.fail(f"say which setting as SECTION.FIELD, not {pos[0]!r}")
+    from panel_tui.scenarios.tenant_ops import StepError, coerce_settings
+
+    try:
+        coerce_settings(section, {name: pos[1]})
+    except StepError as exc:
+        raise w.fail(str(exc)) from None
+    return (settings(section, **{name: pos[1]}),)
+
+
+def _scan(w: _Words) -> tuple[Step, ...]:
+    pos, opts = w.options(valued=["--dpi", "--pages", "--size"])
+    w.count(pos, 1, "scan-to-email ADDRESS [--dpi 200|300|600] [--pages N] [--size MB]")
+    if not _ADDRESS.match(pos[0]):
+        raise w.fail(f"not an email address: {pos[0]!r}")
+    dpi = w.number(opts["--dpi"], "--dpi", 50, 1200) if "--dpi" in opts else None
+    pages = w.number(opts["--pages"], "--pages", 1, 100) if "--pages" in opts else 1
+    size = w.number(opts["--size"], "--size (Attached File Max Size, MB)", 1, 1000) if "--size" in opts else None
+    return (SendScan(pos[0], dpi=dpi, pages=pages, max_size_mb=size),)
+
+
+def _fault(w: _Words) -> tuple[Step, ...]:
+    from cloud_sim.faults import FaultError, parse_fault
+
+    pos, opts = w.options(valued=["--times"])
+    try:
+        kind, args = parse_fault(pos, times=opts.get("--times"))
+    except FaultError as exc:
+        raise w.fail(str(exc)) from None
+    return (Fault(kind, args),)
+
+
+def _case(w: _Words) -> Line:
+    if len(w.args) != 1 or not re.fullmatch(r"[\w.\-]{1,80}", w.args[0], re.ASCII):
+        raise w.fail("usage: case NAME   (letters, digits, '.', '-', '_')")
+    return Line(w.n, "", (), case=w.args[0])
+
+
+#: every command: its parser (words -> steps, or a whole Line)
+COMMAND_TABLE: dict[str, Callable[[_Words], Line | tuple[Step, ...]]] = {
+    "scenario": _scenario,
+    "baseline": _plain(Baseline()),
+    "reset": _plain(Baseline()),
+    "sign-in": _sign_in,
+    "commit": _plain(Commit()),
+    "sign-out": _plain(SignOut()),
+    "advance": _advance,
+    "tenant": lambda w: (_parse_tenant(w.n, w.args),),  # script_tenant.py
+    "set": _set,
+    "scan-to-email": _scan,
+    "receive-fax": _plain(ReceiveFax()),
+    "fault": _fault,
+    "expect": parse_expect,
+    "case": _case,
+}
+COMMANDS = tuple(COMMAND_TABLE)
 
 
 def _parse_tenant(n: int, args: list[str]) -> Step:
-    def fail(message: str) -> ScriptError:
-        return ScriptError(n, message)
+    from panel_tui.scenarios.script_tenant import parse_tenant
 
-    if not args:
-        raise fail(f"usage: tenant OPERATION ...; operations: {', '.join(TENANT_COMMANDS)}")
-    op, rest = args[0].lower(), args[1:]
-    opts: dict[str, str | bool] = {}
-    pos: list[str] = []
-    takes_value = {"--mailbox", "--users"}
-    i = 0
-    while i < len(rest):
-        w = rest[i]
-        if w.startswith("--"):
-            if w in takes_value:
-                if i + 1 >= len(rest):
-                    raise fail(f"{w} needs a value")
-                opts[w] = rest[i + 1]
-                i += 2
-                continue
-            opts[w] = True
-        else:
-            pos.append(w)
-        i += 1
+    return parse_tenant(n, args)
 
-    def only(*allowed: str) -> None:
-        extra = [o for o in opts if o not in allowed]
-        if extra:
-            raise fail(f"unknown option {extra[0]} for tenant {op}")
 
-    def on_off(word: str, *, tri: bool = False) -> bool | None:
-        w = word.lower()
-        if tri and w in ("default", "none", "org"):
-            return None
-        if w not in _ON_OFF:
-            raise fail(f"say on or off{' or default' if tri else ''}, not {word!r}")
-        return _ON_OFF[w]
-
-    def one(usage: str) -> str:
-        if len(pos) != 1:
-            raise fail(f"usage: tenant {usage}")
-        return pos[0]
-
-    if op in ("security-defaults", "public-client-flows"):
-        only()
-        value = on_off(one(f"{op} on|off"))
-        return tenant(op, enabled=value)
-    if op == "smtp-auth":
-        only("--mailbox")
-        if "--mailbox" in opts:
-            value = on_off(one("smtp-auth --mailbox UPN on|off|default"), tri=True)
-            return tenant("mailbox-smtp-auth", upn=str(opts["--mailbox"]), value=value)
-        return tenant("org-smtp-auth", enabled=on_off(one("smtp-auth [--mailbox UPN] on|off")))
-    if op in ("size-limit", "message-size-limit"):
-        only()
-        size = one("size-limit BYTES")
-        if not (size.isascii() and size.isdigit()) or int(size) <= 0:
-            raise fail(f"the size limit is a positive number of bytes, not {size!r}")
-        return tenant("message-size-limit", size=int(size))
-    if op == "ca-add":
-        only("--users", "--block-device-code")
-        name = one('ca-add NAME [--users a,b] [--block-device-code]   (quote a NAME with spaces)')
-        args = {"name": name, "block_device_code_flow": bool(opts.get("--block-device-code", False))}
-        if "--users" in opts:
-            args["users"] = str(opts["--users"])
-        return tenant("ca-add", **args)
-    if op in ("ca-clear", "reset"):
-        only()
-        if pos:
-            raise fail(f"usage: tenant {op}")
-        return tenant(op)
-    if op == "consent":
-        only()
-        what = one("consent grant|revoke").lower()
-        if what not in ("grant", "revoke"):
-            raise fail(f"say grant or revoke, not {what!r}")
-        return tenant(f"consent-{what}")
-    if op == "revoke-sessions":
-        only()
-        return tenant(op, upn=one("revoke-sessions USER"))
-    if op == "set-password":
-        only()
-        if len(pos) != 2:
-            raise fail("usage: tenant set-password USER NEW-PASSWORD")
-        return tenant(op, upn=pos[0], password=pos[1])
-    hint = _closest(op, TENANT_COMMANDS)
-    raise fail(f"unknown tenant operation {args[0]!r}" + (f" (did you mean {hint!r}?)" if hint else "")
-               + f"; operations: {', '.join(TENANT_COMMANDS)}")
+def _parse_line(n: int, text: str, words: list[str]) -> Line:
+    cmd = words[0].lower()
+    parser = COMMAND_TABLE.get(cmd)
+    if parser is None:
+        hint = _closest(cmd, COMMANDS)
+        raise ScriptError(n, f"unknown command {words[0]!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+                          + f"; commands: {', '.join(COMMANDS)}")
+    got = parser(_Words(n, cmd, words[1:]))
+    if isinstance(got, Line):
+        return Line(n, text, got.steps, title=got.title, case=got.case)
+    return Line(n, text, tuple(got))
 
 
 def parse_duration(text: str, line: int = 0) -> tuple[float, float, float]:
@@ -372,114 +315,3 @@ def _closest(word: str, choices: Sequence[str]) -> str | None:
 
     found = difflib.get_close_matches(word, choices, n=1)
     return found[0] if found else None
-
-
-# -- running -------------------------------------------------------------------------------------
-
-
-async def run_lines(lines: Sequence[Line], device: Any, tenant_handle: Any, *,
-                    out: Callable[[str], None] = print, name: str = "script") -> ScriptResult:
-    """Carry the parsed lines out, printing each step's outcome; see the module docstring."""
-    from panel_tui.scenarios.engine import Session, StepError
-
-    session = Session(device, tenant_handle)
-    result = ScriptResult()
-    for line in lines:
-        if line.title is not None:
-            out(f"{name}:{line.number}: == {device.t(line.title)} ==")
-        for step in line.steps:
-            try:
-                outcome = await session.step(step)
-            except StepError as exc:
-                result.error = ScriptError(line.number, f"{step.describe()}: {exc}", text=line.text)
-                out(f"{name}:{line.number}: ERROR {step.describe()}: {exc}")
-                return result
-            result.outcomes.append((line.number, outcome))
-            mark = "ok  " if outcome.ok else "FAIL"
-            out(f"{name}:{line.number}: {mark} {step.describe()}: {outcome.text}")
-    return result
-
-
-def summary(result: ScriptResult) -> str:
-    checks = result.checks
-    failed = [o for o in checks if not o.ok]
-    text = f"{len(result.outcomes)} steps, {len(checks)} checks"
-    if result.error is not None:
-        return f"{text}: stopped at line {result.error.line} (a step could not run)"
-    if failed:
-        lines = ", ".join(str(n) for n, o in result.failed)
-        return f"{text}: {len(failed)} FAILED (line {lines})"
-    return f"{text}: all passed"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``panel-tui-script FILE [--state-dir DIR] [--keep] [--check]``."""
-    from panel_tui.cli import guarded
-
-    return guarded(_main, argv)
-
-
-def _main(argv: Sequence[str] | None) -> int:
-    import argparse
-
-    p = argparse.ArgumentParser(
-        prog="panel-tui-script",
-        description="Run a panel-tui test script against the device and the embedded simulated tenant.",
-        epilog="Exit status: 0 every expect held, 1 an expect failed, 2 the script is malformed or a step could not run.",
-    )
-    p.add_argument("file", type=Path, metavar="FILE", help="the script (one command a line; '-' reads stdin)")
-    _add_env_options(p)
-    p.add_argument("--check", action="store_true", help="only check the script's syntax; start nothing")
-    args = p.parse_args(argv)
-    return run_file(args.file, state_dir=args.state_dir, keep=args.keep, check_only=args.check,
-                    preset=args.tenant_preset)
-
-
-def _add_env_options(p: Any) -> None:
-    p.add_argument("--state-dir", type=Path, metavar="DIR",
-                   help="device state in DIR, the tenant in DIR/tenant (as the panel keeps them); "
-                        "default: a temporary dir, removed afterwards unless --keep")
-    p.add_argument("--keep", action="store_true", help="keep the temporary state dir (its path is printed)")
-    p.add_argument("--tenant-preset", choices=("prepared", "fresh"), default="prepared",
-                   help="preset of a new embedded tenant (an existing one keeps its state)")
-
-
-def run_file(path: Path, *, state_dir: Path | None = None, keep: bool = False, check_only: bool = False,
-             preset: str = "prepared", out: Callable[[str], None] = print,
-             err: Callable[[str], None] | None = None) -> int:
-    """Read, check and run a script file; returns the exit status."""
-    err = err or (lambda s: print(s, file=sys.stderr))
-    name = str(path)
-    try:
-        text = sys.stdin.read() if name == "-" else Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        err(f"{name}: cannot read the script: {exc.strerror if isinstance(exc, OSError) else exc}")
-        return EXIT_ERROR
-    try:
-        lines = parse(text)
-    except ScriptErrors as exc:
-        err(exc.format(name))
-        return EXIT_ERROR
-    if check_only:
-        out(f"{name}: {len(lines)} commands, syntax ok")
-        return EXIT_OK
-    if not lines:
-        out(f"{name}: nothing to do")
-        return EXIT_OK
-    from panel_tui.scenarios.environment import EnvironmentProblem, environment
-
-    try:
-        with environment(state_dir, keep=keep, preset=preset, out=out) as env:
-            import asyncio
-
-            result = asyncio.run(run_lines(lines, env.device, env.tenant, out=out, name=name))
-    except EnvironmentProblem as exc:
-        err(f"{name}: {exc}")
-        return EXIT_ERROR
-    line = summary(result)
-    (out if result.exit_code == EXIT_OK else err)(f"{name}: {line}")
-    return result.exit_code
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

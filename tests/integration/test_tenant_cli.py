@@ -87,6 +87,12 @@ def test_admin_offline_on_a_stopped_tenant(tenant, capsys):
     rc, out, _ = _run(capsys, "admin", "--state-dir", sd, "state")
     assert json.loads(out)["settings"]["security_defaults"] is True
 
+    # --state-dir after the command words, where a person types it
+    rc, out, _ = _run(capsys, "admin", "ca", "list", "--state-dir", sd)
+    assert rc == 0 and json.loads(out) == []
+    rc, _, err = _run(capsys, "admin", "faults", "--state-dir", sd)
+    assert rc == 2 and "network faults live in a running tenant's memory" in err
+
 
 def test_bind_refused_without_allow_remote(tmp_path, capsys):
     rc, _, err = _run(capsys, "--state-dir", str(tmp_path / "t"), "--bind", "0.0.0.0")

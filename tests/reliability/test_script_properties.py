@@ -36,3 +36,4 @@ def test_any_line_parses_or_is_a_clean_error(lines: list[str]) -> None:
     for parsed_line in parsed:
         for step in parsed_line.steps:
             assert step.describe()
+    script.cases(parsed)

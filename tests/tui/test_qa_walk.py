@@ -245,6 +245,8 @@ async def test_scan_screen_hints_only_promise_keys_that_work_there(tmp_path: Any
 async def test_mailbox_shows_the_pdf_of_the_highlighted_message_at_80_columns(device: Device) -> None:
     from email.message import EmailMessage
 
+    from textual.widgets import DataTable
+
     from panel_tui.cloud.mail_pane import MailPane
 
     from .test_webconfig_support import wait_until
@@ -262,6 +264,8 @@ async def test_mailbox_shows_the_pdf_of_the_highlighted_message_at_80_columns(de
         app.screen.show_tab("mail")
         await pilot.pause()
         pane = app.screen.query_one(MailPane)
+        # the pane lays out its columns when mounted: rows given before that would have no cells
+        await wait_until(pilot, lambda: len(pane.query_one(DataTable).columns) == 3, "the mailbox's columns")
         pane.show_messages(["user@contoso.onmicrosoft.com"], "user@contoso.onmicrosoft.com", [message])
         wanted = ("scan0001.pdf", "Scanned document from EPSON123456", "1 message(s)", "user@contoso.onmicrosoft.com")
         await wait_until(pilot, lambda: all(w in screen_text(app) for w in wanted), "the message and its PDF")

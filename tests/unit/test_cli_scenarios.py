@@ -108,3 +108,19 @@ def test_scenario_is_not_a_config_file_option(tmp_path: Path) -> None:
     assert args.scenario == "313-unreachable"
     assert not hasattr(config, "scenario")
     assert cli.load_config(["--state-dir", str(tmp_path)]).state_dir == tmp_path
+
+
+@pytest.mark.parametrize("argv", [
+    ["panel-tui-script", "--bogus", "x.panel"],
+    ["panel-tui-script"],
+    ["panel-tui-script", "/nonexistent/x.panel"],
+    ["panel-tui", "scenarios", "run"],
+    ["panel-tui", "scenarios", "apply", "no-such-id"],
+    ["panel-tui", "scenarios", "list", "--lang", "de"],
+])
+def test_usage_and_environment_errors_are_one_line_and_exit_2(argv: list[str]) -> None:
+    exe = Path(sys.executable).parent / argv[0]
+    proc = subprocess.run([str(exe), *argv[1:]], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,210 @@
+"""The ``expect`` steps: what a tester checks after a step, each as ``(ok, text)``.
+
+Every check looks only at what this session did (its newest job, the mail delivered since its
+first send), so a state dir that already has jobs or mail cannot make a check pass. A failed
+check says what was expected and what was there, with the server's reply where there is one;
+never a token or a password (replies are the device's redacted ones).
+"""
+
+from __future__ import annotations
+
+import re
+from email.message import EmailMessage
+from typing import TYPE_CHECKING
+
+from panel_tui.scenarios.catalog import (
+    ATTEMPT_STATES,
+    SIGN_IN_STATES,
+    ExpectJob,
+    ExpectMail,
+    ExpectPanel,
+    ExpectReply,
+    ExpectSignIn,
+    ExpectStatus,
+)
+from panel_tui.scenarios.seams import TenantAdminLike
+from panel_tui.scenarios.tenant_ops import StepError
+
+if TYPE_CHECKING:
+    from device_model import Device
+    from device_model.i18n import Msg
+    from device_model.jobs import Job
+    from panel_tui.scenarios.engine import Session
+
+
+def job_result(job: Job) -> int | str:
+    """The job's result as checks compare it: its error code, or its status word."""
+    if job.status == "error" and job.code is not None:
+        return int(job.code)
+    return str(job.status)
+
+
+def translate(device: Device, msg: Msg | None) -> str:
+    if msg is None:
+        return ""
+    return device.t(msg)  # never raises: an unknown key shows as the key
+
+
+def reply_of(device: Device, job: Job) -> str:
+    """The server's reply (first line), or the printer's own finding when no server answered."""
+    if job.reply:
+        return str(job.reply.splitlines()[0])
+    note = getattr(job, "note", None)
+    return translate(device, note) if note is not None else ""
+
+
+def _no_job(session: Session) -> tuple[bool, str] | None:
+    return None if session.job is not None else (False, "no job has run in this script yet")
+
+
+async def expect_job(session: Session, step: ExpectJob) -> tuple[bool, str]:
+    if (missing := _no_job(session)) is not None:
+        return missing
+    job = session.job
+    got = job_result(job)
+    if str(got) == str(step.expected):
+        return True, f"job {job.id}: {got}"
+    reply = reply_of(session.device, job)
+    return False, f"job {job.id}: expected {step.expected}, got {got}" + (f" ({reply})" if reply else "")
+
+
+async def expect_reply(session: Session, step: ExpectReply) -> tuple[bool, str]:
+    if (missing := _no_job(session)) is not None:
+        return missing
+    reply = reply_of(session.device, session.job)
+    if re.search(step.pattern, reply):
+        return True, f"reply: {reply}"
+    return False, f"reply: expected ~ {step.pattern}, got {reply or '(none)'}"
+
+
+def panel_text(device: Device, job: Job) -> str:
+    """What the panel shows for a job: the Log column, the status text, the solution and the
+    message shown when it fails (Job Details), in the device's language, one line."""
+    from device_model.errors import ErrorCatalog
+
+    parts = [translate(device, job.result_label)]
+    entry = ErrorCatalog().for_job(job)
+    if entry is not None:
+        parts += [translate(device, entry.status), translate(device, entry.solution)]
+        if entry.panel_message is not None:
+            parts.append(translate(device, entry.panel_message))
+    note = getattr(job, "note", None)
+    if note is not None:
+        parts.append(translate(device, note))
+    return " | ".join(p for p in parts if p)
+
+
+async def expect_panel(session: Session, step: ExpectPanel) -> tuple[bool, str]:
+    if (missing := _no_job(session)) is not None:
+        return missing
+    shown = panel_text(session.device, session.job)
+    if re.search(step.pattern, shown, re.IGNORECASE):
+        return True, f"panel: {shown}"
+    return False, f"panel: expected ~ {step.pattern}, got {shown}"
+
+
+async def expect_status(session: Session, step: ExpectStatus) -> tuple[bool, str]:
+    if step.state not in SIGN_IN_STATES:
+        raise StepError(f"unknown status {step.state!r} (one of {', '.join(SIGN_IN_STATES)})")
+    st = session.device.email.status()
+    who = f" ({st.account})" if st.account else ""
+    if st.state == step.state:
+        return True, f"status {st.state}{who}"
+    return False, f"status: expected {step.state}, got {st.state}{who}"
+
+
+async def expect_sign_in(session: Session, step: ExpectSignIn) -> tuple[bool, str]:
+    if step.state not in ATTEMPT_STATES:
+        raise StepError(f"unknown sign-in state {step.state!r} (one of {', '.join(ATTEMPT_STATES)})")
+    attempt = session.attempt
+    if attempt is None:
+        return False, "no sign-in has been tried yet"
+    got = f"{attempt.state}" + (f" AADSTS{attempt.aad_code}" if attempt.aad_code else "")
+    ok = attempt.state == step.state and (step.aad_code is None or attempt.aad_code == step.aad_code)
+    want = step.state + (f" AADSTS{step.aad_code}" if step.aad_code else "")
+    return ok, (f"sign-in {got}" if ok else f"sign-in: expected {want}, got {got}")
+
+
+# -- mail ----------------------------------------------------------------------------------------
+
+
+def _messages(admin: TenantAdminLike) -> list[EmailMessage]:
+    """Every delivered message (``email.message.EmailMessage``) of every mailbox, oldest first
+    (``mail_list`` names their files: the tenant runs on this machine)."""
+    import email.policy
+    from email.parser import BytesParser
+
+    parser = BytesParser(policy=email.policy.default)
+    out: list[EmailMessage] = []
+    from cloud_sim.operations import wire_args
+
+    listed = admin.dispatch(*wire_args("mail_list", {"upn": None}))
+    if not isinstance(listed, list):
+        raise StepError("expect mail needs a tenant whose mailboxes this machine can read")
+    for info in sorted(listed, key=lambda i: str(i.get("delivered", ""))):
+        try:
+            with open(str(info["path"]), "rb") as fh:
+                msg = parser.parse(fh)
+        except (OSError, KeyError):
+            continue  # removed meanwhile
+        if isinstance(msg, EmailMessage):  # always, with policy.default
+            out.append(msg)
+    return out
+
+
+def message_ids(admin: TenantAdminLike) -> set[str]:
+    """The Message-IDs already delivered (so ``expect mail`` can skip them); empty if unreadable."""
+    try:
+        return {str(m.get("Message-ID", "")) for m in _messages(admin)}
+    except StepError:
+        return set()
+
+
+def _attachments(msg: EmailMessage) -> list[tuple[str, int]]:
+    out = []
+    for part in msg.iter_attachments():
+        payload = part.get_payload(decode=True) or b""
+        out.append((str(part.get_filename() or ""), len(payload)))
+    return out
+
+
+def _matches(msg: EmailMessage, field: str, op: str, value: str) -> bool:
+    if field == "size":
+        size = len(msg.as_bytes())
+        return size < int(value) if op == "<" else size > int(value) if op == ">" else size == int(value)
+    if field == "attachment":
+        files = _attachments(msg)
+        if op == "=":
+            return any(name.lower() == value.lower() for name, _ in files)
+        if op == "~":
+            return any(re.search(value, name) for name, _ in files)
+        return any((n < int(value)) if op == "<" else (n > int(value)) for _, n in files)
+    text = str(msg.get(field, ""))
+    if op == "~":
+        return re.search(value, text, re.IGNORECASE) is not None
+    if field in ("to", "from"):
+        return value.lower() in text.lower()  # "Printer <printer@...>" has the address in it
+    return text == value
+
+
+def _describe(msg: EmailMessage) -> str:
+    files = ", ".join(f"{n} ({b} bytes)" for n, b in _attachments(msg)) or "no attachment"
+    return f"to {msg.get('To', '')}, from {msg.get('From', '')}, subject {msg.get('Subject', '')!r}, {files}"
+
+
+async def expect_mail(session: Session, step: ExpectMail) -> tuple[bool, str]:
+    import asyncio
+
+    before = session.mail_before or set()
+    messages = [m for m in await asyncio.to_thread(_messages, session.tenant.admin)
+                if str(m.get("Message-ID", "")) not in before]
+    if step.count == 0:
+        if not messages:
+            return True, "no mail delivered in this script"
+        return False, f"expected no mail, got {len(messages)}: {_describe(messages[-1])}"
+    for msg in reversed(messages):
+        if all(_matches(msg, f, op, v) for f, op, v in step.conditions):
+            return True, f"mail {_describe(msg)}"
+    if not messages:
+        return False, "no mail was delivered in this script"
+    return False, f"no delivered mail matches; newest: {_describe(messages[-1])}"

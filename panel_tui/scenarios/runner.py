@@ -1,0 +1,242 @@
+"""Running scripts: ``panel-tui-script`` (and ``panel-tui scenarios run``).
+
+Each run (each ``case`` of a script) starts in a temporary state dir of its own, from a factory
+device and a factory tenant, unless ``--state-dir`` is given. Output is the human one (``FILE:LINE:
+ok|FAIL|ERROR step: outcome``), or with ``--json`` one JSON object per line and step (see
+:mod:`panel_tui.scenarios.results`), and ``--junit FILE`` writes a JUnit report beside either.
+Exit status: 0 every expect held, 1 an expect failed, 2 the script is malformed, the
+environment is unusable or a step could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from panel_tui.scenarios import results
+from panel_tui.scenarios.script import (
+    EXIT_ERROR,
+    EXIT_EXPECT_FAILED,
+    EXIT_OK,
+    Line,
+    ScriptError,
+    ScriptErrors,
+    cases,
+    parse,
+)
+from panel_tui.scenarios.seams import TenantLike
+
+if TYPE_CHECKING:
+    from device_model import Device
+    from panel_tui.scenarios.engine import StepOutcome
+    from panel_tui.scenarios.script import Case
+
+
+@dataclass
+class ScriptResult:
+    """Outcomes with their line numbers; ``error`` is set when a step could not run."""
+
+    outcomes: list[tuple[int, StepOutcome]] = field(default_factory=list)
+    error: ScriptError | None = None
+
+    @property
+    def checks(self) -> list[StepOutcome]:
+        return [o for _, o in self.outcomes if o.is_check]
+
+    @property
+    def failed(self) -> list[tuple[int, StepOutcome]]:
+        return [(n, o) for n, o in self.outcomes if not o.ok]
+
+    @property
+    def exit_code(self) -> int:
+        if self.error is not None:
+            return EXIT_ERROR
+        return EXIT_EXPECT_FAILED if self.failed else EXIT_OK
+
+
+async def run_lines(lines: Sequence[Line], device: Device, tenant_handle: TenantLike, *,
+                    out: Callable[[str], None] = print, name: str = "script",
+                    report: results.Reporter | None = None) -> ScriptResult:
+    """Carry the parsed lines out, reporting each step's outcome as it comes."""
+    from panel_tui.scenarios.engine import Session, StepError
+
+    report = report or results.TextReporter(out, name)
+    session = Session(device, tenant_handle)
+    result = ScriptResult()
+    for line in lines:
+        if line.title is not None:
+            report.title(line.number, str(device.t(line.title)))
+        for step in line.steps:
+            try:
+                outcome = await session.step(step)
+            except StepError as exc:
+                result.error = ScriptError(line.number, f"{step.describe()}: {exc}", text=line.text)
+                report.error(line.number, step.describe(), str(exc))
+                return result
+            result.outcomes.append((line.number, outcome))
+            report.step(line.number, outcome)
+    return result
+
+
+def summary(result: ScriptResult) -> str:
+    checks = result.checks
+    failed = [o for o in checks if not o.ok]
+    text = f"{len(result.outcomes)} steps, {len(checks)} checks"
+    if result.error is not None:
+        return f"{text}: stopped at line {result.error.line} (a step could not run)"
+    if failed:
+        lines = ", ".join(str(n) for n, o in result.failed)
+        return f"{text}: {len(failed)} FAILED (line {lines})"
+    return f"{text}: all passed"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``panel-tui-script FILE [--state-dir DIR] [--keep] [--check] [--json] [--junit FILE]``."""
+    from panel_tui.cli import guarded
+
+    quiet_logging()
+    return guarded(_main, argv)
+
+
+def quiet_logging() -> None:
+    """No log record reaches stderr by Python's last-resort handler: the outcome lines say what
+    happened, and a library's warning (aiosmtpd quoting the raw TLS bytes of an SSL/TLS client
+    on the STARTTLS port, msal's HTTP errors) is noise there, not a result."""
+    import logging
+
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.NullHandler())
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line on stderr (``prog: error: ...``, exit 2);
+    ``--help`` still shows the whole usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+one_line_parser = OneLineParser  # the name the scenarios CLI uses
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    p = one_line_parser(
+        prog="panel-tui-script",
+        description="Run a panel-tui test script against the device and the embedded simulated tenant.",
+        epilog="Exit status: 0 every expect held, 1 an expect failed, 2 the script is malformed, "
+               "the state dir is unusable or a step could not run.",
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="the script (one command a line; '-' reads stdin)")
+    add_env_options(p)
+    p.add_argument("--check", action="store_true", help="only check the script's syntax; start nothing")
+    args = p.parse_args(argv)
+    return run_file(args.file, state_dir=args.state_dir, keep=args.keep, check_only=args.check,
+                    preset=args.tenant_preset, json_out=args.json, junit=args.junit,
+                    cloud=args.cloud, cloud_ca=args.cloud_ca)
+
+
+def add_env_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--state-dir", type=Path, metavar="DIR",
+                   help="device state in DIR, the tenant in DIR/tenant (as the panel keeps them); "
+                        "default: a new temporary dir per run (per case), removed afterwards unless --keep")
+    p.add_argument("--keep", action="store_true", help="keep the temporary state dir (its path is printed)")
+    p.add_argument("--tenant-preset", choices=("prepared", "fresh"), default="prepared",
+                   help="preset of a new embedded tenant (an existing one keeps its state)")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON object per line for each step and check, then a summary (stable keys, "
+                        "ports, ids and times normalised)")
+    p.add_argument("--junit", type=Path, metavar="FILE", help="also write a JUnit XML report to FILE")
+    p.add_argument("--cloud", metavar="URL", help="use the simulated tenant running at URL (cloud-sim) instead "
+                   "of starting one; every baseline resets it")
+    p.add_argument("--cloud-ca", type=Path, metavar="PATH", help="that tenant's CA certificate")
+
+
+_add_env_options = add_env_options  # the name the scenarios CLI used
+
+
+def run_file(path: Path, *, state_dir: Path | None = None, keep: bool = False, check_only: bool = False,
+             preset: str = "prepared", out: Callable[[str], None] = print,
+             err: Callable[[str], None] | None = None, json_out: bool = False, junit: Path | None = None,
+             cloud: str | None = None, cloud_ca: Path | None = None) -> int:
+    """Read, check and run a script file (each case in its own environment); the exit status.
+    ``cloud``/``cloud_ca``: a tenant already running instead of one started per case."""
+    err = err or (lambda s: print(s, file=sys.stderr))
+    name = str(path)
+    try:
+        text = sys.stdin.read() if name == "-" else Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        err(f"{name}: cannot read the script: {exc.strerror if isinstance(exc, OSError) else exc}")
+        return EXIT_ERROR
+    return run_text(text, name, state_dir=state_dir, keep=keep, check_only=check_only, preset=preset, out=out,
+                    err=err, json_out=json_out, junit=junit, cloud=cloud, cloud_ca=cloud_ca)
+
+
+def run_text(text: str, name: str, *, state_dir: Path | None = None, keep: bool = False, check_only: bool = False,
+             preset: str = "prepared", out: Callable[[str], None] = print,
+             err: Callable[[str], None] | None = None, json_out: bool = False, junit: Path | None = None,
+             cloud: str | None = None, cloud_ca: Path | None = None) -> int:
+    """Check and run a script's text (``name`` in messages); the exit status."""
+    err = err or (lambda s: print(s, file=sys.stderr))
+    try:
+        lines = parse(text)
+    except ScriptErrors as exc:
+        if json_out:
+            for e in exc.errors:
+                out(results.dumps({"event": "parse-error", "script": name, "line": e.line, "text": e.message}))
+        err(exc.format(name))
+        return EXIT_ERROR
+    if check_only:
+        out(f"{name}: {len(lines)} commands, syntax ok")
+        return EXIT_OK
+    if not lines:
+        out(f"{name}: nothing to do")
+        return EXIT_OK
+    suite = results.Suite(name)
+    worst = EXIT_OK
+    for case in cases(lines):
+        status = run_case(case, name, suite, state_dir=state_dir, keep=keep, preset=preset, out=out, err=err,
+                          json_out=json_out, cloud=cloud, cloud_ca=cloud_ca)
+        worst = max(worst, status)
+    if junit is not None:
+        try:
+            suite.write_junit(junit)
+        except OSError as exc:
+            err(f"{name}: cannot write the JUnit report {junit}: {exc.strerror or exc}")
+            return EXIT_ERROR
+    return worst
+
+
+def run_case(case: Case, name: str, suite: results.Suite, *, state_dir: Path | None, keep: bool, preset: str,
+             out: Callable[[str], None], err: Callable[[str], None], json_out: bool,
+             cloud: str | None = None, cloud_ca: Path | None = None) -> int:
+    import asyncio
+
+    from panel_tui.scenarios.environment import EnvironmentProblem, environment
+
+    report: results.Reporter = (results.JsonReporter(out, name, case.name) if json_out
+                                else results.TextReporter(out, name, case.name))
+    record = suite.case(case.name, case.line)
+    report = results.Tee(report, record)
+    try:
+        with environment(state_dir, keep=keep, preset=preset, out=(lambda s: None) if json_out else out,
+                         cloud=cloud, cloud_ca=cloud_ca) as where:
+            result = asyncio.run(run_lines(case.lines, where.device, where.tenant, name=name, report=report))
+    except EnvironmentProblem as exc:
+        record.error(0, "environment", str(exc))
+        err(f"{name}: {exc}")
+        return EXIT_ERROR
+    line = summary(result)
+    report.summary(result.exit_code, line)
+    if not json_out:
+        (out if result.exit_code == EXIT_OK else err)(f"{name}: {line}" if case.name is None
+                                                      else f"{name} [{case.name}]: {line}")
+    return result.exit_code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
