@@ -122,6 +122,10 @@ class PrintAdminServerless:
             return user
         return None
 
+    def clients(self) -> list["PasEmail"]:
+        """The users' To Email clients made so far (each with its own pending sign-in)."""
+        return list(self._clients.values())
+
     def client(self, user: PasUser) -> "PasEmail":
         """The user's "To Email" client (their own sign-in; made on first use)."""
         client = self._clients.get(user.id)

@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Static
 from textual.worker import Worker, WorkerState
 
+from device_model.signins import WaitingSignIn, newest_waiting_signin
 from panel_tui.cloud.signin_texts import hint_for, page_text, unavailable_text
 from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
@@ -245,15 +246,21 @@ class SignInPane(VerticalScroll, can_focus=False):
     # -- rendering ------------------------------------------------------------------------
 
     def _hint_for(self, kind: str) -> str:
-        """The hint under the page (a hook: Print Admin Serverless says whose code it is)."""
-        return hint_for(self, kind)
+        """The hint under the page (a hook: Print Admin Serverless says whose code it is).
+
+        The code page names where the waiting sign-in was started (Network > Email Server,
+        the Fax Server, a Print Admin Serverless user), so a person knows whose code it is."""
+        return hint_for(self, kind, self._pending())
+
+    def _pending(self) -> WaitingSignIn | None:
+        """The newest sign-in waiting for its code: the Email Server's, the Fax Server's or a
+        Print Admin Serverless user's (each shows its code somewhere else)."""
+        return newest_waiting_signin(host(self).device)
 
     def _pending_code(self) -> str:
-        """The code Web Config is showing, if a sign-in is waiting (saves typing over SSH)."""
-        attempt = host(self).device.email.pending
-        if attempt is not None and attempt.state == "waiting":
-            return attempt.user_code
-        return ""
+        """The code of the waiting sign-in, if any (saves typing over SSH)."""
+        pending = self._pending()
+        return pending.code if pending is not None else ""
 
     def focus_field(self) -> None:
         """Put the cursor where the page expects input (when the tab is opened)."""

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from textual.dom import DOMNode
 
+from device_model.signins import FAX_SERVER, PAS, WaitingSignIn
+
 from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
 
@@ -14,8 +16,9 @@ if TYPE_CHECKING:
     from cloud_sim.signin import Page
 
 
-def hint_for(node: DOMNode, kind: str) -> str:
-    """The hint beside a page: the default accounts (account, password pages), where the code is."""
+def hint_for(node: DOMNode, kind: str, pending: WaitingSignIn | None = None) -> str:
+    """The hint beside a page: the default accounts (account, password pages), where the code is
+    (the waiting sign-in's ``pending``: the Email Server's when there is none)."""
     link = host(node).cloud_link
     student = host(node).class_options
     if kind in ("account", "password") and student.student:
@@ -37,6 +40,10 @@ def hint_for(node: DOMNode, kind: str) -> str:
             )
         return "\n".join(lines)
     if kind == "code":
+        if pending is not None and pending.where == FAX_SERVER:
+            return tr(node, "cloud.signin.hint_code_fax")
+        if pending is not None and pending.where == PAS:
+            return tr(node, "cloud.signin.hint_code_pas", user=pending.user)
         return tr(node, "cloud.signin.hint_code")
     return ""
 

@@ -165,6 +165,75 @@ class ReceiveFax:
         return "receive-fax"
 
 
+# the guide's compatible-models pages (p. 5, p. 9): a Print Admin Serverless user's own sign-in
+# and To Email, and a setting the printer must refuse (OAuth2 on the additional network); the
+# engine carries them out in panel_tui.scenarios.guide_handlers
+
+
+@dataclass(frozen=True)
+class PasSignOut:
+    """Every Print Admin Serverless user forgets their sign-in (the PAS part of a baseline)."""
+
+    def describe(self) -> str:
+        return "pas sign-out (every user)"
+
+
+@dataclass(frozen=True)
+class PasSignIn:
+    """PAS user ``user`` (ID) picks To Email and signs in on Microsoft's pages as ``account``;
+    ``org`` ticks "Consent on behalf of your organization" (the administrator, guide p. 9)."""
+
+    user: str
+    account: str
+    org: bool = False
+    #: a refused sign-in ("Need admin approval") is an outcome to check, not an error that stops
+    may_fail: bool = False
+
+    def describe(self) -> str:
+        extra = " --org" if self.org else ""
+        extra += " --may-fail" if self.may_fail else ""
+        return f"pas sign-in {self.user} as {self.account}{extra}"
+
+
+@dataclass(frozen=True)
+class PasSend(SendScan):
+    """PAS user ``user`` sends a scan with To Email (their own sign-in and From address)."""
+
+    to: str = DEFAULT_TO
+    user: str = ""
+
+    def describe(self) -> str:
+        return f"pas to-email {self.user} {self.to}"
+
+
+@dataclass(frozen=True)
+class SettingsRefused:
+    """``Device.update(section, **values)`` must be refused (the check passes when it is)."""
+
+    section: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        return f"expect refused: set {self.section} {_fmt_args(self.values)}"
+
+
+@dataclass(frozen=True)
+class Relay:
+    """A mail relay on this machine with its own CA (STARTTLS, no authentication; started once
+    per process), and the Email Server set to it; the relay's CA is not trusted until imported."""
+
+    def describe(self) -> str:
+        return "relay with its own CA (Email Server: Off, STARTTLS)"
+
+
+@dataclass(frozen=True)
+class ImportRelayCa:
+    """Network Security > CA Certificate: import the relay's CA certificate (its PEM file)."""
+
+    def describe(self) -> str:
+        return "import the relay's CA certificate"
+
+
 @dataclass(frozen=True)
 class ExpectJob:
     """The newest job ended with this error code, or ``"completed"``."""
@@ -317,6 +386,12 @@ def _fax_scenario(id: str, code: Union[int, str], *setup: Step) -> Scenario:
     return Scenario(id, (Baseline(), *setup, ReceiveFax(), ExpectJob(code)), code)
 
 
+def _pas_scenario(id: str, code: Union[int, str], *setup: Step, user: str) -> Scenario:
+    """Print Admin Serverless user ``user`` sends with To Email (guide p. 9); no user holds a
+    sign-in at the start."""
+    return Scenario(id, (Baseline(), PasSignOut(), *setup, PasSend(user=user), ExpectJob(code)), code)
+
+
 #: the Fax Server's settings of the fax scenarios: OAuth2 to Exchange Online, forwarded to user@
 FAX_SERVER_OAUTH2 = dict(auth_method="oauth2", email_service="exchange_online", smtp_server="",
                          smtp_port=587, secure="starttls", sender_address="admin@contoso.onmicrosoft.com",
@@ -357,6 +432,19 @@ SCENARIOS: tuple[Scenario, ...] = (
     _fax_scenario("fax-313-unreachable", 313,
                   settings("fax_server", **{**FAX_SERVER_OAUTH2, "auth_method": "off", "email_service": None,
                                             "smtp_server": "127.0.0.1", "smtp_port": FREE_PORT, "secure": "none"})),
+    # Print Admin Serverless: an ordinary user before the administrator's consent for the organisation
+    _pas_scenario("pas-need-admin-approval", 360, tenant("consent-revoke"),
+                  PasSignIn("1002", "user", may_fail=True), ExpectSignIn("failed", 65001), user="1002"),
+    # each user's sign-in expires on its own: the administrator's after 91 idle days, not the user's
+    _pas_scenario("pas-361-one-user", 361, PasSignIn("1001", "admin", org=True), PasSignIn("1002", "user"),
+                  Advance(days=60), PasSend(user="1002"), ExpectJob("completed"), Advance(days=31),
+                  PasSend(user="1002"), ExpectJob("completed"), user="1001"),
+    # a relay with its own CA: untrusted until Network Security > CA Certificate imports its CA
+    _scenario("313-untrusted-relay", 313, Relay()),
+    _scenario("relay-ca-imported", "completed", Relay(), ImportRelayCa()),
+    # guide p. 5: OAuth2 email is refused on the additional network; the standard network still sends
+    _scenario("additional-network-oauth2-refused", "completed", SignIn("admin"),
+              SettingsRefused("email_server", {"network": "additional"})),
 )
 
 BY_ID: Mapping[str, Scenario] = {s.id: s for s in SCENARIOS}

@@ -398,3 +398,10 @@ async def run(scenario: Scenario, device: Device, tenant: TenantLike, *,
               on_outcome: Callable[[StepOutcome], None] | None = None) -> ScenarioResult:
     """Set up, send and check: ``result.ok`` says whether the job gave ``scenario.code``."""
     return await apply(scenario, device, tenant, send=True, on_outcome=on_outcome)
+
+
+# the guide's Print Admin Serverless and refused-setting steps: their handlers live in a module of
+# their own and join this table (that module reads the helpers above, so it is imported last)
+from panel_tui.scenarios.guide_handlers import HANDLERS as _GUIDE_HANDLERS  # noqa: E402
+
+_HANDLERS.update(_GUIDE_HANDLERS)

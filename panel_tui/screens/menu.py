@@ -16,8 +16,14 @@ from panel_tui.screens.base import PanelScreen, crumb_labels, is_locked
 class MenuScreen(PanelScreen):
     """A list of a node's children; padlocks on locked items while the lock is active."""
 
-    HELP_KEY = "panel.help.menu"
     HINTS_KEY = "panel.hints.menu"
+
+    @property
+    def HELP_KEY(self) -> str:  # noqa: N802 - the name every screen's F1 help is read from
+        """F1: a menu with help of its own (``panel.help.menu_<id>``, e.g. Fax Settings says what
+        its items do without a phone line), else the help every menu shares."""
+        own = f"panel.help.menu_{self.node.id}"
+        return own if self.device.t(own) != own else "panel.help.menu"
 
     def __init__(self, node: MenuNode) -> None:
         super().__init__()

@@ -55,6 +55,23 @@ SERVER_FIELDS = (
 FIELDS = widget_ids((*METHOD_FIELDS, *SERVER_FIELDS))
 
 
+class _Note:
+    """The note under Sign In (the code and URL, an outcome): no empty line when there is none,
+    so the page fits 80x24 without a scroll bar narrowing its fields."""
+
+    def __init__(self, page: FaxServerEmailPage) -> None:
+        self.page = page
+        self.widget = page.query_one("#fs-signin-note", Static)
+
+    def update(self, text: str) -> None:
+        self.widget.update(text)
+        self.page.note_text = text
+        self.show(str(self.page.query_one("#fs-auth-method", Select).value) == "oauth2")
+
+    def show(self, oauth2: bool) -> None:
+        self.widget.display = oauth2 and bool(self.page.note_text)
+
+
 def fax_client(node: DOMNode) -> FaxServerEmail:
     from device_model.fax import fax_server_client
 
@@ -65,13 +82,14 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
     """The page; ``attempt`` is its pending sign-in (sent to the printer by OK)."""
 
     DEFAULT_CSS = """
-    FaxServerEmailPage #fs-row-status { height: auto; }
     FaxServerEmailPage #fs-status { height: auto; }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.attempt: SignInAttempt | None = None
+        #: the note under Sign In ("": none, and no empty line for it)
+        self.note_text = ""
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
@@ -111,6 +129,18 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
         self.query_one("#fs-result", Static).update("")
         self._apply_method(fs.auth_method)
         self.refresh_status()
+        self.call_after_refresh(self._fields_from_start)
+
+    def _fields_from_start(self) -> None:
+        """Fields not being edited show their text from its first character, as a browser does
+        (a value put in moves the cursor to its end, scrolling a long address by one)."""
+        for field in self.query(Input):
+            if not field.has_focus:
+                field.scroll_home(animate=False, immediate=True)
+
+    @on(Input.Blurred)
+    def _field_left(self, event: Input.Blurred) -> None:
+        event.input.scroll_home(animate=False, immediate=True)
 
     def values(self) -> dict[str, str | None]:
         method = str(self.query_one("#fs-auth-method", Select).value)
@@ -128,8 +158,9 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
 
     def _apply_method(self, method: object) -> None:
         oauth2 = method == "oauth2"
-        for row in ("#fs-row-service", "#fs-row-status", "#fs-row-signin", "#fs-signin-note"):
+        for row in ("#fs-row-service", "#fs-row-status", "#fs-row-signin"):
             self.query_one(row).display = oauth2
+        _Note(self).show(oauth2)
         for row in ("#fs-row-account", "#fs-row-password"):
             self.query_one(row).display = method == "smtp_auth"
 
@@ -160,7 +191,7 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
     def refresh_status(self) -> None:
         """Current Status: the pending sign-in first, else what the Fax Server holds."""
         status = self.query_one("#fs-status", Static)
-        note = self.query_one("#fs-signin-note", Static)
+        note = _Note(self)
         attempt = self.attempt
         state = attempt.state if attempt is not None else None
         if attempt is not None and state == "waiting":

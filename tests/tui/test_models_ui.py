@@ -264,6 +264,20 @@ def test_fax_receive_sample_snapshot(snap_compare, tmp_path: Path, lang: str) ->
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_screen)
 
 
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_fax_settings_menu_snapshot(snap_compare, tmp_path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """Settings > General Settings > Fax Settings on a fax model with a Fax Server: both items."""
+    from panel_tui.screens.menu import MenuScreen
+
+    app = make_app(model_device(tmp_path, "am-c4000", lang))
+
+    async def open_screen(pilot: Pilot) -> None:
+        await pilot.app.push_screen(MenuScreen(menu_tree.find("fax_settings")))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_screen)
+
+
 async def test_pas_login_and_to_email_needs_the_users_own_sign_in(tmp_path: Path) -> None:
     """Home > Print Admin Serverless (PAS models only): a wrong password is refused; a user logs
     in by ID and password; To Email opens Microsoft's pages in the panel with the user's code

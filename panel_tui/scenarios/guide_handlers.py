@@ -1,0 +1,186 @@
+"""How the engine carries out the guide's Print Admin Serverless and refused-setting steps
+(:class:`~panel_tui.scenarios.catalog.PasSignIn` and its kin; registered in the engine's table)."""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from panel_tui.scenarios.engine import (
+    SIGN_IN_GRACE,
+    SIGN_IN_TIMEOUT,
+    StepError,
+    _t,
+    coerce_settings,
+    free_port,
+    job_result,
+)
+from panel_tui.scenarios.catalog import (
+    ImportRelayCa,
+    PasSend,
+    PasSignIn,
+    PasSignOut,
+    Relay,
+    SettingsRefused,
+)
+
+#: what the Email Server sends From through the relay (the relay takes any address)
+RELAY_SENDER = "scanner@relay.example"
+
+
+def _pas_user(session: Any, user_id: str) -> Any:
+    from device_model.pas import pas_for
+
+    pas = pas_for(session.device)
+    user = pas.users.get(user_id)
+    if user is None:
+        raise StepError(f"no Print Admin Serverless user {user_id!r} (known: {', '.join(pas.users)})")
+    return pas, user
+
+
+async def pas_sign_out(session: Any, step: PasSignOut) -> tuple[bool, str]:
+    from device_model.pas import pas_for
+
+    pas = pas_for(session.device)
+    for user in pas.users.values():
+        pas.client(user).sign_out()
+    return True, "no Print Admin Serverless user holds a sign-in"
+
+
+async def pas_sign_in(session: Any, step: PasSignIn) -> tuple[bool, str]:
+    """The user's To Email sign-in: the device asks for a code, the browser part walks the
+    tenant's pages as ``account``; a finished sign-in is kept for this user only."""
+    from cloud_sim.signin import SignInClient
+
+    pas, user = _pas_user(session, step.user)
+    client = pas.client(user)
+    upn = session.upn(step.account)
+    pw = session.password(upn)
+    attempt = await asyncio.to_thread(client.begin_sign_in, None)
+    session.attempt = attempt
+    if attempt.state != "waiting":
+        raise StepError(f"sign-in could not start: {_t(session.device, attempt.error)}")
+    attempt.start()
+
+    def browser() -> Any:
+        with SignInClient(session.tenant.base_url, session.tenant.ca_cert_path) as c:
+            return c.sign_in(attempt.user_code, upn, pw, accept=True, on_behalf_of_org=step.org)
+
+    try:
+        page = await asyncio.to_thread(browser)
+    except BaseException:
+        attempt.cancel()
+        raise
+    state = await asyncio.to_thread(attempt.wait, SIGN_IN_TIMEOUT if page.kind == "done" else SIGN_IN_GRACE)
+    if state == "waiting":
+        attempt.cancel()
+        state = attempt.state
+    if state != "signed_in":
+        why = _t(session.device, attempt.error) if attempt.error is not None else (page.message or page.kind)
+        code = attempt.aad_code or page.error_code
+        if code and f"AADSTS{code}" not in why:
+            why += f" (AADSTS{code})"
+        text = f"user {user.id}'s sign-in as {upn} ended {state}: {why}"
+        if step.may_fail:
+            return True, text
+        raise StepError(text)
+    client.commit_sign_in(attempt)
+    return True, f"user {user.id} signed in as {attempt.account} (kept for this user only)"
+
+
+async def pas_send(session: Any, step: PasSend) -> tuple[bool, str]:
+    pas, user = _pas_user(session, step.user)
+    job = await pas.client(user).scan_to_email(step.to)
+    session.job = job
+    text = f"user {user.id}'s To Email job {job.id} to {job.destination}: {job_result(job)}"
+    if job.reply:
+        text += f" ({job.reply.splitlines()[0]})"
+    return True, text
+
+
+async def settings_refused(session: Any, step: SettingsRefused) -> tuple[bool, str]:
+    from device_model.validation import ValidationError
+
+    values = coerce_settings(step.section, step.values)
+    try:
+        session.device.update(step.section, **values)
+    except ValidationError as exc:
+        problems = "; ".join(f"{k}: {_t(session.device, m)}" for k, m in exc.errors.items())
+        return True, f"refused as expected: {problems}"
+    return False, f"{step.section}: the device accepted {values} (it should refuse)"
+
+
+class _RelayInbox:
+    """The relay keeps nothing: it accepts the message (a real relay would pass it on)."""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        return "250 2.0.0 OK queued"
+
+
+#: the running relay (port, its CA's PEM file): one per process, stopped when the process ends
+_relay: tuple[int, Path] | None = None
+_relay_lock = threading.Lock()
+
+
+def _start_relay(state_dir: Path) -> tuple[int, Path]:
+    """A relay on loopback with its own CA (kept in ``state_dir/relay-ca``), started once."""
+    global _relay
+    with _relay_lock:
+        if _relay is not None:
+            return _relay
+        import ssl
+
+        from aiosmtpd.controller import Controller
+
+        from cloud_sim.ca import ensure_ca
+
+        ca_dir = state_dir / "relay-ca"
+        ca_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        files = ensure_ca(ca_dir)
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(files.server_cert, files.server_key)
+        port = free_port()
+        controller = Controller(_RelayInbox(), hostname="127.0.0.1", port=port, tls_context=ctx,
+                                require_starttls=True)
+        controller.start()
+        atexit.register(controller.stop)
+        _relay = (port, Path(files.ca_cert))
+        return _relay
+
+
+async def relay(session: Any, step: Relay) -> tuple[bool, str]:
+    from device_model.trust import parse_pem
+
+    dev = session.device
+    port, ca_pem = await asyncio.to_thread(_start_relay, Path(dev.state_dir))
+    for cert in parse_pem(ca_pem.read_bytes()):  # a CA imported by an earlier run is forgotten
+        dev.trust.delete(cert.id)
+    dev.update("email_server", auth_method="off", email_service=None, sender_address=RELAY_SENDER,
+               smtp_server="127.0.0.1", smtp_port=port, secure="starttls")
+    return True, f"relay on 127.0.0.1:{port} (STARTTLS, its own CA {ca_pem}); the printer does not trust it"
+
+
+async def import_relay_ca(session: Any, step: ImportRelayCa) -> tuple[bool, str]:
+    from device_model.trust import TrustError
+
+    if _relay is None:
+        raise StepError("no relay is running (a relay step first)")
+    try:
+        imported = session.device.trust.import_file(_relay[1])
+    except TrustError as exc:
+        raise StepError(_t(session.device, exc.msg)) from None
+    return True, f"CA certificate imported: {', '.join(c.subject for c in imported)}"
+
+
+HANDLERS: dict[type, Callable[[Any, Any], Any]] = {
+    Relay: relay,
+    ImportRelayCa: import_relay_ca,
+    PasSignOut: pas_sign_out,
+    PasSignIn: pas_sign_in,
+    PasSend: pas_send,
+    SettingsRefused: settings_refused,
+}
