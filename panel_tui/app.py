@@ -163,15 +163,8 @@ class PanelApp(App[None]):
                              color_system=self.console.color_system)
 
     # -- lifecycle ---------------------------------------------------------------
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
         """Every toast is plain text, whatever the caller asked: toasts carry file names, server
         replies and scenario errors, and one ``[/]`` in them would stop the app (MarkupError)."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
@@ -319,9 +312,7 @@ class PanelApp(App[None]):
                 bar.refresh_status()
 
     def note_login_change(self) -> None:
-        """Screens call this after login/logout so the timeout watcher knows the state.
-
-        (The padlocks follow the device's own "admin" event.)"""
+        """After a login/logout, for the timeout watcher (padlocks follow the "admin" event)."""
         self._was_logged_in = bool(self.device.admin.logged_in)
         self.refresh_status()
 
@@ -381,15 +372,9 @@ class PanelApp(App[None]):
             self.go_home()
 
     def action_help(self) -> None:
-        from panel_tui.screens.help import HelpScreen
+        from panel_tui.screens.help import toggle_help
 
-        if isinstance(self.screen, HelpScreen):
-            self.pop_screen()
-            return
-        default = "panel.help.generic" if self.current_mode == "panel" else f"panel.help.{self.current_mode}"
-        # every screen of the panel names its help text; Textual's own (the palette) do not
-        key = getattr(self.screen, "HELP_KEY", default)
-        self.push_screen(HelpScreen(key))
+        toggle_help(self)
 
     def open_item(self, item_id: str) -> None:
         """Open a Home tile or a Settings item by id (the menu tree's screens, lazily)."""

@@ -186,8 +186,7 @@ class AdminPane(VerticalScroll, can_focus=False):
             self._refreshing = False
 
     def _default_user(self, upns: list[str]) -> str:
-        """The account the printer is signed in with (what the guide's 370 acts on), else the
-        printer's mailbox, else the first user."""
+        """The printer's signed-in account (what 370 acts on), else its mailbox, else the first user."""
         signed_in = held_account(self).lower()
         for upn in upns:
             if signed_in and upn.lower() == signed_in:

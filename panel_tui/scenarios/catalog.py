@@ -21,6 +21,14 @@ from typing import Union
 
 from device_model.i18n import Msg
 from device_model.settings import EMAIL_SERVICE_DEFAULTS
+from panel_tui.scenarios.expectations import (
+    ExpectJob,
+    ExpectMail,
+    ExpectPanel,
+    ExpectReply,
+    ExpectSignIn,
+    ExpectStatus,
+)
 from panel_tui.scenarios.seams import ArgValue
 
 #: the mailbox scenarios send to (a default account of the simulated tenant)
@@ -235,76 +243,6 @@ class ImportRelayCa:
 
 
 @dataclass(frozen=True)
-class ExpectJob:
-    """The newest job ended with this error code, or ``"completed"``."""
-
-    expected: Union[int, str]
-
-    def describe(self) -> str:
-        return f"expect job {self.expected}"
-
-
-@dataclass(frozen=True)
-class ExpectStatus:
-    """The device's sign-in status (Web Config "Current Status"): signed_in | not_signed_in | expired."""
-
-    state: str
-
-    def describe(self) -> str:
-        return f"expect status {self.state}"
-
-
-@dataclass(frozen=True)
-class ExpectSignIn:
-    """The newest sign-in attempt ended in ``state`` (signed_in | failed | expired | cancelled),
-    with AADSTS ``aad_code`` if given (e.g. 53003: blocked by Conditional Access)."""
-
-    state: str
-    aad_code: int | None = None
-
-    def describe(self) -> str:
-        return f"expect sign-in {self.state}" + (f" AADSTS{self.aad_code}" if self.aad_code else "")
-
-
-@dataclass(frozen=True)
-class ExpectReply:
-    """The newest job's server reply (or, when no server answered, the printer's finding)
-    matches ``pattern`` (a regular expression, searched)."""
-
-    pattern: str
-
-    def describe(self) -> str:
-        return f"expect reply ~ {self.pattern}"
-
-
-@dataclass(frozen=True)
-class ExpectPanel:
-    """What the panel shows for the newest job (its result, the status text and the message
-    Job Details explains it with, in the device's language) contains ``text`` (a regular
-    expression, searched, case-insensitive)."""
-
-    pattern: str
-
-    def describe(self) -> str:
-        return f"expect panel ~ {self.pattern}"
-
-
-@dataclass(frozen=True)
-class ExpectMail:
-    """A message delivered during this run matches every condition: ``(field, op, value)`` with
-    field to | from | subject | attachment | size, op ``=`` (equal; for attachment a name),
-    ``~`` (regex), ``<`` / ``>`` (size in bytes, of the message or the attachment)."""
-
-    conditions: tuple[tuple[str, str, str], ...] = ()
-    count: int | None = None  # "expect mail none": no message at all
-
-    def describe(self) -> str:
-        if self.count == 0:
-            return "expect mail none"
-        return "expect mail " + " ".join(f"{f}{op}{v}" for f, op, v in self.conditions)
-
-
-@dataclass(frozen=True)
 class Fault:
     """A network fault of the simulated tenant (see ``cloud_sim.faults``); ``kind`` "clear"
     removes every fault."""
@@ -319,9 +257,6 @@ class Fault:
 
 Step = Union[Baseline, SignIn, Commit, SignOut, Tenant, Advance, Settings, SendScan, ReceiveFax, ExpectJob,
              ExpectStatus, ExpectSignIn, ExpectReply, ExpectPanel, ExpectMail, Fault]
-EXPECT_STEPS = (ExpectJob, ExpectStatus, ExpectSignIn, ExpectReply, ExpectPanel, ExpectMail)
-ATTEMPT_STATES = ("signed_in", "failed", "expired", "cancelled")
-SIGN_IN_STATES = ("signed_in", "not_signed_in", "expired")
 
 
 def _num(v: float) -> str:

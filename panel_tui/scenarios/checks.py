@@ -12,7 +12,7 @@ import re
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
-from panel_tui.scenarios.catalog import (
+from panel_tui.scenarios.expectations import (
     ATTEMPT_STATES,
     SIGN_IN_STATES,
     ExpectJob,

@@ -17,28 +17,21 @@ import asyncio
 import logging
 import socket
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from panel_tui.scenarios import checks
 from panel_tui.scenarios.seams import TenantLike
 from panel_tui.scenarios.checks import job_result
+from panel_tui.scenarios.outcomes import ScenarioResult, StepOutcome
 from panel_tui.scenarios.checks import translate as _t
 from panel_tui.scenarios.catalog import (
     BASELINE_EMAIL_SERVER,
     BASELINE_SCAN,
-    EXPECT_STEPS,
     FREE_PORT,
     Advance,
     Baseline,
     Commit,
-    ExpectJob,
-    ExpectMail,
-    ExpectPanel,
-    ExpectReply,
-    ExpectSignIn,
-    ExpectStatus,
     Fault,
     Scenario,
     ReceiveFax,
@@ -48,6 +41,15 @@ from panel_tui.scenarios.catalog import (
     SignOut,
     Step,
     Tenant,
+)
+from panel_tui.scenarios.expectations import (
+    EXPECT_STEPS,
+    ExpectJob,
+    ExpectMail,
+    ExpectPanel,
+    ExpectReply,
+    ExpectSignIn,
+    ExpectStatus,
 )
 from panel_tui.scenarios.tenant_ops import StepError, apply_fault, coerce_settings, run_op, tenant_ops
 
@@ -66,42 +68,6 @@ log = logging.getLogger(__name__)
 SIGN_IN_TIMEOUT = 60.0
 #: after a browser part that did not finish, how long the device may still take to notice
 SIGN_IN_GRACE = 15.0
-
-
-@dataclass(frozen=True)
-class StepOutcome:
-    """What one step did. ``ok`` is False for a failed expectation or a step that could not run."""
-
-    step: Step
-    ok: bool
-    text: str
-    is_check: bool = False
-
-    @property
-    def label(self) -> str:
-        return self.step.describe()
-
-
-@dataclass
-class ScenarioResult:
-    """The outcomes in order, the newest job (if a send ran) and whether every check held."""
-
-    scenario_id: str
-    outcomes: list[StepOutcome] = field(default_factory=list)
-    job: Job | None = None
-
-    @property
-    def ok(self) -> bool:
-        return all(o.ok for o in self.outcomes)
-
-    @property
-    def failures(self) -> list[StepOutcome]:
-        return [o for o in self.outcomes if not o.ok]
-
-    @property
-    def code(self) -> int | str | None:
-        """The newest job's result: its error code, ``"completed"``, or None (no send)."""
-        return job_result(self.job) if self.job is not None else None
 
 
 def free_port() -> int:

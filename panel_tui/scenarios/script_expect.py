@@ -6,6 +6,9 @@ import re
 from typing import TYPE_CHECKING
 
 from panel_tui.scenarios.catalog import (
+    Step,
+)
+from panel_tui.scenarios.expectations import (
     ATTEMPT_STATES,
     SIGN_IN_STATES,
     ExpectJob,
@@ -14,7 +17,6 @@ from panel_tui.scenarios.catalog import (
     ExpectReply,
     ExpectSignIn,
     ExpectStatus,
-    Step,
 )
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
@@ -38,3 +38,14 @@ class HelpScreen(ModalScreen[None]):
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)
+
+
+def toggle_help(app: App[None]) -> None:
+    """F1: open the help of the screen shown, or close the help if it is shown."""
+    if isinstance(app.screen, HelpScreen):
+        app.pop_screen()
+        return
+    default = "panel.help.generic" if app.current_mode == "panel" else f"panel.help.{app.current_mode}"
+    # every screen of the panel names its help text; Textual's own (the palette) do not
+    key = getattr(app.screen, "HELP_KEY", default)
+    app.push_screen(HelpScreen(key))
