@@ -1,0 +1,87 @@
+"""What a new user stumbled on at 80×24 with a 16-colour terminal, mostly in Latvian: key hints
+that promise the wrong thing or lose a key off the edge, labels that run into the next column,
+a drop-down list that reads as the values of the fields below it.
+
+Each journey presses keys and reads the screen through the installed console script, as a
+person does.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.acceptance.conftest import Launch
+from tests.acceptance.journeys import PRINTER_PASSWORD
+from tests.acceptance.terminal import Terminal
+
+TERM = "xterm-16color"
+
+#: Web Config's key line before and after Log in: the Ctrl+L key says what it does now
+LOGIN_KEY = {
+    "en": ("^L log in", "^L log out"),
+    "lv": ("^L Log in", "^L Izrakstīties"),
+}
+
+
+def _footer(t: Terminal) -> str:
+    """The last line of the screen, where every surface lists its keys."""
+    return t.text().splitlines()[-1] if t.text() else ""
+
+
+def _web_config_logged_in(t: Terminal, lang: str) -> None:
+    t.press("f3")
+    t.wait_for("Produkta statuss" if lang == "lv" else "Product Status")
+    t.press("ctrl+l")
+    t.wait_for("Administratora pieteikšanās" if lang == "lv" else "Administrator Login")
+    t.type(PRINTER_PASSWORD)
+    t.press("enter")
+    t.wait_for("Izrakstīties" if lang == "lv" else "Log out")
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_web_config_key_line_says_log_out_once_logged_in(launch: Launch, lang: str) -> None:
+    before, after = LOGIN_KEY[lang]
+    t = launch("panel-tui", "--lang", lang, term=TERM)
+    t.wait_for("Web Config (F3)")
+    t.press("f3")
+    t.wait_for(before)
+    assert after not in _footer(t), t.text()
+    _web_config_logged_in(t, lang)
+    t.wait_for(after)
+    assert before not in _footer(t), t.text()
+    # every key of the line is still there, none runs off the right edge
+    footer = _footer(t)
+    assert "^O OK" in footer and "F4" in footer, t.text()
+    t.press("ctrl+l")  # log out (asked first): the line says log in again
+    t.wait_for("Izrakstīties no Web Config?" if lang == "lv" else "Log out of Web Config?")
+    t.press("shift+tab", "enter")
+    t.wait_for(before)
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_home_key_line_keeps_quit_and_every_surface_key(launch: Launch, lang: str) -> None:
+    t = launch("panel-tui", "--lang", lang, term=TERM)
+    screen = t.wait_for("Web Config (F3)")  # the F3 key is on its tile
+    footer = _footer(t)
+    quit_key = "Ctrl+Q Iziet" if lang == "lv" else "Ctrl+Q Quit"
+    assert footer.rstrip().endswith(quit_key), screen
+    assert "F1 " in footer and "F4 " in footer, screen
+    t.press("ctrl+q")
+    assert t.wait_exit() == 0
+
+
+def test_latvian_key_lines_name_the_keys_the_screen_needs(launch: Launch) -> None:
+    """Scan > Email (Tab to its other fields) and F4 Cloud (F3 back to Web Config, as the
+    guide's step 12 needs) kept every key when their Latvian line was written short."""
+    t = launch("panel-tui", "--lang", "lv", term=TERM)
+    t.wait_for("Sākums")
+    t.press("left", "enter")  # Scan
+    t.wait_for("E-pasts")
+    t.press("enter")
+    t.wait_for("Kam")
+    footer = _footer(t)
+    assert "Tab " in footer and "Ctrl+J" in footer, t.text()
+    t.press("f4")
+    t.wait_for("Ievadiet kodu")
+    footer = _footer(t)
+    assert "F3 Web Config" in footer and "Atstarpe" in footer, t.text()
