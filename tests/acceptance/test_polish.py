@@ -8,6 +8,8 @@ person does.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.acceptance.conftest import Launch
@@ -29,11 +31,13 @@ def _footer(t: Terminal) -> str:
 
 
 def _web_config_logged_in(t: Terminal, lang: str) -> None:
+    """F3, Ctrl+L, the password: the serial number the status page shows, as on a printer."""
     t.press("f3")
-    t.wait_for("Produkta statuss" if lang == "lv" else "Product Status")
+    screen = t.wait_for("Produkta statuss" if lang == "lv" else "Product Status", "X")
+    serial = re.search(r"(?:Sērijas numurs|Serial Number)\s+(X[0-9A-Z]{9})", screen)
     t.press("ctrl+l")
     t.wait_for("Administratora pieteikšanās" if lang == "lv" else "Administrator Login")
-    t.type(PRINTER_PASSWORD)
+    t.type(serial.group(1) if serial else PRINTER_PASSWORD)
     t.press("enter")
     t.wait_for("Izrakstīties" if lang == "lv" else "Log out")
 
@@ -85,3 +89,46 @@ def test_latvian_key_lines_name_the_keys_the_screen_needs(launch: Launch) -> Non
     t.wait_for("Ievadiet kodu")
     footer = _footer(t)
     assert "F3 Web Config" in footer and "Atstarpe" in footer, t.text()
+
+
+def test_latvian_web_config_labels_keep_their_own_column(launch: Launch) -> None:
+    """The left menu's longest items ("  Savienojuma pārbaude", "Print Admin Serverless") end
+    before its line instead of running into it, and Additional Network's status rows line up
+    with its field below (one label column per page)."""
+    t = launch("panel-tui", "--lang", "lv", "--model", "am-c4000", term=TERM)
+    t.wait_for("Web Config (F3)")
+    _web_config_logged_in(t, "lv")
+    t.press("right", "right", "right", "right")  # Status > Drukāšana > Skenēšana > Fakss > Network
+    t.wait_for("Savienojuma pārbaude", "Papildu tīkls")
+    assert "Savienojuma pārbaude │" in t.line("Savienojuma pārbaude"), t.text()
+    t.press("down", "down", "down", "down")  # Basic > ... > Papildu tīkls (shown at once)
+    t.wait_for("E-pasta tīkls", "IP adrese")
+    ip, field = t.line("IP adrese"), t.line("E-pasta tīkls")
+    assert ip.index("10.") == field.index("Standarta"), t.text()
+    t.press("right", "right", "right")  # Tīkla drošība > Produkta drošība > Ierīces pārvaldība
+    t.wait_for("Print Admin Serverless")
+    assert "Print Admin Serverless │" in t.line("Print Admin Serverless"), t.text()
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_open_authentication_method_list_reads_as_a_list_not_as_field_values(launch: Launch, lang: str) -> None:
+    """The open list of Authentication Method sat on the page's own background in the value
+    column: "SMTP servera porta numurs  POP pirms SMTP" read as that field's value. It is a
+    framed box in the field colour, its choices inside the frame."""
+    t = launch("panel-tui", "--lang", lang, term=TERM)
+    t.wait_for("Web Config (F3)")
+    _web_config_logged_in(t, lang)
+    t.press("right", "right", "right")
+    t.wait_for("Email Server > Basic", "Authentication Method")
+    t.press("enter", "enter")  # into the page, open the list
+    pop = "POP pirms SMTP" if lang == "lv" else "POP before SMTP"
+    screen = t.wait_for(pop)
+    assert re.search(rf"│ {pop} +│", screen), screen
+    assert "╭" in screen and "╰" in screen, screen
+    row = next(i for i, line in enumerate(screen.splitlines()) if pop in line)
+    cells = t.cells(row)
+    col = "".join(c.char for c in cells).index(pop)
+    label = cells[2]  # the page's own background, beside the label column
+    assert cells[col].bg != label.bg, "the list has a background of its own"
+    t.press("down", "down", "down", "enter")  # OAuth2, as the guide's step 4
+    t.wait_for("Microsoft Exchange Online", "Sign In")
