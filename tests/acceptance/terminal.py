@@ -16,7 +16,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,6 +171,20 @@ class Terminal:
                 return screen
             if time.monotonic() > deadline:
                 raise ScreenTimeout(self._report(f"waited {timeout:.0f}s for {needle!r} to go", screen))
+
+    def wait_until(self, condition: Callable[[], object], what: str, timeout: float | None = None) -> str:
+        """Wait until `condition()` holds on the screen (colours, cells); fail with the screen.
+
+        A repaint under load can come later than any fixed pause, so checks on colours poll.
+        """
+        timeout = STEP_TIMEOUT if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        while True:
+            self.pump(0.05)
+            if condition():
+                return self.text()
+            if time.monotonic() > deadline:
+                raise ScreenTimeout(self._report(f"waited {timeout:.0f}s until {what}", self.text()))
 
     def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> str:
         """Wait until the program has written nothing for `quiet` seconds (a repaint is done)."""

@@ -57,10 +57,10 @@ def test_scan_email_up_down_move_between_fields_and_never_send(launch: Launch, t
     assert min(contrast(c) for c in _field(t, "To", width=19)) >= 4.5
     # Down: To -> Resolution (the field turns the focus colour), To loses it
     t.press("down")
-    t.wait_for("Resolution")
-    t.pump(0.3)
-    assert _bg(_field(t, "Resolution", width=8)) != blank, t.text()
-    assert _bg(_field(t, "To", width=30)) != to_focused, t.text()
+    t.wait_until(
+        lambda: _bg(_field(t, "Resolution", width=8)) != blank and _bg(_field(t, "To", width=30)) != to_focused,
+        "Resolution takes the focus colour and To loses it",
+    )
     # Down Down: Pages, Start. Up Up: back on Resolution; Enter opens its list, sends nothing
     t.press("down", "down", "up", "up", "enter")
     t.wait_for("300 dpi", "600 dpi")
@@ -77,9 +77,9 @@ def test_scan_start_looks_focused_only_when_it_is(launch: Launch, term: str) -> 
     # unfocused, Start looks like Job Status (no focus colour of its own)
     assert {(c.fg, c.bg, c.reverse) for c in start} == {(c.fg, c.bg, c.reverse) for c in jobs[:5]}, t.text()
     t.press("down", "down", "down")  # To -> Resolution -> Pages -> Start
-    t.pump(0.3)
+    looks = lambda: [(c.fg, c.bg, c.reverse) for c in t.cells(row)[col : col + 5]]  # noqa: E731
+    t.wait_until(lambda: looks() != [(c.fg, c.bg, c.reverse) for c in start], "Start takes the focus colour")
     focused = t.cells(row)[col : col + 5]
-    assert [(c.fg, c.bg, c.reverse) for c in focused] != [(c.fg, c.bg, c.reverse) for c in start], t.text()
     assert min(contrast(c) for c in focused) >= 4.5
 
 
@@ -92,7 +92,7 @@ def test_16_colour_home_tile_borders_and_fields_are_visible(launch: Launch) -> N
             assert _bg_contrast(cell.fg, cell.bg) >= 3.0, (cell, t.text())
     _open_scan_email(t)
     t.press("down")  # To loses focus: still a visible field
-    t.pump(0.3)
+    t.wait_until(lambda: _bg(_field(t, "Resolution", width=8)) != _bg(_field(t, "To", width=30)), "focus moves on")
     blank = t.cells(_row_of(t, "Document")[0])[0].bg
     assert _bg_contrast(_bg(_field(t, "To", width=30)), blank) >= 3.0, t.text()
 

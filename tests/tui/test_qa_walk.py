@@ -247,6 +247,8 @@ async def test_mailbox_shows_the_pdf_of_the_highlighted_message_at_80_columns(de
 
     from panel_tui.cloud.mail_pane import MailPane
 
+    from .test_webconfig_support import wait_until
+
     message = EmailMessage()
     message["From"] = "printer@contoso.onmicrosoft.com"
     message["To"] = "user@contoso.onmicrosoft.com"
@@ -261,12 +263,8 @@ async def test_mailbox_shows_the_pdf_of_the_highlighted_message_at_80_columns(de
         await pilot.pause()
         pane = app.screen.query_one(MailPane)
         pane.show_messages(["user@contoso.onmicrosoft.com"], "user@contoso.onmicrosoft.com", [message])
-        await pilot.pause()
-        await pilot.pause()
-        text = screen_text(app)
-        assert "scan0001.pdf" in text
-        assert "Scanned document from EPSON123456" in text
-        assert "1 message(s)" in text and "user@contoso.onmicrosoft.com" in text
+        wanted = ("scan0001.pdf", "Scanned document from EPSON123456", "1 message(s)", "user@contoso.onmicrosoft.com")
+        await wait_until(pilot, lambda: all(w in screen_text(app) for w in wanted), "the message and its PDF")
 
 
 async def test_turning_the_lock_on_closes_the_locked_menus(device: Device) -> None:
