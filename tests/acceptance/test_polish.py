@@ -132,3 +132,20 @@ def test_open_authentication_method_list_reads_as_a_list_not_as_field_values(lau
     assert cells[col].bg != label.bg, "the list has a background of its own"
     t.press("down", "down", "down", "enter")  # OAuth2, as the guide's step 4
     t.wait_for("Microsoft Exchange Online", "Sign In")
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_a_panel_window_hides_what_is_behind_it(launch: Launch, lang: str) -> None:
+    """F1 Help over Home (and Job Details over the job table) left the screen behind visible
+    beside the window's edges, so words were cut to pieces ("Veid█ … █ltāts", "Sken█"); the
+    window's screen is opaque, as Web Config's windows are."""
+    t = launch("panel-tui", "--lang", lang, term=TERM)
+    t.wait_for("Web Config (F3)")
+    t.press("f1")
+    screen = t.wait_for("Palīdzība" if lang == "lv" else "Help", "F1")
+    rows = [line for line in screen.splitlines() if "█" in line]
+    assert rows, screen
+    for line in rows:
+        left, _, rest = line.partition("█")
+        right = rest.rpartition("█")[2]
+        assert not left.strip() and not right.strip(), screen
