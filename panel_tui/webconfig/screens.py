@@ -141,6 +141,9 @@ class WebConfigScreen(Screen[None]):
         login = self.query_one("#wc-login", Button)
         login.label = tr(self, "webconfig.logout.button" if self.logged_in else "webconfig.login.button")
         login.refresh(layout=True)  # "Izrakstīties" is wider than "Log in": never cut it
+        # the key line names what Ctrl+L does now: Log in, or Log out once logged in
+        hints = "webconfig.hints_logged_in" if self.logged_in else "webconfig.hints"
+        self.query_one("#wc-hints", Static).update(tr(self, hints))
 
     def _lock_glyph(self) -> str:
         from panel_tui.icons import glyphs_for

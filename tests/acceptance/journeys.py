@@ -59,7 +59,7 @@ WORDS = {
         "enter_code": "Ievadiet kodu",
         "account_page": "E-pasts, tālrunis vai Skype",
         "password_page": "Ievadiet paroli",
-        "permissions": "Atļaujas pieprasītas",
+        "permissions": "Pieprasītās atļaujas",
         "consent_org": "Piekrist organizācijas vārdā",
         "signed_in_page": "Jūs esat pierakstījies",
         "setup_complete": "Iestatīšana pabeigta",

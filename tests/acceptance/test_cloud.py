@@ -185,7 +185,7 @@ def test_latvian_f4_pages_are_latvian(launch: Launch) -> None:
     pages.append(t.wait_for("AADSTS50126"))
     t.type(ADMIN_PASSWORD)
     t.press("enter")
-    pages.append(t.wait_for("Atļaujas pieprasītas", "Piekrist organizācijas vārdā", "Pieņemt"))
+    pages.append(t.wait_for("Pieprasītās atļaujas", "Piekrist organizācijas vārdā", "Pieņemt"))
     t.press("space", "tab", "enter")
     pages.append(t.wait_for("Jūs esat pierakstījies"))
     for screen in pages:

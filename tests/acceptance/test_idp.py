@@ -13,7 +13,7 @@ PAGES = {
     "en": ("Home", "Enter code", "Enter your email, phone, or Skype", "Enter password",
            "Permissions requested", "Send emails from mailboxes using SMTP AUTH"),
     "lv": ("Sākums", "Ievadiet kodu", "E-pasts, tālrunis vai Skype", "Ievadiet paroli",
-           "Atļaujas pieprasītas", "sūtīt e-pastus no pastkastēm, izmantojot SMTP AUTH"),
+           "Pieprasītās atļaujas", "sūtīt e-pastus no pastkastēm, izmantojot SMTP AUTH"),
 }
 
 

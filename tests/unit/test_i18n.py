@@ -88,3 +88,19 @@ def test_parsed_catalog_cache_follows_the_files(tmp_path: Path, monkeypatch: pyt
     toml.write_text('[panel]\nhello = "Sveiki!"\n', "utf-8")
     os.utime(toml, ns=(1, 1))  # a changed file (size and mtime) makes the copy stale
     assert Catalog(root).messages("en") == {"panel.hello": "Sveiki!"}
+
+
+#: The key lines along the bottom of each surface (one terminal row, 1 column of padding each side)
+KEY_LINES = ("panel.hints.", "webconfig.hints", "cloud.hints", "scan.hints", "serve.trainer.hints", "serve.push.hints")
+
+
+@pytest.mark.parametrize("lang", Catalog().languages())
+def test_every_key_line_fits_80_columns(lang: str) -> None:
+    """A key line wider than 78 columns loses its last keys off the edge at 80×24 (the Latvian
+    Home line lost Ctrl+Q that way): every line fits, in every language."""
+    wide = [
+        f"{key} ({len(text)}): {text}"
+        for key, text in sorted(CATALOG.messages(lang).items())
+        if key.startswith(KEY_LINES) and key != "panel.hints.close" and len(text) > 78
+    ]
+    assert not wide, "\n".join(wide)
