@@ -18,14 +18,13 @@ import asyncio
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from .email.client import EmailHost
 from .email.message import Attachment
 from .email.second_client import SecondEmailClient
 
 if TYPE_CHECKING:
-    from .device import Device
     from .jobs import Job
     from .settings import FaxServerSettings
 
@@ -71,6 +70,13 @@ class FaxServerEmail(SecondEmailClient):
         return await self._send_job(to, "fax", compose)
 
 
-def fax_server_client(device: Device) -> FaxServerEmail:
+def fax_server_client(device: FaxOwner) -> FaxServerEmail:
     """The device's Fax Server client (kept on the device, made on first use)."""
     return device.fax_server_email
+
+
+class FaxOwner(Protocol):
+    """A device that keeps its Fax Server client (``Device.fax_server_email``)."""
+
+    @property
+    def fax_server_email(self) -> FaxServerEmail: ...

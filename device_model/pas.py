@@ -20,14 +20,13 @@ import hmac
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import storage
 from .email.client import EmailHost
 from .email.second_client import SecondEmailClient
 
 if TYPE_CHECKING:
-    from .device import Device
     from .settings import EmailServerSettings
 
 FILE_NAME = "pas.json"
@@ -74,7 +73,7 @@ def _check(password: str, record: dict[str, Any]) -> bool:
 class PrintAdminServerless:
     """The printer's PAS users, the sender mode, and a "To Email" client per user."""
 
-    def __init__(self, device: Device) -> None:
+    def __init__(self, device: EmailHost) -> None:
         self.device = device
         self.path = Path(device.state_dir) / FILE_NAME
         self.sender_mode = "user"
@@ -138,7 +137,7 @@ class PasEmail(SecondEmailClient):
     """To Email for one PAS user: the Email Server's settings, the user's own sign-in, and (with
     sender mode "user") the user's address as Sender's Email Address."""
 
-    def __init__(self, device: Device, user: PasUser, pas: PrintAdminServerless) -> None:
+    def __init__(self, device: EmailHost, user: PasUser, pas: PrintAdminServerless) -> None:
         self.user = user
         self.pas = pas
         super().__init__(device)
@@ -153,6 +152,13 @@ class PasEmail(SecondEmailClient):
         return settings
 
 
-def pas_for(device: Device) -> PrintAdminServerless:
+def pas_for(device: PasOwner) -> PrintAdminServerless:
     """The device's Print Admin Serverless (kept on the device, made on first use)."""
     return device.pas
+
+
+class PasOwner(Protocol):
+    """A device that keeps its Print Admin Serverless (``Device.pas``)."""
+
+    @property
+    def pas(self) -> PrintAdminServerless: ...

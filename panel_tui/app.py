@@ -122,7 +122,7 @@ class PanelApp(App[None]):
         self.cloud_link: CloudLink | None = None
         self.class_options = class_options or ClassOptions.from_environ()
         #: the trainer aids: key box, guided mode, high-contrast theme (panel_tui.class_aids)
-        self.aids = ClassAids(self, self.class_options)
+        self.aids = ClassAids(self, self.class_options, device)
         #: the app's one scenario runner (`panel_tui.scenario_runner.runner_for`)
         self.scenario_runner: ScenarioRunner | None = None
         #: a Cloud surface created now opens on this tab (the command palette's "Scenario: ...")

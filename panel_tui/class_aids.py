@@ -11,6 +11,7 @@ screen while guided mode is on.
 from __future__ import annotations
 
 from collections import deque
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, ScreenStackError
@@ -24,7 +25,9 @@ from panel_tui.class_options import ClassOptions
 from panel_tui.guided import GuideProgress
 from panel_tui.messages import DeviceChanged
 from panel_tui.terminal_caps import PANEL_16, is_16_colour
-from panel_tui.ui.host import host
+
+if TYPE_CHECKING:
+    from device_model import Device
 
 #: seconds the key box stays after the last key
 KEY_FADE = 3.0
@@ -145,8 +148,9 @@ class GuideLine(Static):
 class ClassAids:
     """The app's aids: which are on, the keys pressed, the guide's progress."""
 
-    def __init__(self, app: App[None], options: ClassOptions) -> None:
+    def __init__(self, app: App[None], options: ClassOptions, device: Device) -> None:
         self.app = app
+        self.device = device
         self.options = options
         opts = options
         self.show_keys = opts.show_keys
@@ -211,7 +215,7 @@ class ClassAids:
         want_line = self.guided and not isinstance(screen, SystemModalScreen)
         if want_line and not lines:
             if self.progress is None:
-                self.progress = GuideProgress.of(host(self.app).device)
+                self.progress = GuideProgress.of(self.device)
             line = GuideLine(self._guide_text(), markup=False)
             screen.mount(line)
         elif not want_line:
@@ -224,8 +228,8 @@ class ClassAids:
     def _guide_text(self) -> str:
         step = self.progress.next_step if self.progress is not None else None
         if step is None:
-            return host(self.app).t("panel.guided.done")
-        return host(self.app).t("panel.guided.next", step=host(self.app).t(f"panel.guided.step.{step}"))
+            return self.device.t("panel.guided.done")
+        return self.device.t("panel.guided.next", step=self.device.t(f"panel.guided.step.{step}"))
 
     # -- what the app hears -----------------------------------------------------------------
     def key(self, event: events.Key) -> None:
@@ -252,9 +256,9 @@ class ClassAids:
         if not self.guided:
             return
         if self.progress is None:
-            self.progress = GuideProgress.of(host(self.app).device)
+            self.progress = GuideProgress.of(self.device)
         changed = self.progress.hear(message.kind, message.detail)
         if message.kind == "jobs":
-            self.progress.note_jobs(host(self.app).device)
+            self.progress.note_jobs(self.device)
         if changed:
             self.place()

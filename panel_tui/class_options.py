@@ -9,6 +9,7 @@ textual-serve, under a pty and under ``panel-tui`` alike without another command
 from __future__ import annotations
 
 import os
+from argparse import Namespace
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -38,6 +39,12 @@ class ClassOptions:
     show_keys: bool = False
     #: a registered theme's name, or "" for the panel's own
     theme: str = ""
+
+    @classmethod
+    def from_args(cls, args: Namespace) -> ClassOptions:
+        """The trainer's aids from ``serve ssh|web`` options (``--guided``, ``--show-keys``,
+        ``--theme``) for every student's panel."""
+        return cls(guided=bool(args.guided), show_keys=bool(args.show_keys), theme=str(args.theme or ""))
 
     @classmethod
     def from_environ(cls, env: Mapping[str, str] | None = None) -> ClassOptions:

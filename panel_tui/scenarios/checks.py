@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from device_model import Device
     from device_model.i18n import Msg
     from device_model.jobs import Job
-    from panel_tui.scenarios.engine import Session
+    from panel_tui.scenarios.seams import SessionLike as Session
 
 
 def job_result(job: Job) -> int | str:

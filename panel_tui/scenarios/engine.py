@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -23,7 +22,9 @@ from typing import TYPE_CHECKING
 from panel_tui.scenarios import checks
 from panel_tui.scenarios.seams import TenantLike
 from panel_tui.scenarios.checks import job_result
+from panel_tui.scenarios.guide_handlers import HANDLERS as GUIDE_HANDLERS
 from panel_tui.scenarios.outcomes import ScenarioResult, StepOutcome
+from panel_tui.scenarios.step_support import SIGN_IN_GRACE, SIGN_IN_TIMEOUT, free_port
 from panel_tui.scenarios.checks import translate as _t
 from panel_tui.scenarios.catalog import (
     BASELINE_EMAIL_SERVER,
@@ -64,17 +65,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: how long a sign-in may take once the browser part is done (msal polls every interval)
-SIGN_IN_TIMEOUT = 60.0
-#: after a browser part that did not finish, how long the device may still take to notice
-SIGN_IN_GRACE = 15.0
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on right now (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # -- the session ---------------------------------------------------------------------------------
@@ -367,7 +357,5 @@ async def run(scenario: Scenario, device: Device, tenant: TenantLike, *,
 
 
 # the guide's Print Admin Serverless and refused-setting steps: their handlers live in a module of
-# their own and join this table (that module reads the helpers above, so it is imported last)
-from panel_tui.scenarios.guide_handlers import HANDLERS as _GUIDE_HANDLERS  # noqa: E402
-
-_HANDLERS.update(_GUIDE_HANDLERS)
+# their own and join this table
+_HANDLERS.update(GUIDE_HANDLERS)

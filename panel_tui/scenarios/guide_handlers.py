@@ -10,15 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from panel_tui.scenarios.engine import (
-    SIGN_IN_GRACE,
-    SIGN_IN_TIMEOUT,
-    StepError,
-    _t,
-    coerce_settings,
-    free_port,
-    job_result,
-)
+from panel_tui.scenarios.checks import job_result
+from panel_tui.scenarios.checks import translate as _t
+from panel_tui.scenarios.step_support import SIGN_IN_GRACE, SIGN_IN_TIMEOUT, free_port
+from panel_tui.scenarios.tenant_ops import StepError, coerce_settings
 from panel_tui.scenarios.catalog import (
     ImportRelayCa,
     PasSend,

@@ -20,7 +20,7 @@ from panel_tui.scenarios.expectations import (
 )
 
 if TYPE_CHECKING:
-    from panel_tui.scenarios.script import _Words
+    from panel_tui.scenarios.script_words import Words as _Words
 
 _MAIL_CONDITION = re.compile(r"^(to|from|subject|attachment|size)(=|~|<|>)(.+)$", re.IGNORECASE)
 

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Protocol, Union
 
 if TYPE_CHECKING:
     from cloud_sim.accounts import DefaultAccount
+    from device_model import Device
+    from device_model.email.signin import SignInAttempt
+    from device_model.jobs import Job
 
 #: a value a script or scenario hands the tenant's admin API or a device setting (from text, or
 #: a scenario's literal)
@@ -36,3 +39,19 @@ class TenantLike(Protocol):
     ca_cert_path: Path | None
     accounts: Sequence[DefaultAccount]
     admin: TenantAdminLike
+
+
+class SessionLike(Protocol):
+    """What the checks and step handlers read of a run (``engine.Session``): its device and
+    tenant, the newest sign-in attempt and job, and the accounts' passwords."""
+
+    device: Device
+    tenant: TenantLike
+    attempt: SignInAttempt | None
+    job: Job | None
+    passwords: dict[str, str]
+    mail_before: set[str] | None
+
+    def upn(self, who: str) -> str: ...
+
+    def password(self, upn: str) -> str: ...

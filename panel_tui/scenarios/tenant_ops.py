@@ -14,7 +14,7 @@ from panel_tui.scenarios.catalog import FREE_PORT, Fault
 from panel_tui.scenarios.seams import ArgValue
 
 if TYPE_CHECKING:
-    from panel_tui.scenarios.engine import Session
+    from panel_tui.scenarios.seams import SessionLike as Session
 
 
 class StepError(Exception):

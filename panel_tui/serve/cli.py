@@ -107,11 +107,6 @@ def main(argv: Sequence[str]) -> int:
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 
-def panel_options(args: argparse.Namespace) -> ClassOptions:
-    """The trainer's aids for every student's panel (``--guided``, ``--show-keys``, ``--theme``)."""
-    return ClassOptions(guided=args.guided, show_keys=args.show_keys, theme=args.theme or "")
-
-
 def read_new_password() -> str:
     """The class password from the terminal (twice, not echoed) or one line of stdin."""
     if sys.stdin.isatty():
@@ -185,7 +180,7 @@ async def _run(args: argparse.Namespace, root: Path, password: PasswordRecord | 
                                       idle_timeout=max(0.0, args.idle_timeout) * 60,
                                       lang=args.lang, on_student=tenant.ensure_student,
                                       student_password=STUDENT_PASSWORD,
-                                      panel_options=panel_options(args)))
+                                      panel_options=ClassOptions.from_args(args)))
     try:
         try:
             port = await server.start(args.bind, args.port, host_key(root))

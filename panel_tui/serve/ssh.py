@@ -14,44 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import asyncssh
 
-from panel_tui.class_options import ClassOptions
-from panel_tui.serve.auth import PasswordRecord, check_password
-from panel_tui.serve.ssh_session import StudentSession, stop_child, trimmed
+from panel_tui.serve.auth import check_password
+from panel_tui.serve.ssh_session import ServeOptions, StudentSession, stop_child, trimmed
 from panel_tui.serve.students import BadStudentName, student_name
 
 log = logging.getLogger(__name__)
 
-
-
-@dataclass
-class ServeOptions:
-    """What every session of one server shares."""
-
-    root: Path
-    cloud_url: str = ""
-    cloud_ca: Path | None = None
-    password: PasswordRecord | None = None
-    authorized_keys: asyncssh.SSHAuthorizedKeys | None = None
-    max_sessions: int = 40
-    idle_timeout: float = 0.0
-    lang: str | None = None
-    #: called with the student's name before their panel starts: makes and returns the
-    #: student's account in the class tenant (their F4 sign-in hint names it)
-    on_student: Callable[[str], str] | None = None
-    #: the student accounts' password, shown beside the account in F4's hint
-    student_password: str = ""
-    #: the trainer's choices for every panel (guided mode, key overlay, theme)
-    panel_options: ClassOptions = field(default_factory=ClassOptions)
-    #: the command that runs a student's panel (tests and benchmarks may wrap it)
-    panel_command: list[str] = field(default_factory=lambda: [sys.executable, "-m", "panel_tui"])
 
 
 class ClassServer:

@@ -15,19 +15,23 @@ import os
 import signal
 import struct
 import subprocess
+import sys
 import termios
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import asyncssh
 
+from panel_tui.class_options import ClassOptions
 from panel_tui.serve.students import RESERVED_NAMES, student_dir, student_name
 
 if TYPE_CHECKING:
-    from panel_tui.serve.ssh import ClassServer
+    from concurrent.futures import Executor
+
+    from panel_tui.serve.auth import PasswordRecord
 
 log = logging.getLogger("panel_tui.serve.ssh")
 
@@ -38,6 +42,44 @@ TERM_GRACE = 2.0
 MAX_PENDING = 1 << 20
 #: the languages a student may ask for as the SSH command (``ssh -t ann@host lv``)
 LANGS = ("en", "lv")
+
+
+@dataclass
+class ServeOptions:
+    """What every session of one server shares."""
+
+    root: Path
+    cloud_url: str = ""
+    cloud_ca: Path | None = None
+    password: PasswordRecord | None = None
+    authorized_keys: asyncssh.SSHAuthorizedKeys | None = None
+    max_sessions: int = 40
+    idle_timeout: float = 0.0
+    lang: str | None = None
+    #: called with the student's name before their panel starts: makes and returns the
+    #: student's account in the class tenant (their F4 sign-in hint names it)
+    on_student: Callable[[str], str] | None = None
+    #: the student accounts' password, shown beside the account in F4's hint
+    student_password: str = ""
+    #: the trainer's choices for every panel (guided mode, key overlay, theme)
+    panel_options: ClassOptions = field(default_factory=ClassOptions)
+    #: the command that runs a student's panel (tests and benchmarks may wrap it)
+    panel_command: list[str] = field(default_factory=lambda: [sys.executable, "-m", "panel_tui"])
+
+
+
+class ClassServer(Protocol):
+    """What a session needs of its server (``panel_tui.serve.ssh.ClassServer``)."""
+
+    options: ServeOptions
+    sessions: dict[str, StudentSession]
+    _checker: Executor
+
+    def register(self, session: StudentSession) -> StudentSession | None: ...
+
+    def forget(self, session: StudentSession) -> None: ...
+
+    def _publish(self) -> None: ...
 
 
 class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]

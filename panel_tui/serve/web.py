@@ -111,7 +111,6 @@ def session_command(root: Path, cloud_url: str, cloud_ca: Path, lang: str | None
 
 async def run_web(args: argparse.Namespace, root: Path) -> int:
     """Run until SIGINT/SIGTERM: the class tenant, then the web server."""
-    from panel_tui.serve.cli import panel_options
     from panel_tui.serve.tenant import STUDENT_PASSWORD, ClassTenant
 
     try:
@@ -121,7 +120,7 @@ async def run_web(args: argparse.Namespace, root: Path) -> int:
         print(f"panel-tui serve: cannot start the class tenant: {exc}", file=sys.stderr)
         return 2
     server = ClassWebServer(session_command(root, tenant.url, tenant.student_ca(args.student_admin),
-                                            args.lang, panel_options(args)),
+                                            args.lang, ClassOptions.from_args(args)),
                             host=args.bind, port=args.port, max_sessions=args.max_sessions,
                             ca_path=tenant.ca_path,
                             title=f"panel-tui — {KEYS_TITLE}")

@@ -1,9 +1,8 @@
 """The Web Config surface: URL bar, Log in, tabs, and the Network > Email Server pages.
 
-``WebConfigScreen`` is also the Web Config *session*. It holds the administrator login (separate
-from the panel's, as on a real printer) and the pending OAuth2 sign-in (``SignInSession``): a
-finished sign-in is only the printer's after OK (guide step 12), so the "Signed in, but not
-saved" trouble case of the guide is reproducible by leaving the page without OK.
+``WebConfigScreen`` is also the Web Config *session*: the administrator login (apart from the
+panel's, as on a printer) and the pending sign-in (``SignInSession``), the printer's only after
+OK (guide step 12): leaving without OK reproduces the guide's "Signed in, but not saved".
 """
 
 from __future__ import annotations
@@ -263,8 +262,7 @@ class WebConfigScreen(Screen[None]):
             self.log_out()
 
     def log_out(self) -> None:
-        """End the administrator session: what OK has not sent is lost, as when closing the
-        browser."""
+        """End the administrator session: what OK has not sent is lost (as closing the browser)."""
         self.session.end()
         self.logged_in = False
         self.session.announce()
@@ -389,8 +387,7 @@ def _page_class(target: str) -> type[Widget]:
 
 
 class WebNav(OptionList):
-    """The left menu. Left/Right switch the top tab from here, so Network > Email Server > Basic
-    is reached with arrows and Enter alone (the menu is where Web Config puts the cursor)."""
+    """The left menu; Left/Right switch the top tab from here (Basic is reached with arrows alone)."""
 
     BINDINGS = [
         Binding("left", "tab(-1)", "Previous tab", show=False),

@@ -1,0 +1,67 @@
+"""The words of one script line as every command's parser reads them, and the parse error.
+
+Apart from the parser (``script.py``) so that the command parsers in ``script_expect.py`` and
+``script_tenant.py`` read lines the same way without importing the parser back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class ScriptError(ValueError):
+    """A malformed line: ``line`` is 1-based; str() is ``LINE: message``."""
+
+    def __init__(self, line: int, message: str, *, text: str = "") -> None:
+        self.line = line
+        self.message = message
+        self.text = text
+        super().__init__(f"line {line}: {message}")
+
+
+class Words:
+    """One line's words after the command, with the helpers every command's parser uses."""
+
+    def __init__(self, n: int, cmd: str, args: list[str]) -> None:
+        self.n, self.cmd, self.args = n, cmd, args
+
+    def fail(self, message: str) -> ScriptError:
+        return ScriptError(self.n, message)
+
+    def options(self, flags: Sequence[str] = (), valued: Sequence[str] = ()) -> tuple[list[str], dict[str, str]]:
+        pos: list[str] = []
+        seen: dict[str, str] = {}  # an option's value; a flag's is the flag itself
+        i = 0
+        while i < len(self.args):
+            w = self.args[i]
+            if w.startswith("--") and len(w) > 2:
+                if w in valued:
+                    if i + 1 >= len(self.args):
+                        raise self.fail(f"{w} needs a value")
+                    seen[w] = self.args[i + 1]
+                    i += 2
+                    continue
+                if w not in flags:
+                    known = ", ".join([*flags, *valued]) or "none"
+                    raise self.fail(f"unknown option {w} for {self.cmd} (options: {known})")
+                seen[w] = w
+            else:
+                pos.append(w)
+            i += 1
+        return pos, seen
+
+    def count(self, pos: list[str], k: int, usage: str) -> None:
+        if len(pos) != k:
+            raise self.fail(f"usage: {usage}")
+
+    def number(self, value: str, what: str, low: int = 1, high: int = 10**6) -> int:
+        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+            raise self.fail(f"{what} is a whole number from {low} to {high}, not {value!r}")
+        return int(value)
+
+
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(word, choices, n=1)
+    return found[0] if found else None
