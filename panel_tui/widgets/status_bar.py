@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -89,12 +91,16 @@ class StatusBar(Horizontal):
         lock = self.query_one(LockIcon)
         admin = device.admin
         lock.display = bool(admin.lock_active)
+        locked, unlocked = f"{g.locked} {app.t('panel.lock.locked')}", f"{g.unlocked} {app.t('panel.lock.unlocked')}"
+        # one width for both words (the longer): a lock that grows on login would push the clock
+        # past the edge until the next layout ("2026.11.28 09:")
+        width = max(cell_len(locked), cell_len(unlocked))
         if admin.logged_in:
-            label = f"{g.unlocked} {app.t('panel.lock.unlocked')}"
+            label = unlocked + " " * (width - cell_len(unlocked))
             lock.set_class(True, "-unlocked")
             lock.tooltip = app.t("panel.lock.logout_hint")
         else:
-            label = f"{g.locked} {app.t('panel.lock.locked')}"
+            label = locked + " " * (width - cell_len(locked))
             lock.set_class(False, "-unlocked")
             lock.tooltip = app.t("panel.lock.login_hint")
         # Focused, the icon wears the same markers as the current Home tile: not colour alone.
