@@ -96,19 +96,20 @@ class StatusBar(Horizontal):
         # past the edge until the next layout ("2026.11.28 09:")
         width = max(cell_len(locked), cell_len(unlocked))
         if admin.logged_in:
-            label = unlocked + " " * (width - cell_len(unlocked))
+            label = unlocked
             lock.set_class(True, "-unlocked")
             lock.tooltip = app.t("panel.lock.logout_hint")
         else:
-            label = locked + " " * (width - cell_len(locked))
+            label = locked
             lock.set_class(False, "-unlocked")
             lock.tooltip = app.t("panel.lock.login_hint")
         # Focused, the icon wears the same markers as the current Home tile: not colour alone.
         # Unfocused, blanks hold their place, so the icon's width never changes.
+        pad = " " * (width - cell_len(label))
         if lock.has_focus:
-            lock.label = f"{g.cursor_left}{label}{g.cursor_right}"
+            lock.label = f"{g.cursor_left}{label}{g.cursor_right}{pad}"
         else:
-            lock.label = f"{' ' * len(g.cursor_left)}{label}{' ' * len(g.cursor_right)}"
+            lock.label = f"{' ' * len(g.cursor_left)}{label}{' ' * len(g.cursor_right)}{pad}"
         self._put("#clock", device.format_datetime())
 
     def _put(self, selector: str, text: str) -> None:
