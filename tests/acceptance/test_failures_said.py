@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from tests.acceptance.conftest import Launch
+from tests.acceptance.test_processes import ask_for_status_sheet
 
 
 def test_a_status_sheet_that_cannot_be_written_is_said_and_the_panel_goes_on(
@@ -21,17 +22,7 @@ def test_a_status_sheet_that_cannot_be_written_is_said_and_the_panel_goes_on(
     if prints.is_dir():
         shutil.rmtree(prints)
     prints.write_text("not a folder")  # as a full or read-only disk would: the PDF cannot be written
-    panel.press("down", "right", "up", "enter")
-    panel.wait_for("General Settings")
-    panel.press("enter")
-    panel.wait_for("Network Settings")
-    panel.press("down", "down", "enter")
-    panel.wait_for("Network Status")
-    panel.press("down", "down", "enter")
-    panel.wait_for("Print Status Sheet")
-    panel.press("up", "enter")
-    panel.wait_for("Print the network status sheet?")
-    panel.press("enter")
+    ask_for_status_sheet(panel)
     panel.wait_for("The status sheet could not be printed")
     panel.press("enter")
     panel.wait_gone("could not be printed")

@@ -67,6 +67,14 @@ def open_system_administration(t: Terminal, general: str = "General Settings",
 
 def print_status_sheet(t: Terminal) -> None:
     """Home > Settings > General Settings > Network Settings > Network Status > Print Status Sheet."""
+    ask_for_status_sheet(t)
+    t.wait_for("was printed")
+    t.press("enter")
+    go_home(t)
+
+
+def ask_for_status_sheet(t: Terminal) -> None:
+    """The walk to Print Status Sheet and Enter on its question; the outcome is the caller's."""
     open_settings(t)
     t.wait_for("General Settings")
     t.press("enter")
@@ -78,9 +86,6 @@ def print_status_sheet(t: Terminal) -> None:
     t.press("up", "enter")
     t.wait_for("Print the network status sheet?")
     t.press("enter")
-    t.wait_for("was printed")
-    t.press("enter")
-    go_home(t)
 
 
 def turn_lock_on(t: Terminal) -> None:
