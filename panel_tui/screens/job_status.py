@@ -88,6 +88,12 @@ class JobStatusScreen(PanelScreen):
                 table.add_row(self.t("panel.jobs.none"), "", "", "", key="none")
             elif cursor < table.row_count:
                 table.move_cursor(row=cursor)
+            # A DataTable measures its auto-width columns on its next idle, but caches each cell's
+            # render without the width: a frame painted before that idle (likely on a loaded
+            # machine) kept the first job cut at the widths of "No jobs" ("Status Shee") until
+            # the next change (Textual issue #3533). call_next runs after that idle, and
+            # notify_style_update drops the table's render caches and repaints it.
+            table.call_next(table.notify_style_update)
 
     def device_changed(self, message: DeviceChanged) -> None:
         if message.kind == "jobs" and self.is_mounted:

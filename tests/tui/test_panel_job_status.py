@@ -11,6 +11,7 @@ from panel_tui.screens.job_status import JobDetailScreen, JobStatusScreen
 
 from .conftest import make_app
 from .helpers import screen_text
+from .test_webconfig_support import wait_until
 
 REPLY = "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant."
 
@@ -39,16 +40,14 @@ async def test_job_events_from_another_thread_update_the_table(device: Device) -
         await app.push_screen(JobStatusScreen())
         table = app.screen.query_one("#log-table", DataTable)
         assert table.row_count == 1  # "No jobs"
+        # The empty log on screen first: until the screen is laid out, "No jobs" is absent too.
+        await wait_until(pilot, lambda: "No jobs" in screen_text(app), "the empty log")
         worker = threading.Thread(target=device.jobs.record, args=("print", "Status Sheet"))
         worker.start()
         worker.join()
-        # The event crosses threads with call_soon_threadsafe; let the loop run until it lands.
-        for _ in range(100):  # up to 5 s: a loaded machine may take a while to run the loop
-            await pilot.pause(0.05)
-            if "No jobs" not in screen_text(app):
-                break
-        assert table.row_count == 1 and "Status Sheet" in screen_text(app)
-        assert "No jobs" not in screen_text(app)
+        # The event crosses threads with call_soon_threadsafe; let the loop run until the row shows.
+        await wait_until(pilot, lambda: "Status Sheet" in screen_text(app), "the new row")
+        assert table.row_count == 1 and "No jobs" not in screen_text(app)
 
 
 async def test_details_show_a_long_reply_whole_and_verbatim_at_80x24(device: Device) -> None:
