@@ -63,6 +63,8 @@ log = logging.getLogger(__name__)
 ERROR_JOB_KINDS = frozenset({"email", "scan_to_email"})
 #: Settings sections whose saving is a "Settings changed" notification.
 NOTIFIED_SECTIONS = frozenset({"network", "email_server"})
+#: finished sends kept for NotificationDispatcher.wait_idle (bounded: a panel never asks)
+KEEP_FINISHED = 100
 
 
 def event_message(event: str) -> Msg:
@@ -116,7 +118,11 @@ class NotificationDispatcher:
         self._own_thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._unsubscribe: Callable[[], None] | None = None
+        #: sends not finished yet
         self._pending: set[concurrent.futures.Future[Job | None]] = set()
+        #: sends not yet reported by wait_idle, in the order they were scheduled; finished ones
+        #: beyond the newest KEEP_FINISHED are dropped, as a panel never asks for them
+        self._unreported: list[concurrent.futures.Future[Job | None]] = []
         #: job ids already notified: a job's "jobs" event may fire more than once after it ended
         self._seen_jobs: set[int] = set()
         #: the held sign-in was reported expired; a new sign-in (commit) re-arms it. Each refused
@@ -147,11 +153,17 @@ class NotificationDispatcher:
     def wait_idle(self, timeout: float | None = None) -> list[Job | None]:
         """Block until every scheduled send has finished; their results (Jobs), oldest first.
 
-        For scripts and tests outside the sending loop; never call it on that loop itself.
+        Every send finished since the previous call counts, also one that finished before this
+        call began (on a loaded machine it often has): a caller gets each result once, however
+        fast the send was. For scripts and tests outside the sending loop; never call it on that
+        loop itself.
         """
         with self._lock:
-            pending = list(self._pending)
-        done, _ = concurrent.futures.wait(pending, timeout=timeout)
+            futures = list(self._unreported)
+        concurrent.futures.wait(futures, timeout=timeout)
+        with self._lock:
+            done = [f for f in futures if f.done() and f in self._unreported]
+            self._unreported = [f for f in self._unreported if f not in done]
         return [f.result() for f in done if not f.cancelled() and f.exception() is None]
 
     # -- deciding ---------------------------------------------------------------------------
@@ -202,12 +214,16 @@ class NotificationDispatcher:
         future = asyncio.run_coroutine_threadsafe(coro, loop)
         with self._lock:
             self._pending.add(future)
+            self._unreported.append(future)
         future.add_done_callback(self._done)
         return future
 
     def _done(self, future: concurrent.futures.Future[Job | None]) -> None:
         with self._lock:
             self._pending.discard(future)
+            finished = [f for f in self._unreported if f.done()]
+            for f in finished[:-KEEP_FINISHED]:
+                self._unreported.remove(f)
         if not future.cancelled() and future.exception() is not None:
             log.error("notification failed: %r", future.exception())
 

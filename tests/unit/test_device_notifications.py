@@ -154,6 +154,21 @@ def test_a_failing_notification_does_not_notify_again(tmp_path: Path) -> None:
     assert jobs[0].kind == "notification" and jobs[0].status == "error"
 
 
+def test_wait_idle_reports_a_send_that_finished_before_it_was_called(device: Device,
+                                                                      dispatcher: NotificationDispatcher) -> None:
+    """A fast send (or a slow caller on a loaded machine) must not lose its result: the
+    dispatcher's own bookkeeping of the finished send has run before wait_idle is called."""
+    device.update("notifications", address_1="ops@contoso.com", admin_password_1=True)
+    future = dispatcher.dispatch("admin_password")
+    assert future is not None
+    bookkept = threading.Event()
+    future.add_done_callback(lambda _f: bookkept.set())  # runs after the dispatcher's own callback
+    assert bookkept.wait(30)
+    jobs = dispatcher.wait_idle(timeout=30)
+    assert [(j.kind, j.status) for j in jobs] == [("notification", "completed")]
+    assert dispatcher.wait_idle(timeout=30) == []  # each result once
+
+
 def test_a_job_is_notified_once_and_expiry_once_per_sign_in(device: Device, dispatcher: NotificationDispatcher) -> None:
     device.update("notifications", address_1="ops@contoso.com", job_error_1=True, signin_expired_1=True)
     job = device.jobs.record("email", "x@y.z", "error", 311)
