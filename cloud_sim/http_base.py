@@ -177,6 +177,8 @@ class TenantRequestHandler(BaseHTTPRequestHandler):
         merged = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache",
                   "x-ms-request-id": str(uuid.uuid4()), "client-request-id": self._corr,
                   **(headers or {})}
+        if self.close_connection:  # say so: a client that reuses the connection would get no reply
+            merged["Connection"] = "close"
         for k, v in merged.items():
             if v:
                 self.send_header(k, v)
