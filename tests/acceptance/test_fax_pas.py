@@ -106,13 +106,19 @@ def test_fax_server_status_names_the_account_and_the_sender_shows_whole(launch: 
 def test_f1_on_the_fax_settings_menu_says_what_its_items_do(launch: Launch) -> None:
     """Settings > General Settings > Fax Settings: F1 explains the sample fax and the Fax Server
     (not only the help every menu shares), in English and in Latvian."""
-    for lang, menu, help_text in (
-        ("en", "Receive Sample Fax", "Fax Settings (fax models). Receive Sample Fax: there is"),
-        ("lv", "Saņemt faksa paraugu", "Faksa iestatījumi (faksa modeļiem). Saņemt faksa"),
+    for lang, menu, help_text, general, basic in (
+        ("en", "Receive Sample Fax", "Fax Settings (fax models). Receive Sample Fax: there is",
+         "General Settings", "Basic Settings"),
+        ("lv", "Saņemt faksa paraugu", "Faksa iestatījumi (faksa modeļiem). Saņemt faksa",
+         "Vispārīgie iestatījumi", "Pamatiestatījumi"),
     ):
         panel = launch("panel-tui", *FAX_MODEL, "--lang", lang)
         panel.wait_for("Print Admin Serverless")
-        panel.press("enter", "enter")  # Home opens on Settings; General Settings
+        # each menu on screen before the next key: a key pressed while a menu opens is lost
+        panel.press("enter")  # Home opens on Settings
+        panel.wait_for(general)
+        panel.press("enter")  # General Settings
+        panel.wait_for(basic)
         panel.press("down", "down", "down", "down", "down", "enter")  # Fax Settings
         panel.wait_for(menu)
         panel.press("f1")

@@ -129,7 +129,9 @@ def test_the_focused_lock_icon_is_unmistakable_in_16_colours(launch: Launch) -> 
 def test_f5_goes_home_from_a_field_and_a_menu_and_h_is_a_letter(launch: Launch) -> None:
     t = launch("panel-tui")
     t.wait_for("Settings")
-    t.press("enter", "enter")  # Settings > General Settings
+    t.press("enter")  # Settings
+    t.wait_for("General Settings")  # a key pressed while a menu opens is lost
+    t.press("enter")  # General Settings
     t.wait_for("Basic Settings")
     t.press("f5")
     t.wait_for("Job/Status")
@@ -193,7 +195,9 @@ def test_a_non_utf8_locale_gets_plain_ascii(launch: Launch, locale: str) -> None
     t.wait_for("Settings", "Job/Status")
     t.settle()
     screens = [t.text()]
-    t.press("enter", "enter")
+    t.press("enter")
+    t.wait_for("General Settings")  # a key pressed while Settings still opens is lost
+    t.press("enter")
     t.wait_for("Basic Settings")
     screens.append(t.settle())
     for screen in screens:
