@@ -1,15 +1,19 @@
 """Load on the simulated tenant: concurrent device-code sign-ins, then XOAUTH2 sends.
 
-Usage: ``.venv/bin/python bench/cloud_sim_load.py [--levels 1,10,50,200] [--sends 200] [--rounds 3] [--self-check]``
+Usage: ``.venv/bin/python bench/cloud_sim_load.py [--levels 1,10,50,200] [--sends 200] [--rounds 5] [--self-check]``
 
-For each concurrency level it runs that many sign-ins at once and ``--sends`` XOAUTH2 sends
-with that many at a time, each against the tenant and against a **bare aiosmtpd** in the same
-process layout (a Controller thread in this process, STARTTLS with the tenant's certificate,
-``TCP_NODELAY``, an ``AUTH XOAUTH2`` that accepts any token, each message written to a Maildir
-with the tenant's own ``deliver`` in a worker thread): the same client, the same messages.
-It prints sign-ins/s, sends/s for both, their ratio (aim: tenant >= 0.95x bare) and the CPU
-per send (this process: client and server together, alike on both sides). The legacy single
-run (``--signins N --sends N --concurrency N`` without ``--levels``) is kept.
+For each concurrency level it runs that many sign-ins at once, then ``--rounds`` rounds of
+``--sends`` XOAUTH2 sends with that many at a time, each round against the tenant and against a
+**bare aiosmtpd** back to back (the order alternating from round to round), in the same process
+layout (a Controller thread in this process with deliveries on worker threads, STARTTLS with
+the tenant's own TLS context and certificate, ``TCP_NODELAY``, an ``AUTH XOAUTH2`` that accepts
+any token, each message written to a Maildir with the tenant's own ``deliver``): the same
+client, the same messages. It prints sign-ins/s, the median sends/s of each side, the median
+of the rounds' ratios (aim: tenant >= 0.95x bare), and the CPU per send: this process (client
+and server together, alike on both sides) and the servers' threads alone (all but the client's
+thread). ``--self-check`` puts a second bare aiosmtpd in the tenant's place: how far from 1.00
+two identical servers land on this machine now. The legacy single run (``--signins N --sends N
+--concurrency N`` without ``--levels``) is kept.
 
 Starts a tenant in-process (its own temp dir, loopback, ``device_code_interval=1``), then:
 
@@ -344,12 +348,15 @@ def run_levels(levels: list[int], sends_per_level: int, rounds: int, self_check:
                 for f in (a.failures + b.failures)[:3]:
                     print("  FAILED:", f)
                 a_rate, b_rate = a.median(a.rates), b.median(b.rates)
+                # each round's two runs are next to each other in time: their ratio is free of
+                # the drift in the machine's load between rounds; the median of those ratios
+                ratio = statistics.median(x / y for x, y in zip(a.rates, b.rates) if y)
                 n_in = len(signins.latencies)
                 p50 = sorted(signins.latencies)[n_in // 2] if n_in else float("nan")
                 rate_in = n_in / signins.wall if signins.wall else float("nan")
                 print(f"{level:>5}  {n_in:>5}/{level if not self_check else 0:<5} "
                       f"{rate_in:>5.1f} {p50:>6.2f}   "
-                      f"{a_rate:>14.1f} {b_rate:>12.1f} {a_rate / b_rate:>6.2f}   "
+                      f"{a_rate:>14.1f} {b_rate:>12.1f} {ratio:>6.2f}   "
                       f"{a.median(a.cpu):>18.2f} {b.median(b.cpu):>6.2f}"
                       f"   {a.median(a.server_cpu):>18.2f} {b.median(b.server_cpu):>6.2f}", flush=True)
                 if rounds > 1:
@@ -376,8 +383,9 @@ def run_levels(levels: list[int], sends_per_level: int, rounds: int, self_check:
         print("sign-in latency includes up to one 1 s poll interval of msal's waiting; each sign-in "
               "holds two HTTPS connections (msal polling, the pages); the identity platform serves "
               f"{idp_http.MAX_HANDLERS} at once (MAX_HANDLERS) and queues more")
-    print("CPU ms/send: this process (client and server); server CPU: all its threads but the "
-          "client's (the server's loop and worker threads)")
+    print("sends/s: the median of the rounds; ratio: the median of each round's ratio (its two "
+          "runs back to back); CPU ms/send: this process (client and server); server CPU: all "
+          "its threads but the client's (the server's loop and worker threads)")
     return 1 if failures else 0
 
 
@@ -389,8 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--levels", default="1,10,50,200",
                         help="concurrency levels, each for sign-ins and sends vs a bare aiosmtpd "
                              "(default 1,10,50,200; 'none' for the single run)")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds of sends per side and level, order alternating (3)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="rounds of sends per side and level, order alternating (5)")
     parser.add_argument("--self-check", action="store_true",
                         help="a second bare aiosmtpd instead of the tenant: the bench's noise")
     args = parser.parse_args(argv)
