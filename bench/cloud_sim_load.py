@@ -1,15 +1,19 @@
 """Load on the simulated tenant: concurrent device-code sign-ins, then XOAUTH2 sends.
 
-Usage: ``.venv/bin/python bench/cloud_sim_load.py [--levels 1,10,50,200] [--sends 200]``
+Usage: ``.venv/bin/python bench/cloud_sim_load.py [--levels 1,10,50,200] [--sends 200] [--rounds 5] [--self-check]``
 
-For each concurrency level it runs that many sign-ins at once and ``--sends`` XOAUTH2 sends
-with that many at a time, each against the tenant and against a **bare aiosmtpd** in the same
-process layout (a Controller thread in this process, STARTTLS with the tenant's certificate,
-``TCP_NODELAY``, an ``AUTH XOAUTH2`` that accepts any token, each message written to a Maildir
-with the tenant's own ``deliver`` in a worker thread): the same client, the same messages.
-It prints sign-ins/s, sends/s for both, their ratio (aim: tenant >= 0.95x bare) and the CPU
-per send (this process: client and server together, alike on both sides). The legacy single
-run (``--signins N --sends N --concurrency N`` without ``--levels``) is kept.
+For each concurrency level it runs that many sign-ins at once, then ``--rounds`` rounds of
+``--sends`` XOAUTH2 sends with that many at a time, each round against the tenant and against a
+**bare aiosmtpd** back to back (the order alternating from round to round), in the same process
+layout (a Controller thread in this process with deliveries on worker threads, STARTTLS with
+the tenant's own TLS context and certificate, ``TCP_NODELAY``, an ``AUTH XOAUTH2`` that accepts
+any token, each message written to a Maildir with the tenant's own ``deliver``): the same
+client, the same messages. It prints sign-ins/s, the median sends/s of each side, the median
+of the rounds' ratios (aim: tenant >= 0.95x bare), and the CPU per send: this process (client
+and server together, alike on both sides) and the servers' threads alone (all but the client's
+thread). ``--self-check`` puts a second bare aiosmtpd in the tenant's place: how far from 1.00
+two identical servers land on this machine now. The legacy single run (``--signins N --sends N
+--concurrency N`` without ``--levels``) is kept.
 
 Starts a tenant in-process (its own temp dir, loopback, ``device_code_interval=1``), then:
 
@@ -32,8 +36,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
+import os
 import ssl
+import statistics
 import sys
 import tempfile
 import threading
@@ -168,6 +175,7 @@ async def run_sends(h, tokens: list[tuple[str, str]], n: int, concurrency: int,
                 errors, _ = await aiosmtplib.send(
                     msg, hostname=h.smtp_host, port=port or h.smtp_port, start_tls=True,
                     tls_context=ctx, username=upn, oauth_token_generator=generator, timeout=60,
+                    local_hostname="printer.local",  # as the device: no getfqdn() per send
                 )
                 if errors:
                     raise RuntimeError(f"recipients refused: {errors}")
@@ -182,16 +190,23 @@ async def run_sends(h, tokens: list[tuple[str, str]], n: int, concurrency: int,
 
 
 def start_bare_smtp(ca_dir: Path, maildir_root: Path):
-    """A bare aiosmtpd: STARTTLS, AUTH XOAUTH2 accepting anything, Maildir delivery."""
+    """A bare aiosmtpd: STARTTLS, AUTH XOAUTH2 accepting anything, Maildir delivery.
+
+    What it shares with the tenant's server, so that only the tenant's own work differs: the
+    process and the thread layout (a Controller thread with its own loop, deliveries on a
+    worker thread), the TLS context (``cloud_sim.ca.server_ssl_context`` on the tenant's
+    certificate: TLS 1.2 minimum, the same key), ``TCP_NODELAY``, the reader's line limits,
+    and the Maildir writer (``cloud_sim.maildir.deliver``: tmp/, fsync, rename into new/).
+    """
     import socket
 
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import SMTP, AuthResult
 
+    from cloud_sim.ca import ensure_ca, server_ssl_context
     from cloud_sim.maildir import deliver
 
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(str(ca_dir / "server.pem"), str(ca_dir / "server-key.pem"))
+    ctx = server_ssl_context(ensure_ca(ca_dir))
 
     class Handler:
         async def handle_DATA(self, server, session, envelope):
@@ -236,59 +251,141 @@ def start_bare_smtp(ca_dir: Path, maildir_root: Path):
     return c, port
 
 
-def run_levels(levels: list[int], sends_per_level: int) -> int:
+@dataclass
+class Side:
+    """One server's runs at one level: sends/s and CPU per send of each round."""
+
+    name: str
+    rates: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # ms per send, this process (client + server)
+    server_cpu: list[float] = field(default_factory=list)  # ms per send, all but the client's thread
+    failures: list[str] = field(default_factory=list)
+    sent: int = 0
+
+    def median(self, values: list[float]) -> float:
+        return statistics.median(values) if values else float("nan")
+
+
+def timed_sends(h, tokens, n: int, level: int, recipient: str, port: int | None, side: Side) -> None:
+    """One round of ``n`` sends to one server, with the CPU it took.
+
+    A full garbage collection first, so that neither side pays for the other's (or the
+    sign-ins') garbage. The client runs in this (the main) thread; the servers run in their
+    own threads, so the process's CPU minus this thread's is the server's.
+    """
+    gc.collect()
+    c0, m0 = time.process_time(), time.thread_time()
+    phase = asyncio.run(run_sends(h, tokens, n, level, recipient, port=port))
+    c1, m1 = time.process_time(), time.thread_time()
+    ok = max(1, len(phase.latencies))
+    side.rates.append(len(phase.latencies) / phase.wall if phase.wall else float("nan"))
+    side.cpu.append((c1 - c0) / ok * 1000)
+    side.server_cpu.append(((c1 - c0) - (m1 - m0)) / ok * 1000)
+    side.failures += phase.failures
+    side.sent += len(phase.latencies)
+
+
+def count_delivered(maildir_root: Path, recipient: str) -> int:
+    new = maildir_root / recipient.lower() / "new"
+    return len(os.listdir(new)) if new.is_dir() else 0
+
+
+def run_levels(levels: list[int], sends_per_level: int, rounds: int, self_check: bool) -> int:
+    """Each level: its sign-ins, then ``rounds`` rounds of sends to both servers, the order
+    alternating (A B, B A, ...), so that a burst of other work on the machine, or the
+    sign-ins' aftermath, falls on both sides alike. The medians of the rounds are printed.
+
+    ``self_check``: the tenant's side is a second bare aiosmtpd (no sign-ins; any token):
+    how far from 1.00 two identical servers land on this machine now (the bench's noise).
+    """
     from cloud_sim import start_tenant
 
     failures = 0
+    load0 = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="cloud-sim-load-") as tmp:
         h = start_tenant(Path(tmp) / "tenant", preset="prepared", device_code_interval=1)
-        bare, bare_port = start_bare_smtp(h.state_dir, Path(tmp) / "bare-maildir")
-        print(f"tenant {h.base_url}, SMTP {h.smtp_host}:{h.smtp_port}; bare aiosmtpd 127.0.0.1:{bare_port}")
-        print(f"{'level':>5}  {'sign-ins ok':>11} {'/s':>5} {'p50 s':>6}   {'tenant sends/s':>14} "
-              f"{'bare sends/s':>12} {'ratio':>6}   {'CPU ms/send tenant':>18} {'bare':>6}")
+        bare_root = Path(tmp) / "bare-maildir"
+        bare, bare_port = start_bare_smtp(h.state_dir, bare_root)
+        other = None
+        if self_check:
+            other_root = Path(tmp) / "bare2-maildir"
+            other, a_port = start_bare_smtp(h.state_dir, other_root)
+            a_name, a_root = "bare A", other_root
+        else:
+            a_port, a_name, a_root = h.smtp_port, "tenant", h.state_dir / "maildir"
+        print(f"{a_name} 127.0.0.1:{a_port}; bare aiosmtpd 127.0.0.1:{bare_port}; "
+              f"{rounds} round(s) of {sends_per_level} sends per side and level, order alternating; "
+              f"load average {load0:.2f}")
+        print(f"{'level':>5}  {'sign-ins ok':>11} {'/s':>5} {'p50 s':>6}   {a_name + ' sends/s':>14} "
+              f"{'bare sends/s':>12} {'ratio':>6}   {'CPU ms/send ' + a_name:>18} {'bare':>6}"
+              f"   {'server CPU ms/send':>18} {'bare':>6}")
         pool: list[tuple[str, str]] = []
         notes: list[str] = []
+        recipient = f"user@{h.tenant_domain}"
+        expected = 0
         try:
             for level in levels:
-                signins, tokens = run_signins(h, level)
-                pool.extend(tokens)
-                tokens = pool
-                if signins.failures:
-                    notes.append(f"level {level}: {len(signins.failures)} sign-in(s) failed, e.g. "
-                                 f"{signins.failures[0][:160]}")
-                if not tokens:
+                if self_check:
+                    signins = Phase("sign-ins")
+                    pool = pool or [(f"printer@{h.tenant_domain}", "any-token")]
+                else:
+                    signins, tokens = run_signins(h, level)
+                    pool.extend(tokens)
+                    if signins.failures:
+                        notes.append(f"level {level}: {len(signins.failures)} sign-in(s) failed, e.g. "
+                                     f"{signins.failures[0][:160]}")
+                if not pool:
                     print(f"{level:>5}  no sign-in succeeded")
                     failures += 1
                     continue
-                recipient = f"user@{h.tenant_domain}"
-                c0 = time.process_time()
-                sends = asyncio.run(run_sends(h, tokens, sends_per_level, level, recipient))
-                c_tenant = (time.process_time() - c0) / max(1, len(sends.latencies))
-                failures += len(sends.failures)
-                c0 = time.process_time()
-                bare_sends = asyncio.run(run_sends(h, tokens, sends_per_level, level, recipient,
-                                                   port=bare_port))
-                c_bare = (time.process_time() - c0) / max(1, len(bare_sends.latencies))
-                failures += len(bare_sends.failures)
-                for f in (sends.failures + bare_sends.failures)[:3]:
+                a, b = Side(a_name), Side("bare")
+                for r in range(rounds):
+                    order = [(a, a_port), (b, bare_port)]
+                    for side, port in (order if r % 2 == 0 else order[::-1]):
+                        timed_sends(h, pool, sends_per_level, level, recipient, port, side)
+                expected += rounds * sends_per_level
+                failures += len(a.failures) + len(b.failures)
+                for f in (a.failures + b.failures)[:3]:
                     print("  FAILED:", f)
-                t_rate = len(sends.latencies) / sends.wall
-                b_rate = len(bare_sends.latencies) / bare_sends.wall or float("nan")
-                p50 = sorted(signins.latencies)[len(signins.latencies) // 2] if signins.latencies else float("nan")
-                print(f"{level:>5}  {len(signins.latencies):>5}/{level:<5} "
-                      f"{len(signins.latencies) / signins.wall:>5.1f} {p50:>6.2f}   "
-                      f"{t_rate:>14.1f} {b_rate:>12.1f} {t_rate / b_rate:>6.2f}   "
-                      f"{c_tenant * 1000:>18.2f} {c_bare * 1000:>6.2f}", flush=True)
+                a_rate, b_rate = a.median(a.rates), b.median(b.rates)
+                # each round's two runs are next to each other in time: their ratio is free of
+                # the drift in the machine's load between rounds; the median of those ratios
+                ratio = statistics.median(x / y for x, y in zip(a.rates, b.rates) if y)
+                n_in = len(signins.latencies)
+                p50 = sorted(signins.latencies)[n_in // 2] if n_in else float("nan")
+                rate_in = n_in / signins.wall if signins.wall else float("nan")
+                print(f"{level:>5}  {n_in:>5}/{level if not self_check else 0:<5} "
+                      f"{rate_in:>5.1f} {p50:>6.2f}   "
+                      f"{a_rate:>14.1f} {b_rate:>12.1f} {ratio:>6.2f}   "
+                      f"{a.median(a.cpu):>18.2f} {b.median(b.cpu):>6.2f}"
+                      f"   {a.median(a.server_cpu):>18.2f} {b.median(b.server_cpu):>6.2f}", flush=True)
+                if rounds > 1:
+                    print(f"{'':>5}  rounds: {a_name} " + " ".join(f"{x:.0f}" for x in a.rates)
+                          + ", bare " + " ".join(f"{x:.0f}" for x in b.rates) + " sends/s", flush=True)
         finally:
+            if other is not None:
+                other.stop()
             bare.stop()
             h.stop()
+            for name, root in ((a_name, a_root), ("bare", bare_root)):
+                got = count_delivered(root, recipient)
+                if got != expected:
+                    print(f"FAILED: {name}'s Maildir holds {got} messages for {recipient}, "
+                          f"{expected} were sent")
+                    failures += 1
     for note in notes:
         print("NOTE:", note)
     from cloud_sim import idp_http
 
-    print("sign-in latency includes up to one 1 s poll interval of msal's waiting; each sign-in holds "
-          "two HTTPS connections (msal polling, the pages); the identity platform serves "
-          f"{idp_http.MAX_HANDLERS} at once (MAX_HANDLERS) and queues more")
+    load1 = os.getloadavg()[0]
+    print(f"load average (1 min) {load0:.2f} before, {load1:.2f} after, on {os.cpu_count()} CPUs")
+    if not self_check:
+        print("sign-in latency includes up to one 1 s poll interval of msal's waiting; each sign-in "
+              "holds two HTTPS connections (msal polling, the pages); the identity platform serves "
+              f"{idp_http.MAX_HANDLERS} at once (MAX_HANDLERS) and queues more")
+    print("sends/s: the median of the rounds; ratio: the median of each round's ratio (its two "
+          "runs back to back); CPU ms/send: this process (client and server); server CPU: all "
+          "its threads but the client's (the server's loop and worker threads)")
     return 1 if failures else 0
 
 
@@ -300,13 +397,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--levels", default="1,10,50,200",
                         help="concurrency levels, each for sign-ins and sends vs a bare aiosmtpd "
                              "(default 1,10,50,200; 'none' for the single run)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="rounds of sends per side and level, order alternating (5)")
+    parser.add_argument("--self-check", action="store_true",
+                        help="a second bare aiosmtpd instead of the tenant: the bench's noise")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("mail.log").setLevel(logging.ERROR)
     logging.getLogger("cloud_sim.idp_http").setLevel(logging.ERROR)  # refusals: counted instead
     if args.levels != "none":
         sends = args.sends if "--sends" in (argv or sys.argv) else 200
-        return run_levels([int(x) for x in args.levels.split(",")], sends)
+        if args.rounds < 1:
+            parser.error("--rounds must be >= 1")
+        return run_levels([int(x) for x in args.levels.split(",")], sends, args.rounds,
+                          args.self_check)
     if args.signins < 1 or args.sends < 0 or args.concurrency < 1:
         parser.error("--signins and --concurrency must be >= 1, --sends >= 0")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from cloud_sim.accounts import (APP_NAME, CLIENT_ID, DEFAULT_MESSAGE_SIZE_LIMIT, ORG_PRINCIPAL,
@@ -27,6 +27,10 @@ from cloud_sim.tokens import SMTP_AUDIENCES, SMTP_SCOPE
 from cloud_sim.jsontypes import JsonObject
 
 log = logging.getLogger(__name__)
+
+#: XOAUTH2 verdicts kept at most (one per device and token; forgotten all at once beyond)
+_AUTH_CACHE_SIZE = 4096
+
 
 class Directory:
     """Everything the tenant knows about who may do what. Thread-safe through the store."""
@@ -49,6 +53,24 @@ class Directory:
         self.tenant_id: str = store.get("tenant_id")
         #: the token signing keys (loaded, and cryptography imported, on first use)
         self.keys = SigningKeys(store, clock.timestamp)
+        #: values read from the store, each with the store generation it was read under
+        #: (see :meth:`_memo`)
+        self._memos: dict[str, tuple[int, Any]] = {}
+        #: XOAUTH2 verdicts by (user, token): (store generation, valid from, valid until,
+        #: verdict); see :meth:`cached_xoauth2`
+        self._auth_cache: dict[tuple[str, str], tuple[int, float, float, AuthDecision]] = {}
+
+    def _memo(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, read again only after the store changed (any write bumps its
+        generation). Every SMTP connection and delivery asks for the same few values; reading
+        them from memory keeps the SMTP server's loop off the store's lock and SQLite."""
+        generation = self.store.generation  # read before computing: a write meanwhile re-reads
+        hit = self._memos.get(name)
+        if hit is not None and hit[0] == generation:
+            return hit[1]
+        value = compute()
+        self._memos[name] = (generation, value)
+        return value
 
     # -- creation ----------------------------------------------------------------------------
     def _create(self, preset: str) -> None:
@@ -249,13 +271,49 @@ class Directory:
             return None
         return claims
 
+    def cached_xoauth2(self, user: str, bearer_token: str) -> AuthDecision | None:
+        """The verdict on this token for ``user`` from memory, if :meth:`authorize_xoauth2`
+        judged it since the store last changed; else None (ask :meth:`authorize_xoauth2`).
+
+        Never touches the store or the disk, so the SMTP server asks it on its own loop, without
+        a hop to a worker thread: a device sends many messages with one access token. What a
+        verdict depends on is either in the store (the token's revocation, the account, the
+        switches, the policies, the signing keys, the clock's offset: any write forgets every
+        cached verdict) or is time, checked here on every call (``nbf``/``exp`` and the
+        signing key's grace period).
+        """
+        hit = self._auth_cache.get(((user or "").strip().lower(), bearer_token or ""))
+        if hit is None or hit[0] != self.store.generation:
+            return None
+        _, valid_from, valid_until, decision = hit
+        if not valid_from <= self.clock.timestamp() < valid_until:
+            return AuthDecision(AuthVerdict.BAD_TOKEN)
+        return decision
+
     def authorize_xoauth2(self, user: str, bearer_token: str) -> AuthDecision:
-        """The verdict on one SMTP AUTH: two queries (the token's row with its account and the
-        tenant's switches; the policies only when any exist), the signing keys and the clock
-        from memory. Every send asks this, so it stays cheap."""
+        """The verdict on one SMTP AUTH: from memory when this token was judged since the store
+        last changed (:meth:`cached_xoauth2`), else two queries (the token's row with its
+        account and the tenant's switches; the policies only when any exist), the signing keys
+        and the clock from memory. Every send asks this, so it stays cheap."""
+        decision = self.cached_xoauth2(user, bearer_token)
+        if decision is not None:
+            return decision
+        generation = self.store.generation  # before reading: a write meanwhile is not missed
         claims = self._signed_claims(bearer_token or "", SMTP_AUDIENCES, SMTP_SCOPE)
-        upn = str((claims or {}).get("upn", "")).lower()
-        if claims is None or upn != (user or "").strip().lower():
+        if claims is None:  # not ours, or not now: judged again each time (nothing to keep)
+            return AuthDecision(AuthVerdict.BAD_TOKEN)
+        decision = self._judge_xoauth2(user, claims)
+        if len(self._auth_cache) >= _AUTH_CACHE_SIZE:
+            self._auth_cache.clear()
+        valid_until = min(float(claims["exp"]), self.keys.published_until(bearer_token))
+        self._auth_cache[((user or "").strip().lower(), bearer_token)] = (
+            generation, float(claims["nbf"]) - 300, valid_until, decision)
+        return decision
+
+    def _judge_xoauth2(self, user: str, claims: JsonObject) -> AuthDecision:
+        """The verdict for a token whose signature, audience, scope and times are right."""
+        upn = str(claims.get("upn", "")).lower()
+        if upn != (user or "").strip().lower():
             return AuthDecision(AuthVerdict.BAD_TOKEN)
         row = self.store.one(
             "SELECT a.revoked AS token_revoked, u.*,"
@@ -307,10 +365,17 @@ class Directory:
         return (mailbox or "").strip().lower() == (from_address or "").strip().lower()
 
     def mailbox_exists(self, address: str) -> bool:
-        return self.user(address) is not None
+        """Asked for every recipient of every message: the mailboxes are read once per change
+        of the store (:meth:`_memo`)."""
+        mailboxes = self._memo("mailboxes", lambda: frozenset(
+            r["upn"] for r in self.store.all("SELECT upn FROM users")))
+        return (address or "").strip().lower() in mailboxes
 
     def message_size_limit(self) -> int:
-        return int(self.store.get("message_size_limit") or DEFAULT_MESSAGE_SIZE_LIMIT)
+        """Read by the SMTP server for each new connection, on its loop: from memory while the
+        store is unchanged (:meth:`_memo`)."""
+        return self._memo("message_size_limit", lambda: int(
+            self.store.get("message_size_limit") or DEFAULT_MESSAGE_SIZE_LIMIT))
 
 
 def _meta_value(raw: str | None) -> object:

@@ -195,6 +195,20 @@ class SigningKeys:
             return None
         return claims
 
+    def published_until(self, token: str) -> float:
+        """Until when (tenant clock) the key that signed ``token`` stays published: infinity
+        for a key not retired, the end of its grace period for a retired one, now for an
+        unknown key or garbage. What a cached verdict on a token may not outlive."""
+        try:
+            kid = json.loads(_b64decode(token.split(".", 1)[0])).get("kid")
+        except (ValueError, TypeError, AttributeError, RecursionError):
+            return self._now()
+        for rec in self._records_read():
+            if rec["kid"] == kid:
+                retired = rec.get("retired")
+                return float("inf") if retired is None else float(retired) + ROLLOVER_GRACE
+        return self._now()
+
     # -- loaded key objects -----------------------------------------------------------------
     def _private_key(self, rec: JsonObject) -> PrivateKeyTypes:
         key = self._private.get(rec["kid"])

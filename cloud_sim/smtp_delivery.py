@@ -55,7 +55,10 @@ class DeliveryHandler:
         state = self._state
         content: bytes = envelope.original_content or b""
         content = content.replace(b"\r\n", b"\n")  # Maildir files use LF line ends
-        head = BytesHeaderParser().parsebytes(content)
+        # Only the header block is parsed (From and Message-ID are all that is read): a scan's
+        # attachment is most of a message, and the parser would split it into lines for nothing.
+        end = content.find(b"\n\n")
+        head = BytesHeaderParser().parsebytes(content if end < 0 else content[:end + 1])
         if not state.authorizer.may_send_as(mailbox, envelope.mail_from or ""):
             log.info("send-as not permitted: %s as %s", mailbox, envelope.mail_from)
             return server._tail(replies.SEND_AS_NOT_PERMITTED)

@@ -123,10 +123,15 @@ class AuthConversation:
             await self.push(self._tail(replies.AUTH_UNSUCCESSFUL))
             return
         user, token = parsed
+        authorizer = self._state.authorizer
+        # getattr: cached_xoauth2 is optional, not part of the SmtpAuthorizer seam. A verdict
+        # it knows is in memory: no hop to a worker thread (the store and the signature check
+        # are what the hop is for).
+        cached = getattr(authorizer, "cached_xoauth2", None)
         try:
-            decision: AuthDecision = await self._offload(
-                self._state.authorizer.authorize_xoauth2, user, token
-            )
+            decision: AuthDecision | None = cached(user, token) if cached is not None else None
+            if decision is None:
+                decision = await self._offload(authorizer.authorize_xoauth2, user, token)
         except Exception:  # the tenant's bug must not drop the connection: a 4xx instead
             log.exception("authorizer failed on XOAUTH2")
             await self.push(replies.AUTH_TEMPORARY)

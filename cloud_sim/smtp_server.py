@@ -31,6 +31,9 @@ Behaviour worth knowing:
   the right password gets ``550 5.7.30`` (basic auth retired for client submission), a
   switch that refuses SMTP AUTH its 535 5.7.139, a personal account Outlook.com's 535 5.7.139;
   an authorizer without it always yields ``535 5.7.3``.
+- XOAUTH2 asks the authorizer's optional ``cached_xoauth2(user, token) -> AuthDecision | None``
+  first, on the loop (a verdict kept in memory: the same token judged since the tenant last
+  changed); only without one does ``authorize_xoauth2`` run on a worker thread.
 - MAIL without AUTH: ``530 5.7.57 Client not authenticated to send mail. [tail]``.
 - Send-as is checked when the message is complete (as Exchange does at submission): an
   envelope sender the mailbox may not use gets ``550 5.7.60 SMTP; Client does not have

@@ -13,7 +13,8 @@ import logging
 import re
 import secrets
 import socket
-from collections.abc import Callable
+import types
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope
@@ -68,35 +69,42 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
         self._state = state
         self._session_id = "08DD" + secrets.token_hex(6).upper()
         self._last_line = b""
+        #: the reader's own readuntil (connection_made puts a quoting one in its place)
+        self._plain_readuntil: Callable[..., Awaitable[bytes]] | None = None
         self._held: list[str] = []  # the first lines of a multi-line reply, not yet written
         state.connections.add(self)
         self.__ident__ = "Microsoft ESMTP MAIL Service"
-        # Gate every command but the allowed few behind STARTTLS.
-        for name, method in list(self._smtp_methods.items()):
-            if name not in _ALLOWED_BEFORE_TLS and name != "AUTH":
-                self._smtp_methods[name] = self._tls_gate(method)
+        # Gate every command but the allowed few behind STARTTLS (the gates are made once per
+        # class: a connection only binds them).
+        methods = self._smtp_methods
+        for name, gated in _tls_gates(type(self)).items():
+            methods[name] = types.MethodType(gated, self)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        # Multi-line replies (EHLO) are written in pieces; with Nagle on, the last piece
-        # waits for the client's delayed ACK (~40 ms on Linux) on every connection.
-        sock = transport.get_extra_info("socket")
-        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-            try:
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            except OSError:  # pragma: no cover - the peer is already gone
-                pass
+        # Called again after STARTTLS's handshake, for the same socket and the same reader.
+        first = self._plain_readuntil is None
+        if first:
+            # Multi-line replies (EHLO) are written in pieces; with Nagle on, the last piece
+            # waits for the client's delayed ACK (~40 ms on Linux) on every connection.
+            sock = transport.get_extra_info("socket")
+            if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+                try:
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                except OSError:  # pragma: no cover - the peer is already gone
+                    pass
         super().connection_made(transport)
-        # Remember the last line read, so an unrecognised command can be quoted back as
-        # Exchange does (aiosmtpd's own reply names only the upper-cased verb).
-        reader = self._reader
-        read_line = reader.readuntil
+        if first:
+            # Remember the last line read, so an unrecognised command can be quoted back as
+            # Exchange does (aiosmtpd's own reply names only the upper-cased verb).
+            reader = self._reader
+            self._plain_readuntil = reader.readuntil
+            reader.readuntil = self._quoting_readuntil  # type: ignore[method-assign]
 
-        async def readuntil(separator: bytes = b"\n") -> bytes:
-            line = await read_line(separator)
-            self._last_line = line
-            return line
-
-        reader.readuntil = readuntil  # type: ignore[method-assign]
+    async def _quoting_readuntil(self, separator: bytes = b"\n") -> bytes:
+        assert self._plain_readuntil is not None  # set with this wrapper in connection_made
+        line = await self._plain_readuntil(separator)
+        self._last_line = line
+        return line
 
     def _create_envelope(self) -> ExchangeEnvelope:
         return ExchangeEnvelope()
@@ -112,16 +120,6 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
         if isinstance(peer, (tuple, list)) and peer:
             return str(peer[0])
         return "127.0.0.1"
-
-    def _tls_gate(self, method: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        @functools.wraps(method)
-        async def gated(arg: Any) -> None:
-            if not self._tls_protocol:
-                await self.push(self._tail(replies.STARTTLS_REQUIRED))
-                return
-            await method(arg)
-
-        return gated
 
     async def _offload(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await self.loop.run_in_executor(self._state.executor, fn, *args)
@@ -148,6 +146,8 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
 
     def _translate(self, status: str) -> str:
         """Reword aiosmtpd's own replies (from code paths we do not override)."""
+        if status[:3] not in _CODES_TO_TRANSLATE:  # most replies: already Exchange's own
+            return status
         if status.startswith("220 ") and status.endswith(self.__ident__):
             return replies.BANNER.format(
                 host=replies.banner_host(self._state.hostname),
@@ -276,7 +276,15 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
         if self.envelope.binarymime and self.envelope.rcpt_tos:
             await self.push(replies.BINARYMIME_NEEDS_BDAT)
             return
-        await super().smtp_DATA(arg)
+        # The message's lines are no commands to quote back: read them without the quoting
+        # wrapper (one coroutine less per line; a scan's attachment is thousands of lines).
+        reader, quoting = self._reader, self._reader.readuntil
+        if self._plain_readuntil is not None:
+            reader.readuntil = self._plain_readuntil  # type: ignore[method-assign]
+        try:
+            await super().smtp_DATA(arg)
+        finally:
+            reader.readuntil = quoting  # type: ignore[method-assign]
 
     # ---- CHUNKING (RFC 3030) ---------------------------------------------------------
     async def smtp_BDAT(self, arg: str | None) -> None:
@@ -334,3 +342,31 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
             return b""
         except asyncio.IncompleteReadError:
             raise ConnectionResetError("connection closed during BDAT") from None
+
+
+#: the reply codes of aiosmtpd's own replies that :meth:`ExchangeSMTP._translate` rewords
+_CODES_TO_TRANSLATE = frozenset({"220", "354", "500", "501", "503", "552", "553", "555"})
+
+
+@functools.lru_cache(maxsize=None)
+def _tls_gates(cls: type) -> dict[str, Callable[..., Any]]:
+    """The STARTTLS gate of each of ``cls``'s commands but the allowed few, as functions to
+    bind: before TLS, ``451 5.7.3 STARTTLS is required to send mail``."""
+    gates: dict[str, Callable[..., Any]] = {}
+    for attr in dir(cls):
+        name = attr[len("smtp_"):]
+        if not attr.startswith("smtp_") or name in _ALLOWED_BEFORE_TLS or name == "AUTH":
+            continue
+        gates[name] = _gate(getattr(cls, attr))
+    return gates
+
+
+def _gate(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    async def gated(self: ExchangeSMTP, arg: Any) -> None:
+        if not self._tls_protocol:
+            await self.push(self._tail(replies.STARTTLS_REQUIRED))
+            return
+        await method(self, arg)
+
+    return gated

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -43,7 +44,7 @@ class ServerState:
         self.clock = clock
         #: the tenant's network faults (set by start_smtp), or None
         self.faults: Faults | None = None
-        self.executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="cloud-sim-smtp")
+        self.executor = ThreadPoolExecutor(max_workers=min(32, (os.cpu_count() or 1) + 4), thread_name_prefix="cloud-sim-smtp")
         #: open connections (SMTP protocol objects), closed on stop
         self.connections: weakref.WeakSet[BaseProtocol] = weakref.WeakSet()
 

@@ -138,6 +138,10 @@ class Store:
             os.close(fd)
         os.chmod(self.path, 0o600)
         self._lock = threading.RLock()
+        #: bumped by every write (``execute``, ``put``, a transaction's end): a value computed
+        #: from the store under one generation is still true while the generation is unchanged.
+        #: One process owns a tenant's store (the state dir's lock), so no write goes unseen.
+        self.generation = 0
         try:
             self._open()
         except sqlite3.DatabaseError as exc:
@@ -199,7 +203,10 @@ class Store:
     # known to the caller that names the key, hence Any) ------------------------------------
     def execute(self, sql: str, params: Iterable[object] = ()) -> sqlite3.Cursor:
         with self._lock:
-            return self._db.execute(sql, tuple(params))
+            try:
+                return self._db.execute(sql, tuple(params))
+            finally:
+                self.generation += 1  # after the write: a reader that saw the old one re-reads
 
     def one(self, sql: str, params: Iterable[object] = ()) -> sqlite3.Row | None:
         with self._lock:
@@ -246,4 +253,5 @@ class _Tx:
         try:
             self.store._db.execute("ROLLBACK" if exc_type else "COMMIT")
         finally:
+            self.store.generation += 1  # a rollback undoes writes seen inside the transaction
             self.store._lock.release()

@@ -903,3 +903,64 @@ def test_a_client_gone_in_the_middle_of_a_chunk_does_not_hurt_the_server(server,
     client = authed(server, ca)
     client.sendmail(PRINTER, [ALICE], sample().as_bytes(policy=SMTP))
     client.close()
+
+
+# ---------------------------------------------------------------------------------------
+# a verdict the directory keeps in memory
+# ---------------------------------------------------------------------------------------
+@dataclass
+class RememberingDirectory(FakeDirectory):
+    """A FakeDirectory with the optional ``cached_xoauth2``: what it has in memory."""
+
+    remembered: dict[str, AuthDecision] = field(default_factory=dict)
+    cache_calls: list[str] = field(default_factory=list)
+
+    def cached_xoauth2(self, user: str, bearer_token: str) -> AuthDecision | None:
+        self.cache_calls.append(threading.current_thread().name)
+        return self.remembered.get(bearer_token)
+
+
+def test_a_remembered_verdict_is_used_on_the_loop_without_asking_the_directory(
+        ca, tmp_path) -> None:
+    directory = RememberingDirectory(raise_on_auth=True)  # authorize_xoauth2 must not be asked
+    directory.remembered[GOOD] = AuthDecision(AuthVerdict.OK, mailbox=PRINTER)
+    directory.remembered["tok-off"] = AuthDecision(AuthVerdict.SMTP_AUTH_DISABLED_MAILBOX)
+    handle = start_smtp("127.0.0.1", 0, directory, ca.server_ctx, tmp_path / "mail")
+    try:
+        client = connect(handle, ca)
+        try:
+            assert split_tail(line(client.docmd("AUTH", "XOAUTH2 " + xoauth2(PRINTER, "tok-off")))) \
+                == replies.VERDICT_REPLIES[AuthVerdict.SMTP_AUTH_DISABLED_MAILBOX]
+            assert line(client.docmd("AUTH", "XOAUTH2 " + xoauth2(PRINTER, GOOD))) == (
+                "235 2.7.0 Authentication successful")
+        finally:
+            client.close()
+        assert directory.calls == []
+        # asked on the server's loop thread, not on a worker ("cloud-sim-smtp_N")
+        assert directory.cache_calls and not any(
+            name.startswith("cloud-sim-smtp") for name in directory.cache_calls)
+        # a token it does not know goes to authorize_xoauth2 (here: failing, so 4xx)
+        client = connect(handle, ca)
+        try:
+            assert line(client.docmd("AUTH", "XOAUTH2 " + xoauth2(PRINTER, "unknown")))[:3] == "454"
+        finally:
+            client.close()
+        assert directory.calls == [(PRINTER, "unknown")]
+    finally:
+        handle.stop()
+
+
+def test_commands_are_quoted_after_a_message_read_without_the_quoting_reader(
+        server, ca, tmp_path) -> None:
+    """DATA lines are read with the plain reader (a scan is thousands of lines), and the
+    quoting one is back for the next command."""
+    client = authed(server, ca)
+    try:
+        body = "\n".join(f"line {i} of a long scan" for i in range(3000))
+        client.sendmail(PRINTER, [ALICE], sample(body=body).as_bytes(policy=SMTP))
+        assert split_tail(line(client.docmd("Frobnicate", "now"))) == (
+            "500 5.3.3 Unrecognized command 'Frobnicate'")
+    finally:
+        client.close()
+    [msg] = maildir.read_messages(tmp_path / "mail", ALICE)
+    assert msg.get_content().count("of a long scan") == 3000
