@@ -156,13 +156,20 @@ class Session:
         dev.update("email_server", **BASELINE_EMAIL_SERVER)
         dev.update("scan", **BASELINE_SCAN)
         server = f"{BASELINE_EMAIL_SERVER['smtp_server']}:{BASELINE_EMAIL_SERVER['smtp_port']}"
-        return True, ("tenant as prepared, no faults; device as from the factory, signed out, "
+        return True, ("tenant as prepared, no faults, no relay; device as from the factory, signed out, "
                       f"OAuth2 / Exchange Online, {server} STARTTLS")
 
     def _clear_faults(self) -> None:
+        """No network faults, and no relay (cloud_sim.relay: a relay scenario starts its own)."""
+        from cloud_sim.operations import wire_args
+
         try:
             self.tenant.admin.dispatch("fault-clear", {})
         except (AttributeError, KeyError):  # a tenant without network faults
+            pass
+        try:
+            self.tenant.admin.dispatch(*wire_args("relay_stop", {}))
+        except (AttributeError, KeyError, ValueError):  # a tenant without a relay
             pass
 
     async def _fault(self, step: Fault) -> tuple[bool, str]:

@@ -4,15 +4,13 @@
 from __future__ import annotations
 
 import asyncio
-import atexit
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from panel_tui.scenarios.checks import job_result
 from panel_tui.scenarios.checks import translate as _t
-from panel_tui.scenarios.step_support import SIGN_IN_GRACE, SIGN_IN_TIMEOUT, free_port
+from panel_tui.scenarios.step_support import SIGN_IN_GRACE, SIGN_IN_TIMEOUT
 from panel_tui.scenarios.tenant_ops import StepError, coerce_settings
 from panel_tui.scenarios.catalog import (
     ImportRelayCa,
@@ -109,63 +107,41 @@ async def settings_refused(session: Any, step: SettingsRefused) -> tuple[bool, s
     return False, f"{step.section}: the device accepted {values} (it should refuse)"
 
 
-class _RelayInbox:
-    """The relay keeps nothing: it accepts the message (a real relay would pass it on)."""
+def _relay_call(session: Any, method: str) -> dict[str, Any]:
+    """The tenant's relay operation (``cloud_sim.relay``, through the admin table: in-process or
+    over HTTPS alike); blocking. The relay lives in the tenant's process, so it outlives this run."""
+    from cloud_sim.operations import wire_args
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        return "250 2.0.0 OK queued"
-
-
-#: the running relay (port, its CA's PEM file): one per process, stopped when the process ends
-_relay: tuple[int, Path] | None = None
-_relay_lock = threading.Lock()
-
-
-def _start_relay(state_dir: Path) -> tuple[int, Path]:
-    """A relay on loopback with its own CA (kept in ``state_dir/relay-ca``), started once."""
-    global _relay
-    with _relay_lock:
-        if _relay is not None:
-            return _relay
-        import ssl
-
-        from aiosmtpd.controller import Controller
-
-        from cloud_sim.ca import ensure_ca
-
-        ca_dir = state_dir / "relay-ca"
-        ca_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        files = ensure_ca(ca_dir)
-        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        ctx.load_cert_chain(files.server_cert, files.server_key)
-        port = free_port()
-        controller = Controller(_RelayInbox(), hostname="127.0.0.1", port=port, tls_context=ctx,
-                                require_starttls=True)
-        controller.start()
-        atexit.register(controller.stop)
-        _relay = (port, Path(files.ca_cert))
-        return _relay
+    try:
+        state = session.tenant.admin.dispatch(*wire_args(method, {}))
+    except (AttributeError, KeyError, ValueError) as exc:
+        raise StepError(f"this tenant has no relay ({exc})") from None
+    if not isinstance(state, dict):
+        raise StepError(f"the tenant's relay answered {type(state).__name__}, not its state")
+    return state
 
 
 async def relay(session: Any, step: Relay) -> tuple[bool, str]:
     from device_model.trust import parse_pem
 
     dev = session.device
-    port, ca_pem = await asyncio.to_thread(_start_relay, Path(dev.state_dir))
+    state = await asyncio.to_thread(_relay_call, session, "relay_start")
+    port, ca_pem = int(state["port"]), Path(str(state["ca_cert_path"]))
     for cert in parse_pem(ca_pem.read_bytes()):  # a CA imported by an earlier run is forgotten
         dev.trust.delete(cert.id)
     dev.update("email_server", auth_method="off", email_service=None, sender_address=RELAY_SENDER,
-               smtp_server="127.0.0.1", smtp_port=port, secure="starttls")
+               smtp_server=str(state.get("host") or "127.0.0.1"), smtp_port=port, secure="starttls")
     return True, f"relay on 127.0.0.1:{port} (STARTTLS, its own CA {ca_pem}); the printer does not trust it"
 
 
 async def import_relay_ca(session: Any, step: ImportRelayCa) -> tuple[bool, str]:
     from device_model.trust import TrustError
 
-    if _relay is None:
+    state = await asyncio.to_thread(_relay_call, session, "relay_state")
+    if not state.get("running"):
         raise StepError("no relay is running (a relay step first)")
     try:
-        imported = session.device.trust.import_file(_relay[1])
+        imported = session.device.trust.import_file(Path(str(state["ca_cert_path"])))
     except TrustError as exc:
         raise StepError(_t(session.device, exc.msg)) from None
     return True, f"CA certificate imported: {', '.join(c.subject for c in imported)}"
