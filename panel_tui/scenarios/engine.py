@@ -37,6 +37,7 @@ from panel_tui.scenarios.catalog import (
     Scenario,
     ReceiveFax,
     SendScan,
+    SettingsRefused,
     Settings,
     SignIn,
     SignOut,
@@ -64,6 +65,9 @@ if TYPE_CHECKING:
     from device_model.jobs import Job
 
 log = logging.getLogger(__name__)
+
+#: the steps that are checks (a script's summary counts them): the ``expect`` steps
+CHECK_STEPS = (*EXPECT_STEPS, SettingsRefused)
 
 
 
@@ -128,7 +132,7 @@ class Session:
             raise
         except Exception as exc:  # whatever failed (device, msal, tenant): one line, never a traceback
             raise StepError(_describe_error(exc)) from exc
-        outcome = StepOutcome(step, ok, text, is_check=isinstance(step, EXPECT_STEPS))
+        outcome = StepOutcome(step, ok, text, is_check=isinstance(step, CHECK_STEPS))
         log.info("scenario step %s: %s", step.describe(), "ok" if ok else "FAILED")
         if self.on_outcome is not None:
             self.on_outcome(outcome)

@@ -13,11 +13,13 @@ from panel_tui.scenarios.checks import translate as _t
 from panel_tui.scenarios.step_support import SIGN_IN_GRACE, SIGN_IN_TIMEOUT
 from panel_tui.scenarios.tenant_ops import StepError, coerce_settings
 from panel_tui.scenarios.catalog import (
+    DeleteRelayCa,
     ImportRelayCa,
     PasSend,
     PasSignIn,
     PasSignOut,
     Relay,
+    RelayStop,
     SettingsRefused,
 )
 
@@ -147,9 +149,29 @@ async def import_relay_ca(session: Any, step: ImportRelayCa) -> tuple[bool, str]
     return True, f"CA certificate imported: {', '.join(c.subject for c in imported)}"
 
 
+async def relay_stop(session: Any, step: RelayStop) -> tuple[bool, str]:
+    await asyncio.to_thread(_relay_call, session, "relay_stop")
+    return True, "relay stopped (nothing listens on its port now)"
+
+
+async def delete_relay_ca(session: Any, step: DeleteRelayCa) -> tuple[bool, str]:
+    from device_model.trust import parse_pem
+
+    state = await asyncio.to_thread(_relay_call, session, "relay_state")
+    pem = Path(str(state["ca_cert_path"]))
+    if not pem.is_file():
+        raise StepError("the relay has no CA yet (relay start first)")
+    gone = [cert.subject for cert in parse_pem(pem.read_bytes()) if session.device.trust.delete(cert.id)]
+    if not gone:
+        return True, "the relay's CA certificate was not imported (nothing to delete)"
+    return True, f"CA certificate deleted: {', '.join(gone)}"
+
+
 HANDLERS: dict[type, Callable[[Any, Any], Any]] = {
     Relay: relay,
     ImportRelayCa: import_relay_ca,
+    RelayStop: relay_stop,
+    DeleteRelayCa: delete_relay_ca,
     PasSignOut: pas_sign_out,
     PasSignIn: pas_sign_in,
     PasSend: pas_send,

@@ -30,3 +30,27 @@ def test_the_relay_a_scenario_started_is_there_for_the_panel_opened_after(launch
     panel.wait_for("Job Details", "is not trusted")
     panel.press("ctrl+q")
     assert panel.wait_exit() == 0
+
+
+def test_the_relay_runs_in_cloud_sim_serve_and_a_refused_handshake_prints_no_traceback(
+        launch: Launch, tmp_path: Path, state_dir: Path) -> None:
+    """`cloud-sim serve` in one terminal, the shipped relay script against it in another: the
+    relay is the served tenant's, and its terminal shows no ConnectionResetError traceback when
+    the printer refuses the relay's certificate."""
+    tenant_dir = tmp_path / "tenant"
+    sim = launch("cloud-sim", "--state-dir", str(tenant_dir), "serve", cols=120)
+    sim.wait_for("Press Ctrl+C to stop.", timeout=60)
+    url = sim.line("Verification URL").split()[-1].removesuffix("/devicelogin")
+    ca = sim.line("CA certificate").split()[-1]
+    run = launch("panel-tui-script", str(REPO / "docs/scripts/313-untrusted-relay.panel"), "--cloud", url,
+                 "--cloud-ca", ca, "--state-dir", str(state_dir), cols=200)
+    run.wait_for("3 checks: all passed", timeout=90)
+    assert run.wait_exit() == 0
+    status = launch("cloud-sim", "--state-dir", str(tenant_dir), "admin", "relay", cols=120)
+    status.wait_for('"running": true')
+    assert status.wait_exit() == 0
+    screen = sim.text()
+    assert "relay on 127.0.0.1:" in screen, screen
+    assert "Traceback" not in screen and "ConnectionResetError" not in screen and " ERROR " not in screen, screen
+    sim.press("ctrl+c")
+    assert sim.wait_exit(timeout=30) in (0, 130)
