@@ -54,3 +54,45 @@ def test_the_relay_runs_in_cloud_sim_serve_and_a_refused_handshake_prints_no_tra
     assert "Traceback" not in screen and "ConnectionResetError" not in screen and " ERROR " not in screen, screen
     sim.press("ctrl+c")
     assert sim.wait_exit(timeout=30) in (0, 130)
+
+
+def _admin_centre_faults(panel: object) -> None:
+    """F4, Shift+Tab to the tabs, → Admin centre, Enter, then Tab down to Network faults' endpoint."""
+    panel.press("f4")
+    panel.wait_for("Admin")
+    panel.press("shift+tab", "right", "enter")
+    panel.press(*["tab"] * 20)  # Security defaults ... +91 days, then the latency's endpoint
+
+
+def test_a_tester_switches_network_faults_one_by_one_in_the_admin_centre(launch: Launch) -> None:
+    panel = launch("panel-tui")
+    panel.wait_for("Job/Status")
+    _admin_centre_faults(panel)
+    panel.wait_for("Network faults", "No network faults.", "Identity platform down", "SMTP 451", "Clear faults")
+    panel.press("enter", "down", "enter")  # the endpoint: Exchange SMTP -> Identity platform
+    panel.press("tab", "ctrl+u")
+    panel.type("750")
+    panel.press("enter")
+    panel.wait_for("Active network faults:", "Identity platform 750 ms late")
+    panel.press("tab", "tab", "enter")  # Identity platform down
+    panel.wait_for("identity platform down (503, AADSTS90033)")
+    panel.press("tab", "tab", "enter")  # SMTP 451
+    panel.wait_for("MAIL FROM gets 451")
+    panel.press("tab", "enter")  # Clear faults
+    panel.wait_for("No network faults.")
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0
+
+
+def test_the_network_faults_section_speaks_latvian(launch: Launch) -> None:
+    panel = launch("panel-tui", "--lang", "lv")
+    panel.wait_for("Sākums")
+    panel.press("f4")
+    panel.wait_for("Administrēšanas centrs")
+    panel.press("shift+tab", "right", "enter")
+    panel.press(*["tab"] * 20)
+    panel.wait_for("Tīkla kļūmes", "Tīkla kļūmju nav.", "Notīrīt kļūmes")
+    panel.press("tab", "tab", "tab", "enter")  # SMTP 421... after endpoint, ms, Set: the platform down
+    panel.wait_for("Aktīvās tīkla kļūmes:", "identitātes platforma nedarbojas")
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0
