@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from device_model.i18n import Msg
 from panel_tui.scenarios.checks import job_result
 from panel_tui.scenarios.checks import translate as _t
 from panel_tui.scenarios.step_support import SIGN_IN_GRACE, SIGN_IN_TIMEOUT
@@ -37,16 +38,16 @@ def _pas_user(session: Any, user_id: str) -> Any:
     return pas, user
 
 
-async def pas_sign_out(session: Any, step: PasSignOut) -> tuple[bool, str]:
+async def pas_sign_out(session: Any, step: PasSignOut) -> tuple[bool, str, Msg]:
     from device_model.pas import pas_for
 
     pas = pas_for(session.device)
     for user in pas.users.values():
         pas.client(user).sign_out()
-    return True, "no Print Admin Serverless user holds a sign-in"
+    return True, "no Print Admin Serverless user holds a sign-in", Msg.of("scenarios.outcome.pas_signed_out")
 
 
-async def pas_sign_in(session: Any, step: PasSignIn) -> tuple[bool, str]:
+async def pas_sign_in(session: Any, step: PasSignIn) -> tuple[bool, str, Msg]:
     """The user's To Email sign-in: the device asks for a code, the browser part walks the
     tenant's pages as ``account``; a finished sign-in is kept for this user only."""
     from cloud_sim.signin import SignInClient
@@ -81,23 +82,25 @@ async def pas_sign_in(session: Any, step: PasSignIn) -> tuple[bool, str]:
             why += f" (AADSTS{code})"
         text = f"user {user.id}'s sign-in as {upn} ended {state}: {why}"
         if step.may_fail:
-            return True, text
+            return True, text, Msg.of("scenarios.outcome.pas_sign_in_ended", user=user.id, upn=upn,
+                                      state=Msg.of(f"scenarios.word.attempt.{state}"), why=why)
         raise StepError(text)
     client.commit_sign_in(attempt)
-    return True, f"user {user.id} signed in as {attempt.account} (kept for this user only)"
+    return (True, f"user {user.id} signed in as {attempt.account} (kept for this user only)",
+            Msg.of("scenarios.outcome.pas_signed_in", user=user.id, account=attempt.account))
 
 
-async def pas_send(session: Any, step: PasSend) -> tuple[bool, str]:
+async def pas_send(session: Any, step: PasSend) -> tuple[bool, str, Msg]:
     pas, user = _pas_user(session, step.user)
     job = await pas.client(user).scan_to_email(step.to)
     session.job = job
     text = f"user {user.id}'s To Email job {job.id} to {job.destination}: {job_result(job)}"
-    if job.reply:
-        text += f" ({job.reply.splitlines()[0]})"
-    return True, text
+    extra = f" ({job.reply.splitlines()[0]})" if job.reply else ""
+    return True, text + extra, Msg.of("scenarios.outcome.pas_job", user=user.id, id=job.id, to=job.destination,
+                                      result=job.result_label, extra=extra)
 
 
-async def settings_refused(session: Any, step: SettingsRefused) -> tuple[bool, str]:
+async def settings_refused(session: Any, step: SettingsRefused) -> tuple[bool, str, Msg]:
     from device_model.validation import ValidationError
 
     values = coerce_settings(step.section, step.values)
@@ -105,8 +108,9 @@ async def settings_refused(session: Any, step: SettingsRefused) -> tuple[bool, s
         session.device.update(step.section, **values)
     except ValidationError as exc:
         problems = "; ".join(f"{k}: {_t(session.device, m)}" for k, m in exc.errors.items())
-        return True, f"refused as expected: {problems}"
-    return False, f"{step.section}: the device accepted {values} (it should refuse)"
+        return True, f"refused as expected: {problems}", Msg.of("scenarios.outcome.refused", problems=problems)
+    return (False, f"{step.section}: the device accepted {values} (it should refuse)",
+            Msg.of("scenarios.outcome.not_refused", section=step.section, values=values))
 
 
 def _relay_call(session: Any, method: str) -> dict[str, Any]:
@@ -123,7 +127,7 @@ def _relay_call(session: Any, method: str) -> dict[str, Any]:
     return state
 
 
-async def relay(session: Any, step: Relay) -> tuple[bool, str]:
+async def relay(session: Any, step: Relay) -> tuple[bool, str, Msg]:
     from device_model.trust import parse_pem
 
     dev = session.device
@@ -133,10 +137,11 @@ async def relay(session: Any, step: Relay) -> tuple[bool, str]:
         dev.trust.delete(cert.id)
     dev.update("email_server", auth_method="off", email_service=None, sender_address=RELAY_SENDER,
                smtp_server=str(state.get("host") or "127.0.0.1"), smtp_port=port, secure="starttls")
-    return True, f"relay on 127.0.0.1:{port} (STARTTLS, its own CA {ca_pem}); the printer does not trust it"
+    return (True, f"relay on 127.0.0.1:{port} (STARTTLS, its own CA {ca_pem}); the printer does not trust it",
+            Msg.of("scenarios.outcome.relay_started", port=port, ca=str(ca_pem)))
 
 
-async def import_relay_ca(session: Any, step: ImportRelayCa) -> tuple[bool, str]:
+async def import_relay_ca(session: Any, step: ImportRelayCa) -> tuple[bool, str, Msg]:
     from device_model.trust import TrustError
 
     state = await asyncio.to_thread(_relay_call, session, "relay_state")
@@ -146,15 +151,16 @@ async def import_relay_ca(session: Any, step: ImportRelayCa) -> tuple[bool, str]
         imported = session.device.trust.import_file(Path(str(state["ca_cert_path"])))
     except TrustError as exc:
         raise StepError(_t(session.device, exc.msg)) from None
-    return True, f"CA certificate imported: {', '.join(c.subject for c in imported)}"
+    subjects = ", ".join(c.subject for c in imported)
+    return True, f"CA certificate imported: {subjects}", Msg.of("scenarios.outcome.ca_imported", subjects=subjects)
 
 
-async def relay_stop(session: Any, step: RelayStop) -> tuple[bool, str]:
+async def relay_stop(session: Any, step: RelayStop) -> tuple[bool, str, Msg]:
     await asyncio.to_thread(_relay_call, session, "relay_stop")
-    return True, "relay stopped (nothing listens on its port now)"
+    return True, "relay stopped (nothing listens on its port now)", Msg.of("scenarios.outcome.relay_stopped")
 
 
-async def delete_relay_ca(session: Any, step: DeleteRelayCa) -> tuple[bool, str]:
+async def delete_relay_ca(session: Any, step: DeleteRelayCa) -> tuple[bool, str, Msg]:
     from device_model.trust import parse_pem
 
     state = await asyncio.to_thread(_relay_call, session, "relay_state")
@@ -163,8 +169,10 @@ async def delete_relay_ca(session: Any, step: DeleteRelayCa) -> tuple[bool, str]
         raise StepError("the relay has no CA yet (relay start first)")
     gone = [cert.subject for cert in parse_pem(pem.read_bytes()) if session.device.trust.delete(cert.id)]
     if not gone:
-        return True, "the relay's CA certificate was not imported (nothing to delete)"
-    return True, f"CA certificate deleted: {', '.join(gone)}"
+        return (True, "the relay's CA certificate was not imported (nothing to delete)",
+                Msg.of("scenarios.outcome.ca_not_imported"))
+    subjects = ", ".join(gone)
+    return True, f"CA certificate deleted: {subjects}", Msg.of("scenarios.outcome.ca_deleted", subjects=subjects)
 
 
 HANDLERS: dict[type, Callable[[Any, Any], Any]] = {

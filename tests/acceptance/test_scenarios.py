@@ -96,3 +96,25 @@ def test_the_network_faults_section_speaks_latvian(launch: Launch) -> None:
     panel.wait_for("Aktīvās tīkla kļūmes:", "identitātes platforma nedarbojas")
     panel.press("ctrl+q")
     assert panel.wait_exit() == 0
+
+
+def test_latvian_scenarios_tab_shows_its_step_lines_in_latvian(launch: Launch) -> None:
+    panel = launch("panel-tui", "--lang", "lv")
+    panel.wait_for("Sākums")
+    panel.press("f4")
+    panel.wait_for("Scenāriji")
+    panel.press("shift+tab", "right", "right", "right", "enter")  # the tabs: ... Scenarios, into its list
+    panel.wait_for("ok-signed-in")
+    panel.press("enter")  # apply the first scenario: signed in and saved
+    screen = panel.wait_for("Iestatīts.", timeout=60)
+    for words in ("Sākt no sākumstāvokļa: nomnieks kā sagatavots", "Pierakstīties kā admin, tad OK",
+                  "pierakstījies kā"):
+        assert words in screen, screen
+    panel.press("s")  # apply and send it: the lines at the end of the log
+    screen = panel.wait_for("Kā gaidīts", timeout=60)
+    for words in ("Skenēšana uz e-pastu adresātam", "Pārbaude: darbs dod Pabeigts"):
+        assert words in screen, screen
+    for english in ("baseline:", "sign-in admin", "scan-to-email", "expect job", "signed in as", "to user@"):
+        assert english not in screen, screen
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0

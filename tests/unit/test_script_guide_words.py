@@ -56,3 +56,27 @@ def test_bad_guide_lines_are_each_reported_with_their_line() -> None:
     assert "t.panel:4: usage: ca import relay | ca delete relay" in text
     assert "t.panel:5: email_server has no field 'nothing'" in text
     assert "t.panel:6: a Print Admin Serverless user is an ID" in text
+
+
+def _keys(msg: object) -> list[str]:
+    from device_model.i18n import Msg
+
+    if not isinstance(msg, Msg):
+        return []
+    return [msg.key, *(k for v in msg.params.values() for k in _keys(v))]
+
+
+def test_every_step_line_of_the_catalogue_has_words_in_english_and_latvian() -> None:
+    """F4 › Scenarios shows each step's label in the panel's language (and each tenant change's
+    outcome): a missing key would show the English script words or the key itself."""
+    from cloud_sim.operations import SCENARIO_OPS
+    from device_model.i18n import Catalog
+    from panel_tui.scenarios.wording import label
+
+    cat = Catalog()
+    en, lv = cat.messages("en"), cat.messages("lv")
+    wanted = {k for sc in catalog.SCENARIOS for step in sc.steps for k in _keys(label(step))}
+    wanted |= {f"scenarios.outcome.tenant.{op.name}" for op in SCENARIO_OPS}
+    for key in sorted(wanted):
+        assert key in en and key in lv, key
+        assert en[key] != lv[key] or key.startswith("cloud.faults.endpoint.smtp") or en[key] in ("{words}",), key
