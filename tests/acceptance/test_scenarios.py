@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.acceptance.conftest import Launch
+from tests.acceptance.terminal import Terminal
 from tests.acceptance.journeys import WORDS, scan_to_email
 
 REPO = Path(__file__).resolve().parents[2]
@@ -56,12 +57,13 @@ def test_the_relay_runs_in_cloud_sim_serve_and_a_refused_handshake_prints_no_tra
     assert sim.wait_exit(timeout=30) in (0, 130)
 
 
-def _admin_centre_faults(panel: object) -> None:
+def _admin_centre_faults(panel: Terminal) -> None:
     """F4, Shift+Tab to the tabs, → Admin centre, Enter, then Tab down to Network faults' endpoint."""
     panel.press("f4")
-    panel.wait_for("Admin")
-    panel.press("shift+tab", "right", "enter")
-    panel.press(*["tab"] * 20)  # Security defaults ... +91 days, then the latency's endpoint
+    panel.wait_for("Admin centre", "Enter code")  # F4 opens on the sign-in page's code field
+    panel.press("shift+tab", "right")
+    panel.wait_for(r"Tenant clock: \d{4}-", regex=True)  # the tenant's state is read: Enter goes in
+    panel.press("enter", *["tab"] * 20)  # Security defaults ... +91 days, then the latency's endpoint
 
 
 def test_a_tester_switches_network_faults_one_by_one_in_the_admin_centre(launch: Launch) -> None:
@@ -88,9 +90,10 @@ def test_the_network_faults_section_speaks_latvian(launch: Launch) -> None:
     panel = launch("panel-tui", "--lang", "lv")
     panel.wait_for("Sākums")
     panel.press("f4")
-    panel.wait_for("Administrēšanas centrs")
-    panel.press("shift+tab", "right", "enter")
-    panel.press(*["tab"] * 20)
+    panel.wait_for("Administrēšanas centrs", "Ievadiet kodu")
+    panel.press("shift+tab", "right")
+    panel.wait_for(r"Nomnieka pulkstenis: \d{4}-", regex=True)
+    panel.press("enter", *["tab"] * 20)
     panel.wait_for("Tīkla kļūmes", "Tīkla kļūmju nav.", "Notīrīt kļūmes")
     panel.press("tab", "tab", "tab", "enter")  # SMTP 421... after endpoint, ms, Set: the platform down
     panel.wait_for("Aktīvās tīkla kļūmes:", "identitātes platforma nedarbojas")
@@ -102,9 +105,10 @@ def test_latvian_scenarios_tab_shows_its_step_lines_in_latvian(launch: Launch) -
     panel = launch("panel-tui", "--lang", "lv")
     panel.wait_for("Sākums")
     panel.press("f4")
-    panel.wait_for("Scenāriji")
-    panel.press("shift+tab", "right", "right", "right", "enter")  # the tabs: ... Scenarios, into its list
-    panel.wait_for("ok-signed-in")
+    panel.wait_for("Scenāriji", "Ievadiet kodu")  # F4 opens on the sign-in page's code field
+    panel.press("shift+tab", "left")  # the tab bar, then Scenarios (the last tab)
+    panel.wait_for("Pierakstīšanās saglabāta: skenēšana uz e-pastu izdodas")
+    panel.press("tab")  # into its list, on the first scenario
     panel.press("enter")  # apply the first scenario: signed in and saved
     screen = panel.wait_for("Iestatīts.", timeout=60)
     for words in ("Sākt no sākumstāvokļa: nomnieks kā sagatavots", "Pierakstīties kā admin, tad OK",
