@@ -126,7 +126,7 @@ ADMIN_LABELS = {
     "lv": (
         "Drošības noklusējumi", "SMTP AUTH organizācijai", "SMTP AUTH pastkastei",
         "Ziņojuma izmēra ierobežojums", "Iestatīt", "Atsaukt sesijas", "Jaunā parole", "Mainīt paroli",
-        "Bloķēt lietotāju", "Bloķēt ierīces koda plūsmu", "+1 stunda", "+91 diena", "Printera pulkstenis",
+        "Bloķēt lietotāju", "Bloķēt ierīces koda plūsmu", "+1 stunda", "+91 diena", "Printera: ",
     ),
 }
 

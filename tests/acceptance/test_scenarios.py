@@ -4,6 +4,7 @@ F4 › Scenarios' step lines in Latvian."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.acceptance.conftest import Launch
@@ -93,6 +94,8 @@ def test_the_network_faults_section_speaks_latvian(launch: Launch) -> None:
     panel.wait_for("Administrēšanas centrs", "Ievadiet kodu")
     panel.press("shift+tab", "right")
     panel.wait_for(r"Nomnieka pulkstenis: \d{4}-", regex=True)
+    clocks = panel.line("Nomnieka pulkstenis")  # both clocks on one line at 80 columns, times too
+    assert re.search(r"\d\d:\d\d .*\d\d:\d\d$", clocks.rstrip()), clocks
     panel.press("enter", *["tab"] * 20)
     panel.wait_for("Tīkla kļūmes", "Tīkla kļūmju nav.", "Notīrīt kļūmes")
     panel.press("tab", "tab", "tab", "enter")  # SMTP 421... after endpoint, ms, Set: the platform down
