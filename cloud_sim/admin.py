@@ -18,11 +18,14 @@ from cloud_sim.directory import DEFAULT_MESSAGE_SIZE_LIMIT, Directory
 from cloud_sim.operations import JsonValue, keywords, operation, parse_args
 from cloud_sim.operations import parse_bool as parse_bool  # the scenarios' on/off reader
 from cloud_sim.jsontypes import JsonObject
+from cloud_sim.relay import RelayHost
 
 
 class TenantAdmin:
     #: the tenant's network faults (set by start_tenant), or None (an admin without servers)
     faults: Faults | None = None
+    #: the mail relay with its own CA (set by start_tenant), or None (an admin without servers)
+    relay: RelayHost | None = None
 
     def __init__(self, directory: Directory, clock: TenantClock, maildir_root: Path,
                  on_size_limit: Callable[[int], None] | None = None):
@@ -103,6 +106,22 @@ class TenantAdmin:
 
     def has_admin_consent(self, client_id: str | None = None) -> bool:
         return self._dir.has_admin_consent(client_id)
+
+    # -- the relay with its own CA (cloud_sim.relay) -----------------------------------------
+    def _relay(self) -> RelayHost:
+        if self.relay is None:
+            raise ValueError("no tenant is running: the relay lives in a running tenant (cloud-sim serve)")
+        return self.relay
+
+    def relay_start(self) -> JsonObject:
+        """Start the relay (kept running across the tenant's restarts until stopped)."""
+        return self._relay().start()
+
+    def relay_stop(self) -> JsonObject:
+        return self._relay().stop()
+
+    def relay_state(self) -> JsonObject:
+        return self._relay().state()
 
     # -- users -------------------------------------------------------------------------------
     def revoke_sessions(self, upn: str) -> None:

@@ -12,6 +12,7 @@
     cloud-sim admin signing-keys | rotate-signing-key
     cloud-sim admin fault latency smtp|idp|token|devicecode|discovery MS | fault reset ENDPOINT BYTES
     cloud-sim admin fault hang ENDPOINT | fault idp-down | fault smtp 421|451 [--times N] | fault clear | faults
+    cloud-sim admin relay start|stop|status
     cloud-sim mail list [--mailbox UPN]
 
 Admin commands talk to the running tenant named by ``STATE_DIR/run.json`` over its admin
@@ -118,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
                          "smtp 421|451 | clear")
     fa.add_argument("--times", default=None, help="fault smtp: fail this many times, then work")
     asub.add_parser("faults", help="the running tenant's network faults")
+    rl = asub.add_parser("relay", help="a mail relay with its own CA, in the running tenant (cloud_sim.relay)")
+    rl.add_argument("action", nargs="?", choices=("start", "stop", "status"), default="status")
 
     m = sub.add_parser("mail", help="delivered mail")
     m.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS)
@@ -284,6 +287,8 @@ def _admin_op(args: argparse.Namespace) -> tuple[str, JsonObject]:
         return f"consent-{args.action}", {"client_id": args.client_id}
     if c == "faults":
         return "faults", {}
+    if c == "relay":
+        return {"start": "relay-start", "stop": "relay-stop"}.get(args.action, "relay"), {}
     if c == "fault":
         from cloud_sim.faults import FaultError, parse_fault
 

@@ -159,6 +159,12 @@ OPERATIONS: tuple[TenantOperation, ...] = (
     TenantOperation("password-cost", "set_password_cost", (Param("n", Kind.INT),),
                     help="scrypt's N for passwords set from now on (a power of two, 1024-1048576)",
                     says=lambda a, r: f"passwords set from now on are hashed with scrypt N={a['n']}"),
+    TenantOperation("relay-start", "relay_start",
+                    help="a mail relay on this machine with its own CA (STARTTLS, no authentication); "
+                         "it comes back when the tenant restarts",
+                    says=lambda a, r: f"relay on {r['host']}:{r['port']} (STARTTLS, its own CA {r['ca_cert_path']})"),
+    TenantOperation("relay-stop", "relay_stop", help="stop the relay", says=lambda a, r: "relay stopped"),
+    TenantOperation("relay", "relay_state", read_only=True, help="the relay: running, port, its CA"),
     TenantOperation("signing-keys", "signing_keys", read_only=True,
                     help="the token signing keys (kid, created, retired)"),
     TenantOperation("rotate-signing-key", "rotate_signing_key",

@@ -157,6 +157,10 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
         from cloud_sim.faults import Faults
 
         faults = admin.faults = Faults()  # network faults, in memory (cloud_sim.faults)
+        from cloud_sim.relay import RelayHost
+
+        relay = admin.relay = RelayHost(state_dir, store)  # a relay with its own CA (cloud_sim.relay)
+        stoppers.append(relay.close)
         url_host = "127.0.0.1" if bind in ("0.0.0.0", "localhost") else (
             "::1" if bind == "::" else bind)
         url_host_fmt = f"[{url_host}]" if ":" in url_host else url_host
@@ -226,6 +230,7 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
         stoppers.insert(1, lambda: _remove_run_file(run_file, admin_secret))
         stoppers.append(faults.clear)  # first: hung connections let go before the servers stop
         h._stoppers = stoppers
+        relay.restore()  # it ran when this tenant last stopped: it runs again, on its port
         log.info("simulated tenant %s at %s (SMTP %s:%s)", h.tenant_domain, base_url,
                  h.smtp_host, smtp_port)
         return h

@@ -91,6 +91,8 @@ class ScenarioRun:
     send: bool
     outcomes: list[StepOutcome] = field(default_factory=list)
     current: str = ""
+    #: the step being carried out, for its label in the panel's language (``scenarios.wording``)
+    current_step: object = None
     running: bool = True
     #: a step that could not be carried out (engine.StepError's text)
     error: str | None = None
@@ -163,7 +165,7 @@ class ScenarioRunner:
         steps = run.scenario.steps if run.send else run.scenario.setup
         try:
             for step in steps:
-                run.current = step.describe()
+                run.current, run.current_step = step.describe(), step
                 self._changed()
                 outcome = await session.step(step)
                 run.outcomes.append(outcome)
@@ -176,7 +178,7 @@ class ScenarioRunner:
         finally:
             result.job = session.job
             run.result = result
-            run.current = ""
+            run.current, run.current_step = "", None
             run.running = False
             self._changed()
         self._notify_end(run)

@@ -1,9 +1,9 @@
 """The tenant's admin centre: the guide's Exchange preparation and its trouble cases.
 
 Security defaults, SMTP AUTH for the organisation and per mailbox, public client flows, admin
-consent, Conditional Access, revoke sessions and time travel (tenant and device together). All
-calls go through a ``TenantAdmin`` (in-process for the embedded tenant, HTTPS for ``--cloud``)
-in a worker thread; the pane re-reads the tenant's state after each change.
+consent, Conditional Access, revoke sessions, time travel (tenant and device together), and
+below the fold the network faults (``faults_section.py``). Calls go through a ``TenantAdmin``
+(in-process, or HTTPS for ``--cloud``) in a worker thread; the pane re-reads the state after each.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from textual.dom import DOMNode
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from panel_tui.cloud.faults_section import FaultsSection
 from panel_tui.cloud_link import ADMIN_FAILURES
 from panel_tui.ui.host import host
 from panel_tui.ui.text import held_account, tr
@@ -31,11 +32,7 @@ if TYPE_CHECKING:
     from panel_tui.remote_admin import RemoteTenantAdmin
 
 #: Time-travel steps offered (the guide's 91 days is the refresh-token inactivity limit).
-TIME_STEPS: dict[str, timedelta] = {
-    "1h": timedelta(hours=1),
-    "1d": timedelta(days=1),
-    "91d": timedelta(days=91),
-}
+TIME_STEPS: dict[str, timedelta] = {"1h": timedelta(hours=1), "1d": timedelta(days=1), "91d": timedelta(days=91)}
 
 #: Units the message size limit is typed in (Exchange's own admin centre speaks KB and MB).
 SIZE_UNITS: dict[str, int] = {"kb": 1024, "mb": 1024 * 1024}
@@ -106,6 +103,7 @@ class AdminPane(VerticalScroll, can_focus=False):
                 yield Button(t(f"cloud.admin.advance.{step}"), id=f"adm-advance-{step}", compact=True)
         yield Static(id="adm-clocks", markup=False)
         yield Static(id="adm-result", classes="page-result", markup=False)
+        yield FaultsSection(id="adm-faults")  # below the fold at 80x24: Tab scrolls to it
 
     def on_mount(self) -> None:
         self.reload()
@@ -132,6 +130,7 @@ class AdminPane(VerticalScroll, can_focus=False):
         note.display = not available
         if admin is not None:
             self._load_state(admin)
+            self.query_one(FaultsSection).reload()
 
     @work(thread=True, exclusive=True, group="cloud-admin-read", exit_on_error=False)
     @reported

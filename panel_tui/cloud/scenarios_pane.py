@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from panel_tui.scenario_runner import ScenarioRun, code_text, runner_for, unavailable_reason
 from panel_tui.scenarios import catalog
+from panel_tui.scenarios.wording import label
 from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
 
@@ -180,11 +181,12 @@ def render_run(node: DOMNode, run: ScenarioRun) -> str:
     sc = run.scenario
     code = code_text(host(node), sc.code)
     lines = [t("cloud.scenarios.header_send" if run.send else "cloud.scenarios.header", id=sc.id, title=t(sc.title))]
-    for o in run.outcomes:
+    for o in run.outcomes:  # in the panel's language (the command line keeps the script words)
         mark = t("cloud.scenarios.mark_ok") if o.ok else t("cloud.scenarios.mark_fail")
-        lines.append(f"{mark:<5} {o.label}: {o.text}")
+        lines.append(f"{mark:<5} {t(o.label_msg)}: {t(o.msg) if o.msg is not None else o.text}")
     if run.running:
-        lines.append(f"{t('cloud.scenarios.mark_running'):<5} {t('cloud.scenarios.running', step=run.current)}")
+        current = t(label(run.current_step)) if run.current_step is not None else run.current
+        lines.append(f"{t('cloud.scenarios.mark_running'):<5} {t('cloud.scenarios.running', step=current)}")
         return "\n".join(lines)
     if run.error is not None:
         lines.append(t("cloud.scenarios.error", error=run.error))

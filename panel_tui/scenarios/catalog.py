@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 from device_model.i18n import Msg
 from device_model.settings import EMAIL_SERVICE_DEFAULTS
@@ -183,7 +183,7 @@ class PasSignOut:
     """Every Print Admin Serverless user forgets their sign-in (the PAS part of a baseline)."""
 
     def describe(self) -> str:
-        return "pas sign-out (every user)"
+        return "pas sign-out"
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ class PasSignIn:
     def describe(self) -> str:
         extra = " --org" if self.org else ""
         extra += " --may-fail" if self.may_fail else ""
-        return f"pas sign-in {self.user} as {self.account}{extra}"
+        return f"pas sign-in {self.user} {self.account}{extra}"
 
 
 @dataclass(frozen=True)
@@ -222,16 +222,24 @@ class SettingsRefused:
     values: Mapping[str, Any] = field(default_factory=dict)
 
     def describe(self) -> str:
-        return f"expect refused: set {self.section} {_fmt_args(self.values)}"
+        return " ".join(["expect refused", *(f"{self.section}.{k} {v}" for k, v in self.values.items())])
 
 
 @dataclass(frozen=True)
 class Relay:
-    """A mail relay on this machine with its own CA (STARTTLS, no authentication; started once
-    per process), and the Email Server set to it; the relay's CA is not trusted until imported."""
+    """The tenant's mail relay with its own CA (STARTTLS, no authentication; ``cloud_sim.relay``,
+    running until stopped), and the Email Server set to it; its CA is not trusted until imported."""
 
     def describe(self) -> str:
-        return "relay with its own CA (Email Server: Off, STARTTLS)"
+        return "relay start"
+
+
+@dataclass(frozen=True)
+class RelayStop:
+    """The tenant's relay stops (the Email Server still points at it: 313, nothing listens)."""
+
+    def describe(self) -> str:
+        return "relay stop"
 
 
 @dataclass(frozen=True)
@@ -239,7 +247,15 @@ class ImportRelayCa:
     """Network Security > CA Certificate: import the relay's CA certificate (its PEM file)."""
 
     def describe(self) -> str:
-        return "import the relay's CA certificate"
+        return "ca import relay"
+
+
+@dataclass(frozen=True)
+class DeleteRelayCa:
+    """Network Security > CA Certificate: Delete the relay's CA certificate (313 again)."""
+
+    def describe(self) -> str:
+        return "ca delete relay"
 
 
 @dataclass(frozen=True)

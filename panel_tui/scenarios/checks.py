@@ -53,28 +53,43 @@ def reply_of(device: Device, job: Job) -> str:
     return translate(device, note) if note is not None else ""
 
 
-def _no_job(session: Session) -> tuple[bool, str] | None:
-    return None if session.job is not None else (False, "no job has run in this script yet")
+def _no_job(session: Session) -> tuple[bool, str, Msg] | None:
+    if session.job is not None:
+        return None
+    return False, "no job has run in this script yet", _m("scenarios.outcome.no_job")
 
 
-async def expect_job(session: Session, step: ExpectJob) -> tuple[bool, str]:
+def _m(key: str, **params: object) -> Msg:
+    """An outcome's words for the panel (``wording``); the text beside it stays English."""
+    from device_model.i18n import Msg
+
+    return Msg.of(key, **params)
+
+
+async def expect_job(session: Session, step: ExpectJob) -> tuple[bool, str, Msg]:
     if (missing := _no_job(session)) is not None:
         return missing
     job = session.job
     got = job_result(job)
     if str(got) == str(step.expected):
-        return True, f"job {job.id}: {got}"
+        return True, f"job {job.id}: {got}", _m("scenarios.outcome.expect_job_ok", id=job.id, result=job.result_label)
     reply = reply_of(session.device, job)
-    return False, f"job {job.id}: expected {step.expected}, got {got}" + (f" ({reply})" if reply else "")
+    extra = f" ({reply})" if reply else ""
+    from panel_tui.scenarios.wording import result_word
+
+    return (False, f"job {job.id}: expected {step.expected}, got {got}" + extra,
+            _m("scenarios.outcome.expect_job_failed", id=job.id, expected=result_word(step.expected),
+               result=job.result_label, extra=extra))
 
 
-async def expect_reply(session: Session, step: ExpectReply) -> tuple[bool, str]:
+async def expect_reply(session: Session, step: ExpectReply) -> tuple[bool, str, Msg]:
     if (missing := _no_job(session)) is not None:
         return missing
     reply = reply_of(session.device, session.job)
     if re.search(step.pattern, reply):
-        return True, f"reply: {reply}"
-    return False, f"reply: expected ~ {step.pattern}, got {reply or '(none)'}"
+        return True, f"reply: {reply}", _m("scenarios.outcome.expect_reply_ok", reply=reply)
+    return (False, f"reply: expected ~ {step.pattern}, got {reply or '(none)'}",
+            _m("scenarios.outcome.expect_reply_failed", pattern=step.pattern, reply=reply or "-"))
 
 
 def panel_text(device: Device, job: Job) -> str:
@@ -94,35 +109,44 @@ def panel_text(device: Device, job: Job) -> str:
     return " | ".join(p for p in parts if p)
 
 
-async def expect_panel(session: Session, step: ExpectPanel) -> tuple[bool, str]:
+async def expect_panel(session: Session, step: ExpectPanel) -> tuple[bool, str, Msg]:
     if (missing := _no_job(session)) is not None:
         return missing
     shown = panel_text(session.device, session.job)
     if re.search(step.pattern, shown, re.IGNORECASE):
-        return True, f"panel: {shown}"
-    return False, f"panel: expected ~ {step.pattern}, got {shown}"
+        return True, f"panel: {shown}", _m("scenarios.outcome.expect_panel_ok", shown=shown)
+    return (False, f"panel: expected ~ {step.pattern}, got {shown}",
+            _m("scenarios.outcome.expect_panel_failed", pattern=step.pattern, shown=shown))
 
 
-async def expect_status(session: Session, step: ExpectStatus) -> tuple[bool, str]:
+async def expect_status(session: Session, step: ExpectStatus) -> tuple[bool, str, Msg]:
     if step.state not in SIGN_IN_STATES:
         raise StepError(f"unknown status {step.state!r} (one of {', '.join(SIGN_IN_STATES)})")
     st = session.device.email.status()
     who = f" ({st.account})" if st.account else ""
+    got = _m(f"scenarios.word.status.{st.state}")
     if st.state == step.state:
-        return True, f"status {st.state}{who}"
-    return False, f"status: expected {step.state}, got {st.state}{who}"
+        return True, f"status {st.state}{who}", _m("scenarios.outcome.expect_status_ok", state=got, who=who)
+    return (False, f"status: expected {step.state}, got {st.state}{who}",
+            _m("scenarios.outcome.expect_status_failed", expected=_m(f"scenarios.word.status.{step.state}"),
+               state=got, who=who))
 
 
-async def expect_sign_in(session: Session, step: ExpectSignIn) -> tuple[bool, str]:
+async def expect_sign_in(session: Session, step: ExpectSignIn) -> tuple[bool, str, Msg]:
     if step.state not in ATTEMPT_STATES:
         raise StepError(f"unknown sign-in state {step.state!r} (one of {', '.join(ATTEMPT_STATES)})")
     attempt = session.attempt
     if attempt is None:
-        return False, "no sign-in has been tried yet"
-    got = f"{attempt.state}" + (f" AADSTS{attempt.aad_code}" if attempt.aad_code else "")
+        return False, "no sign-in has been tried yet", _m("scenarios.outcome.no_sign_in")
+    code = f" AADSTS{attempt.aad_code}" if attempt.aad_code else ""
+    got = f"{attempt.state}{code}"
     ok = attempt.state == step.state and (step.aad_code is None or attempt.aad_code == step.aad_code)
-    want = step.state + (f" AADSTS{step.aad_code}" if step.aad_code else "")
-    return ok, (f"sign-in {got}" if ok else f"sign-in: expected {want}, got {got}")
+    want_code = f" AADSTS{step.aad_code}" if step.aad_code else ""
+    want = step.state + want_code
+    words = _m("scenarios.outcome.expect_sign_in_ok" if ok else "scenarios.outcome.expect_sign_in_failed",
+               state=_m(f"scenarios.word.attempt.{attempt.state}"), code=code,
+               expected=_m(f"scenarios.word.attempt.{step.state}"), expected_code=want_code)
+    return ok, (f"sign-in {got}" if ok else f"sign-in: expected {want}, got {got}"), words
 
 
 # -- mail ----------------------------------------------------------------------------------------
@@ -192,7 +216,7 @@ def _describe(msg: EmailMessage) -> str:
     return f"to {msg.get('To', '')}, from {msg.get('From', '')}, subject {msg.get('Subject', '')!r}, {files}"
 
 
-async def expect_mail(session: Session, step: ExpectMail) -> tuple[bool, str]:
+async def expect_mail(session: Session, step: ExpectMail) -> tuple[bool, str, Msg]:
     import asyncio
 
     before = session.mail_before or set()
@@ -200,11 +224,15 @@ async def expect_mail(session: Session, step: ExpectMail) -> tuple[bool, str]:
                 if str(m.get("Message-ID", "")) not in before]
     if step.count == 0:
         if not messages:
-            return True, "no mail delivered in this script"
-        return False, f"expected no mail, got {len(messages)}: {_describe(messages[-1])}"
+            return True, "no mail delivered in this script", _m("scenarios.outcome.no_mail")
+        described = _describe(messages[-1])
+        return (False, f"expected no mail, got {len(messages)}: {described}",
+                _m("scenarios.outcome.mail_unexpected", n=len(messages), mail=described))
     for msg in reversed(messages):
         if all(_matches(msg, f, op, v) for f, op, v in step.conditions):
-            return True, f"mail {_describe(msg)}"
+            return True, f"mail {_describe(msg)}", _m("scenarios.outcome.mail_ok", mail=_describe(msg))
     if not messages:
-        return False, "no mail was delivered in this script"
-    return False, f"no delivered mail matches; newest: {_describe(messages[-1])}"
+        return False, "no mail was delivered in this script", _m("scenarios.outcome.no_mail_at_all")
+    described = _describe(messages[-1])
+    return (False, f"no delivered mail matches; newest: {described}",
+            _m("scenarios.outcome.mail_no_match", mail=described))

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from device_model.i18n import Msg
 from panel_tui.scenarios import checks
 from panel_tui.scenarios.seams import TenantLike
 from panel_tui.scenarios.checks import job_result
@@ -37,6 +38,7 @@ from panel_tui.scenarios.catalog import (
     Scenario,
     ReceiveFax,
     SendScan,
+    SettingsRefused,
     Settings,
     SignIn,
     SignOut,
@@ -64,6 +66,9 @@ if TYPE_CHECKING:
     from device_model.jobs import Job
 
 log = logging.getLogger(__name__)
+
+#: the steps that are checks (a script's summary counts them): the ``expect`` steps
+CHECK_STEPS = (*EXPECT_STEPS, SettingsRefused)
 
 
 
@@ -123,12 +128,13 @@ class Session:
         if handler is None:
             raise StepError(f"unknown step {step!r}")
         try:
-            ok, text = await handler(self, step)
+            # a handler answers (ok, English text) or (ok, text, the same in a Msg for the panel)
+            ok, text, *words = await handler(self, step)
         except StepError:
             raise
         except Exception as exc:  # whatever failed (device, msal, tenant): one line, never a traceback
             raise StepError(_describe_error(exc)) from exc
-        outcome = StepOutcome(step, ok, text, is_check=isinstance(step, EXPECT_STEPS))
+        outcome = StepOutcome(step, ok, text, is_check=isinstance(step, CHECK_STEPS), msg=words[0] if words else None)
         log.info("scenario step %s: %s", step.describe(), "ok" if ok else "FAILED")
         if self.on_outcome is not None:
             self.on_outcome(outcome)
@@ -136,7 +142,7 @@ class Session:
 
     # -- handlers -------------------------------------------------------------------------
 
-    async def _baseline(self, step: Baseline) -> tuple[bool, str]:
+    async def _baseline(self, step: Baseline) -> tuple[bool, str, Msg]:
         """A full reset: the tenant as prepared (no faults) and the device as from the factory
         (its language kept), then set up as after guide steps 4-5. Nothing an earlier run did
         (consent, passwords, settings, jobs) can change what follows."""
@@ -156,19 +162,29 @@ class Session:
         dev.update("email_server", **BASELINE_EMAIL_SERVER)
         dev.update("scan", **BASELINE_SCAN)
         server = f"{BASELINE_EMAIL_SERVER['smtp_server']}:{BASELINE_EMAIL_SERVER['smtp_port']}"
-        return True, ("tenant as prepared, no faults; device as from the factory, signed out, "
-                      f"OAuth2 / Exchange Online, {server} STARTTLS")
+        return True, ("tenant as prepared, no faults, no relay; device as from the factory, signed out, "
+                      f"OAuth2 / Exchange Online, {server} STARTTLS"), Msg.of("scenarios.outcome.baseline", server=server)
 
     def _clear_faults(self) -> None:
+        """No network faults, and no relay (cloud_sim.relay: a relay scenario starts its own)."""
+        from cloud_sim.operations import wire_args
+
         try:
             self.tenant.admin.dispatch("fault-clear", {})
         except (AttributeError, KeyError):  # a tenant without network faults
             pass
+        try:
+            self.tenant.admin.dispatch(*wire_args("relay_stop", {}))
+        except (AttributeError, KeyError, ValueError):  # a tenant without a relay
+            pass
 
-    async def _fault(self, step: Fault) -> tuple[bool, str]:
-        return True, await asyncio.to_thread(apply_fault, self, step)
+    async def _fault(self, step: Fault) -> tuple[bool, str, Msg]:
+        from panel_tui.scenarios.wording import fault_words
 
-    async def _sign_in(self, step: SignIn) -> tuple[bool, str]:
+        text = await asyncio.to_thread(apply_fault, self, step)
+        return True, text, fault_words(step.kind, dict(step.args))
+
+    async def _sign_in(self, step: SignIn) -> tuple[bool, str, Msg]:
         from cloud_sim.signin import SignInClient
 
         dev = self.device
@@ -177,11 +193,12 @@ class Session:
         attempt = await asyncio.to_thread(dev.email.begin_sign_in, None)
         self.attempt = attempt
         if attempt.state != "waiting":
-            text = f"sign-in could not start: {_t(dev, attempt.error)}"
-            if attempt.aad_code and f"AADSTS{attempt.aad_code}" not in text:
-                text += f" (AADSTS{attempt.aad_code})"
+            why = _t(dev, attempt.error)
+            if attempt.aad_code and f"AADSTS{attempt.aad_code}" not in why:
+                why += f" (AADSTS{attempt.aad_code})"
+            text = f"sign-in could not start: {why}"
             if step.may_fail or not step.accept:
-                return True, text
+                return True, text, Msg.of("scenarios.outcome.sign_in_not_started", why=why)
             raise StepError(text)
         attempt.start()
 
@@ -206,28 +223,43 @@ class Session:
                 why += f" (AADSTS{code})"
             text = f"sign-in as {upn} ended {state}: {why}"
             if step.may_fail or not step.accept:
-                return True, text
+                return True, text, Msg.of("scenarios.outcome.sign_in_ended", upn=upn,
+                                          state=Msg.of(f"scenarios.word.attempt.{state}"), why=why)
             raise StepError(text)
         if step.commit:
             dev.email.commit_sign_in(attempt)
-            return True, f"signed in as {attempt.account}, saved with OK"
-        return True, f"signed in as {attempt.account}, not saved (no OK in Web Config)"
+            return (True, f"signed in as {attempt.account}, saved with OK",
+                    Msg.of("scenarios.outcome.signed_in_ok", account=attempt.account))
+        return (True, f"signed in as {attempt.account}, not saved (no OK in Web Config)",
+                Msg.of("scenarios.outcome.signed_in_no_ok", account=attempt.account))
 
-    async def _commit(self, step: Commit) -> tuple[bool, str]:
+    async def _commit(self, step: Commit) -> tuple[bool, str, Msg]:
         if self.attempt is None or self.attempt.state != "signed_in":
             raise StepError("there is no finished sign-in to save (use sign-in --no-commit first)")
         self.device.email.commit_sign_in(self.attempt)
-        return True, f"saved the sign-in of {self.attempt.account}"
+        return (True, f"saved the sign-in of {self.attempt.account}",
+                Msg.of("scenarios.outcome.committed", account=self.attempt.account))
 
-    async def _sign_out(self, step: SignOut) -> tuple[bool, str]:
+    async def _sign_out(self, step: SignOut) -> tuple[bool, str, Msg]:
         self.device.email.sign_out()
-        return True, "the device holds no sign-in"
+        return True, "the device holds no sign-in", Msg.of("scenarios.outcome.signed_out")
 
-    async def _tenant(self, step: Tenant) -> tuple[bool, str]:
+    async def _tenant(self, step: Tenant) -> tuple[bool, str, Msg]:
+        from panel_tui.scenarios.wording import on_off
+
         text = await asyncio.to_thread(run_op, self, step.op, dict(step.args))
-        return True, text
+        args = {k: (on_off(v) if isinstance(v, bool) or (k == "value" and v is None) else v)
+                for k, v in step.args.items()}
+        if "upn" in args:
+            args["upn"] = self.upn(str(args["upn"]))
+        if "password" in args:
+            args["password"] = "********"
+        if step.op == "ca-add":
+            dcf = step.args.get("block_device_code_flow")
+            args["what"] = Msg.of("scenarios.word.ca_blocks_dcf" if dcf else "scenarios.word.ca_blocks_refresh")
+        return True, text, Msg.of(f"scenarios.outcome.tenant.{step.op}", **args)
 
-    async def _advance(self, step: Advance) -> tuple[bool, str]:
+    async def _advance(self, step: Advance) -> tuple[bool, str, Msg]:
         try:
             delta = timedelta(days=step.days, hours=step.hours, minutes=step.minutes)
         except OverflowError:
@@ -248,7 +280,9 @@ class Session:
         if step.device:
             self.device.clock.advance(delta)
             done.append("device")
-        return True, f"{' and '.join(done)} clock moved {_duration(delta)} forward"
+        which = "both" if len(done) == 2 else done[0]
+        return (True, f"{' and '.join(done)} clock moved {_duration(delta)} forward",
+                Msg.of(f"scenarios.outcome.advanced_{which}", duration=_duration(delta)))
 
     async def _settings(self, step: Settings) -> tuple[bool, str]:
         from device_model.validation import ValidationError
@@ -263,7 +297,7 @@ class Session:
         shown = ", ".join(f"{k}={'********' if k == 'password' else v}" for k, v in values.items())
         return True, f"{step.section}: {shown}"
 
-    async def _send_scan(self, step: SendScan) -> tuple[bool, str]:
+    async def _send_scan(self, step: SendScan) -> tuple[bool, str, Msg]:
         if self.mail_before is None:
             self.mail_before = await asyncio.to_thread(checks.message_ids, self.tenant.admin)
         if step.max_size_mb is not None:
@@ -272,13 +306,14 @@ class Session:
         self.job = job
         result = job_result(job)
         text = f"job {job.id} to {job.destination}: {result}"
+        extra = ""
         if job.reply:
-            text += f" ({job.reply.splitlines()[0]})"
+            extra = f" ({job.reply.splitlines()[0]})"
         elif getattr(job, "note", None) is not None:  # no server answered: the printer's finding
-            text += f" ({_t(self.device, job.note)})"
-        return True, text
+            extra = f" ({_t(self.device, job.note)})"
+        return True, text + extra, job_words(job, extra)
 
-    async def _receive_fax(self, step: ReceiveFax) -> tuple[bool, str]:
+    async def _receive_fax(self, step: ReceiveFax) -> tuple[bool, str, Msg]:
         from device_model.fax import fax_server_client
 
         if self.mail_before is None:
@@ -286,13 +321,12 @@ class Session:
         job = await fax_server_client(self.device).receive_sample()
         self.job = job
         text = f"fax job {job.id} forwarded to {job.destination or '-'}: {job_result(job)}"
-        if job.reply:
-            text += f" ({job.reply.splitlines()[0]})"
-        return True, text
+        extra = f" ({job.reply.splitlines()[0]})" if job.reply else ""
+        return True, text + extra, job_words(job, extra, "scenarios.outcome.fax_job")
 
 
 #: each step's handler; a handler takes its own step type (the table pairs them)
-_HANDLERS: dict[type, Callable[[Session, Step], Awaitable[tuple[bool, str]]]] = {  # type: ignore[dict-item]
+_HANDLERS: dict[type, Callable[[Session, Step], Awaitable[tuple[object, ...]]]] = {  # type: ignore[dict-item]
     Baseline: Session._baseline,
     SignIn: Session._sign_in,
     Commit: Session._commit,
@@ -310,6 +344,12 @@ _HANDLERS: dict[type, Callable[[Session, Step], Awaitable[tuple[bool, str]]]] = 
     ExpectPanel: checks.expect_panel,
     ExpectMail: checks.expect_mail,
 }
+
+
+def job_words(job: Job, extra: str, key: str = "scenarios.outcome.job") -> Msg:
+    """A sent job's outcome in the panel's words: its id, where to, its result as Job Status
+    says it, and the server's reply (or the printer's finding) verbatim."""
+    return Msg.of(key, id=job.id, to=job.destination or "-", result=job.result_label, extra=extra)
 
 
 def _duration(delta: timedelta) -> str:

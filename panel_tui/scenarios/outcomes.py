@@ -14,6 +14,7 @@ from panel_tui.scenarios.catalog import Step
 from panel_tui.scenarios.checks import job_result
 
 if TYPE_CHECKING:
+    from device_model.i18n import Msg
     from device_model.jobs import Job
 
 
@@ -25,10 +26,19 @@ class StepOutcome:
     ok: bool
     text: str
     is_check: bool = False
+    #: the outcome in words of the panel's language (``wording``); None: ``text`` says it all
+    msg: Msg | None = None
 
     @property
     def label(self) -> str:
         return self.step.describe()
+
+    @property
+    def label_msg(self) -> Msg:
+        """The step's label in the panel's language (the results keep ``label``, its script words)."""
+        from panel_tui.scenarios.wording import label
+
+        return label(self.step)
 
 
 @dataclass

@@ -5,8 +5,11 @@ One command a line; ``#`` starts a comment; words are split like a shell does (q
     scenario 361-expired [--send]   baseline   sign-in admin [--no-commit] [--decline] [--may-fail]   commit
     sign-out   advance 91d [--tenant-only | --device-only]   tenant OPERATION ...   set email_server.smtp_port 25
     scan-to-email ADDRESS [--dpi 600] [--pages 3] [--size MB]   receive-fax
+    pas sign-in 1002 user [--org] [--may-fail] | pas to-email 1002 ADDRESS | pas sign-out
+    relay start | relay stop   ca import relay | ca delete relay   (script_guide.py)
     fault latency smtp 3000 | fault reset idp 200 | fault hang smtp | fault idp-down | fault smtp 451 | fault clear
     expect job 361 | status expired | sign-in failed 53003 | reply ~ REGEX | panel ~ TEXT
+    expect refused email_server.network additional
     expect mail to=user@contoso.onmicrosoft.com subject~Scan attachment~pdf size<200000
     case NAME                            a test case of its own (the lines before the first case run first)
 
@@ -224,10 +227,19 @@ COMMAND_TABLE: dict[str, Callable[[_Words], Line | tuple[Step, ...]]] = {
     "scan-to-email": _scan,
     "receive-fax": _plain(ReceiveFax()),
     "fault": _fault,
+    "pas": lambda w: _guide("parse_pas", w),  # script_guide.py: the guide's compatible-models words
+    "relay": lambda w: _guide("parse_relay", w),
+    "ca": lambda w: _guide("parse_ca", w),
     "expect": parse_expect,
     "case": _case,
 }
 COMMANDS = tuple(COMMAND_TABLE)
+
+
+def _guide(name: str, w: _Words) -> tuple[Step, ...]:
+    from panel_tui.scenarios import script_guide
+
+    return getattr(script_guide, name)(w)
 
 
 def _parse_tenant(n: int, args: list[str]) -> Step:

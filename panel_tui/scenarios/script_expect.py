@@ -73,6 +73,10 @@ def parse_expect(w: _Words) -> tuple[Step, ...]:
     if what == "mail":
         return (_mail(w, pos),)
     pos, _ = w.options()
+    if what == "refused":
+        from panel_tui.scenarios.script_guide import parse_refused
+
+        return (parse_refused(w, pos),)
     if pos[:1] == ["sign-in"] and len(pos) in (2, 3):
         state = pos[1].lower().replace("-", "_")
         if state not in ATTEMPT_STATES:
@@ -87,7 +91,7 @@ def parse_expect(w: _Words) -> tuple[Step, ...]:
     if len(pos) != 2 or pos[0] not in ("job", "status"):
         raise w.fail("usage: expect job CODE|completed, expect status signed_in|not_signed_in|expired, "
                      "expect sign-in STATE [AADSTS-CODE], expect reply ~ REGEX, expect panel ~ TEXT, "
-                     "or expect mail FIELD=VALUE ...")
+                     "expect refused SECTION.FIELD VALUE, or expect mail FIELD=VALUE ...")
     if pos[0] == "job":
         value = pos[1].lower()
         if value.isascii() and value.isdigit() and len(value) <= 9:

@@ -103,7 +103,7 @@ def test_mailbox_opens_a_scan_to_email_with_its_subject_and_attachment(launch: L
     t.wait_for("Signed in and saved: Scan to Email completes")
     t.press("tab", "s")  # the list: apply the highlighted (first) scenario and send
     screen = t.wait_for("As expected: Completed.")
-    recipient = re.search(r"scan-to-email (\S+@\S+):", screen)  # the scenario's step, as listed
+    recipient = re.search(r"Scan to Email to (\S+@\S+):", screen)  # the scenario's step, as listed
     assert recipient is not None
     t.press("left")  # Mailboxes
     screen = t.wait_for("Scanned document from", ".pdf", "1 message(s)")
@@ -126,7 +126,7 @@ ADMIN_LABELS = {
     "lv": (
         "Drošības noklusējumi", "SMTP AUTH organizācijai", "SMTP AUTH pastkastei",
         "Ziņojuma izmēra ierobežojums", "Iestatīt", "Atsaukt sesijas", "Jaunā parole", "Mainīt paroli",
-        "Bloķēt lietotāju", "Bloķēt ierīces koda plūsmu", "+1 stunda", "+91 diena", "Printera pulkstenis",
+        "Bloķēt lietotāju", "Bloķēt ierīces koda plūsmu", "+1 stunda", "+91 diena", "Printera: ",
     ),
 }
 

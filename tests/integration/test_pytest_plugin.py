@@ -71,4 +71,7 @@ def test_the_shipped_scripts_as_tests_with_xdist(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     names = sorted(tc.get("name") for tc in ET.parse(tmp_path / "o.xml").iter("testcase"))
     assert names == sorted(["expired-361", "slow-network", "connection-reset", "server-busy-then-back",
-                            "service-unavailable", "identity-platform-down", "attachment-too-large-on-the-printer"])
+                            "service-unavailable", "identity-platform-down", "attachment-too-large-on-the-printer",
+                            # the guide's compatible-models cases, one script each
+                            "pas-need-admin-approval", "pas-361-one-user", "additional-network-refused-for-oauth2",
+                            "oauth2-refused-on-the-additional-network", "313-untrusted-relay", "relay-ca-imported"])

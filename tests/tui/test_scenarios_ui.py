@@ -84,8 +84,8 @@ async def test_apply_and_send_from_the_scenarios_tab(live_device: Device, tenant
         await wait_until(pilot, lambda: "Set up." in static_text(app, "#scn-log"), "the log's last line")
         log = static_text(app, "#scn-log")
         assert "360-not-saved: Signed in but not saved with OK (360)" in log
-        assert "ok    baseline:" in log
-        assert f"ok    sign-in admin --no-commit: signed in as {ADMIN}, not saved" in log
+        assert "ok    Start from the baseline: the tenant as prepared" in log  # the panel's words, not the script's
+        assert f"ok    Sign in as admin, without OK: signed in as {ADMIN}, not saved" in log
         assert "Set up. Scan to Email (F2 panel) should now give 360" in log
         assert device.email.status().state == "not_signed_in"
         assert not device.jobs.log  # set up only: nothing was sent
@@ -108,7 +108,7 @@ async def test_apply_and_send_from_the_scenarios_tab(live_device: Device, tenant
         assert f"Job {job.id}: Error 313" in log
         assert "A communication error occurred." in log
         assert "As expected: 313." in log
-        assert "ok    expect job 313" in log
+        assert "ok    Check: the job gives 313: job 1: Error 313" in log
         assert "Apply and send" in screen_text(app)
 
 
@@ -131,7 +131,7 @@ async def test_command_palette_applies_a_scenario(live_device: Device, tenant: A
         assert app.focused is cloud.query_one("#scn-list", OptionList)
         options = cloud.query_one("#scn-list", OptionList)
         assert options.get_option_at_index(options.highlighted).id == "361-expired"
-        assert "advance 91d (both clocks)" in static_text(app, "#scn-log")
+        assert "Time travel 91d (tenant and printer)" in static_text(app, "#scn-log")
         assert device.email.status().state == "expired"
 
 

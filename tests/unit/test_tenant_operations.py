@@ -33,7 +33,7 @@ def test_the_remote_admin_speaks_the_table() -> None:
 
 def test_cli_and_scenarios_read_the_table() -> None:
     assert READ_ONLY == {"state", "users", "now", "ca-list", "mail-list", "mail-summary", "mail-page",
-                         "signing-keys"}
+                         "signing-keys", "relay"}
     assert cli.READ_ONLY_OPS == READ_ONLY | {"faults"}  # network faults live beside the table
     assert all(operation(name) for name in cli.TOP_LEVEL_OPS + cli.ON_OFF_SETTINGS)
     assert set(tenant_ops()) == {op.name for op in SCENARIO_OPS}
