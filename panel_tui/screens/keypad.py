@@ -49,9 +49,11 @@ class KeypadScreen(ModalScreen[bool]):
     KeypadScreen #kp-buttons Button { margin: 0 0 0 2; }
     """
 
-    def __init__(self, title_key: str = "panel.keypad.title") -> None:
+    def __init__(self, title_key: str = "panel.keypad.title", prompt_key: str = "panel.keypad.prompt") -> None:
         super().__init__()
         self.title_key = title_key
+        #: what the password is asked for (logging in; turning the lock on)
+        self.prompt_key = prompt_key
 
     def t(self, key: str, **params: object) -> str:
         return host(self).t(key, **params)
@@ -59,7 +61,7 @@ class KeypadScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.t(self.title_key), id="kp-title", markup=False)
-            yield Static(self.t("panel.keypad.prompt"), markup=False)
+            yield Static(self.t(self.prompt_key), id="kp-prompt", markup=False)
             yield Input(
                 password=True,
                 id="kp-input",

@@ -1,0 +1,127 @@
+"""Panel stumbles a new user met on the README's walks at 80×24 (English and Latvian, 16
+colours): Lock Setting locking the panel without the password, the Latvian Job Log wider than
+the screen, the password window's hint naming a button it does not have, two example domains
+in one language, the lock icon and the clock in the status bar.
+
+Only keys pressed and the screen read back, through the installed console script.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.acceptance.conftest import Launch
+from tests.acceptance.journeys import PRINTER_PASSWORD
+from tests.acceptance.terminal import Terminal
+
+TERM = "xterm-16color"
+
+WORDS = {
+    "en": {
+        "settings": "Settings",
+        "general": "General Settings",
+        "sysadmin": "System Administration",
+        "security": "Security Settings",
+        "admin_settings": "Admin Settings",
+        "admin_password": "Admin Password",
+        "lock_setting": "Lock Setting",
+        "save": "Save",
+        "on": "On",
+        "ask_to_lock": "the lock on.",  # (the window wraps the sentence before it)
+        "wrong": "The administrator password is incorrect.",
+        "locked": "Locked",
+        "unlocked": "Unlocked",
+        "logged_out": "Logged out",
+        "keypad_title": "Administrator Password",
+        "home": "Home",
+        "scan_email": "Email",
+        "to": "To",
+        "job_log_result": "Result",
+        "not_set": "Not set",
+        "scan_to_email": "Scan to Email",
+    },
+    "lv": {
+        "settings": "Iestatījumi",
+        "general": "Vispārīgie iestatījumi",
+        "sysadmin": "Sistēmas administrēšana",
+        "security": "Drošības iestatījumi",
+        "admin_settings": "Administratora iestatījumi",
+        "admin_password": "Administratora parole",
+        "lock_setting": "Bloķēšanas iestatījums",
+        "save": "Saglabāt",
+        "on": "Ieslēgts",
+        "ask_to_lock": "Lai ieslēgtu bloķēšanu,",
+        "wrong": "Administratora parole nav pareiza.",
+        "locked": "Bloķēts",
+        "unlocked": "Atbloķēts",
+        "logged_out": "Jūs atteicāties",
+        "keypad_title": "Administratora parole",
+        "home": "Sākums",
+        "scan_email": "E-pasts",
+        "to": "Kam",
+        "job_log_result": "Rezultāts",
+        "not_set": "Neiestatīts",
+        "scan_to_email": "Skenēt uz e-pastu",
+    },
+}
+
+LANGS = ["en", "lv"]
+
+
+def _status_bar(t: Terminal) -> str:
+    return t.text().splitlines()[0]
+
+
+def open_lock_setting(t: Terminal, w: dict[str, str]) -> None:
+    """Settings > General Settings > System Administration > Security Settings > Admin Settings
+    > Lock Setting, as the README's walk names it."""
+    t.wait_for(w["settings"])
+    t.press("enter")
+    t.wait_for(w["general"])
+    t.press("enter")
+    t.wait_for(w["sysadmin"])
+    t.press("down", "down", "down", "down", "down", "enter")
+    t.wait_for(w["security"])
+    t.press("enter")
+    t.wait_for(w["admin_settings"])
+    t.press("enter")
+    t.wait_for(w["lock_setting"])
+    t.press("down", "enter")
+    t.wait_for(w["lock_setting"], w["save"])
+
+
+def choose_on_and_save(t: Terminal, w: dict[str, str]) -> None:
+    t.press("enter")  # the list of choices
+    t.press("up", "enter")  # On
+    t.wait_until(lambda: any(line.strip().startswith(w["lock_setting"]) and line.split()[-2:-1] == [w["on"]]
+                             for line in t.text().splitlines()), "Lock Setting shows On")
+    t.press("ctrl+s")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_lock_setting_asks_for_the_password_and_goes_back_to_its_menu(launch: Launch, lang: str) -> None:
+    w = WORDS[lang]
+    t = launch("panel-tui", "--lang", lang, term=TERM)
+    open_lock_setting(t, w)
+    choose_on_and_save(t, w)
+    t.wait_for(w["ask_to_lock"])
+    assert w["locked"] not in _status_bar(t), t.text()  # nothing is locked before the password
+    t.press("escape")  # changed their mind: the form stays, the lock stays off
+    t.wait_gone(w["ask_to_lock"])
+    t.wait_for(w["lock_setting"], w["save"])
+    assert w["locked"] not in _status_bar(t) and w["unlocked"] not in _status_bar(t), t.text()
+
+    t.press("ctrl+s")
+    t.wait_for(w["ask_to_lock"])
+    t.type("wrong-password")
+    t.press("enter")
+    t.wait_for(w["wrong"])  # refused, said so, still asking
+    assert w["locked"] not in _status_bar(t), t.text()
+    t.type(PRINTER_PASSWORD)
+    t.press("enter")
+    t.wait_gone(w["ask_to_lock"])
+    # back in Admin Settings (where Save was pressed from), logged in: the icon says Unlocked
+    t.wait_for(w["admin_password"], w["lock_setting"])
+    t.wait_until(lambda: w["unlocked"] in _status_bar(t), "the lock icon says Unlocked")
+    assert t.line(w["admin_password"]).strip().startswith(w["admin_password"]), t.text()
+    assert w["home"] not in t.text().splitlines()[1], t.text()
