@@ -125,3 +125,19 @@ def test_lock_setting_asks_for_the_password_and_goes_back_to_its_menu(launch: La
     t.wait_until(lambda: w["unlocked"] in _status_bar(t), "the lock icon says Unlocked")
     assert t.line(w["admin_password"]).strip().startswith(w["admin_password"]), t.text()
     assert w["home"] not in t.text().splitlines()[1], t.text()
+
+
+def test_latvian_password_window_names_its_ok_button_as_the_button_says(launch: Launch) -> None:
+    """The hint said "Enter (OK)" above a button reading "Labi": one word for one button (the
+    guide's Latvian says OK for the printer's OK)."""
+    w = WORDS["lv"]
+    t = launch("panel-tui", "--lang", "lv", term=TERM)
+    open_lock_setting(t, w)
+    choose_on_and_save(t, w)
+    screen = t.wait_for(w["keypad_title"], "Atcelt")
+    words = " ".join(line.replace("█", " ") for line in screen.splitlines()).split()
+    said = " ".join(words)  # the window's text as one line, however it wraps
+    assert "Enter (" in said, screen
+    named = said.split("Enter (", 1)[1].split(")", 1)[0]
+    buttons = [line for line in screen.splitlines() if line.replace("█", "").split()[-1:] == ["Atcelt"]]
+    assert buttons and named in buttons[-1].split(), (named, screen)

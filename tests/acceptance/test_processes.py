@@ -363,7 +363,7 @@ def test_restore_default_settings_in_latvian(launch: Launch) -> None:
     panel.wait_gone("Atjaunot visiem")
     panel.press("enter")  # the cursor stays on the item
     panel.wait_for("Atjaunot visiem iestatījumiem noklusējuma vērtības?")
-    panel.press("enter")  # Labi
+    panel.press("enter")  # OK
     panel.wait_for("Noklusējuma", "atjaunoti")  # said in the language it was asked in
     panel.wait_for("Settings")  # and the device speaks its factory language again
 
