@@ -141,3 +141,36 @@ def test_latvian_password_window_names_its_ok_button_as_the_button_says(launch: 
     named = said.split("Enter (", 1)[1].split(")", 1)[0]
     buttons = [line for line in screen.splitlines() if line.replace("█", "").split()[-1:] == ["Atcelt"]]
     assert buttons and named in buttons[-1].split(), (named, screen)
+
+
+def scan_to(t: Terminal, w: dict[str, str], address: str) -> None:
+    """Home > Scan > Email, the address in To, Start; waits for the job's end."""
+    t.press("f5")
+    t.wait_for(w["home"])
+    t.press("left", "enter")
+    t.wait_for(w["scan_email"])
+    t.press("enter")
+    t.wait_for(w["to"])
+    t.type(address)
+    t.press("enter")
+    t.wait_for(w["not_set"])  # a new printer has no email server: the job ends at once
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_job_log_fits_80_columns_with_a_long_address(launch: Launch, lang: str) -> None:
+    """The Latvian log's columns were wider than the screen: a scroll bar appeared and the
+    result ("Neiestatīts") was cut. The columns fit; a long address is shortened, the
+    result never."""
+    w = WORDS[lang]
+    t = launch("panel-tui", "--lang", lang, term=TERM)
+    t.wait_for(w["home"])
+    scan_to(t, w, "printer@contoso.onmicrosoft.com")
+    t.press("ctrl+j")  # Job Status: the log
+    screen = t.wait_for(w["job_log_result"], w["scan_to_email"])
+    lines = screen.splitlines()
+    header = t.line(w["job_log_result"])
+    row = t.line(w["scan_to_email"])
+    assert header.rstrip().endswith(w["job_log_result"]) and len(header.rstrip()) <= 78, screen
+    assert row.rstrip().endswith(w["not_set"]), screen
+    below = lines[lines.index(row) + 1]
+    assert not below.strip(), f"a horizontal scroll bar under the rows:\n{screen}"
