@@ -8,6 +8,8 @@ Only keys pressed and the screen read back, through the installed console script
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.acceptance.conftest import Launch
@@ -174,3 +176,50 @@ def test_job_log_fits_80_columns_with_a_long_address(launch: Launch, lang: str) 
     assert row.rstrip().endswith(w["not_set"]), screen
     below = lines[lines.index(row) + 1]
     assert not below.strip(), f"a horizontal scroll bar under the rows:\n{screen}"
+
+
+CLOCK = re.compile(r"\d{4}\.\d{2}\.\d{2} \d{2}:\d{2}$")
+LOCK_GLYPH = re.compile(r"\[.\] ")
+
+
+def _bar_layout(t: Terminal) -> tuple[int, int]:
+    """(column of the lock icon's glyph, column where the clock starts) on the status bar;
+    fails when the clock is cut or gone."""
+    bar = _status_bar(t).rstrip()
+    clock = CLOCK.search(bar)
+    glyph = LOCK_GLYPH.search(bar)
+    assert clock and glyph, f"the clock or the lock icon left the bar: {bar!r}\n{t.text()}"
+    return glyph.start(), clock.start()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_logging_in_and_out_keeps_the_lock_icon_and_the_clock_in_place(launch: Launch, lang: str) -> None:
+    """Locked and Unlocked are words of different lengths (Bloķēts, Atbloķēts): the icon keeps
+    one place and the whole clock stays on the bar through a log-out and a log-in."""
+    w = WORDS[lang]
+    t = launch("panel-tui", "--lang", lang, term=TERM)
+    open_lock_setting(t, w)
+    choose_on_and_save(t, w)
+    t.wait_for(w["ask_to_lock"])
+    t.type(PRINTER_PASSWORD)
+    t.press("enter")
+    t.wait_until(lambda: w["unlocked"] in _status_bar(t), "logged in")
+    t.settle()
+    where = _bar_layout(t)
+    t.press("f5")
+    t.wait_for(w["home"])
+    t.press("down", "right", "up", "up")  # over the top right tile to the lock icon
+    t.wait_for(f"> [ ] {w['unlocked']} <")
+    assert _bar_layout(t) == where, t.text()  # focused: markers, same place
+    t.press("enter")  # log out
+    t.wait_for(w["logged_out"])
+    t.wait_until(lambda: w["unlocked"] not in _status_bar(t), "logged out")
+    t.settle()
+    assert _bar_layout(t) == where, t.text()
+    t.press("up", "enter")  # log in again
+    t.wait_for(w["keypad_title"])
+    t.type(PRINTER_PASSWORD)
+    t.press("enter")
+    t.wait_until(lambda: w["unlocked"] in _status_bar(t), "logged in again")
+    t.settle()
+    assert _bar_layout(t) == where, t.text()
