@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from panel_tui.messages import DeviceChanged
 from panel_tui.screens.base import PanelScreen
 from panel_tui.ui.host import host
+from panel_tui.widgets.chrome import KeyHints
 from panel_tui.widgets.facts import Facts
 
 if TYPE_CHECKING:
@@ -214,6 +215,7 @@ class JobDetailScreen(ModalScreen[None]):
                 yield Static(Text(job.reply, overflow="fold"), id="detail-reply", markup=False)
             yield Static(_facts(facts, width), id="detail-facts", markup=False)
             yield Static(app.t("panel.hints.close"), classes="hint", markup=False)
+        yield KeyHints(app.t("panel.hints.window"), id="hints")
 
     def action_close(self) -> None:
         self.dismiss(None)

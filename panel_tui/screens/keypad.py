@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from panel_tui.ui.host import host
+from panel_tui.widgets.chrome import KeyHints
 
 if TYPE_CHECKING:
     from device_model.admin import LoginResult
@@ -76,6 +77,7 @@ class KeypadScreen(ModalScreen[bool]):
                     button = Button(self.t(key), id=button_id, compact=True)
                     button.can_focus = False  # for the mouse; the keyboard has Enter and Esc
                     yield button
+        yield KeyHints(self.t("panel.hints.keypad"), id="hints")
 
     def on_mount(self) -> None:
         self.query_one("#kp-input", Input).focus()

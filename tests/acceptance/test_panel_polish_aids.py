@@ -4,6 +4,8 @@ English words. Through the installed panel, as a person sees it."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.acceptance.conftest import Launch
 from tests.acceptance.journeys import (
     WORDS,
@@ -32,3 +34,39 @@ def test_guided_line_moves_on_when_the_sign_in_finishes(launch: Launch) -> None:
     t.wait_for("Next step: Back in Web Config (F3): press OK", timeout=10)
     assert w["signed_in_page"] in t.text(), t.text()  # still on F4
 
+
+
+def _footer(t) -> str:  # type: ignore[no-untyped-def]
+    return t.text().splitlines()[-1]
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_windows_have_a_key_line(launch: Launch, lang: str) -> None:
+    """Help, Job Details and the password window left the bottom line blank: each names its
+    keys there, as every screen does."""
+    close, cancel = ("Close", "Esc Cancel") if lang == "en" else ("Aizvērt", "Esc Atcelt")
+    t = launch("panel-tui", "--lang", lang, term=TERM)
+    t.wait_for("Web Config (F3)")
+    t.press("f1")
+    t.wait_until(lambda: close in _footer(t) and "Esc" in _footer(t), "Help's key line")
+    t.press("escape")
+    t.wait_until(lambda: close not in _footer(t), "Help closed")
+    t.press("left", "enter", "enter")  # Scan > Email
+    t.wait_for("To" if lang == "en" else "Kam")
+    t.type("name@example.com")
+    t.press("enter")
+    t.wait_for("Not set" if lang == "en" else "Neiestatīts")
+    t.press("ctrl+j")
+    t.wait_for("Scan to Email" if lang == "en" else "Skenēt uz e-pastu")
+    t.press("enter")  # the job's details
+    t.wait_for("name@example.com", "Enter")
+    t.wait_until(lambda: close in _footer(t) and "F1" in _footer(t), "Job Details' key line")
+    t.press("escape")
+    t.wait_until(lambda: close not in _footer(t), "Job Details closed")
+    # the password window (Web Config's F3 login is Web Config's own; the panel's is the lock's)
+    t.press("f5")
+    t.wait_for("Job/Status" if lang == "en" else "Darba statuss")
+    t.press("down", "right", "up", "enter", "enter")  # Settings (top right) > General Settings
+    t.press("down", "down", "down", "down", "down", "enter", "enter", "enter", "down", "enter")
+    t.press("enter", "up", "enter", "ctrl+s")  # Lock Setting: On, Save: the password
+    t.wait_until(lambda: cancel in _footer(t) and "Enter OK" in _footer(t), "the password window's key line")
