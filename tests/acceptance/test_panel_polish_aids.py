@@ -70,3 +70,24 @@ def test_windows_have_a_key_line(launch: Launch, lang: str) -> None:
     t.press("down", "down", "down", "down", "down", "enter", "enter", "enter", "down", "enter")
     t.press("enter", "up", "enter", "ctrl+s")  # Lock Setting: On, Save: the password
     t.wait_until(lambda: cancel in _footer(t) and "Enter OK" in _footer(t), "the password window's key line")
+
+
+@pytest.mark.parametrize("guided", [False, True])
+def test_key_box_sits_on_the_key_line_beside_the_hints(launch: Launch, guided: bool) -> None:
+    """The key box sat on the line above the key hints, over a page's last line (or the
+    guide's line); it goes on the key line, in the room the hints leave, hiding none of them."""
+    args = ["--show-keys", "--guided"] if guided else ["--show-keys"]
+    t = launch("panel-tui", *args, term=TERM)
+    t.wait_for("Web Config (F3)")
+    t.press("left", "enter")  # Scan: its destinations
+    t.wait_for("Email")
+    t.press("enter")
+    t.wait_for("To", "Start")
+    t.wait_until(lambda: _footer(t).rstrip().endswith("F1 Help"), "the keys so far faded")
+    hints = _footer(t).rstrip()
+    above = t.text().splitlines()[-2]
+    t.press("tab")
+    t.wait_until(lambda: _footer(t).rstrip().endswith("Tab"), "the key box on the key line")
+    footer = _footer(t)
+    assert footer[: len(hints)] == hints, t.text()  # every key hint still there
+    assert t.text().splitlines()[-2] == above, t.text()  # the line above untouched
