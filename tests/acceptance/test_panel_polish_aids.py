@@ -91,3 +91,30 @@ def test_key_box_sits_on_the_key_line_beside_the_hints(launch: Launch, guided: b
     footer = _footer(t)
     assert footer[: len(hints)] == hints, t.text()  # every key hint still there
     assert t.text().splitlines()[-2] == above, t.text()  # the line above untouched
+
+
+def test_latvian_guided_line_names_the_buttons_as_the_latvian_pages_show_them(launch: Launch) -> None:
+    """The sign-in step said "Accept" while F4's Latvian page has "Pieņemt": the line uses the
+    words of the screens (Web Config's labels that stay English on Latvian pages stay so)."""
+    w = WORDS["lv"]
+    t = launch("panel-tui", "--lang", "lv", env={"PANEL_TUI_GUIDED": "1"}, term=TERM)
+    t.wait_for("Nākamā darbība: F3 Web Config")
+    web_config_basic_page(t, w)
+    choose_oauth2(t)
+    t.press("tab")
+    sign_in_with_microsoft(t)  # Web Config's button, English on the Latvian page too
+    t.wait_for("Nākamā darbība: Sign in with Microsoft")
+    line = t.line("Nākamā darbība")
+    button = line.rsplit(",", 1)[-1].strip()
+    t.press("f4")
+    t.wait_for(w["enter_code"])
+    t.press("enter")
+    t.wait_for(w["account_page"])
+    t.type("admin@contoso.onmicrosoft.com")
+    t.press("enter")
+    t.wait_for(w["password_page"])
+    t.type("Contoso-Admin-2025")
+    t.press("enter")
+    screen = t.wait_for(w["permissions"], "Atcelt")
+    buttons = next(row for row in screen.splitlines() if row.split()[-1:] == ["Atcelt"])
+    assert button in buttons.split(), (button, screen)

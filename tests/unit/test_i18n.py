@@ -119,3 +119,16 @@ def test_one_example_domain_per_language(lang: str) -> None:
         for match in re.finditer(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)", text)
     }
     assert set(domains) == {"example.com"}, domains
+
+
+@pytest.mark.parametrize("lang", Catalog().languages())
+def test_every_guided_line_fits_80_columns(lang: str) -> None:
+    """Guided mode's line is one terminal row (1 column of padding each side): the Latvian
+    "save the sign-in with OK" step ran 15 columns past the edge."""
+    messages = CATALOG.messages(lang)
+    lines = [messages["panel.guided.done"]] + [
+        messages["panel.guided.next"].format(step=text)
+        for key, text in sorted(messages.items()) if key.startswith("panel.guided.step.")
+    ]
+    wide = [f"({len(line)}) {line}" for line in lines if len(line) > 78]
+    assert not wide, "\n".join(wide)
