@@ -14,7 +14,7 @@ import pytest
 
 from tests.acceptance.conftest import Launch
 from tests.acceptance.journeys import PRINTER_PASSWORD
-from tests.acceptance.terminal import Terminal
+from tests.acceptance.terminal import Terminal, key_bytes
 
 TERM = "xterm-16color"
 
@@ -223,3 +223,24 @@ def test_logging_in_and_out_keeps_the_lock_icon_and_the_clock_in_place(launch: L
     t.wait_until(lambda: w["unlocked"] in _status_bar(t), "logged in again")
     t.settle()
     assert _bar_layout(t) == where, t.text()
+
+
+def test_up_and_enter_typed_quickly_on_home_reach_the_lock_icon(launch: Launch) -> None:
+    """Up from the top tiles then Enter at once (a quick typist, a key-repeat, tmux
+    send-keys) opened Settings: the Enter reached the tiles before the focus moved to the icon."""
+    w = WORDS["en"]
+    t = launch("panel-tui", term=TERM)
+    open_lock_setting(t, w)
+    choose_on_and_save(t, w)
+    t.wait_for(w["ask_to_lock"])
+    t.type(PRINTER_PASSWORD)
+    t.press("enter")
+    t.wait_until(lambda: w["unlocked"] in _status_bar(t), "logged in")
+    t.press("f5")
+    t.wait_for("Job/Status")
+    t.child.send(key_bytes("up") + key_bytes("enter"))  # in one write: log out
+    t.wait_for(w["logged_out"])
+    t.wait_until(lambda: w["unlocked"] not in _status_bar(t), "logged out")
+    t.child.send(key_bytes("up") + key_bytes("enter"))  # log in
+    t.wait_for(w["keypad_title"], "Esc Cancel")
+    assert "General Settings" not in t.text(), t.text()
