@@ -83,19 +83,20 @@ class JobStatusScreen(PanelScreen):
             table = self.query_one(table_id, DataTable)
             cursor = table.cursor_row
             rows = [self._row(job) for job in items]
+            none = (Text(self.t("panel.jobs.none")), Text(""), Text(""), Text(""))
             # the rows below the tabs and the column headings; more than that: a scroll bar
             visible = self.app.size.height - CHROME_ROWS
             space = self.app.size.width - 2 * len(COLUMNS) * table.cell_padding
             if len(rows) > visible:
                 space -= table.styles.scrollbar_size_vertical
-            widths = fit_columns(headers, rows, space)
+            widths = fit_columns(headers, rows or [none], space)
             table.clear(columns=True)
             for key, header, width in zip(COLUMNS, headers, widths):
                 table.add_column(Text(header), key=key, width=width)
             for job, row in zip(items, rows):
                 table.add_row(*(_cut(cell, width) for cell, width in zip(row, widths)), key=str(job.id))
             if not items:
-                table.add_row(self.t("panel.jobs.none"), "", "", "", key="none")
+                table.add_row(*none, key="none")
             elif cursor < table.row_count:
                 table.move_cursor(row=cursor)
 

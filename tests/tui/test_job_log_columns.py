@@ -32,3 +32,13 @@ async def test_the_log_fits_the_screen_with_the_longest_cells(tmp_path: Path, la
             table.virtual_size, table.scrollable_content_region, screen_text(app))
         error = device.t("device.job.status.error_code", code=370)
         assert error in screen_text(app)  # a short result is never cut
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+async def test_an_empty_log_says_so_in_full(tmp_path: Path, lang: str) -> None:
+    device = make_device(tmp_path / "state", lang=lang)
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(JobStatusScreen())
+        await pilot.pause()
+        assert device.t("panel.jobs.none") in screen_text(app)
