@@ -64,3 +64,18 @@ def newest_waiting_signin(device: Any) -> WaitingSignIn | None:
     """The sign-in whose code the sign-in page offers (the newest started), or None."""
     found = waiting_signins(device)
     return found[0] if found else None
+
+
+def code_finished(device: Any, code: str) -> bool:
+    """Microsoft's page said the sign-in with ``code`` is done (the emulator's own pages saw
+    it): the client that waits for it asks for its tokens now (``SignInAttempt.poll_now``).
+    True when a waiting sign-in had that code."""
+    wanted = code.strip().upper()
+    found = False
+    for waiting in waiting_signins(device):
+        if wanted and waiting.code.upper() == wanted:
+            poll_now = getattr(waiting.attempt, "poll_now", None)
+            if poll_now is not None:
+                poll_now()
+                found = True
+    return found

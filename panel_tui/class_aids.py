@@ -3,8 +3,11 @@ guide's next step in a line above the footer, and a high-contrast theme.
 
 The aids are widgets mounted into whichever screen is shown (Textual draws only the current
 screen), never focusable: they take no key and move no focus. The key box sits on the toast
-layer (over the screen, not in its layout) and goes after ``KEY_FADE`` seconds; the guide line
-is docked above the footer (the screen's last line stays its key hints) and takes a line of the
+layer (over the screen, not in its layout) at the right end of the key line, the screen's last
+line, in the room the key hints leave there (at least ``KEY_ROOM_MIN`` cells; on the page's own
+last line it hid content: a form's last field, a list's last row), and goes after ``KEY_FADE``
+seconds; the guide line is
+docked above the footer (the screen's last line stays its key hints) and takes a line of the
 screen while guided mode is on.
 """
 
@@ -13,6 +16,8 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import events
 from textual.app import App, ScreenStackError
 from textual.containers import Container
@@ -33,6 +38,9 @@ if TYPE_CHECKING:
 KEY_FADE = 3.0
 #: keys the box shows at most (the newest last)
 KEY_COUNT = 6
+#: cells the box may take on the key line however long the hints ("Down Down Enter"): on a
+#: full key line (Home, Cloud) it covers the hints' last words for those 3 s
+KEY_ROOM_MIN = 18
 
 #: The high-contrast theme: only black, white and bright yellow (the 16-colour palette's own,
 #: so a projector shows it the same), every text bold through ``App.-high-contrast``. A terminal
@@ -91,6 +99,34 @@ def key_label(event: events.Key, secret: bool) -> str:
                     for p in parts)
 
 
+def key_line_room(screen: Screen[object]) -> int:
+    """Cells at the right end of the screen's key line (its last line) for the key box: the
+    width less the key hints shown there and a blank between, at least ``KEY_ROOM_MIN``."""
+    width = screen.size.width or screen.app.size.width
+    used = 0
+    for hints in screen.query(".key-hints, KeyHints"):
+        if not hints.display or not isinstance(hints, Static):
+            continue
+        content = hints.content
+        text = content.plain if isinstance(content, Text) else str(content)
+        used = max(used, cell_len(text.rstrip()) + hints.styles.padding.left)
+    return max(width - used - 1, KEY_ROOM_MIN) if used else width
+
+
+def fit_keys(keys: list[str], room: int) -> str:
+    """The newest keys that fit ``room`` cells in the box (its padding included): the older
+    ones give way, the newest is always shown."""
+    shown: list[str] = []
+    width = 2  # the box's padding
+    for key in reversed(keys):
+        need = cell_len(key) + (1 if shown else 0)
+        if shown and width + need > room:
+            break
+        shown.insert(0, key)
+        width += need
+    return " ".join(shown)
+
+
 class KeyBox(Static):
     """The last keys, plain text, in the bottom-right corner."""
 
@@ -105,6 +141,7 @@ class KeyBox(Static):
         text-style: bold;
         display: none;
     }
+    KeyBox.-tight { padding: 0; }
     """
     can_focus = False
 
@@ -120,9 +157,7 @@ class AidsRack(Container):
         height: auto;
         align: right bottom;
         visibility: hidden;
-        margin-bottom: 1;
     }
-    AidsRack.-guided { margin-bottom: 2; }
     """
     can_focus = False
 
@@ -206,10 +241,13 @@ class ClassAids:
                 rack.remove()
         for rack in racks:
             rack.set_class(self.guided, "-guided")
-        text = " ".join(self.keys)
+        room = key_line_room(screen)
+        text = fit_keys(list(self.keys), room)
         for box in screen.query(KeyBox):
             box.update(text)
             box.display = bool(text)
+            # a key longer than the room left: no padding, so it covers as little as it can
+            box.set_class(cell_len(text) + 2 > room, "-tight")
         lines = list(screen.query_children(GuideLine))
         # every screen but the command palette: a dialog hides the screen below it
         want_line = self.guided and not isinstance(screen, SystemModalScreen)

@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Static
 from textual.worker import Worker, WorkerState
 
-from device_model.signins import WaitingSignIn, newest_waiting_signin
+from device_model.signins import WaitingSignIn, code_finished, newest_waiting_signin
 from panel_tui.cloud.signin_texts import hint_for, page_text, unavailable_text
 from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
@@ -178,6 +178,9 @@ class SignInPane(VerticalScroll, can_focus=False):
         self.kind = page.kind
         if page.account:
             self._account = page.account
+        if page.kind == "done" and self._walk_code:
+            # the printer (or the Fax Server, a PAS user) learns it at once, not at its next poll
+            code_finished(host(self).device, self._walk_code)
         self._prepare_field(page.kind)
         self._render_page()
 

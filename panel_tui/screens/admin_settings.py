@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,6 +13,9 @@ from textual.widgets import Button, Static
 from panel_tui.screens.base import PanelScreen
 from panel_tui.screens.form_screen import FormScreen
 from panel_tui.widgets.form import FieldSpec, FormValues
+
+if TYPE_CHECKING:
+    from panel_tui.menu_tree import MenuNode
 
 
 def _confirm_or_raise(new: str, confirm: str) -> None:
@@ -42,11 +46,21 @@ class _PasswordScreen(FormScreen):
 
 
 class RegisterPasswordScreen(_PasswordScreen):
-    """Register an admin password where none is registered."""
+    """Register an admin password where none is registered.
+
+    ``log_in``: opened by Lock Setting to turn the lock on; the new password also logs the
+    administrator in (they just typed it twice), so the lock goes on without a third entry.
+    """
+
+    def __init__(self, node: MenuNode | None = None, *, log_in: bool = False) -> None:
+        super().__init__(node)
+        self.log_in = log_in
 
     def save(self, values: FormValues) -> None:
         _confirm_or_raise(values["new_password"], values["confirm_password"])
         self.device.admin.register_password(values["new_password"])
+        if self.log_in:
+            self.device.admin.login(values["new_password"])
 
 
 class ChangePasswordScreen(_PasswordScreen):
@@ -127,13 +141,22 @@ class RestoreDefaultSettingsScreen(ConfirmScreen):
 
 
 class LockSettingScreen(FormScreen):
-    """Lock Setting On/Off."""
+    """Lock Setting On/Off.
 
-    #: Lock Setting was just turned on while logged out: OK says so and goes Home
-    _lock_engaged = False
+    Turning the lock on asks for the administrator password first, as the printer does (and,
+    where no password is registered yet, has one registered first): a person who cannot give
+    it must not be able to lock the panel. The right password also logs the administrator in,
+    so Save returns to the menu the person came from (inside System Administration, which is
+    locked from now on) instead of leaving them in a menu they may no longer open.
+    """
 
     SECTION = "admin"
     HELP_KEY = "panel.help.lock_setting"
+
+    def __init__(self, node: MenuNode | None = None) -> None:
+        super().__init__(node)
+        #: the Register form was opened for the lock: coming back registered, ask the password
+        self._registering = False
 
     def fields(self) -> Sequence[FieldSpec]:
         return (
@@ -141,19 +164,45 @@ class LockSettingScreen(FormScreen):
                       choices=(("panel.field.on", True), ("panel.field.off", False))),
         )
 
-    def save(self, values: FormValues) -> None:
+    def action_save(self) -> None:
         admin = self.device.admin
-        admin.set_lock(bool(values["lock_setting"]))
-        # Turned on without an admin session (the lock was off, nobody logged in): the user
-        # stands inside System Administration, which is locked now. Close the locked menus
-        # as Operation Time Out does, so the padlocks and the lock icon show at once.
-        self._lock_engaged = bool(admin.lock_active and not admin.logged_in)
+        turning_on = bool(self.values_to_save().get("lock_setting")) and not admin.lock_setting
+        if turning_on and not admin.logged_in:
+            self._ask_for_password()
+            return
+        super().action_save()
+
+    def save(self, values: FormValues) -> None:
+        self.device.admin.set_lock(bool(values["lock_setting"]))
         self.panel.note_login_change()
 
-    def dismiss_form(self) -> None:
-        if self._lock_engaged:
-            self._lock_engaged = False
-            self.notify(self.t("panel.lock.engaged"), timeout=5)
-            self.panel.go_home()
+    def _ask_for_password(self) -> None:
+        """The administrator password (or, with none registered, a new one) before locking."""
+        from panel_tui.screens.keypad import KeypadScreen
+
+        if not self.device.admin.password_registered:
+            from panel_tui import menu_tree
+
+            self._registering = True
+            self.notify(self.t("panel.lock.register_first"))
+            self.app.push_screen(RegisterPasswordScreen(menu_tree.find("admin_password_register"), log_in=True))
             return
-        super().dismiss_form()
+        self.app.push_screen(KeypadScreen(prompt_key="panel.lock.password_to_lock"), self._password_given)
+
+    def _password_given(self, ok: bool | None) -> None:
+        if ok:  # the keypad logged the administrator in; a wrong password never gets here
+            self._engage()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self._registering:
+            self._registering = False
+            if self.device.admin.password_registered and self.device.admin.logged_in:
+                self._engage()
+
+    def _engage(self) -> None:
+        """Lock Setting On with the administrator logged in; back to the menu."""
+        self.device.admin.set_lock(True)
+        self.panel.note_login_change()
+        self.notify(self.t("panel.lock.engaged"), timeout=6)
+        self.call_after_refresh(self.dismiss_form)

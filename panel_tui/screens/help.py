@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from panel_tui.widgets.chrome import KeyHints
+
 
 class HelpScreen(ModalScreen[None]):
     """A modal with the help text of the screen below; Esc, F1 or Enter closes it."""
@@ -35,6 +37,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(t(self.key), id="help-text", markup=False)
             yield Static(t("panel.help.keys"), id="help-keys", markup=False)
             yield Static(t("panel.help.class_aids"), id="help-aids", markup=False)
+        # a window has a key line too: the bottom line is never blank (nor the key box's place)
+        yield KeyHints(t("panel.hints.help_window"), id="hints")
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

@@ -76,9 +76,6 @@ class TileGrid(Grid, can_focus=True):
             super().__init__()
             self.tile_id = tile_id
 
-    class LeftTop(Message):
-        """Up from the top row: the screen moves focus to the status bar."""
-
     @property
     def tiles(self) -> list[Tile]:
         return list(self.query_children(Tile))
@@ -99,12 +96,23 @@ class TileGrid(Grid, can_focus=True):
     def action_move(self, dx: int, dy: int) -> None:
         row, col = divmod(self.cursor, COLUMNS)
         if dy < 0 and row == 0:
-            self.post_message(self.LeftTop())
+            self._to_lock()
             return
         row, col = row + dy, col + dx
         new = row * COLUMNS + col
         if 0 <= col < COLUMNS and 0 <= new < len(self.tiles):
             self.cursor = new
+
+    def _to_lock(self) -> None:
+        """Up from the top row: the lock icon (when the lock is on), at once.
+
+        Synchronously, not through a message: keys typed together ("Up Enter" in one read:
+        a quick typist, key repeat, tmux send-keys) are already queued here, and the Enter
+        must reach the icon, not open the tile the cursor was on.
+        """
+        locks = self.screen.query("#lock-icon")
+        if locks and locks.first().display:
+            self.screen.set_focus(locks.first())
 
     def action_select(self) -> None:
         self.post_message(self.Selected(self.current.tile_id))
@@ -163,12 +171,6 @@ class HomeScreen(PanelScreen):
     def action_to_tiles(self) -> None:
         """Down from the status bar (lock icon) back into the tiles."""
         self.query_one(TileGrid).focus()
-
-    @on(TileGrid.LeftTop)
-    def _to_lock(self) -> None:
-        lock = self.query_one("#lock-icon")
-        if lock.display:
-            lock.focus()
 
     @on(TileGrid.Selected)
     def _open(self, event: TileGrid.Selected) -> None:

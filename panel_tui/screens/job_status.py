@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -16,6 +17,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from panel_tui.messages import DeviceChanged
 from panel_tui.screens.base import PanelScreen
 from panel_tui.ui.host import host
+from panel_tui.widgets.chrome import KeyHints
 from panel_tui.widgets.facts import Facts
 
 if TYPE_CHECKING:
@@ -47,15 +49,13 @@ class JobStatusScreen(PanelScreen):
                 yield Facts(self._printer_rows(), id="printer-facts")
 
     def on_mount(self) -> None:
-        for table_id in ("#active-table", "#log-table"):
-            table = self.query_one(table_id, DataTable)
-            table.add_column(self.t("panel.jobs.col_type"), key="type")
-            table.add_column(self.t("panel.jobs.col_destination"), key="destination")
-            table.add_column(self.t("panel.jobs.col_time"), key="time")
-            table.add_column(self.t("panel.jobs.col_result"), key="result")
         self.query_one("#job-subtabs", TabbedContent).active = "tab-log"
         self._fill()
         self.query_one("#log-table", DataTable).focus()
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self._fill()
 
     def _printer_rows(self) -> list[tuple[str, str]]:
         profile = self.device.profile
@@ -78,14 +78,25 @@ class JobStatusScreen(PanelScreen):
 
     def _fill(self) -> None:
         jobs = self.device.jobs
+        headers = tuple(self.t(f"panel.jobs.col_{key}") for key in COLUMNS)
         for table_id, items in (("#active-table", jobs.active), ("#log-table", jobs.log)):
             table = self.query_one(table_id, DataTable)
             cursor = table.cursor_row
-            table.clear()
-            for job in items:
-                table.add_row(*self._row(job), key=str(job.id))
+            rows = [self._row(job) for job in items]
+            none = (Text(self.t("panel.jobs.none")), Text(""), Text(""), Text(""))
+            # the rows below the tabs and the column headings; more than that: a scroll bar
+            visible = self.app.size.height - CHROME_ROWS
+            space = self.app.size.width - 2 * len(COLUMNS) * table.cell_padding
+            if len(rows) > visible:
+                space -= table.styles.scrollbar_size_vertical
+            widths = fit_columns(headers, rows or [none], space)
+            table.clear(columns=True)
+            for key, header, width in zip(COLUMNS, headers, widths):
+                table.add_column(Text(header), key=key, width=width)
+            for job, row in zip(items, rows):
+                table.add_row(*(_cut(cell, width) for cell, width in zip(row, widths)), key=str(job.id))
             if not items:
-                table.add_row(self.t("panel.jobs.none"), "", "", "", key="none")
+                table.add_row(*none, key="none")
             elif cursor < table.row_count:
                 table.move_cursor(row=cursor)
             # A DataTable measures its auto-width columns on its next idle, but caches each cell's
@@ -107,6 +118,45 @@ class JobStatusScreen(PanelScreen):
         job = self.device.jobs.get(int(key))
         if job is not None:
             self.app.push_screen(JobDetailScreen(job))
+
+
+#: the list's columns, left to right (``panel.jobs.col_<key>`` heads each)
+COLUMNS = ("type", "destination", "time", "result")
+#: screen rows that are not list rows: status bar, breadcrumbs, two tab bars (two rows
+#: each), the column headings, the key hints
+CHROME_ROWS = 8
+#: the narrowest the destination gets before the result gives way too
+MIN_DESTINATION = 12
+
+
+def fit_columns(headers: tuple[str, ...], rows: list[tuple[Text, ...]], space: int) -> list[int]:
+    """Column widths that fit ``space`` cells (the screen less the cells' padding).
+
+    Each column is as wide as its widest cell or heading; when together they do not fit, the
+    destination (an address, shortened with an ellipsis) gives way first, down to
+    ``MIN_DESTINATION``, then the result (whose full text Enter shows). The type and the time
+    never shrink: the Latvian "Skenēt uz e-pastu" and a full date are what a log row is read by.
+    """
+    widths = [max([cell_len(h), *(row[i].cell_len for row in rows)]) for i, h in enumerate(headers)]
+    dest, result = COLUMNS.index("destination"), COLUMNS.index("result")
+    over = sum(widths) - space
+    if over > 0:
+        floor = max(cell_len(headers[dest]), min(widths[dest], MIN_DESTINATION))
+        give = min(over, widths[dest] - floor)
+        widths[dest] -= give
+        over -= give
+    if over > 0:
+        widths[result] = max(cell_len(headers[result]), widths[result] - over)
+    return widths
+
+
+def _cut(cell: Text, width: int) -> Text:
+    """The cell's text within ``width`` cells, an ellipsis where it was cut."""
+    if cell.cell_len <= width:
+        return cell
+    cut = cell.copy()
+    cut.truncate(width, overflow="ellipsis")
+    return cut
 
 
 class JobDetailScreen(ModalScreen[None]):
@@ -172,6 +222,7 @@ class JobDetailScreen(ModalScreen[None]):
                 yield Static(Text(job.reply, overflow="fold"), id="detail-reply", markup=False)
             yield Static(_facts(facts, width), id="detail-facts", markup=False)
             yield Static(app.t("panel.hints.close"), classes="hint", markup=False)
+        yield KeyHints(app.t("panel.hints.window"), id="hints")
 
     def action_close(self) -> None:
         self.dismiss(None)

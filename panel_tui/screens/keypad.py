@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from panel_tui.ui.host import host
+from panel_tui.widgets.chrome import KeyHints
 
 if TYPE_CHECKING:
     from device_model.admin import LoginResult
@@ -49,9 +50,11 @@ class KeypadScreen(ModalScreen[bool]):
     KeypadScreen #kp-buttons Button { margin: 0 0 0 2; }
     """
 
-    def __init__(self, title_key: str = "panel.keypad.title") -> None:
+    def __init__(self, title_key: str = "panel.keypad.title", prompt_key: str = "panel.keypad.prompt") -> None:
         super().__init__()
         self.title_key = title_key
+        #: what the password is asked for (logging in; turning the lock on)
+        self.prompt_key = prompt_key
 
     def t(self, key: str, **params: object) -> str:
         return host(self).t(key, **params)
@@ -59,7 +62,7 @@ class KeypadScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.t(self.title_key), id="kp-title", markup=False)
-            yield Static(self.t("panel.keypad.prompt"), markup=False)
+            yield Static(self.t(self.prompt_key), id="kp-prompt", markup=False)
             yield Input(
                 password=True,
                 id="kp-input",
@@ -74,6 +77,7 @@ class KeypadScreen(ModalScreen[bool]):
                     button = Button(self.t(key), id=button_id, compact=True)
                     button.can_focus = False  # for the mouse; the keyboard has Enter and Esc
                     yield button
+        yield KeyHints(self.t("panel.hints.keypad"), id="hints")
 
     def on_mount(self) -> None:
         self.query_one("#kp-input", Input).focus()

@@ -69,7 +69,9 @@ def assert_readable(t: Terminal, needle: str, minimum: float = 4.5) -> None:
 
 
 def turn_lock_on(t: Terminal) -> None:
-    """Settings > General Settings > System Administration > … > Lock Setting: On, save."""
+    """Settings > General Settings > System Administration > … > Lock Setting: On, save, the
+    password it asks for; then Home and log out at the lock icon: Home, locked, the tiles'
+    cursor where it was."""
     t.wait_for("Settings")
     t.press("enter")  # Settings (the current tile at start)
     t.wait_for("General Settings")
@@ -86,7 +88,15 @@ def turn_lock_on(t: Terminal) -> None:
     t.press("enter")  # open the choices
     t.press("up", "enter")  # On
     t.press("ctrl+s")
-    t.wait_for("Locked")
+    t.wait_for("Administrator Password")
+    t.type(PASSWORD)
+    t.press("enter")
+    t.wait_for("Unlocked")  # back in Admin Settings, logged in
+    t.press("f5")
+    t.wait_for("Job/Status")
+    t.press("down", "right", "up", "up", "enter")  # over the top right tile to the lock icon: log out
+    t.wait_for("Logged out")
+    t.wait_gone("Unlocked")  # Locked, in whichever glyphs the terminal has
     t.wait_gone("Lock Setting")
 
 

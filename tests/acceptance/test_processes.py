@@ -102,8 +102,14 @@ def turn_lock_on(t: Terminal) -> None:
     t.wait_for("On")
     t.press("up", "enter")
     t.press("tab", "enter")
-    t.wait_for("Locked")
+    t.wait_for("Administrator Password")  # turning the lock on asks for it
+    t.type(ADMIN_PASSWORD)
+    t.press("enter")
+    t.wait_for("Unlocked")
     go_home(t)
+    t.press("down", "right", "up", "up", "enter")  # over the top right tile to the lock icon: log out
+    t.wait_for("Logged out")
+    t.wait_gone("Unlocked")
 
 
 def job_log(t: Terminal) -> str:
@@ -357,7 +363,7 @@ def test_restore_default_settings_in_latvian(launch: Launch) -> None:
     panel.wait_gone("Atjaunot visiem")
     panel.press("enter")  # the cursor stays on the item
     panel.wait_for("Atjaunot visiem iestatījumiem noklusējuma vērtības?")
-    panel.press("enter")  # Labi
+    panel.press("enter")  # OK
     panel.wait_for("Noklusējuma", "atjaunoti")  # said in the language it was asked in
     panel.wait_for("Settings")  # and the device speaks its factory language again
 

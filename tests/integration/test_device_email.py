@@ -467,3 +467,22 @@ def test_sign_in_without_a_reachable_tenant_fails_cleanly(tenant: TenantHandle, 
     dev.email.set_profile(profile)
     attempt = dev.email.begin_sign_in("exchange_online")
     assert attempt.state == "failed" and attempt.error.key == "email.signin.unreachable"
+
+
+def test_poll_now_fetches_a_finished_sign_in_before_the_interval_ends(tenant_factory: Any, tmp_path: Path) -> None:
+    """The emulator's own sign-in pages see the person finish: the device asks at once instead
+    of after the rest of the tenant's polling interval (here 30 s)."""
+    from device_model.signins import code_finished
+
+    h = tenant_factory(name="slow-poll", device_code_interval=30)
+    dev = make_device(h, tmp_path / "device")
+    attempt = dev.email.begin_sign_in("exchange_online")
+    attempt.start()
+    time.sleep(0.5)  # msal's first poll: pending, then its 30 s wait
+    t, browser = complete_in_browser(h, attempt)
+    t.join(30)
+    assert browser.error is None and browser.pages[-1].kind == "done", browser
+    assert attempt.wait(timeout=2) == "waiting"  # the next regular poll is far off
+    assert code_finished(dev, attempt.user_code.lower())
+    assert attempt.wait(timeout=10) == "signed_in", (attempt.state, attempt.error)
+    assert not code_finished(dev, attempt.user_code)  # nothing waits for it any more

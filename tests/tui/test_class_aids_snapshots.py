@@ -31,3 +31,13 @@ def test_guided_line_and_key_box(snap_compare, tmp_path: Path) -> None:
 
 def test_high_contrast_home(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(_app(tmp_path, ClassOptions(theme="high-contrast")), terminal_size=(80, 24))
+
+
+def test_the_key_box_keeps_the_newest_keys_that_fit() -> None:
+    from panel_tui.class_aids import fit_keys
+
+    keys = ["Down", "Up", "Enter", "Tab"]
+    assert fit_keys(keys, 80) == "Down Up Enter Tab"
+    assert fit_keys(keys, 11) == "Enter Tab"  # 2 of padding + 9
+    assert fit_keys(keys, 3) == "Tab"  # the newest always, even where it does not fit
+    assert fit_keys([], 10) == ""

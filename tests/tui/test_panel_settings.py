@@ -88,16 +88,56 @@ async def test_language_switch_relabels_live(device: Device) -> None:
         assert "Iestatījumi" in text and "Darba statuss" in text and "Skenēt" in text
 
 
-async def test_lock_setting_turns_the_lock_on(device: Device, tmp_path: Path) -> None:
+async def test_lock_setting_turns_the_lock_on_with_the_password(device: Device, tmp_path: Path) -> None:
+    from .conftest import SERIAL
+
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
         from panel_tui.screens.admin_settings import LockSettingScreen
+        from panel_tui.screens.keypad import KeypadScreen
 
-        await app.push_screen(LockSettingScreen(menu_tree.find("lock_setting")))
+        form = LockSettingScreen(menu_tree.find("lock_setting"))
+        await app.push_screen(form)
         app.screen.query_one("#field-lock_setting", Select).value = True
         await pilot.press("ctrl+s")
-        assert device.admin.lock_active
-        assert "Locked" in screen_text(app)
+        assert isinstance(app.screen, KeypadScreen) and not device.admin.lock_setting
+        app.screen.query_one("#kp-input", Input).value = SERIAL
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert device.admin.lock_active and device.admin.logged_in
+        assert form not in app.screen_stack  # Save went back to where the form was opened from
+        assert "Unlocked" in screen_text(app)
+
+
+async def test_lock_setting_without_a_registered_password_registers_one_first(tmp_path: Path) -> None:
+    """A model whose factory password does not count as registered: On asks for a new one
+    (twice), which then logs the administrator in and turns the lock on."""
+    import dataclasses
+
+    from device_model import FrozenClock
+    from panel_tui.screens.admin_settings import LockSettingScreen, RegisterPasswordScreen
+
+    from .conftest import FROZEN_AT
+
+    profile = dataclasses.replace(DeviceProfile.default(), default_password_registered=False)
+    device = Device(tmp_path / "state", profile=profile, clock=FrozenClock(FROZEN_AT))
+    assert not device.admin.password_registered
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = LockSettingScreen(menu_tree.find("lock_setting"))
+        await app.push_screen(form)
+        app.screen.query_one("#field-lock_setting", Select).value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, RegisterPasswordScreen) and not device.admin.lock_setting
+        app.screen.query_one("#field-new_password", Input).value = "Printer-2026"
+        app.screen.query_one("#field-confirm_password", Input).value = "Printer-2026"
+        await pilot.press("ctrl+s")
+        for _ in range(3):
+            await pilot.pause()
+        assert device.admin.password_registered and device.admin.lock_active and device.admin.logged_in
+        assert form not in app.screen_stack
 
 
 async def test_every_menu_item_opens_a_screen(locked_device: Device) -> None:

@@ -271,9 +271,12 @@ async def test_mailbox_shows_the_pdf_of_the_highlighted_message_at_80_columns(de
         await wait_until(pilot, lambda: all(w in screen_text(app) for w in wanted), "the message and its PDF")
 
 
-async def test_turning_the_lock_on_closes_the_locked_menus(device: Device) -> None:
+async def test_turning_the_lock_on_asks_the_password_and_logs_in(device: Device) -> None:
+    """Nobody locks the panel without its password; the right one logs in, so the person stays
+    in the menu they came from, and after logging out System Administration is locked."""
     from panel_tui.screens.home import HomeScreen
     from panel_tui.screens.keypad import KeypadScreen
+    from panel_tui.screens.menu import MenuScreen
 
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -284,10 +287,21 @@ async def test_turning_the_lock_on_closes_the_locked_menus(device: Device) -> No
         await pilot.press("enter", "down", "enter")  # the Select: On
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert device.admin.lock_active and not device.admin.logged_in
-        # not left inside System Administration without a password: Home, locked, padlocks
-        assert isinstance(app.screen, HomeScreen)
-        assert "🔒 Locked" in screen_text(app)
+        assert isinstance(app.screen, KeypadScreen) and not device.admin.lock_active
+        await pilot.press(*"X4ZB000000", "enter")  # wrong: refused, still asking
+        await pilot.pause()
+        assert isinstance(app.screen, KeypadScreen) and not device.admin.lock_active
+        assert "The administrator password is incorrect." in screen_text(app)
+        await pilot.press(*SERIAL, "enter")
+        for _ in range(3):
+            await pilot.pause()
+        assert device.admin.lock_active and device.admin.logged_in
+        assert isinstance(app.screen, MenuScreen) and "Admin Password" in screen_text(app)
+        assert "Unlocked" in screen_text(app)
+        device.admin.logout()
+        app.go_home()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and "🔒 Locked" in screen_text(app)
         await pilot.press("enter", "enter")
         assert "System Administration  🔒 locked" in screen_text(app)
         await pilot.press(*["down"] * 5, "enter")

@@ -104,3 +104,31 @@ def test_every_key_line_fits_80_columns(lang: str) -> None:
         if key.startswith(KEY_LINES) and key != "panel.hints.close" and len(text) > 78
     ]
     assert not wide, "\n".join(wide)
+
+
+@pytest.mark.parametrize("lang", Catalog().languages())
+def test_one_example_domain_per_language(lang: str) -> None:
+    """Scan's To said vards@example.com while Web Config said vards@piemers.lv: every example
+    address of a language (placeholders, field messages) uses one domain, the reserved
+    example.com (RFC 2606), which reaches nobody if a person types it as it stands."""
+    import re
+
+    domains = {
+        match.group(1): key
+        for key, text in sorted(CATALOG.messages(lang).items())
+        for match in re.finditer(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)", text)
+    }
+    assert set(domains) == {"example.com"}, domains
+
+
+@pytest.mark.parametrize("lang", Catalog().languages())
+def test_every_guided_line_fits_80_columns(lang: str) -> None:
+    """Guided mode's line is one terminal row (1 column of padding each side): the Latvian
+    "save the sign-in with OK" step ran 15 columns past the edge."""
+    messages = CATALOG.messages(lang)
+    lines = [messages["panel.guided.done"]] + [
+        messages["panel.guided.next"].format(step=text)
+        for key, text in sorted(messages.items()) if key.startswith("panel.guided.step.")
+    ]
+    wide = [f"({len(line)}) {line}" for line in lines if len(line) > 78]
+    assert not wide, "\n".join(wide)
