@@ -47,10 +47,30 @@ def test_f4_offers_the_fax_servers_waiting_code_and_says_where_it_was_started(la
     assert panel.wait_exit() == 0
 
 
+def _email_server_oauth2(panel: Terminal) -> None:
+    """Web Config > Network > Email Server > Basic: OAuth2, OK (the guide walk's settings, before
+    its sign-in: what Print Admin Serverless's To Email needs first); back to the panel."""
+    panel.wait_for("Web Config (F3)")
+    panel.press("f3")
+    panel.wait_for("EPSON AM-C4000 Series", "Log in")
+    panel.press("ctrl+l")
+    panel.type(ADMIN_PASSWORD)
+    panel.press("enter")
+    panel.wait_for("Log out")
+    panel.press("right", "right", "right", "right")  # Status > Print > Scan/Copy > Fax > Network
+    panel.wait_for("Email Server > Basic", "Authentication Method")
+    panel.press("enter", "enter", "down", "down", "down", "enter")  # Authentication Method: OAuth2
+    panel.wait_for("Microsoft Exchange Online", "Sign In")
+    panel.press("ctrl+o")
+    panel.wait_for("Setup complete")
+    panel.press("f2")
+
+
 def test_f4_offers_a_pas_users_to_email_code(launch: Launch) -> None:
     """An ordinary user's To Email on the panel starts a sign-in; F4 has the same code and names
     the user (the page in the panel and F4 are two doors to the same sign-in)."""
     panel = launch("panel-tui", *FAX_MODEL)
+    _email_server_oauth2(panel)
     panel.wait_for("Print Admin Serverless")
     panel.press("left", "down", "down", "enter")  # Home opens on Settings; the fifth tile is under Scan
     panel.wait_for("User ID")

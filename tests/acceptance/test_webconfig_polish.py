@@ -1,0 +1,87 @@
+"""Web Config and Print Admin Serverless stumbles a new user met at 80x24 (en, lv, 16 colours):
+each test walks what the person did and reads what they saw."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.acceptance.conftest import Launch
+from tests.acceptance.terminal import Terminal
+
+FAX_MODEL = ("--model", "am-c4000")
+FAX_ADMIN_PASSWORD = "X7QA020406"
+
+WORDS = {
+    "en": {"user_id": "User ID", "to_email": "To Email", "logged_in": "Logged in: Ordinary User",
+           "not_set": "The email server is not set", "code_filled": "The code of your To Email sign-in"},
+    "lv": {"user_id": "Lietotāja ID", "to_email": "Uz e-pastu", "logged_in": "Pieteicies: Ordinary User",
+           "not_set": "E-pasta serveris nav iestatīts", "code_filled": "Jūsu Uz e-pastu pierakstīšanās kods"},
+}
+
+
+def pas_log_in(panel: Terminal, w: dict[str, str], user: str = "1002", password: str = "user-1002") -> None:
+    """Home > Print Admin Serverless (under Scan), log in with ID and password."""
+    panel.wait_for("Print Admin Serverless")
+    panel.press("left", "down", "down", "enter")  # Home opens on Settings; the fifth tile is under Scan
+    panel.wait_for(w["user_id"])
+    panel.type(user)
+    panel.press("tab")
+    panel.type(password)
+    panel.press("enter")
+    panel.wait_for(w["logged_in"], w["to_email"])
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_pas_to_email_says_the_email_server_is_not_set_before_any_sign_in(launch: Launch, lang: str) -> None:
+    """A new printer has no email server: To Email says so at once, and where it is set, rather
+    than walking the user through Microsoft's sign-in first."""
+    w = WORDS[lang]
+    panel = launch("panel-tui", *FAX_MODEL, "--lang", lang, term="xterm-16color")
+    pas_log_in(panel, w)
+    panel.press("enter")  # To Email
+    screen = panel.wait_for(w["not_set"], "Network > Email Server > Basic", timeout=10)
+    assert w["code_filled"] not in screen and "devicelogin" not in screen, screen
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0
+
+
+def email_server_smtp(panel: Terminal, server: str = "127.0.0.1") -> None:
+    """Web Config > Network > Email Server > Basic: an SMTP Server Address (Authentication Method
+    Off), OK; back to the panel. To Email then sends with the Email Server's settings."""
+    panel.wait_for("Web Config (F3)")
+    panel.press("f3")
+    panel.wait_for("EPSON AM-C4000 Series", "Log in")
+    panel.press("ctrl+l")
+    panel.type(FAX_ADMIN_PASSWORD)
+    panel.press("enter")
+    panel.wait_for("Log out")
+    panel.press("right", "right", "right", "right")  # Status > Print > Scan/Copy > Fax > Network
+    panel.wait_for("Email Server > Basic", "Authentication Method")
+    panel.press("enter", "tab", "tab")  # into the page; Sender's Email Address; SMTP Server Address
+    panel.type(server)
+    panel.press("ctrl+o")
+    panel.wait_for("Setup complete")
+    panel.press("f2")
+
+
+def test_pas_to_field_spans_the_row_after_web_config(launch: Launch) -> None:
+    """After Web Config has been open (its page CSS is the app's from then on), To's field still
+    begins where the login fields did and spans the rest of the row: what the user types starts
+    at the field's left, not in the middle of the screen."""
+    w = WORDS["en"]
+    panel = launch("panel-tui", *FAX_MODEL, term="xterm-16color")
+    email_server_smtp(panel)
+    pas_log_in(panel, w)
+    panel.press("enter")  # To Email: the Email Server's own authentication, no user sign-in
+    panel.wait_for("To Email sends From user@contoso.onmicrosoft.com")
+    address = "printer@contoso.onmicrosoft.com"
+    panel.type(address)
+    panel.wait_for(address)
+    row = next(i for i, line in enumerate(panel.text().splitlines()) if address in line)
+    cells = panel.cells(row)
+    field = [i for i, cell in enumerate(cells) if cell.bg not in ("default", "black")]
+    text_at = "".join(cell.char for cell in cells).index(address)
+    assert field and field[0] == text_at, panel.text()
+    assert text_at <= 24 and len(field) >= 50, (text_at, len(field), panel.text())
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0
