@@ -57,7 +57,7 @@ FIELDS = widget_ids((*METHOD_FIELDS, *SERVER_FIELDS))
 
 class _Note:
     """The note under Sign In (the code and URL, an outcome): no empty line when there is none,
-    so the page fits 80x24 without a scroll bar narrowing its fields."""
+    so the page fits 80x24 without scrolling."""
 
     def __init__(self, page: FaxServerEmailPage) -> None:
         self.page = page

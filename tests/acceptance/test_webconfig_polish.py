@@ -85,3 +85,63 @@ def test_pas_to_field_spans_the_row_after_web_config(launch: Launch) -> None:
     assert text_at <= 24 and len(field) >= 50, (text_at, len(field), panel.text())
     panel.press("ctrl+q")
     assert panel.wait_exit() == 0
+
+
+def field_span(panel: Terminal, label: str) -> tuple[int, int]:
+    """The first and last column of the field on the row that starts with ``label`` (a field is
+    a box of its own colour; the left menu, left of column 25, is not looked at)."""
+    row = next(i for i, line in enumerate(panel.text().splitlines()) if line[25:].lstrip().startswith(label))
+    cols = [i for i, cell in enumerate(panel.cells(row)) if i > 25 and cell.bg not in ("default", "black")]
+    assert cols, panel.text()
+    return cols[0], cols[-1]
+
+
+def web_config_network_basic(panel: Terminal, password: str = FAX_ADMIN_PASSWORD, rights: int = 4) -> None:
+    """F3, Log in, right to Network: the left menu on Email Server > Basic, its page shown."""
+    panel.wait_for("Web Config (F3)")
+    panel.press("f3")
+    panel.wait_for("Log in")
+    panel.press("ctrl+l")
+    panel.settle()
+    panel.type(password)
+    panel.press("enter")
+    panel.wait_for("Log out")
+    panel.press(*["right"] * rights)
+    panel.wait_for("Email Server > Basic", "Authentication Method")
+
+
+def test_a_page_that_scrolls_keeps_its_fields_width(launch: Launch) -> None:
+    """Email Server > Basic with OAuth2, then OK with three wrong fields: their messages make the
+    page taller than the screen and it gains a scroll bar, but its fields keep their width
+    ("Microsoft Exchange Online" whole, every field's right edge where it was); and Device
+    Management > Email Notification, always taller than the screen, has fields as wide."""
+    panel = launch("panel-tui", "--model", "wf-c5890", term="xterm-16color")
+    web_config_network_basic(panel, "X4ZB012345", rights=3)
+    panel.press("enter", "enter", "down", "down", "down", "enter")  # Authentication Method: OAuth2
+    panel.wait_for("Microsoft Exchange Online", "Sign In")
+    panel.settle()
+    before = {label: field_span(panel, label) for label in ("Email service", "SMTP Server Address")}
+    panel.press("tab", "tab", "tab")  # Email service, Sign In, Sender's Email Address
+    panel.type("a(b")
+    panel.press("tab", "ctrl+u")
+    panel.type("bad_host!")
+    panel.press("tab", "ctrl+u")
+    panel.type("99999")
+    panel.press("ctrl+o")
+    panel.wait_for("The settings were not sent", "Enter a number from 1 to")
+    panel.settle()
+    assert "Microsoft Exchange Online" in panel.line("Email service"), panel.text()
+    after = {label: field_span(panel, label) for label in before}
+    assert after == before, panel.text()
+
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0
+
+    panel = launch("panel-tui", "--model", "wf-c5890", term="xterm-16color")
+    web_config_network_basic(panel, "X4ZB012345", rights=3)
+    panel.press("right", "right", "right", "down")  # Device Management > Email Notification
+    panel.wait_for("Email Address 1")
+    panel.settle()
+    assert field_span(panel, "Email Address 1")[1] == before["SMTP Server Address"][1], panel.text()
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0
