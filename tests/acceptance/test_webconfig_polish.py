@@ -145,3 +145,60 @@ def test_a_page_that_scrolls_keeps_its_fields_width(launch: Launch) -> None:
     assert field_span(panel, "Email Address 1")[1] == before["SMTP Server Address"][1], panel.text()
     panel.press("ctrl+q")
     assert panel.wait_exit() == 0
+
+
+def _label_gaps(panel: Terminal) -> list[tuple[str, int]]:
+    """Each labelled field on the page: (its label, the blanks between label and field)."""
+    gaps = []
+    for row in range(4, panel.rows - 1):
+        cells = panel.cells(row)
+        field = [i for i, cell in enumerate(cells) if i > 25 and cell.bg not in ("default", "black")]
+        label = "".join(cell.char for cell in cells[25:field[0]]) if field else ""
+        if label.strip():
+            gaps.append((label.strip(), len(label) - len(label.rstrip())))
+    return gaps
+
+
+#: the pages of each tab's left menu on the AM-C4000 (Status ... Device Management)
+AM_C4000_PAGES = (2, 1, 1, 1, 6, 2, 1, 4)
+
+
+def test_every_latvian_web_config_page_reads_as_latvian_at_80x24(launch: Launch) -> None:
+    """The Latvian key line says what Ctrl+L does in Latvian, logged out and in; then every page
+    of every tab: no left-menu item wraps onto a second line (a word alone there reads as another
+    item), every label stands at least two blanks from its field, and the Fax Server page's
+    title is the guide's "Fax Server > Email Server Settings", as its menu item and the help say."""
+    panel = launch("panel-tui", *FAX_MODEL, "--lang", "lv", term="xterm-16color")
+    panel.wait_for("Web Config (F3)")
+    panel.press("f3")
+    panel.wait_for("Produkta statuss", "Log in")
+    footer = panel.text().splitlines()[-1]
+    assert "^L pieteikties" in footer and "Log in" not in footer, footer
+    panel.press("ctrl+l")
+    panel.wait_for("Administratora pieteikšanās")
+    panel.settle()
+    panel.type(FAX_ADMIN_PASSWORD)
+    panel.press("enter")
+    screen = panel.wait_for("Izrakstīties")
+    assert "^L izrakstīties" in screen.splitlines()[-1], screen
+    assert " Fax " in screen.splitlines()[2], screen  # the guide's "Fax cilnē"
+    url = lambda: panel.text().splitlines()[0]  # noqa: E731 - the address bar names the page
+    seen = []
+    for tab, count in enumerate(AM_C4000_PAGES):
+        for item in range(count):
+            if tab or item:
+                before = url()
+                panel.press("down" if item else "right")  # the next page, or the next tab's first
+                panel.wait_until(lambda: url() != before, "the next page")
+            screen = panel.settle()
+            seen.append(url())
+            menu = [line[:23].rstrip() for line in screen.splitlines()[4:-1]]
+            assert not [m for m in menu if m and m[0].islower()], screen
+            gaps = _label_gaps(panel)
+            assert all(blanks >= 2 for _, blanks in gaps), (gaps, screen)
+            if "FAX_EMAILSERVER" in url():
+                assert "│ Fax Server > Email Server Settings" in screen, screen
+                assert "SMTP servera ports" in dict(gaps), (gaps, screen)
+    assert len(set(seen)) == sum(AM_C4000_PAGES), seen
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0
