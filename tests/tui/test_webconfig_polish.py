@@ -54,3 +54,26 @@ async def test_fax_server_sign_in_fills_an_empty_sender(tmp_path: Path) -> None:
 async def test_fax_server_sign_in_keeps_a_typed_sender(tmp_path: Path) -> None:
     typed = "fax@contoso.onmicrosoft.com"
     assert await _fax_page_signed_in(tmp_path, typed) == (typed, typed)
+
+
+async def test_panel_form_messages_stay_under_their_fields_after_web_config(tmp_path: Path) -> None:
+    """Web Config's page CSS is the app's once Web Config has opened; the panel's own forms keep
+    their field messages where they were (under the field, not under the label)."""
+    from panel_tui import menu_tree
+    from panel_tui.screens.settings_forms import EmailServerSettingsScreen
+
+    async def message_padding(visit_web_config: bool) -> int:
+        app = make_app(_device(tmp_path / str(visit_web_config), "wf-c5890"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            if visit_web_config:
+                await app.switch_mode("webconfig")
+                await pilot.pause()
+                await app.switch_mode("panel")
+                await pilot.pause()
+            await app.push_screen(EmailServerSettingsScreen(menu_tree.find("server_settings")))
+            app.screen.query_one("#field-smtp_port", Input).value = "70000"
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.screen.query_one("#error-smtp_port").display, "the message")
+            return app.screen.query_one("#error-smtp_port").styles.padding.left
+
+    assert await message_padding(True) == await message_padding(False)
