@@ -54,6 +54,8 @@ def _email_server_oauth2(panel: Terminal) -> None:
     panel.press("f3")
     panel.wait_for("EPSON AM-C4000 Series", "Log in")
     panel.press("ctrl+l")
+    panel.wait_for("Administrator Login")
+    panel.settle()  # the password field has the focus: nothing typed is lost under load
     panel.type(ADMIN_PASSWORD)
     panel.press("enter")
     panel.wait_for("Log out")

@@ -39,7 +39,7 @@ def test_pas_to_email_says_the_email_server_is_not_set_before_any_sign_in(launch
     panel = launch("panel-tui", *FAX_MODEL, "--lang", lang, term="xterm-16color")
     pas_log_in(panel, w)
     panel.press("enter")  # To Email
-    screen = panel.wait_for(w["not_set"], "Network > Email Server > Basic", timeout=10)
+    screen = panel.wait_for(w["not_set"], "Network > Email Server > Basic")
     assert w["code_filled"] not in screen and "devicelogin" not in screen, screen
     panel.press("ctrl+q")
     assert panel.wait_exit() == 0
@@ -48,15 +48,7 @@ def test_pas_to_email_says_the_email_server_is_not_set_before_any_sign_in(launch
 def email_server_smtp(panel: Terminal, server: str = "127.0.0.1") -> None:
     """Web Config > Network > Email Server > Basic: an SMTP Server Address (Authentication Method
     Off), OK; back to the panel. To Email then sends with the Email Server's settings."""
-    panel.wait_for("Web Config (F3)")
-    panel.press("f3")
-    panel.wait_for("EPSON AM-C4000 Series", "Log in")
-    panel.press("ctrl+l")
-    panel.type(FAX_ADMIN_PASSWORD)
-    panel.press("enter")
-    panel.wait_for("Log out")
-    panel.press("right", "right", "right", "right")  # Status > Print > Scan/Copy > Fax > Network
-    panel.wait_for("Email Server > Basic", "Authentication Method")
+    web_config_network_basic(panel)
     panel.press("enter", "tab", "tab")  # into the page; Sender's Email Address; SMTP Server Address
     panel.type(server)
     panel.press("ctrl+o")
@@ -97,11 +89,13 @@ def field_span(panel: Terminal, label: str) -> tuple[int, int]:
 
 
 def web_config_network_basic(panel: Terminal, password: str = FAX_ADMIN_PASSWORD, rights: int = 4) -> None:
-    """F3, Log in, right to Network: the left menu on Email Server > Basic, its page shown."""
+    """F3, Log in (English), right to Network (three tabs before it on a model without fax,
+    four with): the left menu on Email Server > Basic, its page shown."""
     panel.wait_for("Web Config (F3)")
     panel.press("f3")
     panel.wait_for("Log in")
     panel.press("ctrl+l")
+    panel.wait_for("Administrator Login")
     panel.settle()
     panel.type(password)
     panel.press("enter")
