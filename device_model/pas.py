@@ -145,6 +145,20 @@ class PasEmail(SecondEmailClient):
     def token_dir(self, device: EmailHost) -> Path:
         return Path(device.state_dir) / "pas" / self.user.id
 
+    def to_email_step(self) -> str:
+        """What To Email needs first: "not_set", "sign_in" or "send".
+
+        "not_set": Network > Email Server has no server to send with (Authentication Method
+        other than OAuth2 and no SMTP Server Address). Said before any sign-in, since no sign-in
+        could make that send. "sign_in": the Email Server uses OAuth2 (the guide's p. 9 case)
+        and this user holds no valid sign-in of their own. "send": otherwise; with SMTP AUTH or
+        none, the Email Server's own authentication sends and there is no user sign-in.
+        """
+        settings = self.device.settings.email_server
+        if settings.auth_method != "oauth2":
+            return "send" if settings.smtp_server.strip() else "not_set"
+        return "send" if self.status().state == "signed_in" else "sign_in"
+
     def server_settings(self) -> EmailServerSettings:
         settings = self.device.settings.email_server
         if self.pas.sender_mode == "user":

@@ -52,9 +52,11 @@ class PasScreen(PanelScreen):
     DEFAULT_CSS = """
     PasScreen .pas-part { height: auto; padding: 0 2; }
     PasScreen #pas-signin { height: 1fr; }
-    PasScreen .field-row { height: 1; }
-    PasScreen .field-row Label { width: 22; }
-    PasScreen .field-row Input { width: 1fr; }
+    /* not Web Config's "field-row": its page CSS (loaded for the whole app once Web Config has
+       been open) would win over these lines and split a row in halves, To's text mid-screen */
+    PasScreen .pas-row { height: 1; }
+    PasScreen .pas-row Label { width: 22; }
+    PasScreen .pas-row Input { width: 1fr; }
     """
 
     def __init__(self, node: MenuNode | None = None) -> None:
@@ -70,13 +72,13 @@ class PasScreen(PanelScreen):
         t = self.t
         with Vertical(id="pas-login", classes="pas-part"):
             yield Static(t("panel.pas.login_intro"), markup=False)
-            with Horizontal(classes="field-row"):
+            with Horizontal(classes="pas-row"):
                 yield Label(t("panel.pas.user_id"), markup=False)
                 yield Input(id="pas-id", compact=True)
-            with Horizontal(classes="field-row"):
+            with Horizontal(classes="pas-row"):
                 yield Label(t("panel.pas.password"), markup=False)
                 yield Input(id="pas-password", password=True, compact=True)
-            with Horizontal(classes="field-row"):
+            with Horizontal(classes="pas-row"):
                 yield Label(t("panel.pas.card"), markup=False)
                 yield Input(id="pas-card", compact=True)
             with Horizontal(classes="form-buttons"):
@@ -87,7 +89,7 @@ class PasScreen(PanelScreen):
                 yield Button(t("panel.pas.to_email"), id="pas-to-email", compact=True)
                 yield Button(t("panel.pas.log_out"), id="pas-log-out", compact=True)
         with Vertical(id="pas-send", classes="pas-part"):
-            with Horizontal(classes="field-row"):
+            with Horizontal(classes="pas-row"):
                 yield Label(t("panel.pas.to"), markup=False)
                 yield Input(id="pas-to", compact=True)
             with Horizontal(classes="form-buttons"):
@@ -149,8 +151,12 @@ class PasScreen(PanelScreen):
         if self.user is None:
             return
         client = self.pas().client(self.user)
-        if client.status().state == "signed_in":
-            self._say(self.t("panel.pas.from", email=self.user.email))
+        step = client.to_email_step()
+        if step == "not_set":  # at once: no sign-in could make this send
+            self._say(self.t("panel.pas.no_server"))
+            return
+        if step == "send":
+            self._say(self.t("panel.pas.from", email=client.server_settings().sender_address or self.user.email))
             self._show("send")
             return
         self._say(self.t("panel.pas.signin_first", email=self.user.email))

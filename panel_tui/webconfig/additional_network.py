@@ -45,7 +45,7 @@ class AdditionalNetworkPage(VerticalScroll, can_focus=False):
 
         device = host(self).device
         grid = Table.grid(padding=(0, 1))
-        grid.add_column(width=25, style="bold")  # the field labels below are 25 + a blank
+        grid.add_column(width=24, style="bold")  # the values start where the fields below do
         grid.add_column(ratio=1)
         for row in status_rows(device)[:-2]:  # network and OAuth2 are the field and note below
             value = row.value if isinstance(row.value, str) else device.t(row.value)

@@ -57,7 +57,7 @@ FIELDS = widget_ids((*METHOD_FIELDS, *SERVER_FIELDS))
 
 class _Note:
     """The note under Sign In (the code and URL, an outcome): no empty line when there is none,
-    so the page fits 80x24 without a scroll bar narrowing its fields."""
+    so the page fits 80x24 without scrolling."""
 
     def __init__(self, page: FaxServerEmailPage) -> None:
         self.page = page
@@ -144,12 +144,15 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
 
     def values(self) -> dict[str, str | None]:
         method = str(self.query_one("#fs-auth-method", Select).value)
+        sender = self.query_one("#fs-sender", Input).value.strip()
+        if not sender and method == "oauth2":  # as Network > Email Server > Basic: the account
+            sender = self.signed_in_account()
         return {
             "auth_method": method,
             "email_service": str(self.query_one("#fs-service", Select).value) if method == "oauth2" else None,
             "account": self.query_one("#fs-account", Input).value if method == "smtp_auth" else "",
             "password": self.query_one("#fs-password", Input).value if method == "smtp_auth" else "",
-            "sender_address": self.query_one("#fs-sender", Input).value.strip(),
+            "sender_address": sender,
             "smtp_server": self.query_one("#fs-smtp-server", Input).value.strip(),
             "smtp_port": self.query_one("#fs-smtp-port", Input).value.strip(),
             "secure": str(self.query_one("#fs-secure", Select).value),
@@ -169,6 +172,7 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
         self._apply_method(event.value)
         if event.value == "oauth2":
             self._fill_from_service(self.query_one("#fs-service", Select).value)
+        self._offer_account_as_sender()
 
     @on(Select.Changed, "#fs-service")
     def _service_changed(self, event: Select.Changed) -> None:
@@ -188,8 +192,33 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
 
     # -- Current Status and Sign In ---------------------------------------------------------
 
+    def signed_in_account(self) -> str:
+        """The account of the pending sign-in, else the one the Fax Server holds ("" if none)."""
+        attempt = self.attempt
+        if attempt is not None and attempt.state == "signed_in":
+            return attempt.account or ""
+        held = fax_client(self).status()
+        return (held.account or "") if held.state in ("signed_in", "expired") else ""
+
+    def _offer_account_as_sender(self) -> None:
+        """As Network > Email Server > Basic does: with OAuth2 the sender is the signed-in
+        mailbox unless the person typed another one; a finished sign-in fills an empty Sender's
+        Email Address, and the account is its placeholder."""
+        sender = self.query_one("#fs-sender", Input)
+        oauth2 = self.query_one("#fs-auth-method", Select).value == "oauth2"
+        account = self.signed_in_account() if oauth2 else ""
+        sender.placeholder = account or tr(self, "webconfig.email.sender_placeholder")
+        if account and not sender.value.strip() and self.attempt is not None and self.attempt.state == "signed_in":
+            sender.value = account
+            if not sender.has_focus:
+                sender.scroll_home(animate=False, immediate=True)
+
     def refresh_status(self) -> None:
         """Current Status: the pending sign-in first, else what the Fax Server holds."""
+        self._show_status()
+        self._offer_account_as_sender()
+
+    def _show_status(self) -> None:
         status = self.query_one("#fs-status", Static)
         note = _Note(self)
         attempt = self.attempt

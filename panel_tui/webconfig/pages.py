@@ -71,7 +71,7 @@ class ProductStatusPage(VerticalScroll, can_focus=False):
             ("webconfig.status_page.ip", ip),
         ]
         grid = Table.grid(padding=(0, 1))
-        grid.add_column(width=25, style="bold")
+        grid.add_column(width=24, style="bold")  # the values start where other pages' fields do
         grid.add_column(ratio=1)
         for key, value in rows:
             grid.add_row(Text(tr(self, key)), Text(value))  # values are data, never markup

@@ -21,7 +21,7 @@ TERM = "xterm-16color"
 #: Web Config's key line before and after Log in: the Ctrl+L key says what it does now
 LOGIN_KEY = {
     "en": ("^L log in", "^L log out"),
-    "lv": ("^L Log in", "^L Izrakstīties"),
+    "lv": ("^L pieteikties", "^L izrakstīties"),
 }
 
 
@@ -98,7 +98,7 @@ def test_latvian_web_config_labels_keep_their_own_column(launch: Launch) -> None
     t = launch("panel-tui", "--lang", "lv", "--model", "am-c4000", term=TERM)
     t.wait_for("Web Config (F3)")
     _web_config_logged_in(t, "lv")
-    t.press("right", "right", "right", "right")  # Status > Drukāšana > Skenēšana > Fakss > Network
+    t.press("right", "right", "right", "right")  # Status > Drukāšana > Skenēšana > Fax > Network
     t.wait_for("Savienojuma pārbaude", "Papildu tīkls")
     assert "Savienojuma pārbaude │" in t.line("Savienojuma pārbaude"), t.text()
     t.press("down", "down", "down", "down")  # Basic > ... > Papildu tīkls (shown at once)

@@ -230,7 +230,7 @@ async def test_dialogs_leave_no_page_text_at_their_edges(tmp_path: Path) -> None
             assert word not in text, (word, text)
 
 
-@pytest.mark.parametrize(("lang", "label"), [("en", "SMTP Server Port Number"), ("lv", "SMTP servera porta numurs")])
+@pytest.mark.parametrize(("lang", "label"), [("en", "SMTP Server Port Number"), ("lv", "SMTP servera ports")])
 async def test_labels_and_values_never_run_together(tmp_path: Path, lang: str, label: str) -> None:
     app = make_app(make_oauth2_device(tmp_path / "state", lang=lang))
     async with app.run_test(size=(80, 24)) as pilot:
