@@ -1,0 +1,38 @@
+"""Screens the person has left are freed: the panel's memory does not grow with every visit
+(each Scan to Email job, each trip through Settings, used to keep its screens alive)."""
+
+from __future__ import annotations
+
+import gc
+
+from textual.screen import Screen
+
+from device_model import Device
+
+from .conftest import make_app
+
+
+def _alive(kind: type[Screen[object]]) -> int:
+    gc.collect()
+    return sum(1 for obj in gc.get_objects() if isinstance(obj, kind))
+
+
+async def test_screens_left_are_freed(device: Device) -> None:
+    from panel_tui.scan.screens import ScanMenuScreen
+    from panel_tui.screens.menu import MenuScreen
+
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(6):
+            await pilot.press("enter", "enter")  # Settings > General Settings
+            await pilot.pause()
+            await pilot.press("f5")  # Home
+            await pilot.pause()
+            await pilot.press("left", "enter")  # Scan
+            await pilot.pause()
+            await pilot.press("f5")
+            await pilot.pause()
+        await pilot.pause()
+        # the last screens left may wait for the next screen change; never one per visit
+        assert _alive(MenuScreen) <= 2
+        assert _alive(ScanMenuScreen) <= 1
