@@ -36,3 +36,16 @@ async def test_screens_left_are_freed(device: Device) -> None:
         # the last screens left may wait for the next screen change; never one per visit
         assert _alive(MenuScreen) <= 2
         assert _alive(ScanMenuScreen) <= 1
+
+
+async def test_web_config_builds_only_the_pages_opened(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        pages = app.screen.query_one("#wc-pages")
+        assert [page.id for page in pages.children] == ["page-product-status"]
+        await pilot.press("right", "right", "right")  # Status > Print > Scan/Copy > Network: Basic
+        await pilot.pause()
+        assert {page.id for page in pages.children} <= {
+            "page-product-status", "page-not-emulated", "page-login-required"}
