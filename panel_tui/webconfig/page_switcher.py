@@ -69,39 +69,42 @@ class PageSwitcher(ContentSwitcher):
         super().__init__(id=id, initial=shown)
         self._build = build
         self._first = shown
-        #: the page being built, and what waits for it (filling it, focusing it)
-        self._building: AwaitMount | None = None
+        #: pages being built (mounted, not composed yet), and what waits for the one shown
+        self._building: dict[str, AwaitMount] = {}
         self._waiting: list[Callable[[], object]] = []
 
     def compose(self) -> ComposeResult:
         yield self._build(self._first)
 
     def show(self, widget_id: str, then: Callable[[], object]) -> None:
-        """Show page ``widget_id``; ``then()`` runs once its fields exist (now, or once built)."""
-        if any(child.id == widget_id for child in self.children):
+        """Show page ``widget_id``; ``then()`` runs once its fields exist (now, or once built).
+
+        Keys come faster than pages are built (→ → through three tabs at once): a page asked
+        for again while it is still being built is filled once, when it is ready."""
+        if not any(child.id == widget_id for child in self.children):
+            building = self.mount(self._build(widget_id))
+            self._building[widget_id] = building
+            self.call_later(self._built, widget_id, building)
+        if widget_id != self.current:
+            self._waiting = []
             self.current = widget_id
-            self._building = None
-            self._waiting.clear()
-            then()
-            return
-        building = self.mount(self._build(widget_id))
-        self.current = widget_id
-        self._building = building
-        self._waiting = [then]
-        self.call_later(self._built, building)
+        self._waiting.append(then)
+        if widget_id not in self._building:
+            self._run_waiting()
 
     def when_built(self, action: Callable[[], object]) -> None:
-        """Run ``action`` now, or once the page being built has its fields."""
-        if self._building is None:
-            action()
-        else:
-            self._waiting.append(action)
+        """Run ``action`` now, or once the page shown has been built."""
+        self._waiting.append(action)
+        if self.current not in self._building:
+            self._run_waiting()
 
-    async def _built(self, building: AwaitMount) -> None:
+    async def _built(self, widget_id: str, building: AwaitMount) -> None:
         await building
-        if self._building is not building:  # another page was asked for meanwhile
-            return
-        self._building = None
+        self._building.pop(widget_id, None)
+        if widget_id == self.current:
+            self._run_waiting()
+
+    def _run_waiting(self) -> None:
         waiting, self._waiting = self._waiting, []
         for action in waiting:
             action()
