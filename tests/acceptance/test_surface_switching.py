@@ -3,6 +3,9 @@ a person presses F3 and starts typing without waiting for a repaint."""
 
 from __future__ import annotations
 
+import pytest
+
+from tests.acceptance import journeys as j
 from tests.acceptance.conftest import Launch
 
 
@@ -36,3 +39,34 @@ def test_arrows_right_after_f3_walk_web_configs_tabs(launch: Launch) -> None:
     panel.wait_for("NWS_EMAIL_BASIC", "Log in as administrator")
     panel.press("escape")
     panel.wait_for("Home", "Settings")
+
+
+@pytest.mark.parametrize("left_on", ["tab bar", "mailbox list"])
+def test_after_a_sign_in_starts_in_web_config_f4_puts_the_cursor_in_the_code_field(launch: Launch, left_on: str) -> None:
+    """The Cloud surface was left on its tab bar (Mailboxes); Sign in with Microsoft in Web
+    Config; F4 opens the sign-in pages with the code in the field and the cursor in it: Enter
+    goes on at once (it used to land on the tab bar, where Enter only enters the tab)."""
+    w = j.WORDS["en"]
+    panel = launch("panel-tui")
+    panel.wait_for(w["home"], "Settings")
+    panel.press("f4")
+    panel.wait_for(w["enter_code"])
+    panel.press("shift+tab", "right", "right")  # the tab bar: Admin centre > Mailboxes
+    panel.wait_for("Mailbox", "Received")
+    if left_on == "mailbox list":
+        panel.press("tab", "tab")
+    code = j.steps_2_to_7_start_the_sign_in(panel, w)
+    panel.press("f4", "enter", pause=0)
+    panel.wait_for(w["account_page"])
+    assert code
+
+
+def test_first_f4_after_sign_in_with_microsoft_has_the_cursor_in_the_code_field(launch: Launch) -> None:
+    w = j.WORDS["en"]
+    panel = launch("panel-tui")
+    panel.wait_for(w["home"], "Settings")
+    code = j.steps_2_to_7_start_the_sign_in(panel, w)
+    panel.press("f4")
+    panel.wait_for(w["enter_code"], code)
+    panel.press("enter", pause=0)  # Next, with the code Web Config is waiting for
+    panel.wait_for(w["account_page"])

@@ -49,3 +49,23 @@ async def test_web_config_builds_only_the_pages_opened(device: Device) -> None:
         await pilot.pause()
         assert {page.id for page in pages.children} <= {
             "page-product-status", "page-not-emulated", "page-login-required"}
+
+
+async def test_cloud_builds_a_tab_when_first_opened_and_enter_goes_into_it(device: Device) -> None:
+    from textual.widgets import Checkbox
+
+    from panel_tui.cloud.admin_pane import AdminPane
+    from panel_tui.cloud.mail_pane import MailPane
+    from panel_tui.cloud.scenarios_pane import ScenariosPane
+
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        cloud = app.screen
+        assert not cloud.query(AdminPane) and not cloud.query(MailPane) and not cloud.query(ScenariosPane)
+        await pilot.press("shift+tab", "right", "enter")  # the tab bar, Admin centre, into it at once
+        await pilot.pause()
+        await pilot.pause()
+        assert cloud.query(AdminPane) and not cloud.query(MailPane)
+        assert isinstance(app.focused, Checkbox) and app.focused.id == "adm-security-defaults"
