@@ -70,3 +70,13 @@ def test_first_f4_after_sign_in_with_microsoft_has_the_cursor_in_the_code_field(
     panel.wait_for(w["enter_code"], code)
     panel.press("enter", pause=0)  # Next, with the code Web Config is waiting for
     panel.wait_for(w["account_page"])
+
+
+def test_the_tab_bar_keeps_the_cursor_while_the_first_sign_in_page_loads(launch: Launch) -> None:
+    """F4, Shift+Tab, → at once: the Admin centre opens (the code page arriving meanwhile
+    used to pull the cursor back into its field, where → only moved the text cursor)."""
+    panel = launch("panel-tui")
+    panel.wait_for("Home", "Settings")
+    panel.settle(1.0)  # the tenant is up
+    panel.press("f4", "shift+tab", "right", pause=0)
+    panel.wait_for("Security defaults")
