@@ -89,14 +89,26 @@ class PageSwitcher(ContentSwitcher):
             self._waiting = []
             self.current = widget_id
         self._waiting.append(then)
-        if widget_id not in self._building:
+        if not self._still_building():
             self._run_waiting()
 
     def when_built(self, action: Callable[[], object]) -> None:
         """Run ``action`` now, or once the page shown has been built."""
         self._waiting.append(action)
-        if self.current not in self._building:
+        if not self._still_building():
             self._run_waiting()
+
+    def _still_building(self) -> bool:
+        """Whether the page shown is still being built (once mounted it is not, even before
+        `_built` has run: a key then must reach the page, not wait behind a busy loop)."""
+        current = self.current
+        if current not in self._building:
+            return False
+        page = next((child for child in self.children if child.id == current), None)
+        if page is not None and page.is_mounted:
+            del self._building[current]
+            return False
+        return True
 
     async def _built(self, widget_id: str, building: AwaitMount) -> None:
         await building
