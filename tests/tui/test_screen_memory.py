@@ -10,6 +10,7 @@ from textual.screen import Screen
 from device_model import Device
 
 from .conftest import make_app
+from .test_webconfig_support import wait_until
 
 
 def _alive(kind: type[Screen[object]]) -> int:
@@ -52,7 +53,7 @@ async def test_web_config_builds_only_the_pages_opened(device: Device) -> None:
 
 
 async def test_cloud_builds_a_tab_when_first_opened_and_enter_goes_into_it(device: Device) -> None:
-    from textual.widgets import Checkbox
+    from textual.widgets import Checkbox, Tabs
 
     from panel_tui.cloud.admin_pane import AdminPane
     from panel_tui.cloud.mail_pane import MailPane
@@ -64,8 +65,9 @@ async def test_cloud_builds_a_tab_when_first_opened_and_enter_goes_into_it(devic
         await pilot.pause()
         cloud = app.screen
         assert not cloud.query(AdminPane) and not cloud.query(MailPane) and not cloud.query(ScenariosPane)
-        await pilot.press("shift+tab", "right", "enter")  # the tab bar, Admin centre, into it at once
+        cloud.query_one(Tabs).focus()  # the tab bar (Shift+Tab from the page)
         await pilot.pause()
-        await pilot.pause()
+        await pilot.press("right", "enter")  # Admin centre, and into it at once
+        await wait_until(pilot, lambda: isinstance(app.focused, Checkbox), "the focus in the Admin centre")
         assert cloud.query(AdminPane) and not cloud.query(MailPane)
         assert isinstance(app.focused, Checkbox) and app.focused.id == "adm-security-defaults"
