@@ -20,6 +20,7 @@ Printed, panel-tui / bare, all from this one run:
 * **key -> repaint**: for every key typed during the walk, the time from writing it to the end
   of the first frame that began after it (keys that repaint nothing within 1 s are not counted),
   median and p95, against the bare app's OptionList Down/Up (goal <= 1.2x);
+* **the slowest 10 keys**, each with the step of the walk that typed it;
 * **Enter -> "Completed"**: for each Scan to Email, from the Start key to the frame that shows
   the job completed (the send to the simulated Exchange included), in milliseconds.
 
@@ -31,6 +32,7 @@ acting on one figure.
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import statistics
 import sys
@@ -61,6 +63,8 @@ class TimedTerminal(Terminal):
         self.child.delaybeforesend = None  # pexpect sleeps 50 ms before each send by default
         self.frames: list[tuple[int, float]] = []  # (end offset in output, time read)
         self.key_times: list[float] = []
+        #: (latency, key, step) of every key repainted: the step is the walk's function typing it
+        self.key_log: list[tuple[float, str, str]] = []
         self._scanned = 0
 
     def _received(self, data: bytes) -> None:
@@ -130,18 +134,21 @@ class TimedTerminal(Terminal):
                     return at - t0
         return None
 
+    def _record(self, latency: float | None, key: str) -> None:
+        if latency is None:
+            return
+        self.key_times.append(latency)
+        step = next((f.function for f in inspect.stack()[2:6] if f.function not in ("press", "type")), "?")
+        self.key_log.append((latency, key, step))
+
     def press(self, *keys: str, pause: float = 0.15) -> None:
         for key in keys:
-            latency = self.timed_key(key)
-            if latency is not None:
-                self.key_times.append(latency)
+            self._record(self.timed_key(key), key)
             self.pump(pause + (0.1 if key == "escape" else 0.0))
 
     def type(self, text: str, pause: float = 0.02) -> None:
         for ch in text:
-            latency = self.timed_key(ch, timeout=0.5)
-            if latency is not None:
-                self.key_times.append(latency)
+            self._record(self.timed_key(ch, timeout=0.5), repr(ch))
             self.pump(pause)
         self.pump(0.1)
 
@@ -203,7 +210,8 @@ def walk(tmp: Path, scans: int) -> dict[str, object]:
         t.wait_for(f"{scans} message(s)", w["subject"], ".pdf")
         t.settle(0.3)
         rss = t.pid_rss_peak_kib()
-        return {"first": first, "rss": rss, "keys": list(t.key_times), "completed": completed}
+        return {"first": first, "rss": rss, "keys": list(t.key_times), "completed": completed,
+                "slowest": sorted(t.key_log, reverse=True)[:10]}
     finally:
         t.press("ctrl+q")
         t.close()
@@ -270,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     c = p["completed"]
     print(f"Enter -> Completed (Scan to Email, ms): median {statistics.median(c) * 1000:.0f}, "
           f"p95 {_pct(c, 0.95) * 1000:.0f}, all: {', '.join(f'{x * 1000:.0f}' for x in c)}")
+    print("slowest keys of the walk (ms, key, step):")
+    for latency, key, step in p["slowest"]:
+        print(f"  {latency * 1000:7.1f}  {key:<10} {step}")
     print(f"load average: {load0:.2f} before, {load1:.2f} after (2 cores: over ~1.5 the wall-clock rows are noisy)")
     return 0
 

@@ -179,6 +179,8 @@ class PanelApp(App[None]):
             # projector. (Headless test runs keep the default theme, whatever $TERM says.)
             self.theme = PANEL_16.name
         self.aids.start()
+        # a screen left (popped, or a surface replaced) is freed: see `forget_gone`
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         if self.icons == "ascii" or (self.icons == "auto" and not self.unicode_terminal):
             self._undo_ascii_borders = use_ascii_borders()
             # what was drawn before the switch (the first screen) is drawn again in ASCII
@@ -217,6 +219,11 @@ class PanelApp(App[None]):
             self.cloud_link = CloudLink(self.device, self.config)
         self.call_after_refresh(self.set_timer, START_DELAY, partial(self.cloud_link.start, self),
                                 name="cloud-link")
+
+    def _screen_changed(self, _screen: Screen[object]) -> None:
+        from panel_tui.ui.host import forget_gone
+
+        forget_gone(self, (self.device_events, self.link_events, self.screen_change_signal))
 
     # -- terminal size -------------------------------------------------------------
     def too_small(self) -> bool:

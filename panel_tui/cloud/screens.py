@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from panel_tui.cloud.admin_pane import AdminPane
@@ -17,6 +21,18 @@ from panel_tui.cloud_link import CloudLink, CloudLinkStatus
 from panel_tui.messages import DeviceChanged
 from panel_tui.ui.host import follow_app, host
 from panel_tui.ui.text import tr
+
+if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
+#: the tabs in order: name -> (pane class, pane widget id)
+PANES: dict[str, tuple[type[Widget], str]] = {
+    "signin": (SignInPane, "signin-pane"),
+    "admin": (AdminPane, "admin-pane"),
+    "mail": (MailPane, "mail-pane"),
+    "scenarios": (ScenariosPane, "scenarios-pane"),
+}
+PaneT = TypeVar("PaneT", bound=Widget)
 
 
 class CloudScreen(Screen[None]):
@@ -37,19 +53,22 @@ class CloudScreen(Screen[None]):
     #: a code was offered while another surface was shown (open the sign-in tab on return)
     _offered_while_away = False
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: the tabs' panes built when first opened, by tab name: their mounts
+        self._building: dict[str, AwaitMount] = {}
+
     def compose(self) -> ComposeResult:
         yield Static(id="cloud-header", markup=False)  # the tenant's URL and domain: data
         # the command palette's "Scenario: ..." opens a Cloud surface not created yet on its tab
         first = host(self).cloud_first_tab or "signin"
+        # the sign-in pages are always built (Web Config's sign-in offers its code there); the
+        # other tabs' contents when first opened: F4 built ~100 widgets a sign-in never shows
         with TabbedContent(id="cloud-tabs", initial=f"cloud-{first}"):
-            with TabPane(tr(self, "cloud.tab.signin"), id="cloud-signin"):
-                yield SignInPane(id="signin-pane")
-            with TabPane(tr(self, "cloud.tab.admin"), id="cloud-admin"):
-                yield AdminPane(id="admin-pane")
-            with TabPane(tr(self, "cloud.tab.mail"), id="cloud-mail"):
-                yield MailPane(id="mail-pane")
-            with TabPane(tr(self, "cloud.tab.scenarios"), id="cloud-scenarios"):
-                yield ScenariosPane(id="scenarios-pane")
+            for name, (pane_class, pane_id) in PANES.items():
+                with TabPane(tr(self, f"cloud.tab.{name}"), id=f"cloud-{name}"):
+                    if name in ("signin", first):
+                        yield pane_class(id=pane_id)
         yield Static(tr(self, "cloud.hints"), id="cloud-hints", classes="key-hints", markup=False)
 
     def on_mount(self) -> None:
@@ -99,6 +118,25 @@ class CloudScreen(Screen[None]):
                       domain=link.info.tenant_domain or "")
         self.query_one("#cloud-header", Static).update(text)
 
+    def _pane(self, pane_class: type[PaneT]) -> PaneT | None:
+        """The tab's pane, or None until it is built and mounted (its tab is built when first
+        opened, and a pane reads the tenant itself when mounted)."""
+        found = self.query(pane_class)
+        return found.first() if found and found.first().is_mounted else None
+
+    def _build(self, tab_id: str) -> AwaitMount | None:
+        """Build the contents of tab ``tab_id`` if not built yet; its mount to await (None for
+        a pane built with the screen)."""
+        name = tab_id.removeprefix("cloud-")
+        if name not in PANES:
+            return None
+        pane_class, pane_id = PANES[name]
+        if self.query(pane_class):
+            return self._building.get(name)
+        building = self.query_one(f"#{tab_id}", TabPane).mount(pane_class(id=pane_id))
+        self._building[name] = building
+        return building
+
     def action_next_tab(self, step: int) -> None:
         tabs = self.query_one("#cloud-tabs", TabbedContent)
         ids = [pane.id for pane in tabs.query(TabPane) if pane.id]
@@ -113,53 +151,58 @@ class CloudScreen(Screen[None]):
         if not isinstance(self.focused, Tabs):
             raise SkipAction()
         tabs = self.query_one("#cloud-tabs", TabbedContent)
-        panes = {
-            "cloud-signin": SignInPane,
-            "cloud-admin": AdminPane,
-            "cloud-mail": MailPane,
-            "cloud-scenarios": ScenariosPane,
-        }
-        pane = panes.get(tabs.active)
-        if pane is not None:
-            self.query_one(pane).focus_first()
+        name = tabs.active.removeprefix("cloud-")
+        if name in PANES:
+            building = self._build(tabs.active)
+            if building is None:
+                self.query_one(PANES[name][0]).focus_first()
+            else:  # a pane opened a moment ago: into it once it is built
+                self.call_later(self._when_built, building, lambda: self.query_one(PANES[name][0]).focus_first())
+
+    async def _when_built(self, building: AwaitMount, action: Callable[[], object]) -> None:
+        await building
+        action()
 
     def show_tab(self, name: str) -> None:
-        """Open a tab: "signin", "admin", "mail" or "scenarios"."""
+        """Open a tab: "signin", "admin", "mail" or "scenarios" (its pane is built now)."""
+        self._build(f"cloud-{name}")
         self.query_one("#cloud-tabs", TabbedContent).active = f"cloud-{name}"
 
     def _link_status(self, message: CloudLinkStatus) -> None:
         self._refresh_header()
         self.query_one(SignInPane).link_changed()
-        self.query_one(AdminPane).reload()
-        self.query_one(MailPane).reload()
-        self.query_one(ScenariosPane).reload()
+        for pane_class in (AdminPane, MailPane, ScenariosPane):
+            pane = self._pane(pane_class)
+            if pane is not None:
+                pane.reload()
 
     @on(TabbedContent.TabActivated, "#cloud-tabs")
     def _tab(self, event: TabbedContent.TabActivated) -> None:
         pane_id = event.pane.id if event.pane is not None else ""
+        self._build(pane_id)  # a pane just built reads the tenant when mounted (`_pane`: None)
         if pane_id == "cloud-signin":
             # arrows on the tab bar keep the focus there (← → go on through the tabs; Tab enters
             # the page); a tab opened otherwise puts the cursor in the page's field
             if not isinstance(self.focused, Tabs):
                 self.query_one(SignInPane).focus_field()
-        elif pane_id == "cloud-admin":
-            self.query_one(AdminPane).reload()
-        elif pane_id == "cloud-mail":
-            self.query_one(MailPane).reload()
-        elif pane_id == "cloud-scenarios":
-            self.query_one(ScenariosPane).reload()
+        elif pane_id in ("cloud-admin", "cloud-mail", "cloud-scenarios"):
+            pane = self._pane(PANES[pane_id.removeprefix("cloud-")][0])
+            if pane is not None:
+                pane.reload()
 
     def device_changed(self, event: DeviceChanged) -> None:
         """Every device event, shown or not: a clock change shows on the admin pane."""
         kind = event.kind
-        if kind == "clock":
-            self.query_one(AdminPane).reload()
+        admin = self._pane(AdminPane)
+        if kind == "clock" and admin is not None:
+            admin.reload()
         elif kind == "signin":
             offered = self.query_one(SignInPane).follow_pending()
             if offered and self not in self.app.screen_stack:
                 # another surface is shown: the sign-in tab opens when the person comes back
                 self._offered_while_away = True
-            self.query_one(AdminPane).reload()  # User / mailbox follows the printer's account
+            if admin is not None:
+                admin.reload()  # User / mailbox follows the printer's account
 
     def language_changed(self) -> None:
         self.call_later(self._relabel)

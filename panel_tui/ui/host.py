@@ -7,8 +7,8 @@ surface's own ``panel`` property) and gets a typed answer without an import of
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol, cast
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.dom import DOMNode
 
@@ -91,3 +91,20 @@ def follow_app(
         host(node).device_events.subscribe(node, device)
     if language is not None:
         node.watch(node.app, "language", lambda _language: language(), init=False)
+
+
+def forget_gone(app: DOMNode, signals: Iterable[Signal[Any]]) -> None:
+    """Drop the app's reactive watchers (``follow_app``'s language watch) and the ``signals``'
+    subscriptions of nodes removed since: each holds its node, and with it the whole screen,
+    until the language changes or the signal is next published."""
+    watchers: dict[str, list[tuple[DOMNode, object]]] = getattr(app, "__watchers", {})
+    for entries in watchers.values():
+        entries[:] = [(node, callback) for node, callback in entries if _alive(node)]
+    for signal in signals:
+        # Textual's subscriptions are weak keys, but each value's callback holds its node
+        for node in [node for node in list(getattr(signal, "_subscriptions", {})) if not _alive(node)]:
+            signal.unsubscribe(node)
+
+
+def _alive(node: DOMNode) -> bool:
+    return node.is_running and node.is_attached

@@ -8,6 +8,7 @@ OK (guide step 12): leaving without OK reproduces the guide's "Signed in, but no
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -16,29 +17,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, OptionList, Static
+from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from panel_tui.messages import DeviceChanged
 from panel_tui.ui.host import follow_app, host
 from panel_tui.ui.text import describe_error, tr
-from panel_tui.webconfig.connection_test import ConnectionTestPage
 from panel_tui.webconfig.email_basic import EmailBasicPage
 from panel_tui.webconfig.notifications import EmailNotificationPage
-from panel_tui.webconfig.pages import (
-    LoginRequiredPage,
-    NotEmulatedPage,
-    ProductStatusPage,
-    TrainerHintsPage,
-    device_ip,
-)
+from panel_tui.webconfig.page_switcher import PageSwitcher, build_page, page_widget_id
+from panel_tui.webconfig.pages import NotEmulatedPage, ProductStatusPage, TrainerHintsPage, device_ip
 from panel_tui.webconfig.session import SignInSession
 from panel_tui.webconfig.site_map import ADMIN_PAGES, EMULATED, EXTRA_PAGES, NAV, NAV_FEATURES, NAV_SHORT, TABS
 from panel_tui.webconfig.tabstrip import TabStrip
 
 if TYPE_CHECKING:
-    from textual.widget import Widget
 
     from device_model.email import SignInAttempt
 
@@ -86,16 +80,8 @@ class WebConfigScreen(Screen[None]):
         yield TabStrip([(t, tr(self, f"webconfig.tab.{t}")) for t in self.tabs()], self.tab, id="wc-tabs")
         with Horizontal(id="wc-body"):
             yield WebNav(id="wc-nav")
-            with ContentSwitcher(id="wc-pages", initial="page-login-required"):
-                yield ProductStatusPage(id="page-product-status")
-                yield TrainerHintsPage(id="page-trainer-hints")
-                yield LoginRequiredPage(id="page-login-required")
-                yield EmailBasicPage(self.session, id="page-email-basic")
-                yield ConnectionTestPage(id="page-connection-test")
-                yield EmailNotificationPage(id="page-email-notification")
-                yield NotEmulatedPage(id="page-not-emulated")
-                for widget_id, target in EXTRA_PAGES.values():
-                    yield _page_class(target)(id=widget_id)
+            # only the page shown is built; the others when first opened (`_show_page`)
+            yield PageSwitcher(partial(build_page, session=self.session), self._page_widget_id(), id="wc-pages")
         yield Static(tr(self, "webconfig.hints"), id="wc-hints", classes="key-hints", markup=False)
 
     @property
@@ -174,28 +160,30 @@ class WebConfigScreen(Screen[None]):
         if self.page in pages:
             nav.highlighted = pages.index(self.page)
 
+    def _page_widget_id(self) -> str:
+        """The id of the page widget the current page and login state show."""
+        return page_widget_id(self.page, logged_in=self.logged_in)
+
     def _show_page(self) -> None:
-        switcher = self.query_one("#wc-pages", ContentSwitcher)
-        if self.page in ADMIN_PAGES and not self.logged_in:
-            switcher.current = "page-login-required"
-        elif self.page in EXTRA_PAGES:
-            widget_id = EXTRA_PAGES[self.page][0]
-            switcher.current = widget_id
-            self.query_one(f"#{widget_id}").load_settings()  # type: ignore[attr-defined]
-        elif self.page in EMULATED:
-            switcher.current = EMULATED[self.page]
-            if self.page == "email_basic":
-                self.query_one(EmailBasicPage).load_settings()
-            elif self.page == "email_notification":
-                self.query_one(EmailNotificationPage).load_settings()
-            elif self.page == "trainer_hints":
-                self.query_one(TrainerHintsPage).load_settings()
-            elif self.page == "product_status":
-                self.query_one(ProductStatusPage).refresh_status()
-        else:
-            self.query_one(NotEmulatedPage).show(tr(self, f"webconfig.nav.{self.page}"))
-            switcher.current = "page-not-emulated"
+        self.query_one("#wc-pages", PageSwitcher).show(self._page_widget_id(), self._load_page)
         self._refresh_header()
+
+    def _load_page(self) -> None:
+        """Fill the page shown with what the printer holds now."""
+        if self.page in ADMIN_PAGES and not self.logged_in:
+            return
+        if self.page in EXTRA_PAGES:
+            self.query_one(f"#{EXTRA_PAGES[self.page][0]}").load_settings()  # type: ignore[attr-defined]
+        elif self.page == "email_basic":
+            self.query_one(EmailBasicPage).load_settings()
+        elif self.page == "email_notification":
+            self.query_one(EmailNotificationPage).load_settings()
+        elif self.page == "trainer_hints":
+            self.query_one(TrainerHintsPage).load_settings()
+        elif self.page == "product_status":
+            self.query_one(ProductStatusPage).refresh_status()
+        elif self.page not in EMULATED:
+            self.query_one(NotEmulatedPage).show(tr(self, f"webconfig.nav.{self.page}"))
 
     @on(TabStrip.Activated, "#wc-tabs")
     def _tab_activated(self, event: TabStrip.Activated) -> None:
@@ -227,7 +215,11 @@ class WebConfigScreen(Screen[None]):
             self._focus_page()
 
     def _focus_page(self) -> None:
-        switcher = self.query_one("#wc-pages", ContentSwitcher)
+        """The cursor to the page's first field (once the page is built)."""
+        self.query_one("#wc-pages", PageSwitcher).when_built(self._focus_first_field)
+
+    def _focus_first_field(self) -> None:
+        switcher = self.query_one("#wc-pages", PageSwitcher)
         current = switcher.visible_content
         if current is not None:
             focusable = [w for w in current.query("*") if w.focusable]
@@ -375,15 +367,6 @@ class WebConfigScreen(Screen[None]):
         self.query_one("#wc-tabs", TabStrip).active = self.tab
         self._fill_nav()
         self._show_page()
-
-
-def _page_class(target: str) -> type[Widget]:
-    """The page class named "module:Class" (imported when Web Config is first shown)."""
-    from importlib import import_module
-
-    module, _, name = target.partition(":")
-    page: type[Widget] = getattr(import_module(module), name)
-    return page
 
 
 class WebNav(OptionList):

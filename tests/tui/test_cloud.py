@@ -300,6 +300,7 @@ async def _mailboxes(app: PanelApp, pilot: Any) -> tuple[Select[str], DataTable[
     await app.switch_mode("cloud")
     await pilot.pause()
     app.screen.show_tab("mail")
+    await pilot.pause()  # the tab's pane is built when first opened
     pane = app.screen.query_one(MailPane)
     box, table = pane.query_one("#mail-box", Select), pane.query_one("#mail-table", DataTable)
     await wait_until(pilot, lambda: box.value == USER and table.row_count == 1, "the newest mail's mailbox")
@@ -455,6 +456,7 @@ async def test_admin_user_follows_the_sign_in_until_the_person_picks_one(
         cloud = app.screen
         await pilot.pause()
         cloud.show_tab("admin")
+        await pilot.pause()  # the tab's pane is built when first opened
         pane = cloud.query_one(AdminPane)
         select = pane.query_one("#adm-user", Select)
         await wait_until(pilot, lambda: select.value == PRINTER, "printer@ with nobody signed in")
@@ -489,6 +491,7 @@ async def test_a_long_mailbox_opens_on_its_newest_page_and_reads_on_at_the_end(
         cloud = app.screen
         await pilot.pause()
         cloud.show_tab("mail")
+        await pilot.pause()  # the tab's pane is built when first opened
         pane = cloud.query_one(MailPane)
         table = pane.query_one("#mail-table", DataTable)
         await wait_until(pilot, lambda: table.row_count == PAGE, "the first page")
