@@ -165,7 +165,7 @@ async def test_startup_scenario_waits_for_the_embedded_tenant(tmp_path: Path) ->
     app.startup_scenario = "361-expired"
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: finished(app), "the tenant and the scenario", timeout=60)
-        assert app.cloud_link.handle is not None  # the app's own embedded tenant
+        assert app.cloud_link.tenant_pid is not None  # the app's own embedded tenant, in its process
         assert runner_for(app).run.ok, runner_for(app).run.outcomes
         assert device.email.status().state == "expired"
 
