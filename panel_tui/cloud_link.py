@@ -182,6 +182,20 @@ class CloudLink:
         self._thread = threading.Thread(target=self._run_then_collect, name="cloud-link", daemon=True)
         self._thread.start()
 
+    def start_again(self) -> bool:
+        """Start the embedded tenant again after its process ended or failed to start (F4's
+        "Start again"); False when there is nothing to start again (not failed, not embedded)."""
+        if self.state != FAILED or self.mode != EMBEDDED or self._stopping or self.handle is not None:
+            return False
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=30)
+        self._stop_child()
+        self._thread = None
+        self.state = IDLE
+        self.start()
+        return True
+
     def start_blocking(self) -> None:
         """Connect in the calling thread (CLI tools and tests)."""
         self._set_state(STARTING)
@@ -314,6 +328,17 @@ class CloudLink:
         self.admin = _remote_admin(base, ca)
         if self.admin is None:
             raise RuntimeError(f"the tenant's admin secret is missing ({tdir / 'run.json'})")
+        threading.Thread(target=self._watch_child, args=(self._proc, tdir / CHILD_LOG),
+                         name="tenant-watch", daemon=True).start()
+
+    def _watch_child(self, proc: subprocess.Popen[bytes], log_path: Path) -> None:
+        """A tenant process that ends on its own (killed, crashed) makes the link failed, with
+        its exit status and the last line of its log, instead of a "ready" that answers nothing."""
+        code = proc.wait()
+        if self._stopping or self._proc is not proc:
+            return
+        log.warning("the tenant's process ended (%s)", code)
+        self._set_state(FAILED, f"the tenant's process ended ({code}): {_last_line(log_path)}")
 
     def _child_argv(self, tdir: Path) -> list[str]:
         """``cloud-sim serve`` for this config: the preset and the tests' tenant options."""

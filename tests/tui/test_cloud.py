@@ -435,6 +435,31 @@ def test_embedded_tenant_starts_in_its_own_process_and_stops(tmp_path: Path, liv
     link.stop()  # idempotent
 
 
+def test_a_tenant_process_that_dies_makes_the_link_failed(tmp_path: Path, live_device: Device) -> None:
+    """Killed from outside (or crashed), the tenant's process is said, not a silent "ready"."""
+    import os
+    import signal
+    import time
+
+    link = CloudLink(live_device, AppConfig(state_dir=tmp_path / "app"))
+    inbox = Inbox()
+    link.start(inbox)  # type: ignore[arg-type]
+    assert link.wait_ready(timeout=60), link.error
+    os.kill(link.tenant_pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while link.state != FAILED and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert link.state == FAILED and "the tenant's process ended (-9)" in (link.error or ""), link.error
+    assert inbox.seen == ["starting", "ready", "failed"]
+    assert link.start_again()  # F4's "Start again": a new process, the device's profile follows it
+    assert link.wait_ready(timeout=60), link.error
+    assert inbox.seen[-2:] == ["starting", "ready"] and link.tenant_pid is not None
+    assert live_device.email.profile.authority.startswith(link.info.base_url)
+    assert link.admin.state()["settings"]["org_smtp_auth"] is True
+    assert not link.start_again()  # ready: nothing to start again
+    link.stop()
+
+
 def test_embedded_tenant_in_process_on_request(tmp_path: Path, live_device: Device, monkeypatch: Any) -> None:
     """PANEL_TUI_TENANT_IN_PROCESS=1: the tenant in a thread of the panel's process, as before."""
     monkeypatch.setenv("PANEL_TUI_TENANT_IN_PROCESS", "1")
