@@ -78,6 +78,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--device-code-interval", type=int, default=5)
     s.add_argument("--device-code-expires-in", type=int, default=900)
     s.add_argument("-v", "--verbose", action="store_true")
+    # How panel-tui runs its embedded tenant in a child process (not for people: hidden).
+    s.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    s.add_argument("--lock-fd", type=int, default=None, help=argparse.SUPPRESS)
+    s.add_argument("--on-demand", action="store_true", help=argparse.SUPPRESS)
 
     sub.add_parser("info", help="print the running tenant's URLs").add_argument(
         "--state-dir", type=Path, default=argparse.SUPPRESS)
@@ -212,30 +216,78 @@ def _main(argv: list[str] | None = None) -> int:
 
 # -- serve -------------------------------------------------------------------------------------
 def serve(args: argparse.Namespace) -> int:
+    """Run the tenant until Ctrl+C or SIGTERM; as panel-tui's child (``--child``) also until
+    its stdin reaches end of file (see :func:`_serve_as_child`)."""
     from cloud_sim.runtime import start_tenant
 
-    lock = claim(args.state_dir)  # released when the process ends, however it ends
+    if args.lock_fd is not None:  # the parent's lock on this state dir, inherited
+        from cloud_sim.fsutil import StateLock
+
+        lock = StateLock.adopt(args.state_dir / LOCK_FILE, args.lock_fd)
+    else:
+        lock = claim(args.state_dir)  # released when the process ends, however it ends
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not args.verbose:
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-line chatter
+    stop = threading.Event()
+
+    def stop_on_signals() -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+
+    if args.child:  # a panel that quits while its tenant starts: a clean stop after the start
+        stop_on_signals()
     h = start_tenant(args.state_dir, preset=args.preset, bind=args.bind,
                      port_http=args.port_http, port_smtp=args.port_smtp,
                      allow_remote=args.allow_remote,
                      device_code_interval=args.device_code_interval,
-                     device_code_expires_in=args.device_code_expires_in)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):  # before the banner: it tells users to press it
-        signal.signal(sig, lambda *_: stop.set())
-    print(banner(h), flush=True)
+                     device_code_expires_in=args.device_code_expires_in,
+                     on_demand=args.on_demand)
+    if args.child:
+        _serve_as_child(h, stop)
+    else:
+        stop_on_signals()  # before the banner: it tells users to press it
+        print(banner(h), flush=True)
     try:
         while not stop.wait(1):
             pass
     finally:
         h.stop()
         lock.release()
-        print("cloud-sim stopped.", flush=True)
+        if not args.child:
+            print("cloud-sim stopped.", flush=True)
     return 0
+
+
+#: the first word of the one line a ``--child`` tenant prints when it serves
+READY = "cloud-sim-ready"
+
+
+def _serve_as_child(h: TenantHandle, stop: threading.Event) -> None:
+    """panel-tui's embedded tenant, run in its own process (``panel_tui.cloud_link``).
+
+    One line on stdout says it is ready (``cloud-sim-ready`` and the ``/_sim/info`` facts with
+    the CA's path, as JSON), so the panel needs no polling; stdout is then pointed at stderr
+    (the panel's log file), so nothing else reaches the pipe. The parent keeps the write end
+    of our stdin open for its life: end of file there means the panel has ended, however it
+    ended (``kill -9`` too), and the tenant stops. The child is in a session of its own, so a
+    terminal's signals never reach it: its life is the pipe's.
+    """
+    ready = {**h.info(), "ca_cert_path": str(h.ca_cert_path), "pid": os.getpid()}
+    sys.stdout.write(f"{READY} {json.dumps(ready)}\n")
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+
+    def watch_parent() -> None:
+        try:
+            while os.read(sys.stdin.fileno(), 4096):
+                pass
+        except OSError:
+            pass
+        stop.set()
+
+    threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
 
 
 def banner(h: TenantHandle) -> str:

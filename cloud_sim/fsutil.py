@@ -72,9 +72,39 @@ class StateLock:
     holder's pid and command line so that a refused process can say who is in the way.
     """
 
+    #: the locks this process holds, by the lock file's real path: a child process that serves
+    #: the same state dir on this process's behalf (the panel's tenant) is handed the fd
+    _held: dict[str, int] = {}
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._fd: int | None = None
+        #: False for a lock adopted from the parent (:meth:`adopt`): its record is the parent's
+        self._owns_record = True
+
+    @classmethod
+    def held_fd(cls, path: Path) -> int | None:
+        """The fd of this process's lock on ``path``, if this process holds it (else None)."""
+        return cls._held.get(os.path.realpath(path))
+
+    @classmethod
+    def adopt(cls, path: Path, fd: int) -> StateLock:
+        """The lock the parent holds on ``path``, inherited as ``fd`` (``cloud-sim serve --lock-fd``).
+
+        Why: a panel owns its tenant's state dir and runs the tenant in a child process; the
+        child shares the parent's lock (one open file description: a ``flock`` is per
+        description) instead of fighting for it, so anyone else is still refused naming the
+        panel, and the lock ends when both have ended. OSError if ``fd`` is not that lock.
+        """
+        import fcntl
+
+        if not os.path.samestat(os.fstat(fd), os.stat(path)):
+            raise OSError(f"fd {fd} is not the lock file {path}")
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the description's own lock: no wait
+        lock = cls(path)
+        lock._fd, lock._owns_record = fd, False
+        cls._held[os.path.realpath(path)] = fd
+        return lock
 
     @property
     def held(self) -> bool:
@@ -103,16 +133,20 @@ class StateLock:
         except OSError as exc:  # still locked; only the holder's name is missing
             logging.getLogger(__name__).warning("cannot record the lock holder in %s: %s", self.path, exc)
         self._fd = fd
+        self._held[os.path.realpath(self.path)] = fd
         return self
 
     def release(self) -> None:
         """Give the lock up (the process's end does the same)."""
         fd, self._fd = self._fd, None
         if fd is not None:
-            try:
-                os.ftruncate(fd, 0)
-            except OSError:
-                pass
+            if self._held.get(os.path.realpath(self.path)) == fd:
+                del self._held[os.path.realpath(self.path)]
+            if self._owns_record:
+                try:
+                    os.ftruncate(fd, 0)
+                except OSError:
+                    pass
             os.close(fd)
 
     def __enter__(self) -> StateLock:

@@ -208,11 +208,9 @@ def claim_state_dir(state_dir: Path, *, tenant: bool) -> list[Any]:
         locks.append(storage.StateLock(state_dir / DEVICE_LOCK).acquire(command))
         reset.finish_pending(state_dir)
         if tenant:
-            from cloud_sim.fsutil import StateLock
-
             tdir = state_dir / reset.TENANT_DIR
             storage.ensure_dir(tdir)
-            locks.append(StateLock(tdir / TENANT_LOCK).acquire(command))
+            locks.append(_take_tenant_lock(tdir / TENANT_LOCK, command))
     except OSError as exc:
         for lock in locks:
             lock.release()
@@ -224,6 +222,44 @@ def claim_state_dir(state_dir: Path, *, tenant: bool) -> list[Any]:
             raise
         raise StateDirProblem(f"{_name_the_owner(exc)}; close it first, or use another --state-dir") from None
     return locks
+
+
+#: seconds a start waits for the tenant's lock while its recorded holder is gone: a panel killed
+#: with ``kill -9`` leaves its tenant's process (which shares the panel's lock) to stop by itself
+TENANT_LOCK_WAIT = 5.0
+
+
+def _take_tenant_lock(path: Path, command: str) -> Any:
+    """The embedded tenant's lock; a lock whose recorded holder has died is waited for briefly.
+
+    Why: the panel's tenant runs in a child process that holds the panel's lock with it. When
+    the panel is killed, the child notices (its stdin ends) and stops within a moment, so a
+    panel started right after would otherwise be refused by a lock about to be free.
+    """
+    import time
+
+    from cloud_sim.fsutil import StateDirBusy, StateLock
+
+    deadline = time.monotonic() + TENANT_LOCK_WAIT
+    while True:
+        try:
+            return StateLock(path).acquire(command)
+        except StateDirBusy as busy:
+            if busy.pid is None or time.monotonic() > deadline or _alive(busy.pid):
+                raise  # refused, naming the holder
+            time.sleep(0.02)  # the holder is gone: its tenant's process is stopping
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _name_the_owner(busy: Any, wait: float = 1.0) -> str:

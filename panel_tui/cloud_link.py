@@ -1,7 +1,7 @@
 """Where the device's email service lives, and the one place that knows it.
 
-Three sources, one code path: the embedded simulated tenant (the default, started in a thread
-after the first frame so start-up stays fast), a tenant already running elsewhere
+Three sources, one code path: the embedded simulated tenant (the default, started in a process
+of its own after the first frame, see :meth:`CloudLink._start_child`), a tenant already running elsewhere
 (``--cloud URL``), or real Microsoft (``--email-service exchange-online|outlook.com``). Each ends
 in the same thing: an ``EmailServiceProfile`` handed to ``device.email.set_profile``. Only the
 endpoints and the CA differ; the device never learns which one it got.
@@ -16,7 +16,9 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import os
 import sqlite3
+import sys
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -30,6 +32,7 @@ from panel_tui.config import AppConfig
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import ssl
+    import subprocess
 
     from textual.message_pump import MessagePump
 
@@ -52,6 +55,24 @@ ADMIN_FAILURES: tuple[type[Exception], ...] = (OSError, ValueError, LookupError,
 SMTP_PORT = 587
 #: seconds between the first frame and the start of the embedded tenant (see ``PanelApp.on_mount``)
 START_DELAY = 0.05
+
+#: ``PANEL_TUI_TENANT_IN_PROCESS=1``: the embedded tenant in the panel's own process, in a
+#: thread, as before it had a process of its own (for debugging the tenant with the panel)
+IN_PROCESS_ENV = "PANEL_TUI_TENANT_IN_PROCESS"
+#: seconds the embedded tenant's process may take to say that it serves (Python, imports, keys)
+CHILD_START_TIMEOUT = 60.0
+#: seconds a quitting panel waits for the tenant's process to stop by itself, then signals it
+CHILD_STOP_TIMEOUT = 5.0
+#: the tenant process's stderr (its log), in the tenant's state dir; never the panel's terminal
+CHILD_LOG = "cloud-sim.log"
+#: ``config.tenant_options`` (``cloud_sim.start_tenant`` keywords) as ``cloud-sim serve`` options
+CHILD_OPTIONS = {
+    "device_code_interval": "--device-code-interval",
+    "device_code_expires_in": "--device-code-expires-in",
+    "port_http": "--port-http",
+    "port_smtp": "--port-smtp",
+    "bind": "--bind",
+}
 
 STARTING = "starting"
 READY = "ready"
@@ -112,8 +133,11 @@ class CloudLink:
         self.state = IDLE
         self.error: str | None = None
         self.info = TenantInfo()
-        #: the embedded ``TenantHandle`` (None in the other modes)
+        #: an in-process ``TenantHandle`` (tests' ``from_handle``, ``PANEL_TUI_TENANT_IN_PROCESS``);
+        #: None when the embedded tenant runs in its own process, and in the other modes
         self.handle: TenantHandle | None = None
+        #: the embedded tenant's own process (None until started, and in the other modes)
+        self._proc: subprocess.Popen[bytes] | None = None
         #: the tenant's admin API (embedded: ``handle.admin``; remote: over HTTPS if offered)
         self.admin: TenantAdmin | RemoteTenantAdmin | None = None
         #: a Cloud surface had to create this link (the app was started without one)
@@ -158,6 +182,20 @@ class CloudLink:
         self._thread = threading.Thread(target=self._run_then_collect, name="cloud-link", daemon=True)
         self._thread.start()
 
+    def start_again(self) -> bool:
+        """Start the embedded tenant again after its process ended or failed to start (F4's
+        "Start again"); False when there is nothing to start again (not failed, not embedded)."""
+        if self.state != FAILED or self.mode != EMBEDDED or self._stopping or self.handle is not None:
+            return False
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=30)
+        self._stop_child()
+        self._thread = None
+        self.state = IDLE
+        self.start()
+        return True
+
     def start_blocking(self) -> None:
         """Connect in the calling thread (CLI tools and tests)."""
         self._set_state(STARTING)
@@ -193,6 +231,7 @@ class CloudLink:
             self._apply_profile()
         except Exception as exc:  # shown to the user; the panel keeps working without email
             log.warning("cloud link failed: %s", type(exc).__name__, exc_info=True)
+            self._stop_child()  # a tenant process that started but cannot be used: not left running
             self._set_state(FAILED, f"{type(exc).__name__}: {exc}")
             return
         self._set_state(READY)
@@ -200,12 +239,24 @@ class CloudLink:
     def stop(self) -> None:
         """Stop the embedded tenant (idempotent; waits for a start in progress)."""
         self._stopping = True
+        proc = self._proc
+        if proc is not None and self.state != READY:
+            # still starting: SIGTERM makes it stop as soon as it serves, instead of the
+            # panel's quit waiting for its start and then for its stop
+            _signal(proc, "terminate")
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=30)
         self._stop_handle()
 
+    @property
+    def tenant_pid(self) -> int | None:
+        """The pid of the embedded tenant's own process while it runs (None otherwise)."""
+        proc = self._proc
+        return proc.pid if proc is not None and proc.poll() is None else None
+
     def _stop_handle(self) -> None:
+        self._stop_child()
         if not self._owns_handle:
             return
         handle, self.handle = self.handle, None
@@ -218,6 +269,12 @@ class CloudLink:
     # -- the three sources --------------------------------------------------------------
 
     def _start_embedded(self) -> None:
+        if os.environ.get(IN_PROCESS_ENV, "") == "1":
+            self._start_in_process()
+        else:
+            self._start_child()
+
+    def _start_in_process(self) -> None:
         from cloud_sim import start_tenant  # heavy (cryptography, aiosmtpd): only now
 
         state_dir = Path(self.config.state_dir) / "tenant"
@@ -228,6 +285,104 @@ class CloudLink:
         kwargs.setdefault("on_demand", True)
         handle = start_tenant(state_dir, preset=preset, **kwargs)  # type: ignore[arg-type]  # tests' and benches' own options
         self.adopt_handle(handle)
+
+    def _start_child(self) -> None:
+        """The embedded tenant in its own process (``python -m cloud_sim serve --child``).
+
+        Why a process: the tenant stands in for Microsoft's cloud, which is not part of a
+        printer, and its imports (cryptography for its CA and signing keys, sqlite3, the HTTP
+        and SMTP servers, jinja2) took the panel's memory to 1.6x a bare Textual app before a
+        walk began; in a child they run on the other core while the panel paints, and the panel
+        reaches the tenant exactly as ``--cloud URL --cloud-ca`` reaches one someone started.
+
+        The child prints one ready line (no polling); its stderr goes to ``STATE/tenant/
+        cloud-sim.log``. It ends with the panel however the panel ends: it watches its stdin,
+        whose write end only this process holds, and stops at end of file (``kill -9`` of the
+        panel included); :meth:`stop` closes that pipe and waits. When this process holds the
+        tenant dir's lock (the panel's ``claim_state_dir``), the child is handed that lock
+        rather than fighting it; otherwise (tests) the child takes it.
+        """
+        import subprocess
+
+        from cloud_sim.cli import LOCK_FILE
+        from cloud_sim.fsutil import StateLock, ensure_private_dir
+
+        tdir = ensure_private_dir(Path(self.config.state_dir).resolve() / "tenant")
+        argv = self._child_argv(tdir)
+        lock_fd = StateLock.held_fd(tdir / LOCK_FILE)
+        if lock_fd is not None:
+            argv += ["--lock-fd", str(lock_fd)]
+        log_fd = os.open(tdir / CHILD_LOG, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        try:
+            self._proc = subprocess.Popen(
+                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log_fd,
+                pass_fds=() if lock_fd is None else (lock_fd,), cwd=tdir, env=_child_env(),
+                start_new_session=True,  # a terminal's signals (hang-up, Ctrl+C) are the panel's
+            )
+        finally:
+            os.close(log_fd)
+        ready = _read_ready(self._proc, tdir / CHILD_LOG, CHILD_START_TIMEOUT)
+        base = str(ready["base_url"]).rstrip("/")
+        ca = Path(str(ready["ca_cert_path"]))
+        self.info = _tenant_info(base, ca, ready, client_id=str(ready.get("client_id") or ""))
+        self.admin = _remote_admin(base, ca)
+        if self.admin is None:
+            raise RuntimeError(f"the tenant's admin secret is missing ({tdir / 'run.json'})")
+        threading.Thread(target=self._watch_child, args=(self._proc, tdir / CHILD_LOG),
+                         name="tenant-watch", daemon=True).start()
+
+    def _watch_child(self, proc: subprocess.Popen[bytes], log_path: Path) -> None:
+        """A tenant process that ends on its own (killed, crashed) makes the link failed, with
+        its exit status and the last line of its log, instead of a "ready" that answers nothing."""
+        code = proc.wait()
+        if self._stopping or self._proc is not proc:
+            return
+        log.warning("the tenant's process ended (%s)", code)
+        self._set_state(FAILED, f"the tenant's process ended ({code}): {_last_line(log_path)}")
+
+    def _child_argv(self, tdir: Path) -> list[str]:
+        """``cloud-sim serve`` for this config: the preset and the tests' tenant options."""
+        preset = self.config.tenant_preset or "prepared"
+        argv = [sys.executable, "-P", "-m", "cloud_sim", "serve", "--state-dir", str(tdir),
+                "--preset", preset, "--child"]
+        options = dict(self.config.tenant_options)
+        if options.pop("on_demand", True):
+            # each server (and http.server, aiosmtpd, jinja2, ...) is built by its first
+            # connection: the tenant is ready sooner and smaller until someone signs in
+            argv.append("--on-demand")
+        for key, flag in CHILD_OPTIONS.items():
+            if key in options:
+                argv += [flag, str(options.pop(key))]
+        if options:
+            raise ValueError(f"tenant options the tenant's process does not take: {', '.join(sorted(options))}")
+        return argv
+
+    def _stop_child(self) -> None:
+        """End the tenant's process: end of file on its stdin (it stops cleanly: run.json
+        removed, servers closed), then SIGTERM and SIGKILL if it does not end in time."""
+        import subprocess
+
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            if proc.stdin is not None:
+                try:
+                    proc.stdin.close()
+                except OSError:
+                    pass
+            for how, wait in (("", CHILD_STOP_TIMEOUT), ("terminate", 2.0), ("kill", 5.0)):
+                if how:
+                    log.warning("the tenant's process did not stop: %s", how)
+                    _signal(proc, how)
+                try:
+                    proc.wait(wait)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        finally:
+            if proc.stdout is not None:
+                proc.stdout.close()
 
     @classmethod
     def from_handle(cls, device: Device, config: AppConfig, handle: TenantHandle) -> CloudLink:
@@ -263,19 +418,9 @@ class CloudLink:
 
     def _connect_remote(self) -> None:
         base = str(self.config.cloud_url).rstrip("/")
-        ca = self.config.cloud_ca
-        info = fetch_sim_info(base, Path(ca) if ca else None)
-        host = urlsplit(base).hostname or "127.0.0.1"
-        self.info = TenantInfo(
-            base_url=base,
-            verification_uri=info.get("verification_uri") or f"{base}/devicelogin",
-            ca_cert_path=Path(ca) if ca else None,
-            client_id=self.config.client_id or info.get("client_id", ""),
-            tenant_domain=info.get("tenant_domain", ""),
-            smtp_host=info.get("smtp_host") or host,
-            smtp_port=int(info.get("smtp_port") or SMTP_PORT),
-            accounts=_default_hints(info.get("tenant_domain", "")),
-        )
+        ca = Path(self.config.cloud_ca) if self.config.cloud_ca else None
+        info = fetch_sim_info(base, ca)
+        self.info = _tenant_info(base, ca, info, client_id=self.config.client_id or info.get("client_id", ""))
         self.admin = _remote_admin(base, self.info.ca_cert_path)
 
     def _use_microsoft(self) -> None:
@@ -337,6 +482,92 @@ class CloudLink:
         if self.admin is not None:
             self.admin.advance_clock(delta)
         self.device.clock.advance(delta)
+
+
+def _tenant_info(base: str, ca: Path | None, info: JsonObject, *, client_id: str) -> TenantInfo:
+    """What the surfaces need, from a running tenant's ``/_sim/info`` facts (the embedded
+    tenant's process says the same facts in its ready line)."""
+    host = urlsplit(base).hostname or "127.0.0.1"
+    domain = str(info.get("tenant_domain") or "")
+    return TenantInfo(
+        base_url=base,
+        verification_uri=str(info.get("verification_uri") or f"{base}/devicelogin"),
+        ca_cert_path=ca,
+        client_id=client_id,
+        tenant_domain=domain,
+        smtp_host=str(info.get("smtp_host") or host),
+        smtp_port=int(str(info.get("smtp_port") or SMTP_PORT)),
+        accounts=_default_hints(domain),
+    )
+
+
+def _child_env() -> dict[str, str]:
+    """The panel's environment, with the folder that holds ``cloud_sim`` first on the path
+    (the child runs with ``-P``: its working directory, the tenant's state, is not on it)."""
+    import cloud_sim  # light: its names are lazy
+
+    env = dict(os.environ)
+    root = str(Path(cloud_sim.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def _read_ready(proc: subprocess.Popen[bytes], log_path: Path, timeout: float) -> JsonObject:
+    """Wait for the tenant process's ready line (``cloud-sim-ready {json}``); its facts.
+
+    Blocks on the pipe (no polling) up to ``timeout``. A process that ends or says something
+    else first is a RuntimeError naming its exit status and the last line of its log.
+    """
+    import selectors
+    import time
+
+    from cloud_sim.cli import READY
+
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    data = b""
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while b"\n" not in data:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                _signal(proc, "kill")
+                raise RuntimeError(f"the tenant's process did not start within {timeout:.0f} s")
+            if not selector.select(remaining):
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                code = proc.wait()
+                raise RuntimeError(f"the tenant's process ended ({code}) before serving: {_last_line(log_path)}")
+            data += chunk
+    word, _, rest = data.partition(b"\n")[0].decode("utf-8", "replace").partition(" ")
+    try:
+        ready = json.loads(rest) if word == READY else None
+    except ValueError:
+        ready = None
+    if not isinstance(ready, dict):
+        raise RuntimeError(f"the tenant's process said {word[:80]!r}, not that it serves")
+    return ready
+
+
+def _last_line(path: Path) -> str:
+    """The last non-empty line of a log (why a process ended), or a dash."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(max(0, os.fstat(fh.fileno()).st_size - 4096))
+            lines = [line for line in fh.read().decode("utf-8", "replace").splitlines() if line.strip()]
+    except OSError:
+        return "-"
+    return lines[-1][:300] if lines else "-"
+
+
+def _signal(proc: subprocess.Popen[bytes], how: str) -> None:
+    """``proc.terminate()`` or ``proc.kill()``, quiet if it has just ended."""
+    try:
+        getattr(proc, how)()
+    except OSError:
+        pass
 
 
 def _default_hints(domain: str) -> list[DefaultAccountHint]:

@@ -11,15 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from collections.abc import Mapping
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from cloud_sim.jsontypes import JsonObject
 from cloud_sim.operations import wire_args
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +51,27 @@ class RemoteTenantAdmin:
     """A ``TenantAdmin`` look-alike that talks to a running tenant over HTTPS."""
 
     def __init__(self, base_url: str, ca_cert_path: Path | None, secret: str, timeout: float = 15) -> None:
-        import requests
-
         self.base_url = base_url.rstrip("/")
-        self._session = requests.Session()
-        self._session.trust_env = False  # REQUESTS_CA_BUNDLE would override verify=
-        self._session.verify = str(ca_cert_path) if ca_cert_path else True
-        self._session.headers["Authorization"] = f"Bearer {secret}"
+        self._ca = ca_cert_path
+        self._secret = secret
         self._timeout = timeout
+        self._session_box: list[requests.Session] = []
+        self._session_lock = threading.Lock()
+
+    @property
+    def _session(self) -> requests.Session:
+        """The HTTPS session, made at the first call: ``requests`` (~5 MiB) is imported only
+        when someone uses the admin (the panel makes this object as its tenant starts)."""
+        with self._session_lock:
+            if not self._session_box:
+                import requests
+
+                session = requests.Session()
+                session.trust_env = False  # REQUESTS_CA_BUNDLE would override verify=
+                session.verify = str(self._ca) if self._ca else True
+                session.headers["Authorization"] = f"Bearer {self._secret}"
+                self._session_box.append(session)
+            return self._session_box[0]
 
     def dispatch(self, op: str, args: Mapping[str, object]) -> object:
         """``TenantAdmin.dispatch`` over HTTPS: the same operation names and JSON answers."""

@@ -244,6 +244,9 @@ class SignInPane(VerticalScroll, can_focus=False):
 
     @on(Button.Pressed, "#ms-restart")
     def _restart(self) -> None:
+        link = self.link
+        if link is not None and link.start_again():  # the tenant's process had ended: started
+            return  # again; the pages open when it is ready (link_changed)
         self.restart()
 
     # -- rendering ------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from textual.widgets import DataTable, Input, Select
 
 from device_model import Device
@@ -395,28 +397,107 @@ def test_link_without_ca_fails_and_microsoft_mode_needs_no_tenant(tmp_path: Path
     assert profile.ca_path is None and not profile.simulated
 
 
-def test_embedded_tenant_starts_in_a_thread_and_stops(tmp_path: Path, live_device: Device) -> None:
+class Inbox:
+    """Stands in for the app: the link posts its state changes to it."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def post_message(self, message: CloudLinkStatus) -> bool:
+        self.seen.append(message.state)
+        return True
+
+
+def test_embedded_tenant_starts_in_its_own_process_and_stops(tmp_path: Path, live_device: Device) -> None:
+    """The default: the tenant in a child process, reached over HTTPS as --cloud reaches one;
+    stop() ends that process cleanly (its run.json removed) and is idempotent."""
+    import os
+
+
     config = AppConfig(state_dir=tmp_path / "app")
     link = CloudLink(live_device, config)
-    seen: list[str] = []
+    inbox = Inbox()
+    link.start(inbox)  # type: ignore[arg-type]
+    assert link.wait_ready(timeout=60), link.error
+    assert inbox.seen == ["starting", "ready"]
+    pid = link.tenant_pid
+    assert pid is not None and pid != os.getpid() and link.handle is None
+    tdir = tmp_path / "app" / "tenant"
+    assert (tdir / "tenant.sqlite3").exists() and (tdir / "run.json").exists()
+    assert live_device.email.profile.authority.startswith(link.info.base_url)
+    assert isinstance(link.admin, RemoteTenantAdmin)
+    assert link.admin.state()["settings"]["org_smtp_auth"] is True  # the admin API answers
+    assert [a.username for a in link.info.accounts][:1] == ["admin@contoso.onmicrosoft.com"]
+    link.stop()
+    assert link.tenant_pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # gone, and reaped
+    assert not (tdir / "run.json").exists()  # stopped cleanly, not killed
+    link.stop()  # idempotent
 
-    class Inbox:
-        """Stands in for the app: the link posts its state changes to it."""
 
-        def post_message(self, message: CloudLinkStatus) -> bool:
-            seen.append(message.state)
-            return True
+def test_a_tenant_process_that_dies_makes_the_link_failed(tmp_path: Path, live_device: Device) -> None:
+    """Killed from outside (or crashed), the tenant's process is said, not a silent "ready"."""
+    import os
+    import signal
+    import time
 
+    link = CloudLink(live_device, AppConfig(state_dir=tmp_path / "app"))
+    inbox = Inbox()
+    link.start(inbox)  # type: ignore[arg-type]
+    assert link.wait_ready(timeout=60), link.error
+    os.kill(link.tenant_pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while link.state != FAILED and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert link.state == FAILED and "the tenant's process ended (-9)" in (link.error or ""), link.error
+    assert inbox.seen == ["starting", "ready", "failed"]
+    assert link.start_again()  # F4's "Start again": a new process, the device's profile follows it
+    assert link.wait_ready(timeout=60), link.error
+    assert inbox.seen[-2:] == ["starting", "ready"] and link.tenant_pid is not None
+    assert live_device.email.profile.authority.startswith(link.info.base_url)
+    assert link.admin.state()["settings"]["org_smtp_auth"] is True
+    assert not link.start_again()  # ready: nothing to start again
+    link.stop()
+
+
+def test_embedded_tenant_in_process_on_request(tmp_path: Path, live_device: Device, monkeypatch: Any) -> None:
+    """PANEL_TUI_TENANT_IN_PROCESS=1: the tenant in a thread of the panel's process, as before."""
+    monkeypatch.setenv("PANEL_TUI_TENANT_IN_PROCESS", "1")
+    config = AppConfig(state_dir=tmp_path / "app")
+    link = CloudLink(live_device, config)
     link.start(Inbox())  # type: ignore[arg-type]
     assert link.wait_ready(timeout=60), link.error
-    assert seen == ["starting", "ready"]
     handle = link.handle
-    assert (tmp_path / "app" / "tenant" / "tenant.sqlite3").exists()
+    assert handle is not None and link.tenant_pid is None
     assert live_device.email.profile.authority.startswith(handle.base_url)
     assert link.admin is handle.admin
     link.stop()
     assert not handle.running
-    link.stop()  # idempotent
+
+
+def test_a_tenant_process_that_cannot_start_is_a_failed_link(tmp_path: Path, live_device: Device) -> None:
+    """The child's own refusal (its state dir is taken) is the link's error, not a hang."""
+    from cloud_sim.fsutil import StateLock
+
+    tdir = tmp_path / "app" / "tenant"
+    tdir.mkdir(parents=True)
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, fcntl, os; fd = os.open(sys.argv[1], "
+                               "os.O_RDWR | os.O_CREAT); fcntl.flock(fd, fcntl.LOCK_EX); print(1, flush=True); "
+                               "sys.stdin.read()", str(tdir / "cloud-sim.lock")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline()
+        assert StateLock.held_fd(tdir / "cloud-sim.lock") is None
+        link = CloudLink(live_device, AppConfig(state_dir=tmp_path / "app"))
+        link.start_blocking()
+        assert link.state == FAILED and link.tenant_pid is None
+        assert "before serving" in (link.error or "") and "in use by" in (link.error or ""), link.error
+    finally:
+        holder.communicate("", timeout=10)
 
 
 async def test_admin_unavailable_for_remote_tenant_without_secret(tmp_path: Path, live_device: Device, tenant: Any) -> None:

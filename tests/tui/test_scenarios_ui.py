@@ -8,6 +8,7 @@ device-code interval), msal and the sign-in pages over HTTPS, aiosmtplib over ST
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -165,9 +166,36 @@ async def test_startup_scenario_waits_for_the_embedded_tenant(tmp_path: Path) ->
     app.startup_scenario = "361-expired"
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: finished(app), "the tenant and the scenario", timeout=60)
-        assert app.cloud_link.handle is not None  # the app's own embedded tenant
+        assert app.cloud_link.tenant_pid is not None  # the app's own embedded tenant, in its process
         assert runner_for(app).run.ok, runner_for(app).run.outcomes
         assert device.email.status().state == "expired"
+
+
+async def test_scenarios_through_the_tenants_own_process(tmp_path: Path) -> None:
+    """What the in-process tenant offered, through the admin API of the tenant's own process:
+    each run's reset, time travel (both clocks), a tenant switch, a network fault and the
+    panel-side relay, each sent and ending in its code."""
+    device = Device(tmp_path, profile=DeviceProfile.default())
+    app = PanelApp(device, QuickTenantConfig(state_dir=tmp_path), tick=False, cloud=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.cloud_link is not None and app.cloud_link.state == READY,
+                         "the tenant's process", timeout=60)
+        assert app.cloud_link.tenant_pid is not None and app.cloud_link.handle is None
+        admin = app.cloud_link.admin
+        for scenario_id in ("361-expired", "314-too-large", "313-smtp-busy", "relay-ca-imported"):
+            assert runner_for(app).start(scenario_id, send=True)
+            await wait_until(pilot, lambda: finished(app), scenario_id, timeout=60)
+            run = runner_for(app).run
+            assert run.ok, (scenario_id, run.error, [(o.ok, o.text) for o in run.outcomes])
+            assert run.result is not None and str(run.result.code) == str(catalog.get(scenario_id).code)
+            if scenario_id == "361-expired":  # +91 days on both clocks, together
+                ahead = admin.now() - datetime.now(timezone.utc)
+                assert timedelta(days=90) < ahead < timedelta(days=92)
+                assert abs((device.clock.now() - admin.now()).total_seconds()) < 60
+            if scenario_id == "313-smtp-busy":
+                assert admin.dispatch("faults", {})  # the fault lives in the tenant's process
+        assert admin.dispatch("faults", {}) == []  # the next run's reset cleared it
+        assert abs((device.clock.now() - admin.now()).total_seconds()) < 60  # still together
 
 
 async def test_remote_tenant_without_admin_says_why_in_latvian(tmp_path: Path) -> None:

@@ -29,6 +29,66 @@ def test_the_tenants_copy_of_the_lock_agrees(tmp_path: Path) -> None:
     held.release()
 
 
+def test_an_inherited_lock_is_shared_not_fought(tmp_path: Path) -> None:
+    """The panel hands its tenant lock to the tenant's process (cloud-sim serve --lock-fd):
+    the child adopts it without waiting, the record still names the panel, and the lock holds
+    until both have let go."""
+    import subprocess
+    import sys
+
+    from cloud_sim.fsutil import StateDirBusy, StateLock
+
+    path = tmp_path / "cloud-sim.lock"
+    panel = StateLock(path).acquire("panel-tui --state-dir X")
+    fd = StateLock.held_fd(path)
+    assert fd is not None
+    child = subprocess.run(
+        [sys.executable, "-c", "import sys; from cloud_sim.fsutil import StateLock; "
+         "StateLock.adopt(sys.argv[1], int(sys.argv[2])).release(); print('adopted')", str(path), str(fd)],
+        pass_fds=(fd,), capture_output=True, text=True, timeout=30)
+    assert child.stdout.strip() == "adopted", child.stderr
+    with pytest.raises(StateDirBusy) as busy:  # the child's release left the panel's lock and record
+        StateLock(path).acquire("cloud-sim")
+    assert busy.value.pid == os.getpid() and busy.value.command == "panel-tui --state-dir X"
+    with pytest.raises(OSError):
+        StateLock.adopt(path, os.open(tmp_path, os.O_RDONLY))  # not the lock file: refused
+    panel.release()
+    assert StateLock.held_fd(path) is None
+
+
+def test_a_tenant_lock_whose_holder_died_is_waited_for(tmp_path: Path) -> None:
+    """After a kill -9 of a panel, its tenant's process keeps the lock for a moment while it
+    stops: the next start waits for it, but a living holder is refused at once."""
+    import subprocess
+    import sys
+    import time
+
+    from panel_tui.cli import _take_tenant_lock
+    from cloud_sim.fsutil import StateDirBusy
+
+    path = tmp_path / "cloud-sim.lock"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, json, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT); "
+         "fcntl.flock(fd, fcntl.LOCK_EX); os.write(fd, json.dumps({'pid': int(sys.argv[2]), 'command': 'panel-tui'}).encode()); "
+         "print('held', flush=True); time.sleep(float(sys.argv[3]))", str(path), dead.stdout.strip(), "0.5"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        start = time.monotonic()
+        _take_tenant_lock(path, "panel-tui again").release()
+        assert 0.1 < time.monotonic() - start < 5
+    finally:
+        holder.wait(10)
+
+    live = storage.StateLock(path).acquire("panel-tui --state-dir X")  # this process: alive
+    start = time.monotonic()
+    with pytest.raises(StateDirBusy):
+        _take_tenant_lock(path, "panel-tui again")
+    assert time.monotonic() - start < 1
+    live.release()
+
+
 def _used_device(path: Path) -> Device:
     dev = Device(path)
     dev.update("admin", lock_setting=True)
