@@ -106,7 +106,10 @@ class AdminPane(VerticalScroll, can_focus=False):
         yield FaultsSection(id="adm-faults")  # below the fold at 80x24: Tab scrolls to it
 
     def on_mount(self) -> None:
-        self.reload()
+        # After the first refresh: a pane built when its tab is first opened has children (the
+        # user Select's overlay) still mounting at this point, and the state's reply can be back
+        # before them.
+        self.call_after_refresh(self.reload)
 
     @property
     def admin(self) -> TenantAdmin | RemoteTenantAdmin | None:

@@ -21,7 +21,8 @@ async def test_faults_set_elsewhere_are_listed_and_a_bad_latency_is_refused(live
     async with app.run_test(size=(80, 24)) as pilot:
         await app.switch_mode("cloud")
         await pilot.pause()
-        app.screen.show_tab("admin")
+        app.screen.show_tab("admin")  # built when first opened
+        await wait_until(pilot, lambda: bool(app.screen.query("#flt-active")), "the admin centre")
         pane = app.screen.query_one(AdminPane)
         await wait_until(pilot, lambda: "reset after 100 bytes" in static_text(app, "#flt-active"), "the faults")
         assert "MAIL FROM gets 451 (2 more times)" in static_text(app, "#flt-active")
