@@ -241,6 +241,7 @@ def test_up_and_enter_typed_quickly_on_home_reach_the_lock_icon(launch: Launch) 
     t.child.send(key_bytes("up") + key_bytes("enter"))  # in one write: log out
     t.wait_for(w["logged_out"])
     t.wait_until(lambda: w["unlocked"] not in _status_bar(t), "logged out")
+    t.wait_for("> Settings <")  # logging out gives the focus back to the tiles
     t.child.send(key_bytes("up") + key_bytes("enter"))  # log in
     t.wait_for(w["keypad_title"], "Esc Cancel")
     assert "General Settings" not in t.text(), t.text()

@@ -266,6 +266,8 @@ async def test_mailbox_shows_the_pdf_of_the_highlighted_message_at_80_columns(de
         pane = app.screen.query_one(MailPane)
         # the pane lays out its columns when mounted: rows given before that would have no cells
         await wait_until(pilot, lambda: len(pane.query_one(DataTable).columns) == 3, "the mailbox's columns")
+        await app.workers.wait_for_complete()  # the pane's own first read must not land after ours
+        await pilot.pause()
         pane.show_messages(["user@contoso.onmicrosoft.com"], "user@contoso.onmicrosoft.com", [message])
         wanted = ("scan0001.pdf", "Scanned document from EPSON123456", "1 message(s)", "user@contoso.onmicrosoft.com")
         await wait_until(pilot, lambda: all(w in screen_text(app) for w in wanted), "the message and its PDF")
