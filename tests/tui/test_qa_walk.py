@@ -266,7 +266,10 @@ async def test_mailbox_shows_the_pdf_of_the_highlighted_message_at_80_columns(de
         pane = app.screen.query_one(MailPane)
         # the pane lays out its columns when mounted: rows given before that would have no cells
         await wait_until(pilot, lambda: len(pane.query_one(DataTable).columns) == 3, "the mailbox's columns")
-        await app.workers.wait_for_complete()  # the pane's own first read must not land after ours
+        # the Cloud surface starts a tenant of its own: its first (empty) mailbox read must land
+        # before the messages given here, not after them
+        await wait_until(pilot, lambda: "ready" in screen_text(app), "the surface's own tenant")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         pane.show_messages(["user@contoso.onmicrosoft.com"], "user@contoso.onmicrosoft.com", [message])
         wanted = ("scan0001.pdf", "Scanned document from EPSON123456", "1 message(s)", "user@contoso.onmicrosoft.com")
