@@ -53,7 +53,7 @@ def spawn(tdir: Path, preset: str, tenant_options: Mapping[str, object]) -> subp
     the tenant dir's lock (the panel's ``claim_state_dir``), the child is handed that lock
     rather than fighting it; otherwise (tests) the child takes it.
     """
-    from cloud_sim.cli import LOCK_FILE
+    from cloud_sim.state_dir import LOCK_FILE
     from cloud_sim.fsutil import StateLock
 
     argv = child_argv(tdir, preset, tenant_options)
