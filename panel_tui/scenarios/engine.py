@@ -27,7 +27,8 @@ from panel_tui.scenarios.guide_handlers import HANDLERS as GUIDE_HANDLERS
 from panel_tui.scenarios.outcomes import ScenarioResult, StepOutcome
 from panel_tui.scenarios.step_support import SIGN_IN_GRACE, SIGN_IN_TIMEOUT, free_port
 from panel_tui.scenarios.checks import translate as _t
-from panel_tui.scenarios.catalog import (
+from panel_tui.scenarios.catalog import Scenario
+from panel_tui.scenarios.steps import (
     BASELINE_EMAIL_SERVER,
     BASELINE_SCAN,
     FREE_PORT,
@@ -35,7 +36,6 @@ from panel_tui.scenarios.catalog import (
     Baseline,
     Commit,
     Fault,
-    Scenario,
     ReceiveFax,
     SendScan,
     SettingsRefused,
