@@ -35,12 +35,11 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cloud_sim.faults import FAULT_OPS, FAULT_READ_ONLY
-from cloud_sim.operations import READ_ONLY, JsonValue, operation
+from cloud_sim.operations import JsonValue, operation
 from cloud_sim.jsontypes import JsonObject
+from cloud_sim.state_dir import LOCK_FILE, call_admin, claim, running
 
 if TYPE_CHECKING:  # imported by the commands that need them (the CLI starts fast)
-    from cloud_sim.fsutil import StateLock
     from cloud_sim.runtime import TenantHandle
 
 SUBCOMMANDS = {"serve", "admin", "mail", "info"}
@@ -145,13 +144,6 @@ def _state_dir_anywhere(parser: argparse.ArgumentParser) -> None:
                 _state_dir_anywhere(child)
 
 
-#: read-only admin operations: they never take the state dir's lock (see LOCK_FILE)
-READ_ONLY_OPS = READ_ONLY | FAULT_READ_ONLY
-#: the lock file that makes one process the owner of a tenant's state dir (fcntl.flock, held
-#: while serving; the panel's embedded tenant takes the same one)
-LOCK_FILE = "cloud-sim.lock"
-
-
 def main(argv: list[str] | None = None) -> int:
     """Ctrl+C ends quietly (130), a closed pipe (``cloud-sim --help | head -1``) too (141)."""
     try:
@@ -172,23 +164,6 @@ def main(argv: list[str] | None = None) -> int:
         return 141
 
 
-def claim(state_dir: Path) -> StateLock:
-    """Own the tenant's state dir for this process's life; ValueError (one line) if it cannot be."""
-    from cloud_sim.fsutil import StateDirBusy, StateLock, command_line
-
-    if state_dir.exists() and not state_dir.is_dir():
-        raise ValueError(f"cannot use the state dir {state_dir}: it is not a directory")
-    try:
-        state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not os.access(state_dir, os.W_OK | os.X_OK):
-            raise PermissionError(f"{state_dir} is not writable")
-        return StateLock(state_dir / LOCK_FILE).acquire(command_line())
-    except StateDirBusy as exc:
-        raise ValueError(f"{exc}; stop it first, or use another --state-dir") from None
-    except OSError as exc:
-        raise ValueError(f"cannot use the state dir {state_dir}: {exc.strerror or exc}") from None
-
-
 def _main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help")
@@ -201,7 +176,7 @@ def _main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             return serve(args)
         if args.command == "info":
-            info = _running(args.state_dir)
+            info = running(args.state_dir)
             public = {k: v for k, v in (info or {}).items() if not k.startswith("_")}
             print(json.dumps(public or {"running": False}, indent=2))
             return 0
@@ -265,7 +240,7 @@ READY = "cloud-sim-ready"
 
 
 def _serve_as_child(h: TenantHandle, stop: threading.Event) -> None:
-    """panel-tui's embedded tenant, run in its own process (``panel_tui.cloud_link``).
+    """panel-tui's embedded tenant, run in its own process (``panel_tui.tenant_process``).
 
     One line on stdout says it is ready (``cloud-sim-ready`` and the ``/_sim/info`` facts with
     the CA's path, as JSON), so the panel needs no polling; stdout is then pointed at stderr
@@ -350,76 +325,6 @@ def _admin_op(args: argparse.Namespace) -> tuple[str, JsonObject]:
             raise ValueError(str(exc)) from None
         return ("fault-clear", {}) if kind == "clear" else ("fault-set", {"kind": kind, **fargs})
     raise ValueError(f"unknown admin command {c}")  # pragma: no cover
-
-
-def _running(state_dir: Path) -> JsonObject | None:
-    run = state_dir / "run.json"
-    try:
-        info = json.loads(run.read_text())
-    except (OSError, ValueError):
-        return None
-    try:
-        os.kill(int(info["pid"]), 0)
-    except (OSError, KeyError, ValueError):
-        return None
-    return {k: v for k, v in info.items() if k != "admin_secret"} | {"_secret": info.get(
-        "admin_secret", "")}
-
-
-def call_admin(state_dir: Path, op: str, payload: JsonObject) -> JsonValue:
-    """Run ``op`` on the running tenant (HTTPS admin API), or offline on its state dir."""
-    info = _running(state_dir)
-    if info is None and op in FAULT_OPS:
-        raise ValueError(f"no tenant is running for {state_dir}: network faults live in a running "
-                         "tenant's memory")
-    if info is None:
-        if op in READ_ONLY_OPS:
-            return _offline(state_dir, op, payload)
-        lock = claim(state_dir) if (state_dir / "tenant.sqlite3").exists() else None
-        try:
-            return _offline(state_dir, op, payload)
-        finally:
-            if lock is not None:
-                lock.release()
-    import ssl
-    import urllib.error
-    import urllib.request
-
-    ctx = ssl.create_default_context(cafile=info["ca_cert_path"])
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
-                                         urllib.request.HTTPSHandler(context=ctx))
-    req = urllib.request.Request(
-        f"{info['base_url']}/_sim/admin/{op}", data=json.dumps(payload).encode(),
-        headers={"Authorization": f"Bearer {info['_secret']}",
-                 "Content-Type": "application/json"}, method="POST")
-    try:
-        with opener.open(req, timeout=30) as resp:
-            return json.loads(resp.read())
-    except urllib.error.HTTPError as err:
-        try:
-            body = json.loads(err.read())
-            raise ValueError(body.get("error_description") or body) from None
-        except (ValueError, TypeError) as exc:
-            raise ValueError(str(exc)) from None
-
-
-def _offline(state_dir: Path, op: str, payload: JsonObject) -> JsonValue:
-    from cloud_sim.admin import TenantAdmin
-    from cloud_sim.clock import TenantClock
-    from cloud_sim.directory import Directory
-    from cloud_sim.store import Store
-
-    if not (state_dir / "tenant.sqlite3").exists():
-        raise ValueError(f"no tenant in {state_dir} (start one with: cloud-sim --state-dir "
-                         f"{state_dir})")
-    store = Store(state_dir / "tenant.sqlite3")
-    try:
-        clock = TenantClock(lambda: float(store.get("clock_offset", 0.0)),
-                            lambda v: store.put("clock_offset", float(v)))
-        admin = TenantAdmin(Directory(store, clock), clock, state_dir / "maildir")
-        return admin.dispatch(op, payload)
-    finally:
-        store.close()
 
 
 def _print_result(args: argparse.Namespace, result: JsonValue) -> None:

@@ -1,7 +1,7 @@
 """PanelApp: the Textual app holding one Device and three surfaces (modes).
 
 Only what the first frame needs is imported here; the other screens are imported when
-opened (`panel_tui.screens.registry`), Web Config and Cloud when first shown.
+opened (`panel_tui.screens.registry`), Web Config and Cloud when first shown (`panel_tui.surfaces`).
 
 State reaches screens one way: the device's events become `DeviceChanged` messages on the
 app's loop, and the app publishes each on `device_events` (a Textual `Signal`) to every screen
@@ -32,11 +32,10 @@ from panel_tui.class_options import ClassOptions
 from panel_tui.config import AppConfig
 from panel_tui.icons import Glyphs, choose_glyphs
 from panel_tui.messages import DeviceChanged, post_from_any_thread
+from panel_tui.surfaces import SURFACES, scenario_commands
 from panel_tui.terminal_caps import PANEL_16, is_16_colour, panel_variables, unicode_ok, use_ascii_borders
 
 if TYPE_CHECKING:
-    from textual.command import Provider
-
     from device_model import Device, DeviceEvent
     from device_model.i18n import Msg
     from device_model.notifications import NotificationDispatcher
@@ -51,43 +50,14 @@ log = logging.getLogger(__name__)
 MIN_COLS, MIN_ROWS = 80, 24
 
 
-def _home_screen() -> Screen[None]:
-    from panel_tui.screens.home import HomeScreen
-
-    return HomeScreen()
-
-
-def _webconfig_screen() -> Screen[None]:
-    from panel_tui.webconfig.screens import WebConfigScreen
-
-    return WebConfigScreen()
-
-
-def _cloud_screen() -> Screen[None]:
-    from panel_tui.cloud.screens import CloudScreen
-
-    return CloudScreen()
-
-
-def _scenario_commands() -> type[Provider]:
-    """The command palette's "Scenario: ..." provider, imported when the palette opens."""
-    from panel_tui.scenario_runner import scenario_commands
-
-    return scenario_commands()
-
-
 class PanelApp(App[None]):
     """The printer's control panel, its Web Config and the simulated cloud, one device."""
 
     CSS_PATH = "app.tcss"
     TITLE = "panel-tui"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {_scenario_commands}
-    MODES = {
-        "panel": _home_screen,
-        "webconfig": _webconfig_screen,
-        "cloud": _cloud_screen,
-    }
+    COMMANDS = App.COMMANDS | {scenario_commands}
+    MODES = dict(SURFACES)
     DEFAULT_MODE = "panel"
     BINDINGS = [
         Binding("escape", "back", "Back", show=False),

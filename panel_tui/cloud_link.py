@@ -1,7 +1,7 @@
 """Where the device's email service lives, and the one place that knows it.
 
 Three sources, one code path: the embedded simulated tenant (the default, started in a process
-of its own after the first frame, see :meth:`CloudLink._start_child`), a tenant already running elsewhere
+of its own after the first frame, see :mod:`panel_tui.tenant_process`), a tenant already running elsewhere
 (``--cloud URL``), or real Microsoft (``--email-service exchange-online|outlook.com``). Each ends
 in the same thing: an ``EmailServiceProfile`` handed to ``device.email.set_profile``. Only the
 endpoints and the CA differ; the device never learns which one it got.
@@ -14,31 +14,26 @@ together, so that a trainer's "+91 days" means the same thing on both sides.
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import os
 import sqlite3
-import sys
 import threading
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from textual.message import Message
 
 from panel_tui.config import AppConfig
+from panel_tui.tenant_info import DefaultAccountHint, TenantInfo, fetch_sim_info, info_from_facts, remote_admin
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    import ssl
     import subprocess
 
     from textual.message_pump import MessagePump
 
     from cloud_sim import TenantHandle
     from cloud_sim.admin import TenantAdmin
-    from cloud_sim.jsontypes import JsonObject
     from device_model import Device
     from device_model.email import EmailServiceProfile
     from panel_tui.remote_admin import RemoteTenantAdmin
@@ -50,29 +45,12 @@ log = logging.getLogger(__name__)
 #: HTTPS (OSError: requests' errors are OSErrors too), the embedded tenant's SQLite store.
 ADMIN_FAILURES: tuple[type[Exception], ...] = (OSError, ValueError, LookupError, sqlite3.Error)
 
-#: the SMTP submission port when a remote tenant does not say (Microsoft's endpoints, used with
-#: ``--email-service``, are the device's email profiles: ``device_model.email.profiles``)
-SMTP_PORT = 587
 #: seconds between the first frame and the start of the embedded tenant (see ``PanelApp.on_mount``)
 START_DELAY = 0.05
 
 #: ``PANEL_TUI_TENANT_IN_PROCESS=1``: the embedded tenant in the panel's own process, in a
 #: thread, as before it had a process of its own (for debugging the tenant with the panel)
 IN_PROCESS_ENV = "PANEL_TUI_TENANT_IN_PROCESS"
-#: seconds the embedded tenant's process may take to say that it serves (Python, imports, keys)
-CHILD_START_TIMEOUT = 60.0
-#: seconds a quitting panel waits for the tenant's process to stop by itself, then signals it
-CHILD_STOP_TIMEOUT = 5.0
-#: the tenant process's stderr (its log), in the tenant's state dir; never the panel's terminal
-CHILD_LOG = "cloud-sim.log"
-#: ``config.tenant_options`` (``cloud_sim.start_tenant`` keywords) as ``cloud-sim serve`` options
-CHILD_OPTIONS = {
-    "device_code_interval": "--device-code-interval",
-    "device_code_expires_in": "--device-code-expires-in",
-    "port_http": "--port-http",
-    "port_smtp": "--port-smtp",
-    "bind": "--bind",
-}
 
 STARTING = "starting"
 READY = "ready"
@@ -93,30 +71,6 @@ class CloudLinkStatus(Message):
         self.mode = mode
         #: a short, token-free reason when ``state == "failed"``
         self.error = error
-
-
-@dataclass
-class DefaultAccountHint:
-    """A default tenant account, shown as a prefilled hint on the Cloud sign-in pages."""
-
-    username: str
-    password: str
-    role: str
-    display_name: str = ""
-
-
-@dataclass
-class TenantInfo:
-    """What the surfaces need to know about the tenant, whatever its source."""
-
-    base_url: str = ""
-    verification_uri: str = ""
-    ca_cert_path: Path | None = None
-    client_id: str = ""
-    tenant_domain: str = ""
-    smtp_host: str = ""
-    smtp_port: int = SMTP_PORT
-    accounts: list[DefaultAccountHint] = field(default_factory=list)
 
 
 class CloudLink:
@@ -243,7 +197,9 @@ class CloudLink:
         if proc is not None and self.state != READY:
             # still starting: SIGTERM makes it stop as soon as it serves, instead of the
             # panel's quit waiting for its start and then for its stop
-            _signal(proc, "terminate")
+            from panel_tui.tenant_process import signal_quietly
+
+            signal_quietly(proc, "terminate")
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=30)
@@ -287,48 +243,23 @@ class CloudLink:
         self.adopt_handle(handle)
 
     def _start_child(self) -> None:
-        """The embedded tenant in its own process (``python -m cloud_sim serve --child``).
-
-        Why a process: the tenant stands in for Microsoft's cloud, which is not part of a
-        printer, and its imports (cryptography for its CA and signing keys, sqlite3, the HTTP
-        and SMTP servers, jinja2) took the panel's memory to 1.6x a bare Textual app before a
-        walk began; in a child they run on the other core while the panel paints, and the panel
-        reaches the tenant exactly as ``--cloud URL --cloud-ca`` reaches one someone started.
-
-        The child prints one ready line (no polling); its stderr goes to ``STATE/tenant/
-        cloud-sim.log``. It ends with the panel however the panel ends: it watches its stdin,
-        whose write end only this process holds, and stops at end of file (``kill -9`` of the
-        panel included); :meth:`stop` closes that pipe and waits. When this process holds the
-        tenant dir's lock (the panel's ``claim_state_dir``), the child is handed that lock
-        rather than fighting it; otherwise (tests) the child takes it.
-        """
-        import subprocess
-
-        from cloud_sim.cli import LOCK_FILE
-        from cloud_sim.fsutil import StateLock, ensure_private_dir
+        """The embedded tenant in its own process (:mod:`panel_tui.tenant_process` says why
+        and how); the link reaches it as ``--cloud URL --cloud-ca`` reaches one someone started."""
+        from cloud_sim.fsutil import ensure_private_dir
+        from panel_tui import tenant_process
 
         tdir = ensure_private_dir(Path(self.config.state_dir).resolve() / "tenant")
-        argv = self._child_argv(tdir)
-        lock_fd = StateLock.held_fd(tdir / LOCK_FILE)
-        if lock_fd is not None:
-            argv += ["--lock-fd", str(lock_fd)]
-        log_fd = os.open(tdir / CHILD_LOG, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-        try:
-            self._proc = subprocess.Popen(
-                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log_fd,
-                pass_fds=() if lock_fd is None else (lock_fd,), cwd=tdir, env=_child_env(),
-                start_new_session=True,  # a terminal's signals (hang-up, Ctrl+C) are the panel's
-            )
-        finally:
-            os.close(log_fd)
-        ready = _read_ready(self._proc, tdir / CHILD_LOG, CHILD_START_TIMEOUT)
+        log_path = tdir / tenant_process.CHILD_LOG
+        preset = self.config.tenant_preset or "prepared"
+        self._proc = tenant_process.spawn(tdir, preset, self.config.tenant_options)
+        ready = tenant_process.read_ready(self._proc, log_path, tenant_process.CHILD_START_TIMEOUT)
         base = str(ready["base_url"]).rstrip("/")
         ca = Path(str(ready["ca_cert_path"]))
-        self.info = _tenant_info(base, ca, ready, client_id=str(ready.get("client_id") or ""))
-        self.admin = _remote_admin(base, ca)
+        self.info = info_from_facts(base, ca, ready, client_id=str(ready.get("client_id") or ""))
+        self.admin = remote_admin(base, ca)
         if self.admin is None:
             raise RuntimeError(f"the tenant's admin secret is missing ({tdir / 'run.json'})")
-        threading.Thread(target=self._watch_child, args=(self._proc, tdir / CHILD_LOG),
+        threading.Thread(target=self._watch_child, args=(self._proc, log_path),
                          name="tenant-watch", daemon=True).start()
 
     def _watch_child(self, proc: subprocess.Popen[bytes], log_path: Path) -> None:
@@ -338,51 +269,17 @@ class CloudLink:
         if self._stopping or self._proc is not proc:
             return
         log.warning("the tenant's process ended (%s)", code)
-        self._set_state(FAILED, f"the tenant's process ended ({code}): {_last_line(log_path)}")
+        from panel_tui.tenant_process import last_line
 
-    def _child_argv(self, tdir: Path) -> list[str]:
-        """``cloud-sim serve`` for this config: the preset and the tests' tenant options."""
-        preset = self.config.tenant_preset or "prepared"
-        argv = [sys.executable, "-P", "-m", "cloud_sim", "serve", "--state-dir", str(tdir),
-                "--preset", preset, "--child"]
-        options = dict(self.config.tenant_options)
-        if options.pop("on_demand", True):
-            # each server (and http.server, aiosmtpd, jinja2, ...) is built by its first
-            # connection: the tenant is ready sooner and smaller until someone signs in
-            argv.append("--on-demand")
-        for key, flag in CHILD_OPTIONS.items():
-            if key in options:
-                argv += [flag, str(options.pop(key))]
-        if options:
-            raise ValueError(f"tenant options the tenant's process does not take: {', '.join(sorted(options))}")
-        return argv
+        self._set_state(FAILED, f"the tenant's process ended ({code}): {last_line(log_path)}")
 
     def _stop_child(self) -> None:
-        """End the tenant's process: end of file on its stdin (it stops cleanly: run.json
-        removed, servers closed), then SIGTERM and SIGKILL if it does not end in time."""
-        import subprocess
-
+        """End the tenant's process, if there is one (see :func:`panel_tui.tenant_process.stop`)."""
         proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        try:
-            if proc.stdin is not None:
-                try:
-                    proc.stdin.close()
-                except OSError:
-                    pass
-            for how, wait in (("", CHILD_STOP_TIMEOUT), ("terminate", 2.0), ("kill", 5.0)):
-                if how:
-                    log.warning("the tenant's process did not stop: %s", how)
-                    _signal(proc, how)
-                try:
-                    proc.wait(wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        finally:
-            if proc.stdout is not None:
-                proc.stdout.close()
+        if proc is not None:
+            from panel_tui import tenant_process
+
+            tenant_process.stop(proc)
 
     @classmethod
     def from_handle(cls, device: Device, config: AppConfig, handle: TenantHandle) -> CloudLink:
@@ -420,8 +317,8 @@ class CloudLink:
         base = str(self.config.cloud_url).rstrip("/")
         ca = Path(self.config.cloud_ca) if self.config.cloud_ca else None
         info = fetch_sim_info(base, ca)
-        self.info = _tenant_info(base, ca, info, client_id=self.config.client_id or info.get("client_id", ""))
-        self.admin = _remote_admin(base, self.info.ca_cert_path)
+        self.info = info_from_facts(base, ca, info, client_id=self.config.client_id or info.get("client_id", ""))
+        self.admin = remote_admin(base, self.info.ca_cert_path)
 
     def _use_microsoft(self) -> None:
         from device_model.email.profiles import MICROSOFT_DEVICE_LOGIN, microsoft_profile
@@ -484,132 +381,6 @@ class CloudLink:
         self.device.clock.advance(delta)
 
 
-def _tenant_info(base: str, ca: Path | None, info: JsonObject, *, client_id: str) -> TenantInfo:
-    """What the surfaces need, from a running tenant's ``/_sim/info`` facts (the embedded
-    tenant's process says the same facts in its ready line)."""
-    host = urlsplit(base).hostname or "127.0.0.1"
-    domain = str(info.get("tenant_domain") or "")
-    return TenantInfo(
-        base_url=base,
-        verification_uri=str(info.get("verification_uri") or f"{base}/devicelogin"),
-        ca_cert_path=ca,
-        client_id=client_id,
-        tenant_domain=domain,
-        smtp_host=str(info.get("smtp_host") or host),
-        smtp_port=int(str(info.get("smtp_port") or SMTP_PORT)),
-        accounts=_default_hints(domain),
-    )
-
-
-def _child_env() -> dict[str, str]:
-    """The panel's environment, with the folder that holds ``cloud_sim`` first on the path
-    (the child runs with ``-P``: its working directory, the tenant's state, is not on it)."""
-    import cloud_sim  # light: its names are lazy
-
-    env = dict(os.environ)
-    root = str(Path(cloud_sim.__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-    return env
-
-
-def _read_ready(proc: subprocess.Popen[bytes], log_path: Path, timeout: float) -> JsonObject:
-    """Wait for the tenant process's ready line (``cloud-sim-ready {json}``); its facts.
-
-    Blocks on the pipe (no polling) up to ``timeout``. A process that ends or says something
-    else first is a RuntimeError naming its exit status and the last line of its log.
-    """
-    import selectors
-    import time
-
-    from cloud_sim.cli import READY
-
-    assert proc.stdout is not None
-    fd = proc.stdout.fileno()
-    data = b""
-    deadline = time.monotonic() + timeout
-    with selectors.DefaultSelector() as selector:
-        selector.register(fd, selectors.EVENT_READ)
-        while b"\n" not in data:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                _signal(proc, "kill")
-                raise RuntimeError(f"the tenant's process did not start within {timeout:.0f} s")
-            if not selector.select(remaining):
-                continue
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                code = proc.wait()
-                raise RuntimeError(f"the tenant's process ended ({code}) before serving: {_last_line(log_path)}")
-            data += chunk
-    word, _, rest = data.partition(b"\n")[0].decode("utf-8", "replace").partition(" ")
-    try:
-        ready = json.loads(rest) if word == READY else None
-    except ValueError:
-        ready = None
-    if not isinstance(ready, dict):
-        raise RuntimeError(f"the tenant's process said {word[:80]!r}, not that it serves")
-    return ready
-
-
-def _last_line(path: Path) -> str:
-    """The last non-empty line of a log (why a process ended), or a dash."""
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(max(0, os.fstat(fh.fileno()).st_size - 4096))
-            lines = [line for line in fh.read().decode("utf-8", "replace").splitlines() if line.strip()]
-    except OSError:
-        return "-"
-    return lines[-1][:300] if lines else "-"
-
-
-def _signal(proc: subprocess.Popen[bytes], how: str) -> None:
-    """``proc.terminate()`` or ``proc.kill()``, quiet if it has just ended."""
-    try:
-        getattr(proc, how)()
-    except OSError:
-        pass
-
-
-def _default_hints(domain: str) -> list[DefaultAccountHint]:
-    """A running tenant does not publish passwords; its default accounts are documented."""
-    if not domain:
-        return []
-    from cloud_sim.accounts import default_accounts
-
-    return [
-        DefaultAccountHint(a.username, a.password, a.role, a.display_name)
-        for a in default_accounts(domain)
-    ]
-
-
 def _loopback_addr(host: str) -> str:
     """An address to connect to for the tenant's SMTP (names shown to users map to it)."""
     return host or "127.0.0.1"
-
-
-def _ssl_context(ca: Path | None) -> ssl.SSLContext:
-    import ssl  # only for --cloud URL: keeps the panel's start-up free of it
-
-    return ssl.create_default_context(cafile=str(ca) if ca else None)
-
-
-def fetch_sim_info(base_url: str, ca: Path | None, timeout: float = 10.0) -> JsonObject:
-    """Read ``{url}/_sim/info`` (client id, SMTP port, accounts) from a running tenant."""
-    import urllib.request
-
-    request = urllib.request.Request(f"{base_url}/_sim/info", headers={"Accept": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout, context=_ssl_context(ca)) as reply:
-        info = json.loads(reply.read().decode("utf-8"))
-    if not isinstance(info, dict):
-        raise ValueError(f"{base_url}/_sim/info: not a JSON object")
-    return info
-
-
-def _remote_admin(base_url: str, ca: Path | None) -> RemoteTenantAdmin | None:
-    """The tenant's admin API over HTTPS when its secret is readable (same machine); else None."""
-    from panel_tui.remote_admin import RemoteTenantAdmin, find_admin_secret
-
-    secret = find_admin_secret(base_url, ca)
-    if secret is None:
-        return None
-    return RemoteTenantAdmin(base_url, ca, secret)

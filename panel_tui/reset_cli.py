@@ -8,8 +8,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from panel_tui.cli import EXIT_USAGE, StateDirProblem, claim_state_dir, has_terminal
+from panel_tui.cli import EXIT_USAGE, has_terminal
 from panel_tui.config import TENANT_PRESETS, ConfigError, default_state_dir, read_config_file
+from panel_tui.state_claim import StateDirProblem, claim_state_dir
 
 
 def build_reset_parser() -> argparse.ArgumentParser:

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
     from cloud_sim import TenantHandle
     from cloud_sim.admin import TenantAdmin
-    from panel_tui.cloud_link import CloudLink, DefaultAccountHint
+    from panel_tui.cloud_link import CloudLink
+    from panel_tui.tenant_info import DefaultAccountHint
     from panel_tui.remote_admin import RemoteTenantAdmin
     from panel_tui.scenarios.catalog import Scenario
     from panel_tui.scenarios.engine import ScenarioResult, StepOutcome

@@ -20,14 +20,15 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from device_model.i18n import Msg
-from panel_tui.scenarios import checks
+from panel_tui.scenarios import checks, sign_in_steps
 from panel_tui.scenarios.seams import TenantLike
 from panel_tui.scenarios.checks import job_result
 from panel_tui.scenarios.guide_handlers import HANDLERS as GUIDE_HANDLERS
 from panel_tui.scenarios.outcomes import ScenarioResult, StepOutcome
-from panel_tui.scenarios.step_support import SIGN_IN_GRACE, SIGN_IN_TIMEOUT, free_port
+from panel_tui.scenarios.step_support import free_port
 from panel_tui.scenarios.checks import translate as _t
-from panel_tui.scenarios.catalog import (
+from panel_tui.scenarios.catalog import Scenario
+from panel_tui.scenarios.steps import (
     BASELINE_EMAIL_SERVER,
     BASELINE_SCAN,
     FREE_PORT,
@@ -35,7 +36,6 @@ from panel_tui.scenarios.catalog import (
     Baseline,
     Commit,
     Fault,
-    Scenario,
     ReceiveFax,
     SendScan,
     SettingsRefused,
@@ -60,7 +60,6 @@ __all__ = ["Session", "StepError", "StepOutcome", "ScenarioResult", "apply", "ru
            "tenant_ops"]
 
 if TYPE_CHECKING:
-    from cloud_sim.signin import Page
     from device_model import Device
     from device_model.email.signin import SignInAttempt
     from device_model.jobs import Job
@@ -69,7 +68,6 @@ log = logging.getLogger(__name__)
 
 #: the steps that are checks (a script's summary counts them): the ``expect`` steps
 CHECK_STEPS = (*EXPECT_STEPS, SettingsRefused)
-
 
 
 # -- the session ---------------------------------------------------------------------------------
@@ -184,66 +182,6 @@ class Session:
         text = await asyncio.to_thread(apply_fault, self, step)
         return True, text, fault_words(step.kind, dict(step.args))
 
-    async def _sign_in(self, step: SignIn) -> tuple[bool, str, Msg]:
-        from cloud_sim.signin import SignInClient
-
-        dev = self.device
-        upn = self.upn(step.account)
-        pw = self.password(upn)
-        attempt = await asyncio.to_thread(dev.email.begin_sign_in, None)
-        self.attempt = attempt
-        if attempt.state != "waiting":
-            why = _t(dev, attempt.error)
-            if attempt.aad_code and f"AADSTS{attempt.aad_code}" not in why:
-                why += f" (AADSTS{attempt.aad_code})"
-            text = f"sign-in could not start: {why}"
-            if step.may_fail or not step.accept:
-                return True, text, Msg.of("scenarios.outcome.sign_in_not_started", why=why)
-            raise StepError(text)
-        attempt.start()
-
-        def browser() -> Page:
-            with SignInClient(self.tenant.base_url, self.tenant.ca_cert_path) as c:
-                return c.sign_in(attempt.user_code, upn, pw, accept=step.accept, on_behalf_of_org=True)
-
-        try:
-            page = await asyncio.to_thread(browser)
-        except BaseException:
-            attempt.cancel()  # the device would otherwise poll until the code expires
-            raise
-        finished = page.kind == "done"
-        state = await asyncio.to_thread(attempt.wait, SIGN_IN_TIMEOUT if finished else SIGN_IN_GRACE)
-        if state == "waiting":
-            attempt.cancel()
-            state = attempt.state
-        if state != "signed_in":
-            why = _t(dev, attempt.error) if attempt.error is not None else (page.message or page.kind)
-            code = attempt.aad_code or page.error_code
-            if code and f"AADSTS{code}" not in why:
-                why += f" (AADSTS{code})"
-            text = f"sign-in as {upn} ended {state}: {why}"
-            if step.may_fail or not step.accept:
-                return True, text, Msg.of("scenarios.outcome.sign_in_ended", upn=upn,
-                                          state=Msg.of(f"scenarios.word.attempt.{state}"), why=why)
-            raise StepError(text)
-        if step.commit:
-            dev.email.commit_sign_in(attempt)
-            return (True, f"signed in as {attempt.account}, saved with OK",
-                    Msg.of("scenarios.outcome.signed_in_ok", account=attempt.account))
-        return (True, f"signed in as {attempt.account}, not saved (no OK in Web Config)",
-                Msg.of("scenarios.outcome.signed_in_no_ok", account=attempt.account))
-
-    async def _commit(self, step: Commit) -> tuple[bool, str, Msg]:
-        if self.attempt is None or self.attempt.state != "signed_in":
-            raise StepError("there is no finished sign-in to save (use sign-in --no-commit first)")
-        self.device.email.commit_sign_in(self.attempt)
-        return (True, f"saved the sign-in of {self.attempt.account}",
-                Msg.of("scenarios.outcome.committed", account=self.attempt.account))
-
-    async def _sign_out(self, step: SignOut) -> tuple[bool, str, Msg]:
-        self.device.email.sign_out()
-        return True, "the device holds no sign-in", Msg.of("scenarios.outcome.signed_out")
-
     async def _tenant(self, step: Tenant) -> tuple[bool, str, Msg]:
         from panel_tui.scenarios.wording import on_off
 
@@ -328,9 +266,9 @@ class Session:
 #: each step's handler; a handler takes its own step type (the table pairs them)
 _HANDLERS: dict[type, Callable[[Session, Step], Awaitable[tuple[object, ...]]]] = {  # type: ignore[dict-item]
     Baseline: Session._baseline,
-    SignIn: Session._sign_in,
-    Commit: Session._commit,
-    SignOut: Session._sign_out,
+    SignIn: sign_in_steps.sign_in,
+    Commit: sign_in_steps.commit,
+    SignOut: sign_in_steps.sign_out,
     Tenant: Session._tenant,
     Advance: Session._advance,
     Settings: Session._settings,

@@ -117,7 +117,7 @@ def environment(state_dir: Path | None = None, *, keep: bool = False, preset: st
     if temporary:
         state_dir = Path(tempfile.mkdtemp(prefix="panel-tui-script-"))
     state_dir = Path(state_dir).expanduser()
-    from panel_tui.cli import StateDirProblem, claim_state_dir
+    from panel_tui.state_claim import StateDirProblem, claim_state_dir
 
     try:  # one owner per state dir: a panel (or another script) on it would lose our changes
         locks = claim_state_dir(state_dir, tenant=not cloud)

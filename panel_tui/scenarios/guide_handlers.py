@@ -13,7 +13,7 @@ from panel_tui.scenarios.checks import job_result
 from panel_tui.scenarios.checks import translate as _t
 from panel_tui.scenarios.step_support import SIGN_IN_GRACE, SIGN_IN_TIMEOUT
 from panel_tui.scenarios.tenant_ops import StepError, coerce_settings
-from panel_tui.scenarios.catalog import (
+from panel_tui.scenarios.steps import (
     DeleteRelayCa,
     ImportRelayCa,
     PasSend,

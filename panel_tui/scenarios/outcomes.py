@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from panel_tui.scenarios.catalog import Step
+from panel_tui.scenarios.steps import Step
 from panel_tui.scenarios.checks import job_result
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from device_model.i18n import Msg
 from panel_tui.scenarios import catalog
-from panel_tui.scenarios.catalog import (
+from panel_tui.scenarios.steps import (
     Advance,
     Baseline,
     Commit,

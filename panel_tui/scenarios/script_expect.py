@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from panel_tui.scenarios.catalog import (
+from panel_tui.scenarios.steps import (
     Step,
 )
 from panel_tui.scenarios.expectations import (

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from panel_tui.scenarios.catalog import (
+from panel_tui.scenarios.steps import (
     DeleteRelayCa,
     ImportRelayCa,
     PasSend,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from panel_tui.scenarios.catalog import Step, tenant
+from panel_tui.scenarios.steps import Step, tenant
 from panel_tui.scenarios.script_words import ScriptError, closest as _closest
 
 TENANT_COMMANDS = ("security-defaults", "smtp-auth", "public-client-flows", "size-limit", "message-size-limit",

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
-from panel_tui.scenarios.catalog import FREE_PORT, Fault
+from panel_tui.scenarios.steps import FREE_PORT, Fault
 from panel_tui.scenarios.seams import ArgValue
 
 if TYPE_CHECKING:

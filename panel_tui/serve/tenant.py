@@ -59,7 +59,7 @@ class ClassTenant:
     def __init__(self, root: Path, *, port: int = 0, bind: str = "127.0.0.1",
                  allow_remote: bool = False, preset: str = "prepared") -> None:
         from cloud_sim import start_tenant
-        from cloud_sim.cli import claim
+        from cloud_sim.state_dir import claim
 
         few_malloc_arenas()
 

@@ -4,7 +4,7 @@ one student or all.
 Everything here reads files, never a student's process: the server's ``sessions.json`` (who is
 connected), each student's device state (``email/signin.json``: the sign-in saved with OK;
 ``joblog.json``: scans sent and error codes) and the class tenant's database, read-only (who has
-signed in). Pushes go through the class tenant's admin API (``cloud_sim.cli.call_admin``), the
+signed in). Pushes go through the class tenant's admin API (``cloud_sim.state_dir.call_admin``), the
 same one ``cloud-sim admin`` uses, so they act while the panels run and need no panel's lock.
 """
 
@@ -167,7 +167,7 @@ def _accounts(root: Path, students: list[str]) -> list[str]:
 
 def push(root: Path, what: str, students: list[str] | None = None) -> list[str]:
     """Apply ``what`` (a key of :data:`PUSHES`) to ``students`` (None: all); returns what was done."""
-    from cloud_sim.cli import call_admin
+    from cloud_sim.state_dir import call_admin
     from cloud_sim.operations import wire_args
 
     def admin(method: str, **kwargs: object) -> object:

@@ -16,7 +16,7 @@ import pytest
 from cloud_sim.signin import SignInClient
 from device_model.device import Device
 from device_model.email import EmailServiceProfile
-from panel_tui.cloud_link import fetch_sim_info
+from panel_tui.tenant_info import fetch_sim_info
 from tests.integration.serve_helpers import BIN, ClassServerProcess, Student, wait_no_panel
 
 pytestmark = pytest.mark.integration

@@ -13,7 +13,8 @@ import pytest
 
 from cloud_sim.signin import Page
 from panel_tui.cloud.signin_pane import SignInPane
-from panel_tui.cloud_link import CloudLink, DefaultAccountHint, TenantInfo
+from panel_tui.cloud_link import CloudLink
+from panel_tui.tenant_info import DefaultAccountHint, TenantInfo
 
 from .conftest import make_app, make_device
 

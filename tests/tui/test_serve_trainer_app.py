@@ -68,7 +68,7 @@ async def test_the_class_table_and_a_push_to_one_student(class_root: Path) -> No
             if "Pushed" in str(app.query_one("#message").render()):
                 break
         assert "ann" in str(app.query_one("#message").render())
-    from cloud_sim.cli import call_admin  # the push went through the class tenant's admin API
+    from cloud_sim.state_dir import call_admin  # the push went through the class tenant's admin API
 
     names = [p["name"] for p in call_admin(class_root / "tenant", "ca-list", {})]
     assert names == [trainer.BLOCK_POLICY + "ann@contoso.onmicrosoft.com"]

@@ -63,7 +63,7 @@ def test_a_tenant_lock_whose_holder_died_is_waited_for(tmp_path: Path) -> None:
     import sys
     import time
 
-    from panel_tui.cli import _take_tenant_lock
+    from panel_tui.state_claim import _take_tenant_lock
     from cloud_sim.fsutil import StateDirBusy
 
     path = tmp_path / "cloud-sim.lock"

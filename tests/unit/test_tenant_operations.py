@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cloud_sim import cli
+from cloud_sim import cli, state_dir
 from cloud_sim.admin import TenantAdmin
 from cloud_sim.operations import BY_METHOD, OPERATIONS, READ_ONLY, SCENARIO_OPS, operation, parse_args, wire_args
 from panel_tui.remote_admin import RemoteTenantAdmin
@@ -34,7 +34,7 @@ def test_the_remote_admin_speaks_the_table() -> None:
 def test_cli_and_scenarios_read_the_table() -> None:
     assert READ_ONLY == {"state", "users", "now", "ca-list", "mail-list", "mail-summary", "mail-page",
                          "signing-keys", "relay"}
-    assert cli.READ_ONLY_OPS == READ_ONLY | {"faults"}  # network faults live beside the table
+    assert state_dir.READ_ONLY_OPS == READ_ONLY | {"faults"}  # network faults live beside the table
     assert all(operation(name) for name in cli.TOP_LEVEL_OPS + cli.ON_OFF_SETTINGS)
     assert set(tenant_ops()) == {op.name for op in SCENARIO_OPS}
     assert {"reset", "ca-clear", "security-defaults", "set-password"} <= set(tenant_ops())
