@@ -15,10 +15,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.containers import Horizontal, VerticalScroll
-from textual.dom import DOMNode
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static, Tabs
 from textual.widgets.option_list import Option
 
+from panel_tui.cloud.admin_texts import policy_text as _policy_text, why_unavailable as _why_unavailable
 from panel_tui.cloud.faults_section import FaultsSection
 from panel_tui.cloud_link import ADMIN_FAILURES
 from panel_tui.ui.host import host
@@ -49,6 +49,7 @@ class AdminPane(VerticalScroll, can_focus=False):
         self._shown_size: tuple[str, str] | None = None
         #: the person chose a User / mailbox: it stays; until then it follows the printer's sign-in
         self._user_picked = False
+        self._focus_when_ready = False  # Enter came before the tenant was ready: go in once it is
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
@@ -106,10 +107,7 @@ class AdminPane(VerticalScroll, can_focus=False):
         yield FaultsSection(id="adm-faults")  # below the fold at 80x24: Tab scrolls to it
 
     def on_mount(self) -> None:
-        # After the first refresh: a pane built when its tab is first opened has children (the
-        # user Select's overlay) still mounting at this point, and the state's reply can be back
-        # before them.
-        self.call_after_refresh(self.reload)
+        self.call_after_refresh(self.reload)  # a lazily built pane's Select is still mounting now
 
     @property
     def admin(self) -> TenantAdmin | RemoteTenantAdmin | None:
@@ -120,6 +118,8 @@ class AdminPane(VerticalScroll, can_focus=False):
         """Into the pane (Enter or Down on the tab bar): its first switch, Security defaults."""
         if self.admin is not None:
             self.query_one("#adm-security-defaults", Checkbox).focus()
+        else:
+            self._focus_when_ready = True
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -134,6 +134,9 @@ class AdminPane(VerticalScroll, can_focus=False):
         if admin is not None:
             self._load_state(admin)
             self.query_one(FaultsSection).reload()
+            if self._focus_when_ready and self.region.area and isinstance(self.app.focused, (Tabs, type(None))):
+                self.focus_first()
+            self._focus_when_ready = False
 
     @work(thread=True, exclusive=True, group="cloud-admin-read", exit_on_error=False)
     @reported
@@ -380,23 +383,3 @@ class AdminPane(VerticalScroll, can_focus=False):
             return
         self._change("cloud.admin.advanced", "advance_clock", TIME_STEPS[step])
 
-
-def _policy_text(node: DOMNode, policy: JsonObject) -> str:
-    users = ", ".join(policy.get("users", [])) or "all"
-    what = tr(node, "cloud.admin.ca_blocks_dcf" if policy.get("block_device_code_flow") else "cloud.admin.ca_blocks_signin")
-    return f"{policy.get('name', '')}: {what} ({users})"
-
-
-def _why_unavailable(node: DOMNode) -> str:
-    link = host(node).cloud_link
-    if link is None:
-        return tr(node, "cloud.link.none")
-    if link.mode == "remote":
-        if host(node).class_options.student:
-            return tr(node, "cloud.admin.class_student")
-        return tr(node, "cloud.admin.remote_unavailable")
-    if link.mode == "microsoft":
-        return tr(node, "cloud.admin.microsoft")
-    if link.state == "failed":
-        return tr(node, "cloud.link.failed", error=link.error or "")
-    return tr(node, "cloud.link.starting")

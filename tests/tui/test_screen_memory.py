@@ -65,6 +65,11 @@ async def test_cloud_builds_a_tab_when_first_opened_and_enter_goes_into_it(devic
         await pilot.pause()
         cloud = app.screen
         assert not cloud.query(AdminPane) and not cloud.query(MailPane) and not cloud.query(ScenariosPane)
+        # the surface's own tenant first: what Enter does before it is ready is another test's
+        await wait_until(pilot, lambda: app.cloud_link is not None and app.cloud_link.state == "ready", "the tenant")
+        # and the sign-in page it opens (its field takes the cursor when the page arrives)
+        await wait_until(pilot, lambda: getattr(app.focused, "id", None) == "ms-input", "the sign-in page")
+        await pilot.pause()
         cloud.query_one(Tabs).focus()  # the tab bar (Shift+Tab from the page)
         await pilot.pause()
         await pilot.press("right", "enter")  # Admin centre, and into it at once
