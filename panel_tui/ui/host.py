@@ -84,8 +84,8 @@ def follow_app(
     """Call ``device(message)`` for every device event and ``language()`` after a language switch.
 
     For a mounted screen (call it from ``on_mount``): it hears both while it exists, shown or
-    hidden, so a surface is up to date when it is shown again. Textual drops the subscription
-    and the watch when the node goes away.
+    hidden, so a surface is up to date when it is shown again. Textual does not drop the watch
+    (nor a signal's callback) when the node goes away: ``forget_gone`` does, at each screen change.
     """
     if device is not None:
         host(node).device_events.subscribe(node, device)
