@@ -34,6 +34,7 @@ from panel_tui.icons import Glyphs, choose_glyphs
 from panel_tui.messages import DeviceChanged, post_from_any_thread
 from panel_tui.surfaces import SURFACES, scenario_commands
 from panel_tui.terminal_caps import PANEL_16, is_16_colour, panel_variables, unicode_ok, use_ascii_borders
+from panel_tui import textual_fixes
 
 if TYPE_CHECKING:
     from device_model import Device, DeviceEvent
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
     from panel_tui.scenario_runner import ScenarioRunner
 
 log = logging.getLogger(__name__)
+
+textual_fixes.apply()  # widgets left behind free their drawn lines (panel_tui.textual_fixes)
 
 
 #: The smallest terminal the surfaces are laid out for; below it a notice shows instead.

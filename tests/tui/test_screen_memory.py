@@ -76,3 +76,28 @@ async def test_cloud_builds_a_tab_when_first_opened_and_enter_goes_into_it(devic
         await wait_until(pilot, lambda: isinstance(app.focused, Checkbox), "the focus in the Admin centre")
         assert cloud.query(AdminPane) and not cloud.query(MailPane)
         assert isinstance(app.focused, Checkbox) and app.focused.id == "adm-security-defaults"
+
+
+async def test_screens_left_take_their_rendered_lines_with_them(device: Device) -> None:
+    """Each widget's render cache (its lines, as drawn) goes with the widget: Textual's
+    `StylesCache.get_inner_outer` is an `lru_cache` on a method, whose 1024 keys held the
+    caches, and so every line drawn, of up to 1024 widgets already gone (one Scan to Email job
+    with its Job Status leaves ~60 of them)."""
+    from textual._styles_cache import StylesCache
+    from textual.widget import Widget
+
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(6):
+            await pilot.press("enter", "enter")  # Settings > General Settings
+            await pilot.pause()
+            await pilot.press("f5")  # Home
+            await pilot.pause()
+            await pilot.press("left", "enter")  # Scan
+            await pilot.pause()
+            await pilot.press("f5")
+            await pilot.pause()
+        await pilot.pause()
+        widgets = _alive(Widget)
+        caches = _alive(StylesCache)
+        assert caches <= widgets, (caches, widgets)
