@@ -188,6 +188,10 @@ def _env(home: Path) -> dict[str, str]:
         "XDG_STATE_HOME": str(home / ".local" / "state"), "XDG_CONFIG_HOME": str(home / ".config"),
         "COLUMNS": "80", "LINES": "24",
     }
+    # a measuring hook for the apps (a sitecustomize.py dumping sys.modules, RSS per step...):
+    # BENCH_WALK_PYTHONPATH=/dir puts /dir on their path; unset, the apps run as installed
+    if os.environ.get("BENCH_WALK_PYTHONPATH"):
+        env["PYTHONPATH"] = os.environ["BENCH_WALK_PYTHONPATH"]
     home.mkdir(parents=True, exist_ok=True)
     return env
 
