@@ -16,7 +16,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import sqlite3
+import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -43,7 +43,10 @@ log = logging.getLogger(__name__)
 #: What asking the tenant's admin may raise, embedded or remote; the Cloud panes say it on the
 #: pane: a refused or malformed request (ValueError, KeyError), its files and a remote tenant's
 #: HTTPS (OSError: requests' errors are OSErrors too), the embedded tenant's SQLite store.
-ADMIN_FAILURES: tuple[type[Exception], ...] = (OSError, ValueError, LookupError, sqlite3.Error)
+#: ``ADMIN_FAILURES`` is read through the module's ``__getattr__``: sqlite3.Error is in it when
+#: sqlite3 is loaded, which an embedded tenant (the only one that can raise it) always does
+#: first; the panel with its tenant in its own process never loads sqlite3 (≈ 1.4 MiB).
+_ADMIN_FAILURES_BASE: tuple[type[Exception], ...] = (OSError, ValueError, LookupError)
 
 #: seconds between the first frame and the start of the embedded tenant (see ``PanelApp.on_mount``)
 START_DELAY = 0.05
@@ -51,6 +54,17 @@ START_DELAY = 0.05
 #: ``PANEL_TUI_TENANT_IN_PROCESS=1``: the embedded tenant in the panel's own process, in a
 #: thread, as before it had a process of its own (for debugging the tenant with the panel)
 IN_PROCESS_ENV = "PANEL_TUI_TENANT_IN_PROCESS"
+if os.environ.get(IN_PROCESS_ENV, "") == "1":
+    import sqlite3  # noqa: F401  (in ADMIN_FAILURES before a Cloud pane can read it)
+
+
+def __getattr__(name: str) -> tuple[type[Exception], ...]:
+    """``ADMIN_FAILURES``: what asking the tenant's admin may raise, as loaded now."""
+    if name == "ADMIN_FAILURES":
+        sqlite3 = sys.modules.get("sqlite3")
+        return _ADMIN_FAILURES_BASE + ((sqlite3.Error,) if sqlite3 is not None else ())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 STARTING = "starting"
 READY = "ready"

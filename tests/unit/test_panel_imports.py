@@ -1,0 +1,43 @@
+"""What the panel loads but does not need: kept out of its memory (bench/README.md)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_panel_with_its_tenant_in_another_process_does_not_load_sqlite3() -> None:
+    """sqlite3 (≈ 1.4 MiB) is the embedded tenant's; the panel, the cloud link, the Cloud panes,
+    the sign-in and the mail client do not load it, and still catch its errors once it is loaded."""
+    code = (
+        "import sys\n"
+        "import panel_tui.app, panel_tui.cloud_link, panel_tui.cloud.screens\n"
+        "import panel_tui.cloud.admin_pane, panel_tui.cloud.mail_pane, panel_tui.cloud.faults_section\n"
+        "import panel_tui.scan.screens, panel_tui.webconfig.screens, msal, aiosmtplib\n"
+        "assert 'sqlite3' not in sys.modules, 'sqlite3 loaded'\n"
+        "from panel_tui.cloud_link import ADMIN_FAILURES\n"
+        "assert OSError in ADMIN_FAILURES and ValueError in ADMIN_FAILURES\n"
+        "import sqlite3\n"
+        "assert sqlite3.Error in panel_tui.cloud_link.ADMIN_FAILURES\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PANEL_TUI_TENANT_IN_PROCESS"}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_tenant_in_the_panel_loads_sqlite3_before_any_pane_reads_its_failures() -> None:
+    """PANEL_TUI_TENANT_IN_PROCESS=1: the link loads sqlite3 at once, so a Cloud pane opened
+    before the tenant's thread starts still catches the tenant's SQLite errors."""
+    code = (
+        "import sys, panel_tui.cloud_link as link\n"
+        "assert sys.modules['sqlite3'].Error in link.ADMIN_FAILURES\n"
+    )
+    env = dict(os.environ, PANEL_TUI_TENANT_IN_PROCESS="1")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
