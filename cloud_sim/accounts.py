@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cloud_sim.jsontypes import JsonObject
+
+if TYPE_CHECKING:  # the panel reads the default accounts here without loading sqlite3 (≈1.4 MiB)
+    import sqlite3
 
 TENANT_DOMAIN = "contoso.onmicrosoft.com"
 #: The registered printer app (public client). Stable, so it can be panel-tui's default.

@@ -18,6 +18,7 @@ def test_the_panel_with_its_tenant_in_another_process_does_not_load_sqlite3() ->
         "import panel_tui.app, panel_tui.cloud_link, panel_tui.cloud.screens\n"
         "import panel_tui.cloud.admin_pane, panel_tui.cloud.mail_pane, panel_tui.cloud.faults_section\n"
         "import panel_tui.scan.screens, panel_tui.webconfig.screens, msal, aiosmtplib\n"
+        "import cloud_sim.accounts  # the default accounts' hints on the sign-in pane\n"
         "assert 'sqlite3' not in sys.modules, 'sqlite3 loaded'\n"
         "from panel_tui.cloud_link import ADMIN_FAILURES\n"
         "assert OSError in ADMIN_FAILURES and ValueError in ADMIN_FAILURES\n"
