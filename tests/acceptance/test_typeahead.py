@@ -1,0 +1,65 @@
+"""Keys typed at once after a page change, as a fast typist or a paste sends them, at 80×24.
+
+Each test presses a key that changes the page and types straight after it, with no wait for the
+new page: every character must land in the field the new page focuses, none lost, none elsewhere.
+Only keys pressed and the screen read back; nothing from the app.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.acceptance.conftest import Launch
+from tests.acceptance.journeys import ADMIN, PRINTER_PASSWORD, WORDS, steps_2_to_7_start_the_sign_in
+from tests.acceptance.terminal import Terminal
+
+
+def _fast(t: Terminal, key: str, text: str) -> None:
+    """Press `key` and type `text` in one burst (a paste after Enter)."""
+    t.press(key, pause=0.0)
+    t.type(text, pause=0.0)
+
+
+def _field(t: Terminal) -> str:
+    """The sign-in page's input field: the line two above its Next button."""
+    lines = t.text().splitlines()
+    row = next((i for i, line in enumerate(lines) if "Cancel" in line), 2)
+    return lines[row - 2].strip()
+
+
+def _slow_pages(launch: Launch, state_dir: Path) -> None:
+    """Every page of the panel's embedded tenant answers 0.6 s late (a slow network), so keys
+    typed after Enter surely arrive before the next page does."""
+    admin = launch("cloud-sim", "--state-dir", str(state_dir / "tenant"), "admin", "fault", "latency", "idp",
+                   "600", cols=120)
+    assert admin.wait_exit() == 0, admin.text()
+
+
+def test_f4_account_typed_right_after_enter_on_the_code_lands_whole(launch: Launch, state_dir: Path) -> None:
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    code = steps_2_to_7_start_the_sign_in(t, WORDS["en"])
+    _slow_pages(launch, state_dir)
+    t.press("f4")
+    t.wait_for("Enter code", code)
+    _fast(t, "enter", ADMIN)
+    t.wait_for("Enter your email, phone, or Skype")
+    t.wait_until(lambda: _field(t) == ADMIN, f"{ADMIN} whole in the account field")
+    assert code not in t.text(), t.text()
+    # and the password page too: Enter then the password at once
+    _fast(t, "enter", "Contoso-Admin-2025")
+    t.wait_for("Enter password")
+    t.wait_until(lambda: _field(t) == "•" * 18, "all 18 characters of the password in its field")
+    t.press("enter")
+    t.wait_for("Permissions requested")
+
+
+def test_web_config_password_typed_right_after_ctrl_l_lands_whole(launch: Launch) -> None:
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f3")
+    t.wait_for("Product Status")
+    _fast(t, "ctrl+l", PRINTER_PASSWORD)
+    t.wait_for("Administrator Login")
+    t.press("enter")
+    t.wait_for("Log out")
