@@ -30,9 +30,13 @@ def _field(t: Terminal) -> str:
 def _slow_pages(launch: Launch, state_dir: Path) -> None:
     """Every page of the panel's embedded tenant answers 0.6 s late (a slow network), so keys
     typed after Enter surely arrive before the next page does."""
-    admin = launch("cloud-sim", "--state-dir", str(state_dir / "tenant"), "admin", "fault", "latency", "idp",
-                   "600", cols=120)
-    assert admin.wait_exit() == 0, admin.text()
+    for _ in range(40):  # the embedded tenant may still be starting: its admin API answers then
+        admin = launch("cloud-sim", "--state-dir", str(state_dir / "tenant"), "admin", "fault", "latency",
+                       "idp", "600", cols=120)
+        if admin.wait_exit() == 0:
+            return
+        admin.pump(0.25)
+    raise AssertionError(admin.text())
 
 
 def test_f4_account_typed_right_after_enter_on_the_code_lands_whole(launch: Launch, state_dir: Path) -> None:
@@ -63,3 +67,23 @@ def test_web_config_password_typed_right_after_ctrl_l_lands_whole(launch: Launch
     t.wait_for("Administrator Login")
     t.press("enter")
     t.wait_for("Log out")
+
+
+def test_f4_sign_in_page_arriving_late_leaves_the_focus_on_the_tab_the_person_chose(
+    launch: Launch, state_dir: Path
+) -> None:
+    """F4, and at once Shift+Tab → to the Admin centre: the sign-in page, arriving later, must not
+    take the focus back (which would switch back to its tab and type the next keys into it)."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f3")  # the tenant is up once Web Config shows (its admin command needs it)
+    t.wait_for("Product Status")
+    _slow_pages(launch, state_dir)
+    t.press("f4", "shift+tab", "right", pause=0.0)
+    t.wait_for("Security defaults")
+    t.pump(2.0)  # the slow code page arrives meanwhile (0.6 s per request)
+    screen = t.text()
+    assert "Security defaults" in screen and "Enter code" not in screen, screen
+    t.press("right")
+    t.wait_for("Mailboxes")
+    t.wait_gone("Security defaults")
