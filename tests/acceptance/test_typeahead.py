@@ -43,6 +43,8 @@ def test_f4_account_typed_right_after_enter_on_the_code_lands_whole(launch: Laun
     t = launch("panel-tui")
     t.wait_for("Home")
     code = steps_2_to_7_start_the_sign_in(t, WORDS["en"])
+    # the Sign In dialog covers Web Config's key hints: it says its own keys there
+    assert "u copy URL  Esc close" in t.text().splitlines()[-1], t.text()
     _slow_pages(launch, state_dir)
     t.press("f4")
     t.wait_for("Enter code", code)
@@ -87,3 +89,36 @@ def test_f4_sign_in_page_arriving_late_leaves_the_focus_on_the_tab_the_person_ch
     t.press("right")
     t.wait_for("Mailboxes")
     t.wait_gone("Security defaults")
+
+
+def test_web_config_not_emulated_note_lists_the_pages_that_work(launch: Launch) -> None:
+    """Print > Paper Source Settings is not emulated: its note names the pages that do work (CA
+    Certificate, Email Notification, not only Network > Email Server as it used to say)."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f3")
+    t.wait_for("Product Status")
+    t.press("right")  # the Print tab: Paper Source Settings
+    screen = t.wait_for("Paper Source Settings", "is not emulated")
+    for page in ("Status > Product Status", "Network > Email Server > Basic",
+                 "Network Security > CA Certificate", "Device Management > Email Notification"):
+        assert page in screen, screen
+
+
+def test_web_config_dialogs_say_their_keys_on_the_bottom_line(launch: Launch) -> None:
+    """The login, Sign In and Log out dialogs cover the page's key hints: each says its own."""
+    t = launch("panel-tui", "--lang", "lv", term="xterm-16color")
+    t.wait_for("Sākums")
+    t.press("f3")
+    t.wait_for("Produkta statuss")
+    t.press("ctrl+l")
+    t.wait_for("Administratora pieteikšanās")
+    bottom = lambda: t.text().splitlines()[-1]  # noqa: E731
+    t.wait_until(lambda: "Enter" in bottom() and "Esc" in bottom(), "the login dialog's keys at the bottom")
+    t.type(PRINTER_PASSWORD)
+    t.press("enter")
+    t.wait_for("Izrakstīties")
+    t.press("ctrl+l")  # Log out?
+    t.wait_until(lambda: "Esc" in bottom() and "^L" not in bottom(), "the log-out dialog's keys at the bottom")
+    t.press("escape")
+    t.wait_until(lambda: "^L" in bottom(), "the page's own keys again")
