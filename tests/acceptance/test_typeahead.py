@@ -122,3 +122,21 @@ def test_web_config_dialogs_say_their_keys_on_the_bottom_line(launch: Launch) ->
     t.wait_until(lambda: "Esc" in bottom() and "^L" not in bottom(), "the log-out dialog's keys at the bottom")
     t.press("escape")
     t.wait_until(lambda: "^L" in bottom(), "the page's own keys again")
+
+
+def test_pas_log_out_leaves_no_user_id_for_the_next_person(launch: Launch) -> None:
+    """Print Admin Serverless is shared: after Log Out the next person finds an empty User ID."""
+    t = launch("panel-tui", "--model", "am-c4000")
+    t.wait_for("Print Admin Serverless")
+    t.press("left", "down", "down", "enter")  # the fifth tile, under Scan
+    t.wait_for("User ID")
+    t.type("1002")
+    t.press("tab")
+    t.type("user-1002")
+    t.press("enter")
+    t.wait_for("To Email", "Log Out")
+    t.press("tab", "enter")  # To Email -> Log Out
+    t.wait_for("User ID")
+    assert "1002" not in t.line("User ID"), t.text()
+    t.type("1001")  # the next person types into an empty field: only what they typed
+    t.wait_until(lambda: t.line("User ID").split()[-1] == "1001", "User ID reads 1001 only")
