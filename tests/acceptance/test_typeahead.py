@@ -140,3 +140,39 @@ def test_pas_log_out_leaves_no_user_id_for_the_next_person(launch: Launch) -> No
     assert "1002" not in t.line("User ID"), t.text()
     t.type("1001")  # the next person types into an empty field: only what they typed
     t.wait_until(lambda: t.line("User ID").split()[-1] == "1001", "User ID reads 1001 only")
+
+
+def _open_lock_setting(t: Terminal) -> None:
+    """Settings > General Settings > System Administration > Security Settings > Admin Settings >
+    Lock Setting."""
+    t.wait_for("Home")
+    t.press("enter")
+    t.wait_for("General Settings")
+    t.press("enter")
+    t.wait_for("System Administration")
+    t.press("down", "down", "down", "down", "down", "enter")
+    t.wait_for("Security Settings")
+    t.press("enter")
+    t.wait_for("Admin Settings")
+    t.press("enter")
+    t.wait_for("Lock Setting")
+    t.press("down", "enter")
+    t.wait_for("Save", "Cancel")
+
+
+def test_lock_setting_on_then_enter_saves_as_the_hint_says(launch: Launch) -> None:
+    """Enter opens the On/Off list, Enter picks On; the next Enter saves (the hint says "Enter
+    Save"), which asks for the administrator password, instead of opening the list again."""
+    t = launch("panel-tui")
+    _open_lock_setting(t)
+    assert "Enter Save" in t.text(), t.text()
+    t.press("enter")  # the list
+    t.wait_for("On", "Off")
+    t.press("up", "enter")
+    field = lambda: next(line for line in t.text().splitlines() if line.strip().startswith("Lock Setting"))  # noqa: E731
+    t.wait_until(lambda: field().split()[2] == "On" and "╭" not in t.text(), "On chosen, the list closed")
+    t.press("enter")
+    t.wait_for("Administrator Password", "Enter the administrator password")
+    t.type(PRINTER_PASSWORD)
+    t.press("enter")
+    t.wait_for("The lock is on")
