@@ -24,6 +24,7 @@ from device_model.signins import WaitingSignIn, code_finished, newest_waiting_si
 from panel_tui.cloud.signin_texts import hint_for, page_text, unavailable_text
 from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
+from panel_tui.ui.typeahead import TypeAheadInput
 from panel_tui.ui.widgets import TickBox
 
 if TYPE_CHECKING:
@@ -66,7 +67,8 @@ class SignInPane(VerticalScroll, can_focus=False):
         yield Static(id="ms-title", classes="ms-title", markup=False)
         yield Static(id="ms-message", classes="ms-message", markup=False)
         yield Static(t("cloud.signin.permissions"), id="ms-permissions", classes="ms-message", markup=False)
-        yield Input(id="ms-input", compact=True)
+        # keys typed right after Enter wait for the next page's field (a fast typist, a paste)
+        yield TypeAheadInput(id="ms-input", compact=True)
         yield TickBox(t("cloud.signin.consent_org"), id="ms-consent-org", compact=True)
         with Horizontal(classes="ms-buttons"):
             yield Button(t("cloud.signin.next"), id="ms-next", variant="primary", compact=True)
@@ -94,6 +96,7 @@ class SignInPane(VerticalScroll, can_focus=False):
         """Open the code page afresh (a new browser visit to the verification URL)."""
         link = self.link
         if link is None or link.state != "ready" or link.mode == "microsoft":
+            self.query_one("#ms-input", TypeAheadInput).release(keep=False)
             self.kind = "unavailable"
             self._render_page()
             return
@@ -168,6 +171,7 @@ class SignInPane(VerticalScroll, can_focus=False):
             self._step_failed(f"{type(exc).__name__}: {exc}")
 
     def _step_failed(self, detail: str) -> None:
+        self.query_one("#ms-input", TypeAheadInput).release(keep=False)
         self.page = None
         self.kind = "error"
         self._render_page(error=tr(self, "cloud.signin.unreachable", detail=detail))
@@ -183,6 +187,8 @@ class SignInPane(VerticalScroll, can_focus=False):
             code_finished(host(self).device, self._walk_code)
         self._prepare_field(page.kind)
         self._render_page()
+        # what was typed while this page was on its way goes into its field, or nowhere
+        self.query_one("#ms-input", TypeAheadInput).release(keep=page.kind in ("code", "account", "password"))
 
     def _prepare_field(self, kind: str) -> None:
         """What the input field holds when a page arrives.
@@ -213,7 +219,10 @@ class SignInPane(VerticalScroll, can_focus=False):
     @on(Input.Submitted, "#ms-input")
     @on(Button.Pressed, "#ms-next")
     def _next(self) -> None:
-        value = self.query_one("#ms-input", Input).value.strip()
+        field = self.query_one("#ms-input", TypeAheadInput)
+        if self.kind in ("code", "account", "password"):
+            field.hold()  # Next pressed (not Enter): keys typed from now on wait for the page too
+        value = field.value.strip()
         if self.kind == "code":
             self._walk_code = value
             self._run_step(lambda client: client.enter_code(value))

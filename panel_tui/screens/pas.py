@@ -141,6 +141,9 @@ class PasScreen(PanelScreen):
     def log_out(self) -> None:
         self._cancel_attempt()
         self.user = None
+        # the panel is shared: the next person starts from empty fields, not the last User ID
+        for field in ("#pas-id", "#pas-to"):
+            self.query_one(field, Input).value = ""
         self._say("")
         self._show("login")
 

@@ -40,6 +40,8 @@ class LoginModal(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr(self, "webconfig.ok"), id="login-ok", compact=True)
                 yield Button(tr(self, "webconfig.cancel"), id="login-cancel", compact=True)
+        # the dialog covers the page's key hints: its own keys take their line
+        yield Static(tr(self, "webconfig.login.keys"), classes="key-hints", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#login-password", Input).focus()
@@ -100,6 +102,7 @@ class LogoutModal(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr(self, "webconfig.logout.button"), id="logout-yes", compact=True)
                 yield Button(tr(self, "webconfig.cancel"), id="logout-cancel", compact=True)
+        yield Static(tr(self, "webconfig.logout.keys"), classes="key-hints", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#logout-cancel", Button).focus()

@@ -37,10 +37,13 @@ class NotEmulatedPage(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="not-emulated-title", classes="page-title", markup=False)
-        yield Static(tr(self, "webconfig.not_emulated"), classes="page-note", markup=False)
+        yield Static(tr(self, "webconfig.not_emulated"), id="not-emulated-note", classes="page-note", markup=False)
 
-    def show(self, title: str) -> None:
+    def show(self, title: str, working: list[str]) -> None:
+        """The page's title and the pages that do work here ("Tab > page", one a line)."""
         self.query_one("#not-emulated-title", Static).update(title)
+        note = tr(self, "webconfig.not_emulated")
+        self.query_one("#not-emulated-note", Static).update("\n".join([note, *(f"  {page}" for page in working)]))
 
 
 class ProductStatusPage(VerticalScroll, can_focus=False):

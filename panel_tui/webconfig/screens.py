@@ -183,7 +183,19 @@ class WebConfigScreen(Screen[None]):
         elif self.page == "product_status":
             self.query_one(ProductStatusPage).refresh_status()
         elif self.page not in EMULATED:
-            self.query_one(NotEmulatedPage).show(tr(self, f"webconfig.nav.{self.page}"))
+            self.query_one(NotEmulatedPage).show(tr(self, f"webconfig.nav.{self.page}"), self._working_pages())
+
+    def _working_pages(self) -> list[str]:
+        """"Tab > page" of every page this emulator reproduces for this model, in menu order, so
+        the note of a page that is not emulated says truly where to go instead."""
+        profile = host(self).device.profile
+        return [
+            f"{tr(self, f'webconfig.tab.{tab}')} > {tr(self, f'webconfig.nav.{page}')}"
+            for tab in TABS
+            for page, path in NAV.get(tab, ())
+            if path and (page in EMULATED or page in EXTRA_PAGES)
+            and (page not in NAV_FEATURES or profile.has(NAV_FEATURES[page]))
+        ]
 
     @on(TabStrip.Activated, "#wc-tabs")
     def _tab_activated(self, event: TabStrip.Activated) -> None:

@@ -59,6 +59,8 @@ class SignInModal(ModalScreen[None]):
                 yield Button(t("webconfig.signin.copy_code"), id="signin-copy", compact=True)
                 yield Button(t("webconfig.cancel"), id="signin-cancel", compact=True)
                 yield Button(t("webconfig.close"), id="signin-close", compact=True)
+        # the dialog covers the page's key hints: its own keys take their line
+        yield Static(t("webconfig.signin.footer"), classes="key-hints", markup=False)
 
     def on_mount(self) -> None:
         self.session.changed.subscribe(self, self._render_attempt)

@@ -110,6 +110,29 @@ async def test_lock_setting_turns_the_lock_on_with_the_password(device: Device, 
         assert "Unlocked" in screen_text(app)
 
 
+async def test_lock_setting_on_while_logged_in_says_the_lock_is_on_without_asking_again(device: Device) -> None:
+    """Logged in as administrator, the password was given at the login (as on the printer): On
+    and Save lock at once, say so as after the password, and go back to the menu."""
+    from panel_tui.screens.admin_settings import LockSettingScreen
+    from panel_tui.screens.keypad import KeypadScreen
+
+    from .conftest import SERIAL
+
+    assert device.admin.login(SERIAL).ok
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = LockSettingScreen(menu_tree.find("lock_setting"))
+        await app.push_screen(form)
+        app.screen.query_one("#field-lock_setting", Select).value = True
+        await pilot.press("ctrl+s")
+        for _ in range(3):
+            await pilot.pause()
+        assert not isinstance(app.screen, KeypadScreen)
+        assert device.admin.lock_active and device.admin.logged_in
+        assert form not in app.screen_stack
+        assert any("The lock is on" in str(n.message) for n in app._notifications)
+
+
 async def test_lock_setting_without_a_registered_password_registers_one_first(tmp_path: Path) -> None:
     """A model whose factory password does not count as registered: On asks for a new one
     (twice), which then logs the administrator in and turns the lock on."""

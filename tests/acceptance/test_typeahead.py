@@ -1,0 +1,209 @@
+"""Keys typed at once after a page change, as a fast typist or a paste sends them, at 80×24.
+
+Each test presses a key that changes the page and types straight after it, with no wait for the
+new page: every character must land in the field the new page focuses, none lost, none elsewhere.
+Only keys pressed and the screen read back; nothing from the app.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.acceptance.conftest import Launch
+from tests.acceptance.journeys import ADMIN, PRINTER_PASSWORD, WORDS, steps_2_to_7_start_the_sign_in
+from tests.acceptance.terminal import Terminal
+
+
+def _fast(t: Terminal, key: str, text: str) -> None:
+    """Press `key` and type `text` in one burst (a paste after Enter)."""
+    t.press(key, pause=0.0)
+    t.type(text, pause=0.0)
+
+
+def _field(t: Terminal) -> str:
+    """The sign-in page's input field: the line two above its Next button."""
+    lines = t.text().splitlines()
+    row = next((i for i, line in enumerate(lines) if "Cancel" in line), 2)
+    return lines[row - 2].strip()
+
+
+def _slow_pages(launch: Launch, state_dir: Path) -> None:
+    """Every page of the panel's embedded tenant answers 0.6 s late (a slow network), so keys
+    typed after Enter surely arrive before the next page does."""
+    for _ in range(40):  # the embedded tenant may still be starting: its admin API answers then
+        admin = launch("cloud-sim", "--state-dir", str(state_dir / "tenant"), "admin", "fault", "latency",
+                       "idp", "600", cols=120)
+        if admin.wait_exit() == 0:
+            return
+        admin.pump(0.25)
+    raise AssertionError(admin.text())
+
+
+def test_f4_account_typed_right_after_enter_on_the_code_lands_whole(launch: Launch, state_dir: Path) -> None:
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    code = steps_2_to_7_start_the_sign_in(t, WORDS["en"])
+    # the Sign In dialog covers Web Config's key hints: it says its own keys there
+    assert "u copy URL  Esc close" in t.text().splitlines()[-1], t.text()
+    _slow_pages(launch, state_dir)
+    t.press("f4")
+    t.wait_for("Enter code", code)
+    _fast(t, "enter", ADMIN)
+    t.wait_for("Enter your email, phone, or Skype")
+    t.wait_until(lambda: _field(t) == ADMIN, f"{ADMIN} whole in the account field")
+    assert code not in t.text(), t.text()
+    # and the password page too: Enter then the password at once
+    _fast(t, "enter", "Contoso-Admin-2025")
+    t.wait_for("Enter password")
+    t.wait_until(lambda: _field(t) == "•" * 18, "all 18 characters of the password in its field")
+    t.press("enter")
+    t.wait_for("Permissions requested")
+
+
+def test_web_config_password_typed_right_after_ctrl_l_lands_whole(launch: Launch) -> None:
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f3")
+    t.wait_for("Product Status")
+    _fast(t, "ctrl+l", PRINTER_PASSWORD)
+    t.wait_for("Administrator Login")
+    t.press("enter")
+    t.wait_for("Log out")
+
+
+def test_f4_sign_in_page_arriving_late_leaves_the_focus_on_the_tab_the_person_chose(
+    launch: Launch, state_dir: Path
+) -> None:
+    """F4, and at once Shift+Tab → to the Admin centre: the sign-in page, arriving later, must not
+    take the focus back (which would switch back to its tab and type the next keys into it)."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f3")  # the tenant is up once Web Config shows (its admin command needs it)
+    t.wait_for("Product Status")
+    _slow_pages(launch, state_dir)
+    t.press("f4", "shift+tab", "right", pause=0.0)
+    t.wait_for("Security defaults")
+    t.pump(2.0)  # the slow code page arrives meanwhile (0.6 s per request)
+    screen = t.text()
+    assert "Security defaults" in screen and "Enter code" not in screen, screen
+    t.press("right")
+    t.wait_for("Mailboxes")
+    t.wait_gone("Security defaults")
+
+
+def test_web_config_not_emulated_note_lists_the_pages_that_work(launch: Launch) -> None:
+    """Print > Paper Source Settings is not emulated: its note names the pages that do work (CA
+    Certificate, Email Notification, not only Network > Email Server as it used to say)."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f3")
+    t.wait_for("Product Status")
+    t.press("right")  # the Print tab: Paper Source Settings
+    screen = t.wait_for("Paper Source Settings", "is not emulated")
+    for page in ("Status > Product Status", "Network > Email Server > Basic",
+                 "Network Security > CA Certificate", "Device Management > Email Notification"):
+        assert page in screen, screen
+
+
+def test_web_config_dialogs_say_their_keys_on_the_bottom_line(launch: Launch) -> None:
+    """The login, Sign In and Log out dialogs cover the page's key hints: each says its own."""
+    t = launch("panel-tui", "--lang", "lv", term="xterm-16color")
+    t.wait_for("Sākums")
+    t.press("f3")
+    t.wait_for("Produkta statuss")
+    t.press("ctrl+l")
+    t.wait_for("Administratora pieteikšanās")
+    bottom = lambda: t.text().splitlines()[-1]  # noqa: E731
+    t.wait_until(lambda: "Enter" in bottom() and "Esc" in bottom(), "the login dialog's keys at the bottom")
+    t.type(PRINTER_PASSWORD)
+    t.press("enter")
+    t.wait_for("Izrakstīties")
+    t.press("ctrl+l")  # Log out?
+    t.wait_until(lambda: "Esc" in bottom() and "^L" not in bottom(), "the log-out dialog's keys at the bottom")
+    t.press("escape")
+    t.wait_until(lambda: "^L" in bottom(), "the page's own keys again")
+
+
+def test_pas_log_out_leaves_no_user_id_for_the_next_person(launch: Launch) -> None:
+    """Print Admin Serverless is shared: after Log Out the next person finds an empty User ID."""
+    t = launch("panel-tui", "--model", "am-c4000")
+    t.wait_for("Print Admin Serverless")
+    t.press("left", "down", "down", "enter")  # the fifth tile, under Scan
+    t.wait_for("User ID")
+    t.type("1002")
+    t.press("tab")
+    t.type("user-1002")
+    t.press("enter")
+    t.wait_for("To Email", "Log Out")
+    t.press("tab", "enter")  # To Email -> Log Out
+    t.wait_for("User ID")
+    assert "1002" not in t.line("User ID"), t.text()
+    t.type("1001")  # the next person types into an empty field: only what they typed
+    t.wait_until(lambda: t.line("User ID").split()[-1] == "1001", "User ID reads 1001 only")
+
+
+def _open_lock_setting(t: Terminal) -> None:
+    """Settings > General Settings > System Administration > Security Settings > Admin Settings >
+    Lock Setting."""
+    t.wait_for("Home")
+    t.press("enter")
+    t.wait_for("General Settings")
+    t.press("enter")
+    t.wait_for("System Administration")
+    t.press("down", "down", "down", "down", "down", "enter")
+    t.wait_for("Security Settings")
+    t.press("enter")
+    t.wait_for("Admin Settings")
+    t.press("enter")
+    t.wait_for("Lock Setting")
+    t.press("down", "enter")
+    t.wait_for("Save", "Cancel")
+
+
+def test_lock_setting_on_then_enter_saves_as_the_hint_says(launch: Launch) -> None:
+    """Enter opens the On/Off list, Enter picks On; the next Enter saves (the hint says "Enter
+    Save"), which asks for the administrator password, instead of opening the list again."""
+    t = launch("panel-tui")
+    _open_lock_setting(t)
+    assert "Enter Save" in t.text(), t.text()
+    t.press("enter")  # the list
+    t.wait_for("On", "Off")
+    t.press("up", "enter")
+    field = lambda: next(line for line in t.text().splitlines() if line.strip().startswith("Lock Setting"))  # noqa: E731
+    t.wait_until(lambda: field().split()[2] == "On" and "╭" not in t.text(), "On chosen, the list closed")
+    t.press("enter")
+    t.wait_for("Administrator Password", "Enter the administrator password")
+    t.type(PRINTER_PASSWORD)
+    t.press("enter")
+    t.wait_for("The lock is on")
+
+
+@pytest.mark.xfail(reason="the first characters reach the destination list before Scan > Email is pushed "
+                   "(OptionSelected is handled a turn later); not fixed yet", strict=True)
+def test_scan_to_typed_right_after_enter_on_email_lands_whole(launch: Launch) -> None:
+    """Scan > Email opens with the cursor in To: an address typed with the Enter lands whole."""
+    t = launch("panel-tui")
+    t.wait_for("Home", "Scan")
+    t.press("left", "enter")
+    t.wait_for("Email")
+    _fast(t, "enter", "someone@example.com")
+    t.wait_for("Resolution", "Start")
+    t.wait_until(lambda: t.line("To").split()[-1] == "someone@example.com", "the whole address in To", timeout=5)
+
+
+def test_web_config_basic_page_entered_with_typing_goes_to_its_first_field(launch: Launch) -> None:
+    """Network > Email Server > Basic, Enter into the page and at once Down: the keys act on the
+    page's fields (Authentication Method's list opens on the next Enter), not on the menu."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f3")
+    t.wait_for("Product Status")
+    _fast(t, "ctrl+l", PRINTER_PASSWORD)
+    t.press("enter")
+    t.wait_for("Log out")
+    t.press("right", "right", "right", pause=0.0)
+    t.wait_for("Email Server > Basic", "Authentication Method")
+    t.press("enter", "enter", pause=0.0)  # into the page, then its first field's list
+    t.wait_for("POP before SMTP", "OAuth2")
