@@ -138,7 +138,7 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
             self._held.clear()
             status = held + status if isinstance(status, str) else held.encode() + status
         faults = self._state.faults  # network faults (cloud_sim.faults): latency, hang, reset
-        if faults is not None and not await faults.smtp_reply(self):
+        if faults is not None and faults.any_active and not await faults.smtp_reply(self):
             return
         await super().push(status)
         if faults is not None:
@@ -220,8 +220,10 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
         lines = [replies.EHLO_FIRST.format(host=host, ip=self._peer_ip())]
         lines += [f"250-{ext.format(size=size)}" for ext in extensions]
         lines[-1] = "250 " + lines[-1][4:]
-        for line in lines:
-            await self.push(line)
+        # All but the last line are held and leave with it in one write: one push (one
+        # translation, one fault check) per EHLO instead of one per line
+        self._held.extend(lines[:-1])
+        await self.push(lines[-1])
 
     async def smtp_STARTTLS(self, arg: str) -> None:
         if self._tls_protocol:
