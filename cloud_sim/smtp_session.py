@@ -80,6 +80,14 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
         for name, gated in _tls_gates(type(self)).items():
             methods[name] = types.MethodType(gated, self)
 
+    def __dir__(self) -> list[str]:
+        """Only the command and AUTH methods (``smtp_*``, ``auth_*``).
+
+        Why: aiosmtpd's constructor finds them with ``inspect.getmembers(self)`` and
+        ``dir(self)`` on every connection; over the full list (about 170 names, each fetched)
+        that search was most of a connection's setup. These are all it looks for."""
+        return list(_hook_names(type(self)))
+
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # Called again after STARTTLS's handshake, for the same socket and the same reader.
         first = self._plain_readuntil is None
@@ -348,6 +356,12 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
 
 #: the reply codes of aiosmtpd's own replies that :meth:`ExchangeSMTP._translate` rewords
 _CODES_TO_TRANSLATE = frozenset({"220", "354", "500", "501", "503", "552", "553", "555"})
+
+
+@functools.lru_cache(maxsize=None)
+def _hook_names(cls: type) -> tuple[str, ...]:
+    """``cls``'s ``smtp_*`` and ``auth_*`` names (what :meth:`ExchangeSMTP.__dir__` lists)."""
+    return tuple(n for n in dir(cls) if n.startswith(("smtp_", "auth_")))
 
 
 @functools.lru_cache(maxsize=None)
