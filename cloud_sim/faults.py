@@ -180,6 +180,12 @@ class Faults:
         return False
 
     # -- Exchange SMTP's hooks -------------------------------------------------------------
+    @property
+    def any_active(self) -> bool:
+        """Whether any fault is set: the SMTP server skips :meth:`smtp_reply` (a coroutine per
+        reply) while none is."""
+        return bool(self._active)
+
     async def smtp_reply(self, conn: Any) -> bool:
         """Before each reply: latency, hang, reset. False: do not send it (the connection is gone)."""
         if not self._active:

@@ -80,6 +80,14 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
         for name, gated in _tls_gates(type(self)).items():
             methods[name] = types.MethodType(gated, self)
 
+    def __dir__(self) -> list[str]:
+        """Only the command and AUTH methods (``smtp_*``, ``auth_*``).
+
+        Why: aiosmtpd's constructor finds them with ``inspect.getmembers(self)`` and
+        ``dir(self)`` on every connection; over the full list (about 170 names, each fetched)
+        that search was most of a connection's setup. These are all it looks for."""
+        return list(_hook_names(type(self)))
+
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # Called again after STARTTLS's handshake, for the same socket and the same reader.
         first = self._plain_readuntil is None
@@ -138,7 +146,7 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
             self._held.clear()
             status = held + status if isinstance(status, str) else held.encode() + status
         faults = self._state.faults  # network faults (cloud_sim.faults): latency, hang, reset
-        if faults is not None and not await faults.smtp_reply(self):
+        if faults is not None and faults.any_active and not await faults.smtp_reply(self):
             return
         await super().push(status)
         if faults is not None:
@@ -220,8 +228,10 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
         lines = [replies.EHLO_FIRST.format(host=host, ip=self._peer_ip())]
         lines += [f"250-{ext.format(size=size)}" for ext in extensions]
         lines[-1] = "250 " + lines[-1][4:]
-        for line in lines:
-            await self.push(line)
+        # All but the last line are held and leave with it in one write: one push (one
+        # translation, one fault check) per EHLO instead of one per line
+        self._held.extend(lines[:-1])
+        await self.push(lines[-1])
 
     async def smtp_STARTTLS(self, arg: str) -> None:
         if self._tls_protocol:
@@ -346,6 +356,12 @@ class ExchangeSMTP(AuthConversation, SMTP):  # type: ignore[misc]
 
 #: the reply codes of aiosmtpd's own replies that :meth:`ExchangeSMTP._translate` rewords
 _CODES_TO_TRANSLATE = frozenset({"220", "354", "500", "501", "503", "552", "553", "555"})
+
+
+@functools.lru_cache(maxsize=None)
+def _hook_names(cls: type) -> tuple[str, ...]:
+    """``cls``'s ``smtp_*`` and ``auth_*`` names (what :meth:`ExchangeSMTP.__dir__` lists)."""
+    return tuple(n for n in dir(cls) if n.startswith(("smtp_", "auth_")))
 
 
 @functools.lru_cache(maxsize=None)
