@@ -70,6 +70,12 @@ class ErrorCatalog:
             # the server refused it, not Attached File Max Size: raising that cannot help
             entry = self.get(314)
             return ErrorEntry(entry.code, entry.status, Msg.of("error.314.solution_server"), entry.panel_message)
+        sender = (job.details or {}).get("sender", "")
+        if code == 313 and (job.details or {}).get("error") == "sender" and sender:
+            # the server refused to let the account send as this address: name the address
+            entry = self.get(313)
+            return ErrorEntry(entry.code, entry.status, Msg.of("error.313.solution_sender", sender=sender),
+                              entry.panel_message)
         if code is not None:
             return self.get(code)
         if (job.details or {}).get("error") == "not_set":

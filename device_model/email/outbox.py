@@ -47,6 +47,8 @@ async def run_email_job(
     try:
         cfg, tokens, sender = prepare()
         details["auth"] = cfg.auth_method
+        if sender:
+            details["sender"] = sender  # Exchange's send-as refusal (5.7.60) does not say which one
         if cfg.smtp_server.strip():
             details["server"] = f"{cfg.smtp_server}:{cfg.smtp_port}"
         if tokens is not None:

@@ -192,6 +192,10 @@ class MailPane(Vertical):
                 Text(view.subject, no_wrap=True, overflow="ellipsis"),
                 Text(", ".join(a.name for a in view.attachments) or "-", no_wrap=True, overflow="ellipsis"),
             )
+        # As Job Status: a DataTable changed while hidden or just before a frame can keep a
+        # stale render of its rows until the next change (Textual issue #3533); after its next
+        # idle, drop its render caches and repaint.
+        table.call_next(table.notify_style_update)
 
     def _append(self, box: str, offset: int, rows: list[MailView], total: int) -> None:
         """The next page arrived: add it unless the list was reloaded meanwhile."""

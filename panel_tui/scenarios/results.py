@@ -1,8 +1,8 @@
 """Results of script runs for people and for CI: text lines, JSON lines, JUnit XML.
 
-JSON: one object per line, keys sorted, for each step (``"event": "step"``), each title
-(``"title"``), a step that could not run (``"error"``) and a case's end (``"summary"``). Keys of a
-step: ``event, script, case, line, step, check, ok, text``. Texts are normalised so the same
+JSON: one object per line, keys sorted: a case's start (``"event": "case"``, its name as
+``text``), each step (``"step"``), each scenario's title (``"title"``), a step that could not
+run (``"error"``) and a case's end (``"summary"``). Keys of a step: ``event, script, case, line, step, check, ok, text``. Texts are normalised so the same
 script run twice on fresh state dirs prints the same bytes: loopback ports become ``PORT``,
 times ``TIME``, UUIDs ``UUID``, Exchange's session tails ``[...]``. Nothing secret is in them to
 begin with (the engine masks passwords; tokens and device codes are never read).
@@ -29,14 +29,18 @@ _NORMALISE = (
     (re.compile(r"\b\d{1,2}:\d{2}:\d{2}\b"), "TIME"),
     (re.compile(r"\[[A-Z0-9]{4,}\.[^\]]*\]"), "[...]"),  # Exchange's "[DM6PR...PROD.OUTLOOK.COM ...]"
     (re.compile(r"\b[0-9a-f]{16,}\b", re.IGNORECASE), "HEX"),
-    (re.compile(r"\b\d+(\.\d+)? ?(ms|s)\b(?! ago)"), "DURATION"),
 )
+_DURATION = re.compile(r"\b(\d+(?:\.\d+)?) ?(?:ms|s)\b(?! ago)")
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, keep: str = "") -> str:
+    """Measured durations become ``DURATION``; one whose number the script wrote itself (in
+    ``keep``, the step's words: ``fault latency endpoint=smtp ms=1000``) stays, since it is the
+    same on every run and is what the step is about."""
     for pattern, repl in _NORMALISE:
         text = pattern.sub(repl, text)
-    return text
+    written = set(re.findall(r"\d+(?:\.\d+)?", keep))
+    return _DURATION.sub(lambda m: m.group(0) if m.group(1) in written else "DURATION", text)
 
 
 def dumps(obj: dict[str, object]) -> str:
@@ -74,8 +78,10 @@ class TextReporter:
 class JsonReporter:
     """One JSON object per line (see the module docstring)."""
 
-    def __init__(self, out: Callable[[str], None], name: str, case: str | None = None) -> None:
+    def __init__(self, out: Callable[[str], None], name: str, case: str | None = None, line: int = 0) -> None:
         self.out, self.base = out, {"script": name, "case": case}
+        if case is not None:  # a case opens with its own name (the text's "== case NAME =="), before
+            self._emit(event="case", line=line, text=case)  # the title of the scenario it runs
 
     def _emit(self, **fields: object) -> None:
         self.out(dumps({**self.base, **fields}))
@@ -84,8 +90,9 @@ class JsonReporter:
         self._emit(event="title", line=line, text=text)
 
     def step(self, line: int, outcome: StepOutcome) -> None:
-        self._emit(event="step", line=line, step=normalise(outcome.label), check=bool(outcome.is_check),
-                   ok=bool(outcome.ok), text=normalise(outcome.text))
+        self._emit(event="step", line=line, step=normalise(outcome.label, keep=outcome.label),
+                   check=bool(outcome.is_check), ok=bool(outcome.ok),
+                   text=normalise(outcome.text, keep=outcome.label))
 
     def error(self, line: int, step: str, text: str) -> None:
         self._emit(event="error", line=line, step=normalise(step), ok=False, text=normalise(text))

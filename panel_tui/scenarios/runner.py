@@ -218,7 +218,7 @@ def run_case(case: Case, name: str, suite: results.Suite, *, state_dir: Path | N
 
     from panel_tui.scenarios.environment import EnvironmentProblem, environment
 
-    report: results.Reporter = (results.JsonReporter(out, name, case.name) if json_out
+    report: results.Reporter = (results.JsonReporter(out, name, case.name, case.line) if json_out
                                 else results.TextReporter(out, name, case.name))
     record = suite.case(case.name, case.line)
     report = results.Tee(report, record)

@@ -116,6 +116,9 @@ class TrainerApp(App[int]):
                 table.add_row(*cells, key=row.name)
         for key in [k for k in table.rows if k.value not in seen]:
             table.remove_row(key)
+        # As Job Status: cells updated just before a frame can keep a stale render until the
+        # next change (Textual issue #3533); after the table's next idle, repaint it afresh.
+        table.call_next(table.notify_style_update)
         summary = self.query_one("#summary", Static)
         if self.rows:
             summary.update(Text(self.t("serve.trainer.summary", done=sum(r.done for r in self.rows),

@@ -54,3 +54,24 @@ async def test_sender_address_of_another_mailbox_gives_313_with_5_7_60(
         "550 5\\.7\\.60 SMTP; Client does not have permissions to send as this sender" + TAIL, job.reply
     ), job.reply
     assert tenant.admin.messages(USER) == []
+
+
+async def test_a_refused_sender_is_named_in_the_solution_in_english_and_latvian(
+    tenant: TenantHandle, tmp_path: Path
+) -> None:
+    """550 5.7.60 does not say which sender was refused: the job's solution names it, so a person
+    sees which Sender's Email Address to change (the guide: change it to the address of the
+    email service's account)."""
+    from device_model.i18n import translate
+
+    dev = make_device(tenant, tmp_path / "device", sender_address=USER)
+    sign_in(dev, tenant)  # as admin@: may not send as user@
+    job = await dev.email.scan_to_email(USER)
+    assert job.code == 313
+    entry = dev.errors.for_job(job)
+    assert entry is not None and entry.solution.key == "error.313.solution_sender"
+    for lang in ("en", "lv"):
+        text = translate(lang, entry.solution)
+        assert USER in text, (lang, text)
+    assert "Sender's Email Address" in translate("en", entry.solution)
+    assert "Sūtītāja e-pasta adrese" in translate("lv", entry.solution)

@@ -54,3 +54,26 @@ def test_received_fax_is_forwarded_from_the_fax_server_account(tenant: TenantHan
     assert fax_account in str(msg["From"])
     pdfs = [p for p in msg.iter_attachments() if p.get_content_type() == "application/pdf"]
     assert pdfs and str(pdfs[0].get_filename()).startswith("FAX_")
+
+
+def test_a_fax_server_sender_the_tenant_refuses_gives_313_naming_it(tenant: TenantHandle, tmp_path: Path) -> None:
+    """Signed in as admin@ with a typed sender admin@ may not send as: 313 (550 5.7.60), and the
+    solution names that sender, in English and Latvian."""
+    from device_model.i18n import translate
+
+    dev = _fax_device(tenant, tmp_path / "device")
+    refused = "someone-else@contoso.onmicrosoft.com"
+    dev.update("fax_server", auth_method="oauth2", email_service="exchange_online", smtp_server="smtp.office365.com",
+               smtp_port=587, secure="starttls", sender_address=refused, forward_to=USER)
+    fax = fax_server_client(dev)
+    attempt = fax.begin_sign_in()
+    thread, browser = complete_in_browser(tenant, attempt, "admin")
+    assert attempt.wait(timeout=60) == "signed_in", (attempt.error, browser.pages)
+    thread.join(30)
+    fax.commit_sign_in(attempt)
+
+    job = asyncio.run(fax.receive_sample())
+    assert (job.kind, job.code) == ("fax", 313) and job.reply.startswith("550 5.7.60"), job.reply
+    entry = dev.errors.for_job(job)
+    assert entry is not None
+    assert refused in translate("en", entry.solution) and refused in translate("lv", entry.solution)
