@@ -86,6 +86,8 @@ async def test_language_switches_reach_the_shown_screen_and_screens_opened_later
         await pilot.press("escape")  # General Settings, hidden during the switch
         await wait_until(pilot, lambda: "Basic Settings" in screen_text(app), "General Settings in English")
         assert "Pamatiestatījumi" not in screen_text(app)
+        await pilot.press("enter")  # the relabelled menu still takes keys
+        await wait_until(pilot, lambda: "Date/Time Settings" in screen_text(app), "Basic Settings again")
 
 
 async def test_web_config_builds_only_the_pages_opened(device: Device) -> None:
