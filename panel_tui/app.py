@@ -171,7 +171,9 @@ class PanelApp(App[None]):
         if self._tick_enabled:
             self.set_interval(1.0, self.tick, name="device-tick")
         if self._cloud_enabled:
-            self._start_cloud_link()
+            # after the first frame: even importing the link (sqlite3 for its admin errors) is
+            # start-up time a person waits through
+            self.call_after_refresh(self._start_cloud_link)
         if self.startup_scenario:
             self._start_requested_scenario()
 
@@ -188,8 +190,7 @@ class PanelApp(App[None]):
 
         if self.cloud_link is None:
             self.cloud_link = CloudLink(self.device, self.config)
-        self.call_after_refresh(self.set_timer, START_DELAY, partial(self.cloud_link.start, self),
-                                name="cloud-link")
+        self.set_timer(START_DELAY, partial(self.cloud_link.start, self), name="cloud-link")
 
     # -- terminal size -------------------------------------------------------------
     def too_small(self) -> bool:
