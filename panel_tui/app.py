@@ -5,8 +5,9 @@ opened (`panel_tui.screens.registry`), Web Config and Cloud when first shown (`p
 
 State reaches screens one way: the device's events become `DeviceChanged` messages on the
 app's loop, and the app publishes each on `device_events` (a Textual `Signal`) to every screen
-that subscribed, shown or not; the device's language is the app's reactive `language`, which
-screens watch. Screens see the app as `panel_tui.ui.host.PanelHost` and never import this module.
+that subscribed, shown or not; the device's language is the app's reactive `language`, and each
+switch is published on `language_events`. Screens subscribe with `follow_app` and unsubscribe
+when unmounted (`unfollow_app`). Screens see the app as `panel_tui.ui.host.PanelHost` and never import this module.
 """
 
 from __future__ import annotations
@@ -104,6 +105,8 @@ class PanelApp(App[None]):
         self.device_events: Signal[DeviceChanged] = Signal(self, "device-events")
         #: the cloud link's state changes (`CloudLinkStatus`), to the screens that subscribed
         self.link_events: Signal[CloudLinkStatus] = Signal(self, "link-events")
+        #: the new language after each switch, to the screens that subscribed (`follow_app`)
+        self.language_events: Signal[str] = Signal(self, "language-events")
         self._tick_enabled = tick
         self._cloud_enabled = cloud
         self._unsubscribe: Callable[[], None] | None = None
@@ -167,8 +170,6 @@ class PanelApp(App[None]):
             # projector. (Headless test runs keep the default theme, whatever $TERM says.)
             self.theme = PANEL_16.name
         self.aids.start()
-        # a screen left (popped, or a surface replaced) is freed: see `forget_gone`
-        self.screen_change_signal.subscribe(self, self._screen_changed)
         if self.icons == "ascii" or (self.icons == "auto" and not self.unicode_terminal):
             self._undo_ascii_borders = use_ascii_borders()
             # what was drawn before the switch (the first screen) is drawn again in ASCII
@@ -208,11 +209,6 @@ class PanelApp(App[None]):
         if self.cloud_link is None:
             self.cloud_link = CloudLink(self.device, self.config)
         self.set_timer(START_DELAY, partial(self.cloud_link.start, self), name="cloud-link")
-
-    def _screen_changed(self, _screen: Screen[object]) -> None:
-        from panel_tui.ui.host import forget_gone
-
-        forget_gone(self, (self.device_events, self.link_events, self.screen_change_signal))
 
     # -- terminal size -------------------------------------------------------------
     def too_small(self) -> bool:
@@ -324,8 +320,9 @@ class PanelApp(App[None]):
         await super().on_event(event)
 
     def watch_language(self, language: str) -> None:
-        """The key bindings' descriptions; screens watch `language` themselves."""
+        """The key bindings' descriptions, and every screen that follows the app (`follow_app`)."""
         self.refresh_bindings()
+        self.language_events.publish(language)
 
     # -- actions -----------------------------------------------------------------
     def action_back(self) -> None:

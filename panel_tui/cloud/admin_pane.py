@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from panel_tui.cloud.admin_texts import policy_text as _policy_text, why_unavailable as _why_unavailable
 from panel_tui.cloud.faults_section import FaultsSection
+from panel_tui.cloud.tenant_admin import tenant_admin
 from panel_tui.cloud_link import ADMIN_FAILURES
 from panel_tui.ui.host import host
 from panel_tui.ui.text import held_account, tr
@@ -109,14 +110,9 @@ class AdminPane(VerticalScroll, can_focus=False):
     def on_mount(self) -> None:
         self.call_after_refresh(self.reload)  # a lazily built pane's Select is still mounting now
 
-    @property
-    def admin(self) -> TenantAdmin | RemoteTenantAdmin | None:
-        link = host(self).cloud_link
-        return link.admin if link is not None else None
-
     def focus_first(self) -> None:
         """Into the pane (Enter or Down on the tab bar): its first switch, Security defaults."""
-        if self.admin is not None:
+        if tenant_admin(self) is not None:
             self.query_one("#adm-security-defaults", Checkbox).focus()
         else:
             self._focus_when_ready = True
@@ -125,7 +121,7 @@ class AdminPane(VerticalScroll, can_focus=False):
 
     def reload(self) -> None:
         """Re-read the tenant's state (after the link is ready and after each change)."""
-        admin = self.admin
+        admin = tenant_admin(self)
         available = admin is not None
         self.set_class(not available, "-unavailable")
         note = self.query_one("#adm-unavailable", Static)
@@ -245,7 +241,7 @@ class AdminPane(VerticalScroll, can_focus=False):
             if fn_name == "advance_clock" and link is not None:
                 link.advance_clock(*args)  # type: ignore[arg-type]  # a TIME_STEPS timedelta
             else:
-                getattr(self.admin, fn_name)(*args, **kwargs)
+                getattr(tenant_admin(self), fn_name)(*args, **kwargs)
         except ADMIN_FAILURES as exc:  # refused by the tenant, or a remote one did not answer: said
             call_in_ui(self, self._change_failed, tr(self, "cloud.admin.failed", detail=f"{type(exc).__name__}: {exc}"))
             return
@@ -267,17 +263,17 @@ class AdminPane(VerticalScroll, can_focus=False):
 
     @on(Checkbox.Changed, "#adm-security-defaults")
     def _security_defaults(self, event: Checkbox.Changed) -> None:
-        if not self._refreshing and self.admin is not None:
+        if not self._refreshing and tenant_admin(self) is not None:
             self._change("cloud.admin.done", "set_security_defaults", event.value)
 
     @on(Checkbox.Changed, "#adm-public-client")
     def _public_client(self, event: Checkbox.Changed) -> None:
-        if not self._refreshing and self.admin is not None:
+        if not self._refreshing and tenant_admin(self) is not None:
             self._change("cloud.admin.done", "set_public_client_flows", event.value)
 
     @on(Checkbox.Changed, "#adm-org-smtp")
     def _org_smtp(self, event: Checkbox.Changed) -> None:
-        if not self._refreshing and self.admin is not None:
+        if not self._refreshing and tenant_admin(self) is not None:
             self._change("cloud.admin.done", "set_org_smtp_auth", event.value)
 
     @on(Select.Changed, "#adm-user")
@@ -293,7 +289,7 @@ class AdminPane(VerticalScroll, can_focus=False):
     @on(Select.Changed, "#adm-mailbox-smtp")
     def _mailbox_smtp(self, event: Select.Changed) -> None:
         upn = self._selected_user()
-        if self._refreshing or self.admin is None or upn is None:
+        if self._refreshing or tenant_admin(self) is None or upn is None:
             return
         value = {"on": True, "off": False}.get(str(event.value))
         self._change("cloud.admin.done", "set_mailbox_smtp_auth", upn, value)
@@ -303,7 +299,7 @@ class AdminPane(VerticalScroll, can_focus=False):
     def _set_size_limit(self, event: Button.Pressed | Input.Submitted) -> None:
         """Exchange's message size limit: a message over it is refused with 552 (the printer's 314)."""
         event.stop()
-        if self.admin is None:
+        if tenant_admin(self) is None:
             return
         text = self.query_one("#adm-size-limit", Input).value.strip()
         unit = str(self.query_one("#adm-size-unit", Select).value)
@@ -322,7 +318,7 @@ class AdminPane(VerticalScroll, can_focus=False):
         event.stop()
         upn = self._selected_user()
         field = self.query_one("#adm-password", Input)
-        if self.admin is None or upn is None:
+        if tenant_admin(self) is None or upn is None:
             return
         if not field.value:
             self._change_failed(tr(self, "cloud.admin.password_empty"))
@@ -334,30 +330,30 @@ class AdminPane(VerticalScroll, can_focus=False):
 
     @on(Button.Pressed, "#adm-consent-grant")
     def _grant(self) -> None:
-        if self.admin is not None:
+        if tenant_admin(self) is not None:
             self._change("cloud.admin.done", "grant_admin_consent")
 
     @on(Button.Pressed, "#adm-consent-revoke")
     def _revoke(self) -> None:
-        if self.admin is not None:
+        if tenant_admin(self) is not None:
             self._change("cloud.admin.done", "revoke_admin_consent")
 
     @on(Button.Pressed, "#adm-revoke-sessions")
     def _revoke_sessions(self) -> None:
         upn = self._selected_user()
-        if self.admin is not None and upn:
+        if tenant_admin(self) is not None and upn:
             self._change("cloud.admin.sessions_revoked", "revoke_sessions", upn)
 
     @on(Button.Pressed, "#adm-ca-block-user")
     def _ca_block_user(self) -> None:
         upn = self._selected_user()
-        if self.admin is not None and upn:
+        if tenant_admin(self) is not None and upn:
             name = tr(self, "cloud.admin.ca_name_user", user=upn)
             self._change("cloud.admin.done", "add_conditional_access_policy", name, users=(upn,))
 
     @on(Button.Pressed, "#adm-ca-block-dcf")
     def _ca_block_dcf(self) -> None:
-        if self.admin is not None:
+        if tenant_admin(self) is not None:
             name = tr(self, "cloud.admin.ca_name_dcf")
             self._change(
                 "cloud.admin.done", "add_conditional_access_policy", name, users=("all",), block_device_code_flow=True
@@ -366,7 +362,7 @@ class AdminPane(VerticalScroll, can_focus=False):
     @on(Button.Pressed, "#adm-ca-remove")
     def _ca_remove(self) -> None:
         ca = self.query_one("#adm-ca-list", OptionList)
-        if self.admin is None or ca.highlighted is None:
+        if tenant_admin(self) is None or ca.highlighted is None:
             return
         option = ca.get_option_at_index(ca.highlighted)
         if option.id and option.id != "none":
@@ -379,7 +375,7 @@ class AdminPane(VerticalScroll, can_focus=False):
             return
         step = button_id.removeprefix("adm-advance-")
         link = host(self).cloud_link
-        if self.admin is None and (link is None or link.mode != "microsoft"):
+        if tenant_admin(self) is None and (link is None or link.mode != "microsoft"):
             return
         self._change("cloud.admin.advanced", "advance_clock", TIME_STEPS[step])
 

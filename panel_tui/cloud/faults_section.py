@@ -12,21 +12,17 @@ alike) in a worker thread.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
+from panel_tui.cloud.tenant_admin import tenant_admin
 from panel_tui.cloud_link import ADMIN_FAILURES
-from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
 from panel_tui.ui.workers import call_in_ui, reported
-
-if TYPE_CHECKING:
-    from cloud_sim.admin import TenantAdmin
-    from panel_tui.remote_admin import RemoteTenantAdmin
 
 #: the endpoints a latency applies to (``cloud_sim.faults.ENDPOINTS``), in the order offered
 ENDPOINTS = ("smtp", "idp", "token", "devicecode", "discovery")
@@ -57,16 +53,11 @@ class FaultsSection(Vertical):
     def on_mount(self) -> None:
         self.reload()
 
-    @property
-    def admin(self) -> TenantAdmin | RemoteTenantAdmin | None:
-        link = host(self).cloud_link
-        return link.admin if link is not None else None
-
     # -- reading ----------------------------------------------------------------------------
 
     def reload(self) -> None:
         """Re-read the active faults (the admin centre reloads after each of its changes too)."""
-        if self.admin is not None:
+        if tenant_admin(self) is not None:
             self._call("faults", {})
 
     def _show(self, faults: object) -> None:
@@ -85,7 +76,7 @@ class FaultsSection(Vertical):
     @reported
     def _call(self, op: str, args: dict[str, Any]) -> None:
         """One fault operation, then the active list again."""
-        admin = self.admin
+        admin = tenant_admin(self)
         if admin is None:
             return
         try:

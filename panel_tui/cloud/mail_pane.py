@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from email.message import EmailMessage
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -20,14 +19,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Label, Select, Static
 
 from panel_tui.cloud.mail_message import MALFORMED, MailMessageScreen, MailView, mail_view, row_view
+from panel_tui.cloud.tenant_admin import tenant_admin
 from panel_tui.cloud_link import ADMIN_FAILURES
 from panel_tui.ui.host import host
 from panel_tui.ui.text import held_account, tr
 from panel_tui.ui.workers import call_in_ui, reported
-
-if TYPE_CHECKING:
-    from cloud_sim.admin import TenantAdmin
-    from panel_tui.remote_admin import RemoteTenantAdmin
 
 #: Maildir of mail for recipients outside the tenant (``cloud_sim.maildir.OUTBOUND``).
 OUTBOUND = "_outbound"
@@ -67,13 +63,8 @@ class MailPane(Vertical):
         table.add_column(tr(self, "cloud.mail.attachments"), width=26)
         self.reload()
 
-    @property
-    def admin(self) -> TenantAdmin | RemoteTenantAdmin | None:
-        link = host(self).cloud_link
-        return link.admin if link is not None else None
-
     def reload(self) -> None:
-        admin = self.admin
+        admin = tenant_admin(self)
         self.set_class(admin is None, "-unavailable")
         note = self.query_one("#mail-unavailable", Static)
         note.update("" if admin is not None else tr(
@@ -92,7 +83,7 @@ class MailPane(Vertical):
         the one that received it; with nothing picked yet, the newest mail's, else the signed-in
         sender's, else the printer's.
         """
-        admin = self.admin
+        admin = tenant_admin(self)
         if admin is None:  # the link went away meanwhile: nothing to list
             return
         try:
@@ -123,7 +114,7 @@ class MailPane(Vertical):
     @reported
     def _load_more(self, box: str, offset: int) -> None:
         """The next page of the list, read when the cursor reaches its last row."""
-        admin = self.admin
+        admin = tenant_admin(self)
         if admin is None:
             return
         try:
@@ -237,7 +228,7 @@ class MailPane(Vertical):
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_selected(event.cursor_row)
         if (event.cursor_row >= len(self._rows) - 1 and len(self._rows) < self._total
-                and not self._more_pending and self.admin is not None):
+                and not self._more_pending and tenant_admin(self) is not None):
             self._more_pending = True
             self._load_more(self._box, len(self._rows))
 
@@ -247,7 +238,7 @@ class MailPane(Vertical):
 
     @on(Select.Changed, "#mail-box")
     def _box_changed(self, event: Select.Changed) -> None:
-        if self.admin is None:
+        if tenant_admin(self) is None:
             return
         if isinstance(event.value, str):
             self._load(event.value)

@@ -97,6 +97,10 @@ class ScenariosPane(Vertical):
         if runner.run is not None:
             self.show_run(runner.run)
 
+    def on_unmount(self) -> None:
+        # the runner is the app's: its subscription would hold this pane and its surface
+        runner_for(self.app).changed.unsubscribe(self)
+
     def focus_list(self) -> None:
         self.query_one("#scn-list", OptionList).focus()
 

@@ -19,7 +19,7 @@ from panel_tui.cloud.scenarios_pane import ScenariosPane
 from panel_tui.cloud.signin_pane import SignInPane
 from panel_tui.cloud_link import CloudLink, CloudLinkStatus
 from panel_tui.messages import DeviceChanged
-from panel_tui.ui.host import follow_app, host
+from panel_tui.ui.host import follow_app, host, unfollow_app
 from panel_tui.ui.text import tr
 
 if TYPE_CHECKING:
@@ -73,8 +73,7 @@ class CloudScreen(Screen[None]):
 
     def on_mount(self) -> None:
         link = self._ensure_link()
-        follow_app(self, device=self.device_changed, language=self.language_changed)
-        host(self).link_events.subscribe(self, self._link_status)
+        follow_app(self, device=self.device_changed, language=self.language_changed, link=self._link_status)
         self._refresh_header()
         if link.state == "ready":
             self.query_one(SignInPane).restart()
@@ -103,6 +102,7 @@ class CloudScreen(Screen[None]):
         return panel.cloud_link
 
     def on_unmount(self) -> None:
+        unfollow_app(self)
         link = host(self).cloud_link
         if link is not None and link.owned_by_surface:
             link.stop()

@@ -173,16 +173,8 @@ def _advance(w: _Words) -> tuple[Step, ...]:
 def _set(w: _Words) -> tuple[Step, ...]:
     pos, _ = w.options()
     w.count(pos, 2, "set SECTION.FIELD VALUE   (e.g. set email_server.smtp_port 2525)")
-    section, dot, name = pos[0].partition(".")
-    if not dot or not section or not name:
-        raise w.fail(f"say which setting as SECTION.FIELD, not {pos[0]!r}")
-    from panel_tui.scenarios.tenant_ops import StepError, coerce_settings
-
-    try:
-        coerce_settings(section, {name: pos[1]})
-    except StepError as exc:
-        raise w.fail(str(exc)) from None
-    return (settings(section, **{name: pos[1]}),)
+    section, fields = w.setting(pos[0], pos[1])
+    return (settings(section, **fields),)
 
 
 def _scan(w: _Words) -> tuple[Step, ...]:

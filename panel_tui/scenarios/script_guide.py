@@ -77,17 +77,9 @@ def parse_ca(w: Words) -> tuple[Step, ...]:
 
 def parse_refused(w: Words, pos: list[str]) -> Step:
     """``expect refused SECTION.FIELD VALUE``: the device refuses that setting (the check)."""
-    from panel_tui.scenarios.tenant_ops import StepError, coerce_settings
-
     if len(pos) != 3:
         raise w.fail("usage: expect refused SECTION.FIELD VALUE   (e.g. expect refused email_server.network "
                      "additional)")
-    section, dot, name = pos[1].partition(".")
-    if not dot or not section or not name:
-        raise w.fail(f"say which setting as SECTION.FIELD, not {pos[1]!r}")
-    try:
-        coerce_settings(section, {name: pos[2]})
-    except StepError as exc:
-        raise w.fail(str(exc)) from None
-    return SettingsRefused(section, {name: pos[2]})
+    section, fields = w.setting(pos[1], pos[2])
+    return SettingsRefused(section, fields)
 

@@ -59,6 +59,20 @@ class Words:
             raise self.fail(f"{what} is a whole number from {low} to {high}, not {value!r}")
         return int(value)
 
+    def setting(self, where: str, value: str) -> tuple[str, dict[str, str]]:
+        """``SECTION.FIELD VALUE`` (``set``, ``expect refused``) as the section and its one field,
+        checked against the device's settings now, so a typo is said with its line number."""
+        section, dot, name = where.partition(".")
+        if not dot or not section or not name:
+            raise self.fail(f"say which setting as SECTION.FIELD, not {where!r}")
+        from panel_tui.scenarios.tenant_ops import StepError, coerce_settings
+
+        try:
+            coerce_settings(section, {name: value})
+        except StepError as exc:
+            raise self.fail(str(exc)) from None
+        return section, {name: value}
+
 
 def closest(word: str, choices: Sequence[str]) -> str | None:
     import difflib

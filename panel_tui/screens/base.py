@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from panel_tui import menu_tree
-from panel_tui.ui.host import PanelHost, follow_app, host
+from panel_tui.ui.host import PanelHost, follow_app, host, unfollow_app
 from panel_tui.widgets.chrome import Breadcrumbs, KeyHints
 from panel_tui.widgets.status_bar import LockIcon, StatusBar
 
@@ -88,6 +88,10 @@ class PanelScreen(Screen[object]):
     @on(events.Mount)
     def _follow_app(self) -> None:
         follow_app(self, device=self.device_changed, language=self.language_changed)
+
+    @on(events.Unmount)
+    def _unfollow_app(self) -> None:
+        unfollow_app(self)
 
     def device_changed(self, message: DeviceChanged) -> None:
         """Every device event, shown or not; screens that show device state override this."""

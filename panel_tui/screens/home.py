@@ -163,6 +163,13 @@ class HomeScreen(PanelScreen):
         if self.is_current:
             self.call_after_refresh(self._restore)
 
+    def on_screen_resume(self) -> None:
+        """Back on Home after a language switch made on another screen: the base class recomposes
+        Home, and the new tiles take the cursor and the focus (else no key reached the tiles)."""
+        if self._composed_language != self.panel.language and self.query(TileGrid):
+            self._cursor = self.query_one(TileGrid).cursor
+            self.call_after_refresh(self._restore)
+
     def _restore(self) -> None:
         grid = self.query_one(TileGrid)
         grid.cursor = self._cursor

@@ -11,7 +11,7 @@ from textual.containers import Center, Middle
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from panel_tui.ui.host import follow_app, host
+from panel_tui.ui.host import follow_app, host, unfollow_app
 
 
 class TooSmallScreen(ModalScreen[None]):
@@ -27,6 +27,9 @@ class TooSmallScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         follow_app(self, language=self.refresh_text)
+
+    def on_unmount(self) -> None:
+        unfollow_app(self)
 
     def _text(self) -> str:
         panel = host(self)

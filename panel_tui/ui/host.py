@@ -7,8 +7,8 @@ surface's own ``panel`` property) and gets a typed answer without an import of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.dom import DOMNode
 
@@ -33,8 +33,10 @@ class PanelHost(Protocol):
     config: AppConfig
     #: the locale expects UTF-8 (else ASCII glyphs)
     unicode_terminal: bool
-    #: the device's language; a reactive: ``self.watch(self.app, "language", ...)``
+    #: the device's language (a reactive of the app's own)
     language: str
+    #: the new language after each switch: ``follow_app(self, language=...)``
+    language_events: Signal[str]
     #: where the email service lives (None only before the app mounts, or with ``cloud=False``)
     cloud_link: CloudLink | None
     #: a Cloud surface created now opens on this tab (the command palette's "Scenario: ...")
@@ -43,7 +45,7 @@ class PanelHost(Protocol):
     class_options: ClassOptions
     #: the trainer aids shown on the panel (key box, guided mode, high-contrast theme)
     aids: ClassAids
-    #: every device event, on the app's loop: ``host(self).device_events.subscribe(self, cb)``
+    #: every device event, on the app's loop: ``follow_app(self, device=...)``
     device_events: Signal[DeviceChanged]
     #: the cloud link's state changes (Web Config's sign-in, the Cloud surface)
     link_events: Signal[CloudLinkStatus]
@@ -80,31 +82,28 @@ def follow_app(
     *,
     device: Callable[[DeviceChanged], object] | None = None,
     language: Callable[[], object] | None = None,
+    link: Callable[[CloudLinkStatus], object] | None = None,
 ) -> None:
-    """Call ``device(message)`` for every device event and ``language()`` after a language switch.
+    """Call ``device(message)`` for every device event, ``language()`` after a language switch and
+    ``link(status)`` for every change of the cloud link.
 
-    For a mounted screen (call it from ``on_mount``): it hears both while it exists, shown or
-    hidden, so a surface is up to date when it is shown again. Textual does not drop the watch
-    (nor a signal's callback) when the node goes away: ``forget_gone`` does, at each screen change.
+    For a mounted screen (call it from ``on_mount``): it hears them while it is mounted, shown or
+    hidden, so a surface is up to date when it is shown again. Each is a subscription to one of
+    the app's signals, and each subscription holds ``node`` (and its whole screen): pair this
+    with ``unfollow_app(node)`` in the node's ``on_unmount``.
     """
+    panel = host(node)
     if device is not None:
-        host(node).device_events.subscribe(node, device)
+        panel.device_events.subscribe(node, device)
     if language is not None:
-        node.watch(node.app, "language", lambda _language: language(), init=False)
+        panel.language_events.subscribe(node, lambda _language: language())
+    if link is not None:
+        panel.link_events.subscribe(node, link)
 
 
-def forget_gone(app: DOMNode, signals: Iterable[Signal[Any]]) -> None:
-    """Drop the app's reactive watchers (``follow_app``'s language watch) and the ``signals``'
-    subscriptions of nodes removed since: each holds its node, and with it the whole screen,
-    until the language changes or the signal is next published."""
-    watchers: dict[str, list[tuple[DOMNode, object]]] = getattr(app, "__watchers", {})
-    for entries in watchers.values():
-        entries[:] = [(node, callback) for node, callback in entries if _alive(node)]
-    for signal in signals:
-        # Textual's subscriptions are weak keys, but each value's callback holds its node
-        for node in [node for node in list(getattr(signal, "_subscriptions", {})) if not _alive(node)]:
-            signal.unsubscribe(node)
-
-
-def _alive(node: DOMNode) -> bool:
-    return node.is_running and node.is_attached
+def unfollow_app(node: DOMNode) -> None:
+    """Undo ``follow_app``: a screen that is gone is no longer held by the app's signals
+    (Textual keeps a subscriber until the signal is next published)."""
+    panel = host(node)
+    for signal in (panel.device_events, panel.language_events, panel.link_events):
+        signal.unsubscribe(node)

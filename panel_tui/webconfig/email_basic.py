@@ -107,6 +107,10 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         self.session.changed.subscribe(self, self._attempt_changed)
         self.load_settings()
 
+    def on_unmount(self) -> None:
+        # the session is Web Config's: its subscription would hold this page
+        self.session.changed.unsubscribe(self)
+
     # -- values -------------------------------------------------------------------------
 
     def load_settings(self) -> None:

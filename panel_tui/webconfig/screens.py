@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from panel_tui.messages import DeviceChanged
-from panel_tui.ui.host import follow_app, host
+from panel_tui.ui.host import follow_app, host, unfollow_app
 from panel_tui.ui.text import describe_error, tr
 from panel_tui.webconfig.email_basic import EmailBasicPage
 from panel_tui.webconfig.notifications import EmailNotificationPage
@@ -105,6 +105,7 @@ class WebConfigScreen(Screen[None]):
         self._refresh_header()
 
     def on_unmount(self) -> None:
+        unfollow_app(self)
         self.cancel_sign_in()
 
     # -- header, tabs, nav --------------------------------------------------------------

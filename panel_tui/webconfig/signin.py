@@ -67,6 +67,10 @@ class SignInModal(ModalScreen[None]):
         self._render_attempt()
         self.query_one("#signin-start", Button).focus()
 
+    def on_unmount(self) -> None:
+        # the session is Web Config's: its subscription would hold this dialog after it closes
+        self.session.changed.unsubscribe(self)
+
     def _render_attempt(self, _session: SignInSession | None = None) -> None:
         session = self.session
         attempt = session.attempt

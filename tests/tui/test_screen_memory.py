@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import gc
+from collections import Counter
 
+from textual.pilot import Pilot
 from textual.screen import Screen
 
 from device_model import Device
 
 from .conftest import make_app
+from .helpers import screen_text
 from .test_webconfig_support import wait_until
 
 
@@ -18,25 +21,73 @@ def _alive(kind: type[Screen[object]]) -> int:
     return sum(1 for obj in gc.get_objects() if isinstance(obj, kind))
 
 
+def _live_screens() -> Counter[str]:
+    gc.collect()
+    return Counter(type(obj).__name__ for obj in gc.get_objects() if isinstance(obj, Screen))
+
+
+async def _settings_and_scan_trip(pilot: Pilot[None]) -> None:
+    await pilot.press("enter", "enter")  # Settings > General Settings
+    await pilot.pause()
+    await pilot.press("f5")  # Home
+    await pilot.pause()
+    await pilot.press("left", "enter")  # Scan
+    await pilot.pause()
+    await pilot.press("f5")
+    await pilot.pause()
+
+
 async def test_screens_left_are_freed(device: Device) -> None:
     from panel_tui.scan.screens import ScanMenuScreen
     from panel_tui.screens.menu import MenuScreen
 
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(6):
-            await pilot.press("enter", "enter")  # Settings > General Settings
-            await pilot.pause()
-            await pilot.press("f5")  # Home
-            await pilot.pause()
-            await pilot.press("left", "enter")  # Scan
-            await pilot.pause()
-            await pilot.press("f5")
-            await pilot.pause()
+        await _settings_and_scan_trip(pilot)
+        after_one = _live_screens()
+        for _ in range(5):
+            await _settings_and_scan_trip(pilot)
         await pilot.pause()
-        # the last screens left may wait for the next screen change; never one per visit
-        assert _alive(MenuScreen) <= 2
-        assert _alive(ScanMenuScreen) <= 1
+        # a screen left is released when it unmounts: never one more per visit
+        assert _live_screens() == after_one
+        assert _alive(MenuScreen) == 0
+        assert _alive(ScanMenuScreen) == 0
+
+
+async def test_a_screen_left_is_freed_without_waiting_for_another_screen(device: Device) -> None:
+    from panel_tui.screens.menu import MenuScreen
+
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")  # Settings > General Settings
+        await pilot.pause()
+        assert _alive(MenuScreen) == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert _alive(MenuScreen) == 1  # General Settings went when it was closed
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert _alive(MenuScreen) == 0
+
+
+async def test_language_switches_reach_the_shown_screen_and_screens_opened_later(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")  # Settings > General Settings
+        await wait_until(pilot, lambda: "Basic Settings" in screen_text(app), "General Settings in English")
+        device.update("basic", language="lv")  # as Basic Settings > Language does
+        await wait_until(pilot, lambda: "Pamatiestatījumi" in screen_text(app), "the shown menu in Latvian")
+        await pilot.press("enter")  # Basic Settings: a screen opened after the switch
+        await wait_until(pilot, lambda: "Datuma/laika iestatījumi" in screen_text(app), "Basic Settings in Latvian")
+        device.update("basic", language="en")
+        await wait_until(pilot, lambda: "Date/Time Settings" in screen_text(app), "the shown menu in English again")
+        await pilot.press("escape")  # General Settings, hidden during the switch
+        await wait_until(pilot, lambda: "Basic Settings" in screen_text(app), "General Settings in English")
+        assert "Pamatiestatījumi" not in screen_text(app)
+        await pilot.press("enter")  # the relabelled menu still takes keys
+        await wait_until(pilot, lambda: "Date/Time Settings" in screen_text(app), "Basic Settings again")
 
 
 async def test_web_config_builds_only_the_pages_opened(device: Device) -> None:

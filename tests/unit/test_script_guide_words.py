@@ -58,6 +58,21 @@ def test_bad_guide_lines_are_each_reported_with_their_line() -> None:
     assert "t.panel:6: a Print Admin Serverless user is an ID" in text
 
 
+@pytest.mark.parametrize("where, value", [
+    ("email_server", "1"), ("email_server.", "1"), (".network", "1"), ("nowhere.network", "1"),
+    ("email_server.nothing", "1"), ("email_server.smtp_port", "many"),
+])
+def test_set_and_expect_refused_read_a_setting_alike(where: str, value: str) -> None:
+    """One SECTION.FIELD VALUE reader: a bad setting is said the same after ``set`` and after
+    ``expect refused``."""
+    said = []
+    for line in (f"set {where} {value}\n", f"expect refused {where} {value}\n"):
+        with pytest.raises(script.ScriptErrors) as info:
+            script.parse(line)
+        said.append(info.value.format("t.panel").splitlines()[0])  # the message, not the line quoted
+    assert said[0] == said[1] and said[0].startswith("t.panel:1: ")
+
+
 def _keys(msg: object) -> list[str]:
     from device_model.i18n import Msg
 
