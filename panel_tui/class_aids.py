@@ -38,9 +38,9 @@ if TYPE_CHECKING:
 KEY_FADE = 3.0
 #: keys the box shows at most (the newest last)
 KEY_COUNT = 6
-#: cells the box needs beside the key hints to stay on the key line ("Down Down Enter"); with
-#: less (a full key line: Home, Cloud) it goes on the line above, where it hides no hint
-KEY_ROOM_MIN = 18
+#: cells the box needs beside the key hints to stay on the key line (" Enter ", the newest keys
+#: that fit); with less (a full key line: Home, Cloud) it goes on the line above, hiding no hint
+KEY_ROOM_MIN = 7
 
 #: The high-contrast theme: only black, white and bright yellow (the 16-colour palette's own,
 #: so a projector shows it the same), every text bold through ``App.-high-contrast``. A terminal
