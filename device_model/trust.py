@@ -11,7 +11,6 @@ the Connection Test. Certificates are kept one PEM file each in ``state_dir/ca_c
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import ssl
 from collections.abc import Callable
@@ -68,6 +67,8 @@ def _name(name: x509.Name) -> str:
 
 def parse_pem(data: str | bytes) -> list[CaCertificate]:
     """Every certificate in ``data``; TrustError (a clear message) if there is none or it is bad."""
+    import hashlib  # here: it loads OpenSSL's digests, which a start without certificates never needs
+
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 

@@ -34,6 +34,7 @@ from panel_tui.icons import Glyphs, choose_glyphs
 from panel_tui.messages import DeviceChanged, post_from_any_thread
 from panel_tui.surfaces import SURFACES, scenario_commands
 from panel_tui.terminal_caps import PANEL_16, is_16_colour, panel_variables, unicode_ok, use_ascii_borders
+from panel_tui.ui.textual_fixes import release_dead_widgets_render_caches
 
 if TYPE_CHECKING:
     from device_model import Device, DeviceEvent
@@ -82,6 +83,7 @@ class PanelApp(App[None]):
         it so snapshots don't depend on $TERM or $LANG. `class_options` default: $PANEL_TUI_*.
         """
         super().__init__()
+        release_dead_widgets_render_caches()
         self.icons = icons or os.environ.get("PANEL_TUI_ICONS", "auto")
         #: the locale says the terminal expects UTF-8 (else: ASCII glyphs and borders)
         self.unicode_terminal = unicode_ok()
@@ -170,7 +172,9 @@ class PanelApp(App[None]):
         if self._tick_enabled:
             self.set_interval(1.0, self.tick, name="device-tick")
         if self._cloud_enabled:
-            self._start_cloud_link()
+            # after the first frame: even importing the link (sqlite3 for its admin errors) is
+            # start-up time a person waits through
+            self.call_after_refresh(self._start_cloud_link)
         if self.startup_scenario:
             self._start_requested_scenario()
 
@@ -187,8 +191,7 @@ class PanelApp(App[None]):
 
         if self.cloud_link is None:
             self.cloud_link = CloudLink(self.device, self.config)
-        self.call_after_refresh(self.set_timer, START_DELAY, partial(self.cloud_link.start, self),
-                                name="cloud-link")
+        self.set_timer(START_DELAY, partial(self.cloud_link.start, self), name="cloud-link")
 
     def _screen_changed(self, _screen: Screen[object]) -> None:
         from panel_tui.ui.host import forget_gone

@@ -75,6 +75,8 @@ HIGH_CONTRAST = Theme(
         "panel-field": "#FFFFFF",
         "panel-field-focus": "#FFFF55",
         "footer-key-foreground": "#FFFF55",
+        # a coloured button (yellow, green, red here) says its word in black
+        "button-color-foreground": "#000000",
         "link-color": "#FFFF55",
     },
 )

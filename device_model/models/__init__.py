@@ -9,9 +9,9 @@ a later start without ``--model`` is the same printer.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from ..jsontypes import JsonObject
 
@@ -64,14 +64,19 @@ def _profile(raw: JsonObject, source: str) -> DeviceProfile:
 
 def catalogue() -> list[ModelEntry]:
     """Every model, the default first, then by id (read from the package's TOML files)."""
+    return list(_catalogue())
+
+
+@functools.cache
+def _catalogue() -> tuple[ModelEntry, ...]:
+    """Parsed once per process: the files are package data, and a start asks for the catalogue
+    up to three times (the kept model's id, its profile, the default) before the first frame."""
     entries: list[ModelEntry] = []
-    for item in sorted(resources.files(__package__).iterdir(), key=lambda p: p.name):
-        if not item.name.endswith(".toml"):
-            continue
+    for item in sorted(Path(__file__).parent.glob("*.toml"), key=lambda p: p.name):
         raw = tomllib.loads(item.read_text("utf-8"))
         entries.append(ModelEntry(str(raw["id"]), _profile(raw, item.name), bool(raw.get("default", False))))
     entries.sort(key=lambda e: (not e.default, e.id))
-    return entries
+    return tuple(entries)
 
 
 def ids() -> list[str]:

@@ -270,21 +270,21 @@ def test_admin_centre_user_follows_a_new_sign_in(launch: Launch) -> None:
 
 
 HINTS = {
-    "en": ("Shift+Tab ←→ tabs", "Enter select", "Space tick", "Security defaults"),
-    # one label for Enter and Space: all of F4's hints fit 80 columns in Latvian
-    "lv": ("Shift+Tab ←→ cilnes", "Enter/Atstarpe izvēlēt", "Atstarpe", "Drošības noklusējumi"),
+    "en": ("Shift+Tab ←→ tabs", "Enter select", "Space tick", "F2 panel", "Security defaults"),
+    "lv": ("Shift+Tab ←→ cilnes", "Enter izvēlēt", "Atstarpe ķeksis", "F2 panelis", "Drošības noklusējumi"),
 }
 
 
 def test_the_hint_bar_says_how_to_reach_the_tabs_and_it_is_true(launch: Launch) -> None:
     """The cursor starts in the code field, where ←→ move the cursor: the hint says Shift+Tab
-    first, and names Enter and Space in Latvian as in English (Space ticks the org's consent)."""
-    for lang, (tabs, enter, space, admin) in HINTS.items():
+    first, and names Enter, Space and the way back to the panel in Latvian as in English (Space
+    ticks the org's consent), whole at 80 columns."""
+    for lang, (tabs, enter, space, back, admin) in HINTS.items():
         t = launch("panel-tui", "--lang", lang)
         t.press("f4")
         t.wait_for({"en": "Enter code", "lv": "Ievadiet kodu"}[lang])
         hints = t.line(tabs)
-        assert enter in hints and space in hints, hints
+        assert enter in hints and space in hints and back in hints, hints
         t.press("shift+tab", "right")  # as the hint says
         t.wait_for(admin)
         t.press("ctrl+q")

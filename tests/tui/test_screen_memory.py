@@ -76,3 +76,31 @@ async def test_cloud_builds_a_tab_when_first_opened_and_enter_goes_into_it(devic
         await wait_until(pilot, lambda: isinstance(app.focused, Checkbox), "the focus in the Admin centre")
         assert cloud.query(AdminPane) and not cloud.query(MailPane)
         assert isinstance(app.focused, Checkbox) and app.focused.id == "adm-security-defaults"
+
+
+async def test_widgets_left_leave_no_renders_behind(device: Device) -> None:
+    """Screen after screen (Scan to Email, a refused address, Job Status, Home), the render
+    caches of the widgets left go with them: Textual kept up to 1 024 of them alive through a
+    cache keyed on each widget's StylesCache (Textualize/textual#6665), ~0.5 MiB per job."""
+    from textual._styles_cache import StylesCache
+    from textual.widget import Widget
+
+    def alive(kind: type) -> int:
+        gc.collect()
+        return sum(1 for obj in gc.get_objects() if isinstance(obj, kind))
+
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(6):
+            await pilot.press("left", "enter", "enter")  # Home > Scan > Email
+            await pilot.pause()
+            await pilot.press(*"not-an-address", "enter")
+            await pilot.pause()
+            await pilot.press("ctrl+j")  # Job Status
+            await pilot.pause()
+            await pilot.press("f5")
+            await pilot.pause()
+        await pilot.pause()
+        widgets = alive(Widget)
+        # each live widget has its StylesCache (two for a few); never those of the 6 trips' ~150
+        assert alive(StylesCache) <= 2 * widgets, (alive(StylesCache), widgets)
