@@ -4,9 +4,9 @@ guide's next step in a line above the footer, and a high-contrast theme.
 The aids are widgets mounted into whichever screen is shown (Textual draws only the current
 screen), never focusable: they take no key and move no focus. The key box sits on the toast
 layer (over the screen, not in its layout) at the right end of the key line, the screen's last
-line, in the room the key hints leave there (at least ``KEY_ROOM_MIN`` cells; on the page's own
-last line it hid content: a form's last field, a list's last row), and goes after ``KEY_FADE``
-seconds; the guide line is
+line, in the room the key hints leave there; where they leave less than ``KEY_ROOM_MIN`` cells
+(a full key line: Home, Cloud) it goes on the line above instead (and above the guide line), so
+it never hides a hint, and goes after ``KEY_FADE`` seconds; the guide line is
 docked above the footer (the screen's last line stays its key hints) and takes a line of the
 screen while guided mode is on.
 """
@@ -38,9 +38,9 @@ if TYPE_CHECKING:
 KEY_FADE = 3.0
 #: keys the box shows at most (the newest last)
 KEY_COUNT = 6
-#: cells the box may take on the key line however long the hints ("Down Down Enter"): on a
-#: full key line (Home, Cloud) it covers the hints' last words for those 3 s
-KEY_ROOM_MIN = 18
+#: cells the box needs beside the key hints to stay on the key line (" Enter ", the newest keys
+#: that fit); with less (a full key line: Home, Cloud) it goes on the line above, hiding no hint
+KEY_ROOM_MIN = 7
 
 #: The high-contrast theme: only black, white and bright yellow (the 16-colour palette's own,
 #: so a projector shows it the same), every text bold through ``App.-high-contrast``. A terminal
@@ -103,7 +103,8 @@ def key_label(event: events.Key, secret: bool) -> str:
 
 def key_line_room(screen: Screen[object]) -> int:
     """Cells at the right end of the screen's key line (its last line) for the key box: the
-    width less the key hints shown there and a blank between, at least ``KEY_ROOM_MIN``."""
+    width less the key hints shown there and a blank between (the whole width when there are
+    none)."""
     width = screen.size.width or screen.app.size.width
     used = 0
     for hints in screen.query(".key-hints, KeyHints"):
@@ -112,7 +113,7 @@ def key_line_room(screen: Screen[object]) -> int:
         content = hints.content
         text = content.plain if isinstance(content, Text) else str(content)
         used = max(used, cell_len(text.rstrip()) + hints.styles.padding.left)
-    return max(width - used - 1, KEY_ROOM_MIN) if used else width
+    return max(width - used - 1, 0) if used else width
 
 
 def fit_keys(keys: list[str], room: int) -> str:
@@ -244,6 +245,11 @@ class ClassAids:
         for rack in racks:
             rack.set_class(self.guided, "-guided")
         room = key_line_room(screen)
+        above = room < KEY_ROOM_MIN  # a full key line: the box goes on the line above
+        if above:
+            room = screen.size.width or self.app.size.width
+        for rack in screen.query_children(AidsRack):
+            rack.styles.margin = (0, 0, (1 + int(self.guided)) if above else 0, 0)
         text = fit_keys(list(self.keys), room)
         for box in screen.query(KeyBox):
             box.update(text)
