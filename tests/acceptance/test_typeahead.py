@@ -180,8 +180,6 @@ def test_lock_setting_on_then_enter_saves_as_the_hint_says(launch: Launch) -> No
     t.wait_for("The lock is on")
 
 
-@pytest.mark.xfail(reason="the first characters reach the destination list before Scan > Email is pushed "
-                   "(OptionSelected is handled a turn later); not fixed yet", strict=True)
 def test_scan_to_typed_right_after_enter_on_email_lands_whole(launch: Launch) -> None:
     """Scan > Email opens with the cursor in To: an address typed with the Enter lands whole."""
     t = launch("panel-tui")
