@@ -10,7 +10,8 @@ import pytest
 
 from tests.acceptance.conftest import Launch
 from tests.acceptance.terminal import Cell, Terminal
-from tests.acceptance.test_panel import XTERM, _luminance, _rgb, contrast
+from tests.acceptance.contrast import DEFAULT_BG, luminance, rgb
+from tests.acceptance.contrast import ratio as contrast
 
 TERMS = ["xterm-256color", "xterm-16color"]
 
@@ -34,7 +35,7 @@ def _bg(cells: list[Cell]) -> str:
 
 
 def _bg_contrast(a: str, b: str) -> float:
-    hi, lo = sorted((_luminance(_rgb(a, fg=False)), _luminance(_rgb(b, fg=False))), reverse=True)
+    hi, lo = sorted((luminance(rgb(a, DEFAULT_BG)), luminance(rgb(b, DEFAULT_BG))), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
 
 

@@ -9,48 +9,10 @@ from __future__ import annotations
 import pytest
 
 from tests.acceptance.conftest import Launch
+from tests.acceptance.contrast import ratio as contrast  # WCAG, xterm's palette
 from tests.acceptance.terminal import Cell, Terminal
 
 PASSWORD = "X4ZB012345"  # README, Default accounts
-
-# -- colours: the xterm default palette, by pyte's names -----------------------------------------
-XTERM = {
-    "black": (0x00, 0x00, 0x00), "red": (0xCD, 0x00, 0x00), "green": (0x00, 0xCD, 0x00),
-    "brown": (0xCD, 0xCD, 0x00), "blue": (0x00, 0x00, 0xEE), "magenta": (0xCD, 0x00, 0xCD),
-    "cyan": (0x00, 0xCD, 0xCD), "white": (0xE5, 0xE5, 0xE5), "brightblack": (0x7F, 0x7F, 0x7F),
-    "brightred": (0xFF, 0x00, 0x00), "brightgreen": (0x00, 0xFF, 0x00),
-    "brightbrown": (0xFF, 0xFF, 0x00), "brightblue": (0x5C, 0x5C, 0xFF),
-    "brightmagenta": (0xFF, 0x00, 0xFF), "brightcyan": (0x00, 0xFF, 0xFF),
-    "brightwhite": (0xFF, 0xFF, 0xFF),
-}
-
-
-def _rgb(name: str, *, fg: bool) -> tuple[int, int, int]:
-    if name == "default":  # a dark terminal: light grey on black
-        return XTERM["white"] if fg else XTERM["black"]
-    if name in XTERM:
-        return XTERM[name]
-    if len(name) == 6:  # pyte gives 256-colour/truecolour as hex
-        return (int(name[0:2], 16), int(name[2:4], 16), int(name[4:6], 16))
-    raise AssertionError(f"unknown colour {name!r}")
-
-
-def _luminance(rgb: tuple[int, int, int]) -> float:
-    def channel(c: int) -> float:
-        v = c / 255
-        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(cell: Cell) -> float:
-    """WCAG contrast of a cell's text on its background, as xterm's default palette shows it."""
-    fg, bg = _rgb(cell.fg, fg=True), _rgb(cell.bg, fg=False)
-    if cell.reverse:
-        fg, bg = bg, fg
-    hi, lo = sorted((_luminance(fg), _luminance(bg)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
 
 
 def cells_of(t: Terminal, needle: str) -> list[Cell]:
