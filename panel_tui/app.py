@@ -352,11 +352,16 @@ class PanelApp(App[None]):
             self.action_surface("panel")
 
     def go_home(self) -> None:
-        """Back to the Home screen of the panel surface."""
+        """Back to the Home screen of the panel surface, its cursor on the tile Home opens with."""
         if self.current_mode != "panel":
             self.switch_mode("panel")
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        from panel_tui.screens.home import HomeScreen  # loaded with the first frame
+
+        home = self.screen_stack[0]
+        if isinstance(home, HomeScreen):
+            home.start_over()
         if self.too_small():
             self.call_after_refresh(self.check_size)
 

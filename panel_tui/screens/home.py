@@ -26,6 +26,8 @@ TILES: tuple[tuple[str, str], ...] = (
     ("webconfig", "panel.home.tile.webconfig"),
 )
 COLUMNS = 2
+#: the tile the cursor is on when Home opens, and after the Home key (F5): Settings
+HOME_TILE = 1
 
 
 class Tile(Widget):
@@ -67,7 +69,7 @@ class TileGrid(Grid, can_focus=True):
         Binding("enter,space", "select", show=False),
     ]
 
-    cursor: reactive[int] = reactive(1, init=False, repaint=False)
+    cursor: reactive[int] = reactive(HOME_TILE, init=False, repaint=False)
 
     class Selected(Message):
         """A tile was chosen."""
@@ -139,7 +141,7 @@ class HomeScreen(PanelScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._cursor = 1
+        self._cursor = HOME_TILE
 
     def compose_body(self) -> ComposeResult:
         yield Static(self.t("panel.home.title"), id="home-title", markup=False)
@@ -174,6 +176,17 @@ class HomeScreen(PanelScreen):
         grid = self.query_one(TileGrid)
         grid.cursor = self._cursor
         grid.focus()
+
+    def start_over(self) -> None:
+        """The Home key: the cursor back on the tile Home opens with, and the focus on the tiles.
+
+        Escape back to Home keeps the tile the person came from; the Home key starts from a
+        known place, so key sequences written down (the README's, a trainer's, a script's)
+        lead to the same tile whatever was chosen before.
+        """
+        self._cursor = HOME_TILE
+        if self.is_mounted and self.query(TileGrid):
+            self._restore()
 
     def action_to_tiles(self) -> None:
         """Down from the status bar (lock icon) back into the tiles."""

@@ -120,6 +120,22 @@ def test_f5_goes_home_from_a_field_and_a_menu_and_h_is_a_letter(launch: Launch) 
     t.wait_gone("hh@example.com")
 
 
+def test_f5_starts_home_on_settings_so_written_keys_lead_to_the_same_tile(launch: Launch) -> None:
+    """The README's "F5 Home, ← Scan" opens Scan whatever tile was opened before."""
+    t = launch("panel-tui", "--lang", "lv")
+    t.wait_for("Iestatījumi")
+    t.press("down", "left", "enter")  # Settings → Web Config → Job/Status, opened
+    t.wait_for("Aktīvie")
+    t.press("escape")
+    t.wait_gone("Aktīvie")
+    t.press("enter")  # Escape back keeps the tile the person came from
+    t.wait_for("Aktīvie")
+    t.press("f5")
+    t.wait_gone("Aktīvie")
+    t.press("left", "enter")
+    t.wait_for("E-pasts", "Tīkla mape")  # Scan's destinations, not Job/Status again
+
+
 def test_help_and_hints_promise_only_keys_that_work(launch: Launch) -> None:
     t = launch("panel-tui")
     t.wait_for("Settings")
