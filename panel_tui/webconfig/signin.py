@@ -123,10 +123,11 @@ class SignInModal(ModalScreen[None]):
         if focused is not None and focused in self.focus_chain:
             return
         for button_id in ("signin-copy", "signin-start", "signin-close"):
-            button = self.query_one(f"#{button_id}", Button)
-            if button.display and not button.disabled:
-                button.focus()
-                return
+            # a modal being closed loses its buttons one by one while this check is queued
+            for button in self.query(f"#{button_id}").results(Button):
+                if button.display and not button.disabled:
+                    button.focus()
+                    return
 
     @on(Button.Pressed, "#signin-start")
     def _start(self) -> None:

@@ -186,7 +186,9 @@ def connection_test(t: Terminal, w: dict[str, str]) -> None:
     """Network > Email Server > Connection Test, Start: the saved settings reach the server."""
     to_web_config_menu(t)
     t.press("down", "enter")  # Basic -> Connection Test
-    t.wait_for(w["connection_test"])
+    # the page's own title (the menu on the left names it already): Start is there to press
+    t.wait_for(f"Email Server > {w['connection_test']}")
+    t.settle()
     t.press("enter")  # Start has the cursor
     t.wait_for(w["connection_ok"])
 

@@ -40,6 +40,14 @@ def _footer(t) -> str:  # type: ignore[no-untyped-def]
     return t.text().splitlines()[-1]
 
 
+def _open(t, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    """Press keys that open the next menu screen; wait until its path line shows, as a person
+    looks before pressing on (under load a key sent earlier lands on the screen before)."""
+    before = t.text().splitlines()[1]
+    t.press(*keys)
+    t.wait_until(lambda: t.text().splitlines()[1] != before, f"the screen after {keys}")
+
+
 @pytest.mark.parametrize("lang", ["en", "lv"])
 def test_windows_have_a_key_line(launch: Launch, lang: str) -> None:
     """Help, Job Details and the password window left the bottom line blank: each names its
@@ -66,9 +74,15 @@ def test_windows_have_a_key_line(launch: Launch, lang: str) -> None:
     # the password window (Web Config's F3 login is Web Config's own; the panel's is the lock's)
     t.press("f5")
     t.wait_for("Job/Status" if lang == "en" else "Darba statuss")
-    t.press("down", "right", "up", "enter", "enter")  # Settings (top right) > General Settings
-    t.press("down", "down", "down", "down", "down", "enter", "enter", "enter", "down", "enter")
-    t.press("enter", "up", "enter", "ctrl+s")  # Lock Setting: On, Save: the password
+    # Settings (top right) > General Settings > System Administration > Security Settings >
+    # Admin Settings > Lock Setting, each screen seen (its path line changes) before going on
+    for keys in (("down", "right", "up", "enter"), ("enter",), ("down",) * 5 + ("enter",), ("enter",),
+                 ("enter",), ("down", "enter")):
+        _open(t, *keys)
+    on = "On" if lang == "en" else "Ieslēgts"
+    t.press("enter", "up", "enter")  # Lock Setting: On
+    t.wait_until(lambda: on in t.line(" ▼"), "Lock Setting On")
+    t.press("ctrl+s")  # Save: the password
     t.wait_until(lambda: cancel in _footer(t) and "Enter OK" in _footer(t), "the password window's key line")
 
 

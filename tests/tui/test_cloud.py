@@ -514,8 +514,9 @@ async def test_admin_unavailable_for_remote_tenant_without_secret(tmp_path: Path
         await app.switch_mode("cloud")
         await pilot.pause()
         app.screen.show_tab("admin")
-        await pilot.pause()
-        assert "only available for the embedded tenant" in screen_text(app)
+        # the pane draws once the tenant has answered: wait for it (under load, not at once)
+        await wait_until(pilot, lambda: "only available for the embedded tenant" in screen_text(app),
+                         "the admin centre's note")
         pane = app.screen.query_one(SignInPane)
         await wait_until(pilot, lambda: pane.kind == "code", "the sign-in pages over --cloud")
 

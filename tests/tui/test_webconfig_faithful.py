@@ -237,3 +237,21 @@ async def test_labels_and_values_never_run_together(tmp_path: Path, lang: str, l
         await _basic_page(app, pilot)
         line = next(line for line in screen_text(app).splitlines() if label in line)
         assert f"{label} " in line and "587" in line.split(label, 1)[1], line
+
+
+async def test_sign_in_window_being_closed_keeps_focus_without_crashing(tmp_path: Path) -> None:
+    """A status change queues a focus check; if the window is closed meanwhile, its buttons are
+    removed one by one, and the check must not fail on a button that is already gone."""
+    app = make_app(make_oauth2_device(tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _basic_page(app, pilot)
+        screen.set_attempt(_attempt("signed_in"))
+        await pilot.pause()
+        modal = SignInModal("exchange_online", screen.session)
+        await app.push_screen(modal)
+        await pilot.pause()
+        await modal.query_one("#signin-copy").remove()  # as a closing window loses it
+        modal.set_focus(None)
+        modal._keep_focus()
+        await pilot.pause()
+        assert modal.focused is not None

@@ -79,6 +79,10 @@ async def press_button(pilot: Any, selector: str) -> None:
         if not found:
             return False
         widget = found.first()
+        if widget.display and not widget.disabled and widget.region.width == 0:
+            # scrolled out of view (a slow first layout can leave it there): as a person would
+            widget.scroll_visible(animate=False)
+            return False
         # A Button ignores presses while its "-active" press effect (0.2 s) is still on, so a
         # second press of the same button right after the first would be dropped.
         return bool(widget.display and widget.region.width > 0 and not widget.disabled
