@@ -3,6 +3,7 @@ the hints beside them (the default accounts, where to find the code)."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from textual.dom import DOMNode
@@ -14,6 +15,16 @@ from panel_tui.ui.text import tr
 
 if TYPE_CHECKING:
     from cloud_sim.signin import Page
+
+#: The tenant's role ids (``cloud_sim.accounts``: stable data, English as Microsoft's API names
+#: them) and the catalog key that words each in the panel's language.
+ROLE_KEYS = {
+    "Global Administrator": "cloud.role.global_admin",
+    "User": "cloud.role.user",
+    "Personal account": "cloud.role.personal",
+}
+#: An account hint line at 80 columns: the pane's padding and a scroll bar take the rest.
+HINT_WIDTH = 76
 
 
 def hint_for(node: DOMNode, kind: str, pending: WaitingSignIn | None = None) -> str:
@@ -29,15 +40,12 @@ def hint_for(node: DOMNode, kind: str, pending: WaitingSignIn | None = None) -> 
     if kind in ("account", "password") and accounts:
         lines = [tr(node, "cloud.signin.hint_accounts")]
         for a in accounts:
-            lines.append(
-                tr(
-                    node,
-                    "cloud.signin.hint_account",
-                    username=a.username,
-                    password=a.password,
-                    role=tr(node, f"cloud.role.{_role_key(a.role)}"),
-                )
-            )
+            # the role's words stay together: too long a line puts the whole role under it
+            role = role_text(node, a.role).replace(" ", "\N{NO-BREAK SPACE}")
+            line = tr(node, "cloud.signin.hint_account", username=a.username, password=a.password, role=role)
+            wrapped = textwrap.wrap(line, HINT_WIDTH, subsequent_indent="    ", break_long_words=False,
+                                    break_on_hyphens=False) or [line]
+            lines.extend(part.replace("\N{NO-BREAK SPACE}", " ") for part in wrapped)
         return "\n".join(lines)
     if kind == "code":
         if pending is not None and pending.where == FAX_SERVER:
@@ -76,13 +84,12 @@ def page_text(node: DOMNode, page: Page, part: str) -> str:
     return text
 
 
-def _role_key(role: str) -> str:
-    text = str(role).lower()
-    if "personal" in text:  # an Outlook.com account, outside the organisation
-        return "personal"
-    if "admin" in text:
-        return "global_admin"
-    return "user"
+def role_text(node: DOMNode, role: str) -> str:
+    """A tenant's role id in the panel's language ("Global Administrator" reads "globālais
+    administrators" in Latvian, as Microsoft's Latvian admin centre says); a role this panel does
+    not know (another tenant's) is shown as the tenant names it."""
+    key = ROLE_KEYS.get(str(role))
+    return tr(node, key) if key else str(role)
 
 
 def unavailable_text(node: DOMNode) -> str:

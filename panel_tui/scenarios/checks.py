@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from email.message import EmailMessage
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from panel_tui.scenarios.expectations import (
     ATTEMPT_STATES,
@@ -26,6 +26,8 @@ from panel_tui.scenarios.seams import TenantAdminLike
 from panel_tui.scenarios.tenant_ops import StepError
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from device_model import Device
     from device_model.i18n import Msg
     from device_model.jobs import Job
@@ -236,3 +238,14 @@ async def expect_mail(session: Session, step: ExpectMail) -> tuple[bool, str, Ms
     described = _describe(messages[-1])
     return (False, f"no delivered mail matches; newest: {described}",
             _m("scenarios.outcome.mail_no_match", mail=described))
+
+
+#: each ``expect`` step's check (the engine runs a step by its type)
+CHECKS: dict[type, Callable[[Session, Any], Awaitable[tuple[bool, str, Msg]]]] = {
+    ExpectJob: expect_job,
+    ExpectStatus: expect_status,
+    ExpectSignIn: expect_sign_in,
+    ExpectReply: expect_reply,
+    ExpectPanel: expect_panel,
+    ExpectMail: expect_mail,
+}

@@ -45,15 +45,7 @@ from panel_tui.scenarios.steps import (
     Step,
     Tenant,
 )
-from panel_tui.scenarios.expectations import (
-    EXPECT_STEPS,
-    ExpectJob,
-    ExpectMail,
-    ExpectPanel,
-    ExpectReply,
-    ExpectSignIn,
-    ExpectStatus,
-)
+from panel_tui.scenarios.expectations import EXPECT_STEPS
 from panel_tui.scenarios.tenant_ops import StepError, apply_fault, coerce_settings, run_op, tenant_ops
 
 __all__ = ["Session", "StepError", "StepOutcome", "ScenarioResult", "apply", "run", "coerce_settings", "job_result",
@@ -275,12 +267,7 @@ _HANDLERS: dict[type, Callable[[Session, Step], Awaitable[tuple[object, ...]]]] 
     SendScan: Session._send_scan,
     ReceiveFax: Session._receive_fax,
     Fault: Session._fault,
-    ExpectJob: checks.expect_job,
-    ExpectStatus: checks.expect_status,
-    ExpectSignIn: checks.expect_sign_in,
-    ExpectReply: checks.expect_reply,
-    ExpectPanel: checks.expect_panel,
-    ExpectMail: checks.expect_mail,
+    **checks.CHECKS,
 }
 
 

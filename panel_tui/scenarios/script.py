@@ -37,7 +37,6 @@ from panel_tui.scenarios.steps import (
     SignOut,
     Step,
     settings,
-    tenant,
 )
 from panel_tui.scenarios.script_expect import parse_expect
 from panel_tui.scenarios.script_words import ScriptError, Words as _Words, closest as _closest

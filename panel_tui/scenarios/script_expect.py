@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from panel_tui.scenarios.steps import (
-    Step,
-)
+from panel_tui.scenarios.steps import Step
 from panel_tui.scenarios.expectations import (
     ATTEMPT_STATES,
     SIGN_IN_STATES,

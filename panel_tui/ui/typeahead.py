@@ -54,6 +54,13 @@ class TypeAheadInput(Input):
                 self.replace(key, *self.selection)
 
     async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            # Enter here, in the field's own key order: as a binding it would run only once the
+            # key had bubbled up to the app, after the keys sent with it were typed into the field
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+            return
         if self._held is not None and event.is_printable and event.character is not None:
             self._held.append(event.character)
             event.stop()

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
+from panel_tui.ui.typeahead import TypeAheadInput
 from panel_tui.ui.workers import call_in_ui, reported
 
 if TYPE_CHECKING:
@@ -25,7 +26,8 @@ class LoginModal(ModalScreen[bool]):
     """Asks for the administrator password; dismisses with True once it is accepted.
 
     The device throttles wrong passwords (each failure makes the next try wait longer); the
-    dialog shows the device's answer as it is.
+    dialog shows the device's answer as it is. Keys typed while a password is checked are kept
+    (:class:`TypeAheadInput`): after a wrong one they are the field's new text, as in a browser.
     """
 
     CSS_PATH = "../ui/web_page.tcss"
@@ -35,7 +37,7 @@ class LoginModal(ModalScreen[bool]):
         with Vertical(id="login-dialog", classes="dialog"):
             yield Static(tr(self, "webconfig.login.title"), classes="dialog-title", markup=False)
             yield Label(tr(self, "webconfig.login.password"), markup=False)
-            yield Input(password=True, id="login-password", compact=True)
+            yield TypeAheadInput(password=True, id="login-password", compact=True)
             yield Static(id="login-message", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr(self, "webconfig.ok"), id="login-ok", compact=True)
@@ -49,9 +51,10 @@ class LoginModal(ModalScreen[bool]):
     @on(Input.Submitted, "#login-password")
     @on(Button.Pressed, "#login-ok")
     def _submit(self) -> None:
-        password = self.query_one("#login-password", Input).value
+        field = self.query_one("#login-password", TypeAheadInput)
+        field.hold()  # OK pressed (not Enter): keys typed from now on wait for the answer too
         self.query_one("#login-ok", Button).disabled = True
-        self._verify(password)
+        self._verify(field.value)
 
     @work(thread=True, exclusive=True, group="webconfig-login", exit_on_error=False)
     @reported
@@ -62,14 +65,18 @@ class LoginModal(ModalScreen[bool]):
 
     def _verified(self, result: LoginResult) -> None:
         ok, message = _interpret(self, result)
+        field = self.query_one("#login-password", TypeAheadInput)
         if ok:
+            field.release(keep=False)  # logged in: what was typed after Enter has no field now
             self.dismiss(True)
             return
         self.query_one("#login-ok", Button).disabled = False
-        self.query_one("#login-message", Static).update(message)
-        field = self.query_one("#login-password", Input)
+        note = self.query_one("#login-message", Static)
+        note.update(message)
+        note.add_class("-shown")
         field.value = ""
         field.focus()
+        field.release()  # typed since Enter: the field's new text (an Enter among it tries again)
 
     @on(Button.Pressed, "#login-cancel")
     def action_cancel(self) -> None:
