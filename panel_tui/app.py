@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from panel_tui.cloud_link import CloudLink, CloudLinkStatus
     from panel_tui.menu_tree import MenuNode
     from panel_tui.scenario_runner import ScenarioRunner
+    from textual.driver import Driver
     from textual.theme import Theme
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,18 @@ class PanelApp(App[None]):
         #: `panel-tui --scenario ID`: applied once the cloud link is ready (panel_tui.scenario_runner)
         self.startup_scenario: str | None = None
         self.set_reactive(PanelApp.language, device.language)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; on Linux/macOS one that hands a lone Escape over
+        as soon as its wait ends (`panel_tui.ui.input_driver`). `$TEXTUAL_DRIVER` (textual-serve's
+        web driver) and the other platforms keep Textual's choice."""
+        driver = super().get_driver_class()
+        if (driver.__module__, driver.__qualname__) == ("textual.drivers.linux_driver", "LinuxDriver"):
+            from panel_tui.ui.input_driver import PanelDriver, apply_escape_delay
+
+            apply_escape_delay()
+            return PanelDriver
+        return driver
 
     def get_theme(self, theme_name: str) -> Theme | None:
         """Textual's lookup without its two dict copies per call.
