@@ -35,7 +35,7 @@ from panel_tui.icons import Glyphs, choose_glyphs
 from panel_tui.messages import DeviceChanged, post_from_any_thread
 from panel_tui.surfaces import SURFACES, scenario_commands
 from panel_tui.terminal_caps import PANEL_16, is_16_colour, panel_variables, unicode_ok, use_ascii_borders
-from panel_tui.ui.textual_fixes import release_dead_widgets_render_caches
+from panel_tui.ui.textual_fixes import parse_css_once, release_dead_widgets_render_caches
 
 if TYPE_CHECKING:
     from device_model import Device, DeviceEvent
@@ -103,6 +103,7 @@ class PanelApp(App[None]):
         """
         super().__init__()
         release_dead_widgets_render_caches()
+        parse_css_once(self)
         self.icons = icons or os.environ.get("PANEL_TUI_ICONS", "auto")
         #: the locale says the terminal expects UTF-8 (else: ASCII glyphs and borders)
         self.unicode_terminal = unicode_ok()
@@ -225,8 +226,12 @@ class PanelApp(App[None]):
             self._start_requested_scenario()
 
         self.call_after_refresh(self.check_size)
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """What start-up made stays out of later garbage collections (`freeze_start_up_heap`)."""
         if not self.is_headless:  # tests run many apps in one process: nothing of theirs is kept
-            self.call_after_refresh(freeze_start_up_heap)
+            freeze_start_up_heap()
 
     def _start_cloud_link(self) -> None:
         """The embedded tenant (or --cloud URL, or Microsoft) starts after the first frame.
