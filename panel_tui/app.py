@@ -138,16 +138,17 @@ class PanelApp(App[None]):
         self.set_reactive(PanelApp.language, device.language)
 
     def get_driver_class(self) -> type[Driver]:
-        """Textual's driver for this terminal; on Linux/macOS one that hands a lone Escape over
-        as soon as its wait ends (`panel_tui.ui.input_driver`). `$TEXTUAL_DRIVER` (textual-serve's
-        web driver) and the other platforms keep Textual's choice."""
-        driver = super().get_driver_class()
-        if (driver.__module__, driver.__qualname__) == ("textual.drivers.linux_driver", "LinuxDriver"):
-            from panel_tui.ui.input_driver import PanelDriver, apply_escape_delay
+        """Textual's choice, except that a terminal gets the panel's driver (an Escape that is
+        not held back 100-200 ms: `panel_tui.ui.driver`); `TEXTUAL_DRIVER` (the browser) and
+        other platforms keep theirs."""
+        from textual.drivers.linux_driver import LinuxDriver
 
-            apply_escape_delay()
-            return PanelDriver
-        return driver
+        chosen = super().get_driver_class()
+        if chosen is not LinuxDriver:
+            return chosen
+        from panel_tui.ui.driver import PanelDriver
+
+        return PanelDriver
 
     def get_theme(self, theme_name: str) -> Theme | None:
         """Textual's lookup without its two dict copies per call.
