@@ -17,20 +17,23 @@ if TYPE_CHECKING:
 
 def home_screen() -> Screen[None]:
     from panel_tui.screens.home import HomeScreen
+    from panel_tui.ui.textual_fixes import styled_with_current_css
 
     return HomeScreen()
 
 
 def webconfig_screen() -> Screen[None]:
+    from panel_tui.ui.textual_fixes import styled_with_current_css
     from panel_tui.webconfig.screens import WebConfigScreen
 
-    return WebConfigScreen()
+    return styled_with_current_css(WebConfigScreen())
 
 
 def cloud_screen() -> Screen[None]:
     from panel_tui.cloud.screens import CloudScreen
+    from panel_tui.ui.textual_fixes import styled_with_current_css
 
-    return CloudScreen()
+    return styled_with_current_css(CloudScreen())
 
 
 def scenario_commands() -> type[Provider]:

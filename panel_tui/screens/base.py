@@ -12,6 +12,7 @@ from textual.widget import Widget
 
 from panel_tui import menu_tree
 from panel_tui.ui.host import PanelHost, follow_app, host, unfollow_app
+from panel_tui.ui.textual_fixes import styled_with_current_css
 from panel_tui.widgets.chrome import Breadcrumbs, KeyHints
 from panel_tui.widgets.status_bar import LockIcon, StatusBar
 
@@ -88,6 +89,8 @@ class PanelScreen(Screen[object]):
     @on(events.Mount)
     def _follow_app(self) -> None:
         follow_app(self, device=self.device_changed, language=self.language_changed)
+        # styled as it mounts: coming back to it from F3/F4 need not restyle the whole panel
+        styled_with_current_css(self)
 
     @on(events.Unmount)
     def _unfollow_app(self) -> None:

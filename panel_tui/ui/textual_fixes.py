@@ -9,6 +9,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from textual.cache import LRUCache
+from textual.css.stylesheet import Stylesheet
+
 
 def release_dead_widgets_render_caches() -> bool:
     """Stop ``StylesCache.get_inner_outer``'s cache from keeping dead widgets' renders alive.
@@ -34,3 +37,75 @@ def release_dead_widgets_render_caches() -> bool:
 
     setattr(StylesCache, "get_inner_outer", staticmethod(get_inner_outer))
     return True
+
+
+
+#: Parsed CSS sources kept per stylesheet: every widget class's DEFAULT_CSS, app.tcss and the
+#: surfaces' files (about 100 after Web Config and F4), with room to spare.
+PARSE_CACHE_SIZE = 1024
+
+
+class CachedReparseStylesheet(Stylesheet):
+    """``Stylesheet`` whose ``reparse`` reuses the sources already parsed (see `parse_css_once`)."""
+
+    def reparse(self) -> None:
+        """Textual 8.2.8's ``reparse``, except that the fresh stylesheet gets this one's cache."""
+        stylesheet = Stylesheet(variables=self._variables)
+        stylesheet._parse_cache = self._parse_cache
+        for read_from, (css, is_defaults, tie_breaker, scope) in self.source.items():
+            stylesheet.add_source(css, read_from=read_from, is_default_css=is_defaults,
+                                  tie_breaker=tie_breaker, scope=scope)
+        try:
+            stylesheet.parse()
+        except Exception:
+            self._invalid_css.update(stylesheet._invalid_css)
+            raise
+        else:
+            self._rules = stylesheet.rules
+            self._rules_map = None
+            self.source = stylesheet.source
+            self._require_parse = False
+
+
+def parse_css_once(app: Any) -> bool:
+    """Parse each CSS source once, not all of them again at every new screen or widget class.
+
+    Textual 8.2.8's stylesheet keeps parsed sources in an ``LRUCache(64)``, but ``parse()``
+    walks every source in order: past 64 sources (the panel reaches ~90 with Web Config) each
+    walk evicts what it needs next, so every new widget class parsed all the CSS again. And
+    ``reparse()``, which a screen with its own CSS file (Scan to Email, Web Config, Cloud)
+    causes when first opened, parses in a fresh stylesheet with an empty cache. Together that
+    was about half of the first F3 and F4 and the ~55 ms of the first Scan to Email screen.
+
+    The cache grows to `PARSE_CACHE_SIZE`, and ``reparse()`` hands it to the fresh stylesheet:
+    Textual clears it in ``set_variables`` (a theme change), so what it holds was always parsed
+    with the current variables and the rules come out the same. Returns whether it changed it.
+    """
+    stylesheet = app.stylesheet
+    if type(stylesheet) is not Stylesheet:
+        return False
+    stylesheet._parse_cache = LRUCache(PARSE_CACHE_SIZE)
+    stylesheet.__class__ = CachedReparseStylesheet
+    return True
+
+
+def styled_with_current_css(screen: Any) -> Any:
+    """Mark a screen, made or mounted now, as styled with the CSS as it stands.
+
+    Textual 8.2.8 gives a new screen an update count of -1 and sets it only in ``refresh_css``,
+    and switching to a mode whose top screen's count differs from the app's calls
+    ``refresh_css``: the theme's variables set again (which empties the stylesheet's parse
+    cache), all the CSS parsed again and every widget of the screens shown restyled. So the
+    first F3 and F4 did it twice each (``_init_mode`` and ``switch_mode``), and F2 back to a
+    panel page pushed since (a status page, Scan) once more. That refresh is for a screen
+    styled before a theme change; a screen made now is styled from the current stylesheet
+    when it mounts. A later theme change still raises the app's count, so the screen is
+    refreshed when next shown, as before.
+    """
+    from textual._context import active_app
+
+    try:
+        screen._css_update_count = active_app.get()._css_update_count
+    except LookupError:  # made outside an app (a test): Textual's default stays
+        pass
+    return screen
