@@ -20,6 +20,7 @@ from panel_tui.cloud.signin_pane import SignInPane
 from panel_tui.cloud_link import CloudLink, CloudLinkStatus
 from panel_tui.messages import DeviceChanged
 from panel_tui.ui.host import follow_app, host, unfollow_app
+from panel_tui.ui.renders import drop_renders, drop_renders_when_left
 from panel_tui.ui.text import tr
 
 if TYPE_CHECKING:
@@ -90,6 +91,10 @@ class CloudScreen(Screen[None]):
             if tabs.active != "cloud-signin":
                 tabs.active = "cloud-signin"
             pane.focus_field()
+
+    def on_screen_suspend(self) -> None:
+        """Another surface shown: what this one drew is let go (drawn again on return)."""
+        drop_renders_when_left(self)
 
     def _ensure_link(self) -> CloudLink:
         """The app's link; when the app was started without one (tests: ``cloud=False``),
@@ -179,6 +184,9 @@ class CloudScreen(Screen[None]):
     @on(TabbedContent.TabActivated, "#cloud-tabs")
     def _tab(self, event: TabbedContent.TabActivated) -> None:
         pane_id = event.pane.id if event.pane is not None else ""
+        for pane in event.tabbed_content.query(TabPane):  # what the tabs left drew
+            if pane.id != pane_id:
+                drop_renders(pane)
         self._build(pane_id)  # a pane just built reads the tenant when mounted (`_pane`: None)
         if pane_id == "cloud-signin":
             # arrows on the tab bar keep the focus there (← → go on through the tabs; Tab enters
