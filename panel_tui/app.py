@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from panel_tui.cloud_link import CloudLink, CloudLinkStatus
     from panel_tui.menu_tree import MenuNode
     from panel_tui.scenario_runner import ScenarioRunner
+    from textual.driver import Driver
     from textual.theme import Theme
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,19 @@ class PanelApp(App[None]):
         #: `panel-tui --scenario ID`: applied once the cloud link is ready (panel_tui.scenario_runner)
         self.startup_scenario: str | None = None
         self.set_reactive(PanelApp.language, device.language)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice, except that a terminal gets the panel's driver (an Escape that is
+        not held back 100-200 ms: `panel_tui.ui.driver`); `TEXTUAL_DRIVER` (the browser) and
+        other platforms keep theirs."""
+        from textual.drivers.linux_driver import LinuxDriver
+
+        chosen = super().get_driver_class()
+        if chosen is not LinuxDriver:
+            return chosen
+        from panel_tui.ui.driver import PanelDriver
+
+        return PanelDriver
 
     def get_theme(self, theme_name: str) -> Theme | None:
         """Textual's lookup without its two dict copies per call.

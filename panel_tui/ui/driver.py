@@ -1,0 +1,86 @@
+"""The terminal driver: Textual's Linux driver, with an Escape key that arrives when it is pressed.
+
+Escape is the panel's Back key, pressed more than any key but the arrows. A terminal sends it as
+a lone ESC byte, which is also how every arrow and function key begins, so a reader must wait a
+moment for more bytes before it can call it Escape (curses's ``ESCDELAY``; Textual reads the
+same variable, 100 ms by default). Textual 8.2.8's input thread only looks at that wait between
+its ``select`` calls, and those time out every 100 ms: a lone ESC was delivered 100-200 ms after
+the key, the slowest key of the whole guide walk (``bench/walk.py``), and felt as a lag on every
+Back.
+
+This driver waits exactly the escape delay after a lone ESC, and uses 25 ms as that delay unless
+``ESCDELAY`` says otherwise (vim, kakoune and most curses programs wait 25 ms or less: the bytes
+of one key are written together, by a local terminal and over ssh alike).
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+from codecs import getincrementaldecoder
+
+from textual import constants
+from textual._parser import ParseError
+from textual._xterm_parser import XTermParser
+from textual.drivers.linux_driver import LinuxDriver
+
+#: ms; the panel's default when the person has not set ``ESCDELAY`` themselves
+DEFAULT_ESCDELAY_MS = 25
+IDLE_WAIT = 0.1  # s; as Textual: how often the input thread checks that the app is still running
+
+
+def escape_delay() -> float:
+    """Seconds to wait after a lone ESC: ``ESCDELAY`` (ms) if set, else the panel's 25 ms."""
+    raw = os.environ.get("ESCDELAY", "")
+    try:
+        ms = int(raw) if raw else DEFAULT_ESCDELAY_MS
+    except ValueError:
+        ms = DEFAULT_ESCDELAY_MS
+    return max(ms, 1) / 1000
+
+
+class PanelDriver(LinuxDriver):
+    """Textual's ``LinuxDriver`` whose input thread wakes when a lone ESC's wait ends."""
+
+    def run_input_thread(self) -> None:
+        """Textual's loop (``LinuxDriver.run_input_thread``, 8.2.8), with one change: after a
+        read that ends in ESC, the next ``select`` waits the escape delay, not 100 ms, so the
+        parser's timeout is checked as it expires."""
+        # the parser reads the delay from Textual's constants each time it waits for more bytes
+        constants.ESCAPE_DELAY = escape_delay()  # type: ignore[misc]
+        selector = selectors.SelectSelector()
+        selector.register(self.fileno, selectors.EVENT_READ)
+        fileno = self.fileno
+        parser = XTermParser(self._debug)
+        decode = getincrementaldecoder("utf-8")().decode
+        escape_wait = constants.ESCAPE_DELAY + 0.001
+        pending_escape = False
+
+        def process(events_ready: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> bool:
+            """Feed what was read to the parser; returns whether it ended in a lone ESC."""
+            ends_in_escape = False
+            for index, (_key, mask) in enumerate(events_ready):
+                if mask & selectors.EVENT_READ:
+                    data = decode(os.read(fileno, 1024 * 4), final=final and index == len(events_ready) - 1)
+                    if not data:
+                        break  # stdin is a pipe that ended
+                    ends_in_escape = data.endswith("\x1b")
+                    for event in parser.feed(data):
+                        self.process_message(event)
+            for event in parser.tick():
+                self.process_message(event)
+            return ends_in_escape
+
+        try:
+            while not self.exit_event.is_set():
+                # an empty select still runs the parser's clock: that is when a lone ESC is Escape
+                pending_escape = process(selector.select(escape_wait if pending_escape else IDLE_WAIT))
+            selector.unregister(self.fileno)
+            process(selector.select(IDLE_WAIT), final=True)
+        finally:
+            selector.close()
+            try:
+                for _event in parser.feed(""):
+                    pass
+            except (EOFError, ParseError):
+                pass

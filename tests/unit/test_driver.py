@@ -1,0 +1,78 @@
+"""The panel's terminal driver delivers a lone Escape once the escape delay has passed."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import queue
+import selectors
+import threading
+from typing import Any
+
+import pytest
+from textual import events
+
+from panel_tui.ui.driver import PanelDriver, escape_delay
+
+
+class RecordingDriver(PanelDriver):
+    """The panel's driver reading a pipe instead of the terminal, keeping the keys it parses."""
+
+    def __init__(self, fileno: int) -> None:
+        super().__init__(app=None)  # type: ignore[arg-type]  # nothing is posted to an app
+        self.fileno = fileno
+        self.keys: queue.Queue[str] = queue.Queue()
+
+    def process_message(self, message: Any) -> None:
+        if isinstance(message, events.Key):
+            self.keys.put(message.key)
+
+
+async def _made(fileno: int) -> RecordingDriver:
+    return RecordingDriver(fileno)  # a Textual driver is made on a running loop
+
+
+class HourLongIdle(selectors.SelectSelector):
+    """A selector whose idle waits (Textual's 100 ms polls) last an hour: only a wait the driver
+    chose for a pending ESC stays short."""
+
+    def select(self, timeout: float | None = None) -> Any:
+        idle = self.get_map() and (timeout is None or timeout >= 0.1)  # (not the last, after unregister)
+        return super().select(3600 if idle else timeout)
+
+
+@pytest.fixture
+def reading(monkeypatch: pytest.MonkeyPatch):
+    """A driver whose input thread reads a pipe and would otherwise wake once an hour."""
+    monkeypatch.setenv("ESCDELAY", "5")
+    monkeypatch.setattr(selectors, "SelectSelector", HourLongIdle)
+    read_end, write_end = os.pipe()
+    driver = asyncio.run(_made(read_end))
+    thread = threading.Thread(target=driver.run_input_thread, daemon=True)
+    thread.start()
+    yield driver, write_end
+    driver.exit_event.set()
+    os.write(write_end, b"q")
+    os.close(write_end)  # end of file: the thread's last read returns at once
+    thread.join(timeout=5)
+    os.close(read_end)
+
+
+def test_a_lone_escape_arrives_without_waiting_for_the_next_read(reading) -> None:
+    driver, write_end = reading
+    os.write(write_end, b"\x1b")
+    assert driver.keys.get(timeout=10) == "escape"
+
+
+def test_an_arrow_is_still_one_key_not_an_escape(reading) -> None:
+    driver, write_end = reading
+    os.write(write_end, b"\x1b[B")
+    assert driver.keys.get(timeout=10) == "down"
+    os.write(write_end, b"\x1b")
+    assert driver.keys.get(timeout=10) == "escape"
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("", 0.025), ("250", 0.25), ("0", 0.001), ("soon", 0.025)])
+def test_escdelay_is_the_persons_or_25_ms(monkeypatch: pytest.MonkeyPatch, value: str, seconds: float) -> None:
+    monkeypatch.setenv("ESCDELAY", value)
+    assert escape_delay() == pytest.approx(seconds)
