@@ -75,3 +75,33 @@ async def test_cloud_tabs_and_surface_left_keep_no_lines(live_device: Device, te
         await wait_until(pilot, lambda: _drawn_lines(cloud) == 0, "the surface left to let go of its lines")
         await app.switch_mode("cloud")
         await wait_until(pilot, lambda: screen_text(app) == shown_mail, "Mailboxes drawn again, the same")
+
+
+async def test_field_message_lines_are_made_when_a_field_first_has_a_message(device: Device) -> None:
+    """Basic's nine message lines are not built with the page (≈ 25 KiB a widget); a refused OK
+    puts each message on the line right under its field's row, as before."""
+    from textual.widgets import Input, Select
+
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("webconfig")
+        web = app.screen
+        await log_in_webconfig(pilot, app)
+        page = web.query_one("#page-email-basic")
+        assert not page.query(".field-error")
+        web.query_one("#eb-auth-method", Select).value = "smtp_auth"
+        web.query_one("#eb-sender", Input).value = ".bad(address"
+        web.query_one("#eb-smtp-server", Input).value = "smtp.example.com"
+        web.query_one("#eb-smtp-port", Input).value = "0"
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: len(page.query(".field-error.-shown")) == 2, "two field messages")
+        for field in ("eb-sender", "eb-smtp-port"):
+            row = web.query_one(f"#{field}").parent
+            siblings = list(row.parent.children)
+            assert siblings[siblings.index(row) + 1].id == f"{field}-error"
+        shown = screen_text(app)
+        assert "not sent" in shown.lower() or "nav nosūt" in shown.lower()
+        web.query_one("#eb-sender", Input).value = "printer@example.com"
+        web.query_one("#eb-smtp-port", Input).value = "587"
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: not page.query(".field-error.-shown"), "the messages cleared")
