@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from cloud_sim.operations import JsonValue, operation
 from cloud_sim.jsontypes import JsonObject
-from cloud_sim.state_dir import LOCK_FILE, call_admin, claim, running
+from cloud_sim.state_dir import LOCK_FILE, READY, call_admin, claim, running
 
 if TYPE_CHECKING:  # imported by the commands that need them (the CLI starts fast)
     from cloud_sim.runtime import TenantHandle
@@ -233,10 +233,6 @@ def serve(args: argparse.Namespace) -> int:
         if not args.child:
             print("cloud-sim stopped.", flush=True)
     return 0
-
-
-#: the first word of the one line a ``--child`` tenant prints when it serves
-READY = "cloud-sim-ready"
 
 
 def _serve_as_child(h: TenantHandle, stop: threading.Event) -> None:

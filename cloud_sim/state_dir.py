@@ -27,6 +27,9 @@ READ_ONLY_OPS = READ_ONLY | FAULT_READ_ONLY
 #: the lock file that makes one process the owner of a tenant's state dir (fcntl.flock, held
 #: while serving; the panel's embedded tenant takes the same one)
 LOCK_FILE = "cloud-sim.lock"
+#: the first word of the line ``serve --child`` prints once it serves (the panel reads it
+#: without importing the CLI)
+READY = "cloud-sim-ready"
 
 
 def claim(state_dir: Path) -> StateLock:

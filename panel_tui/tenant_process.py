@@ -131,7 +131,7 @@ def read_ready(proc: subprocess.Popen[bytes], log_path: Path, timeout: float) ->
     import selectors
     import time
 
-    from cloud_sim.cli import READY
+    from cloud_sim.state_dir import READY
 
     assert proc.stdout is not None
     fd = proc.stdout.fileno()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.actions import SkipAction
@@ -13,26 +14,31 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
-from panel_tui.cloud.admin_pane import AdminPane
-from panel_tui.cloud.mail_pane import MailPane
-from panel_tui.cloud.scenarios_pane import ScenariosPane
 from panel_tui.cloud.signin_pane import SignInPane
 from panel_tui.cloud_link import CloudLink, CloudLinkStatus
 from panel_tui.messages import DeviceChanged
 from panel_tui.ui.host import follow_app, host, unfollow_app
+from panel_tui.ui.renders import drop_renders, drop_renders_when_left
 from panel_tui.ui.text import tr
 
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
 
-#: the tabs in order: name -> (pane class, pane widget id)
-PANES: dict[str, tuple[type[Widget], str]] = {
-    "signin": (SignInPane, "signin-pane"),
-    "admin": (AdminPane, "admin-pane"),
-    "mail": (MailPane, "mail-pane"),
-    "scenarios": (ScenariosPane, "scenarios-pane"),
+#: the tabs in order: name -> ("module:Class" of its pane, pane widget id); a pane's module is
+#: imported when its tab is first opened (the Scenarios tab's engine and catalogue are ~0.3 MiB)
+PANES: dict[str, tuple[str, str]] = {
+    "signin": ("panel_tui.cloud.signin_pane:SignInPane", "signin-pane"),
+    "admin": ("panel_tui.cloud.admin_pane:AdminPane", "admin-pane"),
+    "mail": ("panel_tui.cloud.mail_pane:MailPane", "mail-pane"),
+    "scenarios": ("panel_tui.cloud.scenarios_pane:ScenariosPane", "scenarios-pane"),
 }
-PaneT = TypeVar("PaneT", bound=Widget)
+
+
+def pane_class(name: str) -> type[Widget]:
+    """The class of tab ``name``'s pane (its module imported now if it was not yet)."""
+    module, _, cls = PANES[name][0].partition(":")
+    found: type[Widget] = getattr(import_module(module), cls)
+    return found
 
 
 class CloudScreen(Screen[None]):
@@ -65,10 +71,10 @@ class CloudScreen(Screen[None]):
         # the sign-in pages are always built (Web Config's sign-in offers its code there); the
         # other tabs' contents when first opened: F4 built ~100 widgets a sign-in never shows
         with TabbedContent(id="cloud-tabs", initial=f"cloud-{first}"):
-            for name, (pane_class, pane_id) in PANES.items():
+            for name, (_, pane_id) in PANES.items():
                 with TabPane(tr(self, f"cloud.tab.{name}"), id=f"cloud-{name}"):
                     if name in ("signin", first):
-                        yield pane_class(id=pane_id)
+                        yield pane_class(name)(id=pane_id)
         yield Static(tr(self, "cloud.hints"), id="cloud-hints", classes="key-hints", markup=False)
 
     def on_mount(self) -> None:
@@ -90,6 +96,10 @@ class CloudScreen(Screen[None]):
             if tabs.active != "cloud-signin":
                 tabs.active = "cloud-signin"
             pane.focus_field()
+
+    def on_screen_suspend(self) -> None:
+        """Another surface shown: what this one drew is let go (drawn again on return)."""
+        drop_renders_when_left(self)
 
     def _ensure_link(self) -> CloudLink:
         """The app's link; when the app was started without one (tests: ``cloud=False``),
@@ -118,10 +128,10 @@ class CloudScreen(Screen[None]):
                       domain=link.info.tenant_domain or "")
         self.query_one("#cloud-header", Static).update(text)
 
-    def _pane(self, pane_class: type[PaneT]) -> PaneT | None:
-        """The tab's pane, or None until it is built and mounted (its tab is built when first
-        opened, and a pane reads the tenant itself when mounted)."""
-        found = self.query(pane_class)
+    def _pane(self, name: str) -> Any:
+        """Tab ``name``'s pane, or None until it is built and mounted (its tab is built when
+        first opened, and a pane reads the tenant itself when mounted)."""
+        found = self.query(f"#{PANES[name][1]}")
         return found.first() if found and found.first().is_mounted else None
 
     def _build(self, tab_id: str) -> AwaitMount | None:
@@ -130,10 +140,10 @@ class CloudScreen(Screen[None]):
         name = tab_id.removeprefix("cloud-")
         if name not in PANES:
             return None
-        pane_class, pane_id = PANES[name]
-        if self.query(pane_class):
+        pane_id = PANES[name][1]
+        if self.query(f"#{pane_id}"):
             return self._building.get(name)
-        building = self.query_one(f"#{tab_id}", TabPane).mount(pane_class(id=pane_id))
+        building = self.query_one(f"#{tab_id}", TabPane).mount(pane_class(name)(id=pane_id))
         self._building[name] = building
         return building
 
@@ -155,9 +165,14 @@ class CloudScreen(Screen[None]):
         if name in PANES:
             building = self._build(tabs.active)
             if building is None:
-                self.query_one(PANES[name][0]).focus_first()
+                self._focus_pane(name)
             else:  # a pane opened a moment ago: into it once it is built
-                self.call_later(self._when_built, building, lambda: self.query_one(PANES[name][0]).focus_first())
+                self.call_later(self._when_built, building, lambda: self._focus_pane(name))
+
+    def _focus_pane(self, name: str) -> None:
+        """The focus to tab ``name``'s first control."""
+        pane: Any = self.query_one(f"#{PANES[name][1]}")
+        pane.focus_first()
 
     async def _when_built(self, building: AwaitMount, action: Callable[[], object]) -> None:
         await building
@@ -171,14 +186,17 @@ class CloudScreen(Screen[None]):
     def _link_status(self, message: CloudLinkStatus) -> None:
         self._refresh_header()
         self.query_one(SignInPane).link_changed()
-        for pane_class in (AdminPane, MailPane, ScenariosPane):
-            pane = self._pane(pane_class)
+        for name in ("admin", "mail", "scenarios"):
+            pane = self._pane(name)
             if pane is not None:
                 pane.reload()
 
     @on(TabbedContent.TabActivated, "#cloud-tabs")
     def _tab(self, event: TabbedContent.TabActivated) -> None:
         pane_id = event.pane.id if event.pane is not None else ""
+        for pane in event.tabbed_content.query(TabPane):  # what the tabs left drew
+            if pane.id != pane_id:
+                drop_renders(pane)
         self._build(pane_id)  # a pane just built reads the tenant when mounted (`_pane`: None)
         if pane_id == "cloud-signin":
             # arrows on the tab bar keep the focus there (← → go on through the tabs; Tab enters
@@ -186,14 +204,14 @@ class CloudScreen(Screen[None]):
             if not isinstance(self.focused, Tabs):
                 self.query_one(SignInPane).focus_field()
         elif pane_id in ("cloud-admin", "cloud-mail", "cloud-scenarios"):
-            pane = self._pane(PANES[pane_id.removeprefix("cloud-")][0])
+            pane = self._pane(pane_id.removeprefix("cloud-"))
             if pane is not None:
                 pane.reload()
 
     def device_changed(self, event: DeviceChanged) -> None:
         """Every device event, shown or not: a clock change shows on the admin pane."""
         kind = event.kind
-        admin = self._pane(AdminPane)
+        admin = self._pane("admin")
         if kind == "clock" and admin is not None:
             admin.reload()
         elif kind == "signin":

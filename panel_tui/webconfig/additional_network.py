@@ -16,6 +16,7 @@ from textual.widgets import Button, Select, Static
 
 from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
+from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
 from panel_tui.webconfig.fields import compose_rows
 from panel_tui.widgets.form import FieldSpec
 
@@ -57,29 +58,27 @@ class AdditionalNetworkPage(VerticalScroll, can_focus=False):
         self._show_rows()
         network = host(self).device.settings.email_server.network
         self.query_one("#an-network", Select).value = network
-        error = self.query_one("#an-network-error", Static)
-        error.update("")
-        error.remove_class("-shown")
+        clear_field_errors(self, ("an-network",))
         self.query_one("#an-result", Static).update("")
 
     @on(Button.Pressed, "#an-ok")
     def press_ok(self) -> None:
         from device_model.validation import ValidationError
 
-        error = self.query_one("#an-network-error", Static)
         result = self.query_one("#an-result", Static)
         network = self.query_one("#an-network", Select).value
         try:
             host(self).device.update("email_server", network=network)
         except ValidationError as exc:
             msg = exc.errors.get("network")
-            error.update(tr(self, msg) if msg is not None else "")
-            error.set_class(msg is not None, "-shown")
+            if msg is not None:
+                show_field_errors(self, {"an-network": tr(self, msg)})
+            else:
+                clear_field_errors(self, ("an-network",))
             result.update(tr(self, "webconfig.email.invalid"))
             result.set_class(True, "-error")
             return
-        error.update("")
-        error.remove_class("-shown")
+        clear_field_errors(self, ("an-network",))
         result.set_class(False, "-error")
         result.update(tr(self, "webconfig.email.saved"))
         self._show_rows()

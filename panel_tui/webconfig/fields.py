@@ -1,8 +1,8 @@
 """Web Config's rows of fields, built from the panel's form kit (``FieldSpec``).
 
 A Web Config page lays a field out as the printer's pages do: the label and the widget on one
-``field-row``, the field's message on the line below (``#<id>-error``, filled by
-:mod:`panel_tui.webconfig.field_errors`). The fields themselves are data, as on the panel's
+``field-row``, the field's message on the line below (``#<id>-error``, made when the field
+first has one by :mod:`panel_tui.webconfig.field_errors`). The fields themselves are data, as on the panel's
 settings screens; a page composes them in runs between its own rows (Current Status, Sign In).
 """
 
@@ -12,24 +12,20 @@ from collections.abc import Callable, Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Label, Static
+from textual.widgets import Label
 
 from panel_tui.widgets.form import FieldSpec, FieldValue, field_widget
 
 
 def compose_rows(
     specs: Sequence[FieldSpec], t: Callable[..., str], values: Mapping[str, FieldValue] | None = None,
-    *, errors: bool = True,
 ) -> ComposeResult:
-    """A labelled row for each field, each followed by its message line (unless ``errors`` is
-    False: a page whose only field cannot be refused)."""
+    """A labelled row for each field (its message line comes below it when it has one)."""
     for spec in specs:
         widget = field_widget(spec, (values or {}).get(spec.name), t)
         classes = f"field-row {spec.row_classes}".strip()
         yield Horizontal(Label(t(spec.label_key), classes="field-label", markup=False), widget,
                          classes=classes, id=spec.row_id)
-        if errors:
-            yield Static(id=f"{spec.id}-error", classes="field-error", markup=False)
 
 
 def widget_ids(specs: Sequence[FieldSpec]) -> dict[str, str]:

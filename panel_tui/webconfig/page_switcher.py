@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.widgets import ContentSwitcher
 
+from panel_tui.ui.renders import drop_renders
 from panel_tui.webconfig.connection_test import ConnectionTestPage
 from panel_tui.webconfig.email_basic import EmailBasicPage
 from panel_tui.webconfig.notifications import EmailNotificationPage
@@ -91,6 +92,18 @@ class PageSwitcher(ContentSwitcher):
         self._waiting.append(then)
         if not self._still_building():
             self._run_waiting()
+
+    def watch_current(self, old: str | None, new: str | None) -> None:
+        """The page left lets go of the lines it drew (a page is drawn anew when shown), once
+        the screen has been laid out without it (before, a repaint would draw it again)."""
+        super().watch_current(old, new)
+        left = next((child for child in self.children if old and child.id == old), None)
+        if left is not None and old != new:
+            self.call_after_refresh(self._let_go, left)
+
+    def _let_go(self, page: Widget) -> None:
+        if page.id != self.current:
+            drop_renders(page)
 
     def when_built(self, action: Callable[[], object]) -> None:
         """Run ``action`` now, or once the page shown has been built."""

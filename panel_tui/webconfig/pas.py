@@ -27,7 +27,7 @@ class PasPage(VerticalScroll, can_focus=False):
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
         yield Static(t("webconfig.nav.pas"), classes="page-title", markup=False)
         yield Static(t("webconfig.pas.intro"), classes="page-note", markup=False)
-        yield from compose_rows((SENDER,), t, errors=False)  # either choice is valid
+        yield from compose_rows((SENDER,), t)  # either choice is valid: never a message
         with Horizontal(classes="button-row"):
             yield Button(t("webconfig.ok"), id="pas-ok", compact=True)
         yield Static(id="pas-result", classes="page-result", markup=False)

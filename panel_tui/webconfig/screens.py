@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 
 from panel_tui.messages import DeviceChanged
 from panel_tui.ui.host import follow_app, host, unfollow_app
+from panel_tui.ui.renders import drop_renders_when_left
 from panel_tui.ui.text import describe_error, tr
 from panel_tui.webconfig.email_basic import EmailBasicPage
 from panel_tui.webconfig.notifications import EmailNotificationPage
@@ -107,6 +108,10 @@ class WebConfigScreen(Screen[None]):
     def on_unmount(self) -> None:
         unfollow_app(self)
         self.cancel_sign_in()
+
+    def on_screen_suspend(self) -> None:
+        """Another surface shown: what this one drew is let go (drawn again on return)."""
+        drop_renders_when_left(self)
 
     # -- header, tabs, nav --------------------------------------------------------------
 

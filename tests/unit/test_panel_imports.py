@@ -42,3 +42,20 @@ def test_the_tenant_in_the_panel_loads_sqlite3_before_any_pane_reads_its_failure
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_cloud_surface_and_the_tenant_process_leave_scenarios_and_the_cli_unloaded() -> None:
+    """The Scenarios tab's engine and catalogue load when that tab is first opened, and reading
+    the tenant process's ready line does not import cloud-sim's command line (≈ 0.3 MiB)."""
+    code = (
+        "import sys\n"
+        "import panel_tui.cloud.screens, panel_tui.tenant_process, panel_tui.cloud_link\n"
+        "from cloud_sim.state_dir import READY\n"
+        "loaded = [m for m in sys.modules if m.startswith(('panel_tui.scenario', 'panel_tui.cloud.scenarios'))\n"
+        "          or m == 'cloud_sim.cli']\n"
+        "assert not loaded, loaded\n"
+        "from panel_tui.cloud.screens import pane_class\n"
+        "assert pane_class('scenarios').__name__ == 'ScenariosPane'\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
