@@ -1,0 +1,48 @@
+"""What a new user tripped on at 80×24 in English and Latvian: raw labels, Latvian agreement and
+terms, and small stumbles, read on the screen as a person does."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.acceptance.conftest import Launch
+from tests.acceptance.test_error_codes import TO, apply_scenario, flat, start_panel
+
+TERM = "xterm-16color"
+#: A label as code spells it (``sender``, ``smtp_server``), at the start of a Job Details row.
+RAW_LABEL = re.compile(r"^\s*[a-z]+(?:[_.][a-z]+)*\s{2,}\S")
+
+
+def _job_details_rows(screen: str) -> list[str]:
+    """The rows inside the Job Details frame."""
+    return [line[line.index("█") + 1 : line.rindex("█")] for line in screen.splitlines() if line.count("█") >= 2]
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_job_details_has_no_raw_label(launch: Launch, state_dir: Path, lang: str) -> None:
+    """Job Details showed the code's name `sender` as a label; every label is a word for people."""
+    apply_scenario(launch, state_dir)
+    panel = start_panel(launch, "--lang", lang)
+    scan, done, title, sender = (
+        ("Scan", "Completed", "Job Details", "Sender") if lang == "en" else ("Skenēt", "Pabeigts", "Darba informācija", "Sūtītājs")
+    )
+    panel.press("f5")
+    panel.settle()
+    panel.press("left", "enter")  # Home: Settings -> Scan
+    panel.wait_for("Tīkla mape/FTP" if lang == "lv" else "Network Folder/FTP")
+    panel.press("enter")  # Email
+    panel.settle()
+    panel.type(TO)
+    panel.press("enter")
+    panel.wait_for(done, timeout=40)
+    panel.press("ctrl+j")
+    panel.wait_until(lambda: done in panel.line(TO), "the log's newest row is the job")
+    panel.press("enter")
+    panel.wait_for(title, "admin@contoso.onmicrosoft.com")
+    rows = _job_details_rows(panel.settle())
+    raw = [row for row in rows if RAW_LABEL.match(row)]
+    assert not raw, f"raw labels: {raw}\n{panel.text()}"
+    assert any(row.strip().startswith(sender) for row in rows), panel.text()
