@@ -46,3 +46,31 @@ def test_job_details_has_no_raw_label(launch: Launch, state_dir: Path, lang: str
     raw = [row for row in rows if RAW_LABEL.match(row)]
     assert not raw, f"raw labels: {raw}\n{panel.text()}"
     assert any(row.strip().startswith(sender) for row in rows), panel.text()
+
+
+def test_latvian_values_agree_with_feminine_labels(launch: Launch) -> None:
+    """"Sūtītāja e-pasta adrese  Nav iestatīts", "Autentifikācijas metode  Izslēgts", "Atmiņas
+    ierīce  (netiek emulēts)": a value after a feminine noun agrees with it."""
+    t = launch("panel-tui", "--lang", "lv", term=TERM)
+    t.wait_for("Darba statuss")
+    t.press("enter")  # Settings
+    t.wait_for("Vispārīgie iestatījumi")
+    t.press("enter")
+    t.wait_for("Tīkla iestatījumi")
+    t.press("down", "down", "enter")
+    t.wait_for("Tīkla statuss")
+    t.press("down", "down", "enter")
+    t.wait_for("E-pasta servera statuss")
+    t.press("down", "down", "enter")
+    t.wait_for("Sūtītāja e-pasta adrese")
+    for label, value in (("Sūtītāja e-pasta adrese", "Nav iestatīta"), ("SMTP servera adrese", "Nav iestatīta"),
+                         ("Autentifikācijas metode", "Izslēgta")):
+        assert re.search(rf"{label}\s+{value}\b", t.line(label)), t.text()
+    t.press("f5")
+    t.wait_for("Sākums")
+    t.settle()
+    t.press("left", "enter")  # Scan
+    t.wait_for("Tīkla mape/FTP")
+    for label, value in (("Tīkla mape/FTP", "netiek emulēta"), ("Atmiņas ierīce", "netiek emulēta"),
+                         ("Mākonis", "netiek emulēts"), ("Dators", "netiek emulēts")):
+        assert re.search(rf"{re.escape(label)}\s+\({value}\)", t.line(label)), t.text()
