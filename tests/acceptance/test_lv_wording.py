@@ -74,3 +74,41 @@ def test_latvian_values_agree_with_feminine_labels(launch: Launch) -> None:
     for label, value in (("Tīkla mape/FTP", "netiek emulēta"), ("Atmiņas ierīce", "netiek emulēta"),
                          ("Mākonis", "netiek emulēts"), ("Dators", "netiek emulēts")):
         assert re.search(rf"{re.escape(label)}\s+\({value}\)", t.line(label)), t.text()
+
+
+PAS_MODEL = ("--model", "am-c4000")  # a model with Print Admin Serverless on Home
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_pas_log_in_with_empty_fields_asks_for_them(launch: Launch, lang: str) -> None:
+    """Log In with nothing typed said the ID, password or card number "is incorrect": it asks for
+    what is missing instead."""
+    w = {
+        "en": ("User ID", "Enter your user ID and password, or your card number.", "Enter your password.", "incorrect"),
+        "lv": ("Lietotāja ID", "Ievadiet savu lietotāja ID un paroli vai kartes numuru.", "Ievadiet savu paroli.",
+               "nav pareizs"),
+    }[lang]
+    t = launch("panel-tui", *PAS_MODEL, "--lang", lang, term=TERM)
+    t.wait_for("Print Admin Serverless")
+    t.press("left", "down", "down", "enter")  # Home opens on Settings; the fifth tile is under Scan
+    t.wait_for(w[0])
+    t.settle()
+    t.press("enter")  # Log In with nothing typed
+    t.wait_for(w[1])
+    t.type("1002")
+    t.press("enter")  # an ID, no password
+    screen = t.wait_for(w[2])
+    assert w[3] not in screen, screen
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_pas_to_email_jobs_are_named_to_email(launch: Launch, state_dir: Path, lang: str) -> None:
+    """Print Admin Serverless' To Email jobs were listed as "Scan to Email" in Job Status."""
+    apply_scenario(launch, state_dir, "pas-361-one-user")  # user 1002 sends twice with To Email
+    to_email, scan_to_email = ("To Email", "Scan to Email") if lang == "en" else ("Uz e-pastu", "Skenēt uz e-pastu")
+    panel = start_panel(launch, *PAS_MODEL, "--lang", lang)
+    panel.wait_for("Print Admin Serverless")
+    panel.settle()
+    panel.press("down", "left", "enter")  # Home: Settings -> Web Config -> the Job/Status tile
+    panel.wait_until(lambda: to_email in panel.line(TO), "the log names the job To Email")
+    assert scan_to_email not in panel.text(), panel.text()
