@@ -112,3 +112,24 @@ def test_pas_to_email_jobs_are_named_to_email(launch: Launch, state_dir: Path, l
     panel.press("down", "left", "enter")  # Home: Settings -> Web Config -> the Job/Status tile
     panel.wait_until(lambda: to_email in panel.line(TO), "the log names the job To Email")
     assert scan_to_email not in panel.text(), panel.text()
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_sign_in_window_drops_the_copy_keys_once_signed_in(launch: Launch, lang: str) -> None:
+    """The Sign In window still said "c copy code  u copy URL" after Signed in: no code is left."""
+    from tests.acceptance.journeys import ADMIN, WORDS, steps_2_to_7_start_the_sign_in, steps_8_to_11_sign_in_at_microsoft
+
+    w = WORDS[lang]
+    copy_keys = ("c copy code", "u copy URL") if lang == "en" else ("c kopēt kodu", "u kopēt URL")
+    t = launch("panel-tui", "--lang", lang, term=TERM)
+    t.wait_for(w["home"])
+    code = steps_2_to_7_start_the_sign_in(t, w)
+    footer = t.text().splitlines()[-1]
+    assert all(key in footer for key in copy_keys), footer  # while there is a code to copy
+    steps_8_to_11_sign_in_at_microsoft(t, w, code)
+    t.press("f3")
+    t.wait_for(f"Signed in: {ADMIN}")
+    t.settle()
+    footer = t.text().splitlines()[-1]
+    assert not any(key in footer for key in copy_keys), footer
+    assert "Esc" in footer, footer
