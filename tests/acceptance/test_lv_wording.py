@@ -133,3 +133,31 @@ def test_sign_in_window_drops_the_copy_keys_once_signed_in(launch: Launch, lang:
     footer = t.text().splitlines()[-1]
     assert not any(key in footer for key in copy_keys), footer
     assert "Esc" in footer, footer
+
+
+def test_need_admin_approval_explains_before_start_again(launch: Launch, state_dir: Path) -> None:
+    """On "Need admin approval" the Start again button sat above the explanation: it follows it."""
+    from tests.acceptance.journeys import WORDS, steps_2_to_7_start_the_sign_in
+
+    from tests.acceptance.test_error_codes import admin_centre, press_button
+
+    w = WORDS["en"]
+    t = launch("panel-tui", term=TERM)
+    t.wait_for(w["home"])
+    admin_centre(t)
+    press_button(t, "Revoke")  # Administrator consent: no consent for the organisation
+    t.wait_for("Not granted")
+    t.press("f2")
+    t.wait_for(w["home"])
+    code = steps_2_to_7_start_the_sign_in(t, w)
+    t.press("f4")
+    t.wait_for(w["enter_code"], code)
+    t.press("enter")
+    t.wait_for(w["account_page"])
+    t.type("user@contoso.onmicrosoft.com")  # an ordinary user cannot consent for the organisation
+    t.press("enter")
+    t.wait_for(w["password_page"])
+    t.type("Contoso-User-2025")
+    t.press("enter")
+    screen = t.wait_for("Need admin approval", "Start again", "ask an admin")
+    assert screen.index("ask an admin") < screen.index("Start again"), screen
