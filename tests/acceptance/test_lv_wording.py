@@ -161,3 +161,14 @@ def test_need_admin_approval_explains_before_start_again(launch: Launch, state_d
     t.press("enter")
     screen = t.wait_for("Need admin approval", "Start again", "ask an admin")
     assert screen.index("ask an admin") < screen.index("Start again"), screen
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", ("refuses", "sends")), ("lv", ("noraida", "nosūta"))])
+def test_scenarios_list_says_what_the_additional_network_scenario_ends_in(launch: Launch, lang: str,
+                                                                          words: tuple[str, str]) -> None:
+    """`scenarios list` said "completed" beside "OAuth2 on the additional network: refused": the
+    setting is refused and Scan to Email then completes on the standard network; the row says both."""
+    cli = launch("panel-tui", "scenarios", "list", "--lang", lang, cols=120)
+    assert cli.wait_exit(timeout=30) == 0, cli.text()
+    row = cli.line("additional-network-oauth2-refused")
+    assert "completed" in row and all(word in row for word in words), row
