@@ -13,12 +13,12 @@ from .i18n import Msg
 from .jsontypes import JsonObject
 from .storage import aware_datetime, bounded_int
 
-JOB_KINDS = ("scan_to_email", "print", "email", "notification", "connection_test", "scan", "fax")
+JOB_KINDS = ("scan_to_email", "to_email", "print", "email", "notification", "connection_test", "scan", "fax")
 #: "interrupted": the process died while the job was running (a mail may have gone out).
 JOB_STATUSES = ("active", "completed", "canceled", "error", "interrupted")
 #: Jobs that hand a message to a server: recorded on disk as soon as they start, so that a kill
 #: between the server's acceptance and the log's write still leaves a record ("interrupted").
-DELIVERY_KINDS = frozenset({"scan_to_email", "email", "notification", "fax"})
+DELIVERY_KINDS = frozenset({"scan_to_email", "to_email", "email", "notification", "fax"})
 MAX_ID = 2**53  # what any JSON reader keeps exactly
 _MAX_TEXT = 4000
 

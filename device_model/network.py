@@ -21,12 +21,16 @@ if TYPE_CHECKING:
 
 Value = Union[str, Msg]
 NOT_SET = Msg.of("status.not_set")
+#: "Not set" after a label that is a feminine noun in Latvian (adrese, maska, vārteja), which the
+#: value agrees with ("Nav iestatīta"); English has one form.
+NOT_SET_F = Msg.of("status.not_set_f")
 
 
-def _v(value: object) -> Value:
-    """A display value: the catalog's "not set" for empty, else the string."""
+def _v(value: object, not_set: Msg = NOT_SET) -> Value:
+    """A display value: the catalog's "not set" (``not_set``: the form that agrees with the
+    label) for empty, else the string."""
     if value is None or value == "":
-        return NOT_SET
+        return not_set
     return str(value)
 
 
@@ -119,12 +123,12 @@ class NetworkStatus:
             StatusRow("device_name", Msg.of("status.network.device_name"), _v(self.device_name)),
             StatusRow("ip_mode", Msg.of("status.network.ip_mode"),
                       Msg.of("status.network.auto" if self.dhcp else "status.network.manual")),
-            StatusRow("ip", Msg.of("status.network.ip"), _v(self.ip)),
-            StatusRow("subnet_mask", Msg.of("status.network.subnet_mask"), _v(self.subnet_mask)),
-            StatusRow("gateway", Msg.of("status.network.gateway"), _v(self.gateway)),
+            StatusRow("ip", Msg.of("status.network.ip"), _v(self.ip, NOT_SET_F)),
+            StatusRow("subnet_mask", Msg.of("status.network.subnet_mask"), _v(self.subnet_mask, NOT_SET_F)),
+            StatusRow("gateway", Msg.of("status.network.gateway"), _v(self.gateway, NOT_SET_F)),
             StatusRow("dns_primary", Msg.of("status.network.dns_primary"), _v(self.dns_primary)),
             StatusRow("dns_secondary", Msg.of("status.network.dns_secondary"), _v(self.dns_secondary)),
-            StatusRow("mac", Msg.of("status.network.mac"), _v(self.mac_address)),
+            StatusRow("mac", Msg.of("status.network.mac"), _v(self.mac_address, NOT_SET_F)),
         ]
         return rows
 
@@ -133,11 +137,11 @@ class NetworkStatus:
         return [
             StatusRow("ipv6", Msg.of("status.network.ipv6"),
                       Msg.of("status.enabled" if self.ipv6_enabled else "status.disabled")),
-            StatusRow("ipv6_link_local", Msg.of("status.network.ipv6_link_local"), _v(self.ipv6_link_local)),
+            StatusRow("ipv6_link_local", Msg.of("status.network.ipv6_link_local"), _v(self.ipv6_link_local, NOT_SET_F)),
             StatusRow("proxy", Msg.of("status.network.proxy"),
                       Msg.of("status.enabled" if self.proxy_enabled else "status.disabled")),
             StatusRow("proxy_server", Msg.of("status.network.proxy_server"),
-                      _v(f"{self.proxy_server}:{self.proxy_port}" if self.proxy_server else "")),
+                      _v(f"{self.proxy_server}:{self.proxy_port}" if self.proxy_server else "", NOT_SET_F)),
         ]
 
 
@@ -191,8 +195,8 @@ class EmailServerStatus:
         elif self.auth_method in ("smtp_auth", "pop_before_smtp"):
             rows.append(StatusRow("account", Msg.of("status.email.account"), _v(self.account)))
         rows += [
-            StatusRow("sender_address", Msg.of("status.email.sender_address"), _v(self.sender_address)),
-            StatusRow("smtp_server", Msg.of("status.email.smtp_server"), _v(self.smtp_server)),
+            StatusRow("sender_address", Msg.of("status.email.sender_address"), _v(self.sender_address, NOT_SET_F)),
+            StatusRow("smtp_server", Msg.of("status.email.smtp_server"), _v(self.smtp_server, NOT_SET_F)),
             StatusRow("smtp_port", Msg.of("status.email.smtp_port"), str(self.smtp_port)),
             StatusRow("secure", Msg.of("status.email.secure"), Msg.of(f"status.email.secure_{self.secure}")),
         ]

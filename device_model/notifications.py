@@ -60,7 +60,7 @@ class NotificationHost(Protocol):
 log = logging.getLogger(__name__)
 
 #: Job kinds whose error is a "Job error" notification (never "notification": no loops).
-ERROR_JOB_KINDS = frozenset({"email", "scan_to_email"})
+ERROR_JOB_KINDS = frozenset({"email", "scan_to_email", "to_email"})
 #: Settings sections whose saving is a "Settings changed" notification.
 NOTIFIED_SECTIONS = frozenset({"network", "email_server"})
 #: finished sends kept for NotificationDispatcher.wait_idle (bounded: a panel never asks)

@@ -137,6 +137,9 @@ class PasEmail(SecondEmailClient):
     """To Email for one PAS user: the Email Server's settings, the user's own sign-in, and (with
     sender mode "user") the user's address as Sender's Email Address."""
 
+    #: Job Status names the job as the user started it: To Email, not the panel's Scan to Email
+    scan_job_kind = "to_email"
+
     def __init__(self, device: EmailHost, user: PasUser, pas: PrintAdminServerless) -> None:
         self.user = user
         self.pas = pas

@@ -319,6 +319,9 @@ class EmailClient:
         """Run one email job: Active at once, then compose (e.g. scan) and send (:mod:`.outbox`)."""
         return await run_email_job(self.device.jobs, self.device.clock.now, self._send_config, to, kind, compose)
 
+    #: the kind of job :meth:`scan_to_email` logs (Print Admin Serverless: its own "to_email")
+    scan_job_kind = "scan_to_email"
+
     async def scan_to_email(self, to: str | Sequence[str], *, pages: int = 1, dpi: int | None = None) -> Job:
         """A Scan to Email job: the sample scanned document as a PDF attachment.
 
@@ -353,7 +356,7 @@ class EmailClient:
                 [Attachment(filename, pdf, "application/pdf")],
             )
 
-        return await self._send_job(to, "scan_to_email", compose)
+        return await self._send_job(to, self.scan_job_kind, compose)
 
     async def send_test_email(self, to: str | Sequence[str]) -> Job:
         """Web Config's test email."""

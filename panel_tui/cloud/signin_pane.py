@@ -369,6 +369,11 @@ class SignInPane(VerticalScroll, can_focus=False):
                 error_text = f"{error_text} (AADSTS{code})"
             if code == 53003:
                 error_text = f"{error_text}\n{tr(self, 'webconfig.signin.conditional_access')}"
+        if kind == "error":
+            # an error page explains first, then offers Start again (as Microsoft's page reads)
+            message.update(error_text or "")
+            error_text = None
+        message.set_class(kind == "error", "ms-error")
         self.query_one("#ms-error", Static).update(error_text or "")
         self.query_one("#ms-hints", Static).update(self._hint_for(kind))
         if kind == "consent" and self._showing():

@@ -58,7 +58,7 @@ class ScanMenuScreen(PanelScreen):
         for dest in DESTINATIONS:
             label = self.t(f"scan.dest.{dest}")
             if dest not in EMULATED:
-                label = f"{label}  ({self.t('scan.dest.not_emulated_mark')})"
+                label = f"{label}  ({self.t(f'scan.dest.{dest}.not_emulated_mark')})"
             else:
                 label = f"{label}  {g.submenu}"
             options.append(Option(label, id=dest))

@@ -60,7 +60,7 @@ class OperationTimeOutScreen(FormScreen):
     def fields(self) -> Sequence[FieldSpec]:
         return (
             FieldSpec("operation_timeout_on", "panel.field.operation_timeout",
-                      choices=(("panel.field.on", True), ("panel.field.off", False))),
+                      choices=(("panel.field.on_f", True), ("panel.field.off_f", False))),
             FieldSpec("operation_timeout_minutes", "panel.field.timeout_minutes", max_length=3,
                       enabled_when=lambda v: v.get("operation_timeout_on") is True),
         )

@@ -123,10 +123,16 @@ class PasScreen(PanelScreen):
     @on(Button.Pressed, "#pas-log-in")
     @on(Input.Submitted, "#pas-id, #pas-password, #pas-card")
     def log_in(self) -> None:
-        user = self.pas().authenticate(
-            self.query_one("#pas-id", Input).value, self.query_one("#pas-password", Input).value,
-            card=self.query_one("#pas-card", Input).value,
-        )
+        user_id = self.query_one("#pas-id", Input).value
+        password = self.query_one("#pas-password", Input).value
+        card = self.query_one("#pas-card", Input).value
+        missing = self._missing(user_id, password, card)
+        if missing is not None:  # nothing to check yet: ask for what is missing, not "incorrect"
+            key, field = missing
+            self._say(self.t(key))
+            self.query_one(field, Input).focus()
+            return
+        user = self.pas().authenticate(user_id, password, card=card)
         self.query_one("#pas-password", Input).value = ""
         self.query_one("#pas-card", Input).value = ""
         if user is None:
@@ -136,6 +142,19 @@ class PasScreen(PanelScreen):
         self.query_one("#pas-who", Static).update(self.t("panel.pas.logged_in", name=user.name, email=user.email))
         self._say("")
         self._show("menu")
+
+    @staticmethod
+    def _missing(user_id: str, password: str, card: str) -> tuple[str, str] | None:
+        """What the log-in still needs (message key, field to focus), or None to check it."""
+        if card.strip():
+            return None
+        if not user_id.strip() and not password:
+            return "panel.pas.need_login", "#pas-id"
+        if not user_id.strip():
+            return "panel.pas.need_user_id", "#pas-id"
+        if not password:
+            return "panel.pas.need_password", "#pas-password"
+        return None
 
     @on(Button.Pressed, "#pas-log-out")
     def log_out(self) -> None:

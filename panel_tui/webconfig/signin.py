@@ -60,7 +60,7 @@ class SignInModal(ModalScreen[None]):
                 yield Button(t("webconfig.cancel"), id="signin-cancel", compact=True)
                 yield Button(t("webconfig.close"), id="signin-close", compact=True)
         # the dialog covers the page's key hints: its own keys take their line
-        yield Static(t("webconfig.signin.footer"), classes="key-hints", markup=False)
+        yield Static(t("webconfig.signin.footer"), id="signin-footer", classes="key-hints", markup=False)
 
     def on_mount(self) -> None:
         self.session.changed.subscribe(self, self._render_attempt)
@@ -91,6 +91,9 @@ class SignInModal(ModalScreen[None]):
         cancel.display = waiting
         for widget in (instructions, url, code, expires, self.query_one("#signin-keys", Static)):
             widget.display = waiting and has_code
+        # c and u copy only while there is a code to copy: once signed in (or before) they are not said
+        footer = "webconfig.signin.footer" if waiting and has_code else "webconfig.signin.footer_no_code"
+        self.query_one("#signin-footer", Static).update(tr(self, footer))
         if attempt is not None and waiting and has_code:
             instructions.update(tr(self, "webconfig.signin.instructions"))
             url.update(Text(str(attempt.verification_uri)))  # from the server: text, not markup
@@ -136,13 +139,13 @@ class SignInModal(ModalScreen[None]):
     @on(Button.Pressed, "#signin-copy")
     def action_copy_code(self) -> None:
         attempt = self.session.attempt
-        if attempt is not None and attempt.user_code:
+        if attempt is not None and attempt.user_code and self.session.state == "waiting":
             self.app.copy_to_clipboard(attempt.user_code)
             self.notify(tr(self, "webconfig.signin.copied_code"))
 
     def action_copy_url(self) -> None:
         attempt = self.session.attempt
-        if attempt is not None and attempt.verification_uri:
+        if attempt is not None and attempt.verification_uri and self.session.state == "waiting":
             self.app.copy_to_clipboard(str(attempt.verification_uri))
             self.notify(tr(self, "webconfig.signin.copied_url"))
 

@@ -55,7 +55,7 @@ WORDS = {
         "ip_label": "IP adrese",
         "status_page": "Produkta statuss",
         "login_title": "Administratora pieteikšanās",
-        "logout": "Izrakstīties",
+        "logout": "Atteikties",
         "enter_code": "Ievadiet kodu",
         "account_page": "E-pasts, tālrunis vai Skype",
         "password_page": "Ievadiet paroli",

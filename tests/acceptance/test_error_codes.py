@@ -417,6 +417,6 @@ def test_a_new_printer_in_latvian_says_not_set_in_latvian(launch: Launch) -> Non
     panel.wait_for("Darba informācija")
     text = flat(panel.settle())
     assert "E-pasta serveris nav iestatīts." in text and "Printera secinājums" in text
-    assert "Izslēgts" in text  # Authentication Method Off, in Latvian
+    assert "Izslēgta" in text  # Authentication Method Off, in Latvian (metode: feminine)
     for english in ("Off", "Not set", "not set", "Server Reply", "Finding"):  # Web Config paths stay English, as the guide cites them
         assert english not in text, english

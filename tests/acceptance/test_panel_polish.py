@@ -56,7 +56,7 @@ WORDS = {
         "wrong": "Administratora parole nav pareiza.",
         "locked": "Bloķēts",
         "unlocked": "Atbloķēts",
-        "logged_out": "Jūs atteicāties",
+        "logged_out": "Administrators ir atteicies",
         "keypad_title": "Administratora parole",
         "home": "Sākums",
         "scan_email": "E-pasts",

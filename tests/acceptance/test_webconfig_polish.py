@@ -173,8 +173,8 @@ def test_every_latvian_web_config_page_reads_as_latvian_at_80x24(launch: Launch)
     panel.settle()
     panel.type(FAX_ADMIN_PASSWORD)
     panel.press("enter")
-    screen = panel.wait_for("Izrakstīties")
-    assert "^L izrakstīties" in screen.splitlines()[-1], screen
+    screen = panel.wait_for("Atteikties")
+    assert "^L atteikties" in screen.splitlines()[-1], screen
     assert " Fax " in screen.splitlines()[2], screen  # the guide's "Fax cilnē"
     url = lambda: panel.text().splitlines()[0]  # noqa: E731 - the address bar names the page
     seen = []

@@ -154,7 +154,7 @@ async def test_cloud_signin_input_cursor_and_sign_in_button(device: Device) -> N
 async def test_job_details_label_every_row_in_both_languages(tmp_path: Any) -> None:
     for lang, labels, raw in (
         ("en", ("SMTP Server", "Authentication Method", "Signed-in Account"), ("server", "auth", "account")),
-        ("lv", ("SMTP serveris", "Autentifikācijas metode", "Pierakstītais konts"), ("server", "auth", "account")),
+        ("lv", ("SMTP serveris", "Autentifikācijas metode", "Pierakstīšanās konts"), ("server", "auth", "account")),
     ):
         device = make_device(tmp_path / lang, lang=lang)
         device.jobs.record(
