@@ -7,6 +7,8 @@ Only keys pressed and the screen read back (tests/acceptance/terminal.py); nothi
 
 from __future__ import annotations
 
+import pytest
+
 from tests.acceptance.conftest import Launch
 from tests.acceptance.terminal import Cell, Terminal
 
@@ -67,3 +69,69 @@ def test_lock_setting_focus_is_visible_on_every_stop_and_tab_has_no_blind_stop(l
     assert _look(_cells(t, "Save")) == cancel, t.text()
     t.press("tab")
     t.wait_until(lambda: _look(_cells(t, "On", 2)) == select_focused, "Tab from Cancel is back on the list")
+
+
+def test_webconfig_escape_from_a_page_goes_back_to_the_left_menu(launch: Launch) -> None:
+    from tests.acceptance.journeys import WORDS, _menu_has_cursor, web_config_basic_page
+
+    t = launch("panel-tui")
+    t.wait_for("Home", "Scan")
+    web_config_basic_page(t, WORDS["en"])  # the cursor on Authentication Method, in the page
+    t.press("tab", "tab")  # deeper into the page
+    t.settle(0.2)
+    assert not _menu_has_cursor(t), t.text()
+    t.press("escape")  # one key back to the menu, not the Panel
+    t.wait_until(lambda: _menu_has_cursor(t), "the left menu has the cursor")
+    t.press("down", "enter")  # Basic -> Connection Test, into the page
+    t.wait_for("Connection Test", "Start")
+    t.wait_until(lambda: not _menu_has_cursor(t), "the cursor is in the page")
+    t.press("escape")
+    t.wait_until(lambda: _menu_has_cursor(t), "Esc: the left menu again")
+    t.press("escape")  # from the menu: the Panel, as before
+    t.wait_for("Home", "Job/Status")
+
+
+def _underlined(t: Terminal, label: str, below: bool = False) -> int:
+    """How many cells right of `label` (or on the line below it) are underlined: an empty
+    field's line, what shows where to type whatever the colours."""
+    row, col = _row_of(t, label)
+    if below:
+        return sum(c.underline for c in t.cells(row + 1)[col:])
+    return sum(c.underline for c in t.cells(row)[col + len(label):])
+
+
+@pytest.mark.parametrize("args", [
+    ("--theme", "high-contrast"),
+    (),
+], ids=["high-contrast", "plain"])
+@pytest.mark.parametrize("term", ["xterm-16color", "xterm-256color"])
+def test_empty_pas_fields_show_where_to_type(launch: Launch, term: str, args: tuple[str, ...]) -> None:
+    t = launch("panel-tui", "--model", "am-c4000", *args, term=term)
+    t.wait_for("Home", "Print Admin Serverless")
+    t.press("left", "down", "down", "enter")  # Settings -> Scan -> Job/Status -> Print Admin Serverless
+    t.wait_for("User ID", "Password", "Card number")
+    t.pump(0.3)
+    # (User ID has the focus: its colour and the cursor show it)
+    for label in ("Password", "Card number"):
+        assert _underlined(t, label) >= 20, (label, t.text())
+    t.press("tab")
+    t.wait_until(lambda: _underlined(t, "User ID") >= 20, "User ID, left empty, keeps its line")
+
+
+def test_empty_webconfig_login_and_fax_forward_to_show_where_to_type(launch: Launch) -> None:
+    t = launch("panel-tui", "--model", "am-c4000", term="xterm-16color")
+    t.wait_for("Home", "Scan")
+    t.press("f3")
+    t.wait_for("https://", "Product Status")
+    t.press("ctrl+l")
+    t.wait_for("Administrator Login", "Current password")
+    t.press("tab")  # to OK: the empty password field keeps its line
+    t.wait_until(lambda: _underlined(t, "Current password", below=True) >= 20, "the field's line shows")
+    t.press("shift+tab")
+    t.type("X7QA020406")  # this model's serial number
+    t.press("enter")
+    t.wait_for("Log out")
+    t.press("right", "right", "right")  # Status > Print > Scan/Copy > Fax
+    t.wait_for("Forward To")
+    t.pump(0.3)
+    assert _underlined(t, "Forward To") >= 20, t.text()
