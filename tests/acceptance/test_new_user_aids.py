@@ -135,3 +135,32 @@ def test_empty_webconfig_login_and_fax_forward_to_show_where_to_type(launch: Lau
     t.wait_for("Forward To")
     t.pump(0.3)
     assert _underlined(t, "Forward To") >= 20, t.text()
+
+
+AIDS = ("--show-keys", "--guided", "--theme", "high-contrast")
+
+
+def _box_row(t: Terminal, needle: str) -> int:
+    """The row the key box shows `needle` on (the box's last occurrence on screen)."""
+    rows = [row for row, line in enumerate(t.text().splitlines()) if needle in line]
+    assert rows, t.text()
+    return rows[-1]
+
+
+def test_key_box_has_a_row_of_its_own_and_counts_repeats_in_web_config(launch: Launch) -> None:
+    t = launch("panel-tui", *AIDS, "--lang", "lv", term="xterm-16color")
+    t.wait_for("Sākums")
+    t.press("f3")
+    t.wait_for("https://", "Produkta statuss")
+    t.press("right", "right", "right")  # Status > Print > Scan/Copy > Network
+    t.wait_for("Right ×3")
+    row = _box_row(t, "Right ×3")
+    line = t.text().splitlines()[row]
+    # the box's row holds nothing but the box (not the page's column, not a page's line)
+    assert not line[: line.index("Right ×3")].replace("F3", "").strip(), (row, t.text())
+    assert row < t.rows - 2, "the guide line and the key line keep their rows"
+    # the password: one mask per key typed, or their count
+    t.press("ctrl+l")
+    t.wait_for("Administratora pieteikšanās")
+    t.type("X4ZB012345")
+    t.wait_for(r"\*{10}|\*? ?[×x] ?10", regex=True)
