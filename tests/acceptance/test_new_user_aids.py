@@ -164,3 +164,37 @@ def test_key_box_has_a_row_of_its_own_and_counts_repeats_in_web_config(launch: L
     t.wait_for("Administratora pieteikšanās")
     t.type("X4ZB012345")
     t.wait_for(r"\*{10}|\*? ?[×x] ?10", regex=True)
+
+
+def test_notices_after_lock_and_log_out_leave_home_tiles_visible(launch: Launch) -> None:
+    t = launch("panel-tui", "--lang", "lv", term="xterm-16color")
+    t.wait_for("Sākums", "Iestatījumi")
+    t.press("enter")
+    t.wait_for("Vispārīgie iestatījumi")
+    t.press("enter")
+    t.wait_for("Sistēmas administrēšana")
+    t.press("down", "down", "down", "down", "down", "enter")
+    t.wait_for("Drošības iestatījumi")
+    t.press("enter")
+    t.wait_for("Administratora iestatījumi")
+    t.press("enter")
+    t.wait_for("Bloķēšanas iestatījums")
+    t.press("down", "enter")
+    t.wait_for("Saglabāt")
+    t.press("enter", "up", "enter")  # On; the focus goes to Save
+    t.pump(0.3)
+    t.press("enter")  # Save: the password first
+    t.wait_for("Administratora parole")
+    t.type("X4ZB012345")
+    t.press("enter")
+    t.wait_for("Bloķēšana ir ieslēgta")
+    t.press("f5")
+    t.wait_for("Sākums", "Atbloķēts")
+    t.press("up", "up", "enter")  # the lock icon: log out
+    t.wait_for("Jūs atteicāties")
+    t.pump(0.3)
+    screen = t.text()
+    # one notice at a time (the newest), and every tile's name whole
+    assert "Bloķēšana ir ieslēgta" not in screen, screen
+    for tile in ("Skenēt", "Iestatījumi", "Darba statuss", "Web Config (F3)"):
+        assert tile in screen, (tile, screen)
