@@ -198,3 +198,18 @@ def test_notices_after_lock_and_log_out_leave_home_tiles_visible(launch: Launch)
     assert "Bloķēšana ir ieslēgta" not in screen, screen
     for tile in ("Skenēt", "Iestatījumi", "Darba statuss", "Web Config (F3)"):
         assert tile in screen, (tile, screen)
+
+
+@pytest.mark.parametrize("term", ["xterm-16color", "xterm-256color"])
+def test_webconfig_tabs_show_when_they_have_the_focus(launch: Launch, term: str) -> None:
+    t = launch("panel-tui", term=term)
+    t.wait_for("Home", "Scan")
+    t.press("f3")
+    t.wait_for("https://", "Product Status")
+    t.pump(0.3)
+    blurred = _look(_cells(t, " Status "))  # the active tab, the left menu has the focus
+    t.press("shift+tab")  # the menu -> the tabs
+    t.wait_until(lambda: _look(_cells(t, " Status ")) != blurred, "the tabs take the focus colour")
+    focused = _look(_cells(t, " Status "))
+    greys = {"default", "black", "white", "brightwhite", "brightblack"}
+    assert {bg for _, bg in focused} - greys, (focused, t.text())
