@@ -188,7 +188,11 @@ class PanelApp(App[None]):
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
         """Every toast is plain text, whatever the caller asked: toasts carry file names, server
-        replies and scenario errors, and one ``[/]`` in them would stop the app (MarkupError)."""
+        replies and scenario errors, and one ``[/]`` in them would stop the app (MarkupError).
+
+        One notice at a time, the newest replacing the one before: stacked, two filled half the
+        screen's height and hid Home's tiles a person had to select next (Web Config, Job/Status)."""
+        self.clear_notifications()
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def _redraw_borders(self) -> None:

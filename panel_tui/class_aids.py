@@ -6,7 +6,10 @@ screen), never focusable: they take no key and move no focus. The key box sits o
 layer (over the screen, not in its layout) at the right end of the key line, the screen's last
 line, in the room the key hints leave there; where they leave less than ``KEY_ROOM_MIN`` cells
 (a full key line: Home, Cloud) it goes on the line above instead (and above the guide line), so
-it never hides a hint, and goes after ``KEY_FADE`` seconds; the guide line is
+it never hides a hint, on a row of its own: a blank row is then kept in the screen's layout for
+it (``KeyRow``), so it covers no content either. It goes after ``KEY_FADE`` seconds. A key
+pressed again reads ``Right ×3``, so an audience can count; letters typed in a row read as one
+word (a password's as one ``*`` each, or their count); the guide line is
 docked above the footer (the screen's last line stays its key hints) and takes a line of the
 screen while guided mode is on.
 """
@@ -116,6 +119,53 @@ def key_line_room(screen: Screen[object]) -> int:
     return max(width - used - 1, 0) if used else width
 
 
+#: a password's typed keys show one mask each up to this many, then their count ("* ×14")
+MASKS_MAX = 12
+#: a run of typed letters shows at most its last this many (an address would fill the box)
+TYPED_MAX = 20
+
+
+class KeyLog:
+    """The keys shown in the box, newest last, each as a person counts them: a key pressed
+    again in a row is one entry with a count (``Right ×3``: three boxes of "Right" do not fit,
+    and only the newest was shown); letters typed in a row are one word."""
+
+    def __init__(self, times: str = "×", ellipsis: str = "…") -> None:
+        #: [label, count, typed, secret] per entry
+        self._entries: deque[list[object]] = deque(maxlen=KEY_COUNT)
+        self.times = times
+        self.ellipsis = ellipsis
+
+    def __bool__(self) -> bool:
+        return bool(self._entries)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def add(self, label: str, *, typed: bool = False, secret: bool = False) -> None:
+        last = self._entries[-1] if self._entries else None
+        if last is not None and typed and last[2] and last[3] == secret:
+            last[0] = str(last[0]) + label
+        elif last is not None and not typed and not last[2] and last[0] == label:
+            last[1] = int(last[1]) + 1  # type: ignore[call-overload]
+        else:
+            self._entries.append([label, 1, typed, secret])
+
+    def texts(self) -> list[str]:
+        """The entries as the box shows them."""
+        out: list[str] = []
+        for label, count, typed, secret in self._entries:
+            text = str(label)
+            if typed and secret and len(text) > MASKS_MAX:
+                text = f"* {self.times}{len(text)}"
+            elif typed and len(text) > TYPED_MAX:
+                text = self.ellipsis + text[-(TYPED_MAX - len(self.ellipsis)):]
+            elif not typed and int(count) > 1:  # type: ignore[call-overload]
+                text = f"{text} {self.times}{count}"
+            out.append(text)
+        return out
+
+
 def fit_keys(keys: list[str], room: int) -> str:
     """The newest keys that fit ``room`` cells in the box (its padding included): the older
     ones give way, the newest is always shown."""
@@ -145,6 +195,21 @@ class KeyBox(Static):
         display: none;
     }
     KeyBox.-tight { padding: 0; }
+    """
+    can_focus = False
+
+
+class KeyRow(Static):
+    """A blank row kept in the screen's layout, above the key line (and the guide line), where
+    the key box goes when the key line has no room for it: the box then covers no content."""
+
+    DEFAULT_CSS = """
+    KeyRow {
+        dock: bottom;
+        width: 1fr;
+        height: 1;
+        visibility: hidden;
+    }
     """
     can_focus = False
 
@@ -193,7 +258,8 @@ class ClassAids:
         opts = options
         self.show_keys = opts.show_keys
         self.guided = opts.guided
-        self.keys: deque[str] = deque(maxlen=KEY_COUNT)
+        unicode = bool(getattr(app, "unicode_terminal", True))
+        self.keys = KeyLog("×" if unicode else "x", "…" if unicode else "...")
         self.progress: GuideProgress | None = None
         self._fade: Timer | None = None
 
@@ -234,7 +300,7 @@ class ClassAids:
             return
         racks = list(screen.query_children(AidsRack))
         if self.show_keys and not racks:
-            box = KeyBox(" ".join(self.keys), markup=False)
+            box = KeyBox(" ".join(self.keys.texts()), markup=False)
             box.display = bool(self.keys)
             rack = AidsRack(box)
             rack.set_class(self.guided, "-guided")
@@ -250,7 +316,8 @@ class ClassAids:
             room = screen.size.width or self.app.size.width
         for rack in screen.query_children(AidsRack):
             rack.styles.margin = (0, 0, (1 + int(self.guided)) if above else 0, 0)
-        text = fit_keys(list(self.keys), room)
+        self._keep_key_row(screen, self.show_keys and above)
+        text = fit_keys(self.keys.texts(), room)
         for box in screen.query(KeyBox):
             box.update(text)
             box.display = bool(text)
@@ -271,6 +338,20 @@ class ClassAids:
             for line in lines:
                 line.update(self._guide_text())
 
+    def _keep_key_row(self, screen: Screen[object], wanted: bool) -> None:
+        """The key box's own row above the key line (and the guide line), kept while the keys
+        are shown, pressed or not: the screen's content does not jump at every key."""
+        rows = list(screen.query_children(KeyRow))
+        if wanted and not rows:
+            rows = [KeyRow()]
+            screen.mount(rows[0])
+        elif not wanted:
+            for row in rows:
+                row.remove()
+            return
+        for row in rows:
+            row.styles.margin = (0, 0, 1 + int(self.guided), 0)
+
     def _guide_text(self) -> str:
         step = self.progress.next_step if self.progress is not None else None
         if step is None:
@@ -284,7 +365,8 @@ class ClassAids:
             return
         focused = self.app.focused
         secret = isinstance(focused, Input) and focused.password
-        self.keys.append(key_label(event, secret))
+        typed = bool(event.is_printable and event.character and event.key != "space")
+        self.keys.add(key_label(event, secret), typed=typed, secret=secret)
         self.app.call_after_refresh(self._show_keys)
 
     def _show_keys(self) -> None:

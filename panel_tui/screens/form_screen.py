@@ -48,7 +48,9 @@ class FormScreen(PanelScreen):
 
     def compose_body(self) -> ComposeResult:
         values = self._draft if self._draft is not None else self.current_values()
-        with VerticalScroll(classes="form", id="form"):
+        # not a Tab stop of its own: focused, the box shows nothing, and Tab seemed to go nowhere
+        # (the focused field scrolls itself into view)
+        with VerticalScroll(classes="form", id="form", can_focus=False):
             intro = self.intro()
             if intro:
                 yield Static(intro, id="form-intro", markup=False)

@@ -54,6 +54,7 @@ class WebConfigScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+l", "toggle_login", "Log in", show=False),
         Binding("ctrl+o", "ok", "OK", show=False),
+        Binding("escape", "back_to_menu", "Back", show=False),
     ]
 
     logged_in: reactive[bool] = reactive(False)
@@ -231,6 +232,16 @@ class WebConfigScreen(Screen[None]):
             self._show_page()
         if isinstance(event, OptionList.OptionSelected):
             self._focus_page()
+
+    def action_back_to_menu(self) -> None:
+        """Esc inside a page (or on the header or tabs): back to the left menu in one key,
+        where Shift+Tab took one press per field (nine from Fax's buttons). Esc in the left
+        menu is the app's "back" (to the Panel), as before; an open list closes itself first."""
+        nav = self.query_one("#wc-nav", OptionList)
+        if self.focused is None or self.focused is nav:
+            self.app.action_back()  # type: ignore[attr-defined]
+            return
+        nav.focus()
 
     def _focus_page(self) -> None:
         """The cursor to the page's first field (once the page is built)."""

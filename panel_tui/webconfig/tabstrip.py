@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -42,11 +43,19 @@ def layout_tabs(labels: list[tuple[str, str]], width: int) -> list[_Placed]:
 class TabStrip(Widget, can_focus=True):
     """The tabs of Web Config; Left/Right (or a click) activates another one."""
 
+    #: the active tab while the strip has the focus: the cursor colours of lists and fields
+    #: (reverse video plus an underline, as before, looked the same as without the focus)
+    COMPONENT_CLASSES = {"tabstrip--focused"}
     DEFAULT_CSS = """
     TabStrip {
         height: auto;
         width: 1fr;
         border-bottom: solid $primary;
+    }
+    TabStrip > .tabstrip--focused {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
     }
     """
     BINDINGS = [
@@ -93,9 +102,9 @@ class TabStrip(Widget, can_focus=True):
             text = texts[p.line]
             if text.cell_len < p.start:
                 text.append(" " * (p.start - text.cell_len))
-            style = "reverse bold" if p.tab_id == self.active else ""
+            style: str | Style = "reverse bold" if p.tab_id == self.active else ""
             if p.tab_id == self.active and self.has_focus:
-                style = "reverse bold underline"
+                style = self.get_component_rich_style("tabstrip--focused")
             text.append(f" {labels[p.tab_id]} ", style=style)
         return Text("\n").join(texts)
 

@@ -77,6 +77,7 @@ class Cell:
     bg: str
     reverse: bool
     bold: bool
+    underline: bool = False
 
 
 class Terminal:
@@ -145,7 +146,7 @@ class Terminal:
         self.pump()
         buf = self.screen.buffer[row]
         return [
-            Cell(c.data, c.fg, c.bg, c.reverse, c.bold) for c in (buf[x] for x in range(self.cols))
+            Cell(c.data, c.fg, c.bg, c.reverse, c.bold, c.underscore) for c in (buf[x] for x in range(self.cols))
         ]
 
     def wait_for(self, *needles: str, timeout: float | None = None, regex: bool = False) -> str:

@@ -41,3 +41,22 @@ def test_the_key_box_keeps_the_newest_keys_that_fit() -> None:
     assert fit_keys(keys, 11) == "Enter Tab"  # 2 of padding + 9
     assert fit_keys(keys, 3) == "Tab"  # the newest always, even where it does not fit
     assert fit_keys([], 10) == ""
+
+
+def test_key_log_counts_repeats_and_joins_typed_letters() -> None:
+    from panel_tui.class_aids import KeyLog
+
+    log = KeyLog()
+    for key in ("F3", "Right", "Right", "Right"):
+        log.add(key)
+    for ch in "name":
+        log.add(ch, typed=True)
+    log.add("Enter")
+    assert log.texts() == ["F3", "Right ×3", "name", "Enter"]
+    secret = KeyLog("x", "...")
+    for _ in range(14):
+        secret.add("*", typed=True, secret=True)
+    assert secret.texts() == ["* x14"]
+    for _ in range(3):
+        secret.add("Tab")
+    assert secret.texts() == ["* x14", "Tab x3"]
