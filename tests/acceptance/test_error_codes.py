@@ -23,10 +23,10 @@ SIGNED_IN = "admin@contoso.onmicrosoft.com"  # the account the ok-signed-in scen
 TO = "user@contoso.onmicrosoft.com"
 
 #: How the default theme (256 colours) marks where the keys go: a focused drop-down, tick box or
-#: highlighted option is bold light-cyan on blue, a focused button is in reverse video, a
-#: focused field has its text selected (blue background).
+#: highlighted option is bold light-cyan on blue, a focused button takes a focused field's
+#: colours (white on blue), a focused field has its text selected (blue background).
 BLOCK_CURSOR = ("d7ffff", "0087d7")
-SELECTION_BG = {"005f87", "005f5f", "0087d7"}  # selected text; a focused field (blue)
+SELECTION_BG = {"005f87", "005f5f", "0087d7", "005fd7", "00aaaa"}  # selected text; a focused field or button (256 and 16 colours)
 NOT_TEXT = set("▄▀█▆▂▁▃▅▇━╸╺▊▌▐")
 
 

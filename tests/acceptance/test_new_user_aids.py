@@ -191,7 +191,7 @@ def test_notices_after_lock_and_log_out_leave_home_tiles_visible(launch: Launch)
     t.press("f5")
     t.wait_for("Sākums", "Atbloķēts")
     t.press("up", "up", "enter")  # the lock icon: log out
-    t.wait_for("Jūs atteicāties")
+    t.wait_for("Administrators ir atteicies")
     t.pump(0.3)
     screen = t.text()
     # one notice at a time (the newest), and every tile's name whole

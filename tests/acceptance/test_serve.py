@@ -83,7 +83,7 @@ def test_the_trainers_aids_reach_every_students_panel(launch: Launch, tmp_path: 
         t = launch("python", CLIENT, str(server.port), "ann", PASSWORD)
         t.wait_for("Home", "Next step: F3 Web Config, Ctrl+L: log in as administrator")
         t.press("down", "down")
-        t.wait_for("Down Down")
+        t.wait_for("Down ×2")  # a key pressed again in a row is counted
         t.press("ctrl+q")
         assert t.wait_exit() == 0
     finally:
