@@ -78,6 +78,24 @@ WORDS = {
 }
 
 
+def open_lock_setting(t: Terminal) -> None:
+    """Home > Settings > General Settings > System Administration > Security Settings > Admin
+    Settings > Lock Setting: its window open (Save and Cancel shown), from a fresh start."""
+    t.wait_for("Home", "Settings")
+    t.press("enter")  # Settings (the current tile at start)
+    t.wait_for("General Settings")
+    t.press("enter")
+    t.wait_for("System Administration")
+    t.press("down", "down", "down", "down", "down", "enter")
+    t.wait_for("Security Settings")
+    t.press("enter")
+    t.wait_for("Admin Settings")
+    t.press("enter")
+    t.wait_for("Lock Setting")
+    t.press("down", "enter")
+    t.wait_for("Lock Setting", "Save", "Cancel")
+
+
 def step_1_read_the_ip(t: Terminal, w: dict[str, str]) -> str:
     """Settings > General Settings > Network Settings > Network Status > Wired LAN/Wi-Fi Status."""
     t.wait_for(w["home"])

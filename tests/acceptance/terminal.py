@@ -258,3 +258,12 @@ class Terminal:
         body = "\n".join(f"|{line:<{self.cols}}|" for line in screen.splitlines())
         tail = bytes(self.output[-600:]).decode("utf-8", "replace")
         return f"{what} (program {alive}); the screen:\n{border}\n{body}\n{border}\nlast output: {tail!r}"
+
+
+def row_of(t: Terminal, needle: str) -> tuple[int, int]:
+    """Row and column where ``needle`` first shows on the screen (fails with the screen)."""
+    for row, line in enumerate(t.text().splitlines()):
+        col = line.find(needle)
+        if col >= 0:
+            return row, col
+    raise AssertionError(f"{needle!r} is not on screen:\n{t.text()}")

@@ -9,24 +9,16 @@ from __future__ import annotations
 import pytest
 
 from tests.acceptance.conftest import Launch
-from tests.acceptance.terminal import Cell, Terminal
+from tests.acceptance.terminal import Cell, Terminal, row_of
 from tests.acceptance.contrast import DEFAULT_BG, luminance, rgb
 from tests.acceptance.contrast import ratio as contrast
 
 TERMS = ["xterm-256color", "xterm-16color"]
 
 
-def _row_of(t: Terminal, needle: str) -> tuple[int, int]:
-    for row, line in enumerate(t.text().splitlines()):
-        col = line.find(needle)
-        if col >= 0:
-            return row, col
-    raise AssertionError(f"{needle!r} is not on screen:\n{t.text()}")
-
-
 def _field(t: Terminal, label: str, column: int = 16, width: int = 10) -> list[Cell]:
     """The cells of the field to the right of `label` (Scan's fields start at column 16)."""
-    row, _ = _row_of(t, label)
+    row, _ = row_of(t, label)
     return t.cells(row)[column : column + width]
 
 
@@ -49,7 +41,7 @@ def _open_scan_email(t: Terminal) -> None:
 def test_scan_email_up_down_move_between_fields_and_never_send(launch: Launch, term: str) -> None:
     t = launch("panel-tui", term=term)
     _open_scan_email(t)
-    blank = t.cells(_row_of(t, "Document")[0])[0].bg  # the screen's own background
+    blank = t.cells(row_of(t, "Document")[0])[0].bg  # the screen's own background
     to_focused = _bg(_field(t, "To", width=30))
     # the focused To is a box of its own, its text readable on it
     assert to_focused != blank, t.text()
@@ -72,8 +64,8 @@ def test_scan_email_up_down_move_between_fields_and_never_send(launch: Launch, t
 def test_scan_start_looks_focused_only_when_it_is(launch: Launch, term: str) -> None:
     t = launch("panel-tui", term=term)
     _open_scan_email(t)
-    row, col = _row_of(t, "Start")
-    start, jobs_col = t.cells(row)[col : col + 5], _row_of(t, "Job Status")[1]
+    row, col = row_of(t, "Start")
+    start, jobs_col = t.cells(row)[col : col + 5], row_of(t, "Job Status")[1]
     jobs = t.cells(row)[jobs_col : jobs_col + 10]
     # unfocused, Start looks like Job Status (no focus colour of its own)
     assert {(c.fg, c.bg, c.reverse) for c in start} == {(c.fg, c.bg, c.reverse) for c in jobs[:5]}, t.text()
@@ -87,14 +79,14 @@ def test_scan_start_looks_focused_only_when_it_is(launch: Launch, term: str) -> 
 def test_16_colour_home_tile_borders_and_fields_are_visible(launch: Launch) -> None:
     t = launch("panel-tui", term="xterm-16color")
     t.wait_for("Home", "Scan")
-    row, _ = _row_of(t, "╭")
+    row, _ = row_of(t, "╭")
     for cell in t.cells(row):
         if cell.char in "╭─╮":
             assert _bg_contrast(cell.fg, cell.bg) >= 3.0, (cell, t.text())
     _open_scan_email(t)
     t.press("down")  # To loses focus: still a visible field
     t.wait_until(lambda: _bg(_field(t, "Resolution", width=8)) != _bg(_field(t, "To", width=30)), "focus moves on")
-    blank = t.cells(_row_of(t, "Document")[0])[0].bg
+    blank = t.cells(row_of(t, "Document")[0])[0].bg
     assert _bg_contrast(_bg(_field(t, "To", width=30)), blank) >= 3.0, t.text()
 
 
@@ -107,14 +99,14 @@ def test_webconfig_login_password_is_a_visible_field_and_ok_not_always_blue(laun
     t.press("ctrl+l")
     t.wait_for("Administrator Login", "OK", "Cancel")
     t.pump(0.3)
-    label_row, label_col = _row_of(t, "Current password")
+    label_row, label_col = row_of(t, "Current password")
     dialog_bg = t.cells(label_row)[label_col].bg
     field = t.cells(label_row + 1)[label_col : label_col + 30]
     # the focused password field stands out from the dialog (a box a person sees)
     assert _bg_contrast(_bg(field), dialog_bg) >= 2.5, (field[-1], dialog_bg, t.text())
     # OK, unfocused, looks like Cancel
-    row, ok_col = _row_of(t, " OK ")
-    cancel_col = _row_of(t, "Cancel")[1]
+    row, ok_col = row_of(t, " OK ")
+    cancel_col = row_of(t, "Cancel")[1]
     ok = t.cells(row)[ok_col + 1 : ok_col + 3]
     cancel = t.cells(row)[cancel_col : cancel_col + 2]
     assert [(c.fg, c.bg, c.reverse) for c in ok] == [(c.fg, c.bg, c.reverse) for c in cancel], t.text()

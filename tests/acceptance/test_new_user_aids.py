@@ -10,15 +10,8 @@ from __future__ import annotations
 import pytest
 
 from tests.acceptance.conftest import Launch
-from tests.acceptance.terminal import Cell, Terminal
-
-
-def _row_of(t: Terminal, needle: str) -> tuple[int, int]:
-    for row, line in enumerate(t.text().splitlines()):
-        col = line.find(needle)
-        if col >= 0:
-            return row, col
-    raise AssertionError(f"{needle!r} is not on screen:\n{t.text()}")
+from tests.acceptance.journeys import open_lock_setting
+from tests.acceptance.terminal import Cell, Terminal, row_of
 
 
 def _look(cells: list[Cell]) -> set[tuple[str, str]]:
@@ -27,24 +20,13 @@ def _look(cells: list[Cell]) -> set[tuple[str, str]]:
 
 
 def _cells(t: Terminal, needle: str, width: int | None = None) -> list[Cell]:
-    row, col = _row_of(t, needle)
+    row, col = row_of(t, needle)
     return t.cells(row)[col : col + (width or len(needle))]
 
 
 def _open_lock_setting(t: Terminal) -> None:
-    t.wait_for("Home", "Settings")
-    t.press("enter")  # Settings (the current tile)
-    t.wait_for("General Settings")
-    t.press("enter")
-    t.wait_for("System Administration")
-    t.press("down", "down", "down", "down", "down", "enter")
-    t.wait_for("Security Settings")
-    t.press("enter")
-    t.wait_for("Admin Settings")
-    t.press("enter")
-    t.wait_for("Lock Setting")
-    t.press("down", "enter")
-    t.wait_for("Save", "Cancel", "Off")
+    open_lock_setting(t)
+    t.wait_for("Off")
 
 
 def test_lock_setting_focus_is_visible_on_every_stop_and_tab_has_no_blind_stop(launch: Launch) -> None:
@@ -94,7 +76,7 @@ def test_webconfig_escape_from_a_page_goes_back_to_the_left_menu(launch: Launch)
 def _underlined(t: Terminal, label: str, below: bool = False) -> int:
     """How many cells right of `label` (or on the line below it) are underlined: an empty
     field's line, what shows where to type whatever the colours."""
-    row, col = _row_of(t, label)
+    row, col = row_of(t, label)
     if below:
         return sum(c.underline for c in t.cells(row + 1)[col:])
     return sum(c.underline for c in t.cells(row)[col + len(label):])

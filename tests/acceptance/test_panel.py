@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from tests.acceptance.conftest import Launch
-from tests.acceptance.contrast import ratio as contrast  # WCAG, xterm's palette
+from tests.acceptance.contrast import ratio as contrast
+from tests.acceptance.journeys import open_lock_setting  # WCAG, xterm's palette
 from tests.acceptance.terminal import Cell, Terminal
 
 PASSWORD = "X4ZB012345"  # README, Default accounts
@@ -34,19 +35,7 @@ def turn_lock_on(t: Terminal) -> None:
     """Settings > General Settings > System Administration > … > Lock Setting: On, save, the
     password it asks for; then Home and log out at the lock icon: Home, locked, the tiles'
     cursor where it was."""
-    t.wait_for("Settings")
-    t.press("enter")  # Settings (the current tile at start)
-    t.wait_for("General Settings")
-    t.press("enter")
-    t.wait_for("System Administration")
-    t.press("down", "down", "down", "down", "down", "enter")
-    t.wait_for("Security Settings")
-    t.press("enter")
-    t.wait_for("Admin Settings")
-    t.press("enter")
-    t.wait_for("Lock Setting")
-    t.press("down", "enter")
-    t.wait_for("Lock Setting", "Save")
+    open_lock_setting(t)
     t.press("enter")  # open the choices
     t.press("up", "enter")  # On
     t.press("ctrl+s")

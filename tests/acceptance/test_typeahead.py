@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from tests.acceptance.conftest import Launch
-from tests.acceptance.journeys import ADMIN, PRINTER_PASSWORD, WORDS, steps_2_to_7_start_the_sign_in
+from tests.acceptance.journeys import (
+    ADMIN,
+    PRINTER_PASSWORD,
+    WORDS,
+    open_lock_setting,
+    steps_2_to_7_start_the_sign_in,
+)
 from tests.acceptance.terminal import Terminal
 
 
@@ -144,29 +150,11 @@ def test_pas_log_out_leaves_no_user_id_for_the_next_person(launch: Launch) -> No
     t.wait_until(lambda: t.line("User ID").split()[-1] == "1001", "User ID reads 1001 only")
 
 
-def _open_lock_setting(t: Terminal) -> None:
-    """Settings > General Settings > System Administration > Security Settings > Admin Settings >
-    Lock Setting."""
-    t.wait_for("Home")
-    t.press("enter")
-    t.wait_for("General Settings")
-    t.press("enter")
-    t.wait_for("System Administration")
-    t.press("down", "down", "down", "down", "down", "enter")
-    t.wait_for("Security Settings")
-    t.press("enter")
-    t.wait_for("Admin Settings")
-    t.press("enter")
-    t.wait_for("Lock Setting")
-    t.press("down", "enter")
-    t.wait_for("Save", "Cancel")
-
-
 def test_lock_setting_on_then_enter_saves_as_the_hint_says(launch: Launch) -> None:
     """Enter opens the On/Off list, Enter picks On; the next Enter saves (the hint says "Enter
     Save"), which asks for the administrator password, instead of opening the list again."""
     t = launch("panel-tui")
-    _open_lock_setting(t)
+    open_lock_setting(t)
     assert "Enter Save" in t.text(), t.text()
     t.press("enter")  # the list
     t.wait_for("On", "Off")
