@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
 def home_screen() -> Screen[None]:
     from panel_tui.screens.home import HomeScreen
-    from panel_tui.ui.textual_fixes import styled_with_current_css
 
     return HomeScreen()
 

@@ -39,7 +39,6 @@ def release_dead_widgets_render_caches() -> bool:
     return True
 
 
-
 #: Parsed CSS sources kept per stylesheet: every widget class's DEFAULT_CSS, app.tcss and the
 #: surfaces' files (about 100 after Web Config and F4), with room to spare.
 PARSE_CACHE_SIZE = 1024

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.acceptance.conftest import Launch
-from tests.acceptance.test_error_codes import TO, apply_scenario, flat, start_panel
+from tests.acceptance.test_error_codes import TO, apply_scenario, start_panel
 
 TERM = "xterm-16color"
 #: A label as code spells it (``sender``, ``smtp_server``), at the start of a Job Details row.

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.acceptance.conftest import Launch
 from tests.acceptance.journeys import (
     ADMIN,

@@ -4,7 +4,6 @@ Izslēgta"): a shared value word put after every label read "Sūtītāja e-pasta
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
