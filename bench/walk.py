@@ -1,6 +1,6 @@
 """The whole guide walk, typed into panel-tui in a real 80×24 terminal, against the bare app.
 
-Usage: ``.venv/bin/python bench/walk.py [--scans 10] [--bare-keys 40]``
+Usage: ``.venv/bin/python bench/walk.py [--scans 10] [--bare-keys 40] [--tail]``
 
 panel-tui starts on a fresh state dir and HOME (its first frame is timed: the first-run start),
 then a person's walk of the vendor guide is typed into it, step by step, each step waiting for
@@ -242,7 +242,7 @@ def walk(tmp: Path, scans: int) -> dict[str, object]:
         tenant = [t.pid_rss_peak_kib(pid) or 0 for pid in t.tenant_pids()]
         return {"first": first, "rss": rss, "tenant_rss": sum(tenant), "tenants": len(tenant),
                 "keys": list(t.key_times), "completed": completed,
-                "slowest": sorted(t.key_log, reverse=True)[:10]}
+                "slowest": sorted(t.key_log, reverse=True)[:10], "all": list(t.key_log)}
     finally:
         t.press("ctrl+q")
         t.close()
@@ -287,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scans", type=int, default=10)
     ap.add_argument("--bare-keys", type=int, default=40)
+    ap.add_argument("--tail", action="store_true",
+                    help="also list every key over 1.2x the bare p95, grouped by key and step")
     args = ap.parse_args(argv)
     load0 = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="walk-bench-") as tmp_name:
@@ -324,6 +326,14 @@ def main(argv: list[str] | None = None) -> int:
     print("slowest keys of the walk (ms, key, step):")
     for latency, key, step in p["slowest"]:
         print(f"  {latency * 1000:7.1f}  {key:<10} {step}")
+    if args.tail:
+        print("the tail, grouped (count, key, step: ms each):")
+        groups: dict[tuple[str, str], list[float]] = {}
+        for latency, key, step in p["all"]:
+            if latency > 1.2 * bare_p95:
+                groups.setdefault((key, step), []).append(latency)
+        for (key, step), times in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+            print(f"  {len(times):3d}  {key:<10} {step}: {', '.join(f'{x * 1000:.0f}' for x in times)}")
     print(f"load average: {load0:.2f} before, {load1:.2f} after (2 cores: over ~1.5 the wall-clock rows are noisy)")
     return 0
 
