@@ -24,6 +24,11 @@ Printed, panel-tui / bare, all from this one run:
   of the first frame that began after it (keys that repaint nothing within 1 s are not counted),
   median and p95, against the bare app's OptionList Down/Up (goal <= 1.2x), and the tail: how
   many keys took over 1.2x the bare app's p95, and how many over 50 ms;
+* **the same keys split in two**: keys that stayed on their page against the bare app's moves,
+  and keys that opened another page (its title rows, or half the screen, changed) against the
+  bare app's own page changes (Enter pushes a Textual screen with a 7-item OptionList, ``x`` pops
+  it; the bare app's peak RSS is read before these); and the bare app's page change against its
+  move: what a page change costs in Textual itself;
 * **the slowest 10 keys**, each with the step of the walk that typed it;
 * **Enter -> "Completed"**: for each Scan to Email, from the Start key to the frame that shows
   the job completed (the send to the simulated Exchange included), in milliseconds.
@@ -69,6 +74,8 @@ class TimedTerminal(Terminal):
         self.key_times: list[float] = []
         #: (latency, key, step) of every key repainted: the step is the walk's function typing it
         self.key_log: list[tuple[float, str, str]] = []
+        #: per key of key_log: did it change the page (half the rows or more, once settled)?
+        self.page_changes: list[bool] = []
         self._scanned = 0
 
     def _received(self, data: bytes) -> None:
@@ -159,27 +166,45 @@ class TimedTerminal(Terminal):
                     return at - t0
         return None
 
-    def _record(self, latency: float | None, key: str) -> None:
+    def _record(self, latency: float | None, key: str, before: list[str]) -> None:
         if latency is None:
             return
         self.key_times.append(latency)
         step = next((f.function for f in inspect.stack()[2:6] if f.function not in ("press", "type")), "?")
         self.key_log.append((latency, key, step))
+        self.page_changes.append(_page_changed(before, self.screen.display))
 
     def press(self, *keys: str, pause: float = 0.15) -> None:
         for key in keys:
-            self._record(self.timed_key(key), key)
+            before = list(self.screen.display)
+            latency = self.timed_key(key)
             self.pump(pause + (0.1 if key == "escape" else 0.0))
+            self._record(latency, key, before)
 
     def type(self, text: str, pause: float = 0.02) -> None:
         for ch in text:
-            self._record(self.timed_key(ch, timeout=0.5), repr(ch))
+            before = list(self.screen.display)
+            latency = self.timed_key(ch, timeout=0.5)
             self.pump(pause)
+            self._record(latency, repr(ch), before)
         self.pump(0.1)
 
     def wait_frame_showing(self, needle: str, since: int, timeout: float = 60) -> float:
         """Time (perf_counter) of the first frame, after output offset ``since``, showing needle."""
         return self._first_frame_showing((needle,), since, timeout)
+
+
+#: a key that rewrites this many of the 24 rows (once the screen settled) changed the page
+PAGE_CHANGE_ROWS = 12
+
+
+def _page_changed(before: list[str], after: list[str]) -> bool:
+    """Did a key open another page? Its title rows changed (the panel's breadcrumbs on row 1,
+    Web Config's address on row 0; row 0's last 20 columns are the panel's clock), or half the
+    rows did (the bare app's pages, F2/F3/F4 surfaces)."""
+    if before[:2] and (before[0][:60] != after[0][:60] or before[1] != after[1]):
+        return True
+    return sum(1 for a, b in zip(before, after) if a != b) >= PAGE_CHANGE_ROWS
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -241,7 +266,7 @@ def walk(tmp: Path, scans: int) -> dict[str, object]:
         rss = t.pid_rss_peak_kib()
         tenant = [t.pid_rss_peak_kib(pid) or 0 for pid in t.tenant_pids()]
         return {"first": first, "rss": rss, "tenant_rss": sum(tenant), "tenants": len(tenant),
-                "keys": list(t.key_times), "completed": completed,
+                "keys": list(t.key_times), "completed": completed, "page_changes": list(t.page_changes),
                 "slowest": sorted(t.key_log, reverse=True)[:10], "all": list(t.key_log)}
     finally:
         t.press("ctrl+q")
@@ -260,8 +285,16 @@ def bare(tmp: Path, keys: int) -> dict[str, object]:
             if latency is not None:
                 times.append(latency)
             t.pump(0.1)
-        rss = t.pid_rss_peak_kib()
-        return {"first": first, "rss": rss, "keys": times}
+        rss = t.pid_rss_peak_kib()  # before its pages: the baseline is the app doing nothing
+        pages: list[float] = []
+        for _ in range(keys // 2):  # Textual's own page change: Enter pushes a screen, x pops it
+            for key, marker in (("enter", "Page item 07"), ("x", "Menu item 20")):
+                latency = t.timed_key(key)
+                if latency is not None:
+                    pages.append(latency)
+                t.wait_for(marker)
+                t.pump(0.1)
+        return {"first": first, "rss": rss, "keys": times, "pages": pages}
     finally:
         t.press("ctrl+q")
         t.close()
@@ -311,6 +344,21 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for name, pv, bv, goal in rows:
         print(f"{name:<28} {pv:>12.1f} {bv:>10.1f} {pv / bv:>7.2f}  {goal}")
+    in_page = [x for x, page in zip(pk, p["page_changes"]) if not page]
+    changes = [x for x, page in zip(pk, p["page_changes"]) if page]
+    bp = b["pages"]
+    print(f"  split: {len(in_page)} keys within a page vs the bare OptionList's moves; {len(changes)} keys that "
+          f"opened another page (its title rows or half the rows changed) vs the bare app's own page changes "
+          f"(push a screen with an OptionList, pop it: {len(bp)})")
+    for name, pv, bv in (
+        ("  within a page, median", statistics.median(in_page), statistics.median(bk)),
+        ("  within a page, p95", _pct(in_page, 0.95), _pct(bk, 0.95)),
+        ("  page changes, median", statistics.median(changes), statistics.median(bp)),
+        ("  page changes, p95", _pct(changes, 0.95), _pct(bp, 0.95)),
+        ("  bare: page change / move, median", statistics.median(bp), statistics.median(bk)),
+        ("  bare: page change / move, p95", _pct(bp, 0.95), _pct(bk, 0.95)),
+    ):
+        print(f"{name:<36} {pv * 1000:>6.1f} {bv * 1000:>10.1f} {pv / bv:>7.2f}")
     bare_p95 = _pct(bk, 0.95)
     over_p95 = sum(1 for x in pk if x > 1.2 * bare_p95)
     over_50 = sum(1 for x in pk if x > 0.050)
@@ -329,9 +377,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.tail:
         print("the tail, grouped (count, key, step: ms each):")
         groups: dict[tuple[str, str], list[float]] = {}
-        for latency, key, step in p["all"]:
+        for (latency, key, step), page in zip(p["all"], p["page_changes"]):
             if latency > 1.2 * bare_p95:
-                groups.setdefault((key, step), []).append(latency)
+                groups.setdefault((key, f"{step}{' (page change)' if page else ''}"), []).append(latency)
         for (key, step), times in sorted(groups.items(), key=lambda kv: -len(kv[1])):
             print(f"  {len(times):3d}  {key:<10} {step}: {', '.join(f'{x * 1000:.0f}' for x in times)}")
     print(f"load average: {load0:.2f} before, {load1:.2f} after (2 cores: over ~1.5 the wall-clock rows are noisy)")
