@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from panel_tui.ui import busy
 from panel_tui.ui.host import host
 from panel_tui.ui.text import tr
 from panel_tui.ui.workers import reported
@@ -24,7 +25,7 @@ class ConnectionTestPage(Vertical):
 
     @on(Button.Pressed, "#ct-start")
     def start_test(self) -> None:
-        self.query_one("#ct-start", Button).disabled = True
+        busy.hold(self.query_one("#ct-start", Button))
         self.query_one("#ct-result", Static).update(tr(self, "webconfig.connection_test.running"))
         self._run()
 
@@ -38,4 +39,4 @@ class ConnectionTestPage(Vertical):
             msg = await host(self).device.email.connection_test()
             result.update(tr(self, msg))
         finally:
-            self.query_one("#ct-start", Button).disabled = False
+            busy.release(self.query_one("#ct-start", Button))

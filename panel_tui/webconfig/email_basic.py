@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from device_model.settings import EMAIL_SERVICE_DEFAULTS
 
+from panel_tui.ui import busy
 from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, job_outcome_text, tr, trainer_hints_on
 from panel_tui.ui.workers import reported
@@ -278,7 +279,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
             result.update(tr(self, "webconfig.test_email.need_address"))
             return
         result.update(tr(self, "webconfig.test_email.sending", to=to))
-        self.query_one("#eb-test-send", Button).disabled = True
+        busy.hold(self.query_one("#eb-test-send", Button))
         self._send_test_worker(to)
 
     @work(exclusive=True, group="webconfig-test-email", exit_on_error=False)
@@ -292,5 +293,5 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         else:
             result.update(job_outcome_text(self, job))
         finally:
-            self.query_one("#eb-test-send", Button).disabled = False
+            busy.release(self.query_one("#eb-test-send", Button))
 

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.dom import DOMNode
 from textual.widgets import Button, Input, Label, Select, Static
 
+from panel_tui.ui import busy
 from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, job_outcome_text, tr
 from panel_tui.ui.workers import call_in_ui, reported
@@ -303,7 +304,7 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
     @on(Button.Pressed, "#fs-receive")
     def receive_sample(self) -> None:
         self._say(tr(self, "webconfig.fax.receiving"), False)
-        self.query_one("#fs-receive", Button).disabled = True
+        busy.hold(self.query_one("#fs-receive", Button))
         self._receive_worker()
 
     @work(exclusive=True, group="fax-receive", exit_on_error=False)
@@ -316,4 +317,4 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
         else:
             self._say(job_outcome_text(self, job), job.status == "error")
         finally:
-            self.query_one("#fs-receive", Button).disabled = False
+            busy.release(self.query_one("#fs-receive", Button))

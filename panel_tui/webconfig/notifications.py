@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
+from panel_tui.ui import busy
 from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, job_outcome_text, tr
 from panel_tui.ui.widgets import TickBox
@@ -131,7 +132,7 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
             result.update(tr(self, "webconfig.notify.test_need_address"))
             return
         result.update(tr(self, "webconfig.notify.test_sending", to=", ".join(to)))
-        self.query_one("#en-test", Button).disabled = True
+        busy.hold(self.query_one("#en-test", Button))
         self._send_test_worker(to)
 
     @work(exclusive=True, group="webconfig-test-notification", exit_on_error=False)
@@ -148,4 +149,4 @@ class EmailNotificationPage(VerticalScroll, can_focus=False):
         else:
             result.update(job_outcome_text(self, job))
         finally:
-            self.query_one("#en-test", Button).disabled = False
+            busy.release(self.query_one("#en-test", Button))

@@ -115,3 +115,28 @@ def test_connection_test_tab_enter_does_not_log_out(launch: Launch, lang: str) -
     panel.press("enter")  # the question's cursor is on Cancel
     screen = panel.wait_gone(w["logout_question"])
     assert w["logout"] in screen and w["login_required"] not in screen, screen
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_after_a_connection_test_start_keeps_the_cursor_and_esc_goes_to_the_left_menu(launch: Launch, lang: str) -> None:
+    """Start is disabled while the test runs; when it is back the cursor is on it again, so
+    Enter tests again and Esc goes to the left menu (README), not out of Web Config to the
+    Panel, where the next keys would change the panel's settings."""
+    from tests.acceptance.journeys import _menu_has_cursor
+
+    w = WORDS[lang]
+    start = "Start" if lang == "en" else "Sākt"
+    panel = launch("panel-tui", "--lang", lang)
+    _log_in(panel, w)
+    _to_network_tab(panel, w)
+    panel.press("down", "enter")  # Connection Test; the cursor on Start
+    panel.wait_for(w["connection_test"], start)
+    panel.wait_until(lambda: not _menu_has_cursor(panel), "the cursor is on Start")
+    before = panel.text()
+    panel.press("enter")  # Start: no SMTP server is set, the device says so
+    panel.wait_until(lambda: panel.text() != before and "..." not in panel.text(), "the test's answer")
+    panel.settle(0.3)
+    panel.press("escape")
+    panel.wait_until(lambda: _menu_has_cursor(panel), "Esc: the left menu has the cursor")
+    screen = panel.text()
+    assert w["connection_test"] in screen and w["logout"] in screen, screen  # still in Web Config
