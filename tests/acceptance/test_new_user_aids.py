@@ -195,3 +195,39 @@ def test_webconfig_tabs_show_when_they_have_the_focus(launch: Launch, term: str)
     focused = _look(_cells(t, " Status "))
     greys = {"default", "black", "white", "brightwhite", "brightblack"}
     assert {bg for _, bg in focused} - greys, (focused, t.text())
+
+
+@pytest.mark.parametrize("lang, last_words", [
+    ("en", "Operation Time Out."),
+    ("lv", "darbības noildze."),
+])
+def test_the_lock_notice_is_shown_whole(launch: Launch, lang: str, last_words: str) -> None:
+    """The notice after Lock Setting On ends with its last words, in every language: the
+    English one lost its last line (a notice sized for a line wider than it is drawn)."""
+    from tests.acceptance.journeys import open_lock_setting
+
+    t = launch("panel-tui", *(("--lang", "lv") if lang == "lv" else ()), term="xterm-16color")
+    if lang == "en":
+        open_lock_setting(t)
+    else:
+        t.wait_for("Sākums", "Iestatījumi")
+        t.press("enter")
+        t.wait_for("Vispārīgie iestatījumi")
+        t.press("enter")
+        t.wait_for("Sistēmas administrēšana")
+        t.press("down", "down", "down", "down", "down", "enter")
+        t.wait_for("Drošības iestatījumi")
+        t.press("enter", "enter")
+        t.wait_for("Bloķēšanas iestatījums")
+        t.press("down", "enter")
+        t.wait_for("Saglabāt")
+    t.press("enter", "up", "enter")  # On; the focus goes to Save
+    t.pump(0.3)
+    t.press("enter")  # Save: the password first
+    t.wait_for("Password" if lang == "en" else "parole")
+    t.type("X4ZB012345")
+    t.press("enter")
+    t.wait_for("The lock is on" if lang == "en" else "Bloķēšana ir ieslēgta")
+    t.pump(0.3)
+    words = " ".join(" ".join(line.split("▌")[-1].split()) for line in t.text().splitlines() if "▌" in line)
+    assert last_words in words, t.text()
