@@ -231,3 +231,30 @@ def test_the_lock_notice_is_shown_whole(launch: Launch, lang: str, last_words: s
     t.pump(0.3)
     words = " ".join(" ".join(line.split("▌")[-1].split()) for line in t.text().splitlines() if "▌" in line)
     assert last_words in words, t.text()
+
+
+@pytest.mark.parametrize("term", ["xterm-16color", "xterm-256color"])
+def test_webconfig_marks_the_row_with_the_cursor(launch: Launch, term: str) -> None:
+    """In Web Config the field with the cursor shows in its label (reversed), whatever the
+    palette: on 16 colours the focused field's background differed from the others only as
+    white from bright white, and a person typed into a field that did not have the cursor."""
+    from tests.acceptance.journeys import WORDS, web_config_basic_page
+
+    t = launch("panel-tui", term=term)
+    t.wait_for("Home", "Scan")
+    web_config_basic_page(t, WORDS["en"])
+
+    def marked() -> list[str]:
+        rows = []
+        for row in range(3, t.rows - 1):
+            cells = t.cells(row)[24:50]
+            label = "".join(c.char for c in cells if c.reverse).strip()
+            if label:
+                rows.append(label)
+        return rows
+
+    t.wait_until(lambda: marked() == ["Authentication Method"], "Authentication Method marked")
+    t.press("tab")
+    t.wait_until(lambda: marked() == ["Sender's Email Address"], "the mark follows Tab")
+    t.press("tab")
+    t.wait_until(lambda: marked() == ["SMTP Server Address"], "and again")
