@@ -119,6 +119,10 @@ def key_line_room(screen: Screen[object]) -> int:
     return max(width - used - 1, 0) if used else width
 
 
+#: a screen's class while its key box is above its key line for keys that did not fit beside
+#: the hints (it stays there until the keys fade)
+_KEYS_ABOVE = "-keys-above"
+
 #: a password's typed keys show one mask each up to this many, then their count ("* ×14")
 MASKS_MAX = 12
 #: a run of typed letters shows at most its last this many (an address would fill the box)
@@ -268,7 +272,13 @@ class ClassAids:
         self.app.register_theme(HIGH_CONTRAST)
         if self.options.theme == HIGH_CONTRAST.name:
             self.set_high_contrast(True)
-        self.app.screen_change_signal.subscribe(self.app, lambda _screen: self.place())
+        self.app.screen_change_signal.subscribe(self.app, lambda _screen: self._place_now_and_after())
+        self.app.call_after_refresh(self.place)
+
+    def _place_now_and_after(self) -> None:
+        """A new screen: place the aids now and again once it is drawn, when its key hints are
+        there to measure (placed before them, the box took the whole key line, over "F1 Help")."""
+        self.place()
         self.app.call_after_refresh(self.place)
 
     # -- toggles (the command palette) ------------------------------------------------------
@@ -311,7 +321,13 @@ class ClassAids:
         for rack in racks:
             rack.set_class(self.guided, "-guided")
         room = key_line_room(screen)
-        above = room < KEY_ROOM_MIN  # a full key line: the box goes on the line above
+        # a full key line, or keys that do not fit what it leaves: the box goes on the line
+        # above (showing only the newest key there hid the Down ×3 that picks OAuth2), and
+        # stays there until the keys fade, so the content does not jump at every key
+        shown = self.show_keys and bool(self.keys)
+        wide = cell_len(" ".join(self.keys.texts())) + 2 > room
+        above = room < KEY_ROOM_MIN or (shown and (wide or screen.has_class(_KEYS_ABOVE)))
+        screen.set_class(shown and above, _KEYS_ABOVE)
         if above:
             room = screen.size.width or self.app.size.width
         for rack in screen.query_children(AidsRack):

@@ -258,3 +258,39 @@ def test_webconfig_marks_the_row_with_the_cursor(launch: Launch, term: str) -> N
     t.wait_until(lambda: marked() == ["Sender's Email Address"], "the mark follows Tab")
     t.press("tab")
     t.wait_until(lambda: marked() == ["SMTP Server Address"], "and again")
+
+
+@pytest.mark.parametrize("lang, hints", [
+    ("en", "Enter Start  Tab Next  Ctrl+J Job Status  Esc Back  F5 Home  F1 Help"),
+    ("lv", None),
+])
+def test_key_box_never_covers_the_key_hints_after_a_page_change(launch: Launch, lang: str, hints: str | None) -> None:
+    """--show-keys: on the page a key opened, the box finds its place from that page's hints
+    (it was placed from the page before, or before the hints were there, and covered "F1 Help")."""
+    t = launch("panel-tui", "--show-keys", *(("--lang", "lv") if lang == "lv" else ()), term="xterm-16color")
+    t.wait_for("Home" if lang == "en" else "Sākums")
+    t.press("left", "enter")  # Scan
+    t.wait_for("Email" if lang == "en" else "E-pasts")
+    t.press("enter")  # Scan > Email
+    t.wait_for("@")
+    t.pump(0.5)
+    last = t.text().splitlines()[-1]
+    if hints is None:  # Latvian: the hints end with F1's help, whole
+        assert last.rstrip().endswith("F1 Palīdzība") or "F1 Palīdzība " in last, t.text()
+    else:
+        assert hints in last, t.text()
+    assert "Enter ×2" in t.text(), t.text()  # the box is shown, on a row of its own
+
+
+def test_keys_that_do_not_fit_beside_the_hints_go_above_whole(launch: Launch) -> None:
+    """English Web Config leaves ~8 cells beside its hints: the box showed only the newest key
+    ("Enter"), so a class never saw the "Down ×3" that picks OAuth2. Keys that do not fit go
+    on the row above, all of them."""
+    t = launch("panel-tui", "--show-keys", term="xterm-16color")
+    t.wait_for("Home")
+    t.press("f3")
+    t.wait_for("https://", "Product Status")
+    t.press("right", "right", "right")  # Status > Print > Scan/Copy > Network
+    t.press("down", "down")
+    screen = t.wait_for("Right ×3 Down ×2")
+    assert "F4 cloud" in screen.splitlines()[-1], screen  # every hint still on the key line
