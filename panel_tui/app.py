@@ -35,6 +35,7 @@ from panel_tui.icons import Glyphs, choose_glyphs
 from panel_tui.messages import DeviceChanged, post_from_any_thread
 from panel_tui.surfaces import SURFACES, scenario_commands
 from panel_tui.terminal_caps import PANEL_16, is_16_colour, panel_variables, unicode_ok, use_ascii_borders
+from panel_tui.ui.keygate import KeyGate
 from panel_tui.ui.textual_fixes import parse_css_once, release_dead_widgets_render_caches
 
 if TYPE_CHECKING:
@@ -115,6 +116,8 @@ class PanelApp(App[None]):
         self.class_options = class_options or ClassOptions.from_environ()
         #: the trainer aids: key box, guided mode, high-contrast theme (panel_tui.class_aids)
         self.aids = ClassAids(self, self.class_options, device)
+        #: keys typed faster than a page opens wait for it (panel_tui.ui.keygate)
+        self._key_gate = KeyGate(self, self._key_through)
         #: the app's one scenario runner (`panel_tui.scenario_runner.runner_for`)
         self.scenario_runner: ScenarioRunner | None = None
         #: a Cloud surface created now opens on this tab (the command palette's "Scenario: ...")
@@ -350,14 +353,21 @@ class PanelApp(App[None]):
         self.refresh_status()
 
     async def on_event(self, event: events.Event) -> None:
-        # Every key press is activity: it keeps the admin session alive (Operation Time Out),
-        # unless the session has already run out.
+        # A key typed while the previous key's page is still opening waits for it (KeyGate)
         if isinstance(event, events.Key) and not event.is_forwarded:
-            admin = self.device.admin
-            admin.expire_if_idle()
-            if admin.logged_in:
-                admin.touch()
-            self.aids.key(event)
+            await self._key_gate.key(event)
+            return
+        await super().on_event(event)
+
+    async def _key_through(self, event: events.Key) -> None:
+        """A key's turn (KeyGate): Textual's own handling, after what the panel does for
+        every key. Every key press is activity: it keeps the admin session alive (Operation
+        Time Out), unless the session has already run out."""
+        admin = self.device.admin
+        admin.expire_if_idle()
+        if admin.logged_in:
+            admin.touch()
+        self.aids.key(event)
         await super().on_event(event)
 
     def watch_language(self, language: str) -> None:

@@ -205,6 +205,12 @@ class Terminal:
             # Esc alone is only known to be Esc after the terminal's escape delay.
             self.pump(pause + (0.1 if key == "escape" else 0.0))
 
+    def burst(self, *keys: str) -> None:
+        """Send keys in one write, as tmux's send-keys, a script or a fast typist over SSH does:
+        the program reads them all at once, before it has done anything with the first."""
+        self.child.send(b"".join(key_bytes(key) for key in keys))
+        self.pump(0.1)
+
     def type(self, text: str, pause: float = 0.02) -> None:
         """Type text character by character."""
         for ch in text:

@@ -191,3 +191,38 @@ def test_web_config_basic_page_entered_with_typing_goes_to_its_first_field(launc
     t.wait_for("Email Server > Basic", "Authentication Method")
     t.press("enter", "enter", pause=0.0)  # into the page, then its first field's list
     t.wait_for("POP before SMTP", "OAuth2")
+
+
+def test_a_menu_walk_typed_at_once_lands_on_the_page_it_names(launch: Launch) -> None:
+    """Enter Enter Down Down Enter from Home in one write is Settings > General Settings >
+    Network Settings, as typed one by one: the keys after each Enter wait for its page (they
+    went to the page being left, or were lost, and one walk ended in Web Config)."""
+    t = launch("panel-tui", term="xterm-16color")
+    t.wait_for("Home", "Settings")
+    t.burst("enter", "enter", "down", "down", "enter")
+    t.wait_for("Settings > General Settings > Network Settings")
+    t.burst("down", "down", "enter", "enter")  # Network Status > Wired LAN/Wi-Fi Status
+    t.wait_for("IP Address", "Subnet Mask")
+
+
+def test_scan_to_email_typed_at_once_from_anywhere(launch: Launch) -> None:
+    """F5 Left Enter Enter and an address, one write: Scan > Email with the whole address in To
+    (the second Enter was lost on the Scan list, and the address's first letters with it)."""
+    t = launch("panel-tui", "--lang", "lv", term="xterm-16color")
+    t.wait_for("Sākums")
+    t.press("enter")
+    t.wait_for("Vispārīgie iestatījumi")
+    t.burst("f5", "left", "enter", "enter", *"someone@example.com")
+    t.wait_for("Skenēt > E-pasts")
+    t.wait_until(lambda: "someone@example.com" in t.line("Kam"), "the whole address in To", timeout=5)
+
+
+def test_keys_typed_at_once_into_two_fields_land_in_each(launch: Launch) -> None:
+    """Web Config's log-in: Ctrl+L, the password and Enter in one write log in (the password
+    typed before its window was there went nowhere)."""
+    t = launch("panel-tui", term="xterm-16color")
+    t.wait_for("Home")
+    t.press("f3")
+    t.wait_for("Product Status", "Log in")
+    t.burst("ctrl+l", *PRINTER_PASSWORD, "enter")
+    t.wait_for("Log out")

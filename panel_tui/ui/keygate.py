@@ -1,0 +1,114 @@
+"""Keys typed faster than a page opens reach the page they were typed for.
+
+Textual hands each key to the focused widget as soon as it is read. A key that opens a page
+(Enter on a menu item) does so a few messages later: the list posts "selected", the screen
+pushes the next page, which composes and takes the focus. Keys read in between went to the
+page being left (a second "Down Down" moved the old list's cursor) or to the new page before it
+had a focused widget (a second Enter was lost). A person typing from memory, a trainer over
+SSH, tmux's send-keys and a script all send such bursts.
+
+:class:`KeyGate` lets a key through at once when the previous key's work is done, as it almost
+always is for a person; a key that arrives while it is still going on waits, in order, until the
+app, the shown screen and the focused widget with its parents have no message left to handle
+and neither the screen nor the focus changed meanwhile. Nothing is dropped: a gate that cannot
+settle (a page that keeps posting) lets the key through after ``SETTLE_MAX`` seconds.
+
+Relies on Textual's ``MessagePump.call_later`` and ``message_queue_size`` (Textual is pinned).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from textual import events
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.message_pump import MessagePump
+
+#: seconds a waiting key waits at most for the previous key's work
+SETTLE_MAX = 1.0
+#: rounds of "handle what is queued" before a page change counts as done
+ROUNDS_MAX = 50
+
+
+class KeyGate:
+    """Serialises keys for one app: each waits for the work of the one before."""
+
+    def __init__(self, app: App[object], deliver: Callable[[events.Key], Awaitable[None]]) -> None:
+        self.app = app
+        #: hands a key to the app (Textual's own key handling)
+        self._deliver = deliver
+        self._waiting: deque[events.Key] = deque()
+        #: the work of the last key let through, until it is done
+        self._settling: asyncio.Task[None] | None = None
+        self._releasing: asyncio.Task[None] | None = None
+
+    @property
+    def busy(self) -> bool:
+        """Whether the last key's work is still going on (or keys are waiting)."""
+        return bool(self._waiting) or (self._settling is not None and not self._settling.done())
+
+    async def key(self, event: events.Key) -> None:
+        """A key read from the terminal: through now, or after the keys before it."""
+        if self.busy:
+            self._waiting.append(event)
+            if self._releasing is None or self._releasing.done():
+                self._releasing = asyncio.create_task(self._release())
+            return
+        await self._through(event)
+
+    async def _through(self, event: events.Key) -> None:
+        await self._deliver(event)
+        self._settling = asyncio.create_task(self._settle())
+
+    async def _release(self) -> None:
+        while self._waiting:
+            if self._settling is not None:
+                await self._settling
+            event = self._waiting.popleft()
+            await self._through(event)
+
+    async def _settle(self) -> None:
+        """Until the app, the shown screen and the focus chain have handled everything,
+        twice in a row with the same screen and focus."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_MAX
+        for _ in range(ROUNDS_MAX):
+            try:
+                screen = self.app.screen
+            except Exception:  # no screen (starting or ending): nothing to wait for
+                return
+            focused = screen.focused
+            pumps: list[MessagePump] = [self.app, screen]
+            if focused is not None:
+                pumps.extend(focused.ancestors_with_self)
+            await _drain(pumps, max(deadline - loop.time(), 0.0))
+            if loop.time() >= deadline:
+                return
+            try:
+                same = self.app.screen is screen and screen.focused is focused
+            except Exception:
+                return
+            if same and not any(p.message_queue_size for p in pumps):
+                return
+
+
+async def _drain(pumps: list[MessagePump], timeout: float) -> None:
+    """Until each pump has handled what was queued to it before this call."""
+    loop = asyncio.get_running_loop()
+    waits: list[asyncio.Future[None]] = []
+    for pump in dict.fromkeys(pumps):  # each once, in order
+        done: asyncio.Future[None] = loop.create_future()
+        if pump.call_later(_resolve, done):
+            waits.append(done)
+    if waits:
+        await asyncio.wait(waits, timeout=timeout)
+
+
+def _resolve(done: asyncio.Future[None]) -> None:
+    if not done.done():
+        done.set_result(None)
