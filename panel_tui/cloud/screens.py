@@ -63,6 +63,13 @@ class CloudScreen(Screen[None]):
         super().__init__()
         #: the tabs' panes built when first opened, by tab name: their mounts
         self._building: dict[str, AwaitMount] = {}
+        #: keys pressed on this surface: a page arriving leaves the cursor on the tab bar
+        #: when the person put it there (see `SignInPane`)
+        self.keys_pressed = 0
+
+    def on_key(self) -> None:
+        """Every key on its way (not stopped: the widgets and bindings still get it)."""
+        self.keys_pressed += 1
 
     def compose(self) -> ComposeResult:
         yield Static(id="cloud-header", markup=False)  # the tenant's URL and domain: data

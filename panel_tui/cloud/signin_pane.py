@@ -17,7 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.dom import DOMNode
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Static
+from textual.widgets import Button, Checkbox, Input, Static, Tabs
 from textual.worker import Worker, WorkerState
 
 from device_model.signins import WaitingSignIn, code_finished, newest_waiting_signin
@@ -295,6 +295,15 @@ class SignInPane(VerticalScroll, can_focus=False):
                 widget.focus()
                 return
 
+    def _may_take_focus(self) -> bool:
+        """Whether a page arriving may put the cursor in itself: it is on screen, and the
+        person has not moved to the tab bar meanwhile (their next → was for the tabs; the code
+        page arriving after F4 Shift+Tab pulled the cursor into its field)."""
+        if not self._showing():
+            return False
+        person_on_tabs = isinstance(self.screen.focused, Tabs) and getattr(self.screen, "keys_pressed", 0) > 0
+        return not person_on_tabs
+
     def _showing(self) -> bool:
         """Whether this pane is on screen now (focusing a hidden pane would switch tabs)."""
         if not self.is_attached or not self.screen.is_current:
@@ -347,7 +356,7 @@ class SignInPane(VerticalScroll, can_focus=False):
             )
             # a new label does not resize a width-auto Button by itself ("Sign in" read "Sign")
             buttons["next"].refresh(layout=True)
-            if self._showing():
+            if self._may_take_focus():
                 field.focus()
         if kind == "consent":
             org.display = page is not None and page.show_org_consent
@@ -376,9 +385,9 @@ class SignInPane(VerticalScroll, can_focus=False):
         message.set_class(kind == "error", "ms-error")
         self.query_one("#ms-error", Static).update(error_text or "")
         self.query_one("#ms-hints", Static).update(self._hint_for(kind))
-        if kind == "consent" and self._showing():
+        if kind == "consent" and self._may_take_focus():
             (org if org.display else buttons["accept"]).focus()
-        if kind in ("done", "error") and self._showing():
+        if kind in ("done", "error") and self._may_take_focus():
             buttons["restart"].focus()
 
     def on_unmount(self) -> None:
