@@ -29,6 +29,9 @@ def _latin1(text: str) -> str:
 
 #: The resolution Epson's panel starts with, and the scan resolutions offered.
 DEFAULT_DPI = 200
+#: at the default resolution a scan of at most this many pages is rendered on the caller's
+#: thread (~0.3 ms a page); more pages or a higher resolution go to a worker thread
+INLINE_PAGES = 2
 RESOLUTIONS: tuple[int, ...] = (200, 300, 600)
 #: Raster bytes per page at 300 dpi (before Flate; the grain compresses to about 63 %).
 _RASTER_BYTES_300 = 600_000

@@ -145,7 +145,8 @@ async def open_socket(
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setblocking(False)
     try:
-        await asyncio.wait_for(loop.sock_connect(sock, (addr, port)), timeout)
+        async with asyncio.timeout(timeout):  # not wait_for: no task of its own per connection
+            await loop.sock_connect(sock, (addr, port))
     except (TimeoutError, asyncio.TimeoutError) as exc:
         sock.close()
         raise EmailSendError(
