@@ -39,8 +39,10 @@ class Tile(Widget):
         self.label = label
 
     def render(self) -> str:
-        # The current tile shows without colour too (16-colour terminals): ▶ markers.
-        if not self.has_class("-current"):
+        # The current tile shows without colour too (16-colour terminals): ▶ markers, while
+        # the tiles have the focus (with the lock icon focused, two markers read as two cursors)
+        grid = self.parent
+        if not self.has_class("-current") or not (isinstance(grid, TileGrid) and grid.has_focus):
             return self.label
         g = self.app.glyphs  # type: ignore[attr-defined]
         return f"{g.cursor_left}{self.label}{g.cursor_right}"
@@ -88,6 +90,12 @@ class TileGrid(Grid, can_focus=True):
 
     def on_mount(self) -> None:
         self.watch_cursor(self.cursor)
+
+    def on_focus(self) -> None:
+        self.current.refresh()  # its ▶ markers (Tile.render)
+
+    def on_blur(self) -> None:
+        self.current.refresh()
 
     def watch_cursor(self, cursor: int) -> None:
         for index, tile in enumerate(self.tiles):

@@ -294,3 +294,28 @@ def test_keys_that_do_not_fit_beside_the_hints_go_above_whole(launch: Launch) ->
     t.press("down", "down")
     screen = t.wait_for("Right ×3 Down ×2")
     assert "F4 cloud" in screen.splitlines()[-1], screen  # every hint still on the key line
+
+
+def test_home_shows_one_cursor_when_the_lock_icon_has_it(launch: Launch) -> None:
+    """Up from the tiles to the lock icon: the icon gets the markers and the tile keeps none
+    (two pairs of markers read as two cursors); back down, the tile has them again."""
+    from tests.acceptance.journeys import open_lock_setting
+
+    t = launch("panel-tui", term="xterm-16color")
+    open_lock_setting(t)
+    t.press("enter", "up", "enter")  # On; the focus goes to Save
+    t.pump(0.3)
+    t.press("enter")  # Save: the password first
+    t.wait_for("Password")
+    t.type("X4ZB012345")
+    t.press("enter")
+    t.wait_for("The lock is on")
+    t.press("f5")
+    t.wait_for("Home", "Unlocked")
+    settings_tile = lambda: t.line("Settings")  # noqa: E731
+    assert ">" in settings_tile() or "▶" in settings_tile(), t.text()
+    t.press("up", "up")
+    t.wait_until(lambda: ">" in t.line("Unlocked") or "▶" in t.line("Unlocked"), "the icon has the cursor")
+    t.wait_until(lambda: ">" not in settings_tile() and "▶" not in settings_tile(), "the tile's markers gone")
+    t.press("down")
+    t.wait_until(lambda: ">" in settings_tile() or "▶" in settings_tile(), "the tile has the cursor again")
