@@ -65,12 +65,11 @@ class SignInClient:
     """One browser-like sign-in session at ``{base_url}/devicelogin``."""
 
     def __init__(self, base_url: str, ca_cert_path: Path | str | None, *, timeout: float = 30):
-        import requests
+        from .httpclient import HttpSession
 
         self.url = base_url.rstrip("/") + "/devicelogin"
-        self._session = requests.Session()
-        self._session.trust_env = False  # REQUESTS_CA_BUNDLE would override verify=
-        self._session.verify = str(ca_cert_path) if ca_cert_path else True
+        # the tenant's CA alone (None: the system's store), no proxy from the environment
+        self._session = HttpSession(ca_path=ca_cert_path or None)
         self._timeout = timeout
         self._hidden: dict[str, str] = {}
         self.page: Page | None = None

@@ -23,7 +23,7 @@ from cloud_sim.jsontypes import JsonObject
 from cloud_sim.operations import wire_args
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    import requests
+    from cloud_sim.httpclient import HttpSession
 
 log = logging.getLogger(__name__)
 
@@ -55,27 +55,26 @@ class RemoteTenantAdmin:
         self._ca = ca_cert_path
         self._secret = secret
         self._timeout = timeout
-        self._session_box: list[requests.Session] = []
+        self._session_box: list[HttpSession] = []
         self._session_lock = threading.Lock()
 
     @property
-    def _session(self) -> requests.Session:
-        """The HTTPS session, made at the first call: ``requests`` (~5 MiB) is imported only
-        when someone uses the admin (the panel makes this object as its tenant starts)."""
+    def _session(self) -> HttpSession:
+        """The keep-alive HTTPS session (standard library), made at the first call: the panel
+        makes this object as its tenant starts, and most sessions never open the admin."""
         with self._session_lock:
             if not self._session_box:
-                import requests
+                from cloud_sim.httpclient import HttpSession
 
-                session = requests.Session()
-                session.trust_env = False  # REQUESTS_CA_BUNDLE would override verify=
-                session.verify = str(self._ca) if self._ca else True
-                session.headers["Authorization"] = f"Bearer {self._secret}"
+                # the tenant's CA alone (None: the system's store), no proxy from the environment
+                session = HttpSession(ca_path=self._ca or None,
+                                      headers={"Authorization": f"Bearer {self._secret}"})
                 self._session_box.append(session)
             return self._session_box[0]
 
     def dispatch(self, op: str, args: Mapping[str, object]) -> object:
         """``TenantAdmin.dispatch`` over HTTPS: the same operation names and JSON answers."""
-        reply = self._session.post(f"{self.base_url}/_sim/admin/{op}", json=dict(args), timeout=self._timeout)
+        reply = self._session.post(f"{self.base_url}/_sim/admin/{op}", json_body=dict(args), timeout=self._timeout)
         body: object = reply.json()
         if reply.status_code >= 400:
             error = body if isinstance(body, dict) else {}

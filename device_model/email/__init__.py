@@ -1,6 +1,6 @@
 """The device's email: OAuth 2.0 sign-in (msal device-code flow), token cache, sending (aiosmtplib).
 
-``Device.email`` creates :class:`EmailClient` lazily. Heavy libraries (msal, aiosmtplib, requests,
+``Device.email`` creates :class:`EmailClient` lazily. Heavy libraries (msal, aiosmtplib,
 fpdf2) are imported inside the functions that use them, so importing this package is cheap;
 its names are looked up in their submodules when first used.
 """

@@ -185,7 +185,7 @@ class EmailClient:
             cache = _signin.new_token_cache()
             app = _signin.build_app(profile, cache, session)
             flow = app.initiate_device_flow(scopes=list(profile.scopes))
-        except Exception as exc:  # msal/requests raise many types: each is "could not start"
+        except Exception as exc:  # msal and the HTTP client raise many types: each is "could not start"
             log.warning("sign-in could not start: %s", redact_text(f"{type(exc).__name__}: {exc}"))
             attempt = SignInAttempt.failed(
                 service=profile.service, profile=profile, clock=clock,

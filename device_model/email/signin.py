@@ -29,14 +29,13 @@ from ..jsontypes import JsonObject
 
 if TYPE_CHECKING:
     from ..clock import Clock
+    from .httpclient import HttpSession
 
-#: msal's objects (``PublicClientApplication``, ``SerializableTokenCache``) and requests' (a
-#: ``Session``, a ``Response``) are untyped, and both libraries are imported only when a sign-in
-#: or a send needs them (not in the panel's first frame): so these names stand for ``Any``.
+#: msal's objects (``PublicClientApplication``, ``SerializableTokenCache``) are untyped, and
+#: msal is imported only when a sign-in or a send needs it (not in the panel's first frame):
+#: so these names stand for ``Any``.
 MsalApp = Any
 MsalCache = Any
-HttpSession = Any
-HttpResponse = Any
 
 log = logging.getLogger(__name__)
 
@@ -114,40 +113,25 @@ class RequestCounter:
         #: the most recent requests as "METHOD /path" (no query, no body: nothing secret)
         self.paths: deque[str] = deque(maxlen=200)
 
-    def hook(self, response: HttpResponse, *args: object, **kwargs: object) -> HttpResponse:
+    def note(self, method: str, path: str) -> None:
+        """One request about to go out (:class:`~.httpclient.HttpSession`'s ``on_request``)."""
         with self._lock:
             self.count += 1
-            from urllib.parse import urlsplit
-
-            request = response.request
-            self.paths.append(f"{request.method} {urlsplit(request.url or '').path}")
-        return response
+            self.paths.append(f"{method} {path}")
 
 
 def make_http_session(profile: EmailServiceProfile, counter: RequestCounter | None = None) -> HttpSession:
-    """A ``requests.Session`` for msal that trusts exactly the profile's CA.
+    """The HTTP client msal uses (:mod:`.httpclient`): it trusts exactly the profile's CA.
 
-    ``trust_env = False``: with ``REQUESTS_CA_BUNDLE`` set in the environment requests would
-    ignore ``verify`` (REFERENCE.md §4), and proxies from the environment are not the device's.
+    No proxy or CA bundle from the environment (``REQUESTS_CA_BUNDLE``...): the printer's
+    identity platform is reached as its profile says. msal sets no timeout, and an identity
+    platform that accepts and never answers would hang the sign-in and every send for ever, so
+    the printer gives up after ``IDENTITY_TIMEOUT`` as it does with SMTP (313).
     """
-    import requests
+    from .httpclient import HttpSession
 
-    session = requests.Session()
-    session.trust_env = False
-    session.verify = str(profile.ca_path) if profile.ca_path is not None else True
-    if counter is not None:
-        session.hooks["response"].append(counter.hook)
-    # msal sets no timeout: an identity platform that accepts and never answers would hang the
-    # sign-in and every send for ever; the printer gives up as it does with SMTP (313)
-    request = session.request
-
-    def request_with_timeout(method: str, url: str, **kwargs: Any) -> HttpResponse:  # Any: requests' own keywords
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = IDENTITY_TIMEOUT
-        return request(method, url, **kwargs)
-
-    session.request = request_with_timeout  # type: ignore[method-assign]
-    return session
+    return HttpSession(ca_path=profile.ca_path, timeout=IDENTITY_TIMEOUT,
+                       on_request=counter.note if counter is not None else None)
 
 
 #: seconds the device waits for the identity platform (connect, and each read), like SMTP's

@@ -96,7 +96,7 @@ class TokenSession:
             session = _signin.make_http_session(profile, self._requests)
             try:
                 app = _signin.build_app(profile, cache, session)
-            except Exception as exc:  # msal/requests raise many types: each is "unreachable"
+            except Exception as exc:  # msal and the HTTP client raise many types: each is "unreachable"
                 raise identity_error(exc) from exc
             self.app, self.cache, self.profile = app, cache, profile
             return app, cache
@@ -117,9 +117,14 @@ class TokenSession:
             raise EmailSendError(E_NOT_SIGNED_IN, "", kind="signin")
         scopes = list((self.profile or self._profile_for(meta.get("service"))).scopes)
         self._token_account = None
+        from .httpclient import HTTP_EXCEPTIONS
+
         try:
-            result = app.acquire_token_silent_with_error(scopes, accounts[0], force_refresh=force)
-        except Exception as exc:  # msal/requests raise many types: each is "unreachable"
+            # http_exceptions: our client's network errors, which msal would otherwise name by
+            # importing requests' (msal then falls back to a still-valid cached token on them)
+            result = app.acquire_token_silent_with_error(scopes, accounts[0], force_refresh=force,
+                                                         http_exceptions=HTTP_EXCEPTIONS)
+        except Exception as exc:  # msal and the HTTP client raise many types: each is "unreachable"
             raise identity_error(exc) from exc
         if result is None:
             raise EmailSendError(E_NOT_SIGNED_IN, "no usable token in the cache", kind="signin")
@@ -231,7 +236,7 @@ def short_reason(exc: BaseException) -> str:
 
 
 def identity_error(exc: BaseException) -> EmailSendError:
-    """msal/requests failures reaching the identity platform -> 311 (DNS) or 313.
+    """Failures reaching the identity platform (msal, the HTTP client) -> 311 (DNS) or 313.
 
     No server answered, so there is no reply to keep: the printer's finding is a note (the
     exception text goes to the log, redacted).

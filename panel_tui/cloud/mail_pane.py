@@ -57,10 +57,12 @@ class MailPane(Vertical):
 
     def on_mount(self) -> None:
         table = self.query_one("#mail-table", DataTable)
-        # 78 columns: the subject and the attachment (the PDF a trainer shows) both fit
-        table.add_column(tr(self, "cloud.mail.date"), width=11)
-        table.add_column(tr(self, "cloud.mail.subject"), width=33)
-        table.add_column(tr(self, "cloud.mail.attachments"), width=26)
+        # 78 columns: the subject and the attachment (the PDF a trainer shows) both fit. The
+        # headers are Text, as the rows: a str would be parsed as markup with emoji codes, which
+        # loads rich's emoji table (≈ 0.8 MiB) for three words
+        table.add_column(Text(tr(self, "cloud.mail.date")), width=11)
+        table.add_column(Text(tr(self, "cloud.mail.subject")), width=33)
+        table.add_column(Text(tr(self, "cloud.mail.attachments")), width=26)
         self.reload()
 
     def reload(self) -> None:

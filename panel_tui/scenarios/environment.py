@@ -54,21 +54,21 @@ class RunningTenant:
 
 def connect_tenant(url: str, ca: Path) -> RunningTenant:
     """The running tenant at ``url`` (its CA at ``ca``), or EnvironmentProblem saying why not."""
-    import requests
-
     from cloud_sim.accounts import default_accounts
+    from cloud_sim.httpclient import HttpSession
     from panel_tui.remote_admin import RemoteTenantAdmin, find_admin_secret
 
     base = url.rstrip("/")
     ca = Path(ca).expanduser()
     if not ca.is_file():
         raise EnvironmentProblem(f"--cloud-ca {ca}: no such file (cloud-sim info prints ca_cert_path)")
-    session = requests.Session()
-    session.trust_env = False
+    session = HttpSession(ca_path=ca)
     try:
-        info = session.get(f"{base}/_sim/info", verify=str(ca), timeout=10).json()
-    except (requests.RequestException, ValueError) as exc:
+        info = session.get(f"{base}/_sim/info", timeout=10).json()
+    except (OSError, ValueError) as exc:
         raise EnvironmentProblem(f"no simulated tenant answers at {base}: {type(exc).__name__}") from None
+    finally:
+        session.close()
     secret = find_admin_secret(base, ca)
     if secret is None:
         raise EnvironmentProblem(f"cannot administer the tenant at {base}: its run.json (beside {ca}) is not "

@@ -154,8 +154,10 @@ class FakeApp:
     def get_accounts(self, username: str | None = None) -> list[dict[str, str]]:
         return [{"username": username or "admin@contoso.com"}]
 
-    def acquire_token_silent_with_error(self, scopes: list[str], account: Any, force_refresh: bool = False) -> Any:
+    def acquire_token_silent_with_error(self, scopes: list[str], account: Any, force_refresh: bool = False,
+                                        **kwargs: Any) -> Any:
         self.calls.append(force_refresh)
+        self.kwargs = kwargs
         if isinstance(self.result, BaseException):
             raise self.result
         return self.result
@@ -199,16 +201,26 @@ def test_refresh_errors_map(tmp_path: Path, result: Any, code: int) -> None:
 
 
 def test_identity_platform_unreachable_is_313_or_311(tmp_path: Path) -> None:
-    import requests
+    import socket
 
-    _, client, _ = _client(tmp_path, requests.exceptions.ConnectionError("[Errno 111] Connection refused"))
+    # what the device's HTTP client (the standard library's) raises for each
+    _, client, _ = _client(tmp_path, ConnectionRefusedError(111, "Connection refused"))
     with pytest.raises(EmailSendError) as e:
         client._acquire_token()
     assert e.value.code == 313
-    _, client, _ = _client(tmp_path / "b", requests.exceptions.ConnectionError("NameResolutionError: Name or service not known"))
+    _, client, _ = _client(tmp_path / "b", socket.gaierror(-2, "Name or service not known"))
     with pytest.raises(EmailSendError) as e:
         client._acquire_token()
     assert e.value.code == 311
+
+
+def test_msal_is_told_the_http_clients_errors(tmp_path: Path) -> None:
+    """Without ``http_exceptions=`` msal's silent refresh imports ``requests.exceptions``."""
+    from device_model.email.httpclient import HTTP_EXCEPTIONS
+
+    _, client, app = _client(tmp_path, {"access_token": "tok-123456", "token_source": "cache"})
+    client._acquire_token()
+    assert app.kwargs == {"http_exceptions": HTTP_EXCEPTIONS}
 
 
 def test_device_clock_decides_force_refresh(tmp_path: Path) -> None:

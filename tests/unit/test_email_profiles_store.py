@@ -62,8 +62,8 @@ def test_service_names() -> None:
 def test_http_session_trusts_only_the_profile_ca() -> None:
     p = EmailServiceProfile.simulated(base_url="https://127.0.0.1:1", smtp_port=1, client_id="c", ca_cert_path="/x/ca.pem")
     s = S.make_http_session(p)
-    assert s.trust_env is False and s.verify == "/x/ca.pem"
-    assert S.make_http_session(EmailServiceProfile.microsoft("c")).verify is True
+    assert s._ca_path == "/x/ca.pem" and s.timeout == S.IDENTITY_TIMEOUT
+    assert S.make_http_session(EmailServiceProfile.microsoft("c"))._ca_path is None  # the system's store
 
 
 # -- the token store ---------------------------------------------------------------------------

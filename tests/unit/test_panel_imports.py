@@ -59,3 +59,27 @@ def test_the_cloud_surface_and_the_tenant_process_leave_scenarios_and_the_cli_un
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_mailboxes_tab_leaves_richs_emoji_table_unloaded(tmp_path: Path) -> None:
+    """F4 Mailboxes (the walk's last page, its peak): the list's column headers are text, not
+    markup, so rich's emoji table (≈ 0.8 MiB, loaded to replace ``:codes:`` in markup) stays out."""
+    code = (
+        "import asyncio, sys\n"
+        "from tests.tui.conftest import make_app, make_device\n"
+        "async def main():\n"
+        f"    app = make_app(make_device(__import__('pathlib').Path({str(tmp_path / 'state')!r})))\n"
+        "    async with app.run_test(size=(80, 24)) as pilot:\n"
+        "        await app.switch_mode('cloud')\n"
+        "        await pilot.pause()\n"
+        "        app.screen.show_tab('mail')\n"
+        "        await pilot.pause()\n"
+        "        from panel_tui.cloud.mail_pane import MailPane\n"
+        "        table = app.screen.query_one(MailPane).query_one('#mail-table')\n"
+        "        assert [c.label.plain for c in table.columns.values()] == ['Received', 'Subject', 'Attachments'], \\\n"
+        "            [c.label.plain for c in table.columns.values()]\n"
+        "asyncio.run(main())\n"
+        "assert 'rich._emoji_codes' not in sys.modules, 'emoji table loaded'\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
