@@ -81,6 +81,34 @@ def _underlined(t: Terminal, label: str, below: bool = False) -> int:
         return sum(c.underline for c in t.cells(row + 1)[col:])
     return sum(c.underline for c in t.cells(row)[col + len(label):])
 
+def _lock_on(t: Terminal, lang: str) -> None:
+    """From a fresh Home: Lock Setting On, Save, the administrator password; until the
+    notice that the lock is on shows."""
+    if lang == "en":
+        open_lock_setting(t)
+    else:
+        t.wait_for("Sākums", "Iestatījumi")
+        t.press("enter")
+        t.wait_for("Vispārīgie iestatījumi")
+        t.press("enter")
+        t.wait_for("Sistēmas administrēšana")
+        t.press("down", "down", "down", "down", "down", "enter")
+        t.wait_for("Drošības iestatījumi")
+        t.press("enter")
+        t.wait_for("Administratora iestatījumi")
+        t.press("enter")
+        t.wait_for("Bloķēšanas iestatījums")
+        t.press("down", "enter")
+        t.wait_for("Saglabāt")
+    t.press("enter", "up", "enter")  # On; the focus goes to Save
+    t.pump(0.3)
+    t.press("enter")  # Save: the password first
+    t.wait_for("Password" if lang == "en" else "Administratora parole")
+    t.type("X4ZB012345")
+    t.press("enter")
+    t.wait_for("The lock is on" if lang == "en" else "Bloķēšana ir ieslēgta")
+
+
 
 @pytest.mark.parametrize("args", [
     ("--theme", "high-contrast"),
@@ -150,26 +178,7 @@ def test_key_box_has_a_row_of_its_own_and_counts_repeats_in_web_config(launch: L
 
 def test_notices_after_lock_and_log_out_leave_home_tiles_visible(launch: Launch) -> None:
     t = launch("panel-tui", "--lang", "lv", term="xterm-16color")
-    t.wait_for("Sākums", "Iestatījumi")
-    t.press("enter")
-    t.wait_for("Vispārīgie iestatījumi")
-    t.press("enter")
-    t.wait_for("Sistēmas administrēšana")
-    t.press("down", "down", "down", "down", "down", "enter")
-    t.wait_for("Drošības iestatījumi")
-    t.press("enter")
-    t.wait_for("Administratora iestatījumi")
-    t.press("enter")
-    t.wait_for("Bloķēšanas iestatījums")
-    t.press("down", "enter")
-    t.wait_for("Saglabāt")
-    t.press("enter", "up", "enter")  # On; the focus goes to Save
-    t.pump(0.3)
-    t.press("enter")  # Save: the password first
-    t.wait_for("Administratora parole")
-    t.type("X4ZB012345")
-    t.press("enter")
-    t.wait_for("Bloķēšana ir ieslēgta")
+    _lock_on(t, "lv")
     t.press("f5")
     t.wait_for("Sākums", "Atbloķēts")
     t.press("up", "up", "enter")  # the lock icon: log out
@@ -204,30 +213,8 @@ def test_webconfig_tabs_show_when_they_have_the_focus(launch: Launch, term: str)
 def test_the_lock_notice_is_shown_whole(launch: Launch, lang: str, last_words: str) -> None:
     """The notice after Lock Setting On ends with its last words, in every language: the
     English one lost its last line (a notice sized for a line wider than it is drawn)."""
-    from tests.acceptance.journeys import open_lock_setting
-
     t = launch("panel-tui", *(("--lang", "lv") if lang == "lv" else ()), term="xterm-16color")
-    if lang == "en":
-        open_lock_setting(t)
-    else:
-        t.wait_for("Sākums", "Iestatījumi")
-        t.press("enter")
-        t.wait_for("Vispārīgie iestatījumi")
-        t.press("enter")
-        t.wait_for("Sistēmas administrēšana")
-        t.press("down", "down", "down", "down", "down", "enter")
-        t.wait_for("Drošības iestatījumi")
-        t.press("enter", "enter")
-        t.wait_for("Bloķēšanas iestatījums")
-        t.press("down", "enter")
-        t.wait_for("Saglabāt")
-    t.press("enter", "up", "enter")  # On; the focus goes to Save
-    t.pump(0.3)
-    t.press("enter")  # Save: the password first
-    t.wait_for("Password" if lang == "en" else "parole")
-    t.type("X4ZB012345")
-    t.press("enter")
-    t.wait_for("The lock is on" if lang == "en" else "Bloķēšana ir ieslēgta")
+    _lock_on(t, lang)
     t.pump(0.3)
     words = " ".join(" ".join(line.split("▌")[-1].split()) for line in t.text().splitlines() if "▌" in line)
     assert last_words in words, t.text()
@@ -299,17 +286,8 @@ def test_keys_that_do_not_fit_beside_the_hints_go_above_whole(launch: Launch) ->
 def test_home_shows_one_cursor_when_the_lock_icon_has_it(launch: Launch) -> None:
     """Up from the tiles to the lock icon: the icon gets the markers and the tile keeps none
     (two pairs of markers read as two cursors); back down, the tile has them again."""
-    from tests.acceptance.journeys import open_lock_setting
-
     t = launch("panel-tui", term="xterm-16color")
-    open_lock_setting(t)
-    t.press("enter", "up", "enter")  # On; the focus goes to Save
-    t.pump(0.3)
-    t.press("enter")  # Save: the password first
-    t.wait_for("Password")
-    t.type("X4ZB012345")
-    t.press("enter")
-    t.wait_for("The lock is on")
+    _lock_on(t, "en")
     t.press("f5")
     t.wait_for("Home", "Unlocked")
     settings_tile = lambda: t.line("Settings")  # noqa: E731
