@@ -155,7 +155,7 @@ def test_admin_password_entry_is_a_text_field_that_takes_the_serial(launch: Laun
 # -- 12: 16 colours and non-UTF-8 terminals ---------------------------------------------------------
 def test_the_cursor_row_of_a_menu_is_readable_in_16_colours(launch: Launch) -> None:
     t = launch("panel-tui", term="xterm-16color")
-    t.wait_for("Settings")
+    t.wait_for("> Settings <")  # the markers come with the focus, a moment after the tiles
     assert_readable(t, "> Settings <")  # the focused tile
     t.press("enter")
     t.wait_for("General Settings")
