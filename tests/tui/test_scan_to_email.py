@@ -114,3 +114,31 @@ async def test_scan_to_email_lands_in_the_maildir(live_device: Device, tenant: A
     assert pdf.get_content_type() == "application/pdf"
     maildir = tenant.admin.maildir(ADMIN)
     assert any((maildir / "new").iterdir())
+
+
+async def test_scan_to_email_opened_again_is_a_new_page(tmp_path: Path) -> None:
+    """The page is kept when left (built once: its Enter was the slowest key of a Scan to
+    Email), so opening it again must look new: no earlier result, the default Resolution and
+    Pages, the cursor in To with the address used last."""
+    app = make_app(make_device(tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        open_item(app, "scan")
+        await pilot.pause()
+        await pilot.press("enter")
+        first = app.screen
+        assert isinstance(first, ScanScreen)
+        await pilot.press(*"not-an-address", "enter")
+        assert "valid email address" in static_text(app, "#scan-result")
+        first.query_one("#scan-resolution", Select).value = 600
+        first.query_one("#scan-pages", Select).value = 3
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")  # Email again
+        await pilot.pause()
+        again = app.screen
+        assert isinstance(again, ScanScreen)
+        assert static_text(app, "#scan-result") == ""
+        assert again.query_one("#scan-resolution", Select).value == 200
+        assert again.query_one("#scan-pages", Select).value == 1
+        to = again.query_one("#scan-to", Input)
+        assert to.has_focus and to.value == ""  # nothing was sent: no address used last
