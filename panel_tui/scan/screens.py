@@ -194,6 +194,7 @@ class ScanScreen(PanelScreen):
         result.set_class(False, "-error")
         self.last_job = None
         self.set_focus(to)
+        to.select_all()  # typing replaces the address, as on a new page (focus may not change)
 
     @on(Input.Submitted, "#scan-to")
     @on(Button.Pressed, "#scan-start")

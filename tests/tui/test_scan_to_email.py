@@ -142,3 +142,12 @@ async def test_scan_to_email_opened_again_is_a_new_page(tmp_path: Path) -> None:
         assert again.query_one("#scan-pages", Select).value == 1
         to = again.query_one("#scan-to", Input)
         assert to.has_focus and to.value == ""  # nothing was sent: no address used last
+        await pilot.press(*"someone@example.com", "enter")  # sent (no server set: an error)
+        await wait_until(pilot, lambda: "Sending" not in static_text(app, "#scan-result"), "the job ends")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert to.value == "someone@example.com"  # the address used last, selected
+        await pilot.press(*"other@example.com")
+        assert to.value == "other@example.com"  # typing replaces it, as on a new page
