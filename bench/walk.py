@@ -261,7 +261,7 @@ def walk(tmp: Path, scans: int) -> dict[str, object]:
         completed = [scan_to_email_timed(t, w) for _ in range(scans)]
         t.press("f4")
         t.press("shift+tab", "right", "right")
-        t.wait_for(f"{scans} message(s)", w["subject"], ".pdf")
+        t.wait_for(f"{scans} message", w["subject"], ".pdf")
         t.settle(0.3)
         rss = t.pid_rss_peak_kib()
         tenant = [t.pid_rss_peak_kib(pid) or 0 for pid in t.tenant_pids()]

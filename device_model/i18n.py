@@ -143,6 +143,14 @@ class Catalog:
             params = merged
         else:
             key = str(key_or_msg)
+        count = params.get("count")
+        if isinstance(count, int) and not isinstance(count, bool):
+            # "4 messages", "21 ziņojums", "10 ziņojumu": KEY.zero/.one/.other when the
+            # catalog has them (CLDR's plural forms), else KEY itself
+            forms = self.messages(lang)
+            plural = f"{key}.{plural_form(lang, count)}"
+            if plural in forms or f"{key}.other" in forms:
+                key = plural if plural in forms else f"{key}.other"
         text = self.messages(lang).get(key)
         if text is None and lang != DEFAULT_LANGUAGE:
             text = self.messages(DEFAULT_LANGUAGE).get(key)
@@ -217,6 +225,22 @@ def default_catalog() -> Catalog:
         if _default_catalog is None:
             _default_catalog = Catalog()
         return _default_catalog
+
+
+def plural_form(lang: str, n: int) -> str:
+    """CLDR's plural category of ``n`` in ``lang``: "zero", "one" or "other".
+
+    Latvian: "one" ends in 1 but not 11 (1, 21, 101: "ziņojums"), "zero" ends in 0 or in 11-19
+    (0, 10, 11, 15: "ziņojumu"), "other" the rest (2, 22: "ziņojumi"). English: 1 is "one".
+    """
+    n = abs(n)
+    if lang == "lv":
+        if n % 10 == 0 or 11 <= n % 100 <= 19:
+            return "zero"
+        if n % 10 == 1:
+            return "one"
+        return "other"
+    return "one" if n == 1 else "other"
 
 
 def translate(lang: str, key_or_msg: "str | Msg", **params: object) -> str:

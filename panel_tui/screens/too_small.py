@@ -7,7 +7,6 @@ notice in the device's language says what is needed and what the terminal has no
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
-from textual.containers import Center, Middle
 from textual.screen import ModalScreen
 from textual.widgets import Static
 

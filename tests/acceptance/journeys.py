@@ -43,7 +43,7 @@ WORDS = {
         "scan_email": "Email",
         "to": "To",
         "completed": "Completed",
-        "mailbox_count": "1 message(s)",
+        "mailbox_count": "1 message.",
         "subject": "Scanned document from",
     },
     "lv": {

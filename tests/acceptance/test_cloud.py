@@ -106,7 +106,7 @@ def test_mailbox_opens_a_scan_to_email_with_its_subject_and_attachment(launch: L
     recipient = re.search(r"Scan to Email to (\S+@\S+):", screen)  # the scenario's step, as listed
     assert recipient is not None
     t.press("left")  # Mailboxes
-    screen = t.wait_for("Scanned document from", ".pdf", "1 message(s)")
+    screen = t.wait_for("Scanned document from", ".pdf", "1 message.")
     shown = re.search(r"^ Mailbox +(\S+)", screen, re.MULTILINE)
     assert shown is not None and shown.group(1) == recipient.group(1)  # the mailbox just mailed
     t.press("tab", "tab", "tab", "enter")  # Mailbox, Refresh, the list: open the message
@@ -146,7 +146,7 @@ def test_admin_centre_shows_every_switch_of_the_error_table_at_80x24(launch: Lau
 ENGLISH = (
     "Enter code", "Sign in", "Next", "Cancel", "Accept", "Permissions requested", "Consent on behalf",
     "Enter password", "Enter your email", "Code", "Password", "Mailbox", "Received", "Subject",
-    "Attachments", "Refresh", "Security defaults", "Revoke", "Time travel", "Apply", "message(s)",
+    "Attachments", "Refresh", "Security defaults", "Revoke", "Time travel", "Apply", "message",
     "didn't work", "incorrect", "Default accounts", "You have signed in", "This app would like",
 )
 
@@ -211,20 +211,20 @@ def test_enter_or_down_on_the_tab_bar_goes_into_the_tab(launch: Launch) -> None:
     t.press("enter", "s")  # into the list: apply the highlighted (first) scenario and send
     t.wait_for("As expected: Completed.")
     t.press("shift+tab", "left")  # back to the tab bar (from the list), then Mailboxes
-    t.wait_for("1 message(s). Enter opens the highlighted one.")
+    t.wait_for("1 message. Enter opens it.")
     t.press("enter", "enter")  # into the list, open the highlighted message
     t.wait_for("From: ", "Subject: Scanned document from")
     t.press("escape")
-    t.wait_for("1 message(s)")
+    t.wait_for("1 message.")
     t.press("shift+tab")
     t.press("left")  # Admin centre and back: the focus stays on the tab bar
     t.wait_for("Security defaults")
     t.press("right")
-    t.wait_for("1 message(s)")
+    t.wait_for("1 message.")
     t.press("down", "enter")  # Down goes in too
     t.wait_for("From: ", "Subject: Scanned document from")
     t.press("escape")
-    t.wait_for("1 message(s)")
+    t.wait_for("1 message.")
 
     t.press("shift+tab", "left")  # the tab bar: Admin centre
     t.wait_for("[ ] Security defaults")

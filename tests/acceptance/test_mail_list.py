@@ -19,14 +19,14 @@ def test_mail_sent_while_the_mailbox_is_hidden_is_listed_when_it_is_shown(launch
     t.press("tab", "s")  # apply the first scenario and send: mail 1
     t.wait_for("As expected: Completed.")
     t.press("left")  # Mailboxes, shown
-    t.wait_for("Scanned document from", "1 message(s)")
+    t.wait_for("Scanned document from", "1 message.")
     t.press("right")  # Scenarios again: the list is hidden now
     t.wait_for("Signed in and saved: Scan to Email completes")
-    t.wait_gone("1 message(s)")
+    t.wait_gone("1 message.")
     t.press("tab", "s")  # mail 2 arrives while the list is hidden
     t.wait_for("As expected: Completed.")
     t.press("left")
-    screen = t.wait_for("2 message(s)")
+    screen = t.wait_for("2 messages.")
     screen = t.wait_for(r"(?s)Scanned document from.*\.pdf.*\n.*Scanned document from.*\.pdf", regex=True)
     rows = [line for line in screen.splitlines() if "Scanned document from" in line]
     assert len(rows) == 2 and all(re.search(r"scan_\d+\.pdf", r) for r in rows), screen

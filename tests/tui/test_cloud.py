@@ -577,7 +577,7 @@ async def test_a_long_mailbox_opens_on_its_newest_page_and_reads_on_at_the_end(
         pane = cloud.query_one(MailPane)
         table = pane.query_one("#mail-table", DataTable)
         await wait_until(pilot, lambda: table.row_count == PAGE, "the first page")
-        assert f"{total} message(s)" in static_text(app, "#mail-detail")
+        assert f"{total} messages." in static_text(app, "#mail-detail")
         await pilot.pause()
         text = screen_text(app)
         assert f"Scan {total - 1:03d}" in text and "scan0001.pdf" in text  # newest first

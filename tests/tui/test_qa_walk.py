@@ -272,7 +272,7 @@ async def test_mailbox_shows_the_pdf_of_the_highlighted_message_at_80_columns(de
         await app.workers.wait_for_complete()
         await pilot.pause()
         pane.show_messages(["user@contoso.onmicrosoft.com"], "user@contoso.onmicrosoft.com", [message])
-        wanted = ("scan0001.pdf", "Scanned document from EPSON123456", "1 message(s)", "user@contoso.onmicrosoft.com")
+        wanted = ("scan0001.pdf", "Scanned document from EPSON123456", "1 message.", "user@contoso.onmicrosoft.com")
         await wait_until(pilot, lambda: all(w in screen_text(app) for w in wanted), "the message and its PDF")
 
 

@@ -132,3 +132,13 @@ def test_every_guided_line_fits_80_columns(lang: str) -> None:
     ]
     wide = [f"({len(line)}) {line}" for line in lines if len(line) > 78]
     assert not wide, "\n".join(wide)
+
+
+@pytest.mark.parametrize("lang, count, text", [
+    ("en", 0, "0 messages."), ("en", 1, "1 message."), ("en", 2, "2 messages."), ("en", 21, "21 messages."),
+    ("lv", 0, "0 ziņojumu."), ("lv", 1, "1 ziņojums."), ("lv", 2, "2 ziņojumi."), ("lv", 10, "10 ziņojumu."),
+    ("lv", 11, "11 ziņojumu."), ("lv", 21, "21 ziņojums."), ("lv", 22, "22 ziņojumi."), ("lv", 111, "111 ziņojumu."),
+])
+def test_counts_take_the_languages_plural_form(lang: str, count: int, text: str) -> None:
+    """'4 ziņojums(-i)' read as a form, not as Latvian: each count takes its word's form."""
+    assert translate(lang, "cloud.mail.count", count=count).startswith(text)
