@@ -20,6 +20,15 @@ def _drawn_lines(root: Widget) -> int:
     return sum(len(w._styles_cache._cache) for w in (root, *root.walk_children(Widget)))
 
 
+
+async def _leave_and_come_back(app: Any, pilot: Any, surface: str, shown: str) -> None:
+    """F2 to the panel: the surface lets go of every line it drew; back: drawn again, the same."""
+    left = app.screen
+    await app.switch_mode("panel")
+    await wait_until(pilot, lambda: _drawn_lines(left) == 0, "the surface left to let go of its lines")
+    await app.switch_mode(surface)
+    await wait_until(pilot, lambda: screen_text(app) == shown, "the page drawn again, the same")
+
 async def test_web_config_page_and_surface_left_keep_no_lines(device: Device) -> None:
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -36,11 +45,7 @@ async def test_web_config_page_and_surface_left_keep_no_lines(device: Device) ->
         await wait_until(pilot, lambda: _drawn_lines(basic) == 0, "the page left to let go of its lines")
         shown_test = screen_text(app)
 
-        await app.switch_mode("panel")
-        await wait_until(pilot, lambda: _drawn_lines(web) == 0, "the surface left to let go of its lines")
-
-        await app.switch_mode("webconfig")
-        await wait_until(pilot, lambda: screen_text(app) == shown_test, "Connection Test drawn again, the same")
+        await _leave_and_come_back(app, pilot, "webconfig", shown_test)
         web.open_page("network", "email_basic")
         await wait_until(pilot, lambda: screen_text(app) == shown_basic, "Basic drawn again, the same")
 
@@ -71,10 +76,7 @@ async def test_cloud_tabs_and_surface_left_keep_no_lines(live_device: Device, te
         await wait_until(pilot, lambda: _drawn_lines(signin) == 0, "the tab left to let go of its lines")
         shown_mail = screen_text(app)
 
-        await app.switch_mode("panel")
-        await wait_until(pilot, lambda: _drawn_lines(cloud) == 0, "the surface left to let go of its lines")
-        await app.switch_mode("cloud")
-        await wait_until(pilot, lambda: screen_text(app) == shown_mail, "Mailboxes drawn again, the same")
+        await _leave_and_come_back(app, pilot, "cloud", shown_mail)
 
 
 async def test_field_message_lines_are_made_when_a_field_first_has_a_message(device: Device) -> None:

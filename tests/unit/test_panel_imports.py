@@ -10,6 +10,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _in_a_fresh_interpreter(code: str, env: dict[str, str] | None = None, timeout: float = 120) -> None:
+    """Run ``code`` in a new Python at the repository's root: what it imports is all it loads."""
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 def test_the_panel_with_its_tenant_in_another_process_does_not_load_sqlite3() -> None:
     """sqlite3 (≈ 1.4 MiB) is the embedded tenant's; the panel, the cloud link, the Cloud panes,
     the sign-in and the mail client do not load it, and still catch its errors once it is loaded."""
@@ -25,10 +32,7 @@ def test_the_panel_with_its_tenant_in_another_process_does_not_load_sqlite3() ->
         "import sqlite3\n"
         "assert sqlite3.Error in panel_tui.cloud_link.ADMIN_FAILURES\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != "PANEL_TUI_TENANT_IN_PROCESS"}
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _in_a_fresh_interpreter(code, {k: v for k, v in os.environ.items() if k != "PANEL_TUI_TENANT_IN_PROCESS"})
 
 
 def test_the_tenant_in_the_panel_loads_sqlite3_before_any_pane_reads_its_failures() -> None:
@@ -38,10 +42,7 @@ def test_the_tenant_in_the_panel_loads_sqlite3_before_any_pane_reads_its_failure
         "import sys, panel_tui.cloud_link as link\n"
         "assert sys.modules['sqlite3'].Error in link.ADMIN_FAILURES\n"
     )
-    env = dict(os.environ, PANEL_TUI_TENANT_IN_PROCESS="1")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=60)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _in_a_fresh_interpreter(code, dict(os.environ, PANEL_TUI_TENANT_IN_PROCESS="1"), timeout=60)
 
 
 def test_the_cloud_surface_and_the_tenant_process_leave_scenarios_and_the_cli_unloaded() -> None:
@@ -57,8 +58,7 @@ def test_the_cloud_surface_and_the_tenant_process_leave_scenarios_and_the_cli_un
         "from panel_tui.cloud.screens import pane_class\n"
         "assert pane_class('scenarios').__name__ == 'ScenariosPane'\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _in_a_fresh_interpreter(code, timeout=60)
 
 
 def test_the_mailboxes_tab_leaves_richs_emoji_table_unloaded(tmp_path: Path) -> None:
@@ -81,5 +81,4 @@ def test_the_mailboxes_tab_leaves_richs_emoji_table_unloaded(tmp_path: Path) -> 
         "asyncio.run(main())\n"
         "assert 'rich._emoji_codes' not in sys.modules, 'emoji table loaded'\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _in_a_fresh_interpreter(code)
