@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from panel_tui.menu_tree import MenuNode
 from panel_tui.screens.base import PanelScreen
+from panel_tui.widgets.chrome import KeyHints
 from panel_tui.widgets.form import (
     ARROW_FIELD_BINDINGS,
     FieldSpec,
@@ -65,6 +66,20 @@ class FormScreen(PanelScreen):
     def on_mount(self) -> None:
         apply_enabled(self, self.fields())
         self.query_one("#form").query("Input, Select").first().focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The bottom line says what Enter does where the cursor is: on a drop-down it opens
+        the list (a person read "Enter Save" there, pressed it and got the list)."""
+        super().on_descendant_focus(event)
+        self.call_later(self._hints_for_focus)  # where the focus ends (a pick moves it on to Save)
+
+    def _hints_for_focus(self) -> None:
+        focused = self.focused
+        if focused is None or isinstance(focused.parent, Select):  # the open list: unchanged
+            return
+        key = "panel.hints.form_list" if isinstance(focused, Select) else self.HINTS_KEY
+        for hints in self.query("#hints").results(KeyHints):
+            hints.update(self.t(key))
 
     def action_field_next(self) -> None:
         arrow_moves_focus(self, forward=True)

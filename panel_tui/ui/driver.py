@@ -11,6 +11,12 @@ Back.
 This driver waits exactly the escape delay after a lone ESC, and uses 25 ms as that delay unless
 ``ESCDELAY`` says otherwise (vim, kakoune and most curses programs wait 25 ms or less: the bytes
 of one key are written together, by a local terminal and over ssh alike).
+
+And Escape followed by another key in the same read is two keys. Over ssh, Esc and the key
+typed after it often arrive in one packet, and Textual reads ESC + a key as that key with Alt
+(ESC Enter as Enter, ESC Tab as Shift+Tab, ESC q as Alt+q): the Back was lost and the next
+key did something else. The panel binds no Alt keys, so an ESC that does not begin an escape
+sequence (CSI ``ESC [``, SS3 ``ESC O``, OSC, DCS and the other string introducers) is Escape.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import os
 import selectors
 from codecs import getincrementaldecoder
 
-from textual import constants
+from textual import constants, events
 from textual._parser import ParseError
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
@@ -27,6 +33,31 @@ from textual.drivers.linux_driver import LinuxDriver
 #: ms; the panel's default when the person has not set ``ESCDELAY`` themselves
 DEFAULT_ESCDELAY_MS = 25
 IDLE_WAIT = 0.1  # s; as Textual: how often the input thread checks that the app is still running
+#: what may follow ESC at the start of an escape sequence (CSI, SS3, OSC, DCS, APC, PM, SOS, ST)
+SEQUENCE_INTRODUCERS = frozenset("[O]P_^X\\")
+ESCAPE = "\x1b"
+
+
+def split_escapes(data: str) -> tuple[list[str | None], bool]:
+    """``data`` cut where an ESC stands for the Escape key: text for the parser and ``None`` for
+    each Escape, and whether ``data`` ends in an ESC whose meaning the next byte decides."""
+    pieces: list[str | None] = []
+    start = 0
+    at = data.find(ESCAPE)
+    while at != -1:
+        if at + 1 == len(data):  # the next read (or the escape delay) decides
+            if at > start:
+                pieces.append(data[start:at])
+            return pieces, True
+        if data[at + 1] not in SEQUENCE_INTRODUCERS:  # Escape, then whatever follows
+            if at > start:
+                pieces.append(data[start:at])
+            pieces.append(None)
+            start = at + 1
+        at = data.find(ESCAPE, at + 1)
+    if start < len(data):
+        pieces.append(data[start:])
+    return pieces, False
 
 
 def escape_delay() -> float:
@@ -56,20 +87,35 @@ class PanelDriver(LinuxDriver):
         escape_wait = constants.ESCAPE_DELAY + 0.001
         pending_escape = False
 
+        held = False  # an ESC read last, not given to the parser yet: the next byte decides
+
+        def escape_key() -> None:
+            self.process_message(events.Key("escape", ESCAPE))
+
         def process(events_ready: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> bool:
             """Feed what was read to the parser; returns whether it ended in a lone ESC."""
-            ends_in_escape = False
+            nonlocal held
+            read = False
             for index, (_key, mask) in enumerate(events_ready):
                 if mask & selectors.EVENT_READ:
                     data = decode(os.read(fileno, 1024 * 4), final=final and index == len(events_ready) - 1)
                     if not data:
                         break  # stdin is a pipe that ended
-                    ends_in_escape = data.endswith("\x1b")
-                    for event in parser.feed(data):
-                        self.process_message(event)
+                    read = True
+                    pieces, ends_in_escape = split_escapes((ESCAPE if held else "") + data)
+                    held = ends_in_escape
+                    for piece in pieces:
+                        if piece is None:
+                            escape_key()
+                            continue
+                        for event in parser.feed(piece):
+                            self.process_message(event)
+            if held and (not read or final):  # the escape delay passed with nothing after it
+                held = False
+                escape_key()
             for event in parser.tick():
                 self.process_message(event)
-            return ends_in_escape
+            return held
 
         try:
             while not self.exit_event.is_set():

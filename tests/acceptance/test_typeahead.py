@@ -149,16 +149,18 @@ def test_pas_log_out_leaves_no_user_id_for_the_next_person(launch: Launch) -> No
 
 
 def test_lock_setting_on_then_enter_saves_as_the_hint_says(launch: Launch) -> None:
-    """Enter opens the On/Off list, Enter picks On; the next Enter saves (the hint says "Enter
-    Save"), which asks for the administrator password, instead of opening the list again."""
+    """Enter opens the On/Off list (the bottom line says so while the list has the cursor), Enter
+    picks On; the next Enter saves (the bottom line now says "Enter Save"), which asks for the
+    administrator password, instead of opening the list again."""
     t = launch("panel-tui")
     open_lock_setting(t)
-    assert "Enter Save" in t.text(), t.text()
+    assert "Enter Open the list" in t.line("F1 Help") and "Enter Save" not in t.text(), t.text()
     t.press("enter")  # the list
     t.wait_for("On", "Off")
     t.press("up", "enter")
     field = lambda: next(line for line in t.text().splitlines() if line.strip().startswith("Lock Setting"))  # noqa: E731
     t.wait_until(lambda: field().split()[2] == "On" and "╭" not in t.text(), "On chosen, the list closed")
+    t.wait_for("Enter Save")
     t.press("enter")
     t.wait_for("Administrator Password", "Enter the administrator password")
     t.type(PRINTER_PASSWORD)

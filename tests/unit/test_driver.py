@@ -76,3 +76,35 @@ def test_an_arrow_is_still_one_key_not_an_escape(reading) -> None:
 def test_escdelay_is_the_persons_or_25_ms(monkeypatch: pytest.MonkeyPatch, value: str, seconds: float) -> None:
     monkeypatch.setenv("ESCDELAY", value)
     assert escape_delay() == pytest.approx(seconds)
+
+
+def _keys(driver: RecordingDriver, count: int) -> list[str]:
+    return [driver.keys.get(timeout=10) for _ in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "keys"),
+    [
+        (b"\x1b\r", ["escape", "enter"]),  # Back, then open: Textual alone read Enter only
+        (b"\x1b\t", ["escape", "tab"]),  # (read as Shift+Tab)
+        (b"\x1bq", ["escape", "q"]),  # (read as Alt+q)
+        (b"\x1b\x1b[B", ["escape", "down"]),
+        (b"\x1b[B\x1b\r\x1b[A", ["down", "escape", "enter", "up"]),
+        ("\x1bā".encode(), ["escape", "ā"]),
+    ],
+)
+def test_escape_and_the_next_key_in_one_read_are_two_keys(reading, typed: bytes, keys: list[str]) -> None:
+    """Over ssh Esc and the key after it often come in one packet: both keys arrive, in order."""
+    driver, write_end = reading
+    os.write(write_end, typed)
+    assert _keys(driver, len(keys)) == keys
+
+
+def test_an_escape_whose_sequence_comes_in_the_next_read_is_still_one_key(reading) -> None:
+    """An arrow's bytes split across two reads (a slow link) are still the arrow."""
+    driver, write_end = reading
+    os.write(write_end, b"\x1b")
+    os.write(write_end, b"[B")  # before the escape delay: usually the same read, at worst the next
+    os.write(write_end, b"\x1bO")
+    os.write(write_end, b"P")  # F1 as SS3
+    assert _keys(driver, 2) == ["down", "f1"]
