@@ -352,6 +352,11 @@ class PanelApp(App[None]):
         self._was_logged_in = bool(self.device.admin.logged_in)
         self.refresh_status()
 
+    @property
+    def key_gate(self) -> KeyGate:
+        """Keys typed while the previous key's work goes on wait for it (`hold_keys`)."""
+        return self._key_gate
+
     async def on_event(self, event: events.Event) -> None:
         # A key typed while the previous key's page is still opening waits for it (KeyGate)
         if isinstance(event, events.Key) and not event.is_forwarded:

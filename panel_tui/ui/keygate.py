@@ -13,6 +13,9 @@ app, the shown screen and the focused widget with its parents have no message le
 and neither the screen nor the focus changed meanwhile. Nothing is dropped: a gate that cannot
 settle (a page that keeps posting) lets the key through after ``SETTLE_MAX`` seconds.
 
+Work that goes on outside those message queues (a page built in another part of the screen,
+which takes the focus once built) holds the keys with :func:`hold_keys`.
+
 Relies on Textual's ``MessagePump.call_later`` and ``message_queue_size`` (Textual is pinned).
 """
 
@@ -21,7 +24,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 
@@ -46,6 +49,13 @@ class KeyGate:
         #: the work of the last key let through, until it is done
         self._settling: asyncio.Task[None] | None = None
         self._releasing: asyncio.Task[None] | None = None
+        #: work the next key waits for besides the queues (`hold_keys`)
+        self._holds: list[asyncio.Future[Any]] = []
+
+    def hold(self, until: Awaitable[object]) -> None:
+        """The keys after the current one wait for ``until`` as well (at most ``SETTLE_MAX``)."""
+        self._holds = [h for h in self._holds if not h.done()]
+        self._holds.append(asyncio.ensure_future(until))
 
     @property
     def busy(self) -> bool:
@@ -87,14 +97,25 @@ class KeyGate:
             if focused is not None:
                 pumps.extend(focused.ancestors_with_self)
             await _drain(pumps, max(deadline - loop.time(), 0.0))
+            held = [h for h in self._holds if not h.done()]
+            if held:
+                await asyncio.wait(held, timeout=max(deadline - loop.time(), 0.0))
             if loop.time() >= deadline:
                 return
             try:
                 same = self.app.screen is screen and screen.focused is focused
             except Exception:
                 return
-            if same and not any(p.message_queue_size for p in pumps):
+            if same and not any(p.message_queue_size for p in pumps) and all(h.done() for h in self._holds):
                 return
+
+
+def hold_keys(node: MessagePump, until: Awaitable[object]) -> None:
+    """Keys typed from now on wait for ``until`` (a page being built that will take the focus),
+    in the app ``node`` belongs to, if it has a key gate (``app.key_gate``)."""
+    gate = getattr(getattr(node, "app", None), "key_gate", None)
+    if isinstance(gate, KeyGate):
+        gate.hold(until)
 
 
 async def _drain(pumps: list[MessagePump], timeout: float) -> None:

@@ -6,12 +6,14 @@ was first pressed made that key take half a second and kept ~150 widgets alive f
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.widgets import ContentSwitcher
 
+from panel_tui.ui.keygate import hold_keys
 from panel_tui.ui.renders import drop_renders
 from panel_tui.webconfig.connection_test import ConnectionTestPage
 from panel_tui.webconfig.email_basic import EmailBasicPage
@@ -73,6 +75,8 @@ class PageSwitcher(ContentSwitcher):
         #: pages being built (mounted, not composed yet), and what waits for the one shown
         self._building: dict[str, AwaitMount] = {}
         self._waiting: list[Callable[[], object]] = []
+        #: done once what waits for the page shown has run (keys typed meanwhile wait for it)
+        self._ready: asyncio.Future[None] | None = None
 
     def compose(self) -> ComposeResult:
         yield self._build(self._first)
@@ -89,9 +93,7 @@ class PageSwitcher(ContentSwitcher):
         if widget_id != self.current:
             self._waiting = []
             self.current = widget_id
-        self._waiting.append(then)
-        if not self._still_building():
-            self._run_waiting()
+        self._wait(then)
 
     def watch_current(self, old: str | None, new: str | None) -> None:
         """The page left lets go of the lines it drew (a page is drawn anew when shown), once
@@ -107,21 +109,24 @@ class PageSwitcher(ContentSwitcher):
 
     def when_built(self, action: Callable[[], object]) -> None:
         """Run ``action`` now, or once the page shown has been built."""
+        self._wait(action)
+
+    def _wait(self, action: Callable[[], object]) -> None:
+        """``action`` now if the page shown is built, else once it is; keys typed meanwhile
+        (Enter, then Enter on the page's Start) wait for it, not reach the left menu."""
         self._waiting.append(action)
         if not self._still_building():
             self._run_waiting()
+            return
+        if self._ready is None or self._ready.done():
+            self._ready = asyncio.get_running_loop().create_future()
+            hold_keys(self, self._ready)
 
     def _still_building(self) -> bool:
-        """Whether the page shown is still being built (once mounted it is not, even before
-        `_built` has run: a key then must reach the page, not wait behind a busy loop)."""
-        current = self.current
-        if current not in self._building:
-            return False
-        page = next((child for child in self.children if child.id == current), None)
-        if page is not None and page.is_mounted:
-            del self._building[current]
-            return False
-        return True
+        """Whether the page shown is still being built: until its mount is complete, its
+        fields and buttons included (a page mounted but not yet composed has nothing to
+        focus)."""
+        return self.current in self._building
 
     async def _built(self, widget_id: str, building: AwaitMount) -> None:
         await building
@@ -131,5 +136,9 @@ class PageSwitcher(ContentSwitcher):
 
     def _run_waiting(self) -> None:
         waiting, self._waiting = self._waiting, []
-        for action in waiting:
-            action()
+        try:
+            for action in waiting:
+                action()
+        finally:
+            if self._ready is not None and not self._ready.done():
+                self._ready.set_result(None)
