@@ -16,11 +16,24 @@ from device_model.i18n import Msg
 from panel_tui.scenarios import catalog, expectations
 
 
-def on_off(value: object) -> Msg:
-    """On or off (None: follows the organisation), as a word of the panel's language."""
+#: The form "on"/"off" takes after what each tenant switch names: Latvian participles agree in
+#: gender and number (drošības noklusējumi ieslēgti, SMTP AUTH ieslēgta, plūsmas ieslēgtas),
+#: as the panel's ``on_f``/``off_f`` do. "": masculine singular.
+ON_OFF_FORM: Mapping[str, str] = {
+    "security-defaults": "_mpl",
+    "org-smtp-auth": "_f",
+    "mailbox-smtp-auth": "_f",
+    "public-client-flows": "_fpl",
+}
+
+
+def on_off(value: object, op: str = "") -> Msg:
+    """On or off (None: follows the organisation), as a word of the panel's language, in the
+    form that agrees with what tenant switch ``op`` names."""
     if value is None:
         return Msg.of("scenarios.word.follows_org")
-    return Msg.of("scenarios.word.on" if value else "scenarios.word.off")
+    form = ON_OFF_FORM.get(op, "")
+    return Msg.of(f"scenarios.word.{'on' if value else 'off'}{form}")
 
 
 def result_word(result: object) -> Msg | str:

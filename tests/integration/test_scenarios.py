@@ -75,6 +75,26 @@ async def test_a_server_that_never_answers_is_given_up_on_after_the_set_smtp_tim
     assert device.settings.network.smtp_timeout_s == SHORT_SMTP_TIMEOUT_S
 
 
+async def test_latvian_tenant_outcomes_agree_with_what_is_switched(device: Device, tenant: TenantHandle) -> None:
+    """F4 › Scenarios in Latvian: "on"/"off" take the gender and number of what they describe
+    (drošības noklusējumi ieslēgti, SMTP AUTH izslēgta, plūsmas ieslēgtas), not one masculine word."""
+    steps = [catalog.tenant("security-defaults", enabled=True), catalog.tenant("org-smtp-auth", enabled=False),
+             catalog.tenant("mailbox-smtp-auth", upn="printer", value=True),
+             catalog.tenant("public-client-flows", enabled=False), catalog.tenant("security-defaults", enabled=False),
+             catalog.tenant("org-smtp-auth", enabled=True), catalog.tenant("public-client-flows", enabled=True)]
+    try:
+        outcomes = await engine.Session(device, tenant).run_steps(steps)
+    finally:
+        await engine.Session(device, tenant).run_steps([catalog.tenant("reset")])
+    cat = Catalog()
+    said = [cat.translate("lv", o.msg) for o in outcomes]
+    assert said == ["drošības noklusējumi: ieslēgti", "SMTP AUTH organizācijai: izslēgta",
+                    "SMTP AUTH pastkastei printer@contoso.onmicrosoft.com: ieslēgta",
+                    "publiskā klienta plūsmas: izslēgtas", "drošības noklusējumi: izslēgti",
+                    "SMTP AUTH organizācijai: ieslēgta", "publiskā klienta plūsmas: ieslēgtas"], said
+    assert [cat.translate("en", o.msg) for o in outcomes][:2] == ["security defaults on", "SMTP AUTH for the organisation off"]
+
+
 def test_catalog_is_complete_and_translated() -> None:
     codes = {s.code for s in catalog.SCENARIOS}
     assert {360, 361, 370, 311, 312, 313, 314, "completed"} <= codes
