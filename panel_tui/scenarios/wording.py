@@ -12,28 +12,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from device_model.i18n import Msg
+from device_model.i18n import Msg, default_catalog
 from panel_tui.scenarios import catalog, expectations
 
 
-#: The form "on"/"off" takes after what each tenant switch names: Latvian participles agree in
-#: gender and number (drošības noklusējumi ieslēgti, SMTP AUTH ieslēgta, plūsmas ieslēgtas),
-#: as the panel's ``on_f``/``off_f`` do. "": masculine singular.
-ON_OFF_FORM: Mapping[str, str] = {
-    "security-defaults": "_mpl",
-    "org-smtp-auth": "_f",
-    "mailbox-smtp-auth": "_f",
-    "public-client-flows": "_fpl",
-}
-
-
 def on_off(value: object, op: str = "") -> Msg:
-    """On or off (None: follows the organisation), as a word of the panel's language, in the
-    form that agrees with what tenant switch ``op`` names."""
+    """On or off (None: follows the organisation), as a word of the panel's language.
+
+    Latvian participles agree in gender and number with what tenant switch ``op`` names
+    (drošības noklusējumi ieslēgti, SMTP AUTH ieslēgta, plūsmas ieslēgtas), as the panel's
+    ``on_f``/``off_f`` do: a switch with its own ``scenarios.word.on.<op>`` key takes that word.
+    """
     if value is None:
         return Msg.of("scenarios.word.follows_org")
-    form = ON_OFF_FORM.get(op, "")
-    return Msg.of(f"scenarios.word.{'on' if value else 'off'}{form}")
+    key = f"scenarios.word.{'on' if value else 'off'}"
+    if op and default_catalog().has("en", f"{key}.{op}"):
+        key = f"{key}.{op}"
+    return Msg.of(key)
 
 
 def result_word(result: object) -> Msg | str:
