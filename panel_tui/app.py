@@ -17,7 +17,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.app import App, SystemCommand
@@ -36,7 +36,7 @@ from panel_tui.messages import DeviceChanged, post_from_any_thread
 from panel_tui.surfaces import SURFACES, scenario_commands
 from panel_tui.terminal_caps import PANEL_16, is_16_colour, panel_variables, unicode_ok, use_ascii_borders
 from panel_tui.ui.keygate import KeyGate
-from panel_tui.ui.textual_fixes import parse_css_once, release_dead_widgets_render_caches
+from panel_tui.ui.textual_fixes import mark_new_screen_styled, parse_css_once, release_dead_widgets_render_caches
 
 if TYPE_CHECKING:
     from device_model import Device, DeviceEvent
@@ -412,6 +412,12 @@ class PanelApp(App[None]):
 
     def action_home(self) -> None:
         self.go_home()
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """Textual's, with a new screen marked as styled by the CSS as it stands: a dialog left
+        open on F3 (Sign In) made F3 after F4 restyle every widget of Web Config."""
+        mark_new_screen_styled(screen)
+        return super().push_screen(screen, *args, **kwargs)
 
     def action_surface(self, mode: str) -> None:
         if mode != self.current_mode:

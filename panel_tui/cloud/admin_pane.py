@@ -23,6 +23,7 @@ from panel_tui.cloud.faults_section import FaultsSection
 from panel_tui.cloud.tenant_admin import tenant_admin
 from panel_tui.cloud_link import ADMIN_FAILURES
 from panel_tui.ui.host import host
+from panel_tui.ui.lazy_select import LazySelect
 from panel_tui.ui.text import held_account, tr
 from panel_tui.ui.workers import call_in_ui, reported
 from panel_tui.ui.widgets import TickBox
@@ -68,7 +69,7 @@ class AdminPane(VerticalScroll, can_focus=False):
         with Horizontal(classes="field-row"):
             yield Label(t("cloud.admin.size_limit"), classes="field-label", markup=False)
             yield Input(id="adm-size-limit", max_length=9, restrict=r"[0-9]*", compact=True)
-            yield Select(
+            yield LazySelect(
                 [(t(f"cloud.admin.size_unit.{u}"), u) for u in SIZE_UNITS],
                 id="adm-size-unit",
                 allow_blank=False,
@@ -78,10 +79,10 @@ class AdminPane(VerticalScroll, can_focus=False):
             yield Button(t("cloud.admin.size_set"), id="adm-size-set", compact=True)
         with Horizontal(classes="field-row"):
             yield Label(t("cloud.admin.user"), classes="field-label", markup=False)
-            yield Select([], id="adm-user", compact=True, allow_blank=True, prompt=t("cloud.admin.pick_user"))
+            yield LazySelect([], id="adm-user", compact=True, allow_blank=True, prompt=t("cloud.admin.pick_user"))
         with Horizontal(classes="field-row"):
             yield Label(t("cloud.admin.mailbox_smtp_auth"), classes="field-label", markup=False)
-            yield Select(
+            yield LazySelect(
                 [(t(f"cloud.admin.mailbox_smtp.{v}"), v) for v in ("default", "on", "off")],
                 id="adm-mailbox-smtp",
                 allow_blank=False,

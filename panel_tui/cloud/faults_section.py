@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from panel_tui.cloud.tenant_admin import tenant_admin
 from panel_tui.cloud_link import ADMIN_FAILURES
+from panel_tui.ui.lazy_select import LazySelect
 from panel_tui.ui.text import tr
 from panel_tui.ui.workers import call_in_ui, reported
 
@@ -38,7 +39,7 @@ class FaultsSection(Vertical):
         yield Static(t("cloud.faults.title"), classes="page-subtitle", markup=False)
         with Horizontal(classes="field-row"):
             yield Label(t("cloud.faults.latency"), classes="field-label", markup=False)
-            yield Select([(t(f"cloud.faults.endpoint.{e}"), e) for e in ENDPOINTS], id="flt-endpoint",
+            yield LazySelect([(t(f"cloud.faults.endpoint.{e}"), e) for e in ENDPOINTS], id="flt-endpoint",
                          allow_blank=False, value="smtp", compact=True)
             yield Input(id="flt-ms", max_length=6, restrict=r"[0-9]*", compact=True, value="1500")
             yield Label(t("cloud.faults.ms"), id="flt-ms-unit", markup=False)

@@ -22,6 +22,7 @@ from panel_tui.cloud.mail_message import MALFORMED, MailMessageScreen, MailView,
 from panel_tui.cloud.tenant_admin import tenant_admin
 from panel_tui.cloud_link import ADMIN_FAILURES
 from panel_tui.ui.host import host
+from panel_tui.ui.lazy_select import LazySelect
 from panel_tui.ui.text import held_account, tr
 from panel_tui.ui.workers import call_in_ui, reported
 
@@ -50,7 +51,7 @@ class MailPane(Vertical):
         yield Static(id="mail-unavailable", classes="page-note", markup=False)
         with Horizontal(classes="field-row"):
             yield Label(t("cloud.mail.mailbox"), classes="field-label", markup=False)
-            yield Select([], id="mail-box", compact=True, allow_blank=True, prompt=t("cloud.mail.pick_mailbox"))
+            yield LazySelect([], id="mail-box", compact=True, allow_blank=True, prompt=t("cloud.mail.pick_mailbox"))
             yield Button(t("cloud.mail.refresh"), id="mail-refresh", compact=True)
         yield DataTable(id="mail-table", cursor_type="row", zebra_stripes=False)
         yield Static(id="mail-detail", classes="page-result", markup=False)

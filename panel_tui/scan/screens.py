@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from panel_tui.scan.history import last_address, remember_address
 from panel_tui.screens.base import PanelScreen
+from panel_tui.ui.lazy_select import LazySelect
 from panel_tui.ui.text import job_outcome_text
 from panel_tui.ui.workers import reported
 from panel_tui.widgets.form import ARROW_FIELD_BINDINGS, arrow_moves_focus
@@ -149,7 +150,7 @@ class ScanScreen(PanelScreen):
                 yield Static(self.t("scan.email.document_value"), id="scan-document", markup=False)
             with Horizontal(classes="scan-row"):
                 yield Label(self.t("scan.email.resolution"), classes="scan-label", markup=False)
-                yield Select(
+                yield LazySelect(
                     [(self.t("scan.email.dpi", dpi=dpi), dpi) for dpi in RESOLUTIONS],
                     value=RESOLUTIONS[0],
                     allow_blank=False,
@@ -158,7 +159,7 @@ class ScanScreen(PanelScreen):
                 )
             with Horizontal(classes="scan-row"):
                 yield Label(self.t("scan.email.pages"), classes="scan-label", markup=False)
-                yield Select(
+                yield LazySelect(
                     [(str(n), n) for n in range(1, MAX_PAGES + 1)],
                     value=1,
                     allow_blank=False,

@@ -51,7 +51,7 @@ class PasScreen(PanelScreen):
     HINTS_KEY = "panel.hints.confirm"
     DEFAULT_CSS = """
     PasScreen .pas-part { height: auto; padding: 0 2; }
-    PasScreen #pas-signin { height: 1fr; }
+    PasScreen #pas-signin { height: 1fr; padding: 0 2; }  /* the margin of the lines above */
     /* not Web Config's "field-row": its page CSS (loaded for the whole app once Web Config has
        been open) would win over these lines and split a row in halves, To's text mid-screen */
     PasScreen .pas-row { height: 1; }

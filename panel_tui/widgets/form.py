@@ -14,6 +14,8 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from panel_tui.ui.lazy_select import LazySelect
+
 #: Up/Down move between a form's fields like Shift+Tab/Tab (the README's "←↑→↓ move"). They
 #: are priority bindings, so that a closed Select moves on rather than opening its list (a
 #: person pressing Up Up Enter to reach a list must not press Start instead); on any widget with
@@ -88,7 +90,7 @@ def field_widget(spec: FieldSpec, value: FieldValue, t: Callable[..., str]) -> I
     if spec.choices:
         options = [(t(key), v) for key, v in spec.choices]
         known = [v for _, v in spec.choices]
-        return Select(
+        return LazySelect(
             options,
             value=value if value in known else known[0],
             allow_blank=False,

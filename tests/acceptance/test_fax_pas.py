@@ -86,6 +86,10 @@ def test_f4_offers_a_pas_users_to_email_code(launch: Launch) -> None:
     match = re.search(r"\b([A-Z0-9]{9})\b", screen)
     assert match, screen
     code = match.group(1)
+    # Microsoft's page keeps the margin of the panel's lines above it
+    indents = {words: len(row) - len(row.lstrip()) for words in ("Logged in:", "/devicelogin", "Enter code", code)
+               if (row := panel.line(words))}
+    assert set(indents.values()) == {2} and len(indents) == 4, (indents, screen)
     panel.press("f4")
     screen = panel.wait_for("Microsoft 365 (simulated", "Enter code", code, "Ordinary User's To Email sign-in")
     assert "Network > Email Server > Basic" not in screen

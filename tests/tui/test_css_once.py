@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 import textual.css.stylesheet as stylesheet_module
+from textual.app import ComposeResult
+from textual.screen import ModalScreen
+from textual.widgets import Static
 
 from tests.tui.conftest import make_app, make_device
 
@@ -61,3 +64,40 @@ async def test_a_theme_changed_on_another_surface_restyles_the_panel_when_shown(
         await pilot.pause()
         assert type(app.screen).__name__ == "ScanMenuScreen"
         assert app.screen.styles.background != before
+
+
+class _Dialog(ModalScreen[None]):
+    """A dialog as Web Config leaves one open (Sign In) while the person goes to F4."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Sign in with Microsoft", id="dialog-text")
+
+
+async def test_a_dialog_left_open_on_web_config_is_not_restyled_on_return(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(make_device(tmp_path / "state"))
+    refreshes: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        await app.push_screen(_Dialog())
+        await pilot.pause()
+        original_refresh = app.refresh_css
+        monkeypatch.setattr(app, "refresh_css", lambda *a, **kw: (refreshes.append(app.current_mode), original_refresh(*a, **kw)))
+        for key in ("f4", "f3", "f2", "f3"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert isinstance(app.screen, _Dialog)
+        assert refreshes == []
+        # a theme changed meanwhile still restyles it when it is shown again
+        await pilot.press("f4")
+        await pilot.pause()
+        dialog = app._screen_stacks["webconfig"][-1]
+        before = dialog.styles.background
+        app.theme = "textual-light" if app.current_theme.dark else "textual-dark"
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.screen is dialog and "webconfig" in refreshes
+        assert dialog.styles.background != before
