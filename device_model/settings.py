@@ -45,6 +45,10 @@ class NetworkSettings:
     proxy_user: str = ""
     proxy_password: str = ""  # never shown, never printed
     ipv6_enabled: bool = True
+    #: Emulator only (a real printer's is fixed): how long an email send (SMTP, POP before
+    #: SMTP, Connection Test) waits for a connection or an answer before it gives up with 313.
+    #: 20 s like the printer; a tester shortens it so a "server never answers" case runs fast.
+    smtp_timeout_s: int = 20
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,7 @@ FIELD_SPECS: dict[str, dict[str, _Spec]] = {
         "proxy_user": (_to_str, _len_ascii(0, 255)),
         "proxy_password": (_to_str, _len_ascii(0, 255)),
         "ipv6_enabled": (_to_bool, None),
+        "smtp_timeout_s": (_to_int, _range(1, 120)),
     },
     "email_server": {
         "auth_method": (_choice(AUTH_METHODS), None),

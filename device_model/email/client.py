@@ -280,6 +280,7 @@ class EmailClient:
             pop3_port=int(s.pop3_port),
             max_bytes=int(max_mb) * 1024 * 1024 if max_mb else None,
             local_hostname=local_hostname(settings.network.device_name),
+            timeout=float(settings.network.smtp_timeout_s),
             profile=profile,
             tls_context=None,
         )

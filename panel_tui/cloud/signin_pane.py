@@ -132,7 +132,7 @@ class SignInPane(VerticalScroll, can_focus=False):
             field = self.query_one("#ms-input", Input)
             field.value = code
             field.cursor_position = len(code)
-            self.query_one("#ms-error", Static).update("")
+            self._show_error("")
         elif self.kind != "start":
             self.restart()  # the code page it opens takes the code
         return True
@@ -383,12 +383,19 @@ class SignInPane(VerticalScroll, can_focus=False):
             message.update(error_text or "")
             error_text = None
         message.set_class(kind == "error", "ms-error")
-        self.query_one("#ms-error", Static).update(error_text or "")
+        self._show_error(error_text or "")
         self.query_one("#ms-hints", Static).update(self._hint_for(kind))
         if kind == "consent" and self._may_take_focus():
             (org if org.display else buttons["accept"]).focus()
         if kind in ("done", "error") and self._may_take_focus():
             buttons["restart"].focus()
+
+    def _show_error(self, text: str) -> None:
+        """The page's error line; with none it takes no rows (its margin and blank line would push
+        the default accounts' hint below an 80×24 screen)."""
+        error = self.query_one("#ms-error", Static)
+        error.update(text)
+        error.display = bool(text)
 
     def on_unmount(self) -> None:
         if self._client is not None:

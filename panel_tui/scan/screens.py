@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -120,7 +119,7 @@ class ScanScreen(PanelScreen):
     CSS_PATH = "scan.tcss"
     HELP_KEY = "scan.help"
     HINTS_KEY = "scan.hints"
-    BINDINGS = [Binding("ctrl+j", "job_status", show=False), *ARROW_FIELD_BINDINGS]
+    BINDINGS = [*ARROW_FIELD_BINDINGS]  # Ctrl+J (Job Status): every panel screen's
 
     def __init__(self, node: MenuNode | None = None) -> None:
         super().__init__(node)

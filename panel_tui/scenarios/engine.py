@@ -178,7 +178,7 @@ class Session:
         from panel_tui.scenarios.wording import on_off
 
         text = await asyncio.to_thread(run_op, self, step.op, dict(step.args))
-        args = {k: (on_off(v) if isinstance(v, bool) or (k == "value" and v is None) else v)
+        args = {k: (on_off(v, step.op) if isinstance(v, bool) or (k == "value" and v is None) else v)
                 for k, v in step.args.items()}
         if "upn" in args:
             args["upn"] = self.upn(str(args["upn"]))

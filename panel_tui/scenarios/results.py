@@ -2,7 +2,8 @@
 
 JSON: one object per line, keys sorted: a case's start (``"event": "case"``, its name as
 ``text``), each step (``"step"``), each scenario's title (``"title"``), a step that could not
-run (``"error"``) and a case's end (``"summary"``). Keys of a step: ``event, script, case, line, step, check, ok, text``. Texts are normalised so the same
+run (``"error"``) and a case's end (``"summary"``). Keys of a step: ``event, script, case, line, step, check, ok, text``
+(``case`` only in a case: a script without cases has no ``case`` key). Texts are normalised so the same
 script run twice on fresh state dirs prints the same bytes: loopback ports become ``PORT``,
 times ``TIME``, UUIDs ``UUID``, Exchange's session tails ``[...]``. Nothing secret is in them to
 begin with (the engine masks passwords; tokens and device codes are never read).
@@ -79,7 +80,9 @@ class JsonReporter:
     """One JSON object per line (see the module docstring)."""
 
     def __init__(self, out: Callable[[str], None], name: str, case: str | None = None, line: int = 0) -> None:
-        self.out, self.base = out, {"script": name, "case": case}
+        self.out = out
+        # "case" only on a case's lines: a script without cases has no such key (not null)
+        self.base: dict[str, object] = {"script": name} if case is None else {"script": name, "case": case}
         if case is not None:  # a case opens with its own name (the text's "== case NAME =="), before
             self._emit(event="case", line=line, text=case)  # the title of the scenario it runs
 

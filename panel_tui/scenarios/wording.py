@@ -12,15 +12,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from device_model.i18n import Msg
+from device_model.i18n import Msg, default_catalog
 from panel_tui.scenarios import catalog, expectations
 
 
-def on_off(value: object) -> Msg:
-    """On or off (None: follows the organisation), as a word of the panel's language."""
+def on_off(value: object, op: str = "") -> Msg:
+    """On or off (None: follows the organisation), as a word of the panel's language.
+
+    Latvian participles agree in gender and number with what tenant switch ``op`` names
+    (drošības noklusējumi ieslēgti, SMTP AUTH ieslēgta, plūsmas ieslēgtas), as the panel's
+    ``on_f``/``off_f`` do: a switch with its own ``scenarios.word.on.<op>`` key takes that word.
+    """
     if value is None:
         return Msg.of("scenarios.word.follows_org")
-    return Msg.of("scenarios.word.on" if value else "scenarios.word.off")
+    key = f"scenarios.word.{'on' if value else 'off'}"
+    if op and default_catalog().has("en", f"{key}.{op}"):
+        key = f"{key}.{op}"
+    return Msg.of(key)
 
 
 def result_word(result: object) -> Msg | str:

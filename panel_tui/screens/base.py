@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -51,6 +52,8 @@ class PanelScreen(Screen[object]):
 
     HELP_KEY = "panel.help.generic"
     HINTS_KEY = "panel.hints.default"
+    #: Job Status from every panel screen (Home's tile names the key; Esc comes back here)
+    BINDINGS = [Binding("ctrl+j", "job_status", show=False)]
 
     def __init__(self, node: MenuNode | None = None) -> None:
         super().__init__()
@@ -85,6 +88,13 @@ class PanelScreen(Screen[object]):
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    def action_job_status(self) -> None:
+        """Ctrl+J: Job Status over this screen (on Job Status itself, nothing)."""
+        from panel_tui.screens.job_status import JobStatusScreen
+
+        if not isinstance(self, JobStatusScreen):
+            self.panel.open_item("job_status")
 
     @on(events.Mount)
     def _follow_app(self) -> None:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 TILES: tuple[tuple[str, str], ...] = (
     ("scan", "panel.home.tile.scan"),
     ("settings", "panel.home.tile.settings"),
-    ("job_status", "panel.home.tile.job_status"),
+    ("job_status", "panel.home.tile.job_status_key"),
     ("webconfig", "panel.home.tile.webconfig"),
 )
 COLUMNS = 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -87,14 +88,16 @@ class JobStatusScreen(PanelScreen):
             # the rows below the tabs and the column headings; more than that: a scroll bar
             visible = self.app.size.height - CHROME_ROWS
             space = self.app.size.width - 2 * len(COLUMNS) * table.cell_padding
-            if len(rows) > visible:
-                space -= table.styles.scrollbar_size_vertical
             widths = fit_columns(headers, rows or [none], space)
+            cells = [_cells(row, widths) for row in rows]
+            if sum(height for _, height in cells) > visible:
+                widths = fit_columns(headers, rows, space - table.styles.scrollbar_size_vertical)
+                cells = [_cells(row, widths) for row in rows]
             table.clear(columns=True)
             for key, header, width in zip(COLUMNS, headers, widths):
                 table.add_column(Text(header), key=key, width=width)
-            for job, row in zip(items, rows):
-                table.add_row(*(_cut(cell, width) for cell, width in zip(row, widths)), key=str(job.id))
+            for job, (row_cells, height) in zip(items, cells):
+                table.add_row(*row_cells, key=str(job.id), height=height)
             if not items:
                 table.add_row(*none, key="none")
             elif cursor < table.row_count:
@@ -133,7 +136,7 @@ def fit_columns(headers: tuple[str, ...], rows: list[tuple[Text, ...]], space: i
     """Column widths that fit ``space`` cells (the screen less the cells' padding).
 
     Each column is as wide as its widest cell or heading; when together they do not fit, the
-    destination (an address, shortened with an ellipsis) gives way first, down to
+    destination (an address, wrapped onto more lines: :func:`wrap_destination`) gives way first, down to
     ``MIN_DESTINATION``, then the result (whose full text Enter shows). The type and the time
     never shrink: the Latvian "Skenēt uz e-pastu" and a full date are what a log row is read by.
     """
@@ -148,6 +151,39 @@ def fit_columns(headers: tuple[str, ...], rows: list[tuple[Text, ...]], space: i
     if over > 0:
         widths[result] = max(cell_len(headers[result]), widths[result] - over)
     return widths
+
+
+def _cells(row: tuple[Text, ...], widths: list[int]) -> tuple[list[Text], int]:
+    """A row's cells within their widths, and the row's height: the destination goes on under
+    itself (a person reads the whole address), every other cell is cut with an ellipsis."""
+    dest = COLUMNS.index("destination")
+    cells = [wrap_destination(cell, width) if i == dest else _cut(cell, width)
+             for i, (cell, width) in enumerate(zip(row, widths))]
+    return cells, max(len(cell.plain.split("\n")) for cell in cells)
+
+
+def wrap_destination(cell: Text, width: int) -> Text:
+    """The destination on as many lines of ``width`` cells as it needs: after an "@" or a
+    ", " where it can (``printer@`` / ``contoso.onmicrosoft.com``), else where the width ends."""
+    if cell.cell_len <= width or width < 1:
+        return cell
+    pieces = [p for p in re.split(r"(?<=@)|(?<=, )", cell.plain) if p]
+    lines: list[str] = []
+    line = ""
+    for piece in pieces:
+        if line and cell_len(line + piece) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += piece
+        while cell_len(line) > width:  # one piece longer than the column: where the width ends
+            cut = 1
+            while cut < len(line) and cell_len(line[:cut + 1]) <= width:
+                cut += 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line:
+        lines.append(line.rstrip())
+    return Text("\n".join(lines), style=cell.style)
 
 
 def _cut(cell: Text, width: int) -> Text:

@@ -52,7 +52,7 @@ class PushScreen(ModalScreen[str | None]):
                    if per_student or self.student is None]
         with Vertical():
             yield Static(title, id="push-title", markup=False)
-            yield OptionList(*options, id="push-options")
+            yield OptionList(*options, id="push-options", markup=False)
             yield Static(translate(t, "serve.push.hints"), id="push-hints", markup=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -92,7 +92,7 @@ class TrainerApp(App[int]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for key in ("student", "step", "connected", "signed_in", "ok", "scan", "error"):
-            table.add_column(self.t(f"serve.col.{key}"), key=key)
+            table.add_column(Text(self.t(f"serve.col.{key}")), key=key)  # Text: a str label is markup
         self.reload()
         self.set_interval(REFRESH, self.reload)
         table.focus()

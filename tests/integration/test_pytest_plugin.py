@@ -70,7 +70,7 @@ def test_the_shipped_scripts_as_tests_with_xdist(tmp_path: Path) -> None:
     proc = pytest_run(root, "docs/scripts", "-n", "2", "-k", "not all-error-codes", f"--junitxml={tmp_path / 'o.xml'}")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     names = sorted(tc.get("name") for tc in ET.parse(tmp_path / "o.xml").iter("testcase"))
-    assert names == sorted(["expired-361", "slow-network", "connection-reset", "server-busy-then-back",
+    assert names == sorted(["expired-361", "slow-network", "server-never-answers", "connection-reset", "server-busy-then-back",
                             "service-unavailable", "identity-platform-down", "attachment-too-large-on-the-printer",
                             # the guide's compatible-models cases, one script each
                             "pas-need-admin-approval", "pas-361-one-user", "additional-network-refused-for-oauth2",

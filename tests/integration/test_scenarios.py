@@ -7,7 +7,9 @@ forms, aiosmtplib sends over STARTTLS + XOAUTH2: nothing is faked.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -38,14 +40,59 @@ def device(tenant: TenantHandle, tmp_path: Path) -> Device:
     return dev
 
 
+#: the printer's SMTP timeout for the scenarios whose server never answers: a tester's device
+#: setting (Network, emulator only; 20 s by default as on the printer), so they do not wait 20 s
+SHORT_SMTP_TIMEOUT_S = 2
+
+
+def _quick(scenario: catalog.Scenario) -> catalog.Scenario:
+    """The scenario with a short SMTP timeout set right after its baseline, where it waits one out."""
+    if not any(isinstance(s, catalog.Fault) and s.kind == "hang" for s in scenario.steps):
+        return scenario
+    first, *rest = scenario.steps
+    return replace(scenario, steps=(first, catalog.settings("network", smtp_timeout_s=SHORT_SMTP_TIMEOUT_S), *rest))
+
+
 @pytest.mark.parametrize("scenario", catalog.SCENARIOS, ids=[s.id for s in catalog.SCENARIOS])
 async def test_every_scenario_gives_its_code(scenario: catalog.Scenario, device: Device, tenant: TenantHandle) -> None:
-    result = await engine.run(scenario, device, tenant)
+    result = await engine.run(_quick(scenario), device, tenant)
     assert result.ok, [(o.label, o.text) for o in result.failures]
     assert result.code == scenario.code
     assert device.jobs.log[0].id == result.job.id
     if scenario.code != "completed":
         assert device.jobs.log[0].code == scenario.code
+
+
+async def test_a_server_that_never_answers_is_given_up_on_after_the_set_smtp_timeout(
+        device: Device, tenant: TenantHandle) -> None:
+    """313-smtp-no-answer waits the printer's SMTP timeout: 20 s by default, as the tester sets it."""
+    assert device.settings.network.smtp_timeout_s == 20
+    started = time.monotonic()
+    result = await engine.run(_quick(catalog.get("313-smtp-no-answer")), device, tenant)
+    waited = time.monotonic() - started
+    assert result.ok and result.code == 313
+    assert SHORT_SMTP_TIMEOUT_S <= waited < 15, waited
+    assert device.settings.network.smtp_timeout_s == SHORT_SMTP_TIMEOUT_S
+
+
+async def test_latvian_tenant_outcomes_agree_with_what_is_switched(device: Device, tenant: TenantHandle) -> None:
+    """F4 › Scenarios in Latvian: "on"/"off" take the gender and number of what they describe
+    (drošības noklusējumi ieslēgti, SMTP AUTH izslēgta, plūsmas ieslēgtas), not one masculine word."""
+    steps = [catalog.tenant("security-defaults", enabled=True), catalog.tenant("org-smtp-auth", enabled=False),
+             catalog.tenant("mailbox-smtp-auth", upn="printer", value=True),
+             catalog.tenant("public-client-flows", enabled=False), catalog.tenant("security-defaults", enabled=False),
+             catalog.tenant("org-smtp-auth", enabled=True), catalog.tenant("public-client-flows", enabled=True)]
+    try:
+        outcomes = await engine.Session(device, tenant).run_steps(steps)
+    finally:
+        await engine.Session(device, tenant).run_steps([catalog.tenant("reset")])
+    cat = Catalog()
+    said = [cat.translate("lv", o.msg) for o in outcomes]
+    assert said == ["drošības noklusējumi: ieslēgti", "SMTP AUTH organizācijai: izslēgta",
+                    "SMTP AUTH pastkastei printer@contoso.onmicrosoft.com: ieslēgta",
+                    "publiskā klienta plūsmas: izslēgtas", "drošības noklusējumi: izslēgti",
+                    "SMTP AUTH organizācijai: ieslēgta", "publiskā klienta plūsmas: ieslēgtas"], said
+    assert [cat.translate("en", o.msg) for o in outcomes][:2] == ["security defaults on", "SMTP AUTH for the organisation off"]
 
 
 def test_catalog_is_complete_and_translated() -> None:

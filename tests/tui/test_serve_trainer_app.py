@@ -88,3 +88,35 @@ async def test_latvian_and_an_empty_class(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, PushScreen)
+
+
+async def test_column_headers_are_text_not_markup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A heading with "[" (a translation, a name) shows as written: DataTable reads a str label
+    as markup ("[b]Student[/b]" showed as a bold "Student", "[x" could raise)."""
+    from textual.widgets import DataTable
+
+    monkeypatch.setattr(TrainerApp, "t", lambda self, key, **params: f"[b]{key}[/b]" if key.startswith(
+        "serve.col.") else key)
+    (tmp_path / "class").mkdir()
+    app = TrainerApp(tmp_path / "class", "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        labels = [column.label.plain for column in app.query_one(DataTable).columns.values()]
+        assert labels[0] == "[b]serve.col.student[/b]" and len(labels) == 7, labels
+
+
+async def test_push_choices_are_text_not_markup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The push window's choices show as written too (an OptionList reads a str as markup)."""
+    from textual.widgets import OptionList
+
+    from panel_tui.serve import trainer_app
+
+    monkeypatch.setattr(trainer_app, "translate", lambda lang, key, **params: f"[b]{key}[/b]")
+    (tmp_path / "class").mkdir()
+    app = TrainerApp(tmp_path / "class", "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(PushScreen("en", None))
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        line = options.render_line(0).text
+        assert "[b]serve.push." in line, line
