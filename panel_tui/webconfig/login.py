@@ -95,12 +95,18 @@ def _interpret(node: DOMNode, result: LoginResult) -> tuple[bool, str]:
 
 
 class LogoutModal(ModalScreen[bool]):
-    """"Log out?" with Cancel focused: the header's Log out button sits next to the pages' last
-    button in the Tab order (Connection Test's Start), so one stray Tab + Enter must not end the
-    session and lose a sign-in not yet sent with OK."""
+    """"Log out?" with Cancel focused when the header's Log out button asked: it sits next to the
+    pages' last button in the Tab order (Connection Test's Start), so one stray Tab + Enter must
+    not end the session and lose a sign-in not yet sent with OK. Asked with Ctrl+L, a key pressed
+    for this, Log out has the cursor: Enter logs out (Enter there on Cancel did nothing, and a
+    person who had asked to log out saw no change)."""
 
     CSS_PATH = "../ui/web_page.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, *, asked_with_key: bool = False) -> None:
+        super().__init__()
+        self._asked_with_key = asked_with_key
 
     def compose(self) -> ComposeResult:
         with Vertical(id="logout-dialog", classes="dialog"):
@@ -112,7 +118,7 @@ class LogoutModal(ModalScreen[bool]):
         yield Static(tr(self, "webconfig.logout.keys"), classes="key-hints", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#logout-cancel", Button).focus()
+        self.query_one("#logout-yes" if self._asked_with_key else "#logout-cancel", Button).focus()
 
     @on(Button.Pressed, "#logout-yes")
     def _yes(self) -> None:

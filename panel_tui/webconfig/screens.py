@@ -267,14 +267,15 @@ class WebConfigScreen(Screen[None]):
 
     @on(Button.Pressed, "#wc-login")
     def _login_pressed(self) -> None:
-        self.action_toggle_login()
+        self.action_toggle_login(with_key=False)
 
-    def action_toggle_login(self) -> None:
-        """Log in, or Log out after asking (a stray Tab + Enter must not end the session)."""
+    def action_toggle_login(self, with_key: bool = True) -> None:
+        """Log in, or Log out after asking (a stray Tab + Enter on the header's button must not
+        end the session: its question opens on Cancel; Ctrl+L's on Log out)."""
         from panel_tui.webconfig.login import LoginModal, LogoutModal
 
         if self.logged_in:
-            self.app.push_screen(LogoutModal(), self._logout_result)
+            self.app.push_screen(LogoutModal(asked_with_key=with_key), self._logout_result)
             return
         self.app.push_screen(LoginModal(), self._login_result)
 
