@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from panel_tui.menu_tree import MenuNode
 from panel_tui.screens.base import PanelScreen
-from panel_tui.widgets.chrome import KeyHints
+from panel_tui.widgets.chrome import KeyHints, update_key_line
 from panel_tui.widgets.form import (
     ARROW_FIELD_BINDINGS,
     FieldSpec,
@@ -79,7 +79,8 @@ class FormScreen(PanelScreen):
             return
         key = "panel.hints.form_list" if isinstance(focused, Select) else self.HINTS_KEY
         for hints in self.query("#hints").results(KeyHints):
-            hints.update(self.t(key))
+            if str(hints.content) != self.t(key):
+                update_key_line(hints, self.t(key))
 
     def action_field_next(self) -> None:
         arrow_moves_focus(self, forward=True)

@@ -32,6 +32,7 @@ from panel_tui.webconfig.pages import NotEmulatedPage, ProductStatusPage, Traine
 from panel_tui.webconfig.session import SignInSession
 from panel_tui.webconfig.site_map import ADMIN_PAGES, EMULATED, EXTRA_PAGES, NAV, NAV_FEATURES, NAV_SHORT, TABS
 from panel_tui.webconfig.tabstrip import TabStrip
+from panel_tui.widgets.chrome import update_key_line
 
 if TYPE_CHECKING:
 
@@ -135,7 +136,7 @@ class WebConfigScreen(Screen[None]):
         login.refresh(layout=True)  # "Izrakstīties" is wider than "Log in": never cut it
         # the key line names what Ctrl+L does now: Log in, or Log out once logged in
         hints = "webconfig.hints_logged_in" if self.logged_in else "webconfig.hints"
-        self.query_one("#wc-hints", Static).update(tr(self, hints))
+        update_key_line(self.query_one("#wc-hints", Static), tr(self, hints))
 
     def _lock_glyph(self) -> str:
         from panel_tui.icons import glyphs_for

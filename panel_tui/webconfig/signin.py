@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from panel_tui.ui.text import signin_outcome_text, tr, trainer_hints_on
+from panel_tui.widgets.chrome import update_key_line
 
 if TYPE_CHECKING:
     from panel_tui.webconfig.session import SignInSession
@@ -93,7 +94,7 @@ class SignInModal(ModalScreen[None]):
             widget.display = waiting and has_code
         # c and u copy only while there is a code to copy: once signed in (or before) they are not said
         footer = "webconfig.signin.footer" if waiting and has_code else "webconfig.signin.footer_no_code"
-        self.query_one("#signin-footer", Static).update(tr(self, footer))
+        update_key_line(self.query_one("#signin-footer", Static), tr(self, footer))
         if attempt is not None and waiting and has_code:
             instructions.update(tr(self, "webconfig.signin.instructions"))
             url.update(Text(str(attempt.verification_uri)))  # from the server: text, not markup

@@ -54,3 +54,13 @@ class KeyHints(Static):
     DEFAULT_CSS = """
     KeyHints { dock: bottom; height: 1; padding: 0 1; background: $panel; color: $text-muted; }
     """
+
+
+def update_key_line(line: Static, text: str) -> None:
+    """Say other keys on a screen's key line, and place the trainer's key box (``--show-keys``)
+    again against its new length: keys placed beside a short line were left over the longer
+    one that replaced it (the Sign In window's, once its code arrives)."""
+    line.update(text)
+    aids = getattr(host(line), "aids", None)
+    if aids is not None:
+        line.call_after_refresh(aids.place)

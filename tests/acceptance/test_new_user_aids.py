@@ -10,7 +10,13 @@ from __future__ import annotations
 import pytest
 
 from tests.acceptance.conftest import Launch
-from tests.acceptance.journeys import open_lock_setting
+from tests.acceptance.journeys import (
+    WORDS,
+    choose_oauth2,
+    open_lock_setting,
+    sign_in_with_microsoft,
+    web_config_basic_page,
+)
 from tests.acceptance.terminal import Cell, Terminal, row_of
 
 
@@ -297,3 +303,22 @@ def test_home_shows_one_cursor_when_the_lock_icon_has_it(launch: Launch) -> None
     t.wait_until(lambda: ">" not in settings_tile() and "▶" not in settings_tile(), "the tile's markers gone")
     t.press("down")
     t.wait_until(lambda: ">" in settings_tile() or "▶" in settings_tile(), "the tile has the cursor again")
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_key_box_moves_when_a_dialogs_key_line_grows(launch: Launch, lang: str) -> None:
+    """The Sign In window's key line grows when its code arrives ("c copy the code  u copy the
+    URL"): keys shown beside the short line went above it, not over its last words (in Latvian
+    the box covered "u kopēt URL  Esc aizvērt")."""
+    w = WORDS[lang]
+    t = launch("panel-tui", "--show-keys", *(("--lang", "lv") if lang == "lv" else ()), term="xterm-16color")
+    t.wait_for(w["home"])
+    web_config_basic_page(t, w)
+    t.pump(3.5)  # the login's keys fade: the next ones fit beside the Sign In window's first line
+    choose_oauth2(t)
+    t.press("tab")
+    sign_in_with_microsoft(t)
+    close = "Esc aizvērt" if lang == "lv" else "Esc close"
+    t.wait_until(lambda: t.text().splitlines()[-1].rstrip().endswith(close),
+                 f"the Sign In window's key line whole, ending in {close!r}")
+    assert "Enter" in "\n".join(t.text().splitlines()[:-1]), t.text()  # the keys, above it
