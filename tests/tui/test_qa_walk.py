@@ -48,7 +48,7 @@ async def test_webconfig_login_and_logout_keep_a_visible_focus(device: Device) -
         # the "Log in" button that had focus is gone: the cursor is on step 4's field
         assert app.focused is not None and app.focused.id == "eb-auth-method"
         await pilot.press("ctrl+l")  # log out from a field of the page: asked first
-        await pilot.press("shift+tab", "enter")  # from Cancel to Log out
+        await pilot.press("enter")  # Ctrl+L's question opens on Log out
         await pilot.pause()
         await pilot.pause()
         assert not screen.logged_in

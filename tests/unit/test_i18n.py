@@ -3,6 +3,8 @@ lookups never crash."""
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pytest
@@ -104,6 +106,25 @@ def test_every_key_line_fits_80_columns(lang: str) -> None:
         if key.startswith(KEY_LINES) and key != "panel.hints.close" and len(text) > 78
     ]
     assert not wide, "\n".join(wide)
+
+
+#: the words a key line names keys by (a hint is a key and what it does: "Enter atlasīt")
+KEY_WORDS = re.compile(r"(\^[A-Z]|F\d+|Enter|Tab|Esc|Space|Ctrl\+\S+|Shift\+\S+|←→|↑↓|←↑↓→|Tab/\S+)$")
+
+
+@pytest.mark.parametrize("lang", Catalog().languages())
+def test_key_lines_part_their_hints_with_two_spaces(lang: str) -> None:
+    """On a projector "Tab tālāk ←→ cilnes Enter atlasīt" could not be read as which words
+    belong to which key: a key that starts a hint is two spaces after the hint before."""
+    crowded = []
+    for key, text in sorted(CATALOG.messages(lang).items()):
+        if not key.startswith(KEY_LINES) or key == "panel.hints.close":
+            continue
+        words = text.split(" ")
+        for before, word in zip(words, words[1:]):
+            if before and KEY_WORDS.match(word) and not KEY_WORDS.match(before):
+                crowded.append(f"{key}: {text!r} ({before} {word})")
+    assert not crowded, "\n".join(crowded)
 
 
 @pytest.mark.parametrize("lang", Catalog().languages())
