@@ -99,7 +99,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     from panel_tui.cli import guarded
 
     quiet_logging()
+    end_on_sigterm()
     return guarded(_main, argv)
+
+
+def end_on_sigterm() -> None:
+    """SIGTERM (a timeout, ``kill``, a CI runner giving up) ends the script as Ctrl+C does: its
+    tenant stops, the state dir's lock is released and a temporary state dir is removed.
+    Python's default ended the process at once and left ``/tmp/panel-tui-script-*`` behind."""
+    import signal
+
+    def ended(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        signal.signal(signal.SIGTERM, ended)
+    except ValueError:  # not the main thread (a test calling main): the caller's signals
+        pass
 
 
 def quiet_logging() -> None:
