@@ -90,11 +90,8 @@ class PanelScreen(Screen[object]):
         yield from ()
 
     def action_job_status(self) -> None:
-        """Ctrl+J: Job Status over this screen (on Job Status itself, nothing)."""
-        from panel_tui.screens.job_status import JobStatusScreen
-
-        if not isinstance(self, JobStatusScreen):
-            self.panel.open_item("job_status")
+        """Ctrl+J: Job Status over this screen (Job Status itself does nothing)."""
+        self.panel.open_item("job_status")
 
     @on(events.Mount)
     def _follow_app(self) -> None:

@@ -35,6 +35,9 @@ class JobStatusScreen(PanelScreen):
     def __init__(self, node: MenuNode | None = None) -> None:
         super().__init__()
 
+    def action_job_status(self) -> None:
+        """Ctrl+J here: Job Status is open already (another one on top would need two Esc)."""
+
     def crumbs(self) -> list[str]:
         return [self.t("panel.home.tile.job_status")]
 

@@ -28,6 +28,7 @@ def test_ctrl_j_opens_job_status_from_home_and_a_settings_menu(launch: Launch, l
     t.wait_for(w["home"], w["tile"])  # the tile says which key opens it from anywhere
     t.press("ctrl+j")
     t.wait_for(w["active"], w["log"])
+    t.press("ctrl+j")  # on Job Status: nothing (not a second one that needs a second Esc)
     t.press("escape")
     t.wait_for(w["tile"])  # back on Home
     t.press("enter")  # Home's cursor is on Settings
