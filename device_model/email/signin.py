@@ -140,7 +140,9 @@ IDENTITY_TIMEOUT = 20.0
 
 def new_token_cache(serialized: str | None = None) -> MsalCache:
     """An msal ``SerializableTokenCache``, optionally loaded from its JSON."""
-    import msal
+    from .msal_import import import_msal
+
+    msal = import_msal()
 
     cache = msal.SerializableTokenCache()
     if serialized:
@@ -150,7 +152,9 @@ def new_token_cache(serialized: str | None = None) -> MsalCache:
 
 def build_app(profile: EmailServiceProfile, cache: MsalCache, session: HttpSession) -> MsalApp:
     """Construct msal's ``PublicClientApplication``. Blocking: fetches the discovery document."""
-    import msal
+    from .msal_import import import_msal
+
+    msal = import_msal()
 
     return msal.PublicClientApplication(
         profile.client_id,

@@ -192,3 +192,23 @@ def test_import_msal_through_the_device_leaves_requests_out() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_msal_through_the_device_loads_no_xml_parser_until_ws_trust_reads_one() -> None:
+    """msal imports ``xml.etree`` and ``pyexpat`` at start for WS-Trust (ADFS username and
+    password), a flow the printer never uses: ~0.5 MiB. Through the device they stay unloaded,
+    and msal's WS-Trust parser still parses the moment it is used."""
+    code = (
+        "import sys\n"
+        "from device_model.email import signin\n"
+        "signin.new_token_cache()\n"
+        "import msal.mex\n"
+        "assert 'msal.application' in sys.modules\n"
+        "early = sorted(m for m in ('pyexpat', 'xml.etree.ElementTree') if m in sys.modules)\n"
+        "assert not early, early\n"
+        "mex = msal.mex.Mex('<definitions xmlns=\"http://schemas.xmlsoap.org/wsdl/\"/>')\n"
+        "assert mex.dom.tag.endswith('definitions'), mex.dom.tag\n"
+        "assert 'pyexpat' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
