@@ -176,7 +176,7 @@ def test_the_tenants_copy_is_the_same_client() -> None:
 def test_import_msal_through_the_device_leaves_requests_out() -> None:
     """msal 1.38+ imports requests at ``import msal`` (msal/managed_identity.py), ≈ 6 MiB in the
     panel's process: the pin is msal 1.37.0. An upgrade that brings it back fails here."""
-    code = (
+    _in_a_fresh_interpreter(
         "import sys\n"
         "from device_model.email import signin\n"
         "from device_model.email.profiles import EmailServiceProfile\n"
@@ -190,15 +190,13 @@ def test_import_msal_through_the_device_leaves_requests_out() -> None:
         "print(msal.__version__, loaded)\n"
         "assert not loaded, loaded\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_msal_through_the_device_loads_no_xml_parser_until_ws_trust_reads_one() -> None:
     """msal imports ``xml.etree`` and ``pyexpat`` at start for WS-Trust (ADFS username and
     password), a flow the printer never uses: ~0.5 MiB. Through the device they stay unloaded,
     and msal's WS-Trust parser still parses the moment it is used."""
-    code = (
+    _in_a_fresh_interpreter(
         "import sys\n"
         "from device_model.email import signin\n"
         "signin.new_token_cache()\n"
@@ -210,5 +208,9 @@ def test_msal_through_the_device_loads_no_xml_parser_until_ws_trust_reads_one() 
         "assert mex.dom.tag.endswith('definitions'), mex.dom.tag\n"
         "assert 'pyexpat' in sys.modules\n"
     )
+
+
+def _in_a_fresh_interpreter(code: str) -> None:
+    """Run ``code`` in a new Python (what it imports is not yet loaded); it must succeed."""
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
