@@ -79,8 +79,7 @@ class FormScreen(PanelScreen):
             return
         key = "panel.hints.form_list" if isinstance(focused, Select) else self.HINTS_KEY
         for hints in self.query("#hints").results(KeyHints):
-            if str(hints.content) != self.t(key):
-                update_key_line(hints, self.t(key))
+            update_key_line(hints, self.t(key))
 
     def action_field_next(self) -> None:
         arrow_moves_focus(self, forward=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
+from rich.cells import cell_len, chop_cells
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -178,12 +178,9 @@ def wrap_destination(cell: Text, width: int) -> Text:
             lines.append(line.rstrip())
             line = ""
         line += piece
-        while cell_len(line) > width:  # one piece longer than the column: where the width ends
-            cut = 1
-            while cut < len(line) and cell_len(line[:cut + 1]) <= width:
-                cut += 1
-            lines.append(line[:cut])
-            line = line[cut:]
+        if cell_len(line) > width:  # one piece longer than the column: where the width ends
+            *full, line = chop_cells(line, width)
+            lines.extend(part for part in full if part)  # (a 2-cell letter in 1 cell: no empty line)
     if line:
         lines.append(line.rstrip())
     return Text("\n".join(lines), style=cell.style)

@@ -59,7 +59,10 @@ class KeyHints(Static):
 def update_key_line(line: Static, text: str) -> None:
     """Say other keys on a screen's key line, and place the trainer's key box (``--show-keys``)
     again against its new length: keys placed beside a short line were left over the longer
-    one that replaced it (the Sign In window's, once its code arrives)."""
+    one that replaced it (the Sign In window's, once its code arrives). The same words again
+    change nothing."""
+    if str(line.content) == text:
+        return
     line.update(text)
     aids = getattr(host(line), "aids", None)
     if aids is not None:
