@@ -12,15 +12,14 @@ That keeps a half-translated build usable; the unit tests are what keep it compl
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import string
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
+
+from . import parsed_copy
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +99,11 @@ class Catalog:
                 return cached
             folder = self.root / lang
             paths = sorted(folder.glob("*.toml")) if folder.is_dir() else []
-            merged = _read_cached(folder, paths)
+            kept = parsed_copy.read(folder, "catalog", paths)
+            merged = kept if isinstance(kept, dict) else None
             if merged is None:
                 merged = {}
-                import tomllib  # only when the parsed copy is missing or stale (see _read_cached)
+                import tomllib  # only when the parsed copy is missing or stale (:mod:`.parsed_copy`)
 
                 complete = True
                 for path in paths:
@@ -114,7 +114,7 @@ class Catalog:
                         complete = False  # never cache it: the error is reported on every start
                         log.error("message catalog %s unreadable: %s", path, exc)
                 if complete:
-                    _write_cached(folder, paths, merged)
+                    parsed_copy.write(folder, "catalog", paths, merged)
             self._cache[lang] = merged
             return merged
 
@@ -164,54 +164,6 @@ class Catalog:
         except (ValueError, IndexError, KeyError, AttributeError, TypeError):
             log.warning("bad placeholder in message %s (%s)", key, lang)
             return text
-
-
-# -- the parsed-catalog cache ----------------------------------------------------------------
-# Start-up: importing tomllib and parsing one language's files costs ~10 ms and ~0.6 MiB of
-# resident memory in the panel, before its first frame. Like Python's bytecode cache, the flat
-# table is kept as JSON next to the files (``__pycache__``, or under ``sys.pycache_prefix``),
-# checked against each file's name, size and mtime, and written only when Python may write
-# bytecode. Any problem with it just means parsing the TOML as before.
-
-
-def _cache_file(folder: Path) -> Path:
-    if sys.pycache_prefix:
-        return Path(sys.pycache_prefix, *folder.resolve().parts[1:], "catalog.json")
-    return folder / "__pycache__" / "catalog.json"
-
-
-def _signature(paths: list[Path]) -> list[list[str | int]]:
-    sig: list[list[str | int]] = []
-    for path in paths:
-        st = path.stat()
-        sig.append([path.name, st.st_size, st.st_mtime_ns])
-    return sig
-
-
-def _read_cached(folder: Path, paths: list[Path]) -> dict[str, str] | None:
-    try:
-        data = json.loads(_cache_file(folder).read_bytes())
-        if data["signature"] == _signature(paths) and isinstance(data["messages"], dict):
-            return data["messages"]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return None
-
-
-def _write_cached(folder: Path, paths: list[Path], messages: dict[str, str]) -> None:
-    if sys.dont_write_bytecode or not paths:
-        return
-    target = _cache_file(folder)
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps({"signature": _signature(paths), "messages": messages}), "utf-8")
-        os.replace(tmp, target)
-    except OSError:  # a read-only install: parse each time, as without a bytecode cache
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
 
 
 _default_catalog: Catalog | None = None

@@ -10,11 +10,11 @@ a later start without ``--model`` is the same printer.
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from ..jsontypes import JsonObject
 
+from .. import parsed_copy
 from ..profile import FEATURES, AdditionalNetwork, DeviceProfile
 
 #: the file in a state dir that names its model
@@ -71,9 +71,16 @@ def catalogue() -> list[ModelEntry]:
 def _catalogue() -> tuple[ModelEntry, ...]:
     """Parsed once per process: the files are package data, and a start asks for the catalogue
     up to three times (the kept model's id, its profile, the default) before the first frame."""
+    folder = Path(__file__).parent
+    paths = sorted(folder.glob("*.toml"), key=lambda p: p.name)
+    tables = parsed_copy.read(folder, "models", paths)  # tomllib only when the copy is stale
+    if not (isinstance(tables, list) and len(tables) == len(paths) and all(isinstance(t, dict) for t in tables)):
+        import tomllib
+
+        tables = [tomllib.loads(item.read_text("utf-8")) for item in paths]
+        parsed_copy.write(folder, "models", paths, tables)
     entries: list[ModelEntry] = []
-    for item in sorted(Path(__file__).parent.glob("*.toml"), key=lambda p: p.name):
-        raw = tomllib.loads(item.read_text("utf-8"))
+    for item, raw in zip(paths, tables):
         entries.append(ModelEntry(str(raw["id"]), _profile(raw, item.name), bool(raw.get("default", False))))
     entries.sort(key=lambda e: (not e.default, e.id))
     return tuple(entries)

@@ -82,3 +82,24 @@ def test_the_mailboxes_tab_leaves_richs_emoji_table_unloaded(tmp_path: Path) -> 
         "assert 'rich._emoji_codes' not in sys.modules, 'emoji table loaded'\n"
     )
     _in_a_fresh_interpreter(code)
+
+
+def test_a_start_reads_the_models_and_messages_without_tomllib(tmp_path: Path) -> None:
+    """tomllib (≈ 0.6 MiB resident, its parser and regular expressions) parses the package's
+    TOML once per install; later starts read the parsed copies kept beside them, as bytecode.
+    The first interpreter writes the copies (under its own pycache prefix here), the second
+    builds a device, its model and its language, and must not load tomllib."""
+    code = (
+        "import sys\n"
+        "from device_model import models\n"
+        "from device_model.i18n import default_catalog\n"
+        "assert models.default().model and models.get('ds-c490').model_id == 'ds-c490'\n"
+        "assert default_catalog().translate('lv', 'error.370.status').startswith('Jums')\n"
+        "print('tomllib' in sys.modules)\n"
+    )
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(tmp_path / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                           timeout=60) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr + runs[1].stderr
+    assert [r.stdout.strip() for r in runs] == ["True", "False"], "the second start parsed TOML again"
