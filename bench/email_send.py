@@ -1,8 +1,10 @@
 """Scan to Email through the device vs a bare ``aiosmtplib.send``, against the simulated tenant.
 
-Usage: ``.venv/bin/python bench/email_send.py [--runs N] [--job-log N]``
+Usage: ``.venv/bin/python bench/email_send.py [--runs N] [--job-log N] [--tenant-in-process]``
 
-Starts a simulated tenant (loopback, its own temp dir), a Device signed in with the device-code
+Starts a simulated tenant (loopback, its own temp dir) in a process of its own, as panel-tui
+runs its embedded tenant (``--tenant-in-process``: in threads of this process, where its servers
+share the GIL with both sides measured), a Device signed in with the device-code
 flow (the tenant's HTML forms posted by ``SignInClient``, as a browser would) and committed
 (Web Config OK). Then, interleaved so that machine noise hits both alike:
 
