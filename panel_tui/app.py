@@ -35,8 +35,14 @@ from panel_tui.icons import Glyphs, choose_glyphs
 from panel_tui.messages import DeviceChanged, post_from_any_thread
 from panel_tui.surfaces import SURFACES, scenario_commands
 from panel_tui.terminal_caps import PANEL_16, is_16_colour, panel_variables, unicode_ok, use_ascii_borders
+from panel_tui.ui.idle_gc import POLL, IdleCollector
 from panel_tui.ui.keygate import KeyGate
-from panel_tui.ui.textual_fixes import mark_new_screen_styled, parse_css_once, release_dead_widgets_render_caches
+from panel_tui.ui.textual_fixes import (
+    lazy_strip_caches,
+    mark_new_screen_styled,
+    parse_css_once,
+    release_dead_widgets_render_caches,
+)
 
 if TYPE_CHECKING:
     from device_model import Device, DeviceEvent
@@ -104,6 +110,7 @@ class PanelApp(App[None]):
         """
         super().__init__()
         release_dead_widgets_render_caches()
+        lazy_strip_caches()
         parse_css_once(self)
         self.icons = icons or os.environ.get("PANEL_TUI_ICONS", "auto")
         #: the locale says the terminal expects UTF-8 (else: ASCII glyphs and borders)
@@ -118,6 +125,8 @@ class PanelApp(App[None]):
         self.aids = ClassAids(self, self.class_options, device)
         #: keys typed faster than a page opens wait for it (panel_tui.ui.keygate)
         self._key_gate = KeyGate(self, self._key_through)
+        #: screens left are collected while the keyboard is quiet
+        self.idle_gc = IdleCollector()
         #: the app's one scenario runner (`panel_tui.scenario_runner.runner_for`)
         self.scenario_runner: ScenarioRunner | None = None
         #: a Cloud surface created now opens on this tab (the command palette's "Scenario: ...")
@@ -237,9 +246,18 @@ class PanelApp(App[None]):
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
-        """What start-up made stays out of later garbage collections (`freeze_start_up_heap`)."""
+        """What start-up made stays out of later garbage collections (`freeze_start_up_heap`),
+        and screens left are collected while the keyboard is quiet (`IdleCollector`)."""
         if not self.is_headless:  # tests run many apps in one process: nothing of theirs is kept
             freeze_start_up_heap()
+            self.set_interval(POLL, self.idle_gc.poll, name="idle-gc")
+
+    async def _replace_screen(self, screen: Screen[Any]) -> Screen[Any]:
+        """Textual's, and a screen removed (not merely hidden) is garbage to collect."""
+        replaced = await super()._replace_screen(screen)
+        if not replaced.is_attached:
+            self.idle_gc.screen_left()
+        return replaced
 
     def _start_cloud_link(self) -> None:
         """The embedded tenant (or --cloud URL, or Microsoft) starts after the first frame.
@@ -373,6 +391,7 @@ class PanelApp(App[None]):
         if admin.logged_in:
             admin.touch()
         self.aids.key(event)
+        self.idle_gc.key()
         await super().on_event(event)
 
     def watch_language(self, language: str) -> None:

@@ -155,3 +155,48 @@ async def test_widgets_left_leave_no_renders_behind(device: Device) -> None:
         widgets = alive(Widget)
         # each live widget has its StylesCache (two for a few); never those of the 6 trips' ~150
         assert alive(StylesCache) <= 2 * widgets, (alive(StylesCache), widgets)
+
+
+async def test_lines_drawn_make_their_small_caches_only_when_used(device: Device) -> None:
+    """Each line Textual draws (a ``Strip``) made seven small caches with it, almost all never
+    used: ~13 600 of them, ~2 MiB, at the end of the guide walk. They are made when first used
+    (panel_tui/ui/textual_fixes.py), and a line cropped twice still gives the cached line."""
+    from rich.segment import Segment
+    from textual.cache import FIFOCache
+    from textual.strip import Strip
+
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")  # Web Config drawn, then the panel again
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        gc.collect()
+        strips = sum(1 for obj in gc.get_objects() if type(obj) is Strip)
+        caches = sum(1 for obj in gc.get_objects() if type(obj) is FIFOCache)
+        assert strips > 50
+        assert caches < strips, (caches, strips)  # Textual 8.2.8 alone: seven per line
+        line = Strip([Segment("Email Server Status")])
+        assert line.crop(0, 5) is line.crop(0, 5)
+        assert line.crop(0, 5).text == "Email"
+
+
+async def test_keys_and_screens_left_reach_the_idle_collector(device: Device) -> None:
+    """The panel tells its idle collector about each key and each screen it removes: Esc
+    closing Settings leaves garbage that the next pause of the keyboard collects."""
+    from panel_tui.ui.idle_gc import EVERY, QUIET, IdleCollector
+
+    now = [0.0]
+    collected: list[float] = []
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.idle_gc = IdleCollector(clock=lambda: now[0], collect=lambda: collected.append(now[0]))
+        now[0] += EVERY
+        assert not app.idle_gc.poll()
+        await pilot.press("enter")  # Settings
+        await pilot.pause()
+        await pilot.press("escape")  # and closed: a screen removed
+        await pilot.pause()
+        assert not app.idle_gc.poll(), "not within QUIET of the key"
+        now[0] += QUIET
+        assert app.idle_gc.poll() and collected == [now[0]]
