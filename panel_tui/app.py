@@ -39,9 +39,11 @@ from panel_tui.ui.idle_gc import POLL, IdleCollector
 from panel_tui.ui.keygate import KeyGate
 from panel_tui.ui.textual_fixes import (
     lazy_strip_caches,
+    lazy_timer_sets,
     mark_new_screen_styled,
     parse_css_once,
     release_dead_widgets_render_caches,
+    shared_css_type_names,
 )
 
 if TYPE_CHECKING:
@@ -111,6 +113,8 @@ class PanelApp(App[None]):
         super().__init__()
         release_dead_widgets_render_caches()
         lazy_strip_caches()
+        lazy_timer_sets()
+        shared_css_type_names()
         parse_css_once(self)
         self.icons = icons or os.environ.get("PANEL_TUI_ICONS", "auto")
         #: the locale says the terminal expects UTF-8 (else: ASCII glyphs and borders)

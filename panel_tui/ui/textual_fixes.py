@@ -106,6 +106,92 @@ def lazy_strip_caches() -> bool:
     return True
 
 
+class _WeakSetOnFirstAdd:
+    """A ``WeakSet`` that makes its set when the first item is added (see `lazy_timer_sets`)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Any = ()) -> None:
+        from weakref import WeakSet
+
+        self._items: WeakSet[Any] | None = WeakSet(items) if items else None
+
+    def add(self, item: Any) -> None:
+        if self._items is None:
+            from weakref import WeakSet
+
+            self._items = WeakSet()
+        self._items.add(item)
+
+    def discard(self, item: Any) -> None:
+        if self._items is not None:
+            self._items.discard(item)
+
+    def clear(self) -> None:
+        if self._items is not None:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return 0 if self._items is None else len(self._items)
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def __iter__(self) -> Any:
+        return iter(()) if self._items is None else iter(self._items)
+
+    def __contains__(self, item: object) -> bool:
+        return self._items is not None and item in self._items
+
+
+def lazy_timer_sets() -> bool:
+    """Give each widget its set of timers when it starts its first timer, not when it is made.
+
+    Textual 8.2.8's ``MessagePump.__init__`` makes a ``WeakSet`` for the timers of every widget
+    (and of every virtual node that holds a component class's styles): ~0.9 KiB each, two sets,
+    a list and a callback inside. Few widgets ever start a timer; the walk's ~740 nodes held
+    ~0.6 MiB of empty ones. ``textual.message_pump`` uses its ``WeakSet`` name for that set
+    only, so the name is given a set that is made on the first ``add``; adding, clearing,
+    iterating and truth work as before. Returns whether it changed anything.
+    """
+    import textual.message_pump as message_pump
+    from weakref import WeakSet
+
+    if getattr(message_pump, "WeakSet", None) is not WeakSet:
+        return False  # applied already, or Textual no longer makes its timer set this way
+    message_pump.WeakSet = _WeakSetOnFirstAdd  # type: ignore[attr-defined, misc]
+    return True
+
+
+def shared_css_type_names() -> bool:
+    """One set of CSS type names per widget class, not one per widget.
+
+    Textual 8.2.8's ``DOMNode.__init__`` gives every node its own set of the names of its class
+    and base classes (``Static``, ``Widget``, ``DOMNode``...), the same for every instance of a
+    class: ~0.5 KiB each, ~0.35 MiB over the walk's ~740 nodes. Textual only reads it (to list
+    a node's selector names), so each node gets its class's frozen copy. Returns whether it
+    changed anything.
+    """
+    from textual.dom import DOMNode
+
+    original = DOMNode.__init__
+    if getattr(original, "_panel_shared_css_types", False):
+        return False
+    by_class: dict[type, frozenset[str]] = {}
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        names = by_class.get(type(self))
+        if names is None or names != self._css_types:
+            names = by_class[type(self)] = frozenset(self._css_types)
+        self._css_types = names
+
+    __init__.__doc__ = original.__doc__
+    __init__._panel_shared_css_types = True  # type: ignore[attr-defined]
+    DOMNode.__init__ = __init__  # type: ignore[method-assign]
+    return True
+
+
 #: Parsed CSS sources kept per stylesheet: every widget class's DEFAULT_CSS, app.tcss and the
 #: surfaces' files (about 100 after Web Config and F4), with room to spare.
 PARSE_CACHE_SIZE = 1024
