@@ -35,6 +35,7 @@ from panel_tui.icons import Glyphs, choose_glyphs
 from panel_tui.messages import DeviceChanged, post_from_any_thread
 from panel_tui.surfaces import SURFACES, scenario_commands
 from panel_tui.terminal_caps import PANEL_16, is_16_colour, panel_variables, unicode_ok, use_ascii_borders
+from panel_tui.ui.gc_pause import GcPause
 from panel_tui.ui.keygate import KeyGate
 from panel_tui.ui.textual_fixes import mark_new_screen_styled, parse_css_once, release_dead_widgets_render_caches
 
@@ -118,6 +119,8 @@ class PanelApp(App[None]):
         self.aids = ClassAids(self, self.class_options, device)
         #: keys typed faster than a page opens wait for it (panel_tui.ui.keygate)
         self._key_gate = KeyGate(self, self._key_through)
+        #: the garbage collector waits from a key to the frame it repaints (panel_tui.ui.gc_pause)
+        self._gc_pause = GcPause()
         #: the app's one scenario runner (`panel_tui.scenario_runner.runner_for`)
         self.scenario_runner: ScenarioRunner | None = None
         #: a Cloud surface created now opens on this tab (the command palette's "Scenario: ...")
@@ -299,6 +302,7 @@ class PanelApp(App[None]):
         start_requested(self)
 
     def on_unmount(self) -> None:
+        self._gc_pause.resume()
         if self._undo_ascii_borders is not None:
             self._undo_ascii_borders()
             self._undo_ascii_borders = None
@@ -360,9 +364,17 @@ class PanelApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         # A key typed while the previous key's page is still opening waits for it (KeyGate)
         if isinstance(event, events.Key) and not event.is_forwarded:
+            self._gc_pause.key()
             await self._key_gate.key(event)
             return
         await super().on_event(event)
+
+    def _display(self, screen: Screen[object], renderable: Any) -> None:
+        """Textual's (8.2.8, pinned), then the collector a key paused runs again: the frame
+        that key waited for is written (`panel_tui.ui.gc_pause`)."""
+        super()._display(screen, renderable)
+        if renderable is not None:
+            self._gc_pause.resume()
 
     async def _key_through(self, event: events.Key) -> None:
         """A key's turn (KeyGate): Textual's own handling, after what the panel does for
