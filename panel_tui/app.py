@@ -37,7 +37,12 @@ from panel_tui.surfaces import SURFACES, scenario_commands
 from panel_tui.terminal_caps import PANEL_16, is_16_colour, panel_variables, unicode_ok, use_ascii_borders
 from panel_tui.ui.gc_pause import GcPause
 from panel_tui.ui.keygate import KeyGate
-from panel_tui.ui.textual_fixes import mark_new_screen_styled, parse_css_once, release_dead_widgets_render_caches
+from panel_tui.ui.textual_fixes import (
+    mark_new_screen_styled,
+    parse_css_once,
+    release_dead_widgets_render_caches,
+    skip_style_updates_before_mount,
+)
 
 if TYPE_CHECKING:
     from device_model import Device, DeviceEvent
@@ -105,6 +110,7 @@ class PanelApp(App[None]):
         """
         super().__init__()
         release_dead_widgets_render_caches()
+        skip_style_updates_before_mount()
         parse_css_once(self)
         self.icons = icons or os.environ.get("PANEL_TUI_ICONS", "auto")
         #: the locale says the terminal expects UTF-8 (else: ASCII glyphs and borders)

@@ -127,3 +127,35 @@ def styled_with_current_css(screen: Any) -> Any:
     except LookupError:  # made outside an app (a test): Textual's default stays
         pass
     return screen
+
+
+def skip_style_updates_before_mount() -> bool:
+    """Do not restyle a widget that is not in the app's DOM yet: it is styled when mounted.
+
+    Textual 8.2.8 restyles a node (``DOMNode.update_node_styles``: the whole stylesheet matched
+    against it and its children) each time one of its classes changes, mounted or not. A
+    widget's constructor sets reactives whose watchers change classes: ``Button.__init__`` sets
+    ``variant``, ``flat`` and ``compact``, four restylings before the button is even mounted.
+    The lock icon on every panel page is a Button: ~8 % of each page change's work before its
+    first frame was this (cProfile, key to frame). ``App._register`` applies the stylesheet to
+    every widget it mounts, from its classes at that moment, so a restyle before then changes
+    nothing that is ever shown. A node with no parent (not mounted yet, or removed) is skipped;
+    the app itself has no parent and always restyles. Returns whether it changed anything.
+    """
+    from textual.app import App
+    from textual.dom import DOMNode
+
+    current = DOMNode.update_node_styles
+    if getattr(current, "_panel_skips_unmounted", False):
+        return False  # applied already
+
+    def update_node_styles(self: DOMNode, animate: bool = True) -> None:
+        if self._parent is None and not isinstance(self, App):
+            return
+        current(self, animate=animate)
+
+    update_node_styles._panel_skips_unmounted = True  # type: ignore[attr-defined]
+    update_node_styles.__doc__ = current.__doc__
+    DOMNode.update_node_styles = update_node_styles  # type: ignore[method-assign]
+    return True
+
