@@ -41,6 +41,7 @@ from panel_tui.ui.textual_fixes import (
     mark_new_screen_styled,
     parse_css_once,
     release_dead_widgets_render_caches,
+    restyle_resumed_screens_only_when_stale,
     skip_style_updates_before_mount,
 )
 
@@ -111,6 +112,7 @@ class PanelApp(App[None]):
         super().__init__()
         release_dead_widgets_render_caches()
         skip_style_updates_before_mount()
+        restyle_resumed_screens_only_when_stale()
         parse_css_once(self)
         self.icons = icons or os.environ.get("PANEL_TUI_ICONS", "auto")
         #: the locale says the terminal expects UTF-8 (else: ASCII glyphs and borders)
