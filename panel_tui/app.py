@@ -378,10 +378,15 @@ class PanelApp(App[None]):
         await super().on_event(event)
 
     def _display(self, screen: Screen[object], renderable: Any) -> None:
-        """Textual's (8.2.8, pinned), then the collector a key paused runs again: the frame
-        that key waited for is written (`panel_tui.ui.gc_pause`)."""
+        """Textual's (8.2.8, pinned), then the collector a key paused runs again once the frame
+        that key waited for is out (`panel_tui.ui.gc_pause`): in a terminal once the writer
+        thread has flushed it (a collection holds the GIL the writer needs: resumed as the frame
+        was queued, a collection delayed its output by its own length), else at once."""
+        after_flush = getattr(self._driver, "call_after_flush", None)
+        if renderable is not None and self._gc_pause.paused and after_flush is not None:
+            after_flush(self._gc_pause.resume)  # before the write: its flush may come first
         super()._display(screen, renderable)
-        if renderable is not None:
+        if renderable is not None and after_flush is None:
             self._gc_pause.resume()
 
     async def _key_through(self, event: events.Key) -> None:

@@ -7,8 +7,10 @@ F4 and msal have added their objects to the heap (``bench/walk.py``: the slowest
 of a walk were a Tab on F4 and Enter on Scan, each waiting out a full collection). Textual's
 own frame does not need those collections to happen first.
 
-So a key pauses the collector and the first frame written after it resumes it: what was to be
-collected is collected right after that frame, before a person can press the next key. Nothing
+So a key pauses the collector and the first frame after it resumes it, once that frame is out
+(in a terminal: once Textual's writer thread has flushed it, `PanelApp._display`; a collection
+holds the GIL that thread needs): what was to be collected is collected right after that
+frame, before a person can press the next key. Nothing
 is collected less: the same counts set off the same collections, later by one frame. A key
 that paints nothing resumes it after `RESUME_AFTER` seconds at most. Reference counting frees
 what it always frees, pause or not.

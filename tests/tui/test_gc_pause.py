@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from device_model import Device
+from panel_tui.ui import gc_pause
 
 from .conftest import make_app
 
@@ -68,3 +69,37 @@ async def test_no_collection_between_a_key_and_its_frame(device: Device, eager_g
     assert "gc" not in events[:first_frame], events[: first_frame + 1]
     assert "gc" in events[first_frame:]  # what was due is collected once the frame is out
     assert gc.isenabled()
+
+
+async def test_in_a_terminal_the_collector_resumes_once_the_frame_is_flushed(
+    device: Device, eager_gc: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A collection holds the GIL that Textual's writer thread needs to send the frame: resumed
+    as the frame is queued, it delayed the frame by its own length (30-45 ms for a full one)."""
+    monkeypatch.setattr(gc_pause, "RESUME_AFTER", 60.0)  # the fallback stays out of the way
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        waiting: list[Any] = []
+        enabled_at_frames: list[bool] = []
+        real_display = app._display
+
+        def display(screen: Any, renderable: Any) -> None:
+            real_display(screen, renderable)
+            if renderable is not None:
+                enabled_at_frames.append(gc.isenabled())
+
+        app._driver.call_after_flush = waiting.append  # type: ignore[union-attr]  # as PanelDriver's
+        app._display = display  # type: ignore[method-assign]
+        try:
+            await pilot.press("enter")
+            await pilot.pause()
+            assert enabled_at_frames and not enabled_at_frames[0]  # the frame written, not flushed
+            assert not gc.isenabled() and waiting
+            for callback in waiting:  # the writer thread flushed
+                callback()
+            assert gc.isenabled()
+        finally:
+            del app._display
+            del app._driver.call_after_flush  # type: ignore[union-attr]
+            app._gc_pause.resume()
