@@ -449,6 +449,24 @@ class PanelApp(App[None]):
         mark_new_screen_styled(screen)
         return super().push_screen(screen, *args, **kwargs)
 
+    def switch_mode(self, mode: str) -> Any:
+        """Textual's (8.2.8, pinned), without the 50 ms its ``delay_update`` holds every frame
+        back "to mask a brief transition": F2, F3 and F4 repainted ~60 ms after the key, ~10 ms
+        of it work (``bench/walk.py``'s terminal). Nothing is drawn half-way in between: the
+        surface left is no longer the current screen (Textual draws only that one), and the one
+        shown is drawn when its own messages are handled, as a pushed page is."""
+        self._switching_mode = True
+        try:
+            return super().switch_mode(mode)
+        finally:
+            self._switching_mode = False
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual's, except while `switch_mode` calls it."""
+        if getattr(self, "_switching_mode", False):
+            return
+        super().delay_update(delay)
+
     def action_surface(self, mode: str) -> None:
         if mode != self.current_mode:
             self.switch_mode(mode)
