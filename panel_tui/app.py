@@ -35,6 +35,7 @@ from panel_tui.icons import Glyphs, choose_glyphs
 from panel_tui.messages import DeviceChanged, post_from_any_thread
 from panel_tui.surfaces import SURFACES, scenario_commands
 from panel_tui.terminal_caps import PANEL_16, is_16_colour, panel_variables, unicode_ok, use_ascii_borders
+from panel_tui.ui.gc_pause import GcPause
 from panel_tui.ui.idle_gc import POLL, IdleCollector
 from panel_tui.ui.keygate import KeyGate
 from panel_tui.ui.textual_fixes import (
@@ -43,7 +44,9 @@ from panel_tui.ui.textual_fixes import (
     mark_new_screen_styled,
     parse_css_once,
     release_dead_widgets_render_caches,
+    restyle_resumed_screens_only_when_stale,
     shared_css_type_names,
+    skip_style_updates_before_mount,
 )
 
 if TYPE_CHECKING:
@@ -115,6 +118,8 @@ class PanelApp(App[None]):
         lazy_strip_caches()
         lazy_timer_sets()
         shared_css_type_names()
+        skip_style_updates_before_mount()
+        restyle_resumed_screens_only_when_stale()
         parse_css_once(self)
         self.icons = icons or os.environ.get("PANEL_TUI_ICONS", "auto")
         #: the locale says the terminal expects UTF-8 (else: ASCII glyphs and borders)
@@ -129,7 +134,9 @@ class PanelApp(App[None]):
         self.aids = ClassAids(self, self.class_options, device)
         #: keys typed faster than a page opens wait for it (panel_tui.ui.keygate)
         self._key_gate = KeyGate(self, self._key_through)
-        #: screens left are collected while the keyboard is quiet
+        #: the garbage collector waits from a key to the frame it repaints (panel_tui.ui.gc_pause)
+        self._gc_pause = GcPause()
+        #: what the panel let go of is collected in the keyboard's pauses (panel_tui.ui.idle_gc)
         self.idle_gc = IdleCollector()
         #: the app's one scenario runner (`panel_tui.scenario_runner.runner_for`)
         self.scenario_runner: ScenarioRunner | None = None
@@ -321,6 +328,7 @@ class PanelApp(App[None]):
         start_requested(self)
 
     def on_unmount(self) -> None:
+        self._gc_pause.resume()
         if self._undo_ascii_borders is not None:
             self._undo_ascii_borders()
             self._undo_ascii_borders = None
@@ -382,9 +390,22 @@ class PanelApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         # A key typed while the previous key's page is still opening waits for it (KeyGate)
         if isinstance(event, events.Key) and not event.is_forwarded:
+            self._gc_pause.key()
             await self._key_gate.key(event)
             return
         await super().on_event(event)
+
+    def _display(self, screen: Screen[object], renderable: Any) -> None:
+        """Textual's (8.2.8, pinned), then the collector a key paused runs again once the frame
+        that key waited for is out (`panel_tui.ui.gc_pause`): in a terminal once the writer
+        thread has flushed it (a collection holds the GIL the writer needs: resumed as the frame
+        was queued, a collection delayed its output by its own length), else at once."""
+        after_flush = getattr(self._driver, "call_after_flush", None)
+        if renderable is not None and self._gc_pause.paused and after_flush is not None:
+            after_flush(self._gc_pause.resume)  # before the write: its flush may come first
+        super()._display(screen, renderable)
+        if renderable is not None and after_flush is None:
+            self._gc_pause.resume()
 
     async def _key_through(self, event: events.Key) -> None:
         """A key's turn (KeyGate): Textual's own handling, after what the panel does for
@@ -446,6 +467,24 @@ class PanelApp(App[None]):
         open on F3 (Sign In) made F3 after F4 restyle every widget of Web Config."""
         mark_new_screen_styled(screen)
         return super().push_screen(screen, *args, **kwargs)
+
+    def switch_mode(self, mode: str) -> Any:
+        """Textual's (8.2.8, pinned), without the 50 ms its ``delay_update`` holds every frame
+        back "to mask a brief transition": F2, F3 and F4 repainted ~60 ms after the key, ~10 ms
+        of it work (``bench/walk.py``'s terminal). Nothing is drawn half-way in between: the
+        surface left is no longer the current screen (Textual draws only that one), and the one
+        shown is drawn when its own messages are handled, as a pushed page is."""
+        self._switching_mode = True
+        try:
+            return super().switch_mode(mode)
+        finally:
+            self._switching_mode = False
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual's, except while `switch_mode` calls it."""
+        if getattr(self, "_switching_mode", False):
+            return
+        super().delay_update(delay)
 
     def action_surface(self, mode: str) -> None:
         if mode != self.current_mode:

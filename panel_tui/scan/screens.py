@@ -46,6 +46,10 @@ class ScanMenuScreen(PanelScreen):
 
     HELP_KEY = "scan.menu.help"
     HINTS_KEY = "panel.hints.menu"
+    #: focused as the screen mounts (on_mount focuses it too): Textual's default, "*", focused
+    #: the status bar's lock icon first and on_mount moved it on, a focus and a blur that
+    #: restyled the icon and refreshed the bar before every page change's first frame
+    AUTO_FOCUS = "#menu"
 
     def __init__(self, node: MenuNode | None = None) -> None:
         super().__init__(node)

@@ -21,6 +21,10 @@ class LanguageScreen(PanelScreen):
 
     HELP_KEY = "panel.help.language"
     HINTS_KEY = "panel.hints.menu"
+    #: focused as the screen mounts (on_mount focuses it too): Textual's default, "*", focused
+    #: the status bar's lock icon first and on_mount moved it on, a focus and a blur that
+    #: restyled the icon and refreshed the bar before every page change's first frame
+    AUTO_FOCUS = "#languages"
 
     def compose_body(self) -> ComposeResult:
         current = self.panel.language

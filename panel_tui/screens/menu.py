@@ -17,6 +17,10 @@ class MenuScreen(PanelScreen):
     """A list of a node's children; padlocks on locked items while the lock is active."""
 
     HINTS_KEY = "panel.hints.menu"
+    #: focused as the screen mounts (on_mount focuses it too): Textual's default, "*", focused
+    #: the status bar's lock icon first and on_mount moved it on, a focus and a blur that
+    #: restyled the icon and refreshed the bar before every page change's first frame
+    AUTO_FOCUS = "#menu"
 
     @property
     def HELP_KEY(self) -> str:  # noqa: N802 - the name every screen's F1 help is read from

@@ -20,6 +20,11 @@ from panel_tui.widgets.facts import Facts, translate_rows
 class StatusScreen(PanelScreen):
     """A read-only facts screen that follows device changes."""
 
+    #: focused as the screen mounts (on_mount focuses it too): Textual's default, "*", focused
+    #: the status bar's lock icon first and on_mount moved it on, a focus and a blur that
+    #: restyled the icon and refreshed the bar before every page change's first frame
+    AUTO_FOCUS = "#facts"
+
     def rows(self) -> list[tuple[str, str]]:
         raise NotImplementedError
 

@@ -21,15 +21,28 @@ sequence (CSI ``ESC [``, SS3 ``ESC O``, OSC, DCS and the other string introducer
 
 from __future__ import annotations
 
+import asyncio
 import os
 import selectors
+import sys
+import threading
 from codecs import getincrementaldecoder
+from collections.abc import Callable
+from typing import Any, TextIO
 
 from textual import constants, events
 from textual._parser import ParseError
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 
+#: s; the interpreter's thread switch interval while the panel runs in a terminal (Python's
+#: default is 5 ms). Textual writes each frame from its own thread, which needs the GIL to take
+#: the frame from its queue and again after each write; while the loop goes on with the rest of
+#: a page change (mounting, callbacks), each of those waited up to the 5 ms the loop may hold the
+#: GIL: a page's frame reached the terminal 2-7 ms after it was made, ~0.5 ms at this interval
+#: (measured with ``bench/walk.py``'s terminal and a hook timing the writer's flushes). A thread
+#: that waits for nothing costs nothing: the loop gives the GIL up only when another asks for it.
+SWITCH_INTERVAL = 0.0005
 #: ms; the panel's default when the person has not set ``ESCDELAY`` themselves
 DEFAULT_ESCDELAY_MS = 25
 IDLE_WAIT = 0.1  # s; as Textual: how often the input thread checks that the app is still running
@@ -70,8 +83,63 @@ def escape_delay() -> float:
     return max(ms, 1) / 1000
 
 
+class _FlushNotifyingFile:
+    """The terminal as the writer thread sees it: each flush (a frame, or frames, written)
+    runs what waits for it (`PanelDriver.call_after_flush`). Everything else is the file's."""
+
+    def __init__(self, file: TextIO, flushed: Callable[[], None]) -> None:
+        self._file = file
+        self._flushed = flushed
+
+    def flush(self) -> None:
+        self._file.flush()
+        self._flushed()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+
 class PanelDriver(LinuxDriver):
-    """Textual's ``LinuxDriver`` whose input thread wakes when a lone ESC's wait ends."""
+    """Textual's ``LinuxDriver`` whose input thread wakes when a lone ESC's wait ends, whose
+    frames reach the terminal without waiting for the GIL (`SWITCH_INTERVAL`), and which can
+    say when what was written has been flushed (`call_after_flush`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._after_flush: list[tuple[asyncio.AbstractEventLoop, Callable[[], None]]] = []
+        self._after_flush_lock = threading.Lock()
+        self._file = _FlushNotifyingFile(self._file, self._flushed)  # type: ignore[assignment]
+        self._switch_interval_before: float | None = None
+
+    def start_application_mode(self) -> None:
+        self._switch_interval_before = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        super().start_application_mode()
+
+    def stop_application_mode(self) -> None:
+        super().stop_application_mode()
+        if self._switch_interval_before is not None:
+            sys.setswitchinterval(self._switch_interval_before)
+            self._switch_interval_before = None
+
+    def call_after_flush(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` on the calling thread's event loop once the writer thread has next
+        flushed the terminal: after a frame written now has reached it."""
+        loop = asyncio.get_running_loop()
+        with self._after_flush_lock:
+            self._after_flush.append((loop, callback))
+
+    def _flushed(self) -> None:
+        """In the writer thread, after a flush."""
+        if not self._after_flush:
+            return
+        with self._after_flush_lock:
+            waiting, self._after_flush = self._after_flush, []
+        for loop, callback in waiting:
+            try:
+                loop.call_soon_threadsafe(callback)
+            except RuntimeError:  # the loop has closed: nothing left to run it for
+                pass
 
     def run_input_thread(self) -> None:
         """Textual's loop (``LinuxDriver.run_input_thread``, 8.2.8), with one change: after a

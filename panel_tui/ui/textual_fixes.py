@@ -280,3 +280,102 @@ def styled_with_current_css(screen: Any) -> Any:
     except LookupError:  # made outside an app (a test): Textual's default stays
         pass
     return screen
+
+
+def skip_style_updates_before_mount() -> bool:
+    """Do not restyle a widget that is not in the app's DOM yet: it is styled when mounted.
+
+    Textual 8.2.8 restyles a node (``DOMNode.update_node_styles``: the whole stylesheet matched
+    against it and its children) each time one of its classes changes, mounted or not. A
+    widget's constructor sets reactives whose watchers change classes: ``Button.__init__`` sets
+    ``variant``, ``flat`` and ``compact``, four restylings before the button is even mounted.
+    The lock icon on every panel page is a Button: ~8 % of each page change's work before its
+    first frame was this (cProfile, key to frame). ``App._register`` applies the stylesheet to
+    every widget it mounts, from its classes at that moment, so a restyle before then changes
+    nothing that is ever shown. A node with no parent (not mounted yet, or removed) is skipped;
+    the app itself has no parent and always restyles. Returns whether it changed anything.
+    """
+    from textual.app import App
+    from textual.dom import DOMNode
+
+    current = DOMNode.update_node_styles
+    if getattr(current, "_panel_skips_unmounted", False):
+        return False  # applied already
+
+    def update_node_styles(self: DOMNode, animate: bool = True) -> None:
+        if self._parent is None and not isinstance(self, App):
+            return
+        current(self, animate=animate)
+
+    update_node_styles._panel_skips_unmounted = True  # type: ignore[attr-defined]
+    update_node_styles.__doc__ = current.__doc__
+    DOMNode.update_node_styles = update_node_styles  # type: ignore[method-assign]
+    return True
+
+
+def restyle_resumed_screens_only_when_stale() -> bool:
+    """A screen shown again restyles its widgets only if app-wide styling changed meanwhile.
+
+    Textual 8.2.8 restyles a screen's whole tree (the stylesheet matched against every widget)
+    on each ``ScreenResume``, the event a screen gets when pushed, popped back to or switched to
+    with its mode. That catches what changed while it was not shown: the CSS (a theme: counted
+    by ``App._css_update_count``), the app's classes (``-high-contrast``) and the app's focus
+    (``App.update_styles`` of the app and ``_watch_app_focus`` restyle only the screen shown).
+    Everything else restyles its own widgets as it changes, shown or not (a class set, a focus
+    moved). So a screen styled since the last of those changes is styled already: a screen just
+    pushed (each widget styled as it mounted), the panel page under a closed one, the Web Config
+    or Cloud surface F3/F4 switches back to. The first F4 restyled all of Cloud twice (its mode's
+    first ``ScreenResume`` and the switch's): about a third of the work before its first frame.
+
+    Each app counts those changes (an epoch); a screen remembers the count and CSS version it was
+    last styled under (when composed, and after each full restyle); a resume with both unchanged
+    skips the restyle. Returns whether it changed anything.
+    """
+    from textual.app import App
+    from textual.screen import Screen
+
+    if getattr(Screen._on_screen_resume, "_panel_skips_fresh", False):
+        return False  # applied already
+
+    original_resume = Screen._on_screen_resume
+    original_compose = Screen._compose
+    original_update_styles = App.update_styles
+    original_watch_app_focus = App._watch_app_focus
+
+    def style_token(app: App[object]) -> tuple[int, int]:
+        return (app._css_update_count, getattr(app, "_panel_style_epoch", 0))
+
+    def bump(app: App[object]) -> None:
+        app._panel_style_epoch = getattr(app, "_panel_style_epoch", 0) + 1  # type: ignore[attr-defined]
+
+    def update_styles(self: App[object], node: Any, animate: bool = True) -> None:
+        if node is self:  # the app's classes changed: screens not shown go stale
+            bump(self)
+        original_update_styles(self, node, animate=animate)
+
+    def watch_app_focus(self: App[object], focus: bool) -> None:
+        bump(self)  # ``:focus``/``:blur`` of the app: Textual restyles the screen shown only
+        original_watch_app_focus(self, focus)
+
+    async def compose(self: Screen[object]) -> None:
+        token = style_token(self.app)  # before: what mounts from here on is styled at least this fresh
+        await original_compose(self)
+        self._panel_styled_under = token  # type: ignore[attr-defined]
+
+    def on_screen_resume(self: Screen[object], event: Any) -> None:
+        if not event.refresh_styles:  # Textual asks for no restyle: the screen stays as styled
+            original_resume(self, event)
+            return
+        token = style_token(self.app)
+        if getattr(self, "_panel_styled_under", None) == token:
+            event.refresh_styles = False
+        original_resume(self, event)
+        if self.is_attached:  # restyled now, if it was not styled already
+            self._panel_styled_under = token  # type: ignore[attr-defined]
+
+    on_screen_resume._panel_skips_fresh = True  # type: ignore[attr-defined]
+    App.update_styles = update_styles  # type: ignore[method-assign]
+    App._watch_app_focus = watch_app_focus  # type: ignore[method-assign]
+    Screen._compose = compose  # type: ignore[method-assign]
+    Screen._on_screen_resume = on_screen_resume  # type: ignore[method-assign]
+    return True

@@ -157,10 +157,24 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
             values["pop3_server"] = self.query_one("#eb-pop3-server", Input).value.strip()
         return values
 
+    #: the rows a method shows or hides (web_page.tcss: ``EmailBasicPage.-oauth2 .oauth2-only``...)
+    METHOD_ROWS = ".oauth2-only, .basic-auth-only, .pop-only"
+
     def _apply_method(self, method: object) -> None:
-        self.set_class(method == "oauth2", "-oauth2")
-        self.set_class(method in ("smtp_auth", "pop_before_smtp"), "-basic-auth")
-        self.set_class(method == "pop_before_smtp", "-pop")
+        """Show the rows of the method chosen. The page's classes say which; only the rows
+        that depend on them are restyled: a class set on the page the usual way restyled all
+        of its ~60 widgets (OAuth2 chosen: ~60 % of that key's work before its frame)."""
+        wanted = {
+            "-oauth2": method == "oauth2",
+            "-basic-auth": method in ("smtp_auth", "pop_before_smtp"),
+            "-pop": method == "pop_before_smtp",
+        }
+        if all(self.has_class(name) == on for name, on in wanted.items()):
+            return
+        for name, on in wanted.items():
+            self.set_class(on, name, update=False)
+        if self.is_attached:
+            self.app.stylesheet.update_nodes(self.query(self.METHOD_ROWS))
 
     @on(Select.Changed, "#eb-auth-method")
     def _method_changed(self, event: Select.Changed) -> None:

@@ -108,3 +108,53 @@ def test_an_escape_whose_sequence_comes_in_the_next_read_is_still_one_key(readin
     os.write(write_end, b"\x1bO")
     os.write(write_end, b"P")  # F1 as SS3
     assert _keys(driver, 2) == ["down", "f1"]
+
+
+def test_frames_get_the_gil_within_half_a_millisecond_while_in_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual's writer thread needs the GIL to send each frame; at Python's 5 ms switch
+    interval a page's frame waited 2-7 ms behind the rest of the page change."""
+    import sys
+
+    from textual.drivers.linux_driver import LinuxDriver
+
+    from panel_tui.ui.driver import SWITCH_INTERVAL
+
+    monkeypatch.setattr(LinuxDriver, "start_application_mode", lambda self: None)
+    monkeypatch.setattr(LinuxDriver, "stop_application_mode", lambda self: None)
+    before = sys.getswitchinterval()
+    driver = asyncio.run(_made(0))
+    try:
+        driver.start_application_mode()
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL) and SWITCH_INTERVAL <= 0.0005
+    finally:
+        driver.stop_application_mode()
+    assert sys.getswitchinterval() == pytest.approx(before)
+
+
+def test_what_waits_for_a_flush_runs_on_the_loop_after_the_writer_flushed() -> None:
+    """`call_after_flush` (the garbage collector resumes once a key's frame is out)."""
+    import io
+
+    from textual.drivers._writer_thread import WriterThread
+
+    async def scenario() -> list[str]:
+        driver = RecordingDriver(0)
+        sink = io.StringIO()
+        driver._file._file = sink  # type: ignore[attr-defined]  # the terminal: a string
+        events_seen: list[str] = []
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+
+        def after() -> None:
+            events_seen.append(f"after flush: {sink.getvalue()!r}")
+            done.set_result(None)
+
+        driver.call_after_flush(after)
+        writer = WriterThread(driver._file)  # as LinuxDriver makes it
+        writer.start()
+        writer.write("frame")
+        await asyncio.wait_for(done, 5)
+        writer.stop()
+        return events_seen
+
+    assert asyncio.run(scenario()) == ["after flush: 'frame'"]
