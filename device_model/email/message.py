@@ -144,7 +144,8 @@ def envelope(msg: Message) -> tuple[str, list[str]]:
     sender_field = str(msg["From"] or "")
     fields = [str(v) for k in ("To", "Cc", "Bcc") for v in msg.get_all(k, [])]
     bare = [_bare_addresses(f) for f in fields]
-    sender = sender_field.strip() if _BARE_ADDRESS.fullmatch(sender_field.strip()) else parseaddr(sender_field)[1]
+    plain = _plain(sender_field) and _BARE_ADDRESS.fullmatch(sender_field.strip())
+    sender = sender_field.strip() if plain else parseaddr(sender_field)[1]
     if all(b is not None for b in bare):
         return sender, [a for b in bare for a in b or ()]
     rcpts = [addr for _, addr in getaddresses(fields) if addr]
@@ -156,8 +157,16 @@ def envelope(msg: Message) -> tuple[str, list[str]]:
 _BARE_ADDRESS = re.compile(r"[^\s<>()\[\],;:\\\"@]+@[^\s<>()\[\],;:\\\"@]+")
 
 
+def _plain(field: str) -> bool:
+    """Printable ASCII only: ``str.strip`` then removes just what the header parser skips (it
+    also strips \\x1c-\\x1f, which the parser reads as part of an address)."""
+    return field.isascii() and field.isprintable()
+
+
 def _bare_addresses(field: str) -> list[str] | None:
     """The addresses of a header that lists only bare addresses (``a@x, b@y``), else None."""
+    if not _plain(field):
+        return None
     parts = [p.strip() for p in field.split(",")]
     if all(_BARE_ADDRESS.fullmatch(p) for p in parts if p):
         return [p for p in parts if p]
