@@ -45,7 +45,7 @@ from panel_tui.ui.textual_fixes import (
     parse_css_once,
     release_dead_widgets_render_caches,
     restyle_resumed_screens_only_when_stale,
-    shared_css_type_names,
+    shared_node_sets,
     skip_style_updates_before_mount,
 )
 
@@ -117,7 +117,7 @@ class PanelApp(App[None]):
         release_dead_widgets_render_caches()
         lazy_strip_caches()
         lazy_timer_sets()
-        shared_css_type_names()
+        shared_node_sets()
         skip_style_updates_before_mount()
         restyle_resumed_screens_only_when_stale()
         parse_css_once(self)

@@ -163,19 +163,26 @@ def lazy_timer_sets() -> bool:
     return True
 
 
-def shared_css_type_names() -> bool:
-    """One set of CSS type names per widget class, not one per widget.
+#: the messages a widget has disabled, until it disables one (see `shared_node_sets`)
+_NONE_DISABLED: frozenset[type] = frozenset()
+
+
+def shared_node_sets() -> bool:
+    """One set of CSS type names per widget class, and no set of disabled messages until one is.
 
     Textual 8.2.8's ``DOMNode.__init__`` gives every node its own set of the names of its class
     and base classes (``Static``, ``Widget``, ``DOMNode``...), the same for every instance of a
-    class: ~0.5 KiB each, ~0.35 MiB over the walk's ~740 nodes. Textual only reads it (to list
-    a node's selector names), so each node gets its class's frozen copy. Returns whether it
-    changed anything.
+    class (~0.5 KiB), and an empty set of disabled message types, which few widgets ever fill
+    (~0.2 KiB): ~0.5 MiB over the walk's ~740 nodes. Textual only reads the names (to list a
+    node's selector names), so each node gets its class's frozen copy; the disabled messages
+    start as one shared empty set and a node gets its own when it first disables one.
+    Returns whether it changed anything.
     """
     from textual.dom import DOMNode
+    from textual.message_pump import MessagePump
 
     original = DOMNode.__init__
-    if getattr(original, "_panel_shared_css_types", False):
+    if getattr(original, "_panel_shared_sets", False):
         return False
     by_class: dict[type, frozenset[str]] = {}
 
@@ -185,9 +192,23 @@ def shared_css_type_names() -> bool:
         if names is None or names != self._css_types:
             names = by_class[type(self)] = frozenset(self._css_types)
         self._css_types = names
+        if not self._disabled_messages:
+            self._disabled_messages = _NONE_DISABLED
+
+    def disable_messages(self: Any, *messages: type) -> None:
+        if self._disabled_messages is _NONE_DISABLED:
+            self._disabled_messages = set()
+        self._disabled_messages.update(messages)
+
+    def enable_messages(self: Any, *messages: type) -> None:
+        if self._disabled_messages is not _NONE_DISABLED:
+            self._disabled_messages.difference_update(messages)
 
     __init__.__doc__ = original.__doc__
-    __init__._panel_shared_css_types = True  # type: ignore[attr-defined]
+    __init__._panel_shared_sets = True  # type: ignore[attr-defined]
+    for name, function in (("disable_messages", disable_messages), ("enable_messages", enable_messages)):
+        function.__doc__ = getattr(MessagePump, name).__doc__
+        setattr(MessagePump, name, function)
     DOMNode.__init__ = __init__  # type: ignore[method-assign]
     return True
 
