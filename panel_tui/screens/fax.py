@@ -82,7 +82,7 @@ class FaxServerStatusScreen(StatusScreen):
 
         fs = self.device.settings.fax_server
         status = fax_server_client(self.device).status()
-        from panel_tui.webconfig.signin_status import held_status_text
+        from panel_tui.ui.text import held_status_text
 
         signed = held_status_text(self.t, status) or self.t("webconfig.status.not_signed_in")
         rows = [

@@ -239,7 +239,7 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
             from panel_tui.webconfig.email_basic import signin_outcome_text
 
             note.update(signin_outcome_text(self, attempt))
-        from panel_tui.webconfig.signin_status import held_status_text
+        from panel_tui.ui.text import held_status_text
 
         held = fax_client(self).status()
         status.update(held_status_text(lambda key, **p: tr(self, key, **p), held)

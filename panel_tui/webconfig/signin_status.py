@@ -6,31 +6,15 @@ an earlier OK). Shared by the Basic page; the Sign In dialog words the same stat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from textual.dom import DOMNode
 
 from panel_tui.ui.host import host
-from panel_tui.ui.text import signin_outcome_text, tr, trainer_hints_on
+from panel_tui.ui.text import held_status_text, signin_outcome_text, tr, trainer_hints_on
 
 if TYPE_CHECKING:
-    from device_model.email import SignInStatus
     from panel_tui.webconfig.session import SignInSession
-
-#: Current Status of a held sign-in, by its word (:attr:`SignInStatus.word`): the guide says
-#: "expired" for 361 and "sign in again" for 370, and so does the page
-HELD_KEYS = {
-    "signed_in": "webconfig.status.signed_in_account",
-    "expired": "webconfig.status.expired",
-    "sign_in_again": "webconfig.status.sign_in_again",
-}
-
-
-def held_status_text(t: Callable[..., str], status: SignInStatus) -> str:
-    """Current Status of what the printer (or the Fax Server) holds; "" when not signed in."""
-    key = HELD_KEYS.get(status.word)
-    return t(key, account=status.account or "") if key else ""
-
 
 def signed_in_account(node: DOMNode, session: SignInSession) -> str:
     """The account of the pending sign-in, else the one the printer holds ("" if none)."""

@@ -110,6 +110,15 @@ async def test_without_a_terminal_the_student_is_told_to_use_ssh_t(server: Class
     assert not panels_of(server.root / "students" / "dan")
 
 
+async def test_without_a_terminal_a_latvian_student_is_told_in_latvian(server: ClassServerProcess) -> None:
+    """``ssh NAME@host lv`` without -t: the refusal in the language the student asked for."""
+    async with asyncssh.connect("127.0.0.1", server.port, username="eva", password="class-pass-42",
+                                known_hosts=None, client_keys=None, agent_path=None) as conn:
+        result = await conn.run("lv", term_type=None, encoding="utf-8", timeout=15)
+    assert result.exit_status == 2
+    assert result.stderr.strip() == "panel-tui serve: panelim vajadzīgs terminālis: izmantojiet ssh -t"
+
+
 def test_the_host_key_is_kept_private_and_the_password_only_as_a_hash(
         server: ClassServerProcess) -> None:
     key = server.root / "ssh_host_ed25519_key"
