@@ -4,6 +4,7 @@ gets their own panel and state dir, and nothing is left running when they leave.
 from __future__ import annotations
 
 import asyncio
+import re
 import stat
 from pathlib import Path
 
@@ -71,6 +72,12 @@ async def test_two_students_have_their_own_printers_and_come_back_to_theirs(
     await again.close()
     await bob.close()
     await wait_no_panel(students)
+
+
+def test_the_join_line_says_how_to_join_in_latvian(server: ClassServerProcess) -> None:
+    join = re.search(r"Join: (ssh -t -p \d+ YOURNAME@\S+)   \((.*)\)", "".join(server.lines))
+    assert join is not None, server.lines
+    assert f"{join.group(1)} lv" in join.group(2)
 
 
 async def test_same_name_again_takes_the_session_over(server: ClassServerProcess) -> None:
