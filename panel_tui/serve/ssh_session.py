@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 import asyncssh
 
 from panel_tui.class_options import ClassOptions
-from panel_tui.serve.students import RESERVED_NAMES, student_dir, student_name
+from panel_tui.serve.students import RESERVED_NAMES, said, student_dir, student_name
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -190,19 +190,19 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
 
     async def _start(self) -> None:
         if not self.has_pty:
-            self._refuse(self._t("serve.session.no_terminal"))
+            self._refuse(said(self.lang, "serve.session.no_terminal"))
             return
         opts = self.server.options
         if self.name in RESERVED_NAMES:
-            self._refuse(self._t("serve.session.reserved", name=repr(self.name)))
+            self._refuse(said(self.lang, "serve.session.reserved", name=repr(self.name)))
             return
         old = self.server.sessions.get(self.name)
         if old is None and len(self.server.sessions) >= opts.max_sessions:
-            self._refuse(self._t("serve.session.full", max=opts.max_sessions))
+            self._refuse(said(self.lang, "serve.session.full", max=opts.max_sessions))
             return
         replaced = self.server.register(self)
         if replaced is not None:
-            await replaced.end(replaced._t("serve.session.replaced"))
+            await replaced.end(said(replaced.lang, "serve.session.replaced"))
         if self._closed:
             self.server.forget(self)
             return
@@ -219,7 +219,7 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         except Exception as exc:  # noqa: BLE001
             self.server.forget(self)
             log.warning("cannot start a panel for %s: %s", self.name, exc)
-            self._refuse(self._t("serve.session.cannot_start"))
+            self._refuse(said(self.lang, "serve.session.cannot_start"))
             return
         self.server._publish()
         log.info("%s connected (pid %s)", self.name, self.proc.pid if self.proc else "?")
@@ -275,13 +275,6 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
                     pass
             return
         asyncio.get_running_loop().create_task(self.end(None))
-
-    def _t(self, key: str, **params: object) -> str:
-        """A line to the student in the language they asked for (``ssh -t NAME@host lv``), else
-        the class's (``serve ssh --lang``), else English: a Latvian class read English here."""
-        from device_model.i18n import translate
-
-        return translate(self.lang or "en", key, **params)
 
     def _refuse(self, message: str) -> None:
         if self.chan is None:
