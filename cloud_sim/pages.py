@@ -164,6 +164,12 @@ class SignInPages:
         return None
 
     def _account(self, ctx: str, sess: _Session, login: str) -> PageView:
+        if not login.strip():
+            # Microsoft's page says so before sending anything (no AADSTS code): an empty Next
+            # must not look like nothing happened
+            return PageView("account", "Sign in", self._account_message(sess),
+                            error_text="Enter a valid email address, phone number, or Skype name.",
+                            ctx=ctx, reason="account_empty")
         user = self.idp.dir.user(login)
         if user is None:
             return PageView("account", "Sign in",

@@ -343,7 +343,8 @@ class Device:
     def email_server_status(self) -> EmailServerStatus:
         """Email Server Status, including the OAuth2 sign-in the device holds (if any)."""
         signin = self.email.status()
-        return EmailServerStatus.from_settings(self._settings, signin.state, signin.account or "")
+        return EmailServerStatus.from_settings(self._settings, signin.state, signin.account or "",
+                                               signin.sign_in_again)
 
     def print_status_sheet(self) -> Path:
         """"Print" the network status sheet as a PDF under ``state_dir/prints``; logs a print job."""

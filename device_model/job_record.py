@@ -61,6 +61,15 @@ class Job:
         return Msg.of(f"device.job.status.{self.status}")
 
     @property
+    def list_label(self) -> Msg:
+        """The Job Log list's Result cell: :attr:`result_label`, but one word for an interrupted
+        job ("Interrupted"), whose full result ("... may have been delivered") would be cut at
+        80x24 and squeeze the address; Job Details shows it in full, as it does a code's text."""
+        if self.status == "interrupted":
+            return Msg.of("device.job.status.interrupted_short")
+        return self.result_label
+
+    @property
     def note(self) -> Msg | None:
         """The printer's own finding (no server said anything), rebuilt from the details.
 

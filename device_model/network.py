@@ -159,10 +159,12 @@ class EmailServerStatus:
     #: OAuth2 sign-in held by the device: "signed_in" | "not_signed_in" | "expired"
     signin_state: str
     signin_account: str
+    #: an expired sign-in that is a 370 (revoked, blocked): said "Sign in again", as the guide
+    signin_again: bool = False
 
     @classmethod
     def from_settings(cls, settings: "Settings", signin_state: str = "not_signed_in",
-                      signin_account: str = "") -> "EmailServerStatus":
+                      signin_account: str = "", signin_again: bool = False) -> "EmailServerStatus":
         es = settings.email_server
         return cls(
             auth_method=es.auth_method,
@@ -174,11 +176,13 @@ class EmailServerStatus:
             account=es.account,
             signin_state=signin_state,
             signin_account=signin_account,
+            signin_again=signin_again,
         )
 
     @property
     def signin_label(self) -> Msg:
-        return Msg.of(f"status.email.signin_{self.signin_state}")
+        again = self.signin_state == "expired" and self.signin_again
+        return Msg.of("status.email.signin_sign_in_again" if again else f"status.email.signin_{self.signin_state}")
 
     def rows(self) -> list[StatusRow]:
         """The Email Server Status screen, in display order."""

@@ -299,6 +299,21 @@ class PanelApp(App[None]):
 
         cover_if_too_small(self, too_small=self.too_small())
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its placeholder in the device's language and its search icon
+        from this terminal's glyphs (Textual's are English and an emoji, whatever the panel)."""
+        from textual.command import CommandPalette, SearchIcon
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            search = self.glyphs.search
+
+            class Palette(CommandPalette):
+                def on_mount(self) -> None:
+                    for widget in self.query(SearchIcon):
+                        widget.icon = search
+
+            self.push_screen(Palette(placeholder=self.t("panel.command.placeholder"), id="--command-palette"))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While the notice shows, only quitting works: no surface or screen behind it changes.
         if action in ("help", "surface", "home", "back", "command_palette") and self.too_small():

@@ -35,6 +35,8 @@ from panel_tui.messages import DeviceChanged
 from panel_tui.terminal_caps import PANEL_16, is_16_colour
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from device_model import Device
 
 #: seconds the key box stays after the last key
@@ -84,6 +86,9 @@ HIGH_CONTRAST = Theme(
     },
 )
 
+#: keys that read in the panel's language (the catalog's ``panel.keyname.*``): the arrows and
+#: Space; the others are named as on the key caps (Enter, Esc, Tab), in every language
+_SAID_KEYS = ("up", "down", "left", "right", "space")
 #: how a key reads in the box (Textual's names are for programs)
 _KEY_NAMES = {
     "up": "Up", "down": "Down", "left": "Left", "right": "Right", "enter": "Enter",
@@ -93,10 +98,13 @@ _KEY_NAMES = {
 }
 
 
-def key_label(event: events.Key, secret: bool) -> str:
-    """``ctrl+l`` -> ``Ctrl+L``; a typed character as itself, or ``*`` in a password field."""
+def key_label(event: events.Key, secret: bool, t: Callable[[str], str] | None = None) -> str:
+    """``ctrl+l`` -> ``Ctrl+L``; a typed character as itself, or ``*`` in a password field; an
+    arrow or Space in the panel's language when ``t`` (the catalog) is given."""
     if event.is_printable and event.character and event.key != "space":
         return "*" if secret else event.character
+    if t is not None and event.key in _SAID_KEYS:
+        return t(f"panel.keyname.{event.key}")
     if event.key in _KEY_NAMES:
         return _KEY_NAMES[event.key]
     parts = event.key.split("+")
@@ -382,7 +390,7 @@ class ClassAids:
         focused = self.app.focused
         secret = isinstance(focused, Input) and focused.password
         typed = bool(event.is_printable and event.character and event.key != "space")
-        self.keys.add(key_label(event, secret), typed=typed, secret=secret)
+        self.keys.add(key_label(event, secret, self.device.t), typed=typed, secret=secret)
         self.app.call_after_refresh(self._show_keys)
 
     def _show_keys(self) -> None:

@@ -166,6 +166,19 @@ def has_terminal() -> bool:
         return False
 
 
+def no_terminal_text(lang: str | None) -> str:
+    """Why the panel did not start without a terminal, and what to do where it runs: over SSH
+    "use ssh -t"; on this machine (a pipe, a redirect, a script) that advice confused a local
+    user, so it says to run it in a terminal window. In ``--lang``'s language (the device's
+    own is not read: nothing is touched before the refusal)."""
+    import os
+
+    from device_model.i18n import translate
+
+    over_ssh = bool(os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT"))
+    return translate(lang or "en", "panel.no_terminal.ssh" if over_ssh else "panel.no_terminal.local")
+
+
 def embedded_tenant(config: AppConfig) -> bool:
     """This run starts the simulated tenant in STATE_DIR/tenant (as panel_tui.cloud_link picks)."""
     if config.cloud_url:
@@ -294,7 +307,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"panel-tui: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if not has_terminal():
-        print("panel-tui: needs a terminal (use ssh -t)", file=sys.stderr)
+        print(f"panel-tui: {no_terminal_text(config.lang)}", file=sys.stderr)
         return EXIT_USAGE
     try:
         locks = claim_state_dir(config.state_dir, tenant=embedded_tenant(config))

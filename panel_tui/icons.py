@@ -25,13 +25,15 @@ class Glyphs:
     #: the chosen and the other choices of a one-of list (Language)
     chosen: str = "● "
     not_chosen: str = "○ "
+    #: before the command palette's input (Textual's own is an emoji, a box on a 16-colour console)
+    search: str = "🔎"
 
 
 UNICODE = Glyphs(locked="🔒", unlocked="🔓", padlock="🔒", wired="⇄", wifi="≋", offline="×", submenu="›",
                   cursor_left="▶ ", cursor_right=" ◀", ellipsis="…")
 ASCII = Glyphs(locked="[#]", unlocked="[ ]", padlock="[#]", wired="<=>", wifi="(~)", offline="(x)", submenu=">",
                 cursor_left="> ", cursor_right=" <", ellipsis="...",
-                chosen="(*) ", not_chosen="( ) ")
+                chosen="(*) ", not_chosen="( ) ", search=">")
 
 
 def glyphs_for(color_system: str | None) -> Glyphs:

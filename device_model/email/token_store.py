@@ -26,16 +26,27 @@ SIGNIN_SCHEMA = 1
 
 @dataclass
 class SignInStatus:
-    """What the device holds after OK: ``state`` is signed_in | not_signed_in | expired."""
+    """What the device holds after OK: ``state`` is signed_in | not_signed_in | expired.
+
+    ``sign_in_again`` tells the two dead grants apart, as the guide's codes do: an expired one
+    (361, "expired") and a revoked or blocked one (370, "sign in again"); both are ``expired``
+    to scripts and to the Sign In button, but a person is shown the guide's word for each.
+    """
 
     state: str
     account: str | None = None
     service: str | None = None
     signed_in_at: datetime | None = None
+    sign_in_again: bool = False
+
+    @property
+    def word(self) -> str:
+        """The state's word: ``sign_in_again`` for a 370 grant, else ``state``."""
+        return "sign_in_again" if self.state == "expired" and self.sign_in_again else self.state
 
     @property
     def msg(self) -> Msg:
-        return Msg.of(f"email.status.{self.state}")
+        return Msg.of(f"email.status.{self.word}")
 
 
 class TokenStore:
@@ -110,7 +121,9 @@ class TokenStore:
         last = _parse_time(meta.get("last_token_at"))
         if meta.get("expired") or (last is not None and now - last > REFRESH_TOKEN_INACTIVITY):
             state = "expired"
-        return SignInStatus(state, meta.get("account"), meta.get("service"), _parse_time(meta.get("committed_at")))
+        again = state == "expired" and bool(meta.get("expired")) and meta.get("sign_in_again") is True
+        return SignInStatus(state, meta.get("account"), meta.get("service"), _parse_time(meta.get("committed_at")),
+                            again)
 
     def access_token_stale(self, now: datetime) -> bool:
         """True when the device clock says the cached access token is (nearly) expired."""
@@ -159,15 +172,18 @@ class TokenStore:
                 last_token_at=now.isoformat(),
                 at_expires_at=(now + timedelta(seconds=int(expires_in))).isoformat(),
                 expired=False,
+                sign_in_again=False,
             )
             write_document(self.meta_path, SIGNIN_SCHEMA, self.meta)
 
-    def mark_expired(self) -> None:
-        """The identity platform said the refresh token expired (AADSTS700082)."""
+    def mark_expired(self, sign_in_again: bool = False) -> None:
+        """The identity platform refused the refresh token: expired (AADSTS700082, 361), or
+        revoked or blocked (``sign_in_again``, 370): what the status then says."""
         with self._lock:
             if self.meta is None:
                 return
             self.meta["expired"] = True
+            self.meta["sign_in_again"] = sign_in_again
             write_document(self.meta_path, SIGNIN_SCHEMA, self.meta)
 
     def clear(self) -> None:

@@ -152,8 +152,8 @@ class TokenSession:
             return EmailSendError(E_EXPIRED, description, kind="signin_expired")
         if result.get("error") in SIGN_IN_AGAIN_ERRORS or code is not None:
             # The grant is dead (revoked, blocked, password changed): Web Config must offer
-            # Sign In again, so the held sign-in no longer reads "Signed in".
-            self.store.mark_expired()
+            # Sign In again, so the held sign-in no longer reads "Signed in" (but "Sign in again").
+            self.store.mark_expired(sign_in_again=True)
             self._on_expired()
             return EmailSendError(E_SIGN_IN_AGAIN, description, kind="signin_again")
         return EmailSendError(E_COMM, description, kind="identity")

@@ -82,10 +82,9 @@ class FaxServerStatusScreen(StatusScreen):
 
         fs = self.device.settings.fax_server
         status = fax_server_client(self.device).status()
-        signed = {
-            "signed_in": self.t("webconfig.status.signed_in_account", account=status.account or ""),
-            "expired": self.t("webconfig.status.expired", account=status.account or ""),
-        }.get(status.state, self.t("webconfig.status.not_signed_in"))
+        from panel_tui.ui.text import held_status_text
+
+        signed = held_status_text(self.t, status) or self.t("webconfig.status.not_signed_in")
         rows = [
             (self.t("webconfig.email.auth_method"), self.t(f"webconfig.email.auth.{fs.auth_method}")),
             (self.t("webconfig.email.current_status"), signed if fs.auth_method == "oauth2" else "-"),

@@ -77,7 +77,7 @@ class JobStatusScreen(PanelScreen):
             Text(self.device.t(job.kind_label)),
             Text(job.destination or "-"),
             Text(self.device.format_datetime(when)),
-            Text(self.device.t(job.result_label)),
+            Text(self.device.t(job.list_label)),  # one word; Enter shows the full result
         )
 
     def _fill(self) -> None:

@@ -20,7 +20,7 @@ import asyncssh
 
 from panel_tui.serve.auth import check_password
 from panel_tui.serve.ssh_session import ServeOptions, StudentSession, stop_child, trimmed
-from panel_tui.serve.students import BadStudentName, student_name
+from panel_tui.serve.students import BadStudentName, said, student_name
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class ClassServer:
             self._idle_task.cancel()
         if self._acceptor is not None:
             self._acceptor.close()
-        await asyncio.gather(*(s.end("the class server is stopping")
+        await asyncio.gather(*(s.end(said(s.lang, "serve.session.stopping"))
                                for s in list(self.sessions.values())), return_exceptions=True)
 
     async def _reap_idle(self) -> None:
@@ -78,8 +78,7 @@ class ClassServer:
             for session in list(self.sessions.values()):
                 if now - session.last_input > limit:
                     minutes = max(1, round(limit / 60))
-                    await session.end(f"no key pressed for {minutes} min: session ended, your "
-                                      "printer is kept; connect again to carry on")
+                    await session.end(said(session.lang, "serve.session.idle", minutes=minutes))
 
     # -- sessions -----------------------------------------------------------------------
 

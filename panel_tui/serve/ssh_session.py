@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 import asyncssh
 
 from panel_tui.class_options import ClassOptions
-from panel_tui.serve.students import RESERVED_NAMES, student_dir, student_name
+from panel_tui.serve.students import RESERVED_NAMES, said, student_dir, student_name
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -190,20 +190,19 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
 
     async def _start(self) -> None:
         if not self.has_pty:
-            self._refuse("the panel needs a terminal: use ssh -t")
+            self._refuse(said(self.lang, "serve.session.no_terminal"))
             return
         opts = self.server.options
         if self.name in RESERVED_NAMES:
-            self._refuse(f"{self.name!r} is one of the class tenant's own accounts; connect "
-                         "with your own name")
+            self._refuse(said(self.lang, "serve.session.reserved", name=repr(self.name)))
             return
         old = self.server.sessions.get(self.name)
         if old is None and len(self.server.sessions) >= opts.max_sessions:
-            self._refuse(f"the class is full ({opts.max_sessions} sessions); try again later")
+            self._refuse(said(self.lang, "serve.session.full", max=opts.max_sessions))
             return
         replaced = self.server.register(self)
         if replaced is not None:
-            await replaced.end("you connected again from another window: this one is closed")
+            await replaced.end(said(replaced.lang, "serve.session.replaced"))
         if self._closed:
             self.server.forget(self)
             return
@@ -220,7 +219,7 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         except Exception as exc:  # noqa: BLE001
             self.server.forget(self)
             log.warning("cannot start a panel for %s: %s", self.name, exc)
-            self._refuse("the panel could not start; tell the trainer")
+            self._refuse(said(self.lang, "serve.session.cannot_start"))
             return
         self.server._publish()
         log.info("%s connected (pid %s)", self.name, self.proc.pid if self.proc else "?")

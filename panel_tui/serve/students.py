@@ -57,3 +57,11 @@ def known_students(root: Path) -> list[str]:
         return sorted(p.name for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
     except OSError:
         return []
+
+
+def said(lang: str | None, key: str, **params: object) -> str:
+    """A line the server says to a student, in their language (``ssh -t NAME@host lv``, else the
+    class's ``--lang``, else English): a Latvian class read these in English."""
+    from device_model.i18n import translate
+
+    return translate(lang or "en", key, **params)

@@ -109,7 +109,8 @@ def _device(student_dir: Path, row: StudentProgress) -> None:
             continue
         if job.get("status") == "completed":
             row.scan_sent = True
-    for job in reversed(jobs):
+    for job in jobs:  # newest first: the first with a code is the latest error (a trainer asks
+        # "what is she stuck on now", not "what went wrong first")
         if isinstance(job, dict) and job.get("code") not in (None, "", 0):
             row.last_error = str(job.get("code"))[:12]
             break

@@ -9,7 +9,9 @@ from textual.dom import DOMNode
 from panel_tui.ui.host import host
 
 if TYPE_CHECKING:
-    from device_model.email import SignInAttempt
+    from collections.abc import Callable
+
+    from device_model.email import SignInAttempt, SignInStatus
     from device_model.i18n import Msg
     from device_model.jobs import Job
 
@@ -73,3 +75,18 @@ def held_account(node: DOMNode) -> str:
 def trainer_hints_on(node: DOMNode) -> bool:
     """Whether the device's trainer-hints setting is on (the guide's traps explained)."""
     return bool(host(node).device.settings.basic.trainer_hints)
+
+
+#: Current Status of a held sign-in, by its word (:attr:`SignInStatus.word`): the guide says
+#: "expired" for 361 and "sign in again" for 370, and so does the page
+HELD_KEYS = {
+    "signed_in": "webconfig.status.signed_in_account",
+    "expired": "webconfig.status.expired",
+    "sign_in_again": "webconfig.status.sign_in_again",
+}
+
+
+def held_status_text(t: Callable[..., str], status: SignInStatus) -> str:
+    """Current Status of what the printer (or the Fax Server) holds; "" when not signed in."""
+    key = HELD_KEYS.get(status.word)
+    return t(key, account=status.account or "") if key else ""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -21,6 +20,7 @@ from device_model.settings import EMAIL_SERVICE_DEFAULTS
 from panel_tui.ui import busy
 from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, job_outcome_text, tr, trainer_hints_on
+from panel_tui.ui.wrapped_static import WrappedStatic
 from panel_tui.ui.workers import reported
 from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
 from panel_tui.webconfig.fields import compose_rows, widget_ids
@@ -86,7 +86,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
         # guide's "no Current Status and a Sign In button: sign in" depends on it
         with Horizontal(classes="field-row oauth2-only", id="row-status"):
             yield Label(t("webconfig.email.current_status"), classes="field-label", markup=False)
-            yield Static(id="eb-status", markup=False)
+            yield WrappedStatic(id="eb-status")  # wraps before "(" / after "@", not mid-word
         with Horizontal(classes="field-row oauth2-only", id="row-signin"):
             yield Label("", classes="field-label", markup=False)
             yield Button(t("webconfig.signin.button"), id="eb-sign-in", compact=True)
@@ -203,7 +203,7 @@ class EmailBasicPage(VerticalScroll, can_focus=False):
     def _attempt_changed(self, _session: SignInSession | None = None) -> None:
         status_text, note, can_cancel = status_texts(self, self.session)
         status_row = self.query_one("#row-status")
-        self.query_one("#eb-status", Static).update(Text(status_text))  # the account is data
+        self.query_one("#eb-status", WrappedStatic).update(status_text)  # plain: the account is data
         status_row.set_class(not status_text, "-none")
         note_widget = self.query_one("#eb-status-note", Static)
         note_widget.update(note)

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from panel_tui.ui import busy
 from panel_tui.ui.host import host
 from panel_tui.ui.text import describe_error, job_outcome_text, tr
+from panel_tui.ui.wrapped_static import WrappedStatic
 from panel_tui.ui.workers import call_in_ui, reported
 from panel_tui.webconfig.field_errors import clear_field_errors, show_field_errors
 from panel_tui.webconfig.fields import compose_rows, widget_ids
@@ -99,7 +100,7 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
         yield from compose_rows(METHOD_FIELDS, t)
         with Horizontal(classes="field-row", id="fs-row-status"):
             yield Label(t("webconfig.email.current_status"), classes="field-label", markup=False)
-            yield Static(id="fs-status", markup=False)
+            yield WrappedStatic(id="fs-status")  # wraps before "(" / after "@", not mid-word
         with Horizontal(classes="button-row", id="fs-row-signin"):
             yield Button(t("webconfig.signin.button"), id="fs-sign-in", compact=True)
         yield Static(id="fs-signin-note", classes="page-note", markup=False)
@@ -238,13 +239,11 @@ class FaxServerEmailPage(VerticalScroll, can_focus=False):
             from panel_tui.webconfig.email_basic import signin_outcome_text
 
             note.update(signin_outcome_text(self, attempt))
+        from panel_tui.ui.text import held_status_text
+
         held = fax_client(self).status()
-        if held.state == "signed_in":
-            status.update(tr(self, "webconfig.status.signed_in_account", account=held.account or ""))
-        elif held.state == "expired":
-            status.update(tr(self, "webconfig.status.expired", account=held.account or ""))
-        else:
-            status.update(tr(self, "webconfig.status.not_signed_in"))
+        status.update(held_status_text(lambda key, **p: tr(self, key, **p), held)
+                      or tr(self, "webconfig.status.not_signed_in"))
 
     @on(Button.Pressed, "#fs-sign-in")
     def sign_in(self) -> None:

@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING
 from textual.dom import DOMNode
 
 from panel_tui.ui.host import host
-from panel_tui.ui.text import signin_outcome_text, tr, trainer_hints_on
+from panel_tui.ui.text import held_status_text, signin_outcome_text, tr, trainer_hints_on
 
 if TYPE_CHECKING:
     from panel_tui.webconfig.session import SignInSession
-
 
 def signed_in_account(node: DOMNode, session: SignInSession) -> str:
     """The account of the pending sign-in, else the one the printer holds ("" if none)."""
@@ -56,9 +55,4 @@ def status_texts(node: DOMNode, session: SignInSession) -> tuple[str, str, bool]
     if attempt is not None and state in ("failed", "expired", "cancelled"):
         note = signin_outcome_text(node, attempt)
     status = host(node).device.email.status()
-    device_state = status.state
-    if device_state == "signed_in":
-        return tr(node, "webconfig.status.signed_in_account", account=status.account or ""), note, False
-    if device_state == "expired":
-        return tr(node, "webconfig.status.expired", account=status.account or ""), note, False
-    return "", note, False
+    return held_status_text(lambda key, **p: tr(node, key, **p), status), note, False

@@ -31,7 +31,7 @@ def test_guided_mode_follows_the_device(launch: Launch) -> None:
     a sign-in code shown), in Latvian."""
     w = WORDS["lv"]
     t = launch("panel-tui", "--lang", "lv", env={"PANEL_TUI_GUIDED": "1"})
-    t.wait_for("Nākamā darbība: F3 Web Config, Ctrl+L: piesakieties kā administrators")
+    t.wait_for("Nākamā darbība: F3 Web Config, Ctrl+L: pierakstieties kā administrators")
     web_config_basic_page(t, w)
     t.wait_for("Nākamā darbība: Network > Email Server > Basic: OAuth2, tad Sign In")
     choose_oauth2(t)

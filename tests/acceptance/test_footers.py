@@ -20,7 +20,7 @@ HINTS = {
     "lv": {
         "home": ["Enter Atlasīt", "F1 Palīdzība", "F3 Web Config", "F4 Mākonis", "Ctrl+Q Iziet"],
         "scan": ["Enter Sākt", "Tab Tālāk", "Darba statuss", "Esc Atpakaļ", "F5 Sākums", "F1 Palīdzība"],
-        "web": ["cilnes", "Enter atlasīt", "^L pieteikties", "^O OK", "F2 panelis", "F4 mākonis"],
+        "web": ["cilnes", "Enter atlasīt", "^L pierakstīties", "^O OK", "F2 panelis", "F4 mākonis"],
         "cloud": ["Tab tālāk", "Shift+Tab ←→ cilnes", "Enter atlasīt", "F2 panelis", "F3 Web Config"],
     },
 }

@@ -169,15 +169,15 @@ def test_key_box_has_a_row_of_its_own_and_counts_repeats_in_web_config(launch: L
     t.press("f3")
     t.wait_for("https://", "Produkta statuss")
     t.press("right", "right", "right")  # Status > Print > Scan/Copy > Network
-    t.wait_for("Right ×3")
-    row = _box_row(t, "Right ×3")
+    t.wait_for("Pa labi ×3")  # the arrow named in the panel's language
+    row = _box_row(t, "Pa labi ×3")
     line = t.text().splitlines()[row]
     # the box's row holds nothing but the box (not the page's column, not a page's line)
-    assert not line[: line.index("Right ×3")].replace("F3", "").strip(), (row, t.text())
+    assert not line[: line.index("Pa labi ×3")].replace("F3", "").strip(), (row, t.text())
     assert row < t.rows - 2, "the guide line and the key line keep their rows"
     # the password: one mask per key typed, or their count
     t.press("ctrl+l")
-    t.wait_for("Administratora pieteikšanās")
+    t.wait_for("Administratora pierakstīšanās")
     t.type("X4ZB012345")
     t.wait_for(r"\*{10}|\*? ?[×x] ?10", regex=True)
 
@@ -188,7 +188,7 @@ def test_notices_after_lock_and_log_out_leave_home_tiles_visible(launch: Launch)
     t.press("f5")
     t.wait_for("Sākums", "Atbloķēts")
     t.press("up", "up", "enter")  # the lock icon: log out
-    t.wait_for("Administrators ir atteicies")
+    t.wait_for("Administrators ir izrakstījies")
     t.pump(0.3)
     screen = t.text()
     # one notice at a time (the newest), and every tile's name whole

@@ -56,7 +56,7 @@ WORDS = {
         "wrong": "Administratora parole nav pareiza.",
         "locked": "Bloķēts",
         "unlocked": "Atbloķēts",
-        "logged_out": "Administrators ir atteicies",
+        "logged_out": "Administrators ir izrakstījies",
         "keypad_title": "Administratora parole",
         "home": "Sākums",
         "scan_email": "E-pasts",

@@ -21,7 +21,7 @@ TERM = "xterm-16color"
 #: Web Config's key line before and after Log in: the Ctrl+L key says what it does now
 LOGIN_KEY = {
     "en": ("^L log in", "^L log out"),
-    "lv": ("^L pieteikties", "^L atteikties"),
+    "lv": ("^L pierakstīties", "^L izrakstīties"),
 }
 
 
@@ -36,10 +36,10 @@ def _web_config_logged_in(t: Terminal, lang: str) -> None:
     screen = t.wait_for("Produkta statuss" if lang == "lv" else "Product Status", "X")
     serial = re.search(r"(?:Sērijas numurs|Serial Number)\s+(X[0-9A-Z]{9})", screen)
     t.press("ctrl+l")
-    t.wait_for("Administratora pieteikšanās" if lang == "lv" else "Administrator Login")
+    t.wait_for("Administratora pierakstīšanās" if lang == "lv" else "Administrator Login")
     t.type(serial.group(1) if serial else PRINTER_PASSWORD)
     t.press("enter")
-    t.wait_for("Atteikties" if lang == "lv" else "Log out")
+    t.wait_for("Izrakstīties" if lang == "lv" else "Log out")
 
 
 @pytest.mark.parametrize("lang", ["en", "lv"])
@@ -57,7 +57,7 @@ def test_web_config_key_line_says_log_out_once_logged_in(launch: Launch, lang: s
     footer = _footer(t)
     assert "^O OK" in footer and "F4" in footer, t.text()
     t.press("ctrl+l")  # log out (asked first, Log out under the cursor): the line says log in again
-    t.wait_for("Atteikties no Web Config?" if lang == "lv" else "Log out of Web Config?")
+    t.wait_for("Izrakstīties no Web Config?" if lang == "lv" else "Log out of Web Config?")
     t.press("enter")
     t.wait_for(before)
 

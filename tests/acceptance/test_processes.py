@@ -172,10 +172,24 @@ def test_a_killed_panels_lock_is_taken_over(launch: Launch) -> None:
 
 
 def test_no_terminal_is_refused_in_one_line(home: Path, state_dir: Path) -> None:
-    # ssh host panel-tui (no -t): stdin and stdout are pipes
+    # on this machine, through a pipe: "use ssh -t" would confuse a local user
     proc = run(home, "panel-tui", "--state-dir", str(state_dir))
-    assert one_line_error(proc) == "panel-tui: needs a terminal (use ssh -t)"
+    assert one_line_error(proc) == ("panel-tui: needs a terminal (run it in a terminal window, without "
+                                    "redirecting its input or output)")
     assert not state_dir.exists()  # refused before touching anything
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("en", "panel-tui: needs a terminal (use ssh -t)"),
+    ("lv", "panel-tui: vajadzīgs terminālis (izmantojiet ssh -t)"),
+])
+def test_no_terminal_over_ssh_says_ssh_t(home: Path, state_dir: Path, lang: str, line: str) -> None:
+    # ssh host panel-tui --lang lv (no -t): stdin and stdout are pipes, the shell is an SSH one
+    proc = subprocess.run([str(BIN / "panel-tui"), "--state-dir", str(state_dir), "--lang", lang],
+                          env=user_env(home, SSH_CONNECTION="192.0.2.1 50000 192.0.2.10 22"), cwd=home,
+                          text=True, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert one_line_error(proc) == line
+    assert not state_dir.exists()
 
 
 def test_the_panel_ends_when_its_terminal_goes_away(home: Path, state_dir: Path) -> None:

@@ -119,12 +119,12 @@ def test_web_config_dialogs_say_their_keys_on_the_bottom_line(launch: Launch) ->
     t.press("f3")
     t.wait_for("Produkta statuss")
     t.press("ctrl+l")
-    t.wait_for("Administratora pieteikšanās")
+    t.wait_for("Administratora pierakstīšanās")
     bottom = lambda: t.text().splitlines()[-1]  # noqa: E731
     t.wait_until(lambda: "Enter" in bottom() and "Esc" in bottom(), "the login dialog's keys at the bottom")
     t.type(PRINTER_PASSWORD)
     t.press("enter")
-    t.wait_for("Atteikties")
+    t.wait_for("Izrakstīties")
     t.press("ctrl+l")  # Log out?
     t.wait_until(lambda: "Esc" in bottom() and "^L" not in bottom(), "the log-out dialog's keys at the bottom")
     t.press("escape")

@@ -14,7 +14,7 @@ FAX_ADMIN_PASSWORD = "X7QA020406"
 WORDS = {
     "en": {"user_id": "User ID", "to_email": "To Email", "logged_in": "Logged in: Ordinary User",
            "not_set": "The email server is not set", "code_filled": "The code of your To Email sign-in"},
-    "lv": {"user_id": "Lietotāja ID", "to_email": "Uz e-pastu", "logged_in": "Pieteicies: Ordinary User",
+    "lv": {"user_id": "Lietotāja ID", "to_email": "Uz e-pastu", "logged_in": "Pierakstījies: Ordinary User",
            "not_set": "E-pasta serveris nav iestatīts", "code_filled": "Jūsu Uz e-pastu pierakstīšanās kods"},
 }
 
@@ -167,14 +167,14 @@ def test_every_latvian_web_config_page_reads_as_latvian_at_80x24(launch: Launch)
     panel.press("f3")
     panel.wait_for("Produkta statuss", "Log in")
     footer = panel.text().splitlines()[-1]
-    assert "^L pieteikties" in footer and "Log in" not in footer, footer
+    assert "^L pierakstīties" in footer and "Log in" not in footer, footer
     panel.press("ctrl+l")
-    panel.wait_for("Administratora pieteikšanās")
+    panel.wait_for("Administratora pierakstīšanās")
     panel.settle()
     panel.type(FAX_ADMIN_PASSWORD)
     panel.press("enter")
-    screen = panel.wait_for("Atteikties")
-    assert "^L atteikties" in screen.splitlines()[-1], screen
+    screen = panel.wait_for("Izrakstīties")
+    assert "^L izrakstīties" in screen.splitlines()[-1], screen
     assert " Fax " in screen.splitlines()[2], screen  # the guide's "Fax cilnē"
     url = lambda: panel.text().splitlines()[0]  # noqa: E731 - the address bar names the page
     seen = []

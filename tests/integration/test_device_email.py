@@ -178,6 +178,7 @@ async def test_91_days_without_sending_gives_361(signed_in: tuple[TenantHandle, 
     assert "expired" in panel(dev, 361).lower()
     assert dev.email.status().state == "expired"
     assert dev.email_server_status().signin_state == "expired"
+    assert dev.t(dev.email_server_status().signin_label) == "Expired"  # the guide's word for 361
 
 
 async def test_revoked_sessions_give_370(signed_in: tuple[TenantHandle, Device]) -> None:
@@ -187,8 +188,10 @@ async def test_revoked_sessions_give_370(signed_in: tuple[TenantHandle, Device])
     assert (job.status, job.code) == ("error", 370)
     assert "AADSTS50173" in job.reply
     assert panel(dev, 370) == "You need to sign in to the cloud service again."
-    # Web Config must offer Sign In again rather than claim "Signed in".
+    # Web Config must offer Sign In again rather than claim "Signed in", and say the guide's
+    # words for 370 ("sign in again"), not 361's "Expired"
     assert dev.email.status().state == "expired"
+    assert dev.t(dev.email_server_status().signin_label) == "Sign in again"
 
 
 async def test_conditional_access_now_blocking_gives_370(signed_in: tuple[TenantHandle, Device]) -> None:

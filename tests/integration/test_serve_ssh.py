@@ -4,6 +4,7 @@ gets their own panel and state dir, and nothing is left running when they leave.
 from __future__ import annotations
 
 import asyncio
+import re
 import stat
 from pathlib import Path
 
@@ -73,6 +74,12 @@ async def test_two_students_have_their_own_printers_and_come_back_to_theirs(
     await wait_no_panel(students)
 
 
+def test_the_join_line_says_how_to_join_in_latvian(server: ClassServerProcess) -> None:
+    join = re.search(r"Join: (ssh -t -p \d+ YOURNAME@\S+)   \((.*)\)", "".join(server.lines))
+    assert join is not None, server.lines
+    assert f"{join.group(1)} lv" in join.group(2)
+
+
 async def test_same_name_again_takes_the_session_over(server: ClassServerProcess) -> None:
     first = await Student.connect(server.port, "cara")
     await first.wait_for("Home")
@@ -108,6 +115,15 @@ async def test_without_a_terminal_the_student_is_told_to_use_ssh_t(server: Class
     assert result.exit_status == 2
     assert "ssh -t" in result.stderr
     assert not panels_of(server.root / "students" / "dan")
+
+
+async def test_without_a_terminal_a_latvian_student_is_told_in_latvian(server: ClassServerProcess) -> None:
+    """``ssh NAME@host lv`` without -t: the refusal in the language the student asked for."""
+    async with asyncssh.connect("127.0.0.1", server.port, username="eva", password="class-pass-42",
+                                known_hosts=None, client_keys=None, agent_path=None) as conn:
+        result = await conn.run("lv", term_type=None, encoding="utf-8", timeout=15)
+    assert result.exit_status == 2
+    assert result.stderr.strip() == "panel-tui serve: panelim vajadzīgs terminālis: izmantojiet ssh -t"
 
 
 def test_the_host_key_is_kept_private_and_the_password_only_as_a_hash(

@@ -60,3 +60,14 @@ def test_key_log_counts_repeats_and_joins_typed_letters() -> None:
     for _ in range(3):
         secret.add("Tab")
     assert secret.texts() == ["* x14", "Tab x3"]
+
+
+async def test_the_key_box_names_arrows_in_the_panels_language(tmp_path: Path) -> None:
+    """--show-keys in the Latvian panel: "Pa labi Lejup Enter", not "Right Down Enter"."""
+    device = make_device(tmp_path / "state", lang="lv")
+    app = PanelApp(device, AppConfig(state_dir=device.state_dir), tick=False, cloud=False,
+                   icons="unicode", class_options=ClassOptions(show_keys=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("right", "down", "space", "enter")
+        await pilot.pause()
+        assert app.aids.keys.texts()[:3] == ["Pa labi", "Lejup", "Atstarpe"], app.aids.keys.texts()

@@ -42,3 +42,29 @@ async def test_an_empty_log_says_so_in_full(tmp_path: Path, lang: str) -> None:
         await app.push_screen(JobStatusScreen())
         await pilot.pause()
         assert device.t("panel.jobs.none") in screen_text(app)
+
+
+@pytest.mark.parametrize(("lang", "word", "full"), [
+    ("en", "Interrupted", "Interrupted — may have been delivered"),
+    ("lv", "Pārtraukts", "Pārtraukts — iespējams, piegādāts"),
+])
+async def test_an_interrupted_job_is_readable_in_the_log_and_in_full_in_its_details(
+        tmp_path: Path, lang: str, word: str, full: str) -> None:
+    """After a kill -9 mid-job and a restart: the Log says the short word whole (never
+    "Interrupted — may have been de…"), the address keeps its room, and Enter shows the full
+    result, as the other results' details do."""
+    from panel_tui.screens.job_status import JobDetailScreen
+
+    device = make_device(tmp_path / "state", lang=lang)
+    device.jobs.record("scan_to_email", "printer@contoso.onmicrosoft.com", status="error", code=314)
+    device.jobs.record("scan_to_email", "printer@contoso.onmicrosoft.com", status="interrupted")
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(JobStatusScreen())
+        await pilot.pause()
+        text = screen_text(app)
+        assert "…" not in text, text
+        assert word in text and "contoso.onmicrosoft.com" in text, text  # the domain whole
+        await app.push_screen(JobDetailScreen(device.jobs.log[0]))
+        await pilot.pause()
+        assert full in screen_text(app)

@@ -61,6 +61,7 @@ def test_email_status_uses_email_client(dev: Device) -> None:
     class FakeStatus:
         state = "signed_in"
         account = "printer@contoso.com"
+        sign_in_again = False
 
     class FakeClient:
         def status(self) -> FakeStatus:

@@ -92,3 +92,24 @@ def test_serve_refuses_what_it_cannot_do_in_one_line(tmp_path: Path, capsys: pyt
         lock.release()
     assert main(["push", "expire", "--student", "ann", "--state-dir", str(tmp_path)]) == 2
     assert "acts on the whole class" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("compacted", [False, True], ids=["journal", "snapshot"])
+def test_the_trainers_table_shows_the_latest_error(tmp_path: Path, compacted: bool) -> None:
+    """anna gets 314, then 370 (her Job Log shows 370 above 314): the table says 370, whether
+    the jobs are still in the journal or already folded into the snapshot."""
+    from datetime import datetime, timezone
+
+    from device_model.jobs import JobLog
+    from panel_tui.serve.trainer import progress
+
+    ann = tmp_path / "students" / "ann"
+    ann.mkdir(parents=True)
+    jobs = JobLog(ann / "joblog.json", lambda: datetime.now(timezone.utc), lambda *_: None, lambda _m: None)
+    jobs.record("scan_to_email", "anna@contoso.onmicrosoft.com", "error", code=314)
+    jobs.record("scan_to_email", "anna@contoso.onmicrosoft.com", "error", code=370)
+    if compacted:
+        jobs.compact()
+    jobs.close()
+    assert [j.code for j in jobs.log] == [370, 314]  # what her Job Log shows, newest first
+    assert progress(tmp_path)[0].last_error == "370"
