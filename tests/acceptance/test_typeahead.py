@@ -255,3 +255,24 @@ def test_a_drop_down_opened_and_picked_in_one_burst(launch: Launch) -> None:
     t.burst("right", "right", "right", "enter", "enter")
     t.burst("down", "down", "down", "enter")
     t.wait_for("OAuth2", "Email service", "Sign In")
+
+
+def test_f4_code_account_and_password_typed_in_one_burst_each_reach_their_page(
+    launch: Launch, state_dir: Path
+) -> None:
+    """The trial's worst finding: F4, Enter (the waiting code), the account, Enter, the password,
+    Enter, all in one burst while the first code page is still on its way. Every key must wait
+    for the page it was typed for: the password never in the code field in clear text, nothing
+    lost, and the walk ends on "Permissions requested"."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    code = steps_2_to_7_start_the_sign_in(t, WORDS["en"])
+    _slow_pages(launch, state_dir)
+    t.press("f4", "enter", pause=0.0)
+    t.type(ADMIN, pause=0.0)
+    t.press("enter", pause=0.0)
+    t.type("Contoso-Admin-2025", pause=0.0)
+    t.press("enter", pause=0.0)
+    t.wait_for("Permissions requested", timeout=20)
+    screen = t.text()
+    assert "Contoso-Admin-2025" not in screen and "AADSTS" not in screen and code not in screen, screen
