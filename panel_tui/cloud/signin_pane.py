@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerState
 from device_model.signins import WaitingSignIn, code_finished, newest_waiting_signin
 from panel_tui.cloud.signin_texts import hint_for, page_text, unavailable_text
 from panel_tui.ui.host import host
-from panel_tui.ui.keygate import hold_keys
+from panel_tui.ui.keygate import discard_typed_ahead, hold_keys
 from panel_tui.ui.text import tr
 from panel_tui.ui.typeahead import TypeAheadInput
 from panel_tui.ui.widgets import TickBox
@@ -65,6 +65,8 @@ class SignInPane(VerticalScroll, can_focus=False):
         #: the next page is on its way and keys typed meanwhile wait for it (resolved once it
         #: is shown and has the cursor, or the walk failed)
         self._page_coming: asyncio.Future[None] | None = None
+        #: the kind of page last submitted (Enter or Next), until the answer is shown
+        self._submitted_kind = ""
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
@@ -217,10 +219,18 @@ class SignInPane(VerticalScroll, can_focus=False):
         if page.kind == "done" and self._walk_code:
             # the printer (or the Fax Server, a PAS user) learns it at once, not at its next poll
             code_finished(host(self).device, self._walk_code)
+        # the same page again after Enter: it was refused (a wrong code, an unknown account).
+        # What was typed ahead was meant for the next page (the account, the password): typed
+        # into this one it would show a password in clear text in the code field, so it goes
+        refused = page.kind == self._submitted_kind and page.kind in ("code", "account")
+        self._submitted_kind = ""
         self._prepare_field(page.kind)
         self._render_page()
         # what was typed while this page was on its way goes into its field, or nowhere
-        self.query_one("#ms-input", TypeAheadInput).release(keep=page.kind in ("code", "account", "password"))
+        keep = page.kind in ("code", "account", "password") and not refused
+        self.query_one("#ms-input", TypeAheadInput).release(keep=keep)
+        if refused:
+            discard_typed_ahead(self)
         self._page_here()
 
     def _prepare_field(self, kind: str) -> None:
@@ -256,6 +266,7 @@ class SignInPane(VerticalScroll, can_focus=False):
         if self.kind in ("code", "account", "password"):
             field.hold()  # Next pressed (not Enter): keys typed from now on wait for the page too
         value = field.value.strip()
+        self._submitted_kind = self.kind
         if self.kind == "code":
             self._walk_code = value
             self._step(lambda client: client.enter_code(value))

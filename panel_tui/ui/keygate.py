@@ -68,6 +68,14 @@ class KeyGate:
         now = asyncio.get_running_loop().time()
         return [(h, d) for h, d in self._holds if not h.done() and d > now]
 
+    def discard_waiting(self) -> int:
+        """Drop the keys still waiting (typed ahead for a page that did not come: a refused
+        code or account page came back instead, and a password typed ahead must not land in
+        its clear-text field). How many were dropped."""
+        dropped = len(self._waiting)
+        self._waiting.clear()
+        return dropped
+
     @property
     def busy(self) -> bool:
         """Whether the last key's work is still going on, something holds the keys, or keys
@@ -137,6 +145,13 @@ class KeyGate:
                 return
             if same and not any(p.message_queue_size for p in pumps) and not self._pending_holds():
                 return
+
+
+def discard_typed_ahead(node: MessagePump) -> None:
+    """Drop the keys waiting in the key gate of the app ``node`` belongs to (if it has one)."""
+    gate = getattr(getattr(node, "app", None), "key_gate", None)
+    if isinstance(gate, KeyGate):
+        gate.discard_waiting()
 
 
 def hold_keys(node: MessagePump, until: Awaitable[object], max_wait: float = SETTLE_MAX) -> None:

@@ -276,3 +276,26 @@ def test_f4_code_account_and_password_typed_in_one_burst_each_reach_their_page(
     t.wait_for("Permissions requested", timeout=20)
     screen = t.text()
     assert "Contoso-Admin-2025" not in screen and "AADSTS" not in screen and code not in screen, screen
+
+
+def test_f4_keys_typed_ahead_of_a_refused_code_never_show_the_password(
+    launch: Launch, state_dir: Path
+) -> None:
+    """A wrong code, Enter, the account, Enter, the password, Enter in one burst: the code page
+    comes back refused, and what was typed for the next pages is dropped, not typed into the
+    clear-text code field (the password shown on screen)."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f3")
+    t.wait_for("Product Status")
+    _slow_pages(launch, state_dir)
+    t.press("f4")
+    t.wait_for("Enter code")
+    t.pump(1.0)
+    # one write, as tmux send-keys or a paste delivers it (typing key by key here is slower
+    # than the refused page, and what is typed after that page shows is the person's to type)
+    t.child.send(f"WRONG1234\r{ADMIN}\rContoso-Admin-2025\r".encode())
+    t.wait_for("AADSTS")
+    t.pump(3.0)
+    screen = t.text()
+    assert "Admin-2025" not in screen and "admin@" not in screen, screen
