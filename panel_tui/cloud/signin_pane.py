@@ -123,7 +123,7 @@ class SignInPane(VerticalScroll, can_focus=False):
         walk restarted behind another surface must not hold what is typed there."""
         if self._page_coming is None or self._page_coming.done():
             self._page_coming = asyncio.get_running_loop().create_future()
-            hold_keys(self, self._page_coming, PAGE_WAIT_MAX)
+            hold_keys(self, self._page_coming, PAGE_WAIT_MAX, eager=True)
 
     def _page_here(self) -> None:
         """The page asked for is shown (or will not come): keys typed ahead go on."""
