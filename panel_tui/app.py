@@ -101,6 +101,11 @@ class PanelApp(App[None]):
         Binding("f2", "surface('panel')", "Panel", show=False, priority=True),
         Binding("f3", "surface('webconfig')", "Web Config", show=False, priority=True),
         Binding("f4", "surface('cloud')", "Cloud", show=False, priority=True),
+        # Ctrl+C quits with status 130, as the README promises and a shell user expects
+        # (Textual's own Ctrl+C only told, in English and with its markup tags showing, to press
+        # Ctrl+Q). Priority: a focused field's "copy" would take it first. Over SSH it ends that
+        # student's panel only (each session is its own process); the class server goes on.
+        Binding("ctrl+c", "interrupt", show=False, priority=True, system=True),
     ]
 
     language: reactive[str] = reactive("en", init=False)
@@ -442,6 +447,12 @@ class PanelApp(App[None]):
         self.language_events.publish(language)
 
     # -- actions -----------------------------------------------------------------
+    def action_interrupt(self) -> None:
+        """Ctrl+C: leave as a shell's Ctrl+C would (exit status 130, `cli.EXIT_INTERRUPTED`)."""
+        from panel_tui.cli import EXIT_INTERRUPTED
+
+        self.exit(return_code=EXIT_INTERRUPTED)
+
     def action_back(self) -> None:
         """Esc always means "back": close the top screen, or, at the top of Web Config or
         Cloud where there is nothing to go back to, return to the Panel (as F2 does).

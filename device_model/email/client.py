@@ -265,9 +265,11 @@ class EmailClient:
             profile = self.profile_for(s.email_service if method == "oauth2" else None)
         except LookupError:
             profile = None
+        # The settings as they are, an empty SMTP Server Address included: the job then ends
+        # "not set" (sender.not_set_error), as with every other method. There used to be a silent
+        # fall-back to the service's server for OAuth2, so a tester who blanked the field to see
+        # the failure got a sent mail, and Job Details named a server the settings did not hold.
         server, port, secure = s.smtp_server, int(s.smtp_port), s.secure
-        if method == "oauth2" and not server and profile is not None:
-            server, port, secure = profile.smtp_host, profile.smtp_port, profile.secure
         max_mb = settings.scan.attached_file_max_size_mb
         cfg = SendConfig(
             auth_method=method,

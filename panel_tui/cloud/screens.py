@@ -89,7 +89,12 @@ class CloudScreen(Screen[None]):
         follow_app(self, device=self.device_changed, language=self.language_changed, link=self._link_status)
         self._refresh_header()
         if link.state == "ready":
-            self.query_one(SignInPane).restart()
+            pane = self.query_one(SignInPane)
+            pane.restart()
+            if self.query_one("#cloud-tabs", TabbedContent).active == "cloud-signin":
+                # F4 then Enter and the account at once: they wait for the code page (which is
+                # not "shown" yet while this surface mounts)
+                pane.hold_keys_for_page()
         else:
             self.query_one(SignInPane).link_changed()
 

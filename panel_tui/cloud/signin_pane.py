@@ -7,6 +7,7 @@ sees: code -> account -> password -> "Permissions requested" -> "You have signed
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from device_model.signins import WaitingSignIn, code_finished, newest_waiting_signin
 from panel_tui.cloud.signin_texts import hint_for, page_text, unavailable_text
 from panel_tui.ui.host import host
+from panel_tui.ui.keygate import discard_typed_ahead, hold_keys
 from panel_tui.ui.text import tr
 from panel_tui.ui.typeahead import TypeAheadInput
 from panel_tui.ui.widgets import TickBox
@@ -35,6 +37,9 @@ if TYPE_CHECKING:
 Step = Callable[["SignInClient"], "Page"] | None
 #: the thread worker that walks the pages (one request at a time)
 PAGE_WORKERS = "cloud-signin"
+#: seconds keys typed ahead wait at most for the next sign-in page (it comes over HTTP; a tester
+#: may have slowed the tenant down): then they go on to whatever is shown
+PAGE_WAIT_MAX = 10.0
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +62,11 @@ class SignInPane(VerticalScroll, can_focus=False):
         #: Web Config's waiting code last put in the code field, and the code this walk is for
         self._offered_code = ""
         self._walk_code = ""
+        #: the next page is on its way and keys typed meanwhile wait for it (resolved once it
+        #: is shown and has the cursor, or the walk failed)
+        self._page_coming: asyncio.Future[None] | None = None
+        #: the kind of page last submitted (Enter or Next), until the answer is shown
+        self._submitted_kind = ""
 
     def compose(self) -> ComposeResult:
         t = lambda key, **p: tr(self, key, **p)  # noqa: E731
@@ -99,9 +109,32 @@ class SignInPane(VerticalScroll, can_focus=False):
             self.query_one("#ms-input", TypeAheadInput).release(keep=False)
             self.kind = "unavailable"
             self._render_page()
+            self._page_here()
             return
         self._walk_code = ""
-        self._run_step(None)
+        self._step(None)
+
+    def hold_keys_for_page(self) -> None:
+        """Keys typed from now on wait until the page on its way is shown with the cursor in it
+        (F4 then Enter at once: the Enter is for the code page, not for the tab bar; the
+        password typed next must never land in the code field).
+
+        Only while this pane is what the person sees (or is about to: its surface opening): a
+        walk restarted behind another surface must not hold what is typed there."""
+        if self._page_coming is None or self._page_coming.done():
+            self._page_coming = asyncio.get_running_loop().create_future()
+            hold_keys(self, self._page_coming, PAGE_WAIT_MAX, eager=True)
+
+    def _page_here(self) -> None:
+        """The page asked for is shown (or will not come): keys typed ahead go on."""
+        if self._page_coming is not None and not self._page_coming.done():
+            self._page_coming.set_result(None)
+
+    def _step(self, step: Step) -> None:
+        """Ask the tenant for the next page; keys typed meanwhile wait for it when it is shown."""
+        if self._showing():
+            self.hold_keys_for_page()
+        self._run_step(step)
 
     def follow_pending(self) -> bool:
         """Offer the code of the sign-in Web Config is waiting for; True when it is a new one.
@@ -175,6 +208,7 @@ class SignInPane(VerticalScroll, can_focus=False):
         self.page = None
         self.kind = "error"
         self._render_page(error=tr(self, "cloud.signin.unreachable", detail=detail))
+        self._page_here()
 
     def show_page(self, page: Page) -> None:
         """Show a page the tenant answered with (tests may call this with a ``Page``)."""
@@ -185,10 +219,19 @@ class SignInPane(VerticalScroll, can_focus=False):
         if page.kind == "done" and self._walk_code:
             # the printer (or the Fax Server, a PAS user) learns it at once, not at its next poll
             code_finished(host(self).device, self._walk_code)
+        # the same page again after Enter: it was refused (a wrong code, an unknown account).
+        # What was typed ahead was meant for the next page (the account, the password): typed
+        # into this one it would show a password in clear text in the code field, so it goes
+        refused = page.kind == self._submitted_kind and page.kind in ("code", "account")
+        self._submitted_kind = ""
         self._prepare_field(page.kind)
         self._render_page()
         # what was typed while this page was on its way goes into its field, or nowhere
-        self.query_one("#ms-input", TypeAheadInput).release(keep=page.kind in ("code", "account", "password"))
+        keep = page.kind in ("code", "account", "password") and not refused
+        self.query_one("#ms-input", TypeAheadInput).release(keep=keep)
+        if refused:
+            discard_typed_ahead(self)
+        self._page_here()
 
     def _prepare_field(self, kind: str) -> None:
         """What the input field holds when a page arrives.
@@ -223,15 +266,16 @@ class SignInPane(VerticalScroll, can_focus=False):
         if self.kind in ("code", "account", "password"):
             field.hold()  # Next pressed (not Enter): keys typed from now on wait for the page too
         value = field.value.strip()
+        self._submitted_kind = self.kind
         if self.kind == "code":
             self._walk_code = value
-            self._run_step(lambda client: client.enter_code(value))
+            self._step(lambda client: client.enter_code(value))
         elif self.kind == "account":
             self._account = value
-            self._run_step(lambda client: client.submit_account(value))
+            self._step(lambda client: client.submit_account(value))
         elif self.kind == "password":
             password = self.query_one("#ms-input", Input).value
-            self._run_step(lambda client: client.submit_password(password))
+            self._step(lambda client: client.submit_password(password))
         elif self.kind == "consent":
             self._consent(True)
 
@@ -249,7 +293,7 @@ class SignInPane(VerticalScroll, can_focus=False):
     def _consent(self, accept: bool) -> None:
         org = self.query_one("#ms-consent-org", Checkbox)
         on_behalf = bool(org.value and org.display)
-        self._run_step(lambda client: client.consent(accept, on_behalf))
+        self._step(lambda client: client.consent(accept, on_behalf))
 
     @on(Button.Pressed, "#ms-restart")
     def _restart(self) -> None:
@@ -398,6 +442,7 @@ class SignInPane(VerticalScroll, can_focus=False):
         error.display = bool(text)
 
     def on_unmount(self) -> None:
+        self._page_here()
         if self._client is not None:
             self._client.close()
 

@@ -209,6 +209,11 @@ class ScanScreen(PanelScreen):
             result.update(self.t("scan.email.need_address"))
             result.set_class(True, "-error")
             return
+        local = to.partition("@")[0]
+        if len(local) > MAX_LOCAL or len(to) > MAX_ADDRESS:
+            result.update(self.t("scan.email.too_long", local=len(local), total=len(to)))
+            result.set_class(True, "-error")
+            return
         result.set_class(False, "-error")
         remember_address(self.device.state_dir, to)
         result.update(self.t("scan.email.sending", to=to))
@@ -228,7 +233,11 @@ class ScanScreen(PanelScreen):
             result.set_class(True, "-error")
         else:
             self.last_job = job
-            result.update(job_outcome_text(self, job))
+            # the job's number and time first: the same outcome again (361 twice) reads as a new
+            # job, not as a screen that did not change
+            when = self.device.format_datetime(job.finished or job.started, seconds=True)
+            result.update(self.t("scan.email.job_result", id=job.id, time=when.split(" ", 1)[-1],
+                                 result=job_outcome_text(self, job)))
             result.set_class(job.status == "error", "-error")
         finally:
             self.query_one("#scan-start", Button).disabled = False
@@ -260,6 +269,11 @@ def scan_email_screen(app: App[object]) -> ScanScreen:
     assert isinstance(screen, ScanScreen)
     screen.start_over()
     return screen
+
+
+#: the longest local part (before the @) and address a mail server takes (RFC 5321 4.5.3.1)
+MAX_LOCAL = 64
+MAX_ADDRESS = 254
 
 
 def _looks_like_address(text: str) -> bool:

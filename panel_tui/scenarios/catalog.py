@@ -87,9 +87,9 @@ def _pas_scenario(id: str, code: Union[int, str], *setup: Step, user: str) -> Sc
 
 
 #: the Fax Server's settings of the fax scenarios: OAuth2 to Exchange Online, forwarded to user@
-FAX_SERVER_OAUTH2 = dict(auth_method="oauth2", email_service="exchange_online", smtp_server="",
+FAX_SERVER_OAUTH2 = dict(auth_method="oauth2", email_service="exchange_online", smtp_server="smtp.office365.com",
                          smtp_port=587, secure="starttls", sender_address="admin@contoso.onmicrosoft.com",
-                         forward_to="user@contoso.onmicrosoft.com")  # no server: the service's (profiles.py)
+                         forward_to="user@contoso.onmicrosoft.com")  # the server Web Config fills in
 
 
 SCENARIOS: tuple[Scenario, ...] = (

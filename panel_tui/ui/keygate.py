@@ -14,7 +14,10 @@ and neither the screen nor the focus changed meanwhile. Nothing is dropped: a ga
 settle (a page that keeps posting) lets the key through after ``SETTLE_MAX`` seconds.
 
 Work that goes on outside those message queues (a page built in another part of the screen,
-which takes the focus once built) holds the keys with :func:`hold_keys`.
+which takes the focus once built; a sign-in page on its way over HTTP) holds the keys with
+:func:`hold_keys`: from that moment every key waits for it, the next one typed included, at most
+its ``max_wait``; an ``eager`` hold (a page over HTTP) holds even a key typed once the keys
+before it are done.
 
 Relies on Textual's ``MessagePump.call_later`` and ``message_queue_size`` (Textual is pinned).
 """
@@ -49,18 +52,41 @@ class KeyGate:
         #: the work of the last key let through, until it is done
         self._settling: asyncio.Task[None] | None = None
         self._releasing: asyncio.Task[None] | None = None
-        #: work the next key waits for besides the queues (`hold_keys`)
-        self._holds: list[asyncio.Future[Any]] = []
+        #: work the next key waits for besides the queues (`hold_keys`), each with the loop
+        #: time after which keys go on without it, and whether it holds a key typed when no
+        #: other key's work goes on (``eager``)
+        self._holds: list[tuple[asyncio.Future[Any], float, bool]] = []
 
-    def hold(self, until: Awaitable[object]) -> None:
-        """The keys after the current one wait for ``until`` as well (at most ``SETTLE_MAX``)."""
-        self._holds = [h for h in self._holds if not h.done()]
-        self._holds.append(asyncio.ensure_future(until))
+    def hold(self, until: Awaitable[object], max_wait: float = SETTLE_MAX, *, eager: bool = False) -> None:
+        """The keys after the current one wait for ``until`` as well, at most ``max_wait``
+        seconds from now (a page coming over the network takes longer than ``SETTLE_MAX``; a
+        key is never kept for ever). ``eager``: the first key typed after it waits too, even
+        when it comes once the current key's work is done (a page over HTTP: F4, then Enter a
+        moment later); otherwise only keys typed while that work goes on wait."""
+        deadline = asyncio.get_running_loop().time() + max_wait
+        self._holds = self._pending_holds()
+        self._holds.append((asyncio.ensure_future(until), deadline, eager))
+
+    def _pending_holds(self, *, eager_only: bool = False) -> list[tuple[asyncio.Future[Any], float, bool]]:
+        """The holds not yet done and not yet past their deadline (only the eager ones)."""
+        now = asyncio.get_running_loop().time()
+        return [(h, d, e) for h, d, e in self._holds if not h.done() and d > now and (e or not eager_only)]
+
+    def discard_waiting(self) -> int:
+        """Drop the keys still waiting (typed ahead for a page that did not come: a refused
+        code or account page came back instead, and a password typed ahead must not land in
+        its clear-text field). How many were dropped."""
+        dropped = len(self._waiting)
+        self._waiting.clear()
+        return dropped
 
     @property
     def busy(self) -> bool:
-        """Whether the last key's work is still going on (or keys are waiting)."""
-        return bool(self._waiting) or (self._settling is not None and not self._settling.done())
+        """Whether the last key's work is still going on, something holds the keys, or keys
+        are waiting: a key typed now waits its turn."""
+        if self._waiting or (self._settling is not None and not self._settling.done()):
+            return True
+        return bool(self._holds) and bool(self._pending_holds(eager_only=True))
 
     async def key(self, event: events.Key) -> None:
         """A key read from the terminal: through now, or after the keys before it."""
@@ -79,8 +105,23 @@ class KeyGate:
         while self._waiting:
             if self._settling is not None:
                 await self._settling
+            if await self._wait_holds():
+                # what was held for (a page, its focus) has just happened: its messages first
+                self._settling = asyncio.create_task(self._settle())
+                continue
             event = self._waiting.popleft()
             await self._through(event)
+
+    async def _wait_holds(self) -> bool:
+        """Until every pending hold is done or past its deadline; whether there was any."""
+        pending = self._pending_holds(eager_only=True)
+        if not pending:
+            return False
+        loop = asyncio.get_running_loop()
+        timeout = max(d for _, d, _ in pending) - loop.time()
+        await asyncio.wait([h for h, _, _ in pending], timeout=max(timeout, 0.0))
+        # past a hold's deadline: it no longer holds (the next `_pending_holds` drops it)
+        return True
 
     async def _settle(self) -> None:
         """Until the app, the shown screen and the focus chain have handled everything,
@@ -97,7 +138,7 @@ class KeyGate:
             if focused is not None:
                 pumps.extend(focused.ancestors_with_self)
             await _drain(pumps, max(deadline - loop.time(), 0.0))
-            held = [h for h in self._holds if not h.done()]
+            held = [h for h, _, _ in self._pending_holds()]
             if held:
                 await asyncio.wait(held, timeout=max(deadline - loop.time(), 0.0))
             if loop.time() >= deadline:
@@ -106,16 +147,25 @@ class KeyGate:
                 same = self.app.screen is screen and screen.focused is focused
             except Exception:
                 return
-            if same and not any(p.message_queue_size for p in pumps) and all(h.done() for h in self._holds):
+            if same and not any(p.message_queue_size for p in pumps) and not self._pending_holds():
                 return
 
 
-def hold_keys(node: MessagePump, until: Awaitable[object]) -> None:
-    """Keys typed from now on wait for ``until`` (a page being built that will take the focus),
-    in the app ``node`` belongs to, if it has a key gate (``app.key_gate``)."""
+def discard_typed_ahead(node: MessagePump) -> None:
+    """Drop the keys waiting in the key gate of the app ``node`` belongs to (if it has one)."""
     gate = getattr(getattr(node, "app", None), "key_gate", None)
     if isinstance(gate, KeyGate):
-        gate.hold(until)
+        gate.discard_waiting()
+
+
+def hold_keys(node: MessagePump, until: Awaitable[object], max_wait: float = SETTLE_MAX, *,
+              eager: bool = False) -> None:
+    """Keys typed from now on wait for ``until`` (a page being built that will take the focus),
+    at most ``max_wait`` seconds, in the app ``node`` belongs to, if it has a key gate
+    (``app.key_gate``)."""
+    gate = getattr(getattr(node, "app", None), "key_gate", None)
+    if isinstance(gate, KeyGate):
+        gate.hold(until, max_wait, eager=eager)
 
 
 async def _drain(pumps: list[MessagePump], timeout: float) -> None:

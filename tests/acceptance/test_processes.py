@@ -403,3 +403,16 @@ def test_tenant_preset_notice_in_latvian(launch: Launch, home: Path, state_dir: 
     run(home, "panel-tui", "reset", "--state-dir", str(state_dir), "--tenant", "--yes")
     panel = launch("panel-tui", "--tenant-preset", "fresh", "--lang", "lv")
     panel.wait_for("pastāv", "saglabā", "nomnieks")
+
+
+def test_ctrl_c_in_the_panel_quits_with_130_in_both_languages(launch: Launch) -> None:
+    """The README's exit statuses promise 130 for Ctrl+C: it quits, from Home and from a
+    field, with no English "Do you want to quit?" notice showing its markup tags."""
+    for lang, home in (("en", "Home"), ("lv", "Sākums")):
+        panel = launch("panel-tui", "--lang", lang)
+        panel.wait_for(home)
+        panel.press("f3", "ctrl+l")  # a field has the cursor (its "copy" must not take Ctrl+C)
+        panel.pump(1.0)
+        panel.press("ctrl+c")
+        assert panel.wait_exit() == 130, panel.text()
+        assert "[b]" not in panel.text() and "Traceback" not in panel.text(), panel.text()

@@ -255,3 +255,47 @@ def test_a_drop_down_opened_and_picked_in_one_burst(launch: Launch) -> None:
     t.burst("right", "right", "right", "enter", "enter")
     t.burst("down", "down", "down", "enter")
     t.wait_for("OAuth2", "Email service", "Sign In")
+
+
+def test_f4_code_account_and_password_typed_in_one_burst_each_reach_their_page(
+    launch: Launch, state_dir: Path
+) -> None:
+    """The trial's worst finding: F4, Enter (the waiting code), the account, Enter, the password,
+    Enter, all in one burst while the first code page is still on its way. Every key must wait
+    for the page it was typed for: the password never in the code field in clear text, nothing
+    lost, and the walk ends on "Permissions requested"."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    code = steps_2_to_7_start_the_sign_in(t, WORDS["en"])
+    _slow_pages(launch, state_dir)
+    t.press("f4", "enter", pause=0.0)
+    t.type(ADMIN, pause=0.0)
+    t.press("enter", pause=0.0)
+    t.type("Contoso-Admin-2025", pause=0.0)
+    t.press("enter", pause=0.0)
+    t.wait_for("Permissions requested", timeout=20)
+    screen = t.text()
+    assert "Contoso-Admin-2025" not in screen and "AADSTS" not in screen and code not in screen, screen
+
+
+def test_f4_keys_typed_ahead_of_a_refused_code_never_show_the_password(
+    launch: Launch, state_dir: Path
+) -> None:
+    """A wrong code, Enter, the account, Enter, the password, Enter in one burst: the code page
+    comes back refused, and what was typed for the next pages is dropped, not typed into the
+    clear-text code field (the password shown on screen)."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f3")
+    t.wait_for("Product Status")
+    _slow_pages(launch, state_dir)
+    t.press("f4")
+    t.wait_for("Enter code")
+    t.pump(1.0)
+    # one write, as tmux send-keys or a paste delivers it (typing key by key here is slower
+    # than the refused page, and what is typed after that page shows is the person's to type)
+    t.child.send(f"WRONG1234\r{ADMIN}\rContoso-Admin-2025\r".encode())
+    t.wait_for("AADSTS")
+    t.pump(3.0)
+    screen = t.text()
+    assert "Admin-2025" not in screen and "admin@" not in screen, screen

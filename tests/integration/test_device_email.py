@@ -288,6 +288,18 @@ async def test_unknown_host_gives_311(signed_in: tuple[TenantHandle, Device]) ->
     assert job.note is not None and "smtp.contoso-nonexistent.example" in dev.t(job.note)
 
 
+async def test_empty_smtp_server_with_oauth2_fails_not_set_instead_of_a_silent_default(
+        signed_in: tuple[TenantHandle, Device]) -> None:
+    """A tester who clears SMTP Server Address (OK accepts it: 0-255 characters) sees the job
+    fail, saying the address is empty; no mail goes to a server the settings do not hold."""
+    tenant, dev = signed_in
+    dev.update("email_server", smtp_server="")
+    job = await dev.email.scan_to_email(USER)
+    assert job.status == "error", job
+    assert job.note is not None and "SMTP Server Address is empty" in dev.t(job.note), job
+    assert "server" not in job.details, job.details
+
+
 async def test_attachment_over_limit_gives_314(signed_in: tuple[TenantHandle, Device]) -> None:
     tenant, dev = signed_in
     dev.update("scan", attached_file_max_size_mb=1)

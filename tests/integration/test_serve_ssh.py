@@ -33,10 +33,6 @@ async def test_student_sees_home_presses_keys_resizes_and_leaves_nothing_running
     await ann.wait_for("Esc")
     await ann.press("escape")
     await ann.wait_for("Home", "Job/Status")
-    # Ctrl+C is the panel's key, not the end of the session
-    await ann.press("ctrl+c")
-    await asyncio.sleep(0.5)
-    assert panels_of(server.root / "students" / "ann")
     # a wider window: the panel redraws at the new size (the clock moves to the right edge)
     await ann.resize(100, 30)
     deadline = asyncio.get_running_loop().time() + 15
@@ -47,9 +43,16 @@ async def test_student_sees_home_presses_keys_resizes_and_leaves_nothing_running
         await asyncio.sleep(0.05)
     else:
         raise AssertionError(ann.text())
+    # Ctrl+C ends her panel with 130 (README), not the class server: she joins again
+    await ann.press("ctrl+c")
+    assert await ann.wait_exit() == 130
     await ann.close()
     await wait_no_panel(server.root / "students" / "ann")
     assert (server.root / "students" / "ann").is_dir()
+    again = await Student.connect(server.port, "ann")
+    await again.wait_for("Home", "Scan")
+    await again.close()
+    await wait_no_panel(server.root / "students" / "ann")
 
 
 async def test_two_students_have_their_own_printers_and_come_back_to_theirs(

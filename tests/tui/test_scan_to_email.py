@@ -50,6 +50,45 @@ async def test_scan_tile_opens_scan_to_email_and_checks_the_address(tmp_path: Pa
         assert app.device.jobs.log == [] or all(j.kind != "scan_to_email" for j in app.device.jobs.log)
 
 
+async def test_scan_refuses_an_address_too_long_for_a_mail_server(tmp_path: Path) -> None:
+    """A pasted 206-character address with a 131-character local part is refused before any
+    job runs, saying the limits (64 before the @, 254 in all), in the panel's language."""
+    long_local = "a" * 131 + "@contoso.onmicrosoft.com"
+    too_long = "b" * 60 + "@" + "c" * 190 + ".com"
+    for lang, word in (("en", "too long"), ("lv", "par garu")):
+        device = make_device(tmp_path / lang)
+        device.update("basic", language=lang)
+        app = make_app(device)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.push_screen(ScanScreen())
+            for address in (long_local, too_long):
+                app.screen.query_one("#scan-to", Input).value = address
+                await pilot.press("enter")
+                await pilot.pause()
+                assert word in static_text(app, "#scan-result"), static_text(app, "#scan-result")
+            assert all(j.kind != "scan_to_email" for j in app.device.jobs.log)
+
+
+async def test_the_same_result_twice_reads_as_a_new_job(tmp_path: Path) -> None:
+    """360 twice in a row: the result names each job's number, so a person sees a new job ran."""
+    device = make_device(tmp_path / "state")
+    _oauth2(device)
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ScanScreen())
+        scan = app.screen
+        shown = []
+        for _ in range(2):
+            scan.query_one("#scan-to", Input).value = ADMIN
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: "360" in static_text(app, "#scan-result"), "360")
+            shown.append(static_text(app, "#scan-result"))
+            jobs = [j for j in app.device.jobs.log if j.kind == "scan_to_email"]
+            assert f"Job {max(j.id for j in jobs)}," in shown[-1], shown[-1]
+            await wait_until(pilot, lambda: not scan.query_one("#scan-start").disabled, "Start again")
+        assert shown[0] != shown[1]
+
+
 async def test_scan_without_sign_in_gives_360_and_the_guides_message(tmp_path: Path) -> None:
     device = make_device(tmp_path / "state")
     _oauth2(device)
