@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Union
 
+from device_model.email.profiles import SERVICE_ENDPOINTS
 from device_model.i18n import Msg
 from panel_tui.scenarios.steps import (  # noqa: F401 - handed on, see __all__
     BASELINE_EMAIL_SERVER, BASELINE_SCAN, DEFAULT_TO, FREE_PORT, Advance, Baseline, Commit,
@@ -87,9 +88,10 @@ def _pas_scenario(id: str, code: Union[int, str], *setup: Step, user: str) -> Sc
 
 
 #: the Fax Server's settings of the fax scenarios: OAuth2 to Exchange Online, forwarded to user@
-FAX_SERVER_OAUTH2 = dict(auth_method="oauth2", email_service="exchange_online", smtp_server="smtp.office365.com",
+FAX_SERVER_OAUTH2 = dict(auth_method="oauth2", email_service="exchange_online",
+                         smtp_server=SERVICE_ENDPOINTS["exchange_online"].smtp_host,  # what Web Config fills in
                          smtp_port=587, secure="starttls", sender_address="admin@contoso.onmicrosoft.com",
-                         forward_to="user@contoso.onmicrosoft.com")  # the server Web Config fills in
+                         forward_to="user@contoso.onmicrosoft.com")
 
 
 SCENARIOS: tuple[Scenario, ...] = (
