@@ -15,6 +15,7 @@ which is why Textual is pinned.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any, Generic
 
 from rich.text import Text
@@ -22,6 +23,8 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Select
 from textual.widgets._select import NoSelection, SelectCurrent, SelectOverlay, SelectType
+
+from panel_tui.ui.keygate import hold_keys
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -66,12 +69,28 @@ class ValueRow(SelectCurrent):
         return shown + Content(" ▲" if expanded else " ▼")
 
 
+class PickingOverlay(SelectOverlay):
+    """The list of choices; a pick holds the keys typed after it until the form has taken it.
+
+    A pick travels through three messages (the list's, the ``Select``'s, ``Select.Changed`` to
+    the form), and a form may show other rows for it (Email Server > Basic: OAuth2 shows Email
+    service and Sign In). A Tab typed in the same burst (over SSH, ``tmux send-keys``) could be
+    handled before those rows were shown and skip them (2 of 8 bursts over SSH)."""
+
+    def action_select(self) -> None:
+        select = self.parent
+        if isinstance(select, LazySelect):
+            select.hold_keys_for_pick()
+        super().action_select()
+
+
 class LazySelect(Select[SelectType], Generic[SelectType]):
     """A compact ``Select`` whose list of choices is built when it is first opened."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("compact", True)
         super().__init__(*args, **kwargs)
+        self._picked: asyncio.Future[None] | None = None
 
     def compose(self) -> ComposeResult:
         yield ValueRow(self.prompt)
@@ -83,7 +102,7 @@ class LazySelect(Select[SelectType], Generic[SelectType]):
         """The list of choices, mounted now if this is the first time it is needed."""
         overlay = self._overlay()
         if overlay is None:
-            overlay = SelectOverlay(type_to_search=self._type_to_search)
+            overlay = PickingOverlay(type_to_search=self._type_to_search)
             overlay.compact = self.compact  # set once: data_bind binds only while composing
             await self.mount(overlay)
             super()._setup_options_renderables()
@@ -91,6 +110,21 @@ class LazySelect(Select[SelectType], Generic[SelectType]):
             if index is not None:
                 overlay.highlighted = index
         return overlay
+
+    def hold_keys_for_pick(self) -> None:
+        """Keys typed from now on wait until the value picked has reached the form and the
+        screen has been drawn with it (`PickingOverlay`)."""
+        picked: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._picked = picked
+        hold_keys(self, picked)
+        # a pick of the value already chosen changes nothing: let the keys go after a frame
+        self.call_after_refresh(self._release_pick, picked, refreshes=2)
+
+    def _release_pick(self, picked: asyncio.Future[None], refreshes: int = 1) -> None:
+        if refreshes > 1:
+            self.call_after_refresh(self._release_pick, picked, refreshes - 1)
+        elif not picked.done():
+            picked.set_result(None)
 
     def _index_of(self, value: object) -> int | None:
         return next((i for i, (_, v) in enumerate(self._options) if v == value), None)
@@ -116,6 +150,10 @@ class LazySelect(Select[SelectType], Generic[SelectType]):
                     overlay.highlighted = index
                 row.update(self._options[index][0])
         self.post_message(self.Changed(self, value))
+        picked, self._picked = self._picked, None
+        if picked is not None and not picked.done():
+            # after the form has handled Changed (it bubbles up first) and drawn what it shows
+            self.call_after_refresh(self._release_pick, picked, refreshes=2)
 
     def _watch_expanded(self, expanded: bool) -> None:
         if expanded and self._overlay() is None:
