@@ -73,7 +73,11 @@ class _ChildTenant:
         self.root = state_dir
 
     def delivered(self, upn: str) -> int:
-        return sum(1 for p in self.root.rglob("*") if p.parent.name in ("new", "cur") and p.is_file())
+        """Messages in ``upn``'s Maildir (read from the tenant's state dir, as its admin does)."""
+        from cloud_sim.maildir import mailbox_dir
+
+        box = mailbox_dir(self.root / "maildir", upn)
+        return sum(1 for sub in ("new", "cur") if (box / sub).is_dir() for p in (box / sub).iterdir() if p.is_file())
 
     def stop(self) -> None:
         assert self.proc.stdin is not None
