@@ -19,6 +19,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from panel_tui.class_options import ClassOptions
+from panel_tui.serve.students import said
 
 #: browser-friendly key -> the panel's key, as terminal bytes (xterm sequences)
 BROWSER_KEYS: dict[str, str] = {
@@ -40,12 +41,18 @@ def translate_keys(data: str) -> str:
 
 
 class ClassWebServer(Server):
-    """textual-serve's server with a session limit and the browser key map."""
+    """textual-serve's server with a session limit and the browser key map.
+
+    ``lang`` is the language of what the server itself says to a browser (the class's ``--lang``):
+    a browser's join carries no language of its own, so the class's is the student's.
+    """
 
     def __init__(self, command: str, *, max_sessions: int, ca_path: Path | None = None,
-                 host: str = "localhost", port: int = 8000, title: str | None = None) -> None:
+                 host: str = "localhost", port: int = 8000, title: str | None = None,
+                 lang: str | None = None) -> None:
         super().__init__(command, host=host, port=port, title=title)
         self.max_sessions = max_sessions
+        self.lang = lang
         self.active = 0
         self.ca_path = ca_path
 
@@ -74,8 +81,8 @@ class ClassWebServer(Server):
         if self.active >= self.max_sessions:
             ws = web.WebSocketResponse()
             await ws.prepare(request)
-            await ws.send_bytes(f"\r\nThe class is full ({self.max_sessions} sessions); "
-                                "try again later.\r\n".encode())
+            line = said(self.lang, "serve.session.full", max=self.max_sessions)
+            await ws.send_bytes(f"\r\n{line[:1].upper()}{line[1:]}.\r\n".encode())
             await ws.close()
             return ws
         self.active += 1
@@ -122,7 +129,7 @@ async def run_web(args: argparse.Namespace, root: Path) -> int:
     server = ClassWebServer(session_command(root, tenant.url, tenant.student_ca(args.student_admin),
                                             args.lang, ClassOptions.from_args(args)),
                             host=args.bind, port=args.port, max_sessions=args.max_sessions,
-                            ca_path=tenant.ca_path,
+                            ca_path=tenant.ca_path, lang=args.lang,
                             title=f"panel-tui — {KEYS_TITLE}")
     runner = None
     try:

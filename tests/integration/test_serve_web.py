@@ -95,3 +95,24 @@ async def test_each_tab_has_its_own_panel_and_the_browser_keys_work(web) -> None
         await ws2.close()
     for d in dirs:
         await wait_no_panel(root / "students" / d)
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("lv", "Klase ir pilna (0 sesijas); mēģiniet vēlāk."),
+    (None, "The class is full (0 sessions); try again later."),
+])
+async def test_a_full_class_says_so_in_the_class_language(lang: str | None, line: str) -> None:
+    """A browser join carries no language, so a full class refuses in the class's ``--lang``
+    (a Latvian class read this one line in English)."""
+    from panel_tui.serve.web import ClassWebServer
+
+    server = ClassWebServer("true", max_sessions=0, host="127.0.0.1", port=0, lang=lang)
+    runner = await server.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            ws = await session.ws_connect(f"ws://127.0.0.1:{server.port}/ws?width=80&height=24")
+            msg = await ws.receive(timeout=STEP)
+            assert msg.data.decode().strip() == line
+            await ws.close()
+    finally:
+        await runner.cleanup()
