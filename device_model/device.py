@@ -53,6 +53,32 @@ _FILE_PROBLEMS = {"device.problem.corrupt_file": None, "device.problem.bad_secti
                   "device.problem.bad_value": "settings.json"}
 
 
+def saved_language(state_dir: Path) -> str | None:
+    """The language kept in ``state_dir``'s settings (Basic Settings > Language), or None.
+
+    For a caller that speaks for the printer before (or beside) its panel, such as the class
+    server's lines to a student: it only reads. A missing, oversized, corrupt or foreign file is
+    None, and is left where it is for the panel's own start-up to report and set aside
+    (:func:`storage.load_document` would move it). One small file, read once per line.
+    """
+    import json
+
+    from .settings import LANGUAGES
+
+    path = Path(state_dir) / "settings.json"
+    try:
+        if path.stat().st_size > storage.MAX_STATE_FILE:
+            return None
+        doc = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(doc, dict) or doc.get("schema_version") != SETTINGS_SCHEMA:
+        return None
+    basic = doc.get("data", {}).get("basic") if isinstance(doc.get("data"), dict) else None
+    language = basic.get("language") if isinstance(basic, dict) else None
+    return language if language in LANGUAGES else None
+
+
 def problem_notices(problems: list[Msg], limit: int = 2) -> list[Msg]:
     """The notices the panel shows for ``problems``: each one when few, else one summary.
 

@@ -67,7 +67,7 @@ class ClassServer:
             self._idle_task.cancel()
         if self._acceptor is not None:
             self._acceptor.close()
-        await asyncio.gather(*(s.end(said(s.lang, "serve.session.stopping"))
+        await asyncio.gather(*(s.end(said(s.speaks(), "serve.session.stopping"))
                                for s in list(self.sessions.values())), return_exceptions=True)
 
     async def _reap_idle(self) -> None:
@@ -78,7 +78,7 @@ class ClassServer:
             for session in list(self.sessions.values()):
                 if now - session.last_input > limit:
                     minutes = max(1, round(limit / 60))
-                    await session.end(said(session.lang, "serve.session.idle", minutes=minutes))
+                    await session.end(said(session.speaks(), "serve.session.idle", minutes=minutes))
 
     # -- sessions -----------------------------------------------------------------------
 

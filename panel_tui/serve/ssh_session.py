@@ -93,7 +93,10 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         self.term_type = "xterm-256color"
         self.size = (80, 24)
         self.has_pty = False
+        #: the panel's ``--lang``: the student's word (``ssh -t ann@host lv``), else the class's
         self.lang = server.options.lang
+        #: the language the student asked for as the SSH command, if any
+        self.asked_lang: str | None = None
         self.proc: subprocess.Popen[bytes] | None = None
         self.master: int | None = None
         self.last_input = time.monotonic()
@@ -126,7 +129,7 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         if word and word not in LANGS:
             return False
         if word:
-            self.lang = word
+            self.lang = self.asked_lang = word
         return True
 
     def subsystem_requested(self, subsystem: str) -> bool:
@@ -186,23 +189,38 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         self._closed = True
         asyncio.get_running_loop().create_task(self.end(None))
 
+    def speaks(self) -> str | None:
+        """The language of the server's lines to this student: the one they asked for, else the
+        one their printer keeps (their last session's, or what they switched to in this one),
+        else the class's. A student's own choice wins over the class default: a Latvian
+        student in a class without ``--lang`` was told "the class is full" in English."""
+        if self.asked_lang:
+            return self.asked_lang
+        from device_model.device import saved_language
+
+        try:
+            saved = saved_language(student_dir(self.server.options.root, self.login))
+        except ValueError:  # BadStudentName: no dir of theirs to read
+            saved = None
+        return saved or self.lang
+
     # -- the child --------------------------------------------------------------------------
 
     async def _start(self) -> None:
         if not self.has_pty:
-            self._refuse(said(self.lang, "serve.session.no_terminal"))
+            self._refuse(said(self.speaks(), "serve.session.no_terminal"))
             return
         opts = self.server.options
         if self.name in RESERVED_NAMES:
-            self._refuse(said(self.lang, "serve.session.reserved", name=repr(self.name)))
+            self._refuse(said(self.speaks(), "serve.session.reserved", name=repr(self.name)))
             return
         old = self.server.sessions.get(self.name)
         if old is None and len(self.server.sessions) >= opts.max_sessions:
-            self._refuse(said(self.lang, "serve.session.full", max=opts.max_sessions))
+            self._refuse(said(self.speaks(), "serve.session.full", max=opts.max_sessions))
             return
         replaced = self.server.register(self)
         if replaced is not None:
-            await replaced.end(said(replaced.lang, "serve.session.replaced"))
+            await replaced.end(said(replaced.speaks(), "serve.session.replaced"))
         if self._closed:
             self.server.forget(self)
             return
@@ -219,7 +237,7 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         except Exception as exc:  # noqa: BLE001
             self.server.forget(self)
             log.warning("cannot start a panel for %s: %s", self.name, exc)
-            self._refuse(said(self.lang, "serve.session.cannot_start"))
+            self._refuse(said(self.speaks(), "serve.session.cannot_start"))
             return
         self.server._publish()
         log.info("%s connected (pid %s)", self.name, self.proc.pid if self.proc else "?")

@@ -60,8 +60,8 @@ def known_students(root: Path) -> list[str]:
 
 
 def said(lang: str | None, key: str, **params: object) -> str:
-    """A line the server says to a student, in their language (``ssh -t NAME@host lv``, else the
-    class's ``--lang``, else English): a Latvian class read these in English."""
+    """A line the server says to a student, in ``lang`` (English if None): a Latvian class read
+    these in English. Which language is the student's: ``StudentSession.speaks``."""
     from device_model.i18n import translate
 
     return translate(lang or "en", key, **params)

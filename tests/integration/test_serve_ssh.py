@@ -129,6 +129,25 @@ async def test_without_a_terminal_a_latvian_student_is_told_in_latvian(server: C
     assert result.stderr.strip() == "panel-tui serve: panelim vajadzīgs terminālis: izmantojiet ssh -t"
 
 
+async def test_a_student_whose_printer_speaks_latvian_is_told_in_latvian(
+        server: ClassServerProcess) -> None:
+    """No ``lv`` word and no class ``--lang``, but fia's printer (her state dir from an earlier
+    session) was left in Latvian: the server's lines to her are Latvian too (her choice wins)."""
+    from device_model import Device
+
+    Device(server.root / "students" / "fia").update("basic", language="lv")
+    async with asyncssh.connect("127.0.0.1", server.port, username="fia", password="class-pass-42",
+                                known_hosts=None, client_keys=None, agent_path=None) as conn:
+        result = await conn.run(None, term_type=None, encoding="utf-8", timeout=15)
+    assert result.exit_status == 2
+    assert result.stderr.strip() == "panel-tui serve: panelim vajadzīgs terminālis: izmantojiet ssh -t"
+    # what she asks for as the SSH command still wins over what her printer keeps
+    async with asyncssh.connect("127.0.0.1", server.port, username="fia", password="class-pass-42",
+                                known_hosts=None, client_keys=None, agent_path=None) as conn:
+        result = await conn.run("en", term_type=None, encoding="utf-8", timeout=15)
+    assert "ssh -t" in result.stderr and "vajadzīgs" not in result.stderr
+
+
 def test_the_host_key_is_kept_private_and_the_password_only_as_a_hash(
         server: ClassServerProcess) -> None:
     key = server.root / "ssh_host_ed25519_key"

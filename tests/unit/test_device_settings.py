@@ -178,3 +178,21 @@ def test_password_not_logged(dev: Device, caplog: pytest.LogCaptureFixture) -> N
     dev.update("email_server", auth_method="smtp_auth", account="u@x.com", password="Sup3r-Secret")
     assert "Sup3r-Secret" not in caplog.text
     assert "Sup3r-Secret" not in repr(dev.email_server_status())
+
+
+def test_saved_language_only_reads_the_state_dir(tmp_path: Path) -> None:
+    """The class server asks a student's printer its language before the panel starts: a kept
+    language is found, and a missing or corrupt file is None and left for the panel to report."""
+    from device_model import Device
+    from device_model.device import saved_language
+
+    assert saved_language(tmp_path / "nobody") is None
+    Device(tmp_path / "ann").update("basic", language="lv")
+    assert saved_language(tmp_path / "ann") == "lv"
+    bad = tmp_path / "bob"
+    bad.mkdir()
+    (bad / "settings.json").write_text("{not json")
+    assert saved_language(bad) is None
+    assert (bad / "settings.json").read_text() == "{not json"
+    (bad / "settings.json").write_text('{"schema_version": 1, "data": {"basic": {"language": "xx"}}}')
+    assert saved_language(bad) is None
