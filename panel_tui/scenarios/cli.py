@@ -50,10 +50,11 @@ def main(argv: Sequence[str] | None = None, *, out: Callable[[str], None] = prin
     """``list`` reads only the catalog and takes no lock; ``run`` and ``apply`` own the state dir
     (and its tenant) while they run, like the panel, so neither can lose the other's changes."""
     from panel_tui.cli import guarded
-    from panel_tui.scenarios.runner import quiet_logging
+    from panel_tui.scenarios.runner import end_on_sigterm, quiet_logging
 
     quiet_logging()
-    return guarded(_main, argv, out, err)
+    with end_on_sigterm():  # a CI's kill or timeout: reports written, 143 (as panel-tui-script)
+        return guarded(_main, argv, out, err)
 
 
 def _main(argv: Sequence[str] | None, out: Callable[[str], None],

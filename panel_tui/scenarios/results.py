@@ -180,7 +180,7 @@ class Suite:
         import xml.etree.ElementTree as ET
 
         failures = sum(1 for r in self.records if r.exit_code == 1)
-        errors = sum(1 for r in self.records if r.exit_code == 2)
+        errors = sum(1 for r in self.records if r.exit_code >= 2)  # 130/143: interrupted
         suite = ET.Element("testsuite", name="panel-tui-script", tests=str(len(self.records)),
                            failures=str(failures), errors=str(errors))
         for r in self.records:
@@ -195,4 +195,8 @@ class Suite:
         root = ET.Element("testsuites")
         root.append(suite)
         ET.indent(root)
-        Path(path).write_text(ET.tostring(root, encoding="unicode") + "\n", "utf-8")
+        # atomically: a run stopped while writing leaves the previous report or the whole new
+        # one, never half of it (a CI parser fails on a truncated XML file); 0644, as a report is
+        from device_model.storage import atomic_write_text
+
+        atomic_write_text(Path(path), ET.tostring(root, encoding="unicode") + "\n", mode=0o644)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -42,6 +43,8 @@ class ScriptResult:
 
     outcomes: list[tuple[int, StepOutcome]] = field(default_factory=list)
     error: ScriptError | None = None
+    #: the step under way (its line and words), for a run stopped in the middle of it
+    current: tuple[int, str] | None = None
 
     @property
     def checks(self) -> list[StepOutcome]:
@@ -60,17 +63,19 @@ class ScriptResult:
 
 async def run_lines(lines: Sequence[Line], device: Device, tenant_handle: TenantLike, *,
                     out: Callable[[str], None] = print, name: str = "script",
-                    report: results.Reporter | None = None) -> ScriptResult:
-    """Carry the parsed lines out, reporting each step's outcome as it comes."""
+                    report: results.Reporter | None = None, result: ScriptResult | None = None) -> ScriptResult:
+    """Carry the parsed lines out, reporting each step's outcome as it comes. ``result`` (filled
+    in place) lets a caller that is interrupted still say how far the run got."""
     from panel_tui.scenarios.engine import Session, StepError
 
     report = report or results.TextReporter(out, name)
     session = Session(device, tenant_handle)
-    result = ScriptResult()
+    result = result if result is not None else ScriptResult()
     for line in lines:
         if line.title is not None:
             report.title(line.number, str(device.t(line.title)))
         for step in line.steps:
+            result.current = (line.number, step.describe())
             try:
                 outcome = await session.step(step)
             except StepError as exc:
@@ -79,13 +84,36 @@ async def run_lines(lines: Sequence[Line], device: Device, tenant_handle: Tenant
                 return result
             result.outcomes.append((line.number, outcome))
             report.step(line.number, outcome)
+    result.current = None
     return result
 
 
-def summary(result: ScriptResult) -> str:
+class RunInterrupted(Exception):
+    """A case was stopped by a signal (its record and reports already say so); ``cause`` is the
+    KeyboardInterrupt or SystemExit to raise again once the reports are written."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def interrupted_by(exc: BaseException) -> tuple[str, int]:
+    """The signal's name and the exit status for a run stopped by ``exc``: SIGTERM 143
+    (:func:`end_on_sigterm`), Ctrl+C 130 (as :func:`panel_tui.cli.guarded` ends)."""
+    from panel_tui.cli import EXIT_INTERRUPTED
+
+    if isinstance(exc, SystemExit) and exc.code == EXIT_TERMINATED:
+        return "SIGTERM", EXIT_TERMINATED
+    return "Ctrl+C", EXIT_INTERRUPTED
+
+
+def summary(result: ScriptResult, interrupted: str | None = None) -> str:
     checks = result.checks
     failed = [o for o in checks if not o.ok]
     text = f"{len(result.outcomes)} steps, {len(checks)} checks"
+    if interrupted is not None:
+        where = f" at line {result.current[0]}" if result.current is not None else ""
+        return f"{text}: interrupted{where} ({interrupted}), not finished"
     if result.error is not None:
         return f"{text}: stopped at line {result.error.line} (a step could not run)"
     if failed:
@@ -99,23 +127,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     from panel_tui.cli import guarded
 
     quiet_logging()
-    end_on_sigterm()
-    return guarded(_main, argv)
+    with end_on_sigterm():
+        return guarded(_main, argv)
 
 
-def end_on_sigterm() -> None:
+#: the exit status after SIGTERM, as a shell reports it (128 + 15)
+EXIT_TERMINATED = 143
+
+
+@contextmanager
+def end_on_sigterm() -> Iterator[None]:
     """SIGTERM (a timeout, ``kill``, a CI runner giving up) ends the script as Ctrl+C does: its
-    tenant stops, the state dir's lock is released and a temporary state dir is removed.
-    Python's default ended the process at once and left ``/tmp/panel-tui-script-*`` behind."""
+    tenant stops, the state dir's lock is released and a temporary state dir is removed, the
+    unfinished case is reported as interrupted (summary, ``--json``, ``--junit``), and the exit
+    status is 143. Python's default ended the process at once and left ``/tmp/panel-tui-script-*``
+    behind. A second SIGTERM while that clean-up runs is ignored: it would cut the clean-up short
+    (a runner that will not wait sends SIGKILL)."""
     import signal
 
     def ended(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise SystemExit(EXIT_TERMINATED)
 
     try:
-        signal.signal(signal.SIGTERM, ended)
+        before = signal.signal(signal.SIGTERM, ended)
     except ValueError:  # not the main thread (a test calling main): the caller's signals
-        pass
+        yield
+        return
+    try:
+        yield
+    finally:  # a caller in the same process (a test calling main) gets its own handler back
+        signal.signal(signal.SIGTERM, before)
 
 
 def quiet_logging() -> None:
@@ -214,17 +256,30 @@ def run_text(text: str, name: str, *, state_dir: Path | None = None, keep: bool 
         return EXIT_OK
     suite = results.Suite(name)
     worst = EXIT_OK
-    for case in cases(lines):
-        status = run_case(case, name, suite, state_dir=state_dir, keep=keep, preset=preset, out=out, err=err,
-                          json_out=json_out, cloud=cloud, cloud_ca=cloud_ca)
-        worst = max(worst, status)
-    if junit is not None:
-        try:
-            suite.write_junit(junit)
-        except OSError as exc:
-            err(f"{name}: cannot write the JUnit report {junit}: {exc.strerror or exc}")
-            return EXIT_ERROR
+    try:
+        for case in cases(lines):
+            status = run_case(case, name, suite, state_dir=state_dir, keep=keep, preset=preset, out=out, err=err,
+                              json_out=json_out, cloud=cloud, cloud_ca=cloud_ca)
+            worst = max(worst, status)
+    except RunInterrupted as stopped:
+        # the cases so far and the interrupted one still reach the JUnit report, then the
+        # signal ends the process as it would have (143 after SIGTERM, 130 after Ctrl+C)
+        if junit is not None:
+            write_junit(suite, junit, name, err)
+        raise stopped.cause from None
+    if junit is not None and not write_junit(suite, junit, name, err):
+        return EXIT_ERROR
     return worst
+
+
+def write_junit(suite: results.Suite, path: Path, name: str, err: Callable[[str], None]) -> bool:
+    """Write the JUnit report; False (and a line on ``err``) when it cannot be written."""
+    try:
+        suite.write_junit(path)
+    except OSError as exc:
+        err(f"{name}: cannot write the JUnit report {path}: {exc.strerror or exc}")
+        return False
+    return True
 
 
 def run_case(case: Case, name: str, suite: results.Suite, *, state_dir: Path | None, keep: bool, preset: str,
@@ -238,14 +293,28 @@ def run_case(case: Case, name: str, suite: results.Suite, *, state_dir: Path | N
                                 else results.TextReporter(out, name, case.name))
     record = suite.case(case.name, case.line)
     report = results.Tee(report, record)
+    result = ScriptResult()
     try:
         with environment(state_dir, keep=keep, preset=preset, out=(lambda s: None) if json_out else out,
                          cloud=cloud, cloud_ca=cloud_ca) as where:
-            result = asyncio.run(run_lines(case.lines, where.device, where.tenant, name=name, report=report))
+            asyncio.run(run_lines(case.lines, where.device, where.tenant, name=name, report=report,
+                                  result=result))
     except EnvironmentProblem as exc:
         record.error(0, "environment", str(exc))
         err(f"{name}: {exc}")
         return EXIT_ERROR
+    except (KeyboardInterrupt, SystemExit) as exc:
+        # stopped (SIGTERM, Ctrl+C) with the environment already cleaned up: the step under
+        # way is reported as interrupted, with the case's summary, before the process ends
+        signame, code = interrupted_by(exc)
+        at, step = result.current if result.current is not None else (case.line, "run")
+        report.error(at, step, f"interrupted ({signame})")
+        record.exit_code = code
+        text = summary(result, signame)
+        report.summary(code, text)
+        if not json_out:
+            err(f"{name}: {text}" if case.name is None else f"{name} [{case.name}]: {text}")
+        raise RunInterrupted(exc) from None
     line = summary(result)
     report.summary(result.exit_code, line)
     if not json_out:
