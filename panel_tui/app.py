@@ -17,14 +17,14 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import Screen, ScreenResultCallbackType, ScreenResultType
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
@@ -51,6 +51,8 @@ from panel_tui.ui.textual_fixes import (
 )
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from device_model import Device, DeviceEvent
     from device_model.i18n import Msg
     from device_model.notifications import NotificationDispatcher
@@ -490,11 +492,42 @@ class PanelApp(App[None]):
     def action_home(self) -> None:
         self.go_home()
 
-    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+    if TYPE_CHECKING:  # Textual's overloads: the awaitable's type follows ``wait_for_dismiss``
+
+        @overload
+        def push_screen(
+            self,
+            screen: Screen[ScreenResultType] | str,
+            callback: ScreenResultCallbackType[ScreenResultType] | None = None,
+            wait_for_dismiss: Literal[False] = False,
+            *,
+            mode: str | None = None,
+        ) -> AwaitMount: ...
+
+        @overload
+        def push_screen(
+            self,
+            screen: Screen[ScreenResultType] | str,
+            callback: ScreenResultCallbackType[ScreenResultType] | None = None,
+            wait_for_dismiss: Literal[True] = True,
+            *,
+            mode: str | None = None,
+        ) -> asyncio.Future[ScreenResultType]: ...
+
+    def push_screen(
+        self,
+        screen: Screen[ScreenResultType] | str,
+        callback: ScreenResultCallbackType[ScreenResultType] | None = None,
+        wait_for_dismiss: bool = False,
+        *,
+        mode: str | None = None,
+    ) -> AwaitMount | asyncio.Future[ScreenResultType]:
         """Textual's, with a new screen marked as styled by the CSS as it stands: a dialog left
         open on F3 (Sign In) made F3 after F4 restyle every widget of Web Config."""
         mark_new_screen_styled(screen)
-        return super().push_screen(screen, *args, **kwargs)
+        if wait_for_dismiss:
+            return super().push_screen(screen, callback, wait_for_dismiss=True, mode=mode)
+        return super().push_screen(screen, callback, wait_for_dismiss=False, mode=mode)
 
     def switch_mode(self, mode: str) -> Any:
         """Textual's (8.2.8, pinned), without the 50 ms its ``delay_update`` holds every frame
