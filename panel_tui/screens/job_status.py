@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len, chop_cells
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from panel_tui.messages import DeviceChanged
 from panel_tui.screens.base import PanelScreen
 from panel_tui.ui.host import host
+from panel_tui.ui.wrap import greedy_wrap
 from panel_tui.widgets.chrome import KeyHints
 from panel_tui.widgets.facts import Facts
 
@@ -165,25 +166,16 @@ def _cells(row: tuple[Text, ...], widths: list[int]) -> tuple[list[Text], int]:
     return cells, max(len(cell.plain.split("\n")) for cell in cells)
 
 
+#: where a destination's line may end: after an "@" or between addresses
+DESTINATION_BREAKS = re.compile(r"(?<=@)|(?<=, )")
+
+
 def wrap_destination(cell: Text, width: int) -> Text:
     """The destination on as many lines of ``width`` cells as it needs: after an "@" or a
     ", " where it can (``printer@`` / ``contoso.onmicrosoft.com``), else where the width ends."""
     if cell.cell_len <= width or width < 1:
         return cell
-    pieces = [p for p in re.split(r"(?<=@)|(?<=, )", cell.plain) if p]
-    lines: list[str] = []
-    line = ""
-    for piece in pieces:
-        if line and cell_len(line + piece) > width:
-            lines.append(line.rstrip())
-            line = ""
-        line += piece
-        if cell_len(line) > width:  # one piece longer than the column: where the width ends
-            *full, line = chop_cells(line, width)
-            lines.extend(part for part in full if part)  # (a 2-cell letter in 1 cell: no empty line)
-    if line:
-        lines.append(line.rstrip())
-    return Text("\n".join(lines), style=cell.style)
+    return Text("\n".join(greedy_wrap(cell.plain, width, DESTINATION_BREAKS, cut="inline")), style=cell.style)
 
 
 def _cut(cell: Text, width: int) -> Text:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 
-from rich.cells import cell_len, chop_cells
+from rich.cells import cell_len
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
 from textual.widgets import Static
+
+from panel_tui.ui.wrap import greedy_wrap
 
 #: where a line may end: after a space, before "(" (an address is kept whole if it fits) ...
 BREAKS = re.compile(r"(?<= )|(?=\()")
@@ -27,29 +29,13 @@ ADDRESS_BREAKS = re.compile(r"(?<= )|(?=\()|(?<=@)")
 def wrap_between_words(text: str, width: int) -> list[str]:
     """``text`` on lines of at most ``width`` cells, broken after a space or before a "(";
     inside an address only after its "@" when the whole address does not fit a line; a piece
-    wider than a line is cut where the width ends."""
+    wider than a line is cut where the width ends, on lines of its own."""
     if width < 1 or cell_len(text) <= width:
         return [text]
-    lines = _wrap(text, width, BREAKS)
-    if any(cell_len(line) > width for line in lines):
-        lines = _wrap(text, width, ADDRESS_BREAKS)
-    return [chopped for line in lines for chopped in (chop_cells(line, width) if cell_len(line) > width else [line])
-            if chopped]
-
-
-def _wrap(text: str, width: int, breaks: re.Pattern[str]) -> list[str]:
-    """Greedy: as many pieces on a line as fit (a line's trailing space does not count)."""
-    lines: list[str] = []
-    line = ""
-    for piece in (p for p in breaks.split(text) if p):
-        if line.strip() and cell_len((line + piece).rstrip()) > width:
-            lines.append(line.rstrip())
-            line = piece.lstrip()
-        else:
-            line += piece
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
+    lines = greedy_wrap(text, width, BREAKS, cut="never", trim_spaces=True)
+    if all(cell_len(line) <= width for line in lines):
+        return lines
+    return greedy_wrap(text, width, ADDRESS_BREAKS, cut="apart", trim_spaces=True)
 
 
 class WrappedText(Visual):
