@@ -46,6 +46,7 @@ from panel_tui.ui.textual_fixes import (
     release_dead_widgets_render_caches,
     restyle_resumed_screens_only_when_stale,
     shared_node_sets,
+    short_event_waiters,
     short_message_queues,
     skip_style_updates_before_mount,
 )
@@ -125,6 +126,7 @@ class PanelApp(App[None]):
         lazy_timer_sets()
         shared_node_sets()
         short_message_queues()
+        short_event_waiters()
         skip_style_updates_before_mount()
         restyle_resumed_screens_only_when_stale()
         parse_css_once(self)

@@ -6,6 +6,7 @@ to change and does nothing, and the test that proves the symptom keeps guarding 
 
 from __future__ import annotations
 
+import asyncio
 from functools import lru_cache
 from types import MemberDescriptorType
 from typing import Any
@@ -188,6 +189,44 @@ def short_message_queues() -> bool:
     if getattr(queue, "deque", None) is not collections.deque:
         return False
     queue.deque = _ShortQueue  # type: ignore[attr-defined, misc]
+    return True
+
+
+class _ListWaitersEvent(asyncio.Event):
+    """An ``asyncio.Event`` whose waiters are kept in a list (see `short_event_waiters`)."""
+
+    def __init__(self) -> None:
+        self._waiters = []  # type: ignore[assignment]
+        self._value = False
+
+
+def short_event_waiters() -> bool:
+    """Keep the coroutines waiting on a widget's events in a list rather than a ``deque``.
+
+    Textual 8.2.8 gives every widget two ``asyncio.Event``s: its message queue's "ready" event
+    (``textual._queue.Queue``) and the event set once it is mounted; its timers one each. An
+    ``asyncio.Event`` keeps its waiters in a ``deque``, which allocates a block of 64 slots
+    (~0.6 KiB) even when empty; a list with its one waiter (a widget's message loop, idle) is
+    ~0.1 KiB. ``asyncio.Event`` appends, removes and iterates its waiters, all of which a list
+    does in the same order. Only Textual's own events are changed (its queue's, its timers' and
+    the mounted event), never ``asyncio.Event`` itself. Returns whether it changed anything.
+    """
+    import textual._queue as queue
+    import textual.message_pump as message_pump
+    import textual.timer as timer
+    from textual._compat import cached_property
+
+    if getattr(queue, "Event", None) is not asyncio.Event:
+        return False  # applied already, or Textual no longer makes its queue's event this way
+    queue.Event = _ListWaitersEvent  # type: ignore[attr-defined, misc]
+    if getattr(timer, "Event", None) is asyncio.Event:
+        timer.Event = _ListWaitersEvent  # type: ignore[attr-defined, misc]
+    mounted = message_pump.MessagePump.__dict__.get("_mounted_event")
+    if isinstance(mounted, cached_property):
+        made = cached_property(lambda self: _ListWaitersEvent())
+        made.__set_name__(message_pump.MessagePump, "_mounted_event")
+        made.__doc__ = mounted.__doc__
+        message_pump.MessagePump._mounted_event = made  # type: ignore[assignment, method-assign]
     return True
 
 

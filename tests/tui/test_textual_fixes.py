@@ -4,6 +4,7 @@ their order, type selectors match. And the memory they held is not made for ever
 
 from __future__ import annotations
 
+import collections
 import gc
 import weakref
 
@@ -52,7 +53,8 @@ class Box(App[None]):
 
 async def test_trimmed_widgets_behave_as_textuals() -> None:
     for fix in (textual_fixes.lazy_strip_caches, textual_fixes.lazy_timer_sets,
-                textual_fixes.shared_node_sets, textual_fixes.short_message_queues):
+                textual_fixes.shared_node_sets, textual_fixes.short_message_queues,
+                textual_fixes.short_event_waiters):
         fix()
     app = Box()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -82,6 +84,18 @@ async def test_trimmed_widgets_behave_as_textuals() -> None:
         await app.query_one("#rows").mount_all([Static(f"more {i}") for i in range(40)])
         await pilot.pause()
         assert weak_sets() - before < 5, "Textual alone: one per widget"
+
+        def deques() -> int:
+            gc.collect()
+            return sum(1 for obj in gc.get_objects() if type(obj) is collections.deque)
+
+        before = deques()
+        await app.query_one("#rows").mount_all([Static(f"again {i}") for i in range(40)])
+        await pilot.pause()
+        assert deques() - before < 5, "Textual alone: two per widget (its events' waiters)"
+        mounted = Static("late")
+        await app.query_one("#rows").mount(mounted)
+        assert mounted.is_mounted and mounted._mounted_event.is_set(), "a widget's mount is awaited"
         await counter.remove()
         ticks = counter.ticks
         await pilot.pause(0.1)
