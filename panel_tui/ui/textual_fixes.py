@@ -230,6 +230,62 @@ def short_event_waiters() -> bool:
     return True
 
 
+#: attributes Textual 8.2.8's ``Widget.__init__`` (with ``DOMNode``'s and ``MessagePump``'s)
+#: sets to the same constant for every widget, which most widgets keep for life: their scroll
+#: bars, border titles, tooltip, anchoring, name, id... (see `compact_widget_dicts`)
+WIDGET_CONSTANTS: dict[str, object] = {
+    "_anchored": False, "_animate": None, "_auto_refresh": None, "_auto_refresh_timer": None,
+    "_border_subtitle": None, "_border_title": None, "_cover_widget": None,
+    "_has_odd_or_even": False, "_has_order_style": False, "_horizontal_scrollbar": None,
+    "_vertical_scrollbar": None, "_scrollbar_corner": None, "_max_idle": None, "_name": None,
+    "_id": None, "_tooltip": None, "_trap_focus": False, "absolute_offset": None,
+    "highlight_style": None, "_closed": False, "_closing": False, "_pruning": False,
+    "_render_markup": True, "_has_focus_within": False, "_anchor_released": False,
+    # the shared empty set of `shared_node_sets` (below), where it is applied
+    "_disabled_messages": None,
+}
+
+
+def compact_widget_dicts() -> bool:
+    """Keep the constants of `WIDGET_CONSTANTS` on the class, not in every widget's dict.
+
+    A Textual 8.2.8 widget ends up with ~100 instance attributes; a dict of more than 85 keys
+    is a 256-slot table (~3.3 KiB), of 85 or fewer a 128-slot one (~1.7 KiB), and a dict never
+    shrinks. Once ``Widget.__init__`` has run, each attribute of `WIDGET_CONSTANTS` that still
+    holds its constant (the very object, and the class gives the same) leaves the widget's dict
+    for a class attribute of ``Widget``, and the dict is copied to the size it needs: reading
+    one gives the same value, setting one puts it back in the widget's dict. A plain widget
+    (Static, Label, Button, a container) then stays under 85 keys for life. Returns whether it
+    changed anything.
+    """
+    from textual.widget import Widget
+
+    if getattr(Widget.__init__, "_compacts_dict", False):
+        return False
+    wanted = {**WIDGET_CONSTANTS, "_disabled_messages": _NONE_DISABLED}
+    for name, value in wanted.items():
+        if name in vars(Widget) and vars(Widget)[name] is not value:
+            return False  # a Textual that has a class attribute of that name: leave it all
+    for name, value in wanted.items():
+        setattr(Widget, name, value)
+    constants = tuple(wanted.items())
+    init = Widget.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        attrs = self.__dict__
+        cls = type(self)
+        for name, value in constants:
+            if attrs.get(name, attrs) is value and getattr(cls, name, attrs) is value:
+                del attrs[name]
+        self.__dict__ = dict(attrs)  # sized for what is left (a dict keeps its size otherwise)
+
+    __init__._compacts_dict = True  # type: ignore[attr-defined]
+    __init__.__doc__ = init.__doc__
+    Widget.__init__ = __init__  # type: ignore[method-assign]
+    return True
+
+
 #: the messages a widget has disabled, until it disables one (see `shared_node_sets`)
 _NONE_DISABLED: frozenset[type] = frozenset()
 
