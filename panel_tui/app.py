@@ -39,6 +39,7 @@ from panel_tui.ui.gc_pause import GcPause
 from panel_tui.ui.idle_gc import POLL, IdleCollector
 from panel_tui.ui.keygate import KeyGate
 from panel_tui.ui.textual_fixes import (
+    compact_widget_dicts,
     lazy_strip_caches,
     lazy_timer_sets,
     mark_new_screen_styled,
@@ -46,6 +47,7 @@ from panel_tui.ui.textual_fixes import (
     release_dead_widgets_render_caches,
     restyle_resumed_screens_only_when_stale,
     shared_node_sets,
+    short_event_waiters,
     short_message_queues,
     skip_style_updates_before_mount,
 )
@@ -127,6 +129,8 @@ class PanelApp(App[None]):
         lazy_timer_sets()
         shared_node_sets()
         short_message_queues()
+        short_event_waiters()
+        compact_widget_dicts()  # after shared_node_sets: its empty set is one of the constants
         skip_style_updates_before_mount()
         restyle_resumed_screens_only_when_stale()
         parse_css_once(self)

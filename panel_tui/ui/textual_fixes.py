@@ -6,6 +6,7 @@ to change and does nothing, and the test that proves the symptom keeps guarding 
 
 from __future__ import annotations
 
+import asyncio
 from functools import lru_cache
 from types import MemberDescriptorType
 from typing import Any
@@ -188,6 +189,100 @@ def short_message_queues() -> bool:
     if getattr(queue, "deque", None) is not collections.deque:
         return False
     queue.deque = _ShortQueue  # type: ignore[attr-defined, misc]
+    return True
+
+
+class _ListWaitersEvent(asyncio.Event):
+    """An ``asyncio.Event`` whose waiters are kept in a list (see `short_event_waiters`)."""
+
+    def __init__(self) -> None:
+        self._waiters = []  # type: ignore[assignment]
+        self._value = False
+
+
+def short_event_waiters() -> bool:
+    """Keep the coroutines waiting on a widget's events in a list rather than a ``deque``.
+
+    Textual 8.2.8 gives every widget two ``asyncio.Event``s: its message queue's "ready" event
+    (``textual._queue.Queue``) and the event set once it is mounted; its timers one each. An
+    ``asyncio.Event`` keeps its waiters in a ``deque``, which allocates a block of 64 slots
+    (~0.6 KiB) even when empty; a list with its one waiter (a widget's message loop, idle) is
+    ~0.1 KiB. ``asyncio.Event`` appends, removes and iterates its waiters, all of which a list
+    does in the same order. Only Textual's own events are changed (its queue's, its timers' and
+    the mounted event), never ``asyncio.Event`` itself. Returns whether it changed anything.
+    """
+    import textual._queue as queue
+    import textual.message_pump as message_pump
+    import textual.timer as timer
+    from textual._compat import cached_property
+
+    if getattr(queue, "Event", None) is not asyncio.Event:
+        return False  # applied already, or Textual no longer makes its queue's event this way
+    queue.Event = _ListWaitersEvent  # type: ignore[attr-defined, misc]
+    if getattr(timer, "Event", None) is asyncio.Event:
+        timer.Event = _ListWaitersEvent  # type: ignore[attr-defined, misc]
+    mounted = message_pump.MessagePump.__dict__.get("_mounted_event")
+    if isinstance(mounted, cached_property):
+        made = cached_property(lambda self: _ListWaitersEvent())
+        made.__set_name__(message_pump.MessagePump, "_mounted_event")
+        made.__doc__ = mounted.__doc__
+        message_pump.MessagePump._mounted_event = made  # type: ignore[assignment, method-assign]
+    return True
+
+
+#: attributes Textual 8.2.8's ``Widget.__init__`` (with ``DOMNode``'s and ``MessagePump``'s)
+#: sets to the same constant for every widget, which most widgets keep for life: their scroll
+#: bars, border titles, tooltip, anchoring, name, id... (see `compact_widget_dicts`)
+WIDGET_CONSTANTS: dict[str, object] = {
+    "_anchored": False, "_animate": None, "_auto_refresh": None, "_auto_refresh_timer": None,
+    "_border_subtitle": None, "_border_title": None, "_cover_widget": None,
+    "_has_odd_or_even": False, "_has_order_style": False, "_horizontal_scrollbar": None,
+    "_vertical_scrollbar": None, "_scrollbar_corner": None, "_max_idle": None, "_name": None,
+    "_id": None, "_tooltip": None, "_trap_focus": False, "absolute_offset": None,
+    "highlight_style": None, "_closed": False, "_closing": False, "_pruning": False,
+    "_render_markup": True, "_has_focus_within": False, "_anchor_released": False,
+    # the shared empty set of `shared_node_sets` (below), where it is applied
+    "_disabled_messages": None,
+}
+
+
+def compact_widget_dicts() -> bool:
+    """Keep the constants of `WIDGET_CONSTANTS` on the class, not in every widget's dict.
+
+    A Textual 8.2.8 widget ends up with ~100 instance attributes; a dict of more than 85 keys
+    is a 256-slot table (~3.3 KiB), of 85 or fewer a 128-slot one (~1.7 KiB), and a dict never
+    shrinks. Once ``Widget.__init__`` has run, each attribute of `WIDGET_CONSTANTS` that still
+    holds its constant (the very object, and the class gives the same) leaves the widget's dict
+    for a class attribute of ``Widget``, and the dict is copied to the size it needs: reading
+    one gives the same value, setting one puts it back in the widget's dict. A plain widget
+    (Static, Label, Button, a container) then stays under 85 keys for life. Returns whether it
+    changed anything.
+    """
+    from textual.widget import Widget
+
+    if getattr(Widget.__init__, "_compacts_dict", False):
+        return False
+    wanted = {**WIDGET_CONSTANTS, "_disabled_messages": _NONE_DISABLED}
+    for name, value in wanted.items():
+        if name in vars(Widget) and vars(Widget)[name] is not value:
+            return False  # a Textual that has a class attribute of that name: leave it all
+    for name, value in wanted.items():
+        setattr(Widget, name, value)
+    constants = tuple(wanted.items())
+    init = Widget.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        attrs = self.__dict__
+        cls = type(self)
+        for name, value in constants:
+            if attrs.get(name, attrs) is value and getattr(cls, name, attrs) is value:
+                del attrs[name]
+        self.__dict__ = dict(attrs)  # sized for what is left (a dict keeps its size otherwise)
+
+    __init__._compacts_dict = True  # type: ignore[attr-defined]
+    __init__.__doc__ = init.__doc__
+    Widget.__init__ = __init__  # type: ignore[method-assign]
     return True
 
 

@@ -4,7 +4,9 @@ their order, type selectors match. And the memory they held is not made for ever
 
 from __future__ import annotations
 
+import collections
 import gc
+import sys
 import weakref
 
 from textual import events
@@ -52,7 +54,8 @@ class Box(App[None]):
 
 async def test_trimmed_widgets_behave_as_textuals() -> None:
     for fix in (textual_fixes.lazy_strip_caches, textual_fixes.lazy_timer_sets,
-                textual_fixes.shared_node_sets, textual_fixes.short_message_queues):
+                textual_fixes.shared_node_sets, textual_fixes.short_message_queues,
+                textual_fixes.short_event_waiters, textual_fixes.compact_widget_dicts):
         fix()
     app = Box()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -74,6 +77,11 @@ async def test_trimmed_widgets_behave_as_textuals() -> None:
         rows = list(app.query_one("#rows").children)
         assert all(row.size.width == 7 for row in rows), "the type selector Static still matches"
         assert rows[0]._css_types is rows[1]._css_types
+        assert all(sys.getsizeof(vars(row)) < 2048 for row in rows), "Textual alone: ~3.3 KiB each"
+        rows[0].border_title = "Title"
+        await pilot.pause()
+        assert (rows[0].border_title, rows[1].border_title) == ("Title", None), "a constant set is the widget's"
+        assert rows[0].id is None and app.query_one("#rows").id == "rows"
         def weak_sets() -> int:
             gc.collect()
             return sum(1 for obj in gc.get_objects() if type(obj) is weakref.WeakSet)
@@ -82,6 +90,18 @@ async def test_trimmed_widgets_behave_as_textuals() -> None:
         await app.query_one("#rows").mount_all([Static(f"more {i}") for i in range(40)])
         await pilot.pause()
         assert weak_sets() - before < 5, "Textual alone: one per widget"
+
+        def deques() -> int:
+            gc.collect()
+            return sum(1 for obj in gc.get_objects() if type(obj) is collections.deque)
+
+        before = deques()
+        await app.query_one("#rows").mount_all([Static(f"again {i}") for i in range(40)])
+        await pilot.pause()
+        assert deques() - before < 5, "Textual alone: two per widget (its events' waiters)"
+        mounted = Static("late")
+        await app.query_one("#rows").mount(mounted)
+        assert mounted.is_mounted and mounted._mounted_event.is_set(), "a widget's mount is awaited"
         await counter.remove()
         ticks = counter.ticks
         await pilot.pause(0.1)
