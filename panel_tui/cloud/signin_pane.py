@@ -230,7 +230,20 @@ class SignInPane(VerticalScroll, can_focus=False):
         keep = page.kind in ("code", "account", "password") and not refused
         self.query_one("#ms-input", TypeAheadInput).release(keep=keep)
         if refused:
-            discard_typed_ahead(self)
+            # keys go on being held until the refusal is on the screen: one typed before the
+            # person could see it (a slow typist's next letter) is for the page they expected,
+            # and went into the refused field. Those typed once it is drawn are the new attempt.
+            self.call_after_refresh(self._refusal_drawn, refreshes=2)
+            return
+        self._page_here()
+
+    def _refusal_drawn(self, refreshes: int = 1) -> None:
+        """The refused page has been drawn (after ``refreshes`` more refreshes): the keys typed
+        until now are dropped, the next ones go into its field."""
+        if refreshes > 1:
+            self.call_after_refresh(self._refusal_drawn, refreshes - 1)
+            return
+        discard_typed_ahead(self)
         self._page_here()
 
     def _prepare_field(self, kind: str) -> None:

@@ -195,8 +195,31 @@ class Suite:
         root = ET.Element("testsuites")
         root.append(suite)
         ET.indent(root)
-        # atomically: a run stopped while writing leaves the previous report or the whole new
-        # one, never half of it (a CI parser fails on a truncated XML file); 0644, as a report is
-        from device_model.storage import atomic_write_text
+        write_whole(Path(path), ET.tostring(root, encoding="unicode") + "\n")
 
-        atomic_write_text(Path(path), ET.tostring(root, encoding="unicode") + "\n", mode=0o644)
+
+def write_whole(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` at once: a run stopped while writing (SIGTERM) leaves the
+    previous report or the whole new one, never half of it (a CI's parser fails on a truncated
+    XML file). A new file is 0644, an existing one keeps its mode; the directory is neither made
+    nor changed (``storage.atomic_write_text`` would make it owner-only: a CI's workspace)."""
+    import os
+    import stat
+    import tempfile
+
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:  # Ctrl+C or SIGTERM too: no temporary file left beside the report
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -190,12 +190,15 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         asyncio.get_running_loop().create_task(self.end(None))
 
     def speaks(self) -> str | None:
-        """The language of the server's lines to this student: the one they asked for, else the
-        one their printer keeps (their last session's, or what they switched to in this one),
-        else the class's. A student's own choice wins over the class default: a Latvian
-        student in a class without ``--lang`` was told "the class is full" in English."""
+        """The language of the server's lines to this student, the one their panel speaks: the
+        one they asked for; else, before their panel starts, the class's ``--lang`` (the panel
+        will start in it); else the one their printer keeps (their last session's, or what they
+        switched to in this one); else English. A Latvian student in a class without ``--lang``
+        was told "the class is full" or "connected again" in English beside a Latvian panel."""
         if self.asked_lang:
             return self.asked_lang
+        if self.proc is None and self.lang:
+            return self.lang
         from device_model.device import saved_language
 
         try:

@@ -299,3 +299,38 @@ def test_f4_keys_typed_ahead_of_a_refused_code_never_show_the_password(
     t.pump(3.0)
     screen = t.text()
     assert "Admin-2025" not in screen and "admin@" not in screen, screen
+
+
+def test_f4_keys_typed_before_a_refused_code_is_shown_do_not_land_in_its_field(
+        launch: Launch, state_dir: Path) -> None:
+    """A wrong code, Enter, and a slow typist goes on typing (a letter every 0.12 s) while the
+    refusal comes back over a slow network: the letters typed before "That code didn't work" is
+    on the screen were for the page they expected, and are dropped; what is typed once it is
+    shown replaces the refused code. The last letter typed before the refusal was drawn used to
+    land in the field (``d`` then ``1234``)."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f3")  # the tenant is up once Web Config shows (its admin command needs it)
+    t.wait_for("Product Status")
+    _slow_pages(launch, state_dir)
+    t.press("f4")
+    t.wait_for("Enter code")
+    t.type("WRONGCODE")
+    t.press("enter", pause=0.0)
+    before: list[str] = []
+    after: list[str] = []
+    letters, digits = iter("abcdefghijklmnopqrstuvwxyz"), iter("123456789")
+    while len(after) < 4:
+        shown = "didn't work" in t.text()
+        ch = next(digits) if shown else next(letters)  # (runs out after 26 letters: a failure)
+        (after if shown else before).append(ch)
+        t.child.send(ch.encode())
+        t.pump(0.12)
+    t.wait_until(lambda: _code_field(t) == "1234", "only the keys typed once the refusal was shown")
+
+
+def _code_field(t: Terminal) -> str:
+    """The code page's input field: the line two above its Next button (no Cancel there)."""
+    lines = t.text().splitlines()
+    row = next((i for i, line in enumerate(lines) if line.strip() == "Next"), 2)
+    return lines[row - 2].strip()

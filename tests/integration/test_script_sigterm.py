@@ -58,6 +58,7 @@ def test_sigterm_during_scenarios_run_writes_the_reports_and_exits_143(tmp_path:
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     junit = tmp_path / "report.xml"
+    tmp_path.chmod(0o755)
     proc = subprocess.Popen([str(BIN / "panel-tui"), "scenarios", "run", str(script), "--json",
                              "--junit", str(junit)], env={**os.environ, "TMPDIR": str(tmp)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -88,3 +89,6 @@ def test_sigterm_during_scenarios_run_writes_the_reports_and_exits_143(tmp_path:
     error = slow.find("error")
     assert error is not None and "interrupted (SIGTERM)" in error.get("message", "")
     assert not any(p.name.startswith("panel-tui-script-") for p in tmp.iterdir()), list(tmp.iterdir())
+    # the report's directory (a CI's workspace) is not made owner-only, nothing is left beside it
+    assert tmp_path.stat().st_mode & 0o777 == 0o755
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -148,6 +148,37 @@ async def test_a_student_whose_printer_speaks_latvian_is_told_in_latvian(
     assert "ssh -t" in result.stderr and "vajadzīgs" not in result.stderr
 
 
+async def test_a_student_taken_over_is_told_in_her_printers_language(server: ClassServerProcess) -> None:
+    """Her panel speaks Latvian (her printer kept it), so "connected again" is Latvian too."""
+    from device_model import Device
+
+    Device(server.root / "students" / "hana").update("basic", language="lv")
+    first = await Student.connect(server.port, "hana")
+    await first.wait_for("Sākums")
+    second = await Student.connect(server.port, "hana")
+    await second.wait_for("Sākums")
+    await first.wait_exit()
+    assert "jūs pieslēdzāties vēlreiz" in first.stderr.decode()
+    await second.close()
+    await first.close()
+
+
+async def test_a_latvian_class_refuses_in_latvian_whatever_a_printer_kept(tmp_path: Path) -> None:
+    """With the class's ``--lang lv`` a panel starts in Latvian whatever its printer kept, so the
+    lines before it starts are Latvian too (gus's printer was left in English)."""
+    from device_model import Device
+
+    s = ClassServerProcess(tmp_path / "class", "--lang", "lv")
+    try:
+        Device(s.root / "students" / "gus").update("basic", language="en")
+        async with asyncssh.connect("127.0.0.1", s.port, username="gus", password="class-pass-42",
+                                    known_hosts=None, client_keys=None, agent_path=None) as conn:
+            result = await conn.run(None, term_type=None, encoding="utf-8", timeout=15)
+        assert result.stderr.strip() == "panel-tui serve: panelim vajadzīgs terminālis: izmantojiet ssh -t"
+    finally:
+        assert s.stop() == 0
+
+
 def test_the_host_key_is_kept_private_and_the_password_only_as_a_hash(
         server: ClassServerProcess) -> None:
     key = server.root / "ssh_host_ed25519_key"

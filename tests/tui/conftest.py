@@ -32,11 +32,17 @@ def make_oauth2_device(state_dir: Path, *, lang: str = "en", sender: str = "", h
     """A device set to OAuth2 with Exchange Online's server (guide steps 4-5 done, nobody
     signed in yet); ``hints``: Web Config's trainer hints on."""
     device = make_device(state_dir, lang=lang)
-    device.update("email_server", auth_method="oauth2", email_service="exchange_online", sender_address=sender,
-                  smtp_server="smtp.office365.com", smtp_port=587, secure="starttls")
+    set_oauth2(device, sender)
     if hints:
         device.update("basic", trainer_hints=True)
     return device
+
+
+def set_oauth2(device: Device, sender: str = "") -> None:
+    """Network > Email Server > Basic as guide steps 4-5 leave it: OAuth2, Exchange Online's
+    server, ``sender`` as the From address (a device on the real clock too: ``live_device``)."""
+    device.update("email_server", auth_method="oauth2", email_service="exchange_online", sender_address=sender,
+                  smtp_server="smtp.office365.com", smtp_port=587, secure="starttls")
 
 
 def make_app(device: Device) -> PanelApp:

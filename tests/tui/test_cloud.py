@@ -19,17 +19,16 @@ from device_model import Device
 from panel_tui.app import PanelApp
 from panel_tui.cloud.admin_pane import AdminPane
 from panel_tui.remote_admin import RemoteTenantAdmin
-from panel_tui.cloud.screens import CloudScreen
 from panel_tui.cloud.signin_pane import SignInPane
 from panel_tui.ui.widgets import TickBox
 from panel_tui.cloud_link import CloudLinkStatus, FAILED, MICROSOFT, READY, REMOTE, CloudLink
 from panel_tui.config import AppConfig
-from panel_tui.webconfig.screens import WebConfigScreen
 
 from .helpers import screen_text, static_text
 from .test_webconfig_support import (
     press_button,
     PRINTER,
+    code_page_for_web_config,
     linked_app,
     wait_until,
 )
@@ -39,18 +38,8 @@ async def test_sign_in_pages_in_the_terminal(live_device: Device, tenant: Any) -
     """Guide steps 6-11 without a browser: Web Config shows a code, the Cloud surface takes it."""
     app = linked_app(live_device, tenant)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.switch_mode("webconfig")
-        web = app.screen
-        assert isinstance(web, WebConfigScreen)
-        web.begin_sign_in("exchange_online")
-        await wait_until(pilot, lambda: web.attempt is not None and web.attempt.state == "waiting", "a code")
+        web, cloud, pane = await code_page_for_web_config(pilot, app)
         code = web.attempt.user_code
-
-        await app.switch_mode("cloud")
-        cloud = app.screen
-        assert isinstance(cloud, CloudScreen)
-        pane = cloud.query_one(SignInPane)
-        await wait_until(pilot, lambda: pane.kind == "code", "the code page")
         assert cloud.query_one("#ms-input", Input).value == code  # Web Config's waiting code
         assert "Enter code" in screen_text(app)
         await pilot.press("enter")
@@ -79,15 +68,7 @@ async def test_sign_in_pages_in_the_terminal(live_device: Device, tenant: Any) -
 async def test_wrong_code_and_ordinary_user_sees_no_org_consent(live_device: Device, tenant: Any) -> None:
     app = linked_app(live_device, tenant)
     async with app.run_test(size=(80, 24)) as pilot:
-        web = app.screen  # panel Home; start the attempt from Web Config's session
-        await app.switch_mode("webconfig")
-        web = app.screen
-        web.begin_sign_in("exchange_online")
-        await wait_until(pilot, lambda: web.attempt is not None and web.attempt.state == "waiting", "a code")
-        await app.switch_mode("cloud")
-        cloud = app.screen
-        pane = cloud.query_one(SignInPane)
-        await wait_until(pilot, lambda: pane.kind == "code", "the code page")
+        web, cloud, pane = await code_page_for_web_config(pilot, app)
         cloud.query_one("#ms-input", Input).value = "WRONG-CODE"
         await pilot.press("enter")
         await wait_until(pilot, lambda: static_text(app, "#ms-error") != "", "the wrong-code message")

@@ -8,11 +8,8 @@ from typing import Any
 import pytest
 
 from device_model import Device
-from panel_tui.cloud.screens import CloudScreen
-from panel_tui.cloud.signin_pane import SignInPane
-
 from .helpers import static_text
-from .test_webconfig_support import linked_app, wait_until
+from .test_webconfig_support import code_page_for_web_config, linked_app, wait_until
 
 
 @pytest.mark.parametrize(("lang", "message"), [
@@ -24,15 +21,7 @@ async def test_an_empty_account_is_asked_for_again(live_device: Device, tenant: 
     live_device.update("basic", language=lang)
     app = linked_app(live_device, tenant)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.switch_mode("webconfig")
-        web = app.screen
-        web.begin_sign_in("exchange_online")
-        await wait_until(pilot, lambda: web.attempt is not None and web.attempt.state == "waiting", "a code")
-        await app.switch_mode("cloud")
-        cloud = app.screen
-        assert isinstance(cloud, CloudScreen)
-        pane = cloud.query_one(SignInPane)
-        await wait_until(pilot, lambda: pane.kind == "code", "the code page")
+        _, _, pane = await code_page_for_web_config(pilot, app)
         await pilot.press("enter")
         await wait_until(pilot, lambda: pane.kind == "account", "the account page")
         await pilot.press("enter")

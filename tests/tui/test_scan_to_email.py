@@ -13,7 +13,7 @@ from device_model import Device
 from panel_tui.scan.screens import ScanScreen
 from panel_tui.screens.registry import open_item
 
-from .conftest import make_app, make_device
+from .conftest import make_app, make_device, make_oauth2_device, set_oauth2
 from .helpers import static_text
 from .test_webconfig_support import (
     press_button,
@@ -23,18 +23,6 @@ from .test_webconfig_support import (
     linked_app,
     wait_until,
 )
-
-
-def _oauth2(device: Device) -> None:
-    device.update(
-        "email_server",
-        auth_method="oauth2",
-        email_service="exchange_online",
-        sender_address=PRINTER,
-        smtp_server="smtp.office365.com",
-        smtp_port=587,
-        secure="starttls",
-    )
 
 
 async def test_scan_tile_opens_scan_to_email_and_checks_the_address(tmp_path: Path) -> None:
@@ -71,8 +59,7 @@ async def test_scan_refuses_an_address_too_long_for_a_mail_server(tmp_path: Path
 
 async def test_the_same_result_twice_reads_as_a_new_job(tmp_path: Path) -> None:
     """360 twice in a row: the result names each job's number, so a person sees a new job ran."""
-    device = make_device(tmp_path / "state")
-    _oauth2(device)
+    device = make_oauth2_device(tmp_path / "state", sender=PRINTER)  # nobody signed in
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.push_screen(ScanScreen())
@@ -90,8 +77,7 @@ async def test_the_same_result_twice_reads_as_a_new_job(tmp_path: Path) -> None:
 
 
 async def test_scan_without_sign_in_gives_360_and_the_guides_message(tmp_path: Path) -> None:
-    device = make_device(tmp_path / "state")
-    _oauth2(device)
+    device = make_oauth2_device(tmp_path / "state", sender=PRINTER)  # nobody signed in
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.push_screen(ScanScreen())
@@ -110,7 +96,7 @@ async def test_scan_without_sign_in_gives_360_and_the_guides_message(tmp_path: P
 async def test_scan_to_email_lands_in_the_maildir(live_device: Device, tenant: Any) -> None:
     """Signed in (and saved with OK), a Scan to Email is delivered From the signed-in address."""
     device = live_device
-    _oauth2(device)
+    set_oauth2(device, PRINTER)
     app = linked_app(device, tenant)  # gives the device its profile
     attempt = await asyncio.to_thread(device.email.begin_sign_in, "exchange_online")
     assert attempt.state == "waiting"

@@ -63,6 +63,27 @@ async def complete_sign_in(tenant: Any, code: str, upn: str = PRINTER, password:
     return await asyncio.to_thread(walk)
 
 
+async def code_page_for_web_config(pilot: Any, app: PanelApp) -> tuple[Any, Any, Any]:
+    """Guide steps 6-8: Web Config starts "Sign in with Microsoft" (Exchange Online) and shows a
+    code; F4's sign-in pages open on the code page. Web Config's screen, the Cloud screen and its
+    sign-in pane."""
+    from panel_tui.cloud.screens import CloudScreen
+    from panel_tui.cloud.signin_pane import SignInPane
+    from panel_tui.webconfig.screens import WebConfigScreen
+
+    await app.switch_mode("webconfig")
+    web = app.screen
+    assert isinstance(web, WebConfigScreen)
+    web.begin_sign_in("exchange_online")
+    await wait_until(pilot, lambda: web.attempt is not None and web.attempt.state == "waiting", "a code")
+    await app.switch_mode("cloud")
+    cloud = app.screen
+    assert isinstance(cloud, CloudScreen)
+    pane = cloud.query_one(SignInPane)
+    await wait_until(pilot, lambda: pane.kind == "code", "the code page")
+    return web, cloud, pane
+
+
 def text_of(screen: Any, selector: str) -> str:
     """The text of one Static on ``screen`` (also while a dialog is on top of it)."""
     from textual.widgets import Static
