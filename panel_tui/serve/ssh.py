@@ -15,15 +15,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import TYPE_CHECKING
 
 import asyncssh
 
 from panel_tui.serve.auth import check_password
-from panel_tui.serve.ssh_session import ServeOptions, StudentSession, stop_child, trimmed
+from panel_tui.serve.child import stop_child, trimmed
+from panel_tui.serve.ssh_session import ServeOptions, StudentSession
 from panel_tui.serve.students import BadStudentName, said, student_name
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from panel_tui.serve.auth import PasswordRecord
 
+log = logging.getLogger(__name__)
 
 
 class ClassServer:
