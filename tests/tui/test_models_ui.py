@@ -234,7 +234,8 @@ def test_fax_server_page_snapshot(snap_compare, tmp_path: Path, lang: str) -> No
 
 async def test_panel_fax_menu_receives_a_sample_fax(tmp_path: Path) -> None:
     """Settings > General Settings > Fax Settings > Receive Sample Fax: with no Fax Server set,
-    the forward ends "Not set" and Job Status has a Fax job; F1 explains the screen."""
+    the forward ends "Not set", says it was not forwarded and points at Web Config's Fax >
+    Fax Server > Email Server Settings; Job Status has a Fax job; F1 explains the screen."""
     from panel_tui.screens.fax import FaxReceiveSampleScreen
 
     device = model_device(tmp_path, "am-c4000")
@@ -244,7 +245,11 @@ async def test_panel_fax_menu_receives_a_sample_fax(tmp_path: Path) -> None:
         await app.push_screen(FaxReceiveSampleScreen(menu_tree.find("fax_receive_sample")))
         await wait_until(pilot, lambda: "A sample fax will arrive" in screen_text(app), "the confirmation")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: "Fax forwarded to" in screen_text(app), "the outcome")
+        await wait_until(pilot, lambda: "The fax was not forwarded" in screen_text(app), "the outcome")
+        text = screen_text(app)
+        # nothing went anywhere: no "forwarded to -"; the advice names the Fax Server's own page
+        assert "forwarded to" not in text
+        assert "Fax > Fax Server > Email Server" in text and "Network > Email Server" not in text
         job = device.jobs.log[0]
         assert job.kind == "fax" and job.status == "error"
         app.action_help()
