@@ -51,6 +51,7 @@ def _profile(raw: JsonObject, source: str) -> DeviceProfile:
         "mac_address": str(raw["mac_address"]),
         "firmware_version": str(raw["firmware_version"]),
         "panel_size": str(raw.get("panel_size", "4.3-inch")),
+        "has_print": bool(features.get("print", True)),  # every model prints but a scanner
         "has_fax": bool(features.get("fax", False)),
         "has_fax_server": bool(features.get("fax_server", False)),
         "has_print_admin_serverless": bool(features.get("print_admin_serverless", False)),
@@ -139,12 +140,25 @@ FEATURE_LABELS: dict[str, str] = {
 }
 
 
+def feature_words(p: DeviceProfile) -> str:
+    """The ``models`` line of what a model has, and what a trainer may expect but it lacks (a
+    scanner does not print; no fax; one network), so no one reads a gap as a bug."""
+    words = [FEATURE_LABELS[f] for f in FEATURES if f in p.features and f in FEATURE_LABELS]
+    if not p.has("print"):
+        words.insert(0, "scanner: no print")
+    if not p.has("fax"):
+        words.append("no fax")
+    if not p.has("additional_network"):
+        words.append("one network")
+    return ", ".join(words)
+
+
 def listing() -> str:
     """What ``panel-tui models`` prints: three lines a model (fits 80 columns)."""
     blocks = []
     for e in catalogue():
         p = e.profile
-        feats = ", ".join(FEATURE_LABELS[f] for f in FEATURES if f in p.features) or "no fax, one network"
+        feats = feature_words(p)
         mark = "  (default)" if e.default else ""
         blocks.append(f"{e.id:<10} {p.model}{mark}\n{'':<10} {p.panel_size} panel, serial {p.serial_number}\n"
                       f"{'':<10} {feats}")

@@ -47,6 +47,26 @@ async def test_menu_follows_the_model(tmp_path: Path) -> None:
     assert "additional_network_status" not in await _menu_ids(model_device(tmp_path / "d", "wf-c5890"), "network_status")
 
 
+async def test_a_scanner_has_no_printer_parts(tmp_path: Path) -> None:
+    """DS-C490 (a scanner): no Printer Settings in Settings, no Print Status Sheet, no Print tab in
+    Web Config, and Product Status says Scanner Status, not Printer Status (EN and LV)."""
+    settings = await _menu_ids(model_device(tmp_path / "a", "ds-c490"), "settings")
+    assert "printer_settings" not in settings and "scan_settings" in settings
+    assert "print_status_sheet" not in await _menu_ids(model_device(tmp_path / "b", "ds-c490"), "network_status")
+    assert "printer_settings" in await _menu_ids(model_device(tmp_path / "c", "wf-c5890"), "general_settings")
+
+    for lang, printer, scanner in (("en", "Printer Status", "Scanner Status"), ("lv", "Printera statuss", "Skenera statuss")):
+        async def check(app, pilot) -> None:  # type: ignore[no-untyped-def]
+            screen = app.screen
+            assert "print" not in screen.tabs() and "scan_copy" in screen.tabs()
+            screen.open_page("status", "product_status")
+            await pilot.pause()
+            text = screen_text(app)
+            assert scanner in text and printer not in text  # noqa: B023 - run before the loop goes on
+
+        await _webconfig(model_device(tmp_path / f"wc-{lang}", "ds-c490", lang), check)
+
+
 async def _webconfig(device: Device, pilot_fn) -> None:  # type: ignore[no-untyped-def]
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -16,8 +16,8 @@ def test_catalogue_has_a_full_model_the_default_and_an_additional_network() -> N
     entries = models.catalogue()
     assert entries[0].default and entries[0].id == "wf-c5890"
     features = {e.id: e.profile.features for e in entries}
-    assert features["wf-c5890"] == frozenset()
-    assert features["am-c4000"] == {"fax", "fax_server", "print_admin_serverless", "additional_network"}
+    assert features["wf-c5890"] == {"print"}
+    assert features["am-c4000"] == {"print", "fax", "fax_server", "print_admin_serverless", "additional_network"}
     assert "additional_network" in features["wf-c879r"] and "fax" not in features["wf-c879r"]
     assert len({e.profile.serial_number for e in entries}) == len(entries)
 
@@ -109,3 +109,13 @@ def test_scripts_know_receive_fax() -> None:
     assert any(isinstance(s, catalog.ReceiveFax) for s in steps)
     assert catalog.get("fax-360-not-signed-in").setup[-1] == catalog.settings(
         "fax_server", **catalog.FAX_SERVER_OAUTH2)  # apply stops before the fax arrives
+
+
+def test_a_scanner_does_not_print() -> None:
+    """The DS-C490 is a scanner: its model data says it does not print (REFERENCE.md: simpler
+    devices drop parts), and the listing says so; every other model prints."""
+    for entry in models.catalogue():
+        assert entry.profile.has("print") == (entry.id != "ds-c490"), entry.id
+    lines = models.listing().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("ds-c490"))
+    assert "scanner: no print" in lines[at + 2]
