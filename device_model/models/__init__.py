@@ -33,6 +33,10 @@ class ModelEntry:
     id: str
     profile: DeviceProfile
     default: bool = False
+    #: the real product the model emulates (e.g. "WF-C5890DWF"): a trainer checks the spec sheet
+    variant: str = ""
+    #: what the emulation leaves out of that product, said on the ``models`` line
+    note: str = ""
 
 
 def _profile(raw: JsonObject, source: str) -> DeviceProfile:
@@ -82,7 +86,8 @@ def _catalogue() -> tuple[ModelEntry, ...]:
         parsed_copy.write(folder, "models", paths, tables)
     entries: list[ModelEntry] = []
     for item, raw in zip(paths, tables):
-        entries.append(ModelEntry(str(raw["id"]), _profile(raw, item.name), bool(raw.get("default", False))))
+        entries.append(ModelEntry(str(raw["id"]), _profile(raw, item.name), bool(raw.get("default", False)),
+                                  str(raw.get("variant", "")), str(raw.get("note", ""))))
     entries.sort(key=lambda e: (not e.default, e.id))
     return tuple(entries)
 
@@ -154,12 +159,15 @@ def feature_words(p: DeviceProfile) -> str:
 
 
 def listing() -> str:
-    """What ``panel-tui models`` prints: three lines a model (fits 80 columns)."""
+    """What ``panel-tui models`` prints: three lines a model, a fourth for a note (fits 80
+    columns)."""
     blocks = []
     for e in catalogue():
         p = e.profile
         feats = feature_words(p)
         mark = "  (default)" if e.default else ""
-        blocks.append(f"{e.id:<10} {p.model}{mark}\n{'':<10} {p.panel_size} panel, serial {p.serial_number}\n"
-                      f"{'':<10} {feats}")
+        variant = f", as {e.variant}" if e.variant else ""
+        note = f"\n{'':<10} ({e.note})" if e.note else ""
+        blocks.append(f"{e.id:<10} {p.model}{mark}\n{'':<10} {p.panel_size} panel, serial {p.serial_number}{variant}\n"
+                      f"{'':<10} {feats}{note}")
     return "\n".join(blocks)

@@ -18,7 +18,7 @@ def test_catalogue_has_a_full_model_the_default_and_an_additional_network() -> N
     features = {e.id: e.profile.features for e in entries}
     assert features["wf-c5890"] == {"print"}
     assert features["am-c4000"] == {"print", "fax", "fax_server", "print_admin_serverless", "additional_network"}
-    assert "additional_network" in features["wf-c879r"] and "fax" not in features["wf-c879r"]
+    assert {"additional_network", "fax", "fax_server"} <= features["wf-c879r"]
     assert len({e.profile.serial_number for e in entries}) == len(entries)
 
 
@@ -119,3 +119,15 @@ def test_a_scanner_does_not_print() -> None:
     lines = models.listing().splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("ds-c490"))
     assert "scanner: no print" in lines[at + 2]
+
+
+def test_fax_mfps_say_which_variant_and_whether_fax_is_emulated() -> None:
+    """The WF-C5890 and WF-C879R are sold as fax MFPs (WF-C5890DWF, WF-C879RDWF): the listing
+    names the variant; the WF-C879R has fax, and the default says its fax is not emulated (so a
+    trainer does not read "no fax" as the emulator getting the product wrong)."""
+    lines = models.listing().splitlines()
+    c5890 = lines.index(next(line for line in lines if line.startswith("wf-c5890")))
+    assert "as WF-C5890DWF" in lines[c5890 + 1] and "fax is not emulated" in lines[c5890 + 3]
+    c879r = lines.index(next(line for line in lines if line.startswith("wf-c879r")))
+    assert "as WF-C879RDWF" in lines[c879r + 1] and lines[c879r + 2].split()[0] == "fax,"
+    assert all(len(line) <= 80 for line in lines)
