@@ -399,3 +399,27 @@ def test_fax_server_status_snapshot(snap_compare, tmp_path: Path, lang: str) -> 
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_screen)
+
+
+@pytest.mark.parametrize(("model_id", "lang", "label"), [("am-c4000", "en", "Fax"), ("wf-c879r", "lv", "Fakss")])
+async def test_a_fax_model_has_a_fax_tile_on_home(tmp_path: Path, model_id: str, lang: str, label: str) -> None:
+    """A fax MFP's Home has Fax (after the tiles every model has): Enter on it opens the fax
+    screens, Receive Sample Fax first. The default model has no Fax tile."""
+    from panel_tui.screens.home import HomeScreen, TileGrid
+
+    app = make_app(model_device(tmp_path / model_id, model_id, lang))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        grid = app.screen.query_one(TileGrid)
+        ids = [t.tile_id for t in grid.tiles]
+        assert ids[-1] == "fax_settings" and ids[:4] == ["scan", "settings", "job_status", "webconfig"]
+        assert label in screen_text(app)
+        grid.select_tile("fax_settings")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, MenuScreen), "the fax menu")
+        assert [n.id for n in app.screen.items()][0] == "fax_receive_sample"
+    app = make_app(model_device(tmp_path / "default", "wf-c5890"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "fax_settings" not in [t.tile_id for t in app.screen.query_one(TileGrid).tiles]
