@@ -131,3 +131,26 @@ def test_fax_mfps_say_which_variant_and_whether_fax_is_emulated() -> None:
     c879r = lines.index(next(line for line in lines if line.startswith("wf-c879r")))
     assert "as WF-C879RDWF" in lines[c879r + 1] and lines[c879r + 2].split()[0] == "fax,"
     assert all(len(line) <= 80 for line in lines)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "already holds a printer of model am-c4000"), ("lv", "jau ir printeris am-c4000")])
+def test_a_state_dir_refuses_another_model(tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, words: str) -> None:
+    """A state dir is one printer: `--model ds-c490` on an AM-C4000's state dir exits 2 and says
+    how to go on (no --model, another --state-dir, or delete it), before anything is written;
+    the same model, or a new state dir, starts as before. The default model's printer (which
+    writes no model.json) is kept too."""
+    from panel_tui.cli import main
+
+    state = tmp_path / "printer"
+    models.for_state_dir(state, "am-c4000")
+    assert main(["--model", "ds-c490", "--state-dir", str(state), "--lang", lang]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "--state-dir" in err and str(state) in err
+    assert models.stored_model(state) == "am-c4000"  # untouched
+    assert models.model_change(state, "am-c4000") is None
+    assert models.model_change(tmp_path / "new", "ds-c490") is None
+
+    default_printer = tmp_path / "default"
+    Device(default_printer, profile=models.for_state_dir(default_printer)).update("basic", language="lv")
+    assert models.model_change(default_printer, "ds-c490") == ("wf-c5890", "ds-c490")
+    assert models.model_change(default_printer, "wf-c5890") is None
