@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 #: Menu item ids (see panel_tui/menu_tree.py) locked while the admin lock is active. Epson locks
-#: these on every model found; Contacts is locked too.
+#: these on every model found; Contacts is locked too. A model file adds its own
+#: (``[lock] also_locked``, e.g. the scanner's Scan Settings).
 DEFAULT_LOCKED_ITEMS: frozenset[str] = frozenset(
     {
         "network_settings",

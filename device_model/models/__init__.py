@@ -15,7 +15,7 @@ from pathlib import Path
 from ..jsontypes import JsonObject
 
 from .. import parsed_copy
-from ..profile import FEATURES, AdditionalNetwork, DeviceProfile
+from ..profile import DEFAULT_LOCKED_ITEMS, FEATURES, AdditionalNetwork, DeviceProfile
 
 #: the file in a state dir that names its model
 MODEL_FILE = "model.json"
@@ -61,6 +61,13 @@ def _profile(raw: JsonObject, source: str) -> DeviceProfile:
         "has_print_admin_serverless": bool(features.get("print_admin_serverless", False)),
         "additional_network": additional,
     }
+    lock = raw.get("lock", {})
+    also = lock.get("also_locked", []) if isinstance(lock, dict) else []
+    if not (isinstance(also, list) and all(isinstance(item, str) for item in also)):
+        raise ValueError(f"{source}: [lock] also_locked must be a list of menu item ids")
+    if also:
+        # what Lock Setting locks differs by model (REFERENCE.md): the model's own additions
+        fields["locked_items"] = DEFAULT_LOCKED_ITEMS | frozenset(also)
     for name in ("has_general_settings", "has_security_settings", "has_wifi"):
         if name in raw:
             fields[name] = bool(raw[name])

@@ -314,7 +314,7 @@ async def test_pas_login_and_to_email_needs_the_users_own_sign_in(tmp_path: Path
 
     assert model_tiles(models.default()) == ()
     device = model_device(tmp_path, "am-c4000")
-    assert [t for t, _ in model_tiles(device.profile)] == ["pas"]
+    assert [t for t, _ in model_tiles(device.profile)] == ["pas", "fax_settings"]
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = PasScreen()
@@ -423,3 +423,29 @@ async def test_a_fax_model_has_a_fax_tile_on_home(tmp_path: Path, model_id: str,
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert "fax_settings" not in [t.tile_id for t in app.screen.query_one(TileGrid).tiles]
+
+
+async def test_lock_setting_locks_what_the_model_says(tmp_path: Path) -> None:
+    """What Lock Setting locks differs by model (REFERENCE.md): the DS-C490 scanner's model data
+    adds Scan Settings (as Epson's scanners lock Scanner Settings): with the lock on it carries
+    the padlock and asks for the password; on the printers it stays open."""
+    from panel_tui.screens.base import is_locked
+    from panel_tui.screens.keypad import KeypadScreen
+
+    scanner = model_device(tmp_path / "scanner", "ds-c490")
+    printer = model_device(tmp_path / "printer", "wf-c5890")
+    for device in (scanner, printer):
+        device.update("admin", lock_setting=True)
+    node = menu_tree.find("scan_settings")
+    assert is_locked(scanner, node) and not is_locked(printer, node)
+    assert is_locked(printer, menu_tree.find("network_settings"))  # every model's lock stays
+
+    app = make_app(scanner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(MenuScreen(menu_tree.find("settings")))
+        await wait_until(pilot, lambda: "Scan Settings" in screen_text(app), "the scanner's Settings")
+        line = next(line for line in screen_text(app).splitlines() if "Scan Settings" in line)
+        assert "locked" in line
+        app.open_item("scan_settings")
+        await wait_until(pilot, lambda: isinstance(app.screen, KeypadScreen), "the password keypad")
+        await pilot.pause()  # let the keypad mount before the app ends
