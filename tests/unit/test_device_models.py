@@ -154,3 +154,19 @@ def test_a_state_dir_refuses_another_model(tmp_path: Path, capsys: pytest.Captur
     Device(default_printer, profile=models.for_state_dir(default_printer)).update("basic", language="lv")
     assert models.model_change(default_printer, "ds-c490") == ("wf-c5890", "ds-c490")
     assert models.model_change(default_printer, "wf-c5890") is None
+
+
+def test_a_failed_fax_scenario_does_not_say_forwarded() -> None:
+    """Cloud > Scenarios' fax line: a 360 forwarded nothing, so it must not read "forwarded to"."""
+    from types import SimpleNamespace
+
+    from device_model.i18n import Catalog
+    from panel_tui.scenarios.engine import fax_job_key
+
+    failed = SimpleNamespace(status="error")
+    assert fax_job_key(failed) == "scenarios.outcome.fax_job_failed"
+    assert fax_job_key(SimpleNamespace(status="completed")) == "scenarios.outcome.fax_job"
+    cat = Catalog()
+    en = cat.translate("en", fax_job_key(failed), id=3, to="a@b.c", result="360", extra="")
+    lv = cat.translate("lv", fax_job_key(failed), id=3, to="a@b.c", result="360", extra="")
+    assert en == "fax job 3 not forwarded to a@b.c: 360" and "netika pārsūtīts" in lv
