@@ -84,7 +84,7 @@ class ErrorCatalog:
             fax = "_fax" if getattr(job, "kind", "") == "fax" else ""
             return ErrorEntry(
                 0, Msg.of(f"error.not_set.status{fax}"), Msg.of(f"error.not_set.solution{fax}"),
-                Msg.of("error.not_set.panel"),
+                Msg.of(f"error.not_set.panel{fax}"),
             )
         return None
 

@@ -116,4 +116,5 @@ def test_a_not_set_fax_points_at_the_fax_servers_settings(tmp_path: Path) -> Non
         solution = cat.translate(lang, entry.solution)
         assert "Fax > Fax Server > Email Server Settings" in solution
         assert "Network > Email Server" not in solution
+        assert cat.translate(lang, entry.panel_message) != cat.translate(lang, "error.not_set.panel")
         assert "Fax" in cat.translate("en", entry.status) or lang == "lv"
