@@ -82,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--lock-fd", type=int, default=None, help=argparse.SUPPRESS)
     s.add_argument("--on-demand", action="store_true", help=argparse.SUPPRESS)
 
-    sub.add_parser("info", help="print the running tenant's URLs").add_argument(
+    sub.add_parser("info", help="print the tenant's URLs and CA certificate (stopped: what the state dir holds)").add_argument(
         "--state-dir", type=Path, default=argparse.SUPPRESS)
 
     a = sub.add_parser("admin", help="administer the tenant")
@@ -176,9 +176,7 @@ def _main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             return serve(args)
         if args.command == "info":
-            info = running(args.state_dir)
-            public = {k: v for k, v in (info or {}).items() if not k.startswith("_")}
-            print(json.dumps(public or {"running": False}, indent=2))
+            print(json.dumps(tenant_info(args.state_dir), indent=2))
             return 0
         op, payload = _admin_op(args)
         result = call_admin(args.state_dir, op, payload)
@@ -187,6 +185,25 @@ def _main(argv: list[str] | None = None) -> int:
         return 2
     _print_result(args, result)
     return 0
+
+
+def tenant_info(state_dir: Path) -> dict[str, object]:
+    """What ``cloud-sim info`` prints: the running tenant's facts, or, when it is stopped, the
+    facts the state dir holds anyway (its path, the CA certificate a browser must trust, the
+    client id), with ``running: false``. README step 6 sends people here for ``ca_cert_path``
+    while the panel (and so its embedded tenant) may well be stopped."""
+    from cloud_sim.accounts import CLIENT_ID
+
+    info = running(state_dir)
+    public = {k: v for k, v in (info or {}).items() if not k.startswith("_")}
+    if public:
+        return {"running": True, **public}
+    facts: dict[str, object] = {"running": False, "state_dir": str(state_dir.resolve())}
+    ca = state_dir / "ca.pem"  # cloud_sim.ca keeps it there from the first start on
+    if ca.is_file():
+        facts["ca_cert_path"] = str(ca.resolve())
+    facts["client_id"] = CLIENT_ID
+    return facts
 
 
 # -- serve -------------------------------------------------------------------------------------

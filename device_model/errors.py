@@ -79,8 +79,12 @@ class ErrorCatalog:
         if code is not None:
             return self.get(code)
         if (job.details or {}).get("error") == "not_set":
+            # a received fax goes out through the Fax Server's own settings (guide p. 8): point
+            # there, not at Network > Email Server, which a fax never uses
+            fax = "_fax" if getattr(job, "kind", "") == "fax" else ""
             return ErrorEntry(
-                0, Msg.of("error.not_set.status"), Msg.of("error.not_set.solution"), Msg.of("error.not_set.panel")
+                0, Msg.of(f"error.not_set.status{fax}"), Msg.of(f"error.not_set.solution{fax}"),
+                Msg.of(f"error.not_set.panel{fax}"),
             )
         return None
 

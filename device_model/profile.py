@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 #: Menu item ids (see panel_tui/menu_tree.py) locked while the admin lock is active. Epson locks
-#: these on every model found; Contacts is locked too.
+#: these on every model found; Contacts is locked too. A model file adds its own
+#: (``[lock] also_locked``, e.g. the scanner's Scan Settings).
 DEFAULT_LOCKED_ITEMS: frozenset[str] = frozenset(
     {
         "network_settings",
@@ -48,7 +49,7 @@ class AdditionalNetwork:
 
 
 #: Feature names a model may have (device_model/models/*.toml ``[features]``)
-FEATURES: tuple[str, ...] = ("fax", "fax_server", "print_admin_serverless", "additional_network")
+FEATURES: tuple[str, ...] = ("print", "fax", "fax_server", "print_admin_serverless", "additional_network")
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,10 @@ class DeviceProfile:
     #: Scanners may drop System Administration > Security Settings.
     has_security_settings: bool = True
     has_wifi: bool = True
+    #: It prints (Printer Settings, Web Config's Print tab, Printer Status, a status sheet).
+    #: A scanner does not (REFERENCE.md: "simpler devices (scanners) drop ..."): its model file
+    #: says ``print = false`` and those parts are absent, as on the real device.
+    has_print: bool = True
     has_fax: bool = False
     #: Fax > Fax Server (forwarding received faxes by email, guide p. 8)
     has_fax_server: bool = False
@@ -94,6 +99,7 @@ class DeviceProfile:
     def features(self) -> frozenset[str]:
         """The feature names this model has (menu nodes and Web Config pages name them)."""
         have = {
+            "print": self.has_print,
             "fax": self.has_fax,
             "fax_server": self.has_fax and self.has_fax_server,
             "print_admin_serverless": self.has_print_admin_serverless,
@@ -135,4 +141,5 @@ class DeviceProfile:
             has_general_settings=False,
             has_security_settings=False,
             has_wifi=True,
+            has_print=False,
         )

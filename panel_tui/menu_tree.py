@@ -50,7 +50,7 @@ SETTINGS: MenuNode = _n(
             _n("language", screen="language"),
             _n("operation_time_out", screen="operation_time_out"),
         ),
-        _n("printer_settings"),
+        _n("printer_settings", feature="print"),
         _n(
             "network_settings",
             _n("wifi_setup"),
@@ -60,7 +60,7 @@ SETTINGS: MenuNode = _n(
                 _n("wired_wifi_status", screen="wired_wifi_status"),
                 _n("wifi_direct_status", screen="wifi_direct_status"),
                 _n("email_server_status", screen="email_server_status"),
-                _n("print_status_sheet", screen="print_status_sheet"),
+                _n("print_status_sheet", screen="print_status_sheet", feature="print"),
                 _n("additional_network_status", screen="additional_network_status",
                    feature="additional_network"),
             ),

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..jsontypes import JsonObject
 
 from .. import parsed_copy
-from ..profile import FEATURES, AdditionalNetwork, DeviceProfile
+from ..profile import DEFAULT_LOCKED_ITEMS, FEATURES, AdditionalNetwork, DeviceProfile
 
 #: the file in a state dir that names its model
 MODEL_FILE = "model.json"
@@ -33,6 +33,10 @@ class ModelEntry:
     id: str
     profile: DeviceProfile
     default: bool = False
+    #: the real product the model emulates (e.g. "WF-C5890DWF"): a trainer checks the spec sheet
+    variant: str = ""
+    #: what the emulation leaves out of that product, said on the ``models`` line
+    note: str = ""
 
 
 def _profile(raw: JsonObject, source: str) -> DeviceProfile:
@@ -51,11 +55,19 @@ def _profile(raw: JsonObject, source: str) -> DeviceProfile:
         "mac_address": str(raw["mac_address"]),
         "firmware_version": str(raw["firmware_version"]),
         "panel_size": str(raw.get("panel_size", "4.3-inch")),
+        "has_print": bool(features.get("print", True)),  # every model prints but a scanner
         "has_fax": bool(features.get("fax", False)),
         "has_fax_server": bool(features.get("fax_server", False)),
         "has_print_admin_serverless": bool(features.get("print_admin_serverless", False)),
         "additional_network": additional,
     }
+    lock = raw.get("lock", {})
+    also = lock.get("also_locked", []) if isinstance(lock, dict) else []
+    if not (isinstance(also, list) and all(isinstance(item, str) for item in also)):
+        raise ValueError(f"{source}: [lock] also_locked must be a list of menu item ids")
+    if also:
+        # what Lock Setting locks differs by model (REFERENCE.md): the model's own additions
+        fields["locked_items"] = DEFAULT_LOCKED_ITEMS | frozenset(also)
     for name in ("has_general_settings", "has_security_settings", "has_wifi"):
         if name in raw:
             fields[name] = bool(raw[name])
@@ -81,7 +93,8 @@ def _catalogue() -> tuple[ModelEntry, ...]:
         parsed_copy.write(folder, "models", paths, tables)
     entries: list[ModelEntry] = []
     for item, raw in zip(paths, tables):
-        entries.append(ModelEntry(str(raw["id"]), _profile(raw, item.name), bool(raw.get("default", False))))
+        entries.append(ModelEntry(str(raw["id"]), _profile(raw, item.name), bool(raw.get("default", False)),
+                                  str(raw.get("variant", "")), str(raw.get("note", ""))))
     entries.sort(key=lambda e: (not e.default, e.id))
     return tuple(entries)
 
@@ -114,6 +127,36 @@ def stored_model(state_dir: Path) -> str | None:
     return model_id if isinstance(model_id, str) and model_id in ids() else None
 
 
+def kept_model(state_dir: Path) -> str | None:
+    """The model of the printer ``state_dir`` already is, or None for a new state dir.
+
+    The default model writes no model.json, so a state dir with a printer's files but none is
+    the default's printer: it too keeps its hardware (name, MAC, serial) from its first start.
+    """
+    from ..reset import DEVICE_FILES  # the files a started printer leaves (reset's "factory")
+
+    kept = stored_model(state_dir)
+    if kept is not None:
+        return kept
+    if any((Path(state_dir) / name).exists() for name in DEVICE_FILES):
+        return default().model_id
+    return None
+
+
+def model_change(state_dir: Path, requested: str | None) -> tuple[str, str] | None:
+    """(kept, requested) when ``--model`` would turn an existing printer into another model.
+
+    A state dir is one printer: its device name comes from the MAC of its first start, its job
+    log and sign-ins from that printer. Switching the model under them gave a DS-C490 named after
+    an AM-C4000's MAC, without a word, so the panel refuses instead (``panel-tui`` exits 2).
+    """
+    if not requested:
+        return None
+    wanted = get(requested).model_id
+    kept = kept_model(state_dir)
+    return (kept, wanted) if kept is not None and kept != wanted else None
+
+
 def for_state_dir(state_dir: Path, requested: str | None = None) -> DeviceProfile:
     """The profile to run ``state_dir`` with: ``requested`` (then kept), else the kept one, else
     the default. Raises UnknownModel for a requested id the catalogue lacks."""
@@ -139,13 +182,29 @@ FEATURE_LABELS: dict[str, str] = {
 }
 
 
+def feature_words(p: DeviceProfile) -> str:
+    """The ``models`` line of what a model has, and what a trainer may expect but it lacks (a
+    scanner does not print; no fax; one network), so no one reads a gap as a bug."""
+    words = [FEATURE_LABELS[f] for f in FEATURES if f in p.features and f in FEATURE_LABELS]
+    if not p.has("print"):
+        words.insert(0, "scanner: no print")
+    if not p.has("fax"):
+        words.append("no fax")
+    if not p.has("additional_network"):
+        words.append("one network")
+    return ", ".join(words)
+
+
 def listing() -> str:
-    """What ``panel-tui models`` prints: three lines a model (fits 80 columns)."""
+    """What ``panel-tui models`` prints: three lines a model, a fourth for a note (fits 80
+    columns)."""
     blocks = []
     for e in catalogue():
         p = e.profile
-        feats = ", ".join(FEATURE_LABELS[f] for f in FEATURES if f in p.features) or "no fax, one network"
+        feats = feature_words(p)
         mark = "  (default)" if e.default else ""
-        blocks.append(f"{e.id:<10} {p.model}{mark}\n{'':<10} {p.panel_size} panel, serial {p.serial_number}\n"
-                      f"{'':<10} {feats}")
+        variant = f", as {e.variant}" if e.variant else ""
+        note = f"\n{'':<10} ({e.note})" if e.note else ""
+        blocks.append(f"{e.id:<10} {p.model}{mark}\n{'':<10} {p.panel_size} panel, serial {p.serial_number}{variant}\n"
+                      f"{'':<10} {feats}{note}")
     return "\n".join(blocks)

@@ -250,9 +250,11 @@ class Session:
             self.mail_before = await asyncio.to_thread(checks.message_ids, self.tenant.admin)
         job = await fax_server_client(self.device).receive_sample()
         self.job = job
-        text = f"fax job {job.id} forwarded to {job.destination or '-'}: {job_result(job)}"
+        key = fax_job_key(job)
+        verb = "forwarded to" if key == "scenarios.outcome.fax_job" else "not forwarded to"
+        text = f"fax job {job.id} {verb} {job.destination or '-'}: {job_result(job)}"
         extra = f" ({job.reply.splitlines()[0]})" if job.reply else ""
-        return True, text + extra, job_words(job, extra, "scenarios.outcome.fax_job")
+        return True, text + extra, job_words(job, extra, key)
 
 
 #: each step's handler; a handler takes its own step type (the table pairs them)
@@ -269,6 +271,12 @@ _HANDLERS: dict[type, Callable[[Session, Step], Awaitable[tuple[object, ...]]]] 
     Fault: Session._fault,
     **checks.CHECKS,
 }
+
+
+def fax_job_key(job: Job) -> str:
+    """A fax job's outcome line: "forwarded to" only when it went out (a 360 forwarded nothing,
+    as the panel's Receive Sample Fax says too)."""
+    return "scenarios.outcome.fax_job_failed" if job.status in ("error", "canceled") else "scenarios.outcome.fax_job"
 
 
 def job_words(job: Job, extra: str, key: str = "scenarios.outcome.job") -> Msg:

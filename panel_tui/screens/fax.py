@@ -66,10 +66,21 @@ class FaxReceiveSampleScreen(PanelScreen):
             entry = self.device.errors.for_job(job) if job.status == "error" else None
             if entry is not None:
                 outcome = f"{outcome}\n{self.t(entry.status)}\n{self.t(entry.solution)}"
-            message.update(self.t("panel.fax.done", to=job.destination or "-", outcome=outcome))
+            message.update(self.t(fax_outcome_key(job.status, job.destination), to=job.destination, outcome=outcome))
         finally:
             self.busy = False
             self.query_one("#fax-receive", Button).disabled = False
+
+
+def fax_outcome_key(status: str, destination: str) -> str:
+    """The outcome line's catalog key: "forwarded to" only when the fax went somewhere.
+
+    A job that failed or was cancelled forwarded nothing, so it must not read "Fax forwarded
+    to -" (a new user took that for a send); with no Forward To there is no address to name.
+    """
+    if status not in ("error", "canceled"):
+        return "panel.fax.done"
+    return "panel.fax.not_forwarded_to" if destination else "panel.fax.not_forwarded"
 
 
 class FaxServerStatusScreen(StatusScreen):

@@ -134,10 +134,19 @@ class TileGrid(Grid, can_focus=True):
 
 
 def model_tiles(profile: DeviceProfile) -> tuple[tuple[str, str], ...]:
-    """Tiles only some models have (Epson Print Admin Serverless)."""
+    """Tiles only some models have, by the model's features (device_model/models/*.toml).
+
+    Epson Print Admin Serverless; Fax on a fax model, as a fax MFP's Home has one. The Fax tile
+    opens the emulator's fax screens (Receive Sample Fax, Fax Server Status), not a real panel's
+    send-a-fax screen (unverified: what the real tile opens first). Model tiles come after the
+    common ones, so a key sequence written for Home leads to the same tile on every model.
+    """
+    tiles: list[tuple[str, str]] = []
     if profile.has("print_admin_serverless"):
-        return (("pas", "panel.home.tile.pas"),)
-    return ()
+        tiles.append(("pas", "panel.home.tile.pas"))
+    if profile.has("fax"):
+        tiles.append(("fax_settings", "panel.home.tile.fax"))
+    return tuple(tiles)
 
 
 class HomeScreen(PanelScreen):

@@ -37,6 +37,9 @@ class StudentProgress:
     scan_sent: bool = False
     last_error: str = ""
     account: str = ""
+    #: the class tenant revoked the account's sessions (a trainer's push, a new password) since
+    #: the printer signed in: the printer still holds its sign-in, but its next send gets 370
+    revoked: bool = False
 
     @property
     def step(self) -> str:
@@ -76,18 +79,25 @@ def write_sessions(root: Path, sessions: list[dict[str, object]]) -> None:
 
 def signed_in_accounts(root: Path) -> set[str]:
     """Accounts holding an unrevoked refresh token in the class tenant (read-only)."""
+    return {upn for upn, state in (account_tokens(root) or {}).items() if state == "live"}
+
+
+def account_tokens(root: Path) -> dict[str, str] | None:
+    """Each account with refresh tokens in the class tenant: "live" (one still works) or
+    "revoked" (all revoked: Revoke sessions, a new password). None: the tenant cannot be read,
+    so nothing is known (read-only; the tenant may be running)."""
     db = Path(root) / TENANT_DIR / "tenant.sqlite3"
     if not db.exists():
-        return set()
+        return None
     try:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=2)
         try:
-            rows = conn.execute("SELECT DISTINCT upn FROM refresh_tokens WHERE revoked=0").fetchall()
+            rows = conn.execute("SELECT upn, MIN(revoked) FROM refresh_tokens GROUP BY upn").fetchall()
         finally:
             conn.close()
     except sqlite3.Error:
-        return set()
-    return {str(r[0]).lower() for r in rows}
+        return None
+    return {str(upn).lower(): ("live" if not revoked else "revoked") for upn, revoked in rows}
 
 
 def _device(student_dir: Path, row: StudentProgress) -> None:
@@ -120,14 +130,20 @@ def progress(root: Path) -> list[StudentProgress]:
     """Every student who has connected at least once, in name order."""
     root = Path(root)
     online = connected_students(root)
-    accounts = signed_in_accounts(root)
+    tokens = account_tokens(root) or {}
     rows = []
     for name in sorted(set(known_students(root)) | online):
         row = StudentProgress(name, connected=name in online)
-        row.signed_in = f"{name}@{DOMAIN}" in accounts
-        _device(root / STUDENTS_DIR / name, row)
+        _device(root / STUDENTS_DIR / name, row)  # the printer's own view: a committed sign-in
         if not row.account:
             row.account = f"{name}@{DOMAIN}"
+        state = tokens.get(row.account.lower())
+        if state == "live":
+            row.signed_in = True  # signed in, maybe not sent with OK yet
+        elif state == "revoked" and row.signed_in:
+            # the tenant knows at once what the printer learns only at its next send (370): the
+            # trainer who just pushed "revoke" sees it now, not after the student's next scan
+            row.signed_in, row.revoked = False, True
         rows.append(row)
     return rows
 
@@ -137,10 +153,13 @@ def format_table(rows: list[StudentProgress]) -> str:
     def mark(flag: bool) -> str:
         return "yes" if flag else "-"
 
+    def signed(row: StudentProgress) -> str:
+        return "revoked" if row.revoked else mark(row.signed_in)
+
     head = f"{'student':<20} {'connected':<10} {'signed in':<10} {'OK':<4} {'scan sent':<10} {'last error':<10}"
     lines = [head]
     for r in rows:
-        lines.append(f"{r.name:<20} {mark(r.connected):<10} {mark(r.signed_in):<10} "
+        lines.append(f"{r.name:<20} {mark(r.connected):<10} {signed(r):<10} "
                      f"{mark(r.ok_pressed):<4} {mark(r.scan_sent):<10} {r.last_error or '-':<10}")
     done = sum(r.done for r in rows)
     lines.append(f"{done} of {len(rows)} students have sent their first scan")

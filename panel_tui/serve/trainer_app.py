@@ -106,7 +106,7 @@ class TrainerApp(App[int]):
         for row in self.rows:
             seen.add(row.name)
             cells = [Text(row.name), Text(self.t(STEP_KEYS.get(row.step, "serve.step.none"))),
-                     Text(yes if row.connected else "-"), Text(yes if row.signed_in else "-"),
+                     Text(yes if row.connected else "-"), Text(self.t("serve.revoked") if row.revoked else yes if row.signed_in else "-"),
                      Text(yes if row.ok_pressed else "-"), Text(yes if row.scan_sent else "-"),
                      Text(row.last_error or "-")]
             if row.name in table.rows:

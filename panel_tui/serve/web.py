@@ -5,11 +5,17 @@ Every browser session (one WebSocket) runs its own panel process with its own st
 ``serve ssh``. Browsers keep some keys for themselves (F1 help, F3 find, F5 reload, Ctrl+P
 print, Ctrl+W close the tab), so the server also accepts others and hands the panel the key it
 expects: :data:`BROWSER_KEYS`. The page's title lists them.
+
+The page is textual-serve's own template, rewritten once at start (:func:`class_page`): a
+``<title>`` (the class and its keys, in ``--lang``), its few words in that language, and no
+Google Fonts link, so an offline class network never reaches for the internet.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -30,6 +36,43 @@ BROWSER_KEYS: dict[str, str] = {
 }
 KEYS_TITLE = "F8 Help · F9 Web Config · F10 Home · F7 commands"
 CA_ROUTE = "class-ca.pem"
+#: textual-serve's page template, which :func:`class_page` rewrites
+TEMPLATE = "app_index.html"
+#: the template's link to Google Fonts ("Roboto Mono"): the page falls back to a local monospace
+_FONT_LINK = re.compile(r"\s*<link[^>]*fonts\.googleapis\.com[^>]*>", re.S)
+
+
+def page_title(lang: str | None) -> str:
+    """The browser tab's title: the class and the keys a browser leaves to the panel."""
+    from device_model.i18n import translate
+
+    return translate(lang or "en", "serve.web.title")
+
+
+def class_page(template: str, lang: str | None) -> str:
+    """textual-serve's page for the class: a ``<title>`` (the tab showed only the URL), the
+    language's words for its Start / Session ended / Restart, and no fetch from the internet
+    (Google Fonts). Jinja's own ``{{ ... }}`` placeholders are kept for textual-serve to fill."""
+    from device_model.i18n import translate
+
+    code = lang or "en"
+    title = html.escape(page_title(code))
+    page = _FONT_LINK.sub("", template)
+    page = page.replace("<html>", f'<html lang="{code}">', 1)
+    page = page.replace("<head>", f"<head>\n    <meta charset=\"utf-8\" />\n    <title>{title}</title>", 1)
+    page = page.replace("{{ application.name or 'Textual Application' }}", title)
+    for english, key in ((">Start</button>", "serve.web.start"), (">Session ended.</div>", "serve.web.ended"),
+                         (">Restart</button>", "serve.web.restart")):
+        closing = english[english.index("<"):]
+        page = page.replace(english, f">{html.escape(translate(code, key))}{closing}")
+    return page
+
+
+def textual_serve_template() -> str:
+    """The page template of the installed textual-serve (constraints.txt pins it)."""
+    import textual_serve
+
+    return (Path(textual_serve.__file__).parent / "templates" / TEMPLATE).read_text("utf-8")
 
 
 def translate_keys(data: str) -> str:
@@ -50,14 +93,20 @@ class ClassWebServer(Server):
     def __init__(self, command: str, *, max_sessions: int, ca_path: Path | None = None,
                  host: str = "localhost", port: int = 8000, title: str | None = None,
                  lang: str | None = None) -> None:
-        super().__init__(command, host=host, port=port, title=title)
+        super().__init__(command, host=host, port=port, title=title or page_title(lang))
         self.max_sessions = max_sessions
         self.lang = lang
         self.active = 0
         self.ca_path = ca_path
+        self.page = class_page(textual_serve_template(), lang)
 
     async def _make_app(self) -> web.Application:
+        import aiohttp_jinja2
+        import jinja2
+
         app = await super()._make_app()
+        # the class's page instead of the package's file (same name, same placeholders)
+        aiohttp_jinja2.setup(app, loader=jinja2.DictLoader({TEMPLATE: self.page}))
         if self.ca_path is not None:
             app.router.add_get("/" + CA_ROUTE, self.handle_ca)
         return app
@@ -129,8 +178,7 @@ async def run_web(args: argparse.Namespace, root: Path) -> int:
     server = ClassWebServer(session_command(root, tenant.url, tenant.student_ca(args.student_admin),
                                             args.lang, ClassOptions.from_args(args)),
                             host=args.bind, port=args.port, max_sessions=args.max_sessions,
-                            ca_path=tenant.ca_path, lang=args.lang,
-                            title=f"panel-tui — {KEYS_TITLE}")
+                            ca_path=tenant.ca_path, lang=args.lang)
     runner = None
     try:
         try:

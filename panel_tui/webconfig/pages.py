@@ -66,7 +66,9 @@ class ProductStatusPage(VerticalScroll, can_focus=False):
         profile = device.profile
         ip = device_ip(self)
         rows = [
-            ("webconfig.status_page.printer_status", tr(self, "webconfig.status_page.available")),
+            # a scanner is no printer: its status row says Scanner Status (unverified wording)
+            ("webconfig.status_page.printer_status" if profile.has("print") else "webconfig.status_page.scanner_status",
+             tr(self, "webconfig.status_page.available")),
             ("webconfig.status_page.model", profile.model),
             ("webconfig.status_page.serial", profile.serial_number),
             ("webconfig.status_page.firmware", profile.firmware_version),

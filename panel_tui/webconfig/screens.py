@@ -30,7 +30,9 @@ from panel_tui.webconfig.notifications import EmailNotificationPage
 from panel_tui.webconfig.page_switcher import PageSwitcher, build_page, page_widget_id
 from panel_tui.webconfig.pages import NotEmulatedPage, ProductStatusPage, TrainerHintsPage, device_ip
 from panel_tui.webconfig.session import SignInSession
-from panel_tui.webconfig.site_map import ADMIN_PAGES, EMULATED, EXTRA_PAGES, NAV, NAV_FEATURES, NAV_SHORT, TABS
+from panel_tui.webconfig.site_map import (
+    ADMIN_PAGES, EMULATED, EXTRA_PAGES, NAV, NAV_FEATURES, NAV_SHORT, TAB_FEATURES, TABS,
+)
 from panel_tui.webconfig.tabstrip import TabStrip
 from panel_tui.widgets.chrome import update_key_line
 
@@ -93,9 +95,10 @@ class WebConfigScreen(Screen[None]):
         return f"webconfig.page_help.{self.page}" if self.page in EXTRA_PAGES else "webconfig.help"
 
     def tabs(self) -> tuple[str, ...]:
-        """The top tabs this model shows (no Fax tab on a model without fax)."""
-        has_fax = host(self).device.profile.has_fax
-        return tuple(t for t in TABS if t != "fax" or has_fax)
+        """The top tabs this model shows (no Fax tab on a model without fax, no Print tab on a
+        scanner): the model's features decide (site_map.TAB_FEATURES)."""
+        profile = host(self).device.profile
+        return tuple(t for t in TABS if profile.has(TAB_FEATURES.get(t)))
 
     def _brand(self) -> str:
         model = host(self).device.profile.model or "EPSON"

@@ -40,6 +40,9 @@ NAV: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 
+#: Tabs only models with this feature have (a scanner has no Print tab, a model without fax no Fax)
+TAB_FEATURES: dict[str, str] = {"print": "print", "fax": "fax"}
+
 #: Pages only models with this feature have (device_model/models): absent, not "not emulated"
 NAV_FEATURES: dict[str, str] = {
     "additional_network": "additional_network", "fax_server": "fax_server", "fax_server_email": "fax_server",

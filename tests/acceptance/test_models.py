@@ -54,7 +54,7 @@ def test_oauth2_is_refused_on_the_additional_network(launch: Launch) -> None:
     panel.type("X3HC087900")
     panel.press("enter")
     panel.wait_for("Log out")
-    panel.press("right", "right", "right")
+    panel.press("right", "right", "right", "right")  # Print, Scan/Copy, Fax (a fax MFP), Network
     panel.wait_for("Additional Network", "Authentication Method")  # the model's extra page
     panel.press("enter", "enter", "down", "down", "down", "enter")  # Basic: OAuth2
     panel.wait_for("Microsoft Exchange Online")

@@ -67,6 +67,21 @@ def test_admin_commands_against_a_running_tenant(tenant, capsys):
     assert secret not in out
 
 
+def test_info_of_a_stopped_tenant_still_names_its_ca(tenant_factory, capsys):
+    """README step 6 sends people to `cloud-sim info` for ca_cert_path, and the panel (with its
+    embedded tenant) is often stopped then: the state dir's facts are printed, running: false."""
+    tenant = tenant_factory()
+    sd = tenant.state_dir
+    rc, out, _ = _run(capsys, "info", "--state-dir", str(sd))
+    assert rc == 0 and json.loads(out)["running"] is True
+    tenant.stop()
+    rc, out, _ = _run(capsys, "info", "--state-dir", str(sd))
+    info = json.loads(out)
+    assert rc == 0 and info["running"] is False
+    assert info["ca_cert_path"] == str((sd / "ca.pem").resolve()) and (sd / "ca.pem").is_file()
+    assert info["state_dir"] == str(sd.resolve()) and info["client_id"] == tenant.client_id
+
+
 def test_revoke_sessions_from_the_cli(tenant, capsys):
     app = msal_app(tenant)
     flow = start_flow(app)

@@ -47,6 +47,26 @@ async def test_menu_follows_the_model(tmp_path: Path) -> None:
     assert "additional_network_status" not in await _menu_ids(model_device(tmp_path / "d", "wf-c5890"), "network_status")
 
 
+async def test_a_scanner_has_no_printer_parts(tmp_path: Path) -> None:
+    """DS-C490 (a scanner): no Printer Settings in Settings, no Print Status Sheet, no Print tab in
+    Web Config, and Product Status says Scanner Status, not Printer Status (EN and LV)."""
+    settings = await _menu_ids(model_device(tmp_path / "a", "ds-c490"), "settings")
+    assert "printer_settings" not in settings and "scan_settings" in settings
+    assert "print_status_sheet" not in await _menu_ids(model_device(tmp_path / "b", "ds-c490"), "network_status")
+    assert "printer_settings" in await _menu_ids(model_device(tmp_path / "c", "wf-c5890"), "general_settings")
+
+    for lang, printer, scanner in (("en", "Printer Status", "Scanner Status"), ("lv", "Printera statuss", "Skenera statuss")):
+        async def check(app, pilot) -> None:  # type: ignore[no-untyped-def]
+            screen = app.screen
+            assert "print" not in screen.tabs() and "scan_copy" in screen.tabs()
+            screen.open_page("status", "product_status")
+            await pilot.pause()
+            text = screen_text(app)
+            assert scanner in text and printer not in text  # noqa: B023 - run before the loop goes on
+
+        await _webconfig(model_device(tmp_path / f"wc-{lang}", "ds-c490", lang), check)
+
+
 async def _webconfig(device: Device, pilot_fn) -> None:  # type: ignore[no-untyped-def]
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -234,7 +254,8 @@ def test_fax_server_page_snapshot(snap_compare, tmp_path: Path, lang: str) -> No
 
 async def test_panel_fax_menu_receives_a_sample_fax(tmp_path: Path) -> None:
     """Settings > General Settings > Fax Settings > Receive Sample Fax: with no Fax Server set,
-    the forward ends "Not set" and Job Status has a Fax job; F1 explains the screen."""
+    the forward ends "Not set", says it was not forwarded and points at Web Config's Fax >
+    Fax Server > Email Server Settings; Job Status has a Fax job; F1 explains the screen."""
     from panel_tui.screens.fax import FaxReceiveSampleScreen
 
     device = model_device(tmp_path, "am-c4000")
@@ -244,7 +265,11 @@ async def test_panel_fax_menu_receives_a_sample_fax(tmp_path: Path) -> None:
         await app.push_screen(FaxReceiveSampleScreen(menu_tree.find("fax_receive_sample")))
         await wait_until(pilot, lambda: "A sample fax will arrive" in screen_text(app), "the confirmation")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: "Fax forwarded to" in screen_text(app), "the outcome")
+        await wait_until(pilot, lambda: "The fax was not forwarded" in screen_text(app), "the outcome")
+        text = screen_text(app)
+        # nothing went anywhere: no "forwarded to -"; the advice names the Fax Server's own page
+        assert "forwarded to" not in text
+        assert "Fax > Fax Server > Email Server" in text and "Network > Email Server" not in text
         job = device.jobs.log[0]
         assert job.kind == "fax" and job.status == "error"
         app.action_help()
@@ -289,7 +314,7 @@ async def test_pas_login_and_to_email_needs_the_users_own_sign_in(tmp_path: Path
 
     assert model_tiles(models.default()) == ()
     device = model_device(tmp_path, "am-c4000")
-    assert [t for t, _ in model_tiles(device.profile)] == ["pas"]
+    assert [t for t, _ in model_tiles(device.profile)] == ["pas", "fax_settings"]
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = PasScreen()
@@ -374,3 +399,53 @@ def test_fax_server_status_snapshot(snap_compare, tmp_path: Path, lang: str) -> 
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_screen)
+
+
+@pytest.mark.parametrize(("model_id", "lang", "label"), [("am-c4000", "en", "Fax"), ("wf-c879r", "lv", "Fakss")])
+async def test_a_fax_model_has_a_fax_tile_on_home(tmp_path: Path, model_id: str, lang: str, label: str) -> None:
+    """A fax MFP's Home has Fax (after the tiles every model has): Enter on it opens the fax
+    screens, Receive Sample Fax first. The default model has no Fax tile."""
+    from panel_tui.screens.home import HomeScreen, TileGrid
+
+    app = make_app(model_device(tmp_path / model_id, model_id, lang))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        grid = app.screen.query_one(TileGrid)
+        ids = [t.tile_id for t in grid.tiles]
+        assert ids[-1] == "fax_settings" and ids[:4] == ["scan", "settings", "job_status", "webconfig"]
+        assert label in screen_text(app)
+        grid.select_tile("fax_settings")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, MenuScreen), "the fax menu")
+        assert [n.id for n in app.screen.items()][0] == "fax_receive_sample"
+    app = make_app(model_device(tmp_path / "default", "wf-c5890"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "fax_settings" not in [t.tile_id for t in app.screen.query_one(TileGrid).tiles]
+
+
+async def test_lock_setting_locks_what_the_model_says(tmp_path: Path) -> None:
+    """What Lock Setting locks differs by model (REFERENCE.md): the DS-C490 scanner's model data
+    adds Scan Settings (as Epson's scanners lock Scanner Settings): with the lock on it carries
+    the padlock and asks for the password; on the printers it stays open."""
+    from panel_tui.screens.base import is_locked
+    from panel_tui.screens.keypad import KeypadScreen
+
+    scanner = model_device(tmp_path / "scanner", "ds-c490")
+    printer = model_device(tmp_path / "printer", "wf-c5890")
+    for device in (scanner, printer):
+        device.update("admin", lock_setting=True)
+    node = menu_tree.find("scan_settings")
+    assert is_locked(scanner, node) and not is_locked(printer, node)
+    assert is_locked(printer, menu_tree.find("network_settings"))  # every model's lock stays
+
+    app = make_app(scanner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(MenuScreen(menu_tree.find("settings")))
+        await wait_until(pilot, lambda: "Scan Settings" in screen_text(app), "the scanner's Settings")
+        line = next(line for line in screen_text(app).splitlines() if "Scan Settings" in line)
+        assert "locked" in line
+        app.open_item("scan_settings")
+        await wait_until(pilot, lambda: isinstance(app.screen, KeypadScreen), "the password keypad")
+        await pilot.pause()  # let the keypad mount before the app ends

@@ -102,3 +102,19 @@ def test_314_refused_by_the_server_does_not_advise_attached_file_max_size() -> N
         printer_advice = catalog.translate(lang, errors.for_job(by_printer).solution)
         assert server_advice != printer_advice
     assert "Attached File Max Size" not in catalog.translate("en", errors.for_job(by_server).solution)
+
+
+def test_a_not_set_fax_points_at_the_fax_servers_settings(tmp_path: Path) -> None:
+    """A received fax goes out through Fax > Fax Server > Email Server Settings (guide p. 8): its
+    "not set" must send the admin there, not to Network > Email Server, which a fax never uses."""
+    dev = Device(tmp_path / "d")
+    job = dev.jobs.record("fax", "", "error", None, error="not_set", note="email.job.not_set_smtp")
+    entry = dev.errors.for_job(job)
+    assert entry is not None
+    cat = Catalog()
+    for lang in ("en", "lv"):
+        solution = cat.translate(lang, entry.solution)
+        assert "Fax > Fax Server > Email Server Settings" in solution
+        assert "Network > Email Server" not in solution
+        assert cat.translate(lang, entry.panel_message) != cat.translate(lang, "error.not_set.panel")
+        assert "Fax" in cat.translate("en", entry.status) or lang == "lv"

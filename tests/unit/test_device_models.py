@@ -16,9 +16,9 @@ def test_catalogue_has_a_full_model_the_default_and_an_additional_network() -> N
     entries = models.catalogue()
     assert entries[0].default and entries[0].id == "wf-c5890"
     features = {e.id: e.profile.features for e in entries}
-    assert features["wf-c5890"] == frozenset()
-    assert features["am-c4000"] == {"fax", "fax_server", "print_admin_serverless", "additional_network"}
-    assert "additional_network" in features["wf-c879r"] and "fax" not in features["wf-c879r"]
+    assert features["wf-c5890"] == {"print"}
+    assert features["am-c4000"] == {"print", "fax", "fax_server", "print_admin_serverless", "additional_network"}
+    assert {"additional_network", "fax", "fax_server"} <= features["wf-c879r"]
     assert len({e.profile.serial_number for e in entries}) == len(entries)
 
 
@@ -109,3 +109,64 @@ def test_scripts_know_receive_fax() -> None:
     assert any(isinstance(s, catalog.ReceiveFax) for s in steps)
     assert catalog.get("fax-360-not-signed-in").setup[-1] == catalog.settings(
         "fax_server", **catalog.FAX_SERVER_OAUTH2)  # apply stops before the fax arrives
+
+
+def test_a_scanner_does_not_print() -> None:
+    """The DS-C490 is a scanner: its model data says it does not print (REFERENCE.md: simpler
+    devices drop parts), and the listing says so; every other model prints."""
+    for entry in models.catalogue():
+        assert entry.profile.has("print") == (entry.id != "ds-c490"), entry.id
+    lines = models.listing().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("ds-c490"))
+    assert "scanner: no print" in lines[at + 2]
+
+
+def test_fax_mfps_say_which_variant_and_whether_fax_is_emulated() -> None:
+    """The WF-C5890 and WF-C879R are sold as fax MFPs (WF-C5890DWF, WF-C879RDWF): the listing
+    names the variant; the WF-C879R has fax, and the default says its fax is not emulated (so a
+    trainer does not read "no fax" as the emulator getting the product wrong)."""
+    lines = models.listing().splitlines()
+    c5890 = lines.index(next(line for line in lines if line.startswith("wf-c5890")))
+    assert "as WF-C5890DWF" in lines[c5890 + 1] and "fax is not emulated" in lines[c5890 + 3]
+    c879r = lines.index(next(line for line in lines if line.startswith("wf-c879r")))
+    assert "as WF-C879RDWF" in lines[c879r + 1] and lines[c879r + 2].split()[0] == "fax,"
+    assert all(len(line) <= 80 for line in lines)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "already holds a printer of model am-c4000"), ("lv", "jau ir printeris am-c4000")])
+def test_a_state_dir_refuses_another_model(tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, words: str) -> None:
+    """A state dir is one printer: `--model ds-c490` on an AM-C4000's state dir exits 2 and says
+    how to go on (no --model, another --state-dir, or delete it), before anything is written;
+    the same model, or a new state dir, starts as before. The default model's printer (which
+    writes no model.json) is kept too."""
+    from panel_tui.cli import main
+
+    state = tmp_path / "printer"
+    models.for_state_dir(state, "am-c4000")
+    assert main(["--model", "ds-c490", "--state-dir", str(state), "--lang", lang]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "--state-dir" in err and str(state) in err
+    assert models.stored_model(state) == "am-c4000"  # untouched
+    assert models.model_change(state, "am-c4000") is None
+    assert models.model_change(tmp_path / "new", "ds-c490") is None
+
+    default_printer = tmp_path / "default"
+    Device(default_printer, profile=models.for_state_dir(default_printer)).update("basic", language="lv")
+    assert models.model_change(default_printer, "ds-c490") == ("wf-c5890", "ds-c490")
+    assert models.model_change(default_printer, "wf-c5890") is None
+
+
+def test_a_failed_fax_scenario_does_not_say_forwarded() -> None:
+    """Cloud > Scenarios' fax line: a 360 forwarded nothing, so it must not read "forwarded to"."""
+    from types import SimpleNamespace
+
+    from device_model.i18n import Catalog
+    from panel_tui.scenarios.engine import fax_job_key
+
+    failed = SimpleNamespace(status="error")
+    assert fax_job_key(failed) == "scenarios.outcome.fax_job_failed"
+    assert fax_job_key(SimpleNamespace(status="completed")) == "scenarios.outcome.fax_job"
+    cat = Catalog()
+    en = cat.translate("en", fax_job_key(failed), id=3, to="a@b.c", result="360", extra="")
+    lv = cat.translate("lv", fax_job_key(failed), id=3, to="a@b.c", result="360", extra="")
+    assert en == "fax job 3 not forwarded to a@b.c: 360" and "netika pārsūtīts" in lv
