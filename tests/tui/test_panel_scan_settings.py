@@ -10,7 +10,7 @@ from device_model import Device, DeviceProfile
 from panel_tui.screens.menu import MenuScreen
 from panel_tui.screens.settings_forms import ScanSettingsScreen
 
-from .conftest import make_app
+from .conftest import make_app, set_oauth2
 from .helpers import screen_text, static_text
 from .test_webconfig_support import (
     ADMIN,
@@ -92,10 +92,10 @@ async def test_panel_alone_reproduces_314(live_device: Device, tenant: Any) -> N
     from panel_tui.cloud.admin_pane import AdminPane
     from panel_tui.scan.screens import ScanScreen
 
-    from .test_scan_to_email import _oauth2
+    from .test_webconfig_support import PRINTER
 
     device = live_device
-    _oauth2(device)
+    set_oauth2(device, PRINTER)
     app = linked_app(device, tenant)
     attempt = await asyncio.to_thread(device.email.begin_sign_in, "exchange_online")
     async with app.run_test(size=(80, 24)) as pilot:
