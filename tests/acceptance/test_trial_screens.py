@@ -46,3 +46,59 @@ def test_scan_email_key_line_names_what_enter_does_and_ctrl_s_starts(launch: Lau
     t.wait_for(w["open_list"])
     t.press("ctrl+s")
     t.wait_for(w["sending"])
+
+
+LOCK = {
+    "en": {"path": ["Settings", "General Settings", "System Administration", "Security Settings",
+                    "Admin Settings", "Lock Setting"],
+           "label": "Lock Setting", "on": "On", "save": "Enter Save", "list": "Enter Open the list",
+           "not_saved": "Not saved", "menu": "Admin Password"},
+    "lv": {"path": ["Iestatījumi", "Vispārīgie iestatījumi", "Sistēmas administrēšana",
+                    "Drošības iestatījumi", "Administratora iestatījumi", "Bloķēšanas iestatījums"],
+           "label": "Bloķēšanas iestatījums", "on": "Iesl", "save": "Enter Saglabāt",
+           "list": "Enter Atvērt sarakstu", "not_saved": "Nav saglabāts", "menu": "Administratora parole"},
+}
+
+
+def _field(t: Terminal, label: str) -> str:
+    """The form's row of the field ``label`` (not the breadcrumbs that name it too)."""
+    return next((line for line in t.text().splitlines() if line.strip().startswith(label)), "")
+
+
+def _open_lock_setting(t: Terminal, w: dict[str, object]) -> None:
+    path = w["path"]
+    assert isinstance(path, list)
+    t.wait_for(path[0])
+    t.press("enter")
+    t.wait_for(path[1])
+    t.press("enter")
+    t.wait_for(path[2])
+    t.press("down", "down", "down", "down", "down", "enter")
+    t.wait_for(path[3])
+    t.press("enter")
+    t.wait_for(path[4])
+    t.press("enter")
+    t.wait_for(path[5])
+    t.press("down", "enter")
+    t.wait_for(str(w["list"]))
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_lock_setting_pick_keeps_the_cursor_and_cancel_says_not_saved(launch: Launch, lang: str) -> None:
+    """Lock Setting: On picked from the list, the cursor stays on the field (it jumped to Save, so
+    the Tab meant to reach Save landed on Cancel); Tab reaches Save; Cancel (or Esc) after a
+    change says it was not saved, and the lock stays off."""
+    w = LOCK[lang]
+    t = launch("panel-tui", "--lang", lang)
+    _open_lock_setting(t, w)
+    t.press("enter")  # the list
+    t.wait_for("╭")
+    t.press("up", "enter")  # On
+    t.wait_until(lambda: "╭" not in t.text() and str(w["on"]) in _field(t, str(w["label"])), "On picked")
+    t.settle(0.3)
+    assert str(w["list"]) in _key_line(t), t.text()  # the cursor is still on the field
+    t.press("tab")
+    t.wait_for(str(w["save"]))  # Tab: Save
+    t.press("tab", "enter")  # Cancel
+    t.wait_for(str(w["not_saved"]))
+    t.wait_for(str(w["menu"]))  # back in Admin Settings
