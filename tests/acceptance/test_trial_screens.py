@@ -102,3 +102,35 @@ def test_lock_setting_pick_keeps_the_cursor_and_cancel_says_not_saved(launch: La
     t.press("tab", "enter")  # Cancel
     t.wait_for(str(w["not_saved"]))
     t.wait_for(str(w["menu"]))  # back in Admin Settings
+
+
+def _resize(t: Terminal, cols: int, rows: int) -> None:
+    """The person drags the window: the pty and the emulated screen change size."""
+    t.child.setwinsize(rows, cols)
+    t.screen.resize(rows, cols)
+    t.cols, t.rows = cols, rows
+
+
+@pytest.mark.parametrize(
+    ("lang", "notice", "guide", "left"),
+    [("en", "needs a terminal of at least 80×24", "Next step:", "Left"),
+     ("lv", "vajadzīgs vismaz 80×24", "Nākamā darbība:", "Pa kreisi")],
+)
+def test_below_80x24_the_guide_line_and_key_box_hide_under_the_notice(
+    launch: Launch, lang: str, notice: str, guide: str, left: str
+) -> None:
+    """With --guided --show-keys the guide line and the key box were drawn under the "too small"
+    notice, cut off; they hide while it shows and come back at 80×24."""
+    t = launch("panel-tui", "--lang", lang, "--guided", "--show-keys")
+    t.wait_for(guide)
+    t.press("left")  # a key in the box
+    t.wait_for(left)
+    _resize(t, 60, 20)
+    t.wait_for(notice, "60×20")
+    t.press("left")  # a key pressed while the notice shows: no box for it either
+    t.settle(0.5)
+    screen = t.text()
+    assert guide not in screen and left not in screen, screen
+    _resize(t, 80, 24)
+    t.wait_gone(notice)
+    t.wait_for(guide)
