@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Select, Static
+from textual.widgets import Button, Static
 
 from panel_tui.screens.base import PanelScreen
 from panel_tui.screens.form_screen import FormScreen

@@ -9,13 +9,16 @@ stood still (25 s later it still said 18), so nobody could tell when to try agai
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from textual.dom import DOMNode
-from textual.timer import Timer
-
-from device_model.admin import LoginResult
 from device_model.i18n import Msg
 from panel_tui.ui.host import host
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+    from textual.timer import Timer
+
+    from device_model.admin import LoginResult
 
 
 def lockout_line(node: DOMNode, seconds: int) -> str:

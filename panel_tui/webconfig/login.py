@@ -18,8 +18,6 @@ from panel_tui.ui.typeahead import TypeAheadInput
 from panel_tui.ui.workers import call_in_ui, reported
 
 if TYPE_CHECKING:
-    from textual.dom import DOMNode
-
     from device_model.admin import LoginResult
 
 
