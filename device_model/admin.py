@@ -95,7 +95,10 @@ class AdminError(Exception):
 
 @dataclass(frozen=True)
 class LoginResult:
-    """Outcome of a login: ``status`` is "ok", "wrong" or "throttled".
+    """Outcome of a login: ``status`` is "ok", "wrong", "throttled" or "empty".
+
+    "empty" (nothing typed) is not a wrong password: it asks for one and does not count toward
+    the lock-out (an Enter pressed by mistake must not make the admin wait).
 
     ``retry_after`` is the number of seconds (device clock) before another try is accepted;
     ``message`` is what to show (None on success).
@@ -286,7 +289,9 @@ class AdminLock:
         with self._lock:
             wait = self.retry_after()
             if wait > 0:
-                return LoginResult("throttled", wait, Msg.of("admin.throttled", seconds=wait), self._failures)
+                return LoginResult("throttled", wait, Msg.of("admin.throttled", count=wait), self._failures)
+            if not password:
+                return LoginResult("empty", 0, Msg.of("admin.password_needed"), self._failures)
             if check_password(password, self._record, self._device.profile.default_admin_password):
                 self._failures = 0
                 self._throttled_until = None

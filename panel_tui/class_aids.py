@@ -316,6 +316,13 @@ class ClassAids:
             return
         if isinstance(screen, SystemModalScreen) and not self.show_keys:
             return
+        if getattr(screen, "HIDES_CLASS_AIDS", False):
+            # the "too small" notice: the guide line and the key box were drawn under it, cut
+            # off; they come back on the screen below once the notice goes (a screen change)
+            for aid in [*screen.query_children(AidsRack), *screen.query_children(GuideLine),
+                        *screen.query_children(KeyRow)]:
+                aid.remove()
+            return
         racks = list(screen.query_children(AidsRack))
         if self.show_keys and not racks:
             box = KeyBox(" ".join(self.keys.texts()), markup=False)

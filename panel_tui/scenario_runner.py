@@ -185,6 +185,8 @@ class ScenarioRunner:
         self._notify_end(run)
 
     def _notify_end(self, run: ScenarioRun) -> None:
+        if _shown_in_place(self.app):
+            return  # F4 > Scenarios has the cursor: its result lines say it (a toast covered them)
         app = _host(self.app)
         notify = self.app.notify
         sid = run.scenario.id
@@ -197,6 +199,14 @@ class ScenarioRunner:
             notify(app.t("cloud.scenarios.notify_sent", id=sid, code=code_text(app, run.result.code)), timeout=6)
         else:
             notify(app.t("cloud.scenarios.notify_applied", id=sid), timeout=6)
+
+
+def _shown_in_place(app: App[None]) -> bool:
+    """Whether the cursor is in a pane that shows the run's outcome itself (F4 > Scenarios,
+    marked ``SHOWS_SCENARIO_RUNS``): there the end is said in its result lines, not a toast."""
+    focused = app.focused
+    return focused is not None and any(getattr(node, "SHOWS_SCENARIO_RUNS", False)
+                                       for node in focused.ancestors_with_self)
 
 
 def code_text(app: PanelHost, code: int | str) -> str:

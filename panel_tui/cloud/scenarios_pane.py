@@ -30,6 +30,9 @@ class ScenariosPane(Vertical):
     BINDINGS = [
         Binding("s", "apply(True)", "Apply and send", show=False),
     ]
+    #: the run's end is said in the result lines here; the runner's toast, over the pane's
+    #: bottom right, covered the last of them (scenario_runner._shown_in_place)
+    SHOWS_SCENARIO_RUNS = True
 
     # 80x24: header, tabs and hints leave 19 rows: list 7, description 3, buttons 1, outcomes 8.
     DEFAULT_CSS = """

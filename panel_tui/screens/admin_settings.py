@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Select, Static
+from textual.widgets import Button, Static
 
 from panel_tui.screens.base import PanelScreen
 from panel_tui.screens.form_screen import FormScreen
@@ -157,24 +157,12 @@ class LockSettingScreen(FormScreen):
         super().__init__(node)
         #: the Register form was opened for the lock: coming back registered, ask the password
         self._registering = False
-        #: the value the On/Off list shows (a Changed to another value is the person's choice)
-        self._shown: object = self.device.admin.lock_setting
 
     def fields(self) -> Sequence[FieldSpec]:
         return (
             FieldSpec("lock_setting", "panel.field.lock_setting",
                       choices=(("panel.field.on", True), ("panel.field.off", False))),
         )
-
-    @on(Select.Changed, "#field-lock_setting")
-    def _chosen(self, event: Select.Changed) -> None:
-        """On or Off picked from the list: the focus goes to Save, so the next Enter saves (as
-        the hints say) instead of opening the one-field list again. The Changed the Select
-        posts for its first value, when the form opens, is not a choice."""
-        if event.value == self._shown:
-            return
-        self._shown = event.value
-        self.query_one("#save", Button).focus()
 
     def action_save(self) -> None:
         admin = self.device.admin

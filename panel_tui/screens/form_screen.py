@@ -31,11 +31,19 @@ class FormScreen(PanelScreen):
     SECTION = ""
     HINTS_KEY = "panel.hints.form"
     HELP_KEY = "panel.help.form"
-    BINDINGS = [Binding("ctrl+s", "save", show=False), *ARROW_FIELD_BINDINGS]
+    #: Esc leaves as Cancel does (saying "Not saved" when something was changed); an open
+    #: drop-down list takes Esc first (it closes the list)
+    BINDINGS = [
+        Binding("ctrl+s", "save", show=False),
+        Binding("escape", "cancel", show=False),
+        *ARROW_FIELD_BINDINGS,
+    ]
 
     def __init__(self, node: MenuNode | None = None) -> None:
         super().__init__(node)
         self._draft: FormValues | None = None
+        #: what the fields showed when the form opened (a change from it is unsaved until Save)
+        self._opened_with: FormValues | None = None
 
     def fields(self) -> Sequence[FieldSpec]:
         raise NotImplementedError
@@ -65,6 +73,8 @@ class FormScreen(PanelScreen):
 
     def on_mount(self) -> None:
         apply_enabled(self, self.fields())
+        if self._opened_with is None:
+            self._opened_with = read_fields(self, self.fields())
         self.query_one("#form").query("Input, Select").first().focus()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -108,6 +118,20 @@ class FormScreen(PanelScreen):
 
     @on(Button.Pressed, "#cancel")
     def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether a field shows other than it did when the form opened."""
+        if self._opened_with is None or not self.query("#form"):
+            return False
+        return read_fields(self, self.fields()) != self._opened_with
+
+    def action_cancel(self) -> None:
+        """Cancel or Esc: leave without saving. A change is said to be not saved: a trial user
+        picked Lock Setting On, Tab landed on Cancel, Enter, and the lock stayed Off without a
+        word."""
+        if self.has_unsaved_changes():
+            self.notify(self.t("panel.common.not_saved"))
         self.dismiss_form()
 
     def values_to_save(self) -> FormValues:

@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from panel_tui.widgets.chrome import KeyHints
+from panel_tui.widgets.chrome import KeyHints, update_key_line
 
 
 class HelpScreen(ModalScreen[None]):
@@ -32,16 +32,41 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
+        text = t(self.key)
         with VerticalScroll():
             yield Static(t("panel.help.title"), id="help-title", markup=False)
-            yield Static(t(self.key), id="help-text", markup=False)
-            yield Static(t("panel.help.keys"), id="help-keys", markup=False)
+            if _names_its_keys(text, t("panel.help.keys_label")):
+                # Web Config's and F4's help end with their own "Keys:" paragraph: the keys that
+                # work everywhere join it (two "Keys:" paragraphs in a row read as a mistake)
+                yield Static(f"{text.rstrip()} {t('panel.help.keys_everywhere')}", id="help-text", markup=False)
+            else:
+                yield Static(text, id="help-text", markup=False)
+                yield Static(t("panel.help.keys"), id="help-keys", markup=False)
             yield Static(t("panel.help.class_aids"), id="help-aids", markup=False)
         # a window has a key line too: the bottom line is never blank (nor the key box's place)
         yield KeyHints(t("panel.hints.help_window"), id="hints")
 
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._name_scroll_keys)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._name_scroll_keys)
+
+    def _name_scroll_keys(self) -> None:
+        """Name the scroll keys on the key line while the text is longer than the box (a
+        scrollbar alone did not tell a trial user that ↓ and PgDn show the rest)."""
+        t = self.app.t  # type: ignore[attr-defined]
+        scrolls = self.query_one(VerticalScroll).max_scroll_y > 0
+        key = "panel.hints.help_window_scroll" if scrolls else "panel.hints.help_window"
+        update_key_line(self.query_one("#hints", KeyHints), t(key))
+
     def action_dismiss_help(self) -> None:
         self.dismiss(None)
+
+
+def _names_its_keys(text: str, label: str) -> bool:
+    """Whether a help text has its own keys paragraph (a line that starts "Keys:")."""
+    return any(line.startswith(label) for line in text.splitlines())
 
 
 def toggle_help(app: App[None]) -> None:

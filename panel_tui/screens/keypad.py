@@ -3,7 +3,9 @@
 The password has letters (the factory one is the serial number, e.g. X4ZB012345), so this is a
 text field that says so, not a numeric keypad: characters are typed straight into the (masked)
 field; Enter is OK, Esc cancels. Wrong passwords get a message; when the device throttles
-retries the wait is shown and OK is refused until it has passed.
+retries the wait is shown, counting down, and OK is refused until it has passed (a password
+typed meanwhile stays in the field, "not checked", for an Enter once the wait is over). An
+empty field asks for the password and is not counted as a wrong one.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from panel_tui.ui.host import host
+from panel_tui.ui.lockout import LockoutCountdown, answer_lead, lockout_line
 from panel_tui.widgets.chrome import KeyHints
 
 if TYPE_CHECKING:
@@ -55,6 +58,9 @@ class KeypadScreen(ModalScreen[bool]):
         self.title_key = title_key
         #: what the password is asked for (logging in; turning the lock on)
         self.prompt_key = prompt_key
+        #: the answer's first line (wrong / not checked / asks for it); the wait's line follows
+        self._lead = ""
+        self._countdown = LockoutCountdown(self, self._show_wait)
 
     def t(self, key: str, **params: object) -> str:
         return host(self).t(key, **params)
@@ -100,24 +106,24 @@ class KeypadScreen(ModalScreen[bool]):
 
     def _submit(self, password: str) -> None:
         device = host(self).device
-        message = self.query_one("#kp-message", Static)
         field = self.query_one("#kp-input", Input)
         result = device.admin.login(password)
         ok, wait = login_outcome(result)
         if ok:
             self.dismiss(True)
             return
-        field.value = ""
-        status = result.status
-        lines = []
-        if status == "throttled":
-            lines.append(self.t("panel.keypad.throttled", seconds=int(wait + 0.999)))
-        else:
-            msg = result.message
-            lines.append(device.t(msg) if msg is not None else self.t("panel.keypad.wrong"))
-            if wait > 0:
-                lines.append(self.t("panel.keypad.throttled", seconds=int(wait + 0.999)))
-        message.update("\n".join(lines))
+        if result.status == "wrong":
+            field.value = ""  # kept when not checked: Enter once the wait is over tries it
+        self._lead = answer_lead(self, result)
+        self._show_wait(int(wait + 0.999))
+        self._countdown.follow(int(wait + 0.999))
+
+    def _show_wait(self, seconds: int) -> None:
+        """The answer, with the lock-out's line under it while (and just after) it lasts."""
+        lines = [self._lead] if self._lead else []
+        if seconds > 0 or self._countdown.running:
+            lines.append(lockout_line(self, seconds))
+        self.query_one("#kp-message", Static).update("\n".join(lines))
 
     def action_cancel(self) -> None:
         self.dismiss(False)

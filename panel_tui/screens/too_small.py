@@ -16,6 +16,9 @@ from panel_tui.ui.host import follow_app, host, unfollow_app
 class TooSmallScreen(ModalScreen[None]):
     """Covers everything; goes away by itself when the terminal is large enough."""
 
+    #: the trainer's aids (guide line, key box) are not drawn over the notice (class_aids)
+    HIDES_CLASS_AIDS = True
+
     DEFAULT_CSS = """
     TooSmallScreen { background: $background; align: center middle; }
     TooSmallScreen #too-small { width: auto; max-width: 100%; height: auto; text-style: bold; }

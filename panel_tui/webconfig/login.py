@@ -12,13 +12,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from panel_tui.ui.host import host
+from panel_tui.ui.lockout import LockoutCountdown, answer_lead, lockout_line
 from panel_tui.ui.text import tr
 from panel_tui.ui.typeahead import TypeAheadInput
 from panel_tui.ui.workers import call_in_ui, reported
 
 if TYPE_CHECKING:
-    from textual.dom import DOMNode
-
     from device_model.admin import LoginResult
 
 
@@ -26,9 +25,17 @@ class LoginModal(ModalScreen[bool]):
     """Asks for the administrator password; dismisses with True once it is accepted.
 
     The device throttles wrong passwords (each failure makes the next try wait longer); the
-    dialog shows the device's answer as it is. Keys typed while a password is checked are kept
-    (:class:`TypeAheadInput`): after a wrong one they are the field's new text, as in a browser.
+    dialog shows the device's answer, in the panel keypad's words, and the wait counting down.
+    Keys typed while a password is checked are kept (:class:`TypeAheadInput`): after a wrong one
+    they are the field's new text, as in a browser. A password tried during the wait is not
+    checked and stays in the field (the message says so); an empty one asks for the password.
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: the answer's first line; the lock-out's line follows while it lasts
+        self._lead = ""
+        self._countdown = LockoutCountdown(self, self._show_wait)
 
     CSS_PATH = "../ui/web_page.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -64,34 +71,35 @@ class LoginModal(ModalScreen[bool]):
         call_in_ui(self, self._verified, result)
 
     def _verified(self, result: LoginResult) -> None:
-        ok, message = _interpret(self, result)
         field = self.query_one("#login-password", TypeAheadInput)
-        if ok:
+        if result.ok:
             field.release(keep=False)  # logged in: what was typed after Enter has no field now
             self.dismiss(True)
             return
         self.query_one("#login-ok", Button).disabled = False
-        note = self.query_one("#login-message", Static)
-        note.update(message)
-        note.add_class("-shown")
-        field.value = ""
+        self._lead = answer_lead(self, result)
+        wait = int(result.retry_after)
+        self._show_wait(wait)
+        self._countdown.follow(wait)
+        if result.status == "wrong":
+            field.value = ""
         field.focus()
-        field.release()  # typed since Enter: the field's new text (an Enter among it tries again)
+        # typed since Enter: the field's new text (an Enter among it tries again); not checked
+        # (the lock-out): the password stays, and keys typed since go on after it
+        field.release()
+
+    def _show_wait(self, seconds: int) -> None:
+        """The answer, with the lock-out's line under it while (and just after) it lasts."""
+        lines = [self._lead] if self._lead else []
+        if seconds > 0 or self._countdown.running:
+            lines.append(lockout_line(self, seconds))
+        note = self.query_one("#login-message", Static)
+        note.update("\n".join(lines))
+        note.add_class("-shown")
 
     @on(Button.Pressed, "#login-cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
-
-
-def _interpret(node: DOMNode, result: LoginResult) -> tuple[bool, str]:
-    """(accepted, message) from the admin lock's answer."""
-    if result.ok:
-        return True, ""
-    if result.message is not None:
-        return False, tr(node, result.message)
-    if result.retry_after:
-        return False, tr(node, "webconfig.login.throttled", seconds=int(result.retry_after))
-    return False, tr(node, "webconfig.login.wrong")
 
 
 class LogoutModal(ModalScreen[bool]):

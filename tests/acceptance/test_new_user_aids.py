@@ -41,8 +41,11 @@ def test_lock_setting_focus_is_visible_on_every_stop_and_tab_has_no_blind_stop(l
     select_focused = _look(_cells(t, "Off", 3))
     t.press("enter")  # open the list
     t.wait_for("On")
-    t.press("up", "enter")  # On: the focus moves to Save by itself
-    t.wait_until(lambda: _look(_cells(t, "On", 2)) != select_focused, "the list closes, Save has the focus")
+    t.press("up", "enter")  # On: the cursor stays on the field, as in every form
+    t.wait_until(lambda: "╭" not in t.text() and _look(_cells(t, "On", 2)) == select_focused,
+                 "the list closes, the field keeps the focus")
+    t.press("tab")  # Save
+    t.wait_until(lambda: _look(_cells(t, "On", 2)) != select_focused, "Save has the focus")
     t.pump(0.3)
     field = _look(_cells(t, "On", 2))
     save, cancel = _look(_cells(t, "Save")), _look(_cells(t, "Cancel"))
@@ -106,9 +109,9 @@ def _lock_on(t: Terminal, lang: str) -> None:
         t.wait_for("Bloķēšanas iestatījums")
         t.press("down", "enter")
         t.wait_for("Saglabāt")
-    t.press("enter", "up", "enter")  # On; the focus goes to Save
+    t.press("enter", "up", "enter")  # On; the cursor stays on the field
     t.pump(0.3)
-    t.press("enter")  # Save: the password first
+    t.press("tab", "enter")  # Save: the password first
     t.wait_for("Password" if lang == "en" else "Administratora parole")
     t.type("X4ZB012345")
     t.press("enter")

@@ -100,8 +100,8 @@ def turn_lock_on(t: Terminal) -> None:
     t.wait_for("Lock Setting", "Save")
     t.press("space")
     t.wait_for("On")
-    t.press("up", "enter")  # On; the cursor moves on to Save
-    t.press("enter")
+    t.press("up", "enter")  # On; the cursor stays on the field
+    t.press("tab", "enter")  # Save
     t.wait_for("Administrator Password")  # turning the lock on asks for it
     t.type(ADMIN_PASSWORD)
     t.press("enter")

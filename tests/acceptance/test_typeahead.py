@@ -149,10 +149,10 @@ def test_pas_log_out_leaves_no_user_id_for_the_next_person(launch: Launch) -> No
     t.wait_until(lambda: t.line("User ID").split()[-1] == "1001", "User ID reads 1001 only")
 
 
-def test_lock_setting_on_then_enter_saves_as_the_hint_says(launch: Launch) -> None:
+def test_lock_setting_on_then_tab_and_enter_saves_as_the_hints_say(launch: Launch) -> None:
     """Enter opens the On/Off list (the bottom line says so while the list has the cursor), Enter
-    picks On; the next Enter saves (the bottom line now says "Enter Save"), which asks for the
-    administrator password, instead of opening the list again."""
+    picks On and the cursor stays on the field, as in every form; Tab goes on to Save, whose
+    Enter (the bottom line now says "Enter Save") asks for the administrator password."""
     t = launch("panel-tui")
     open_lock_setting(t)
     assert "Enter Open the list" in t.line("F1 Help") and "Enter Save" not in t.text(), t.text()
@@ -161,6 +161,8 @@ def test_lock_setting_on_then_enter_saves_as_the_hint_says(launch: Launch) -> No
     t.press("up", "enter")
     field = lambda: next(line for line in t.text().splitlines() if line.strip().startswith("Lock Setting"))  # noqa: E731
     t.wait_until(lambda: field().split()[2] == "On" and "╭" not in t.text(), "On chosen, the list closed")
+    assert "Enter Open the list" in t.line("F1 Help"), t.text()
+    t.press("tab")
     t.wait_for("Enter Save")
     t.press("enter")
     t.wait_for("Administrator Password", "Enter the administrator password")

@@ -86,7 +86,7 @@ async def test_repeated_wrong_passwords_are_throttled(locked_device: Device) -> 
         assert "Try again in" in message
         await pilot.press(*SERIAL, "enter")  # refused while throttled, even when right
         assert isinstance(app.screen, KeypadScreen)
-        assert "Too many wrong passwords" in static_text(app, "#kp-message")
+        assert "Too many incorrect passwords" in static_text(app, "#kp-message")
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
         assert not locked_device.admin.logged_in

@@ -88,6 +88,9 @@ async def test_apply_and_send_from_the_scenarios_tab(live_device: Device, tenant
         assert "ok    Start from the baseline: the tenant as prepared" in log  # the panel's words, not the script's
         assert f"ok    Sign in as admin, without OK: signed in as {ADMIN}, not saved" in log
         assert "Set up. Scan to Email (F2 panel) should now give 360" in log
+        # said in the log's last line only: the toast covered the right half of it
+        await pilot.pause(0.3)
+        assert not any("is set up" in str(n.message) for n in app._notifications), list(app._notifications)
         assert device.email.status().state == "not_signed_in"
         assert not device.jobs.log  # set up only: nothing was sent
         assert all(not b.disabled for b in app.screen.query("#scn-buttons Button").results(Button))

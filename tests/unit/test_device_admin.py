@@ -221,3 +221,14 @@ def test_register_when_factory_password_not_registered(tmp_path: Path) -> None:
     dev.admin.set_lock(True)
     assert dev.admin.lock_active
     assert dev.admin.login("FirstPass1").ok
+
+
+def test_an_empty_password_asks_for_one_and_does_not_count(dev: Device, real_time: RealTime) -> None:
+    """Enter on an empty field is no wrong password: no failure, no wait (a slip of the finger
+    must not lock the administrator out)."""
+    for _ in range(FREE_ATTEMPTS + 2):
+        res = dev.admin.login("")
+        assert res.status == "empty" and res.retry_after == 0
+        assert res.message is not None and res.message.key == "admin.password_needed"
+    assert dev.admin.failures == 0 and dev.admin.retry_after() == 0
+    assert dev.admin.verify("").status == "empty" and dev.admin.failures == 0

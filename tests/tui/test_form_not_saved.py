@@ -1,0 +1,65 @@
+"""Leaving a settings form without Save: a change is said to be not saved (Cancel or Esc), in
+both languages; with nothing changed it leaves without a word, as before."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Select
+
+from device_model import Device
+from panel_tui import menu_tree
+from panel_tui.screens.admin_settings import LockSettingScreen
+
+from .conftest import make_app
+
+NOT_SAVED = {"en": "Not saved: the settings are as before.", "lv": "Nav saglabāts: iestatījumi ir kā iepriekš."}
+
+
+def _notices(app: object) -> list[str]:
+    return [str(n.message) for n in app._notifications]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+@pytest.mark.parametrize("how", ["escape", "cancel"])
+async def test_leaving_a_changed_form_says_not_saved(device: Device, lang: str, how: str) -> None:
+    device.update("basic", language=lang)
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = LockSettingScreen(menu_tree.find("lock_setting"))
+        await app.push_screen(form)
+        await pilot.pause()
+        form.query_one("#field-lock_setting", Select).value = True
+        await pilot.pause()
+        if how == "escape":
+            await pilot.press("escape")
+        else:
+            form.query_one("#cancel").focus()
+            await pilot.press("enter")
+        await pilot.pause()
+        assert form not in app.screen_stack and not device.admin.lock_setting
+        assert NOT_SAVED[lang] in _notices(app)
+
+
+async def test_leaving_an_unchanged_form_says_nothing(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = LockSettingScreen(menu_tree.find("lock_setting"))
+        await app.push_screen(form)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert form not in app.screen_stack and _notices(app) == []
+
+
+async def test_escape_on_an_open_list_closes_only_the_list(device: Device) -> None:
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = LockSettingScreen(menu_tree.find("lock_setting"))
+        await app.push_screen(form)
+        await pilot.pause()
+        await pilot.press("enter")  # the list
+        await pilot.pause()
+        assert form.query_one("#field-lock_setting", Select).expanded
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is form and not form.query_one("#field-lock_setting", Select).expanded
