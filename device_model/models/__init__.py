@@ -127,18 +127,20 @@ def stored_model(state_dir: Path) -> str | None:
     return model_id if isinstance(model_id, str) and model_id in ids() else None
 
 
+#: files a started printer leaves in its state dir (as device_model.reset counts "factory")
+_DEVICE_FILES = ("settings.json", "admin.json", "joblog.json", "joblog.journal", "pas.json")
+
+
 def kept_model(state_dir: Path) -> str | None:
     """The model of the printer ``state_dir`` already is, or None for a new state dir.
 
     The default model writes no model.json, so a state dir with a printer's files but none is
     the default's printer: it too keeps its hardware (name, MAC, serial) from its first start.
     """
-    from ..reset import DEVICE_FILES  # the files a started printer leaves (reset's "factory")
-
     kept = stored_model(state_dir)
     if kept is not None:
         return kept
-    if any((Path(state_dir) / name).exists() for name in DEVICE_FILES):
+    if any((Path(state_dir) / name).exists() for name in _DEVICE_FILES):
         return default().model_id
     return None
 
