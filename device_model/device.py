@@ -12,6 +12,7 @@ change; the panel marshals them onto its loop (``App.call_from_thread``).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 import threading
@@ -276,11 +277,33 @@ class Device:
             for msg in problems[:MAX_VALUE_PROBLEMS]:
                 self._report_problem(msg)
             storage.move_aside(path)
+        renamed = self._name_follows_model(settings)
+        if problems or renamed is not settings:
             try:
-                self._write_settings(settings)
+                self._write_settings(renamed)
             except OSError as exc:
                 self.report_unwritable(exc)
-        return settings
+        return renamed
+
+    def _name_follows_model(self, settings: Settings) -> Settings:
+        """The factory name of another model becomes this model's own.
+
+        A state dir started once with ``--model am-c4000`` and later with ``--model ds-c490`` kept
+        "EPSON40004C", made from the AM-C4000's MAC, beside the DS-C490's MAC on every status
+        screen. A factory name is made from the MAC, so it follows the MAC; a name someone typed
+        (anything that is not a model's factory name) stays as it is.
+        """
+        name = settings.network.device_name
+        own = self.profile.default_device_name
+        if name == own or not (name.startswith("EPSON") and len(name) == len(own)):
+            return settings
+        from . import models
+
+        if name not in {entry.profile.default_device_name for entry in models.catalogue()}:
+            return settings
+        if (models.stored_model(self.state_dir) or models.default().model_id) != self.profile.model_id:
+            return settings  # not opened as the state dir's own model (a tool's plain Device(dir))
+        return settings.with_section("network", dataclasses.replace(settings.network, device_name=own))
 
     def _write_settings(self, settings: Settings) -> None:
         storage.write_document(self.state_dir / "settings.json", SETTINGS_SCHEMA, settings.to_dict())

@@ -117,20 +117,6 @@ def check_model(model_id: str | None) -> str | None:
     return None
 
 
-def check_model_kept(state_dir: Path, model_id: str | None, lang: str | None) -> str | None:
-    """None unless ``--model`` names another model than the printer the state dir already is;
-    then why it is refused and what to do instead, in ``--lang``'s language (nothing is read or
-    written before the refusal, so the device's own language is not known)."""
-    from device_model import models
-    from device_model.i18n import translate
-
-    change = models.model_change(state_dir, model_id)
-    if change is None:
-        return None
-    kept, requested = change
-    return translate(lang or "en", "cli.model_kept", dir=str(state_dir), kept=kept, requested=requested)
-
-
 #: exit statuses: usage and environment errors are 2 (a failed check in a script is 1), Ctrl+C
 #: 130 and a reader that went away (``| head``) 141, as a shell reports a signal
 EXIT_USAGE = 2
@@ -316,7 +302,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if problem:
         print(f"panel-tui: --scenario: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    problem = check_model(config.model) or check_model_kept(config.state_dir, config.model, config.lang)
+    problem = check_model(config.model)
     if problem:
         print(f"panel-tui: {problem}", file=sys.stderr)
         return EXIT_USAGE

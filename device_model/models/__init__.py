@@ -127,38 +127,6 @@ def stored_model(state_dir: Path) -> str | None:
     return model_id if isinstance(model_id, str) and model_id in ids() else None
 
 
-#: files a started printer leaves in its state dir (as device_model.reset counts "factory")
-_DEVICE_FILES = ("settings.json", "admin.json", "joblog.json", "joblog.journal", "pas.json")
-
-
-def kept_model(state_dir: Path) -> str | None:
-    """The model of the printer ``state_dir`` already is, or None for a new state dir.
-
-    The default model writes no model.json, so a state dir with a printer's files but none is
-    the default's printer: it too keeps its hardware (name, MAC, serial) from its first start.
-    """
-    kept = stored_model(state_dir)
-    if kept is not None:
-        return kept
-    if any((Path(state_dir) / name).exists() for name in _DEVICE_FILES):
-        return default().model_id
-    return None
-
-
-def model_change(state_dir: Path, requested: str | None) -> tuple[str, str] | None:
-    """(kept, requested) when ``--model`` would turn an existing printer into another model.
-
-    A state dir is one printer: its device name comes from the MAC of its first start, its job
-    log and sign-ins from that printer. Switching the model under them gave a DS-C490 named after
-    an AM-C4000's MAC, without a word, so the panel refuses instead (``panel-tui`` exits 2).
-    """
-    if not requested:
-        return None
-    wanted = get(requested).model_id
-    kept = kept_model(state_dir)
-    return (kept, wanted) if kept is not None and kept != wanted else None
-
-
 def for_state_dir(state_dir: Path, requested: str | None = None) -> DeviceProfile:
     """The profile to run ``state_dir`` with: ``requested`` (then kept), else the kept one, else
     the default. Raises UnknownModel for a requested id the catalogue lacks."""

@@ -133,29 +133,6 @@ def test_fax_mfps_say_which_variant_and_whether_fax_is_emulated() -> None:
     assert all(len(line) <= 80 for line in lines)
 
 
-@pytest.mark.parametrize(("lang", "words"), [("en", "already holds a printer of model am-c4000"), ("lv", "jau ir printeris am-c4000")])
-def test_a_state_dir_refuses_another_model(tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, words: str) -> None:
-    """A state dir is one printer: `--model ds-c490` on an AM-C4000's state dir exits 2 and says
-    how to go on (no --model, another --state-dir, or delete it), before anything is written;
-    the same model, or a new state dir, starts as before. The default model's printer (which
-    writes no model.json) is kept too."""
-    from panel_tui.cli import main
-
-    state = tmp_path / "printer"
-    models.for_state_dir(state, "am-c4000")
-    assert main(["--model", "ds-c490", "--state-dir", str(state), "--lang", lang]) == 2
-    err = capsys.readouterr().err
-    assert words in err and "--state-dir" in err and str(state) in err
-    assert models.stored_model(state) == "am-c4000"  # untouched
-    assert models.model_change(state, "am-c4000") is None
-    assert models.model_change(tmp_path / "new", "ds-c490") is None
-
-    default_printer = tmp_path / "default"
-    Device(default_printer, profile=models.for_state_dir(default_printer)).update("basic", language="lv")
-    assert models.model_change(default_printer, "ds-c490") == ("wf-c5890", "ds-c490")
-    assert models.model_change(default_printer, "wf-c5890") is None
-
-
 def test_a_failed_fax_scenario_does_not_say_forwarded() -> None:
     """Cloud > Scenarios' fax line: a 360 forwarded nothing, so it must not read "forwarded to"."""
     from types import SimpleNamespace
@@ -170,3 +147,22 @@ def test_a_failed_fax_scenario_does_not_say_forwarded() -> None:
     en = cat.translate("en", fax_job_key(failed), id=3, to="a@b.c", result="360", extra="")
     lv = cat.translate("lv", fax_job_key(failed), id=3, to="a@b.c", result="360", extra="")
     assert en == "fax job 3 not forwarded to a@b.c: 360" and "netika pārsūtīts" in lv
+
+
+def test_another_model_on_a_state_dir_names_the_printer_after_its_own_mac(tmp_path: Path) -> None:
+    """`--model ds-c490` on an AM-C4000's state dir showed "EPSON" + the AM-C4000's MAC beside the
+    DS-C490's MAC. The settings move over, the factory name follows the new MAC, and a name the
+    user typed is kept."""
+    state = tmp_path / "printer"
+    am = Device(state, profile=models.for_state_dir(state, "am-c4000"))
+    am.update("basic", language="lv")
+    assert am.network_status().device_name == models.get("am-c4000").default_device_name
+    ds = Device(state, profile=models.for_state_dir(state, "ds-c490"))
+    assert ds.network_status().device_name == models.get("ds-c490").default_device_name
+    assert ds.settings.basic.language == "lv"  # what was saved stays saved
+    again = Device(state, profile=models.for_state_dir(state))  # a later start without --model
+    assert again.network_status().device_name == models.get("ds-c490").default_device_name
+
+    typed = tmp_path / "typed"
+    Device(typed, profile=models.for_state_dir(typed, "am-c4000")).update("network", device_name="OFFICE-2F")
+    assert Device(typed, profile=models.for_state_dir(typed, "ds-c490")).network_status().device_name == "OFFICE-2F"
