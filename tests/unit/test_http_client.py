@@ -210,6 +210,26 @@ def test_msal_through_the_device_loads_no_xml_parser_until_ws_trust_reads_one() 
     )
 
 
+def test_msal_through_the_device_loads_no_web_server_until_the_browser_flow_starts_one() -> None:
+    """msal's browser (auth-code) flow module imports ``http.server`` and ``socketserver`` at
+    start (~0.4 MiB) for a local web server the printer never runs: it signs in with the device
+    code. Through the device they stay unloaded,
+    and the flow's receiver still listens the moment one is made."""
+    _in_a_fresh_interpreter(
+        "import sys\n"
+        "from device_model.email import signin\n"
+        "signin.new_token_cache()\n"
+        "assert 'msal.application' in sys.modules\n"
+        "early = sorted(m for m in ('http.server', 'socketserver') if m in sys.modules)\n"
+        "assert not early, early\n"
+        "from msal.oauth2cli import AuthCodeReceiver\n"
+        "receiver = AuthCodeReceiver(port=0)\n"
+        "assert receiver.get_port() > 0\n"
+        "receiver.close()\n"
+        "assert 'http.server' in sys.modules\n"
+    )
+
+
 def _in_a_fresh_interpreter(code: str) -> None:
     """Run ``code`` in a new Python (what it imports is not yet loaded); it must succeed."""
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
