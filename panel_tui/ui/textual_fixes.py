@@ -241,8 +241,6 @@ WIDGET_CONSTANTS: dict[str, object] = {
     "_id": None, "_tooltip": None, "_trap_focus": False, "absolute_offset": None,
     "highlight_style": None, "_closed": False, "_closing": False, "_pruning": False,
     "_render_markup": True, "_has_focus_within": False, "_anchor_released": False,
-    # the shared empty set of `shared_node_sets` (below), where it is applied
-    "_disabled_messages": None,
 }
 
 
@@ -262,6 +260,7 @@ def compact_widget_dicts() -> bool:
 
     if getattr(Widget.__init__, "_compacts_dict", False):
         return False
+    # and the shared empty set of disabled messages, where `shared_node_sets` gave it
     wanted = {**WIDGET_CONSTANTS, "_disabled_messages": _NONE_DISABLED}
     for name, value in wanted.items():
         if name in vars(Widget) and vars(Widget)[name] is not value:
