@@ -50,6 +50,7 @@ from panel_tui.ui.textual_fixes import (
     short_event_waiters,
     short_message_queues,
     skip_style_updates_before_mount,
+    slim_component_nodes,
 )
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ class PanelApp(App[None]):
         shared_node_sets()
         short_message_queues()
         short_event_waiters()
+        slim_component_nodes()
         compact_widget_dicts()  # after shared_node_sets: its empty set is one of the constants
         skip_style_updates_before_mount()
         restyle_resumed_screens_only_when_stale()

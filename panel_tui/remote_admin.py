@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import logging
 import threading
-from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from collections.abc import Mapping
@@ -166,6 +165,8 @@ class RemoteTenantAdmin:
 
     def messages(self, upn: str) -> list[EmailMessage]:
         """The mailbox's messages, read from the Maildir files the tenant names (same machine)."""
+        from email import policy  # EmailMessage's policy: loaded only when mail is read whole
+
         out: list[EmailMessage] = []
         for entry in self.mail_list(upn):
             try:

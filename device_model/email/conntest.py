@@ -16,6 +16,9 @@ _SECURE_MISMATCH = ("tls", "disconnected", "no_starttls", "starttls_required", "
 
 async def connection_test(cfg: SendConfig, tokens: TokenProvider | None, sender: str) -> Msg:
     """Run the test with the device's send configuration (see :meth:`EmailClient.connection_test`)."""
+    from .lazy_email import defer_email_policy
+
+    defer_email_policy()  # aiosmtplib imports it for EmailMessages; the device sends bytes
     import aiosmtplib  # here: importing the device must stay cheap
 
     if not cfg.smtp_server.strip():

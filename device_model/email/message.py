@@ -59,6 +59,10 @@ def build_message(
     quarter of a millisecond a job). This one cannot occur in the parts: "=_" never appears in
     base64 (the text and the attachments are base64) nor in quoted-printable.
     """
+    from .lazy_email import defer_email_policy
+
+    defer_email_policy()  # email.mime imports email.policy for a default it is given here
+    from email._policybase import compat32
     from email.header import Header
     from email.mime.application import MIMEApplication
     from email.mime.multipart import MIMEMultipart
@@ -66,13 +70,13 @@ def build_message(
     from email.utils import format_datetime, make_msgid
     from secrets import token_hex
 
-    text = MIMEText(body, "plain", "utf-8")
+    text = MIMEText(body, "plain", "utf-8", policy=compat32)
     if attachments:
-        msg: Message = MIMEMultipart(boundary=f"=_panel-tui_{token_hex(12)}")
+        msg: Message = MIMEMultipart(boundary=f"=_panel-tui_{token_hex(12)}", policy=compat32)
         msg.attach(text)
         for a in attachments:
             maintype, _, subtype = a.mime_type.partition("/")
-            part = MIMEApplication(a.data, subtype or "octet-stream")
+            part = MIMEApplication(a.data, subtype or "octet-stream", policy=compat32)
             if maintype != "application":
                 part.replace_header("Content-Type", a.mime_type)
             part.add_header("Content-Disposition", "attachment", filename=a.filename)

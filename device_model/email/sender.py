@@ -166,6 +166,9 @@ async def _session(
     force_refresh: bool,
 ) -> aiosmtplib.SMTP:
     """A connected, secured and authenticated aiosmtplib.SMTP (caller quits it)."""
+    from .lazy_email import defer_email_policy
+
+    defer_email_policy()  # aiosmtplib imports it for EmailMessages; the device sends bytes
     import aiosmtplib
 
     host = cfg.smtp_server.strip()

@@ -13,7 +13,8 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Static
+from rich.style import Style
+from textual.widgets import Input, Static
 
 from panel_tui.ui import textual_fixes
 
@@ -55,7 +56,8 @@ class Box(App[None]):
 async def test_trimmed_widgets_behave_as_textuals() -> None:
     for fix in (textual_fixes.lazy_strip_caches, textual_fixes.lazy_timer_sets,
                 textual_fixes.shared_node_sets, textual_fixes.short_message_queues,
-                textual_fixes.short_event_waiters, textual_fixes.compact_widget_dicts):
+                textual_fixes.short_event_waiters, textual_fixes.compact_widget_dicts,
+                textual_fixes.slim_component_nodes):
         fix()
     app = Box()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -102,6 +104,13 @@ async def test_trimmed_widgets_behave_as_textuals() -> None:
         mounted = Static("late")
         await app.query_one("#rows").mount(mounted)
         assert mounted.is_mounted and mounted._mounted_event.is_set(), "a widget's mount is awaited"
+        fields = [Input("typed"), Input(placeholder="empty")]
+        await app.query_one("#rows").mount_all(fields)
+        await pilot.pause()
+        a, b = (field._component_styles["input--placeholder"].node for field in fields)
+        assert a is not b and a._nodes is b._nodes, "Textual alone: a child list per component node"
+        assert fields[1].get_component_rich_style("input--placeholder") == Style.parse("#737373 on #1e1e1e"), (
+            "a component class still has its styles")
         await counter.remove()
         ticks = counter.ticks
         await pilot.pause(0.1)

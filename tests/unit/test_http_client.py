@@ -210,7 +210,55 @@ def test_msal_through_the_device_loads_no_xml_parser_until_ws_trust_reads_one() 
     )
 
 
+def test_msal_through_the_device_loads_no_web_server_until_the_browser_flow_starts_one() -> None:
+    """msal's browser (auth-code) flow module imports ``http.server`` and ``socketserver`` at
+    start (~0.4 MiB) for a local web server the printer never runs: it signs in with the device
+    code. Through the device they stay unloaded,
+    and the flow's receiver still listens the moment one is made."""
+    _in_a_fresh_interpreter(
+        "import sys\n"
+        "from device_model.email import signin\n"
+        "signin.new_token_cache()\n"
+        "assert 'msal.application' in sys.modules\n"
+        "early = sorted(m for m in ('http.server', 'socketserver') if m in sys.modules)\n"
+        "assert not early, early\n"
+        "from msal.oauth2cli import AuthCodeReceiver\n"
+        "receiver = AuthCodeReceiver(port=0)\n"
+        "assert receiver.get_port() > 0\n"
+        "receiver.close()\n"
+        "assert 'http.server' in sys.modules\n"
+    )
+
+
 def _in_a_fresh_interpreter(code: str) -> None:
     """Run ``code`` in a new Python (what it imports is not yet loaded); it must succeed."""
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_scan_to_email_job_loads_no_email_message_policy() -> None:
+    """``email.policy`` (with its header registry and parser, ~0.55 MiB) is EmailMessage's: the
+    device builds compat32 messages and sends bytes, yet ``email.mime`` and ``aiosmtplib`` import
+    it at start. A job's build, flattening and aiosmtplib's import leave it unrun; reading a
+    message with ``policy.default`` (F4's Mailboxes) still parses it, and aiosmtplib still
+    reads an EmailMessage's recipients."""
+    _in_a_fresh_interpreter(
+        "import sys\n"
+        "from device_model.email.message import Attachment, build_message, flatten\n"
+        "from device_model.email import sender\n"
+        "msg = build_message(sender='p@x.example', to='a@x.example', subject='Skenēts',"
+        " body='scan', attachments=[Attachment('scan.pdf', b'%PDF-1.4', 'application/pdf')])\n"
+        "wire = flatten(msg)\n"
+        "import aiosmtplib\n"
+        "early = sorted(m for m in ('email._header_value_parser', 'email.contentmanager') if m in sys.modules)\n"
+        "assert not early, early\n"
+        "from email import policy\n"
+        "from email.parser import BytesParser\n"
+        "read = BytesParser(policy=policy.default).parsebytes(wire)\n"
+        "assert read['Subject'] == 'Skenēts', read['Subject']\n"
+        "assert read.get_content_type() == 'multipart/mixed'\n"
+        "from email.message import EmailMessage\n"
+        "from aiosmtplib.email import extract_recipients\n"
+        "m = EmailMessage(); m['To'] = 'B <b@x.example>'\n"
+        "assert extract_recipients(m) == ['b@x.example'], extract_recipients(m)\n"
+    )
