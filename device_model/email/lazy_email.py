@@ -16,11 +16,16 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from types import ModuleType
+import threading
 
 #: what ``email.mime.base`` and ``aiosmtplib`` import at start and only ``EmailMessage`` uses,
 #: with the classes read at import (``aiosmtplib.email``'s annotations): until the module runs,
 #: each is a class of its own that nothing is an instance of (none of the real one can exist yet)
+#: one module runs at a time: a second thread's first read waits for it to finish, instead of
+#: finding the module half run (``__getattr__`` gone, its names not defined yet); re-entrant, as
+#: email.policy's code imports email.headerregistry, which may be deferred too
+_RUN_LOCK = threading.RLock()
+
 DEFERRED: dict[str, tuple[str, ...]] = {"email.headerregistry": ("AddressHeader",), "email.policy": ()}
 
 
@@ -43,8 +48,15 @@ def _defer_until_read(name: str, placeholders: tuple[str, ...] = ()) -> None:
         """A name not defined yet: run the module's code (once), then give the name."""
         if attr == "__path__":  # the import system asking whether it is a package: it is not
             raise AttributeError(attr)
-        if module.__dict__.pop("__getattr__", None) is not None:
-            loader.exec_module(module)
+        with _RUN_LOCK:  # another thread reading meanwhile waits for the whole module
+            if module.__dict__.get("__getattr__") is first_read:
+                try:
+                    loader.exec_module(module)
+                except BaseException:
+                    sys.modules.pop(name, None)  # as a failed import leaves it: not imported
+                    raise
+                finally:
+                    module.__dict__.pop("__getattr__", None)
         return getattr(module, attr)
 
     for placeholder in placeholders:  # replaced by the real class when the module runs

@@ -262,3 +262,24 @@ def test_a_scan_to_email_job_loads_no_email_message_policy() -> None:
         "m = EmailMessage(); m['To'] = 'B <b@x.example>'\n"
         "assert extract_recipients(m) == ['b@x.example'], extract_recipients(m)\n"
     )
+
+
+def test_the_deferred_email_policy_is_whole_for_threads_that_read_it_at_once() -> None:
+    """F4 reads a message on a worker thread while the panel may read the same module: the first
+    read runs the module once, and a second thread reading meanwhile waits for the whole module
+    (without the lock it found ``__getattr__`` already gone and names undefined)."""
+    _in_a_fresh_interpreter(
+        "import sys, threading\n"
+        "from device_model.email.lazy_email import defer_email_policy\n"
+        "defer_email_policy()\n"
+        "import email.policy as p\n"
+        "assert 'SMTP' not in vars(p)\n"
+        "start = threading.Barrier(8); got = []\n"
+        "def read():\n"
+        "    start.wait()\n"
+        "    got.append(p.default.linesep)\n"
+        "threads = [threading.Thread(target=read) for _ in range(8)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "assert got == ['\\n'] * 8, got\n"
+        "assert p.SMTP.linesep == '\\r\\n'\n"
+    )
