@@ -265,10 +265,19 @@ class PanelApp(App[None]):
 
     def _after_first_frame(self) -> None:
         """What start-up made stays out of later garbage collections (`freeze_start_up_heap`),
-        and screens left are collected while the keyboard is quiet (`IdleCollector`)."""
+        screens left are collected while the keyboard is quiet (`IdleCollector`), and, once Web
+        Config has been opened, the Cloud surface's modules and CSS are made ready (`WarmUp`)."""
         if not self.is_headless:  # tests run many apps in one process: nothing of theirs is kept
             freeze_start_up_heap()
-            self.set_interval(POLL, self.idle_gc.poll, name="idle-gc")
+            from panel_tui.ui.warm_up import WarmUp
+
+            warm_up = WarmUp(self, self.idle_gc.quiet_for)
+
+            def idle() -> None:
+                if not self.idle_gc.poll():  # one pause, one of the two
+                    warm_up.poll()
+
+            self.set_interval(POLL, idle, name="idle-gc")
 
     async def _replace_screen(self, screen: Screen[Any]) -> Screen[Any]:
         """Textual's, and a screen removed (not merely hidden) is garbage to collect."""
