@@ -141,3 +141,22 @@ def test_a_failing_step_ends_the_warm_up_without_raising(monkeypatch: pytest.Mon
     assert warm.done and steps.ran == [0]
     assert "warming up a surface failed" in caplog.text
     assert not warm.poll() and steps.ran == [0]
+
+
+def test_web_config_imports_its_email_pages_when_they_are_first_shown() -> None:
+    """The first F3 shows Status > Product Status: Email Server > Basic (its form, drop-downs
+    and sign-in texts), Email Notification and Connection Test are imported when first shown
+    (~6 ms of the first F3's ~45)."""
+    code = (
+        "import sys\n"
+        "import panel_tui.webconfig.screens\n"
+        "from panel_tui.webconfig.page_switcher import build_page\n"
+        "pages = ('panel_tui.webconfig.email_basic', 'panel_tui.webconfig.notifications',\n"
+        "         'panel_tui.webconfig.connection_test', 'panel_tui.widgets.form')\n"
+        "loaded = [name for name in pages if name in sys.modules]\n"
+        "assert not loaded, loaded\n"
+        "assert type(build_page('page-connection-test', None)).__name__ == 'ConnectionTestPage'\n"
+        "assert type(build_page('page-email-basic', None)).__name__ == 'EmailBasicPage'\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
