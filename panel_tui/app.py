@@ -36,6 +36,7 @@ from panel_tui.messages import DeviceChanged, post_from_any_thread
 from panel_tui.surfaces import SURFACES, scenario_commands
 from panel_tui.terminal_caps import PANEL_16, is_16_colour, panel_variables, unicode_ok, use_ascii_borders
 from panel_tui.ui.gc_pause import GcPause
+from panel_tui.ui.css_speedups import rule_sets_hashed_by_identity_in_c
 from panel_tui.ui.idle_gc import POLL, IdleCollector
 from panel_tui.ui.keygate import KeyGate
 from panel_tui.ui.textual_fixes import (
@@ -127,6 +128,7 @@ class PanelApp(App[None]):
         short_message_queues()
         skip_style_updates_before_mount()
         restyle_resumed_screens_only_when_stale()
+        rule_sets_hashed_by_identity_in_c()
         parse_css_once(self)
         self.icons = icons or os.environ.get("PANEL_TUI_ICONS", "auto")
         #: the locale says the terminal expects UTF-8 (else: ASCII glyphs and borders)
