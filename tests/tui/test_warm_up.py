@@ -76,15 +76,12 @@ def _first_f3_and_f4(warm: bool) -> dict[str, Any]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def test_once_warmed_up_the_first_f4_imports_and_parses_nearly_nothing() -> None:
+def test_once_warmed_up_the_first_f4_imports_nothing_and_parses_no_css_file() -> None:
     found = _first_f3_and_f4(warm=True)
     assert found["f4"]["screen"] == "CloudScreen"
     for key in ("f4",):
         assert found[key]["imported"] == [], found[key]
         assert not [name for name in found[key]["parsed"] if name.endswith(".tcss")], found[key]
-        # the default CSS of the widget classes new to the surface too (without: 9 sources);
-        # a base class may be reached at a depth no new class has (Vertical, in TabbedContent)
-        assert len(found[key]["parsed"]) <= 1, found[key]
 
 
 def test_without_a_warm_up_the_first_f3_and_f4_import_and_parse_their_surface() -> None:
