@@ -38,7 +38,7 @@ START_AFTER = 0.5
 #: seconds without a key before a step may run: a step is 3-7 ms of CPU, and a key that comes
 #: during one waits for it. Longer than the idle collector's 0.12 s, as keys going through
 #: pages come ~0.15-0.2 s apart; at 0.4 s the guide walk (``bench/walk.py``, a fast typist)
-#: reached F4 before any step had run, at 0.25 s all three ran in its pauses after F3.
+#: reached F4 before any step had run, at 0.25 s they all ran in its pauses after F3.
 QUIET = 0.25
 
 #: the surfaces made ready ("module:Screen"), each once the module named after it is loaded
