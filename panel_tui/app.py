@@ -36,6 +36,7 @@ from panel_tui.messages import DeviceChanged, post_from_any_thread
 from panel_tui.surfaces import SURFACES, scenario_commands
 from panel_tui.terminal_caps import PANEL_16, is_16_colour, panel_variables, unicode_ok, use_ascii_borders
 from panel_tui.ui.gc_pause import GcPause
+from panel_tui.ui.css_speedups import rule_sets_hashed_by_identity_in_c
 from panel_tui.ui.idle_gc import POLL, IdleCollector
 from panel_tui.ui.keygate import KeyGate
 from panel_tui.ui.textual_fixes import (
@@ -135,6 +136,7 @@ class PanelApp(App[None]):
         compact_widget_dicts()  # after shared_node_sets: its empty set is one of the constants
         skip_style_updates_before_mount()
         restyle_resumed_screens_only_when_stale()
+        rule_sets_hashed_by_identity_in_c()
         parse_css_once(self)
         self.icons = icons or os.environ.get("PANEL_TUI_ICONS", "auto")
         #: the locale says the terminal expects UTF-8 (else: ASCII glyphs and borders)
@@ -273,10 +275,19 @@ class PanelApp(App[None]):
 
     def _after_first_frame(self) -> None:
         """What start-up made stays out of later garbage collections (`freeze_start_up_heap`),
-        and screens left are collected while the keyboard is quiet (`IdleCollector`)."""
+        screens left are collected while the keyboard is quiet (`IdleCollector`), and, once Web
+        Config has been opened, the Cloud surface's modules and CSS are made ready (`WarmUp`)."""
         if not self.is_headless:  # tests run many apps in one process: nothing of theirs is kept
             freeze_start_up_heap()
-            self.set_interval(POLL, self.idle_gc.poll, name="idle-gc")
+            from panel_tui.ui.warm_up import WarmUp
+
+            warm_up = WarmUp(self, self.idle_gc.quiet_for)
+
+            def idle() -> None:
+                if not self.idle_gc.poll():  # one pause, one of the two
+                    warm_up.poll()
+
+            self.set_interval(POLL, idle, name="idle-gc")
 
     async def _replace_screen(self, screen: Screen[Any]) -> Screen[Any]:
         """Textual's, and a screen removed (not merely hidden) is garbage to collect."""

@@ -90,7 +90,10 @@ class CloudScreen(Screen[None]):
         self._refresh_header()
         if link.state == "ready":
             pane = self.query_one(SignInPane)
-            pane.restart()
+            # the code page is asked for once this surface's first frame is out: the request
+            # runs in a thread (imports, TLS, HTTP) that took turns at the GIL with the build
+            # and delayed the first F4's frame by ~18 ms; the page comes over HTTP after it anyway
+            self.call_after_refresh(pane.restart)
             if self.query_one("#cloud-tabs", TabbedContent).active == "cloud-signin":
                 # F4 then Enter and the account at once: they wait for the code page (which is
                 # not "shown" yet while this surface mounts)

@@ -39,6 +39,10 @@ class IdleCollector:
         self._last_key = self._clock()
         self._pending = True
 
+    def quiet_for(self) -> float:
+        """Seconds since the last key (since this collector was made, before any key)."""
+        return self._clock() - self._last_key
+
     def screen_left(self) -> None:
         """A screen was removed (a key, a job's end, a dialog closing by itself)."""
         self._pending = True

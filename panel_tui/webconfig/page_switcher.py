@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.widgets import ContentSwitcher
 
 from panel_tui.ui.keygate import hold_keys
 from panel_tui.ui.renders import drop_renders
-from panel_tui.webconfig.connection_test import ConnectionTestPage
-from panel_tui.webconfig.email_basic import EmailBasicPage
-from panel_tui.webconfig.notifications import EmailNotificationPage
 from panel_tui.webconfig.pages import LoginRequiredPage, NotEmulatedPage, ProductStatusPage, TrainerHintsPage
 from panel_tui.webconfig.site_map import ADMIN_PAGES, EMULATED, EXTRA_PAGES
 
@@ -31,9 +28,15 @@ BUILT_IN_PAGES: dict[str, type[Widget]] = {
     "page-product-status": ProductStatusPage,
     "page-trainer-hints": TrainerHintsPage,
     "page-login-required": LoginRequiredPage,
-    "page-connection-test": ConnectionTestPage,
-    "page-email-notification": EmailNotificationPage,
     "page-not-emulated": NotEmulatedPage,
+}
+#: the pages in modules of their own, imported when first built ("module:Class"): the first F3
+#: shows Product Status, and importing these (Email Server > Basic with its form and drop-downs,
+#: Email Notification, Connection Test: ~6 ms) made it the slowest key of Web Config
+PAGE_MODULES: dict[str, str] = {
+    "page-email-basic": "panel_tui.webconfig.email_basic:EmailBasicPage",
+    "page-email-notification": "panel_tui.webconfig.notifications:EmailNotificationPage",
+    "page-connection-test": "panel_tui.webconfig.connection_test:ConnectionTestPage",
 }
 
 
@@ -49,7 +52,10 @@ def page_widget_id(page: str, *, logged_in: bool) -> str:
 def build_page(widget_id: str, session: SignInSession) -> Widget:
     """The page widget ``widget_id``, new (pages in their own modules are imported now)."""
     if widget_id == "page-email-basic":
-        return EmailBasicPage(session, id=widget_id)
+        basic: Any = _page_class(PAGE_MODULES[widget_id])  # the page of the session's sign-in
+        return basic(session, id=widget_id)
+    if widget_id in PAGE_MODULES:
+        return _page_class(PAGE_MODULES[widget_id])(id=widget_id)
     for extra_id, target in EXTRA_PAGES.values():
         if extra_id == widget_id:
             return _page_class(target)(id=widget_id)

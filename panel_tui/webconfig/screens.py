@@ -25,8 +25,6 @@ from panel_tui.messages import DeviceChanged
 from panel_tui.ui.host import follow_app, host, unfollow_app
 from panel_tui.ui.renders import drop_renders_when_left
 from panel_tui.ui.text import describe_error, tr
-from panel_tui.webconfig.email_basic import EmailBasicPage
-from panel_tui.webconfig.notifications import EmailNotificationPage
 from panel_tui.webconfig.page_switcher import PageSwitcher, build_page, page_widget_id
 from panel_tui.webconfig.pages import NotEmulatedPage, ProductStatusPage, TrainerHintsPage, device_ip
 from panel_tui.webconfig.session import SignInSession
@@ -186,9 +184,9 @@ class WebConfigScreen(Screen[None]):
         if self.page in EXTRA_PAGES:
             self.query_one(f"#{EXTRA_PAGES[self.page][0]}").load_settings()  # type: ignore[attr-defined]
         elif self.page == "email_basic":
-            self.query_one(EmailBasicPage).load_settings()
+            self.query_one("#page-email-basic").load_settings()  # type: ignore[attr-defined]
         elif self.page == "email_notification":
-            self.query_one(EmailNotificationPage).load_settings()
+            self.query_one("#page-email-notification").load_settings()  # type: ignore[attr-defined]
         elif self.page == "trainer_hints":
             self.query_one(TrainerHintsPage).load_settings()
         elif self.page == "product_status":
@@ -314,9 +312,9 @@ class WebConfigScreen(Screen[None]):
 
     def action_ok(self) -> None:
         if self.page == "email_basic" and self.logged_in:
-            self.query_one(EmailBasicPage).press_ok()
+            self.query_one("#page-email-basic").press_ok()  # type: ignore[attr-defined]
         elif self.page == "email_notification" and self.logged_in:
-            self.query_one(EmailNotificationPage).press_ok()
+            self.query_one("#page-email-notification").press_ok()  # type: ignore[attr-defined]
         elif self.page == "trainer_hints" and self.logged_in:
             self.query_one(TrainerHintsPage).press_ok()
         elif self.page in EXTRA_PAGES and self.logged_in:
