@@ -332,18 +332,19 @@ def main(argv: list[str] | None = None) -> int:
     load1 = os.getloadavg()[0]
     pk, bk = p["keys"], b["keys"]
     print(f"panel-tui walk: {len(pk)} keys repainted, {args.scans} Scan to Email jobs; bare app: {len(bk)} keys")
-    print(f"{'figure':<28} {'panel-tui':>12} {'bare':>10} {'ratio':>7}  goal")
+    print(f"{'figure':<32} {'panel-tui':>8} {'bare':>10} {'ratio':>7}  goal")
     tenant_rss = p["tenant_rss"]
     rows = [
         ("peak RSS, panel (MiB)", p["rss"] / 1024, b["rss"] / 1024, "<= 1.6"),
         ("peak RSS, tenant (MiB)", tenant_rss / 1024, b["rss"] / 1024, "(info)"),
         ("peak RSS, panel+tenant (MiB)", (p["rss"] + tenant_rss) / 1024, b["rss"] / 1024, "(info)"),
-        ("first frame, fresh (ms)", p["first"] * 1000, b["first"] * 1000, "<= 1.3"),
+        # one start each: the goal's measure is startup.py --fresh-state --runs 9 (a median)
+        ("first frame, fresh, 1 start (ms)", p["first"] * 1000, b["first"] * 1000, "(info; goal: startup.py)"),
         ("key -> repaint median (ms)", statistics.median(pk) * 1000, statistics.median(bk) * 1000, "<= 1.2"),
         ("key -> repaint p95 (ms)", _pct(pk, 0.95) * 1000, _pct(bk, 0.95) * 1000, "(info)"),
     ]
     for name, pv, bv, goal in rows:
-        print(f"{name:<28} {pv:>12.1f} {bv:>10.1f} {pv / bv:>7.2f}  {goal}")
+        print(f"{name:<32} {pv:>8.1f} {bv:>10.1f} {pv / bv:>7.2f}  {goal}")
     in_page = [x for x, page in zip(pk, p["page_changes"]) if not page]
     changes = [x for x, page in zip(pk, p["page_changes"]) if page]
     bp = b["pages"]
