@@ -46,15 +46,20 @@ async def _text_becomes(pilot: Pilot[None], app: PanelApp, selector: str, needle
     return static_text(app, selector)
 
 
+async def _three_wrong_passwords(pilot: Pilot[None], app: PanelApp) -> None:
+    """Home's lock icon, then three wrong passwords: the lock-out starts."""
+    app.screen.toggle_login()
+    await pilot.pause()
+    for _ in range(3):
+        await pilot.press("x", "enter")
+
+
 async def test_panel_keypad_counts_down_and_says_why_the_right_password_was_refused(
     locked_device: Device, real_time: RealTime
 ) -> None:
     app = make_app(locked_device)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.screen.toggle_login()
-        await pilot.pause()
-        for _ in range(3):
-            await pilot.press("x", "enter")
+        await _three_wrong_passwords(pilot, app)
         assert "Too many incorrect passwords. Try again in 30 seconds." in static_text(app, "#kp-message")
         real_time.advance(5)  # the dialog's line follows the wait, with no key pressed
         await _text_becomes(pilot, app, "#kp-message", "Try again in 25 seconds.")
@@ -86,10 +91,7 @@ async def test_panel_keypad_latvian_counts_in_latvian(locked_device: Device, rea
     locked_device.update("basic", language="lv")
     app = make_app(locked_device)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.screen.toggle_login()
-        await pilot.pause()
-        for _ in range(3):
-            await pilot.press("x", "enter")
+        await _three_wrong_passwords(pilot, app)
         assert "Mēģiniet vēlreiz pēc 30 sekundēm." in static_text(app, "#kp-message")
         real_time.advance(29)
         await _text_becomes(pilot, app, "#kp-message", "pēc 1 sekundes.")
