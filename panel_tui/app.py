@@ -468,7 +468,7 @@ class PanelApp(App[None]):
     # -- actions -----------------------------------------------------------------
     def action_interrupt(self) -> None:
         """Ctrl+C: leave as a shell's Ctrl+C would (exit status 130, `cli.EXIT_INTERRUPTED`)."""
-        from panel_tui.cli import EXIT_INTERRUPTED
+        from panel_tui.exit_codes import EXIT_INTERRUPTED
 
         self.exit(return_code=EXIT_INTERRUPTED)
 

@@ -24,6 +24,7 @@ from panel_tui.config import (
     default_state_dir,
     read_config_file,
 )
+from panel_tui.exit_codes import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE
 from panel_tui.state_claim import StateDirProblem, claim_state_dir
 
 
@@ -117,11 +118,6 @@ def check_model(model_id: str | None) -> str | None:
     return None
 
 
-#: exit statuses: usage and environment errors are 2 (a failed check in a script is 1), Ctrl+C
-#: 130 and a reader that went away (``| head``) 141, as a shell reports a signal
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-EXIT_BROKEN_PIPE = 141
 
 def guarded(fn: Callable[..., int], *args: Any) -> int:
     """Run a command's body so that it never ends in a traceback a person has to read.
@@ -209,7 +205,6 @@ def watch_terminal(app: Any, interval: float = 0.5) -> Callable[[], None]:
     import select
     import signal
     import threading
-    import time
 
     gone = threading.Event()
     stopped = threading.Event()

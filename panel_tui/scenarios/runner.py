@@ -100,7 +100,7 @@ class RunInterrupted(Exception):
 def interrupted_by(exc: BaseException) -> tuple[str, int]:
     """The signal's name and the exit status for a run stopped by ``exc``: SIGTERM 143
     (:func:`end_on_sigterm`), Ctrl+C 130 (as :func:`panel_tui.cli.guarded` ends)."""
-    from panel_tui.cli import EXIT_INTERRUPTED
+    from panel_tui.exit_codes import EXIT_INTERRUPTED
 
     if isinstance(exc, SystemExit) and exc.code == EXIT_TERMINATED:
         return "SIGTERM", EXIT_TERMINATED
