@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from panel_tui.ui.host import host
-from panel_tui.ui.lockout import LockoutCountdown, answer_lead, lockout_line
+from panel_tui.ui.lockout import LockoutCountdown, answer_lead, keep_selected, lockout_line, wait_on_opening
 from panel_tui.widgets.chrome import KeyHints
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ class KeypadScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#kp-input", Input).focus()
+        wait_on_opening(self, self._countdown, self._show_wait)
 
     @on(Button.Pressed)
     def _key(self, event: Button.Pressed) -> None:
@@ -113,7 +114,9 @@ class KeypadScreen(ModalScreen[bool]):
             self.dismiss(True)
             return
         if result.status == "wrong":
-            field.value = ""  # kept when not checked: Enter once the wait is over tries it
+            field.value = ""
+        elif result.status == "throttled":
+            keep_selected(field)  # Enter once the wait is over tries it; typing replaces it
         self._lead = answer_lead(self, result)
         self._show_wait(int(wait + 0.999))
         self._countdown.follow(int(wait + 0.999))

@@ -17,6 +17,7 @@ from panel_tui.ui.host import host
 if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.timer import Timer
+    from textual.widgets import Input
 
     from device_model.admin import LoginResult
 
@@ -69,3 +70,22 @@ class LockoutCountdown:
         if wait <= 0 and self._timer is not None:
             self._timer.stop()
             self._timer = None
+
+
+def keep_selected(field: Input) -> None:
+    """A password not checked (the lock-out) stays in its field, selected: Enter once the wait
+    is over tries it, and typing replaces it. Each try used to be added to the one before (6,
+    then 12, then 18 dots), so the right password sent after the wait was wrong, and the wait
+    began again."""
+    from textual.widgets.input import Selection
+
+    field.selection = Selection(0, len(field.value))
+
+
+def wait_on_opening(owner: DOMNode, countdown: LockoutCountdown, redraw: Callable[[int], None]) -> None:
+    """A dialog opened during the lock-out says so at once and counts down (reopened, it showed
+    a plain log-in until a password was sent)."""
+    wait = host(owner).device.admin.retry_after()
+    if wait > 0:
+        redraw(wait)
+        countdown.follow(wait)

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from panel_tui.ui.host import host
-from panel_tui.ui.lockout import LockoutCountdown, answer_lead, lockout_line
+from panel_tui.ui.lockout import LockoutCountdown, answer_lead, keep_selected, lockout_line, wait_on_opening
 from panel_tui.ui.text import tr
 from panel_tui.ui.typeahead import TypeAheadInput
 from panel_tui.ui.workers import call_in_ui, reported
@@ -54,6 +54,7 @@ class LoginModal(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#login-password", Input).focus()
+        wait_on_opening(self, self._countdown, self._show_wait)
 
     @on(Input.Submitted, "#login-password")
     @on(Button.Pressed, "#login-ok")
@@ -83,6 +84,8 @@ class LoginModal(ModalScreen[bool]):
         self._countdown.follow(wait)
         if result.status == "wrong":
             field.value = ""
+        elif result.status == "throttled":
+            keep_selected(field)
         field.focus()
         # typed since Enter: the field's new text (an Enter among it tries again); not checked
         # (the lock-out): the password stays, and keys typed since go on after it

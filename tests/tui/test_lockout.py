@@ -13,6 +13,7 @@ import device_model.admin as admin_module
 from device_model import Device
 from panel_tui.app import PanelApp
 from panel_tui.screens.keypad import KeypadScreen
+from panel_tui.webconfig.login import LoginModal
 
 from .conftest import SERIAL, make_app
 from .helpers import static_text
@@ -120,3 +121,33 @@ async def test_web_config_log_in_says_the_lockout_as_the_panel_and_counts_down(
         app.screen.query_one("#login-password", Input).value = ""
         await pilot.press("enter")
         await _text_becomes(pilot, app, "#login-message", "Enter the administrator password.")
+
+
+async def test_a_try_during_the_wait_is_replaced_by_the_next_and_a_reopened_dialog_counts_down(
+    device: Device, real_time: RealTime
+) -> None:
+    """A person who retypes during the wait got each try added to the last (6, 12, 18 dots): the
+    right password sent after the wait was then wrong, and the wait began again. And Web Config's
+    log-in reopened during the wait showed no wait until a password was sent."""
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("webconfig")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        for _ in range(3):
+            await pilot.press("x", "enter")
+            await pilot.pause(0.2)
+        await _text_becomes(pilot, app, "#login-message", "Try again in 30 seconds.")
+        await pilot.press("a", "b", "enter")
+        await _text_becomes(pilot, app, "#login-message", "The password was not checked.")
+        await pilot.press(*SERIAL)
+        assert app.screen.query_one("#login-password", Input).value == SERIAL  # not "ab" + SERIAL
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        text = await _text_becomes(pilot, app, "#login-message", "Try again in")
+        assert "Too many incorrect passwords." in text
+        real_time.advance(30)
+        await _text_becomes(pilot, app, "#login-message", "You can try the password again now.")
+        await pilot.press(*SERIAL, "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, LoginModal), "logged in after the wait")
