@@ -87,7 +87,12 @@ class FormScreen(PanelScreen):
         focused = self.focused
         if focused is None or isinstance(focused.parent, Select):  # the open list: unchanged
             return
-        key = "panel.hints.form_list" if isinstance(focused, Select) else self.HINTS_KEY
+        if isinstance(focused, Select):
+            key = "panel.hints.form_list"
+        elif focused.id == "cancel":  # Enter there leaves without saving: the line said "Enter Save"
+            key = "panel.hints.form_cancel"
+        else:
+            key = self.HINTS_KEY
         for hints in self.query("#hints").results(KeyHints):
             update_key_line(hints, self.t(key))
 

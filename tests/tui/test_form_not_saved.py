@@ -63,3 +63,23 @@ async def test_escape_on_an_open_list_closes_only_the_list(device: Device) -> No
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is form and not form.query_one("#field-lock_setting", Select).expanded
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "Enter Cancel"), ("lv", "Enter Atcelt")])
+async def test_the_key_line_on_cancel_says_enter_cancels(device: Device, lang: str, words: str) -> None:
+    """Tab, Tab from Lock Setting's list reaches Cancel; the key line still said "Enter Save"."""
+    from .helpers import screen_text
+
+    device.update("basic", language=lang)
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(LockSettingScreen(menu_tree.find("lock_setting")))
+        await pilot.pause()
+        await pilot.press("tab", "tab")
+        await pilot.pause()
+        assert app.screen.focused is not None and app.screen.focused.id == "cancel"
+        last = screen_text(app).splitlines()[-1]
+        assert words in last and "Enter Save" not in last and "Enter Saglabāt" not in last, last
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert words not in screen_text(app).splitlines()[-1]
