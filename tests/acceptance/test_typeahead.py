@@ -49,6 +49,19 @@ def _slow_pages(launch: Launch, state_dir: Path) -> None:
     raise AssertionError(admin.text())
 
 
+def _f4_code_page_on_a_slow_network(launch: Launch, state_dir: Path) -> Terminal:
+    """The panel on F4's code page, its tenant's pages answering 0.6 s late. Web Config is opened
+    first: the tenant is up once it shows (the latency command needs its admin API)."""
+    t = launch("panel-tui")
+    t.wait_for("Home")
+    t.press("f3")
+    t.wait_for("Product Status")
+    _slow_pages(launch, state_dir)
+    t.press("f4")
+    t.wait_for("Enter code")
+    return t
+
+
 def test_f4_account_typed_right_after_enter_on_the_code_lands_whole(launch: Launch, state_dir: Path) -> None:
     t = launch("panel-tui")
     t.wait_for("Home")
@@ -289,13 +302,7 @@ def test_f4_keys_typed_ahead_of_a_refused_code_never_show_the_password(
     """A wrong code, Enter, the account, Enter, the password, Enter in one burst: the code page
     comes back refused, and what was typed for the next pages is dropped, not typed into the
     clear-text code field (the password shown on screen)."""
-    t = launch("panel-tui")
-    t.wait_for("Home")
-    t.press("f3")
-    t.wait_for("Product Status")
-    _slow_pages(launch, state_dir)
-    t.press("f4")
-    t.wait_for("Enter code")
+    t = _f4_code_page_on_a_slow_network(launch, state_dir)
     t.pump(1.0)
     # one write, as tmux send-keys or a paste delivers it (typing key by key here is slower
     # than the refused page, and what is typed after that page shows is the person's to type)
@@ -312,13 +319,7 @@ def test_f4_letters_typed_while_a_code_is_checked_are_dropped_and_the_retry_land
     letters were for the page they expected and are dropped with the refusal; what they type once
     "That code didn't work" is on the screen (after a person's pause) replaces the refused code.
     The race at the moment of drawing is the SOAK test below: it depends on the machine's load."""
-    t = launch("panel-tui")
-    t.wait_for("Home")
-    t.press("f3")
-    t.wait_for("Product Status")
-    _slow_pages(launch, state_dir)
-    t.press("f4")
-    t.wait_for("Enter code")
+    t = _f4_code_page_on_a_slow_network(launch, state_dir)
     t.type("WRONGCODE")
     t.press("enter", pause=0.0)
     for ch in "abc":  # well inside the 0.6 s the page takes: surely before the refusal
@@ -341,13 +342,7 @@ def test_f4_keys_typed_before_a_refused_code_is_shown_do_not_land_in_its_field(
     on the screen were for the page they expected, and are dropped; what is typed once it is
     shown replaces the refused code. The last letter typed before the refusal was drawn used to
     land in the field (``d`` then ``1234``)."""
-    t = launch("panel-tui")
-    t.wait_for("Home")
-    t.press("f3")  # the tenant is up once Web Config shows (its admin command needs it)
-    t.wait_for("Product Status")
-    _slow_pages(launch, state_dir)
-    t.press("f4")
-    t.wait_for("Enter code")
+    t = _f4_code_page_on_a_slow_network(launch, state_dir)
     t.type("WRONGCODE")
     t.press("enter", pause=0.0)
     before: list[str] = []
