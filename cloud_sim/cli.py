@@ -202,6 +202,9 @@ def tenant_info(state_dir: Path) -> dict[str, object]:
     ca = state_dir / "ca.pem"  # cloud_sim.ca keeps it there from the first start on
     if ca.is_file():
         facts["ca_cert_path"] = str(ca.resolve())
+    else:  # a mistyped path printed running: false and nothing else, as if a tenant were there
+        facts["note"] = ("no tenant has started in this state dir (the panel's embedded tenant "
+                         "keeps its state in the panel's state dir + /tenant)")
     facts["client_id"] = CLIENT_ID
     return facts
 

@@ -80,6 +80,12 @@ def test_info_of_a_stopped_tenant_still_names_its_ca(tenant_factory, capsys):
     assert rc == 0 and info["running"] is False
     assert info["ca_cert_path"] == str((sd / "ca.pem").resolve()) and (sd / "ca.pem").is_file()
     assert info["state_dir"] == str(sd.resolve()) and info["client_id"] == tenant.client_id
+    assert "note" not in info
+
+    rc, out, _ = _run(capsys, "info", "--state-dir", str(sd.parent / "no-tenant-here"))
+    info = json.loads(out)
+    assert rc == 0 and info["running"] is False and "ca_cert_path" not in info
+    assert "no tenant has started in this state dir" in info["note"]
 
 
 def test_revoke_sessions_from_the_cli(tenant, capsys):
