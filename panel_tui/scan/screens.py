@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -24,7 +24,6 @@ from panel_tui.screens.base import PanelScreen
 from panel_tui.ui.lazy_select import LazySelect
 from panel_tui.ui.text import job_outcome_text
 from panel_tui.ui.workers import reported
-from panel_tui.widgets.chrome import KeyHints, update_key_line
 from panel_tui.widgets.form import ARROW_FIELD_BINDINGS, arrow_moves_focus
 
 if TYPE_CHECKING:
@@ -125,6 +124,8 @@ class ScanScreen(PanelScreen):
     CSS_PATH = "scan.tcss"
     HELP_KEY = "scan.help"
     HINTS_KEY = "scan.hints"
+    #: Enter opens a list on Resolution and Pages, and Job Status on its button; elsewhere it starts
+    FOCUS_HINTS = {"select": "scan.hints_list", "scan-jobs": "scan.hints_jobs"}
     #: Ctrl+S starts from any field, as it saves in the panel's forms: on Resolution or Pages
     #: Enter opens the list, and a person who read "Enter Start" there got the list again.
     #: Ctrl+J (Job Status): every panel screen's
@@ -144,25 +145,6 @@ class ScanScreen(PanelScreen):
         """Ctrl+S: Start, from whichever field has the cursor (not while a scan runs)."""
         if not self.query_one("#scan-start", Button).disabled:
             self.start_scan()
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """The key line says what Enter does where the cursor is: on Resolution or Pages it
-        opens the list, on Job Status it opens Job Status; elsewhere it starts."""
-        super().on_descendant_focus(event)
-        self.call_later(self._hints_for_focus)
-
-    def _hints_for_focus(self) -> None:
-        focused = self.focused
-        if focused is None or isinstance(focused.parent, Select):  # the open list: unchanged
-            return
-        if isinstance(focused, Select):
-            key = "scan.hints_list"
-        elif focused.id == "scan-jobs":
-            key = "scan.hints_jobs"
-        else:
-            key = self.HINTS_KEY
-        for hints in self.query("#hints").results(KeyHints):
-            update_key_line(hints, self.t(key))
 
     def crumbs(self) -> list[str]:
         return [self.t("panel.home.tile.scan"), self.t("scan.dest.email")]

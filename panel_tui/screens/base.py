@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -14,7 +14,7 @@ from textual.widget import Widget
 from panel_tui import menu_tree
 from panel_tui.ui.host import PanelHost, follow_app, host, unfollow_app
 from panel_tui.ui.textual_fixes import styled_with_current_css
-from panel_tui.widgets.chrome import Breadcrumbs, KeyHints
+from panel_tui.widgets.chrome import Breadcrumbs, KeyHints, update_key_line
 from panel_tui.widgets.status_bar import LockIcon, StatusBar
 
 if TYPE_CHECKING:
@@ -52,6 +52,10 @@ class PanelScreen(Screen[object]):
 
     HELP_KEY = "panel.help.generic"
     HINTS_KEY = "panel.hints.default"
+    #: where Enter does something else than `HINTS_KEY` says, the key line for it: by the focused
+    #: widget's id, or "select" for any drop-down (Enter opens its list). A person read "Enter
+    #: Save" on a drop-down or on Cancel, pressed it, and got the list, or left without saving.
+    FOCUS_HINTS: ClassVar[dict[str, str]] = {}
     #: Job Status from every panel screen (Home's tile names the key; Esc comes back here)
     BINDINGS = [Binding("ctrl+j", "job_status", show=False)]
 
@@ -120,6 +124,20 @@ class PanelScreen(Screen[object]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if not isinstance(event.widget, LockIcon):
             self._focus_before_lock = event.widget
+        if self.FOCUS_HINTS:
+            self.call_later(self._hints_for_focus)  # where the focus ends (a pick may move it on)
+
+    def _hints_for_focus(self) -> None:
+        """The key line for the focused widget (`FOCUS_HINTS`), else the screen's own."""
+        from textual.widgets import Select
+
+        focused = self.focused
+        if focused is None or isinstance(focused.parent, Select):  # the open list: unchanged
+            return
+        kind = "select" if isinstance(focused, Select) else focused.id or ""
+        key = self.FOCUS_HINTS.get(kind, self.HINTS_KEY)
+        for hints in self.query("#hints").results(KeyHints):
+            update_key_line(hints, self.t(key))
 
     @on(LockIcon.Selected)
     def _lock_icon(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -12,7 +12,6 @@ from textual.widgets import Button, Input, Select, Static
 
 from panel_tui.menu_tree import MenuNode
 from panel_tui.screens.base import PanelScreen
-from panel_tui.widgets.chrome import KeyHints, update_key_line
 from panel_tui.widgets.form import (
     ARROW_FIELD_BINDINGS,
     FieldSpec,
@@ -30,6 +29,7 @@ class FormScreen(PanelScreen):
 
     SECTION = ""
     HINTS_KEY = "panel.hints.form"
+    FOCUS_HINTS = {"select": "panel.hints.form_list", "cancel": "panel.hints.form_cancel"}
     HELP_KEY = "panel.help.form"
     #: Esc leaves as Cancel does (saying "Not saved" when something was changed); an open
     #: drop-down list takes Esc first (it closes the list)
@@ -76,25 +76,6 @@ class FormScreen(PanelScreen):
         if self._opened_with is None:
             self._opened_with = read_fields(self, self.fields())
         self.query_one("#form").query("Input, Select").first().focus()
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """The bottom line says what Enter does where the cursor is: on a drop-down it opens
-        the list (a person read "Enter Save" there, pressed it and got the list)."""
-        super().on_descendant_focus(event)
-        self.call_later(self._hints_for_focus)  # where the focus ends (a pick moves it on to Save)
-
-    def _hints_for_focus(self) -> None:
-        focused = self.focused
-        if focused is None or isinstance(focused.parent, Select):  # the open list: unchanged
-            return
-        if isinstance(focused, Select):
-            key = "panel.hints.form_list"
-        elif focused.id == "cancel":  # Enter there leaves without saving: the line said "Enter Save"
-            key = "panel.hints.form_cancel"
-        else:
-            key = self.HINTS_KEY
-        for hints in self.query("#hints").results(KeyHints):
-            update_key_line(hints, self.t(key))
 
     def action_field_next(self) -> None:
         arrow_moves_focus(self, forward=True)
