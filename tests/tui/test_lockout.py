@@ -55,6 +55,16 @@ async def _three_wrong_passwords(pilot: Pilot[None], app: PanelApp) -> None:
         await pilot.press("x", "enter")
 
 
+async def _web_config_three_wrong_passwords(pilot: Pilot[None], app: PanelApp) -> None:
+    """Web Config's log-in (Ctrl+L), then three wrong passwords: the lock-out starts."""
+    await app.switch_mode("webconfig")
+    await pilot.press("ctrl+l")
+    await pilot.pause()
+    for _ in range(3):
+        await pilot.press("x", "enter")
+        await pilot.pause(0.2)  # each answer comes from a worker thread
+
+
 async def test_panel_keypad_counts_down_and_says_why_the_right_password_was_refused(
     locked_device: Device, real_time: RealTime
 ) -> None:
@@ -103,12 +113,7 @@ async def test_web_config_log_in_says_the_lockout_as_the_panel_and_counts_down(
 ) -> None:
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.switch_mode("webconfig")
-        await pilot.press("ctrl+l")
-        await pilot.pause()
-        for _ in range(3):
-            await pilot.press("x", "enter")
-            await pilot.pause(0.2)
+        await _web_config_three_wrong_passwords(pilot, app)
         text = await _text_becomes(pilot, app, "#login-message", "Try again in 30 seconds.")
         assert "Too many incorrect passwords. Try again in 30 seconds." in text
         real_time.advance(10)
@@ -131,12 +136,7 @@ async def test_a_try_during_the_wait_is_replaced_by_the_next_and_a_reopened_dial
     log-in reopened during the wait showed no wait until a password was sent."""
     app = make_app(device)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.switch_mode("webconfig")
-        await pilot.press("ctrl+l")
-        await pilot.pause()
-        for _ in range(3):
-            await pilot.press("x", "enter")
-            await pilot.pause(0.2)
+        await _web_config_three_wrong_passwords(pilot, app)
         await _text_becomes(pilot, app, "#login-message", "Try again in 30 seconds.")
         await pilot.press("a", "b", "enter")
         await _text_becomes(pilot, app, "#login-message", "The password was not checked.")
