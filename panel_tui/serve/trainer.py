@@ -77,11 +77,6 @@ def write_sessions(root: Path, sessions: list[dict[str, object]]) -> None:
     atomic_write_json(Path(root) / SESSIONS_FILE, {"sessions": sessions})
 
 
-def signed_in_accounts(root: Path) -> set[str]:
-    """Accounts holding an unrevoked refresh token in the class tenant (read-only)."""
-    return {upn for upn, state in (account_tokens(root) or {}).items() if state == "live"}
-
-
 def account_tokens(root: Path) -> dict[str, str] | None:
     """Each account with refresh tokens in the class tenant: "live" (one still works) or
     "revoked" (all revoked: Revoke sessions, a new password). None: the tenant cannot be read,

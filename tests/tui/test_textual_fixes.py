@@ -84,23 +84,19 @@ async def test_trimmed_widgets_behave_as_textuals() -> None:
         await pilot.pause()
         assert (rows[0].border_title, rows[1].border_title) == ("Title", None), "a constant set is the widget's"
         assert rows[0].id is None and app.query_one("#rows").id == "rows"
-        def weak_sets() -> int:
+        def alive(kind: type) -> int:
             gc.collect()
-            return sum(1 for obj in gc.get_objects() if type(obj) is weakref.WeakSet)
+            return sum(1 for obj in gc.get_objects() if type(obj) is kind)
 
-        before = weak_sets()
+        before = alive(weakref.WeakSet)
         await app.query_one("#rows").mount_all([Static(f"more {i}") for i in range(40)])
         await pilot.pause()
-        assert weak_sets() - before < 5, "Textual alone: one per widget"
+        assert alive(weakref.WeakSet) - before < 5, "Textual alone: one per widget"
 
-        def deques() -> int:
-            gc.collect()
-            return sum(1 for obj in gc.get_objects() if type(obj) is collections.deque)
-
-        before = deques()
+        before = alive(collections.deque)
         await app.query_one("#rows").mount_all([Static(f"again {i}") for i in range(40)])
         await pilot.pause()
-        assert deques() - before < 5, "Textual alone: two per widget (its events' waiters)"
+        assert alive(collections.deque) - before < 5, "Textual alone: two per widget (its events' waiters)"
         mounted = Static("late")
         await app.query_one("#rows").mount(mounted)
         assert mounted.is_mounted and mounted._mounted_event.is_set(), "a widget's mount is awaited"
