@@ -29,7 +29,14 @@ from panel_tui.serve.child import (
     stop_child,
     trimmed,
 )
-from panel_tui.serve.students import RESERVED_NAMES, said, student_dir, student_name
+from panel_tui.serve.students import (
+    RESERVED_NAMES,
+    note_class_language,
+    said,
+    start_language,
+    student_dir,
+    student_name,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -94,6 +101,7 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         self.size = (80, 24)
         self.has_pty = False
         #: the panel's ``--lang``: the student's word (``ssh -t ann@host lv``), else the class's
+        #: unless the student chose another on their printer (:func:`students.start_language`)
         self.lang = server.options.lang
         #: the language the student asked for as the SSH command, if any
         self.asked_lang: str | None = None
@@ -192,20 +200,22 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
     def speaks(self) -> str | None:
         """The language of the server's lines to this student, the one their panel speaks: the
         one they asked for; else, before their panel starts, the class's ``--lang`` (the panel
-        will start in it); else the one their printer keeps (their last session's, or what they
+        will start in it, unless they chose another on their printer); else the one their printer keeps (their last session's, or what they
         switched to in this one); else English. A Latvian student in a class without ``--lang``
         was told "the class is full" or "connected again" in English beside a Latvian panel."""
         if self.asked_lang:
             return self.asked_lang
-        if self.proc is None and self.lang:
-            return self.lang
         from device_model.device import saved_language
 
         try:
-            saved = saved_language(student_dir(self.server.options.root, self.login))
+            state_dir = student_dir(self.server.options.root, self.login)
         except ValueError:  # BadStudentName: no dir of theirs to read
-            saved = None
-        return saved or self.lang
+            return self.lang
+        if self.proc is None:
+            starting = start_language(state_dir, self.lang)
+            if starting:
+                return starting
+        return saved_language(state_dir) or self.lang
 
     # -- the child --------------------------------------------------------------------------
 
@@ -256,8 +266,11 @@ class StudentSession(asyncssh.SSHServerSession):  # type: ignore[misc]
             argv += ["--cloud", opts.cloud_url]
             if opts.cloud_ca is not None:
                 argv += ["--cloud-ca", str(opts.cloud_ca)]
-        if self.lang:
-            argv += ["--lang", self.lang]
+        lang = self.asked_lang or start_language(state_dir, self.lang)
+        if lang:
+            argv += ["--lang", lang]
+            if not self.asked_lang:
+                note_class_language(state_dir, lang)
         master, slave = os.openpty()
         _set_winsize(slave, *self.size)
         env = _child_env(self.term_type, self.chan.get_environment() if self.chan else {})

@@ -65,3 +65,46 @@ def said(lang: str | None, key: str, **params: object) -> str:
     from device_model.i18n import translate
 
     return translate(lang or "en", key, **params)
+
+
+#: the class ``--lang`` a student's panel was last started in, kept in their state dir beside the
+#: printer's settings: a saved language that differs from it is one the student chose on their
+#: printer (Basic Settings > Language), which the printer's settings alone cannot tell from the
+#: language a class start wrote there
+CLASS_LANGUAGE_FILE = "class-language"
+
+
+def _class_language_given(state_dir: Path) -> str | None:
+    try:
+        with (Path(state_dir) / CLASS_LANGUAGE_FILE).open("rb") as handle:
+            word = handle.read(16).decode("ascii", "replace").strip()
+    except OSError:
+        return None
+    return word or None
+
+
+def start_language(state_dir: Path, class_lang: str | None) -> str | None:
+    """The ``--lang`` a student's panel starts with when they asked for none as the SSH command:
+    the class's, unless the student switched their printer to another language since a class
+    start gave it the class's (they come back to the language they chose; a dropped connection
+    used to put them back in the class's). A printer the class never started in its language
+    (new, or from a class without ``--lang``) gets the class's: the trainer's word is all there
+    is to go by.
+    """
+    if not class_lang:
+        return None
+    from device_model.device import saved_language
+
+    saved = saved_language(state_dir)
+    given = _class_language_given(state_dir)
+    if saved is not None and given is not None and saved != given:
+        return None
+    return class_lang
+
+
+def note_class_language(state_dir: Path, lang: str) -> None:
+    """Keep the class language a student's panel is being started in (see
+    :func:`start_language`); atomic, owner-only like the printer's own files."""
+    from device_model.storage import atomic_write_text
+
+    atomic_write_text(Path(state_dir) / CLASS_LANGUAGE_FILE, lang + "\n")

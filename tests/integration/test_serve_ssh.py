@@ -236,3 +236,32 @@ async def test_a_killed_server_leaves_no_panel_running(tmp_path: Path) -> None:
     # and the class starts again on the same dir (no lock left behind)
     again = ClassServerProcess(tmp_path / "class")
     assert again.stop() == 0
+
+
+async def test_a_student_who_chose_english_in_a_latvian_class_comes_back_to_english(tmp_path: Path) -> None:
+    """The class's ``--lang lv`` starts a new printer in Latvian; a student who then switches
+    her printer to English (Basic Settings > Language) gets English when she connects again,
+    not the class's Latvian (every start used to overwrite her choice); a printer she left in
+    the class's language follows the class."""
+    from device_model import Device
+
+    s = ClassServerProcess(tmp_path / "class", "--lang", "lv")
+    try:
+        for name in ("ieva", "juris"):
+            student = await Student.connect(s.port, name)
+            await student.wait_for("Sākums")
+            await student.press("ctrl+c")
+            await student.wait_exit()
+            await student.close()
+            await wait_no_panel(s.root / "students" / name)
+        Device(s.root / "students" / "ieva").update("basic", language="en")  # her choice
+        ieva = await Student.connect(s.port, "ieva")
+        await ieva.wait_for("Home", "Scan")
+        juris = await Student.connect(s.port, "juris")
+        await juris.wait_for("Sākums")
+        for student in (ieva, juris):
+            await student.close()
+        await wait_no_panel(s.root / "students" / "ieva")
+        await wait_no_panel(s.root / "students" / "juris")
+    finally:
+        assert s.stop() == 0
