@@ -94,6 +94,9 @@ def open_lock_setting(t: Terminal) -> None:
     t.wait_for("Lock Setting")
     t.press("down", "enter")
     t.wait_for("Lock Setting", "Save", "Cancel")
+    # the field has the cursor once the key line says what Enter does there: the form's first
+    # frame can come before its focus, and a colour read there is the unfocused one
+    t.wait_until(lambda: "Enter Open the list" in t.line("F1 Help"), "Lock Setting's field has the cursor")
 
 
 def step_1_read_the_ip(t: Terminal, w: dict[str, str]) -> str:
