@@ -30,7 +30,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from panel_tui.class_options import ClassOptions
-from panel_tui.guided import GuideProgress
+from panel_tui.guided import GuideProgress, step_message
 from panel_tui.messages import DeviceChanged
 from panel_tui.terminal_caps import PANEL_16, is_16_colour
 
@@ -387,7 +387,8 @@ class ClassAids:
         step = self.progress.next_step if self.progress is not None else None
         if step is None:
             return self.device.t("panel.guided.done")
-        return self.device.t("panel.guided.next", step=self.device.t(f"panel.guided.step.{step}"))
+        surface = str(getattr(self.app, "current_mode", "panel"))
+        return self.device.t("panel.guided.next", step=self.device.t(step_message(step, surface)))
 
     # -- what the app hears -----------------------------------------------------------------
     def key(self, event: events.Key) -> None:

@@ -15,6 +15,17 @@ from device_model import Device
 #: the guide's steps in order (the catalog's ``panel.guided.step.<id>`` words each one)
 STEPS = ("login", "oauth2", "signin", "ok", "conntest", "scan")
 
+#: the surface (the app's mode) each step is done on, for the steps whose words say how to get
+#: there ("F3 Web Config, Ctrl+L: ..."): on that surface ``panel.guided.step.<id>.here`` words
+#: only what is left ("Ctrl+L: ..."), as "press F3" read as wrong to someone already in Web Config
+STEP_SURFACE = {"login": "webconfig", "signin": "cloud", "ok": "webconfig", "scan": "panel"}
+
+
+def step_message(step: str, surface: str) -> str:
+    """The catalog key of ``step``'s words as seen on ``surface`` ("panel", "webconfig", "cloud")."""
+    here = STEP_SURFACE.get(step) == surface
+    return f"panel.guided.step.{step}.here" if here else f"panel.guided.step.{step}"
+
 
 @dataclass
 class GuideProgress:

@@ -68,7 +68,7 @@ def _main(argv: Sequence[str] | None, out: Callable[[str], None],
     if args.command == "run":
         return run_file(args.file, state_dir=args.state_dir, keep=args.keep, check_only=args.check,
                         preset=args.tenant_preset, out=out, err=err, json_out=args.json, junit=args.junit,
-                        cloud=args.cloud, cloud_ca=args.cloud_ca)
+                        cloud=args.cloud, cloud_ca=args.cloud_ca, lang=args.lang)
     if args.json or args.junit:  # the scenario as a one-line script: the same reports
         from panel_tui.scenarios.runner import run_text
 
@@ -76,9 +76,10 @@ def _main(argv: Sequence[str] | None, out: Callable[[str], None],
             return apply_scenario(args.id, out=out, err=err)  # says which ids exist
         return run_text(f"scenario {args.id}{' --send' if args.send else ''}\n", args.id, state_dir=args.state_dir,
                         keep=args.keep, preset=args.tenant_preset, out=out, err=err, json_out=args.json,
-                        junit=args.junit, cloud=args.cloud, cloud_ca=args.cloud_ca)
+                        junit=args.junit, cloud=args.cloud, cloud_ca=args.cloud_ca, lang=args.lang)
     return apply_scenario(args.id, send=args.send, state_dir=args.state_dir, keep=args.keep,
-                          preset=args.tenant_preset, out=out, err=err, cloud=args.cloud, cloud_ca=args.cloud_ca)
+                          preset=args.tenant_preset, out=out, err=err, cloud=args.cloud, cloud_ca=args.cloud_ca,
+                          lang=args.lang)
 
 
 def list_scenarios(lang: str = "en", *, verbose: bool = False, out: Callable[[str], None] = print) -> int:
@@ -108,8 +109,13 @@ def list_json(lang: str = "en", *, out: Callable[[str], None] = print) -> int:
 
 def apply_scenario(scenario_id: str, *, send: bool = False, state_dir: Path | None = None, keep: bool = False,
                    preset: str = "prepared", out: Callable[[str], None] = print,
-                   err: Callable[[str], None] = print, cloud: str | None = None, cloud_ca: Path | None = None) -> int:
+                   err: Callable[[str], None] = print, cloud: str | None = None, cloud_ca: Path | None = None,
+                   lang: str | None = None) -> int:
+    """Set a scenario up (and with ``send`` run its send and check); its last line in ``lang``
+    (None: the printer's saved language, as the scenario's title already is)."""
     import asyncio
+
+    from device_model.i18n import translate
 
     from panel_tui.scenarios import engine
     from panel_tui.scenarios.environment import EnvironmentProblem, environment
@@ -122,9 +128,11 @@ def apply_scenario(scenario_id: str, *, send: bool = False, state_dir: Path | No
 
     if state_dir is None and not send and not keep:
         out("note: without --state-dir (or --keep) the state is removed at the end; only the outcome is shown")
+    speak = lang or "en"
     try:
         with environment(state_dir, keep=keep, preset=preset, out=out, cloud=cloud, cloud_ca=cloud_ca) as env:
-            out(f"== {sc.id}: {env.device.t(sc.title)} ==")
+            speak = lang or env.device.language
+            out(f"== {sc.id}: {translate(speak, sc.title)} ==")
 
             def show(o: engine.StepOutcome) -> None:
                 out(f"{'ok  ' if o.ok else 'FAIL'} {o.label}: {o.text}")
@@ -138,7 +146,7 @@ def apply_scenario(scenario_id: str, *, send: bool = False, state_dir: Path | No
         err(str(exc))
         return EXIT_ERROR
     if not result.ok:
-        err(f"{sc.id}: FAILED")
+        err(translate(speak, "scenarios.apply.failed", id=sc.id))
         return EXIT_EXPECT_FAILED
-    out(f"{sc.id}: {'passed' if send else 'set up'}")
+    out(translate(speak, "scenarios.apply.passed" if send else "scenarios.apply.set_up", id=sc.id))
     return EXIT_OK

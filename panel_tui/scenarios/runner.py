@@ -107,19 +107,32 @@ def interrupted_by(exc: BaseException) -> tuple[str, int]:
     return "Ctrl+C", EXIT_INTERRUPTED
 
 
-def summary(result: ScriptResult, interrupted: str | None = None) -> str:
+def summary(result: ScriptResult, interrupted: str | None = None, lang: str = "en") -> str:
+    """A case's last line, in ``lang`` (the JSON and JUnit results keep English: tools compare
+    them; a person at the command line reads the language the rest of the CLI speaks)."""
+    from device_model.i18n import translate
+
     checks = result.checks
     failed = [o for o in checks if not o.ok]
-    text = f"{len(result.outcomes)} steps, {len(checks)} checks"
+    counts = translate(lang, "scenarios.run.counts", steps=translate(lang, "scenarios.run.steps",
+                       count=len(result.outcomes)), checks=translate(lang, "scenarios.run.checks", count=len(checks)))
     if interrupted is not None:
-        where = f" at line {result.current[0]}" if result.current is not None else ""
-        return f"{text}: interrupted{where} ({interrupted}), not finished"
+        where = (translate(lang, "scenarios.run.interrupted_at", line=result.current[0])
+                 if result.current is not None else "")
+        return translate(lang, "scenarios.run.interrupted", counts=counts, where=where, signal=interrupted)
     if result.error is not None:
-        return f"{text}: stopped at line {result.error.line} (a step could not run)"
+        return translate(lang, "scenarios.run.stopped", counts=counts, line=result.error.line)
     if failed:
         lines = ", ".join(str(n) for n, o in result.failed)
-        return f"{text}: {len(failed)} FAILED (line {lines})"
-    return f"{text}: all passed"
+        return translate(lang, "scenarios.run.failed", counts=counts, failed=len(failed), lines=lines)
+    return translate(lang, "scenarios.run.passed", counts=counts)
+
+
+def interrupted_text(signame: str, lang: str = "en") -> str:
+    """The interrupted step's outcome: "interrupted (Ctrl+C)", in ``lang``."""
+    from device_model.i18n import translate
+
+    return translate(lang, "scenarios.run.interrupted_step", signal=signame)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -195,7 +208,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args = p.parse_args(argv)
     return run_file(args.file, state_dir=args.state_dir, keep=args.keep, check_only=args.check,
                     preset=args.tenant_preset, json_out=args.json, junit=args.junit,
-                    cloud=args.cloud, cloud_ca=args.cloud_ca)
+                    cloud=args.cloud, cloud_ca=args.cloud_ca, lang=args.lang)
 
 
 def add_env_options(p: argparse.ArgumentParser) -> None:
@@ -212,6 +225,9 @@ def add_env_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cloud", metavar="URL", help="use the simulated tenant running at URL (cloud-sim) instead "
                    "of starting one; every baseline resets it")
     p.add_argument("--cloud-ca", type=Path, metavar="PATH", help="that tenant's CA certificate")
+    p.add_argument("--lang", choices=("en", "lv"),
+                   help="the language of the summary lines (default: the printer's saved language; "
+                        "step lines keep the script words, --json and --junit stay English)")
 
 
 _add_env_options = add_env_options  # the name the scenarios CLI used
@@ -220,9 +236,10 @@ _add_env_options = add_env_options  # the name the scenarios CLI used
 def run_file(path: Path, *, state_dir: Path | None = None, keep: bool = False, check_only: bool = False,
              preset: str = "prepared", out: Callable[[str], None] = print,
              err: Callable[[str], None] | None = None, json_out: bool = False, junit: Path | None = None,
-             cloud: str | None = None, cloud_ca: Path | None = None) -> int:
+             cloud: str | None = None, cloud_ca: Path | None = None, lang: str | None = None) -> int:
     """Read, check and run a script file (each case in its own environment); the exit status.
-    ``cloud``/``cloud_ca``: a tenant already running instead of one started per case."""
+    ``cloud``/``cloud_ca``: a tenant already running instead of one started per case; ``lang``:
+    the summary lines' language (None: the printer's saved language)."""
     err = err or (lambda s: print(s, file=sys.stderr))
     name = str(path)
     try:
@@ -231,13 +248,13 @@ def run_file(path: Path, *, state_dir: Path | None = None, keep: bool = False, c
         err(f"{name}: cannot read the script: {exc.strerror if isinstance(exc, OSError) else exc}")
         return EXIT_ERROR
     return run_text(text, name, state_dir=state_dir, keep=keep, check_only=check_only, preset=preset, out=out,
-                    err=err, json_out=json_out, junit=junit, cloud=cloud, cloud_ca=cloud_ca)
+                    err=err, json_out=json_out, junit=junit, cloud=cloud, cloud_ca=cloud_ca, lang=lang)
 
 
 def run_text(text: str, name: str, *, state_dir: Path | None = None, keep: bool = False, check_only: bool = False,
              preset: str = "prepared", out: Callable[[str], None] = print,
              err: Callable[[str], None] | None = None, json_out: bool = False, junit: Path | None = None,
-             cloud: str | None = None, cloud_ca: Path | None = None) -> int:
+             cloud: str | None = None, cloud_ca: Path | None = None, lang: str | None = None) -> int:
     """Check and run a script's text (``name`` in messages); the exit status."""
     err = err or (lambda s: print(s, file=sys.stderr))
     try:
@@ -259,7 +276,7 @@ def run_text(text: str, name: str, *, state_dir: Path | None = None, keep: bool 
     try:
         for case in cases(lines):
             status = run_case(case, name, suite, state_dir=state_dir, keep=keep, preset=preset, out=out, err=err,
-                              json_out=json_out, cloud=cloud, cloud_ca=cloud_ca)
+                              json_out=json_out, cloud=cloud, cloud_ca=cloud_ca, lang=lang)
             worst = max(worst, status)
     except RunInterrupted as stopped:
         # the cases so far and the interrupted one still reach the JUnit report, then the
@@ -284,21 +301,26 @@ def write_junit(suite: results.Suite, path: Path, name: str, err: Callable[[str]
 
 def run_case(case: Case, name: str, suite: results.Suite, *, state_dir: Path | None, keep: bool, preset: str,
              out: Callable[[str], None], err: Callable[[str], None], json_out: bool,
-             cloud: str | None = None, cloud_ca: Path | None = None) -> int:
+             cloud: str | None = None, cloud_ca: Path | None = None, lang: str | None = None) -> int:
+    """Run one case in its own environment; its summary line in ``lang`` (None: the language
+    the printer has saved, as the panel would speak it)."""
     import asyncio
 
     from panel_tui.scenarios.environment import EnvironmentProblem, environment
 
-    report: results.Reporter = (results.JsonReporter(out, name, case.name, case.line) if json_out
-                                else results.TextReporter(out, name, case.name))
+    shown: results.Reporter = (results.JsonReporter(out, name, case.name, case.line) if json_out
+                               else results.TextReporter(out, name, case.name))
     record = suite.case(case.name, case.line)
-    report = results.Tee(report, record)
+    report = results.Tee(shown, record)
     result = ScriptResult()
+    speak = lang or "en"
     try:
         with environment(state_dir, keep=keep, preset=preset, out=(lambda s: None) if json_out else out,
                          cloud=cloud, cloud_ca=cloud_ca) as where:
+            speak = lang or where.device.language
             asyncio.run(run_lines(case.lines, where.device, where.tenant, name=name, report=report,
                                   result=result))
+            speak = lang or where.device.language  # a script may have set the language
     except EnvironmentProblem as exc:
         record.error(0, "environment", str(exc))
         err(f"{name}: {exc}")
@@ -308,16 +330,17 @@ def run_case(case: Case, name: str, suite: results.Suite, *, state_dir: Path | N
         # way is reported as interrupted, with the case's summary, before the process ends
         signame, code = interrupted_by(exc)
         at, step = result.current if result.current is not None else (case.line, "run")
-        report.error(at, step, f"interrupted ({signame})")
+        shown.error(at, step, interrupted_text(signame, "en" if json_out else speak))
+        record.error(at, step, interrupted_text(signame))
         record.exit_code = code
-        text = summary(result, signame)
-        report.summary(code, text)
+        report.summary(code, summary(result, signame))
         if not json_out:
+            text = summary(result, signame, speak)
             err(f"{name}: {text}" if case.name is None else f"{name} [{case.name}]: {text}")
         raise RunInterrupted(exc) from None
-    line = summary(result)
-    report.summary(result.exit_code, line)
+    report.summary(result.exit_code, summary(result))
     if not json_out:
+        line = summary(result, lang=speak)
         (out if result.exit_code == EXIT_OK else err)(f"{name}: {line}" if case.name is None
                                                       else f"{name} [{case.name}]: {line}")
     return result.exit_code

@@ -50,7 +50,9 @@ class JobStatusScreen(PanelScreen):
                         yield DataTable(id="active-table", cursor_type="row", zebra_stripes=False)
                     with TabPane(self.t("panel.jobs.tab_log"), id="tab-log"):
                         yield DataTable(id="log-table", cursor_type="row")
-            with TabPane(self.t("panel.jobs.tab_printer_status"), id="tab-printer"):
+            # a scanner's tab says Scanner Status (the id stays: the tab is the same one)
+            status = "panel.jobs.tab_printer_status" if self._prints() else "panel.jobs.tab_scanner_status"
+            with TabPane(self.t(status), id="tab-printer"):
                 yield Facts(self._printer_rows(), id="printer-facts")
 
     def on_mount(self) -> None:
@@ -62,10 +64,15 @@ class JobStatusScreen(PanelScreen):
         if self.is_mounted:
             self._fill()
 
+    def _prints(self) -> bool:
+        """A printer (not the scanner, whose status tab and row say Scanner)."""
+        return self.device.profile.has("print")
+
     def _printer_rows(self) -> list[tuple[str, str]]:
         profile = self.device.profile
+        state = "panel.jobs.printer_state" if self._prints() else "panel.jobs.scanner_state"
         return [
-            (self.t("panel.jobs.printer_state"), self.t("panel.jobs.printer_ready")),
+            (self.t(state), self.t("panel.jobs.printer_ready")),
             (self.t("panel.jobs.printer_model"), profile.model),
             (self.t("panel.jobs.printer_serial"), profile.serial_number),
             (self.t("panel.jobs.printer_firmware"), profile.firmware_version),

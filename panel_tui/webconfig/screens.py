@@ -30,6 +30,7 @@ from panel_tui.webconfig.pages import NotEmulatedPage, ProductStatusPage, Traine
 from panel_tui.webconfig.session import SignInSession
 from panel_tui.webconfig.site_map import (
     ADMIN_PAGES, EMULATED, EXTRA_PAGES, NAV, NAV_FEATURES, NAV_SHORT, TAB_FEATURES, TABS,
+    tab_name_key,
 )
 from panel_tui.webconfig.tabstrip import TabStrip
 from panel_tui.widgets.chrome import update_key_line
@@ -80,7 +81,7 @@ class WebConfigScreen(Screen[None]):
             yield Static(self._brand(), id="wc-brand", markup=False)
             yield Static(id="wc-user", markup=False)
             yield Button(tr(self, "webconfig.login.button"), id="wc-login", compact=True)
-        yield TabStrip([(t, tr(self, f"webconfig.tab.{t}")) for t in self.tabs()], self.tab, id="wc-tabs")
+        yield TabStrip([(t, self.tab_name(t)) for t in self.tabs()], self.tab, id="wc-tabs")
         with Horizontal(id="wc-body"):
             yield WebNav(id="wc-nav")
             # only the page shown is built; the others when first opened (`_show_page`)
@@ -97,6 +98,10 @@ class WebConfigScreen(Screen[None]):
         scanner): the model's features decide (site_map.TAB_FEATURES)."""
         profile = host(self).device.profile
         return tuple(t for t in TABS if profile.has(TAB_FEATURES.get(t)))
+
+    def tab_name(self, tab: str) -> str:
+        """``tab``'s name on this model (a scanner's Scan/Copy tab is Scan: site_map.TAB_NAMES_WITHOUT)."""
+        return tr(self, tab_name_key(tab, host(self).device.profile.has))
 
     def _brand(self) -> str:
         model = host(self).device.profile.model or "EPSON"
@@ -199,7 +204,7 @@ class WebConfigScreen(Screen[None]):
         the note of a page that is not emulated says truly where to go instead."""
         profile = host(self).device.profile
         return [
-            f"{tr(self, f'webconfig.tab.{tab}')} > {tr(self, f'webconfig.nav.{page}')}"
+            f"{self.tab_name(tab)} > {tr(self, f'webconfig.nav.{page}')}"
             for tab in TABS
             for page, path in NAV.get(tab, ())
             if path and (page in EMULATED or page in EXTRA_PAGES)

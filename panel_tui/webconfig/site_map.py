@@ -3,6 +3,8 @@ this emulator reproduces (the others say so)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 #: Web Config's top tabs, in the printer's order.
 TABS: tuple[str, ...] = (
     "status",
@@ -42,6 +44,18 @@ NAV: dict[str, tuple[tuple[str, str], ...]] = {
 
 #: Tabs only models with this feature have (a scanner has no Print tab, a model without fax no Fax)
 TAB_FEATURES: dict[str, str] = {"print": "print", "fax": "fax"}
+
+#: Tabs named otherwise on a model without a feature: tab -> (feature, the catalog's other tab
+#: name). A scanner does not copy (copying prints), so its Scan/Copy tab is "Scan", the panel's
+#: word: unverified (REFERENCE.md says nothing of a scanner's Web Config). The tab's id, its
+#: place among the tabs and its pages stay those of the printers.
+TAB_NAMES_WITHOUT: dict[str, tuple[str, str]] = {"scan_copy": ("print", "scan")}
+
+
+def tab_name_key(tab: str, has: Callable[[str], bool]) -> str:
+    """The catalog key of ``tab``'s name on a model whose features ``has`` answers for."""
+    feature, other = TAB_NAMES_WITHOUT.get(tab, ("", ""))
+    return f"webconfig.tab.{other}" if feature and not has(feature) else f"webconfig.tab.{tab}"
 
 #: Pages only models with this feature have (device_model/models): absent, not "not emulated"
 NAV_FEATURES: dict[str, str] = {

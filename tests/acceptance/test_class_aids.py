@@ -4,6 +4,8 @@ and the high-contrast theme. Through the installed panel at 80×24, as a person 
 
 from __future__ import annotations
 
+import pytest
+
 from tests.acceptance.conftest import Launch
 from tests.acceptance.journeys import WORDS, choose_oauth2, sign_in_with_microsoft, web_config_basic_page
 
@@ -23,7 +25,7 @@ def test_key_box_shows_the_last_keys_hides_passwords_and_fades(launch: Launch) -
     assert "secret" not in t.text()
     t.press("escape")  # the key reached the dialog: the box took nothing
     t.wait_gone("Current password")
-    t.wait_gone("Ctrl+L", timeout=8)  # faded
+    t.wait_gone("F3 Ctrl+L", timeout=8)  # faded (the key line itself says "Ctrl+L Log in")
 
 
 def test_guided_mode_follows_the_device(launch: Launch) -> None:
@@ -38,6 +40,25 @@ def test_guided_mode_follows_the_device(launch: Launch) -> None:
     t.press("tab")
     sign_in_with_microsoft(t)
     t.wait_for("Nākamā darbība: Sign in with Microsoft: F4, ievadiet kodu")
+
+
+@pytest.mark.parametrize("lang, on_panel, in_web_config", [
+    ("en", "Next step: F3 Web Config, Ctrl+L: log in as administrator", "Next step: Ctrl+L: log in as administrator"),
+    ("lv", "Nākamā darbība: F3 Web Config, Ctrl+L: pierakstieties kā administrators",
+     "Nākamā darbība: Ctrl+L: pierakstieties kā administrators"),
+])
+def test_guided_line_in_web_config_names_only_what_is_left(
+    launch: Launch, lang: str, on_panel: str, in_web_config: str
+) -> None:
+    """Already in Web Config, the line still said "F3 Web Config, Ctrl+L: ...": there it names
+    only Ctrl+L; back on the panel, F3 again."""
+    t = launch("panel-tui", "--lang", lang, env={"PANEL_TUI_GUIDED": "1"}, term="xterm-16color")
+    t.wait_for(on_panel)
+    t.press("f3")
+    t.wait_for(in_web_config)
+    assert "F3" not in t.line(in_web_config), t.text()
+    t.press("f2")
+    t.wait_for(on_panel)
 
 
 def test_high_contrast_theme_is_bold_black_white_yellow(launch: Launch) -> None:

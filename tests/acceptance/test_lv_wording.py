@@ -120,7 +120,7 @@ def test_sign_in_window_drops_the_copy_keys_once_signed_in(launch: Launch, lang:
     from tests.acceptance.journeys import ADMIN, WORDS, steps_2_to_7_start_the_sign_in, steps_8_to_11_sign_in_at_microsoft
 
     w = WORDS[lang]
-    copy_keys = ("c copy code", "u copy URL") if lang == "en" else ("c kopēt kodu", "u kopēt URL")
+    copy_keys = ("c Copy code", "u Copy URL") if lang == "en" else ("c Kopēt kodu", "u Kopēt URL")
     t = launch("panel-tui", "--lang", lang, term=TERM)
     t.wait_for(w["home"])
     code = steps_2_to_7_start_the_sign_in(t, w)

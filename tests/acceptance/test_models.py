@@ -3,6 +3,8 @@ state dir keeps it, and a model's features decide what Web Config shows."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.acceptance.conftest import Launch
 
 
@@ -66,5 +68,33 @@ def test_oauth2_is_refused_on_the_additional_network(launch: Launch) -> None:
     panel.press("enter", "down", "enter")  # Network used for email: Additional network
     panel.press("ctrl+o")
     panel.wait_for("OAuth2 cannot be used")
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0
+
+
+SCANNER_WORDS = {
+    "en": {"status_tab": "Scanner Status", "printer_tab": "Printer Status", "scan_tab": "Scan",
+           "scan_copy": "Scan/Copy"},
+    "lv": {"status_tab": "Skenera statuss", "printer_tab": "Printera statuss", "scan_tab": "Skenēšana",
+           "scan_copy": "Skenēšana/kopēšana"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_a_scanner_names_its_tabs_as_a_scanner(launch: Launch, lang: str) -> None:
+    """The DS-C490 does not print or copy: Job/Status's second tab said "Printer Status" and Web
+    Config kept a "Scan/Copy" tab. They say Scanner Status and Scan (unverified words: the
+    panel's own), in the place the printers have them."""
+    w = SCANNER_WORDS[lang]
+    panel = launch("panel-tui", "--model", "ds-c490", "--lang", lang)
+    panel.wait_for("Web Config (F3)")
+    panel.press("ctrl+j")
+    screen = panel.wait_for(w["status_tab"])
+    assert w["printer_tab"] not in screen, screen
+    panel.press("f3")
+    screen = panel.wait_for("EPSON DS-C490 Series")
+    tabs = screen.splitlines()[2].split()
+    assert tabs[:3] == ["Status" if lang == "en" else "Statuss", w["scan_tab"], "Network"], screen
+    assert w["scan_copy"] not in screen, screen
     panel.press("ctrl+q")
     assert panel.wait_exit() == 0

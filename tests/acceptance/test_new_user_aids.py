@@ -289,7 +289,7 @@ def test_keys_that_do_not_fit_beside_the_hints_go_above_whole(launch: Launch) ->
     t.press("right", "right", "right")  # Status > Print > Scan/Copy > Network
     t.press("down", "down")
     screen = t.wait_for("Right ×3 Down ×2")
-    assert "F4 cloud" in screen.splitlines()[-1], screen  # every hint still on the key line
+    assert "F4 Cloud" in screen.splitlines()[-1], screen  # every hint still on the key line
 
 
 def test_home_shows_one_cursor_when_the_lock_icon_has_it(launch: Launch) -> None:
@@ -321,7 +321,7 @@ def test_key_box_moves_when_a_dialogs_key_line_grows(launch: Launch, lang: str) 
     choose_oauth2(t)
     t.press("tab")
     sign_in_with_microsoft(t)
-    close = "Esc aizvērt" if lang == "lv" else "Esc close"
+    close = "Esc Aizvērt" if lang == "lv" else "Esc Close"
     t.wait_until(lambda: t.text().splitlines()[-1].rstrip().endswith(close),
                  f"the Sign In window's key line whole, ending in {close!r}")
     assert "Enter" in "\n".join(t.text().splitlines()[:-1]), t.text()  # the keys, above it

@@ -33,6 +33,8 @@ def test_guided_line_moves_on_when_the_sign_in_finishes(launch: Launch) -> None:
     # at once (F4's page tells the device to ask now: tests/integration/test_device_email.py)
     t.wait_for("Next step: Back in Web Config (F3): press OK", timeout=10)
     assert w["signed_in_page"] in t.text(), t.text()  # still on F4
+    t.press("f3")  # in Web Config the line names only what is left there
+    t.wait_for("Next step: Press OK (Ctrl+O) to save the sign-in")
 
 
 

@@ -96,3 +96,29 @@ def test_a_script_runs_against_the_cloud_sim_a_tester_started(launch: Launch, tm
     sim.press("ctrl+c")
     assert sim.wait_exit(timeout=30) in (0, 130)
     assert "Traceback" not in sim.text()
+
+
+def test_the_summary_speaks_the_printers_language_or_lang(launch: Launch, tmp_path: Path, state_dir: Path) -> None:
+    """`scenarios run` ended in English ("all passed", "interrupted ... not finished") on a
+    Latvian printer and with --lang lv: its summary and interrupt lines speak the printer's saved
+    language, or --lang's (the step lines keep the script words, as SCENARIOS.md says)."""
+    panel = launch("panel-tui", "--lang", "lv")  # the printer in state_dir now speaks Latvian
+    panel.wait_for("Web Config (F3)", "Iziet")
+    panel.press("ctrl+q")
+    assert panel.wait_exit() == 0
+    quick = tmp_path / "quick.panel"
+    quick.write_text("scenario ok-signed-in\nexpect status signed_in\n")
+    run = launch("panel-tui", "scenarios", "run", str(quick), "--state-dir", str(state_dir), cols=200)
+    run.wait_for("visas izdevās", timeout=90)
+    assert "all passed" not in run.text(), run.text()
+    assert run.wait_exit() == 0
+
+    slow = tmp_path / "slow.panel"  # a send to an SMTP server 60 s late: stopped while it runs
+    slow.write_text("scenario ok-signed-in\nfault latency smtp 60000\nscan-to-email user@contoso.onmicrosoft.com\n")
+    run = launch("panel-tui", "scenarios", "run", str(slow), "--lang", "lv", cols=200)  # a factory printer
+    run.wait_for("fault latency", timeout=90)
+    run.pump(0.5)
+    run.press("ctrl+c")
+    run.wait_for("ERROR scan-to-email user@contoso.onmicrosoft.com: pārtraukts (Ctrl+C)",
+                 "pārtraukts 3. rindā (Ctrl+C), nav pabeigts")
+    assert run.wait_exit() == 130

@@ -15,7 +15,7 @@ WORDS = {
     "en": {"scan": "Scan", "resolution": "Resolution", "enter_start": "Enter Start",
            "open_list": "Enter Open the list", "ctrl_s": "Ctrl+S Start", "sending": "Job 1"},
     "lv": {"scan": "Skenēt", "resolution": "Izšķirtspēja", "enter_start": "Enter Sākt",
-           "open_list": "Enter Atvērt sarakstu", "ctrl_s": "^S Sākt", "sending": "Darbs 1"},
+           "open_list": "Enter Atvērt sarakstu", "ctrl_s": "Ctrl+S Sākt", "sending": "Darbs 1"},
 }
 
 

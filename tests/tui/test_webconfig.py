@@ -287,4 +287,4 @@ async def test_language_switch_keeps_the_session(tmp_path: Any) -> None:
         device.update("basic", language="lv")
         await wait_until(pilot, lambda: "Gaida pierakstīšanos" in screen_text(app), "the Latvian page")
         assert screen.logged_in and screen.attempt.user_code == "FQ7K-M2XD"
-        assert "←→ cilnes  Enter atlasīt" in screen_text(app)
+        assert "Tab Tālāk  ←→ Cilnes" in screen_text(app)

@@ -155,7 +155,7 @@ async def test_sign_in_window_shows_copy_keys_at_80x24(tmp_path: Path) -> None:
         await pilot.pause()
         text = screen_text(app)
         assert "FQ7K-M2XD" in text and "devicelogin" in text
-        assert "c copy the code" in text and "u copy the URL" in text
+        assert "c Copy the code" in text and "u Copy the URL" in text
         keys = app.screen.query_one("#signin-keys")
         assert keys.region.bottom <= 24
 
@@ -227,7 +227,7 @@ async def test_dialogs_leave_no_page_text_at_their_edges(tmp_path: Path) -> None
         await pilot.pause()
         text = screen_text(app)
         assert "Administrator Login" in text
-        for word in ("Wired LAN", "LDAP", "Email Server", "^L log in"):
+        for word in ("Wired LAN", "LDAP", "Email Server", "Ctrl+L Log in"):
             assert word not in text, (word, text)
 
 

@@ -127,6 +127,35 @@ def test_key_lines_part_their_hints_with_two_spaces(lang: str) -> None:
     assert not crowded, "\n".join(crowded)
 
 
+#: every row of keys a person reads at the bottom of a surface or a window: the key lines, and the
+#: Web Config dialogs' and F4 Scenarios' own
+STYLED_KEY_LINES = KEY_LINES + ("webconfig.login.keys", "webconfig.logout.keys", "webconfig.signin.keys",
+                                "webconfig.signin.footer", "cloud.scenarios.keys")
+#: a key as a key line names it (the keys a hint is for; letters are Web Config's c/u, F4's S, the trainer's a)
+KEY_NAME = re.compile(r"(\^[A-Z]|F\d+|Enter|Tab|Esc|Space|PgUp|PgDn|Arrows|Bultiņas|Ctrl\+\S+|Shift\+\S+"
+                      r"|[←↑↓→]+|[A-Za-z]|\S+/\S+)$")
+
+
+@pytest.mark.parametrize("lang", Catalog().languages())
+def test_key_lines_share_the_panels_style(lang: str) -> None:
+    """Web Config said "Tab move  ←→ tabs  ^L log in" under a panel that says "Arrows Move ...
+    Ctrl+S Save", and the Latvian panel wrote ^S where the English wrote Ctrl+S: every key line
+    of the panel, Web Config, F4 and the trainer's table spells Ctrl+X out and starts what a key
+    does with a capital letter."""
+    odd = []
+    for key, text in sorted(CATALOG.messages(lang).items()):
+        if not key.startswith(STYLED_KEY_LINES) or key == "panel.hints.close":
+            continue
+        if re.search(r"\^[A-Z]", text):
+            odd.append(f"{key}: {text!r} (^X, not Ctrl+X)")
+        for hint in re.split(r" {2,}", text.strip()):
+            words = hint.split(" ")
+            action = next((word for word in words if not KEY_NAME.match(word)), "")
+            if not action[:1].isupper():
+                odd.append(f"{key}: {hint!r} (what the key does starts lower-case)")
+    assert not odd, "\n".join(odd)
+
+
 @pytest.mark.parametrize("lang", Catalog().languages())
 def test_one_example_domain_per_language(lang: str) -> None:
     """Scan's To said vards@example.com while Web Config said vards@piemers.lv: every example
