@@ -34,11 +34,27 @@ if TYPE_CHECKING:
     from panel_tui.scenarios.seams import SessionLike as Session
 
 
+#: the result of a job that never started because no email server is set (``expect job not-set``)
+NOT_SET = "not_set"
+
+
 def job_result(job: Job) -> int | str:
-    """The job's result as checks compare it: its error code, or its status word."""
+    """The job's result as checks compare it: its error code, or its status word.
+
+    A job the printer never started because no email server is set is ``not_set``, as the
+    panel's Log says "Not set" (job_record.result_label): it is not an error the printer met.
+    """
     if job.status == "error" and job.code is not None:
         return int(job.code)
+    if job.status == "error" and (job.details or {}).get("error") == "not_set":
+        return NOT_SET
     return str(job.status)
+
+
+def result_text(result: int | str) -> str:
+    """A result in a step line: ``361``, ``completed``, or "Not set" (the panel's and README's
+    word for a printer without an email server)."""
+    return "Not set" if result == NOT_SET else str(result)
 
 
 def translate(device: Device, msg: Msg | None) -> str:
@@ -74,12 +90,12 @@ async def expect_job(session: Session, step: ExpectJob) -> tuple[bool, str, Msg]
     job = session.job
     got = job_result(job)
     if str(got) == str(step.expected):
-        return True, f"job {job.id}: {got}", _m("scenarios.outcome.expect_job_ok", id=job.id, result=job.result_label)
+        return True, f"job {job.id}: {result_text(got)}", _m("scenarios.outcome.expect_job_ok", id=job.id, result=job.result_label)
     reply = reply_of(session.device, job)
     extra = f" ({reply})" if reply else ""
     from panel_tui.scenarios.wording import result_word
 
-    return (False, f"job {job.id}: expected {step.expected}, got {got}" + extra,
+    return (False, f"job {job.id}: expected {result_text(step.expected)}, got {result_text(got)}" + extra,
             _m("scenarios.outcome.expect_job_failed", id=job.id, expected=result_word(step.expected),
                result=job.result_label, extra=extra))
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from device_model.i18n import Msg
 from panel_tui.scenarios import checks, sign_in_steps
 from panel_tui.scenarios.seams import TenantLike
-from panel_tui.scenarios.checks import job_result
+from panel_tui.scenarios.checks import job_result, result_text
 from panel_tui.scenarios.guide_handlers import HANDLERS as GUIDE_HANDLERS
 from panel_tui.scenarios.outcomes import ScenarioResult, StepOutcome
 from panel_tui.scenarios.step_support import free_port
@@ -234,8 +234,7 @@ class Session:
             self.device.update("scan", attached_file_max_size_mb=int(step.max_size_mb))
         job = await self.device.email.scan_to_email(step.to, pages=step.pages, dpi=step.dpi)
         self.job = job
-        result = job_result(job)
-        text = f"job {job.id} to {job.destination}: {result}"
+        text = f"job {job.id} to {job.destination}: {result_text(job_result(job))}"
         extra = ""
         if job.reply:
             extra = f" ({job.reply.splitlines()[0]})"
@@ -252,7 +251,7 @@ class Session:
         self.job = job
         key = fax_job_key(job)
         verb = "forwarded to" if key == "scenarios.outcome.fax_job" else "not forwarded to"
-        text = f"fax job {job.id} {verb} {job.destination or '-'}: {job_result(job)}"
+        text = f"fax job {job.id} {verb} {job.destination or '-'}: {result_text(job_result(job))}"
         extra = f" ({job.reply.splitlines()[0]})" if job.reply else ""
         return True, text + extra, job_words(job, extra, key)
 

@@ -12,12 +12,13 @@ from typing import Union
 
 @dataclass(frozen=True)
 class ExpectJob:
-    """The newest job ended with this error code, or ``"completed"``."""
+    """The newest job ended with this error code, ``"completed"``, or ``"not_set"`` (no email
+    server: the panel's "Not set", written ``not-set`` in a script)."""
 
     expected: Union[int, str]
 
     def describe(self) -> str:
-        return f"expect job {self.expected}"
+        return f"expect job {'not-set' if self.expected == 'not_set' else self.expected}"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from device_model.i18n import Msg
-from panel_tui.scenarios.checks import job_result
+from panel_tui.scenarios.checks import job_result, result_text
 from panel_tui.scenarios.checks import translate as _t
 from panel_tui.scenarios.step_support import SIGN_IN_GRACE, SIGN_IN_TIMEOUT
 from panel_tui.scenarios.tenant_ops import StepError, coerce_settings
@@ -94,7 +94,7 @@ async def pas_send(session: Any, step: PasSend) -> tuple[bool, str, Msg]:
     pas, user = _pas_user(session, step.user)
     job = await pas.client(user).scan_to_email(step.to)
     session.job = job
-    text = f"user {user.id}'s To Email job {job.id} to {job.destination}: {job_result(job)}"
+    text = f"user {user.id}'s To Email job {job.id} to {job.destination}: {result_text(job_result(job))}"
     extra = f" ({job.reply.splitlines()[0]})" if job.reply else ""
     return True, text + extra, Msg.of("scenarios.outcome.pas_job", user=user.id, id=job.id, to=job.destination,
                                       result=job.result_label, extra=extra)

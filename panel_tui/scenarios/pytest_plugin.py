@@ -9,6 +9,8 @@
   in ``tmp_path/state/tenant``), ``panel_device`` (the Device in ``tmp_path/state``, set up for
   that tenant), ``mailbox`` (what the tenant delivered), ``panel_session`` (a scenario
   :class:`~panel_tui.scenarios.engine.Session` on both: ``await panel_session.step(...)``).
+  An ``async def`` test using them runs on an event loop of its own (no pytest-asyncio setting
+  needed); one that pytest-asyncio already runs is left to it.
 
 Loading this plugin imports nothing heavy: the tenant and the device are imported by the
 fixtures and tests that use them, so a project's own test run stays as fast as before.
@@ -121,6 +123,44 @@ class _Problem:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "panel_script: a panel-tui script (*.panel) collected as a test")
+
+
+#: the fixtures below: an ``async def`` test that uses one is run by this plugin (pytest_pyfunc_call)
+_OUR_FIXTURES = ("tenant", "panel_device", "mailbox", "panel_session")
+
+
+def _uses_our_fixtures(item: pytest.Function) -> bool:
+    """Whether the test asks for a fixture defined here (not one of the project's own of the same
+    name, e.g. a ``tenant`` fixture in its conftest)."""
+    defs = getattr(item, "_fixtureinfo", None)
+    by_name = getattr(defs, "name2fixturedefs", {}) if defs is not None else {}
+    for name in _OUR_FIXTURES:
+        chain = by_name.get(name) or ()
+        if chain and getattr(chain[-1].func, "__module__", "") == __name__:
+            return True
+    return False
+
+
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run ``async def`` tests that use these fixtures, so docs/SCENARIOS.md's example passes
+    as written in any folder: ``await panel_session.step(...)`` needs an event loop, and without
+    one pytest fails the test ("async def functions are not natively supported") unless
+    pytest-asyncio runs in auto mode, a setting a tester's folder does not have.
+
+    A test pytest-asyncio (or another plugin) already runs arrives here as a plain function
+    (pytest-asyncio swaps ``obj`` for a synchronous wrapper), so it is left to them: one loop,
+    never two. Returning None hands every other test to pytest as before.
+    """
+    import inspect
+
+    func = pyfuncitem.obj
+    if not inspect.iscoroutinefunction(func) or not _uses_our_fixtures(pyfuncitem):
+        return None
+    import asyncio
+
+    args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    asyncio.run(func(**args))
+    return True
 
 
 # -- fixtures ------------------------------------------------------------------------------------

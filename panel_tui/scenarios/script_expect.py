@@ -96,7 +96,9 @@ def parse_expect(w: _Words) -> tuple[Step, ...]:
             return (ExpectJob(int(value)),)
         if value in ("completed", "canceled", "cancelled"):
             return (ExpectJob("canceled" if value == "cancelled" else value),)
-        raise w.fail(f"expect job takes an error code (e.g. 361) or completed, not {pos[1]!r}")
+        if value.replace("-", " ").replace("_", " ") == "not set":  # the panel's "Not set"
+            return (ExpectJob("not_set"),)
+        raise w.fail(f"expect job takes an error code (e.g. 361), completed or not-set, not {pos[1]!r}")
     state = pos[1].lower().replace("-", "_")
     if state not in SIGN_IN_STATES:
         raise w.fail(f"expect status takes one of {', '.join(SIGN_IN_STATES)}, not {pos[1]!r}")

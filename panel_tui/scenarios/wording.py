@@ -35,6 +35,8 @@ def result_word(result: object) -> Msg | str:
     """A job's result as checks compare it: ``completed`` in words, an error code as itself."""
     if result in ("completed", "canceled", "cancelled"):
         return Msg.of(f"scenarios.word.{'canceled' if result == 'cancelled' else result}")
+    if result == "not_set":  # checks.NOT_SET: the panel's "Not set"
+        return Msg.of("device.job.status.not_set")
     return str(result)
 
 

@@ -63,6 +63,20 @@ async def test_send(panel_session, panel_device, mailbox, tenant, tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def test_the_documented_python_example_passes_as_written_in_a_plain_folder(tmp_path: Path) -> None:
+    """docs/SCENARIOS.md's ``test_scan_arrives``, copied verbatim into a folder with no pytest
+    settings: no ``asyncio_mode`` flag, no ``baseline`` (SignIn sets Email Server > Basic)."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    blocks = re.findall(r"```python\n(.*?)```", (root / "docs" / "SCENARIOS.md").read_text("utf-8"), re.DOTALL)
+    example, = [b for b in blocks if "def test_scan_arrives" in b]
+    (tmp_path / "test_mine.py").write_text(example)
+    proc = pytest_run(tmp_path, "-q")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 passed" in proc.stdout
+
+
 def test_the_shipped_scripts_as_tests_with_xdist(tmp_path: Path) -> None:
     """`pytest docs/scripts --junitxml=out.xml -n 2`: one testcase per script or case (the long
     all-error-codes script is left to tests/acceptance/test_tester_scripts.py)."""
