@@ -232,7 +232,7 @@ class TenantAdmin:
 
     def dispatch(self, name: str, args: Mapping[str, JsonValue]) -> Any:
         """Run one admin operation named by the ``/_sim/admin/{op}`` path (JSON in and out).
-        The network faults' operations come first: they live beside the table, in memory."""
+        The network faults' operations come first: they live beside the table (cloud_sim.faults)."""
         if name in FAULT_OPS and self.faults is not None:
             return self.faults.dispatch(name, dict(args))
         op = operation(name)

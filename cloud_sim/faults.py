@@ -1,7 +1,9 @@
 """Network faults of the simulated tenant: what testers meet on real networks, on demand.
 
-One :class:`Faults` per tenant (``TenantAdmin.faults``), in memory only (a restart clears
-them), switched by the admin API (``cloud-sim admin fault ...``, the ``fault`` script command,
+One :class:`Faults` per tenant (``TenantAdmin.faults``), kept in the tenant's database like the
+relay (so ``panel-tui scenarios apply 313-smtp-no-answer --state-dir DIR`` and then the panel on
+``DIR`` meet the fault: the tenant restarts in between), until cleared (``fault clear``, a
+scenario's ``baseline``, F4's Clear faults, ``panel-tui reset --tenant``); switched by the admin API (``cloud-sim admin fault ...``, the ``fault`` script command,
 the fault scenarios). The servers call two small hooks: :meth:`Faults.http` at the start of
 every HTTPS request of the identity platform, and :meth:`Faults.smtp_reply` /
 :meth:`Faults.smtp_mail` in Exchange SMTP. ``/_sim/`` (the admin API itself) is never faulted,
@@ -26,7 +28,7 @@ import struct
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 ENDPOINTS: dict[str, tuple[str, ...]] = {
     "smtp": (),
@@ -97,13 +99,43 @@ def parse_fault(words: Sequence[str], times: Any = None) -> tuple[str, dict[str,
     return kind, {}
 
 
-class Faults:
-    """The tenant's active faults; thread-safe (HTTPS threads, the SMTP loop, the admin API)."""
+#: the tenant database's key for the active faults (``Store.get``/``put``)
+STORE_KEY = "network_faults"
 
-    def __init__(self) -> None:
+
+class FaultStore(Protocol):
+    """What :class:`Faults` keeps its faults in: the tenant's ``Store`` (its ``meta`` table)."""
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def put(self, key: str, value: object) -> None: ...
+
+
+class Faults:
+    """The tenant's active faults; thread-safe (HTTPS threads, the SMTP loop, the admin API).
+
+    With a ``store`` every change is saved there and the faults saved by the tenant's previous
+    run are active again from the start: a fault set up for the panel to meet outlives the
+    process that set it up, as the relay does. A saved entry that no longer parses is dropped.
+    """
+
+    def __init__(self, store: FaultStore | None = None) -> None:
         self._lock = threading.Lock()
         self._active: dict[tuple[str, str], dict[str, Any]] = {}
         self._cleared = threading.Event()
+        self._store = store
+        saved = store.get(STORE_KEY, []) if store is not None else []
+        for entry in saved if isinstance(saved, list) else []:
+            try:
+                args = {k: v for k, v in dict(entry).items() if k != "kind"}
+                self.set(str(dict(entry).get("kind", "")), args)
+            except (FaultError, TypeError, ValueError, KeyError):
+                continue  # damaged or from another version: not a fault any more
+
+    def _save(self) -> None:
+        """Keep the active faults in the store (called with ``_lock`` held)."""
+        if self._store is not None:
+            self._store.put(STORE_KEY, [{"kind": k, **dict(a)} for (k, _), a in sorted(self._active.items())])
 
     # -- control ---------------------------------------------------------------------------
     def set(self, kind: str, args: dict[str, Any]) -> str:
@@ -114,13 +146,22 @@ class Faults:
         key = (kind, args.get("endpoint", "smtp" if kind == "smtp" else "idp"))
         with self._lock:
             self._active[key] = dict(args)
+            self._save()
             self._cleared.clear()
         return describe(kind, args)
 
     def clear(self) -> None:
+        """No faults, now and at the tenant's next start."""
         with self._lock:
             self._active.clear()
+            self._save()
         self._cleared.set()  # hung connections let go
+
+    def release(self) -> None:
+        """The tenant stops: hung connections let go, the saved faults stay for its next start."""
+        with self._lock:
+            self._active.clear()
+        self._cleared.set()
 
     def list(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -223,6 +264,7 @@ class Faults:
                 found["times"] -= 1
                 if found["times"] <= 0:
                     del self._active[("smtp", "smtp")]
+                self._save()  # a restart goes on with the times left
             return SMTP_TEMPORARY[int(found["code"])]
 
 

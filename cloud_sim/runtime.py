@@ -156,7 +156,7 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
         admin = TenantAdmin(directory, clock, maildir_root)
         from cloud_sim.faults import Faults
 
-        faults = admin.faults = Faults()  # network faults, in memory (cloud_sim.faults)
+        faults = admin.faults = Faults(store)  # network faults, kept like the relay (cloud_sim.faults)
         from cloud_sim.relay import RelayHost
 
         relay = admin.relay = RelayHost(state_dir, store)  # a relay with its own CA (cloud_sim.relay)
@@ -228,7 +228,7 @@ def start_tenant(state_dir: Path, *, preset: str = "prepared", bind: str = "127.
                                      "admin_secret": admin_secret,
                                      "started": dt.datetime.now(dt.timezone.utc).isoformat()})
         stoppers.insert(1, lambda: _remove_run_file(run_file, admin_secret))
-        stoppers.append(faults.clear)  # first: hung connections let go before the servers stop
+        stoppers.append(faults.release)  # first: hung connections let go before the servers stop
         h._stoppers = stoppers
         relay.restore()  # it ran when this tenant last stopped: it runs again, on its port
         log.info("simulated tenant %s at %s (SMTP %s:%s)", h.tenant_domain, base_url,

@@ -67,8 +67,8 @@ def call_admin(state_dir: Path, op: str, payload: JsonObject) -> JsonValue:
     """Run ``op`` on the running tenant (HTTPS admin API), or offline on its state dir."""
     info = running(state_dir)
     if info is None and op in FAULT_OPS:
-        raise ValueError(f"no tenant is running for {state_dir}: network faults live in a running "
-                         "tenant's memory")
+        raise ValueError(f"no tenant is running for {state_dir}: network faults are switched on a running "
+                         "tenant (which keeps them for its next start)")
     if info is None:
         if op in READ_ONLY_OPS:
             return offline(state_dir, op, payload)

@@ -73,4 +73,41 @@ def test_cloud_sim_admin_switches_faults_of_a_running_tenant(tmp_path: Path) -> 
         handle.stop()
     stopped = subprocess.run([str(BIN / "cloud-sim"), "admin", "--state-dir", str(tdir), "faults"],
                              capture_output=True, text=True, timeout=60)
-    assert stopped.returncode == 2 and "network faults live in a running tenant" in stopped.stderr
+    assert stopped.returncode == 2 and "network faults are switched on a running tenant" in stopped.stderr
+
+
+def test_apply_keeps_the_fault_for_the_panel_opened_afterwards(tmp_path: Path) -> None:
+    """`scenarios apply 313-smtp-no-answer --state-dir DIR` said "set up", but the fault lived
+    in the memory of the tenant apply started, and `panel-tui --state-dir DIR` (a new tenant
+    process on DIR/tenant) sent as if nothing were wrong. The fault is kept like the relay, until
+    a `fault clear` (or a baseline) lifts it, also across restarts."""
+    import asyncio
+
+    from cloud_sim import start_tenant
+    from device_model import Device
+    from device_model.email import EmailServiceProfile
+    from panel_tui.scenarios.environment import DEVICE_CODE_INTERVAL
+
+    state = tmp_path / "d"
+    out: list[str] = []
+    rc = cli.main(["apply", "313-smtp-no-answer", "--state-dir", str(state)], out=out.append, err=out.append)
+    assert rc == 0 and out[-1] == "313-smtp-no-answer: set up", "\n".join(out)
+
+    def scan_as_the_panel_does() -> tuple[object, list[object]]:
+        handle = start_tenant(state / "tenant", device_code_interval=DEVICE_CODE_INTERVAL)
+        try:
+            device = Device(state)
+            device.email.set_profile(EmailServiceProfile.from_tenant(handle), warm_up=False)
+            device.update("network", smtp_timeout_s=2)  # the printer's 20 s, shortened
+            job = asyncio.run(device.email.scan_to_email("printer@contoso.onmicrosoft.com"))
+            faults = handle.admin.dispatch("faults", {})
+            if job.code == 313:
+                handle.admin.dispatch("fault-clear", {})
+            return job.code, faults
+        finally:
+            handle.stop()
+
+    code, faults = scan_as_the_panel_does()
+    assert code == 313 and faults == [{"kind": "hang", "endpoint": "smtp"}]
+    code, faults = scan_as_the_panel_does()  # cleared: the next start has no fault
+    assert code is None and faults == []

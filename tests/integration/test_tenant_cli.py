@@ -112,7 +112,7 @@ def test_admin_offline_on_a_stopped_tenant(tenant, capsys):
     rc, out, _ = _run(capsys, "admin", "ca", "list", "--state-dir", sd)
     assert rc == 0 and json.loads(out) == []
     rc, _, err = _run(capsys, "admin", "faults", "--state-dir", sd)
-    assert rc == 2 and "network faults live in a running tenant's memory" in err
+    assert rc == 2 and "network faults are switched on a running tenant" in err
 
 
 def test_bind_refused_without_allow_remote(tmp_path, capsys):

@@ -55,6 +55,33 @@ def test_smtp_temporary_failure_counts_down_and_clear_lets_hung_connections_go()
         faults.dispatch("fault-set", {"kind": "flood"})
 
 
+def test_faults_are_kept_in_the_store_until_cleared() -> None:
+    """A tenant started again on the same store has the faults its last run had (a scenario
+    applied before the panel opens); ``release`` (the tenant stops) keeps them, ``clear`` does
+    not, a fault's remaining --times carry over, and a damaged saved entry is dropped."""
+    saved: dict[str, object] = {}
+
+    class Store:
+        def get(self, key: str, default: object = None) -> object:
+            return saved.get(key, default)
+
+        def put(self, key: str, value: object) -> None:
+            saved[key] = value
+
+    first = Faults(Store())
+    first.set("hang", {"endpoint": "smtp"})
+    first.set("smtp", {"code": 451, "times": 2})
+    assert first.smtp_mail() == SMTP_TEMPORARY[451]
+    first.release()
+    assert first.list() == []
+    second = Faults(Store())
+    assert second.list() == [{"kind": "hang", "endpoint": "smtp"}, {"kind": "smtp", "code": 451, "times": 1}]
+    second.clear()
+    assert Faults(Store()).list() == []
+    saved["network_faults"] = [{"kind": "flood"}, {"kind": "latency", "endpoint": "smtp", "ms": 5}, "junk"]
+    assert Faults(Store()).list() == [{"kind": "latency", "endpoint": "smtp", "ms": 5}]
+
+
 def test_the_device_gives_up_on_an_identity_platform_that_never_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     from device_model.email import signin
 
