@@ -131,6 +131,7 @@ class ScenarioRunner:
     def _changed(self) -> None:
         if self.run is not None:
             self.changed.publish(self.run)
+        _host(self.app).refresh_status()  # the status bar's "Setting up scenario ..." (setting_up)
 
     def start(self, scenario_id: str, *, send: bool = False) -> bool:
         """Apply the scenario (with ``send``, also Scan to Email and the check) in a worker.
@@ -244,6 +245,21 @@ async def open_and_apply(app: App[None], scenario_id: str, *, send: bool = False
             scenarios.focus()
     if not started:
         log.info("scenario %s not started", scenario_id)
+
+
+def setting_up(app: App[object]) -> str | None:
+    """The id of the scenario being set up on this printer now, or about to be (``--scenario
+    ID`` waits for the tenant to be ready: several seconds on a loaded machine), else None.
+
+    While it is, the status bar says so and a Scan to Email waits for it: a scan sent into a
+    half-set-up printer gave a misleading 360 (signed out by the baseline, not yet signed in).
+    """
+    panel = cast("RunnerHost", app)
+    runner = getattr(panel, "scenario_runner", None)
+    if runner is not None and runner.run is not None and runner.run.running:
+        return str(runner.run.scenario.id)
+    pending = getattr(panel, "startup_scenario", None)
+    return str(pending) if pending else None
 
 
 def start_requested(app: App[None]) -> None:

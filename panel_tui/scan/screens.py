@@ -237,6 +237,7 @@ class ScanScreen(PanelScreen):
     @reported
     async def _scan(self, to: str, pages: int = 1, dpi: int | None = None) -> None:
         result = self.query_one("#scan-result", Static)
+        await self._after_scenario(result, to)
         try:
             job = await self.device.email.scan_to_email(to, pages=pages, dpi=dpi)
         except OSError as exc:  # the job log could not be written (send failures end in the job)
@@ -252,6 +253,24 @@ class ScanScreen(PanelScreen):
             result.set_class(job.status == "error", "-error")
         finally:
             self.query_one("#scan-start", Button).disabled = False
+
+    async def _after_scenario(self, result: Static, to: str) -> None:
+        """A scenario being set up (``--scenario ID`` at start, F4 > Scenarios): the scan waits
+        until it is, saying so, and then sends on the printer as the scenario left it; sent
+        half-way (signed out by the baseline, not yet signed in) it gave a misleading 360."""
+        if getattr(self.app, "scenario_runner", None) is None and not getattr(self.app, "startup_scenario", None):
+            return  # no scenario was asked for: nothing to import or wait for
+        import asyncio
+
+        from panel_tui.scenario_runner import setting_up
+
+        scenario = setting_up(self.app)
+        if scenario is None:
+            return
+        result.update(self.t("scan.email.waiting_scenario", id=scenario, to=to))
+        while setting_up(self.app) is not None:
+            await asyncio.sleep(0.1)
+        result.update(self.t("scan.email.sending", to=to))
 
     @on(Button.Pressed, "#scan-jobs")
     def action_job_status(self) -> None:

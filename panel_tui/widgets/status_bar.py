@@ -50,6 +50,7 @@ class StatusBar(Horizontal):
     StatusBar { height: 1; dock: top; background: $panel; }
     StatusBar > #net { width: auto; padding: 0 1; }
     StatusBar > #device-name { width: 1fr; color: $text-muted; }
+    StatusBar > #device-name.-scenario { color: $text; text-style: bold; }
     StatusBar > #clock { width: auto; padding: 0 1; }
     """
 
@@ -87,7 +88,10 @@ class StatusBar(Horizontal):
         else:
             text = f"{g.wired} {app.t('panel.status.wired')}"
         self._put("#net", text)
-        self._put("#device-name", str(net.device_name))
+        scenario = _scenario_setting_up(self.app)  # instead of the device name until it is set up
+        name = self.query_one("#device-name", Static)
+        name.set_class(scenario is not None, "-scenario")
+        self._put("#device-name", app.t("panel.status.scenario", id=scenario) if scenario else str(net.device_name))
         lock = self.query_one(LockIcon)
         admin = device.admin
         lock.display = bool(admin.lock_active)
@@ -118,3 +122,13 @@ class StatusBar(Horizontal):
         if self._shown.get(selector) != text:
             self._shown[selector] = text
             self.query_one(selector, Static).update(text)
+
+
+def _scenario_setting_up(app: object) -> str | None:
+    """``scenario_runner.setting_up``, imported only once a scenario was asked for (the status
+    bar is on the first frame, and most panels never run a scenario)."""
+    if getattr(app, "scenario_runner", None) is None and not getattr(app, "startup_scenario", None):
+        return None
+    from panel_tui.scenario_runner import setting_up
+
+    return setting_up(app)  # type: ignore[arg-type]
