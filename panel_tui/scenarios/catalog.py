@@ -147,8 +147,14 @@ BY_ID: Mapping[str, Scenario] = {s.id: s for s in SCENARIOS}
 
 
 def get(scenario_id: str) -> Scenario:
-    """The scenario with this id; KeyError names the known ids."""
+    """The scenario with this id; KeyError names the closest id (a typo), else the known ids."""
     try:
         return BY_ID[scenario_id]
     except KeyError:
+        import difflib
+
+        near = difflib.get_close_matches(scenario_id, list(BY_ID), n=1)
+        if near:  # a typo: the one it was meant to be, not all 25 ids to search through
+            raise KeyError(f"unknown scenario {scenario_id!r} (did you mean {near[0]!r}?); "
+                           "panel-tui scenarios list shows them all") from None
         raise KeyError(f"unknown scenario {scenario_id!r}; known: {', '.join(BY_ID)}") from None

@@ -155,7 +155,7 @@ def _sign_in(w: _Words) -> tuple[Step, ...]:
     pos, seen = w.options(["--no-commit", "--decline", "--may-fail"])
     if len(pos) > 1:
         raise w.fail("usage: sign-in [ACCOUNT] [--no-commit] [--decline] [--may-fail]")
-    return (SignIn(pos[0] if pos else "admin", commit="--no-commit" not in seen,
+    return (SignIn(w.account(pos[0]) if pos else "admin", commit="--no-commit" not in seen,
                    accept="--decline" not in seen, may_fail="--may-fail" in seen),)
 
 

@@ -46,7 +46,7 @@ def parse_pas(w: Words) -> tuple[Step, ...]:
     if what == "sign-in":
         pos, seen = rest.options(["--org", "--may-fail"])
         rest.count(pos, 2, "pas sign-in USER ACCOUNT [--org] [--may-fail]")
-        return (PasSignIn(_user(w, pos[0]), pos[1], org="--org" in seen, may_fail="--may-fail" in seen),)
+        return (PasSignIn(_user(w, pos[0]), rest.account(pos[1]), org="--org" in seen, may_fail="--may-fail" in seen),)
     if what == "to-email":
         pos, _ = rest.options()
         rest.count(pos, 2, "pas to-email USER ADDRESS")

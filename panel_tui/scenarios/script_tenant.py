@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from panel_tui.scenarios.steps import Step, tenant
-from panel_tui.scenarios.script_words import ScriptError, closest as _closest
+from panel_tui.scenarios.steps import Step, Tenant, tenant
+from panel_tui.scenarios.script_words import ScriptError, Words, closest as _closest
 
 TENANT_COMMANDS = ("security-defaults", "smtp-auth", "public-client-flows", "size-limit", "message-size-limit",
                    "ca-add", "ca-clear", "consent", "revoke-sessions", "set-password", "reset")
@@ -12,9 +12,25 @@ _ON_OFF = {"on": True, "off": False, "true": True, "false": False, "yes": True, 
 
 
 def parse_tenant(n: int, args: list[str]) -> Step:
-    """One ``tenant`` line's step; :class:`ScriptError` for a malformed one."""
+    """One ``tenant`` line's step, echoing the line's words (``Tenant.words``, a new password
+    masked); :class:`ScriptError` for a malformed one."""
+    import dataclasses
+    import shlex
+
+    step = _parse_tenant(n, args)
+    if not isinstance(step, Tenant):
+        return step
+    secret = len(args) - 1 if step.op == "set-password" else -1  # the new password: never in any output
+    shown = " ".join("********" if i == secret else shlex.quote(word) for i, word in enumerate(args))
+    return dataclasses.replace(step, words=shown)
+
+
+def _parse_tenant(n: int, args: list[str]) -> Step:
     def fail(message: str) -> ScriptError:
         return ScriptError(n, message)
+
+    def account(who: str) -> str:
+        return Words(n, "tenant", []).account(who)
 
     if not args:
         raise fail(f"usage: tenant OPERATION ...; operations: {', '.join(TENANT_COMMANDS)}")
@@ -63,7 +79,7 @@ def parse_tenant(n: int, args: list[str]) -> Step:
         only("--mailbox")
         if "--mailbox" in opts:
             value = on_off(one("smtp-auth --mailbox UPN on|off|default"), tri=True)
-            return tenant("mailbox-smtp-auth", upn=str(opts["--mailbox"]), value=value)
+            return tenant("mailbox-smtp-auth", upn=account(str(opts["--mailbox"])), value=value)
         return tenant("org-smtp-auth", enabled=on_off(one("smtp-auth [--mailbox UPN] on|off")))
     if op in ("size-limit", "message-size-limit"):
         only()
@@ -91,12 +107,12 @@ def parse_tenant(n: int, args: list[str]) -> Step:
         return tenant(f"consent-{what}")
     if op == "revoke-sessions":
         only()
-        return tenant(op, upn=one("revoke-sessions USER"))
+        return tenant(op, upn=account(one("revoke-sessions USER")))
     if op == "set-password":
         only()
         if len(pos) != 2:
             raise fail("usage: tenant set-password USER NEW-PASSWORD")
-        return tenant(op, upn=pos[0], password=pos[1])
+        return tenant(op, upn=account(pos[0]), password=pos[1])
     hint = _closest(op, TENANT_COMMANDS)
     raise fail(f"unknown tenant operation {args[0]!r}" + (f" (did you mean {hint!r}?)" if hint else "")
                + f"; operations: {', '.join(TENANT_COMMANDS)}")

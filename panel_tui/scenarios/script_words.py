@@ -74,6 +74,23 @@ class Words:
         return section, {name: value}
 
 
+    def account(self, who: str) -> str:
+        """An account as ``sign-in``, ``pas sign-in`` and the tenant's user operations take it:
+        a UPN, or the short name of one of the tenant's default accounts (every script's tenant
+        has them, cloud_sim.accounts; the engine resolves it the same way, engine.Session.upn),
+        so ``sign-in admn`` is a line error before anything runs, not a stop halfway."""
+        if "@" in who:
+            return who
+        from cloud_sim.accounts import default_accounts
+
+        known = [a.username.split("@", 1)[0] for a in default_accounts()]
+        if who.lower() in known:
+            return who
+        hint = closest(who.lower(), known)
+        raise self.fail(f"no such account {who!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+                        + f"; default accounts: {', '.join(known)}, or a full address")
+
+
 def closest(word: str, choices: Sequence[str]) -> str | None:
     import difflib
 

@@ -98,12 +98,19 @@ class SignOut:
 
 @dataclass(frozen=True)
 class Tenant:
-    """One tenant admin operation (``cloud_sim.operations``); user names may be short (``admin``)."""
+    """One tenant admin operation (``cloud_sim.operations``); user names may be short (``admin``).
+
+    ``words``: the script line's words after ``tenant`` (a password masked), echoed as written
+    (``tenant revoke-sessions admin``, not ``upn=admin``); a step built in Python has none and
+    shows its arguments."""
 
     op: str
     args: Mapping[str, ArgValue] = field(default_factory=dict)
+    words: str = field(default="", compare=False)
 
     def describe(self) -> str:
+        if self.words:
+            return f"tenant {self.words}"
         rest = _fmt_args(self.args)
         return f"tenant {self.op}" + (f" {rest}" if rest else "")
 

@@ -55,7 +55,7 @@ def test_ssl_tls_against_the_starttls_port_prints_no_raw_bytes(launch: Launch, t
     f.write_text("scenario ok-signed-in\nset email_server.secure ssl_tls\n"
                  "scan-to-email user@contoso.onmicrosoft.com\nexpect job 313\n")
     script = launch("panel-tui-script", str(f), cols=200)
-    screen = script.wait_for("1 checks: all passed", timeout=60)
+    screen = script.wait_for("1 check: all passed", timeout=60)
     assert script.wait_exit() == 0
     assert "unrecognised" not in screen and "Traceback" not in screen
 

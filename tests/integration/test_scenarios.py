@@ -125,13 +125,16 @@ async def test_example_scripts_run(device: Device, tenant: TenantHandle) -> None
 
 
 async def test_expect_failure_and_step_error_are_reported_by_line(device: Device, tenant: TenantHandle) -> None:
-    text = "baseline\n# the device is signed out now\nexpect status signed_in\nsign-in nobody\nexpect job 360\n"
+    # (a short name that is no account is a line error before the run: test_script_checks_before_running)
+    text = ("baseline\n# the device is signed out now\nexpect status signed_in\nsign-in nobody@contoso.onmicrosoft.com\n"
+            "expect job 360\n")
     out: list[str] = []
     result = await runner.run_lines(script.parse(text), device, tenant, out=out.append, name="t.panel")
     assert result.failed[0][0] == 3 and result.error is not None and result.error.line == 4
     assert result.exit_code == script.EXIT_ERROR
     assert any(line.startswith("t.panel:3: FAIL expect status signed_in") for line in out)
-    assert any(line.startswith("t.panel:4: ERROR sign-in nobody: no such account") for line in out)
+    assert any(line.startswith("t.panel:4: ERROR sign-in nobody@contoso.onmicrosoft.com: the password of "
+                               "nobody@contoso.onmicrosoft.com is unknown") for line in out)
     assert len(out) == 3  # stopped at line 4
 
     out.clear()
