@@ -211,12 +211,19 @@ def status_main(args: argparse.Namespace) -> int:
 
     from panel_tui.serve.trainer import format_table, progress
 
-    rows = progress((args.state_dir or default_root()).expanduser())
+    root = (args.state_dir or default_root()).expanduser()
+    rows = progress(root)
     if args.json:
         for row in rows:
             print(json.dumps(row.as_dict()))
     else:
         print(format_table(rows))
+    if not rows:  # a class run with --state-dir elsewhere reads as an empty class: say where we looked
+        from device_model.i18n import translate
+
+        key = "serve.status.none_in" if args.state_dir else "serve.status.none_in_default"
+        # the table's words are English (format_table); JSON Lines stay JSON: the line goes to stderr
+        print(translate("en", key, root=str(root)), file=sys.stderr if args.json else sys.stdout)
     return 0
 
 

@@ -113,3 +113,20 @@ def test_the_trainers_table_shows_the_latest_error(tmp_path: Path, compacted: bo
     jobs.close()
     assert [j.code for j in jobs.log] == [370, 314]  # what her Job Log shows, newest first
     assert progress(tmp_path)[0].last_error == "370"
+
+
+def test_serve_status_with_no_students_says_which_class_dir_it_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Trial 3: `panel-tui serve status` (no --state-dir) while the class ran with --state-dir
+    elsewhere printed "0 of 0 students ..." and nothing on where it looked."""
+    from panel_tui.serve import cli
+
+    monkeypatch.setattr(cli, "default_root", lambda: tmp_path / "state" / "class")  # the panel's state dir + /class
+    assert cli.main(["status"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2] == "0 of 0 students have sent their first scan"
+    assert out[-1] == (f"No students in {tmp_path / 'state' / 'class'} (the default class dir): for a class "
+                       "started with --state-dir DIR, give the same --state-dir DIR.")
+    assert cli.main(["status", "--state-dir", str(tmp_path / "c"), "--json"]) == 0
+    got = capsys.readouterr()
+    assert got.out == "" and got.err == f"No students in {tmp_path / 'c'}.\n"  # JSON Lines stay JSON
