@@ -158,7 +158,7 @@ async def test_password_change_is_followed_and_never_printed(device: Device, ten
     assert result.exit_code == script.EXIT_OK, "\n".join(out)
     printed = "\n".join(out)
     assert new not in printed and admin.password not in printed and "eyJ" not in printed
-    assert "password=********" in printed
+    assert "tenant set-password admin ********: password of admin@" in printed  # the line as written, masked
 
 
 def test_malformed_script_gets_line_numbered_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
