@@ -110,8 +110,11 @@ class TrainerApp(App[int]):
                      Text(yes if row.ok_pressed else "-"), Text(yes if row.scan_sent else "-"),
                      Text(row.last_error or "-")]
             if row.name in table.rows:
+                # update_width: a column sized from the first reading ("-" everywhere, as the
+                # trainer opens the table before the class) cut "OK pressed" to "OK presse"
                 for column, cell in zip(table.columns, cells):
-                    table.update_cell(row.name, column, cell)
+                    if table.get_cell(row.name, column) != cell:
+                        table.update_cell(row.name, column, cell, update_width=True)
             else:
                 table.add_row(*cells, key=row.name)
         for key in [k for k in table.rows if k.value not in seen]:
