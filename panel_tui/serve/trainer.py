@@ -64,17 +64,16 @@ def _read_json(path: Path) -> object:
 
 
 def _command_line(pid: int) -> bytes | None:
-    """The process's command line (NUL-separated), b"" for a zombie, None when no such process;
-    where there is no /proc, b"" for a process that exists (its command line unknown)."""
+    """The process's command line (NUL-separated; b"" for a zombie), or None when there is no
+    such process (or it cannot be read: not a student's panel started by this user). Without
+    /proc (not Linux): b"" for a process that exists, its command line unknown."""
     import os
 
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except FileNotFoundError:
-        if Path("/proc/self").exists():
+    if Path("/proc/self").exists():
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
             return None
-    except OSError:  # another user's, hidden: it exists
-        return b""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
