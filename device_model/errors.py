@@ -3,8 +3,8 @@
 Texts are catalog keys (``error.<code>.status`` / ``.solution`` / ``.panel``) in
 ``locales/<lang>/errors.toml``: 360, 361 and 370 verbatim from the vendor guide (Latvian from the
 original), 311–315 condensed from Epson's status-menu tables (REFERENCE.md §1, unverified).
-``panel`` is the message the panel shows when a job fails that way (DESIGN.md §4), where there is
-one.
+``panel`` is the message the panel shows when a job fails that way (DESIGN.md §4), where the guide
+has one (:data:`PANEL_MESSAGE_CODES`); otherwise the panel shows the status.
 """
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ from .jobs import Job
 
 #: Codes the catalog describes, in display order.
 ERROR_CODES: tuple[int, ...] = (311, 312, 313, 314, 315, 360, 361, 370)
+#: Codes with a panel message of their own (the guide's: DESIGN.md §4); a failed job with another
+#: code shows its status, the words of Job Details and the guide's table. The scan screen had its
+#: own words for 311-315 ("Could not find the email server." beside Job Details' "A DNS error
+#: occurred."), and a trainer comparing with the guide asked which one was the printer's.
+PANEL_MESSAGE_CODES: frozenset[int] = frozenset({360, 361, 370})
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class ErrorCatalog:
                 code,
                 Msg.of(f"error.{code}.status"),
                 Msg.of(f"error.{code}.solution"),
-                Msg.of(f"error.{code}.panel"),
+                Msg.of(f"error.{code}.panel") if code in PANEL_MESSAGE_CODES else None,
             )
         return ErrorEntry(
             code,

@@ -112,18 +112,32 @@ def key_label(event: events.Key, secret: bool, t: Callable[[str], str] | None = 
                     for p in parts)
 
 
+def _showing_through(screen: Screen[object]) -> list[Screen[object]]:
+    """``screen`` and the screens below it whose last line shows through it: the command palette
+    (and any see-through window) is drawn over the screen it was opened on, key line included."""
+    stack = list(screen.app.screen_stack)
+    shown = [screen]
+    index = stack.index(screen) if screen in stack else 0
+    while index > 0 and shown[-1].styles.background.a < 1:
+        index -= 1
+        shown.append(stack[index])
+    return shown
+
+
 def key_line_room(screen: Screen[object]) -> int:
     """Cells at the right end of the screen's key line (its last line) for the key box: the
     width less the key hints shown there and a blank between (the whole width when there are
-    none)."""
+    none). Hints of a screen below that show through count too: the box on the command palette
+    measured none and covered the key line under it ("F1 Help" read "F1  Esc ×2 Ctrl+P")."""
     width = screen.size.width or screen.app.size.width
     used = 0
-    for hints in screen.query(".key-hints, KeyHints"):
-        if not hints.display or not isinstance(hints, Static):
-            continue
-        content = hints.content
-        text = content.plain if isinstance(content, Text) else str(content)
-        used = max(used, cell_len(text.rstrip()) + hints.styles.padding.left)
+    for shown in _showing_through(screen):
+        for hints in shown.query(".key-hints, KeyHints"):
+            if not hints.display or not isinstance(hints, Static):
+                continue
+            content = hints.content
+            text = content.plain if isinstance(content, Text) else str(content)
+            used = max(used, cell_len(text.rstrip()) + hints.styles.padding.left)
     return max(width - used - 1, 0) if used else width
 
 
@@ -342,6 +356,12 @@ class ClassAids:
         shown = self.show_keys and bool(self.keys)
         wide = cell_len(" ".join(self.keys.texts())) + 2 > room
         above = room < KEY_ROOM_MIN or (shown and (wide or screen.has_class(_KEYS_ABOVE)))
+        # over a see-through screen (the command palette) the key line is the one below it, and
+        # every line above is the palette's list (drawn over every layer): the box stays beside
+        # that key line's hints, with the newest keys that fit there, or none
+        beside_below = len(_showing_through(screen)) > 1
+        if beside_below:
+            above = False
         screen.set_class(shown and above, _KEYS_ABOVE)
         if above:
             room = screen.size.width or self.app.size.width
@@ -349,6 +369,8 @@ class ClassAids:
             rack.styles.margin = (0, 0, (1 + int(self.guided)) if above else 0, 0)
         self._keep_key_row(screen, self.show_keys and above)
         text = fit_keys(self.keys.texts(), room)
+        if beside_below and cell_len(text) + 2 > room:
+            text = ""  # not even the newest key fits: it would cover a hint
         for box in screen.query(KeyBox):
             box.update(text)
             box.display = bool(text)

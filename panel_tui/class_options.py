@@ -35,7 +35,7 @@ class ClassOptions:
     student_password: str = ""
     #: highlight the guide's next step in a line above the footer
     guided: bool = False
-    #: show the last keys pressed in a corner (for a projector)
+    #: show the last keys pressed at the right end of the key line (for a projector)
     show_keys: bool = False
     #: a registered theme's name, or "" for the panel's own
     theme: str = ""

@@ -61,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "ready (ids: panel-tui scenarios list)")
     aids = p.add_argument_group("trainer aids (also $PANEL_TUI_GUIDED, $PANEL_TUI_SHOW_KEYS, $PANEL_TUI_THEME)")
     aids.add_argument("--guided", action="store_true", help="name the guide's next step above the key line")
-    aids.add_argument("--show-keys", action="store_true", help="show the keys pressed in a corner (a projector)")
+    aids.add_argument("--show-keys", action="store_true", help="show the last keys pressed at the "
+                      "right end of the key line, or on a row above it when the hints fill the line (a projector)")
     aids.add_argument("--theme", choices=[t for t in THEMES if t], help="bold black, white and yellow")
     return p
 

@@ -9,13 +9,15 @@ code runs exactly as it does on a laptop. The class tenant (``STATE/tenant``) is
 
 
 async def until_stopped() -> None:
-    """Wait for Ctrl+C or SIGTERM: the class server (SSH or web) then stops its children and
-    the class tenant in its ``finally``, instead of dying with a traceback."""
+    """Wait for Ctrl+C, SIGTERM or SIGHUP: the class server (SSH or web) then stops its children
+    and the class tenant in its ``finally``, instead of dying with a traceback. SIGHUP is the
+    trainer's terminal closing: the server used to die at once, leaving its list of connected
+    students behind (the trainer's table still showed them connected)."""
     import asyncio
     import signal
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()

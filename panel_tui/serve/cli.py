@@ -84,7 +84,8 @@ def _class_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--guided", action="store_true",
                    help="every panel shows the guide's next step above its footer")
     s.add_argument("--show-keys", action="store_true",
-                   help="every panel shows the last keys pressed in a corner (for a projector)")
+                   help="every panel shows the last keys pressed at the right end of its key line, "
+                   "or on a row above it when the hints fill the line (for a projector)")
     s.add_argument("--theme", choices=("high-contrast",),
                    help="every panel's theme: high-contrast is bold black, white and yellow")
     s.add_argument("--student-admin", action="store_true",

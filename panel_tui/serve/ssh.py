@@ -61,6 +61,9 @@ class ClassServer:
             keepalive_count_max=3,
             login_timeout=60,
         )
+        # no session yet: the list a server that died left behind (its terminal closed, kill -9)
+        # named students whose panels ended with it, and the trainer's table showed them connected
+        self._publish()
         if self.options.idle_timeout > 0:
             self._idle_task = asyncio.get_running_loop().create_task(self._reap_idle())
         return int(self._acceptor.sockets[0].getsockname()[1])

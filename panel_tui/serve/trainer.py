@@ -63,15 +63,64 @@ def _read_json(path: Path) -> object:
         return None
 
 
+def _command_line(pid: int) -> bytes | None:
+    """The process's command line (NUL-separated; b"" for a zombie), or None when there is no
+    such process (or it cannot be read: not a student's panel started by this user). Without
+    /proc (not Linux): b"" for a process that exists, its command line unknown."""
+    import os
+
+    if Path("/proc/self").exists():
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except OSError:  # PermissionError: it exists
+        pass
+    return b""
+
+
+def panel_running(root: Path, name: str, pid: object) -> bool:
+    """Whether ``pid`` is still the panel of student ``name`` (what ``serve ssh`` started for
+    them). A server that died (its terminal closed, kill -9) left its last list behind: its
+    students' panels ended with it, but the list still named them, so the trainer's table said
+    they were connected. A pid the system has since given to another program is not a panel of
+    that student (its command line names another state dir). A session without a pid (being
+    started) counts as connected."""
+    if pid is None:
+        return True
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return False
+    cmdline = _command_line(pid)
+    if cmdline is None:
+        return False
+    if not cmdline:
+        # with /proc: a zombie (ended, not yet reaped); without: it exists, that is all we know
+        return not Path("/proc/self").exists()
+    args = cmdline.split(b"\0")
+    try:
+        given = args[args.index(b"--state-dir") + 1].decode("utf-8", "replace")
+    except (ValueError, IndexError):
+        return False
+    return Path(given).resolve() == (Path(root) / STUDENTS_DIR / name).resolve()
+
+
 def connected_students(root: Path) -> set[str]:
+    """Who the server says is connected, without sessions whose panel has ended (see
+    :func:`panel_running`)."""
     data = _read_json(Path(root) / SESSIONS_FILE)
     if not isinstance(data, dict) or not isinstance(data.get("sessions"), list):
         return set()
-    return {str(s.get("name")) for s in data["sessions"] if isinstance(s, dict)}
+    return {str(s.get("name")) for s in data["sessions"]
+            if isinstance(s, dict) and panel_running(root, str(s.get("name")), s.get("pid"))}
 
 
 def write_sessions(root: Path, sessions: list[dict[str, object]]) -> None:
-    """The server's list of connected students (read by :func:`progress`)."""
+    """The server's list of connected students (read by :func:`progress`); ``serve ssh`` writes
+    an empty one as it starts (the last server's sessions ended with it)."""
     from device_model.storage import atomic_write_json
 
     atomic_write_json(Path(root) / SESSIONS_FILE, {"sessions": sessions})

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from device_model.i18n import translate
 from panel_tui.serve import trainer
+from panel_tui.terminal_caps import PANEL_16, is_16_colour
 
 #: seconds between two readings of the class's files
 REFRESH = 1.0
@@ -33,7 +34,9 @@ class PushScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", show=False)]
     DEFAULT_CSS = """
-    PushScreen { align: center middle; }
+    /* opaque, as the panel's windows: a see-through backdrop dimmed the table behind it to
+       grey on grey (1:1 at 16 colours); the window's title names the student */
+    PushScreen { align: center middle; background: $background; }
     PushScreen > Vertical { width: 70; height: auto; border: round $accent; background: $panel; }
     PushScreen OptionList { height: auto; max-height: 10; }
     """
@@ -77,9 +80,17 @@ class TrainerApp(App[int]):
         self.root = Path(root)
         self.lang = lang
         self.rows: list[trainer.StudentProgress] = []
+        self.register_theme(PANEL_16)
 
     def t(self, key: str, **params: object) -> str:
         return translate(self.lang, key, **params)
+
+    def _on_mount_theme(self) -> None:
+        """At 16 colours, the panel's theme of exactly those colours (README: at least 4.5:1):
+        the default theme's title and highlighted row became bright white on cyan there, 2:1.
+        (Headless test runs keep the default theme, as the panel's.)"""
+        if is_16_colour(self.console.color_system) and not self.is_headless:
+            self.theme = PANEL_16.name
 
     def compose(self) -> ComposeResult:
         yield Static(self.t("serve.trainer.title"), id="title", markup=False)
@@ -90,6 +101,7 @@ class TrainerApp(App[int]):
         yield Static(self.t("serve.trainer.hints"), id="hints", markup=False)
 
     def on_mount(self) -> None:
+        self._on_mount_theme()
         table = self.query_one(DataTable)
         for key in ("student", "step", "connected", "signed_in", "ok", "scan", "error"):
             table.add_column(Text(self.t(f"serve.col.{key}")), key=key)  # Text: a str label is markup
@@ -110,8 +122,11 @@ class TrainerApp(App[int]):
                      Text(yes if row.ok_pressed else "-"), Text(yes if row.scan_sent else "-"),
                      Text(row.last_error or "-")]
             if row.name in table.rows:
+                # update_width: a column sized from the first reading ("-" everywhere, as the
+                # trainer opens the table before the class) cut "OK pressed" to "OK presse"
                 for column, cell in zip(table.columns, cells):
-                    table.update_cell(row.name, column, cell)
+                    if table.get_cell(row.name, column) != cell:
+                        table.update_cell(row.name, column, cell, update_width=True)
             else:
                 table.add_row(*cells, key=row.name)
         for key in [k for k in table.rows if k.value not in seen]:

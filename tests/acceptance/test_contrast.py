@@ -5,6 +5,8 @@ pages, Admin centre, Mailboxes, Scenarios). Through the installed panel, read ce
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.acceptance.conftest import Launch
@@ -70,4 +72,30 @@ def test_high_contrast_text_is_readable_everywhere(launch: Launch, term: str) ->
 def test_normal_theme_text_is_readable_in_16_colours(launch: Launch) -> None:
     t = launch("panel-tui", term="xterm-16color")
     found = _walk(t, MIN_RATIO)
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_the_trainers_table_is_readable_in_16_colours(launch: Launch, tmp_path: Path, lang: str) -> None:
+    """`panel-tui serve trainer` at 16 colours: its title and the highlighted student were bold
+    bright white on cyan (about 2:1 on xterm's palette); the README promises 4.5:1, as the
+    panel's own 16-colour theme keeps (its cursor is bright white on blue)."""
+    import json
+
+    root = tmp_path / "class"
+    for name in ("ann", "liga"):
+        (root / "students" / name).mkdir(parents=True)
+    (root / "sessions.json").write_text(json.dumps({"sessions": [{"name": "ann", "since": 0, "pid": None}]}))
+    t = launch("panel-tui", "serve", "trainer", "--state-dir", str(root), "--lang", lang,
+               term="xterm-16color")
+    t.wait_for("ann", "liga")
+    t.settle(0.5)
+    found = low_contrast(t, MIN_RATIO_HIGH)
+    t.press("down")  # the highlight on the second student, the first one plain
+    t.settle(0.5)
+    found += low_contrast(t, MIN_RATIO_HIGH)
+    t.press("a")  # the push window
+    t.wait_for("91")
+    t.settle(0.3)
+    found += low_contrast(t, MIN_RATIO_HIGH)
     assert not found, "\n".join(found)

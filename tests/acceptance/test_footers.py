@@ -67,3 +67,28 @@ def test_key_box_covers_no_hint(launch: Launch, lang: str) -> None:
     t.press("f4")
     t.wait_for(hints["cloud"][-1], "F4")
     _all_shown(t, hints["cloud"], "F4 with the key box")
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+def test_key_box_over_the_command_palette_covers_no_hint(launch: Launch, lang: str) -> None:
+    """The command palette is drawn over the screen it was opened on, key line included: the
+    box on it measured no hints of its own and covered that key line (Scan's "F1 Help" read
+    "F1  Esc ×2 Ctrl+P"). It goes above the key line, as on the screen below, and shows."""
+    hints = HINTS[lang]
+    t = launch("panel-tui", "--lang", lang, "--theme", "high-contrast", "--show-keys", "--guided",
+               term="xterm-16color")
+    t.wait_for(hints["home"][1])
+    t.press("left", "enter")  # Scan
+    t.wait_for("F5")
+    t.settle(0.3)
+    t.press("enter")  # Scan to Email
+    t.wait_for(hints["scan"][0])
+    t.press("ctrl+j")  # Job Status, and back
+    t.wait_for({"en": "Enter Details", "lv": "Enter"}[lang])
+    t.settle(0.3)
+    t.press("escape")
+    t.wait_for(hints["scan"][0])
+    t.press("ctrl+p")
+    t.wait_for("Ctrl+P")
+    _all_shown(t, hints["scan"], "Scan under the command palette")
+    assert "Ctrl+P" in t.text()  # the keys are still shown: on a line of their own

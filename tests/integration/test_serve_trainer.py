@@ -122,3 +122,37 @@ def test_the_sign_in_url_stays_the_same_across_restarts(tmp_path: Path) -> None:
         urls.append(re.search(r"Sign-in page: (\S+)", "".join(s.lines)).group(1))
         assert s.stop() == 0
     assert urls == [f"https://127.0.0.1:{port}/devicelogin"] * 2
+
+
+async def test_a_dead_server_leaves_no_student_connected(tmp_path: Path) -> None:
+    """`serve ssh` ended by its terminal closing (SIGHUP) or by kill -9: its students' panels end
+    with it, and neither `serve status` (the trainer's table reads the same) nor a restarted
+    server says they are still connected (the list kept the dead panels' pids). A pid the
+    system gave to another program since is not a student's panel either."""
+    import os
+    import signal
+
+    from tests.integration.serve_helpers import wait_no_panel
+
+    root = tmp_path / "class"
+    for sig in (signal.SIGHUP, signal.SIGKILL):
+        s = ClassServerProcess(root)
+        liga = await Student.connect(s.port, "liga")
+        await liga.wait_for("Home")
+        assert status(root)["liga"]["connected"] is True
+        os.kill(s.proc.pid, sig)
+        s.proc.wait(timeout=30)
+        await wait_no_panel(root / "students", timeout=15)
+        await liga.close()
+        assert status(root)["liga"]["connected"] is False, sig
+    # kill -9 left liga's (dead) session in the list: a new server starts with none
+    assert "liga" in (root / "sessions.json").read_text()
+    s = ClassServerProcess(root)
+    try:
+        assert json.loads((root / "sessions.json").read_text()) == {"sessions": []}
+    finally:
+        assert s.stop() == 0
+    # a live pid that is not liga's panel (this test's own process) is not liga connected
+    (root / "sessions.json").write_text(json.dumps({"sessions": [{"name": "liga", "since": 0,
+                                                                  "pid": os.getpid()}]}))
+    assert status(root)["liga"]["connected"] is False

@@ -120,3 +120,52 @@ async def test_push_choices_are_text_not_markup(tmp_path: Path, monkeypatch: pyt
         options = app.screen.query_one(OptionList)
         line = options.render_line(0).text
         assert "[b]serve.push." in line, line
+
+
+def table_lines(app: TrainerApp) -> list[str]:
+    """The table as the trainer sees it (its visible lines)."""
+    from textual.widgets import DataTable
+
+    table = app.query_one(DataTable)
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", ["OK pressed", "yes", "yes", "yes", "-"]),
+    ("lv", ["nospiests OK", "jā", "jā", "jā", "-"]),
+    ("lv", ["nosūtīts", "jā", "atsaukts", "jā", "370"]),
+])
+async def test_columns_grow_as_a_student_progresses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     lang: str, words: list[str]) -> None:
+    """The trainer opens the table before the class starts, when every cell is "-": a column
+    sized from that first content cut "OK pressed" to "OK presse" and "yes" to "ye" once the
+    student got there. Each column fits its longest value and its heading, in 80 columns, in
+    English and in Latvian (the longer words)."""
+    from textual.widgets import DataTable
+
+    root = tmp_path / "class"
+    (root / "students" / "ann").mkdir(parents=True)
+    (root / "students" / "liga").mkdir(parents=True)
+    app = TrainerApp(root, lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        write(root / "students" / "ann" / "email" / "signin.json",
+              {"schema_version": 1, "data": {"account": "ann@contoso.onmicrosoft.com",
+                                             "committed_at": "2026-11-28T04:00:00+00:00"}})
+        write(root / "sessions.json", {"sessions": [{"name": "ann", "since": 0, "pid": None}]})
+        if words[0] == "nosūtīts":  # a scan sent, then revoked and a 370
+            write(root / "students" / "ann" / "joblog.json", {"schema_version": 1, "data": {"log": [
+                {"id": 2, "kind": "scan_to_email", "status": "error", "code": 370},
+                {"id": 1, "kind": "scan_to_email", "status": "completed", "code": None}]}})
+            monkeypatch.setattr(trainer, "account_tokens", lambda root: {"ann@contoso.onmicrosoft.com": "revoked"})
+        app.reload()
+        await pilot.pause()
+        await pilot.pause()
+        table = app.query_one(DataTable)
+        line = next(line for line in table_lines(app) if line.lstrip().startswith("ann"))
+        for word in words:
+            assert f" {word} " in f" {line} ", (word, line)
+        heading = table_lines(app)[0]
+        for key in ("student", "step", "connected", "signed_in", "ok", "scan", "error"):
+            assert app.t(f"serve.col.{key}") in heading, heading
+        assert table.virtual_size.width <= table.size.width, (table.virtual_size, heading, line)
