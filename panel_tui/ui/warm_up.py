@@ -41,9 +41,9 @@ START_AFTER = 0.5
 #: reached F4 before any step had run, at 0.25 s they all ran in its pauses after F3.
 QUIET = 0.25
 
-#: the surfaces made ready ("module:Screen"), each once the module named after it is loaded
-#: (the surface a person opens before it in the guide)
-SURFACES = (("panel_tui.cloud.screens:CloudScreen", "panel_tui.webconfig.screens"),)
+#: the surfaces made ready (mode, "module:Screen"), each once the module named after it is
+#: loaded (the surface a person opens before it in the guide)
+SURFACES = (("cloud", "panel_tui.cloud.screens:CloudScreen", "panel_tui.webconfig.screens"),)
 
 
 def css_files(screen_class: type) -> list[str]:
@@ -80,13 +80,16 @@ Step = tuple[Callable[[], bool], Callable[[], object]]
 
 
 def steps(app: Any) -> Iterator[Step]:
-    """The steps, each a few milliseconds: import a surface's modules, parse its CSS files."""
-    for spec, after in SURFACES:
+    """The steps, each a few milliseconds: import a surface's modules, parse its CSS files,
+    build its screen (`PanelApp.prepare_surface`: it composes and mounts in its own message
+    loop, widget by widget, after the step)."""
+    for mode, spec, after in SURFACES:
         module_name, _, class_name = spec.partition(":")
         ready = lambda after=after: after in sys.modules  # noqa: E731
         yield ready, lambda module_name=module_name: import_module(module_name)
         yield ready, lambda module_name=module_name, class_name=class_name: parse_into_cache(
             app, css_files(getattr(import_module(module_name), class_name)))
+        yield ready, lambda mode=mode: app.prepare_surface(mode)
 
 
 class WarmUp:

@@ -1,0 +1,137 @@
+"""The Cloud surface built ahead, in the keyboard's pauses once Web Config has been opened
+(`PanelApp.prepare_surface`, a step of `panel_tui.ui.warm_up`): the first F4 only lays it out
+and draws it, and it shows what one built on the key shows.
+
+The first F4 built ~90 widgets before its first frame, the slowest key of the guide walk
+(``bench/walk.py``: 79 ms against the bare app's 33 ms page change).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widget import Widget
+from textual.widgets import Input
+
+from device_model import Device
+from panel_tui.app import PanelApp
+from panel_tui.cloud.signin_pane import SignInPane
+from panel_tui.ui import warm_up
+from panel_tui.ui.warm_up import QUIET, START_AFTER, WarmUp
+
+from .conftest import make_app, make_device
+from .helpers import screen_text
+from .test_cloud_snapshots import _ready_link
+from .test_webconfig_support import linked_app, wait_until
+
+
+def _composed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The widgets composed from now on, by class name."""
+    made: list[str] = []
+    real = Widget._compose
+
+    async def compose(self: Widget) -> None:
+        made.append(type(self).__name__)
+        await real(self)
+
+    monkeypatch.setattr(Widget, "_compose", compose)
+    return made
+
+
+async def _warm_up(pilot: Any, app: PanelApp) -> None:
+    """The warm-up's steps, as the idle polls run them once Web Config has been opened."""
+    for ready, step in warm_up.steps(app):
+        assert ready()
+        step()
+    for _ in range(4):  # the surface composes and mounts in its own message loop
+        await pilot.pause()
+
+
+async def test_once_web_config_was_opened_the_first_f4_builds_nothing(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(make_device(tmp_path / "state"))
+    app.cloud_link = _ready_link(app.device, app.config)
+    asked: list[object] = []
+    monkeypatch.setattr(SignInPane, "_run_step", lambda self, step: asked.append(step))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        await _warm_up(pilot, app)
+        assert asked == [], "the code page is asked for when F4 shows the surface, not when it is built"
+        made = _composed(monkeypatch)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CloudScreen"
+        assert made == [], f"F4 composed {made}"
+        assert len(asked) == 1, "F4 asks for the code page, once"
+
+
+async def test_a_surface_built_ahead_holds_no_key_typed_in_web_config(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sign-in pages hold keys until their page arrives only once the surface is shown: built
+    ahead with a ready tenant, they held every key typed in Web Config for 10 s."""
+    app = make_app(make_device(tmp_path / "state"))
+    app.cloud_link = _ready_link(app.device, app.config)
+    monkeypatch.setattr(SignInPane, "_run_step", lambda self, step: None)  # a page never coming
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        web = app.screen
+        await _warm_up(pilot, app)
+        assert app.key_gate._holds == []
+        tab = web.tab
+        await pilot.press("right")
+        await pilot.pause()
+        assert web.tab != tab, "the key reached Web Config at once"
+
+
+async def test_a_person_who_never_opens_web_config_gets_no_surface_built(tmp_path: Path) -> None:
+    app = make_app(make_device(tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        now = [0.0]
+        warm = WarmUp(app, lambda: 60.0, clock=lambda: now[0])
+        now[0] = START_AFTER + QUIET
+        for _ in range(10):
+            warm.poll()
+        await pilot.pause()
+        assert app._prepared_surfaces == {}
+        assert "cloud" not in app._screen_stacks
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+async def test_the_sign_in_started_while_it_waits_is_on_its_code_page_as_on_one_built_on_f4(
+        live_device: Device, tenant: Any, lang: str) -> None:
+    """Guide steps 6-8 with the surface built ahead (the language switched meanwhile, once): F4
+    shows the code page with Web Config's code in the field and the cursor in it, the screen
+    reading as the one built on F4 reads."""
+    shown: dict[bool, str] = {}
+    for ahead in (False, True):
+        app = linked_app(live_device, tenant)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.switch_mode("webconfig")
+            web = app.screen
+            if ahead:
+                await _warm_up(pilot, app)
+                assert "cloud" in app._prepared_surfaces
+            if live_device.language != lang:
+                live_device.update("basic", language=lang)
+                await pilot.pause()
+            web.begin_sign_in("exchange_online")
+            await wait_until(pilot, lambda: web.attempt is not None and web.attempt.state == "waiting", "a code")
+            if ahead:
+                pane = app._prepared_surfaces["cloud"].query_one(SignInPane)
+                assert pane.kind == "start" and pane._client is None, "no page asked for before F4"
+            await pilot.press("f4")
+            cloud = app.screen
+            pane = cloud.query_one(SignInPane)
+            await wait_until(pilot, lambda: pane.kind == "code", "the code page")
+            await pilot.pause()
+            field = cloud.query_one("#ms-input", Input)
+            assert field.value == web.attempt.user_code
+            assert app.focused is field
+            shown[ahead] = screen_text(app).replace(web.attempt.user_code, "CODE")
+            web.attempt.cancel()
+        live_device.update("basic", language="en")
+    assert shown[True] == shown[False]
