@@ -1,23 +1,26 @@
-"""The Cloud surface's modules and CSS made ready while the keyboard is quiet, once Web Config
-has been opened.
+"""The surface a person is heading to made ready while the keyboard is quiet: its modules
+imported, its CSS parsed, its screen built (composed and mounted, not shown).
 
-The first F4 imported its surface (~25 modules: ~7 ms of CPU) and parsed its CSS file
-(Textual's tokenizer: ~2.9 ms for ``cloud.tcss``) before its first frame, the slowest key of
-the guide walk (``bench/walk.py``: 70 ms against the bare app's ~29 ms page change). That is
-done here instead, one step at a time and only in pauses of the keyboard (as
-`panel_tui.ui.idle_gc` collects), so no key waits for it.
+The first F3 and the first F4 imported their surface (~25 modules), parsed its CSS and built
+its ~35-90 widgets before their first frame: the two slowest keys of the guide walk
+(``bench/walk.py``: 63 and 79 ms against the bare app's ~33 ms page change; Pilot, CPU: ~53 and
+~80 ms). That is done here instead, one step at a time and only in pauses of the keyboard (as
+`panel_tui.ui.idle_gc` collects), so the key only lays the surface out and draws it (~25 ms of
+CPU). The screen is built by `PanelApp.prepare_surface`; what a surface does only once shown
+waits for that (the Cloud surface's visit to the code page, Web Config reading the printer's
+status again).
 
-The default CSS of the widget classes new to the surface (~4.5 ms more) is still parsed when
-they are first mounted: finding them ahead (the classes its modules define and import) parsed
-25 sources where F4 needs 9, ~0.3 MiB kept in the stylesheet's cache for nothing, and the
-guide walk's peak rose by as much.
+Only for the surface the person is heading to, as the guide goes: Web Config once the panel has
+shown its IP address (Network Status, guide step 1: a person reads it to reach Web Config),
+after a short pause (`QUIET_HEADING`: a fast typist presses F3 ~0.19 s later); Cloud once Web
+Config has been opened (the guide signs in at Microsoft next). A session that never opens them
+never pays: Web Config's ~1.2 MiB of modules and CSS would count in every session (the start-up
+bench's peak, 1.20x of the bare app's, against 1.25x); one that opens them keeps them anyway
+(the guide walk's peak is unchanged). A surface already opened is skipped.
 
-Only what opening the surface would import and parse anyway (its widgets are still built when
-it is first shown), and only once a person has opened Web Config (F3): the guide signs in at
-Microsoft (F4) next. The steps keep ~0.6 MiB; a session that opens F4 keeps them anyway (the
-guide walk's peak is unchanged), one that never opens Web Config never pays them. Web Config
-itself is not made ready ahead: its ~1.2 MiB (modules 0.6, CSS 0.6) would count in every
-session that never opens it (the start-up bench's peak, 1.20x of the bare app's, against 1.25x).
+The default CSS of the widget classes new to a surface is parsed as its screen mounts: finding
+them ahead (the classes its modules define and import) parsed 25 sources where F4 needs 9,
+~0.3 MiB kept in the stylesheet's cache for nothing.
 """
 
 from __future__ import annotations
@@ -35,15 +38,42 @@ log = logging.getLogger(__name__)
 
 #: seconds after the first frame before the first step (the embedded tenant starts then)
 START_AFTER = 0.5
-#: seconds without a key before a step may run: a step is 3-7 ms of CPU, and a key that comes
-#: during one waits for it. Longer than the idle collector's 0.12 s, as keys going through
+#: seconds without a key before a step may run: a step is 3-7 ms of CPU (a screen's build then
+#: goes on in its own message loops, ~40 ms in all, at most ~13 ms at a time), and a key that
+#: comes during one waits for it. Longer than the idle collector's 0.12 s, as keys going through
 #: pages come ~0.15-0.2 s apart; at 0.4 s the guide walk (``bench/walk.py``, a fast typist)
 #: reached F4 before any step had run, at 0.25 s they all ran in its pauses after F3.
 QUIET = 0.25
 
-#: the surfaces made ready (mode, "module:Screen"), each once the module named after it is
-#: loaded (the surface a person opens before it in the guide)
-SURFACES = (("cloud", "panel_tui.cloud.screens:CloudScreen", "panel_tui.webconfig.screens"),)
+#: seconds without a key before Web Config's steps may run once the panel has shown where it is
+#: reached (below): a person reads the address there, a fast typist (the guide walk) presses F3
+#: ~0.19 s after the key that showed it; as the idle collector's pause
+QUIET_HEADING = 0.12
+
+
+def loaded(module: str) -> Callable[[Any], bool]:
+    """Ready once ``module`` is loaded (a page that loads it has been opened)."""
+    return lambda app: module in sys.modules
+
+
+def opened(mode: str) -> Callable[[Any], bool]:
+    """Ready once surface ``mode`` has been shown."""
+    return lambda app: mode in app._screen_stacks
+
+
+def either(*conditions: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda app: any(condition(app) for condition in conditions)
+
+
+#: the surfaces made ready, in order: (mode, "module:Screen", when, quiet). Each is what the
+#: person is heading to: Web Config once the panel showed its printer's IP address (Network
+#: Status: "the IP is where Web Config is reached", guide step 1); Cloud once Web Config has been
+#: opened (the guide signs in at Microsoft next). A surface opened before its turn is skipped.
+SURFACES: tuple[tuple[str, str, Callable[[Any], bool], float], ...] = (
+    ("webconfig", "panel_tui.webconfig.screens:WebConfigScreen",
+     either(loaded("panel_tui.screens.network_status"), opened("webconfig")), QUIET_HEADING),
+    ("cloud", "panel_tui.cloud.screens:CloudScreen", opened("webconfig"), QUIET),
+)
 
 
 def css_files(screen_class: type) -> list[str]:
@@ -75,21 +105,22 @@ def parse_into_cache(app: Any, paths: list[str]) -> None:
     scratch.parse()
 
 
-#: a step of the warm-up: (may it run now?, the step)
-Step = tuple[Callable[[], bool], Callable[[], object]]
+#: a step of the warm-up: (may it run now?, the step[, seconds without a key it needs, QUIET
+#: if not given])
+Step = tuple[Callable[[], bool], Callable[[], object]] | tuple[Callable[[], bool], Callable[[], object], float]
 
 
 def steps(app: Any) -> Iterator[Step]:
     """The steps, each a few milliseconds: import a surface's modules, parse its CSS files,
     build its screen (`PanelApp.prepare_surface`: it composes and mounts in its own message
     loop, widget by widget, after the step)."""
-    for mode, spec, after in SURFACES:
+    for mode, spec, when, quiet in SURFACES:
         module_name, _, class_name = spec.partition(":")
-        ready = lambda after=after: after in sys.modules  # noqa: E731
-        yield ready, lambda module_name=module_name: import_module(module_name)
+        ready = lambda when=when: when(app)  # noqa: E731
+        yield ready, lambda module_name=module_name: import_module(module_name), quiet
         yield ready, lambda module_name=module_name, class_name=class_name: parse_into_cache(
-            app, css_files(getattr(import_module(module_name), class_name)))
-        yield ready, lambda mode=mode: app.prepare_surface(mode)
+            app, css_files(getattr(import_module(module_name), class_name))), quiet
+        yield ready, lambda mode=mode: app.prepare_surface(mode), quiet
 
 
 class WarmUp:
@@ -107,15 +138,15 @@ class WarmUp:
 
     def poll(self) -> bool:
         """Run the next step if it is time; True if one ran."""
-        if self.done or self._clock() < self._start or self._quiet_for() < QUIET:
+        if self.done or self._clock() < self._start:
             return False
         if self._next is None:
             self._next = next(self._steps, None)
             if self._next is None:
                 self.done = True
                 return False
-        ready, step = self._next
-        if not ready():
+        ready, step, *needs = self._next
+        if self._quiet_for() < (needs[0] if needs else QUIET) or not ready():
             return False
         self._next = None
         try:

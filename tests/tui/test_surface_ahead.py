@@ -8,6 +8,7 @@ The first F4 built ~90 widgets before its first frame, the slowest key of the gu
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ def _composed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 async def _warm_up(pilot: Any, app: PanelApp) -> None:
     """The warm-up's steps, as the idle polls run them once Web Config has been opened."""
-    for ready, step in warm_up.steps(app):
+    for ready, step, *_quiet in warm_up.steps(app):
         assert ready()
         step()
     for _ in range(4):  # the surface composes and mounts in its own message loop
@@ -87,9 +88,14 @@ async def test_a_surface_built_ahead_holds_no_key_typed_in_web_config(tmp_path: 
         assert web.tab != tab, "the key reached Web Config at once"
 
 
-async def test_a_person_who_never_opens_web_config_gets_no_surface_built(tmp_path: Path) -> None:
+async def test_a_person_who_never_reads_the_ip_address_gets_no_surface_built(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The panel's menus and Home only: neither Web Config nor Cloud is built ahead."""
+    monkeypatch.delitem(sys.modules, "panel_tui.screens.network_status", raising=False)  # (other tests')
     app = make_app(make_device(tmp_path / "state"))
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")  # Settings > General Settings
+        await pilot.pause()
         now = [0.0]
         warm = WarmUp(app, lambda: 60.0, clock=lambda: now[0])
         now[0] = START_AFTER + QUIET
@@ -97,7 +103,7 @@ async def test_a_person_who_never_opens_web_config_gets_no_surface_built(tmp_pat
             warm.poll()
         await pilot.pause()
         assert app._prepared_surfaces == {}
-        assert "cloud" not in app._screen_stacks
+        assert "cloud" not in app._screen_stacks and "webconfig" not in app._screen_stacks
 
 
 @pytest.mark.parametrize("lang", ["en", "lv"])
@@ -134,4 +140,57 @@ async def test_the_sign_in_started_while_it_waits_is_on_its_code_page_as_on_one_
             shown[ahead] = screen_text(app).replace(web.attempt.user_code, "CODE")
             web.attempt.cancel()
         live_device.update("basic", language="en")
+    assert shown[True] == shown[False]
+
+
+async def test_once_the_panel_showed_its_ip_address_the_first_f3_builds_nothing(tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Guide step 1 reads the IP on Wired LAN/Wi-Fi Status: Web Config is where it goes next."""
+    app = make_app(make_device(tmp_path / "state"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_item("wired_wifi_status")
+        await pilot.pause()
+        for ready, step, *_quiet in warm_up.steps(app):
+            if not ready():  # the Cloud surface: once Web Config has been opened
+                break
+            step()
+        for _ in range(4):
+            await pilot.pause()
+        assert "webconfig" in app._prepared_surfaces and "cloud" not in app._prepared_surfaces
+        made = _composed(monkeypatch)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "WebConfigScreen"
+        assert made == [], f"F3 composed {made}"
+        assert app.focused is app.screen.query_one("#wc-nav")
+
+
+@pytest.mark.parametrize("change", ["ip", "language", "theme"])
+async def test_web_config_built_ahead_shows_what_one_built_on_f3_shows(tmp_path: Path, change: str) -> None:
+    """Changed while it waited (the printer's IP address, the language, the theme): F3 shows
+    the printer as it is now, as a Web Config built on the key does."""
+    shown: dict[bool, str] = {}
+    for ahead in (False, True):
+        device = make_device(tmp_path / f"state-{ahead}")
+        app = make_app(device)
+        async with app.run_test(size=(80, 24)) as pilot:
+            if ahead:
+                assert app.prepare_surface("webconfig")
+                for _ in range(4):
+                    await pilot.pause()
+            if change == "ip":
+                device.update("network", dhcp=False, ip="10.20.30.40", subnet_mask="255.255.255.0",
+                              gateway="10.20.30.1")
+            elif change == "language":
+                device.update("basic", language="lv")
+            else:
+                app.theme = "textual-light"
+            await pilot.pause()
+            await pilot.press("f3")
+            await pilot.pause()
+            await pilot.pause()
+            shown[ahead] = app.export_screenshot()  # the text and its colours
+            assert app.focused is app.screen.query_one("#wc-nav")
+    if change == "ip":
+        assert "10.20.30.40" in shown[False]
     assert shown[True] == shown[False]

@@ -51,7 +51,7 @@ async def main():
             await pilot.pause()
             await pilot.press("f2")
             await pilot.pause()
-            for ready, step in warm_up.steps(app):  # as the idle polls run them
+            for ready, step, *_quiet in warm_up.steps(app):  # as the idle polls run them
                 assert ready()
                 step()
         from panel_tui.cloud.signin_pane import SignInPane  # (loaded by the warm-up, or by F4)
