@@ -582,10 +582,15 @@ class PanelApp(App[None]):
         if not callable(factory):
             return False
         screen = factory()
-        self._load_screen_css(screen)
-        self._register(self, screen)
+        self.prepare_screen(screen)
         self._prepared_surfaces[mode] = screen
         return True
+
+    def prepare_screen(self, screen: Screen[Any]) -> None:
+        """Compose and mount ``screen`` now, not shown (`prepare_surface`; a page kept once built,
+        such as Scan > Email, is then pushed as one shown before: only laid out and drawn)."""
+        self._load_screen_css(screen)
+        self._register(self, screen)
 
     def _init_mode(self, mode: str) -> Any:
         """Textual's (8.2.8, pinned), with a surface's screen prepared ahead (`prepare_surface`)

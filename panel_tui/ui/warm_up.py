@@ -105,53 +105,88 @@ def parse_into_cache(app: Any, paths: list[str]) -> None:
     scratch.parse()
 
 
-#: a step of the warm-up: (may it run now?, the step[, seconds without a key it needs, QUIET
-#: if not given])
-Step = tuple[Callable[[], bool], Callable[[], object]] | tuple[Callable[[], bool], Callable[[], object], float]
+#: a step of the warm-up: (may it run now?, the step[, seconds without a key it needs (QUIET if
+#: not given)[, its surface: a surface's steps run in order, each surface's on its own]])
+Step = tuple[Any, ...]
+
+
+def surface_steps(app: Any, mode: str, spec: str, when: Callable[[Any], bool], quiet: float,
+                  prepare: Callable[[], object]) -> Iterator[Step]:
+    """One surface's steps, each a few milliseconds: import its modules, parse its CSS files,
+    build its screen (``prepare``: it composes and mounts in its own message loops, widget by
+    widget, after the step)."""
+    module_name, _, class_name = spec.partition(":")
+    ready = lambda: when(app)  # noqa: E731
+    yield ready, lambda: import_module(module_name), quiet, mode
+    yield ready, lambda: parse_into_cache(
+        app, css_files(getattr(import_module(module_name), class_name))), quiet, mode
+    yield ready, prepare, quiet, mode
 
 
 def steps(app: Any) -> Iterator[Step]:
-    """The steps, each a few milliseconds: import a surface's modules, parse its CSS files,
-    build its screen (`PanelApp.prepare_surface`: it composes and mounts in its own message
-    loop, widget by widget, after the step)."""
+    """The steps of every surface (`SURFACES`), then of the Scan to Email page (`PAGES`)."""
     for mode, spec, when, quiet in SURFACES:
-        module_name, _, class_name = spec.partition(":")
-        ready = lambda when=when: when(app)  # noqa: E731
-        yield ready, lambda module_name=module_name: import_module(module_name), quiet
-        yield ready, lambda module_name=module_name, class_name=class_name: parse_into_cache(
-            app, css_files(getattr(import_module(module_name), class_name))), quiet
-        yield ready, lambda mode=mode: app.prepare_surface(mode), quiet
+        yield from surface_steps(app, mode, spec, when, quiet, lambda mode=mode: app.prepare_surface(mode))
+    for name, spec, when, quiet, prepare in PAGES:
+        yield from surface_steps(app, name, spec, when, quiet, lambda prepare=prepare: prepare(app))
+
+
+def prepare_scan_email(app: Any) -> bool:
+    """The Scan to Email page (`panel_tui.scan.screens.scan_email_screen`, built once and kept),
+    built now, not shown; False if it exists already."""
+    from panel_tui.scan.screens import SCAN_EMAIL, scan_email_screen
+
+    try:
+        app.get_screen(SCAN_EMAIL)
+    except KeyError:
+        app.prepare_screen(scan_email_screen(app))
+        return True
+    return False
+
+
+#: pages made ready as the surfaces are: (name, "module:Screen", when, quiet, build). Scan >
+#: Email once the Scan list has been opened (Email is its one emulated destination): its first
+#: Enter built 35 widgets, ~50 ms to the frame (later ones only lay it out: 15-30 ms).
+PAGES: tuple[tuple[str, str, Callable[[Any], bool], float, Callable[[Any], object]], ...] = (
+    ("scan-email", "panel_tui.scan.screens:ScanScreen", loaded("panel_tui.scan.screens"), QUIET_HEADING,
+     prepare_scan_email),
+)
 
 
 class WarmUp:
     """Runs `steps` one per poll, each once it may, while the keyboard is quiet, from
-    `START_AFTER` after it is started (the first frame) until all are done."""
+    `START_AFTER` after it is started (the first frame) until all are done; each surface's
+    steps in order, a surface not ready yet holding back no other's."""
 
     def __init__(self, app: Any, quiet_for: Callable[[], float],
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self._steps = steps(app)
-        self._next: Step | None = None
+        self._pending: list[Step] = list(steps(app))
         self._quiet_for = quiet_for
         self._clock = clock
         self._start = clock() + START_AFTER
         self.done = False
 
     def poll(self) -> bool:
-        """Run the next step if it is time; True if one ran."""
+        """Run the next step that may run now; True if one ran."""
         if self.done or self._clock() < self._start:
             return False
-        if self._next is None:
-            self._next = next(self._steps, None)
-            if self._next is None:
-                self.done = True
-                return False
-        ready, step, *needs = self._next
-        if self._quiet_for() < (needs[0] if needs else QUIET) or not ready():
-            return False
-        self._next = None
-        try:
-            step()
-        except Exception:  # the surface shows its own error when it is opened; nothing is retried
-            log.exception("warming up a surface failed")
+        if not self._pending:
             self.done = True
-        return True
+            return False
+        quiet = self._quiet_for()
+        waiting: set[object] = set()  # surfaces with an earlier step still to run
+        for index, (ready, step, *more) in enumerate(self._pending):
+            group = more[1] if len(more) > 1 else None
+            if group in waiting:
+                continue
+            waiting.add(group)
+            if quiet < (more[0] if more else QUIET) or not ready():
+                continue
+            del self._pending[index]
+            try:
+                step()
+            except Exception:  # the surface shows its own error when it is opened; nothing is retried
+                log.exception("warming up a surface failed")
+                self.done = True
+            return True
+        return False

@@ -22,7 +22,7 @@ from panel_tui.cloud.signin_pane import SignInPane
 from panel_tui.ui import warm_up
 from panel_tui.ui.warm_up import QUIET, START_AFTER, WarmUp
 
-from .conftest import make_app, make_device
+from .conftest import SERIAL, make_app, make_device
 from .helpers import screen_text
 from .test_cloud_snapshots import _ready_link
 from .test_webconfig_support import linked_app, wait_until
@@ -43,9 +43,10 @@ def _composed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 async def _warm_up(pilot: Any, app: PanelApp) -> None:
     """The warm-up's steps, as the idle polls run them once Web Config has been opened."""
-    for ready, step, *_quiet in warm_up.steps(app):
-        assert ready()
-        step()
+    for ready, step, _quiet, surface in warm_up.steps(app):
+        if surface in ("webconfig", "cloud"):
+            assert ready()
+            step()
     for _ in range(4):  # the surface composes and mounts in its own message loop
         await pilot.pause()
 
@@ -150,10 +151,12 @@ async def test_once_the_panel_showed_its_ip_address_the_first_f3_builds_nothing(
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_item("wired_wifi_status")
         await pilot.pause()
-        for ready, step, *_quiet in warm_up.steps(app):
-            if not ready():  # the Cloud surface: once Web Config has been opened
-                break
-            step()
+        for ready, step, _quiet, surface in warm_up.steps(app):
+            if surface == "webconfig":
+                assert ready()
+                step()
+            elif surface == "cloud":  # once Web Config has been opened
+                assert not ready()
         for _ in range(4):
             await pilot.pause()
         assert "webconfig" in app._prepared_surfaces and "cloud" not in app._prepared_surfaces
@@ -193,4 +196,45 @@ async def test_web_config_built_ahead_shows_what_one_built_on_f3_shows(tmp_path:
             assert app.focused is app.screen.query_one("#wc-nav")
     if change == "ip":
         assert "10.20.30.40" in shown[False]
+    assert shown[True] == shown[False]
+
+
+@pytest.mark.parametrize("change", ["none", "language", "admin"])
+async def test_scan_to_email_built_ahead_from_the_scan_list_is_the_page_built_on_enter(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    """The Scan list opened: Scan > Email (its one emulated destination) is built in the next
+    pause, and Enter on Email composes nothing; what it shows (the language, the padlock of an
+    administrator who logged in meanwhile) is what the page built on Enter shows."""
+    from panel_tui.scan.screens import SCAN_EMAIL
+
+    shown: dict[bool, str] = {}
+    for ahead in (False, True):
+        device = make_device(tmp_path / f"state-{ahead}")
+        app = make_app(device)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("left", "enter")  # Home > Scan
+            await pilot.pause()
+            if ahead:
+                for ready, step, _quiet, surface in warm_up.steps(app):
+                    if surface == "scan-email":
+                        assert ready()
+                        step()
+                for _ in range(4):
+                    await pilot.pause()
+                assert app.get_screen(SCAN_EMAIL).is_mounted
+            if change == "language":
+                device.update("basic", language="lv")
+            elif change == "admin":
+                device.admin.login(SERIAL)
+            await pilot.pause()
+            made = _composed(monkeypatch)
+            await pilot.press("enter")  # Email
+            await pilot.pause()
+            await pilot.pause()
+            assert type(app.screen).__name__ == "ScanScreen"
+            if ahead and change != "language":  # a language switch recomposes it, as any page
+                assert made == [], f"Enter composed {made}"
+            monkeypatch.undo()
+            assert app.focused is app.screen.query_one("#scan-to")
+            shown[ahead] = app.export_screenshot()
     assert shown[True] == shown[False]
