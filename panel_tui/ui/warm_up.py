@@ -10,13 +10,13 @@ CPU). The screen is built by `PanelApp.prepare_surface`; what a surface does onl
 waits for that (the Cloud surface's visit to the code page, Web Config reading the printer's
 status again).
 
-Only for the surface the person is heading to, as the guide goes: Web Config once the panel has
-shown its IP address (Network Status, guide step 1: a person reads it to reach Web Config),
-after a short pause (`QUIET_HEADING`: a fast typist presses F3 ~0.19 s later); Cloud once Web
-Config has been opened (the guide signs in at Microsoft next). A session that never opens them
-never pays: Web Config's ~1.2 MiB of modules and CSS would count in every session (the start-up
-bench's peak, 1.20x of the bare app's, against 1.25x); one that opens them keeps them anyway
-(the guide walk's peak is unchanged). A surface already opened is skipped.
+Only for the surface the person is heading to, as the guide goes: Web Config once the panel
+shows Network Status (guide step 1: the IP address a person reads there is where Web Config is
+reached); Cloud once Web Config has been opened (the guide signs in at Microsoft next); Scan >
+Email once the Scan list has been opened. A session that never goes there never pays: Web
+Config's ~1.2 MiB of modules and CSS would count in every session (the start-up bench's peak,
+1.20x of the bare app's, against 1.25x); one that opens them keeps them anyway (the guide
+walk's peak is unchanged). A surface already opened is skipped.
 
 The default CSS of the widget classes new to a surface is parsed as its screen mounts: finding
 them ahead (the classes its modules define and import) parsed 25 sources where F4 needs 9,
@@ -38,16 +38,15 @@ log = logging.getLogger(__name__)
 
 #: seconds after the first frame before the first step (the embedded tenant starts then)
 START_AFTER = 0.5
-#: seconds without a key before a step may run: a step is 3-7 ms of CPU (a screen's build then
-#: goes on in its own message loops, ~40 ms in all, at most ~13 ms at a time), and a key that
-#: comes during one waits for it. Longer than the idle collector's 0.12 s, as keys going through
-#: pages come ~0.15-0.2 s apart; at 0.4 s the guide walk (``bench/walk.py``, a fast typist)
-#: reached F4 before any step had run, at 0.25 s they all ran in its pauses after F3.
+#: seconds without a key before a step that names no pause of its own may run
 QUIET = 0.25
 
-#: seconds without a key before Web Config's steps may run once the panel has shown where it is
-#: reached (below): a person reads the address there, a fast typist (the guide walk) presses F3
-#: ~0.19 s after the key that showed it; as the idle collector's pause
+#: seconds without a key before a surface's step may run, once the person is heading to it: as
+#: the idle collector's pause. A step is 3-7 ms of CPU (a screen's build then goes on in its own
+#: message loops, ~40 ms in all, at most ~13 ms at a time), and a key that comes during one
+#: waits for it. The guide walk's typist (``bench/walk.py``: keys ~0.15-0.2 s apart) left no
+#: 0.25 s pause between F3 and F4 on a quiet machine (the first F4 was built on its key, 79 ms),
+#: nor between the Scan list and Email
 QUIET_HEADING = 0.12
 
 
@@ -65,14 +64,22 @@ def either(*conditions: Callable[[Any], bool]) -> Callable[[Any], bool]:
     return lambda app: any(condition(app) for condition in conditions)
 
 
+def in_menu(node_id: str) -> Callable[[Any], bool]:
+    """Ready while the panel shows Settings menu ``node_id`` or a page opened from it (the menu
+    stays on the panel's stack under its pages)."""
+    return lambda app: any(getattr(getattr(screen, "node", None), "id", None) == node_id
+                           for screen in app._screen_stacks.get("panel", ()))
+
+
 #: the surfaces made ready, in order: (mode, "module:Screen", when, quiet). Each is what the
 #: person is heading to: Web Config once the panel showed its printer's IP address (Network
 #: Status: "the IP is where Web Config is reached", guide step 1); Cloud once Web Config has been
 #: opened (the guide signs in at Microsoft next). A surface opened before its turn is skipped.
 SURFACES: tuple[tuple[str, str, Callable[[Any], bool], float], ...] = (
     ("webconfig", "panel_tui.webconfig.screens:WebConfigScreen",
-     either(loaded("panel_tui.screens.network_status"), opened("webconfig")), QUIET_HEADING),
-    ("cloud", "panel_tui.cloud.screens:CloudScreen", opened("webconfig"), QUIET),
+     either(in_menu("network_status"), loaded("panel_tui.screens.network_status"), opened("webconfig")),
+     QUIET_HEADING),
+    ("cloud", "panel_tui.cloud.screens:CloudScreen", opened("webconfig"), QUIET_HEADING),
 )
 
 
@@ -104,6 +111,10 @@ def parse_into_cache(app: Any, paths: list[str]) -> None:
         scratch.read(path)
     scratch.parse()
 
+
+#: seconds a step that had nothing to do takes at most (a module imported already): the next step
+#: runs in the same poll (a person heading to a page gives the warm-up one pause or two)
+NOTHING_DONE = 0.002
 
 #: a step of the warm-up: (may it run now?, the step[, seconds without a key it needs (QUIET if
 #: not given)[, its surface: a surface's steps run in order, each surface's on its own]])
@@ -183,10 +194,14 @@ class WarmUp:
             if quiet < (more[0] if more else QUIET) or not ready():
                 continue
             del self._pending[index]
+            started = time.perf_counter()
             try:
                 step()
             except Exception:  # the surface shows its own error when it is opened; nothing is retried
                 log.exception("warming up a surface failed")
                 self.done = True
+                return True
+            if time.perf_counter() - started < NOTHING_DONE:  # (imported already, say): its next one
+                self.poll()
             return True
         return False

@@ -144,13 +144,16 @@ async def test_the_sign_in_started_while_it_waits_is_on_its_code_page_as_on_one_
     assert shown[True] == shown[False]
 
 
-async def test_once_the_panel_showed_its_ip_address_the_first_f3_builds_nothing(tmp_path: Path,
-                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """Guide step 1 reads the IP on Wired LAN/Wi-Fi Status: Web Config is where it goes next."""
+async def test_once_the_panel_shows_network_status_the_first_f3_builds_nothing(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Guide step 1 reads the IP in Network Status: Web Config is where it goes next."""
+    monkeypatch.delitem(sys.modules, "panel_tui.screens.network_status", raising=False)  # (other tests')
     app = make_app(make_device(tmp_path / "state"))
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_item("wired_wifi_status")
+        # Settings > General Settings > Network Settings > Network Status (its menu: no page yet)
+        await pilot.press("enter", "enter", "down", "down", "enter", "down", "down", "enter")
         await pilot.pause()
+        assert "network_status" in repr(getattr(app.screen, "node", None)), app.screen
         for ready, step, _quiet, surface in warm_up.steps(app):
             if surface == "webconfig":
                 assert ready()
