@@ -204,6 +204,15 @@ class CloudScreen(Screen[None]):
         await building
         action()
 
+    async def show_tab_focused(self, name: str) -> None:
+        """Open a tab with the cursor in its first control once its pane is built (the palette's
+        "Scenario: ..." on a surface made before: the cursor stayed on the tab bar)."""
+        building = self._build(f"cloud-{name}")
+        self.query_one("#cloud-tabs", TabbedContent).active = f"cloud-{name}"
+        if building is not None:
+            await building
+        self._focus_pane(name)
+
     def show_tab(self, name: str) -> None:
         """Open a tab: "signin", "admin", "mail" or "scenarios" (its pane is built now)."""
         self._build(f"cloud-{name}")

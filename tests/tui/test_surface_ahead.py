@@ -241,3 +241,34 @@ async def test_scan_to_email_built_ahead_from_the_scan_list_is_the_page_built_on
             assert app.focused is app.screen.query_one("#scan-to")
             shown[ahead] = app.export_screenshot()
     assert shown[True] == shown[False]
+
+
+@pytest.mark.parametrize("before", ["built ahead", "shown before"])
+async def test_a_scenario_from_the_palette_opens_a_cloud_surface_built_ahead_on_its_tab(
+        live_device: Device, tenant: Any, before: str) -> None:
+    """The palette's "Scenario: ..." opens the Cloud surface on its Scenarios tab, the list
+    focused, whether the surface was built ahead (on the sign-in tab) or is made by it."""
+    from textual.widgets import OptionList, TabbedContent
+
+    from .test_scenarios_ui import finished
+
+    app = linked_app(live_device, tenant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("webconfig")
+        if before == "built ahead":
+            await _warm_up(pilot, app)
+            assert "cloud" in app._prepared_surfaces
+        else:
+            await app.switch_mode("cloud")
+            await pilot.pause()
+        await app.switch_mode("panel")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Scenario: 91 days")
+        await wait_until(pilot, lambda: "Scenario: 91 days without sending" in screen_text(app), "the palette entry")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: finished(app), "361-expired to be set up", timeout=60)
+        cloud = app.screen
+        assert type(cloud).__name__ == "CloudScreen"
+        assert cloud.query_one("#cloud-tabs", TabbedContent).active == "cloud-scenarios"
+        assert app.focused is cloud.query_one("#scn-list", OptionList)
