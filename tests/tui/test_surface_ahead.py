@@ -272,3 +272,21 @@ async def test_a_scenario_from_the_palette_opens_a_cloud_surface_built_ahead_on_
         assert type(cloud).__name__ == "CloudScreen"
         assert cloud.query_one("#cloud-tabs", TabbedContent).active == "cloud-scenarios"
         assert app.focused is cloud.query_one("#scn-list", OptionList)
+
+
+async def test_f3_while_web_config_is_still_being_built_ahead_shows_it_whole(tmp_path: Path) -> None:
+    """F3 right after the build began (a fast typist): the surface being built is shown once
+    built, as one built on the key."""
+    shown: dict[bool, str] = {}
+    for ahead in (False, True):
+        app = make_app(make_device(tmp_path / f"state-{ahead}"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            if ahead:
+                assert app.prepare_surface("webconfig")
+            await pilot.press("f3")  # no pause: its widgets are not composed yet
+            await pilot.pause()
+            await pilot.pause()
+            assert app.focused is app.screen.query_one("#wc-nav")
+            shown[ahead] = app.export_screenshot()
+    assert shown[True] == shown[False]
