@@ -290,3 +290,28 @@ async def test_f3_while_web_config_is_still_being_built_ahead_shows_it_whole(tmp
             assert app.focused is app.screen.query_one("#wc-nav")
             shown[ahead] = app.export_screenshot()
     assert shown[True] == shown[False]
+
+
+async def test_a_tenant_ready_while_the_cloud_surface_waits_is_visited_when_f4_shows_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built while the tenant was still starting: its readiness, heard while hidden, opens the
+    sign-in pages only when F4 shows them (once), as on a surface built on F4."""
+    from panel_tui.cloud_link import CloudLinkStatus
+
+    app = make_app(make_device(tmp_path / "state"))
+    app.cloud_link = link = _ready_link(app.device, app.config)
+    link.state = "starting"
+    asked: list[object] = []
+    monkeypatch.setattr(SignInPane, "_run_step", lambda self, step: asked.append(step))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        await _warm_up(pilot, app)
+        link.state = "ready"
+        app.link_events.publish(CloudLinkStatus("ready", link.mode))
+        await pilot.pause()
+        assert asked == [] and app.key_gate._holds == []
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.pause()
+        assert len(asked) == 1
