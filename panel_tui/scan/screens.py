@@ -298,6 +298,19 @@ def scan_email_screen(app: App[object]) -> ScanScreen:
     return screen
 
 
+def prepare_scan_email(app: App[object]) -> bool:
+    """The Scan to Email page built now, not shown (`panel_tui.ui.warm_up`, once the Scan list
+    has been opened: Enter on Email then only lays it out); False if it exists already."""
+    try:
+        app.get_screen(SCAN_EMAIL)
+    except KeyError:
+        from panel_tui.ui.host import host
+
+        host(app).prepare_screen(scan_email_screen(app))
+        return True
+    return False
+
+
 #: the longest local part (before the @) and address a mail server takes (RFC 5321 4.5.3.1)
 MAX_LOCAL = 64
 MAX_ADDRESS = 254

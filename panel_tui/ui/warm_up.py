@@ -138,30 +138,25 @@ def steps(app: Any) -> Iterator[Step]:
     """The steps of every surface (`SURFACES`), then of the Scan to Email page (`PAGES`)."""
     for mode, spec, when, quiet in SURFACES:
         yield from surface_steps(app, mode, spec, when, quiet, lambda mode=mode: app.prepare_surface(mode))
-    for name, spec, when, quiet, prepare in PAGES:
-        yield from surface_steps(app, name, spec, when, quiet, lambda prepare=prepare: prepare(app))
+    for name, spec, when, quiet, build in PAGES:
+        yield from surface_steps(app, name, spec, when, quiet, lambda build=build: _call(build, app))
 
 
-def prepare_scan_email(app: Any) -> bool:
-    """The Scan to Email page (`panel_tui.scan.screens.scan_email_screen`, built once and kept),
-    built now, not shown; False if it exists already."""
-    from panel_tui.scan.screens import SCAN_EMAIL, scan_email_screen
-
-    try:
-        app.get_screen(SCAN_EMAIL)
-    except KeyError:
-        app.prepare_screen(scan_email_screen(app))
-        return True
-    return False
-
-
-#: pages made ready as the surfaces are: (name, "module:Screen", when, quiet, build). Scan >
-#: Email once the Scan list has been opened (Email is its one emulated destination): its first
-#: Enter built 35 widgets, ~50 ms to the frame (later ones only lay it out: 15-30 ms).
-PAGES: tuple[tuple[str, str, Callable[[Any], bool], float, Callable[[Any], object]], ...] = (
+#: pages made ready as the surfaces are: (name, "module:Screen", when, quiet, "module:build" (a
+#: function of the app building the page, not shown; named, not imported: this module stands
+#: below the screens)). Scan > Email once the Scan list has been opened (Email is its one
+#: emulated destination): its first Enter built 35 widgets, ~50 ms to the frame (later ones only
+#: lay it out: 15-30 ms).
+PAGES: tuple[tuple[str, str, Callable[[Any], bool], float, str], ...] = (
     ("scan-email", "panel_tui.scan.screens:ScanScreen", loaded("panel_tui.scan.screens"), QUIET_HEADING,
-     prepare_scan_email),
+     "panel_tui.scan.screens:prepare_scan_email"),
 )
+
+
+def _call(spec: str, app: Any) -> object:
+    """Call function "module:name" with the app."""
+    module_name, _, name = spec.partition(":")
+    return getattr(import_module(module_name), name)(app)
 
 
 class WarmUp:
