@@ -175,6 +175,8 @@ class PanelApp(App[None]):
         self._home_on_return = False
         #: `panel-tui --scenario ID`: applied once the cloud link is ready (panel_tui.scenario_runner)
         self.startup_scenario: str | None = None
+        #: surfaces' first screens built ahead and not shown yet, by mode (`prepare_surface`)
+        self._prepared_surfaces: dict[str, Screen[Any]] = {}
         self.set_reactive(PanelApp.language, device.language)
 
     def get_driver_class(self) -> type[Driver]:
@@ -563,6 +565,47 @@ class PanelApp(App[None]):
         if getattr(self, "_switching_mode", False):
             return
         super().delay_update(delay)
+
+    def prepare_surface(self, mode: str) -> bool:
+        """Build surface ``mode``'s first screen now, not shown: its CSS loaded (a restyle of the
+        whole app), the screen registered, so it composes and mounts in its own message loop as
+        a screen pushed does; the first F2/F3/F4 to it then only lays it out and draws it
+        (`_init_mode`). For the keyboard's pauses (`panel_tui.ui.warm_up`): the first F4 built
+        ~90 widgets before its first frame, the slowest key of the guide walk.
+
+        The screen hears the app's signals from its mount, as a surface left hidden does; what
+        it does only once shown waits for its first ``ScreenResume`` (the Cloud surface's code
+        page). False if the surface exists already (shown once, or prepared)."""
+        if mode in self._screen_stacks or mode in self._prepared_surfaces or mode not in self._modes:
+            return False
+        factory = self._modes[mode]
+        if not callable(factory):
+            return False
+        screen = factory()
+        self.prepare_screen(screen)
+        self._prepared_surfaces[mode] = screen
+        return True
+
+    def prepare_screen(self, screen: Screen[Any]) -> None:
+        """Compose and mount ``screen`` now, not shown (`prepare_surface`; a page kept once built,
+        such as Scan > Email, is then pushed as one shown before: only laid out and drawn)."""
+        self._load_screen_css(screen)
+        self._register(self, screen)
+
+    def _init_mode(self, mode: str) -> Any:
+        """Textual's (8.2.8, pinned), with a surface's screen prepared ahead (`prepare_surface`)
+        used as the screen its factory would make now: Textual finds it running and only adds it
+        to the mode's stack (its CSS loaded already, its styles current unless the theme changed
+        meanwhile: then refreshed, as for any screen shown again)."""
+        screen = self._prepared_surfaces.pop(mode, None)
+        if screen is None or mode in self._screen_stacks or not screen.is_running:
+            return super()._init_mode(mode)
+        factory = self._modes[mode]
+        self._modes[mode] = lambda: screen
+        try:
+            return super()._init_mode(mode)
+        finally:
+            self._modes[mode] = factory
 
     def action_surface(self, mode: str) -> None:
         if mode != self.current_mode:

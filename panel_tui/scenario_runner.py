@@ -240,6 +240,10 @@ async def open_and_apply(app: App[None], scenario_id: str, *, send: bool = False
     from textual.widgets import TabbedContent
 
     for tabs in app.screen.query("#cloud-tabs").results(TabbedContent):  # none under a dialog
+        show_focused = getattr(app.screen, "show_tab_focused", None)
+        if show_focused is not None:  # its pane built first if the surface was made before
+            await show_focused("scenarios")
+            break
         tabs.active = "cloud-scenarios"
         for scenarios in app.screen.query("#scn-list"):
             scenarios.focus()

@@ -58,6 +58,8 @@ class CloudScreen(Screen[None]):
 
     #: a code was offered while another surface was shown (open the sign-in tab on return)
     _offered_while_away = False
+    #: shown at least once (a surface built ahead waits for it to open its sign-in pages)
+    _shown = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -85,11 +87,18 @@ class CloudScreen(Screen[None]):
         yield Static(tr(self, "cloud.hints"), id="cloud-hints", classes="key-hints", markup=False)
 
     def on_mount(self) -> None:
-        link = self._ensure_link()
+        self._ensure_link()
         follow_app(self, device=self.device_changed, language=self.language_changed, link=self._link_status)
         self._refresh_header()
+
+    def _first_shown(self) -> None:
+        """The sign-in pages open when this surface is first shown, not when it is built: a
+        surface built ahead (`PanelApp.prepare_surface`, while the person is still in Web
+        Config) visits the tenant's code page when F4 shows it, as one built on the key."""
+        self._shown = True
+        link = self._ensure_link()
+        pane = self.query_one(SignInPane)
         if link.state == "ready":
-            pane = self.query_one(SignInPane)
             # the code page is asked for once this surface's first frame is out: the request
             # runs in a thread (imports, TLS, HTTP) that took turns at the GIL with the build
             # and delayed the first F4's frame by ~18 ms; the page comes over HTTP after it anyway
@@ -99,10 +108,12 @@ class CloudScreen(Screen[None]):
                 # not "shown" yet while this surface mounts)
                 pane.hold_keys_for_page()
         else:
-            self.query_one(SignInPane).link_changed()
+            pane.link_changed()
 
     def on_screen_resume(self) -> None:
         """Back on the Cloud surface (F4): a sign-in Web Config started meanwhile is offered."""
+        if not self._shown:
+            self._first_shown()
         pane = self.query_one(SignInPane)
         offered = pane.follow_pending() or self._offered_while_away
         self._offered_while_away = False
@@ -193,6 +204,15 @@ class CloudScreen(Screen[None]):
         await building
         action()
 
+    async def show_tab_focused(self, name: str) -> None:
+        """Open a tab with the cursor in its first control once its pane is built (the palette's
+        "Scenario: ..." on a surface made before: the cursor stayed on the tab bar)."""
+        building = self._build(f"cloud-{name}")
+        self.query_one("#cloud-tabs", TabbedContent).active = f"cloud-{name}"
+        if building is not None:
+            await building
+        self._focus_pane(name)
+
     def show_tab(self, name: str) -> None:
         """Open a tab: "signin", "admin", "mail" or "scenarios" (its pane is built now)."""
         self._build(f"cloud-{name}")
@@ -200,7 +220,8 @@ class CloudScreen(Screen[None]):
 
     def _link_status(self, message: CloudLinkStatus) -> None:
         self._refresh_header()
-        self.query_one(SignInPane).link_changed()
+        if self._shown:  # before, its first showing opens the pages (`_first_shown`)
+            self.query_one(SignInPane).link_changed()
         for name in ("admin", "mail", "scenarios"):
             pane = self._pane(name)
             if pane is not None:
@@ -243,4 +264,5 @@ class CloudScreen(Screen[None]):
     async def _relabel(self) -> None:
         await self.recompose()
         self._refresh_header()
-        self.query_one(SignInPane).link_changed()
+        if self._shown:
+            self.query_one(SignInPane).link_changed()

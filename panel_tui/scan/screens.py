@@ -134,6 +134,22 @@ class ScanScreen(PanelScreen):
     def __init__(self, node: MenuNode | None = None) -> None:
         super().__init__(node)
         self.last_job: Job | None = None
+        #: shown at least once (it may be built ahead, from the Scan list: `panel_tui.ui.warm_up`)
+        self._shown = False
+
+    def on_screen_resume(self) -> None:
+        """(Besides `PanelScreen`'s.)"""
+        self._shown = True
+
+    def language_changed(self) -> None:
+        """A page built ahead and not shown yet is composed again at once, in the new language,
+        as it would be built on Enter (composed again as it is shown, its cursor was lost);
+        otherwise as every page."""
+        if not self._shown and self.is_mounted:
+            self.refresh(recompose=True)
+            self.call_after_refresh(self.on_mount)
+        else:
+            super().language_changed()
 
     def action_field_next(self) -> None:
         arrow_moves_focus(self, forward=True)
@@ -299,6 +315,19 @@ def scan_email_screen(app: App[object]) -> ScanScreen:
     assert isinstance(screen, ScanScreen)
     screen.start_over()
     return screen
+
+
+def prepare_scan_email(app: App[object]) -> bool:
+    """The Scan to Email page built now, not shown (`panel_tui.ui.warm_up`, once the Scan list
+    has been opened: Enter on Email then only lays it out); False if it exists already."""
+    try:
+        app.get_screen(SCAN_EMAIL)
+    except KeyError:
+        from panel_tui.ui.host import host
+
+        host(app).prepare_screen(scan_email_screen(app))
+        return True
+    return False
 
 
 #: the longest local part (before the @) and address a mail server takes (RFC 5321 4.5.3.1)

@@ -8,11 +8,12 @@ surface's own ``panel`` property) and gets a typed answer without an import of
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.dom import DOMNode
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
     from textual.signal import Signal
 
     from device_model import Device
@@ -70,6 +71,8 @@ class PanelHost(Protocol):
     def open_item(self, item_id: str) -> None: ...
 
     def open_node(self, node: MenuNode) -> None: ...
+
+    def prepare_screen(self, screen: Screen[Any]) -> None: ...
 
 
 def host(node: DOMNode) -> PanelHost:

@@ -1,23 +1,26 @@
-"""The Cloud surface's modules and CSS made ready while the keyboard is quiet, once Web Config
-has been opened.
+"""The surface a person is heading to made ready while the keyboard is quiet: its modules
+imported, its CSS parsed, its screen built (composed and mounted, not shown).
 
-The first F4 imported its surface (~25 modules: ~7 ms of CPU) and parsed its CSS file
-(Textual's tokenizer: ~2.9 ms for ``cloud.tcss``) before its first frame, the slowest key of
-the guide walk (``bench/walk.py``: 70 ms against the bare app's ~29 ms page change). That is
-done here instead, one step at a time and only in pauses of the keyboard (as
-`panel_tui.ui.idle_gc` collects), so no key waits for it.
+The first F3 and the first F4 imported their surface (~25 modules), parsed its CSS and built
+its ~35-90 widgets before their first frame: the two slowest keys of the guide walk
+(``bench/walk.py``: 63 and 79 ms against the bare app's ~33 ms page change; Pilot, CPU: ~53 and
+~80 ms). That is done here instead, one step at a time and only in pauses of the keyboard (as
+`panel_tui.ui.idle_gc` collects), so the key only lays the surface out and draws it (~25 ms of
+CPU). The screen is built by `PanelApp.prepare_surface`; what a surface does only once shown
+waits for that (the Cloud surface's visit to the code page, Web Config reading the printer's
+status again).
 
-The default CSS of the widget classes new to the surface (~4.5 ms more) is still parsed when
-they are first mounted: finding them ahead (the classes its modules define and import) parsed
-25 sources where F4 needs 9, ~0.3 MiB kept in the stylesheet's cache for nothing, and the
-guide walk's peak rose by as much.
+Only for the surface the person is heading to, as the guide goes: Web Config once the panel
+shows Network Status (guide step 1: the IP address a person reads there is where Web Config is
+reached); Cloud once Web Config has been opened (the guide signs in at Microsoft next); Scan >
+Email once the Scan list has been opened. A session that never goes there never pays: Web
+Config's ~1.2 MiB of modules and CSS would count in every session (the start-up bench's peak,
+1.20x of the bare app's, against 1.25x); one that opens them keeps them anyway (the guide
+walk's peak is unchanged). A surface already opened is skipped.
 
-Only what opening the surface would import and parse anyway (its widgets are still built when
-it is first shown), and only once a person has opened Web Config (F3): the guide signs in at
-Microsoft (F4) next. The steps keep ~0.6 MiB; a session that opens F4 keeps them anyway (the
-guide walk's peak is unchanged), one that never opens Web Config never pays them. Web Config
-itself is not made ready ahead: its ~1.2 MiB (modules 0.6, CSS 0.6) would count in every
-session that never opens it (the start-up bench's peak, 1.20x of the bare app's, against 1.25x).
+The default CSS of the widget classes new to a surface is parsed as its screen mounts: finding
+them ahead (the classes its modules define and import) parsed 25 sources where F4 needs 9,
+~0.3 MiB kept in the stylesheet's cache for nothing.
 """
 
 from __future__ import annotations
@@ -35,15 +38,49 @@ log = logging.getLogger(__name__)
 
 #: seconds after the first frame before the first step (the embedded tenant starts then)
 START_AFTER = 0.5
-#: seconds without a key before a step may run: a step is 3-7 ms of CPU, and a key that comes
-#: during one waits for it. Longer than the idle collector's 0.12 s, as keys going through
-#: pages come ~0.15-0.2 s apart; at 0.4 s the guide walk (``bench/walk.py``, a fast typist)
-#: reached F4 before any step had run, at 0.25 s they all ran in its pauses after F3.
+#: seconds without a key before a step that names no pause of its own may run
 QUIET = 0.25
 
-#: the surfaces made ready ("module:Screen"), each once the module named after it is loaded
-#: (the surface a person opens before it in the guide)
-SURFACES = (("panel_tui.cloud.screens:CloudScreen", "panel_tui.webconfig.screens"),)
+#: seconds without a key before a surface's step may run, once the person is heading to it: as
+#: the idle collector's pause. A step is 3-7 ms of CPU (a screen's build then goes on in its own
+#: message loops, ~40 ms in all, at most ~13 ms at a time), and a key that comes during one
+#: waits for it. The guide walk's typist (``bench/walk.py``: keys ~0.15-0.2 s apart) left no
+#: 0.25 s pause between F3 and F4 on a quiet machine (the first F4 was built on its key, 79 ms),
+#: nor between the Scan list and Email
+QUIET_HEADING = 0.12
+
+
+def loaded(module: str) -> Callable[[Any], bool]:
+    """Ready once ``module`` is loaded (a page that loads it has been opened)."""
+    return lambda app: module in sys.modules
+
+
+def opened(mode: str) -> Callable[[Any], bool]:
+    """Ready once surface ``mode`` has been shown."""
+    return lambda app: mode in app._screen_stacks
+
+
+def either(*conditions: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda app: any(condition(app) for condition in conditions)
+
+
+def in_menu(node_id: str) -> Callable[[Any], bool]:
+    """Ready while the panel shows Settings menu ``node_id`` or a page opened from it (the menu
+    stays on the panel's stack under its pages)."""
+    return lambda app: any(getattr(getattr(screen, "node", None), "id", None) == node_id
+                           for screen in app._screen_stacks.get("panel", ()))
+
+
+#: the surfaces made ready, in order: (mode, "module:Screen", when, quiet). Each is what the
+#: person is heading to: Web Config once the panel showed its printer's IP address (Network
+#: Status: "the IP is where Web Config is reached", guide step 1); Cloud once Web Config has been
+#: opened (the guide signs in at Microsoft next). A surface opened before its turn is skipped.
+SURFACES: tuple[tuple[str, str, Callable[[Any], bool], float], ...] = (
+    ("webconfig", "panel_tui.webconfig.screens:WebConfigScreen",
+     either(in_menu("network_status"), loaded("panel_tui.screens.network_status"), opened("webconfig")),
+     QUIET_HEADING),
+    ("cloud", "panel_tui.cloud.screens:CloudScreen", opened("webconfig"), QUIET_HEADING),
+)
 
 
 def css_files(screen_class: type) -> list[str]:
@@ -75,49 +112,91 @@ def parse_into_cache(app: Any, paths: list[str]) -> None:
     scratch.parse()
 
 
-#: a step of the warm-up: (may it run now?, the step)
-Step = tuple[Callable[[], bool], Callable[[], object]]
+#: seconds a step that had nothing to do takes at most (a module imported already): the next step
+#: runs in the same poll (a person heading to a page gives the warm-up one pause or two)
+NOTHING_DONE = 0.002
+
+#: a step of the warm-up: (may it run now?, the step[, seconds without a key it needs (QUIET if
+#: not given)[, its surface: a surface's steps run in order, each surface's on its own]])
+Step = tuple[Any, ...]
+
+
+def surface_steps(app: Any, mode: str, spec: str, when: Callable[[Any], bool], quiet: float,
+                  prepare: Callable[[], object]) -> Iterator[Step]:
+    """One surface's steps, each a few milliseconds: import its modules, parse its CSS files,
+    build its screen (``prepare``: it composes and mounts in its own message loops, widget by
+    widget, after the step)."""
+    module_name, _, class_name = spec.partition(":")
+    ready = lambda: when(app)  # noqa: E731
+    yield ready, lambda: import_module(module_name), quiet, mode
+    yield ready, lambda: parse_into_cache(
+        app, css_files(getattr(import_module(module_name), class_name))), quiet, mode
+    yield ready, prepare, quiet, mode
 
 
 def steps(app: Any) -> Iterator[Step]:
-    """The steps, each a few milliseconds: import a surface's modules, parse its CSS files."""
-    for spec, after in SURFACES:
-        module_name, _, class_name = spec.partition(":")
-        ready = lambda after=after: after in sys.modules  # noqa: E731
-        yield ready, lambda module_name=module_name: import_module(module_name)
-        yield ready, lambda module_name=module_name, class_name=class_name: parse_into_cache(
-            app, css_files(getattr(import_module(module_name), class_name)))
+    """The steps of every surface (`SURFACES`), then of the Scan to Email page (`PAGES`)."""
+    for mode, spec, when, quiet in SURFACES:
+        yield from surface_steps(app, mode, spec, when, quiet, lambda mode=mode: app.prepare_surface(mode))
+    for name, spec, when, quiet, build in PAGES:
+        yield from surface_steps(app, name, spec, when, quiet, lambda build=build: _call(build, app))
+
+
+#: pages made ready as the surfaces are: (name, "module:Screen", when, quiet, "module:build" (a
+#: function of the app building the page, not shown; named, not imported: this module stands
+#: below the screens)). Scan > Email once the Scan list has been opened (Email is its one
+#: emulated destination): its first Enter built 35 widgets, ~50 ms to the frame (later ones only
+#: lay it out: 15-30 ms).
+PAGES: tuple[tuple[str, str, Callable[[Any], bool], float, str], ...] = (
+    ("scan-email", "panel_tui.scan.screens:ScanScreen", loaded("panel_tui.scan.screens"), QUIET_HEADING,
+     "panel_tui.scan.screens:prepare_scan_email"),
+)
+
+
+def _call(spec: str, app: Any) -> object:
+    """Call function "module:name" with the app."""
+    module_name, _, name = spec.partition(":")
+    return getattr(import_module(module_name), name)(app)
 
 
 class WarmUp:
     """Runs `steps` one per poll, each once it may, while the keyboard is quiet, from
-    `START_AFTER` after it is started (the first frame) until all are done."""
+    `START_AFTER` after it is started (the first frame) until all are done; each surface's
+    steps in order, a surface not ready yet holding back no other's."""
 
     def __init__(self, app: Any, quiet_for: Callable[[], float],
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self._steps = steps(app)
-        self._next: Step | None = None
+        self._pending: list[Step] = list(steps(app))
         self._quiet_for = quiet_for
         self._clock = clock
         self._start = clock() + START_AFTER
         self.done = False
 
     def poll(self) -> bool:
-        """Run the next step if it is time; True if one ran."""
-        if self.done or self._clock() < self._start or self._quiet_for() < QUIET:
+        """Run the next step that may run now; True if one ran."""
+        if self.done or self._clock() < self._start:
             return False
-        if self._next is None:
-            self._next = next(self._steps, None)
-            if self._next is None:
-                self.done = True
-                return False
-        ready, step = self._next
-        if not ready():
-            return False
-        self._next = None
-        try:
-            step()
-        except Exception:  # the surface shows its own error when it is opened; nothing is retried
-            log.exception("warming up a surface failed")
+        if not self._pending:
             self.done = True
-        return True
+            return False
+        quiet = self._quiet_for()
+        waiting: set[object] = set()  # surfaces with an earlier step still to run
+        for index, (ready, step, *more) in enumerate(self._pending):
+            group = more[1] if len(more) > 1 else None
+            if group in waiting:
+                continue
+            waiting.add(group)
+            if quiet < (more[0] if more else QUIET) or not ready():
+                continue
+            del self._pending[index]
+            started = time.perf_counter()
+            try:
+                step()
+            except Exception:  # the surface shows its own error when it is opened; nothing is retried
+                log.exception("warming up a surface failed")
+                self.done = True
+                return True
+            if time.perf_counter() - started < NOTHING_DONE:  # (imported already, say): its next one
+                self.poll()
+            return True
+        return False

@@ -112,6 +112,15 @@ class WebConfigScreen(Screen[None]):
         self._fill_nav()
         self._show_page()
         self._refresh_header()
+        #: built ahead, not shown (`PanelApp.prepare_surface`): what its page shows is read from
+        #: the printer again when it is first shown (Product Status's IP address, say)
+        self._built_ahead = not self.is_current
+
+    def on_screen_resume(self) -> None:
+        if self._built_ahead:
+            self._built_ahead = False
+            self._load_page()
+            self._refresh_header()
 
     def on_unmount(self) -> None:
         unfollow_app(self)

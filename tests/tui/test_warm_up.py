@@ -7,6 +7,7 @@ import json
 import logging
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -51,9 +52,10 @@ async def main():
             await pilot.pause()
             await pilot.press("f2")
             await pilot.pause()
-            for ready, step in warm_up.steps(app):  # as the idle polls run them
-                assert ready()
-                step()
+            for ready, step, _quiet, surface in warm_up.steps(app):  # as the idle polls run them
+                if surface in ("webconfig", "cloud"):
+                    assert ready()
+                    step()
         from panel_tui.cloud.signin_pane import SignInPane  # (loaded by the warm-up, or by F4)
         SignInPane.restart = lambda self: None
         for key in ("f3", "f4") if not WARM else ("f4",):
@@ -102,6 +104,7 @@ class Steps:
     def __call__(self, app: Any) -> Iterator[Any]:
         for index in range(self.count):
             def step(index: int = index) -> None:
+                time.sleep(warm_up.NOTHING_DONE * 1.5)  # a step that does something takes a few ms
                 self.ran.append(index)
                 if index == self.fail_at:
                     raise RuntimeError("a CSS file went missing")
@@ -157,3 +160,47 @@ def test_web_config_imports_its_email_pages_when_they_are_first_shown() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_surface_not_ready_holds_back_no_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cloud waits for Web Config to be opened; Scan > Email's steps run meanwhile, in order."""
+    ran: list[str] = []
+    cloud_ready = [False]
+
+    def two_surfaces(app: Any) -> Iterator[Any]:
+        for name in ("a", "b"):
+            yield (lambda: cloud_ready[0]), (lambda name=name: ran.append(f"cloud-{name}")), QUIET, "cloud"
+        for name in ("a", "b"):
+            yield (lambda: True), (lambda name=name: ran.append(f"scan-{name}")), QUIET, "scan-email"
+
+    monkeypatch.setattr(warm_up, "steps", two_surfaces)
+    now = [0.0]
+    warm = WarmUp(object(), lambda: 60.0, clock=lambda: now[0])
+    now[0] = START_AFTER
+    assert warm.poll() and ran == ["scan-a", "scan-b"]  # (steps with nothing to do: one pause)
+    assert not warm.poll() and not warm.done
+    cloud_ready[0] = True
+    assert warm.poll() and ran[2:] == ["cloud-a", "cloud-b"]
+    assert not warm.poll() and warm.done
+
+
+def test_a_step_with_nothing_to_do_lets_the_next_one_run_in_the_same_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scan's module is imported already when its list is shown: its CSS is parsed in that same
+    pause (a person going from the Scan list to Email gives the warm-up one pause)."""
+    ran: list[str] = []
+
+    def slow() -> None:
+        time.sleep(0.01)
+        ran.append("parse")
+
+    def surface(app: Any) -> Iterator[Any]:
+        yield (lambda: True), (lambda: ran.append("import")), QUIET, "scan-email"
+        yield (lambda: True), slow, QUIET, "scan-email"
+        yield (lambda: True), (lambda: ran.append("build")), QUIET, "scan-email"
+
+    monkeypatch.setattr(warm_up, "steps", surface)
+    now = [0.0]
+    warm = WarmUp(object(), lambda: 60.0, clock=lambda: now[0])
+    now[0] = START_AFTER
+    assert warm.poll() and ran == ["import", "parse"]
+    assert warm.poll() and ran == ["import", "parse", "build"]
