@@ -192,8 +192,10 @@ async def _run(args: argparse.Namespace, root: Path, password: PasswordRecord | 
         how = "the class password" if password is not None else "an authorized key"
         join = f"ssh -t -p {port} YOURNAME@{args.bind}"
         _write_join(root, join)
-        # the language word is the one thing a Latvian class needs and would not guess
-        print(f"Join: {join}   ({how}; in Latvian: {join} lv)", flush=True)
+        # the language word is the one thing a student of the other language would not guess:
+        # a Latvian class (--lang lv) starts every printer in Latvian, so its other one is English
+        other, word = ("English", "en") if args.lang == "lv" else ("Latvian", "lv")
+        print(f"Join: {join}   ({how}; in {other}: {join} {word})", flush=True)
         print(f"Sign-in page: {tenant.verification_uri}   (CA: {tenant.ca_path})", flush=True)
         print(f"Each student signs in as YOURNAME@{tenant.domain}, password {STUDENT_PASSWORD}",
               flush=True)

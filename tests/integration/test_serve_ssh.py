@@ -83,6 +83,17 @@ def test_the_join_line_says_how_to_join_in_latvian(server: ClassServerProcess) -
     assert f"{join.group(1)} lv" in join.group(2)
 
 
+def test_a_latvian_class_join_line_offers_english(tmp_path: Path) -> None:
+    """With ``--lang lv`` every printer starts in Latvian: the join line offers the other one."""
+    s = ClassServerProcess(tmp_path / "class", "--lang", "lv")
+    try:
+        join = re.search(r"Join: (ssh -t -p \d+ YOURNAME@\S+)   \((.*)\)", "".join(s.lines))
+        assert join is not None, s.lines
+        assert f"in English: {join.group(1)} en" in join.group(2)
+    finally:
+        assert s.stop() == 0
+
+
 async def test_same_name_again_takes_the_session_over(server: ClassServerProcess) -> None:
     first = await Student.connect(server.port, "cara")
     await first.wait_for("Home")
