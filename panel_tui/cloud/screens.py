@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +20,7 @@ from panel_tui.messages import DeviceChanged
 from panel_tui.ui.host import follow_app, host, unfollow_app
 from panel_tui.ui.renders import drop_renders, drop_renders_when_left
 from panel_tui.ui.text import tr
+from panel_tui.widgets.chrome import update_key_line
 
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
@@ -56,6 +57,12 @@ class CloudScreen(Screen[None]):
         Binding("down", "enter_tab", show=False),
     ]
 
+    #: the key line while the cursor is in a tab that names its own keys, by the pane's id
+    #: (else "cloud.hints"): on Scenarios, Enter applies and S also sends, which the surface's
+    #: line ("Enter Select  Space Tick") did not say; the panel's screens do the same with
+    #: ``PanelScreen.FOCUS_HINTS``
+    PANE_HINTS: ClassVar[dict[str, str]] = {"scenarios-pane": "cloud.hints_scenarios"}
+
     #: a code was offered while another surface was shown (open the sign-in tab on return)
     _offered_while_away = False
     #: shown at least once (a surface built ahead waits for it to open its sign-in pages)
@@ -85,6 +92,19 @@ class CloudScreen(Screen[None]):
                     if name in ("signin", first):
                         yield pane_class(name)(id=pane_id)
         yield Static(tr(self, "cloud.hints"), id="cloud-hints", classes="key-hints", markup=False)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.call_later(self._hints_for_focus)  # where the focus ends (a tab switch may move it on)
+
+    def _hints_for_focus(self) -> None:
+        """The key line for where the cursor is: its tab's own (`PANE_HINTS`), else the surface's."""
+        key = "cloud.hints"
+        focused = self.focused
+        if focused is not None:
+            key = next((self.PANE_HINTS[node.id] for node in focused.ancestors_with_self
+                        if node.id in self.PANE_HINTS), key)
+        for line in self.query("#cloud-hints").results(Static):
+            update_key_line(line, tr(self, key))
 
     def on_mount(self) -> None:
         self._ensure_link()
@@ -264,5 +284,6 @@ class CloudScreen(Screen[None]):
     async def _relabel(self) -> None:
         await self.recompose()
         self._refresh_header()
+        self._hints_for_focus()
         if self._shown:
             self.query_one(SignInPane).link_changed()

@@ -271,9 +271,9 @@ def test_admin_centre_user_follows_a_new_sign_in(launch: Launch) -> None:
 
 
 HINTS = {
-    "en": ("Shift+Tab ←→ Tabs", "Enter Select", "Space Tick", "F2 Panel", "Security defaults"),
+    "en": ("Shift+Tab/←→ Tabs", "Enter Select", "Space Tick", "F2 Panel", "Security defaults"),
     # Latvian's longer words leave no room for Space beside Tab at 80 columns: Enter ticks a box too
-    "lv": ("Shift+Tab ←→ Cilnes", "Enter Atlasīt", "Tab Tālāk", "F2 Panelis", "Drošības noklusējumi"),
+    "lv": ("Shift+Tab/←→ Cilnes", "Enter Atlasīt", "Tab Tālāk", "F2 Panelis", "Drošības noklusējumi"),
 }
 
 

@@ -23,7 +23,7 @@ HINTS = {
         "home": ["Enter Atlasīt", "F1 Palīdzība", "F3 Web Config", "F4 Mākonis", "Ctrl+Q Iziet"],
         "scan": ["Enter Sākt", "Tab Tālāk", "Ctrl+J Darba statuss", "Esc Atpakaļ", "F1 Palīdzība"],
         "web": ["Tab Tālāk", "Cilnes", "Ctrl+L Pierakstīties", "Ctrl+O OK", "F2 Panelis", "F4 Mākonis"],
-        "cloud": ["Tab Tālāk", "Shift+Tab ←→ Cilnes", "Enter Atlasīt", "F2 Panelis", "F3 Web Config"],
+        "cloud": ["Tab Tālāk", "Shift+Tab/←→ Cilnes", "Enter Atlasīt", "F2 Panelis", "F3 Web Config"],
     },
 }
 

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Button, OptionList, TabbedContent
+import pytest
+from textual.widgets import Button, OptionList, TabbedContent, Tabs
 
 from device_model import Device, DeviceProfile
 from panel_tui.app import PanelApp
@@ -23,7 +24,9 @@ from panel_tui.cloud_link import READY, CloudLink
 from panel_tui.config import AppConfig
 from panel_tui.scenarios import catalog
 
+from .conftest import make_app, make_device
 from .helpers import screen_text, static_text
+from .test_cloud_snapshots import _ready_link as ready_link
 from .test_webconfig_support import (
     ADMIN,
     linked_app,
@@ -325,3 +328,32 @@ def test_why_scenarios_cannot_run() -> None:
     handle = object()
     assert tenant_for(link(mode="embedded", handle=handle)) is handle
     assert unavailable_reason(link(mode="embedded", handle=handle)) is None
+
+
+@pytest.mark.parametrize("lang, tabs_line, scenario_keys", [
+    ("en", "Shift+Tab/←→ Tabs", "Enter Apply  S Apply and send  ←→ Tabs"),
+    ("lv", "Shift+Tab/←→ Cilnes", "Enter Lietot  S Lietot un sūtīt  ←→ Cilnes"),
+])
+async def test_the_key_line_names_the_scenarios_keys_while_the_cursor_is_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, tabs_line: str, scenario_keys: str
+) -> None:
+    """F4's key line read "Shift+Tab ←→ Tabs" (one key combination?) and, on Scenarios, still
+    "Enter Select  Space Tick", where Enter applies and S also sends: on the tab bar it names
+    Shift+Tab or ←→ for the tabs, in the Scenarios list its Enter and S, and back on the tab bar
+    the surface's line again."""
+    monkeypatch.setattr(SignInPane, "restart", lambda self: None)  # no tenant to open
+    app = make_app(make_device(tmp_path / "state", lang=lang))
+    app.cloud_link = ready_link(app.device, app.config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("cloud")
+        await pilot.pause()
+        app.screen.query_one(SignInPane)._page_here()  # no tenant: keys need not wait for its page
+        app.screen.query_one(Tabs).focus()
+        await pilot.pause()
+        assert tabs_line in static_text(app, "#cloud-hints")
+        await pilot.press("left", "enter")  # Scenarios, into its list
+        await wait_until(pilot, lambda: isinstance(app.focused, OptionList), "the list focused")
+        await wait_until(pilot, lambda: static_text(app, "#cloud-hints").startswith(scenario_keys),
+                         "the Scenarios keys on the key line")
+        await pilot.press("shift+tab")  # the tab bar again
+        await wait_until(pilot, lambda: tabs_line in static_text(app, "#cloud-hints"), "the surface's key line")
