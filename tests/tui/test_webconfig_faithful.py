@@ -256,3 +256,25 @@ async def test_sign_in_window_being_closed_keeps_focus_without_crashing(tmp_path
         modal._keep_focus()
         await pilot.pause()
         assert modal.focused is not None
+
+
+async def test_the_readmes_tabs_after_oauth2_reach_sign_in(device: Device) -> None:
+    """README's guide step 5 said "Tab to Sign In": one Tab from Authentication Method lands on
+    Email service, and Enter there opened its list. The Tabs the README gives, pressed after
+    choosing OAuth2 as its step 4 says, reach the Sign In button."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    step = re.search(r"^5\. (.*?)\*\*Sign In\*\*", readme, re.M | re.S)
+    assert step, "README's guide step 5 names **Sign In**"
+    tabs = re.findall(r"\bTab\b", step.group(1))
+    assert tabs, step.group(1)
+    app = make_app(device)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _basic_page(app, pilot)
+        app.screen.query_one("#eb-auth-method").focus()
+        await pilot.press("enter", "down", "down", "down", "enter")  # step 4: OAuth2
+        await pilot.pause()
+        await pilot.press(*["tab"] * len(tabs))
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "eb-sign-in", (len(tabs), app.focused)
