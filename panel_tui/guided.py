@@ -15,10 +15,12 @@ from device_model import Device
 #: the guide's steps in order (the catalog's ``panel.guided.step.<id>`` words each one)
 STEPS = ("login", "oauth2", "signin", "ok", "conntest", "scan")
 
-#: the surface (the app's mode) each step is done on, for the steps whose words say how to get
-#: there ("F3 Web Config, Ctrl+L: ..."): on that surface ``panel.guided.step.<id>.here`` words
-#: only what is left ("Ctrl+L: ..."), as "press F3" read as wrong to someone already in Web Config
-STEP_SURFACE = {"login": "webconfig", "signin": "cloud", "ok": "webconfig", "scan": "panel"}
+#: the surface (the app's mode) each step is done on: its words say how to get there ("F3 Web
+#: Config, Ctrl+L: ..."), and on that surface ``panel.guided.step.<id>.here`` words only what is
+#: left ("Ctrl+L: ..."), as "press F3" read as wrong to someone already in Web Config, and a
+#: person on the panel read "Network > Email Server > Basic" without the key that gets there
+STEP_SURFACE = {"login": "webconfig", "oauth2": "webconfig", "signin": "cloud", "ok": "webconfig",
+                "conntest": "webconfig", "scan": "panel"}
 
 
 def step_message(step: str, surface: str) -> str:

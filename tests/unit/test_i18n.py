@@ -184,6 +184,25 @@ def test_every_guided_line_fits_80_columns(lang: str) -> None:
     assert not wide, "\n".join(wide)
 
 
+@pytest.mark.parametrize("lang", Catalog().languages())
+def test_a_guided_step_names_the_key_to_its_surface_from_the_others(lang: str) -> None:
+    """On the panel the line said "Next step: Network > Email Server > Basic: OAuth2, then Sign
+    In" and "Email Server > Connection Test: Start" without F3: a person there looked for
+    Network in the panel's menus. Every step seen from another surface than the one it is done
+    on names the key that gets there (F2 panel, F3 Web Config, F4 Cloud)."""
+    from panel_tui.guided import STEP_SURFACE, STEPS, step_message
+
+    key_to = {"panel": "F2", "webconfig": "F3", "cloud": "F4"}
+    messages = CATALOG.messages(lang)
+    missing = [
+        f"{step} seen from {surface}: {messages[step_message(step, surface)]!r}"
+        for step in STEPS for surface in key_to
+        if STEP_SURFACE.get(step, "") != surface
+        and key_to.get(STEP_SURFACE.get(step, ""), "F") not in messages[step_message(step, surface)]
+    ]
+    assert not missing, "\n".join(missing)
+
+
 @pytest.mark.parametrize("lang, count, text", [
     ("en", 0, "0 messages."), ("en", 1, "1 message."), ("en", 2, "2 messages."), ("en", 21, "21 messages."),
     ("lv", 0, "0 ziņojumu."), ("lv", 1, "1 ziņojums."), ("lv", 2, "2 ziņojumi."), ("lv", 10, "10 ziņojumu."),
