@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -67,6 +68,14 @@ if TYPE_CHECKING:
     from textual.theme import Theme
 
 log = logging.getLogger(__name__)
+
+#: seconds an exit waits at most for a screen built ahead to finish mounting (`PanelApp.exit`)
+CLOSE_WAIT = 3.0
+
+
+def _still_mounting(screen: Screen[Any]) -> bool:
+    """``screen`` or a node of it has not finished mounting."""
+    return screen.is_running and any(not node.is_mounted for node in screen.walk_children(with_self=True))
 
 
 def freeze_start_up_heap() -> int:
@@ -177,6 +186,10 @@ class PanelApp(App[None]):
         self.startup_scenario: str | None = None
         #: surfaces' first screens built ahead and not shown yet, by mode (`prepare_surface`)
         self._prepared_surfaces: dict[str, Screen[Any]] = {}
+        #: screens built ahead, until they have finished mounting (`prepare_screen`, `exit`)
+        self._screens_ahead: list[Screen[Any]] = []
+        #: when the exit was first asked for while a screen built ahead still mounted
+        self._exit_asked_at: float | None = None
         self.set_reactive(PanelApp.language, device.language)
 
     def get_driver_class(self) -> type[Driver]:
@@ -591,6 +604,24 @@ class PanelApp(App[None]):
         such as Scan > Email, is then pushed as one shown before: only laid out and drawn)."""
         self._load_screen_css(screen)
         self._register(self, screen)
+        self._screens_ahead.append(screen)
+
+    def exit(self, result: Any = None, return_code: int = 0, message: Any = None) -> None:
+        """Textual's (8.2.8, pinned), once every screen built ahead (`prepare_screen`) has
+        finished mounting: until then the exit is asked for again a moment later. Ctrl+Q in the
+        pause that builds one ended the app while it mounted: an exiting app's nodes are no
+        longer attached, so the rest of it did not mount, its tab bar's Mount found no tabs, and
+        the panel ended with a traceback and status 1. After `CLOSE_WAIT` seconds the exit goes
+        on whatever is left."""
+        self._screens_ahead = [screen for screen in self._screens_ahead if _still_mounting(screen)]
+        if self._screens_ahead:
+            if self._exit_asked_at is None:
+                self._exit_asked_at = time.monotonic()
+            if time.monotonic() - self._exit_asked_at < CLOSE_WAIT:
+                self.set_timer(0.02, partial(self.exit, result, return_code, message))
+                return
+            log.warning("a screen built ahead was still mounting at exit")
+        super().exit(result, return_code, message)
 
     def _init_mode(self, mode: str) -> Any:
         """Textual's (8.2.8, pinned), with a surface's screen prepared ahead (`prepare_surface`)

@@ -97,4 +97,4 @@ def test_a_scanner_names_its_tabs_as_a_scanner(launch: Launch, lang: str) -> Non
     assert tabs[:3] == ["Status" if lang == "en" else "Statuss", w["scan_tab"], "Network"], screen
     assert w["scan_copy"] not in screen, screen
     panel.press("ctrl+q")
-    assert panel.wait_exit() == 0
+    assert panel.wait_exit() == 0, panel.text()

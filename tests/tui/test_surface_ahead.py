@@ -8,6 +8,7 @@ The first F4 built ~90 widgets before its first frame, the slowest key of the gu
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -315,3 +316,24 @@ async def test_a_tenant_ready_while_the_cloud_surface_waits_is_visited_when_f4_s
         await pilot.pause()
         await pilot.pause()
         assert len(asked) == 1
+
+
+@pytest.mark.parametrize("mode", ["cloud", "webconfig"])
+async def test_quitting_while_a_surface_is_built_ahead_ends_cleanly(tmp_path: Path, mode: str) -> None:
+    """Ctrl+Q in the keyboard pause that builds a surface ahead: Textual closed the half-built
+    screen as a stray node, its tab bar's Mount then found its tabs gone, and the panel ended
+    with a traceback and status 1 (seen in CI as `test_a_scanner_names_its_tabs_as_a_scanner`)."""
+    app = make_app(make_device(tmp_path / "state"))
+    app.cloud_link = _ready_link(app.device, app.config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.prepare_surface(mode)
+        await pilot.press("ctrl+q")  # at once: the screen is still composing and mounting
+        # the app's own way out (a Pilot context's end shuts the app down another way)
+        for _ in range(250):
+            if not app.is_running:
+                break
+            await asyncio.sleep(0.02)
+        assert not app.is_running
+    assert app.return_code == 0
+    assert app._exception is None
