@@ -77,8 +77,10 @@ def _set_winsize(fd: int, cols: int, rows: int) -> None:
         pass
 
 
-#: environment variables of the server that a student's panel keeps
-KEEP_ENV = ("PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV", "TZ")
+#: environment variables of the server that a student's panel keeps: the trainer's
+#: ``ESCDELAY`` (a slow class network, README) and ``PANEL_TUI_ICONS`` are for every panel
+KEEP_ENV = ("PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV", "TZ",
+            "ESCDELAY", "PANEL_TUI_ICONS")
 
 
 def _child_env(term_type: str, client_env: Mapping[object, object]) -> dict[str, str]:
@@ -89,7 +91,10 @@ def _child_env(term_type: str, client_env: Mapping[object, object]) -> dict[str,
     raw = client_env.get("LANG", client_env.get(b"LANG", ""))
     lang = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
     env["LANG"] = lang if lang and "utf" in lang.lower() and lang.isprintable() else "C.UTF-8"
-    colorterm = os.environ.get("COLORTERM")
-    if colorterm:
+    # the student's terminal's colours, never the trainer's: a server started from a terminal
+    # that sets COLORTERM=truecolor gave a TERM=linux student 24-bit colours and Unicode icons
+    raw = client_env.get("COLORTERM", client_env.get(b"COLORTERM", ""))
+    colorterm = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    if colorterm and colorterm.isprintable():
         env["COLORTERM"] = colorterm
     return env
