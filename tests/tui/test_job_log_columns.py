@@ -68,3 +68,20 @@ async def test_an_interrupted_job_is_readable_in_the_log_and_in_full_in_its_deta
         await app.push_screen(JobDetailScreen(device.jobs.log[0]))
         await pilot.pause()
         assert full in screen_text(app)
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+async def test_printer_status_does_not_scroll_the_screen(tmp_path: Path, lang: str) -> None:
+    """Job/Status > Printer Status (Tab, Right): four facts; the screen scrolled by the tab bars'
+    rows (a scrollbar on the key line, the clock two columns to the left)."""
+    from textual.widgets import TabbedContent
+
+    app = make_app(make_device(tmp_path / "state", lang=lang))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(JobStatusScreen())
+        await pilot.pause()
+        app.screen.query_one("#job-tabs", TabbedContent).active = "tab-printer"
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.max_scroll_y == 0, screen_text(app)
+        assert "▇" not in screen_text(app)
