@@ -127,6 +127,12 @@ class ScenariosPane(Vertical):
         # Apply says that one is running)
         for button in self.query(Button):
             button.disabled = reason is not None
+        # a class's student: the note is all there is (she saw "ask your trainer" above a list,
+        # buttons and "Enter sets it up" that all said otherwise); a tester on a remote tenant
+        # still reads the list and what each scenario does
+        offered = reason is None or reason.key != "cloud.scenarios.class_student"
+        for part in ("#scn-list", "#scn-description", "#scn-buttons", "#scn-log-box"):
+            self.query_one(part).display = offered
 
     @property
     def selected(self) -> catalog.Scenario | None:

@@ -357,3 +357,28 @@ async def test_the_key_line_names_the_scenarios_keys_while_the_cursor_is_there(
                          "the Scenarios keys on the key line")
         await pilot.press("shift+tab")  # the tab bar again
         await wait_until(pilot, lambda: tabs_line in static_text(app, "#cloud-hints"), "the surface's key line")
+
+
+@pytest.mark.parametrize("lang", ["en", "lv"])
+async def test_a_class_student_sees_only_why_scenarios_are_the_trainers(
+        tmp_path: Path, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A student's F4 > Scenarios said "ask your trainer" above the list, the Apply buttons and
+    "Enter sets it up", which all said otherwise (trial 4): the note alone."""
+    monkeypatch.setenv("PANEL_TUI_STUDENT", "ann@contoso.onmicrosoft.com")
+    device = Device(tmp_path / "device", profile=DeviceProfile.default())
+    device.update("basic", language=lang)
+    config = AppConfig(state_dir=device.state_dir, cloud_url="https://127.0.0.1:9")
+    app = PanelApp(device, config, tick=False, cloud=False)
+    link = CloudLink(device, config)
+    link.state = READY  # the class tenant: its admin secret is the trainer's
+    app.cloud_link = link
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.switch_mode("cloud")
+        await pilot.pause()
+        app.screen.show_tab("scenarios")
+        note = device.t("cloud.scenarios.class_student")
+        await wait_until(pilot, lambda: note in screen_text(app), "the note")
+        text = screen_text(app)
+        for hidden in ("cloud.scenarios.apply_send", "cloud.scenarios.idle"):
+            assert device.t(hidden).split(".")[0] not in text, (hidden, text)
+        assert not app.screen.query_one("#scn-list", OptionList).display
