@@ -67,6 +67,9 @@ HIGH_CONTRAST = Theme(
     variables={
         **(PANEL_16.variables or {}),
         "text-muted": "#FFFFFF",
+        # a field's placeholder, on the field's white or yellow: black (it was dark blue)
+        "panel-field-placeholder": "#000000",
+        "panel-field-focus-placeholder": "#000000",
         "foreground-muted": "#FFFFFF",
         "text-primary": "#FFFF55",
         "text-secondary": "#FFFFFF",

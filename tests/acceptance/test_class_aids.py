@@ -8,6 +8,7 @@ import pytest
 
 from tests.acceptance.conftest import Launch
 from tests.acceptance.journeys import WORDS, choose_oauth2, sign_in_with_microsoft, web_config_basic_page
+from tests.acceptance.terminal import row_of
 
 
 def test_key_box_shows_the_last_keys_hides_passwords_and_fades(launch: Launch) -> None:
@@ -84,3 +85,15 @@ def test_the_aids_are_command_line_options_too(launch: Launch) -> None:
     row = next(r for r in range(24) if "Home" in t.text().splitlines()[r])
     colours = {c.bg for c in t.cells(row) if c.char.strip()}
     assert colours <= {"black", "brightwhite", "brightbrown"}, (colours, t.text())
+
+
+def test_high_contrast_placeholders_stay_black_white_yellow(launch: Launch) -> None:
+    """F4's code field showed its placeholder "Code" dark blue on yellow (trial 4): black, bright
+    white and bright yellow only, as the README says of the theme."""
+    t = launch("panel-tui", env={"PANEL_TUI_THEME": "high-contrast"}, term="xterm-16color")
+    t.wait_for("Home", "Job/Status", "F1")
+    t.press("f4")
+    t.wait_for("Enter code", "Next")
+    row, col = row_of(t, "Code")
+    cells = t.cells(row)[col : col + 4]
+    assert {c.fg for c in cells} | {c.bg for c in cells} <= {"black", "brightwhite", "brightbrown"}, (cells, t.text())
