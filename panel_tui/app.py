@@ -290,8 +290,8 @@ class PanelApp(App[None]):
 
     def _after_first_frame(self) -> None:
         """What start-up made stays out of later garbage collections (`freeze_start_up_heap`),
-        screens left are collected while the keyboard is quiet (`IdleCollector`), and, once Web
-        Config has been opened, the Cloud surface's modules and CSS are made ready (`WarmUp`)."""
+        screens left are collected while the keyboard is quiet (`IdleCollector`), and the surface a
+        person is heading to is built ahead in the same pauses (`WarmUp`)."""
         if not self.is_headless:  # tests run many apps in one process: nothing of theirs is kept
             freeze_start_up_heap()
             from panel_tui.ui.warm_up import WarmUp

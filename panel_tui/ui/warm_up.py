@@ -32,7 +32,9 @@ from collections.abc import Callable, Iterator
 from importlib import import_module
 from inspect import getfile
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
+
+from panel_tui.ui import idle_gc
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,7 @@ QUIET = 0.25
 #: waits for it. The guide walk's typist (``bench/walk.py``: keys ~0.15-0.2 s apart) left no
 #: 0.25 s pause between F3 and F4 on a quiet machine (the first F4 was built on its key, 79 ms),
 #: nor between the Scan list and Email
-QUIET_HEADING = 0.12
+QUIET_HEADING = idle_gc.QUIET
 
 
 def loaded(module: str) -> Callable[[Any], bool]:
@@ -116,9 +118,16 @@ def parse_into_cache(app: Any, paths: list[str]) -> None:
 #: runs in the same poll (a person heading to a page gives the warm-up one pause or two)
 NOTHING_DONE = 0.002
 
-#: a step of the warm-up: (may it run now?, the step[, seconds without a key it needs (QUIET if
-#: not given)[, its surface: a surface's steps run in order, each surface's on its own]])
-Step = tuple[Any, ...]
+class Step(NamedTuple):
+    """A step of the warm-up."""
+
+    #: may it run now (the person is heading to its surface)?
+    ready: Callable[[], bool]
+    run: Callable[[], object]
+    #: seconds without a key it needs
+    quiet: float = QUIET
+    #: its surface: a surface's steps run in order, each surface's on its own
+    surface: str = ""
 
 
 def surface_steps(app: Any, mode: str, spec: str, when: Callable[[Any], bool], quiet: float,
@@ -128,10 +137,10 @@ def surface_steps(app: Any, mode: str, spec: str, when: Callable[[Any], bool], q
     widget, after the step)."""
     module_name, _, class_name = spec.partition(":")
     ready = lambda: when(app)  # noqa: E731
-    yield ready, lambda: import_module(module_name), quiet, mode
-    yield ready, lambda: parse_into_cache(
-        app, css_files(getattr(import_module(module_name), class_name))), quiet, mode
-    yield ready, prepare, quiet, mode
+    yield Step(ready, lambda: import_module(module_name), quiet, mode)
+    yield Step(ready, lambda: parse_into_cache(
+        app, css_files(getattr(import_module(module_name), class_name))), quiet, mode)
+    yield Step(ready, prepare, quiet, mode)
 
 
 def steps(app: Any) -> Iterator[Step]:
@@ -166,7 +175,7 @@ class WarmUp:
 
     def __init__(self, app: Any, quiet_for: Callable[[], float],
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self._pending: list[Step] = list(steps(app))
+        self._pending = [Step(*step) for step in steps(app)]
         self._quiet_for = quiet_for
         self._clock = clock
         self._start = clock() + START_AFTER
@@ -180,18 +189,17 @@ class WarmUp:
             self.done = True
             return False
         quiet = self._quiet_for()
-        waiting: set[object] = set()  # surfaces with an earlier step still to run
-        for index, (ready, step, *more) in enumerate(self._pending):
-            group = more[1] if len(more) > 1 else None
-            if group in waiting:
+        waiting: set[str] = set()  # surfaces with an earlier step still to run
+        for index, step in enumerate(self._pending):
+            if step.surface in waiting:
                 continue
-            waiting.add(group)
-            if quiet < (more[0] if more else QUIET) or not ready():
+            waiting.add(step.surface)
+            if quiet < step.quiet or not step.ready():
                 continue
             del self._pending[index]
             started = time.perf_counter()
             try:
-                step()
+                step.run()
             except Exception:  # the surface shows its own error when it is opened; nothing is retried
                 log.exception("warming up a surface failed")
                 self.done = True
